@@ -1,0 +1,287 @@
+import type { Bbo, BookSnapshot, PriceLevel } from "./types.js";
+
+/** Error thrown when an L2 image would leave the book crossed (best bid ≥ best ask). */
+export class CrossedBookError extends Error {
+  constructor(
+    readonly bestBid: number,
+    readonly bestAsk: number,
+  ) {
+    super(`crossed book rejected: best bid ${bestBid} >= best ask ${bestAsk}`);
+    this.name = "CrossedBookError";
+  }
+}
+
+/**
+ * One side of the book stored worst-to-best, so the best level is the last element and the
+ * common updates near the touch are cheap to insert or delete.
+ */
+class BookSide {
+  readonly prices: number[] = [];
+  readonly sizes: number[] = [];
+  readonly counts: number[] = [];
+
+  constructor(private readonly isBid: boolean) {}
+
+  /** Index where `price` is or would be inserted (stored order: bids ascending, asks descending). */
+  private search(price: number): number {
+    const p = this.prices;
+    let lo = 0;
+    let hi = p.length;
+    if (this.isBid) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (p[mid]! < price) lo = mid + 1;
+        else hi = mid;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (p[mid]! > price) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  set(price: number, size: number, count: number): void {
+    const i = this.search(price);
+    const exists = i < this.prices.length && this.prices[i] === price;
+    if (size <= 0) {
+      if (exists) {
+        this.prices.splice(i, 1);
+        this.sizes.splice(i, 1);
+        this.counts.splice(i, 1);
+      }
+      return;
+    }
+    if (exists) {
+      this.sizes[i] = size;
+      this.counts[i] = count;
+    } else if (i === this.prices.length) {
+      this.prices.push(price);
+      this.sizes.push(size);
+      this.counts.push(count);
+    } else {
+      this.prices.splice(i, 0, price);
+      this.sizes.splice(i, 0, size);
+      this.counts.splice(i, 0, count);
+    }
+  }
+
+  sizeAt(price: number): number {
+    const i = this.search(price);
+    return i < this.prices.length && this.prices[i] === price ? this.sizes[i]! : 0;
+  }
+
+  clear(): void {
+    this.prices.length = 0;
+    this.sizes.length = 0;
+    this.counts.length = 0;
+  }
+
+  get length(): number {
+    return this.prices.length;
+  }
+
+  bestPrice(): number {
+    const n = this.prices.length;
+    return n === 0 ? Number.NaN : this.prices[n - 1]!;
+  }
+
+  bestSize(): number {
+    const n = this.sizes.length;
+    return n === 0 ? 0 : this.sizes[n - 1]!;
+  }
+
+  /** Remove levels at or beyond `limit` toward the other side (stale after newer information). */
+  trimCrossing(limit: number): number {
+    let removed = 0;
+    while (this.prices.length > 0) {
+      const best = this.prices[this.prices.length - 1]!;
+      const crosses = this.isBid ? best >= limit : best <= limit;
+      if (!crosses) break;
+      this.prices.pop();
+      this.sizes.pop();
+      this.counts.pop();
+      removed++;
+    }
+    return removed;
+  }
+
+  levels(depth: number): PriceLevel[] {
+    const out: PriceLevel[] = [];
+    for (let i = this.prices.length - 1; i >= 0 && out.length < depth; i--) {
+      out.push({ price: this.prices[i]!, size: this.sizes[i]!, count: this.counts[i]! });
+    }
+    return out;
+  }
+
+  /** Cumulative size from the best level up to and including `price`. */
+  depthThrough(price: number): number {
+    let total = 0;
+    for (let i = this.prices.length - 1; i >= 0; i--) {
+      const p = this.prices[i]!;
+      if (this.isBid ? p < price : p > price) break;
+      total += this.sizes[i]!;
+    }
+    return total;
+  }
+}
+
+/**
+ * An L2 order book that applies full snapshots and level-replacement deltas.
+ * A crossed snapshot is rejected (the previous state is kept); a delta or BBO whose new level
+ * crosses the other side removes the crossed (stale) levels there, since newer information wins.
+ */
+export class L2Book {
+  private readonly bidSide = new BookSide(true);
+  private readonly askSide = new BookSide(false);
+  /** Exchange time of the last applied update (ms). */
+  exchangeTsMs = 0;
+  /** Local receive time of the last applied update (ms). */
+  localTsMs = 0;
+  /** Number of stale levels removed because newer updates crossed them. */
+  trimmedLevels = 0;
+
+  /** Replace the whole book. Throws CrossedBookError (and keeps the old book) when crossed. */
+  applySnapshot(bids: readonly PriceLevel[], asks: readonly PriceLevel[], exchangeTsMs = 0, localTsMs = 0): void {
+    let maxBid = Number.NEGATIVE_INFINITY;
+    let minAsk = Number.POSITIVE_INFINITY;
+    for (const l of bids) if (l.size > 0 && l.price > maxBid) maxBid = l.price;
+    for (const l of asks) if (l.size > 0 && l.price < minAsk) minAsk = l.price;
+    if (maxBid >= minAsk) throw new CrossedBookError(maxBid, minAsk);
+    this.bidSide.clear();
+    this.askSide.clear();
+    for (const l of bids) this.bidSide.set(l.price, l.size, l.count ?? 0);
+    for (const l of asks) this.askSide.set(l.price, l.size, l.count ?? 0);
+    this.exchangeTsMs = exchangeTsMs;
+    this.localTsMs = localTsMs;
+  }
+
+  /** Apply level replacements (size 0 deletes). Returns the number of stale levels trimmed. */
+  applyDelta(bids: readonly PriceLevel[], asks: readonly PriceLevel[], exchangeTsMs = 0, localTsMs = 0): number {
+    let trimmed = 0;
+    for (const l of bids) {
+      this.bidSide.set(l.price, l.size, l.count ?? 0);
+      if (l.size > 0) trimmed += this.askSide.trimCrossing(l.price);
+    }
+    for (const l of asks) {
+      this.askSide.set(l.price, l.size, l.count ?? 0);
+      if (l.size > 0) trimmed += this.bidSide.trimCrossing(l.price);
+    }
+    this.trimmedLevels += trimmed;
+    this.exchangeTsMs = exchangeTsMs;
+    this.localTsMs = localTsMs;
+    return trimmed;
+  }
+
+  /** Apply a top-of-book update: levels better than the new best are stale and removed. */
+  applyBbo(bbo: Bbo, exchangeTsMs = 0, localTsMs = 0): number {
+    if (!(bbo.bidPrice < bbo.askPrice)) throw new CrossedBookError(bbo.bidPrice, bbo.askPrice);
+    let trimmed = 0;
+    // Bids above the new best bid and asks below the new best ask no longer exist.
+    trimmed += this.bidSide.trimCrossing(nextUp(bbo.bidPrice));
+    trimmed += this.askSide.trimCrossing(nextDown(bbo.askPrice));
+    this.bidSide.set(bbo.bidPrice, bbo.bidSize, 0);
+    this.askSide.set(bbo.askPrice, bbo.askSize, 0);
+    trimmed += this.askSide.trimCrossing(bbo.bidPrice);
+    trimmed += this.bidSide.trimCrossing(bbo.askPrice);
+    this.trimmedLevels += trimmed;
+    this.exchangeTsMs = exchangeTsMs;
+    this.localTsMs = localTsMs;
+    return trimmed;
+  }
+
+  /** Remove every level. */
+  clear(): void {
+    this.bidSide.clear();
+    this.askSide.clear();
+  }
+
+  /** Best bid price (NaN when empty). */
+  bestBid(): number {
+    return this.bidSide.bestPrice();
+  }
+
+  /** Best ask price (NaN when empty). */
+  bestAsk(): number {
+    return this.askSide.bestPrice();
+  }
+
+  /** Size at the best bid. */
+  bestBidSize(): number {
+    return this.bidSide.bestSize();
+  }
+
+  /** Size at the best ask. */
+  bestAskSize(): number {
+    return this.askSide.bestSize();
+  }
+
+  /** Mid price (NaN unless both sides exist). */
+  mid(): number {
+    return (this.bidSide.bestPrice() + this.askSide.bestPrice()) / 2;
+  }
+
+  /** Size-weighted micro-price at the touch (NaN unless both sides exist). */
+  microPrice(): number {
+    const bs = this.bidSide.bestSize();
+    const as = this.askSide.bestSize();
+    if (bs + as <= 0) return this.mid();
+    return (this.bidSide.bestPrice() * as + this.askSide.bestPrice() * bs) / (bs + as);
+  }
+
+  /** Whether both sides have at least one level. */
+  isTwoSided(): boolean {
+    return this.bidSide.length > 0 && this.askSide.length > 0;
+  }
+
+  /** Whether best bid ≥ best ask (never true after a successful update). */
+  isCrossed(): boolean {
+    return this.isTwoSided() && this.bidSide.bestPrice() >= this.askSide.bestPrice();
+  }
+
+  /** Displayed size at a price on one side ("bid" or "ask"). */
+  sizeAt(bookSide: "bid" | "ask", price: number): number {
+    return bookSide === "bid" ? this.bidSide.sizeAt(price) : this.askSide.sizeAt(price);
+  }
+
+  /** Cumulative displayed size from the touch through `price` on one side. */
+  depthThrough(bookSide: "bid" | "ask", price: number): number {
+    return bookSide === "bid" ? this.bidSide.depthThrough(price) : this.askSide.depthThrough(price);
+  }
+
+  /** Number of levels per side. */
+  levelCount(): { bids: number; asks: number } {
+    return { bids: this.bidSide.length, asks: this.askSide.length };
+  }
+
+  /** Top `depth` levels per side, best first. */
+  snapshot(depth = Number.POSITIVE_INFINITY): BookSnapshot {
+    return {
+      bids: this.bidSide.levels(depth),
+      asks: this.askSide.levels(depth),
+      exchangeTsMs: this.exchangeTsMs,
+      localTsMs: this.localTsMs,
+    };
+  }
+
+  /** Best bid/offer or null when one side is empty. */
+  bbo(): Bbo | null {
+    if (!this.isTwoSided()) return null;
+    return {
+      bidPrice: this.bidSide.bestPrice(),
+      bidSize: this.bidSide.bestSize(),
+      askPrice: this.askSide.bestPrice(),
+      askSize: this.askSide.bestSize(),
+    };
+  }
+}
+
+function nextUp(x: number): number {
+  return x + Math.max(Math.abs(x) * 1e-12, Number.MIN_VALUE);
+}
+
+function nextDown(x: number): number {
+  return x - Math.max(Math.abs(x) * 1e-12, Number.MIN_VALUE);
+}
