@@ -2,3 +2,4 @@ export * from "./types.js";
 export * from "./rng.js";
 export * from "./book.js";
 export * from "./signal.js";
+export * from "./intensity.js";
