@@ -1,1 +1,2 @@
-export {};
+export * from "./feeds/index.js";
+export * from "./paper/index.js";
