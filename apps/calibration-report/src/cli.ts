@@ -1,1 +1,14 @@
-export {};
+#!/usr/bin/env node
+/** The `calibration-report` binary. */
+import { hideBin } from "yargs/helpers";
+import { main } from "./main.js";
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`calibration-report: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,1 +1,13 @@
-export {};
+/** @mmkit/analytics — Sharpe, attribution, edge t-tests, calibration and JSONL persistence. */
+export * from "./records.js";
+export * from "./stats.js";
+export * from "./drawdown.js";
+export * from "./sharpe.js";
+export * from "./per-signal-sharpe.js";
+export * from "./attribution.js";
+export * from "./edge.js";
+export * from "./calibration.js";
+export * from "./fast-validate.js";
+export * from "./jsonl-reader.js";
+export * from "./logger.js";
+export { SeededRandom } from "./prng.js";

@@ -11,6 +11,25 @@ export class CrossedBookError extends Error {
   }
 }
 
+/** Error thrown when a level has a non-finite or non-positive price, or a non-finite or negative size. */
+export class InvalidLevelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidLevelError";
+  }
+}
+
+function checkLevel(where: string, price: number, size: number): void {
+  if (!(Number.isFinite(price) && price > 0))
+    throw new InvalidLevelError(`${where}: price must be finite and > 0, got ${price}`);
+  if (!(Number.isFinite(size) && size >= 0))
+    throw new InvalidLevelError(`${where}: size must be finite and >= 0, got ${size}`);
+}
+
+function checkLevels(where: string, levels: readonly PriceLevel[]): void {
+  for (const l of levels) checkLevel(where, l.price, l.size);
+}
+
 /**
  * One side of the book stored worst-to-best, so the best level is the last element and the
  * common updates near the touch are cheap to insert or delete.
@@ -143,8 +162,15 @@ export class L2Book {
   /** Number of stale levels removed because newer updates crossed them. */
   trimmedLevels = 0;
 
-  /** Replace the whole book. Throws CrossedBookError (and keeps the old book) when crossed. */
-  applySnapshot(bids: readonly PriceLevel[], asks: readonly PriceLevel[], exchangeTsMs = 0, localTsMs = 0): void {
+  /** Replace the whole book. Throws CrossedBookError when crossed, InvalidLevelError on a bad level (old book kept). */
+  applySnapshot(
+    bids: readonly PriceLevel[],
+    asks: readonly PriceLevel[],
+    exchangeTsMs = 0,
+    localTsMs = 0,
+  ): void {
+    checkLevels("snapshot bid", bids);
+    checkLevels("snapshot ask", asks);
     let maxBid = Number.NEGATIVE_INFINITY;
     let minAsk = Number.POSITIVE_INFINITY;
     for (const l of bids) if (l.size > 0 && l.price > maxBid) maxBid = l.price;
@@ -158,8 +184,15 @@ export class L2Book {
     this.localTsMs = localTsMs;
   }
 
-  /** Apply level replacements (size 0 deletes). Returns the number of stale levels trimmed. */
-  applyDelta(bids: readonly PriceLevel[], asks: readonly PriceLevel[], exchangeTsMs = 0, localTsMs = 0): number {
+  /** Apply level replacements (size 0 deletes). Returns stale levels trimmed; InvalidLevelError leaves the book as is. */
+  applyDelta(
+    bids: readonly PriceLevel[],
+    asks: readonly PriceLevel[],
+    exchangeTsMs = 0,
+    localTsMs = 0,
+  ): number {
+    checkLevels("delta bid", bids);
+    checkLevels("delta ask", asks);
     let trimmed = 0;
     for (const l of bids) {
       this.bidSide.set(l.price, l.size, l.count ?? 0);
@@ -177,6 +210,8 @@ export class L2Book {
 
   /** Apply a top-of-book update: levels better than the new best are stale and removed. */
   applyBbo(bbo: Bbo, exchangeTsMs = 0, localTsMs = 0): number {
+    checkLevel("bbo bid", bbo.bidPrice, bbo.bidSize);
+    checkLevel("bbo ask", bbo.askPrice, bbo.askSize);
     if (!(bbo.bidPrice < bbo.askPrice)) throw new CrossedBookError(bbo.bidPrice, bbo.askPrice);
     let trimmed = 0;
     // Bids above the new best bid and asks below the new best ask no longer exist.

@@ -9,7 +9,12 @@ export function arrivalRatePerSec(aPerSec: number, kappaPerFrac: number, depthFr
  * Probability that at least one market order reaches depth δ within `horizonSec`, for Poisson
  * arrivals at rate λ(δ): 1 − exp(−λ(δ)·h). κ is per fraction of mid, never a rate per second.
  */
-export function fillProbabilityWithin(aPerSec: number, kappaPerFrac: number, depthFrac: number, horizonSec: number): number {
+export function fillProbabilityWithin(
+  aPerSec: number,
+  kappaPerFrac: number,
+  depthFrac: number,
+  horizonSec: number,
+): number {
   const lambda = arrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac);
   return -Math.expm1(-lambda * horizonSec);
 }

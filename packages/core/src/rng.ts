@@ -1,3 +1,9 @@
+/** Full generator state: the xoshiro words plus the spare normal of the polar method (null if none). */
+export interface RngCheckpoint {
+  state: [number, number, number, number];
+  spareNormal: number | null;
+}
+
 /** Seeded pseudo-random numbers (xoshiro128** seeded by splitmix32). Deterministic across platforms. */
 export class Rng {
   private s0: number;
@@ -87,7 +93,18 @@ export class Rng {
     return this.next() < p;
   }
 
-  /** Serializable state (for checkpoints). */
+  /** Full serializable state incl. a pending spare normal (use for checkpoints that must replay exactly). */
+  getCheckpoint(): RngCheckpoint {
+    return { state: this.getState(), spareNormal: this.spareNormal };
+  }
+
+  /** Restore a `getCheckpoint()` value. */
+  setCheckpoint(cp: RngCheckpoint): void {
+    this.setState(cp.state);
+    this.spareNormal = cp.spareNormal;
+  }
+
+  /** Serializable generator state; a pending spare normal is not included (see getCheckpoint). */
   getState(): [number, number, number, number] {
     return [this.s0, this.s1, this.s2, this.s3];
   }

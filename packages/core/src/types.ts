@@ -47,7 +47,14 @@ export interface Bbo {
 }
 
 /** Lifecycle of a simulated or live order. */
-export type OrderStatus = "pending" | "open" | "partiallyFilled" | "filled" | "cancelPending" | "cancelled" | "rejected";
+export type OrderStatus =
+  | "pending"
+  | "open"
+  | "partiallyFilled"
+  | "filled"
+  | "cancelPending"
+  | "cancelled"
+  | "rejected";
 
 /** A resting limit order. */
 export interface Order {

@@ -1,1 +1,12 @@
-export {};
+export * from "./hmm.js";
+export * from "./hmm-fit.js";
+export * from "./regime-features.js";
+export * from "./regime-detector.js";
+export * from "./falling-knife.js";
+export * from "./alpha-kappa.js";
+export * from "./rl-policy.js";
+export * from "./imbalance.js";
+export * from "./warmup.js";
+export * from "./integrator.js";
+export * from "./stack-state.js";
+export * from "./stack.js";

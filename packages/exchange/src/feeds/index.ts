@@ -1,1 +1,21 @@
-export {};
+/** Market-data feeds: one event model for synthetic, replay, Hyperliquid and Binance, plus the recorder. */
+export * from "./types.js";
+export * from "./async-queue.js";
+export * from "./pace.js";
+export * from "./backoff.js";
+export * from "./reorder.js";
+export * from "./hyperliquid-messages.js";
+export * from "./binance-messages.js";
+export * from "./binance-depth-sync.js";
+export * from "./capture-import.js";
+export * from "./recording.js";
+export * from "./replay.js";
+export * from "./recorder.js";
+export * from "./synthetic-config.js";
+export * from "./synthetic-path.js";
+export * from "./synthetic-book.js";
+export * from "./synthetic.js";
+export * from "./stale-watchdog.js";
+export * from "./ws-session.js";
+export * from "./hyperliquid-feed.js";
+export * from "./binance-feed.js";

@@ -1,1 +1,7 @@
-export {};
+export * from "./events.js";
+export * from "./latency.js";
+export * from "./fill-models.js";
+export * from "./ledger.js";
+export * from "./records.js";
+export * from "./config.js";
+export * from "./paper-exchange.js";

@@ -1,0 +1,61 @@
+/** Number and time formatting shared by the terminal and HTML renderers. */
+
+/** Fixed-decimals number, "n/a" for null/non-finite. */
+export function fmtNum(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
+  return x.toFixed(digits);
+}
+
+/** Signed fixed-decimals number ("+1.20"), "n/a" for null. */
+export function fmtSigned(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
+  return `${x >= 0 ? "+" : ""}${x.toFixed(digits)}`;
+}
+
+/** Integer with thousands separators. */
+export function fmtInt(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
+  return Math.round(x).toLocaleString("en-US");
+}
+
+/** Percent from a fraction ("1.23%"). */
+export function fmtPctFrac(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
+/** p-value: 4 decimals, "<0.0001" below. */
+export function fmtP(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return "n/a";
+  return p < 0.0001 ? "<0.0001" : p.toFixed(4);
+}
+
+/** ISO time from epoch ms, "n/a" for null. */
+export function fmtTs(tsMs: number | null | undefined): string {
+  if (tsMs === null || tsMs === undefined || !Number.isFinite(tsMs)) return "n/a";
+  return new Date(tsMs).toISOString().replace(".000Z", "Z");
+}
+
+/** Duration in seconds as "1d 02h 03m 04s" (shortest form). */
+export function fmtDuration(secs: number | null | undefined): string {
+  if (secs === null || secs === undefined || !Number.isFinite(secs)) return "n/a";
+  if (secs < 60) return `${secs.toFixed(secs < 10 ? 2 : 1)}s`;
+  let s = Math.round(secs);
+  const d = Math.floor(s / 86400);
+  s -= d * 86400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  const pad = (v: number): string => String(v).padStart(2, "0");
+  if (d > 0) return `${d}d ${pad(h)}h ${pad(m)}m`;
+  if (h > 0) return `${h}h ${pad(m)}m ${pad(s)}s`;
+  return `${m}m ${pad(s)}s`;
+}
+
+/** Horizon label: "100ms", "1s", "10s", "primary". */
+export function fmtHorizon(ms: number | null): string {
+  if (ms === null) return "primary";
+  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

@@ -1,0 +1,109 @@
+/** Input bookkeeping: which stream files exist, streaming reads with issue collection, run.json. */
+import { stat, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  type JsonlIssue,
+  jsonlParts,
+  readJsonl,
+  RUN_MANIFEST_FILE,
+  type RunManifest,
+  runManifestSchema,
+  STREAM_FILES,
+  STREAM_SCHEMAS,
+  type StreamName,
+  type StreamRecord,
+} from "@mmkit/analytics";
+import type { InputFileSummary, InputIssue } from "./model.js";
+
+/** Collects malformed-line reports from every reader (bounded list, full count). */
+export class IssueLog {
+  readonly issues: InputIssue[] = [];
+  count = 0;
+
+  constructor(private readonly maxKept = 200) {}
+
+  /** Record one problem at file:line. */
+  add(location: string, reason: string): void {
+    this.count++;
+    if (this.issues.length < this.maxKept) this.issues.push({ location, reason });
+  }
+
+  /** Adapter for the analytics reader's `onIssue`. */
+  readonly onJsonlIssue = (i: JsonlIssue): void => {
+    this.add(
+      `${i.file}:${i.line}`,
+      i.kind === "torn" ? `torn last line: ${i.message}` : `${i.kind}: ${i.message}`,
+    );
+  };
+}
+
+/** One stream opened for reading, with its summary row (filled in as records are consumed). */
+export interface OpenStream<K extends StreamName> {
+  summary: InputFileSummary;
+  /** Async iterable of batches of valid records (empty when the file is missing). */
+  batches: () => AsyncGenerator<StreamRecord[K][]>;
+  /** Call after iteration to copy the reader's counters into the summary. */
+  finish: () => void;
+}
+
+/** Open one stream of a run directory (with rotated parts); a missing file yields no records. */
+export async function openStream<K extends StreamName>(
+  dir: string,
+  name: K,
+  issues: IssueLog,
+): Promise<OpenStream<K>> {
+  const path = join(dir, STREAM_FILES[name]);
+  const parts = jsonlParts(path);
+  let bytes = 0;
+  for (const p of parts) bytes += (await stat(p)).size;
+  const summary: InputFileSummary = {
+    stream: name,
+    file: STREAM_FILES[name],
+    present: parts.length > 0,
+    bytes,
+    records: 0,
+    used: 0,
+    badLines: 0,
+  };
+  const schema = STREAM_SCHEMAS[name] as unknown as import("zod").ZodType<StreamRecord[K]>;
+  const reader = readJsonl<StreamRecord[K]>(path, schema, { onIssue: issues.onJsonlIssue, maxIssues: 0 });
+  return {
+    summary,
+    batches: () => reader.batches(),
+    finish: () => {
+      summary.records = reader.stats.records;
+      summary.badLines = reader.stats.bad + reader.stats.torn;
+    },
+  };
+}
+
+/** Read and validate run.json; missing → null (named by the caller), invalid → an issue and null. */
+export async function readManifest(
+  dir: string,
+  issues: IssueLog,
+): Promise<{ manifest: RunManifest | null; present: boolean }> {
+  const path = join(dir, RUN_MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    return { manifest: null, present: false };
+  }
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (err) {
+    issues.add(`${path}:1`, `invalid JSON: ${(err as Error).message}`);
+    return { manifest: null, present: true };
+  }
+  const res = runManifestSchema.safeParse(obj);
+  if (!res.success) {
+    const first = res.error.issues[0];
+    issues.add(
+      `${path}:1`,
+      `schema: ${first ? `${first.path.join(".") || "(root)"}: ${first.message}` : "invalid"}`,
+    );
+    return { manifest: null, present: true };
+  }
+  return { manifest: res.data, present: true };
+}

@@ -1,0 +1,246 @@
+/** The report model: everything the report says, as plain serializable data (what `--json` writes). */
+import type { Criteria } from "./criteria.js";
+import type { HistogramView } from "./histogram.js";
+import type { SeriesPoint } from "./downsample.js";
+import type { TimeRange } from "./time-range.js";
+import type { Verdict } from "./verdict.js";
+
+/** Version of the report model layout. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** A malformed, torn or otherwise rejected input line. */
+export interface InputIssue {
+  /** "file:line" (1-based line). */
+  location: string;
+  /** What was wrong. */
+  reason: string;
+}
+
+/** What was read from one input file. */
+export interface InputFileSummary {
+  stream: string;
+  file: string;
+  present: boolean;
+  bytes: number;
+  /** Valid records read (before the time filter). */
+  records: number;
+  /** Records inside the time filter. */
+  used: number;
+  /** Malformed / invalid / torn lines. */
+  badLines: number;
+}
+
+/** Run summary section. */
+export interface RunSummary {
+  runId: string | null;
+  /** First and last event time seen across streams (epoch ms), after the time filter. */
+  startTsMs: number | null;
+  endTsMs: number | null;
+  spanSecs: number | null;
+  /** Market-data source from run.json (e.g. { kind: "replay", path }). */
+  source: Record<string, unknown> | null;
+  fillModel: string | null;
+  symbol: string | null;
+  venue: string | null;
+  seed: number | null;
+  /** Resolved config from run.json. */
+  config: Record<string, unknown> | null;
+  fills: number;
+  buyFills: number;
+  sellFills: number;
+  makerFills: number;
+  takerFills: number;
+  /** Sum of |size| in base units. */
+  volumeBase: number;
+  /** Sum of price·|size| in quote currency. */
+  volumeQuote: number;
+  /** Fees paid in quote currency (negative = net rebate). */
+  feesQuote: number;
+  /** Sum of the original `spread_capture`, quote currency. */
+  spreadCaptureQuote: number;
+  /** Equity at the first and last sample. */
+  startEquity: number | null;
+  endEquity: number | null;
+  /** endEquity − startEquity. */
+  netPnlQuote: number | null;
+}
+
+/** One reliability-table bin. */
+export interface ReliabilityBinModel {
+  lo: number;
+  hi: number;
+  count: number;
+  meanForecast: number | null;
+  observedFreq: number | null;
+  /** Too few samples to trust the bin. */
+  lowCount: boolean;
+}
+
+/** Calibration of one probability forecast (fill probability at one horizon, or adverse selection). */
+export interface CalibrationModel {
+  /** e.g. "fill@1000ms" or "adverse". */
+  label: string;
+  horizonMs: number | null;
+  /** Resolved forecasts. */
+  n: number;
+  /** Forecasts excluded because the outcome was censored. */
+  censored: number;
+  brier: number | null;
+  reliability: number | null;
+  resolution: number | null;
+  uncertainty: number | null;
+  /** Within-bin forecast variance term (BS = REL − RES + UNC + within). */
+  withinBin: number | null;
+  logLoss: number | null;
+  /** Brier skill score vs climatology (1 − BS/UNC). */
+  skill: number | null;
+  baseRate: number | null;
+  meanForecast: number | null;
+  /** Bootstrap 95% CI of the Brier score. */
+  brierCi95: [number, number] | null;
+  bins: ReliabilityBinModel[];
+  /** "INSUFFICIENT DATA" when empty; never a 0 score. */
+  status: "OK" | "INSUFFICIENT DATA";
+}
+
+/** Sharpe statistics of one window. */
+export interface SharpeWindowModel {
+  window: string;
+  n: number;
+  meanReturnBps: number | null;
+  stdReturnBps: number | null;
+  sharpeAnnualized: number | null;
+  loSharpeAnnualized: number | null;
+  sharpeSeAnnualized: number | null;
+  psr: number | null;
+  maxDrawdownFrac: number | null;
+}
+
+/** Sharpe section (recomputed from equity). */
+export interface SharpeModel {
+  bucketSecs: number;
+  periodsPerYear: number;
+  returnBasis: string;
+  capitalBase: number | null;
+  windows: SharpeWindowModel[];
+  /** The last sharpe_metrics.jsonl record's figures as written by the trader (for comparison). */
+  logged: {
+    sharpeAll: number | null;
+    sharpe1h: number | null;
+    originalPerFillSharpe: number | null;
+    label: string;
+  } | null;
+}
+
+/** Drawdown section. */
+export interface DrawdownModel {
+  maxDrawdownFrac: number | null;
+  maxDrawdownAbs: number | null;
+  peakTsMs: number | null;
+  troughTsMs: number | null;
+  /** Longest time spent under a previous peak, seconds. */
+  longestUnderwaterSecs: number | null;
+  currentDrawdownFrac: number | null;
+}
+
+/** Edge validation of one markout horizon. */
+export interface EdgeHorizonModel {
+  /** null = the primary `realized_edge_bps`. */
+  horizonMs: number | null;
+  label: string;
+  n: number;
+  meanRealizedBps: number | null;
+  stdRealizedBps: number | null;
+  ci95Bps: [number, number] | null;
+  /** One-sample t-test, H1: edge > 0. */
+  tStat: number | null;
+  pValue: number | null;
+  meanPredictedBps: number | null;
+  /** Mean of predicted − realized, bps. */
+  biasBps: number | null;
+  biasTStat: number | null;
+  biasPValue: number | null;
+  verdict: string;
+  histogram: HistogramView;
+}
+
+/** Edge-validation section. */
+export interface EdgeModel {
+  fills: number;
+  meanFeeBps: number | null;
+  meanRealizedSpreadBps: number | null;
+  horizons: EdgeHorizonModel[];
+}
+
+/** Per-signal attribution row. */
+export interface SignalAttributionModel {
+  signal: string;
+  activePnlBps: number | null;
+  inactivePnlBps: number | null;
+  marginalValueBps: number | null;
+  nActive: number;
+  nInactive: number;
+  tStat: number | null;
+  pValue: number | null;
+  slopeBpsPerBps: number | null;
+  slopeSe: number | null;
+}
+
+/** Attribution section. */
+export interface AttributionModel {
+  /** "signal_pnl.jsonl" (last record) or "recomputed". */
+  source: string;
+  tsMs: number | null;
+  nFills: number;
+  nAttributed: number;
+  signals: SignalAttributionModel[];
+}
+
+/** One run event (kill switch etc.). */
+export interface RunEventModel {
+  tsMs: number;
+  kind: string;
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+}
+
+/** Kill-switch and other run events. */
+export interface EventsModel {
+  total: number;
+  killSwitchTransitions: number;
+  countsByKind: Record<string, number>;
+  /** First events (bounded list). */
+  events: RunEventModel[];
+  truncated: boolean;
+}
+
+/** Chart data (bounded size). */
+export interface ChartsModel {
+  equity: SeriesPoint[];
+  /** Drawdown in percent of the running peak (≤ 0). */
+  drawdownPct: SeriesPoint[];
+}
+
+/** The whole report. */
+export interface ReportModel {
+  schemaVersion: number;
+  dir: string;
+  criteria: Criteria;
+  timeRange: TimeRange;
+  inputs: InputFileSummary[];
+  /** Files that were expected but missing. */
+  missing: string[];
+  /** First malformed lines (bounded list) and the total count. */
+  issues: InputIssue[];
+  issueCount: number;
+  summary: RunSummary;
+  calibration: { fill: CalibrationModel[]; adverse: CalibrationModel };
+  sharpe: SharpeModel;
+  drawdown: DrawdownModel;
+  edge: EdgeModel;
+  attribution: AttributionModel;
+  events: EventsModel;
+  charts: ChartsModel;
+  verdict: Verdict;
+}

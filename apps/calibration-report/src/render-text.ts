@@ -1,0 +1,233 @@
+/** Terminal renderer: the 72-column ASCII report. */
+import { fmtDuration, fmtHorizon, fmtInt, fmtNum, fmtP, fmtPctFrac, fmtSigned, fmtTs } from "./format.js";
+import type { CalibrationModel, ReportModel } from "./model.js";
+
+/** Report width in columns. */
+export const TEXT_WIDTH = 72;
+
+const rule = (ch = "-"): string => ch.repeat(TEXT_WIDTH);
+
+function clip(s: string, width = TEXT_WIDTH): string {
+  return s.length <= width ? s : `${s.slice(0, width - 3)}...`;
+}
+
+function title(s: string): string[] {
+  return ["", rule("="), clip(` ${s}`), rule("=")];
+}
+
+function section(s: string): string[] {
+  return ["", clip(`-- ${s} `.padEnd(TEXT_WIDTH, "-"))];
+}
+
+/** Key/value line: key padded to 28 columns. */
+function kv(key: string, value: string): string {
+  return clip(`  ${key.padEnd(26)}${value}`);
+}
+
+/** Table rows with right-aligned numeric columns; first column left-aligned. */
+function table(header: string[], rows: string[][], widths: number[]): string[] {
+  const line = (cells: string[]): string =>
+    clip(
+      cells
+        .map((c, i) => {
+          const w = widths[i] ?? 8;
+          const v = c.length > w ? c.slice(0, w) : c;
+          return i === 0 ? v.padEnd(w) : v.padStart(w);
+        })
+        .join(" "),
+    );
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
+function calibrationBlock(c: CalibrationModel): string[] {
+  const out: string[] = [];
+  out.push(clip(`  [${c.label}]  n=${fmtInt(c.n)}  censored=${fmtInt(c.censored)}`));
+  if (c.status === "INSUFFICIENT DATA") {
+    out.push("    INSUFFICIENT DATA (no resolved forecasts)");
+    return out;
+  }
+  out.push(
+    clip(
+      `    Brier ${fmtNum(c.brier, 4)}  CI95 [${c.brierCi95 ? `${fmtNum(c.brierCi95[0], 4)}, ${fmtNum(c.brierCi95[1], 4)}` : "n/a"}]  skill ${fmtNum(c.skill, 3)}  logloss ${fmtNum(c.logLoss, 4)}`,
+    ),
+  );
+  out.push(
+    clip(
+      `    REL ${fmtNum(c.reliability, 4)}  RES ${fmtNum(c.resolution, 4)}  UNC ${fmtNum(c.uncertainty, 4)}  base rate ${fmtNum(c.baseRate, 3)}  mean p ${fmtNum(c.meanForecast, 3)}`,
+    ),
+  );
+  const rows = c.bins
+    .filter((b) => b.count > 0)
+    .map((b) => [
+      `    ${b.lo.toFixed(2)}-${b.hi.toFixed(2)}`,
+      fmtInt(b.count),
+      fmtNum(b.meanForecast, 3),
+      fmtNum(b.observedFreq, 3),
+      b.lowCount ? "low n" : "",
+    ]);
+  if (rows.length > 0)
+    out.push(...table(["    bin", "count", "mean p", "observed", "flag"], rows, [16, 10, 9, 9, 6]));
+  return out;
+}
+
+/** Render the report as 72-column ASCII text. */
+export function renderText(r: ReportModel): string {
+  const L: string[] = [];
+  const s = r.summary;
+  L.push(...title("MMKIT CALIBRATION REPORT  -  go / no-go"));
+  L.push(kv("Directory", r.dir));
+  L.push(kv("Run", s.runId ?? "n/a (run.json missing)"));
+  if (r.timeRange.sinceMs !== null || r.timeRange.untilMs !== null) {
+    L.push(kv("Time filter", `${fmtTs(r.timeRange.sinceMs)} .. ${fmtTs(r.timeRange.untilMs)}`));
+  }
+
+  L.push(...section("RUN SUMMARY"));
+  L.push(kv("Span", `${fmtTs(s.startTsMs)} .. ${fmtTs(s.endTsMs)}`));
+  L.push(kv("Duration", fmtDuration(s.spanSecs)));
+  const src = s.source
+    ? Object.entries(s.source).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    : [];
+  L.push(kv("Source", src.length > 0 ? src.join(" ") : "n/a"));
+  L.push(kv("Symbol / venue", `${s.symbol ?? "n/a"} / ${s.venue ?? "n/a"}`));
+  L.push(kv("Fill model / seed", `${s.fillModel ?? "n/a"} / ${s.seed ?? "n/a"}`));
+  L.push(
+    kv(
+      "Fills",
+      `${fmtInt(s.fills)} (buy ${fmtInt(s.buyFills)}, sell ${fmtInt(s.sellFills)}, maker ${fmtInt(s.makerFills)})`,
+    ),
+  );
+  L.push(kv("Volume", `${fmtNum(s.volumeBase, 4)} base / ${fmtNum(s.volumeQuote, 2)} quote`));
+  L.push(kv("Fees / spread capture", `${fmtNum(s.feesQuote, 4)} / ${fmtNum(s.spreadCaptureQuote, 4)} quote`));
+  L.push(
+    kv(
+      "Equity start -> end",
+      `${fmtNum(s.startEquity, 2)} -> ${fmtNum(s.endEquity, 2)} (${fmtSigned(s.netPnlQuote, 4)})`,
+    ),
+  );
+  if (s.config) L.push(kv("Config keys", Object.keys(s.config).join(", ") || "(empty)"));
+
+  L.push(...section("CALIBRATION (fill probability, adverse selection)"));
+  for (const c of r.calibration.fill) L.push(...calibrationBlock(c));
+  if (r.calibration.fill.length === 0) L.push("  fill probability: INSUFFICIENT DATA (no predictions)");
+  L.push(...calibrationBlock(r.calibration.adverse));
+
+  L.push(...section(`SHARPE (recomputed from equity, ${r.sharpe.bucketSecs}s buckets)`));
+  L.push(
+    ...table(
+      ["  window", "n", "Sharpe", "Lo adj", "SE", "PSR", "mean bps", "std bps"],
+      r.sharpe.windows.map((w) => [
+        `  ${w.window}`,
+        fmtInt(w.n),
+        fmtNum(w.sharpeAnnualized, 2),
+        fmtNum(w.loSharpeAnnualized, 2),
+        fmtNum(w.sharpeSeAnnualized, 2),
+        fmtNum(w.psr, 3),
+        fmtNum(w.meanReturnBps, 3),
+        fmtNum(w.stdReturnBps, 3),
+      ]),
+      [8, 7, 8, 8, 7, 6, 9, 9],
+    ),
+  );
+  L.push(
+    kv(
+      "Basis",
+      `${r.sharpe.returnBasis}, capital ${fmtNum(r.sharpe.capitalBase, 2)}, ${fmtInt(r.sharpe.periodsPerYear)} periods/yr`,
+    ),
+  );
+  if (r.sharpe.logged) {
+    L.push(
+      kv(
+        "Logged by trader",
+        `sharpe_all ${fmtNum(r.sharpe.logged.sharpeAll, 2)}, per-fill ${fmtNum(r.sharpe.logged.originalPerFillSharpe, 2)}`,
+      ),
+    );
+    L.push(clip(`    (per-fill figure: ${r.sharpe.logged.label})`));
+  }
+
+  L.push(...section("DRAWDOWN"));
+  const d = r.drawdown;
+  L.push(kv("Max drawdown", `${fmtPctFrac(d.maxDrawdownFrac, 3)} (${fmtNum(d.maxDrawdownAbs, 4)} quote)`));
+  L.push(kv("Peak -> trough", `${fmtTs(d.peakTsMs)} -> ${fmtTs(d.troughTsMs)}`));
+  L.push(kv("Longest underwater", fmtDuration(d.longestUnderwaterSecs)));
+  L.push(kv("Current drawdown", fmtPctFrac(d.currentDrawdownFrac, 3)));
+
+  L.push(...section("EDGE VALIDATION (realized vs predicted, bps)"));
+  L.push(kv("Fills with edge records", fmtInt(r.edge.fills)));
+  L.push(
+    kv(
+      "Mean fee / realized spread",
+      `${fmtNum(r.edge.meanFeeBps, 3)} / ${fmtNum(r.edge.meanRealizedSpreadBps, 3)} bps`,
+    ),
+  );
+  L.push(
+    ...table(
+      ["  horizon", "n", "realized", "CI95", "t", "p(>0)", "pred", "bias"],
+      r.edge.horizons.map((h) => [
+        `  ${fmtHorizon(h.horizonMs)}`,
+        fmtInt(h.n),
+        fmtNum(h.meanRealizedBps, 3),
+        h.ci95Bps ? `${fmtNum(h.ci95Bps[0], 2)},${fmtNum(h.ci95Bps[1], 2)}` : "n/a",
+        fmtNum(h.tStat, 2),
+        fmtP(h.pValue),
+        fmtNum(h.meanPredictedBps, 3),
+        fmtNum(h.biasBps, 3),
+      ]),
+      [9, 7, 8, 13, 6, 7, 7, 7],
+    ),
+  );
+  for (const h of r.edge.horizons) L.push(clip(`    ${fmtHorizon(h.horizonMs)}: ${h.verdict}`));
+
+  L.push(...section(`SIGNAL ATTRIBUTION (${r.attribution.source})`));
+  if (r.attribution.signals.length === 0) L.push("  no attribution records");
+  else
+    L.push(
+      ...table(
+        ["  signal", "active", "inactive", "marginal", "t", "p", "slope", "n act"],
+        r.attribution.signals.map((a) => [
+          `  ${a.signal}`,
+          fmtNum(a.activePnlBps, 2),
+          fmtNum(a.inactivePnlBps, 2),
+          fmtSigned(a.marginalValueBps, 2),
+          fmtNum(a.tStat, 2),
+          fmtP(a.pValue),
+          fmtNum(a.slopeBpsPerBps, 3),
+          fmtInt(a.nActive),
+        ]),
+        [16, 7, 8, 8, 6, 7, 6, 6],
+      ),
+    );
+
+  L.push(...section("KILL SWITCH / RUN EVENTS"));
+  L.push(
+    kv(
+      "Events",
+      `${fmtInt(r.events.total)} (kill-switch transitions ${fmtInt(r.events.killSwitchTransitions)})`,
+    ),
+  );
+  for (const e of r.events.events.slice(0, 12)) {
+    const move = e.from !== null || e.to !== null ? ` ${e.from ?? "?"} -> ${e.to ?? "?"}` : "";
+    L.push(clip(`  ${fmtTs(e.tsMs)} ${e.kind}${move}${e.reason ? ` (${e.reason})` : ""}`));
+  }
+  if (r.events.events.length > 12 || r.events.truncated) L.push("  ...");
+
+  L.push(...section("INPUTS"));
+  for (const f of r.inputs) {
+    const state = f.present
+      ? `${fmtInt(f.records)} rec, ${fmtInt(f.used)} used, ${fmtInt(f.badLines)} bad`
+      : "MISSING";
+    L.push(kv(f.file, state));
+  }
+  if (r.issueCount > 0) {
+    L.push(clip(`  ${fmtInt(r.issueCount)} malformed line(s); first ones:`));
+    for (const i of r.issues.slice(0, 10)) L.push(clip(`    ${i.location}: ${i.reason}`));
+  }
+
+  L.push(...title(`VERDICT: ${r.verdict.overall}  (exit ${r.verdict.exitCode})`).slice(1));
+  for (const c of r.verdict.criteria) {
+    L.push(clip(`  [${c.status.padEnd(17)}] ${c.name.padEnd(26)} ${c.threshold}`));
+    L.push(clip(`      ${c.detail}`));
+  }
+  for (const n of r.verdict.notes) L.push(clip(`  ${n}`));
+  L.push(rule("="));
+  return `${L.join("\n")}\n`;
+}

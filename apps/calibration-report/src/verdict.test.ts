@@ -1,0 +1,84 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CRITERIA } from "./criteria.js";
+import { computeVerdict, type VerdictInputs } from "./verdict.js";
+
+const good: VerdictInputs = {
+  sharpeAnnualized: 3.1,
+  sharpeSamples: 500,
+  brier: 0.12,
+  brierSamples: 10_000,
+  brierHorizonMs: 1000,
+  maxDrawdownPct: 1.2,
+  equitySamples: 600,
+  fills: 6000,
+};
+
+describe("verdict", () => {
+  it("GO when every criterion passes", () => {
+    const v = computeVerdict(good, DEFAULT_CRITERIA);
+    expect(v.overall).toBe("GO");
+    expect(v.exitCode).toBe(0);
+    expect(v.criteria.map((c) => c.status)).toEqual(["PASS", "PASS", "PASS", "PASS"]);
+  });
+
+  it("thresholds are strict: Sharpe exactly 2 or Brier exactly 0.20 or DD exactly 3% fail", () => {
+    expect(computeVerdict({ ...good, sharpeAnnualized: 2 }, DEFAULT_CRITERIA).criteria[0]!.status).toBe(
+      "FAIL",
+    );
+    expect(computeVerdict({ ...good, brier: 0.2 }, DEFAULT_CRITERIA).criteria[1]!.status).toBe("FAIL");
+    expect(computeVerdict({ ...good, maxDrawdownPct: 3 }, DEFAULT_CRITERIA).criteria[2]!.status).toBe("FAIL");
+  });
+
+  it("an empty Brier tracker is INSUFFICIENT DATA, never a pass", () => {
+    const v = computeVerdict({ ...good, brier: null, brierSamples: 0 }, DEFAULT_CRITERIA);
+    expect(v.criteria[1]!.status).toBe("INSUFFICIENT DATA");
+    expect(v.overall).toBe("INSUFFICIENT DATA");
+    expect(v.exitCode).toBe(3);
+  });
+
+  it("too few fills blocks GO with a warning", () => {
+    const v = computeVerdict({ ...good, fills: 4999 }, DEFAULT_CRITERIA);
+    expect(v.overall).toBe("INSUFFICIENT DATA");
+    expect(v.notes.join(" ")).toMatch(/too few fills \(4999 < 5000\)/);
+  });
+
+  it("a FAIL dominates insufficient data (NO-GO, exit 1)", () => {
+    const v = computeVerdict({ ...good, maxDrawdownPct: 7, fills: 10 }, DEFAULT_CRITERIA);
+    expect(v.overall).toBe("NO-GO");
+    expect(v.exitCode).toBe(1);
+  });
+
+  it("property: overall is GO iff all PASS, NO-GO iff any FAIL", () => {
+    const maybe = (arb: fc.Arbitrary<number>) => fc.option(arb, { nil: null });
+    fc.assert(
+      fc.property(
+        maybe(fc.double({ min: -5, max: 10, noNaN: true })),
+        maybe(fc.double({ min: 0, max: 1, noNaN: true })),
+        maybe(fc.double({ min: 0, max: 20, noNaN: true })),
+        fc.nat(20_000),
+        fc.nat(2000),
+        (sharpe, brier, dd, fills, n) => {
+          const v = computeVerdict(
+            {
+              sharpeAnnualized: sharpe,
+              sharpeSamples: n,
+              brier,
+              brierSamples: n,
+              brierHorizonMs: null,
+              maxDrawdownPct: dd,
+              equitySamples: n,
+              fills,
+            },
+            DEFAULT_CRITERIA,
+          );
+          const st = v.criteria.map((c) => c.status);
+          if (st.includes("FAIL")) return v.overall === "NO-GO" && v.exitCode === 1;
+          if (st.includes("INSUFFICIENT DATA")) return v.overall === "INSUFFICIENT DATA" && v.exitCode === 3;
+          return v.overall === "GO" && v.exitCode === 0;
+        },
+      ),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,103 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { buildReport } from "../src/build-report.js";
+import { parseCriteria } from "../src/criteria.js";
+import { renderHtml } from "../src/render-html.js";
+import { GOLDEN_CRITERIA, goldenFiles } from "./golden.js";
+import { writeRunDir } from "./run-dir.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = [
+  "--no-sandbox",
+  "--headless",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "test-output");
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && !process.env.CI) {
+  console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH; in CI this fails)`);
+}
+
+describe.skipIf(!haveChromium && !process.env.CI)("HTML report in headless Chromium", () => {
+  it("renders the four charts with data, no console errors, no network requests", async () => {
+    expect(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`).toBe(true);
+    const dir = await writeRunDir(await mkdtemp(join(tmpdir(), "browser-")), goldenFiles());
+    const report = await buildReport(dir, { criteria: parseCriteria(GOLDEN_CRITERIA) });
+    await mkdir(OUT_DIR, { recursive: true });
+    const htmlPath = join(OUT_DIR, "report.html");
+    await writeFile(htmlPath, renderHtml(report));
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const consoleErrors: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") consoleErrors.push(m.text());
+      });
+      page.on("pageerror", (e) => consoleErrors.push(e.message));
+      page.on("request", (req) => {
+        if (!req.url().startsWith("file:")) requests.push(req.url());
+      });
+      const url = pathToFileURL(htmlPath).href;
+      await page.goto(url, { waitUntil: "load" });
+
+      const marks = await page.evaluate(() => {
+        const count = (chart: string, sel: string): number =>
+          document.querySelectorAll(`svg[data-chart="${chart}"] ${sel}`).length;
+        const box = (chart: string) => {
+          const el = document.querySelector(`svg[data-chart="${chart}"]`);
+          if (!el) return null;
+          const r = el.getBoundingClientRect();
+          return { w: r.width, h: r.height };
+        };
+        const line = document.querySelector('svg[data-chart="equity"] path.line') as SVGPathElement | null;
+        return {
+          reliability: count("reliability", "circle.mark"),
+          reliabilityCounts: [...document.querySelectorAll('svg[data-chart="reliability"] text.count')].map(
+            (t) => t.textContent,
+          ),
+          equityPoints: Number(line?.getAttribute("data-points") ?? 0),
+          equityLength: line ? line.getTotalLength() : 0,
+          drawdown: count("drawdown", "path.line"),
+          edgeBars: count("edge-histogram", "rect.mark"),
+          signalBars: count("signal-bars", "rect.mark"),
+          boxes: ["reliability", "equity", "drawdown", "edge-histogram", "signal-bars"].map(box),
+          verdict: document.querySelector("#verdict")?.textContent ?? "",
+        };
+      });
+      // golden: 100 ms (1 bin), 1 s (2 bins), adverse (1 bin) = 4 reliability points with counts 11, 5, 5, 5
+      expect(marks.reliability).toBe(4);
+      expect(marks.reliabilityCounts).toEqual(["11", "5", "5", "5"]);
+      expect(marks.equityPoints).toBe(7);
+      expect(marks.equityLength).toBeGreaterThan(100);
+      expect(marks.drawdown).toBe(1);
+      // realized edges: 4 distinct values per horizon × 2 horizons = 8 non-empty bars
+      expect(marks.edgeBars).toBe(8);
+      expect(marks.signalBars).toBe(1); // knife (regime has no inactive fills → no marginal value)
+      for (const b of marks.boxes) {
+        expect(b).not.toBeNull();
+        expect(b!.w).toBeGreaterThan(100);
+        expect(b!.h).toBeGreaterThan(50);
+      }
+      expect(marks.verdict).toContain("GO");
+      expect(consoleErrors).toEqual([]);
+      expect(requests).toEqual([]);
+      await page.screenshot({ path: join(OUT_DIR, "report.png"), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,29 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/** File name of the checkpoint inside the output directory. */
+export const CHECKPOINT_FILE = "checkpoint.json";
+
+/** Current checkpoint format version. */
+export const CHECKPOINT_VERSION = 1;
+
+/** Write a checkpoint atomically (temp file + rename), so a crash mid-write never corrupts the last good one. */
+export function writeCheckpoint(outputDir: string, state: unknown): string {
+  const path = join(outputDir, CHECKPOINT_FILE);
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ checkpoint_version: CHECKPOINT_VERSION, ...(state as object) }));
+  renameSync(tmp, path);
+  return path;
+}
+
+/** Read the checkpoint of an output directory, or null when there is none. Throws on a corrupt or foreign file. */
+export function readCheckpoint(outputDir: string): Record<string, unknown> | null {
+  const path = join(outputDir, CHECKPOINT_FILE);
+  if (!existsSync(path)) return null;
+  const value: unknown = JSON.parse(readFileSync(path, "utf8"));
+  if (value === null || typeof value !== "object" || (value as Record<string, unknown>)["checkpoint_version"] !== CHECKPOINT_VERSION) {
+    throw new Error(`checkpoint ${path} has an unknown format (expected checkpoint_version ${CHECKPOINT_VERSION})`);
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,125 @@
+import { z } from "zod";
+
+/** Replay/synthetic pacing: "max" (as fast as possible), "realtime", or an "Nx" multiplier. */
+export const SpeedSchema = z
+  .union([z.literal("max"), z.literal("realtime"), z.string().regex(/^\d+(\.\d+)?x$/, "expected max, realtime or Nx")])
+  .default("max");
+
+/** Every paper-trader setting; each CLI flag maps to one field. */
+export const PaperTraderConfigSchema = z
+  .object({
+    source: z.enum(["synthetic", "replay", "hyperliquid"]).default("synthetic"),
+    input: z.string().min(1).optional(),
+    asset: z.string().min(1).default("BTC"),
+    durationSec: z.number().positive().max(366 * 86_400).default(2 * 3600),
+    speed: SpeedSchema,
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
+    gamma: z.number().positive().optional(),
+    ladderLevels: z.number().int().min(1).max(20).default(3),
+    ladderRatio: z.number().min(1).max(5).default(1.2),
+    minSpreadBps: z.number().min(0).max(1000).default(1),
+    fillModel: z.enum(["touch", "queue", "through"]).default("queue"),
+    fillProb: z.number().min(0).max(1).default(0.5),
+    killDrawdownPct: z.number().gt(0).max(100).default(15),
+    outputDir: z.string().min(1).default("logs/paper_trading"),
+    resume: z.boolean().default(false),
+    logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    metricsPort: z.number().int().min(0).max(65_535).optional(),
+    checkpointEveryMin: z.number().positive().max(1440).default(5),
+    analyticsEverySec: z.number().positive().default(60),
+    orderSizeBase: z.number().positive().optional(),
+    maxPositionLots: z.number().positive().optional(),
+    hyperliquidUrl: z.string().url().default("wss://api.hyperliquid.xyz/ws"),
+    binanceLead: z.boolean().default(false),
+    binanceUrl: z.string().url().default("wss://fstream.binance.com/stream"),
+    makerFeeBps: z.number().min(-10).max(100).default(1.5),
+    takerFeeBps: z.number().min(-10).max(100).default(4.5),
+    latencyMs: z.number().min(0).max(10_000).default(50),
+    crashAtSec: z.number().positive().optional(),
+  })
+  .strict();
+
+/** Validated paper-trader configuration. */
+export type PaperTraderConfig = z.infer<typeof PaperTraderConfigSchema>;
+/** Configuration as a user writes it (every field optional). */
+export type PaperTraderConfigInput = z.input<typeof PaperTraderConfigSchema>;
+
+/** Config field → CLI flag, so errors name what the user typed. */
+export const FIELD_TO_FLAG: Record<string, string> = {
+  source: "--source",
+  input: "--input",
+  asset: "--asset",
+  durationSec: "--duration",
+  speed: "--speed",
+  seed: "--seed",
+  gamma: "--gamma",
+  ladderLevels: "--ladder-levels",
+  ladderRatio: "--ladder-ratio",
+  minSpreadBps: "--min-spread-bps",
+  fillModel: "--fill-model",
+  fillProb: "--fill-prob",
+  killDrawdownPct: "--kill-drawdown-pct",
+  outputDir: "--output-dir",
+  resume: "--resume",
+  logLevel: "--log-level",
+  metricsPort: "--metrics-port",
+  checkpointEveryMin: "--checkpoint-every-min",
+  analyticsEverySec: "--analytics-every-sec",
+  orderSizeBase: "--order-size",
+  maxPositionLots: "--max-position-lots",
+  hyperliquidUrl: "--hyperliquid-url",
+  binanceLead: "--binance-lead",
+  binanceUrl: "--binance-url",
+  makerFeeBps: "--maker-fee-bps",
+  takerFeeBps: "--taker-fee-bps",
+  latencyMs: "--latency-ms",
+  crashAtSec: "--crash-at-sec",
+};
+
+/** Error for a configuration problem; the message is one line naming the flag/field. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validate a config object; throws ConfigError naming the first bad field (as flag or config key). */
+export function parseConfig(input: unknown, origin: "flag" | "config" = "flag"): PaperTraderConfig {
+  const cfg = validateFields(input, origin);
+  if (cfg.source === "replay" && cfg.input === undefined) {
+    throw new ConfigError("invalid --input: required with --source replay (a recording or raw capture path)");
+  }
+  return cfg;
+}
+
+/** Schema validation only (no cross-field checks). */
+export function validateFields(input: unknown, origin: "flag" | "config"): PaperTraderConfig {
+  const result = PaperTraderConfigSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = String(issue.path[0] ?? "");
+    const name = origin === "flag" ? (FIELD_TO_FLAG[field] ?? field) : `config field "${issue.path.join(".")}"`;
+    throw new ConfigError(`invalid ${name}: ${describeIssue(issue)}`);
+  }
+  return result.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_value" && "values" in issue) {
+    return `allowed values are ${(issue.values as unknown[]).map(String).join("|")}`;
+  }
+  if (issue.code === "unrecognized_keys" && "keys" in issue) {
+    return `unknown key(s) ${(issue.keys as string[]).join(", ")}`;
+  }
+  return issue.message;
+}
+
+/** Parse a speed string into a multiplier (Infinity for max, 1 for realtime). */
+export function speedMultiplier(speed: string): number {
+  if (speed === "max") return Number.POSITIVE_INFINITY;
+  if (speed === "realtime") return 1;
+  const m = /^(\d+(?:\.\d+)?)x$/.exec(speed);
+  if (m === null || Number(m[1]) <= 0) throw new ConfigError(`invalid --speed: allowed values are max|realtime|Nx (got "${speed}")`);
+  return Number(m[1]);
+}

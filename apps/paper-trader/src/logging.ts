@@ -1,0 +1,25 @@
+import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
+
+/** Create the run logger: human-readable (pino-pretty) on a TTY, JSON lines otherwise. Synchronous, so nothing is lost on exit. */
+export function createLogger(level: string, prettyOutput = process.stdout.isTTY === true): Logger {
+  if (prettyOutput) {
+    return pino(
+      { level, base: null },
+      pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }),
+    );
+  }
+  return pino({ level, base: null, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd: 1, sync: true }));
+}
+
+/** Format a number for a log line with a fixed number of decimals (NaN/Infinity spelled out). */
+export function fmt(value: number, decimals = 2): string {
+  if (!Number.isFinite(value)) return String(value);
+  return value.toFixed(decimals);
+}
+
+/** Format a signed number with an explicit + sign. */
+export function signed(value: number, decimals = 2): string {
+  if (!Number.isFinite(value)) return String(value);
+  return `${value >= 0 ? "+" : ""}${value.toFixed(decimals)}`;
+}

@@ -1,0 +1,99 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { BrierCalibration, bootstrapMeanCi } from "./calibration.js";
+import { SeededRandom } from "./prng.js";
+
+describe("BrierCalibration", () => {
+  it("hand example: Murphy decomposition, log loss, skill", () => {
+    // f=0.25 with outcomes 1,0; f=0.75 with outcomes 1,1 (bin-constant forecasts)
+    // BS = (0.75² + 0.25² + 0.25² + 0.25²)/4 = 0.75/4 = 0.1875; ō = 0.75 → UNC = 0.1875
+    // bin 2: f̄ .25, ō .5 → REL 2·.0625, RES 2·.0625; bin 7: f̄ .75, ō 1 → REL 2·.0625, RES 2·.0625
+    // REL = RES = 0.25/4 = 0.0625 → REL − RES + UNC = 0.1875 = BS; BSS = 1 − .1875/.1875 = 0
+    // log loss = (−ln .25 − ln .75 − 2 ln .75)/4 = (1.3862944 + 3·0.2876821)/4 = 0.5623351
+    const c = new BrierCalibration({ minBinCount: 2 });
+    c.update(0.25, 1);
+    c.update(0.25, 0);
+    c.update(0.75, true);
+    c.update(0.75, true);
+    const r = c.report()!;
+    expect(r.brier).toBeCloseTo(0.1875, 12);
+    expect(r.uncertainty).toBeCloseTo(0.1875, 12);
+    expect(r.reliability).toBeCloseTo(0.0625, 12);
+    expect(r.resolution).toBeCloseTo(0.0625, 12);
+    expect(r.withinBinVariance).toBeCloseTo(0, 12);
+    expect(r.withinBinCovariance).toBeCloseTo(0, 12);
+    expect(r.brierSkill).toBeCloseTo(0, 12);
+    expect(r.logLoss).toBeCloseTo(0.5623351, 6);
+    const b2 = r.table[2]!;
+    expect(b2).toMatchObject({ n: 2, meanForecast: 0.25, observedFreq: 0.5, lowCount: false });
+    expect(r.table[0]!.lowCount).toBe(true);
+    expect(r.table[0]!.observedFreq).toBeNull();
+  });
+
+  it("an empty tracker reports nothing (null), never a perfect 0", () => {
+    expect(new BrierCalibration().report()).toBeNull();
+  });
+
+  it("BS = REL − RES + UNC exactly for bin-constant forecasts, and with WBV − WBC in general (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.boolean()), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 300,
+        }),
+        (binned, free) => {
+          const c = new BrierCalibration();
+          for (const [k, o] of binned) c.update((k + 0.5) / 10, o);
+          const r = c.report()!;
+          expect(r.brier).toBeCloseTo(r.reliability - r.resolution + r.uncertainty, 12);
+          const g = new BrierCalibration();
+          let bs = 0;
+          for (const [f, o] of free) {
+            g.update(f, o);
+            bs += (f - (o ? 1 : 0)) ** 2;
+          }
+          const q = g.report()!;
+          expect(q.brier).toBeCloseTo(bs / free.length, 12);
+          expect(q.brier).toBeCloseTo(
+            q.reliability - q.resolution + q.uncertainty + q.withinBinVariance - q.withinBinCovariance,
+            10,
+          );
+        },
+      ),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+
+  it("rejects a forecast outside [0, 1]", () => {
+    expect(() => new BrierCalibration().update(1.2, 1)).toThrow(/forecast/);
+  });
+
+  it("bootstrap CI covers the true Brier ~95% of the time (simulated, seeded)", () => {
+    // f ~ U(0,1), o ~ Bernoulli(f) → E[(f − o)²] = E[f(1 − f)] = 1/2 − 1/3 = 1/6
+    const rng = new SeededRandom(2024);
+    const reps = 200;
+    let covered = 0;
+    for (let rep = 0; rep < reps; rep++) {
+      const c = new BrierCalibration({ seed: rep + 1 });
+      for (let i = 0; i < 200; i++) {
+        const f = rng.next();
+        c.update(f, rng.next() < f ? 1 : 0);
+      }
+      const ci = c.report({ nBoot: 400, seed: rep + 1 })!.brierCi!;
+      if (ci.lo <= 1 / 6 && 1 / 6 <= ci.hi) covered++;
+    }
+    const coverage = covered / reps;
+    console.log(
+      `bootstrap 95% CI coverage over ${reps} simulated data sets: ${(coverage * 100).toFixed(1)}%`,
+    );
+    expect(coverage).toBeGreaterThan(0.9);
+    expect(coverage).toBeLessThan(0.99);
+  });
+
+  it("bootstrapMeanCi is deterministic per seed and null on < 2 values", () => {
+    const xs = [1, 2, 3, 4, 5, 6, 7, 8];
+    expect(bootstrapMeanCi(xs, { seed: 5 })).toEqual(bootstrapMeanCi(xs, { seed: 5 }));
+    expect(bootstrapMeanCi([1])).toBeNull();
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * Probability calibration of binary forecasts (e.g. p_fill vs filled): Brier score with the Murphy
+ * decomposition on a fixed bin grid, reliability table, clipped log loss, Brier skill vs
+ * climatology and a seeded bootstrap CI.
+ *
+ * Exact identity (Stephenson, Coelho & Jolliffe 2008), with bins k, n_k forecasts f in bin k, bin mean
+ * forecast f̄_k, bin outcome frequency ō_k, overall frequency ō and N forecasts:
+ *   BS = REL − RES + UNC + WBV − WBC
+ *   REL = Σ n_k (f̄_k − ō_k)² / N, RES = Σ n_k (ō_k − ō)² / N, UNC = ō (1 − ō),
+ *   WBV = Σ_k Σ_{i∈k} (f_i − f̄_k)² / N,  WBC = 2 Σ_k Σ_{i∈k} (f_i − f̄_k)(o_i − ō_k) / N.
+ * With bin-constant forecasts WBV = WBC = 0 and BS = REL − RES + UNC (Murphy 1973).
+ */
+import { SeededRandom } from "./prng.js";
+
+/** One bin of the reliability table. */
+export interface ReliabilityBin {
+  /** Bin index. */
+  bin: number;
+  /** Lower edge (inclusive). */
+  lo: number;
+  /** Upper edge (exclusive, except the last bin which includes 1). */
+  hi: number;
+  /** Forecasts in the bin. */
+  n: number;
+  /** Mean forecast in the bin (null if empty). */
+  meanForecast: number | null;
+  /** Observed event frequency in the bin (null if empty). */
+  observedFreq: number | null;
+  /** True when n < minBinCount: the bin's frequency is too noisy to trust. */
+  lowCount: boolean;
+}
+
+/** Calibration report; produced only when at least one forecast was seen. */
+export interface CalibrationReport {
+  n: number;
+  /** Observed event frequency ō. */
+  baseRate: number;
+  /** Mean (f − o)². */
+  brier: number;
+  reliability: number;
+  resolution: number;
+  uncertainty: number;
+  /** Within-bin forecast variance term WBV. */
+  withinBinVariance: number;
+  /** Within-bin forecast/outcome covariance term WBC. */
+  withinBinCovariance: number;
+  /** Mean log loss with forecasts clipped to [eps, 1 − eps]. */
+  logLoss: number;
+  /** Clipping eps used in the log loss. */
+  logLossEps: number;
+  /** 1 − BS / UNC (null when UNC = 0, i.e. all outcomes equal). */
+  brierSkill: number | null;
+  /** Bootstrap percentile CI of the Brier score (null if not requested or n < 2). */
+  brierCi: { level: number; lo: number; hi: number; nBoot: number; resampledFrom: number } | null;
+  table: ReliabilityBin[];
+  minBinCount: number;
+}
+
+/** Options of {@link BrierCalibration}. */
+export interface CalibrationOptions {
+  /** Number of equal-width bins on [0, 1] (default 10). */
+  bins?: number;
+  /** Bins with fewer forecasts are flagged `lowCount` (default 30). */
+  minBinCount?: number;
+  /** Log-loss clipping (default 1e-6). */
+  logLossEps?: number;
+  /** Size of the seeded reservoir sample kept for the bootstrap (default 20 000). */
+  reservoirSize?: number;
+  /** Seed of the reservoir sampler (default 1). */
+  seed?: number;
+}
+
+/** Options of a bootstrap. */
+export interface BootstrapOptions {
+  /** Resamples (default 1000). */
+  nBoot?: number;
+  /** Confidence level (default 0.95). */
+  level?: number;
+  /** Seed (default 1). */
+  seed?: number;
+}
+
+/** Percentile bootstrap CI of the mean of `values` (seeded). Null if fewer than 2 values. */
+export function bootstrapMeanCi(
+  values: ArrayLike<number>,
+  options: BootstrapOptions = {},
+): { lo: number; hi: number; level: number; nBoot: number } | null {
+  const n = values.length;
+  if (n < 2) return null;
+  const nBoot = options.nBoot ?? 1000;
+  const level = options.level ?? 0.95;
+  if (!(level > 0 && level < 1)) throw new Error(`bootstrapMeanCi: level must be in (0,1), got ${level}`);
+  if (!(nBoot >= 10)) throw new Error(`bootstrapMeanCi: nBoot must be >= 10, got ${nBoot}`);
+  const rng = new SeededRandom(options.seed ?? 1);
+  const means = new Float64Array(nBoot);
+  for (let b = 0; b < nBoot; b++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += values[Math.floor(rng.next() * n)]!;
+    means[b] = s / n;
+  }
+  means.sort();
+  const a = (1 - level) / 2;
+  const idx = (p: number): number => Math.min(nBoot - 1, Math.max(0, Math.round(p * (nBoot - 1))));
+  return { lo: means[idx(a)]!, hi: means[idx(1 - a)]!, level, nBoot };
+}
+
+/** Streaming Brier calibration tracker (O(bins + reservoir) memory). */
+export class BrierCalibration {
+  private readonly bins: number;
+  private readonly minBinCount: number;
+  private readonly eps: number;
+  private readonly cnt: Float64Array;
+  private readonly sf: Float64Array;
+  private readonly sff: Float64Array;
+  private readonly so: Float64Array;
+  private readonly sfo: Float64Array;
+  private n = 0;
+  private sumSq = 0;
+  private sumLog = 0;
+  private readonly reservoir: Float64Array;
+  private resFilled = 0;
+  private readonly rng: SeededRandom;
+
+  constructor(options: CalibrationOptions = {}) {
+    this.bins = options.bins ?? 10;
+    if (!(Number.isInteger(this.bins) && this.bins >= 1))
+      throw new Error(`BrierCalibration: bins must be an integer >= 1`);
+    this.minBinCount = options.minBinCount ?? 30;
+    this.eps = options.logLossEps ?? 1e-6;
+    if (!(this.eps > 0 && this.eps < 0.5))
+      throw new Error(`BrierCalibration: logLossEps must be in (0, 0.5)`);
+    const rs = options.reservoirSize ?? 20_000;
+    if (!(rs >= 2)) throw new Error(`BrierCalibration: reservoirSize must be >= 2`);
+    this.cnt = new Float64Array(this.bins);
+    this.sf = new Float64Array(this.bins);
+    this.sff = new Float64Array(this.bins);
+    this.so = new Float64Array(this.bins);
+    this.sfo = new Float64Array(this.bins);
+    this.reservoir = new Float64Array(rs);
+    this.rng = new SeededRandom(options.seed ?? 1);
+  }
+
+  /** Bin index of a forecast. */
+  binOf(forecast: number): number {
+    return Math.min(this.bins - 1, Math.floor(forecast * this.bins));
+  }
+
+  /** Add one forecast in [0, 1] with its binary outcome. */
+  update(forecast: number, outcome: boolean | 0 | 1): void {
+    if (!(forecast >= 0 && forecast <= 1))
+      throw new Error(`BrierCalibration.update: forecast must be in [0,1], got ${forecast}`);
+    const o = outcome === true || outcome === 1 ? 1 : 0;
+    const k = this.binOf(forecast);
+    this.cnt[k]! += 1;
+    this.sf[k]! += forecast;
+    this.sff[k]! += forecast * forecast;
+    this.so[k]! += o;
+    this.sfo[k]! += forecast * o;
+    const sq = (forecast - o) ** 2;
+    this.sumSq += sq;
+    const p = Math.min(1 - this.eps, Math.max(this.eps, forecast));
+    this.sumLog += o === 1 ? -Math.log(p) : -Math.log(1 - p);
+    this.n += 1;
+    // reservoir (Algorithm R) of per-forecast squared errors for the bootstrap
+    if (this.resFilled < this.reservoir.length) {
+      this.reservoir[this.resFilled++] = sq;
+    } else {
+      const j = Math.floor(this.rng.next() * this.n);
+      if (j < this.reservoir.length) this.reservoir[j] = sq;
+    }
+  }
+
+  /** Forecasts seen. */
+  count(): number {
+    return this.n;
+  }
+
+  /** Full report, or null when no forecast was seen (never a perfect-looking 0). */
+  report(bootstrap?: BootstrapOptions): CalibrationReport | null {
+    const N = this.n;
+    if (N === 0) return null;
+    let totO = 0;
+    for (let k = 0; k < this.bins; k++) totO += this.so[k]!;
+    const obar = totO / N;
+    let rel = 0;
+    let res = 0;
+    let wbv = 0;
+    let wbc = 0;
+    const table: ReliabilityBin[] = [];
+    for (let k = 0; k < this.bins; k++) {
+      const nk = this.cnt[k]!;
+      const lo = k / this.bins;
+      const hi = (k + 1) / this.bins;
+      if (nk === 0) {
+        table.push({ bin: k, lo, hi, n: 0, meanForecast: null, observedFreq: null, lowCount: true });
+        continue;
+      }
+      const fbar = this.sf[k]! / nk;
+      const ok = this.so[k]! / nk;
+      rel += nk * (fbar - ok) ** 2;
+      res += nk * (ok - obar) ** 2;
+      wbv += Math.max(0, this.sff[k]! - nk * fbar * fbar);
+      wbc += 2 * (this.sfo[k]! - nk * fbar * ok);
+      table.push({
+        bin: k,
+        lo,
+        hi,
+        n: nk,
+        meanForecast: fbar,
+        observedFreq: ok,
+        lowCount: nk < this.minBinCount,
+      });
+    }
+    const unc = obar * (1 - obar);
+    const brier = this.sumSq / N;
+    let brierCi: CalibrationReport["brierCi"] = null;
+    if (bootstrap && this.resFilled >= 2) {
+      const ci = bootstrapMeanCi(this.reservoir.subarray(0, this.resFilled), bootstrap);
+      if (ci)
+        brierCi = { level: ci.level, lo: ci.lo, hi: ci.hi, nBoot: ci.nBoot, resampledFrom: this.resFilled };
+    }
+    return {
+      n: N,
+      baseRate: obar,
+      brier,
+      reliability: rel / N,
+      resolution: res / N,
+      uncertainty: unc,
+      withinBinVariance: wbv / N,
+      withinBinCovariance: wbc / N,
+      logLoss: this.sumLog / N,
+      logLossEps: this.eps,
+      brierSkill: unc > 0 ? 1 - brier / unc : null,
+      brierCi,
+      table,
+      minBinCount: this.minBinCount,
+    };
+  }
+}

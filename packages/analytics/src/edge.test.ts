@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { buildEdgeRecord, EdgeTracker, edgeSnapshotFromRecord } from "./edge.js";
+import { SeededRandom } from "./prng.js";
+import { edgeValidationSchema } from "./records.js";
+import { studentTCdf } from "./stats.js";
+
+describe("buildEdgeRecord", () => {
+  it("hand example: buy 99.99 at mid 100, mid 99.98 after 1 s, 0.2 bps rebate", () => {
+    // spread = (100 − 99.99)/100·1e4 = 1 bps; AS(1s) = (100 − 99.98)/100·1e4 = 2 bps
+    // edge(1s) = 1 − 2 − (−0.2) = −0.8 bps; gross = −1 bps; at 10 s mid 100.03: AS = −3 → edge 4.2
+    const r = buildEdgeRecord({
+      tsMs: 1000,
+      fillId: "f1",
+      cycleId: 7,
+      side: "buy",
+      price: 99.99,
+      size: 0.1,
+      midAtFill: 100,
+      midAtPlacement: 100.01,
+      predictedSpreadBps: 1.2,
+      predictedAsBps: 0.5,
+      feeBps: -0.2,
+      markoutMids: [
+        { horizonMs: 1000, mid: 99.98 },
+        { horizonMs: 10_000, mid: 100.03 },
+        { horizonMs: 60_000, mid: null },
+      ],
+    });
+    expect(edgeValidationSchema.safeParse(r).success).toBe(true);
+    expect(r.realized_spread_bps).toBeCloseTo(1, 9);
+    expect(r.realized_as_bps).toBeCloseTo(2, 9);
+    expect(r.realized_edge_bps).toBeCloseTo(-0.8, 9);
+    expect(r.gross_edge_bps).toBeCloseTo(-1, 9);
+    expect(r.predicted_edge_bps).toBeCloseTo(1.2 - 0.5 + 0.2, 12);
+    expect(r.markouts[1]!.realized_edge_bps).toBeCloseTo(4.2, 9);
+    expect(r.markouts[2]!.realized_edge_bps).toBeNull();
+  });
+
+  it("sell side is the mirror image", () => {
+    // sell 100.01 at mid 100: spread 1 bps; mid rises to 100.02 → AS = −(100 − 100.02)/100·1e4 = 2 bps
+    const r = buildEdgeRecord({
+      tsMs: 0,
+      fillId: "f2",
+      cycleId: null,
+      side: "sell",
+      price: 100.01,
+      size: 1,
+      midAtFill: 100,
+      midAtPlacement: null,
+      predictedSpreadBps: 1,
+      predictedAsBps: 0,
+      feeBps: 0,
+      markoutMids: [{ horizonMs: 1000, mid: 100.02 }],
+    });
+    expect(r.realized_spread_bps).toBeCloseTo(1, 9);
+    expect(r.realized_as_bps).toBeCloseTo(2, 9);
+    expect(r.realized_edge_bps).toBeCloseTo(-1, 9);
+  });
+});
+
+describe("EdgeTracker", () => {
+  it("t-test, CI and bias against hand values", () => {
+    // realized [1,2,3,4,5], predicted always 4: mean 3, se = √2.5/√5 = 0.7071068, t = 4.2426407, df 4
+    // one-sided p = 1 − F4(4.2426) ; 95% CI = 3 ± 2.776445·0.7071068 = [1.0368, 4.9632]
+    // bias = predicted − realized = [3,2,1,0,−1]: mean 1, same se → t = 1.4142136
+    const t = new EdgeTracker({ minSamples: 5 });
+    for (const e of [1, 2, 3, 4, 5])
+      t.update({
+        tsMs: 0,
+        predictedEdgeBps: 4,
+        feeBps: 0,
+        markouts: [{ horizonMs: 1000, realizedEdgeBps: e }],
+      });
+    const r = t.report();
+    const h = r.horizons[0]!;
+    expect(h.edgeTest!.t).toBeCloseTo(3 / Math.sqrt(0.5), 9);
+    expect(h.edgeTest!.p).toBeCloseTo(1 - studentTCdf(3 / Math.sqrt(0.5), 4), 12);
+    expect(h.edgeTest!.ci95[0]).toBeCloseTo(3 - 2.776445 * Math.SQRT1_2, 5);
+    expect(h.biasTest!.estimate).toBeCloseTo(1, 12);
+    expect(h.biasTest!.t).toBeCloseTo(Math.SQRT2, 9);
+    expect(r.verdict).toBe("POSITIVE_EDGE"); // p ≈ 0.0066 < 0.05
+  });
+
+  it("refuses a verdict below the minimum sample", () => {
+    const t = new EdgeTracker({ minSamples: 30 });
+    expect(t.report().verdict).toBe("INSUFFICIENT_DATA");
+    for (let i = 0; i < 29; i++)
+      t.update({
+        tsMs: 0,
+        predictedEdgeBps: 1,
+        feeBps: 0,
+        markouts: [{ horizonMs: 1000, realizedEdgeBps: 5 + (i % 3) }],
+      });
+    expect(t.report().verdict).toBe("INSUFFICIENT_DATA");
+  });
+
+  it("known-parameter synthetic data: zero-mean edge is rarely significant, negative edge is flagged", () => {
+    // 200 runs of 100 fills with true edge 0 (uniform noise): the one-sided 5% test should reject ~5%
+    const rng = new SeededRandom(11);
+    let rejections = 0;
+    for (let run = 0; run < 200; run++) {
+      const t = new EdgeTracker();
+      for (let i = 0; i < 100; i++)
+        t.update({
+          tsMs: 0,
+          predictedEdgeBps: 0,
+          feeBps: 0,
+          markouts: [{ horizonMs: 1, realizedEdgeBps: rng.next() - 0.5 }],
+        });
+      if (t.report().verdict === "POSITIVE_EDGE") rejections++;
+    }
+    expect(rejections / 200).toBeGreaterThan(0.01);
+    expect(rejections / 200).toBeLessThan(0.1);
+    const neg = new EdgeTracker();
+    for (let i = 0; i < 100; i++)
+      neg.update({
+        tsMs: 0,
+        predictedEdgeBps: 1,
+        feeBps: 0,
+        markouts: [{ horizonMs: 1, realizedEdgeBps: -1 + rng.next() - 0.5 }],
+      });
+    expect(neg.report().verdict).toBe("NEGATIVE_EDGE");
+  });
+
+  it("reads snapshots from edge_validation records", () => {
+    const snap = edgeSnapshotFromRecord(
+      buildEdgeRecord({
+        tsMs: 0,
+        fillId: "x",
+        cycleId: 1,
+        side: "buy",
+        price: 99,
+        size: 1,
+        midAtFill: 100,
+        midAtPlacement: 100,
+        predictedSpreadBps: 100,
+        predictedAsBps: 0,
+        feeBps: 0,
+        markoutMids: [{ horizonMs: 500, mid: 100 }],
+      }),
+    );
+    expect(snap.markouts[0]!.realizedEdgeBps).toBeCloseTo(100, 9);
+  });
+});

@@ -1,0 +1,235 @@
+/**
+ * Predicted-vs-realized edge per fill and its statistics.
+ *
+ * Conventions (bps of the mid at fill, side sign s = +1 buy / −1 sell):
+ * - realized spread  = s·(mid_at_fill − price) / mid_at_fill · 1e4   (half-spread captured)
+ * - adverse selection at horizon h = s·(mid_at_fill − mid_{t+h}) / mid_at_fill · 1e4
+ * - realized edge at h = realized spread − adverse selection − fee = s·(mid_{t+h} − price)/mid_at_fill·1e4 − fee
+ * Markout mids must be mids OBSERVED at fill time + h, never the current mid at write time.
+ */
+import { SCHEMA_VERSION, type EdgeValidationRecord, type MarkoutRecord, tsMsToNs } from "./records.js";
+import { oneSampleTTest, RunningMoments, type TTestResult } from "./stats.js";
+
+/** What the edge tracker needs from one fill. */
+export interface EdgeSnapshot {
+  /** Fill time, ms. */
+  tsMs: number;
+  /** Predicted edge at placement (spread − AS − fee), bps. */
+  predictedEdgeBps: number;
+  /** Fee, bps of notional (negative = rebate). */
+  feeBps: number;
+  /** Realized edge per markout horizon (null when the horizon's mid is not known). */
+  markouts: { horizonMs: number; realizedEdgeBps: number | null }[];
+}
+
+/** Inputs to build one `edge_validation.jsonl` record. */
+export interface EdgeFillInput {
+  tsMs: number;
+  fillId: string;
+  orderId?: string;
+  cycleId: number | null;
+  side: "buy" | "sell";
+  price: number;
+  size: number;
+  midAtFill: number;
+  midAtPlacement: number | null;
+  predictedSpreadBps: number;
+  predictedAsBps: number;
+  feeBps: number;
+  /** Mid observed at fill time + horizon, per horizon (null if never observed). */
+  markoutMids: { horizonMs: number; mid: number | null }[];
+  /** Horizon whose values fill realized_as_bps / realized_edge_bps (default: the first). */
+  primaryHorizonMs?: number;
+}
+
+/** Build an edge-validation record from a fill and its markout mids (formulas in the module doc). */
+export function buildEdgeRecord(input: EdgeFillInput): EdgeValidationRecord {
+  if (!(input.midAtFill > 0))
+    throw new Error(`buildEdgeRecord: midAtFill must be > 0, got ${input.midAtFill}`);
+  if (!(input.price > 0)) throw new Error(`buildEdgeRecord: price must be > 0, got ${input.price}`);
+  const s = input.side === "buy" ? 1 : -1;
+  const m0 = input.midAtFill;
+  const spreadBps = (s * (m0 - input.price) * 1e4) / m0;
+  const markouts: MarkoutRecord[] = input.markoutMids.map(({ horizonMs, mid }) => {
+    if (mid === null)
+      return { horizon_ms: horizonMs, mid: null, realized_as_bps: null, realized_edge_bps: null };
+    const asBps = (s * (m0 - mid) * 1e4) / m0;
+    return {
+      horizon_ms: horizonMs,
+      mid,
+      realized_as_bps: asBps,
+      realized_edge_bps: spreadBps - asBps - input.feeBps,
+    };
+  });
+  const primaryH = input.primaryHorizonMs ?? markouts[0]?.horizon_ms;
+  const primary = markouts.find((m) => m.horizon_ms === primaryH) ?? null;
+  const asBps = primary?.realized_as_bps ?? null;
+  const rec: EdgeValidationRecord = {
+    schema_version: SCHEMA_VERSION,
+    ts_ms: input.tsMs,
+    timestamp_ns: tsMsToNs(input.tsMs),
+    fill_id: input.fillId,
+    cycle_id: input.cycleId,
+    side: input.side,
+    price: input.price,
+    size: input.size,
+    predicted_spread_bps: input.predictedSpreadBps,
+    realized_spread_bps: spreadBps,
+    predicted_as_bps: input.predictedAsBps,
+    realized_as_bps: asBps,
+    fee_bps: input.feeBps,
+    predicted_edge_bps: input.predictedSpreadBps - input.predictedAsBps - input.feeBps,
+    realized_edge_bps: primary?.realized_edge_bps ?? null,
+    gross_edge_bps: asBps === null ? null : spreadBps - asBps,
+    mid_at_placement: input.midAtPlacement,
+    mid_at_fill: m0,
+    markout_as_bps: asBps,
+    markouts,
+  };
+  if (primaryH !== undefined) rec.primary_horizon_ms = primaryH;
+  if (input.orderId !== undefined) rec.order_id = input.orderId;
+  return rec;
+}
+
+/** The tracker input from an edge-validation record. */
+export function edgeSnapshotFromRecord(rec: EdgeValidationRecord): EdgeSnapshot {
+  return {
+    tsMs: rec.ts_ms,
+    predictedEdgeBps: rec.predicted_edge_bps,
+    feeBps: rec.fee_bps,
+    markouts: rec.markouts.map((m) => ({ horizonMs: m.horizon_ms, realizedEdgeBps: m.realized_edge_bps })),
+  };
+}
+
+/** Verdict on the edge at the primary horizon. */
+export type EdgeVerdict = "INSUFFICIENT_DATA" | "POSITIVE_EDGE" | "NO_SIGNIFICANT_EDGE" | "NEGATIVE_EDGE";
+
+/** Edge statistics at one markout horizon. */
+export interface EdgeHorizonStats {
+  horizonMs: number;
+  /** Fills with a known realized edge at this horizon. */
+  n: number;
+  meanRealizedEdgeBps: number | null;
+  stdRealizedEdgeBps: number | null;
+  meanPredictedEdgeBps: number | null;
+  /** One-sample t-test of mean realized edge, H1: edge > 0 (`p` one-sided; `ci95` two-sided 95% t CI). */
+  edgeTest: TTestResult | null;
+  /** t-test of mean(predicted − realized) = 0 (two-sided). */
+  biasTest: TTestResult | null;
+  /** Verdict at this horizon. */
+  verdict: EdgeVerdict;
+}
+
+/** Result of {@link EdgeTracker.report}. */
+export interface EdgeReport {
+  fills: number;
+  minSamples: number;
+  alpha: number;
+  primaryHorizonMs: number | null;
+  horizons: EdgeHorizonStats[];
+  /** Verdict at the primary horizon ("INSUFFICIENT_DATA" with no data). */
+  verdict: EdgeVerdict;
+}
+
+/** Options of {@link EdgeTracker}. */
+export interface EdgeTrackerOptions {
+  /** Minimum fills at a horizon before any verdict (default 30). */
+  minSamples?: number;
+  /** Significance level of the one-sided test (default 0.05). */
+  alpha?: number;
+  /** Horizon of the headline verdict (default: the first horizon seen). */
+  primaryHorizonMs?: number;
+  /** Maximum number of distinct horizons (default 16). */
+  maxHorizons?: number;
+}
+
+interface HorizonSums {
+  realized: RunningMoments;
+  predicted: RunningMoments;
+  bias: RunningMoments;
+}
+
+/** Streaming tracker of realized vs predicted edge per markout horizon (O(horizons) memory). */
+export class EdgeTracker {
+  private readonly byHorizon = new Map<number, HorizonSums>();
+  private readonly minSamples: number;
+  private readonly alpha: number;
+  private readonly maxHorizons: number;
+  private primaryHorizonMs: number | null;
+  private fills = 0;
+
+  constructor(options: EdgeTrackerOptions = {}) {
+    this.minSamples = options.minSamples ?? 30;
+    this.alpha = options.alpha ?? 0.05;
+    this.maxHorizons = options.maxHorizons ?? 16;
+    this.primaryHorizonMs = options.primaryHorizonMs ?? null;
+    if (!(this.minSamples >= 2))
+      throw new Error(`EdgeTracker: minSamples must be >= 2, got ${this.minSamples}`);
+    if (!(this.alpha > 0 && this.alpha < 1))
+      throw new Error(`EdgeTracker: alpha must be in (0,1), got ${this.alpha}`);
+  }
+
+  /** Add one fill. */
+  update(snap: EdgeSnapshot): void {
+    if (!Number.isFinite(snap.predictedEdgeBps))
+      throw new Error("EdgeTracker.update: predictedEdgeBps not finite");
+    this.fills += 1;
+    for (const m of snap.markouts) {
+      if (m.realizedEdgeBps === null) continue;
+      if (!Number.isFinite(m.realizedEdgeBps)) {
+        throw new Error(`EdgeTracker.update: realizedEdgeBps at ${m.horizonMs} ms not finite`);
+      }
+      let h = this.byHorizon.get(m.horizonMs);
+      if (!h) {
+        if (this.byHorizon.size >= this.maxHorizons) {
+          throw new Error(`EdgeTracker: more than maxHorizons=${this.maxHorizons} horizons`);
+        }
+        h = { realized: new RunningMoments(), predicted: new RunningMoments(), bias: new RunningMoments() };
+        this.byHorizon.set(m.horizonMs, h);
+        this.primaryHorizonMs ??= m.horizonMs;
+      }
+      h.realized.push(m.realizedEdgeBps);
+      h.predicted.push(snap.predictedEdgeBps);
+      h.bias.push(snap.predictedEdgeBps - m.realizedEdgeBps);
+    }
+  }
+
+  /** Statistics per horizon and the headline verdict. */
+  report(): EdgeReport {
+    const horizons: EdgeHorizonStats[] = [...this.byHorizon.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([horizonMs, h]) => {
+        const n = h.realized.n;
+        const mean = h.realized.mean();
+        const std = h.realized.std();
+        const edgeTest = mean !== null && std !== null ? oneSampleTTest(n, mean, std, 0, "greater") : null;
+        const bm = h.bias.mean();
+        const bs = h.bias.std();
+        const biasTest = bm !== null && bs !== null ? oneSampleTTest(n, bm, bs, 0, "two-sided") : null;
+        let verdict: EdgeVerdict;
+        if (n < this.minSamples || edgeTest === null) verdict = "INSUFFICIENT_DATA";
+        else if (edgeTest.p < this.alpha) verdict = "POSITIVE_EDGE";
+        else if (edgeTest.ci95[1] < 0) verdict = "NEGATIVE_EDGE";
+        else verdict = "NO_SIGNIFICANT_EDGE";
+        return {
+          horizonMs,
+          n,
+          meanRealizedEdgeBps: mean,
+          stdRealizedEdgeBps: std,
+          meanPredictedEdgeBps: h.predicted.mean(),
+          edgeTest,
+          biasTest,
+          verdict,
+        };
+      });
+    const primary = horizons.find((h) => h.horizonMs === this.primaryHorizonMs);
+    return {
+      fills: this.fills,
+      minSamples: this.minSamples,
+      alpha: this.alpha,
+      primaryHorizonMs: this.primaryHorizonMs,
+      horizons,
+      verdict: primary ? primary.verdict : "INSUFFICIENT_DATA",
+    };
+  }
+}

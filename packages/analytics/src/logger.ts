@@ -1,0 +1,311 @@
+/**
+ * AnalyticsLogger: one append-only JSONL file per stream in a run directory.
+ *
+ * - Every record is validated against its stream schema on write; an invalid record is counted
+ *   and NOT written. `write` never throws.
+ * - Records are buffered per stream and flushed every `flushIntervalMs`, when a buffer passes
+ *   `maxBufferBytes`, and on `close()`. A crash loses at most the unflushed buffer; a crash
+ *   mid-write leaves a torn last line that the readers report and skip.
+ * - Size-based rotation: before a flush would push `name.jsonl` past `rotateBytes`, it is renamed
+ *   to `name.N.jsonl` (N = 1 + the highest existing part, so 1 is the oldest) and a fresh
+ *   `name.jsonl` is started. Readers read parts 1, 2, …, then `name.jsonl`.
+ * - I/O errors (disk full, permissions, missing directory) are caught, counted, the affected
+ *   buffer is dropped (counted as `dropped`), and the next flush retries.
+ */
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { basename, extname, join } from "node:path";
+import type { z } from "zod";
+import { validateRecord } from "./fast-validate.js";
+import {
+  RUN_MANIFEST_FILE,
+  type RunManifest,
+  runManifestSchema,
+  SCHEMA_VERSION,
+  STREAM_FILES,
+  STREAM_SCHEMAS,
+  type StreamName,
+  type StreamRecord,
+  tsMsToNs,
+} from "./records.js";
+
+/** Options of {@link AnalyticsLogger}. */
+export interface AnalyticsLoggerOptions {
+  /** Directory of the run's files (created if missing). */
+  dir: string;
+  /** Periodic flush interval, ms (default 1000; 0 disables the timer). */
+  flushIntervalMs?: number;
+  /** Flush a stream when its buffer reaches this many bytes (default 256 KiB). */
+  maxBufferBytes?: number;
+  /** Rotate a stream file before it would exceed this size, bytes (default 64 MiB). */
+  rotateBytes?: number;
+}
+
+/** Counters of one stream. */
+export interface StreamStats {
+  /** Records accepted and written to disk. */
+  written: number;
+  /** Records rejected by validation. */
+  invalid: number;
+  /** Records accepted but lost to an I/O error. */
+  dropped: number;
+  /** I/O errors. */
+  writeErrors: number;
+  /** Bytes written. */
+  bytes: number;
+  /** Rotations performed. */
+  rotations: number;
+  /** Records buffered, not yet on disk. */
+  buffered: number;
+  /** Last validation or I/O error message. */
+  lastError: string | null;
+}
+
+/** Counters of the logger. */
+export interface LoggerStats {
+  streams: Record<StreamName, StreamStats>;
+  totalWritten: number;
+  totalInvalid: number;
+  totalDropped: number;
+  totalWriteErrors: number;
+  /** Last error of any stream (or of the manifest / directory). */
+  lastError: string | null;
+}
+
+/** The common stamp of a record written now: schema version and both timestamps. */
+export function stamp(tsMs: number): { schema_version: number; ts_ms: number; timestamp_ns: number } {
+  return { schema_version: SCHEMA_VERSION, ts_ms: tsMs, timestamp_ns: tsMsToNs(tsMs) };
+}
+
+interface StreamState {
+  chunks: string[];
+  bufferedBytes: number;
+  fd: number | null;
+  size: number;
+  stats: StreamStats;
+}
+
+/** Writes validated records to one JSONL file per stream; never throws to the caller. */
+export class AnalyticsLogger {
+  /** The run directory. */
+  readonly dir: string;
+  private readonly maxBufferBytes: number;
+  private readonly rotateBytes: number;
+  private readonly streams = new Map<StreamName, StreamState>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
+  private lastError: string | null = null;
+  private otherErrors = 0;
+
+  constructor(options: AnalyticsLoggerOptions) {
+    this.dir = options.dir;
+    this.maxBufferBytes = options.maxBufferBytes ?? 256 * 1024;
+    this.rotateBytes = options.rotateBytes ?? 64 * 1024 * 1024;
+    if (!(this.rotateBytes > 0)) throw new Error(`AnalyticsLogger: rotateBytes must be > 0`);
+    for (const name of Object.keys(STREAM_FILES) as StreamName[]) {
+      this.streams.set(name, {
+        chunks: [],
+        bufferedBytes: 0,
+        fd: null,
+        size: 0,
+        stats: {
+          written: 0,
+          invalid: 0,
+          dropped: 0,
+          writeErrors: 0,
+          bytes: 0,
+          rotations: 0,
+          buffered: 0,
+          lastError: null,
+        },
+      });
+    }
+    try {
+      mkdirSync(this.dir, { recursive: true });
+    } catch (e) {
+      this.otherErrors += 1;
+      this.lastError = `mkdir ${this.dir}: ${(e as Error).message}`;
+    }
+    const interval = options.flushIntervalMs ?? 1000;
+    if (interval > 0) {
+      this.timer = setInterval(() => this.flush(), interval);
+      this.timer.unref();
+    }
+  }
+
+  /** Path of a stream's current file. */
+  path(stream: StreamName): string {
+    return join(this.dir, STREAM_FILES[stream]);
+  }
+
+  /** Validate and buffer one record. Returns false (and counts it) when invalid or closed. */
+  write<S extends StreamName>(stream: S, record: StreamRecord[S]): boolean {
+    const st = this.streams.get(stream);
+    if (!st) {
+      this.otherErrors += 1;
+      this.lastError = `unknown stream "${String(stream)}"`;
+      return false;
+    }
+    try {
+      if (this.closed) throw new Error("logger is closed");
+      const r = validateRecord(STREAM_SCHEMAS[stream] as z.ZodType, record);
+      if (!r.success) {
+        const first = r.error.issues[0];
+        throw new Error(
+          `invalid ${stream} record: ${first ? `${first.path.join(".")}: ${first.message}` : "?"}`,
+        );
+      }
+      const line = `${JSON.stringify(r.data)}\n`;
+      st.chunks.push(line);
+      st.bufferedBytes += line.length;
+      st.stats.buffered += 1;
+    } catch (e) {
+      st.stats.invalid += 1;
+      st.stats.lastError = (e as Error).message;
+      this.lastError = st.stats.lastError;
+      return false;
+    }
+    if (st.bufferedBytes >= this.maxBufferBytes) this.flushStream(stream, st);
+    return true;
+  }
+
+  /** Write (atomically replace) the run manifest `run.json`. Returns false on error (counted). */
+  writeManifest(manifest: RunManifest): boolean {
+    try {
+      const r = runManifestSchema.safeParse(manifest);
+      if (!r.success) throw new Error(`invalid run manifest: ${r.error.issues[0]?.message ?? "?"}`);
+      const file = join(this.dir, RUN_MANIFEST_FILE);
+      writeFileSync(`${file}.tmp`, `${JSON.stringify(r.data, null, 2)}\n`);
+      renameSync(`${file}.tmp`, file);
+      return true;
+    } catch (e) {
+      this.otherErrors += 1;
+      this.lastError = (e as Error).message;
+      return false;
+    }
+  }
+
+  /** Flush every stream's buffer to disk. Never throws. */
+  flush(): void {
+    for (const [name, st] of this.streams) this.flushStream(name, st);
+  }
+
+  private nextPartNumber(stream: StreamName): number {
+    const file = STREAM_FILES[stream];
+    const ext = extname(file);
+    const stem = basename(file, ext);
+    let max = 0;
+    for (const f of readdirSync(this.dir)) {
+      if (!f.startsWith(`${stem}.`) || !f.endsWith(ext)) continue;
+      const mid = f.slice(stem.length + 1, f.length - ext.length);
+      if (/^\d+$/.test(mid)) max = Math.max(max, Number(mid));
+    }
+    return max + 1;
+  }
+
+  private flushStream(stream: StreamName, st: StreamState): void {
+    if (st.chunks.length === 0) return;
+    const data = st.chunks.join("");
+    const n = st.stats.buffered;
+    st.chunks = [];
+    st.bufferedBytes = 0;
+    st.stats.buffered = 0;
+    try {
+      const bytes = Buffer.byteLength(data);
+      if (st.fd !== null && st.size > 0 && st.size + bytes > this.rotateBytes) {
+        closeSync(st.fd);
+        st.fd = null;
+        const file = this.path(stream);
+        const ext = extname(file);
+        const rotated = join(this.dir, `${basename(file, ext)}.${this.nextPartNumber(stream)}${ext}`);
+        renameSync(file, rotated);
+        st.stats.rotations += 1;
+      }
+      if (st.fd === null) {
+        st.fd = openSync(this.path(stream), "a");
+        st.size = fstatSync(st.fd).size;
+        if (st.size > 0 && st.size + bytes > this.rotateBytes) {
+          // an existing file from an earlier run is already full: rotate before appending
+          closeSync(st.fd);
+          st.fd = null;
+          const file = this.path(stream);
+          const ext = extname(file);
+          renameSync(file, join(this.dir, `${basename(file, ext)}.${this.nextPartNumber(stream)}${ext}`));
+          st.stats.rotations += 1;
+          st.fd = openSync(file, "a");
+          st.size = 0;
+        }
+      }
+      const buf = Buffer.from(data);
+      let off = 0;
+      while (off < buf.length) off += writeSync(st.fd, buf, off, buf.length - off);
+      st.size += buf.length;
+      st.stats.bytes += buf.length;
+      st.stats.written += n;
+    } catch (e) {
+      st.stats.writeErrors += 1;
+      st.stats.dropped += n;
+      st.stats.lastError = `write ${STREAM_FILES[stream]}: ${(e as Error).message}`;
+      this.lastError = st.stats.lastError;
+      if (st.fd !== null) {
+        try {
+          closeSync(st.fd);
+        } catch {
+          // already counted; the fd is abandoned
+        }
+        st.fd = null;
+      }
+    }
+  }
+
+  /** Flush, close every file and stop the timer. Further writes are rejected (counted invalid). */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const st of this.streams.values()) {
+      if (st.fd === null) continue;
+      try {
+        closeSync(st.fd);
+      } catch (e) {
+        st.stats.writeErrors += 1;
+        st.stats.lastError = (e as Error).message;
+      }
+      st.fd = null;
+    }
+  }
+
+  /** Counters per stream and totals. */
+  stats(): LoggerStats {
+    const streams = {} as Record<StreamName, StreamStats>;
+    let w = 0;
+    let inv = 0;
+    let dr = 0;
+    let we = this.otherErrors;
+    for (const [name, st] of this.streams) {
+      streams[name] = { ...st.stats };
+      w += st.stats.written;
+      inv += st.stats.invalid;
+      dr += st.stats.dropped;
+      we += st.stats.writeErrors;
+    }
+    return {
+      streams,
+      totalWritten: w,
+      totalInvalid: inv,
+      totalDropped: dr,
+      totalWriteErrors: we,
+      lastError: this.lastError,
+    };
+  }
+}

@@ -1,0 +1,197 @@
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type JsonlIssue, readJsonl } from "./jsonl-reader.js";
+import { AnalyticsLogger, stamp } from "./logger.js";
+import {
+  type EventRecord,
+  eventSchema,
+  type FillRecord,
+  fillSchema,
+  runManifestSchema,
+  STREAM_FILES,
+} from "./records.js";
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), "mmkit-analytics-"));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function fill(i: number): FillRecord {
+  return {
+    ...stamp(1_700_000_000_000 + i),
+    fill_id: `f${i}`,
+    order_id: `o${i}`,
+    cycle_id: i,
+    level: 0,
+    side: i % 2 === 0 ? "buy" : "sell",
+    price: 100 + i / 100,
+    size: 0.01,
+    fee: -0.0001,
+    fee_bps: -0.1,
+    liquidity: "maker",
+    mid_at_fill: 100,
+    position_after: 0.01,
+    spread_capture: 0.0005,
+    realized_pnl: null,
+    cum_pnl: 0.01 * i,
+  };
+}
+
+async function readAll<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const r of it) out.push(r);
+  return out;
+}
+
+describe("AnalyticsLogger + readJsonl", () => {
+  it("round trip; crash mid-line → every complete record back, torn line reported", async () => {
+    const dir = tmp();
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
+    for (let i = 0; i < 100; i++) expect(log.write("fills", fill(i))).toBe(true);
+    log.close();
+    const path = join(dir, STREAM_FILES.fills);
+    // crash simulation: a 101st record whose write was cut half-way (no newline)
+    const line = JSON.stringify(fill(100));
+    appendFileSync(path, line.slice(0, Math.floor(line.length / 2)));
+    const issues: JsonlIssue[] = [];
+    const reader = readJsonl(path, fillSchema, { onIssue: (i) => issues.push(i) });
+    const recs = await readAll(reader);
+    expect(recs).toHaveLength(100);
+    expect(recs[99]).toEqual(fill(99));
+    expect(reader.stats.torn).toBe(1);
+    expect(reader.stats.bad).toBe(0);
+    expect(issues).toEqual([expect.objectContaining({ file: path, line: 101, kind: "torn" })]);
+  });
+
+  it("truncating the file mid-line (real crash) loses only the cut record", async () => {
+    const dir = tmp();
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
+    for (let i = 0; i < 50; i++) log.write("fills", fill(i));
+    log.close();
+    const path = join(dir, STREAM_FILES.fills);
+    const size = readFileSync(path).length;
+    truncateSync(path, size - 40); // cut inside the last line
+    const reader = readJsonl(path, fillSchema);
+    const recs = await readAll(reader);
+    expect(recs).toHaveLength(49);
+    expect(reader.issues).toEqual([expect.objectContaining({ line: 50, kind: "torn" })]);
+  });
+
+  it("corrupt and invalid lines are skipped and reported with file:line", async () => {
+    const dir = tmp();
+    const path = join(dir, "fills.jsonl");
+    const bad = { ...fill(2), side: "up" };
+    const lines = [JSON.stringify(fill(0)), "{not json", "", JSON.stringify(bad), JSON.stringify(fill(4))];
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    const reader = readJsonl(path, fillSchema);
+    const recs = await readAll(reader);
+    expect(recs.map((r) => r.fill_id)).toEqual(["f0", "f4"]);
+    expect(reader.issues.map((i) => [i.line, i.kind])).toEqual([
+      [2, "parse"],
+      [4, "schema"],
+    ]);
+    expect(reader.issues[1]!.message).toMatch(/side/);
+    expect(reader.issues[1]!.file).toBe(path);
+  });
+
+  it("invalid records are counted and not written; write never throws", async () => {
+    const dir = tmp();
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
+    const ev: EventRecord = {
+      ...stamp(0),
+      kind: "kill_switch",
+      from: "active",
+      to: "halted",
+      reason: "drawdown",
+    };
+    expect(log.write("events", ev)).toBe(true);
+    expect(log.write("events", { ...ev, ts_ms: Number.NaN })).toBe(false);
+    expect(log.write("fills", { ...fill(1), price: "x" } as unknown as FillRecord)).toBe(false);
+    log.close();
+    expect(log.write("events", ev)).toBe(false); // closed
+    const st = log.stats();
+    expect(st.streams.events.written).toBe(1);
+    expect(st.streams.events.invalid).toBe(2);
+    expect(st.streams.fills.invalid).toBe(1);
+    expect(st.totalInvalid).toBe(3);
+    const back = await readAll(readJsonl(join(dir, STREAM_FILES.events), eventSchema));
+    expect(back).toEqual([ev]);
+  });
+
+  it("size-based rotation: parts are read back in order", async () => {
+    const dir = tmp();
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0, maxBufferBytes: 1, rotateBytes: 2000 });
+    for (let i = 0; i < 60; i++) log.write("fills", fill(i));
+    log.close();
+    const files = readdirSync(dir).filter((f) => f.startsWith("fills"));
+    expect(files.length).toBeGreaterThan(3);
+    expect(files).toContain("fills.1.jsonl");
+    expect(log.stats().streams.fills.rotations).toBe(files.length - 1);
+    const recs = await readAll(readJsonl(join(dir, STREAM_FILES.fills), fillSchema));
+    expect(recs.map((r) => r.fill_id)).toEqual(Array.from({ length: 60 }, (_, i) => `f${i}`));
+  });
+
+  it("disk failures are counted and surfaced, never thrown", () => {
+    const dir = tmp();
+    const notADir = join(dir, "file");
+    writeFileSync(notADir, "x");
+    const log = new AnalyticsLogger({ dir: join(notADir, "sub"), flushIntervalMs: 0 });
+    expect(log.write("fills", fill(0))).toBe(true); // accepted into the buffer
+    expect(() => log.flush()).not.toThrow();
+    expect(() => log.close()).not.toThrow();
+    const st = log.stats();
+    expect(st.streams.fills.writeErrors).toBe(1);
+    expect(st.streams.fills.dropped).toBe(1);
+    expect(st.totalWriteErrors).toBeGreaterThanOrEqual(2); // mkdir + write
+    expect(st.lastError).toMatch(/fills\.jsonl/);
+  });
+
+  it("periodic flush writes without close; manifest is validated", async () => {
+    const dir = tmp();
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 20 });
+    log.write("fills", fill(0));
+    await new Promise((r) => setTimeout(r, 80));
+    expect(readFileSync(join(dir, "fills.jsonl"), "utf8").split("\n")).toHaveLength(2);
+    const manifest = {
+      schema_version: 1,
+      run_id: "r1",
+      started_ts_ms: 0,
+      ended_ts_ms: null,
+      seed: 42,
+      source: { kind: "synthetic" },
+      fill_model: "queue",
+      config: { gamma: 0.1 },
+      versions: { "@mmkit/analytics": "0.1.0" },
+    };
+    expect(log.writeManifest(manifest)).toBe(true);
+    expect(runManifestSchema.parse(JSON.parse(readFileSync(join(dir, "run.json"), "utf8")))).toEqual(
+      manifest,
+    );
+    expect(log.writeManifest({ ...manifest, seed: 1.5 })).toBe(false);
+    log.close();
+  });
+
+  it("handles lines longer than the read chunk and CRLF endings", async () => {
+    const dir = tmp();
+    const path = join(dir, "events.jsonl");
+    const big: EventRecord = { ...stamp(1), kind: "note", reason: "x".repeat(5000) };
+    writeFileSync(path, `${JSON.stringify(big)}\r\n${JSON.stringify({ ...big, reason: "short" })}\r\n`);
+    const recs = await readAll(readJsonl(path, eventSchema, { chunkBytes: 1024 }));
+    expect(recs.map((r) => r.reason?.length)).toEqual([5000, 5]);
+  });
+});

@@ -1,0 +1,377 @@
+/**
+ * SharpeTracker: equity samples → time-bucketed returns → rolling-window Sharpe statistics.
+ *
+ * - Buckets are aligned to the epoch: bucket b covers [b·bucketMs, (b+1)·bucketMs).
+ * - A bucket's return = (equity at bucket end − equity at bucket start) / base, where base is the
+ *   starting capital (`returnBasis: "starting_capital"`, default; PnL-additive) or the equity at
+ *   the bucket start (`"bucket_start_equity"`). Equity at a bucket end is the last sample in it,
+ *   carried forward through buckets with no sample: those count as ZERO-return buckets, so time
+ *   keeps passing when nothing happens (windows never freeze).
+ * - Only closed buckets count; the bucket in progress is excluded from every statistic.
+ * - Windows 1h / 24h / 7d read the last N buckets of one ring buffer (capacity = the longest
+ *   window), "all" uses running moments plus exact lag-k autocovariances kept from O(maxLags) state.
+ */
+import { DrawdownTracker } from "./drawdown.js";
+import { SCHEMA_VERSION, type SharpeMetricsRecord, type SharpeWindowRecord, tsMsToNs } from "./records.js";
+import {
+  autocorrelations,
+  loEta,
+  momentsOf,
+  probabilisticSharpe,
+  RunningMoments,
+  sharpeStdError,
+} from "./stats.js";
+
+/** A serializable Sharpe snapshot; identical to one `sharpe_metrics.jsonl` record. */
+export type SharpeSummary = SharpeMetricsRecord;
+
+/** One rolling window definition. */
+export interface SharpeWindowSpec {
+  /** Label, e.g. "1h". */
+  label: string;
+  /** Length in seconds. */
+  secs: number;
+}
+
+/** The default windows: 1h, 24h, 7d (plus "all", always present). */
+export const DEFAULT_SHARPE_WINDOWS: readonly SharpeWindowSpec[] = [
+  { label: "1h", secs: 3600 },
+  { label: "24h", secs: 86_400 },
+  { label: "7d", secs: 604_800 },
+];
+
+/** Seconds in the 365-day year used for annualization. */
+export const SECONDS_PER_YEAR = 365 * 86_400;
+
+/** Label attached to the original system's per-fill Sharpe figure. */
+export const ORIGINAL_PER_FILL_SHARPE_LABEL =
+  "original system's (mean/std)*sqrt(fills/elapsed_years) over per-fill PnL; for comparison only, not a Sharpe ratio";
+
+/** Options of {@link SharpeTracker}. */
+export interface SharpeTrackerOptions {
+  /** Bucket length, ms (default 60 000). */
+  bucketMs?: number;
+  /** Denominator of a bucket return (default "starting_capital"). */
+  returnBasis?: "starting_capital" | "bucket_start_equity";
+  /** Capital base for "starting_capital" (default: the first equity sample). Must be > 0. */
+  capitalBase?: number;
+  /** Rolling windows (default 1h / 24h / 7d). */
+  windows?: readonly SharpeWindowSpec[];
+  /** Maximum autocorrelation lag used in Lo's η (default 10; effective lags = min(this, ⌊n/4⌋)). */
+  loMaxLags?: number;
+}
+
+/** Summary statistics of a sequence of bucket returns (fractions) plus its equity path. */
+export interface WindowInput {
+  /** Bucket returns as fractions of the base. */
+  returns: ArrayLike<number>;
+  /** Lag-1..L autocorrelations of `returns` (standard estimator). */
+  rhos: number[];
+  /** Moments of `returns`. */
+  moments: RunningMoments;
+  /** Max drawdown of the bucket-end equity path (including the start equity). */
+  maxDrawdownAbs: number | null;
+  /** Max drawdown fraction of the same path. */
+  maxDrawdownFrac: number | null;
+}
+
+/**
+ * Compute one window's record from its returns' moments and autocorrelations.
+ * `periodsPerYear` annualizes (√P); Lo's q = periodsPerYear.
+ */
+export function windowRecord(
+  label: string,
+  windowSecs: number | null,
+  input: WindowInput,
+  periodsPerYear: number,
+): SharpeWindowRecord {
+  const m = input.moments;
+  const n = m.n;
+  const mean = m.mean();
+  const std = m.std();
+  const sr = mean !== null && std !== null && std > 0 ? mean / std : null;
+  const skew = m.skew();
+  const kurt = m.kurtosisRaw();
+  const lags = input.rhos.length;
+  const eta = sr !== null && lags >= 1 ? loEta(periodsPerYear, input.rhos) : null;
+  const sePp = sr !== null && skew !== null && kurt !== null ? sharpeStdError(sr, n, skew, kurt) : null;
+  const sqrtP = Math.sqrt(periodsPerYear);
+  return {
+    window: label,
+    window_secs: windowSecs,
+    n,
+    mean_return_bps: mean === null ? null : mean * 1e4,
+    std_return_bps: std === null ? null : std * 1e4,
+    sharpe_per_period: sr,
+    sharpe_annualized: sr === null ? null : sr * sqrtP,
+    lo_sharpe_annualized: sr !== null && eta !== null ? sr * eta : null,
+    lo_q: eta === null ? null : periodsPerYear,
+    lo_eta: eta,
+    lo_lags: eta === null ? null : lags,
+    sharpe_se_annualized: sePp === null ? null : sePp * sqrtP,
+    lo_sharpe_se_annualized: sePp !== null && eta !== null ? sePp * eta : null,
+    psr: sr !== null && skew !== null && kurt !== null ? probabilisticSharpe(sr, n, skew, kurt, 0) : null,
+    skew,
+    kurtosis_raw: kurt,
+    max_drawdown_frac: input.maxDrawdownFrac,
+    max_drawdown_abs: input.maxDrawdownAbs,
+  };
+}
+
+/** Effective number of autocorrelation lags for n returns: min(maxLags, ⌊n/4⌋). */
+export function effectiveLags(n: number, maxLags: number): number {
+  return Math.min(maxLags, Math.floor(n / 4));
+}
+
+/** Rolling-window Sharpe tracker over equity samples; bounded memory for any run length. */
+export class SharpeTracker {
+  /** Bucket length, ms. */
+  readonly bucketMs: number;
+  /** Periods (buckets) per 365-day year. */
+  readonly periodsPerYear: number;
+  /** Return denominator. */
+  readonly returnBasis: "starting_capital" | "bucket_start_equity";
+  private capitalBase: number | null;
+  private readonly windows: readonly SharpeWindowSpec[];
+  private readonly loMaxLags: number;
+  private readonly cap: number;
+  private readonly rets: Float64Array;
+  private readonly startEq: Float64Array;
+  private readonly endEq: Float64Array;
+  private head = 0; // next write position
+  private size = 0;
+  private curBucket: number | null = null;
+  private bucketStartEquity = Number.NaN;
+  private lastEquity = Number.NaN;
+  private firstTsMs: number | null = null;
+  private lastTsMs = Number.NaN;
+  // "all" window state
+  private readonly all = new RunningMoments();
+  private readonly allDd = new DrawdownTracker();
+  private readonly firstRets: number[] = [];
+  private readonly lagProd: Float64Array;
+  private sumAll = 0;
+  // original per-fill figure
+  private readonly fillPnl = new RunningMoments();
+  /** Samples whose time was before the previous sample (treated as at the previous time). */
+  outOfOrder = 0;
+
+  constructor(options: SharpeTrackerOptions = {}) {
+    this.bucketMs = options.bucketMs ?? 60_000;
+    if (!(this.bucketMs > 0)) throw new Error(`SharpeTracker: bucketMs must be > 0, got ${this.bucketMs}`);
+    this.returnBasis = options.returnBasis ?? "starting_capital";
+    this.capitalBase = options.capitalBase ?? null;
+    if (this.capitalBase !== null && !(this.capitalBase > 0)) {
+      throw new Error(`SharpeTracker: capitalBase must be > 0, got ${this.capitalBase}`);
+    }
+    this.windows = options.windows ?? DEFAULT_SHARPE_WINDOWS;
+    for (const w of this.windows) {
+      if (!(w.secs > 0)) throw new Error(`SharpeTracker: window ${w.label} secs must be > 0, got ${w.secs}`);
+    }
+    this.loMaxLags = options.loMaxLags ?? 10;
+    if (!(this.loMaxLags >= 1)) throw new Error(`SharpeTracker: loMaxLags must be >= 1`);
+    this.periodsPerYear = (SECONDS_PER_YEAR * 1000) / this.bucketMs;
+    this.cap = Math.max(1, ...this.windows.map((w) => Math.ceil((w.secs * 1000) / this.bucketMs)));
+    this.rets = new Float64Array(this.cap);
+    this.startEq = new Float64Array(this.cap);
+    this.endEq = new Float64Array(this.cap);
+    this.lagProd = new Float64Array(this.loMaxLags + 1);
+  }
+
+  /** Add an equity sample (quote currency) at time tsMs. */
+  update(tsMs: number, equity: number): void {
+    if (!Number.isFinite(tsMs)) throw new Error(`SharpeTracker.update: tsMs is not finite (${tsMs})`);
+    if (!Number.isFinite(equity)) throw new Error(`SharpeTracker.update: equity is not finite (${equity})`);
+    if (this.firstTsMs === null) {
+      if (this.capitalBase === null) {
+        if (this.returnBasis === "starting_capital" && !(equity > 0)) {
+          throw new Error(`SharpeTracker: first equity must be > 0 to serve as capital base, got ${equity}`);
+        }
+        this.capitalBase = equity;
+      }
+      this.firstTsMs = tsMs;
+      this.lastTsMs = tsMs;
+      this.curBucket = Math.floor(tsMs / this.bucketMs);
+      this.bucketStartEquity = equity;
+      this.lastEquity = equity;
+      this.allDd.update(tsMs, equity);
+      return;
+    }
+    if (tsMs < this.lastTsMs) {
+      this.outOfOrder += 1;
+      tsMs = this.lastTsMs;
+    }
+    this.advanceTo(tsMs);
+    this.lastTsMs = tsMs;
+    this.lastEquity = equity;
+  }
+
+  /** Add a PnL sample as equity = capitalBase + cumulative PnL (requires `capitalBase`). */
+  updatePnl(tsMs: number, cumPnlQuote: number): void {
+    if (this.capitalBase === null) throw new Error("SharpeTracker.updatePnl: needs options.capitalBase");
+    this.update(tsMs, this.capitalBase + cumPnlQuote);
+  }
+
+  /** Record one fill's PnL (quote currency) for the original per-fill comparison figure. */
+  recordFill(pnlQuote: number): void {
+    if (!Number.isFinite(pnlQuote))
+      throw new Error(`SharpeTracker.recordFill: pnl is not finite (${pnlQuote})`);
+    this.fillPnl.push(pnlQuote);
+  }
+
+  /** Close every bucket that ended at or before tsMs (empty ones as zero-return buckets). */
+  advanceTo(tsMs: number): void {
+    if (this.curBucket === null) return;
+    const b = Math.floor(tsMs / this.bucketMs);
+    if (b <= this.curBucket) return;
+    this.closeBucket(this.bucketStartEquity, this.lastEquity);
+    // Empty buckets between: equity unchanged → zero return. Beyond the ring capacity plus the lag
+    // state only their count matters for "all", but pushing them one by one stays O(gap).
+    for (let k = this.curBucket + 1; k < b; k++) this.closeBucket(this.lastEquity, this.lastEquity);
+    this.curBucket = b;
+    this.bucketStartEquity = this.lastEquity;
+    if (tsMs > this.lastTsMs) this.lastTsMs = tsMs;
+  }
+
+  private closeBucket(startEquity: number, endEquity: number): void {
+    const base = this.returnBasis === "starting_capital" ? this.capitalBase! : startEquity;
+    const r = base !== 0 ? (endEquity - startEquity) / base : 0;
+    // lag products Σ r_t r_{t−k} use the previous L returns still in the ring
+    for (let k = 1; k <= this.loMaxLags && k <= this.size; k++) {
+      const idx = (this.head - k + this.cap * 2) % this.cap;
+      this.lagProd[k]! += r * this.rets[idx]!;
+    }
+    if (this.firstRets.length < this.loMaxLags) this.firstRets.push(r);
+    this.rets[this.head] = r;
+    this.startEq[this.head] = startEquity;
+    this.endEq[this.head] = endEquity;
+    this.head = (this.head + 1) % this.cap;
+    if (this.size < this.cap) this.size += 1;
+    this.all.push(r);
+    this.sumAll += r;
+    this.allDd.update(0, endEquity);
+  }
+
+  /** Number of closed buckets held for the rolling windows. */
+  bucketCount(): number {
+    return this.size;
+  }
+
+  /** Closed bucket returns of the last `n` buckets (oldest first), as fractions. */
+  lastReturns(n: number): Float64Array {
+    const m = Math.min(n, this.size);
+    const out = new Float64Array(m);
+    const start = (this.head - m + this.cap) % this.cap;
+    for (let i = 0; i < m; i++) out[i] = this.rets[(start + i) % this.cap]!;
+    return out;
+  }
+
+  private windowInput(nBuckets: number): WindowInput {
+    const m = Math.min(nBuckets, this.size);
+    const start = (this.head - m + this.cap) % this.cap;
+    const rets = this.lastReturns(m);
+    let maxAbs: number | null = null;
+    let maxFrac: number | null = null;
+    if (m > 0) {
+      let peak = this.startEq[start]!;
+      maxAbs = 0;
+      maxFrac = 0;
+      for (let i = 0; i < m; i++) {
+        const e = this.endEq[(start + i) % this.cap]!;
+        if (e > peak) peak = e;
+        const dd = peak - e;
+        if (dd > maxAbs) maxAbs = dd;
+        if (maxFrac !== null) maxFrac = peak > 0 ? Math.max(maxFrac, dd / peak) : null;
+      }
+    }
+    return {
+      returns: rets,
+      rhos: autocorrelations(rets, effectiveLags(m, this.loMaxLags)),
+      moments: momentsOf(rets),
+      maxDrawdownAbs: maxAbs,
+      maxDrawdownFrac: maxFrac,
+    };
+  }
+
+  /** Exact lag-1..L autocorrelations of all returns since start, from O(L) state. */
+  private allRhos(): number[] {
+    const n = this.all.n;
+    const lags = Math.min(effectiveLags(n, this.loMaxLags), this.size);
+    const mean = this.all.mean();
+    const v = this.all.variance();
+    if (mean === null || v === null || lags < 1) return [];
+    const c0 = v * (n - 1);
+    const out: number[] = [];
+    let headSum = 0; // sum of the first k returns
+    let tailSum = 0; // sum of the last k returns
+    for (let k = 1; k <= lags; k++) {
+      headSum += this.firstRets[k - 1]!;
+      tailSum += this.rets[(this.head - k + this.cap * 2) % this.cap]!;
+      // Σ_{i=k}^{n−1} (x_i − m)(x_{i−k} − m) = P_k − m·(S − head_k) − m·(S − tail_k) + (n − k)·m²
+      const ck =
+        this.lagProd[k]! -
+        mean * (this.sumAll - headSum) -
+        mean * (this.sumAll - tailSum) +
+        (n - k) * mean * mean;
+      out.push(c0 > 0 ? ck / c0 : 0);
+    }
+    return out;
+  }
+
+  /** Snapshot at time nowMs (closes buckets up to nowMs first); `fillCount` overrides the fill count. */
+  summary(nowMs: number, extra: { scope?: "portfolio" | "signal"; signalName?: string } = {}): SharpeSummary {
+    if (this.firstTsMs !== null && nowMs > this.lastTsMs) this.advanceTo(nowMs);
+    const P = this.periodsPerYear;
+    const windows: SharpeWindowRecord[] = this.windows.map((w) =>
+      windowRecord(w.label, w.secs, this.windowInput(Math.ceil((w.secs * 1000) / this.bucketMs)), P),
+    );
+    const dd = this.allDd.state();
+    const allRec = windowRecord(
+      "all",
+      null,
+      {
+        returns: [],
+        rhos: this.allRhos(),
+        moments: this.all,
+        maxDrawdownAbs: this.all.n > 0 && dd ? dd.maxDrawdownAbs : null,
+        maxDrawdownFrac: this.all.n > 0 && dd ? dd.maxDrawdownFrac : null,
+      },
+      P,
+    );
+    windows.push(allRec);
+    const byLabel = (l: string): number | null =>
+      windows.find((w) => w.window === l)?.sharpe_annualized ?? null;
+    const elapsedSecs = this.firstTsMs === null ? 0 : Math.max(0, (nowMs - this.firstTsMs) / 1000);
+    return {
+      schema_version: SCHEMA_VERSION,
+      ts_ms: nowMs,
+      timestamp_ns: tsMsToNs(nowMs),
+      scope: extra.scope ?? "portfolio",
+      ...(extra.signalName !== undefined ? { signal_name: extra.signalName } : {}),
+      sharpe_1h: byLabel("1h"),
+      sharpe_24h: byLabel("24h"),
+      sharpe_7d: byLabel("7d"),
+      sharpe_all: allRec.sharpe_annualized,
+      count: this.fillPnl.n,
+      mean_return_bps: allRec.mean_return_bps,
+      std_return_bps: allRec.std_return_bps,
+      elapsed_secs: elapsedSecs,
+      bucket_secs: this.bucketMs / 1000,
+      periods_per_year: P,
+      return_basis: this.returnBasis,
+      capital_base: this.returnBasis === "starting_capital" ? this.capitalBase : null,
+      equity: this.firstTsMs === null ? null : this.lastEquity,
+      windows,
+      original_per_fill_sharpe: this.originalPerFillSharpe(elapsedSecs),
+      original_per_fill_sharpe_label: ORIGINAL_PER_FILL_SHARPE_LABEL,
+    };
+  }
+
+  /** The original's (mean/std)·√(fills / elapsed years) over per-fill PnL; for comparison only. */
+  originalPerFillSharpe(elapsedSecs: number): number | null {
+    const mean = this.fillPnl.mean();
+    const std = this.fillPnl.std();
+    if (mean === null || std === null || !(std > 0) || !(elapsedSecs > 0)) return null;
+    return (mean / std) * Math.sqrt(this.fillPnl.n / (elapsedSecs / SECONDS_PER_YEAR));
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * Pure statistics used by every tracker: running moments, t-tests (jstat Student t), the Lo (2002)
+ * autocorrelation adjustment, the Sharpe standard error (Mertens 2002) and the Probabilistic Sharpe
+ * Ratio (Bailey & López de Prado 2012). Functions return `null` when the input is too small or
+ * degenerate — never a made-up 0.
+ */
+import jStat from "jstat";
+
+/** Streaming mean / variance / skewness / raw kurtosis (Welford–Terriberry update, O(1) memory). */
+export class RunningMoments {
+  /** Number of observations. */
+  n = 0;
+  private meanV = 0;
+  private m2 = 0;
+  private m3 = 0;
+  private m4 = 0;
+
+  /** Add one observation. */
+  push(x: number): void {
+    const n1 = this.n;
+    this.n += 1;
+    const n = this.n;
+    const delta = x - this.meanV;
+    const deltaN = delta / n;
+    const deltaN2 = deltaN * deltaN;
+    const term1 = delta * deltaN * n1;
+    this.meanV += deltaN;
+    this.m4 += term1 * deltaN2 * (n * n - 3 * n + 3) + 6 * deltaN2 * this.m2 - 4 * deltaN * this.m3;
+    this.m3 += term1 * deltaN * (n - 2) - 3 * deltaN * this.m2;
+    this.m2 += term1;
+  }
+
+  /** Sample mean (null when empty). */
+  mean(): number | null {
+    return this.n > 0 ? this.meanV : null;
+  }
+
+  /** Sample variance with n−1 denominator (null when n < 2). */
+  variance(): number | null {
+    return this.n > 1 ? this.m2 / (this.n - 1) : null;
+  }
+
+  /** Sample standard deviation with n−1 denominator (null when n < 2). */
+  std(): number | null {
+    const v = this.variance();
+    return v === null ? null : Math.sqrt(v);
+  }
+
+  /** Skewness γ3 = m3 / m2^{3/2} with population (1/n) central moments (null if n < 3 or flat). */
+  skew(): number | null {
+    if (this.n < 3 || this.m2 <= 0) return null;
+    return (Math.sqrt(this.n) * this.m3) / this.m2 ** 1.5;
+  }
+
+  /** Raw (non-excess) kurtosis γ4 = m4 / m2² with population moments; normal = 3 (null if n < 4 or flat). */
+  kurtosisRaw(): number | null {
+    if (this.n < 4 || this.m2 <= 0) return null;
+    return (this.n * this.m4) / (this.m2 * this.m2);
+  }
+}
+
+/** Summary moments of an array (same definitions as {@link RunningMoments}). */
+export function momentsOf(xs: ArrayLike<number>): RunningMoments {
+  const m = new RunningMoments();
+  for (let i = 0; i < xs.length; i++) m.push(xs[i]!);
+  return m;
+}
+
+/** Student t cumulative distribution function. */
+export function studentTCdf(t: number, df: number): number {
+  return jStat.studentt.cdf(t, df);
+}
+
+/** Student t quantile. */
+export function studentTQuantile(p: number, df: number): number {
+  return jStat.studentt.inv(p, df);
+}
+
+/** Standard normal CDF Φ. */
+export function normalCdf(z: number): number {
+  return jStat.normal.cdf(z, 0, 1);
+}
+
+/** Result of a t-test. */
+export interface TTestResult {
+  /** Estimated mean (or mean difference). */
+  estimate: number;
+  /** Standard error of the estimate. */
+  se: number;
+  /** t statistic. */
+  t: number;
+  /** Degrees of freedom. */
+  df: number;
+  /** p-value for the requested alternative. */
+  p: number;
+  /** 95% two-sided confidence interval of the estimate. */
+  ci95: [number, number];
+}
+
+/** Alternative hypothesis of a test. */
+export type Alternative = "two-sided" | "greater" | "less";
+
+function pValue(t: number, df: number, alternative: Alternative): number {
+  if (alternative === "greater") return 1 - studentTCdf(t, df);
+  if (alternative === "less") return studentTCdf(t, df);
+  return 2 * (1 - studentTCdf(Math.abs(t), df));
+}
+
+/**
+ * One-sample t-test of mean = mu0 from summary statistics (n, mean, sample std).
+ * Null when n < 2 or std = 0.
+ */
+export function oneSampleTTest(
+  n: number,
+  mean: number,
+  std: number,
+  mu0 = 0,
+  alternative: Alternative = "two-sided",
+): TTestResult | null {
+  if (n < 2 || !(std > 0)) return null;
+  const se = std / Math.sqrt(n);
+  const t = (mean - mu0) / se;
+  const df = n - 1;
+  const q = studentTQuantile(0.975, df);
+  return { estimate: mean, se, t, df, p: pValue(t, df, alternative), ci95: [mean - q * se, mean + q * se] };
+}
+
+/**
+ * Welch's unequal-variance t-test of mean1 − mean2 with Welch–Satterthwaite df.
+ * Null when either group has n < 2 or both variances are 0.
+ */
+export function welchTTest(
+  n1: number,
+  mean1: number,
+  var1: number,
+  n2: number,
+  mean2: number,
+  var2: number,
+  alternative: Alternative = "two-sided",
+): TTestResult | null {
+  if (n1 < 2 || n2 < 2) return null;
+  const a = var1 / n1;
+  const b = var2 / n2;
+  const se2 = a + b;
+  if (!(se2 > 0)) return null;
+  const se = Math.sqrt(se2);
+  const estimate = mean1 - mean2;
+  const t = estimate / se;
+  const df = (se2 * se2) / ((a * a) / (n1 - 1) + (b * b) / (n2 - 1));
+  const q = studentTQuantile(0.975, df);
+  return { estimate, se, t, df, p: pValue(t, df, alternative), ci95: [estimate - q * se, estimate + q * se] };
+}
+
+/**
+ * Lo (2002) scaling factor η(q) = q / sqrt(q + 2 Σ_{k=1}^{q−1} (q−k) ρ_k).
+ * `rhos[k−1]` is the lag-k autocorrelation; lags beyond `rhos.length` are taken as 0.
+ * With all ρ = 0, η(q) = √q (the iid annualization). Null if the radicand is ≤ 0.
+ */
+export function loEta(q: number, rhos: ArrayLike<number>): number | null {
+  if (!(q >= 1)) throw new Error(`loEta: q must be >= 1, got ${q}`);
+  let s = 0;
+  const kMax = Math.min(rhos.length, Math.ceil(q) - 1);
+  for (let k = 1; k <= kMax; k++) s += (q - k) * rhos[k - 1]!;
+  const radicand = q + 2 * s;
+  if (!(radicand > 0)) return null;
+  return q / Math.sqrt(radicand);
+}
+
+/**
+ * Sample autocorrelations ρ_1..ρ_maxLag of `xs` (standard estimator: lag-k autocovariance with
+ * 1/n over the variance with 1/n, both around the full-sample mean).
+ */
+export function autocorrelations(xs: ArrayLike<number>, maxLag: number): number[] {
+  const n = xs.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += xs[i]!;
+  mean /= n;
+  let c0 = 0;
+  for (let i = 0; i < n; i++) c0 += (xs[i]! - mean) ** 2;
+  const out: number[] = [];
+  for (let k = 1; k <= Math.min(maxLag, n - 1); k++) {
+    let ck = 0;
+    for (let i = k; i < n; i++) ck += (xs[i]! - mean) * (xs[i - k]! - mean);
+    out.push(c0 > 0 ? ck / c0 : 0);
+  }
+  return out;
+}
+
+/**
+ * Variance factor of the per-period Sharpe estimator (Mertens 2002, with raw kurtosis γ4):
+ * V = 1 − γ3·SR + (γ4 − 1)/4 · SR². Var(SR̂) ≈ V / n (Mertens) or V / (n−1) (PSR).
+ */
+export function sharpeVarianceFactor(srPerPeriod: number, skew: number, kurtosisRaw: number): number {
+  return 1 - skew * srPerPeriod + ((kurtosisRaw - 1) / 4) * srPerPeriod * srPerPeriod;
+}
+
+/** Standard error of the per-period Sharpe ratio, sqrt(V / n) (null if V ≤ 0 or n < 2). */
+export function sharpeStdError(
+  srPerPeriod: number,
+  n: number,
+  skew: number,
+  kurtosisRaw: number,
+): number | null {
+  if (n < 2) return null;
+  const v = sharpeVarianceFactor(srPerPeriod, skew, kurtosisRaw);
+  return v > 0 ? Math.sqrt(v / n) : null;
+}
+
+/**
+ * Probabilistic Sharpe Ratio (Bailey & López de Prado), all in per-period units and with RAW
+ * kurtosis (normal = 3): PSR = Φ((SR − SR*)·√(n−1) / √(1 − γ3·SR + (γ4−1)/4·SR²)).
+ * Null if n < 2 or the variance factor is ≤ 0.
+ */
+export function probabilisticSharpe(
+  srPerPeriod: number,
+  n: number,
+  skew: number,
+  kurtosisRaw: number,
+  benchmarkSrPerPeriod = 0,
+): number | null {
+  if (n < 2) return null;
+  const v = sharpeVarianceFactor(srPerPeriod, skew, kurtosisRaw);
+  if (!(v > 0)) return null;
+  return normalCdf(((srPerPeriod - benchmarkSrPerPeriod) * Math.sqrt(n - 1)) / Math.sqrt(v));
+}
+
+/** Running simple-regression sums for y = a + b·x (O(1) memory). */
+export class RunningRegression {
+  /** Number of (x, y) pairs. */
+  n = 0;
+  private mx = 0;
+  private my = 0;
+  private sxx = 0;
+  private sxy = 0;
+  private syy = 0;
+
+  /** Add one pair (Welford-style co-moment update). */
+  push(x: number, y: number): void {
+    this.n += 1;
+    const dx = x - this.mx;
+    this.mx += dx / this.n;
+    const dy = y - this.my;
+    this.my += dy / this.n;
+    this.sxx += dx * (x - this.mx);
+    this.sxy += dx * (y - this.my);
+    this.syy += dy * (y - this.my);
+  }
+
+  /** OLS slope b and its standard error (null if n < 3 or x has no spread). */
+  slope(): { slope: number; se: number | null } | null {
+    if (this.n < 3 || !(this.sxx > 0)) return null;
+    const b = this.sxy / this.sxx;
+    const rss = Math.max(0, this.syy - b * this.sxy);
+    const se = Math.sqrt(rss / (this.n - 2) / this.sxx);
+    return { slope: b, se: Number.isFinite(se) ? se : null };
+  }
+}

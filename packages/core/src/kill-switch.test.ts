@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { KillSwitch, type RiskObservation, markToMarketEquity } from "./kill-switch.js";
+
+const cfg = { haltDrawdownFrac: 0.15, reduceOnlyDrawdownFrac: 0.1, maxPositionBase: 1, staleDataMs: 5000 };
+const obs = (over: Partial<RiskObservation> = {}): RiskObservation => ({
+  tsMs: 10_000,
+  equityQuote: 1000,
+  inventoryBase: 0,
+  lastMarketDataTsMs: 10_000,
+  ...over,
+});
+
+describe("KillSwitch", () => {
+  it("starts active and stays active when every check passes", () => {
+    const ks = new KillSwitch(cfg);
+    expect(ks.state()).toBe("active");
+    expect(ks.update(obs())).toBe("active");
+    expect(ks.transitions()).toEqual([]);
+  });
+
+  it("drawdown: 10% → reduceOnly, recovers to active, 15% → halted (sticky)", () => {
+    const ks = new KillSwitch(cfg);
+    ks.update(obs({ equityQuote: 1000 }));
+    // (1000 − 900)/1000 = 10% ≥ 10% → reduceOnly.
+    expect(ks.update(obs({ tsMs: 11_000, lastMarketDataTsMs: 11_000, equityQuote: 900 }))).toBe("reduceOnly");
+    expect(ks.drawdownFrac()).toBeCloseTo(0.1, 12);
+    // 5% → active again.
+    expect(ks.update(obs({ tsMs: 12_000, lastMarketDataTsMs: 12_000, equityQuote: 950 }))).toBe("active");
+    // New peak 1200; 1020 is (1200 − 1020)/1200 = 15% → halted.
+    ks.update(obs({ tsMs: 13_000, lastMarketDataTsMs: 13_000, equityQuote: 1200 }));
+    expect(ks.update(obs({ tsMs: 14_000, lastMarketDataTsMs: 14_000, equityQuote: 1020 }))).toBe("halted");
+    expect(ks.reason()).toMatch(/drawdown 15\.00% ≥ 15\.00%/);
+    // Sticky: full recovery does not un-halt.
+    expect(ks.update(obs({ tsMs: 15_000, lastMarketDataTsMs: 15_000, equityQuote: 5000 }))).toBe("halted");
+    expect(ks.transitions().map((t) => `${t.from}->${t.to}@${t.tsMs}`)).toEqual([
+      "active->reduceOnly@11000",
+      "reduceOnly->active@12000",
+      "active->halted@14000",
+    ]);
+  });
+
+  it("halts on a large drawdown straight from active (equity net of fees and marked to mid)", () => {
+    const ks = new KillSwitch(cfg);
+    // Cash 1000 − 3 fees = 997, long 1 at mid 0 → equity 997 (peak). Then mid drops: 997 − 1·... (cash 0 + 1 × 800).
+    ks.update(obs({ equityQuote: markToMarketEquity(997, 0, 100) }));
+    const eq = markToMarketEquity(-100, 1, 900); // cash −100 (bought 1 at 1097 incl. fees), marked at 900 = 800
+    expect(eq).toBe(800);
+    expect(ks.update(obs({ equityQuote: eq, inventoryBase: 1 }))).toBe("halted"); // (997 − 800)/997 = 19.8%
+  });
+
+  it("position over limit → reduceOnly, and back to active when within", () => {
+    const ks = new KillSwitch(cfg);
+    expect(ks.update(obs({ inventoryBase: -1.5 }))).toBe("reduceOnly");
+    expect(ks.reason()).toMatch(/position -1.5 over limit ±1/);
+    expect(ks.update(obs({ inventoryBase: 1 }))).toBe("active"); // exactly at the limit is allowed
+  });
+
+  it("stale data → reduceOnly (default) and auto-recovers when fresh", () => {
+    const ks = new KillSwitch(cfg);
+    expect(ks.update(obs({ tsMs: 20_001, lastMarketDataTsMs: 15_000 }))).toBe("reduceOnly"); // 5001 ms > 5000
+    expect(ks.reason()).toMatch(/stale market data: 5001 ms/);
+    expect(ks.update(obs({ tsMs: 20_002, lastMarketDataTsMs: 20_000 }))).toBe("active");
+  });
+
+  it("stale data with staleAction=halted → halted (sticky)", () => {
+    const ks = new KillSwitch({ ...cfg, staleAction: "halted" });
+    expect(ks.update(obs({ tsMs: 30_000, lastMarketDataTsMs: 0 }))).toBe("halted");
+    expect(ks.update(obs({ tsMs: 30_001, lastMarketDataTsMs: 30_000 }))).toBe("halted");
+  });
+
+  it("NaN equity → halted (fail closed), as do Infinity inventory and non-positive equity", () => {
+    const a = new KillSwitch(cfg);
+    expect(a.update(obs({ equityQuote: Number.NaN }))).toBe("halted");
+    expect(a.reason()).toMatch(/non-finite equityQuote/);
+    const b = new KillSwitch(cfg);
+    expect(b.update(obs({ inventoryBase: Number.POSITIVE_INFINITY }))).toBe("halted");
+    const c = new KillSwitch(cfg);
+    expect(c.update(obs({ equityQuote: 0 }))).toBe("halted");
+    const d = new KillSwitch(cfg);
+    expect(d.update(obs({ tsMs: Number.NaN }))).toBe("halted");
+  });
+
+  it("an exception in the risk computation → halted", () => {
+    const ks = new KillSwitch(cfg);
+    const throwing = {
+      get tsMs(): number {
+        throw new Error("clock broke");
+      },
+      equityQuote: 1000,
+      inventoryBase: 0,
+      lastMarketDataTsMs: 0,
+    } as RiskObservation;
+    expect(ks.update(throwing)).toBe("halted");
+    expect(ks.reason()).toMatch(/risk computation failed: clock broke/);
+    const ks2 = new KillSwitch(cfg);
+    expect(ks2.recordError(5, new Error("boom"))).toBe("halted");
+    expect(ks2.transitions()[0]).toEqual({ tsMs: 5, from: "active", to: "halted", reason: "error: boom" });
+  });
+
+  it("reduceOnly → halted directly, and halted only leaves via reset(reason)", () => {
+    const ks = new KillSwitch(cfg);
+    ks.update(obs({ inventoryBase: 2 }));
+    expect(ks.state()).toBe("reduceOnly");
+    expect(ks.halt(11_000, "operator stop")).toBe("halted");
+    expect(() => ks.reset(12_000, " ")).toThrow(/reason/);
+    expect(ks.reset(12_000, "operator restart")).toBe("active");
+    expect(ks.transitions().at(-1)).toEqual({
+      tsMs: 12_000,
+      from: "halted",
+      to: "active",
+      reason: "reset: operator restart",
+    });
+    // The peak restarts: a lower equity after reset is the new peak, not a drawdown.
+    expect(ks.update(obs({ equityQuote: 500 }))).toBe("active");
+  });
+
+  it("keeps a bounded transition log", () => {
+    const ks = new KillSwitch({ ...cfg, maxLogEntries: 3 });
+    for (let i = 0; i < 10; i++) ks.update(obs({ tsMs: 10_000 + i, inventoryBase: i % 2 === 0 ? 5 : 0 }));
+    expect(ks.transitions().length).toBe(3);
+    expect(ks.transitions().at(-1)!.tsMs).toBe(10_009);
+  });
+
+  it("round-trips through JSON for checkpoints", () => {
+    const ks = new KillSwitch(cfg);
+    ks.update(obs({ equityQuote: 1000 }));
+    ks.update(obs({ equityQuote: 880 }));
+    const copy = KillSwitch.fromJSON(cfg, JSON.parse(JSON.stringify(ks.toJSON())));
+    expect(copy.state()).toBe("reduceOnly");
+    expect(copy.peakEquityQuote()).toBe(1000);
+    expect(copy.transitions()).toEqual(ks.transitions());
+    // The restored peak still counts: 840 is 16% below 1000 → halted.
+    expect(copy.update(obs({ equityQuote: 840 }))).toBe("halted");
+  });
+
+  it("rejects an invalid config naming the field", () => {
+    expect(() => new KillSwitch({ haltDrawdownFrac: 1.5 })).toThrow(/haltDrawdownFrac: must be in \(0, 1\]/);
+    expect(() => new KillSwitch({ haltDrawdownFrac: 0.05, reduceOnlyDrawdownFrac: 0.1 })).toThrow(
+      /reduceOnlyDrawdownFrac/,
+    );
+  });
+});

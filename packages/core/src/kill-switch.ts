@@ -1,0 +1,217 @@
+/**
+ * Kill switch: the trading-state machine ACTIVE → REDUCE_ONLY → HALTED that fails closed.
+ *
+ * Triggers, evaluated on every `update`:
+ * - drawdown from peak equity ≥ haltDrawdownFrac → halted (sticky); ≥ reduceOnlyDrawdownFrac → reduceOnly;
+ * - |inventory| > maxPositionBase → reduceOnly;
+ * - market data older than staleDataMs → staleAction ("reduceOnly" by default, or "halted");
+ * - any NaN/Infinity input, non-positive equity, or an exception in the computation → halted.
+ * Equity is the caller's mark-to-market account value: cash (already net of every fee paid) plus
+ * inventory × mid (see `markToMarketEquity`). ReduceOnly conditions are re-evaluated each update and
+ * recover to active by themselves once none holds; halted is sticky until `reset(tsMs, reason)`.
+ */
+import { type KillSwitchConfig, type KillSwitchConfigInput, parseKillSwitchConfig } from "./config.js";
+
+/** Trading state: quote both sides, quote only the reducing side, or quote nothing. */
+export type RiskState = "active" | "reduceOnly" | "halted";
+
+/** One state change with its cause. */
+export interface RiskTransition {
+  tsMs: number;
+  from: RiskState;
+  to: RiskState;
+  reason: string;
+}
+
+/** What the kill switch observes each cycle. */
+export interface RiskObservation {
+  /** Observation time (ms, the run's clock). */
+  tsMs: number;
+  /** Mark-to-market equity in quote currency: cash net of fees + inventory × mid. */
+  equityQuote: number;
+  /** Current inventory in base units. */
+  inventoryBase: number;
+  /** Time of the latest market-data update (ms, same clock as tsMs). */
+  lastMarketDataTsMs: number;
+}
+
+/** Serializable kill-switch state (for checkpoints). */
+export interface KillSwitchSnapshot {
+  state: RiskState;
+  reason: string;
+  peakEquityQuote: number;
+  lastDrawdownFrac: number;
+  transitions: RiskTransition[];
+}
+
+const SEVERITY: Record<RiskState, number> = { active: 0, reduceOnly: 1, halted: 2 };
+
+/** Mark-to-market equity: cash (net of all fees paid) + inventory × mid, in quote currency. */
+export function markToMarketEquity(cashQuote: number, inventoryBase: number, midPrice: number): number {
+  return cashQuote + inventoryBase * midPrice;
+}
+
+/** The trading-state machine; see the module doc for triggers and stickiness. */
+export class KillSwitch {
+  readonly config: KillSwitchConfig;
+  private current: RiskState = "active";
+  private currentReason = "initial";
+  private peakEquity = Number.NaN;
+  private lastDrawdown = 0;
+  private log: RiskTransition[] = [];
+
+  /** Create a kill switch (config defaults filled in; throws on an invalid config). */
+  constructor(config: KillSwitchConfigInput = {}) {
+    this.config = parseKillSwitchConfig(config);
+  }
+
+  /** Current state. */
+  state(): RiskState {
+    return this.current;
+  }
+
+  /** Reason for the current state. */
+  reason(): string {
+    return this.currentReason;
+  }
+
+  /** Highest equity seen (NaN before the first observation). */
+  peakEquityQuote(): number {
+    return this.peakEquity;
+  }
+
+  /** Drawdown from peak at the last observation, as a fraction of the peak. */
+  drawdownFrac(): number {
+    return this.lastDrawdown;
+  }
+
+  /** Transition log, oldest first (bounded by config.maxLogEntries). */
+  transitions(): readonly RiskTransition[] {
+    return this.log;
+  }
+
+  /** Evaluate every trigger on one observation and return the new state. Never throws: errors halt. */
+  update(obs: RiskObservation): RiskState {
+    let tsMs = Number.NaN;
+    try {
+      tsMs = obs.tsMs;
+      const { state, reason } = this.evaluate(obs);
+      this.moveTo(tsMs, state, reason);
+    } catch (err) {
+      this.moveTo(
+        tsMs,
+        "halted",
+        `risk computation failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    return this.current;
+  }
+
+  /** Report an exception elsewhere in the quote cycle: fail closed (halted). */
+  recordError(tsMs: number, error: unknown): RiskState {
+    this.moveTo(tsMs, "halted", `error: ${error instanceof Error ? error.message : String(error)}`);
+    return this.current;
+  }
+
+  /** Force halted (e.g. an operator stop or a quote-engine fault). */
+  halt(tsMs: number, reason: string): RiskState {
+    this.moveTo(tsMs, "halted", reason);
+    return this.current;
+  }
+
+  /** Leave halted (or any state) explicitly; the peak equity restarts from the next observation. */
+  reset(tsMs: number, reason: string): RiskState {
+    if (reason.trim() === "") throw new Error("KillSwitch.reset: reason must be a non-empty string");
+    this.peakEquity = Number.NaN;
+    this.lastDrawdown = 0;
+    this.forceTo(tsMs, "active", `reset: ${reason}`);
+    return this.current;
+  }
+
+  /** Serializable state for checkpoints. */
+  toJSON(): KillSwitchSnapshot {
+    return {
+      state: this.current,
+      reason: this.currentReason,
+      peakEquityQuote: this.peakEquity,
+      lastDrawdownFrac: this.lastDrawdown,
+      transitions: this.log.map((t) => ({ ...t })),
+    };
+  }
+
+  /** Restore from a `toJSON()` snapshot. */
+  static fromJSON(config: KillSwitchConfigInput, snap: KillSwitchSnapshot): KillSwitch {
+    if (!(snap.state in SEVERITY))
+      throw new Error(`KillSwitch.fromJSON: unknown state ${String(snap.state)}`);
+    const ks = new KillSwitch(config);
+    ks.current = snap.state;
+    ks.currentReason = snap.reason;
+    // JSON turns NaN into null: treat a missing peak as "no observation yet".
+    ks.peakEquity = typeof snap.peakEquityQuote === "number" ? snap.peakEquityQuote : Number.NaN;
+    ks.lastDrawdown = typeof snap.lastDrawdownFrac === "number" ? snap.lastDrawdownFrac : 0;
+    ks.log = snap.transitions.slice(-ks.config.maxLogEntries).map((t) => ({ ...t }));
+    return ks;
+  }
+
+  private evaluate(obs: RiskObservation): { state: RiskState; reason: string } {
+    const c = this.config;
+    for (const [name, v] of [
+      ["tsMs", obs.tsMs],
+      ["equityQuote", obs.equityQuote],
+      ["inventoryBase", obs.inventoryBase],
+      ["lastMarketDataTsMs", obs.lastMarketDataTsMs],
+    ] as const) {
+      if (typeof v !== "number" || !Number.isFinite(v))
+        return { state: "halted", reason: `non-finite ${name}: ${v}` };
+    }
+    if (obs.equityQuote <= 0) return { state: "halted", reason: `equity ${obs.equityQuote} ≤ 0` };
+    if (!(this.peakEquity >= obs.equityQuote)) this.peakEquity = obs.equityQuote;
+    const dd = (this.peakEquity - obs.equityQuote) / this.peakEquity;
+    if (!Number.isFinite(dd))
+      return { state: "halted", reason: `drawdown not computable (peak ${this.peakEquity})` };
+    this.lastDrawdown = dd;
+    const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+    if (dd >= c.haltDrawdownFrac) {
+      return {
+        state: "halted",
+        reason: `drawdown ${pct(dd)} ≥ ${pct(c.haltDrawdownFrac)} (equity ${obs.equityQuote}, peak ${this.peakEquity})`,
+      };
+    }
+    const ageMs = obs.tsMs - obs.lastMarketDataTsMs;
+    if (ageMs > c.staleDataMs && c.staleAction === "halted") {
+      return { state: "halted", reason: `stale market data: ${ageMs} ms > ${c.staleDataMs} ms` };
+    }
+    const reasons: string[] = [];
+    if (dd >= c.reduceOnlyDrawdownFrac)
+      reasons.push(`drawdown ${pct(dd)} ≥ ${pct(c.reduceOnlyDrawdownFrac)}`);
+    if (Math.abs(obs.inventoryBase) > c.maxPositionBase) {
+      reasons.push(`position ${obs.inventoryBase} over limit ±${c.maxPositionBase}`);
+    }
+    if (ageMs > c.staleDataMs) reasons.push(`stale market data: ${ageMs} ms > ${c.staleDataMs} ms`);
+    if (reasons.length > 0) return { state: "reduceOnly", reason: reasons.join("; ") };
+    return { state: "active", reason: "all checks passed" };
+  }
+
+  /** Apply a state change, respecting halted stickiness. */
+  private moveTo(tsMs: number, to: RiskState, reason: string): void {
+    if (this.current === "halted") return;
+    this.forceTo(tsMs, to, reason);
+  }
+
+  private forceTo(tsMs: number, to: RiskState, reason: string): void {
+    if (to === this.current) {
+      this.currentReason = reason;
+      return;
+    }
+    this.log.push({ tsMs, from: this.current, to, reason });
+    if (this.log.length > this.config.maxLogEntries)
+      this.log.splice(0, this.log.length - this.config.maxLogEntries);
+    this.current = to;
+    this.currentReason = reason;
+  }
+}
+
+/** Whether `a` restricts trading at least as much as `b`. */
+export function isAtLeastAsStrict(a: RiskState, b: RiskState): boolean {
+  return SEVERITY[a] >= SEVERITY[b];
+}

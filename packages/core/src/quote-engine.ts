@@ -1,0 +1,391 @@
+/**
+ * QuoteEngine: book + estimators + signals + inventory + risk state → one QuoteDecision (a ladder
+ * and a spread trace). Pipeline per decision:
+ *   effective γ, κ, A (gating → regime → signals → floors, see effective-params.ts)
+ *   → GLFT half-spread and skew per lot → + fee + signal spread → min half-spread floor
+ *   → touch depths (± inventory skew, ∓ signal skew, + side extras) → ladder (spacing, sizes,
+ *   position limit, reduce-only, tick/lot, post-only).
+ * It never returns a NaN, crossed or over-limit quote: bad inputs give an empty ladder, a warning and
+ * `fault` set (the caller should trip its kill switch); halted gives an empty ladder.
+ */
+import { L2Book } from "./book.js";
+import { type QuoteEngineConfig, type QuoteEngineConfigInput, parseQuoteEngineConfig } from "./config.js";
+import {
+  computeEffectiveParams,
+  type EffectiveParams,
+  type IntensityObservation,
+} from "./effective-params.js";
+import { skewAtMaxBps } from "./gamma-for-skew.js";
+import { glftCoefficients, glftQuote } from "./glft.js";
+import type { RiskState } from "./kill-switch.js";
+import { buildLadder } from "./ladder.js";
+import { NEUTRAL_SIGNAL_EFFECT, type SignalEffect } from "./signal.js";
+import type { SpreadTrace } from "./spread-trace.js";
+import { fixedTickRules, hyperliquidTickRules, type TickRules } from "./tick-rules.js";
+import type { Bbo, QuoteLadder } from "./types.js";
+import { BPS_PER_FRAC } from "./units.js";
+
+/** One quote cycle's inputs. */
+export interface QuoteInput {
+  /** Decision time (ms, the run's clock). */
+  tsMs: number;
+  /** Quote-cycle id (attribution key). */
+  cycleId: number;
+  /** Current book (or its best bid/offer). */
+  book: L2Book | Bbo;
+  /** σ estimate per √s and its confidence in [0, 1] (low confidence shrinks σ toward the prior). */
+  sigma: { sigmaPerSqrtSec: number; confidence: number };
+  /**
+   * Intensity fit (null before any fit) and the estimator's confidence in [0, 1]. The gating weight is
+   * computed smoothly from the fit's sampleCount and R² (see effective-params.ts); the confidence is
+   * carried into the trace for logs.
+   */
+  intensity: { fit: IntensityObservation | null; confidence: number };
+  /** Blended signal effect (default: neutral). */
+  signals?: SignalEffect;
+  /** Inventory in base units (lots = inventoryBase / orderSizeBase). */
+  inventoryBase: number;
+  /** The caller's kill-switch state. */
+  riskState: RiskState;
+}
+
+/** The parameters a decision quoted with. */
+export interface EffectiveQuoteParams {
+  gamma: number;
+  kappaPerFrac: number;
+  aPerSec: number;
+  sigmaPerSqrtSec: number;
+}
+
+/** One quote decision: the desired ladder and why it looks the way it does. */
+export interface QuoteDecision {
+  cycleId: number;
+  tsMs: number;
+  /** Fair price the depths are measured from (NaN on a fault). */
+  fairPrice: number;
+  /** Book mid (NaN on a fault). */
+  mid: number;
+  ladder: QuoteLadder;
+  /** Effective parameters (NaN on a fault). */
+  effective: EffectiveQuoteParams;
+  /** Spread trace (null on a fault, when nothing could be computed). */
+  trace: SpreadTrace | null;
+  riskState: RiskState;
+  /** Human-readable warnings (faults, halts, dropped levels, over-limit inventory). */
+  warnings: string[];
+  /** Set when the inputs or the computation were invalid: the caller should trip its kill switch. */
+  fault: string | null;
+}
+
+/** Market parameters for the start-up risk-budget check. */
+export interface MarketParams {
+  sigmaPerSqrtSec: number;
+  aPerSec: number;
+  kappaPerFrac: number;
+}
+
+/** Start-up figures: how much a full position moves the quotes, with a warning when it barely does. */
+export interface RiskBudgetReport {
+  gamma: number;
+  /** Quoted half-spread incl. fee, bps. */
+  halfSpreadBps: number;
+  skewPerLotBps: number;
+  /** Inventory skew at max position, bps. */
+  skewAtMaxBps: number;
+  /** skewAtMax / halfSpread. */
+  fullPositionShiftRatio: number;
+  /** Non-null when skew at max position is under 0.1 bps (inventory would never move the quotes). */
+  warning: string | null;
+}
+
+/** Skew at max position below which `validateRiskBudget` warns, bps. */
+export const MIN_SKEW_AT_MAX_BPS = 0.1;
+
+/** Tick rules for a parsed config's choice. */
+export function tickRulesFromConfig(config: QuoteEngineConfig): TickRules {
+  const t = config.tickRules;
+  return t.kind === "hyperliquid"
+    ? hyperliquidTickRules(t.szDecimals)
+    : fixedTickRules(t.tick, t.lot, t.minNotional);
+}
+
+/** Check that inventory matters under `config` on `market`; warns when skew at max position < 0.1 bps. */
+export function validateRiskBudget(config: QuoteEngineConfigInput, market: MarketParams): RiskBudgetReport {
+  const cfg = parseQuoteEngineConfig(config);
+  const g = glftQuote({
+    gamma: cfg.gamma,
+    kappaPerFrac: market.kappaPerFrac,
+    aPerSec: market.aPerSec,
+    sigmaPerSqrtSec: market.sigmaPerSqrtSec,
+    inventoryLots: 0,
+    makerFeeBps: cfg.makerFeeBps,
+    spreadMult: cfg.spreadMult,
+    skewMult: cfg.skewMult,
+  });
+  const atMax =
+    skewAtMaxBps(
+      cfg.gamma,
+      market.sigmaPerSqrtSec,
+      market.aPerSec,
+      market.kappaPerFrac,
+      cfg.maxPositionLots,
+    ) * cfg.skewMult;
+  const warning =
+    atMax < MIN_SKEW_AT_MAX_BPS
+      ? `risk budget: inventory skew at max position is ${atMax.toPrecision(3)} bps (< ${MIN_SKEW_AT_MAX_BPS} bps) with γ=${cfg.gamma}, ` +
+        `σ=${market.sigmaPerSqrtSec}/√s, A=${market.aPerSec}/s, κ=${market.kappaPerFrac}, max position ${cfg.maxPositionLots} lots; ` +
+        `half-spread ${g.halfSpreadBps.toFixed(4)} bps: inventory will not move the quotes (raise γ, e.g. via gammaForSkew)`
+      : null;
+  return {
+    gamma: cfg.gamma,
+    halfSpreadBps: g.halfSpreadBps,
+    skewPerLotBps: g.skewPerLotBps,
+    skewAtMaxBps: atMax,
+    fullPositionShiftRatio: atMax / g.halfSpreadBps,
+    warning,
+  };
+}
+
+const NAN_PARAMS: EffectiveQuoteParams = Object.freeze({
+  gamma: Number.NaN,
+  kappaPerFrac: Number.NaN,
+  aPerSec: Number.NaN,
+  sigmaPerSqrtSec: Number.NaN,
+});
+
+function firstNonFinite(fields: readonly (readonly [string, number])[]): string | null {
+  for (const [name, v] of fields) if (typeof v !== "number" || !Number.isFinite(v)) return `${name}=${v}`;
+  return null;
+}
+
+/** The quote engine; stateless between decisions apart from its config and tick rules. */
+export class QuoteEngine {
+  readonly config: QuoteEngineConfig;
+  readonly tickRules: TickRules;
+  /** Prior σ per √s toward which a low-confidence σ shrinks. */
+  readonly priorSigmaPerSqrtSec: number;
+
+  /** Create an engine (config defaults filled in; throws an Error naming any invalid field). */
+  constructor(
+    config: QuoteEngineConfigInput = {},
+    options: { tickRules?: TickRules; priorSigmaPerSqrtSec?: number } = {},
+  ) {
+    this.config = parseQuoteEngineConfig(config);
+    this.tickRules = options.tickRules ?? tickRulesFromConfig(this.config);
+    this.priorSigmaPerSqrtSec = options.priorSigmaPerSqrtSec ?? 1e-4;
+  }
+
+  /** Decide the desired ladder for one cycle. Never throws on bad market inputs: returns a fault decision. */
+  decide(input: QuoteInput): QuoteDecision {
+    let bestBid: number;
+    let bestAsk: number;
+    let bidSize: number;
+    let askSize: number;
+    if (input.book instanceof L2Book) {
+      bestBid = input.book.bestBid();
+      bestAsk = input.book.bestAsk();
+      bidSize = input.book.bestBidSize();
+      askSize = input.book.bestAskSize();
+    } else {
+      bestBid = input.book.bidPrice;
+      bestAsk = input.book.askPrice;
+      bidSize = input.book.bidSize;
+      askSize = input.book.askSize;
+    }
+    const signals = input.signals ?? NEUTRAL_SIGNAL_EFFECT;
+    const bad = firstNonFinite([
+      ["tsMs", input.tsMs],
+      ["book.bestBid", bestBid],
+      ["book.bestAsk", bestAsk],
+      ["sigma.sigmaPerSqrtSec", input.sigma.sigmaPerSqrtSec],
+      ["sigma.confidence", input.sigma.confidence],
+      ["intensity.confidence", input.intensity.confidence],
+      ["inventoryBase", input.inventoryBase],
+      ["signals.spreadAdjBps", signals.spreadAdjBps],
+      ["signals.skewAdjBps", signals.skewAdjBps],
+      ["signals.kappaMult", signals.kappaMult],
+      ["signals.gammaMult", signals.gammaMult],
+      ["signals.bidExtraBps", signals.bidExtraBps],
+      ["signals.askExtraBps", signals.askExtraBps],
+    ]);
+    if (bad !== null) return this.fault(input, `non-finite input ${bad}`);
+    if (!(bestBid > 0 && bestBid < bestAsk)) {
+      return this.fault(input, `book not usable: best bid ${bestBid}, best ask ${bestAsk}`);
+    }
+    if (input.sigma.sigmaPerSqrtSec < 0)
+      return this.fault(input, `sigma.sigmaPerSqrtSec < 0: ${input.sigma.sigmaPerSqrtSec}`);
+    try {
+      return this.compute(input, signals, bestBid, bestAsk, bidSize, askSize);
+    } catch (err) {
+      return this.fault(
+        input,
+        `quote computation failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+
+  private compute(
+    input: QuoteInput,
+    signals: SignalEffect,
+    bestBid: number,
+    bestAsk: number,
+    bidSize: number,
+    askSize: number,
+  ): QuoteDecision {
+    const cfg = this.config;
+    const warnings: string[] = [];
+    const mid = (bestBid + bestAsk) / 2;
+    const fairPrice =
+      cfg.fairPrice === "micro" && bidSize + askSize > 0
+        ? (bestBid * askSize + bestAsk * bidSize) / (bidSize + askSize)
+        : mid;
+
+    const eff = computeEffectiveParams(cfg, input.intensity.fit, signals);
+    const sigConf = Math.min(1, Math.max(0, input.sigma.confidence));
+    const sigma = sigConf * input.sigma.sigmaPerSqrtSec + (1 - sigConf) * this.priorSigmaPerSqrtSec;
+    const q = input.inventoryBase / cfg.orderSizeBase;
+    const g = glftQuote({
+      gamma: eff.gamma,
+      kappaPerFrac: eff.kappaPerFrac,
+      aPerSec: eff.aPerSec,
+      sigmaPerSqrtSec: sigma,
+      inventoryLots: q,
+      makerFeeBps: cfg.makerFeeBps,
+      spreadMult: cfg.spreadMult,
+      skewMult: cfg.skewMult,
+    });
+
+    // Attribution of the GLFT half-spread to regime blending and signal κ/γ multipliers.
+    const half = (e: EffectiveParams): number => {
+      const c = glftCoefficients(e.gamma, e.kappaPerFrac, e.aPerSec);
+      return (c.c1 + 0.5 * sigma * c.c2) * cfg.spreadMult * BPS_PER_FRAC;
+    };
+    const neutral: SignalEffect = { ...NEUTRAL_SIGNAL_EFFECT };
+    const noRegimeBps = half(computeEffectiveParams(cfg, input.intensity.fit, neutral));
+    const regimeOnlyBps =
+      signals.regime === undefined
+        ? noRegimeBps
+        : half(computeEffectiveParams(cfg, input.intensity.fit, { ...neutral, regime: signals.regime }));
+
+    const preFloorBps = g.glftHalfSpreadBps + g.feeBps + signals.spreadAdjBps;
+    const halfSpreadBps = Math.max(preFloorBps, cfg.minHalfSpreadBps);
+    const inventorySkewBps = g.skewPerLotBps * q;
+    const touchBidBps = halfSpreadBps + inventorySkewBps - signals.skewAdjBps;
+    const touchAskBps = halfSpreadBps - inventorySkewBps + signals.skewAdjBps;
+    const bidExtraBps = Math.max(0, signals.bidExtraBps);
+    const askExtraBps = Math.max(0, signals.askExtraBps);
+
+    if (Math.abs(q) > cfg.maxPositionLots) {
+      warnings.push(
+        `inventory ${q.toFixed(4)} lots over limit ±${cfg.maxPositionLots}: only the reducing side is quoted`,
+      );
+    }
+    if (input.intensity.fit === null || !eff.steps.estimateUsable)
+      warnings.push("intensity fit not usable: κ and A from priors");
+
+    let ladder: QuoteLadder = { bids: [], asks: [] };
+    if (input.riskState === "halted") {
+      warnings.push("risk state halted: no quotes");
+    } else {
+      const built = buildLadder({
+        fairPrice,
+        bestBid,
+        bestAsk,
+        bidTouchDepthFrac: touchBidBps / BPS_PER_FRAC,
+        askTouchDepthFrac: touchAskBps / BPS_PER_FRAC,
+        bidExtraBps,
+        askExtraBps,
+        pullBid: signals.pullBid,
+        pullAsk: signals.pullAsk,
+        levels: cfg.levels,
+        depthRatio: cfg.depthRatio,
+        minLevelSpacingFrac: cfg.minLevelSpacingBps / BPS_PER_FRAC,
+        orderSizeBase: cfg.orderSizeBase,
+        sizeRatio: cfg.sizeRatio,
+        inventoryBase: input.inventoryBase,
+        maxPositionBase: cfg.maxPositionLots * cfg.orderSizeBase,
+        reduceOnly: input.riskState === "reduceOnly",
+        tickRules: this.tickRules,
+      });
+      ladder = built.ladder;
+      for (const note of built.notes) warnings.push(note);
+    }
+
+    const s = eff.steps;
+    const trace: SpreadTrace = {
+      glftBaseBps: g.glftHalfSpreadBps,
+      glftNoRegimeBps: noRegimeBps,
+      regimeEffectBps: regimeOnlyBps - noRegimeBps,
+      signalParamEffectBps: g.glftHalfSpreadBps - regimeOnlyBps,
+      feeBps: g.feeBps,
+      signalSpreadAdjBps: signals.spreadAdjBps,
+      preFloorHalfSpreadBps: preFloorBps,
+      effectiveFloorBps: cfg.minHalfSpreadBps,
+      floorBound: preFloorBps < cfg.minHalfSpreadBps,
+      halfSpreadBps,
+      inventoryLots: q,
+      skewPerLotBps: g.skewPerLotBps,
+      inventorySkewBps,
+      signalSkewAdjBps: signals.skewAdjBps,
+      bidExtraBps,
+      askExtraBps,
+      touchBidBps: touchBidBps + bidExtraBps,
+      touchAskBps: touchAskBps + askExtraBps,
+      totalAtTouchBps: touchBidBps + bidExtraBps + touchAskBps + askExtraBps,
+      placedTouchBidBps: ladder.bids[0]?.depthBps ?? Number.NaN,
+      placedTouchAskBps: ladder.asks[0]?.depthBps ?? Number.NaN,
+      kappa: {
+        prior: cfg.priorKappaPerFrac,
+        estimated: s.kappaEstimatedPerFrac,
+        weight: s.estimateWeight,
+        gated: s.kappaGatedPerFrac,
+        regime: s.kappaRegimePerFrac,
+        blended: s.kappaBlendedPerFrac,
+        afterSignals: s.kappaAfterSignalsPerFrac,
+        effective: eff.kappaPerFrac,
+        floor: cfg.kappaFloorPerFrac,
+        floorBound: s.kappaFloorBound,
+        estimatorConfidence: input.intensity.confidence,
+      },
+      gamma: {
+        config: s.gammaConfig,
+        blended: s.gammaBlended,
+        afterSignals: s.gammaAfterSignals,
+        effective: eff.gamma,
+      },
+    };
+
+    return {
+      cycleId: input.cycleId,
+      tsMs: input.tsMs,
+      fairPrice,
+      mid,
+      ladder,
+      effective: {
+        gamma: eff.gamma,
+        kappaPerFrac: eff.kappaPerFrac,
+        aPerSec: eff.aPerSec,
+        sigmaPerSqrtSec: sigma,
+      },
+      trace,
+      riskState: input.riskState,
+      warnings,
+      fault: null,
+    };
+  }
+
+  private fault(input: QuoteInput, reason: string): QuoteDecision {
+    return {
+      cycleId: input.cycleId,
+      tsMs: input.tsMs,
+      fairPrice: Number.NaN,
+      mid: Number.NaN,
+      ladder: { bids: [], asks: [] },
+      effective: { ...NAN_PARAMS },
+      trace: null,
+      riskState: input.riskState,
+      warnings: [`fault: ${reason}; no quotes (trip the kill switch)`],
+      fault: reason,
+    };
+  }
+}

@@ -1,0 +1,292 @@
+import { type FeedHealthStatus, type MarketEvent, Rng } from "@mmkit/core";
+import { AsyncQueue } from "./async-queue.js";
+import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
+import { BinanceDepthSync } from "./binance-depth-sync.js";
+import { type BinanceDepthSnapshot, bnDepthSnapshotSchema, parseBinanceFrame } from "./binance-messages.js";
+import { StaleWatchdog } from "./stale-watchdog.js";
+import {
+  bumpExtra,
+  copyFeedStats,
+  emptyFeedStats,
+  type FeedLogger,
+  type FeedStats,
+  type MarketDataFeed,
+  silentLogger,
+} from "./types.js";
+import { WsSession } from "./ws-session.js";
+
+/** Binance USD-M futures websocket base. */
+export const BINANCE_USDM_WS_URL = "wss://fstream.binance.com";
+/** Binance USD-M futures REST base. */
+export const BINANCE_USDM_REST_URL = "https://fapi.binance.com";
+
+/** Source of depth snapshots (REST by default; tests serve one locally). */
+export type DepthSnapshotSource = (symbol: string) => Promise<BinanceDepthSnapshot>;
+
+/** Default snapshot source: GET `{restBaseUrl}/fapi/v1/depth?symbol=…&limit=…`, zod-validated. */
+export function restDepthSnapshotSource(
+  restBaseUrl = BINANCE_USDM_REST_URL,
+  limit = 1000,
+): DepthSnapshotSource {
+  return async (symbol) => {
+    const url = `${restBaseUrl}/fapi/v1/depth?symbol=${encodeURIComponent(symbol.toUpperCase())}&limit=${limit}`;
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`depth snapshot ${url}: HTTP ${res.status}`);
+    const r = bnDepthSnapshotSchema.safeParse(await res.json());
+    if (!r.success)
+      throw new Error(`depth snapshot ${url}: invalid body (${r.error.issues[0]?.message ?? "schema"})`);
+    return r.data;
+  };
+}
+
+/** Options of `BinanceFeed`. */
+export interface BinanceFeedOptions {
+  /** Symbol, e.g. `BTCUSDT`. */
+  symbol: string;
+  /** Websocket base URL (default USD-M futures); streams are combined under `/stream?streams=…`. */
+  baseUrl?: string;
+  /** Subscribe `bookTicker` (default true). */
+  bookTicker?: boolean;
+  /** Subscribe `aggTrade` (default true). */
+  aggTrade?: boolean;
+  /** Diff depth speed: `100ms` (default), `0ms`, `250ms`, or `false` to disable depth. */
+  depth?: "0ms" | "100ms" | "250ms" | false;
+  /** Snapshot source (default REST `/fapi/v1/depth` at `restBaseUrl`). */
+  snapshotSource?: DepthSnapshotSource;
+  /** REST base for the default snapshot source. */
+  restBaseUrl?: string;
+  /** Client ping period (ms, default 30 000); the server must pong within `pongTimeoutMs`. */
+  pingIntervalMs?: number;
+  /** Pong timeout (ms, default 10 000). */
+  pongTimeoutMs?: number;
+  /** `stale` after this long without a book update (bookTicker or depth; ms, default 5 000). */
+  staleAfterMs?: number;
+  /** Reconnect when the book stalls this long (ms, default 30 000; 0 = never). */
+  staleReconnectAfterMs?: number;
+  /** Connect attempt timeout (ms, default 10 000). */
+  connectTimeoutMs?: number;
+  /** Backoff of reconnects and snapshot retries. */
+  backoff?: Partial<BackoffOptions>;
+  /** Seed of the jitter RNG (default 1). */
+  seed?: number;
+  /** Logger (default silent). */
+  logger?: FeedLogger;
+  /** Max events buffered for a slow consumer (default 100 000). */
+  maxBuffered?: number;
+  /** Wall clock for `localTsMs` (default `Date.now`). */
+  nowMs?: () => number;
+}
+
+/**
+ * Live Binance USD-M market data (reference/lead feed): `bookTicker` → bbo, `aggTrade` → trade,
+ * diff depth → delta kept continuous with the documented U/u/pu check; on a gap (or reconnect)
+ * deltas are buffered, a snapshot is fetched, and the book is resynced (`resynced` + snapshot).
+ */
+export class BinanceFeed implements MarketDataFeed {
+  /** `binance:<symbol>`. */
+  readonly name: string;
+  private readonly queue: AsyncQueue<MarketEvent>;
+  private readonly counters = emptyFeedStats();
+  private readonly session: WsSession;
+  private readonly sync = new BinanceDepthSync();
+  private readonly watchdog: StaleWatchdog;
+  private readonly logger: FeedLogger;
+  private readonly now: () => number;
+  private readonly snapshotSource: DepthSnapshotSource;
+  private readonly backoff: BackoffOptions;
+  private readonly rng: Rng;
+  private generation = 0;
+  private fetching = false;
+  private snapshotAttempt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private lastExchangeTsMs = 0;
+  private started = false;
+  private closed = false;
+
+  constructor(private readonly o: BinanceFeedOptions) {
+    if (!o.symbol) throw new Error("BinanceFeed: symbol is required");
+    this.name = `binance:${o.symbol.toUpperCase()}`;
+    this.logger = o.logger ?? silentLogger;
+    this.now = o.nowMs ?? Date.now;
+    this.queue = new AsyncQueue(o.maxBuffered ?? 100_000);
+    this.snapshotSource = o.snapshotSource ?? restDepthSnapshotSource(o.restBaseUrl);
+    this.backoff = { ...DEFAULT_BACKOFF, ...o.backoff };
+    this.rng = new Rng((o.seed ?? 1) + 7919);
+    this.session = new WsSession({
+      url: () => this.url(),
+      backoff: this.backoff,
+      seed: o.seed ?? 1,
+      connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+      heartbeat: {
+        intervalMs: o.pingIntervalMs ?? 30_000,
+        timeoutMs: o.pongTimeoutMs ?? 10_000,
+        send: (ws) => ws.ping(),
+      },
+      logger: this.logger,
+      onOpen: (_ws, isReconnect) => this.onOpen(isReconnect),
+      onMessage: (text) => this.onMessage(text),
+      onClose: (code, reason) => this.onClose(code, reason),
+    });
+    this.watchdog = new StaleWatchdog(
+      o.staleAfterMs ?? 5_000,
+      o.staleReconnectAfterMs ?? 30_000,
+      (silent) => {
+        this.counters.staleEvents++;
+        this.health("stale", `no book update for ${Math.round(silent)} ms`);
+      },
+      (silent) => this.session.forceReconnect(`book stalled for ${Math.round(silent)} ms`),
+      this.now,
+    );
+  }
+
+  /** Combined-stream URL for the configured streams. */
+  url(): string {
+    const s = this.o.symbol.toLowerCase();
+    const streams: string[] = [];
+    if (this.o.bookTicker !== false) streams.push(`${s}@bookTicker`);
+    if (this.o.aggTrade !== false) streams.push(`${s}@aggTrade`);
+    const depth = this.o.depth ?? "100ms";
+    if (depth !== false) streams.push(depth === "250ms" ? `${s}@depth` : `${s}@depth@${depth}`);
+    return `${this.o.baseUrl ?? BINANCE_USDM_WS_URL}/stream?streams=${streams.join("/")}`;
+  }
+
+  /** Start connecting (also done by the first iteration). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.session.start();
+  }
+
+  /** Counters (copy). */
+  stats(): FeedStats {
+    const s = copyFeedStats(this.counters);
+    s.droppedEvents = this.queue.dropped;
+    return s;
+  }
+
+  /** Close everything and finish iteration. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.session.stop();
+    this.watchdog.disarm();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.queue.end();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<MarketEvent> {
+    this.start();
+    return this.queue[Symbol.asyncIterator]();
+  }
+
+  private push(e: MarketEvent): void {
+    this.counters.events[e.type]++;
+    if (e.exchangeTsMs > this.lastExchangeTsMs) this.lastExchangeTsMs = e.exchangeTsMs;
+    this.queue.push(e);
+  }
+
+  private health(status: FeedHealthStatus, reason: string): void {
+    const t = this.now();
+    this.push({ type: "health", exchangeTsMs: this.lastExchangeTsMs || t, localTsMs: t, status, reason });
+  }
+
+  private onOpen(isReconnect: boolean): void {
+    if (isReconnect) this.counters.reconnects++;
+    this.generation++;
+    this.sync.reset();
+    this.health("connected", isReconnect ? "reconnected" : "connected");
+    this.watchdog.arm();
+    if (this.o.depth !== false) this.requestSnapshot(0);
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.watchdog.disarm();
+    this.generation++;
+    this.health("disconnected", `socket closed code=${code}${reason ? ` reason=${reason}` : ""}`);
+  }
+
+  private requestSnapshot(delayMs: number): void {
+    if (this.fetching || this.closed) return;
+    this.fetching = true;
+    const gen = this.generation;
+    const run = async (): Promise<void> => {
+      this.retryTimer = null;
+      try {
+        const snap = await this.snapshotSource(this.o.symbol.toUpperCase());
+        this.fetching = false;
+        if (gen !== this.generation || this.closed) return;
+        const r = this.sync.applySnapshot(snap, this.now());
+        if (!r.ok) {
+          this.logger.warn({ feed: this.name, detail: r.detail }, "depth snapshot unusable, refetching");
+          bumpExtra(this.counters, "staleSnapshots");
+          this.retrySnapshot();
+          return;
+        }
+        this.snapshotAttempt = 0;
+        this.counters.resyncs++;
+        this.health("resynced", `depth snapshot lastUpdateId=${snap.lastUpdateId}`);
+        for (const e of r.events) this.push(e);
+      } catch (err) {
+        this.fetching = false;
+        if (gen !== this.generation || this.closed) return;
+        bumpExtra(this.counters, "snapshotErrors");
+        this.logger.warn({ feed: this.name, error: (err as Error).message }, "depth snapshot failed");
+        this.retrySnapshot();
+      }
+    };
+    if (delayMs > 0) this.retryTimer = setTimeout(() => void run(), delayMs);
+    else void run();
+  }
+
+  private retrySnapshot(): void {
+    const delay = backoffDelayMs(this.snapshotAttempt++, this.backoff, this.rng);
+    this.requestSnapshot(delay);
+  }
+
+  private onMessage(text: string): void {
+    this.counters.messages++;
+    const localTsMs = this.now();
+    const r = parseBinanceFrame(text, localTsMs);
+    switch (r.kind) {
+      case "invalid":
+        this.counters.invalidMessages++;
+        this.logger.warn(
+          { feed: this.name, error: r.error, sample: text.slice(0, 200) },
+          "invalid message dropped",
+        );
+        return;
+      case "ignored":
+        this.counters.ignoredMessages++;
+        return;
+      case "nonMarketTrade":
+        bumpExtra(this.counters, "nonMarketTrades");
+        return;
+      case "trade":
+        this.session.noteHealthy();
+        this.push(r.event);
+        return;
+      case "bbo":
+        this.session.noteHealthy();
+        this.watchdog.touch();
+        this.push(r.event);
+        return;
+      case "depth": {
+        this.session.noteHealthy();
+        this.watchdog.touch();
+        const res = this.sync.onUpdate({
+          firstId: r.firstId,
+          lastId: r.lastId,
+          ...(r.prevId !== undefined ? { prevId: r.prevId } : {}),
+          event: r.event,
+        });
+        if (res.action === "apply") this.push(res.event);
+        else if (res.action === "gap") {
+          this.counters.gaps++;
+          this.logger.warn({ feed: this.name, reason: res.reason }, "depth gap, resyncing");
+          this.health("stale", `depth gap: ${res.reason}`);
+          this.requestSnapshot(0);
+        } else if (res.action === "dropped") bumpExtra(this.counters, "depthDroppedBeforeSnapshot");
+        return;
+      }
+    }
+  }
+}

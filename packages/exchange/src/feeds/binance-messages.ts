@@ -1,0 +1,184 @@
+import type { MarketEvent, PriceLevel } from "@mmkit/core";
+import { z } from "zod";
+
+const dec = z.string().regex(/^-?\d+(\.\d+)?$/, "decimal string");
+const levelTuple = z.tuple([dec, dec]).rest(z.unknown());
+
+/** `bookTicker` payload (futures carries `E`/`T`; spot has neither). */
+export const bnBookTickerSchema = z.object({
+  e: z.literal("bookTicker").optional(),
+  u: z.number(),
+  s: z.string(),
+  b: dec,
+  B: dec,
+  a: dec,
+  A: dec,
+  T: z.number().optional(),
+  E: z.number().optional(),
+});
+
+/** `depthUpdate` payload: level replacements with first/last update ids (`pu` on futures). */
+export const bnDepthSchema = z.object({
+  e: z.literal("depthUpdate"),
+  E: z.number(),
+  T: z.number().optional(),
+  s: z.string(),
+  U: z.number(),
+  u: z.number(),
+  pu: z.number().optional(),
+  b: z.array(levelTuple),
+  a: z.array(levelTuple),
+});
+
+/** `trade` / `aggTrade` payload; `m` = buyer is maker (so aggressor sold); `X` = futures trade type. */
+export const bnTradeSchema = z.object({
+  e: z.enum(["trade", "aggTrade"]),
+  E: z.number(),
+  T: z.number(),
+  s: z.string(),
+  t: z.number().optional(),
+  a: z.number().optional(),
+  p: dec,
+  q: dec,
+  m: z.boolean(),
+  X: z.string().optional(),
+});
+
+/** REST depth snapshot (`/fapi/v1/depth`). */
+export const bnDepthSnapshotSchema = z.object({
+  lastUpdateId: z.number(),
+  E: z.number().optional(),
+  T: z.number().optional(),
+  bids: z.array(levelTuple),
+  asks: z.array(levelTuple),
+});
+
+/** A depth snapshot from REST (or any pluggable source). */
+export type BinanceDepthSnapshot = z.infer<typeof bnDepthSnapshotSchema>;
+
+/** Result of parsing one Binance frame. */
+export type BnParsed =
+  | { kind: "bbo"; event: MarketEvent & { type: "bbo" }; updateId: number }
+  | {
+      kind: "depth";
+      event: MarketEvent & { type: "delta" };
+      firstId: number;
+      lastId: number;
+      prevId?: number;
+    }
+  | { kind: "trade"; event: MarketEvent & { type: "trade" } }
+  | { kind: "nonMarketTrade"; tradeType: string }
+  | { kind: "ignored"; what: string }
+  | { kind: "invalid"; error: string };
+
+/** Convert `[["price","qty"], ...]` to levels. */
+export function binanceLevels(raw: readonly (readonly unknown[])[]): PriceLevel[] {
+  const out: PriceLevel[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const l = raw[i]!;
+    out[i] = { price: Number(l[0]), size: Number(l[1]) };
+  }
+  return out;
+}
+
+function issueText(err: z.ZodError): string {
+  const first = err.issues[0];
+  return first ? `${first.path.join(".") || "(root)"}: ${first.message}` : "schema error";
+}
+
+function payloadKind(data: Record<string, unknown>, stream: string): string {
+  if (typeof data["e"] === "string") return data["e"];
+  if (stream.endsWith("@bookTicker") || ("b" in data && "A" in data && "u" in data)) return "bookTicker";
+  return "unknown";
+}
+
+/** Validate and normalize an already JSON-parsed Binance frame (combined envelope or raw payload). */
+export function normalizeBinance(json: unknown, localTsMs: number): BnParsed {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return { kind: "invalid", error: "frame is not a JSON object" };
+  }
+  let obj = json as Record<string, unknown>;
+  let stream = "";
+  if ("stream" in obj && "data" in obj) {
+    if (typeof obj["stream"] !== "string" || typeof obj["data"] !== "object" || obj["data"] === null) {
+      return { kind: "invalid", error: "combined envelope needs string `stream` and object `data`" };
+    }
+    stream = obj["stream"];
+    obj = obj["data"] as Record<string, unknown>;
+  }
+  if ("result" in obj && "id" in obj) return { kind: "ignored", what: "subscription ack" };
+  const kind = payloadKind(obj, stream);
+  switch (kind) {
+    case "bookTicker": {
+      const r = bnBookTickerSchema.safeParse(obj);
+      if (!r.success) return { kind: "invalid", error: `bookTicker ${issueText(r.error)}` };
+      const d = r.data;
+      const ts = d.T ?? d.E ?? localTsMs;
+      return {
+        kind: "bbo",
+        updateId: d.u,
+        event: {
+          type: "bbo",
+          exchangeTsMs: ts,
+          localTsMs,
+          bbo: { bidPrice: Number(d.b), bidSize: Number(d.B), askPrice: Number(d.a), askSize: Number(d.A) },
+        },
+      };
+    }
+    case "depthUpdate": {
+      const r = bnDepthSchema.safeParse(obj);
+      if (!r.success) return { kind: "invalid", error: `depthUpdate ${issueText(r.error)}` };
+      const d = r.data;
+      return {
+        kind: "depth",
+        firstId: d.U,
+        lastId: d.u,
+        ...(d.pu !== undefined ? { prevId: d.pu } : {}),
+        event: {
+          type: "delta",
+          exchangeTsMs: d.T ?? d.E,
+          localTsMs,
+          bids: binanceLevels(d.b),
+          asks: binanceLevels(d.a),
+        },
+      };
+    }
+    case "trade":
+    case "aggTrade": {
+      const r = bnTradeSchema.safeParse(obj);
+      if (!r.success) return { kind: "invalid", error: `${kind} ${issueText(r.error)}` };
+      const d = r.data;
+      if (d.X !== undefined && d.X !== "MARKET") return { kind: "nonMarketTrade", tradeType: d.X };
+      const id = d.t ?? d.a;
+      return {
+        kind: "trade",
+        event: {
+          type: "trade",
+          exchangeTsMs: d.T,
+          localTsMs,
+          trade: {
+            price: Number(d.p),
+            size: Number(d.q),
+            aggressor: d.m ? "sell" : "buy",
+            exchangeTsMs: d.T,
+            localTsMs,
+            ...(id !== undefined ? { id: String(id) } : {}),
+          },
+        },
+      };
+    }
+    default:
+      return { kind: "ignored", what: `event ${kind}` };
+  }
+}
+
+/** Parse (JSON) + validate + normalize one raw Binance websocket frame. Never throws. */
+export function parseBinanceFrame(text: string, localTsMs: number): BnParsed {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { kind: "invalid", error: `malformed JSON: ${(err as Error).message}` };
+  }
+  return normalizeBinance(json, localTsMs);
+}

@@ -1,0 +1,192 @@
+import type { MarketEvent, PriceLevel } from "@mmkit/core";
+import { binanceLevels, bnDepthSnapshotSchema, normalizeBinance } from "./binance-messages.js";
+import { normalizeHyperliquid } from "./hyperliquid-messages.js";
+import { bumpExtra, type FeedStats } from "./types.js";
+
+/** Venue of a raw `<local ns> <json>` websocket capture. */
+export type CaptureVenue = "binance" | "hyperliquid";
+
+/** Outcome of importing one capture line. */
+export type CaptureLineResult = { ok: true; events: MarketEvent[] } | { ok: false; error: string };
+
+/** Split `<local ns> <json>` into local ms and the JSON text, or null when the shape is wrong. */
+export function splitCaptureLine(line: string): { localTsMs: number; json: string } | null {
+  const sp = line.indexOf(" ");
+  if (sp <= 0) return null;
+  const head = line.slice(0, sp);
+  if (!/^\d{10,20}$/.test(head)) return null;
+  return { localTsMs: Number(head) / 1e6, json: line.slice(sp + 1) };
+}
+
+/**
+ * Stateful importer of raw venue captures. For Binance (no REST snapshot in captures) it never
+ * invents liquidity: it passes `bookTicker` as BBO and depth as level replacements, drops
+ * depth levels that are better than a NEWER bookTicker (stale relative to it; counted as
+ * `staleDepthLevelsDropped`), checks `pu`/`U` continuity (gaps counted), and drops non-MARKET trades.
+ */
+export class CaptureImporter {
+  private lastBboUpdateId = -1;
+  private lastBidPx = Number.NaN;
+  private lastAskPx = Number.NaN;
+  private lastDepthId = -1;
+  private lastBbo: (MarketEvent & { type: "bbo" }) | null = null;
+  /** `lastUpdateId` of the latest REST snapshot seen in the capture (-1 = none yet). */
+  private snapshotId = -1;
+  private awaitingFirstAfterSnapshot = false;
+  /** Recent depth updates, so a snapshot that arrives late can be bridged (Binance's documented method). */
+  private readonly recentDepth: {
+    firstId: number;
+    lastId: number;
+    event: MarketEvent & { type: "delta" };
+  }[] = [];
+
+  constructor(private readonly stats: FeedStats) {}
+
+  /** Drop levels of an update older than the latest BBO that are better than that BBO (stale). */
+  private filterStale<T extends { bids: PriceLevel[]; asks: PriceLevel[] }>(e: T, updateId: number): T {
+    if (updateId >= this.lastBboUpdateId) return e;
+    const r = dropBetterIn(e, this.lastBidPx, this.lastAskPx);
+    if (r.dropped > 0) bumpExtra(this.stats, "staleDepthLevelsDropped", r.dropped);
+    return r.event;
+  }
+
+  /** A REST depth snapshot embedded in the capture: resync the book from it. */
+  private binanceSnapshot(json: object, localTsMs: number): CaptureLineResult {
+    const r = bnDepthSnapshotSchema.safeParse(json);
+    if (!r.success) return { ok: false, error: "depth snapshot: invalid shape" };
+    const d = r.data;
+    this.snapshotId = d.lastUpdateId;
+    this.awaitingFirstAfterSnapshot = true;
+    this.stats.resyncs++;
+    const ts = d.T ?? d.E ?? localTsMs;
+    const snap = this.filterStale(
+      {
+        type: "snapshot" as const,
+        exchangeTsMs: ts,
+        localTsMs,
+        bids: binanceLevels(d.bids),
+        asks: binanceLevels(d.asks),
+      },
+      d.lastUpdateId,
+    );
+    const events: MarketEvent[] = [
+      {
+        type: "health",
+        exchangeTsMs: ts,
+        localTsMs,
+        status: "resynced",
+        reason: `depth snapshot lastUpdateId=${d.lastUpdateId}`,
+      },
+      snap,
+    ];
+    // Depth updates already seen that end at/after the snapshot's id are re-applied on top of it.
+    const bridge = this.recentDepth.filter((d) => d.lastId >= this.snapshotId);
+    if (bridge.length > 0) {
+      this.awaitingFirstAfterSnapshot = false;
+      if (bridge[0]!.firstId > this.snapshotId + 1) this.stats.gaps++;
+      for (const b of bridge)
+        events.push(this.filterStale({ ...b.event, exchangeTsMs: ts, localTsMs }, b.lastId));
+      bumpExtra(this.stats, "depthReappliedAfterSnapshot", bridge.length);
+    }
+    // The top of book seen after the snapshot's id is newer: re-apply it over the snapshot.
+    if (this.lastBbo && this.lastBboUpdateId > d.lastUpdateId)
+      events.push({ ...this.lastBbo, exchangeTsMs: ts, localTsMs });
+    return { ok: true, events };
+  }
+
+  /** Import one line; `venue` detected per line from the JSON keys. */
+  importLine(line: string): CaptureLineResult {
+    const parts = splitCaptureLine(line);
+    if (!parts) return { ok: false, error: "expected `<local ns> <json>`" };
+    let json: unknown;
+    try {
+      json = JSON.parse(parts.json);
+    } catch (err) {
+      return { ok: false, error: `malformed JSON: ${(err as Error).message}` };
+    }
+    if (typeof json !== "object" || json === null) return { ok: false, error: "frame is not a JSON object" };
+    if ("channel" in json) return this.hyperliquid(json, parts.localTsMs);
+    return this.binance(json, parts.localTsMs);
+  }
+
+  private hyperliquid(json: object, localTsMs: number): CaptureLineResult {
+    const r = normalizeHyperliquid(json, localTsMs);
+    switch (r.kind) {
+      case "events":
+        return { ok: true, events: r.events };
+      case "invalid":
+        return { ok: false, error: r.error };
+      case "mids":
+        bumpExtra(this.stats, "allMids");
+        return { ok: true, events: [] };
+      default:
+        this.stats.ignoredMessages++;
+        return { ok: true, events: [] };
+    }
+  }
+
+  private binance(json: object, localTsMs: number): CaptureLineResult {
+    if ("lastUpdateId" in json) return this.binanceSnapshot(json, localTsMs);
+    const r = normalizeBinance(json, localTsMs);
+    switch (r.kind) {
+      case "bbo":
+        if (r.updateId >= this.lastBboUpdateId) {
+          this.lastBboUpdateId = r.updateId;
+          this.lastBidPx = r.event.bbo.bidPrice;
+          this.lastAskPx = r.event.bbo.askPrice;
+          this.lastBbo = r.event;
+        }
+        return { ok: true, events: [r.event] };
+      case "depth": {
+        if (this.snapshotId >= 0 && this.awaitingFirstAfterSnapshot) {
+          if (r.lastId < this.snapshotId) {
+            bumpExtra(this.stats, "depthBeforeSnapshotDropped");
+            return { ok: true, events: [] };
+          }
+          this.awaitingFirstAfterSnapshot = false;
+          if (r.firstId > this.snapshotId + 1) this.stats.gaps++;
+          this.lastDepthId = r.lastId;
+          return { ok: true, events: [this.filterStale(r.event, r.lastId)] };
+        }
+        this.recentDepth.push({ firstId: r.firstId, lastId: r.lastId, event: r.event });
+        if (this.recentDepth.length > 256) this.recentDepth.shift();
+        const expectedPrev = this.lastDepthId;
+        if (expectedPrev >= 0) {
+          const continuous =
+            r.prevId !== undefined ? r.prevId === expectedPrev : r.firstId === expectedPrev + 1;
+          if (!continuous) this.stats.gaps++;
+        }
+        this.lastDepthId = r.lastId;
+        return { ok: true, events: [this.filterStale(r.event, r.lastId)] };
+      }
+      case "trade":
+        return { ok: true, events: [r.event] };
+      case "nonMarketTrade":
+        bumpExtra(this.stats, "nonMarketTrades");
+        return { ok: true, events: [] };
+      case "ignored":
+        this.stats.ignoredMessages++;
+        return { ok: true, events: [] };
+      case "invalid":
+        return { ok: false, error: r.error };
+    }
+  }
+}
+
+function dropBetterIn<T extends { bids: PriceLevel[]; asks: PriceLevel[] }>(
+  e: T,
+  bidPx: number,
+  askPx: number,
+): { event: T; dropped: number } {
+  const bids = dropBetter(e.bids, (p) => p > bidPx);
+  const asks = dropBetter(e.asks, (p) => p < askPx);
+  const dropped = e.bids.length - bids.length + (e.asks.length - asks.length);
+  return { event: dropped > 0 ? { ...e, bids, asks } : e, dropped };
+}
+
+function dropBetter(levels: PriceLevel[], isBetter: (p: number) => boolean): PriceLevel[] {
+  let n = 0;
+  for (const l of levels) if (l.size > 0 && isBetter(l.price)) n++;
+  if (n === 0) return levels;
+  return levels.filter((l) => !(l.size > 0 && isBetter(l.price)));
+}

@@ -1,0 +1,254 @@
+import type { FeedHealthStatus, MarketEvent } from "@mmkit/core";
+import type WebSocket from "ws";
+import { AsyncQueue } from "./async-queue.js";
+import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff.js";
+import { parseHyperliquidFrame } from "./hyperliquid-messages.js";
+import { StaleWatchdog } from "./stale-watchdog.js";
+import {
+  bumpExtra,
+  copyFeedStats,
+  emptyFeedStats,
+  type FeedLogger,
+  type FeedStats,
+  type MarketDataFeed,
+  silentLogger,
+} from "./types.js";
+import { WsSession } from "./ws-session.js";
+
+/** Hyperliquid public websocket endpoint. */
+export const HYPERLIQUID_WS_URL = "wss://api.hyperliquid.xyz/ws";
+
+/** `l2Book` subscription options (Hyperliquid aggregation). */
+export interface HlL2BookOptions {
+  /** Significant figures of price aggregation (2–5); omit for full precision. */
+  nSigFigs?: 2 | 3 | 4 | 5;
+  /** Mantissa (1, 2 or 5), only with nSigFigs 5. */
+  mantissa?: 1 | 2 | 5;
+  /** Ask for the faster book channel where the venue supports it (passed through). */
+  fast?: boolean;
+}
+
+/** Options of `HyperliquidFeed`. */
+export interface HyperliquidFeedOptions {
+  /** Coin, e.g. `BTC`. */
+  coin: string;
+  /** Websocket URL (default the public endpoint). */
+  url?: string;
+  /** `l2Book` subscription (default on, full precision); `false` disables it. */
+  l2Book?: HlL2BookOptions | false;
+  /** Subscribe `bbo` (default true). */
+  bbo?: boolean;
+  /** Subscribe `trades` (default true). */
+  trades?: boolean;
+  /** Subscribe `allMids` (default false); mids go to `onMids`, counted in `stats().extra.allMids`. */
+  allMids?: boolean;
+  /** Receives `allMids` updates. */
+  onMids?: (mids: Record<string, number>, localTsMs: number) => void;
+  /** App-level `{"method":"ping"}` period (ms, default 20 000). */
+  pingIntervalMs?: number;
+  /** No pong within this → socket presumed dead, reconnect (ms, default 10 000). */
+  pongTimeoutMs?: number;
+  /** Expected book cadence (ms, default 500). */
+  expectedBookIntervalMs?: number;
+  /** `stale` after `staleFactor` × cadence without a book update (default 10). */
+  staleFactor?: number;
+  /** Reconnect when the book stalls this long (ms, default 30 000; 0 = never). */
+  staleReconnectAfterMs?: number;
+  /** Connect attempt timeout (ms, default 10 000). */
+  connectTimeoutMs?: number;
+  /** Reconnect backoff. */
+  backoff?: Partial<BackoffOptions>;
+  /** Seed of the jitter RNG (default 1). */
+  seed?: number;
+  /** Logger for invalid messages and lifecycle (default silent). */
+  logger?: FeedLogger;
+  /** Max events buffered for a slow consumer (default 100 000; oldest dropped and counted). */
+  maxBuffered?: number;
+  /** Wall clock for `localTsMs` (default `Date.now`). */
+  nowMs?: () => number;
+}
+
+/**
+ * Live Hyperliquid market data: `l2Book` (full snapshots), `bbo`, `trades`, `allMids`, with
+ * zod validation, ping/pong keep-alive, reconnect with backoff, resubscription, book
+ * replacement from the first snapshot after a reconnect (`resynced`), and stall detection.
+ */
+export class HyperliquidFeed implements MarketDataFeed {
+  /** `hyperliquid:<coin>`. */
+  readonly name: string;
+  private readonly queue: AsyncQueue<MarketEvent>;
+  private readonly counters = emptyFeedStats();
+  private readonly session: WsSession;
+  private readonly watchdog: StaleWatchdog | null;
+  private readonly logger: FeedLogger;
+  private readonly now: () => number;
+  private awaitingSnapshot = false;
+  private lastExchangeTsMs = 0;
+  private started = false;
+  /** Recent trade ids (HL re-sends recent trades on every subscribe). */
+  private readonly seenTradeIds = new Set<string>();
+  private readonly seenTradeOrder: string[] = [];
+
+  constructor(private readonly o: HyperliquidFeedOptions) {
+    if (!o.coin) throw new Error("HyperliquidFeed: coin is required");
+    this.name = `hyperliquid:${o.coin}`;
+    this.logger = o.logger ?? silentLogger;
+    this.now = o.nowMs ?? Date.now;
+    this.queue = new AsyncQueue(o.maxBuffered ?? 100_000);
+    const pingIntervalMs = o.pingIntervalMs ?? 20_000;
+    const pongTimeoutMs = o.pongTimeoutMs ?? 10_000;
+    this.session = new WsSession({
+      url: () => o.url ?? HYPERLIQUID_WS_URL,
+      backoff: { ...DEFAULT_BACKOFF, ...o.backoff },
+      seed: o.seed ?? 1,
+      connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+      heartbeat: {
+        intervalMs: pingIntervalMs,
+        timeoutMs: pongTimeoutMs,
+        send: (ws) => ws.send('{"method":"ping"}'),
+      },
+      logger: this.logger,
+      onOpen: (ws, isReconnect) => this.onOpen(ws, isReconnect),
+      onMessage: (text) => this.onMessage(text),
+      onClose: (code, reason) => this.onClose(code, reason),
+    });
+    const bookOn = o.l2Book !== false || o.bbo !== false;
+    const staleAfterMs = (o.expectedBookIntervalMs ?? 500) * (o.staleFactor ?? 10);
+    this.watchdog = bookOn
+      ? new StaleWatchdog(
+          staleAfterMs,
+          o.staleReconnectAfterMs ?? 30_000,
+          (silent) => {
+            this.counters.staleEvents++;
+            this.health("stale", `no book update for ${Math.round(silent)} ms`);
+          },
+          (silent) => {
+            this.awaitingSnapshot = true;
+            this.session.forceReconnect(`book stalled for ${Math.round(silent)} ms`);
+          },
+          this.now,
+        )
+      : null;
+  }
+
+  /** Start connecting (also done by the first iteration). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.session.start();
+  }
+
+  /** Counters (copy). */
+  stats(): FeedStats {
+    const s = copyFeedStats(this.counters);
+    s.droppedEvents = this.queue.dropped;
+    return s;
+  }
+
+  /** Close the socket, stop timers, finish iteration. */
+  async close(): Promise<void> {
+    this.session.stop();
+    this.watchdog?.disarm();
+    this.queue.end();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<MarketEvent> {
+    this.start();
+    return this.queue[Symbol.asyncIterator]();
+  }
+
+  /** The subscription messages sent on every (re)connect. */
+  subscriptions(): object[] {
+    const o = this.o;
+    const subs: object[] = [];
+    if (o.l2Book !== false) subs.push({ type: "l2Book", coin: o.coin, ...(o.l2Book ?? {}) });
+    if (o.bbo !== false) subs.push({ type: "bbo", coin: o.coin });
+    if (o.trades !== false) subs.push({ type: "trades", coin: o.coin });
+    if (o.allMids) subs.push({ type: "allMids" });
+    return subs.map((subscription) => ({ method: "subscribe", subscription }));
+  }
+
+  private push(e: MarketEvent): void {
+    this.counters.events[e.type]++;
+    this.queue.push(e);
+  }
+
+  private health(status: FeedHealthStatus, reason: string): void {
+    const t = this.now();
+    this.push({ type: "health", exchangeTsMs: this.lastExchangeTsMs || t, localTsMs: t, status, reason });
+  }
+
+  private onOpen(ws: WebSocket, isReconnect: boolean): void {
+    if (isReconnect) this.counters.reconnects++;
+    this.awaitingSnapshot = isReconnect || this.awaitingSnapshot;
+    this.health("connected", isReconnect ? "reconnected" : "connected");
+    for (const m of this.subscriptions()) ws.send(JSON.stringify(m));
+    this.watchdog?.arm();
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.watchdog?.disarm();
+    this.awaitingSnapshot = true;
+    this.health("disconnected", `socket closed code=${code}${reason ? ` reason=${reason}` : ""}`);
+  }
+
+  private onMessage(text: string): void {
+    this.counters.messages++;
+    const localTsMs = this.now();
+    const r = parseHyperliquidFrame(text, localTsMs);
+    switch (r.kind) {
+      case "invalid":
+        this.counters.invalidMessages++;
+        this.logger.warn(
+          { feed: this.name, error: r.error, sample: text.slice(0, 200) },
+          "invalid message dropped",
+        );
+        return;
+      case "pong":
+        this.session.notePong();
+        return;
+      case "ignored":
+        this.counters.ignoredMessages++;
+        return;
+      case "mids":
+        bumpExtra(this.counters, "allMids");
+        this.o.onMids?.(r.mids, r.localTsMs);
+        return;
+      case "events": {
+        if (r.coin !== this.o.coin && r.events.length > 0) {
+          this.counters.ignoredMessages++;
+          return;
+        }
+        this.session.noteHealthy();
+        if (r.channel === "l2Book" || r.channel === "bbo") {
+          const endedStale = this.watchdog?.touch() ?? false;
+          if (r.channel === "l2Book") {
+            if (this.awaitingSnapshot) {
+              this.awaitingSnapshot = false;
+              this.counters.resyncs++;
+              this.lastExchangeTsMs = r.events[0]!.exchangeTsMs;
+              this.health("resynced", "book replaced from the first snapshot after reconnect");
+            } else if (endedStale) {
+              this.counters.resyncs++;
+              this.health("resynced", "book updates resumed after a stall");
+            }
+          }
+        }
+        for (const e of r.events) {
+          if (e.type === "trade" && e.trade.id !== undefined) {
+            if (this.seenTradeIds.has(e.trade.id)) {
+              bumpExtra(this.counters, "duplicateTrades");
+              continue;
+            }
+            this.seenTradeIds.add(e.trade.id);
+            this.seenTradeOrder.push(e.trade.id);
+            if (this.seenTradeOrder.length > 5000) this.seenTradeIds.delete(this.seenTradeOrder.shift()!);
+          }
+          if (e.exchangeTsMs > this.lastExchangeTsMs) this.lastExchangeTsMs = e.exchangeTsMs;
+          this.push(e);
+        }
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import type { MarketEvent } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { isGzip, openReplay } from "./replay.js";
+import { Recorder, recordFeed } from "./recorder.js";
+import { SyntheticMarket } from "./synthetic.js";
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), "mmkit-rec-"));
+
+function replayAll(files: string[]): MarketEvent[] {
+  return files.flatMap((f) => [...openReplay(f, { clock: "local", reorderWindowMs: 0 }).events()]);
+}
+
+describe("Recorder", () => {
+  it("round-trips a feed through gzip files rotated by size, with a schema header per file", async () => {
+    const market = new SyntheticMarket({ seed: 5, durationSec: 30 });
+    const expected = [...market.events()];
+    const dir = tmp();
+    const rec = new Recorder({ dir, source: market.name, rotateBytes: 60_000 });
+    for (const e of expected) await rec.write(e);
+    await rec.close();
+    const files = rec.files();
+    expect(files.length).toBeGreaterThan(2);
+    for (const f of files) {
+      const raw = readFileSync(f);
+      expect(isGzip(raw)).toBe(true);
+      const first = JSON.parse(gunzipSync(raw).toString("utf8").split("\n")[0]!);
+      expect(first).toMatchObject({ schema: "mmkit.marketdata", version: 1, source: "synthetic:5" });
+    }
+    expect(openReplay(files[0]!).format).toBe("recording");
+    expect(replayAll(files)).toEqual(expected);
+    expect(rec.eventsWritten).toBe(expected.length);
+  });
+
+  it("rotates by time on its clock and writes plain JSONL when gzip is off", async () => {
+    let now = 1_000_000;
+    const dir = tmp();
+    const rec = new Recorder({ dir, source: "test", gzip: false, rotateMs: 1000, nowMs: () => now });
+    const events = [...new SyntheticMarket({ seed: 2, durationSec: 5 }).events()].slice(0, 30);
+    for (let i = 0; i < events.length; i++) {
+      now += 100; // 30 events × 100 ms = 3 s → 3 or 4 files at 1 s per file
+      await rec.write(events[i]!);
+    }
+    await rec.close();
+    expect(rec.files().length).toBe(3);
+    expect(rec.files().every((f) => f.endsWith(".jsonl"))).toBe(true);
+    expect(replayAll(rec.files())).toEqual(events);
+  });
+
+  it("tees a live iteration: consumers see every event and close() flushes the file", async () => {
+    const market = new SyntheticMarket({ seed: 9, durationSec: 10 });
+    const dir = tmp();
+    const rec = new Recorder({ dir, source: market.name });
+    const teed = recordFeed(market, rec);
+    const seen: MarketEvent[] = [];
+    for await (const e of teed) seen.push(e);
+    await teed.close();
+    expect(seen).toEqual([...market.events()]);
+    expect(replayAll(rec.files())).toEqual(seen);
+    await expect(rec.write(seen[0]!)).rejects.toThrow(/after close/);
+  });
+});

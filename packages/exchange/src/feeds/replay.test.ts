@@ -1,0 +1,123 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { L2Book, type MarketEvent } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { detectReplayFormat, openReplay } from "./replay.js";
+
+const sample = (name: string): string => fileURLToPath(new URL(`../../../../data/samples/${name}`, import.meta.url));
+const BINANCE = sample("binance-usdm-btcusdt-20240808-120s.gz");
+const HL = sample("hyperliquid-btc-20250126.gz");
+
+function lineCount(path: string): number {
+  return gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter((l) => l.length > 0).length;
+}
+
+/** Apply an event to a book the way the paper trader does. */
+function apply(book: L2Book, e: MarketEvent): void {
+  if (e.type === "snapshot") book.applySnapshot(e.bids, e.asks, e.exchangeTsMs, e.localTsMs);
+  else if (e.type === "delta") book.applyDelta(e.bids, e.asks, e.exchangeTsMs, e.localTsMs);
+  else if (e.type === "bbo") book.applyBbo(e.bbo, e.exchangeTsMs, e.localTsMs);
+}
+
+describe("replay of the real Binance USD-M capture", () => {
+  it("parses every line, never crosses the book after the resync, and prints counts per type", () => {
+    const feed = openReplay(BINANCE);
+    expect(feed.format).toBe("binance-capture");
+    const book = new L2Book();
+    let crossedAfterResync = 0;
+    let resynced = false;
+    let lastTs = Number.NEGATIVE_INFINITY;
+    let outOfOrder = 0;
+    for (const e of feed.events()) {
+      apply(book, e);
+      if (e.type === "health" && e.status === "resynced") resynced = true;
+      if (resynced && book.isCrossed()) crossedAfterResync++;
+      if (e.exchangeTsMs < lastTs) outOfOrder++;
+      lastTs = Math.max(lastTs, e.exchangeTsMs);
+    }
+    const st = feed.stats();
+    console.log(`[replay] ${BINANCE.split("/").pop()} events per type: ${JSON.stringify(st.events)} extra: ${JSON.stringify(st.extra)}`);
+    expect(st.messages).toBe(lineCount(BINANCE)); // 29,042 frames, every one read
+    expect(st.invalidMessages).toBe(0);
+    expect(feed.badLines).toEqual([]);
+    expect(resynced).toBe(true);
+    expect(crossedAfterResync).toBe(0);
+    expect(outOfOrder).toBe(st.extra["lateEvents"] ?? 0);
+    // From the data README: 22,435 bookTicker, 2,291 depth, 4,315 trade frames (+1 REST snapshot).
+    // bbo = 22,435 + 1 top-of-book re-applied after the snapshot; delta = 2,291 + 2 bridging updates re-applied.
+    expect(st.events).toEqual({ snapshot: 1, delta: 2293, bbo: 22436, trade: 4315, health: 1 });
+    expect(st.gaps).toBe(0);
+    expect(book.isTwoSided()).toBe(true);
+  });
+
+  it("local clock orders by receive time (monotone) and yields the same multiset of events", () => {
+    const local = [...openReplay(BINANCE, { clock: "local" }).events()];
+    let backwards = 0;
+    for (let i = 1; i < local.length; i++) if (local[i]!.localTsMs < local[i - 1]!.localTsMs) backwards++;
+    expect(backwards).toBe(0);
+    const exch = [...openReplay(BINANCE, { clock: "exchange" }).events()];
+    expect(exch.length).toBe(local.length);
+    // The collector's clock is ~1.2 s behind the venue: both clocks are kept.
+    const t = local.find((e) => e.type === "trade")!;
+    expect(t.exchangeTsMs - t.localTsMs).toBeGreaterThan(1000);
+  });
+
+  it("async iteration streams the same events as events()", async () => {
+    const feed = openReplay(HL);
+    const sync = [...feed.events()];
+    const streamed: MarketEvent[] = [];
+    for await (const e of feed) streamed.push(e);
+    expect(streamed).toEqual(sync);
+  });
+});
+
+describe("replay of the real Hyperliquid capture", () => {
+  it("maps l2Book to snapshots and trades to aggressor-sided prints", () => {
+    const feed = openReplay(HL, { clock: "local" });
+    expect(feed.format).toBe("hyperliquid-capture");
+    const events = [...feed.events()];
+    const st = feed.stats();
+    expect(st.messages).toBe(55);
+    expect(st.events.snapshot).toBe(46);
+    expect(st.invalidMessages).toBe(0);
+    const snap = events.find((e) => e.type === "snapshot")!;
+    // First frame: best bid {"px":"105055.0","sz":"3.03622","n":5}.
+    expect(snap.type === "snapshot" && snap.bids[0]).toEqual({ price: 105055, size: 3.03622, count: 5 });
+    expect(snap.type === "snapshot" && snap.bids.length).toBe(20);
+    const trades = events.filter((e) => e.type === "trade");
+    expect(trades.length).toBe(st.events.trade);
+    expect(trades.some((e) => e.type === "trade" && e.trade.aggressor === "sell")).toBe(true);
+  });
+});
+
+describe("format detection and bad lines", () => {
+  it("detects from content, not the extension, gzip or plain", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmkit-replay-"));
+    const disguised = join(dir, "looks-like.csv");
+    copyFileSync(HL, disguised);
+    expect(openReplay(disguised).format).toBe("hyperliquid-capture");
+    const plain = join(dir, "plain.gz"); // not gzip despite the name
+    writeFileSync(plain, gunzipSync(readFileSync(BINANCE)).subarray(0, 4000));
+    expect(openReplay(plain).format).toBe("binance-capture");
+    expect(() => detectReplayFormat("hello,world")).toThrow(/unrecognized replay format/);
+  });
+
+  it("counts and locates bad lines with file:line, never throws", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmkit-replay-"));
+    const lines = gunzipSync(readFileSync(HL)).toString("utf8").split("\n").slice(0, 5);
+    lines.splice(2, 0, "1737918843907660000 {broken json");
+    lines.splice(4, 0, '1737918843907660000 {"channel":"l2Book","data":{"coin":"BTC"}}');
+    lines.splice(5, 0, "garbage without timestamp");
+    const path = join(dir, "bad.txt");
+    writeFileSync(path, lines.join("\n"));
+    const feed = openReplay(path);
+    const events = [...feed.events()];
+    expect(feed.stats().invalidMessages).toBe(3);
+    expect(feed.badLines.map((b) => b.where)).toEqual([`${path}:3`, `${path}:5`, `${path}:6`]);
+    expect(feed.badLines[0]!.error).toMatch(/malformed JSON/);
+    expect(events.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,246 @@
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { constants as zc, createGunzip, gunzipSync } from "node:zlib";
+import type { ClockSource, MarketEvent } from "@mmkit/core";
+import { CaptureImporter, splitCaptureLine } from "./capture-import.js";
+import { type PaceSpeed, pace } from "./pace.js";
+import { decodeRecordedEvent, isRecordingHeader } from "./recording.js";
+import { ReorderBuffer } from "./reorder.js";
+import {
+  copyFeedStats,
+  emptyFeedStats,
+  type EventTimeFeed,
+  type FeedLogger,
+  type FeedStats,
+  silentLogger,
+} from "./types.js";
+
+/** File formats `openReplay` recognizes from content. */
+export type ReplayFormat = "recording" | "binance-capture" | "hyperliquid-capture";
+
+/** Options for `openReplay`. */
+export interface ReplayOptions {
+  /** Clock that orders and paces the replay (default `exchange`). */
+  clock?: ClockSource;
+  /** Reorder window in ms of the chosen clock (default 200 for `exchange`, 0 for `local`). */
+  reorderWindowMs?: number;
+  /** Pacing of the async iterator (default `max`); `events()` is never paced. */
+  speed?: PaceSpeed;
+  /** Logger for bad lines (default silent). */
+  logger?: FeedLogger;
+  /** How many bad lines to keep with their `file:line` (default 100; all are counted). */
+  maxBadLinesKept?: number;
+}
+
+/** A line that could not be used, with its location. */
+export interface BadLine {
+  /** `path:lineNumber` (1-based). */
+  where: string;
+  error: string;
+}
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/** Whether a buffer starts with the gzip magic bytes. */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
+}
+
+/** Detect the format from the first non-empty line of the (decompressed) content. */
+export function detectReplayFormat(firstLine: string): ReplayFormat {
+  const line = firstLine.trim();
+  if (isRecordingHeader(line)) return "recording";
+  const parts = splitCaptureLine(line);
+  if (parts) {
+    if (/^\{\s*"channel"/.test(parts.json)) return "hyperliquid-capture";
+    if (/^\{\s*"(stream|e)"/.test(parts.json)) return "binance-capture";
+  }
+  throw new Error(
+    `unrecognized replay format: first line starts with ${JSON.stringify(line.slice(0, 60))} ` +
+      "(expected an mmkit recording header or `<local ns> <json>` Binance/Hyperliquid capture)",
+  );
+}
+
+function readHeadText(path: string): string {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const head = buf.subarray(0, n);
+    if (isGzip(head)) return gunzipSync(head, { finishFlush: zc.Z_SYNC_FLUSH }).toString("utf8");
+    return head.toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function firstNonEmptyLine(text: string): string {
+  for (const l of text.split("\n")) if (l.trim() !== "") return l;
+  return "";
+}
+
+/**
+ * Replay of a recording or a raw capture file. Iterate with `events()` (sync, max speed, whole
+ * file decompressed in memory) or `for await` (streamed line by line, paced by `speed`).
+ */
+export class ReplayFeed implements EventTimeFeed {
+  /** Feed name `replay:<path>`. */
+  readonly name: string;
+  /** Detected file format. */
+  readonly format: ReplayFormat;
+  /** Bad lines kept (first `maxBadLinesKept`). */
+  readonly badLines: BadLine[] = [];
+  private counters: FeedStats = emptyFeedStats();
+  private readonly clock: ClockSource;
+  private readonly windowMs: number;
+  private readonly logger: FeedLogger;
+  private readonly maxBad: number;
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly opts: ReplayOptions = {},
+  ) {
+    this.clock = opts.clock ?? "exchange";
+    if (this.clock !== "exchange" && this.clock !== "local") {
+      throw new Error(`openReplay: clock must be "exchange" or "local", got ${String(this.clock)}`);
+    }
+    this.windowMs = opts.reorderWindowMs ?? (this.clock === "exchange" ? 200 : 0);
+    this.logger = opts.logger ?? silentLogger;
+    this.maxBad = opts.maxBadLinesKept ?? 100;
+    this.format = detectReplayFormat(firstNonEmptyLine(readHeadText(path)));
+    this.name = `replay:${path}`;
+  }
+
+  /** Counters of the most recent (or running) pass. */
+  stats(): FeedStats {
+    return copyFeedStats(this.counters);
+  }
+
+  /** Stop an in-progress async iteration. */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private makeProcessor(): {
+    line: (text: string, lineNo: number, out: MarketEvent[]) => void;
+    end: (out: MarketEvent[]) => void;
+  } {
+    this.counters = emptyFeedStats();
+    this.badLines.length = 0;
+    const stats = this.counters;
+    const importer = new CaptureImporter(stats);
+    const reorder = new ReorderBuffer(this.clock, this.windowMs);
+    const scratch: MarketEvent[] = [];
+    let sawHeader = false;
+    const bad = (lineNo: number, error: string): void => {
+      stats.invalidMessages++;
+      const where = `${this.path}:${lineNo}`;
+      if (this.badLines.length < this.maxBad) this.badLines.push({ where, error });
+      this.logger.warn({ where, error }, "replay: bad line skipped");
+    };
+    const emit = (out: MarketEvent[]): void => {
+      for (const e of scratch) {
+        stats.events[e.type]++;
+        out.push(e);
+      }
+      scratch.length = 0;
+    };
+    return {
+      line: (text, lineNo, out) => {
+        if (text.length === 0 || text.trim() === "") return;
+        stats.messages++;
+        if (this.format === "recording") {
+          if (!sawHeader && isRecordingHeader(text)) {
+            sawHeader = true;
+            return;
+          }
+          if (isRecordingHeader(text)) return; // header of a concatenated rotated part
+          const r = decodeRecordedEvent(text);
+          if (!r.ok) return bad(lineNo, r.error);
+          reorder.push(r.event, scratch);
+        } else {
+          const r = importer.importLine(text);
+          if (!r.ok) return bad(lineNo, r.error);
+          for (const e of r.events) reorder.push(e, scratch);
+        }
+        emit(out);
+      },
+      end: (out) => {
+        reorder.flush(scratch);
+        emit(out);
+        if (reorder.late > 0) stats.extra["lateEvents"] = reorder.late;
+      },
+    };
+  }
+
+  /** All events synchronously in the chosen clock's order (bounded-lateness reordering). */
+  *events(): Generator<MarketEvent> {
+    const raw = readFileSync(this.path);
+    const text = isGzip(raw) ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
+    const proc = this.makeProcessor();
+    const out: MarketEvent[] = [];
+    let start = 0;
+    let lineNo = 0;
+    while (start < text.length) {
+      let end = text.indexOf("\n", start);
+      if (end < 0) end = text.length;
+      lineNo++;
+      const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      proc.line(line, lineNo, out);
+      start = end + 1;
+      if (out.length > 0) {
+        for (const e of out) yield e;
+        out.length = 0;
+      }
+    }
+    proc.end(out);
+    for (const e of out) yield e;
+  }
+
+  private async *streamed(): AsyncGenerator<MarketEvent> {
+    const input = createReadStream(this.path);
+    const head = await new Promise<Buffer>((resolve, reject) => {
+      input.once("readable", () => {
+        const chunk = input.read(2) as Buffer | null;
+        if (chunk) input.unshift(chunk);
+        resolve(chunk ?? Buffer.alloc(0));
+      });
+      input.once("error", reject);
+    });
+    const text = isGzip(head) ? input.pipe(createGunzip()) : input;
+    const rl = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
+    const proc = this.makeProcessor();
+    const out: MarketEvent[] = [];
+    let lineNo = 0;
+    try {
+      for await (const line of rl) {
+        if (this.closed) break;
+        lineNo++;
+        proc.line(line, lineNo, out);
+        if (out.length > 0) {
+          for (const e of out) yield e;
+          out.length = 0;
+        }
+      }
+      if (!this.closed) {
+        proc.end(out);
+        for (const e of out) yield e;
+      }
+    } finally {
+      rl.close();
+      input.destroy();
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<MarketEvent> {
+    this.closed = false;
+    return pace(this.streamed(), this.opts.speed ?? "max", { clock: this.clock })[Symbol.asyncIterator]();
+  }
+}
+
+/** Open a recording or raw capture for replay; the format is detected from the content. */
+export function openReplay(path: string, opts?: ReplayOptions): ReplayFeed {
+  return new ReplayFeed(path, opts);
+}

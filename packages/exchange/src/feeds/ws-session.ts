@@ -1,0 +1,174 @@
+import { Rng } from "@mmkit/core";
+import WebSocket from "ws";
+import { type BackoffOptions, backoffDelayMs, checkBackoff } from "./backoff.js";
+import type { FeedLogger } from "./types.js";
+
+/** Options of a reconnecting websocket session. */
+export interface WsSessionOptions {
+  /** URL to connect to (re-evaluated on every connect). */
+  url: () => string;
+  backoff: BackoffOptions;
+  /** Seed of the jitter RNG. */
+  seed: number;
+  /** Give up on a connect attempt after this long (ms). */
+  connectTimeoutMs: number;
+  /** Send a keep-alive every `intervalMs`; no pong within `timeoutMs` → the socket is dead. */
+  heartbeat: { intervalMs: number; timeoutMs: number; send: (ws: WebSocket) => void };
+  logger: FeedLogger;
+  /** Called on every successful open (subscribe here). `isReconnect` is false only the first time. */
+  onOpen: (ws: WebSocket, isReconnect: boolean) => void;
+  /** Called for every text frame. */
+  onMessage: (text: string) => void;
+  /** Called when an open socket closes (not for failed connect attempts). */
+  onClose: (code: number, reason: string) => void;
+}
+
+/**
+ * A websocket that keeps itself alive: heartbeat with pong timeout, reconnect with capped
+ * exponential backoff and seeded jitter, until `stop()`.
+ */
+export class WsSession {
+  private ws: WebSocket | null = null;
+  private stopped = true;
+  private opened = 0;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private pongTimer: NodeJS.Timeout | null = null;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private readonly rng: Rng;
+  private wasOpen = false;
+
+  constructor(private readonly o: WsSessionOptions) {
+    checkBackoff(o.backoff);
+    this.rng = new Rng(o.seed);
+  }
+
+  /** Number of successful opens so far. */
+  get openCount(): number {
+    return this.opened;
+  }
+
+  /** Whether a socket is currently open. */
+  get isOpen(): boolean {
+    return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Start connecting (idempotent). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** Close for good (code 1000) and cancel every timer. */
+  stop(): void {
+    this.stopped = true;
+    this.clearTimers();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on("error", () => {});
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000, "client closing");
+      else ws.terminate();
+    }
+  }
+
+  /** Mark a pong as received (the keep-alive is answered). */
+  notePong(): void {
+    if (this.pongTimer) clearTimeout(this.pongTimer);
+    this.pongTimer = null;
+  }
+
+  /** The first useful message after an open resets the backoff attempt counter. */
+  noteHealthy(): void {
+    this.attempt = 0;
+  }
+
+  /** Drop the current socket and reconnect (e.g. on a pong timeout or a prolonged stall). */
+  forceReconnect(reason: string): void {
+    const ws = this.ws;
+    if (!ws) return;
+    this.o.logger.warn({ reason }, "ws: forcing reconnect");
+    ws.terminate();
+  }
+
+  /** Send text on the open socket (false if not open). */
+  send(text: string): boolean {
+    if (!this.isOpen) return false;
+    this.ws!.send(text);
+    return true;
+  }
+
+  private clearTimers(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.pongTimer) clearTimeout(this.pongTimer);
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.pingTimer = null;
+    this.pongTimer = null;
+    this.connectTimer = null;
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const url = this.o.url();
+    const ws = new WebSocket(url, { handshakeTimeout: this.o.connectTimeoutMs });
+    this.ws = ws;
+    this.wasOpen = false;
+    this.connectTimer = setTimeout(() => {
+      this.o.logger.warn({ url }, "ws: connect timeout");
+      ws.terminate();
+    }, this.o.connectTimeoutMs);
+    ws.on("open", () => {
+      if (this.connectTimer) clearTimeout(this.connectTimer);
+      this.connectTimer = null;
+      this.wasOpen = true;
+      const isReconnect = this.opened > 0;
+      this.opened++;
+      this.startHeartbeat(ws);
+      this.o.onOpen(ws, isReconnect);
+    });
+    ws.on("message", (data, isBinary) => {
+      if (ws !== this.ws) return;
+      const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString();
+      this.o.onMessage(text);
+    });
+    ws.on("pong", () => this.notePong());
+    ws.on("error", (err) => this.o.logger.warn({ url, error: err.message }, "ws: error"));
+    ws.on("close", (code, reasonBuf) => {
+      if (ws !== this.ws) return;
+      this.clearTimers();
+      this.ws = null;
+      if (this.wasOpen) this.o.onClose(code, reasonBuf.toString());
+      this.scheduleReconnect();
+    });
+  }
+
+  private startHeartbeat(ws: WebSocket): void {
+    const hb = this.o.heartbeat;
+    if (!(hb.intervalMs > 0)) return;
+    this.pingTimer = setInterval(() => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (this.pongTimer) return; // a ping is already outstanding
+      hb.send(ws);
+      this.pongTimer = setTimeout(() => {
+        this.pongTimer = null;
+        this.o.logger.warn({ timeoutMs: hb.timeoutMs }, "ws: pong timeout, socket presumed dead");
+        ws.terminate();
+      }, hb.timeoutMs);
+    }, hb.intervalMs);
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    const delay = backoffDelayMs(this.attempt, this.o.backoff, this.rng);
+    this.attempt++;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delay);
+  }
+}

@@ -1,0 +1,193 @@
+import type { Rng } from "@mmkit/core";
+import type { FillModelName } from "./events.js";
+
+/** Queue state of one (real or virtual) order at its price level. */
+export interface QueueSlot {
+  /** Estimated displayed size ahead of us at our price (others' orders only). */
+  queueAheadSize: number;
+  /** Displayed size at our price at the last book update we saw. */
+  levelSize: number;
+  /** Traded quantity printed at our price since that book update (explains size decreases). */
+  tradedSinceUpdate: number;
+}
+
+/** What the fill model sees of one trade print when allocating it to one of our orders. */
+export interface TradeContext {
+  /** True when the print is strictly through our price (the whole level was swept). */
+  through: boolean;
+  /** Trade quantity not yet allocated to our other orders or to the queue ahead of them. */
+  remainingQty: number;
+  /** Queue-ahead quantity this print already consumed at our price level (shared by our orders there). */
+  othersConsumedAtLevel: number;
+  /** Open size of our order. */
+  openSize: number;
+  rng: Rng;
+}
+
+/** A fill model's decision for one order and one print. */
+export interface FillDecision {
+  fillSize: number;
+  /** Extra quantity of others' queue at our level this traversal consumed before reaching us. */
+  othersConsumed: number;
+}
+
+/** Share of an unexplained displayed-size decrease that came from ahead of us, given front/back sizes. */
+export type QueueAheadShare = (frontSize: number, backSize: number) => number;
+
+/** Serializable choice of queue-ahead share function. */
+export type QueueShareConfig =
+  | { kind: "proportional" }
+  | { kind: "power"; exponent: number }
+  | { kind: "allBehind" };
+
+/** A fill model: how trade prints fill our resting post-only orders. */
+export interface FillModel {
+  readonly name: FillModelName;
+  /**
+   * Probability factor for a print landing exactly at our price (touch: p, queue: 1 with no queue
+   * ahead, through: 0); used only for the fill-probability prediction.
+   */
+  readonly atPriceFillFactor: number;
+  /** Queue ahead when an order becomes live behind `displayedSize` at its price. */
+  initialQueueAhead(displayedSize: number): number;
+  /** Allocate one print to one order. */
+  allocate(slot: QueueSlot, ctx: TradeContext): FillDecision;
+  /** Update queue state after a book update shows `newSize` displayed at our price. */
+  onLevelSize(slot: QueueSlot, newSize: number): void;
+}
+
+const NO_FILL: FillDecision = { fillSize: 0, othersConsumed: 0 };
+
+/** Proportional share: a cancel is equally likely anywhere in the queue. */
+export const proportionalShare: QueueAheadShare = (front, back) =>
+  front + back > 0 ? front / (front + back) : 0;
+
+/** Power share f(x)=xⁿ (hftbacktest-style): fⁿ(front)/(fⁿ(front)+fⁿ(back)); n > 1 favours the larger side. */
+export function powerShare(exponent: number): QueueAheadShare {
+  if (!(exponent > 0)) throw new Error(`queue share exponent must be > 0, got ${exponent}`);
+  return (front, back) => {
+    const f = front ** exponent;
+    const b = back ** exponent;
+    return f + b > 0 ? f / (f + b) : 0;
+  };
+}
+
+/** Pessimistic share: every unexplained decrease is behind us (queue ahead only shrinks by trades). */
+export const allBehindShare: QueueAheadShare = () => 0;
+
+/** Build a share function from its configuration. */
+export function queueShareFromConfig(cfg: QueueShareConfig): QueueAheadShare {
+  switch (cfg.kind) {
+    case "proportional":
+      return proportionalShare;
+    case "power":
+      return powerShare(cfg.exponent);
+    case "allBehind":
+      return allBehindShare;
+  }
+}
+
+function noLevelTracking(slot: QueueSlot, newSize: number): void {
+  slot.levelSize = newSize;
+  slot.tradedSinceUpdate = 0;
+}
+
+/** `touch`: a print at our price fills with probability p; a print through our price always fills. */
+export class TouchFillModel implements FillModel {
+  readonly name = "touch" as const;
+  readonly atPriceFillFactor: number;
+  constructor(readonly touchProb = 0.5) {
+    if (!(touchProb >= 0 && touchProb <= 1))
+      throw new Error(`touch fill probability must be in [0, 1], got ${touchProb}`);
+    this.atPriceFillFactor = touchProb;
+  }
+  /** No queue is modelled. */
+  initialQueueAhead(): number {
+    return 0;
+  }
+  /** Fill min(open, remaining) if through, or with probability p if at our price. */
+  allocate(_slot: QueueSlot, ctx: TradeContext): FillDecision {
+    if (ctx.remainingQty <= 0) return NO_FILL;
+    if (!ctx.through && !ctx.rng.bernoulli(this.touchProb)) return NO_FILL;
+    return { fillSize: Math.min(ctx.openSize, ctx.remainingQty), othersConsumed: 0 };
+  }
+  /** Level sizes are irrelevant. */
+  onLevelSize(slot: QueueSlot, newSize: number): void {
+    noLevelTracking(slot, newSize);
+  }
+}
+
+/** `through`: pessimistic, only prints strictly through our price fill. */
+export class ThroughFillModel implements FillModel {
+  readonly name = "through" as const;
+  readonly atPriceFillFactor = 0;
+  /** No queue is modelled. */
+  initialQueueAhead(): number {
+    return 0;
+  }
+  /** Fill min(open, remaining) only when the print is through our price. */
+  allocate(_slot: QueueSlot, ctx: TradeContext): FillDecision {
+    if (!ctx.through || ctx.remainingQty <= 0) return NO_FILL;
+    return { fillSize: Math.min(ctx.openSize, ctx.remainingQty), othersConsumed: 0 };
+  }
+  /** Level sizes are irrelevant. */
+  onLevelSize(slot: QueueSlot, newSize: number): void {
+    noLevelTracking(slot, newSize);
+  }
+}
+
+/**
+ * `queue`: we join behind the displayed size at our price; prints at our price consume the queue
+ * ahead first and the overshoot fills us; displayed decreases not explained by prints are split
+ * ahead/behind by `share(front, back)`; prints through our price fill us.
+ */
+export class QueueFillModel implements FillModel {
+  readonly name = "queue" as const;
+  readonly atPriceFillFactor = 1;
+  constructor(private readonly share: QueueAheadShare = proportionalShare) {}
+  /** Everything displayed at our price is ahead of us. */
+  initialQueueAhead(displayedSize: number): number {
+    return Math.max(0, displayedSize);
+  }
+  /** Consume the queue ahead (shared with our other orders at this level), then fill us. */
+  allocate(slot: QueueSlot, ctx: TradeContext): FillDecision {
+    if (ctx.remainingQty <= 0) return NO_FILL;
+    if (ctx.through) return { fillSize: Math.min(ctx.openSize, ctx.remainingQty), othersConsumed: 0 };
+    const need = Math.max(0, slot.queueAheadSize - ctx.othersConsumedAtLevel);
+    const consumed = Math.min(need, ctx.remainingQty);
+    const left = ctx.remainingQty - consumed;
+    return { fillSize: Math.min(ctx.openSize, left), othersConsumed: consumed };
+  }
+  /** Attribute the unexplained part of a size change to ahead/behind; clamp the queue to the level. */
+  onLevelSize(slot: QueueSlot, newSize: number): void {
+    const afterTrades = Math.max(0, slot.levelSize - slot.tradedSinceUpdate);
+    const decrease = afterTrades - newSize;
+    if (decrease > 0) {
+      const front = Math.min(slot.queueAheadSize, afterTrades);
+      const back = Math.max(0, afterTrades - front);
+      const share = Math.min(1, Math.max(0, this.share(front, back)));
+      slot.queueAheadSize = front - decrease * share;
+    }
+    slot.queueAheadSize = Math.min(Math.max(0, slot.queueAheadSize), Math.max(0, newSize));
+    slot.levelSize = newSize;
+    slot.tradedSinceUpdate = 0;
+  }
+}
+
+/** Serializable fill-model configuration. */
+export type FillModelConfig =
+  | { name: "touch"; touchProb?: number }
+  | { name: "queue"; queueShare?: QueueShareConfig }
+  | { name: "through" };
+
+/** Build a fill model by name. */
+export function fillModelFromConfig(cfg: FillModelConfig): FillModel {
+  switch (cfg.name) {
+    case "touch":
+      return new TouchFillModel(cfg.touchProb ?? 0.5);
+    case "queue":
+      return new QueueFillModel(queueShareFromConfig(cfg.queueShare ?? { kind: "proportional" }));
+    case "through":
+      return new ThroughFillModel();
+  }
+}

@@ -1,0 +1,251 @@
+import { describe, expect, it } from "vitest";
+import type { MarketEvent } from "@mmkit/core";
+import type { ExchangeEvent } from "./events.js";
+import { PaperExchange, type PaperExchangeState } from "./paper-exchange.js";
+import { fillsOf, snap, trade } from "./test-helpers.js";
+
+const T0 = 1_000_000;
+const LAT = { kind: "constant" as const, orderEntryMs: 10, cancelMs: 10 };
+
+describe("order lifecycle", () => {
+  it("acks on submit, goes live after the entry latency, and reports order state", () => {
+    const ex = new PaperExchange({ latency: { kind: "constant", orderEntryMs: 40, cancelMs: 10 } });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    const r = ex.place({ clientId: "q1", side: "buy", price: 100, size: 1, postOnly: true, cycleId: 7, level: 0 });
+    expect(r.ok).toBe(true);
+    expect(r.events).toEqual([{ type: "ack", tsMs: T0, action: "place", orderId: r.orderId, clientId: "q1" }]);
+    expect(ex.order(r.orderId)?.status).toBe("pending");
+    expect(ex.advanceTo(T0 + 39)).toEqual([]);
+    const live = ex.advanceTo(T0 + 40);
+    expect(live).toMatchObject([{ type: "live", tsMs: T0 + 40, order: { id: r.orderId, status: "open", cycleId: 7, level: 0 } }]);
+  });
+
+  it("rejects post-only orders that would cross when they become live", () => {
+    const ex = new PaperExchange({ latency: LAT });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    const crossing = ex.place({ side: "buy", price: 101, size: 1, postOnly: true });
+    const fine = ex.place({ side: "buy", price: 100.5, size: 1, postOnly: true });
+    // Before fine goes live the ask drops to 100.5: now it would cross too.
+    const evs = ex.onMarketEvent(snap(T0 + 5, [[99, 1]], [[100.5, 1]]));
+    expect(evs).toEqual([]);
+    const later = ex.advanceTo(T0 + 10);
+    expect(later.map((e) => [e.type, e.type === "reject" ? e.reason : ""])).toEqual([
+      ["reject", "postOnlyWouldCross"],
+      ["reject", "postOnlyWouldCross"],
+    ]);
+    expect(later[0]).toMatchObject({ orderId: crossing.orderId, action: "place" });
+    expect(later[1]).toMatchObject({ orderId: fine.orderId });
+    expect(ex.openOrders()).toEqual([]);
+  });
+
+  it("rejects invalid requests with a message naming the field", () => {
+    const ex = new PaperExchange({ latency: LAT });
+    const bad = ex.place({ side: "buy", price: Number.NaN, size: 1, postOnly: true });
+    expect(bad.ok).toBe(false);
+    expect(bad.events[0]).toMatchObject({ type: "reject", reason: "invalidOrder" });
+    expect(bad.events[0]!.type === "reject" && bad.events[0]!.message).toMatch(/price/);
+    expect(ex.place({ side: "sell", price: 1, size: -1, postOnly: true }).events[0]).toMatchObject({ reason: "invalidOrder" });
+    expect(ex.place({ side: "sell", price: 1, size: 1, postOnly: false }).events[0]).toMatchObject({ reason: "unsupported" });
+    expect(ex.cancel("nope").events[0]).toMatchObject({ reason: "unknownOrder" });
+    expect(() => new PaperExchange({ touchProb: 2 })).toThrow(/touchProb/);
+  });
+
+  it("cancel takes effect only after its latency; a print racing the cancel fills", () => {
+    const ex = new PaperExchange({ fillModel: "through", latency: LAT });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    const id = ex.place({ side: "buy", price: 100, size: 1, postOnly: true }).orderId;
+    ex.advanceTo(T0 + 100);
+    expect(ex.cancel(id).events).toMatchObject([{ type: "ack", action: "cancel", orderId: id }]);
+    expect(ex.order(id)?.status).toBe("cancelPending");
+    expect(ex.cancel(id).events[0]).toMatchObject({ type: "reject", reason: "duplicateCancel" });
+    // T0+105 < T0+110: the cancel is still in flight, the fill is honoured.
+    const f = fillsOf(ex.onMarketEvent(trade(T0 + 105, 99.5, 0.4, "sell")));
+    expect(f).toMatchObject([{ orderId: id, size: 0.4, tsMs: T0 + 105 }]);
+    // At T0+110 the cancel is effective before the print at the same ms: no fill.
+    const evs = ex.onMarketEvent(trade(T0 + 110, 99, 10, "sell"));
+    expect(fillsOf(evs)).toEqual([]);
+    expect(evs).toMatchObject([{ type: "cancelled", tsMs: T0 + 110, orderId: id, filledSize: 0.4, reason: "user" }]);
+    expect(ex.pnl().positionBase).toBeCloseTo(0.4, 12);
+  });
+
+  it("a cancel of an order filled in flight is rejected as not open", () => {
+    const ex = new PaperExchange({ fillModel: "through", latency: LAT });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    const id = ex.place({ side: "buy", price: 100, size: 1, postOnly: true }).orderId;
+    ex.advanceTo(T0 + 50);
+    ex.cancel(id);
+    const evs = ex.onMarketEvent(trade(T0 + 55, 99, 3, "sell"));
+    expect(evs.map((e) => e.type)).toEqual(["fill", "filled"]);
+    expect(ex.advanceTo(T0 + 60)).toMatchObject([{ type: "reject", action: "cancel", reason: "orderNotOpen" }]);
+  });
+
+  it("a cancel submitted before the order is live cancels it without it ever being live", () => {
+    const ex = new PaperExchange({ latency: { kind: "constant", orderEntryMs: 50, cancelMs: 10 } });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    const id = ex.place({ side: "buy", price: 100, size: 1, postOnly: true }).orderId;
+    ex.cancel(id);
+    expect(ex.advanceTo(T0 + 100).map((e) => e.type)).toEqual(["cancelled"]);
+  });
+
+  it("modify is a cancel-replace with a new id, atomic after the entry latency", () => {
+    const ex = new PaperExchange({ fillModel: "queue", latency: LAT });
+    ex.onMarketEvent(snap(T0, [[99, 2]], [[101, 1]]));
+    const id = ex.place({ side: "buy", price: 100, size: 1, postOnly: true, cycleId: 1 }).orderId;
+    ex.advanceTo(T0 + 20);
+    const m = ex.modify(id, { price: 99, size: 2 });
+    expect(m.ok).toBe(true);
+    expect(m.orderId).not.toBe(id);
+    expect(m.events[0]).toMatchObject({ type: "ack", action: "modify", orderId: m.orderId, replacesOrderId: id });
+    const evs = ex.advanceTo(T0 + 30);
+    expect(evs.map((e) => e.type)).toEqual(["cancelled", "live"]);
+    expect(evs[0]).toMatchObject({ orderId: id, reason: "replaced" });
+    expect(evs[1]).toMatchObject({ order: { id: m.orderId, price: 99, size: 2, queueAheadSize: 2, cycleId: 1 } });
+    // A modify to a crossing price is rejected and the old order keeps resting.
+    const bad = ex.modify(m.orderId, { price: 101, size: 1 });
+    expect(ex.advanceTo(T0 + 40)).toMatchObject([{ type: "reject", action: "modify", orderId: bad.orderId, reason: "postOnlyWouldCross" }]);
+    expect(ex.order(m.orderId)?.status).toBe("open");
+  });
+
+  it("batch applies actions in order", () => {
+    const ex = new PaperExchange({ latency: LAT });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    const rs = ex.batch([
+      { type: "place", order: { side: "buy", price: 100, size: 1, postOnly: true } },
+      { type: "place", order: { side: "sell", price: 100.5, size: 1, postOnly: true } },
+    ]);
+    expect(rs.map((r) => r.ok)).toEqual([true, true]);
+    ex.advanceTo(T0 + 10);
+    const [r0] = ex.batch([{ type: "cancel", orderId: rs[0]!.orderId }, { type: "modify", orderId: rs[1]!.orderId, update: { price: 100.6, size: 2 } }]);
+    expect(r0!.ok).toBe(true);
+    ex.advanceTo(T0 + 20);
+    expect(ex.openOrders().map((o) => [o.side, o.price, o.size])).toEqual([["sell", 100.6, 2]]);
+  });
+
+  it("uniform and lognormal latencies are seeded: same seed, same delays", () => {
+    const liveTimes = (seed: number, kind: "uniform" | "lognormal"): number[] => {
+      const latency =
+        kind === "uniform"
+          ? { kind, orderEntryMinMs: 5, orderEntryMaxMs: 50, cancelMinMs: 5, cancelMaxMs: 50 }
+          : { kind, orderEntryMedianMs: 20, cancelMedianMs: 20, sigma: 0.5 };
+      const ex = new PaperExchange({ latency, seed });
+      ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+      for (let i = 0; i < 20; i++) ex.place({ side: "buy", price: 98, size: 1, postOnly: true });
+      return ex
+        .advanceTo(T0 + 10_000)
+        .filter((e) => e.type === "live")
+        .map((e) => e.tsMs - T0);
+    };
+    for (const kind of ["uniform", "lognormal"] as const) {
+      const a = liveTimes(3, kind);
+      expect(a).toHaveLength(20);
+      expect(liveTimes(3, kind)).toEqual(a);
+      expect(liveTimes(4, kind)).not.toEqual(a);
+      if (kind === "uniform") for (const d of a) expect(d >= 5 && d < 50).toBe(true);
+    }
+  });
+});
+
+describe("fees and PnL decomposition", () => {
+  it("spread capture + inventory MTM − fees = total PnL = realized + unrealized − fees (hand-computed)", () => {
+    const ex = new PaperExchange({ fillModel: "through", latency: LAT, startingEquityQuote: 1000 });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[102, 1]])); // mid 100.5
+    ex.place({ side: "buy", price: 100, size: 1, postOnly: true });
+    const f1 = fillsOf(ex.onMarketEvent(trade(T0 + 20, 99.9, 1, "sell")))[0]!;
+    // fee = 100·1·1.5/1e4 = 0.015; spread capture = (100.5 − 100)·1 = 0.5
+    expect(f1.feeQuote).toBeCloseTo(0.015, 12);
+    expect(f1.midAtFill).toBe(100.5);
+    ex.onMarketEvent(snap(T0 + 30, [[100, 1]], [[103, 1]])); // mid 101.5: MTM +1·1.0
+    let p = ex.pnl();
+    expect(p.unrealizedPnlQuote).toBeCloseTo(1.5, 12); // 1·(101.5 − 100)
+    expect(p.inventoryMtmQuote).toBeCloseTo(1, 12);
+    ex.place({ side: "sell", price: 102, size: 1, postOnly: true });
+    fillsOf(ex.onMarketEvent(trade(T0 + 50, 102.5, 1, "buy")));
+    p = ex.pnl();
+    // fee 2 = 102·1.5e-4 = 0.0153; spread capture 2 = −(101.5 − 102) = 0.5
+    expect(p.positionBase).toBe(0);
+    expect(p.feesQuote).toBeCloseTo(0.0303, 12);
+    expect(p.spreadCaptureQuote).toBeCloseTo(1.0, 12);
+    expect(p.inventoryMtmQuote).toBeCloseTo(1.0, 12);
+    expect(p.realizedPnlQuote).toBeCloseTo(2.0, 12);
+    expect(p.totalPnlQuote).toBeCloseTo(1.9697, 12);
+    expect(p.realizedPnlQuote + p.unrealizedPnlQuote - p.feesQuote).toBeCloseTo(p.totalPnlQuote, 12);
+    expect(p.equityQuote).toBeCloseTo(1000 + 1.9697, 9);
+  });
+
+  it("a negative maker fee is a rebate", () => {
+    const ex = new PaperExchange({ fillModel: "through", latency: LAT, makerFeeBps: -1 });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    ex.place({ side: "sell", price: 100.5, size: 2, postOnly: true });
+    const f = fillsOf(ex.onMarketEvent(trade(T0 + 20, 100.6, 2, "buy")))[0]!;
+    expect(f.feeQuote).toBeCloseTo(-0.0201, 12); // 100.5·2·(−1)/1e4
+    expect(ex.pnl().feesQuote).toBeCloseTo(-0.0201, 12);
+    // total = spread (0.5·2 = 1) − fees (−0.0201) = 1.0201 at an unchanged mid
+    expect(ex.pnl().totalPnlQuote).toBeCloseTo(1.0201, 12);
+  });
+});
+
+function randomEvents(seed: number, n: number): MarketEvent[] {
+  let x = seed;
+  const u = (): number => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 4294967296;
+  };
+  const out: MarketEvent[] = [];
+  let mid = 100;
+  for (let i = 0; i < n; i++) {
+    const t = T0 + i * 37;
+    if (u() < 0.5) {
+      mid += Math.round((u() - 0.5) * 4) * 0.5;
+      out.push(snap(t, [[mid - 0.5, 1 + Math.floor(u() * 3)], [mid - 1, 2]], [[mid + 0.5, 1 + Math.floor(u() * 3)], [mid + 1, 2]]));
+    } else {
+      const buy = u() < 0.5;
+      const px = buy ? mid + 0.5 * Math.floor(u() * 3) : mid - 0.5 * Math.floor(u() * 3);
+      out.push(trade(t, px, 0.5 + Math.floor(u() * 4) * 0.5, buy ? "buy" : "sell"));
+    }
+  }
+  return out;
+}
+
+function drive(ex: PaperExchange, events: MarketEvent[], from: number, to: number): ExchangeEvent[] {
+  const out: ExchangeEvent[] = [];
+  for (let i = from; i < to; i++) {
+    out.push(...ex.onMarketEvent(events[i]!));
+    if (i % 5 === 0) {
+      for (const o of ex.openOrders()) if (o.status === "open" || o.status === "partiallyFilled") out.push(...ex.cancel(o.id).events);
+      const mid = ex.book.mid();
+      out.push(...ex.place({ side: "buy", price: mid - 0.5, size: 1, postOnly: true }).events);
+      out.push(...ex.place({ side: "sell", price: mid + 0.5, size: 1, postOnly: true }).events);
+    }
+  }
+  return out;
+}
+
+describe("determinism and checkpoints", () => {
+  const cfg = {
+    fillModel: "touch" as const,
+    latency: { kind: "lognormal" as const, orderEntryMedianMs: 20, cancelMedianMs: 15, sigma: 0.6 },
+    seed: 11,
+    intensity: { aPerSec: 1, kappaPerFrac: 2000 },
+  };
+  const events = randomEvents(5, 600);
+
+  it("same events, config and seed give identical output", () => {
+    const a = drive(new PaperExchange(cfg), events, 0, events.length);
+    const b = drive(new PaperExchange(cfg), events, 0, events.length);
+    expect(fillsOf(a).length).toBeGreaterThan(10);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+
+  it("getState → JSON → setState resumes exactly", () => {
+    const full = new PaperExchange(cfg);
+    const whole = drive(full, events, 0, events.length);
+    const first = new PaperExchange(cfg);
+    const part1 = drive(first, events, 0, 300);
+    const state = JSON.parse(JSON.stringify(first.getState())) as PaperExchangeState;
+    const second = new PaperExchange(cfg);
+    second.setState(state);
+    const part2 = drive(second, events, 300, events.length);
+    expect(JSON.stringify([...part1, ...part2])).toBe(JSON.stringify(whole));
+    expect(second.pnl()).toEqual(full.pnl());
+  });
+});

@@ -1,0 +1,150 @@
+import { L2Book, type MarketEvent } from "@mmkit/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BinanceFeed, type BinanceFeedOptions } from "../../src/feeds/binance-feed.js";
+import { FakeBinance } from "./binance-server.js";
+import { waitFor } from "./fixtures.js";
+
+class Consumer {
+  readonly events: MarketEvent[] = [];
+  readonly book = new L2Book();
+  readonly done: Promise<void>;
+  constructor(feed: BinanceFeed) {
+    this.done = (async () => {
+      for await (const e of feed) {
+        this.events.push(e);
+        if (e.type === "snapshot") this.book.applySnapshot(e.bids, e.asks);
+        else if (e.type === "delta") this.book.applyDelta(e.bids, e.asks);
+      }
+    })();
+  }
+  indexOfHealth(status: string, from = 0): number {
+    return this.events.findIndex((e, i) => i >= from && e.type === "health" && e.status === status);
+  }
+  count(type: MarketEvent["type"]): number {
+    return this.events.filter((e) => e.type === type).length;
+  }
+}
+
+let server: FakeBinance;
+let feed: BinanceFeed;
+
+beforeEach(async () => {
+  server = await FakeBinance.start(30);
+});
+afterEach(async () => {
+  await feed?.close();
+  await server.stop();
+});
+
+function makeFeed(extra: Partial<BinanceFeedOptions> = {}): Consumer {
+  feed = new BinanceFeed({
+    symbol: "BTCUSDT",
+    baseUrl: server.wsBase,
+    restBaseUrl: server.restBase,
+    depth: "0ms",
+    pingIntervalMs: 50,
+    pongTimeoutMs: 200,
+    staleAfterMs: 150,
+    staleReconnectAfterMs: 0,
+    connectTimeoutMs: 500,
+    backoff: { initialMs: 20, maxMs: 200, factor: 2, jitterFrac: 0.5 },
+    ...extra,
+  });
+  return new Consumer(feed);
+}
+
+/** The venue's book (strings → numbers), every level, best first. */
+function venueBook(): { bids: [number, number][]; asks: [number, number][] } {
+  const s = server.snapshot();
+  return {
+    bids: s.bids.map(([p, q]) => [Number(p), Number(q)]),
+    asks: s.asks.map(([p, q]) => [Number(p), Number(q)]),
+  };
+}
+
+function clientBook(c: Consumer): { bids: [number, number][]; asks: [number, number][] } {
+  const s = c.book.snapshot();
+  return { bids: s.bids.map((l) => [l.price, l.size]), asks: s.asks.map((l) => [l.price, l.size]) };
+}
+
+async function drain(c: Consumer): Promise<void> {
+  await waitFor(() => server.finished, 5000, "all frames sent");
+  let n = -1;
+  await waitFor(
+    () => {
+      const same = n === c.events.length;
+      n = c.events.length;
+      return same;
+    },
+    3000,
+    "consumer idle",
+  );
+}
+
+describe("BinanceFeed against a local venue replaying real frames", () => {
+  it("subscribes the combined streams, syncs depth from the REST snapshot and tracks the venue book exactly", async () => {
+    const c = makeFeed();
+    await drain(c);
+    expect(server.conns[0]!.url).toBe("/stream?streams=btcusdt@bookTicker/btcusdt@aggTrade/btcusdt@depth@0ms");
+    const r = c.indexOfHealth("resynced");
+    expect(r).toBeGreaterThan(0);
+    expect(c.events[r + 1]!.type).toBe("snapshot");
+    expect(clientBook(c)).toEqual(venueBook());
+    expect(c.book.isCrossed()).toBe(false);
+    const st = feed.stats();
+    expect(st.gaps).toBe(0);
+    expect(st.invalidMessages).toBe(0);
+    expect(st.events.bbo).toBe(server.frames.filter((f) => f.includes('"bookTicker"')).length);
+    // m:false = buyer is taker → aggressor buy (first recorded trade: m false at 61800.30).
+    const firstTrade = c.events.find((e) => e.type === "trade")!;
+    expect(firstTrade.type === "trade" && firstTrade.trade).toMatchObject({ aggressor: "buy", price: 61800.3, size: 0.006 });
+  });
+
+  it("depth gap (a dropped update): detects pu ≠ previous u, emits stale, refetches the snapshot, resyncs exactly", async () => {
+    // Drop a depth update well after the initial sync.
+    const gapAt = server.depthFrameIndex(300);
+    server.skip.add(gapAt);
+    const c = makeFeed();
+    await drain(c);
+    const st = feed.stats();
+    expect(st.gaps).toBe(1);
+    expect(st.resyncs).toBe(2);
+    expect(server.snapshotRequests).toBeGreaterThanOrEqual(2);
+    const stale = c.events.findIndex((e) => e.type === "health" && e.status === "stale" && e.reason.includes("depth gap"));
+    expect(stale).toBeGreaterThan(0);
+    const r = c.indexOfHealth("resynced", stale);
+    expect(r).toBeGreaterThan(stale);
+    // The snapshot after the resync equals exactly the one the venue served.
+    const snap = c.events[r + 1]!;
+    const served = server.lastServed!;
+    expect(snap.type === "snapshot" && snap.bids.map((l) => [l.price, l.size])).toEqual(
+      served.bids.map(([p, q]) => [Number(p), Number(q)]),
+    );
+    expect(clientBook(c)).toEqual(venueBook());
+  });
+
+  it("abrupt termination (1006): reconnects, resyncs from a new snapshot, ends equal to the venue book", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.indexOfHealth("resynced") >= 0 && server.cursor > 200, 5000, "synced and streaming");
+    server.conns[0]!.ws.terminate();
+    await drain(c);
+    expect(server.conns.length).toBe(2);
+    const st = feed.stats();
+    expect(st.reconnects).toBe(1);
+    expect(st.resyncs).toBe(2);
+    const disc = c.indexOfHealth("disconnected");
+    expect((c.events[disc] as MarketEvent & { type: "health" }).reason).toContain("code=1006");
+    expect(c.indexOfHealth("resynced", disc)).toBeGreaterThan(disc);
+    expect(clientBook(c)).toEqual(venueBook());
+  });
+
+  it("schema-invalid and malformed frames are counted, never fatal", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.indexOfHealth("resynced") >= 0, 5000, "synced");
+    server.broadcastRaw("not json at all");
+    server.broadcastRaw(JSON.stringify({ stream: "btcusdt@bookTicker", data: { e: "bookTicker", u: 1, s: "BTCUSDT", b: "x" } }));
+    await drain(c);
+    expect(feed.stats().invalidMessages).toBe(2);
+    expect(clientBook(c)).toEqual(venueBook());
+  });
+});

@@ -1,0 +1,208 @@
+import { L2Book, type MarketEvent, type PriceLevel } from "@mmkit/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { HyperliquidFeed, type HyperliquidFeedOptions } from "../../src/feeds/hyperliquid-feed.js";
+import type { FeedLogger } from "../../src/feeds/types.js";
+import { waitFor } from "./fixtures.js";
+import { FakeHyperliquid } from "./hl-server.js";
+
+/** Applies every event to an L2Book, as a real consumer would, and keeps the history. */
+class Consumer {
+  readonly events: MarketEvent[] = [];
+  readonly book = new L2Book();
+  readonly done: Promise<void>;
+  constructor(feed: HyperliquidFeed) {
+    this.done = (async () => {
+      for await (const e of feed) {
+        this.events.push(e);
+        if (e.type === "snapshot") this.book.applySnapshot(e.bids, e.asks, e.exchangeTsMs, e.localTsMs);
+        else if (e.type === "delta") this.book.applyDelta(e.bids, e.asks, e.exchangeTsMs, e.localTsMs);
+      }
+    })();
+  }
+  health(status: string): (MarketEvent & { type: "health" })[] {
+    return this.events.filter((e): e is MarketEvent & { type: "health" } => e.type === "health" && e.status === status);
+  }
+  indexOfHealth(status: string, from = 0): number {
+    return this.events.findIndex((e, i) => i >= from && e.type === "health" && e.status === status);
+  }
+}
+
+class MemoryLogger implements FeedLogger {
+  readonly warnings: string[] = [];
+  warn(obj: Record<string, unknown>, msg: string): void {
+    this.warnings.push(`${msg} ${JSON.stringify(obj)}`);
+  }
+  info(): void {}
+}
+
+/** Levels of a raw l2Book frame, parsed independently of the adapter. */
+function frameLevels(frame: string): { bids: PriceLevel[]; asks: PriceLevel[] } {
+  const d = JSON.parse(frame).data as { levels: { px: string; sz: string; n: number }[][] };
+  const conv = (ls: { px: string; sz: string; n: number }[]): PriceLevel[] =>
+    ls.map((l) => ({ price: Number.parseFloat(l.px), size: Number.parseFloat(l.sz), count: l.n }));
+  return { bids: conv(d.levels[0]!), asks: conv(d.levels[1]!) };
+}
+
+const FAST: Partial<HyperliquidFeedOptions> = {
+  pingIntervalMs: 40,
+  pongTimeoutMs: 100,
+  expectedBookIntervalMs: 20,
+  staleFactor: 5,
+  staleReconnectAfterMs: 0,
+  connectTimeoutMs: 500,
+  backoff: { initialMs: 20, maxMs: 200, factor: 2, jitterFrac: 0.5 },
+  seed: 3,
+};
+
+let server: FakeHyperliquid;
+let feed: HyperliquidFeed;
+let logger: MemoryLogger;
+
+beforeEach(async () => {
+  server = await FakeHyperliquid.start(20);
+  logger = new MemoryLogger();
+});
+
+afterEach(async () => {
+  await feed?.close();
+  await server.stop();
+});
+
+function makeFeed(extra: Partial<HyperliquidFeedOptions> = {}): Consumer {
+  feed = new HyperliquidFeed({ coin: "BTC", url: server.url, logger, ...FAST, ...extra });
+  return new Consumer(feed);
+}
+
+/** After a reconnect: the book must equal the first snapshot of the new connection exactly. */
+async function expectBookReplacedAfterReconnect(c: Consumer, disconnectAt: number): Promise<void> {
+  const conn = server.conns[server.conns.length - 1]!;
+  await waitFor(() => c.indexOfHealth("resynced", disconnectAt) >= 0, 3000, "resynced");
+  const rIdx = c.indexOfHealth("resynced", disconnectAt);
+  await waitFor(() => c.events.length > rIdx + 1, 3000, "snapshot after resynced");
+  const next = c.events[rIdx + 1]!;
+  expect(next.type).toBe("snapshot");
+  // Independent truth: the first l2Book frame the venue sent on the new connection.
+  const expected = frameLevels(conn.booksSent[0]!);
+  expect(next.type === "snapshot" && { bids: next.bids, asks: next.asks }).toEqual(expected);
+  // Let the consumer apply exactly that event, then compare the whole book.
+  const replay = new L2Book();
+  replay.applySnapshot(expected.bids, expected.asks);
+  const snapAt = rIdx + 1;
+  const probe = new L2Book();
+  for (let i = 0; i <= snapAt; i++) {
+    const e = c.events[i]!;
+    if (e.type === "snapshot") probe.applySnapshot(e.bids, e.asks);
+  }
+  expect(probe.snapshot().bids).toEqual(replay.snapshot().bids);
+  expect(probe.snapshot().asks).toEqual(replay.snapshot().asks);
+  expect(probe.sizeAt("bid", 90_000)).toBe(0); // the ghost level is gone
+}
+
+async function injectGhostAndDisconnect(c: Consumer, how: (ws: FakeHyperliquid) => void): Promise<number> {
+  await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+  // A snapshot with a far "ghost" bid level; after reconnect it must not survive.
+  const frame = JSON.parse(server.last.booksSent[0]!) as { data: { levels: { px: string; sz: string; n: number }[][] } };
+  frame.data.levels[0]!.push({ px: "90000.0", sz: "1.0", n: 1 });
+  for (const conn of server.openConns()) conn.sendData = false;
+  server.broadcastRaw(JSON.stringify(frame));
+  await waitFor(() => c.book.sizeAt("bid", 90_000) === 1, 2000, "ghost level applied");
+  const at = c.events.length;
+  how(server);
+  return at;
+}
+
+describe("HyperliquidFeed against a local venue replaying real frames", () => {
+  it("subscribes l2Book/bbo/trades and yields the recorded snapshots and trades", async () => {
+    const c = makeFeed({ l2Book: { nSigFigs: 5 } });
+    await waitFor(() => c.events.filter((e) => e.type === "snapshot").length >= 3, 3000, "3 snapshots");
+    expect(server.last.subscriptions).toEqual([
+      { type: "l2Book", coin: "BTC", nSigFigs: 5 },
+      { type: "bbo", coin: "BTC" },
+      { type: "trades", coin: "BTC" },
+    ]);
+    expect(c.health("connected")).toHaveLength(1);
+    const lastSnap = [...c.events].reverse().find((e) => e.type === "snapshot")!;
+    expect(lastSnap.type === "snapshot" && lastSnap.bids).toHaveLength(20);
+    await waitFor(() => c.events.some((e) => e.type === "trade"), 3000, "a trade");
+    const tr = c.events.find((e) => e.type === "trade")!;
+    // First recorded trade: side "B" (aggressor buy) at px "105056.0", sz "0.00219".
+    expect(tr.type === "trade" && tr.trade).toMatchObject({ aggressor: "buy", price: 105056, size: 0.00219 });
+    expect(c.book.isCrossed()).toBe(false);
+  });
+
+  it("close code 1000: reconnects, resubscribes, replaces the book from the next snapshot", async () => {
+    const c = makeFeed();
+    const at = await injectGhostAndDisconnect(c, (s) => s.last.ws.close(1000, "bye"));
+    await waitFor(() => server.conns.length === 2 && server.last.subscriptions.length === 3, 3000, "resubscribe");
+    await expectBookReplacedAfterReconnect(c, at);
+    expect(c.health("disconnected")[0]!.reason).toContain("code=1000");
+    expect(feed.stats().reconnects).toBe(1);
+    expect(feed.stats().resyncs).toBe(1);
+  });
+
+  it("abrupt termination (1006): reconnects, resubscribes, replaces the book", async () => {
+    const c = makeFeed();
+    const at = await injectGhostAndDisconnect(c, (s) => s.last.ws.terminate());
+    await waitFor(() => server.conns.length === 2 && server.last.subscriptions.length === 3, 3000, "resubscribe");
+    await expectBookReplacedAfterReconnect(c, at);
+    expect(c.health("disconnected")[0]!.reason).toContain("code=1006");
+  });
+
+  it("half-open (pings unanswered, nothing flows): pong timeout → reconnect within bounded time", async () => {
+    const c = makeFeed();
+    const at = await injectGhostAndDisconnect(c, (s) => {
+      s.last.answerPings = false;
+    });
+    const t0 = Date.now();
+    await waitFor(() => server.conns.length === 2, 2000, "reconnect after pong timeout");
+    // ping period 40 ms + pong timeout 100 ms + backoff ≤ 20 ms, plus scheduling slack.
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(logger.warnings.some((w) => w.includes("pong timeout"))).toBe(true);
+    expect(server.conns[0]!.pingsReceived).toBeGreaterThan(0);
+    await expectBookReplacedAfterReconnect(c, at);
+  });
+
+  it("stall with the socket open: emits stale, then resynced when data resumes (no reconnect)", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    server.last.sendData = false;
+    const t0 = Date.now();
+    await waitFor(() => c.health("stale").length === 1, 2000, "stale");
+    // k × cadence = 5 × 20 ms = 100 ms, checked every 25 ms.
+    expect(Date.now() - t0).toBeLessThan(600);
+    expect(server.last.ws.readyState).toBe(server.last.ws.OPEN);
+    const staleIdx = c.indexOfHealth("stale");
+    server.last.sendData = true;
+    await waitFor(() => c.indexOfHealth("resynced", staleIdx) >= 0, 2000, "resynced after stall");
+    expect(c.events[c.indexOfHealth("resynced", staleIdx) + 1]!.type).toBe("snapshot");
+    expect(feed.stats().reconnects).toBe(0);
+    expect(feed.stats().staleEvents).toBe(1);
+  });
+
+  it("prolonged stall: reconnects after staleReconnectAfterMs and resyncs", async () => {
+    const c = makeFeed({ staleReconnectAfterMs: 250 });
+    const at = await injectGhostAndDisconnect(c, () => {});
+    await waitFor(() => server.conns.length === 2, 2000, "reconnect after stall");
+    expect(c.health("stale").length).toBeGreaterThanOrEqual(1);
+    await expectBookReplacedAfterReconnect(c, at);
+  });
+
+  it("malformed JSON and schema-invalid messages are counted and logged, never fatal", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    const bad = JSON.parse(server.last.booksSent[0]!) as { data: { levels: { px: string }[][] } };
+    bad.data.levels[0]![0]!.px = "not-a-price";
+    server.broadcastRaw("{this is not json");
+    server.broadcastRaw(JSON.stringify(bad));
+    server.broadcastRaw(JSON.stringify({ channel: "trades", data: [{ coin: "BTC", side: "X", px: "1", sz: "1", time: 1 }] }));
+    server.broadcastRaw(JSON.stringify({ nochannel: true }));
+    const before = c.events.filter((e) => e.type === "snapshot").length;
+    await waitFor(() => feed.stats().invalidMessages === 4, 2000, "4 invalid counted");
+    await waitFor(() => c.events.filter((e) => e.type === "snapshot").length > before + 2, 2000, "stream continues");
+    expect(logger.warnings.filter((w) => w.startsWith("invalid message dropped"))).toHaveLength(4);
+    expect(logger.warnings.some((w) => w.includes("malformed JSON"))).toBe(true);
+    expect(c.book.isCrossed()).toBe(false);
+    expect(c.events.every((e) => e.type !== "snapshot" || e.bids.every((l) => Number.isFinite(l.price)))).toBe(true);
+    expect(feed.stats().reconnects).toBe(0);
+  });
+});

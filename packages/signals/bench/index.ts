@@ -1,0 +1,121 @@
+/** Benchmarks of the signals hot paths. Run: `pnpm bench` (tsx bench/index.ts). */
+import { type MarketEvent, Rng } from "@mmkit/core";
+import { benchLatency, benchThroughput } from "../../../bench/harness.js";
+import { HmmForwardFilter, fitGaussianHmm, sampleHmm, SignalIntegrator, SignalStack } from "../src/index.js";
+import type { GaussianHmmParams } from "../src/index.js";
+
+const T0 = 1_700_000_000_000;
+const rng = new Rng(1);
+
+/** Warm a stack past warm-up (HMM fitted, all signals live) on a seeded random walk. */
+function warmStack(): { stack: SignalStack; mid: number; ts: number } {
+  const stack = new SignalStack({
+    warmup: { tradesTarget: 100, bookUpdatesTarget: 200, bucketsTarget: 30, bucketMs: 1000 },
+    regime: {
+      bucketMs: 1000,
+      warmupBuckets: 120,
+      refitEveryBuckets: 1_000_000,
+      windowBuckets: 600,
+      restarts: 2,
+    },
+  });
+  let mid = 50_000;
+  let ts = T0;
+  for (let s = 0; s < 400; s++) {
+    for (let q = 0; q < 4; q++) {
+      mid *= 1 + 1e-4 * rng.normal();
+      ts += 250;
+      const ev: MarketEvent = {
+        type: "bbo",
+        exchangeTsMs: ts,
+        localTsMs: ts,
+        bbo: { bidPrice: mid - 0.5, bidSize: 1 + rng.next(), askPrice: mid + 0.5, askSize: 1 + rng.next() },
+      };
+      stack.onMarketEvent(ev);
+    }
+    const trade = {
+      price: mid,
+      size: 0.1,
+      aggressor: rng.bernoulli(0.5) ? ("buy" as const) : ("sell" as const),
+      exchangeTsMs: ts,
+      localTsMs: ts,
+    };
+    stack.onMarketEvent({ type: "trade", exchangeTsMs: ts, localTsMs: ts, trade });
+    stack.onMarkout("buy", mid, mid * (1 + 1e-4 * rng.normal()));
+  }
+  return { stack, mid, ts };
+}
+
+const w = warmStack();
+let mid = w.mid;
+let ts = w.ts;
+const first = w.stack.cycle({
+  tsMs: ts,
+  baseHalfSpreadBps: 3,
+  inventoryFrac: 0.1,
+  pnlQuote: 0,
+  notionalQuote: 1e4,
+});
+console.log(
+  `signals live: ${first.adjustments
+    .filter((a) => a.active)
+    .map((a) => a.name)
+    .join(", ")}`,
+);
+
+benchLatency(
+  "signals: 1 BBO event + full cycle (5 signals + integration)",
+  (i) => {
+    mid *= 1 + (2e-5 * (((i * 7919) % 17) - 8)) / 8;
+    ts += 50; // 20 events/s of event time: buckets close and the knife samples inside the loop
+    w.stack.onMarketEvent({
+      type: "bbo",
+      exchangeTsMs: ts,
+      localTsMs: ts,
+      bbo: { bidPrice: mid - 0.5, bidSize: 1 + (i % 5), askPrice: mid + 0.5, askSize: 1 + (i % 3) },
+    });
+    w.stack.cycle({
+      tsMs: ts,
+      baseHalfSpreadBps: 3,
+      inventoryFrac: 0.1,
+      pnlQuote: i * 1e-3,
+      notionalQuote: 1e4,
+    });
+  },
+  100_000,
+  10_000,
+);
+
+const integ = new SignalIntegrator();
+const adjs = first.adjustments;
+benchLatency("signals: integrator only (5 adjustments)", (i) => {
+  integ.integrate(adjs, { cycleId: i, tsMs: i, baseHalfSpreadBps: 3 });
+});
+
+const params: GaussianHmmParams = {
+  initial: [1 / 3, 1 / 3, 1 / 3],
+  transition: [
+    [0.96, 0.03, 0.01],
+    [0.04, 0.92, 0.04],
+    [0.02, 0.06, 0.92],
+  ],
+  means: [
+    [0, 0, 1],
+    [1.2, 0.4, 1.8],
+    [2.4, 0.9, 2.6],
+  ],
+  variances: [
+    [0.1, 0.04, 0.1],
+    [0.1, 0.04, 0.1],
+    [0.15, 0.06, 0.15],
+  ],
+};
+const data = sampleHmm(params, 2000, new Rng(3));
+const filter = new HmmForwardFilter(params);
+benchLatency("hmm: causal filter update (K=3, D=3)", (i) => {
+  filter.update(data.obs[i % 2000]!);
+});
+benchThroughput("hmm: Baum-Welch fit, 2000 buckets, 3 restarts", "fits", () => {
+  for (let i = 0; i < 3; i++) fitGaussianHmm(data.obs, { restarts: 3, seed: i, maxIter: 60 });
+  return 3;
+});

@@ -1,0 +1,173 @@
+import { describe, expect, it } from "vitest";
+import { generateKnifePath } from "../test/knife-path.js";
+import { FallingKnifeGuard } from "./falling-knife.js";
+
+const T0 = 1_700_000_000_000;
+
+describe("FallingKnifeGuard on a regime-switching diffusion with injected runs", () => {
+  const { steps, runs } = generateKnifePath({
+    seed: 2024,
+    durationSec: 6 * 3600,
+    calmSigmaBps: 1,
+    volatileSigmaBps: 2.5,
+    meanCalmSec: 1200,
+    meanVolatileSec: 300,
+    runDriftSigmas: 0.6,
+    runMinSec: 60,
+    runMaxSec: 180,
+    gapMinSec: 600,
+    gapMaxSec: 1500,
+    runFlowBias: 0.7,
+  });
+  const guard = new FallingKnifeGuard();
+  const active: boolean[] = [];
+  const dirs: number[] = [];
+  let wrongSideActions = 0;
+  let rightSideActions = 0;
+  for (const st of steps) {
+    const ts = T0 + st.tSec * 1000;
+    for (const tr of st.trades) guard.onTrade(ts + 100, tr.aggressor, tr.size);
+    guard.onMid(ts + 500, st.mid);
+    guard.advance(ts + 999);
+    active.push(guard.active);
+    dirs.push(guard.direction);
+    const a = guard.adjustment();
+    if (guard.active) {
+      const runOverSide = guard.direction < 0 ? a.bidExtraBps > 0 : a.askExtraBps > 0;
+      const otherSide = guard.direction < 0 ? a.askExtraBps > 0 || a.pullAsk : a.bidExtraBps > 0 || a.pullBid;
+      if (runOverSide) rightSideActions++;
+      if (otherSide) wrongSideActions++;
+    }
+  }
+
+  it("detects every injected run within a bounded delay", () => {
+    const delays: number[] = [];
+    let missed = 0;
+    for (const run of runs) {
+      let d = -1;
+      for (let s = run.startSec; s < run.endSec; s++) {
+        if (active[s] && dirs[s] === run.direction) {
+          d = s - run.startSec;
+          break;
+        }
+      }
+      if (d < 0) missed++;
+      else delays.push(d);
+    }
+    delays.sort((a, b) => a - b);
+    const median = delays[Math.floor(delays.length / 2)]!;
+    const max = delays[delays.length - 1]!;
+    console.log(
+      `[knife] runs=${runs.length} detected=${delays.length} missed=${missed} delay median=${median}s max=${max}s mean=${(
+        delays.reduce((a, b) => a + b, 0) / delays.length
+      ).toFixed(1)}s`,
+    );
+    expect(runs.length).toBeGreaterThanOrEqual(15);
+    expect(missed / runs.length).toBeLessThanOrEqual(0.1);
+    expect(median).toBeLessThanOrEqual(30);
+    expect(max).toBeLessThanOrEqual(75);
+  });
+
+  it("raises few false alarms on segments without a run", () => {
+    // "Quiet" seconds: outside runs and more than 150 s after a run ended (the 120 s window and the
+    // hysteresis hold legitimately keep the guard on for a while after a run).
+    const inRunOrAfter = new Array<boolean>(steps.length).fill(false);
+    for (const run of runs)
+      for (let s = run.startSec; s < Math.min(steps.length, run.endSec + 150); s++) inRunOrAfter[s] = true;
+    let quiet = 0;
+    let quietActive = 0;
+    let onsets = 0;
+    let quietCalm = 0;
+    let quietCalmActive = 0;
+    for (let s = 200; s < steps.length; s++) {
+      if (inRunOrAfter[s]) continue;
+      quiet++;
+      if (active[s]) quietActive++;
+      if (active[s] && !active[s - 1]) onsets++;
+      if (!steps[s]!.volatile) {
+        quietCalm++;
+        if (active[s]) quietCalmActive++;
+      }
+    }
+    const rate = quietActive / quiet;
+    const calmRate = quietCalmActive / quietCalm;
+    const onsetsPerHour = onsets / (quiet / 3600);
+    console.log(
+      `[knife] quiet=${quiet}s false-alarm time=${(rate * 100).toFixed(2)}% (calm-regime only ${(calmRate * 100).toFixed(2)}%) onsets/hour=${onsetsPerHour.toFixed(2)}`,
+    );
+    expect(rate).toBeLessThan(0.02);
+    expect(calmRate).toBeLessThan(0.01);
+    expect(onsetsPerHour).toBeLessThan(3);
+  });
+
+  it("widens (or pulls) only the side being run over while active", () => {
+    expect(rightSideActions).toBeGreaterThan(0);
+    expect(wrongSideActions).toBe(0);
+  });
+});
+
+describe("FallingKnifeGuard mechanics", () => {
+  it("a steady fall pulls the bid at high severity and releases with hysteresis after the hold time", () => {
+    const g = new FallingKnifeGuard({ minSamples: 10, minHoldMs: 15_000 });
+    let mid = 100;
+    let t = T0;
+    // 120 s of noise-free alternating wiggle (σ > 0), then a 60 s fall of 5 bps/s, then flat.
+    for (let i = 0; i < 120; i++) {
+      mid = 100 * (1 + (i % 2 === 0 ? 1e-4 : -1e-4));
+      g.onMid(t, mid);
+      t += 1000;
+    }
+    expect(g.active).toBe(false);
+    for (let i = 0; i < 60; i++) {
+      mid *= 1 - 5e-4;
+      g.onMid(t, mid);
+      for (let k = 0; k < 3; k++) g.onTrade(t, "sell", 1);
+      t += 1000;
+    }
+    expect(g.active).toBe(true);
+    expect(g.direction).toBe(-1);
+    const a = g.adjustment();
+    expect(a.bidExtraBps).toBeGreaterThan(0);
+    expect(a.askExtraBps).toBe(0);
+    expect(a.pullBid).toBe(true);
+    expect(a.pullAsk).toBe(false);
+    expect(a.name).toBe("FallingKnife");
+    // Flat market afterwards: the guard must stay on at least minHoldMs after its last (re)entry,
+    // and eventually release once the 120 s window no longer shows the fall.
+    let releasedAt = -1;
+    for (let i = 0; i < 400; i++) {
+      g.onMid(t, mid);
+      t += 1000;
+      if (!g.active && releasedAt < 0) releasedAt = i;
+    }
+    expect(releasedAt).toBeGreaterThan(0);
+    expect(g.adjustment().active).toBe(false);
+  });
+
+  it("is inactive and says so during its own warm-up", () => {
+    const g = new FallingKnifeGuard({ minSamples: 60 });
+    for (let i = 0; i < 30; i++) g.onMid(T0 + i * 1000, 100 + (i % 2) * 0.01);
+    const a = g.adjustment();
+    expect(a.active).toBe(false);
+    expect(a.note).toMatch(/^warmup \d+%/);
+  });
+
+  it("rejects invalid configuration with a clear error", () => {
+    expect(() => new FallingKnifeGuard({ windowsSec: [5, 30], windowWeights: [1] })).toThrow(/same length/);
+    expect(() => new FallingKnifeGuard({ onSeverity: 0.1, offSeverity: 0.2 })).toThrow(/offSeverity/);
+    expect(() => new FallingKnifeGuard({ windowsSec: [0.5], windowWeights: [1] })).toThrow(
+      /multiple of sampleMs/,
+    );
+  });
+
+  it("state round-trips through JSON", () => {
+    const g = new FallingKnifeGuard({ minSamples: 5 });
+    for (let i = 0; i < 50; i++) g.onMid(T0 + i * 1000, 100 * (1 - i * 3e-4));
+    const h = new FallingKnifeGuard({ minSamples: 5 });
+    h.setState(JSON.parse(JSON.stringify(g.getState())));
+    expect(h.adjustment()).toEqual(g.adjustment());
+    g.onMid(T0 + 60_000, 98);
+    h.onMid(T0 + 60_000, 98);
+    expect(h.getState()).toEqual(g.getState());
+  });
+});

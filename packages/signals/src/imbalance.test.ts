@@ -1,0 +1,43 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { BookImbalanceSignal, microEdgeBps } from "./imbalance.js";
+
+describe("microEdgeBps", () => {
+  it("matches a hand-computed micro-price", () => {
+    // bid 99.99 × 3, ask 100.01 × 1: micro = (99.99·1 + 100.01·3)/4 = 100.005; mid 100 → +0.5 bps
+    expect(microEdgeBps(99.99, 3, 100.01, 1)).toBeCloseTo(0.5, 9);
+    expect(microEdgeBps(99.99, 1, 100.01, 1)).toBeCloseTo(0, 12);
+    expect(Number.isNaN(microEdgeBps(100, 1, 99, 1))).toBe(true);
+  });
+});
+
+describe("BookImbalanceSignal", () => {
+  it("skews toward the heavier side, bounded by maxSkewBps (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 1000, noNaN: true }),
+        fc.double({ min: 0.01, max: 1000, noNaN: true }),
+        fc.integer({ min: 1, max: 200 }),
+        (bs, as, ticks) => {
+          const s = new BookImbalanceSignal({ halfLifeMs: 0, maxSkewBps: 2, coef: 0.5 });
+          s.onBbo(0, 100, bs, 100 + ticks * 0.01, as);
+          const a = s.adjustment(0);
+          expect(Math.abs(a.skewAdjBps)).toBeLessThanOrEqual(2);
+          if (bs > as * (1 + 1e-9)) expect(a.skewAdjBps).toBeGreaterThan(0);
+          if (bs < as * (1 - 1e-9)) expect(a.skewAdjBps).toBeLessThan(0);
+        },
+      ),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it("is inactive without a book or when the book is stale", () => {
+    const s = new BookImbalanceSignal({ staleMs: 1000 });
+    expect(s.adjustment(0).active).toBe(false);
+    s.onBbo(0, 99.99, 3, 100.01, 1);
+    expect(s.adjustment(500).active).toBe(true);
+    // coef 0.5 × 0.5 bps = 0.25 bps
+    expect(s.adjustment(500).skewAdjBps).toBeCloseTo(0.25, 9);
+    expect(s.adjustment(5000).active).toBe(false);
+  });
+});

@@ -1,0 +1,116 @@
+import { type SignalAdjustment, inactiveAdjustment } from "@mmkit/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { SignalIntegrator } from "./integrator.js";
+
+function adj(name: string, p: Partial<SignalAdjustment>): SignalAdjustment {
+  return { ...inactiveAdjustment(name), active: true, confidence: 1, ...p };
+}
+
+const adjArb = fc.record({
+  name: fc.constantFrom("A", "B", "C", "RegimeDetection", "D"),
+  spreadAdjBps: fc.double({ min: -100, max: 100, noNaN: true }),
+  skewAdjBps: fc.double({ min: -50, max: 50, noNaN: true }),
+  kappaMult: fc.double({ min: 0.1, max: 5, noNaN: true }),
+  gammaMult: fc.double({ min: 0.1, max: 5, noNaN: true }),
+  bidExtraBps: fc.double({ min: 0, max: 40, noNaN: true }),
+  askExtraBps: fc.double({ min: 0, max: 40, noNaN: true }),
+  pullBid: fc.boolean(),
+  pullAsk: fc.boolean(),
+  active: fc.boolean(),
+  confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+  rawValue: fc.double({ min: -10, max: 10, noNaN: true }),
+});
+
+describe("SignalIntegrator", () => {
+  it("contributions sum to the applied adjustment, clamped or not (property)", () => {
+    const integ = new SignalIntegrator({ minSpreadAdjBps: -5, maxSpreadAdjBps: 30, maxAbsSkewBps: 8 });
+    fc.assert(
+      fc.property(fc.array(adjArb, { maxLength: 8 }), (adjs) => {
+        const { effect, record } = integ.integrate(adjs, { cycleId: 1, tsMs: 0 });
+        const sSpread = record.contributions.reduce((s, c) => s + c.applied_spread_bps, 0);
+        const sSkew = record.contributions.reduce((s, c) => s + c.applied_skew_bps, 0);
+        const tol = 1e-9 * (1 + Math.abs(sSpread));
+        expect(Math.abs(sSpread - record.total_spread_adj_bps)).toBeLessThanOrEqual(tol);
+        expect(Math.abs(sSkew - record.combined_skew_bps)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(sSkew)));
+        expect(effect.spreadAdjBps).toBe(record.total_spread_adj_bps);
+        expect(record.total_spread_adj_bps).toBeGreaterThanOrEqual(-5 - 1e-9);
+        expect(record.total_spread_adj_bps).toBeLessThanOrEqual(30 + 1e-9);
+        expect(Math.abs(record.combined_skew_bps)).toBeLessThanOrEqual(8 + 1e-9);
+        expect(effect.kappaMult).toBeGreaterThanOrEqual(0.3);
+        expect(effect.kappaMult).toBeLessThanOrEqual(2);
+        // Inactive signals contribute nothing.
+        for (const c of record.contributions) {
+          if (!c.was_active) {
+            expect(c.gating_weight).toBe(0);
+            expect(c.applied_spread_bps).toBe(0);
+          }
+        }
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it("blends with confidence weights and clamps proportionally (hand-computed)", () => {
+    const integ = new SignalIntegrator({ maxSpreadAdjBps: 10 });
+    const { effect, record } = integ.integrate(
+      [
+        adj("A", { spreadAdjBps: 8, confidence: 1, kappaMult: 0.5 }),
+        adj("B", { spreadAdjBps: 12, confidence: 0.5, kappaMult: 4, gammaMult: 2 }),
+        adj("C", { spreadAdjBps: 100, active: false }),
+      ],
+      { cycleId: 7, tsMs: 123, baseHalfSpreadBps: 5 },
+    );
+    // raw = 1·8 + 0.5·12 = 14 → clamped to 10, scale 10/14: A = 8·10/14 = 5.714285…, B = 6·10/14 = 4.285714…
+    expect(record.clamped).toBe(true);
+    expect(record.contributions[0]!.applied_spread_bps).toBeCloseTo(80 / 14, 12);
+    expect(record.contributions[1]!.applied_spread_bps).toBeCloseTo(60 / 14, 12);
+    expect(record.contributions[2]!.applied_spread_bps).toBe(0);
+    expect(effect.spreadAdjBps).toBeCloseTo(10, 12);
+    // κ = 0.5^1 · 4^0.5 = 1; γ = 2^0.5
+    expect(effect.kappaMult).toBeCloseTo(1, 12);
+    expect(effect.gammaMult).toBeCloseTo(Math.SQRT2, 12);
+    // total_spread_mult = (5 + 10)/5 = 3
+    expect(record.total_spread_mult).toBeCloseTo(3, 12);
+    expect(record.cycleId).toBe(7);
+    expect(record.contributions[1]!.spread_adjustment_bps).toBe(12);
+    expect(record.contributions[1]!.gating_weight).toBe(0.5);
+  });
+
+  it("routes the regime κ/γ to effect.regime instead of the multiplier product", () => {
+    const integ = new SignalIntegrator();
+    const regime = { state: 2, probs: [0, 0.1, 0.9], kappaMult: 0.64, gammaMult: 1.45 };
+    const { effect, record } = integ.integrate(
+      [adj("RegimeDetection", { kappaMult: 0.64, gammaMult: 1.45, confidence: 0.9 })],
+      { cycleId: 1, tsMs: 0, regime },
+    );
+    expect(effect.kappaMult).toBe(1);
+    expect(effect.regime).toEqual(regime);
+    expect(record.regime_state).toBe(2);
+    const off = integ.integrate([inactiveAdjustment("RegimeDetection", "warmup 10%")], {
+      cycleId: 2,
+      tsMs: 0,
+      regime,
+    });
+    expect(off.effect.regime).toBeUndefined();
+  });
+
+  it("fails closed on NaN input, naming the signal and field", () => {
+    const integ = new SignalIntegrator();
+    expect(() =>
+      integ.integrate([adj("Bad", { spreadAdjBps: Number.NaN })], { cycleId: 1, tsMs: 0 }),
+    ).toThrow(/"Bad" has non-finite spreadAdjBps/);
+    expect(() => new SignalIntegrator({ minSpreadAdjBps: 1 })).toThrow(/minSpreadAdjBps/);
+  });
+
+  it("pulls a side when an active signal asks for it", () => {
+    const integ = new SignalIntegrator();
+    const { effect } = integ.integrate([adj("FallingKnife", { pullBid: true, bidExtraBps: 20 })], {
+      cycleId: 1,
+      tsMs: 0,
+    });
+    expect(effect.pullBid).toBe(true);
+    expect(effect.pullAsk).toBe(false);
+    expect(effect.bidExtraBps).toBe(20);
+  });
+});

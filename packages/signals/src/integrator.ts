@@ -1,0 +1,269 @@
+/**
+ * Signal integration: blends each signal's `SignalAdjustment` (confidence as the gating weight),
+ * clamps the totals to configured bounds, and produces the `SignalEffect` for the quote engine plus
+ * a `SignalContributionRecord` per quote cycle.
+ *
+ * Blending (w_i = active_i ? clamp(confidence_i, 0, 1) : 0):
+ *   spread = Σ w_i·spreadAdjBps_i, skew = Σ w_i·skewAdjBps_i, side extras = Σ w_i·extra_i,
+ *   κ mult = Π kappaMult_i^{w_i}, γ mult = Π gammaMult_i^{w_i} (geometric: w = 0 → 1),
+ *   pulls = OR over active signals with w > 0.
+ * The regime signal's κ/γ multipliers are NOT multiplied in: they travel as `SignalEffect.regime`,
+ * which the engine blends (70/30 by default) before its floors.
+ * Clamping: when a total is clamped, each signal's applied part is scaled by (clamped/raw) so the
+ * applied parts still sum exactly to the applied total.
+ */
+import type { SignalAdjustment, SignalEffect } from "@mmkit/core";
+import { REGIME_SIGNAL_NAME } from "./regime-detector.js";
+
+/** Bounds and options of the integrator. */
+export interface IntegratorConfig {
+  /** Lower bound of the total spread adjustment (bps, ≤ 0). Default −5. */
+  minSpreadAdjBps: number;
+  /** Upper bound of the total spread adjustment (bps, ≥ 0). Default 50. */
+  maxSpreadAdjBps: number;
+  /** Bound on |total skew| (bps). Default 10. */
+  maxAbsSkewBps: number;
+  minKappaMult: number;
+  maxKappaMult: number;
+  minGammaMult: number;
+  maxGammaMult: number;
+  /** Bound on each side's extra widening (bps). Default 50. */
+  maxSideExtraBps: number;
+  /** Name of the signal whose κ/γ go to `effect.regime`. Default "RegimeDetection". */
+  regimeSignalName: string;
+}
+
+/** Default bounds. */
+export const DEFAULT_INTEGRATOR_CONFIG: IntegratorConfig = {
+  minSpreadAdjBps: -5,
+  maxSpreadAdjBps: 50,
+  maxAbsSkewBps: 10,
+  minKappaMult: 0.3,
+  maxKappaMult: 2,
+  minGammaMult: 0.5,
+  maxGammaMult: 3,
+  maxSideExtraBps: 50,
+  regimeSignalName: REGIME_SIGNAL_NAME,
+};
+
+/** One signal's contribution to a quote cycle (original field names kept where the meaning is the same). */
+export interface SignalContribution {
+  signal_name: string;
+  /** The signal's own spread adjustment before gating/blending (bps). */
+  spread_adjustment_bps: number;
+  /** The signal's own skew adjustment before gating/blending (bps). */
+  skew_adjustment_bps: number;
+  kappa_mult: number;
+  gamma_mult: number;
+  was_active: boolean;
+  gating_weight: number;
+  raw_value: number;
+  /** The part of the applied total spread adjustment attributed to this signal (bps). */
+  applied_spread_bps: number;
+  /** The part of the applied total skew attributed to this signal (bps). */
+  applied_skew_bps: number;
+  bid_extra_bps: number;
+  ask_extra_bps: number;
+  pull_bid: boolean;
+  pull_ask: boolean;
+  note?: string;
+}
+
+/** Per-quote-cycle record of every signal's contribution and the blended result. */
+export interface SignalContributionRecord {
+  cycleId: number;
+  tsMs: number;
+  contributions: SignalContribution[];
+  /** Applied (post-clamp) total spread adjustment (bps) = Σ applied_spread_bps. */
+  total_spread_adj_bps: number;
+  /** Applied (post-clamp) total skew (bps) = Σ applied_skew_bps. */
+  combined_skew_bps: number;
+  /** (base half-spread + total adj) / base, when the base half-spread was given. */
+  total_spread_mult?: number;
+  kappa_mult: number;
+  gamma_mult: number;
+  bid_extra_bps: number;
+  ask_extra_bps: number;
+  pull_bid: boolean;
+  pull_ask: boolean;
+  /** Whether any total was clamped. */
+  clamped: boolean;
+  regime_state?: number;
+  regime_probs?: number[];
+  regime_kappa_mult?: number;
+  regime_gamma_mult?: number;
+}
+
+/** Per-cycle context of `integrate`. */
+export interface IntegrateContext {
+  cycleId: number;
+  tsMs: number;
+  /** Regime view to pass through (used only when the regime signal is active). */
+  regime?: SignalEffect["regime"];
+  /** Current GLFT half-spread (bps), for `total_spread_mult`. */
+  baseHalfSpreadBps?: number;
+}
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+
+/** Blends signal adjustments into one `SignalEffect` and its contribution record. */
+export class SignalIntegrator {
+  readonly config: IntegratorConfig;
+
+  /** Create an integrator; unspecified fields take `DEFAULT_INTEGRATOR_CONFIG`. */
+  constructor(config: Partial<IntegratorConfig> = {}) {
+    const c = { ...DEFAULT_INTEGRATOR_CONFIG, ...config };
+    if (!(c.minSpreadAdjBps <= 0 && c.maxSpreadAdjBps >= 0)) {
+      throw new Error("integrator: need minSpreadAdjBps <= 0 <= maxSpreadAdjBps");
+    }
+    if (!(c.maxAbsSkewBps >= 0 && c.maxSideExtraBps >= 0)) throw new Error("integrator: bounds must be >= 0");
+    if (!(c.minKappaMult > 0 && c.minKappaMult <= 1 && c.maxKappaMult >= 1)) {
+      throw new Error("integrator: need 0 < minKappaMult <= 1 <= maxKappaMult");
+    }
+    if (!(c.minGammaMult > 0 && c.minGammaMult <= 1 && c.maxGammaMult >= 1)) {
+      throw new Error("integrator: need 0 < minGammaMult <= 1 <= maxGammaMult");
+    }
+    this.config = c;
+  }
+
+  /** Blend and clamp; throws (fail closed) if any adjustment carries a non-finite number. */
+  integrate(
+    adjustments: readonly SignalAdjustment[],
+    ctx: IntegrateContext,
+  ): { effect: SignalEffect; record: SignalContributionRecord } {
+    const c = this.config;
+    const n = adjustments.length;
+    const weights = new Array<number>(n);
+    let spreadRaw = 0;
+    let skewRaw = 0;
+    let bidExtra = 0;
+    let askExtra = 0;
+    let logKappa = 0;
+    let logGamma = 0;
+    let pullBid = false;
+    let pullAsk = false;
+    let regimeActive = false;
+    for (let i = 0; i < n; i++) {
+      const a = adjustments[i]!;
+      checkFinite(a);
+      const w = a.active ? clamp(a.confidence, 0, 1) : 0;
+      weights[i] = w;
+      if (w === 0) continue;
+      spreadRaw += w * a.spreadAdjBps;
+      skewRaw += w * a.skewAdjBps;
+      bidExtra += w * a.bidExtraBps;
+      askExtra += w * a.askExtraBps;
+      if (a.name === c.regimeSignalName) {
+        regimeActive = true;
+      } else {
+        logKappa += w * Math.log(a.kappaMult);
+        logGamma += w * Math.log(a.gammaMult);
+      }
+      pullBid ||= a.pullBid;
+      pullAsk ||= a.pullAsk;
+    }
+    const spread = clamp(spreadRaw, c.minSpreadAdjBps, c.maxSpreadAdjBps);
+    const skew = clamp(skewRaw, -c.maxAbsSkewBps, c.maxAbsSkewBps);
+    const kappaRaw = Math.exp(logKappa);
+    const gammaRaw = Math.exp(logGamma);
+    const kappaMult = clamp(kappaRaw, c.minKappaMult, c.maxKappaMult);
+    const gammaMult = clamp(gammaRaw, c.minGammaMult, c.maxGammaMult);
+    const bid = clamp(bidExtra, 0, c.maxSideExtraBps);
+    const ask = clamp(askExtra, 0, c.maxSideExtraBps);
+    const clamped =
+      spread !== spreadRaw ||
+      skew !== skewRaw ||
+      kappaMult !== kappaRaw ||
+      gammaMult !== gammaRaw ||
+      bid !== bidExtra ||
+      ask !== askExtra;
+    const spreadScale = spreadRaw === 0 ? 1 : spread / spreadRaw;
+    const skewScale = skewRaw === 0 ? 1 : skew / skewRaw;
+
+    const contributions: SignalContribution[] = new Array(n);
+    let spreadSum = 0;
+    let skewSum = 0;
+    for (let i = 0; i < n; i++) {
+      const a = adjustments[i]!;
+      const w = weights[i]!;
+      const appliedSpread = w === 0 ? 0 : w * a.spreadAdjBps * spreadScale;
+      const appliedSkew = w === 0 ? 0 : w * a.skewAdjBps * skewScale;
+      spreadSum += appliedSpread;
+      skewSum += appliedSkew;
+      const contrib: SignalContribution = {
+        signal_name: a.name,
+        spread_adjustment_bps: a.spreadAdjBps,
+        skew_adjustment_bps: a.skewAdjBps,
+        kappa_mult: a.kappaMult,
+        gamma_mult: a.gammaMult,
+        was_active: a.active,
+        gating_weight: w,
+        raw_value: a.rawValue,
+        applied_spread_bps: appliedSpread,
+        applied_skew_bps: appliedSkew,
+        bid_extra_bps: a.bidExtraBps,
+        ask_extra_bps: a.askExtraBps,
+        pull_bid: a.pullBid,
+        pull_ask: a.pullAsk,
+      };
+      if (a.note !== undefined) contrib.note = a.note;
+      contributions[i] = contrib;
+    }
+
+    const effect: SignalEffect = {
+      // The sums of the applied parts ARE the totals (equal to the clamped values up to rounding).
+      spreadAdjBps: spreadSum,
+      skewAdjBps: skewSum,
+      kappaMult,
+      gammaMult,
+      bidExtraBps: bid,
+      askExtraBps: ask,
+      pullBid,
+      pullAsk,
+    };
+    const record: SignalContributionRecord = {
+      cycleId: ctx.cycleId,
+      tsMs: ctx.tsMs,
+      contributions,
+      total_spread_adj_bps: spreadSum,
+      combined_skew_bps: skewSum,
+      kappa_mult: kappaMult,
+      gamma_mult: gammaMult,
+      bid_extra_bps: bid,
+      ask_extra_bps: ask,
+      pull_bid: pullBid,
+      pull_ask: pullAsk,
+      clamped,
+    };
+    if (ctx.baseHalfSpreadBps !== undefined && ctx.baseHalfSpreadBps > 0) {
+      record.total_spread_mult = (ctx.baseHalfSpreadBps + spreadSum) / ctx.baseHalfSpreadBps;
+    }
+    if (regimeActive && ctx.regime !== undefined) {
+      effect.regime = ctx.regime;
+      record.regime_state = ctx.regime.state;
+      record.regime_probs = ctx.regime.probs;
+      record.regime_kappa_mult = ctx.regime.kappaMult;
+      record.regime_gamma_mult = ctx.regime.gammaMult;
+    }
+    return { effect, record };
+  }
+}
+
+function checkFinite(a: SignalAdjustment): void {
+  const fields = [
+    ["spreadAdjBps", a.spreadAdjBps],
+    ["skewAdjBps", a.skewAdjBps],
+    ["kappaMult", a.kappaMult],
+    ["gammaMult", a.gammaMult],
+    ["bidExtraBps", a.bidExtraBps],
+    ["askExtraBps", a.askExtraBps],
+    ["confidence", a.confidence],
+    ["rawValue", a.rawValue],
+  ] as const;
+  for (const [k, v] of fields) {
+    if (!Number.isFinite(v)) throw new Error(`integrator: signal "${a.name}" has non-finite ${k} (${v})`);
+  }
+  if (!(a.kappaMult > 0 && a.gammaMult > 0)) {
+    throw new Error(`integrator: signal "${a.name}" has non-positive kappaMult/gammaMult`);
+  }
+}

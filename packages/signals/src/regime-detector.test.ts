@@ -1,0 +1,114 @@
+import { Rng } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { type GaussianHmmParams, sampleHmm } from "./hmm.js";
+import { RegimeDetector } from "./regime-detector.js";
+import { RegimeFeatureBuilder } from "./regime-features.js";
+
+const TRUE3: GaussianHmmParams = {
+  initial: [0.5, 0.3, 0.2],
+  transition: [
+    [0.96, 0.03, 0.01],
+    [0.04, 0.92, 0.04],
+    [0.02, 0.06, 0.92],
+  ],
+  means: [
+    [0, 0, 1],
+    [1.2, 0.4, 1.8],
+    [2.4, 0.9, 2.6],
+  ],
+  variances: [
+    [0.1, 0.04, 0.1],
+    [0.1, 0.04, 0.1],
+    [0.15, 0.06, 0.15],
+  ],
+};
+
+describe("RegimeFeatureBuilder", () => {
+  it("computes bucket features (hand-computed)", () => {
+    const b = new RegimeFeatureBuilder(1000);
+    expect(b.onQuote(0, 99.99, 100.01)).toEqual([]); // mid 100, spread 2 bps
+    b.onQuote(200, 100.0, 100.02); // mid 100.01: r = ln(100.01/100)·1e4 = 0.99995 bps
+    b.onTrade(300);
+    b.onTrade(400);
+    const out = b.onQuote(1500, 100.0, 100.02); // closes bucket [0, 1000)
+    expect(out).toHaveLength(1);
+    const r = Math.log(100.01 / 100) * 1e4;
+    const spread = (2 + (0.02 / 100.01) * 1e4) / 2;
+    expect(out[0]![0]).toBeCloseTo(Math.log(Math.abs(r) + 0.1), 9);
+    expect(out[0]![1]).toBeCloseTo(Math.log(spread + 0.1), 9);
+    expect(out[0]![2]).toBeCloseTo(Math.log(3), 12);
+    // A 3-bucket gap emits the empty buckets too (zero vol and trades, last spread).
+    const gap = b.advance(4200);
+    expect(gap).toHaveLength(3);
+    expect(gap[1]![0]).toBeCloseTo(Math.log(0.1), 12);
+    expect(gap[1]![2]).toBe(0);
+  });
+});
+
+describe("RegimeDetector", () => {
+  const { obs, states } = sampleHmm(TRUE3, 900, new Rng(5));
+
+  it("is inactive (and says so) before the warm-up fit, then fits and filters", () => {
+    const d = new RegimeDetector({
+      warmupBuckets: 300,
+      refitEveryBuckets: 200,
+      windowBuckets: 400,
+      restarts: 2,
+    });
+    for (let t = 0; t < 299; t++) d.observeFeatures(obs[t]!);
+    const a = d.adjustment();
+    expect(a.active).toBe(false);
+    expect(a.note).toMatch(/^warmup 99%/);
+    d.observeFeatures(obs[299]!);
+    expect(d.fitted).toBe(true);
+    expect(d.fits).toBe(1);
+    let hit = 0;
+    for (let t = 300; t < 900; t++) {
+      d.observeFeatures(obs[t]!);
+      if (d.regimeView()!.state === states[t]) hit++;
+    }
+    // Refits at 500 and 700 buckets (every 200 after the first fit); the window stays bounded.
+    expect(d.fits).toBe(4);
+    expect(d.getState().window).toHaveLength(400);
+    expect(hit / 600).toBeGreaterThanOrEqual(0.85);
+    const adj = d.adjustment();
+    const v = d.regimeView()!;
+    expect(adj.active).toBe(true);
+    expect(adj.name).toBe("RegimeDetection");
+    // κ multiplier = Σ p_k · κ_k with defaults 1.2 / 1 / 0.6
+    expect(adj.kappaMult).toBeCloseTo(v.probs[0]! * 1.2 + v.probs[1]! * 1 + v.probs[2]! * 0.6, 12);
+    expect(adj.confidence).toBe(Math.max(...v.probs));
+  });
+
+  it("persists parameters to JSON and loads them into a fresh detector", () => {
+    const d = new RegimeDetector({ warmupBuckets: 300, restarts: 1 });
+    for (let t = 0; t < 300; t++) d.observeFeatures(obs[t]!);
+    const json = d.paramsJson();
+    const e = new RegimeDetector();
+    e.loadParamsJson(json);
+    expect(e.hmmParams).toEqual(d.hmmParams);
+    expect(() => new RegimeDetector({ numStates: 2 }).loadParamsJson(json)).toThrow(
+      /multipliers must be given/,
+    );
+    const two = new RegimeDetector({
+      numStates: 2,
+      multipliers: [
+        { kappaMult: 1, gammaMult: 1 },
+        { kappaMult: 0.5, gammaMult: 2 },
+      ],
+    });
+    expect(() => two.loadParamsJson(json)).toThrow(/3 states, config has 2/);
+  });
+
+  it("checkpoint round-trip continues identically", () => {
+    const d = new RegimeDetector({ warmupBuckets: 300, refitEveryBuckets: 1000, restarts: 1 });
+    for (let t = 0; t < 400; t++) d.observeFeatures(obs[t]!);
+    const e = new RegimeDetector({ warmupBuckets: 300, refitEveryBuckets: 1000, restarts: 1 });
+    e.setState(JSON.parse(JSON.stringify(d.getState())));
+    for (let t = 400; t < 450; t++) {
+      d.observeFeatures(obs[t]!);
+      e.observeFeatures(obs[t]!);
+      expect(e.probs()).toEqual(d.probs());
+    }
+  });
+});

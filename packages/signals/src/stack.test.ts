@@ -1,0 +1,208 @@
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import type { MarketEvent } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { generateKnifePath } from "../test/knife-path.js";
+import { SignalStack } from "./stack.js";
+
+const T0 = 1_700_000_000_000;
+
+/** Market events (BBO every 250 ms around the path's mid, trades each second) from the seeded path. */
+function* pathEvents(seed: number, durationSec: number): Generator<MarketEvent> {
+  const { steps } = generateKnifePath({
+    seed,
+    durationSec,
+    calmSigmaBps: 1,
+    volatileSigmaBps: 2.5,
+    meanCalmSec: 600,
+    meanVolatileSec: 200,
+    runDriftSigmas: 0.8,
+    runMinSec: 60,
+    runMaxSec: 120,
+    gapMinSec: 300,
+    gapMaxSec: 600,
+    runFlowBias: 0.7,
+  });
+  for (const st of steps) {
+    const ts = T0 + st.tSec * 1000;
+    for (let q = 0; q < 4; q++) {
+      const half = 0.5 + (q % 2) * 0.5;
+      const bbo = { bidPrice: st.mid - half, bidSize: 1 + q, askPrice: st.mid + half, askSize: 4 - q };
+      yield { type: "bbo", exchangeTsMs: ts + q * 250, localTsMs: ts + q * 250 + 5, bbo };
+    }
+    for (const tr of st.trades) {
+      const trade = {
+        price: st.mid,
+        size: tr.size,
+        aggressor: tr.aggressor,
+        exchangeTsMs: ts + 900,
+        localTsMs: ts + 905,
+      };
+      yield { type: "trade", exchangeTsMs: ts + 900, localTsMs: ts + 905, trade };
+    }
+  }
+}
+
+const smallConfig = {
+  warmup: { tradesTarget: 100, bookUpdatesTarget: 200, bucketsTarget: 60, bucketMs: 1000 },
+  regime: {
+    bucketMs: 1000,
+    warmupBuckets: 120,
+    refitEveryBuckets: 600,
+    windowBuckets: 600,
+    restarts: 1,
+    maxIter: 30,
+  },
+};
+
+describe("SignalStack", () => {
+  it("gates every signal during warm-up (saying so), then activates; records always sum", () => {
+    const stack = new SignalStack(smallConfig);
+    let sawWarmup = false;
+    let sawActive = false;
+    let lastSec = -1;
+    for (const ev of pathEvents(1, 900)) {
+      stack.onMarketEvent(ev);
+      const sec = Math.floor((ev.exchangeTsMs - T0) / 1000);
+      if (sec === lastSec) continue;
+      lastSec = sec;
+      const { effect, record, adjustments } = stack.cycle({
+        tsMs: ev.exchangeTsMs,
+        baseHalfSpreadBps: 3,
+        inventoryFrac: 0,
+        pnlQuote: 0,
+        notionalQuote: 10_000,
+      });
+      const sum = record.contributions.reduce((s, c) => s + c.applied_spread_bps, 0);
+      expect(Math.abs(sum - record.total_spread_adj_bps)).toBeLessThan(1e-9);
+      expect(effect.spreadAdjBps).toBe(record.total_spread_adj_bps);
+      if (!stack.warmup.complete) {
+        sawWarmup = true;
+        for (const a of adjustments) {
+          expect(a.active).toBe(false);
+          expect(a.note).toMatch(/^warmup \d+%$/);
+        }
+        expect(effect.regime).toBeUndefined();
+        expect(record.total_spread_adj_bps).toBe(0);
+      } else if (adjustments.some((a) => a.active)) {
+        sawActive = true;
+      }
+    }
+    expect(sawWarmup).toBe(true);
+    expect(sawActive).toBe(true);
+    expect(stack.regime.fitted).toBe(true);
+    const last = stack.cycle({
+      tsMs: T0 + 900_000,
+      baseHalfSpreadBps: 3,
+      pnlQuote: 0,
+      notionalQuote: 10_000,
+    });
+    expect(last.effect.regime).toBeDefined();
+    expect(stack.warmupLogLine()).toMatch(/^\[WARMUP\] progress=100%/);
+    expect(stack.signalsLogLine(last.effect)).toMatch(/^\[SIGNALS\] alpha=/);
+  });
+
+  it("own fills produce automatic markouts that feed alpha→κ", () => {
+    const stack = new SignalStack({ ...smallConfig, markoutHorizonMs: 5000 });
+    let n = 0;
+    for (const ev of pathEvents(2, 400)) {
+      stack.onMarketEvent(ev);
+      if (ev.type === "bbo" && (ev.exchangeTsMs - T0) % 10_000 === 0) {
+        const mid = (ev.bbo.bidPrice + ev.bbo.askPrice) / 2;
+        stack.onOwnFill({
+          orderId: `o${n++}`,
+          side: "buy",
+          price: mid,
+          size: 1,
+          feeQuote: 0,
+          liquidity: "maker",
+          tsMs: ev.exchangeTsMs,
+          midAtFill: mid,
+        });
+      }
+    }
+    expect(stack.alphaKappa.count).toBeGreaterThanOrEqual(n - 1);
+    expect(stack.warmup.counts().fills).toBe(n);
+  });
+
+  it("checkpoint round-trip (via JSON) continues identically", () => {
+    const a = new SignalStack(smallConfig);
+    const events = [...pathEvents(3, 500)];
+    const cut = Math.floor(events.length * 0.6);
+    for (const ev of events.slice(0, cut)) a.onMarketEvent(ev);
+    a.cycle({ tsMs: events[cut - 1]!.exchangeTsMs, baseHalfSpreadBps: 3, pnlQuote: 1, notionalQuote: 1e4 });
+    const b = new SignalStack(smallConfig);
+    b.setState(JSON.parse(JSON.stringify(a.getState())));
+    for (const ev of events.slice(cut)) {
+      a.onMarketEvent(ev);
+      b.onMarketEvent(ev);
+    }
+    const ctx = {
+      tsMs: events[events.length - 1]!.exchangeTsMs,
+      baseHalfSpreadBps: 3,
+      pnlQuote: 2,
+      notionalQuote: 1e4,
+    };
+    expect(b.cycle(ctx)).toEqual(a.cycle(ctx));
+    expect(() => b.setState({ version: 2 })).toThrow(/invalid checkpoint/);
+  });
+
+  it("warm-up advances from real market data with zero fills (Binance BTCUSDT sample)", () => {
+    const raw = gunzipSync(
+      readFileSync(new URL("../../../data/samples/binance-usdm-btcusdt-20240808-120s.gz", import.meta.url)),
+    );
+    const stack = new SignalStack({ warmup: { bucketsTarget: 12, bucketMs: 5000 } });
+    const deflt = new SignalStack();
+    let lastTs = 0;
+    for (const line of raw.toString("utf8").split("\n")) {
+      const sp = line.indexOf(" ");
+      if (sp < 0) continue;
+      const localMs = Number(line.slice(0, sp)) / 1e6;
+      const frame = JSON.parse(line.slice(sp + 1)) as {
+        stream?: string;
+        data: Record<string, string | number | boolean>;
+      };
+      if (frame.stream === undefined) continue; // a REST depth snapshot line
+      const d = frame.data;
+      let ev: MarketEvent | null = null;
+      if (frame.stream.endsWith("@bookTicker")) {
+        const bbo = {
+          bidPrice: Number(d["b"]),
+          bidSize: Number(d["B"]),
+          askPrice: Number(d["a"]),
+          askSize: Number(d["A"]),
+        };
+        ev = { type: "bbo", exchangeTsMs: Number(d["T"]), localTsMs: localMs, bbo };
+      } else if (frame.stream.endsWith("@trade")) {
+        const trade = {
+          price: Number(d["p"]),
+          size: Number(d["q"]),
+          aggressor: d["m"] === true ? ("sell" as const) : ("buy" as const),
+          exchangeTsMs: Number(d["T"]),
+          localTsMs: localMs,
+        };
+        ev = { type: "trade", exchangeTsMs: Number(d["T"]), localTsMs: localMs, trade };
+      }
+      if (ev === null) continue;
+      stack.onMarketEvent(ev);
+      deflt.onMarketEvent(ev);
+      lastTs = Math.max(lastTs, ev.exchangeTsMs);
+    }
+    const r = stack.cycle({ tsMs: lastTs });
+    const rd = deflt.cycle({ tsMs: lastTs });
+    console.log(`[stack] real data: ${deflt.warmupLogLine()}`);
+    console.log(`[stack] real data (60 s bucket target): ${stack.warmupLogLine()}`);
+    // Default targets: trades and book updates complete, buckets 23/60 → progress ≈ (1 + 1 + 23/60)/3 ≈ 79%.
+    expect(deflt.warmup.counts().fills).toBe(0);
+    expect(deflt.warmup.progress()).toBeGreaterThan(0.75);
+    expect(rd.adjustments.every((a) => !a.active && a.note === deflt.warmup.note())).toBe(true);
+    expect(stack.warmup.complete).toBe(true);
+    expect(r.adjustments.find((a) => a.name === "BookImbalance")!.active).toBe(true);
+    const knife = r.adjustments.find((a) => a.name === "FallingKnife")!;
+    console.log(
+      `[stack] real data knife: ${knife.note} active=${knife.active} sigma=${stack.knife.sigmaPerSqrtSec()}`,
+    );
+    // The sample ends with a ~13 bps fall in its last ~40 s (61826 → 61744): if the guard fires, it must be "down".
+    if (knife.active) expect(knife.bidExtraBps).toBeGreaterThan(0);
+  });
+});

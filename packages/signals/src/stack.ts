@@ -1,0 +1,285 @@
+/**
+ * `SignalStack`: owns every signal, the warm-up tracker and the integrator behind one small API —
+ * `onMarketEvent(ev)`, `onOwnFill(fill)`, `onMarkout(...)`, `cycle(ctx)` — plus checkpoints.
+ */
+import {
+  type ClockSource,
+  type Fill,
+  L2Book,
+  type MarketEvent,
+  type Side,
+  type SignalAdjustment,
+  type SignalEffect,
+  inactiveAdjustment,
+} from "@mmkit/core";
+import { ALPHA_KAPPA_SIGNAL_NAME, AlphaKappaFeedback, type AlphaKappaConfig } from "./alpha-kappa.js";
+import { FALLING_KNIFE_SIGNAL_NAME, FallingKnifeGuard, type FallingKnifeConfig } from "./falling-knife.js";
+import { BOOK_IMBALANCE_SIGNAL_NAME, BookImbalanceSignal, type BookImbalanceConfig } from "./imbalance.js";
+import { type IntegratorConfig, type SignalContributionRecord, SignalIntegrator } from "./integrator.js";
+import { REGIME_SIGNAL_NAME, RegimeDetector, type RegimeDetectorConfig } from "./regime-detector.js";
+import { RL_SIGNAL_NAME, type RlPolicyConfig, RlSpreadPolicy } from "./rl-policy.js";
+import { type SignalStackState, SignalStackStateSchema } from "./stack-state.js";
+import { type WarmupConfig, WarmupTracker } from "./warmup.js";
+
+/** Configuration of the whole stack (each part optional; defaults per component). */
+export interface SignalStackConfig {
+  /** Which timestamp of market events drives the signals. Default "exchange". */
+  clock: ClockSource;
+  /** Horizon of the automatic markout of `onOwnFill` fills (ms; 0 disables). Default 5000. */
+  markoutHorizonMs: number;
+  /** Enable the RL spread policy. Default true. */
+  rlEnabled: boolean;
+  regime: Partial<RegimeDetectorConfig>;
+  knife: Partial<FallingKnifeConfig>;
+  alphaKappa: Partial<AlphaKappaConfig>;
+  rl: Partial<RlPolicyConfig>;
+  imbalance: Partial<BookImbalanceConfig>;
+  warmup: Partial<WarmupConfig>;
+  integrator: Partial<IntegratorConfig>;
+}
+
+/** Per-cycle inputs from the quote loop. All optional except `tsMs`. */
+export interface CycleContext {
+  tsMs: number;
+  /** Current GLFT half-spread (bps): converts RL multipliers to bps and fills `total_spread_mult`. */
+  baseHalfSpreadBps?: number;
+  /** Signed inventory / position limit in [−1, 1] (RL state). */
+  inventoryFrac?: number;
+  /** Cumulative mark-to-market PnL (quote currency; RL reward). */
+  pnlQuote?: number;
+  /** Notional for the RL reward in bps (quote currency). */
+  notionalQuote?: number;
+  /** Estimators' confidence in [0, 1] (warm-up component). */
+  estimatorConfidence?: number;
+}
+
+/** Output of one quote cycle. */
+export interface CycleResult {
+  effect: SignalEffect;
+  record: SignalContributionRecord;
+  adjustments: SignalAdjustment[];
+}
+
+const MAX_PENDING_MARKOUTS = 10_000;
+
+/** All signals + warm-up + integration behind one API (what the paper trader calls). */
+export class SignalStack {
+  readonly config: SignalStackConfig;
+  readonly book = new L2Book();
+  readonly warmup: WarmupTracker;
+  readonly regime: RegimeDetector;
+  readonly knife: FallingKnifeGuard;
+  readonly alphaKappa: AlphaKappaFeedback;
+  readonly rl: RlSpreadPolicy;
+  readonly imbalance: BookImbalanceSignal;
+  readonly integrator: SignalIntegrator;
+  private cycleId = 0;
+  private lastTsMs = 0;
+  private pendingMarkouts: { dueMs: number; side: Side; midAtFill: number }[] = [];
+  /** Book events rejected as crossed. */
+  rejectedBookEvents = 0;
+
+  /** Create a stack; every unspecified option takes its component default. */
+  constructor(config: Partial<SignalStackConfig> = {}) {
+    this.config = {
+      clock: config.clock ?? "exchange",
+      markoutHorizonMs: config.markoutHorizonMs ?? 5000,
+      rlEnabled: config.rlEnabled ?? true,
+      regime: config.regime ?? {},
+      knife: config.knife ?? {},
+      alphaKappa: config.alphaKappa ?? {},
+      rl: config.rl ?? {},
+      imbalance: config.imbalance ?? {},
+      warmup: config.warmup ?? {},
+      integrator: config.integrator ?? {},
+    };
+    if (!(this.config.markoutHorizonMs >= 0)) throw new Error("signal stack: markoutHorizonMs must be >= 0");
+    this.warmup = new WarmupTracker(this.config.warmup);
+    this.regime = new RegimeDetector(this.config.regime);
+    this.knife = new FallingKnifeGuard(this.config.knife);
+    this.alphaKappa = new AlphaKappaFeedback(this.config.alphaKappa);
+    this.rl = new RlSpreadPolicy({ numRegimes: this.regime.config.numStates, ...this.config.rl });
+    this.imbalance = new BookImbalanceSignal(this.config.imbalance);
+    this.integrator = new SignalIntegrator(this.config.integrator);
+  }
+
+  /** Feed one normalized market event. Crossed book updates are counted and ignored. */
+  onMarketEvent(ev: MarketEvent): void {
+    const ts = this.config.clock === "exchange" ? ev.exchangeTsMs : ev.localTsMs;
+    if (ts > this.lastTsMs) this.lastTsMs = ts;
+    switch (ev.type) {
+      case "snapshot":
+      case "delta":
+      case "bbo": {
+        try {
+          if (ev.type === "snapshot")
+            this.book.applySnapshot(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
+          else if (ev.type === "delta") this.book.applyDelta(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
+          else this.book.applyBbo(ev.bbo, ev.exchangeTsMs, ev.localTsMs);
+        } catch (e) {
+          if (e instanceof Error && e.name === "CrossedBookError") {
+            this.rejectedBookEvents++;
+            return;
+          }
+          throw e;
+        }
+        this.warmup.onBookUpdate(ts);
+        if (!this.book.isTwoSided()) return;
+        const bid = this.book.bestBid();
+        const ask = this.book.bestAsk();
+        this.regime.onQuote(ts, bid, ask);
+        this.knife.onMid(ts, (bid + ask) / 2);
+        this.imbalance.onBbo(ts, bid, this.book.bestBidSize(), ask, this.book.bestAskSize());
+        this.settleMarkouts(ts);
+        return;
+      }
+      case "trade":
+        this.warmup.onTrade(ts);
+        this.regime.onTrade(ts);
+        this.knife.onTrade(ts, ev.trade.aggressor, ev.trade.size);
+        return;
+      case "health":
+        return;
+    }
+  }
+
+  /** Record one of our fills: counts for warm-up and schedules its automatic markout. */
+  onOwnFill(fill: Fill): void {
+    this.warmup.onFill();
+    if (this.config.markoutHorizonMs > 0 && fill.midAtFill > 0) {
+      if (this.pendingMarkouts.length >= MAX_PENDING_MARKOUTS) this.pendingMarkouts.shift();
+      this.pendingMarkouts.push({
+        dueMs: fill.tsMs + this.config.markoutHorizonMs,
+        side: fill.side,
+        midAtFill: fill.midAtFill,
+      });
+    }
+  }
+
+  /** Record an externally computed markout of one of our fills. */
+  onMarkout(side: Side, midAtFill: number, midAtHorizon: number): void {
+    this.alphaKappa.onMarkout(side, midAtFill, midAtHorizon);
+  }
+
+  private settleMarkouts(tsMs: number): void {
+    if (this.pendingMarkouts.length === 0) return;
+    const mid = this.book.mid();
+    if (!(mid > 0)) return;
+    let i = 0;
+    while (i < this.pendingMarkouts.length && this.pendingMarkouts[i]!.dueMs <= tsMs) {
+      const p = this.pendingMarkouts[i]!;
+      this.alphaKappa.onMarkout(p.side, p.midAtFill, mid);
+      i++;
+    }
+    if (i > 0) this.pendingMarkouts.splice(0, i);
+  }
+
+  /** Run one quote cycle: update time-driven parts, collect adjustments, integrate. */
+  cycle(ctx: CycleContext): CycleResult {
+    const ts = ctx.tsMs;
+    if (ts > this.lastTsMs) this.lastTsMs = ts;
+    this.warmup.onTime(ts);
+    if (ctx.estimatorConfidence !== undefined) this.warmup.setEstimatorConfidence(ctx.estimatorConfidence);
+    this.regime.onTime(ts);
+    this.knife.advance(ts);
+    const warm = this.warmup.complete;
+    const note = this.warmup.note();
+    const regimeView = warm ? this.regime.regimeView() : undefined;
+
+    const rlInputs = ctx.pnlQuote !== undefined && ctx.notionalQuote !== undefined && ctx.notionalQuote > 0;
+    const rlOn = warm && this.config.rlEnabled && rlInputs;
+    // While disabled (warm-up, no PnL input) the policy neither acts nor learns.
+    const vr = this.knife.volRatio();
+    this.rl.step(
+      {
+        tsMs: ts,
+        inventoryFrac: ctx.inventoryFrac ?? 0,
+        volRatio: Number.isFinite(vr) ? vr : 1,
+        regime: regimeView?.state ?? 1,
+        markoutBps: this.alphaKappa.toxicityBps,
+        pnlQuote: ctx.pnlQuote ?? 0,
+        notionalQuote: ctx.notionalQuote ?? 1,
+      },
+      rlOn,
+    );
+    const adjustments: SignalAdjustment[] = warm
+      ? [
+          this.regime.adjustment(),
+          this.knife.adjustment(),
+          this.alphaKappa.adjustment(),
+          this.imbalance.adjustment(ts),
+          this.rl.adjustment(
+            rlOn,
+            ctx.baseHalfSpreadBps,
+            this.config.rlEnabled ? "no pnl input" : "disabled",
+          ),
+        ]
+      : [
+          inactiveAdjustment(REGIME_SIGNAL_NAME, note),
+          inactiveAdjustment(FALLING_KNIFE_SIGNAL_NAME, note),
+          inactiveAdjustment(ALPHA_KAPPA_SIGNAL_NAME, note),
+          inactiveAdjustment(BOOK_IMBALANCE_SIGNAL_NAME, note),
+          inactiveAdjustment(RL_SIGNAL_NAME, note),
+        ];
+    this.cycleId++;
+    const { effect, record } = this.integrator.integrate(adjustments, {
+      cycleId: this.cycleId,
+      tsMs: ts,
+      regime: regimeView,
+      ...(ctx.baseHalfSpreadBps === undefined ? {} : { baseHalfSpreadBps: ctx.baseHalfSpreadBps }),
+    });
+    return { effect, record, adjustments };
+  }
+
+  /** The `[WARMUP]` log line. */
+  warmupLogLine(): string {
+    return this.warmup.logLine();
+  }
+
+  /** A `[SIGNALS]` log line in the original's shape, plus our regime. */
+  signalsLogLine(effect: SignalEffect): string {
+    const dir = this.knife.direction;
+    return `[SIGNALS] alpha=${this.imbalance.edgeBps.toFixed(2)} falling_knife=${this.knife.active && dir < 0} rising_knife=${
+      this.knife.active && dir > 0
+    } momentum_severity=${this.knife.severity.toFixed(2)} knife_score=${this.knife.score.toFixed(2)} kappa_used=${effect.kappaMult.toFixed(3)} as_warmed_up=${
+      this.alphaKappa.confidence() >= 0.5
+    } regime=${effect.regime === undefined ? "n/a" : this.regime.stateLabel(effect.regime.state)}`;
+  }
+
+  /** JSON-serializable checkpoint of every component. */
+  getState(): SignalStackState {
+    return {
+      version: 1,
+      cycleId: this.cycleId,
+      lastTsMs: this.lastTsMs,
+      pendingMarkouts: this.pendingMarkouts.map((p) => ({ ...p })),
+      warmup: this.warmup.getState(),
+      regime: this.regime.getState(),
+      knife: this.knife.getState(),
+      alphaKappa: this.alphaKappa.getState(),
+      rl: this.rl.getState(),
+      imbalance: this.imbalance.getState(),
+      book: this.book.snapshot(50),
+    };
+  }
+
+  /** Restore a checkpoint (validated; throws a clear Error naming the bad field). */
+  setState(raw: unknown): void {
+    const parsed = SignalStackStateSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`signal stack: invalid checkpoint: ${parsed.error.message}`);
+    const s = parsed.data;
+    this.cycleId = s.cycleId;
+    this.lastTsMs = s.lastTsMs;
+    this.pendingMarkouts = s.pendingMarkouts.map((p) => ({ ...p }));
+    this.warmup.setState(s.warmup);
+    this.regime.setState(s.regime);
+    this.knife.setState(s.knife);
+    this.alphaKappa.setState(s.alphaKappa);
+    this.rl.setState(s.rl);
+    this.imbalance.setState(s.imbalance);
+    this.book.clear();
+    if (s.book.bids.length > 0 || s.book.asks.length > 0) {
+      this.book.applySnapshot(s.book.bids, s.book.asks, s.book.exchangeTsMs, s.book.localTsMs);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { WarmupTracker } from "./warmup.js";
+
+describe("WarmupTracker", () => {
+  it("advances from market observations alone, with zero own fills", () => {
+    const w = new WarmupTracker({
+      tradesTarget: 100,
+      bookUpdatesTarget: 200,
+      bucketsTarget: 10,
+      bucketMs: 1000,
+    });
+    // 50 trades, 100 book updates over 5 s: each component at 50% → progress 50%.
+    for (let i = 0; i < 100; i++) {
+      w.onBookUpdate(i * 50);
+      if (i % 2 === 0) w.onTrade(i * 50);
+    }
+    w.onTime(5000);
+    expect(w.counts()).toEqual({
+      trades: 50,
+      bookUpdates: 100,
+      buckets: 5,
+      estimatorConfidence: null,
+      fills: 0,
+    });
+    // (0.5 + 0.5 + 0.5) / 3 = 0.5
+    expect(w.progress()).toBeCloseTo(0.5, 12);
+    expect(w.note()).toBe("warmup 50%");
+    for (let i = 0; i < 200; i++) {
+      w.onBookUpdate(5000 + i * 50);
+      w.onTrade(5000 + i * 50);
+    }
+    expect(w.complete).toBe(true);
+    expect(w.counts().fills).toBe(0);
+  });
+
+  it("includes estimator confidence once reported, and fills only if weighted", () => {
+    const w = new WarmupTracker({ tradesTarget: 1, bookUpdatesTarget: 1, bucketsTarget: 1, bucketMs: 1000 });
+    w.onTrade(0);
+    w.onBookUpdate(0);
+    w.onTime(1000);
+    w.setEstimatorConfidence(0.25); // target 0.5 → 50%; (1+1+1+0.5)/4 = 0.875
+    expect(w.progress()).toBeCloseTo(0.875, 12);
+    expect(w.logLine()).toMatch(
+      /^\[WARMUP\] progress=87% trades=1\/1 book_updates=1\/1 buckets=1\/1 estimator_conf=0.25 fills=0$/,
+    );
+    w.setEstimatorConfidence(0.6);
+    expect(w.complete).toBe(true);
+    // Once complete it stays complete (no flapping when confidence dips).
+    w.setEstimatorConfidence(0.1);
+    expect(w.complete).toBe(true);
+    expect(() => w.setEstimatorConfidence(2)).toThrow(/\[0,1\]/);
+    const f = new WarmupTracker({
+      tradesTarget: 1,
+      bookUpdatesTarget: 1,
+      bucketsTarget: 1,
+      fillsWeight: 1,
+      fillsTarget: 4,
+    });
+    f.onTrade(0);
+    f.onBookUpdate(0);
+    f.onTime(10_000);
+    f.onFill();
+    // (1 + 1 + 1 + 1·0.25) / 4 = 0.8125
+    expect(f.progress()).toBeCloseTo(0.8125, 12);
+  });
+
+  it("rejects non-positive targets", () => {
+    expect(() => new WarmupTracker({ tradesTarget: 0 })).toThrow(/tradesTarget/);
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * Warm-up tracker. Progress advances from MARKET observations — public trades, book updates,
+ * elapsed feature buckets and the estimators' own confidence — so it never stalls when our fills
+ * are scarce (the original stalled at 10%). Own fills are counted and shown but weigh 0 by default.
+ *
+ * progress = Σ_i weight_i · min(1, count_i / target_i) / Σ_i weight_i    (components with weight 0
+ * or without a reported value are left out); warm-up is complete when progress reaches 1.
+ */
+
+/** Targets and weights of the warm-up components. */
+export interface WarmupConfig {
+  /** Public trades needed. Default 200. */
+  tradesTarget: number;
+  /** Book updates needed. Default 500. */
+  bookUpdatesTarget: number;
+  /** Elapsed buckets of event time needed. Default 60. */
+  bucketsTarget: number;
+  /** Bucket length (ms). Default 5000. */
+  bucketMs: number;
+  /** Estimator confidence (0..1) regarded as warmed up. Default 0.5. */
+  estimatorConfidenceTarget: number;
+  /** Own fills target (only matters when `fillsWeight` > 0). Default 10. */
+  fillsTarget: number;
+  tradesWeight: number;
+  bookUpdatesWeight: number;
+  bucketsWeight: number;
+  estimatorWeight: number;
+  /** Default 0: fills never block warm-up. */
+  fillsWeight: number;
+}
+
+/** Default configuration. */
+export const DEFAULT_WARMUP_CONFIG: WarmupConfig = {
+  tradesTarget: 200,
+  bookUpdatesTarget: 500,
+  bucketsTarget: 60,
+  bucketMs: 5000,
+  estimatorConfidenceTarget: 0.5,
+  fillsTarget: 10,
+  tradesWeight: 1,
+  bookUpdatesWeight: 1,
+  bucketsWeight: 1,
+  estimatorWeight: 1,
+  fillsWeight: 0,
+};
+
+/** Per-component counts (for the `[WARMUP]` log line). */
+export interface WarmupCounts {
+  trades: number;
+  bookUpdates: number;
+  buckets: number;
+  estimatorConfidence: number | null;
+  fills: number;
+}
+
+/** Serializable state. */
+export interface WarmupState extends WarmupCounts {
+  firstTsMs: number | null;
+  lastTsMs: number | null;
+  completed: boolean;
+}
+
+/** Warm-up progress tracker. */
+export class WarmupTracker {
+  readonly config: WarmupConfig;
+  private s: WarmupState = {
+    trades: 0,
+    bookUpdates: 0,
+    buckets: 0,
+    estimatorConfidence: null,
+    fills: 0,
+    firstTsMs: null,
+    lastTsMs: null,
+    completed: false,
+  };
+
+  /** Create a tracker; unspecified fields take `DEFAULT_WARMUP_CONFIG`. */
+  constructor(config: Partial<WarmupConfig> = {}) {
+    const c = { ...DEFAULT_WARMUP_CONFIG, ...config };
+    for (const key of [
+      "tradesTarget",
+      "bookUpdatesTarget",
+      "bucketsTarget",
+      "bucketMs",
+      "fillsTarget",
+    ] as const) {
+      if (!(c[key] > 0)) throw new Error(`warmup: ${key} must be > 0, got ${c[key]}`);
+    }
+    if (!(c.estimatorConfidenceTarget > 0 && c.estimatorConfidenceTarget <= 1)) {
+      throw new Error("warmup: estimatorConfidenceTarget must be in (0, 1]");
+    }
+    this.config = c;
+  }
+
+  private tick(tsMs: number): void {
+    if (this.s.firstTsMs === null) this.s.firstTsMs = tsMs;
+    if (this.s.lastTsMs === null || tsMs > this.s.lastTsMs) this.s.lastTsMs = tsMs;
+    this.s.buckets = Math.floor((this.s.lastTsMs - this.s.firstTsMs) / this.config.bucketMs);
+  }
+
+  /** Count a public trade. */
+  onTrade(tsMs: number): void {
+    this.tick(tsMs);
+    this.s.trades++;
+  }
+
+  /** Count a book update (snapshot, delta or BBO). */
+  onBookUpdate(tsMs: number): void {
+    this.tick(tsMs);
+    this.s.bookUpdates++;
+  }
+
+  /** Advance time without an event. */
+  onTime(tsMs: number): void {
+    this.tick(tsMs);
+  }
+
+  /** Count one of our fills. */
+  onFill(): void {
+    this.s.fills++;
+  }
+
+  /** Report the estimators' confidence in [0, 1] (e.g. the κ fit quality). */
+  setEstimatorConfidence(confidence: number): void {
+    if (!(confidence >= 0 && confidence <= 1))
+      throw new Error(`warmup: estimator confidence must be in [0,1], got ${confidence}`);
+    this.s.estimatorConfidence = confidence;
+  }
+
+  /** Progress in [0, 1]. Once complete it stays complete. */
+  progress(): number {
+    if (this.s.completed) return 1;
+    const c = this.config;
+    let num = 0;
+    let den = 0;
+    const add = (w: number, frac: number): void => {
+      if (w <= 0) return;
+      num += w * Math.min(1, frac);
+      den += w;
+    };
+    add(c.tradesWeight, this.s.trades / c.tradesTarget);
+    add(c.bookUpdatesWeight, this.s.bookUpdates / c.bookUpdatesTarget);
+    add(c.bucketsWeight, this.s.buckets / c.bucketsTarget);
+    if (this.s.estimatorConfidence !== null)
+      add(c.estimatorWeight, this.s.estimatorConfidence / c.estimatorConfidenceTarget);
+    add(c.fillsWeight, this.s.fills / c.fillsTarget);
+    const p = den > 0 ? num / den : 0;
+    if (p >= 1 - 1e-12) {
+      this.s.completed = true;
+      return 1;
+    }
+    return p;
+  }
+
+  /** Progress in whole percent (floored). */
+  progressPct(): number {
+    return Math.floor(this.progress() * 100);
+  }
+
+  /** Whether warm-up is complete. */
+  get complete(): boolean {
+    return this.progress() >= 1;
+  }
+
+  /** Per-component counts. */
+  counts(): WarmupCounts {
+    const { trades, bookUpdates, buckets, estimatorConfidence, fills } = this.s;
+    return { trades, bookUpdates, buckets, estimatorConfidence, fills };
+  }
+
+  /** Note for inactive signals, e.g. "warmup 40%". */
+  note(): string {
+    return `warmup ${this.progressPct()}%`;
+  }
+
+  /** The `[WARMUP]` log line. */
+  logLine(): string {
+    const c = this.counts();
+    const est = c.estimatorConfidence === null ? "n/a" : c.estimatorConfidence.toFixed(2);
+    return `[WARMUP] progress=${this.progressPct()}% trades=${c.trades}/${this.config.tradesTarget} book_updates=${c.bookUpdates}/${this.config.bookUpdatesTarget} buckets=${c.buckets}/${this.config.bucketsTarget} estimator_conf=${est} fills=${c.fills}`;
+  }
+
+  /** Serializable state. */
+  getState(): WarmupState {
+    return { ...this.s };
+  }
+
+  /** Restore `getState()` output. */
+  setState(s: WarmupState): void {
+    this.s = { ...s };
+  }
+}
