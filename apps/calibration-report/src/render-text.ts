@@ -19,15 +19,16 @@ function section(s: string): string[] {
   return ["", clip(`-- ${s} `.padEnd(TEXT_WIDTH, "-"))];
 }
 
-/** Key/value line: key padded to 28 columns. */
+/** Key/value line: key padded to 25 columns, then at least one space. */
 function kv(key: string, value: string): string {
-  return clip(`  ${key.padEnd(26)}${value}`);
+  return clip(`  ${key.padEnd(25)} ${value}`);
 }
 
-/** Table rows with right-aligned numeric columns; first column left-aligned. */
-function table(header: string[], rows: string[][], widths: number[]): string[] {
+/** Table rows (indented) with right-aligned numeric columns; first column left-aligned. */
+function table(header: string[], rows: string[][], widths: number[], indent = "  "): string[] {
   const line = (cells: string[]): string =>
     clip(
+      indent +
       cells
         .map((c, i) => {
           const w = widths[i] ?? 8;
@@ -59,14 +60,14 @@ function calibrationBlock(c: CalibrationModel): string[] {
   const rows = c.bins
     .filter((b) => b.count > 0)
     .map((b) => [
-      `    ${b.lo.toFixed(2)}-${b.hi.toFixed(2)}`,
+      `${b.lo.toFixed(2)}-${b.hi.toFixed(2)}`,
       fmtInt(b.count),
       fmtNum(b.meanForecast, 3),
       fmtNum(b.observedFreq, 3),
       b.lowCount ? "low n" : "",
     ]);
   if (rows.length > 0)
-    out.push(...table(["    bin", "count", "mean p", "observed", "flag"], rows, [16, 10, 9, 9, 6]));
+    out.push(...table(["bin", "count", "mean p", "observed", "flag"], rows, [12, 8, 9, 9, 6], "    "));
   return out;
 }
 
@@ -114,9 +115,9 @@ export function renderText(r: ReportModel): string {
   L.push(...section(`SHARPE (recomputed from equity, ${r.sharpe.bucketSecs}s buckets)`));
   L.push(
     ...table(
-      ["  window", "n", "Sharpe", "Lo adj", "SE", "PSR", "mean bps", "std bps"],
+      ["window", "n", "Sharpe", "Lo adj", "SE", "PSR", "mean bps", "std bps"],
       r.sharpe.windows.map((w) => [
-        `  ${w.window}`,
+        w.window,
         fmtInt(w.n),
         fmtNum(w.sharpeAnnualized, 2),
         fmtNum(w.loSharpeAnnualized, 2),
@@ -125,15 +126,11 @@ export function renderText(r: ReportModel): string {
         fmtNum(w.meanReturnBps, 3),
         fmtNum(w.stdReturnBps, 3),
       ]),
-      [8, 7, 8, 8, 7, 6, 9, 9],
+      [6, 7, 8, 8, 7, 6, 9, 9],
     ),
   );
-  L.push(
-    kv(
-      "Basis",
-      `${r.sharpe.returnBasis}, capital ${fmtNum(r.sharpe.capitalBase, 2)}, ${fmtInt(r.sharpe.periodsPerYear)} periods/yr`,
-    ),
-  );
+  L.push(kv("Return basis", `${r.sharpe.returnBasis} ${fmtNum(r.sharpe.capitalBase, 2)}`));
+  L.push(kv("Periods per year", `${fmtInt(r.sharpe.periodsPerYear)} (365-day year)`));
   if (r.sharpe.logged) {
     L.push(
       kv(
@@ -155,15 +152,15 @@ export function renderText(r: ReportModel): string {
   L.push(kv("Fills with edge records", fmtInt(r.edge.fills)));
   L.push(
     kv(
-      "Mean fee / realized spread",
+      "Mean fee / real. spread",
       `${fmtNum(r.edge.meanFeeBps, 3)} / ${fmtNum(r.edge.meanRealizedSpreadBps, 3)} bps`,
     ),
   );
   L.push(
     ...table(
-      ["  horizon", "n", "realized", "CI95", "t", "p(>0)", "pred", "bias"],
+      ["horizon", "n", "realized", "CI95", "t", "p(>0)", "pred", "bias"],
       r.edge.horizons.map((h) => [
-        `  ${fmtHorizon(h.horizonMs)}`,
+        fmtHorizon(h.horizonMs),
         fmtInt(h.n),
         fmtNum(h.meanRealizedBps, 3),
         h.ci95Bps ? `${fmtNum(h.ci95Bps[0], 2)},${fmtNum(h.ci95Bps[1], 2)}` : "n/a",
@@ -172,7 +169,7 @@ export function renderText(r: ReportModel): string {
         fmtNum(h.meanPredictedBps, 3),
         fmtNum(h.biasBps, 3),
       ]),
-      [9, 7, 8, 13, 6, 7, 7, 7],
+      [7, 7, 8, 13, 6, 7, 7, 7],
     ),
   );
   for (const h of r.edge.horizons) L.push(clip(`    ${fmtHorizon(h.horizonMs)}: ${h.verdict}`));
@@ -182,9 +179,9 @@ export function renderText(r: ReportModel): string {
   else
     L.push(
       ...table(
-        ["  signal", "active", "inactive", "marginal", "t", "p", "slope", "n act"],
+        ["signal", "active", "inactive", "marginal", "t", "p", "slope", "n act"],
         r.attribution.signals.map((a) => [
-          `  ${a.signal}`,
+          a.signal,
           fmtNum(a.activePnlBps, 2),
           fmtNum(a.inactivePnlBps, 2),
           fmtSigned(a.marginalValueBps, 2),
@@ -193,7 +190,7 @@ export function renderText(r: ReportModel): string {
           fmtNum(a.slopeBpsPerBps, 3),
           fmtInt(a.nActive),
         ]),
-        [16, 7, 8, 8, 6, 7, 6, 6],
+        [14, 7, 8, 8, 6, 7, 6, 6],
       ),
     );
 

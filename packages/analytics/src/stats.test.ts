@@ -145,7 +145,7 @@ describe("Lo (2002) η(q)", () => {
   });
 
   it("null when the variance radicand is not positive", () => {
-    // q + 2·(q−1)·(−0.65) = 4 − 3.9 = 0.1 > 0 for q = 4 … but with ρ1 = −0.7: 4 − 4.2 < 0
+    // q = 4, ρ1 = −0.7: radicand = 4 + 2·(3·(−0.7)) = 4 − 4.2 = −0.2 < 0 → no η (null, not a number)
     expect(loEta(4, [-0.7])).toBeNull();
   });
 

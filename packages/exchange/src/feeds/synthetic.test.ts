@@ -123,6 +123,7 @@ describe("SyntheticMarket ground truth, checked statistically", () => {
       jumps: { ratePerHour: 0 },
       runs: { ratePerHour: 0 },
       marketOrders: { aPerSec: 0.05 },
+      book: { updateIntervalMs: 500 },
       regimes: [
         { name: "calm", sigmaPerSqrtSec: 0.5e-4, meanDwellSec: 600 },
         { name: "normal", sigmaPerSqrtSec: 1e-4, meanDwellSec: 600 },
@@ -220,6 +221,7 @@ describe("SyntheticMarket ground truth, checked statistically", () => {
       seed: 31,
       durationSec: 4 * 3600,
       marketOrders: { aPerSec: 0.05 },
+      book: { updateIntervalMs: 500 },
       jumps: { ratePerHour: 3, meanSizeBps: 60 },
       runs: { ratePerHour: 2, durationSec: 60, driftBpsPerSec: 2 },
       regimes: [{ name: "calm", sigmaPerSqrtSec: 0.3e-4, meanDwellSec: 1e9 }],
@@ -247,8 +249,8 @@ describe("SyntheticMarket ground truth, checked statistically", () => {
       return mids[lo]!;
     };
     for (const j of truth.jumps.filter((x) => Math.abs(x.sizeBps) > 15)) {
-      const moveBps = (Math.log(midAt(j.tsMs + 150) / midAt(j.tsMs - 150)) * 1e4) as number;
-      // Diffusion over 0.3 s: σ·√0.3 ≈ 0.16 bps, negligible next to a > 15 bps jump.
+      const moveBps = Math.log(midAt(j.tsMs + 600) / midAt(j.tsMs - 600)) * 1e4;
+      // Diffusion over ≤ 1.2 s (mid steps every 500 ms): σ·√1.2 ≈ 0.33 bps, small next to a > 15 bps jump.
       expect(Math.sign(moveBps)).toBe(Math.sign(j.sizeBps));
       expect(Math.abs(moveBps - j.sizeBps)).toBeLessThan(3);
     }
