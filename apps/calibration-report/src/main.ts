@@ -37,7 +37,9 @@ export interface CliOptions {
 }
 
 /** Parse argv (without node and script) into options; throws an Error with one clear line on bad usage. */
-export async function parseArgs(argv: string[], io: CliIo = defaultIo): Promise<CliOptions | "help"> {
+export async function parseArgs(rawArgv: string[], io: CliIo = defaultIo): Promise<CliOptions | "help"> {
+  // `pnpm calibration-report -- <args>` forwards the "--" separator itself: drop a leading one
+  const argv = rawArgv[0] === "--" ? rawArgv.slice(1) : rawArgv;
   let helpShown = false;
   const parser = yargs(argv)
     .scriptName("calibration-report")
@@ -68,7 +70,7 @@ export async function parseArgs(argv: string[], io: CliIo = defaultIo): Promise<
     })
     .option("min-predictions", {
       type: "number",
-      describe: `resolved forecasts needed for the Brier criterion [default: ${DEFAULT_CRITERIA.minPredictions}]`,
+      describe: `forecasts needed for the Brier criterion [default: ${DEFAULT_CRITERIA.minPredictions}]`,
     })
     .option("min-sharpe-samples", {
       type: "number",

@@ -29,13 +29,13 @@ function table(header: string[], rows: string[][], widths: number[], indent = " 
   const line = (cells: string[]): string =>
     clip(
       indent +
-      cells
-        .map((c, i) => {
-          const w = widths[i] ?? 8;
-          const v = c.length > w ? c.slice(0, w) : c;
-          return i === 0 ? v.padEnd(w) : v.padStart(w);
-        })
-        .join(" "),
+        cells
+          .map((c, i) => {
+            const w = widths[i] ?? 8;
+            const v = c.length > w ? c.slice(0, w) : c;
+            return i === 0 ? v.padEnd(w) : v.padStart(w);
+          })
+          .join(" "),
     );
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
@@ -83,7 +83,8 @@ export function renderText(r: ReportModel): string {
   }
 
   L.push(...section("RUN SUMMARY"));
-  L.push(kv("Span", `${fmtTs(s.startTsMs)} .. ${fmtTs(s.endTsMs)}`));
+  L.push(kv("Start", fmtTs(s.startTsMs)));
+  L.push(kv("End", fmtTs(s.endTsMs)));
   L.push(kv("Duration", fmtDuration(s.spanSecs)));
   const src = s.source
     ? Object.entries(s.source).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)

@@ -39,11 +39,23 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-function fmtTick(v: number): string {
+/** Tick label with just enough decimals for the tick step (k/M suffixes only for coarse steps). */
+export function fmtTick(v: number, step: number): string {
   const a = Math.abs(v);
-  if (a >= 1e6) return `${n2(v / 1e6)}M`;
-  if (a >= 1e4) return `${n2(v / 1e3)}k`;
-  return String(Number(v.toPrecision(4)));
+  if (step >= 1e6 && a >= 1e6) return `${n2(v / 1e6)}M`;
+  if (step >= 1e3 && a >= 1e4) return `${n2(v / 1e3)}k`;
+  const decimals = step > 0 ? Math.min(8, Math.max(0, Math.ceil(-Math.log10(step) + 1e-9))) : 2;
+  const text = v.toFixed(
+    decimals +
+      (step > 0 && Math.abs(step * 10 ** decimals - Math.round(step * 10 ** decimals)) > 1e-6 ? 1 : 0),
+  );
+  return text === "-0" ? "0" : text;
+}
+
+/** Ticks with labels formatted for their step. */
+function labelled(ticks: number[]): { v: number; label: string }[] {
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : Math.abs(ticks[0] ?? 1) || 1;
+  return ticks.map((v) => ({ v, label: fmtTick(v, step) }));
 }
 
 function svgOpen(chart: string, f: Frame, label: string): string {
@@ -71,7 +83,7 @@ function axes(
   for (const t of yTicks)
     parts.push(`<text x="${x0 - 4}" y="${n2(t.y + 3)}" text-anchor="end">${esc(t.label)}</text>`);
   parts.push(
-    `<text x="${n2(f.left + plotW(f) / 2)}" y="${f.h - 4}" text-anchor="middle" font-size="11">${esc(xTitle)}</text>`,
+    `<text x="${n2(f.left + plotW(f) / 2)}" y="${y0 + 28}" text-anchor="middle" font-size="11">${esc(xTitle)}</text>`,
   );
   parts.push(
     `<text transform="translate(12 ${n2(f.top + plotH(f) / 2)}) rotate(-90)" text-anchor="middle" font-size="11">${esc(yTitle)}</text>`,
@@ -88,8 +100,15 @@ const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf
 
 /** Reliability diagram: observed frequency vs mean forecast per bin, marker area ∝ count, counts labelled. */
 export function reliabilitySvg(curves: CalibrationModel[]): string {
-  const f: Frame = { w: 460, h: 380, left: 48, right: 16, top: 16, bottom: 40 };
   const usable = curves.filter((c) => c.status === "OK" && c.bins.some((b) => b.count > 0));
+  const f: Frame = {
+    w: 460,
+    h: 380 + 14 * usable.length,
+    left: 48,
+    right: 16,
+    top: 16,
+    bottom: 40 + 14 * usable.length,
+  };
   if (usable.length === 0) return emptyChart("reliability", f, "no resolved forecasts (INSUFFICIENT DATA)");
   const X = (p: number): number => f.left + p * plotW(f);
   const Y = (p: number): number => f.h - f.bottom - p * plotH(f);
@@ -127,7 +146,7 @@ export function reliabilitySvg(curves: CalibrationModel[]): string {
       );
     }
     parts.push(
-      `<text x="${f.left + 8}" y="${f.top + 12 + ci * 14}" font-size="11" fill="${color}">${esc(`${c.label} (n=${c.n}, Brier ${c.brier === null ? "n/a" : c.brier.toFixed(4)})`)}</text>`,
+      `<text class="legend" x="${f.left}" y="${f.h - 8 - (usable.length - 1 - ci) * 14}" font-size="11" fill="${color}">${esc(`${c.label} (n=${c.n}, Brier ${c.brier === null ? "n/a" : c.brier.toFixed(4)})`)}</text>`,
     );
   });
   parts.push("</svg>");
@@ -172,7 +191,7 @@ export function seriesSvg(
     x: X(t0 + u * unitSec * 1000),
     label: `${n2(u)}${unit}`,
   }));
-  const yTicks = niceTicks(lo, hi, 5).map((v) => ({ v, y: Y(v), label: fmtTick(v) }));
+  const yTicks = labelled(niceTicks(lo, hi, 5)).map((t) => ({ ...t, y: Y(t.v) }));
   const parts = [svgOpen(chart, f, yTitle), axes(f, xTicks, yTicks, "time since first sample", yTitle)];
   const band =
     points.map((p, i) => `${i === 0 ? "M" : "L"}${n2(X(p.tsMs))} ${n2(Y(p.max))}`).join(" ") +
@@ -228,8 +247,8 @@ export function edgeHistogramSvg(horizons: EdgeHorizonModel[]): string {
     parts.push(
       axes(
         f,
-        niceTicks(lo, hi, 4).map((v) => ({ v, x: X(v), label: fmtTick(v) })),
-        niceTicks(0, maxC, 3).map((v) => ({ v, y: Y(v), label: fmtTick(v) })),
+        labelled(niceTicks(lo, hi, 4)).map((t) => ({ ...t, x: X(t.v) })),
+        labelled(niceTicks(0, maxC, 3)).map((t) => ({ ...t, y: Y(t.v) })),
         "realized edge (bps)",
         "fills",
       ),
@@ -289,7 +308,7 @@ export function signalBarsSvg(signals: SignalAttributionModel[]): string {
   parts.push(
     axes(
       f,
-      niceTicks(lo, hi, 5).map((v) => ({ v, x: X(v), label: fmtTick(v) })),
+      labelled(niceTicks(lo, hi, 5)).map((t) => ({ ...t, x: X(t.v) })),
       [],
       "marginal PnL per fill (bps), active − inactive, ±95% CI",
       "",

@@ -16,6 +16,15 @@ function tCdf3(t: number): number {
   const x = t / Math.sqrt(3);
   return 0.5 + (x / (1 + x * x) + Math.atan(x)) / Math.PI;
 }
+/** Φ via erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
+function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
 /** t_{0.975, 3} (table value). */
 const T975_DF3 = 3.182446305284263;
 
@@ -62,6 +71,15 @@ describe("golden run", () => {
     expect(all.stdReturnBps).toBeCloseTo(Math.sqrt(220), 9);
     const srAnn = (12 / Math.sqrt(220)) * Math.sqrt(525_600);
     expect(all.sharpeAnnualized).toBeCloseTo(srAnn, 6);
+    // PSR (Bailey & López de Prado, raw kurtosis): population moments of d = (−2, 8, −22, 18, −2):
+    // m2 = 880/5 = 176, m3 = −4320/5 = −864, m4 = 343 360/5 = 68 672 → γ3 = −864/176^1.5, γ4 = 68 672/176²
+    const sr = 12 / Math.sqrt(220);
+    const g3 = -864 / 176 ** 1.5;
+    const g4 = 68_672 / 176 ** 2;
+    const v = 1 - g3 * sr + ((g4 - 1) / 4) * sr * sr;
+    expect(all.psr).toBeCloseTo(normalCdf((sr * Math.sqrt(5 - 1)) / Math.sqrt(v)), 6);
+    // SE (Mertens, over n returns), annualized by √P
+    expect(all.sharpeSeAnnualized).toBeCloseTo(Math.sqrt(v / 5) * Math.sqrt(525_600), 6);
     expect(r.sharpe.logged?.sharpeAll).toBe(999); // the logged figure is shown, not used
     expect(r.sharpe.periodsPerYear).toBe(525_600);
 
@@ -221,6 +239,8 @@ describe("CLI exit codes (main)", () => {
     const noGoDir = await writeRunDir(await tmp("cli-nogo"), goldenFiles({ dip: true }));
     expect(await main([noGoDir, ...flags, "-q"], capture().io)).toBe(1);
     expect(await main([goDir, "-q"], capture().io)).toBe(3);
+    // `pnpm calibration-report -- DIR …` forwards the "--"
+    expect(await main(["--", noGoDir, ...flags, "-q"], capture().io)).toBe(1);
     // criteria file: Brier must be < 0.15 → 0.1625 fails
     const { writeFile } = await import("node:fs/promises");
     const crit = join(goDir, "crit.json");
@@ -244,6 +264,24 @@ describe("CLI exit codes (main)", () => {
       expect(err.trim().split("\n")).toHaveLength(1);
       expect(err).toMatch(/^calibration-report: /);
     }
+  });
+
+  it("the binary entry point (src/cli.ts) exits with the verdict code", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const app = join(fileURLToPath(new URL(".", import.meta.url)), "..");
+    const dir = await writeRunDir(await tmp("spawn"), goldenFiles({ dip: true }));
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(app, "src", "cli.ts"), ...args], {
+        cwd: app,
+        encoding: "utf8",
+      });
+    const nogo = run([dir, "--min-fills", "4", "--min-sharpe-samples", "5", "--min-predictions", "10"]);
+    expect(nogo.status).toBe(1);
+    expect(nogo.stdout).toContain("VERDICT: NO-GO");
+    const bad = run(["--min-fills", "many"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
   });
 
   it("--help documents every flag with defaults and exits 0", async () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BrierCalibration, bootstrapMeanCi } from "./calibration.js";
+import { addPredictionOutcome, BrierCalibration, bootstrapMeanCi } from "./calibration.js";
 import { SeededRandom } from "./prng.js";
 
 describe("BrierCalibration", () => {
@@ -28,6 +28,22 @@ describe("BrierCalibration", () => {
     expect(b2).toMatchObject({ n: 2, meanForecast: 0.25, observedFreq: 0.5, lowCount: false });
     expect(r.table[0]!.lowCount).toBe(true);
     expect(r.table[0]!.observedFreq).toBeNull();
+  });
+
+  it("prediction records: censored horizons are skipped, not counted as misses", () => {
+    const c = new BrierCalibration();
+    const rec = {
+      ...{ schema_version: 1, ts_ms: 0, timestamp_ns: 0, cycle_id: 1, level: 0, side: "buy" as const },
+      ...{ price: 100, size: 1, depth_from_mid_bps: 1, fill_model: "m", censored: true },
+      horizons: [
+        { horizon_ms: 1000, p_fill: 0.4, filled: true, censored: false },
+        { horizon_ms: 10_000, p_fill: 0.8, filled: null, censored: true },
+      ],
+    };
+    expect(addPredictionOutcome(c, rec, 1000)).toBe(true);
+    expect(addPredictionOutcome(c, rec, 10_000)).toBe(false);
+    expect(addPredictionOutcome(c, rec, 5)).toBe(false);
+    expect(c.report()!.brier).toBeCloseTo(0.36, 12); // (0.4 − 1)²
   });
 
   it("an empty tracker reports nothing (null), never a perfect 0", () => {

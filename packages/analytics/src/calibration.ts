@@ -11,6 +11,7 @@
  * With bin-constant forecasts WBV = WBC = 0 and BS = REL − RES + UNC (Murphy 1973).
  */
 import { SeededRandom } from "./prng.js";
+import type { PredictionRecord } from "./records.js";
 
 /** One bin of the reliability table. */
 export interface ReliabilityBin {
@@ -236,4 +237,19 @@ export class BrierCalibration {
       minBinCount: this.minBinCount,
     };
   }
+}
+
+/**
+ * Feed one `predictions.jsonl` record's forecast and outcome at `horizonMs` into `cal`.
+ * Censored or unknown outcomes are skipped (never counted as "not filled"). Returns whether used.
+ */
+export function addPredictionOutcome(
+  cal: BrierCalibration,
+  rec: PredictionRecord,
+  horizonMs: number,
+): boolean {
+  const h = rec.horizons.find((x) => x.horizon_ms === horizonMs);
+  if (!h || h.censored || h.filled === null) return false;
+  cal.update(h.p_fill, h.filled);
+  return true;
 }

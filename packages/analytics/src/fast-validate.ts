@@ -152,8 +152,145 @@ function objectCheck(def: Def): FastCheck {
   };
 }
 
+/**
+ * Generate straight-line JavaScript for the same checks as {@link compile} (≈4× faster than the
+ * closure tree on nested records). `consts` receives the Sets used by enum/literal/catchall checks.
+ */
+function gen(def: Def, v: string, out: string[], consts: unknown[], ids: { n: number }): void {
+  const id = (): number => ids.n++;
+  const isObj = (x: string): string => `(typeof ${x} !== "object" || ${x} === null || Array.isArray(${x}))`;
+  switch (def.type) {
+    case "number": {
+      out.push(`if (typeof ${v} !== "number" || !Number.isFinite(${v})) return false;`);
+      for (const c of def.checks ?? []) {
+        const d = c._zod.def;
+        if (d.check === "number_format" && (d.format === "safeint" || d.format === "int32")) {
+          out.push(`if (!Number.isSafeInteger(${v})) return false;`);
+        } else if (d.check === "greater_than" && typeof d.value === "number") {
+          out.push(`if (!(${v} ${d.inclusive ? ">=" : ">"} ${d.value})) return false;`);
+        } else if (d.check === "less_than" && typeof d.value === "number") {
+          out.push(`if (!(${v} ${d.inclusive ? "<=" : "<"} ${d.value})) return false;`);
+        } else throw new Unsupported(`number check ${d.check}`);
+      }
+      return;
+    }
+    case "string": {
+      out.push(`if (typeof ${v} !== "string") return false;`);
+      for (const c of def.checks ?? []) {
+        const d = c._zod.def;
+        if (d.check === "min_length" && typeof d.minimum === "number")
+          out.push(`if (${v}.length < ${d.minimum}) return false;`);
+        else if (d.check === "max_length" && typeof d.maximum === "number")
+          out.push(`if (${v}.length > ${d.maximum}) return false;`);
+        else throw new Unsupported(`string check ${d.check}`);
+      }
+      return;
+    }
+    case "boolean":
+      out.push(`if (typeof ${v} !== "boolean") return false;`);
+      return;
+    case "null":
+      out.push(`if (${v} !== null) return false;`);
+      return;
+    case "unknown":
+      out.push(`if (${v} === undefined) return false;`);
+      return;
+    case "enum":
+    case "literal": {
+      const values = def.type === "enum" ? Object.values(def.entries ?? {}) : (def.values ?? []);
+      consts.push(new Set<unknown>(values));
+      out.push(`if (!c[${consts.length - 1}].has(${v})) return false;`);
+      return;
+    }
+    case "nullable":
+    case "optional": {
+      out.push(`if (${v} !== ${def.type === "nullable" ? "null" : "undefined"}) {`);
+      gen(def.innerType!._zod.def, v, out, consts, ids);
+      out.push("}");
+      return;
+    }
+    case "array": {
+      if (def.checks && def.checks.length > 0) throw new Unsupported("array checks");
+      const i = `i${id()}`;
+      const e = `e${id()}`;
+      out.push(`if (!Array.isArray(${v})) return false;`, `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {`);
+      out.push(`const ${e} = ${v}[${i}];`);
+      gen(def.element!._zod.def, e, out, consts, ids);
+      out.push("}");
+      return;
+    }
+    case "record": {
+      const k = def.keyType!._zod.def;
+      if (k.type !== "string" || (k.checks && k.checks.length > 0)) throw new Unsupported("record key type");
+      const key = `k${id()}`;
+      const e = `e${id()}`;
+      out.push(`if ${isObj(v)} return false;`, `for (const ${key} in ${v}) {`, `const ${e} = ${v}[${key}];`);
+      gen(def.valueType!._zod.def, e, out, consts, ids);
+      out.push("}");
+      return;
+    }
+    case "object": {
+      out.push(`if ${isObj(v)} return false;`);
+      const keys = Object.keys(def.shape ?? {});
+      const present = `p${id()}`;
+      out.push(`let ${present} = 0;`);
+      for (const key of keys) {
+        const f = `f${id()}`;
+        out.push(`const ${f} = ${v}[${JSON.stringify(key)}];`, `if (${f} !== undefined) ${present}++;`);
+        gen(def.shape![key]!._zod.def, f, out, consts, ids);
+      }
+      const key = `k${id()}`;
+      if (def.catchall) {
+        consts.push(new Set(keys));
+        const known = consts.length - 1;
+        const e = `e${id()}`;
+        out.push(
+          `for (const ${key} in ${v}) {`,
+          `if (c[${known}].has(${key})) continue;`,
+          `const ${e} = ${v}[${key}];`,
+        );
+        gen(def.catchall._zod.def, e, out, consts, ids);
+        out.push("}");
+      } else {
+        const total = `t${id()}`;
+        out.push(
+          `let ${total} = 0;`,
+          `for (const ${key} in ${v}) ${total}++;`,
+          `if (${total} !== ${present}) return false;`,
+        );
+      }
+      return;
+    }
+    default:
+      throw new Unsupported(`zod type ${def.type}`);
+  }
+}
+
 /** Compile a conservative fast checker for `schema`, or null if it uses unsupported features. */
 export function compileFastCheck(schema: z.ZodType): FastCheck | null {
+  const def = (schema as unknown as { _zod: { def: Def } })._zod.def;
+  try {
+    const out: string[] = [];
+    const consts: unknown[] = [];
+    gen(def, "x", out, consts, { n: 0 });
+    try {
+      // generated code only: field names are JSON-quoted, constants are passed in, never inlined
+      const factory = new Function(
+        "c",
+        `return function fastCheck(x) {\n${out.join("\n")}\nreturn true;\n};`,
+      );
+      return factory(consts) as FastCheck;
+    } catch {
+      return compile(def); // code generation disallowed (e.g. --disallow-code-generation-from-strings)
+    }
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+}
+
+/** The closure-tree checker (no code generation); same contract as {@link compileFastCheck}. */
+export function compileFastCheckNoCodegen(schema: z.ZodType): FastCheck | null {
   try {
     return compile((schema as unknown as { _zod: { def: Def } })._zod.def);
   } catch (e) {

@@ -219,7 +219,8 @@ export class AnalyticsLogger {
     st.bufferedBytes = 0;
     st.stats.buffered = 0;
     try {
-      const bytes = Buffer.byteLength(data);
+      const buf = Buffer.from(data);
+      const bytes = buf.length;
       if (st.fd !== null && st.size > 0 && st.size + bytes > this.rotateBytes) {
         closeSync(st.fd);
         st.fd = null;
@@ -244,7 +245,6 @@ export class AnalyticsLogger {
           st.size = 0;
         }
       }
-      const buf = Buffer.from(data);
       let off = 0;
       while (off < buf.length) off += writeSync(st.fd, buf, off, buf.length - off);
       st.size += buf.length;

@@ -15,7 +15,7 @@ function makeEvents(n: number, t0: number): MarketEvent[] {
     const t = t0 + i;
     const r = u();
     if (r < 0.7) {
-      if (u() < 0.05) bid += u() < 0.5 ? -1 : 1;
+      if (u() < 0.05) bid = 999 + Math.floor(u() * 3); // touch wanders within ±1 tick
       out.push({
         type: "bbo",
         exchangeTsMs: t,
@@ -33,7 +33,7 @@ function makeEvents(n: number, t0: number): MarketEvent[] {
       });
     } else {
       const buy = u() < 0.5;
-      const reach = u() < 0.97 ? 0 : 1 + Math.floor(u() * 4);
+      const reach = u() < 0.995 ? 0 : 1 + Math.floor(u() * 4);
       const price = buy ? bid + 1 + reach : bid - reach;
       out.push({
         type: "trade",

@@ -7,12 +7,16 @@ import { L2Book, type MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { detectReplayFormat, openReplay } from "./replay.js";
 
-const sample = (name: string): string => fileURLToPath(new URL(`../../../../data/samples/${name}`, import.meta.url));
+const sample = (name: string): string =>
+  fileURLToPath(new URL(`../../../../data/samples/${name}`, import.meta.url));
 const BINANCE = sample("binance-usdm-btcusdt-20240808-120s.gz");
 const HL = sample("hyperliquid-btc-20250126.gz");
 
 function lineCount(path: string): number {
-  return gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter((l) => l.length > 0).length;
+  return gunzipSync(readFileSync(path))
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l.length > 0).length;
 }
 
 /** Apply an event to a book the way the paper trader does. */
@@ -39,7 +43,9 @@ describe("replay of the real Binance USD-M capture", () => {
       lastTs = Math.max(lastTs, e.exchangeTsMs);
     }
     const st = feed.stats();
-    console.log(`[replay] ${BINANCE.split("/").pop()} events per type: ${JSON.stringify(st.events)} extra: ${JSON.stringify(st.extra)}`);
+    console.log(
+      `[replay] ${BINANCE.split("/").pop()} events per type: ${JSON.stringify(st.events)} extra: ${JSON.stringify(st.extra)}`,
+    );
     expect(st.messages).toBe(lineCount(BINANCE)); // 29,042 frames, every one read
     expect(st.invalidMessages).toBe(0);
     expect(feed.badLines).toEqual([]);

@@ -79,7 +79,12 @@ describe("SyntheticMarket determinism and book consistency", () => {
       apply(book, e);
       if (e.type === "bbo") {
         const top = book.bbo()!;
-        if (top.bidPrice !== e.bbo.bidPrice || top.askPrice !== e.bbo.askPrice || top.bidSize !== e.bbo.bidSize) bboMismatch++;
+        if (
+          top.bidPrice !== e.bbo.bidPrice ||
+          top.askPrice !== e.bbo.askPrice ||
+          top.bidSize !== e.bbo.bidSize
+        )
+          bboMismatch++;
         if (Math.abs(top.askPrice - top.bidPrice - 0.1) > 1e-6) wideSpread++;
         const { bids, asks } = book.levelCount();
         expect(Math.min(bids, asks)).toBeGreaterThanOrEqual(20);
@@ -170,7 +175,12 @@ describe("SyntheticMarket ground truth, checked statistically", () => {
     const A = 1.5;
     const kappa = 8000;
     const durationSec = 3600;
-    const m = new SyntheticMarket({ seed: 8, durationSec, jumps: { ratePerHour: 0 }, runs: { ratePerHour: 0 } });
+    const m = new SyntheticMarket({
+      seed: 8,
+      durationSec,
+      jumps: { ratePerHour: 0 },
+      runs: { ratePerHour: 0 },
+    });
     const book = new L2Book();
     const depths: Record<"buy" | "sell", number[]> = { buy: [], sell: [] };
     let order: { ts: number; side: "buy" | "sell"; mid: number; deepest: number } | null = null;
@@ -187,7 +197,8 @@ describe("SyntheticMarket ground truth, checked statistically", () => {
           flush();
           order = { ts: e.exchangeTsMs, side: t.aggressor, mid: book.mid(), deepest: t.price };
         }
-        order.deepest = t.aggressor === "buy" ? Math.max(order.deepest, t.price) : Math.min(order.deepest, t.price);
+        order.deepest =
+          t.aggressor === "buy" ? Math.max(order.deepest, t.price) : Math.min(order.deepest, t.price);
         continue;
       }
       flush();

@@ -87,7 +87,7 @@ describe("fill-probability calibration on the synthetic market (known A, κ)", (
       expect(recs.some((r) => r.censored)).toBe(true);
       for (let h = 0; h < 2; h++) {
         const f = recs.map((r) => r.pFill[h]!);
-        const o = recs.map((r) => (r.filled[h] ? 1 : 0));
+        const o = recs.map((r): number => (r.filled[h] ? 1 : 0));
         const { rel, n, table } = reliability(f, o);
         // Sampling noise alone gives E[REL] ≈ Σ_k p_k(1 − p_k)/N ≈ 10·0.2/3500 ≈ 6e-4.
         // Tolerance 0.004 (≈ 6× that): a miscalibration by 0.1 in half the forecasts would give 0.005.

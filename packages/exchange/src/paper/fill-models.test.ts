@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { PaperExchange } from "./paper-exchange.js";
 import { delta, fillsOf, snap, trade } from "./test-helpers.js";
-import type { ExchangeEvent } from "./events.js";
 
 const T0 = 1_000_000;
 const LAT = { kind: "constant" as const, orderEntryMs: 10, cancelMs: 10 };
-
-function run(ex: PaperExchange, events: Parameters<PaperExchange["onMarketEvent"]>[0][]): ExchangeEvent[] {
-  const out: ExchangeEvent[] = [];
-  for (const e of events) out.push(...ex.onMarketEvent(e));
-  return out;
-}
 
 describe("through fill model", () => {
   it("fills only on prints strictly through our price, partially, capped by print size", () => {
@@ -24,7 +17,14 @@ describe("through fill model", () => {
     // Through by 0.5: fills 0.3 (the whole print) at OUR price.
     const f1 = fillsOf(ex.onMarketEvent(trade(T0 + 30, 99.5, 0.3, "sell")));
     expect(f1).toHaveLength(1);
-    expect(f1[0]).toMatchObject({ orderId: id, price: 100, size: 0.3, tsMs: T0 + 30, remainingSize: 0.7, liquidity: "maker" });
+    expect(f1[0]).toMatchObject({
+      orderId: id,
+      price: 100,
+      size: 0.3,
+      tsMs: T0 + 30,
+      remainingSize: 0.7,
+      liquidity: "maker",
+    });
     expect(ex.order(id)?.status).toBe("partiallyFilled");
     expect(ex.pnl().positionBase).toBeCloseTo(0.3, 12);
     // Buy-aggressor prints never touch our bid.
@@ -60,7 +60,8 @@ describe("touch fill model", () => {
       ex.onMarketEvent(snap(T0, [[99, 5]], [[101, 5]]));
       ex.place({ side: "buy", price: 100, size: 1e9, postOnly: true });
       let n = 0;
-      for (let i = 0; i < 2000; i++) n += fillsOf(ex.onMarketEvent(trade(T0 + 20 + i, 100, 1, "sell"))).length;
+      for (let i = 0; i < 2000; i++)
+        n += fillsOf(ex.onMarketEvent(trade(T0 + 20 + i, 100, 1, "sell"))).length;
       return n;
     };
     const n = count(7);

@@ -11,13 +11,25 @@ describe("order lifecycle", () => {
   it("acks on submit, goes live after the entry latency, and reports order state", () => {
     const ex = new PaperExchange({ latency: { kind: "constant", orderEntryMs: 40, cancelMs: 10 } });
     ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
-    const r = ex.place({ clientId: "q1", side: "buy", price: 100, size: 1, postOnly: true, cycleId: 7, level: 0 });
+    const r = ex.place({
+      clientId: "q1",
+      side: "buy",
+      price: 100,
+      size: 1,
+      postOnly: true,
+      cycleId: 7,
+      level: 0,
+    });
     expect(r.ok).toBe(true);
-    expect(r.events).toEqual([{ type: "ack", tsMs: T0, action: "place", orderId: r.orderId, clientId: "q1" }]);
+    expect(r.events).toEqual([
+      { type: "ack", tsMs: T0, action: "place", orderId: r.orderId, clientId: "q1" },
+    ]);
     expect(ex.order(r.orderId)?.status).toBe("pending");
     expect(ex.advanceTo(T0 + 39)).toEqual([]);
     const live = ex.advanceTo(T0 + 40);
-    expect(live).toMatchObject([{ type: "live", tsMs: T0 + 40, order: { id: r.orderId, status: "open", cycleId: 7, level: 0 } }]);
+    expect(live).toMatchObject([
+      { type: "live", tsMs: T0 + 40, order: { id: r.orderId, status: "open", cycleId: 7, level: 0 } },
+    ]);
   });
 
   it("rejects post-only orders that would cross when they become live", () => {
@@ -44,8 +56,12 @@ describe("order lifecycle", () => {
     expect(bad.ok).toBe(false);
     expect(bad.events[0]).toMatchObject({ type: "reject", reason: "invalidOrder" });
     expect(bad.events[0]!.type === "reject" && bad.events[0]!.message).toMatch(/price/);
-    expect(ex.place({ side: "sell", price: 1, size: -1, postOnly: true }).events[0]).toMatchObject({ reason: "invalidOrder" });
-    expect(ex.place({ side: "sell", price: 1, size: 1, postOnly: false }).events[0]).toMatchObject({ reason: "unsupported" });
+    expect(ex.place({ side: "sell", price: 1, size: -1, postOnly: true }).events[0]).toMatchObject({
+      reason: "invalidOrder",
+    });
+    expect(ex.place({ side: "sell", price: 1, size: 1, postOnly: false }).events[0]).toMatchObject({
+      reason: "unsupported",
+    });
     expect(ex.cancel("nope").events[0]).toMatchObject({ reason: "unknownOrder" });
     expect(() => new PaperExchange({ touchProb: 2 })).toThrow(/touchProb/);
   });
@@ -64,7 +80,9 @@ describe("order lifecycle", () => {
     // At T0+110 the cancel is effective before the print at the same ms: no fill.
     const evs = ex.onMarketEvent(trade(T0 + 110, 99, 10, "sell"));
     expect(fillsOf(evs)).toEqual([]);
-    expect(evs).toMatchObject([{ type: "cancelled", tsMs: T0 + 110, orderId: id, filledSize: 0.4, reason: "user" }]);
+    expect(evs).toMatchObject([
+      { type: "cancelled", tsMs: T0 + 110, orderId: id, filledSize: 0.4, reason: "user" },
+    ]);
     expect(ex.pnl().positionBase).toBeCloseTo(0.4, 12);
   });
 
@@ -76,7 +94,9 @@ describe("order lifecycle", () => {
     ex.cancel(id);
     const evs = ex.onMarketEvent(trade(T0 + 55, 99, 3, "sell"));
     expect(evs.map((e) => e.type)).toEqual(["fill", "filled"]);
-    expect(ex.advanceTo(T0 + 60)).toMatchObject([{ type: "reject", action: "cancel", reason: "orderNotOpen" }]);
+    expect(ex.advanceTo(T0 + 60)).toMatchObject([
+      { type: "reject", action: "cancel", reason: "orderNotOpen" },
+    ]);
   });
 
   it("a cancel submitted before the order is live cancels it without it ever being live", () => {
@@ -95,14 +115,23 @@ describe("order lifecycle", () => {
     const m = ex.modify(id, { price: 99, size: 2 });
     expect(m.ok).toBe(true);
     expect(m.orderId).not.toBe(id);
-    expect(m.events[0]).toMatchObject({ type: "ack", action: "modify", orderId: m.orderId, replacesOrderId: id });
+    expect(m.events[0]).toMatchObject({
+      type: "ack",
+      action: "modify",
+      orderId: m.orderId,
+      replacesOrderId: id,
+    });
     const evs = ex.advanceTo(T0 + 30);
     expect(evs.map((e) => e.type)).toEqual(["cancelled", "live"]);
     expect(evs[0]).toMatchObject({ orderId: id, reason: "replaced" });
-    expect(evs[1]).toMatchObject({ order: { id: m.orderId, price: 99, size: 2, queueAheadSize: 2, cycleId: 1 } });
+    expect(evs[1]).toMatchObject({
+      order: { id: m.orderId, price: 99, size: 2, queueAheadSize: 2, cycleId: 1 },
+    });
     // A modify to a crossing price is rejected and the old order keeps resting.
     const bad = ex.modify(m.orderId, { price: 101, size: 1 });
-    expect(ex.advanceTo(T0 + 40)).toMatchObject([{ type: "reject", action: "modify", orderId: bad.orderId, reason: "postOnlyWouldCross" }]);
+    expect(ex.advanceTo(T0 + 40)).toMatchObject([
+      { type: "reject", action: "modify", orderId: bad.orderId, reason: "postOnlyWouldCross" },
+    ]);
     expect(ex.order(m.orderId)?.status).toBe("open");
   });
 
@@ -115,7 +144,10 @@ describe("order lifecycle", () => {
     ]);
     expect(rs.map((r) => r.ok)).toEqual([true, true]);
     ex.advanceTo(T0 + 10);
-    const [r0] = ex.batch([{ type: "cancel", orderId: rs[0]!.orderId }, { type: "modify", orderId: rs[1]!.orderId, update: { price: 100.6, size: 2 } }]);
+    const [r0] = ex.batch([
+      { type: "cancel", orderId: rs[0]!.orderId },
+      { type: "modify", orderId: rs[1]!.orderId, update: { price: 100.6, size: 2 } },
+    ]);
     expect(r0!.ok).toBe(true);
     ex.advanceTo(T0 + 20);
     expect(ex.openOrders().map((o) => [o.side, o.price, o.size])).toEqual([["sell", 100.6, 2]]);
@@ -196,7 +228,19 @@ function randomEvents(seed: number, n: number): MarketEvent[] {
     const t = T0 + i * 37;
     if (u() < 0.5) {
       mid += Math.round((u() - 0.5) * 4) * 0.5;
-      out.push(snap(t, [[mid - 0.5, 1 + Math.floor(u() * 3)], [mid - 1, 2]], [[mid + 0.5, 1 + Math.floor(u() * 3)], [mid + 1, 2]]));
+      out.push(
+        snap(
+          t,
+          [
+            [mid - 0.5, 1 + Math.floor(u() * 3)],
+            [mid - 1, 2],
+          ],
+          [
+            [mid + 0.5, 1 + Math.floor(u() * 3)],
+            [mid + 1, 2],
+          ],
+        ),
+      );
     } else {
       const buy = u() < 0.5;
       const px = buy ? mid + 0.5 * Math.floor(u() * 3) : mid - 0.5 * Math.floor(u() * 3);
@@ -211,7 +255,8 @@ function drive(ex: PaperExchange, events: MarketEvent[], from: number, to: numbe
   for (let i = from; i < to; i++) {
     out.push(...ex.onMarketEvent(events[i]!));
     if (i % 5 === 0) {
-      for (const o of ex.openOrders()) if (o.status === "open" || o.status === "partiallyFilled") out.push(...ex.cancel(o.id).events);
+      for (const o of ex.openOrders())
+        if (o.status === "open" || o.status === "partiallyFilled") out.push(...ex.cancel(o.id).events);
       const mid = ex.book.mid();
       out.push(...ex.place({ side: "buy", price: mid - 0.5, size: 1, postOnly: true }).events);
       out.push(...ex.place({ side: "sell", price: mid + 0.5, size: 1, postOnly: true }).events);

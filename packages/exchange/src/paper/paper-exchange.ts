@@ -1,4 +1,4 @@
-import { CrossedBookError, L2Book, type MarketEvent, Rng, type Trade } from "@mmkit/core";
+import { CrossedBookError, L2Book, type MarketEvent, Rng, type Side, type Trade } from "@mmkit/core";
 import {
   type PaperExchangeConfig,
   type PaperExchangeConfigInput,
@@ -16,7 +16,7 @@ import type {
   PlaceRequest,
   RejectReason,
 } from "./events.js";
-import { type FillModel, fillModelFromConfig } from "./fill-models.js";
+import { type FillModel, type QueueSlot, fillModelFromConfig } from "./fill-models.js";
 import { type LatencyModel, latencyFromConfig } from "./latency.js";
 import { type LedgerState, type PnlSnapshot, PositionLedger } from "./ledger.js";
 import { allocatePrint, observePrint } from "./matching.js";
@@ -275,13 +275,9 @@ export class PaperExchange {
         this.onTrade(ev.trade, t, out);
         break;
       case "snapshot":
-        this.applyBook(() => this.book.applySnapshot(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs));
-        break;
       case "delta":
-        this.applyBook(() => this.book.applyDelta(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs));
-        break;
       case "bbo":
-        this.applyBook(() => this.book.applyBbo(ev.bbo, ev.exchangeTsMs, ev.localTsMs));
+        this.applyBook(ev);
         break;
       case "health":
         break;
@@ -585,9 +581,12 @@ export class PaperExchange {
     }
   }
 
-  private applyBook(apply: () => unknown): void {
+  private applyBook(ev: Exclude<MarketEvent, { type: "trade" | "health" }>): void {
+    let trimmed = 0;
     try {
-      apply();
+      if (ev.type === "snapshot") this.book.applySnapshot(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
+      else if (ev.type === "delta") trimmed = this.book.applyDelta(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
+      else trimmed = this.book.applyBbo(ev.bbo, ev.exchangeTsMs, ev.localTsMs);
     } catch (e) {
       if (e instanceof CrossedBookError) {
         this.rejectedBookEvents++;
@@ -596,12 +595,15 @@ export class PaperExchange {
       throw e;
     }
     this.ledger.mark(this.book.mid());
-    if (this.tracksQueue) {
-      for (const o of this.bids) this.fillModel.onLevelSize(o, this.book.sizeAt("bid", o.price));
-      for (const o of this.asks) this.fillModel.onLevelSize(o, this.book.sizeAt("ask", o.price));
-      for (const v of this.virtuals)
-        this.fillModel.onLevelSize(v, this.book.sizeAt(v.side === "buy" ? "bid" : "ask", v.price));
-    }
+    if (!this.tracksQueue) return;
+    const all = ev.type === "snapshot" || trimmed > 0;
+    for (const o of this.bids) if (all || touchesLevel(ev, o)) this.updateLevel(o);
+    for (const o of this.asks) if (all || touchesLevel(ev, o)) this.updateLevel(o);
+    for (const v of this.virtuals) if (all || touchesLevel(ev, v)) this.updateLevel(v);
+  }
+
+  private updateLevel(slot: QueueSlot & { side: Side; price: number }): void {
+    this.fillModel.onLevelSize(slot, this.book.sizeAt(slot.side === "buy" ? "bid" : "ask", slot.price));
   }
 
   /** Allocate one print across our orders (best price first, time priority), then to virtual orders. */
@@ -672,6 +674,18 @@ export class PaperExchange {
       this.virtuals = this.virtuals.filter((v) => this.tracker.isObserving(v.orderId));
     }
   }
+}
+
+/** Whether a (non-trimming) book update can have changed the displayed size at an order's price. */
+function touchesLevel(
+  ev: Exclude<MarketEvent, { type: "trade" | "health" }>,
+  o: { side: Side; price: number },
+): boolean {
+  if (ev.type === "bbo") return o.side === "buy" ? o.price >= ev.bbo.bidPrice : o.price <= ev.bbo.askPrice;
+  if (ev.type === "snapshot") return true;
+  const levels = o.side === "buy" ? ev.bids : ev.asks;
+  for (const l of levels) if (l.price === o.price) return true;
+  return false;
 }
 
 function cid(clientId: string | undefined): { clientId?: string } {

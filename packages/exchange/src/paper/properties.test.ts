@@ -30,9 +30,19 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     ticks: fc.integer({ min: -1, max: 3 }),
     size: fc.integer({ min: 1, max: 8 }),
   }),
-  fc.record({ k: fc.constant("place" as const), buy: fc.boolean(), ticks: fc.integer({ min: 0, max: 3 }), size: fc.integer({ min: 1, max: 4 }) }),
+  fc.record({
+    k: fc.constant("place" as const),
+    buy: fc.boolean(),
+    ticks: fc.integer({ min: 0, max: 3 }),
+    size: fc.integer({ min: 1, max: 4 }),
+  }),
   fc.record({ k: fc.constant("cancel" as const), idx: fc.nat(20) }),
-  fc.record({ k: fc.constant("modify" as const), idx: fc.nat(20), ticks: fc.integer({ min: 0, max: 3 }), size: fc.integer({ min: 1, max: 4 }) }),
+  fc.record({
+    k: fc.constant("modify" as const),
+    idx: fc.nat(20),
+    ticks: fc.integer({ min: 0, max: 3 }),
+    size: fc.integer({ min: 1, max: 4 }),
+  }),
   fc.record({ k: fc.constant("advance" as const), dt: fc.integer({ min: 0, max: 80 }) }),
 );
 
@@ -49,7 +59,13 @@ describe("paper exchange invariants (fast-check, seeded)", () => {
             seed,
             startingEquityQuote: 500,
             makerFeeBps: seed % 2 === 0 ? 1.5 : -0.5,
-            latency: { kind: "uniform", orderEntryMinMs: 0, orderEntryMaxMs: 30, cancelMinMs: 0, cancelMaxMs: 30 },
+            latency: {
+              kind: "uniform",
+              orderEntryMinMs: 0,
+              orderEntryMaxMs: 30,
+              cancelMinMs: 0,
+              cancelMaxMs: 30,
+            },
           });
           let t = T0;
           let mid = 100;
@@ -70,10 +86,9 @@ describe("paper exchange invariants (fast-check, seeded)", () => {
             const p = ex.pnl();
             expect(p.positionBase).toBeCloseTo(position, 9);
             // cash + position × mark == starting equity + total PnL
-            expect(p.cashQuote + p.positionBase * (Number.isFinite(p.markPrice) ? p.markPrice : 0)).toBeCloseTo(
-              500 + p.totalPnlQuote,
-              7,
-            );
+            expect(
+              p.cashQuote + p.positionBase * (Number.isFinite(p.markPrice) ? p.markPrice : 0),
+            ).toBeCloseTo(500 + p.totalPnlQuote, 7);
             expect(p.realizedPnlQuote + p.unrealizedPnlQuote - p.feesQuote).toBeCloseTo(p.totalPnlQuote, 7);
             for (const o of ex.openOrders()) {
               expect(o.size - o.filledSize).toBeGreaterThan(0);
@@ -88,7 +103,17 @@ describe("paper exchange invariants (fast-check, seeded)", () => {
                 mid += op.move * TICK;
                 check(
                   ex.onMarketEvent(
-                    snap(t, [[mid - TICK, op.bidSz], [mid - 2 * TICK, 3]], [[mid + TICK, op.askSz], [mid + 2 * TICK, 3]]),
+                    snap(
+                      t,
+                      [
+                        [mid - TICK, op.bidSz],
+                        [mid - 2 * TICK, 3],
+                      ],
+                      [
+                        [mid + TICK, op.askSz],
+                        [mid + 2 * TICK, 3],
+                      ],
+                    ),
                   ),
                   null,
                 );
@@ -101,7 +126,12 @@ describe("paper exchange invariants (fast-check, seeded)", () => {
               }
               case "place": {
                 const px = op.buy ? mid - op.ticks * TICK : mid + op.ticks * TICK;
-                const r = ex.place({ side: op.buy ? "buy" : "sell", price: px, size: op.size / 4, postOnly: true });
+                const r = ex.place({
+                  side: op.buy ? "buy" : "sell",
+                  price: px,
+                  size: op.size / 4,
+                  postOnly: true,
+                });
                 ids.push(r.orderId);
                 check(r.events, null);
                 break;

@@ -18,22 +18,36 @@ function marks(evs: readonly ExchangeEvent[]): MarkoutRecord[] {
 describe("predictFillProbability", () => {
   it("equals 1 − exp(−A·e^{−κδ}·h) with no tick, hand-computed", () => {
     // A = 1/s, κ = 1000, δ = 0.001 → λ = e^{−1} = 0.36788; h = 1 → 1 − e^{−0.36788} = 0.30780
-    expect(predictFillProbability({ aPerSec: 1, kappaPerFrac: 1000 }, 0.001, 1, 0.5, 0)).toBeCloseTo(0.3078, 4);
+    expect(predictFillProbability({ aPerSec: 1, kappaPerFrac: 1000 }, 0.001, 1, 0.5, 0)).toBeCloseTo(
+      0.3078,
+      4,
+    );
     expect(predictFillProbability({ aPerSec: 1, kappaPerFrac: 1000 }, 0.001, 1, 0.5, 0)).toBe(
       fillProbabilityWithin(1, 1000, 0.001, 1),
     );
   });
   it("with a tick, only p of the at-price rate counts (touch)", () => {
     // λ(δ) = e^{−1}, λ(δ+tick) = e^{−2}; λ_eff = e^{−2} + 0.5(e^{−1} − e^{−2}) = 0.25161 → 1 − e^{−0.25161} = 0.22245
-    expect(predictFillProbability({ aPerSec: 1, kappaPerFrac: 1000 }, 0.001, 1, 0.5, 0.001)).toBeCloseTo(0.22245, 4);
+    expect(predictFillProbability({ aPerSec: 1, kappaPerFrac: 1000 }, 0.001, 1, 0.5, 0.001)).toBeCloseTo(
+      0.22245,
+      4,
+    );
     // through (factor 0): only the strictly-through rate λ(δ+tick) = e^{−2}
-    expect(predictFillProbability({ aPerSec: 1, kappaPerFrac: 1000 }, 0.001, 1, 0, 0.001)).toBeCloseTo(1 - Math.exp(-Math.exp(-2)), 10);
+    expect(predictFillProbability({ aPerSec: 1, kappaPerFrac: 1000 }, 0.001, 1, 0, 0.001)).toBeCloseTo(
+      1 - Math.exp(-Math.exp(-2)),
+      10,
+    );
   });
 });
 
 describe("prediction records", () => {
   it("records predicted probabilities at live time and outcomes per horizon", () => {
-    const ex = new PaperExchange({ fillModel: "through", latency: LAT, horizonsSec: [1, 5], intensity: { aPerSec: 1, kappaPerFrac: 1000 } });
+    const ex = new PaperExchange({
+      fillModel: "through",
+      latency: LAT,
+      horizonsSec: [1, 5],
+      intensity: { aPerSec: 1, kappaPerFrac: 1000 },
+    });
     ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]])); // mid 100
     ex.place({ side: "buy", price: 99.9, size: 1, postOnly: true, cycleId: 3, level: 0 }); // δ = 0.001
     ex.advanceTo(T0);
@@ -41,7 +55,15 @@ describe("prediction records", () => {
     ex.onMarketEvent(trade(T0 + 2000, 99.8, 0.5, "sell")); // partial fill at +2 s
     expect(preds(ex.advanceTo(T0 + 4999))).toEqual([]);
     const [r] = preds(ex.advanceTo(T0 + 5000));
-    expect(r).toMatchObject({ cycleId: 3, level: 0, side: "buy", liveTsMs: T0, midAtLive: 100, complete: true, censored: false });
+    expect(r).toMatchObject({
+      cycleId: 3,
+      level: 0,
+      side: "buy",
+      liveTsMs: T0,
+      midAtLive: 100,
+      complete: true,
+      censored: false,
+    });
     expect(r!.depthFrac).toBeCloseTo(0.001, 12);
     expect(r!.depthBps).toBeCloseTo(10, 9);
     expect(r!.pFill[0]).toBeCloseTo(1 - Math.exp(-Math.exp(-1)), 10);
@@ -51,7 +73,12 @@ describe("prediction records", () => {
   });
 
   it("keeps observing a cancelled order as a virtual order (censored, never a silent non-fill)", () => {
-    const ex = new PaperExchange({ fillModel: "through", latency: LAT, horizonsSec: [1, 5], intensity: { aPerSec: 1, kappaPerFrac: 1000 } });
+    const ex = new PaperExchange({
+      fillModel: "through",
+      latency: LAT,
+      horizonsSec: [1, 5],
+      intensity: { aPerSec: 1, kappaPerFrac: 1000 },
+    });
     ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
     const id = ex.place({ side: "sell", price: 100.5, size: 1, postOnly: true }).orderId;
     ex.advanceTo(T0 + 100);
@@ -63,12 +90,23 @@ describe("prediction records", () => {
     expect(evs.filter((e) => e.type === "fill")).toEqual([]);
     expect(ex.pnl().positionBase).toBe(0);
     const [r] = preds(ex.advanceTo(T0 + 10_000));
-    expect(r).toMatchObject({ orderId: id, censored: true, cancelledTsMs: T0 + 100, filled: [false, true], complete: true });
+    expect(r).toMatchObject({
+      orderId: id,
+      censored: true,
+      cancelledTsMs: T0 + 100,
+      filled: [false, true],
+      complete: true,
+    });
     expect(ex.openRecordCounts().virtualOrders).toBe(0);
   });
 
   it("flush emits open records marked incomplete with unknown outcomes as null", () => {
-    const ex = new PaperExchange({ fillModel: "through", latency: LAT, horizonsSec: [1, 5], intensity: { aPerSec: 1, kappaPerFrac: 1000 } });
+    const ex = new PaperExchange({
+      fillModel: "through",
+      latency: LAT,
+      horizonsSec: [1, 5],
+      intensity: { aPerSec: 1, kappaPerFrac: 1000 },
+    });
     ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
     ex.place({ side: "buy", price: 99.5, size: 1, postOnly: true });
     ex.advanceTo(T0 + 2000);
@@ -80,9 +118,20 @@ describe("prediction records", () => {
 
 describe("markout records", () => {
   it("uses the TRUE mid at fill + h, not the mid when the record is resolved", () => {
-    const ex = new PaperExchange({ fillModel: "through", latency: LAT, horizonsSec: [1, 5], makerFeeBps: 1.5 });
+    const ex = new PaperExchange({
+      fillModel: "through",
+      latency: LAT,
+      horizonsSec: [1, 5],
+      makerFeeBps: 1.5,
+    });
     ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]])); // mid 100
-    ex.place({ side: "buy", price: 99.5, size: 2, postOnly: true, predicted: { edgeBps: 3, adverseBps: 2, spreadBps: 6.5 } });
+    ex.place({
+      side: "buy",
+      price: 99.5,
+      size: 2,
+      postOnly: true,
+      predicted: { edgeBps: 3, adverseBps: 2, spreadBps: 6.5 },
+    });
     ex.onMarketEvent(trade(T0 + 100, 99.4, 2, "sell")); // fill at 99.5, mid 100
     ex.onMarketEvent(snap(T0 + 600, [[99.5, 1]], [[100.5, 1]])); // mid 100 → 100 (unchanged)
     ex.onMarketEvent(snap(T0 + 900, [[99.2, 1]], [[99.8, 1]])); // mid 99.5 prevails at +1.1 s
@@ -97,8 +146,17 @@ describe("markout records", () => {
     expect(m!.realizedEdgeBps[1]).toBeCloseTo(-202.505, 3);
     // adverse(5 s) = (100 − 97.5)/99.5·1e4 = 251.2563; spread − adverse − fee = edge
     expect(m!.realizedAdverseBps[1]).toBeCloseTo(251.2563, 3);
-    expect(m!.realizedSpreadBps - m!.realizedAdverseBps[1]! - m!.feeBps).toBeCloseTo(m!.realizedEdgeBps[1]!, 9);
-    expect(m).toMatchObject({ predictedEdgeBps: 3, predictedAdverseBps: 2, predictedSpreadBps: 6.5, complete: true, size: 2 });
+    expect(m!.realizedSpreadBps - m!.realizedAdverseBps[1]! - m!.feeBps).toBeCloseTo(
+      m!.realizedEdgeBps[1]!,
+      9,
+    );
+    expect(m).toMatchObject({
+      predictedEdgeBps: 3,
+      predictedAdverseBps: 2,
+      predictedSpreadBps: 6.5,
+      complete: true,
+      size: 2,
+    });
   });
 
   it("flushes pending markouts as incomplete with the horizons known so far", () => {

@@ -58,6 +58,38 @@ interface PendingMarkout {
   next: number;
 }
 
+/** FIFO with O(1) amortized push/shift (items arrive in deadline order). */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+  push(x: T): void {
+    this.items.push(x);
+  }
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+  shift(): T | undefined {
+    const x = this.items[this.head];
+    if (x === undefined) return undefined;
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return x;
+  }
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  toArray(): T[] {
+    return this.items.slice(this.head);
+  }
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
+}
+
 /** Serializable tracker state. */
 export interface RecordTrackerState {
   predictions: PredictionRecord[];
@@ -72,9 +104,12 @@ export class RecordTracker {
   readonly horizonsSec: number[];
   private readonly horizonsMs: number[];
   private readonly maxHorizonMs: number;
-  private predictions: PendingPrediction[] = [];
+  /** Open predictions in live-time order (so also in deadline order). */
+  private readonly predictions = new Fifo<PendingPrediction>();
   private readonly predictionById = new Map<string, PendingPrediction>();
-  private markouts: PendingMarkout[] = [];
+  /** Per horizon, the markouts waiting for it, in fill-time order (so in deadline order). */
+  private readonly markoutQueues: Fifo<PendingMarkout>[];
+  private openMarkouts = 0;
   private nextDeadlineMs = Number.POSITIVE_INFINITY;
 
   constructor(horizonsSec: readonly number[]) {
@@ -84,6 +119,7 @@ export class RecordTracker {
     this.horizonsSec = [...horizonsSec].sort((a, b) => a - b);
     this.horizonsMs = this.horizonsSec.map((h) => h * 1000);
     this.maxHorizonMs = this.horizonsMs[this.horizonsMs.length - 1]!;
+    this.markoutQueues = this.horizonsMs.map(() => new Fifo<PendingMarkout>());
   }
 
   /** Open a prediction for an order that just became live. */
@@ -180,7 +216,8 @@ export class RecordTracker {
       realizedAdverseBps: this.horizonsSec.map(() => null),
       complete: false,
     };
-    this.markouts.push({ record, next: 0 });
+    this.markoutQueues[0]!.push({ record, next: 0 });
+    this.openMarkouts++;
     const d = fill.tsMs + this.horizonsMs[0]!;
     if (d < this.nextDeadlineMs) this.nextDeadlineMs = d;
   }
@@ -192,82 +229,90 @@ export class RecordTracker {
   resolve(tsMs: number, inclusive: boolean, mid: number, out: ExchangeEvent[]): void {
     if (inclusive ? tsMs < this.nextDeadlineMs : tsMs <= this.nextDeadlineMs) return;
     const due = (d: number): boolean => (inclusive ? d <= tsMs : d < tsMs);
-    let next = Number.POSITIVE_INFINITY;
-    if (this.predictions.length > 0) {
-      const keep: PendingPrediction[] = [];
-      for (const p of this.predictions) {
-        if (due(p.endMs)) {
-          this.finishPrediction(p, Number.POSITIVE_INFINITY);
-          out.push({ type: "prediction", tsMs: p.endMs, record: p.record });
+    for (let p = this.predictions.peek(); p !== undefined && due(p.endMs); p = this.predictions.peek()) {
+      this.predictions.shift();
+      this.finishPrediction(p, Number.POSITIVE_INFINITY);
+      out.push({ type: "prediction", tsMs: p.endMs, record: p.record });
+    }
+    const last = this.horizonsMs.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const q = this.markoutQueues[i]!;
+      const hMs = this.horizonsMs[i]!;
+      for (let m = q.peek(); m !== undefined && due(m.record.fillTsMs + hMs); m = q.peek()) {
+        q.shift();
+        this.setMarkout(m.record, i, mid);
+        m.next = i + 1;
+        if (i < last) {
+          this.markoutQueues[i + 1]!.push(m);
         } else {
-          keep.push(p);
-          if (p.endMs < next) next = p.endMs;
+          m.record.complete = true;
+          this.openMarkouts--;
+          out.push({ type: "markout", tsMs: m.record.fillTsMs + hMs, record: m.record });
         }
       }
-      this.predictions = keep;
     }
-    if (this.markouts.length > 0) {
-      const keep: PendingMarkout[] = [];
-      for (const m of this.markouts) {
-        const r = m.record;
-        while (m.next < this.horizonsMs.length && due(r.fillTsMs + this.horizonsMs[m.next]!)) {
-          this.setMarkout(r, m.next, mid);
-          m.next++;
-        }
-        if (m.next === this.horizonsMs.length) {
-          r.complete = true;
-          out.push({ type: "markout", tsMs: r.fillTsMs + this.maxHorizonMs, record: r });
-        } else {
-          keep.push(m);
-          const d = r.fillTsMs + this.horizonsMs[m.next]!;
-          if (d < next) next = d;
-        }
-      }
-      this.markouts = keep;
-    }
-    this.nextDeadlineMs = next;
+    this.nextDeadlineMs = this.computeNextDeadline();
   }
 
   /** Emit every open record marked incomplete; outcomes known by `nowMs` are filled in. */
   flush(nowMs: number, out: ExchangeEvent[]): void {
-    for (const p of this.predictions) {
+    for (const p of this.predictions.toArray()) {
       this.finishPrediction(p, nowMs);
       p.record.complete = false;
       out.push({ type: "prediction", tsMs: nowMs, record: p.record });
     }
-    for (const m of this.markouts) out.push({ type: "markout", tsMs: nowMs, record: m.record });
-    this.predictions = [];
+    for (const m of this.allMarkouts()) out.push({ type: "markout", tsMs: nowMs, record: m.record });
+    this.predictions.clear();
     this.predictionById.clear();
-    this.markouts = [];
+    for (const q of this.markoutQueues) q.clear();
+    this.openMarkouts = 0;
     this.nextDeadlineMs = Number.POSITIVE_INFINITY;
   }
 
   /** Number of open (prediction, markout) records. */
   openCounts(): { predictions: number; markouts: number } {
-    return { predictions: this.predictions.length, markouts: this.markouts.length };
+    return { predictions: this.predictions.length, markouts: this.openMarkouts };
   }
 
   /** Serializable state. */
   getState(): RecordTrackerState {
     return {
-      predictions: this.predictions.map((p) => structuredClone(p.record)),
-      markouts: this.markouts.map((m) => ({ record: structuredClone(m.record), next: m.next })),
+      predictions: this.predictions.toArray().map((p) => structuredClone(p.record)),
+      markouts: this.allMarkouts().map((m) => ({ record: structuredClone(m.record), next: m.next })),
     };
   }
 
   /** Restore from `getState()`. */
   setState(state: RecordTrackerState): void {
-    this.predictions = state.predictions.map((r) => ({
-      record: structuredClone(r),
-      endMs: r.liveTsMs + this.maxHorizonMs,
-    }));
+    this.predictions.clear();
     this.predictionById.clear();
-    for (const p of this.predictions) this.predictionById.set(p.record.orderId, p);
-    this.markouts = state.markouts.map((m) => ({ record: structuredClone(m.record), next: m.next }));
+    for (const r of state.predictions) {
+      const p = { record: structuredClone(r), endMs: r.liveTsMs + this.maxHorizonMs };
+      this.predictions.push(p);
+      this.predictionById.set(r.orderId, p);
+    }
+    for (const q of this.markoutQueues) q.clear();
+    // Within each horizon queue, fill-time order is preserved by the stable sort.
+    const ms = state.markouts.map((m) => ({ record: structuredClone(m.record), next: m.next }));
+    ms.sort((a, b) => a.record.fillTsMs - b.record.fillTsMs);
+    for (const m of ms) this.markoutQueues[m.next]!.push(m);
+    this.openMarkouts = ms.length;
+    this.nextDeadlineMs = this.computeNextDeadline();
+  }
+
+  private allMarkouts(): PendingMarkout[] {
+    return this.markoutQueues.flatMap((q) => q.toArray());
+  }
+
+  private computeNextDeadline(): number {
     let next = Number.POSITIVE_INFINITY;
-    for (const p of this.predictions) next = Math.min(next, p.endMs);
-    for (const m of this.markouts) next = Math.min(next, m.record.fillTsMs + this.horizonsMs[m.next]!);
-    this.nextDeadlineMs = next;
+    const p = this.predictions.peek();
+    if (p !== undefined) next = p.endMs;
+    for (let i = 0; i < this.markoutQueues.length; i++) {
+      const m = this.markoutQueues[i]!.peek();
+      if (m !== undefined) next = Math.min(next, m.record.fillTsMs + this.horizonsMs[i]!);
+    }
+    return next;
   }
 
   private finishPrediction(p: PendingPrediction, knownUntilMs: number): void {

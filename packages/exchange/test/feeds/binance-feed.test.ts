@@ -85,7 +85,9 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
   it("subscribes the combined streams, syncs depth from the REST snapshot and tracks the venue book exactly", async () => {
     const c = makeFeed();
     await drain(c);
-    expect(server.conns[0]!.url).toBe("/stream?streams=btcusdt@bookTicker/btcusdt@aggTrade/btcusdt@depth@0ms");
+    expect(server.conns[0]!.url).toBe(
+      "/stream?streams=btcusdt@bookTicker/btcusdt@aggTrade/btcusdt@depth@0ms",
+    );
     const r = c.indexOfHealth("resynced");
     expect(r).toBeGreaterThan(0);
     expect(c.events[r + 1]!.type).toBe("snapshot");
@@ -97,7 +99,11 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
     expect(st.events.bbo).toBe(server.frames.filter((f) => f.includes('"bookTicker"')).length);
     // m:false = buyer is taker → aggressor buy (first recorded trade: m false at 61800.30).
     const firstTrade = c.events.find((e) => e.type === "trade")!;
-    expect(firstTrade.type === "trade" && firstTrade.trade).toMatchObject({ aggressor: "buy", price: 61800.3, size: 0.006 });
+    expect(firstTrade.type === "trade" && firstTrade.trade).toMatchObject({
+      aggressor: "buy",
+      price: 61800.3,
+      size: 0.006,
+    });
   });
 
   it("depth gap (a dropped update): detects pu ≠ previous u, emits stale, refetches the snapshot, resyncs exactly", async () => {
@@ -110,7 +116,9 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
     expect(st.gaps).toBe(1);
     expect(st.resyncs).toBe(2);
     expect(server.snapshotRequests).toBeGreaterThanOrEqual(2);
-    const stale = c.events.findIndex((e) => e.type === "health" && e.status === "stale" && e.reason.includes("depth gap"));
+    const stale = c.events.findIndex(
+      (e) => e.type === "health" && e.status === "stale" && e.reason.includes("depth gap"),
+    );
     expect(stale).toBeGreaterThan(0);
     const r = c.indexOfHealth("resynced", stale);
     expect(r).toBeGreaterThan(stale);
@@ -125,7 +133,11 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
 
   it("abrupt termination (1006): reconnects, resyncs from a new snapshot, ends equal to the venue book", async () => {
     const c = makeFeed();
-    await waitFor(() => c.indexOfHealth("resynced") >= 0 && server.cursor > 200, 5000, "synced and streaming");
+    await waitFor(
+      () => c.indexOfHealth("resynced") >= 0 && server.cursor > 200,
+      5000,
+      "synced and streaming",
+    );
     server.conns[0]!.ws.terminate();
     await drain(c);
     expect(server.conns.length).toBe(2);
@@ -142,7 +154,9 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
     const c = makeFeed();
     await waitFor(() => c.indexOfHealth("resynced") >= 0, 5000, "synced");
     server.broadcastRaw("not json at all");
-    server.broadcastRaw(JSON.stringify({ stream: "btcusdt@bookTicker", data: { e: "bookTicker", u: 1, s: "BTCUSDT", b: "x" } }));
+    server.broadcastRaw(
+      JSON.stringify({ stream: "btcusdt@bookTicker", data: { e: "bookTicker", u: 1, s: "BTCUSDT", b: "x" } }),
+    );
     await drain(c);
     expect(feed.stats().invalidMessages).toBe(2);
     expect(clientBook(c)).toEqual(venueBook());

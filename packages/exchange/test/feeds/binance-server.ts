@@ -41,7 +41,11 @@ export class FakeBinance {
   ) {
     const all = captureFrames("binance-usdm-btcusdt-20240808-head600.gz");
     const snapIdx = all.findIndex((f) => f.startsWith('{"lastUpdateId"'));
-    const snap = JSON.parse(all[snapIdx]!) as { lastUpdateId: number; bids: [string, string][]; asks: [string, string][] };
+    const snap = JSON.parse(all[snapIdx]!) as {
+      lastUpdateId: number;
+      bids: [string, string][];
+      asks: [string, string][];
+    };
     this.lastUpdateId = snap.lastUpdateId;
     for (const [p, q] of snap.bids) this.bids.set(p, q);
     for (const [p, q] of snap.asks) this.asks.set(p, q);

@@ -33,7 +33,14 @@ export class FakeHyperliquid {
     this.books = frames.filter((f) => f.startsWith('{"channel":"l2Book"'));
     this.trades = frames.filter((f) => f.startsWith('{"channel":"trades"'));
     wss.on("connection", (ws) => {
-      const conn: HlConn = { ws, subscriptions: [], pingsReceived: 0, booksSent: [], answerPings: true, sendData: true };
+      const conn: HlConn = {
+        ws,
+        subscriptions: [],
+        pingsReceived: 0,
+        booksSent: [],
+        answerPings: true,
+        sendData: true,
+      };
       this.conns.push(conn);
       ws.on("message", (data) => {
         const msg = JSON.parse(data.toString()) as { method: string; subscription?: unknown };

@@ -20,7 +20,9 @@ class Consumer {
     })();
   }
   health(status: string): (MarketEvent & { type: "health" })[] {
-    return this.events.filter((e): e is MarketEvent & { type: "health" } => e.type === "health" && e.status === status);
+    return this.events.filter(
+      (e): e is MarketEvent & { type: "health" } => e.type === "health" && e.status === status,
+    );
   }
   indexOfHealth(status: string, from = 0): number {
     return this.events.findIndex((e, i) => i >= from && e.type === "health" && e.status === status);
@@ -101,7 +103,9 @@ async function expectBookReplacedAfterReconnect(c: Consumer, disconnectAt: numbe
 async function injectGhostAndDisconnect(c: Consumer, how: (ws: FakeHyperliquid) => void): Promise<number> {
   await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
   // A snapshot with a far "ghost" bid level; after reconnect it must not survive.
-  const frame = JSON.parse(server.last.booksSent[0]!) as { data: { levels: { px: string; sz: string; n: number }[][] } };
+  const frame = JSON.parse(server.last.booksSent[0]!) as {
+    data: { levels: { px: string; sz: string; n: number }[][] };
+  };
   frame.data.levels[0]!.push({ px: "90000.0", sz: "1.0", n: 1 });
   for (const conn of server.openConns()) conn.sendData = false;
   server.broadcastRaw(JSON.stringify(frame));
@@ -133,7 +137,11 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
   it("close code 1000: reconnects, resubscribes, replaces the book from the next snapshot", async () => {
     const c = makeFeed();
     const at = await injectGhostAndDisconnect(c, (s) => s.last.ws.close(1000, "bye"));
-    await waitFor(() => server.conns.length === 2 && server.last.subscriptions.length === 3, 3000, "resubscribe");
+    await waitFor(
+      () => server.conns.length === 2 && server.last.subscriptions.length === 3,
+      3000,
+      "resubscribe",
+    );
     await expectBookReplacedAfterReconnect(c, at);
     expect(c.health("disconnected")[0]!.reason).toContain("code=1000");
     expect(feed.stats().reconnects).toBe(1);
@@ -143,7 +151,11 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
   it("abrupt termination (1006): reconnects, resubscribes, replaces the book", async () => {
     const c = makeFeed();
     const at = await injectGhostAndDisconnect(c, (s) => s.last.ws.terminate());
-    await waitFor(() => server.conns.length === 2 && server.last.subscriptions.length === 3, 3000, "resubscribe");
+    await waitFor(
+      () => server.conns.length === 2 && server.last.subscriptions.length === 3,
+      3000,
+      "resubscribe",
+    );
     await expectBookReplacedAfterReconnect(c, at);
     expect(c.health("disconnected")[0]!.reason).toContain("code=1006");
   });
@@ -194,15 +206,23 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
     bad.data.levels[0]![0]!.px = "not-a-price";
     server.broadcastRaw("{this is not json");
     server.broadcastRaw(JSON.stringify(bad));
-    server.broadcastRaw(JSON.stringify({ channel: "trades", data: [{ coin: "BTC", side: "X", px: "1", sz: "1", time: 1 }] }));
+    server.broadcastRaw(
+      JSON.stringify({ channel: "trades", data: [{ coin: "BTC", side: "X", px: "1", sz: "1", time: 1 }] }),
+    );
     server.broadcastRaw(JSON.stringify({ nochannel: true }));
     const before = c.events.filter((e) => e.type === "snapshot").length;
     await waitFor(() => feed.stats().invalidMessages === 4, 2000, "4 invalid counted");
-    await waitFor(() => c.events.filter((e) => e.type === "snapshot").length > before + 2, 2000, "stream continues");
+    await waitFor(
+      () => c.events.filter((e) => e.type === "snapshot").length > before + 2,
+      2000,
+      "stream continues",
+    );
     expect(logger.warnings.filter((w) => w.startsWith("invalid message dropped"))).toHaveLength(4);
     expect(logger.warnings.some((w) => w.includes("malformed JSON"))).toBe(true);
     expect(c.book.isCrossed()).toBe(false);
-    expect(c.events.every((e) => e.type !== "snapshot" || e.bids.every((l) => Number.isFinite(l.price)))).toBe(true);
+    expect(
+      c.events.every((e) => e.type !== "snapshot" || e.bids.every((l) => Number.isFinite(l.price))),
+    ).toBe(true);
     expect(feed.stats().reconnects).toBe(0);
   });
 });

@@ -1,0 +1,106 @@
+/** Calibration section: BrierCalibration per fill horizon and for adverse selection. */
+import {
+  type BootstrapOptions,
+  BrierCalibration,
+  type CalibrationReport,
+  type PredictionRecord,
+} from "@mmkit/analytics";
+import type { CalibrationModel } from "../model.js";
+
+/** Map an analytics calibration report (null = empty) to the report model; empty is INSUFFICIENT DATA. */
+export function calibrationModel(
+  label: string,
+  horizonMs: number | null,
+  censored: number,
+  rep: CalibrationReport | null,
+): CalibrationModel {
+  if (rep === null) {
+    return {
+      label,
+      horizonMs,
+      n: 0,
+      censored,
+      brier: null,
+      reliability: null,
+      resolution: null,
+      uncertainty: null,
+      withinBin: null,
+      logLoss: null,
+      skill: null,
+      baseRate: null,
+      meanForecast: null,
+      brierCi95: null,
+      bins: [],
+      status: "INSUFFICIENT DATA",
+    };
+  }
+  let sumF = 0;
+  for (const b of rep.table) if (b.meanForecast !== null) sumF += b.meanForecast * b.n;
+  return {
+    label,
+    horizonMs,
+    n: rep.n,
+    censored,
+    brier: rep.brier,
+    reliability: rep.reliability,
+    resolution: rep.resolution,
+    uncertainty: rep.uncertainty,
+    withinBin: rep.withinBinVariance - rep.withinBinCovariance,
+    logLoss: rep.logLoss,
+    skill: rep.brierSkill,
+    baseRate: rep.baseRate,
+    meanForecast: sumF / rep.n,
+    brierCi95: rep.brierCi ? [rep.brierCi.lo, rep.brierCi.hi] : null,
+    bins: rep.table.map((b) => ({
+      lo: b.lo,
+      hi: b.hi,
+      count: b.n,
+      meanForecast: b.meanForecast,
+      observedFreq: b.observedFreq,
+      lowCount: b.lowCount,
+    })),
+    status: "OK",
+  };
+}
+
+/** Consumes predictions: resolved horizons feed one tracker per horizon; censored ones are counted. */
+export class CalibrationSection {
+  private readonly fill = new Map<number, { cal: BrierCalibration; censored: number }>();
+  private readonly adverse: BrierCalibration;
+  private adverseUnknown = 0;
+
+  constructor(
+    private readonly opts: { bins: number; minBinCount: number },
+    private readonly maxHorizons = 16,
+  ) {
+    this.adverse = new BrierCalibration(opts);
+  }
+
+  /** Add one prediction record. */
+  add(r: PredictionRecord): void {
+    for (const h of r.horizons) {
+      let entry = this.fill.get(h.horizon_ms);
+      if (entry === undefined) {
+        if (this.fill.size >= this.maxHorizons) continue;
+        entry = { cal: new BrierCalibration(this.opts), censored: 0 };
+        this.fill.set(h.horizon_ms, entry);
+      }
+      if (h.censored || h.filled === null) entry.censored++;
+      else entry.cal.update(h.p_fill, h.filled);
+    }
+    if (r.p_adverse_given_fill !== undefined) {
+      if (r.adverse === true || r.adverse === false) this.adverse.update(r.p_adverse_given_fill, r.adverse);
+      else if (r.horizons.some((h) => h.filled === true)) this.adverseUnknown++;
+    }
+  }
+
+  /** Models per fill horizon (ascending) and for adverse selection. */
+  result(boot: BootstrapOptions): { fill: CalibrationModel[]; adverse: CalibrationModel } {
+    return {
+      fill: [...this.fill.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([h, e]) => calibrationModel(`fill@${h}ms`, h, e.censored, e.cal.report(boot))),
+      adverse: calibrationModel("adverse", null, this.adverseUnknown, this.adverse.report(boot)),
+    };
+  }
+}

@@ -1,0 +1,107 @@
+/** Equity section: Sharpe recomputed with SharpeTracker, drawdown with DrawdownTracker, downsampled curves. */
+import {
+  DrawdownTracker,
+  type EquityRecord,
+  type SharpeMetricsRecord,
+  SharpeTracker,
+} from "@mmkit/analytics";
+import { MinMaxDownsampler } from "../downsample.js";
+import type { ChartsModel, DrawdownModel, SharpeModel } from "../model.js";
+
+/** Consumes equity samples in time order; O(1) memory apart from the bounded Sharpe ring and curves. */
+export class EquitySection {
+  private readonly sharpeTracker: SharpeTracker;
+  private readonly dd = new DrawdownTracker();
+  private readonly eqCurve: MinMaxDownsampler;
+  private readonly ddCurve: MinMaxDownsampler;
+  /** Samples used. */
+  samples = 0;
+  /** First and last equity, and the last sample time. */
+  firstEquity: number | null = null;
+  lastEquity: number | null = null;
+  lastTsMs: number | null = null;
+  /** Why the Sharpe tracker stopped (e.g. a non-positive first equity), if it did. */
+  sharpeError: string | null = null;
+  private maxFracSeen = 0;
+  private peakTsAtMax: number | null = null;
+  private troughTsAtMax: number | null = null;
+
+  constructor(bucketMs: number, maxPoints: number) {
+    this.sharpeTracker = new SharpeTracker({ bucketMs });
+    this.eqCurve = new MinMaxDownsampler(maxPoints);
+    this.ddCurve = new MinMaxDownsampler(maxPoints);
+  }
+
+  /** Add one equity record. */
+  add(r: EquityRecord): void {
+    if (!Number.isFinite(r.equity)) return;
+    this.samples++;
+    this.firstEquity ??= r.equity;
+    this.lastEquity = r.equity;
+    this.lastTsMs = r.ts_ms;
+    if (this.sharpeError === null) {
+      try {
+        this.sharpeTracker.update(r.ts_ms, r.equity);
+      } catch (err) {
+        this.sharpeError = (err as Error).message;
+      }
+    }
+    this.dd.update(r.ts_ms, r.equity);
+    const ds = this.dd.state()!;
+    if (ds.maxDrawdownFrac !== null && ds.maxDrawdownFrac > this.maxFracSeen) {
+      this.maxFracSeen = ds.maxDrawdownFrac;
+      this.peakTsAtMax = ds.peakTsMs;
+      this.troughTsAtMax = r.ts_ms;
+    }
+    this.eqCurve.push(r.ts_ms, r.equity);
+    this.ddCurve.push(r.ts_ms, ds.drawdownFrac === null ? 0 : -100 * ds.drawdownFrac);
+  }
+
+  /** Sharpe windows at the last sample (its bucket, still open, is excluded); `logged` is shown beside. */
+  sharpe(logged: SharpeMetricsRecord | null): SharpeModel {
+    const summ = this.sharpeTracker.summary(this.lastTsMs ?? 0);
+    return {
+      bucketSecs: summ.bucket_secs,
+      periodsPerYear: summ.periods_per_year,
+      returnBasis: summ.return_basis,
+      capitalBase: summ.capital_base,
+      windows: summ.windows.map((w) => ({
+        window: w.window,
+        n: w.n,
+        meanReturnBps: w.mean_return_bps,
+        stdReturnBps: w.std_return_bps,
+        sharpeAnnualized: w.sharpe_annualized,
+        loSharpeAnnualized: w.lo_sharpe_annualized,
+        sharpeSeAnnualized: w.sharpe_se_annualized,
+        psr: w.psr,
+        maxDrawdownFrac: w.max_drawdown_frac,
+      })),
+      logged: logged
+        ? {
+            sharpeAll: logged.sharpe_all,
+            sharpe1h: logged.sharpe_1h,
+            originalPerFillSharpe: logged.original_per_fill_sharpe,
+            label: logged.original_per_fill_sharpe_label,
+          }
+        : null,
+    };
+  }
+
+  /** Drawdown over every sample (not buckets). */
+  drawdown(): DrawdownModel {
+    const ds = this.dd.state();
+    return {
+      maxDrawdownFrac: ds ? ds.maxDrawdownFrac : null,
+      maxDrawdownAbs: ds ? ds.maxDrawdownAbs : null,
+      peakTsMs: this.peakTsAtMax,
+      troughTsMs: this.troughTsAtMax,
+      longestUnderwaterSecs: ds ? ds.maxDurationMs / 1000 : null,
+      currentDrawdownFrac: ds ? ds.drawdownFrac : null,
+    };
+  }
+
+  /** Bounded plot data. */
+  charts(): ChartsModel {
+    return { equity: this.eqCurve.result(), drawdownPct: this.ddCurve.result() };
+  }
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { esc, fmtTick, niceTicks, reliabilitySvg, seriesSvg } from "./svg.js";
+
+describe("svg helpers", () => {
+  it("niceTicks picks 1/2/2.5/5 steps covering the range", () => {
+    expect(niceTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6000000000000001, 0.8, 1]);
+    expect(niceTicks(-3, 7, 5)).toEqual([-2, 0, 2, 4, 6]);
+    expect(niceTicks(5, 5)).toEqual([5]);
+  });
+
+  it("fmtTick keeps the decimals a step needs", () => {
+    // equity around 10 000 with 0.2 steps must not collapse to "10k"
+    expect([10_000.2, 10_000.4].map((v) => fmtTick(v, 0.2))).toEqual(["10000.2", "10000.4"]);
+    expect(fmtTick(-0.025, 0.025)).toBe("-0.025");
+    expect(fmtTick(20_000, 5000)).toBe("20k");
+    expect(fmtTick(0, 0.5)).toBe("0.0");
+  });
+
+  it("escapes markup", () => {
+    expect(esc(`<a href="x">&'`)).toBe("&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+  });
+
+  it("charts without data say so instead of drawing nothing", () => {
+    expect(reliabilitySvg([])).toContain("INSUFFICIENT DATA");
+    expect(seriesSvg("equity", [], "equity", "#000")).toContain("no equity samples");
+  });
+});

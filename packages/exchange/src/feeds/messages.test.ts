@@ -1,0 +1,137 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { parseBinanceFrame } from "./binance-messages.js";
+import { parseHyperliquidFrame } from "./hyperliquid-messages.js";
+
+const fixture = (name: string): string[] =>
+  gunzipSync(readFileSync(fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url))))
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l)
+    .map((l) => l.slice(l.indexOf(" ") + 1));
+
+describe("Hyperliquid frames", () => {
+  const frames = fixture("hyperliquid-btc-20250126.gz");
+
+  it("l2Book → snapshot with 20 numeric levels per side, best first, exchange time from `time`", () => {
+    const raw = frames[0]!;
+    const r = parseHyperliquidFrame(raw, 123);
+    expect(r.kind).toBe("events");
+    if (r.kind !== "events") return;
+    const e = r.events[0]!;
+    expect(e.type).toBe("snapshot");
+    if (e.type !== "snapshot") return;
+    const d = JSON.parse(raw).data;
+    expect(e.exchangeTsMs).toBe(d.time);
+    expect(e.localTsMs).toBe(123);
+    expect(e.bids).toHaveLength(20);
+    expect(e.asks).toHaveLength(20);
+    expect(e.bids[0]).toEqual({ price: 105055, size: 3.03622, count: 5 });
+    expect(e.bids[0]!.price).toBeLessThan(e.asks[0]!.price);
+  });
+
+  it("trades: side B → aggressor buy, A → aggressor sell; one event per trade", () => {
+    const raw = frames.find((f) => f.startsWith('{"channel":"trades"'))!;
+    const r = parseHyperliquidFrame(raw, 0);
+    if (r.kind !== "events") throw new Error("expected events");
+    const src = JSON.parse(raw).data as { side: string; px: string }[];
+    expect(r.events).toHaveLength(src.length);
+    r.events.forEach((e, i) => {
+      expect(e.type === "trade" && e.trade.aggressor).toBe(src[i]!.side === "B" ? "buy" : "sell");
+      expect(e.type === "trade" && e.trade.price).toBe(Number(src[i]!.px));
+    });
+  });
+
+  it("bbo, allMids, pong, unknown channels, malformed and invalid frames", () => {
+    const bbo = parseHyperliquidFrame(
+      JSON.stringify({
+        channel: "bbo",
+        data: {
+          coin: "BTC",
+          time: 5,
+          bbo: [
+            { px: "10", sz: "1", n: 1 },
+            { px: "11", sz: "2", n: 1 },
+          ],
+        },
+      }),
+      7,
+    );
+    expect(bbo.kind === "events" && bbo.events[0]).toEqual({
+      type: "bbo",
+      exchangeTsMs: 5,
+      localTsMs: 7,
+      bbo: { bidPrice: 10, bidSize: 1, askPrice: 11, askSize: 2 },
+    });
+    const mids = parseHyperliquidFrame('{"channel":"allMids","data":{"mids":{"BTC":"100.5"}}}', 1);
+    expect(mids).toEqual({ kind: "mids", mids: { BTC: 100.5 }, localTsMs: 1 });
+    expect(parseHyperliquidFrame('{"channel":"pong"}', 0)).toEqual({ kind: "pong" });
+    expect(parseHyperliquidFrame('{"channel":"subscriptionResponse","data":{}}', 0).kind).toBe("ignored");
+    expect(parseHyperliquidFrame("{oops", 0)).toMatchObject({
+      kind: "invalid",
+      error: expect.stringMatching(/malformed JSON/),
+    });
+    const bad = parseHyperliquidFrame(
+      '{"channel":"l2Book","data":{"coin":"BTC","time":1,"levels":[[{"px":"x","sz":"1","n":1}],[]]}}',
+      0,
+    );
+    expect(bad).toMatchObject({ kind: "invalid", error: expect.stringMatching(/^l2Book levels\.0\.0\.px/) });
+  });
+});
+
+describe("Binance frames", () => {
+  const frames = fixture("binance-usdm-btcusdt-20240808-head600.gz");
+
+  it("bookTicker → bbo with update id; depthUpdate → delta with U/u/pu", () => {
+    const bt = parseBinanceFrame(frames.find((f) => f.includes('"bookTicker"'))!, 0);
+    expect(bt).toMatchObject({
+      kind: "bbo",
+      updateId: 5123107839020,
+      event: { bbo: { bidPrice: 61800.2, askPrice: 61800.3 } },
+    });
+    const d = parseBinanceFrame(frames[0]!, 0);
+    expect(d).toMatchObject({
+      kind: "depth",
+      firstId: 5123107832006,
+      lastId: 5123107837557,
+      prevId: 5123107831937,
+    });
+    expect(d.kind === "depth" && d.event.bids[0]).toEqual({ price: 58710.2, size: 0.014 });
+  });
+
+  it("m:true (buyer is maker) → aggressor sell; m:false → buy; non-MARKET prints are dropped", () => {
+    const mk = (m: boolean, X = "MARKET"): string =>
+      JSON.stringify({
+        stream: "btcusdt@trade",
+        data: { e: "trade", E: 2, T: 1, s: "BTCUSDT", t: 9, p: "1.5", q: "2", X, m },
+      });
+    expect(parseBinanceFrame(mk(true), 0)).toMatchObject({
+      kind: "trade",
+      event: { trade: { aggressor: "sell", price: 1.5, size: 2, id: "9" } },
+    });
+    expect(parseBinanceFrame(mk(false), 0)).toMatchObject({
+      kind: "trade",
+      event: { trade: { aggressor: "buy" } },
+    });
+    expect(parseBinanceFrame(mk(false, "INSURANCE_FUND"), 0)).toEqual({
+      kind: "nonMarketTrade",
+      tradeType: "INSURANCE_FUND",
+    });
+    const agg = JSON.stringify({ e: "aggTrade", E: 2, T: 1, s: "BTCUSDT", a: 77, p: "3", q: "1", m: true });
+    expect(parseBinanceFrame(agg, 0)).toMatchObject({
+      kind: "trade",
+      event: { trade: { aggressor: "sell", id: "77" } },
+    });
+  });
+
+  it("acks are ignored; malformed and schema-invalid frames are reported", () => {
+    expect(parseBinanceFrame('{"result":null,"id":1}', 0).kind).toBe("ignored");
+    expect(parseBinanceFrame("[1,2]", 0).kind).toBe("invalid");
+    expect(parseBinanceFrame('{"stream":"x@depth","data":{"e":"depthUpdate","E":1}}', 0)).toMatchObject({
+      kind: "invalid",
+      error: expect.stringMatching(/^depthUpdate/),
+    });
+  });
+});
