@@ -1,8 +1,18 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_CRITERIA, loadCriteria, parseCriteria } from "./criteria.js";
+
+const created: string[] = [];
+async function tmp(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "crit-"));
+  created.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  for (const d of created) await rm(d, { recursive: true, force: true });
+});
 
 describe("criteria", () => {
   it("defaults to the design thresholds", () => {
@@ -21,7 +31,7 @@ describe("criteria", () => {
   });
 
   it("merges a file with flag overrides (flags win)", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "crit-"));
+    const dir = await tmp();
     const file = join(dir, "c.json");
     await writeFile(file, JSON.stringify({ minSharpe: 1.5, maxBrier: 0.25 }));
     const c = await loadCriteria(file, { maxBrier: 0.1, minFills: undefined });
@@ -31,7 +41,7 @@ describe("criteria", () => {
   });
 
   it("names the file on unreadable or invalid JSON", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "crit-"));
+    const dir = await tmp();
     await expect(loadCriteria(join(dir, "nope.json"))).rejects.toThrow(
       /cannot read criteria file .*nope\.json/,
     );

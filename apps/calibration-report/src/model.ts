@@ -98,6 +98,8 @@ export interface CalibrationModel {
   meanForecast: number | null;
   /** Bootstrap 95% CI of the Brier score. */
   brierCi95: [number, number] | null;
+  /** Forecasts the bootstrap resampled (a seeded reservoir of at most 20,000: conservative above that). */
+  brierCiFrom: number | null;
   bins: ReliabilityBinModel[];
   /** "INSUFFICIENT DATA" when empty; never a 0 score. */
   status: "OK" | "INSUFFICIENT DATA";

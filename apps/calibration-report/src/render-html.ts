@@ -63,7 +63,11 @@ function calibrationTable(c: CalibrationModel): string {
         b.lowCount ? "low n" : "",
       ]),
   );
-  return `${head}<details><summary class="muted">reliability table ${esc(c.label)} (${c.censored} censored excluded)</summary>${bins}</details>`;
+  const ciNote =
+    c.brierCiFrom !== null && c.brierCiFrom < c.n
+      ? ` · CI95 bootstrapped from a ${fmtInt(c.brierCiFrom)}-forecast sample (conservative)`
+      : "";
+  return `${head}<details><summary class="muted">reliability table ${esc(c.label)} (${c.censored} censored excluded${ciNote})</summary>${bins}</details>`;
 }
 
 /** Render the report as a self-contained HTML page. */

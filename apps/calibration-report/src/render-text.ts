@@ -52,6 +52,9 @@ function calibrationBlock(c: CalibrationModel): string[] {
       `    Brier ${fmtNum(c.brier, 4)}  CI95 [${c.brierCi95 ? `${fmtNum(c.brierCi95[0], 4)}, ${fmtNum(c.brierCi95[1], 4)}` : "n/a"}]  skill ${fmtNum(c.skill, 3)}  logloss ${fmtNum(c.logLoss, 4)}`,
     ),
   );
+  if (c.brierCiFrom !== null && c.brierCiFrom < c.n) {
+    out.push(clip(`    (CI95 bootstrapped from a ${fmtInt(c.brierCiFrom)}-forecast sample: conservative)`));
+  }
   out.push(
     clip(
       `    REL ${fmtNum(c.reliability, 4)}  RES ${fmtNum(c.resolution, 4)}  UNC ${fmtNum(c.uncertainty, 4)}  base rate ${fmtNum(c.baseRate, 3)}  mean p ${fmtNum(c.meanForecast, 3)}`,

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -98,6 +98,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("HTML report in headless Chrom
       await page.screenshot({ path: join(OUT_DIR, "report.png"), fullPage: true });
     } finally {
       await browser.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

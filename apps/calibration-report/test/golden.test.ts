@@ -1,7 +1,7 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseCriteria } from "../src/criteria.js";
 import { buildReport } from "../src/build-report.js";
 import { main } from "../src/main.js";
@@ -28,9 +28,15 @@ function normalCdf(z: number): number {
 /** t_{0.975, 3} (table value). */
 const T975_DF3 = 3.182446305284263;
 
+const created: string[] = [];
 async function tmp(name: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `golden-${name}-`));
+  const dir = await mkdtemp(join(tmpdir(), `golden-${name}-`));
+  created.push(dir);
+  return dir;
 }
+afterAll(async () => {
+  for (const d of created) await rm(d, { recursive: true, force: true });
+});
 
 function capture() {
   const out: string[] = [];
@@ -102,6 +108,9 @@ describe("golden run", () => {
     expect(c1.uncertainty).toBeCloseTo(0.25, 12);
     expect(c1.reliability! - c1.resolution! + c1.uncertainty!).toBeCloseTo(c1.brier!, 12);
     expect(c1.skill).toBeCloseTo(1 - 0.1625 / 0.25, 12);
+    expect(c1.brierCiFrom).toBe(10);
+    expect(c1.brierCi95![0]).toBeLessThanOrEqual(0.1625);
+    expect(c1.brierCi95![1]).toBeGreaterThanOrEqual(0.1625);
     const ll = -(Math.log(0.15) + 4 * Math.log(0.85) + 4 * Math.log(0.75) + Math.log(0.25)) / 10;
     expect(c1.logLoss).toBeCloseTo(ll, 9);
     expect(c1.bins.filter((b) => b.count > 0).map((b) => [b.count, b.observedFreq])).toEqual([

@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AnalyticsLogger, type StreamName } from "@mmkit/analytics";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildReport } from "../src/build-report.js";
 import { parseCriteria } from "../src/criteria.js";
 import { main } from "../src/main.js";
@@ -15,9 +15,15 @@ import { writeRunDir } from "./run-dir.js";
 const criteria = parseCriteria(GOLDEN_CRITERIA);
 const quiet = { stdout: () => {}, stderr: () => {} };
 
+const created: string[] = [];
 async function tmp(name: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `robust-${name}-`));
+  const dir = await mkdtemp(join(tmpdir(), `robust-${name}-`));
+  created.push(dir);
+  return dir;
 }
+afterAll(async () => {
+  for (const d of created) await rm(d, { recursive: true, force: true });
+});
 
 describe("robustness", () => {
   it("skips corrupt lines and a torn last line, reporting file:line, and keeps the figures", async () => {

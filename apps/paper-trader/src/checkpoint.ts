@@ -22,8 +22,14 @@ export function readCheckpoint(outputDir: string): Record<string, unknown> | nul
   const path = join(outputDir, CHECKPOINT_FILE);
   if (!existsSync(path)) return null;
   const value: unknown = JSON.parse(readFileSync(path, "utf8"));
-  if (value === null || typeof value !== "object" || (value as Record<string, unknown>)["checkpoint_version"] !== CHECKPOINT_VERSION) {
-    throw new Error(`checkpoint ${path} has an unknown format (expected checkpoint_version ${CHECKPOINT_VERSION})`);
+  if (
+    value === null ||
+    typeof value !== "object" ||
+    (value as Record<string, unknown>)["checkpoint_version"] !== CHECKPOINT_VERSION
+  ) {
+    throw new Error(
+      `checkpoint ${path} has an unknown format (expected checkpoint_version ${CHECKPOINT_VERSION})`,
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import yargs from "yargs";
-import { ConfigError, type PaperTraderConfig, PaperTraderConfigSchema, parseConfig, validateFields } from "./config.js";
+import {
+  ConfigError,
+  type PaperTraderConfig,
+  PaperTraderConfigSchema,
+  parseConfig,
+  validateFields,
+} from "./config.js";
 
 const DEFAULTS = PaperTraderConfigSchema.parse({});
 
@@ -13,35 +19,118 @@ interface FlagSpec {
 
 /** Every CLI flag, the config field it sets, and its help text. */
 export const FLAGS: Record<string, FlagSpec> = {
-  source: { field: "source", type: "string", describe: "market data source", choices: ["synthetic", "replay", "hyperliquid"] },
-  input: { field: "input", type: "string", describe: "recording or raw capture to replay (format detected from content)" },
+  source: {
+    field: "source",
+    type: "string",
+    describe: "market data source",
+    choices: ["synthetic", "replay", "hyperliquid"],
+  },
+  input: {
+    field: "input",
+    type: "string",
+    describe: "recording or raw capture to replay (format detected from content)",
+  },
   asset: { field: "asset", type: "string", describe: "asset / coin (Hyperliquid coin name, e.g. BTC)" },
-  duration: { field: "durationSec", type: "number", describe: "seconds of market time to run (replay: at most the file)" },
-  speed: { field: "speed", type: "string", describe: "pacing of synthetic/replay sources: max | realtime | Nx" },
-  seed: { field: "seed", type: "number", describe: "seed for every random choice (synthetic market, fills, latency)" },
-  gamma: { field: "gamma", type: "number", describe: "GLFT risk aversion γ per (fraction of mid × lot); default from the risk budget" },
+  duration: {
+    field: "durationSec",
+    type: "number",
+    describe: "seconds of market time to run (replay: at most the file)",
+  },
+  speed: {
+    field: "speed",
+    type: "string",
+    describe: "pacing of synthetic/replay sources: max | realtime | Nx",
+  },
+  seed: {
+    field: "seed",
+    type: "number",
+    describe: "seed for every random choice (synthetic market, fills, latency)",
+  },
+  gamma: {
+    field: "gamma",
+    type: "number",
+    describe: "GLFT risk aversion γ per (fraction of mid × lot); default from the risk budget",
+  },
   "ladder-levels": { field: "ladderLevels", type: "number", describe: "quote levels per side" },
-  "ladder-ratio": { field: "ladderRatio", type: "number", describe: "geometric depth ratio between ladder levels" },
+  "ladder-ratio": {
+    field: "ladderRatio",
+    type: "number",
+    describe: "geometric depth ratio between ladder levels",
+  },
   "min-spread-bps": { field: "minSpreadBps", type: "number", describe: "minimum half-spread floor in bps" },
-  "fill-model": { field: "fillModel", type: "string", describe: "paper fill model", choices: ["touch", "queue", "through"] },
-  "fill-prob": { field: "fillProb", type: "number", describe: "touch model: fill probability when a trade prints at our price" },
-  "kill-drawdown-pct": { field: "killDrawdownPct", type: "number", describe: "kill switch: drawdown from peak equity that halts (%)" },
-  "output-dir": { field: "outputDir", type: "string", describe: "directory for JSONL streams, run.json and checkpoints" },
-  config: { field: "source", type: "string", describe: "JSON config file (same schema as the flags; flags override it)" },
+  "fill-model": {
+    field: "fillModel",
+    type: "string",
+    describe: "paper fill model",
+    choices: ["touch", "queue", "through"],
+  },
+  "fill-prob": {
+    field: "fillProb",
+    type: "number",
+    describe: "touch model: fill probability when a trade prints at our price",
+  },
+  "kill-drawdown-pct": {
+    field: "killDrawdownPct",
+    type: "number",
+    describe: "kill switch: drawdown from peak equity that halts (%)",
+  },
+  "output-dir": {
+    field: "outputDir",
+    type: "string",
+    describe: "directory for JSONL streams, run.json and checkpoints",
+  },
+  config: {
+    field: "source",
+    type: "string",
+    describe: "JSON config file (same schema as the flags; flags override it)",
+  },
   resume: { field: "resume", type: "boolean", describe: "continue from the checkpoint in --output-dir" },
-  "log-level": { field: "logLevel", type: "string", describe: "log level", choices: ["trace", "debug", "info", "warn", "error", "fatal", "silent"] },
-  "metrics-port": { field: "metricsPort", type: "number", describe: "serve Prometheus metrics on this port (127.0.0.1)" },
-  "checkpoint-every-min": { field: "checkpointEveryMin", type: "number", describe: "checkpoint interval in minutes of market time" },
-  "analytics-every-sec": { field: "analyticsEverySec", type: "number", describe: "[ANALYTICS] log and sharpe_metrics interval (market s)" },
-  "order-size": { field: "orderSizeBase", type: "number", describe: "order size per level in base units (1 lot)" },
+  "log-level": {
+    field: "logLevel",
+    type: "string",
+    describe: "log level",
+    choices: ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
+  },
+  "metrics-port": {
+    field: "metricsPort",
+    type: "number",
+    describe: "serve Prometheus metrics on this port (127.0.0.1)",
+  },
+  "checkpoint-every-min": {
+    field: "checkpointEveryMin",
+    type: "number",
+    describe: "checkpoint interval in minutes of market time",
+  },
+  "analytics-every-sec": {
+    field: "analyticsEverySec",
+    type: "number",
+    describe: "[ANALYTICS] log and sharpe_metrics interval (market s)",
+  },
+  "order-size": {
+    field: "orderSizeBase",
+    type: "number",
+    describe: "order size per level in base units (1 lot)",
+  },
   "max-position-lots": { field: "maxPositionLots", type: "number", describe: "position limit in lots" },
   "maker-fee-bps": { field: "makerFeeBps", type: "number", describe: "maker fee in bps (negative = rebate)" },
   "taker-fee-bps": { field: "takerFeeBps", type: "number", describe: "taker fee in bps" },
   "latency-ms": { field: "latencyMs", type: "number", describe: "order entry / cancel latency in ms" },
   "hyperliquid-url": { field: "hyperliquidUrl", type: "string", describe: "Hyperliquid websocket URL" },
-  "binance-lead": { field: "binanceLead", type: "boolean", describe: "live mode: also subscribe the Binance USD-M feed as a lead signal" },
-  "binance-url": { field: "binanceUrl", type: "string", describe: "Binance USD-M combined-stream websocket URL" },
-  "crash-at-sec": { field: "crashAtSec", type: "number", describe: "testing: inject a risk-computation fault at this market time (s)" },
+  "binance-lead": {
+    field: "binanceLead",
+    type: "boolean",
+    describe: "live mode: also subscribe the Binance USD-M feed as a lead signal",
+  },
+  "binance-url": {
+    field: "binanceUrl",
+    type: "string",
+    describe: "Binance USD-M combined-stream websocket URL",
+  },
+  "crash-at-sec": {
+    field: "crashAtSec",
+    type: "number",
+    describe: "testing: inject a risk-computation fault at this market time (s)",
+  },
 };
 
 /** Usage problem: one line for the user, exit code 2. */
@@ -53,7 +142,9 @@ export class UsageError extends Error {
 }
 
 /** Result of CLI parsing: either help/version text to print, or a validated config. */
-export type CliResult = { kind: "help"; text: string } | { kind: "run"; config: PaperTraderConfig; configFile?: string };
+export type CliResult =
+  | { kind: "help"; text: string }
+  | { kind: "run"; config: PaperTraderConfig; configFile?: string };
 
 /** Parse argv (without node and script) into a validated config. Throws UsageError/ConfigError on bad input. */
 export async function parseCli(argv: readonly string[]): Promise<CliResult> {
@@ -61,7 +152,9 @@ export async function parseCli(argv: readonly string[]): Promise<CliResult> {
   let failure: string | undefined;
   const parser = yargs(args)
     .scriptName("paper-trader")
-    .usage("$0 [flags]\n\nRun the GLFT market maker against a paper exchange and write analytics for the calibration report.")
+    .usage(
+      "$0 [flags]\n\nRun the GLFT market maker against a paper exchange and write analytics for the calibration report.",
+    )
     .strict()
     .help(false)
     .version(false)
@@ -83,7 +176,8 @@ export async function parseCli(argv: readonly string[]): Promise<CliResult> {
   const parsed = await parser.parseAsync();
   if (failure !== undefined) throw new UsageError(oneLine(failure));
   if (parsed["help"] === true) return { kind: "help", text: await parser.getHelp() };
-  if (parsed._.length > 0) throw new UsageError(`unexpected argument "${String(parsed._[0])}" (flags start with --)`);
+  if (parsed._.length > 0)
+    throw new UsageError(`unexpected argument "${String(parsed._[0])}" (flags start with --)`);
 
   let fromFile: Record<string, unknown> = {};
   const configFile = parsed["config"];
@@ -136,7 +230,11 @@ function oneLine(msg: string): string {
     return `invalid --${choice[1]}: got ${choice[2]}, allowed values are ${allowed}`;
   }
   const unknown = /Unknown arguments?: (.*)/.exec(msg);
-  if (unknown) return `unknown flag(s): ${unknown[1]!.split(/,\s*/).map((f) => `--${f}`).join(", ")} (see --help)`;
+  if (unknown)
+    return `unknown flag(s): ${unknown[1]!
+      .split(/,\s*/)
+      .map((f) => `--${f}`)
+      .join(", ")} (see --help)`;
   return msg.replace(/\s+/g, " ").trim();
 }
 

@@ -1,1 +1,45 @@
-export {};
+#!/usr/bin/env node
+import { ConfigError } from "./config.js";
+import { parseCli, UsageError } from "./cli-args.js";
+import { createLogger } from "./logging.js";
+import { runPaperTrader } from "./run.js";
+
+/** CLI entry: exit 2 on usage/config errors (nothing written), 1 on runtime errors, 0 otherwise. */
+async function main(): Promise<number> {
+  let parsed: Awaited<ReturnType<typeof parseCli>>;
+  try {
+    parsed = await parseCli(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`paper-trader: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (parsed.kind === "help") {
+    process.stdout.write(`${parsed.text}\n`);
+    return 0;
+  }
+  const logger = createLogger(parsed.config.logLevel);
+  try {
+    await runPaperTrader(parsed.config, { logger });
+    return 0;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    logger.error({ err }, `paper-trader failed: ${msg}`);
+    process.stderr.write(`paper-trader: ${msg}\n`);
+    return msg.startsWith("cannot --resume") ? 2 : 1;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `paper-trader: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

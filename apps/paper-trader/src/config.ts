@@ -2,7 +2,11 @@ import { z } from "zod";
 
 /** Replay/synthetic pacing: "max" (as fast as possible), "realtime", or an "Nx" multiplier. */
 export const SpeedSchema = z
-  .union([z.literal("max"), z.literal("realtime"), z.string().regex(/^\d+(\.\d+)?x$/, "expected max, realtime or Nx")])
+  .union([
+    z.literal("max"),
+    z.literal("realtime"),
+    z.string().regex(/^\d+(\.\d+)?x$/, "expected max, realtime or Nx"),
+  ])
   .default("max");
 
 /** Every paper-trader setting; each CLI flag maps to one field. */
@@ -11,9 +15,18 @@ export const PaperTraderConfigSchema = z
     source: z.enum(["synthetic", "replay", "hyperliquid"]).default("synthetic"),
     input: z.string().min(1).optional(),
     asset: z.string().min(1).default("BTC"),
-    durationSec: z.number().positive().max(366 * 86_400).default(2 * 3600),
+    durationSec: z
+      .number()
+      .positive()
+      .max(366 * 86_400)
+      .default(2 * 3600),
     speed: SpeedSchema,
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(42),
     gamma: z.number().positive().optional(),
     ladderLevels: z.number().int().min(1).max(20).default(3),
     ladderRatio: z.number().min(1).max(5).default(1.2),
@@ -99,7 +112,8 @@ export function validateFields(input: unknown, origin: "flag" | "config"): Paper
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = String(issue.path[0] ?? "");
-    const name = origin === "flag" ? (FIELD_TO_FLAG[field] ?? field) : `config field "${issue.path.join(".")}"`;
+    const name =
+      origin === "flag" ? (FIELD_TO_FLAG[field] ?? field) : `config field "${issue.path.join(".")}"`;
     throw new ConfigError(`invalid ${name}: ${describeIssue(issue)}`);
   }
   return result.data;
@@ -120,6 +134,7 @@ export function speedMultiplier(speed: string): number {
   if (speed === "max") return Number.POSITIVE_INFINITY;
   if (speed === "realtime") return 1;
   const m = /^(\d+(?:\.\d+)?)x$/.exec(speed);
-  if (m === null || Number(m[1]) <= 0) throw new ConfigError(`invalid --speed: allowed values are max|realtime|Nx (got "${speed}")`);
+  if (m === null || Number(m[1]) <= 0)
+    throw new ConfigError(`invalid --speed: allowed values are max|realtime|Nx (got "${speed}")`);
   return Number(m[1]);
 }

@@ -1,1 +1,11 @@
-export {};
+/** @mmkit/paper-trader — the GLFT quote loop end to end, importable for embedding and tests. */
+export * from "./config.js";
+export { parseCli, UsageError, FLAGS } from "./cli-args.js";
+export { runPaperTrader, archivePreviousRun, APP_VERSION, type RunOptions, type RunResult } from "./run.js";
+export { PaperTrader, PRIMARY_HORIZON_MS, QUOTE_INTERVAL_MS, REQUOTE_THRESHOLD_BPS } from "./trader.js";
+export { OrderManager } from "./order-manager.js";
+export { buildParts, chooseOrderSize } from "./build.js";
+export { createSource, inferFixedTickRules } from "./source.js";
+export { edgeValidationReport } from "./report.js";
+export { createLogger } from "./logging.js";
+export { RunMetrics } from "./metrics.js";

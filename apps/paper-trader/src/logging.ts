@@ -9,7 +9,10 @@ export function createLogger(level: string, prettyOutput = process.stdout.isTTY 
       pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }),
     );
   }
-  return pino({ level, base: null, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd: 1, sync: true }));
+  return pino(
+    { level, base: null, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ fd: 1, sync: true }),
+  );
 }
 
 /** Format a number for a log line with a fixed number of decimals (NaN/Infinity spelled out). */

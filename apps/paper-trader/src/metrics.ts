@@ -4,19 +4,52 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 /** Prometheus metrics of a paper-trading run. */
 export class RunMetrics {
   readonly registry = new Registry();
-  readonly pnlQuote = new Gauge({ name: "mmkit_pnl_quote", help: "total PnL in quote currency", registers: [this.registry] });
-  readonly equityQuote = new Gauge({ name: "mmkit_equity_quote", help: "equity in quote currency", registers: [this.registry] });
-  readonly positionBase = new Gauge({ name: "mmkit_position_base", help: "position in base units", registers: [this.registry] });
-  readonly halfSpreadBps = new Gauge({ name: "mmkit_half_spread_bps", help: "quoted half-spread at the touch (bps)", registers: [this.registry] });
-  readonly fills = new Counter({ name: "mmkit_fills_total", help: "fills", labelNames: ["side"], registers: [this.registry] });
+  readonly pnlQuote = new Gauge({
+    name: "mmkit_pnl_quote",
+    help: "total PnL in quote currency",
+    registers: [this.registry],
+  });
+  readonly equityQuote = new Gauge({
+    name: "mmkit_equity_quote",
+    help: "equity in quote currency",
+    registers: [this.registry],
+  });
+  readonly positionBase = new Gauge({
+    name: "mmkit_position_base",
+    help: "position in base units",
+    registers: [this.registry],
+  });
+  readonly halfSpreadBps = new Gauge({
+    name: "mmkit_half_spread_bps",
+    help: "quoted half-spread at the touch (bps)",
+    registers: [this.registry],
+  });
+  readonly fills = new Counter({
+    name: "mmkit_fills_total",
+    help: "fills",
+    labelNames: ["side"],
+    registers: [this.registry],
+  });
   readonly killSwitchState = new Gauge({
     name: "mmkit_kill_switch_state",
     help: "kill switch state: 0 active, 1 reduce-only, 2 halted",
     registers: [this.registry],
   });
-  readonly feedStalenessSec = new Gauge({ name: "mmkit_feed_staleness_seconds", help: "age of the last market data", registers: [this.registry] });
-  readonly eventsPerSec = new Gauge({ name: "mmkit_events_per_second", help: "market events processed per second", registers: [this.registry] });
-  readonly events = new Counter({ name: "mmkit_events_total", help: "market events processed", registers: [this.registry] });
+  readonly feedStalenessSec = new Gauge({
+    name: "mmkit_feed_staleness_seconds",
+    help: "age of the last market data",
+    registers: [this.registry],
+  });
+  readonly eventsPerSec = new Gauge({
+    name: "mmkit_events_per_second",
+    help: "market events processed per second",
+    registers: [this.registry],
+  });
+  readonly events = new Counter({
+    name: "mmkit_events_total",
+    help: "market events processed",
+    registers: [this.registry],
+  });
   private server: Server | null = null;
 
   constructor() {

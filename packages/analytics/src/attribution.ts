@@ -16,7 +16,28 @@ import {
   type SignalPnlStats,
   tsMsToNs,
 } from "./records.js";
-import { RunningMoments, RunningRegression, welchTTest } from "./stats.js";
+import {
+  type EncodedNumber,
+  encodeNumber,
+  encodeNumbers,
+  readArray,
+  readBooleanArray,
+  readInt,
+  readNumber,
+  readNumberArray,
+  readRecord,
+  readString,
+  readStringArray,
+  readVersioned,
+  requireSameConfig,
+} from "./checkpoint.js";
+import {
+  RunningMoments,
+  type RunningMomentsState,
+  RunningRegression,
+  type RunningRegressionState,
+  welchTTest,
+} from "./stats.js";
 
 /** One signal's contribution to one quote cycle (the `signal_contributions.jsonl` element shape). */
 export type SignalContribution = SignalContributionRecord;
@@ -82,6 +103,22 @@ interface CycleEntry {
 export interface SignalPnLAttributorOptions {
   /** Cycles whose contributions are retained (default 10 000; oldest evicted). */
   maxCycles?: number;
+}
+
+/** Checkpoint of a {@link SignalPnLAttributor}; `cycles` (oldest first) and `signals` keep insertion order. */
+export interface SignalPnLAttributorState {
+  version: 1;
+  config: { maxCycles: EncodedNumber };
+  cycles: { cycleId: EncodedNumber; names: string[]; active: boolean[]; magnitudeBps: EncodedNumber[] }[];
+  signals: {
+    name: string;
+    active: RunningMomentsState;
+    inactive: RunningMomentsState;
+    regression: RunningRegressionState;
+  }[];
+  nFills: number;
+  nAttributed: number;
+  evicted: number;
 }
 
 /** Attributes fill PnL (bps) to the signals of the quote cycle that placed the order. */
@@ -202,5 +239,93 @@ export class SignalPnLAttributor {
       n_unattributed: this.nFills - this.nAttributed,
       signals,
     };
+  }
+
+  /** JSON-safe checkpoint: retained cycles (eviction order preserved) and per-signal sums. */
+  getState(): SignalPnLAttributorState {
+    return {
+      version: 1,
+      config: { maxCycles: encodeNumber(this.maxCycles) },
+      cycles: [...this.cycles].map(([cycleId, e]) => ({
+        cycleId: encodeNumber(cycleId),
+        names: [...e.names],
+        active: [...e.active],
+        magnitudeBps: encodeNumbers(e.magnitudeBps),
+      })),
+      signals: [...this.sums].map(([name, s]) => ({
+        name,
+        active: s.active.getState(),
+        inactive: s.inactive.getState(),
+        regression: s.reg.getState(),
+      })),
+      nFills: this.nFills,
+      nAttributed: this.nAttributed,
+      evicted: this.evicted,
+    };
+  }
+
+  /**
+   * Restore from {@link getState} output into an attributor built with the same options (else use
+   * {@link SignalPnLAttributor.fromState}); throws naming the bad field and leaves this unchanged.
+   */
+  setState(state: SignalPnLAttributorState, where = "SignalPnLAttributor state"): void {
+    const r = readVersioned(state, where);
+    const cw = `${where}.config`;
+    requireSameConfig(
+      where,
+      "config.maxCycles",
+      this.maxCycles,
+      readNumber(readRecord(r["config"], cw), "maxCycles", cw),
+    );
+    const sums = new Map<string, SignalSums>();
+    readArray(r, "signals", where).forEach((v, i) => {
+      const at = `${where}.signals[${i}]`;
+      const e = readRecord(v, at);
+      const name = readString(e, "name", at);
+      if (sums.has(name)) throw new Error(`${at}.name: duplicate signal "${name}"`);
+      sums.set(name, {
+        active: RunningMoments.fromState(e["active"] as RunningMomentsState, `${at}.active`),
+        inactive: RunningMoments.fromState(e["inactive"] as RunningMomentsState, `${at}.inactive`),
+        reg: RunningRegression.fromState(e["regression"] as RunningRegressionState, `${at}.regression`),
+      });
+    });
+    const cycles = new Map<number, CycleEntry>();
+    readArray(r, "cycles", where, this.maxCycles).forEach((v, i) => {
+      const at = `${where}.cycles[${i}]`;
+      const e = readRecord(v, at);
+      const cycleId = readNumber(e, "cycleId", at);
+      if (cycles.has(cycleId)) throw new Error(`${at}.cycleId: duplicate cycle ${cycleId}`);
+      const names = readStringArray(e, "names", at);
+      const active = readBooleanArray(e, "active", at, names.length);
+      const magnitudeBps = readNumberArray(e, "magnitudeBps", at, names.length);
+      for (const n of names) {
+        if (!sums.has(n)) throw new Error(`${at}.names: signal "${n}" has no entry in ${where}.signals`);
+      }
+      cycles.set(cycleId, { names, active, magnitudeBps });
+    });
+    const nFills = readInt(r, "nFills", where);
+    const nAttributed = readInt(r, "nAttributed", where);
+    if (nAttributed > nFills)
+      throw new Error(`${where}.nAttributed: ${nAttributed} exceeds nFills ${nFills}`);
+    const evicted = readInt(r, "evicted", where);
+    this.cycles.clear();
+    for (const [k, e] of cycles) this.cycles.set(k, e);
+    this.sums.clear();
+    for (const [k, s] of sums) this.sums.set(k, s);
+    this.nFills = nFills;
+    this.nAttributed = nAttributed;
+    this.evicted = evicted;
+  }
+
+  /** A new attributor built with the checkpoint's own options and restored from it. */
+  static fromState(
+    state: SignalPnLAttributorState,
+    where = "SignalPnLAttributor state",
+  ): SignalPnLAttributor {
+    const cw = `${where}.config`;
+    const maxCycles = readNumber(readRecord(readVersioned(state, where)["config"], cw), "maxCycles", cw);
+    const a = new SignalPnLAttributor({ maxCycles });
+    a.setState(state, where);
+    return a;
   }
 }

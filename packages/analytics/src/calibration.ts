@@ -10,7 +10,18 @@
  *   WBV = Σ_k Σ_{i∈k} (f_i − f̄_k)² / N,  WBC = 2 Σ_k Σ_{i∈k} (f_i − f̄_k)(o_i − ō_k) / N.
  * With bin-constant forecasts WBV = WBC = 0 and BS = REL − RES + UNC (Murphy 1973).
  */
-import { SeededRandom } from "./prng.js";
+import {
+  type EncodedNumber,
+  encodeNumber,
+  encodeNumbers,
+  readInt,
+  readNumber,
+  readNumberArray,
+  readRecord,
+  readVersioned,
+  requireSameConfig,
+} from "./checkpoint.js";
+import { SeededRandom, type SeededRandomState } from "./prng.js";
 import type { PredictionRecord } from "./records.js";
 
 /** One bin of the reliability table. */
@@ -105,6 +116,29 @@ export function bootstrapMeanCi(
   return { lo: means[idx(a)]!, hi: means[idx(1 - a)]!, level, nBoot };
 }
 
+/** Checkpoint of a {@link BrierCalibration}; per-bin sums have `bins` elements, the reservoir its filled part. */
+export interface BrierCalibrationState {
+  version: 1;
+  config: {
+    bins: number;
+    minBinCount: EncodedNumber;
+    logLossEps: EncodedNumber;
+    reservoirSize: number;
+    seed: number;
+  };
+  n: number;
+  binCount: EncodedNumber[];
+  sumForecast: EncodedNumber[];
+  sumForecastSq: EncodedNumber[];
+  sumOutcome: EncodedNumber[];
+  sumForecastOutcome: EncodedNumber[];
+  sumSq: EncodedNumber;
+  sumLog: EncodedNumber;
+  /** Filled part of the bootstrap reservoir (min(n, reservoirSize) squared errors). */
+  reservoir: EncodedNumber[];
+  rng: SeededRandomState;
+}
+
 /** Streaming Brier calibration tracker (O(bins + reservoir) memory). */
 export class BrierCalibration {
   private readonly bins: number;
@@ -121,6 +155,7 @@ export class BrierCalibration {
   private readonly reservoir: Float64Array;
   private resFilled = 0;
   private readonly rng: SeededRandom;
+  private readonly seed: number;
 
   constructor(options: CalibrationOptions = {}) {
     this.bins = options.bins ?? 10;
@@ -138,7 +173,8 @@ export class BrierCalibration {
     this.so = new Float64Array(this.bins);
     this.sfo = new Float64Array(this.bins);
     this.reservoir = new Float64Array(rs);
-    this.rng = new SeededRandom(options.seed ?? 1);
+    this.seed = options.seed ?? 1;
+    this.rng = new SeededRandom(this.seed);
   }
 
   /** Bin index of a forecast. */
@@ -236,6 +272,88 @@ export class BrierCalibration {
       table,
       minBinCount: this.minBinCount,
     };
+  }
+
+  /** JSON-safe checkpoint: bin sums, totals, the filled reservoir and the sampler's RNG state. */
+  getState(): BrierCalibrationState {
+    return {
+      version: 1,
+      config: {
+        bins: this.bins,
+        minBinCount: encodeNumber(this.minBinCount),
+        logLossEps: encodeNumber(this.eps),
+        reservoirSize: this.reservoir.length,
+        seed: this.seed,
+      },
+      n: this.n,
+      binCount: encodeNumbers(this.cnt),
+      sumForecast: encodeNumbers(this.sf),
+      sumForecastSq: encodeNumbers(this.sff),
+      sumOutcome: encodeNumbers(this.so),
+      sumForecastOutcome: encodeNumbers(this.sfo),
+      sumSq: encodeNumber(this.sumSq),
+      sumLog: encodeNumber(this.sumLog),
+      reservoir: encodeNumbers(this.reservoir.subarray(0, this.resFilled)),
+      rng: this.rng.getState(),
+    };
+  }
+
+  /**
+   * Restore from {@link getState} output into a tracker built with the same options (else use
+   * {@link BrierCalibration.fromState}); throws naming the bad field and leaves this unchanged.
+   */
+  setState(state: BrierCalibrationState, where = "BrierCalibration state"): void {
+    const r = readVersioned(state, where);
+    const cw = `${where}.config`;
+    const c = readRecord(r["config"], cw);
+    requireSameConfig(where, "config.bins", this.bins, readInt(c, "bins", cw, 1));
+    requireSameConfig(where, "config.minBinCount", this.minBinCount, readNumber(c, "minBinCount", cw));
+    requireSameConfig(where, "config.logLossEps", this.eps, readNumber(c, "logLossEps", cw));
+    requireSameConfig(
+      where,
+      "config.reservoirSize",
+      this.reservoir.length,
+      readInt(c, "reservoirSize", cw, 2),
+    );
+    requireSameConfig(where, "config.seed", this.seed, readNumber(c, "seed", cw));
+    const n = readInt(r, "n", where);
+    const cnt = readNumberArray(r, "binCount", where, this.bins);
+    const sf = readNumberArray(r, "sumForecast", where, this.bins);
+    const sff = readNumberArray(r, "sumForecastSq", where, this.bins);
+    const so = readNumberArray(r, "sumOutcome", where, this.bins);
+    const sfo = readNumberArray(r, "sumForecastOutcome", where, this.bins);
+    const sumSq = readNumber(r, "sumSq", where);
+    const sumLog = readNumber(r, "sumLog", where);
+    const reservoir = readNumberArray(r, "reservoir", where, Math.min(n, this.reservoir.length));
+    const rng = new SeededRandom(0);
+    rng.setState(r["rng"] as SeededRandomState, `${where}.rng`);
+    this.cnt.set(cnt);
+    this.sf.set(sf);
+    this.sff.set(sff);
+    this.so.set(so);
+    this.sfo.set(sfo);
+    this.n = n;
+    this.sumSq = sumSq;
+    this.sumLog = sumLog;
+    this.reservoir.fill(0);
+    this.reservoir.set(reservoir);
+    this.resFilled = reservoir.length;
+    this.rng.setState(rng.getState());
+  }
+
+  /** A new tracker built with the checkpoint's own options and restored from it. */
+  static fromState(state: BrierCalibrationState, where = "BrierCalibration state"): BrierCalibration {
+    const cw = `${where}.config`;
+    const c = readRecord(readVersioned(state, where)["config"], cw);
+    const cal = new BrierCalibration({
+      bins: readInt(c, "bins", cw, 1),
+      minBinCount: readNumber(c, "minBinCount", cw),
+      logLossEps: readNumber(c, "logLossEps", cw),
+      reservoirSize: readInt(c, "reservoirSize", cw, 2),
+      seed: readNumber(c, "seed", cw),
+    });
+    cal.setState(state, where);
+    return cal;
   }
 }
 

@@ -2,6 +2,13 @@
  * Drawdown and equity-curve helpers: peak-to-trough (absolute and as a fraction of the peak),
  * duration underwater, the underwater curve, and a streaming tracker with O(1) memory.
  */
+import {
+  type EncodedNumber,
+  encodeNumber,
+  readNullableNumber,
+  readNumber,
+  readVersioned,
+} from "./checkpoint.js";
 
 /** Maximum drawdown of an equity path. */
 export interface DrawdownResult {
@@ -91,6 +98,19 @@ export interface DrawdownState {
   maxDurationMs: number;
 }
 
+/** Checkpoint of a {@link DrawdownTracker} (not to be confused with the {@link DrawdownState} snapshot). */
+export interface DrawdownTrackerState {
+  version: 1;
+  /** Running peak (NaN before the first sample). */
+  peak: EncodedNumber;
+  peakTsMs: EncodedNumber;
+  last: EncodedNumber;
+  lastTsMs: EncodedNumber;
+  maxDrawdownAbs: EncodedNumber;
+  maxDrawdownFrac: EncodedNumber | null;
+  maxDurationMs: EncodedNumber;
+}
+
 /** Streaming drawdown tracker over (tsMs, equity) samples with O(1) memory. */
 export class DrawdownTracker {
   private peak = Number.NaN;
@@ -136,5 +156,45 @@ export class DrawdownTracker {
       durationMs: ddAbs > 0 ? this.lastTsMs - this.peakTsMs : 0,
       maxDurationMs: this.maxDurMs,
     };
+  }
+
+  /** JSON-safe checkpoint of the tracker. */
+  getState(): DrawdownTrackerState {
+    return {
+      version: 1,
+      peak: encodeNumber(this.peak),
+      peakTsMs: encodeNumber(this.peakTsMs),
+      last: encodeNumber(this.last),
+      lastTsMs: encodeNumber(this.lastTsMs),
+      maxDrawdownAbs: encodeNumber(this.maxAbs),
+      maxDrawdownFrac: this.maxFrac === null ? null : encodeNumber(this.maxFrac),
+      maxDurationMs: encodeNumber(this.maxDurMs),
+    };
+  }
+
+  /** Restore from {@link getState} output (validated; throws naming the bad field, leaves this unchanged). */
+  setState(state: DrawdownTrackerState, where = "DrawdownTracker state"): void {
+    const r = readVersioned(state, where);
+    const peak = readNumber(r, "peak", where);
+    const peakTsMs = readNumber(r, "peakTsMs", where);
+    const last = readNumber(r, "last", where);
+    const lastTsMs = readNumber(r, "lastTsMs", where);
+    const maxAbs = readNumber(r, "maxDrawdownAbs", where);
+    const maxFrac = readNullableNumber(r, "maxDrawdownFrac", where);
+    const maxDurMs = readNumber(r, "maxDurationMs", where);
+    this.peak = peak;
+    this.peakTsMs = peakTsMs;
+    this.last = last;
+    this.lastTsMs = lastTsMs;
+    this.maxAbs = maxAbs;
+    this.maxFrac = maxFrac;
+    this.maxDurMs = maxDurMs;
+  }
+
+  /** A new tracker restored from a checkpoint. */
+  static fromState(state: DrawdownTrackerState, where?: string): DrawdownTracker {
+    const t = new DrawdownTracker();
+    t.setState(state, where);
+    return t;
   }
 }

@@ -8,7 +8,18 @@
  * Markout mids must be mids OBSERVED at fill time + h, never the current mid at write time.
  */
 import { SCHEMA_VERSION, type EdgeValidationRecord, type MarkoutRecord, tsMsToNs } from "./records.js";
-import { oneSampleTTest, RunningMoments, type TTestResult } from "./stats.js";
+import {
+  type EncodedNumber,
+  encodeNumber,
+  readArray,
+  readInt,
+  readNullableNumber,
+  readNumber,
+  readRecord,
+  readVersioned,
+  requireSameConfig,
+} from "./checkpoint.js";
+import { oneSampleTTest, RunningMoments, type RunningMomentsState, type TTestResult } from "./stats.js";
 
 /** What the edge tracker needs from one fill. */
 export interface EdgeSnapshot {
@@ -149,6 +160,27 @@ interface HorizonSums {
   bias: RunningMoments;
 }
 
+/** Checkpoint of an {@link EdgeTracker}; `horizons` keeps first-seen order. */
+export interface EdgeTrackerState {
+  version: 1;
+  config: {
+    minSamples: EncodedNumber;
+    alpha: EncodedNumber;
+    maxHorizons: EncodedNumber;
+    /** The `primaryHorizonMs` OPTION (null = first horizon seen). */
+    primaryHorizonMs: EncodedNumber | null;
+  };
+  /** Primary horizon in use. */
+  primaryHorizonMs: EncodedNumber | null;
+  fills: number;
+  horizons: {
+    horizonMs: EncodedNumber;
+    realized: RunningMomentsState;
+    predicted: RunningMomentsState;
+    bias: RunningMomentsState;
+  }[];
+}
+
 /** Streaming tracker of realized vs predicted edge per markout horizon (O(horizons) memory). */
 export class EdgeTracker {
   private readonly byHorizon = new Map<number, HorizonSums>();
@@ -156,6 +188,7 @@ export class EdgeTracker {
   private readonly alpha: number;
   private readonly maxHorizons: number;
   private primaryHorizonMs: number | null;
+  private readonly primaryHorizonOption: number | null;
   private fills = 0;
 
   constructor(options: EdgeTrackerOptions = {}) {
@@ -163,6 +196,7 @@ export class EdgeTracker {
     this.alpha = options.alpha ?? 0.05;
     this.maxHorizons = options.maxHorizons ?? 16;
     this.primaryHorizonMs = options.primaryHorizonMs ?? null;
+    this.primaryHorizonOption = this.primaryHorizonMs;
     if (!(this.minSamples >= 2))
       throw new Error(`EdgeTracker: minSamples must be >= 2, got ${this.minSamples}`);
     if (!(this.alpha > 0 && this.alpha < 1))
@@ -231,5 +265,81 @@ export class EdgeTracker {
       horizons,
       verdict: primary ? primary.verdict : "INSUFFICIENT_DATA",
     };
+  }
+
+  /** JSON-safe checkpoint of the per-horizon running sums. */
+  getState(): EdgeTrackerState {
+    const enc = (x: number | null): EncodedNumber | null => (x === null ? null : encodeNumber(x));
+    return {
+      version: 1,
+      config: {
+        minSamples: encodeNumber(this.minSamples),
+        alpha: encodeNumber(this.alpha),
+        maxHorizons: encodeNumber(this.maxHorizons),
+        primaryHorizonMs: enc(this.primaryHorizonOption),
+      },
+      primaryHorizonMs: enc(this.primaryHorizonMs),
+      fills: this.fills,
+      horizons: [...this.byHorizon].map(([horizonMs, h]) => ({
+        horizonMs: encodeNumber(horizonMs),
+        realized: h.realized.getState(),
+        predicted: h.predicted.getState(),
+        bias: h.bias.getState(),
+      })),
+    };
+  }
+
+  /**
+   * Restore from {@link getState} output into a tracker built with the same options (else use
+   * {@link EdgeTracker.fromState}); throws naming the bad field and leaves this unchanged.
+   */
+  setState(state: EdgeTrackerState, where = "EdgeTracker state"): void {
+    const r = readVersioned(state, where);
+    const cw = `${where}.config`;
+    const c = readRecord(r["config"], cw);
+    requireSameConfig(where, "config.minSamples", this.minSamples, readNumber(c, "minSamples", cw));
+    requireSameConfig(where, "config.alpha", this.alpha, readNumber(c, "alpha", cw));
+    requireSameConfig(where, "config.maxHorizons", this.maxHorizons, readNumber(c, "maxHorizons", cw));
+    requireSameConfig(
+      where,
+      "config.primaryHorizonMs",
+      this.primaryHorizonOption,
+      readNullableNumber(c, "primaryHorizonMs", cw),
+    );
+    const primaryHorizonMs = readNullableNumber(r, "primaryHorizonMs", where);
+    const fills = readInt(r, "fills", where);
+    const byHorizon = new Map<number, HorizonSums>();
+    readArray(r, "horizons", where, this.maxHorizons).forEach((v, i) => {
+      const at = `${where}.horizons[${i}]`;
+      const e = readRecord(v, at);
+      const horizonMs = readNumber(e, "horizonMs", at);
+      if (byHorizon.has(horizonMs)) throw new Error(`${at}.horizonMs: duplicate horizon ${horizonMs}`);
+      const realized = RunningMoments.fromState(e["realized"] as RunningMomentsState, `${at}.realized`);
+      const predicted = RunningMoments.fromState(e["predicted"] as RunningMomentsState, `${at}.predicted`);
+      const bias = RunningMoments.fromState(e["bias"] as RunningMomentsState, `${at}.bias`);
+      if (predicted.n !== realized.n || bias.n !== realized.n) {
+        throw new Error(`${at}: realized, predicted and bias must have the same n`);
+      }
+      byHorizon.set(horizonMs, { realized, predicted, bias });
+    });
+    this.byHorizon.clear();
+    for (const [k, h] of byHorizon) this.byHorizon.set(k, h);
+    this.primaryHorizonMs = primaryHorizonMs;
+    this.fills = fills;
+  }
+
+  /** A new tracker built with the checkpoint's own options and restored from it. */
+  static fromState(state: EdgeTrackerState, where = "EdgeTracker state"): EdgeTracker {
+    const cw = `${where}.config`;
+    const c = readRecord(readVersioned(state, where)["config"], cw);
+    const primary = readNullableNumber(c, "primaryHorizonMs", cw);
+    const t = new EdgeTracker({
+      minSamples: readNumber(c, "minSamples", cw),
+      alpha: readNumber(c, "alpha", cw),
+      maxHorizons: readNumber(c, "maxHorizons", cw),
+      ...(primary === null ? {} : { primaryHorizonMs: primary }),
+    });
+    t.setState(state, where);
+    return t;
   }
 }

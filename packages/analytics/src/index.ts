@@ -3,6 +3,7 @@ export * from "./records.js";
 export * from "./stats.js";
 export * from "./drawdown.js";
 export * from "./sharpe.js";
+export * from "./sharpe-state.js";
 export * from "./per-signal-sharpe.js";
 export * from "./attribution.js";
 export * from "./edge.js";
@@ -10,4 +11,11 @@ export * from "./calibration.js";
 export * from "./fast-validate.js";
 export * from "./jsonl-reader.js";
 export * from "./logger.js";
-export { SeededRandom } from "./prng.js";
+export { SeededRandom, type SeededRandomState } from "./prng.js";
+export {
+  CHECKPOINT_VERSION,
+  decodeNumber,
+  type EncodedNumber,
+  encodeNumber,
+  encodeNumbers,
+} from "./checkpoint.js";

@@ -3,7 +3,30 @@
  * fills whose placing quote cycle had that signal active (equity = capitalBase + that PnL).
  * Every signal's clock advances together, so a signal with no fills accrues zero-return buckets.
  */
-import { SharpeTracker, type SharpeSummary, type SharpeTrackerOptions } from "./sharpe.js";
+import {
+  type EncodedNumber,
+  encodeNumber,
+  readArray,
+  readInt,
+  readNullableNumber,
+  readNumber,
+  readRecord,
+  readString,
+  readVersioned,
+  requireSameConfig,
+} from "./checkpoint.js";
+import {
+  resolveSharpeOptions,
+  SharpeTracker,
+  type SharpeSummary,
+  type SharpeTrackerOptions,
+} from "./sharpe.js";
+import {
+  decodeSharpeConfig,
+  encodeSharpeConfig,
+  type SharpeTrackerConfigState,
+  type SharpeTrackerState,
+} from "./sharpe-state.js";
 
 /** Options of {@link PerSignalSharpeTracker}: tracker options with a required capital base. */
 export interface PerSignalSharpeOptions extends SharpeTrackerOptions {
@@ -11,6 +34,20 @@ export interface PerSignalSharpeOptions extends SharpeTrackerOptions {
   capitalBase: number;
   /** Maximum number of distinct signals (default 64); more is an error, to keep memory bounded. */
   maxSignals?: number;
+}
+
+/** Checkpoint of a {@link PerSignalSharpeTracker}; `signals` keeps registration order. */
+export interface PerSignalSharpeTrackerState {
+  version: 1;
+  config: {
+    capitalBase: EncodedNumber;
+    maxSignals: number;
+    /** Options shared by every per-signal tracker. */
+    tracker: SharpeTrackerConfigState;
+  };
+  startTsMs: EncodedNumber | null;
+  lastTsMs: EncodedNumber | null;
+  signals: { name: string; cumPnl: EncodedNumber; tracker: SharpeTrackerState }[];
 }
 
 /** Sharpe statistics per signal, on the PnL of cycles where the signal was active. */
@@ -88,5 +125,84 @@ export class PerSignalSharpeTracker {
     for (const [name, t] of this.trackers)
       out[name] = t.summary(nowMs, { scope: "signal", signalName: name });
     return out;
+  }
+
+  /** JSON-safe checkpoint of every per-signal tracker and cumulative PnL. */
+  getState(): PerSignalSharpeTrackerState {
+    return {
+      version: 1,
+      config: {
+        capitalBase: encodeNumber(this.options.capitalBase),
+        maxSignals: this.maxSignals,
+        tracker: encodeSharpeConfig(resolveSharpeOptions(this.options)),
+      },
+      startTsMs: this.startTsMs === null ? null : encodeNumber(this.startTsMs),
+      lastTsMs: this.lastTsMs === null ? null : encodeNumber(this.lastTsMs),
+      signals: [...this.trackers].map(([name, t]) => ({
+        name,
+        cumPnl: encodeNumber(this.cumPnl.get(name)!),
+        tracker: t.getState(),
+      })),
+    };
+  }
+
+  /**
+   * Restore from {@link getState} output into a tracker built with the same options (else use
+   * {@link PerSignalSharpeTracker.fromState}); throws naming the bad field and leaves this unchanged.
+   */
+  setState(state: PerSignalSharpeTrackerState, where = "PerSignalSharpeTracker state"): void {
+    const r = readVersioned(state, where);
+    const c = readRecord(r["config"], `${where}.config`);
+    requireSameConfig(
+      where,
+      "config.capitalBase",
+      this.options.capitalBase,
+      readNumber(c, "capitalBase", `${where}.config`),
+    );
+    requireSameConfig(
+      where,
+      "config.maxSignals",
+      this.maxSignals,
+      readInt(c, "maxSignals", `${where}.config`, 1),
+    );
+    const mine = encodeSharpeConfig(resolveSharpeOptions(this.options));
+    const theirs = encodeSharpeConfig(decodeSharpeConfig(c["tracker"], `${where}.config.tracker`));
+    requireSameConfig(where, "config.tracker", mine, theirs);
+    const startTsMs = readNullableNumber(r, "startTsMs", where);
+    const lastTsMs = readNullableNumber(r, "lastTsMs", where);
+    const trackers = new Map<string, SharpeTracker>();
+    const cumPnl = new Map<string, number>();
+    readArray(r, "signals", where, this.maxSignals).forEach((v, i) => {
+      const at = `${where}.signals[${i}]`;
+      const e = readRecord(v, at);
+      const name = readString(e, "name", at);
+      if (trackers.has(name)) throw new Error(`${at}.name: duplicate signal "${name}"`);
+      const t = new SharpeTracker(this.options);
+      t.setState(e["tracker"] as SharpeTrackerState, `${at}.tracker`);
+      trackers.set(name, t);
+      cumPnl.set(name, readNumber(e, "cumPnl", at));
+    });
+    this.trackers.clear();
+    this.cumPnl.clear();
+    for (const [name, t] of trackers) this.trackers.set(name, t);
+    for (const [name, p] of cumPnl) this.cumPnl.set(name, p);
+    this.startTsMs = startTsMs;
+    this.lastTsMs = lastTsMs;
+  }
+
+  /** A new tracker built with the checkpoint's own options and restored from it. */
+  static fromState(
+    state: PerSignalSharpeTrackerState,
+    where = "PerSignalSharpeTracker state",
+  ): PerSignalSharpeTracker {
+    const c = readRecord(readVersioned(state, where)["config"], `${where}.config`);
+    const cfg = decodeSharpeConfig(c["tracker"], `${where}.config.tracker`);
+    const t = new PerSignalSharpeTracker({
+      ...cfg,
+      capitalBase: readNumber(c, "capitalBase", `${where}.config`),
+      maxSignals: readInt(c, "maxSignals", `${where}.config`, 1),
+    });
+    t.setState(state, where);
+    return t;
   }
 }

@@ -11,16 +11,26 @@
  * - Windows 1h / 24h / 7d read the last N buckets of one ring buffer (capacity = the longest
  *   window), "all" uses running moments plus exact lag-k autocovariances kept from O(maxLags) state.
  */
-import { DrawdownTracker } from "./drawdown.js";
-import { SCHEMA_VERSION, type SharpeMetricsRecord, type SharpeWindowRecord, tsMsToNs } from "./records.js";
 import {
-  autocorrelations,
-  loEta,
-  momentsOf,
-  probabilisticSharpe,
-  RunningMoments,
-  sharpeStdError,
-} from "./stats.js";
+  type EncodedNumber,
+  encodeNumber,
+  encodeNumbers,
+  readVersioned,
+  requireSameConfig,
+} from "./checkpoint.js";
+import { DrawdownTracker } from "./drawdown.js";
+import {
+  decodeSharpeConfig,
+  decodeSharpeTrackerState,
+  encodeSharpeConfig,
+  type ResolvedSharpeOptions,
+  type SharpeTrackerState,
+} from "./sharpe-state.js";
+import { SCHEMA_VERSION, type SharpeMetricsRecord, type SharpeWindowRecord, tsMsToNs } from "./records.js";
+import { effectiveLags, type WindowInput, windowRecord } from "./sharpe-window.js";
+import { autocorrelations, momentsOf, RunningMoments } from "./stats.js";
+
+export { effectiveLags, type WindowInput, windowRecord } from "./sharpe-window.js";
 
 /** A serializable Sharpe snapshot; identical to one `sharpe_metrics.jsonl` record. */
 export type SharpeSummary = SharpeMetricsRecord;
@@ -61,66 +71,15 @@ export interface SharpeTrackerOptions {
   loMaxLags?: number;
 }
 
-/** Summary statistics of a sequence of bucket returns (fractions) plus its equity path. */
-export interface WindowInput {
-  /** Bucket returns as fractions of the base. */
-  returns: ArrayLike<number>;
-  /** Lag-1..L autocorrelations of `returns` (standard estimator). */
-  rhos: number[];
-  /** Moments of `returns`. */
-  moments: RunningMoments;
-  /** Max drawdown of the bucket-end equity path (including the start equity). */
-  maxDrawdownAbs: number | null;
-  /** Max drawdown fraction of the same path. */
-  maxDrawdownFrac: number | null;
-}
-
-/**
- * Compute one window's record from its returns' moments and autocorrelations.
- * `periodsPerYear` annualizes (√P); Lo's q = periodsPerYear.
- */
-export function windowRecord(
-  label: string,
-  windowSecs: number | null,
-  input: WindowInput,
-  periodsPerYear: number,
-): SharpeWindowRecord {
-  const m = input.moments;
-  const n = m.n;
-  const mean = m.mean();
-  const std = m.std();
-  const sr = mean !== null && std !== null && std > 0 ? mean / std : null;
-  const skew = m.skew();
-  const kurt = m.kurtosisRaw();
-  const lags = input.rhos.length;
-  const eta = sr !== null && lags >= 1 ? loEta(periodsPerYear, input.rhos) : null;
-  const sePp = sr !== null && skew !== null && kurt !== null ? sharpeStdError(sr, n, skew, kurt) : null;
-  const sqrtP = Math.sqrt(periodsPerYear);
+/** Apply the defaults of {@link SharpeTrackerOptions} (no validation). */
+export function resolveSharpeOptions(options: SharpeTrackerOptions): ResolvedSharpeOptions {
   return {
-    window: label,
-    window_secs: windowSecs,
-    n,
-    mean_return_bps: mean === null ? null : mean * 1e4,
-    std_return_bps: std === null ? null : std * 1e4,
-    sharpe_per_period: sr,
-    sharpe_annualized: sr === null ? null : sr * sqrtP,
-    lo_sharpe_annualized: sr !== null && eta !== null ? sr * eta : null,
-    lo_q: eta === null ? null : periodsPerYear,
-    lo_eta: eta,
-    lo_lags: eta === null ? null : lags,
-    sharpe_se_annualized: sePp === null ? null : sePp * sqrtP,
-    lo_sharpe_se_annualized: sePp !== null && eta !== null ? sePp * eta : null,
-    psr: sr !== null && skew !== null && kurt !== null ? probabilisticSharpe(sr, n, skew, kurt, 0) : null,
-    skew,
-    kurtosis_raw: kurt,
-    max_drawdown_frac: input.maxDrawdownFrac,
-    max_drawdown_abs: input.maxDrawdownAbs,
+    bucketMs: options.bucketMs ?? 60_000,
+    returnBasis: options.returnBasis ?? "starting_capital",
+    capitalBase: options.capitalBase ?? null,
+    windows: options.windows ?? DEFAULT_SHARPE_WINDOWS,
+    loMaxLags: options.loMaxLags ?? 10,
   };
-}
-
-/** Effective number of autocorrelation lags for n returns: min(maxLags, ⌊n/4⌋). */
-export function effectiveLags(n: number, maxLags: number): number {
-  return Math.min(maxLags, Math.floor(n / 4));
 }
 
 /** Rolling-window Sharpe tracker over equity samples; bounded memory for any run length. */
@@ -132,6 +91,7 @@ export class SharpeTracker {
   /** Return denominator. */
   readonly returnBasis: "starting_capital" | "bucket_start_equity";
   private capitalBase: number | null;
+  private readonly capitalBaseOption: number | null;
   private readonly windows: readonly SharpeWindowSpec[];
   private readonly loMaxLags: number;
   private readonly cap: number;
@@ -146,29 +106,31 @@ export class SharpeTracker {
   private firstTsMs: number | null = null;
   private lastTsMs = Number.NaN;
   // "all" window state
-  private readonly all = new RunningMoments();
-  private readonly allDd = new DrawdownTracker();
+  private all = new RunningMoments();
+  private allDd = new DrawdownTracker();
   private readonly firstRets: number[] = [];
   private readonly lagProd: Float64Array;
   private sumAll = 0;
   // original per-fill figure
-  private readonly fillPnl = new RunningMoments();
+  private fillPnl = new RunningMoments();
   /** Samples whose time was before the previous sample (treated as at the previous time). */
   outOfOrder = 0;
 
   constructor(options: SharpeTrackerOptions = {}) {
-    this.bucketMs = options.bucketMs ?? 60_000;
+    const cfg = resolveSharpeOptions(options);
+    this.bucketMs = cfg.bucketMs;
     if (!(this.bucketMs > 0)) throw new Error(`SharpeTracker: bucketMs must be > 0, got ${this.bucketMs}`);
-    this.returnBasis = options.returnBasis ?? "starting_capital";
-    this.capitalBase = options.capitalBase ?? null;
+    this.returnBasis = cfg.returnBasis;
+    this.capitalBaseOption = cfg.capitalBase;
+    this.capitalBase = cfg.capitalBase;
     if (this.capitalBase !== null && !(this.capitalBase > 0)) {
       throw new Error(`SharpeTracker: capitalBase must be > 0, got ${this.capitalBase}`);
     }
-    this.windows = options.windows ?? DEFAULT_SHARPE_WINDOWS;
+    this.windows = cfg.windows;
     for (const w of this.windows) {
       if (!(w.secs > 0)) throw new Error(`SharpeTracker: window ${w.label} secs must be > 0, got ${w.secs}`);
     }
-    this.loMaxLags = options.loMaxLags ?? 10;
+    this.loMaxLags = cfg.loMaxLags;
     if (!(this.loMaxLags >= 1)) throw new Error(`SharpeTracker: loMaxLags must be >= 1`);
     this.periodsPerYear = (SECONDS_PER_YEAR * 1000) / this.bucketMs;
     this.cap = Math.max(1, ...this.windows.map((w) => Math.ceil((w.secs * 1000) / this.bucketMs)));
@@ -373,5 +335,90 @@ export class SharpeTracker {
     const std = this.fillPnl.std();
     if (mean === null || std === null || !(std > 0) || !(elapsedSecs > 0)) return null;
     return (mean / std) * Math.sqrt(this.fillPnl.n / (elapsedSecs / SECONDS_PER_YEAR));
+  }
+
+  /** JSON-safe checkpoint of the whole tracker (ring buffers, "all" sums, per-fill moments). */
+  getState(): SharpeTrackerState {
+    const start = (this.head - this.size + this.cap) % this.cap;
+    const chrono = (buf: Float64Array): EncodedNumber[] => {
+      const out: EncodedNumber[] = [];
+      for (let i = 0; i < this.size; i++) out.push(encodeNumber(buf[(start + i) % this.cap]!));
+      return out;
+    };
+    return {
+      version: 1,
+      config: encodeSharpeConfig({
+        bucketMs: this.bucketMs,
+        returnBasis: this.returnBasis,
+        capitalBase: this.capitalBaseOption,
+        windows: this.windows,
+        loMaxLags: this.loMaxLags,
+      }),
+      capitalBase: this.capitalBase === null ? null : encodeNumber(this.capitalBase),
+      returns: chrono(this.rets),
+      startEquity: chrono(this.startEq),
+      endEquity: chrono(this.endEq),
+      curBucket: this.curBucket === null ? null : encodeNumber(this.curBucket),
+      bucketStartEquity: encodeNumber(this.bucketStartEquity),
+      lastEquity: encodeNumber(this.lastEquity),
+      firstTsMs: this.firstTsMs === null ? null : encodeNumber(this.firstTsMs),
+      lastTsMs: encodeNumber(this.lastTsMs),
+      all: this.all.getState(),
+      allDrawdown: this.allDd.getState(),
+      firstReturns: encodeNumbers(this.firstRets),
+      lagProducts: encodeNumbers(this.lagProd),
+      sumAll: encodeNumber(this.sumAll),
+      fillPnl: this.fillPnl.getState(),
+      outOfOrder: this.outOfOrder,
+    };
+  }
+
+  /**
+   * Restore from {@link getState} output. The tracker must have been built with the same options
+   * (else use {@link SharpeTracker.fromState}); invalid input throws naming the field and leaves
+   * this tracker unchanged.
+   */
+  setState(state: SharpeTrackerState, where = "SharpeTracker state"): void {
+    const r = readVersioned(state, where);
+    const cfg = decodeSharpeConfig(r["config"], `${where}.config`);
+    requireSameConfig(where, "config.bucketMs", this.bucketMs, cfg.bucketMs);
+    requireSameConfig(where, "config.returnBasis", this.returnBasis, cfg.returnBasis);
+    requireSameConfig(where, "config.capitalBase", this.capitalBaseOption, cfg.capitalBase);
+    requireSameConfig(where, "config.windows", this.windows, cfg.windows);
+    requireSameConfig(where, "config.loMaxLags", this.loMaxLags, cfg.loMaxLags);
+    const d = decodeSharpeTrackerState(r, where, { cap: this.cap, loMaxLags: this.loMaxLags });
+    if (d.firstTsMs !== null && d.capitalBase === null && this.returnBasis === "starting_capital") {
+      throw new Error(`${where}.capitalBase: must be set once a sample was seen`);
+    }
+    this.rets.fill(0);
+    this.startEq.fill(0);
+    this.endEq.fill(0);
+    this.rets.set(d.returns);
+    this.startEq.set(d.startEquity);
+    this.endEq.set(d.endEquity);
+    this.size = d.returns.length;
+    this.head = d.returns.length % this.cap;
+    this.lagProd.set(d.lagProducts);
+    this.firstRets.length = 0;
+    this.firstRets.push(...d.firstReturns);
+    this.capitalBase = d.capitalBase;
+    this.curBucket = d.curBucket;
+    this.bucketStartEquity = d.bucketStartEquity;
+    this.lastEquity = d.lastEquity;
+    this.firstTsMs = d.firstTsMs;
+    this.lastTsMs = d.lastTsMs;
+    this.sumAll = d.sumAll;
+    this.outOfOrder = d.outOfOrder;
+    this.all = d.all;
+    this.allDd = d.allDrawdown;
+    this.fillPnl = d.fillPnl;
+  }
+
+  /** A new tracker built with the checkpoint's own options and restored from it. */
+  static fromState(state: SharpeTrackerState, where = "SharpeTracker state"): SharpeTracker {
+    const cfg = decodeSharpeConfig(readVersioned(state, where)["config"], `${where}.config`);
+    const t = new SharpeTracker({ ...cfg, capitalBase: cfg.capitalBase ?? undefined });
+    t.setState(state, where);
+    return t;
   }
 }

@@ -5,6 +5,28 @@
  * degenerate — never a made-up 0.
  */
 import jStat from "jstat";
+import { type EncodedNumber, encodeNumber, readInt, readNumber, readVersioned } from "./checkpoint.js";
+
+/** Checkpoint of a {@link RunningMoments} (floats encoded, see {@link EncodedNumber}). */
+export interface RunningMomentsState {
+  version: 1;
+  n: number;
+  mean: EncodedNumber;
+  m2: EncodedNumber;
+  m3: EncodedNumber;
+  m4: EncodedNumber;
+}
+
+/** Checkpoint of a {@link RunningRegression}. */
+export interface RunningRegressionState {
+  version: 1;
+  n: number;
+  meanX: EncodedNumber;
+  meanY: EncodedNumber;
+  sxx: EncodedNumber;
+  sxy: EncodedNumber;
+  syy: EncodedNumber;
+}
 
 /** Streaming mean / variance / skewness / raw kurtosis (Welford–Terriberry update, O(1) memory). */
 export class RunningMoments {
@@ -56,6 +78,40 @@ export class RunningMoments {
   kurtosisRaw(): number | null {
     if (this.n < 4 || this.m2 <= 0) return null;
     return (this.n * this.m4) / (this.m2 * this.m2);
+  }
+
+  /** JSON-safe checkpoint of the accumulator. */
+  getState(): RunningMomentsState {
+    return {
+      version: 1,
+      n: this.n,
+      mean: encodeNumber(this.meanV),
+      m2: encodeNumber(this.m2),
+      m3: encodeNumber(this.m3),
+      m4: encodeNumber(this.m4),
+    };
+  }
+
+  /** Restore from {@link getState} output (validated; throws naming the bad field, leaves this unchanged). */
+  setState(state: RunningMomentsState, where = "RunningMoments state"): void {
+    const r = readVersioned(state, where);
+    const n = readInt(r, "n", where);
+    const mean = readNumber(r, "mean", where);
+    const m2 = readNumber(r, "m2", where);
+    const m3 = readNumber(r, "m3", where);
+    const m4 = readNumber(r, "m4", where);
+    this.n = n;
+    this.meanV = mean;
+    this.m2 = m2;
+    this.m3 = m3;
+    this.m4 = m4;
+  }
+
+  /** A new accumulator restored from a checkpoint. */
+  static fromState(state: RunningMomentsState, where?: string): RunningMoments {
+    const m = new RunningMoments();
+    m.setState(state, where);
+    return m;
   }
 }
 
@@ -253,5 +309,42 @@ export class RunningRegression {
     const rss = Math.max(0, this.syy - b * this.sxy);
     const se = Math.sqrt(rss / (this.n - 2) / this.sxx);
     return { slope: b, se: Number.isFinite(se) ? se : null };
+  }
+
+  /** JSON-safe checkpoint of the sums. */
+  getState(): RunningRegressionState {
+    return {
+      version: 1,
+      n: this.n,
+      meanX: encodeNumber(this.mx),
+      meanY: encodeNumber(this.my),
+      sxx: encodeNumber(this.sxx),
+      sxy: encodeNumber(this.sxy),
+      syy: encodeNumber(this.syy),
+    };
+  }
+
+  /** Restore from {@link getState} output (validated; throws naming the bad field, leaves this unchanged). */
+  setState(state: RunningRegressionState, where = "RunningRegression state"): void {
+    const r = readVersioned(state, where);
+    const n = readInt(r, "n", where);
+    const mx = readNumber(r, "meanX", where);
+    const my = readNumber(r, "meanY", where);
+    const sxx = readNumber(r, "sxx", where);
+    const sxy = readNumber(r, "sxy", where);
+    const syy = readNumber(r, "syy", where);
+    this.n = n;
+    this.mx = mx;
+    this.my = my;
+    this.sxx = sxx;
+    this.sxy = sxy;
+    this.syy = syy;
+  }
+
+  /** A new regression restored from a checkpoint. */
+  static fromState(state: RunningRegressionState, where?: string): RunningRegression {
+    const m = new RunningRegression();
+    m.setState(state, where);
+    return m;
   }
 }

@@ -42,6 +42,10 @@ function applyAll(book: L2Book, events: readonly MarketEvent[]): void {
 export async function runFeedBenches(): Promise<void> {
   const hlBooks = frames(HL).filter((f) => f.startsWith('{"channel":"l2Book"'));
   let sink = 0;
+  // Floor: JSON.parse alone of the same frames (shows how much of the total is validation).
+  benchLatency("hyperliquid l2Book JSON.parse only (baseline)", (i) => {
+    sink += (JSON.parse(hlBooks[i % hlBooks.length]!) as { channel: string }).channel.length;
+  });
   benchLatency("hyperliquid l2Book parse+validate+normalize", (i) => {
     const r = parseHyperliquidFrame(hlBooks[i % hlBooks.length]!, i);
     if (r.kind === "events") sink += r.events.length;

@@ -30,6 +30,7 @@ export function calibrationModel(
       baseRate: null,
       meanForecast: null,
       brierCi95: null,
+      brierCiFrom: null,
       bins: [],
       status: "INSUFFICIENT DATA",
     };
@@ -51,6 +52,7 @@ export function calibrationModel(
     baseRate: rep.baseRate,
     meanForecast: sumF / rep.n,
     brierCi95: rep.brierCi ? [rep.brierCi.lo, rep.brierCi.hi] : null,
+    brierCiFrom: rep.brierCi ? rep.brierCi.resampledFrom : null,
     bins: rep.table.map((b) => ({
       lo: b.lo,
       hi: b.hi,

@@ -1,8 +1,9 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import { z } from "zod";
 
-/** Decimal string as Hyperliquid sends prices and sizes ("105055.0"). */
-const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, "decimal string");
+/** Pattern of a decimal string as Hyperliquid sends prices and sizes ("105055.0"). */
+const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
+const decimalString = z.string().regex(DECIMAL_RE, "decimal string");
 
 /** One book level `{px, sz, n}`. */
 export const hlLevelSchema = z.object({
@@ -29,6 +30,37 @@ export const hlTradeSchema = z.object({
   hash: z.string().optional(),
 });
 
+/** Parsed `l2Book` payload. */
+export type HlL2Book = z.infer<typeof hlL2BookSchema>;
+
+function isLevelArray(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (const l of x) {
+    if (typeof l !== "object" || l === null || Array.isArray(l)) return false;
+    const o = l as Record<string, unknown>;
+    const { px, sz, n } = o;
+    if (typeof px !== "string" || typeof sz !== "string" || !DECIMAL_RE.test(px) || !DECIMAL_RE.test(sz))
+      return false;
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Hot-path check with exactly the acceptance of `hlL2BookSchema` (a property test holds the two
+ * equal). Messages failing it go through zod for a precise error; passing ones skip the slower
+ * generic zod walk.
+ */
+export function isHlL2Book(x: unknown): x is HlL2Book {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
+  const o = x as Record<string, unknown>;
+  if (typeof o["coin"] !== "string") return false;
+  const time = o["time"];
+  if (typeof time !== "number" || !Number.isSafeInteger(time) || time < 0) return false;
+  const lv = o["levels"];
+  return Array.isArray(lv) && lv.length === 2 && isLevelArray(lv[0]) && isLevelArray(lv[1]);
+}
+
 /** `bbo` channel payload: `bbo` = [bid | null, ask | null]. */
 export const hlBboSchema = z.object({
   coin: z.string(),
@@ -50,11 +82,16 @@ export type HlParsed =
   | { kind: "ignored"; channel: string }
   | { kind: "invalid"; error: string };
 
-function levels(raw: readonly { px: string; sz: string; n: number }[]): PriceLevel[] {
+/** Levels as numbers, or the path of the first field that is not a finite decimal. */
+function levels(raw: readonly { px: string; sz: string; n: number }[], path: string): PriceLevel[] | string {
   const out: PriceLevel[] = new Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const l = raw[i]!;
-    out[i] = { price: Number(l.px), size: Number(l.sz), count: l.n };
+    const price = Number(l.px);
+    const size = Number(l.sz);
+    if (!Number.isFinite(price)) return `${path}.${i}.px: decimal string`;
+    if (!Number.isFinite(size)) return `${path}.${i}.sz: decimal string`;
+    out[i] = { price, size, count: l.n };
   }
   return out;
 }
@@ -71,11 +108,17 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
   const { channel, data } = env.data;
   switch (channel) {
     case "l2Book": {
-      const r = hlL2BookSchema.safeParse(data);
-      if (!r.success) return { kind: "invalid", error: `l2Book ${issueText(r.error)}` };
-      const d = r.data;
-      const bids = levels(d.levels[0]);
-      const asks = levels(d.levels[1]);
+      let d: HlL2Book;
+      if (isHlL2Book(data)) d = data;
+      else {
+        const r = hlL2BookSchema.safeParse(data);
+        if (!r.success) return { kind: "invalid", error: `l2Book ${issueText(r.error)}` };
+        d = r.data;
+      }
+      const bids = levels(d.levels[0], "levels.0");
+      if (typeof bids === "string") return { kind: "invalid", error: `l2Book ${bids}` };
+      const asks = levels(d.levels[1], "levels.1");
+      if (typeof asks === "string") return { kind: "invalid", error: `l2Book ${asks}` };
       return {
         kind: "events",
         channel,
@@ -106,6 +149,8 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
       if (!r.success) return { kind: "invalid", error: `bbo ${issueText(r.error)}` };
       const [bid, ask] = r.data.bbo;
       if (!bid || !ask) return { kind: "ignored", channel: "bbo(one-sided)" };
+      const lv = levels([bid, ask], "bbo");
+      if (typeof lv === "string") return { kind: "invalid", error: `bbo ${lv}` };
       return {
         kind: "events",
         channel,

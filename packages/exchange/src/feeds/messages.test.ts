@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseBinanceFrame } from "./binance-messages.js";
-import { parseHyperliquidFrame } from "./hyperliquid-messages.js";
+import { hlL2BookSchema, isHlL2Book, parseHyperliquidFrame } from "./hyperliquid-messages.js";
 
 const fixture = (name: string): string[] =>
   gunzipSync(readFileSync(fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url))))
@@ -133,5 +134,33 @@ describe("Binance frames", () => {
       kind: "invalid",
       error: expect.stringMatching(/^depthUpdate/),
     });
+  });
+});
+
+describe("isHlL2Book fast path", () => {
+  // Domain: JSON values (what JSON.parse can produce), mutated around a real frame.
+  it("property: accepts exactly what hlL2BookSchema accepts (random mutations of a real frame)", () => {
+    const real = JSON.parse(fixture("hyperliquid-btc-20250126.gz")[0]!).data as Record<string, unknown>;
+    const level = fc.record({
+      px: fc.oneof(fc.string(), fc.constantFrom("105055.0", ""), fc.integer()),
+      sz: fc.oneof(fc.constantFrom("0.1", ""), fc.string(), fc.constant(null)),
+      n: fc.oneof(fc.integer({ min: -2, max: 50 }), fc.double(), fc.constant("3")),
+    });
+    const mutated = fc.record({
+      coin: fc.oneof(fc.constant("BTC"), fc.integer(), fc.constant(undefined)),
+      time: fc.oneof(fc.constant(real["time"]), fc.integer({ min: -5, max: 5 }), fc.double(), fc.string()),
+      levels: fc.oneof(
+        fc.constant(real["levels"]),
+        fc.tuple(fc.array(level, { maxLength: 3 }), fc.array(level, { maxLength: 3 })),
+        fc.array(fc.array(level, { maxLength: 2 }), { maxLength: 3 }),
+        fc.jsonValue(),
+      ),
+    });
+    const anyInput = fc.oneof(mutated, fc.jsonValue(), fc.constant(real));
+    fc.assert(
+      fc.property(anyInput, (x) => isHlL2Book(x) === hlL2BookSchema.safeParse(x).success),
+      { seed: 42, numRuns: 3000 },
+    );
+    expect(isHlL2Book(real)).toBe(true);
   });
 });

@@ -69,7 +69,7 @@ export function allocatePrint(
  * filled (they need no further observation).
  */
 export function observePrint(
-  virtuals: readonly VirtualOrder[],
+  virtuals: Iterable<VirtualOrder>,
   tr: Trade,
   model: FillModel,
   rng: Rng,

@@ -150,6 +150,20 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
     expect(clientBook(c)).toEqual(venueBook());
   });
 
+  it("half-open (the venue stops answering pings): pong timeout → reconnect and resync", async () => {
+    await server.stop();
+    server = await FakeBinance.start(30, false);
+    const warnings: string[] = [];
+    const c = makeFeed({ logger: { warn: (_o, m) => warnings.push(m), info: () => {} } });
+    const t0 = Date.now();
+    await waitFor(() => server.conns.length >= 2, 2000, "reconnect after pong timeout");
+    // ping period 50 ms + pong timeout 200 ms + backoff ≤ 20 ms, plus scheduling slack.
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(warnings).toContain("ws: pong timeout, socket presumed dead");
+    await waitFor(() => feed.stats().resyncs >= 2, 3000, "resync on the new connection");
+    expect(c.indexOfHealth("resynced", c.indexOfHealth("disconnected"))).toBeGreaterThan(0);
+  });
+
   it("schema-invalid and malformed frames are counted, never fatal", async () => {
     const c = makeFeed();
     await waitFor(() => c.indexOfHealth("resynced") >= 0, 5000, "synced");

@@ -65,9 +65,9 @@ export class FakeBinance {
   }
 
   /** Start HTTP + WS on 127.0.0.1 (OS-assigned port). */
-  static async start(snapshotDelayMs = 30): Promise<FakeBinance> {
+  static async start(snapshotDelayMs = 30, autoPong = true): Promise<FakeBinance> {
     const http = createServer();
-    const wss = new WebSocketServer({ server: http, path: "/stream" });
+    const wss = new WebSocketServer({ server: http, path: "/stream", autoPong });
     await new Promise<void>((r) => http.listen(0, "127.0.0.1", () => r()));
     return new FakeBinance(http, wss, snapshotDelayMs);
   }

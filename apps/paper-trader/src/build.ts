@@ -1,0 +1,117 @@
+/** Construct the packages' components from the paper-trader config. */
+import type { AnalyticsLogger } from "@mmkit/analytics";
+import {
+  EwmaVolatility,
+  IntensityEstimator,
+  KillSwitch,
+  QuoteEngine,
+  type QuoteEngineConfigInput,
+  type TickRules,
+  validateRiskBudget,
+} from "@mmkit/core";
+import { PaperExchange } from "@mmkit/exchange";
+import { SignalStack } from "@mmkit/signals";
+import type { Logger } from "pino";
+import type { PaperTraderConfig } from "./config.js";
+import type { RunMetrics } from "./metrics.js";
+import type { TraderParts } from "./trader.js";
+
+/** Target notional of one lot when `--order-size` is not given (quote currency). */
+export const DEFAULT_LOT_NOTIONAL_QUOTE = 100;
+/** Prior market parameters (what the synthetic default market is built with). */
+export const PRIOR_MARKET = { sigmaPerSqrtSec: 1e-4, aPerSec: 1.5, kappaPerFrac: 8000 } as const;
+
+/** Order size in base units: the flag, or ~$100 of notional at the first mid rounded up to the lot. */
+export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tickRules: TickRules): number {
+  if (config.orderSizeBase !== undefined) return config.orderSizeBase;
+  if (!(firstMid > 0)) return 0.001;
+  const raw = DEFAULT_LOT_NOTIONAL_QUOTE / firstMid;
+  const rounded = tickRules.roundSize(raw, "up");
+  return rounded > 0 ? rounded : raw;
+}
+
+/** Everything `buildParts` needs beside the config. */
+export interface BuildContext {
+  logger: Logger;
+  out: AnalyticsLogger | null;
+  metrics: RunMetrics | null;
+  tickRules: TickRules;
+  firstMid: number;
+  clock: "exchange" | "local";
+}
+
+/** Build estimators, signals, engine, kill switch and paper exchange for one run. */
+export function buildParts(config: PaperTraderConfig, ctx: BuildContext): TraderParts {
+  const orderSizeBase = chooseOrderSize(config, ctx.firstMid, ctx.tickRules);
+  const maxPositionLots = config.maxPositionLots ?? 10;
+  const capitalQuote = ctx.firstMid > 0 ? maxPositionLots * orderSizeBase * ctx.firstMid : 1000;
+  const engineConfig: QuoteEngineConfigInput = {
+    ...(config.gamma !== undefined ? { gamma: config.gamma } : {}),
+    orderSizeBase,
+    maxPositionLots,
+    levels: config.ladderLevels,
+    depthRatio: config.ladderRatio,
+    minHalfSpreadBps: config.minSpreadBps,
+    makerFeeBps: config.makerFeeBps,
+    priorKappaPerFrac: PRIOR_MARKET.kappaPerFrac,
+    priorAPerSec: PRIOR_MARKET.aPerSec,
+  };
+  const engine = new QuoteEngine(engineConfig, {
+    tickRules: ctx.tickRules,
+    priorSigmaPerSqrtSec: PRIOR_MARKET.sigmaPerSqrtSec,
+  });
+  const budget = validateRiskBudget(engineConfig, PRIOR_MARKET);
+  ctx.logger.info(
+    `[CONFIG] gamma=${budget.gamma} half_spread_bps=${budget.halfSpreadBps.toFixed(4)} skew_per_lot_bps=${budget.skewPerLotBps.toFixed(4)} skew_at_max_bps=${budget.skewAtMaxBps.toFixed(4)} full_position_shift=${budget.fullPositionShiftRatio.toFixed(2)}x_half_spread order_size=${orderSizeBase} max_position_lots=${maxPositionLots} capital=${capitalQuote.toFixed(2)} fill_model=${config.fillModel}`,
+  );
+  if (budget.warning !== null) ctx.logger.warn(`[CONFIG] ${budget.warning}`);
+  const haltFrac = config.killDrawdownPct / 100;
+  const killSwitch = new KillSwitch({
+    haltDrawdownFrac: haltFrac,
+    reduceOnlyDrawdownFrac: (haltFrac * 2) / 3,
+    maxPositionBase: maxPositionLots * orderSizeBase * 1.000001,
+    staleDataMs: 10_000,
+  });
+  const exchange = new PaperExchange({
+    fillModel: config.fillModel,
+    touchProb: config.fillProb,
+    makerFeeBps: config.makerFeeBps,
+    takerFeeBps: config.takerFeeBps,
+    latency: {
+      kind: "lognormal",
+      orderEntryMedianMs: config.latencyMs,
+      cancelMedianMs: config.latencyMs,
+      sigma: 0.3,
+      capMs: config.latencyMs * 5 + 1,
+    },
+    seed: config.seed,
+    horizonsSec: [1, 5, 30],
+    tickSize: 0,
+    startingEquityQuote: capitalQuote,
+    clock: ctx.clock,
+    intensity: { aPerSec: PRIOR_MARKET.aPerSec, kappaPerFrac: PRIOR_MARKET.kappaPerFrac },
+  });
+  const signals = new SignalStack({ clock: ctx.clock });
+  const vol = new EwmaVolatility({ halfLifeSec: 60 });
+  const intensity = new IntensityEstimator({
+    windowSec: 900,
+    fallback: { aPerSec: PRIOR_MARKET.aPerSec, kappaPerFrac: PRIOR_MARKET.kappaPerFrac },
+  });
+  return {
+    config,
+    logger: ctx.logger,
+    out: ctx.out,
+    metrics: ctx.metrics,
+    exchange,
+    engine,
+    signals,
+    vol,
+    intensity,
+    killSwitch,
+    tickRules: ctx.tickRules,
+    orderSizeBase,
+    maxPositionLots,
+    capitalQuote,
+    clock: ctx.clock,
+  };
+}

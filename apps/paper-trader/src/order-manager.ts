@@ -1,0 +1,191 @@
+import type { Quote, QuoteLadder, Side } from "@mmkit/core";
+import type { ExchangeEvent, PaperExchange, PlaceRequest, PredictedEdge } from "@mmkit/exchange";
+
+/** What the order manager needs to know to tag and predict a new order. */
+export interface PlacementContext {
+  cycleId: number;
+  /** Mid when the quote was decided (for edge records: `mid_at_placement`). */
+  mid: number;
+  /** Predicted adverse selection in bps (positive = cost) for new orders. */
+  predictedAdverseBps: number;
+  /** Maker fee in bps. */
+  feeBps: number;
+}
+
+/** Per-order context kept until the order is terminal (bounded by the number of resting orders). */
+export interface OrderContext {
+  side: Side;
+  level: number;
+  cycleId: number;
+  midAtPlacement: number;
+  predicted: PredictedEdge;
+}
+
+/** Reconcile counters. */
+export interface OrderManagerStats {
+  placed: number;
+  modified: number;
+  cancelled: number;
+  kept: number;
+  rejected: number;
+}
+
+/**
+ * Keeps the paper exchange's resting orders in line with the desired ladder: one order per
+ * (side, level); an order is replaced only when its price moved by at least the requote threshold
+ * or its size changed (so queue position is not thrown away on every tick), and cancelled when its
+ * level disappears (pulled side, reduce-only, halted).
+ */
+export class OrderManager {
+  private readonly byLevel = new Map<string, string>();
+  private readonly contexts = new Map<string, OrderContext>();
+  readonly stats: OrderManagerStats = { placed: 0, modified: 0, cancelled: 0, kept: 0, rejected: 0 };
+
+  constructor(
+    private readonly exchange: PaperExchange,
+    private readonly requoteThresholdBps: number,
+  ) {}
+
+  /** Context of one of our orders (undefined once it is terminal and forgotten). */
+  context(orderId: string): OrderContext | undefined {
+    return this.contexts.get(orderId);
+  }
+
+  /** Bring resting orders in line with `ladder`; returns the exchange events of the actions. */
+  reconcile(ladder: QuoteLadder, ctx: PlacementContext): ExchangeEvent[] {
+    const out: ExchangeEvent[] = [];
+    const wanted = new Set<string>();
+    for (const quotes of [ladder.bids, ladder.asks]) {
+      for (const q of quotes) {
+        const key = levelKey(q.side, q.level);
+        wanted.add(key);
+        this.applyQuote(key, q, ctx, out);
+      }
+    }
+    for (const [key, orderId] of [...this.byLevel]) {
+      if (wanted.has(key)) continue;
+      this.cancelOrder(orderId, out);
+      this.byLevel.delete(key);
+    }
+    return out;
+  }
+
+  /** Cancel every resting order (shutdown, halt). */
+  cancelAll(): ExchangeEvent[] {
+    const out: ExchangeEvent[] = [];
+    for (const orderId of this.byLevel.values()) this.cancelOrder(orderId, out);
+    this.byLevel.clear();
+    return out;
+  }
+
+  /** Forget an order that became terminal (filled, cancelled, rejected). */
+  onTerminal(orderId: string): void {
+    const c = this.contexts.get(orderId);
+    this.contexts.delete(orderId);
+    if (c === undefined) return;
+    const key = levelKey(c.side, c.level);
+    if (this.byLevel.get(key) === orderId) this.byLevel.delete(key);
+  }
+
+  /** Serializable state (order ids per level and their contexts). */
+  getState(): { byLevel: [string, string][]; contexts: [string, OrderContext][]; stats: OrderManagerStats } {
+    return { byLevel: [...this.byLevel], contexts: [...this.contexts], stats: { ...this.stats } };
+  }
+
+  /** Restore from `getState()`. */
+  setState(s: {
+    byLevel: [string, string][];
+    contexts: [string, OrderContext][];
+    stats: OrderManagerStats;
+  }): void {
+    this.byLevel.clear();
+    this.contexts.clear();
+    for (const [k, v] of s.byLevel) this.byLevel.set(k, v);
+    for (const [k, v] of s.contexts) this.contexts.set(k, v);
+    Object.assign(this.stats, s.stats);
+  }
+
+  private applyQuote(key: string, q: Quote, ctx: PlacementContext, out: ExchangeEvent[]): void {
+    const existingId = this.byLevel.get(key);
+    const existing = existingId === undefined ? undefined : this.exchange.order(existingId);
+    if (existingId !== undefined && existing === undefined) {
+      this.onTerminal(existingId);
+    }
+    if (existing !== undefined) {
+      const remaining = existing.size - existing.filledSize;
+      const movedBps = (Math.abs(existing.price - q.price) / q.price) * 1e4;
+      const sameSize = Math.abs(remaining - q.size) <= q.size * 1e-9;
+      if (existing.status === "cancelPending") return;
+      if (movedBps < this.requoteThresholdBps && sameSize) {
+        this.stats.kept++;
+        return;
+      }
+      if (existing.status === "open" || existing.status === "partiallyFilled") {
+        const res = this.exchange.modify(existing.id, { price: q.price, size: q.size });
+        pushAll(out, res.events);
+        if (res.ok) {
+          this.stats.modified++;
+          this.track(key, res.orderId, q, ctx);
+          return;
+        }
+        this.stats.rejected++;
+        return;
+      }
+      // Pending (not live yet): let it arrive; the next cycle will adjust it.
+      return;
+    }
+    const req: PlaceRequest = {
+      side: q.side,
+      price: q.price,
+      size: q.size,
+      postOnly: true,
+      cycleId: ctx.cycleId,
+      level: q.level,
+      predicted: predictedEdge(q, ctx),
+    };
+    const res = this.exchange.place(req);
+    pushAll(out, res.events);
+    if (res.ok) {
+      this.stats.placed++;
+      this.track(key, res.orderId, q, ctx);
+    } else {
+      this.stats.rejected++;
+    }
+  }
+
+  private track(key: string, orderId: string, q: Quote, ctx: PlacementContext): void {
+    this.byLevel.set(key, orderId);
+    this.contexts.set(orderId, {
+      side: q.side,
+      level: q.level,
+      cycleId: ctx.cycleId,
+      midAtPlacement: ctx.mid,
+      predicted: predictedEdge(q, ctx),
+    });
+  }
+
+  private cancelOrder(orderId: string, out: ExchangeEvent[]): void {
+    const view = this.exchange.order(orderId);
+    if (view === undefined || view.status === "cancelPending") return;
+    const res = this.exchange.cancel(orderId);
+    pushAll(out, res.events);
+    if (res.ok) this.stats.cancelled++;
+  }
+}
+
+function predictedEdge(q: Quote, ctx: PlacementContext): PredictedEdge {
+  const spreadBps = q.depthBps;
+  return {
+    spreadBps,
+    adverseBps: ctx.predictedAdverseBps,
+    edgeBps: spreadBps - ctx.predictedAdverseBps - ctx.feeBps,
+  };
+}
+
+function levelKey(side: Side, level: number): string {
+  return `${side}:${level}`;
+}
+
+function pushAll<T>(out: T[], items: readonly T[]): void {
+  for (const x of items) out.push(x);
+}

@@ -1,0 +1,139 @@
+/** Pure mappings from engine/exchange objects to the analytics package's JSONL records. */
+import {
+  type EquityRecord,
+  type FillRecord,
+  type PredictionRecord as PredictionLine,
+  SCHEMA_VERSION,
+  type SignalContributionsRecord,
+  tsMsToNs,
+} from "@mmkit/analytics";
+import type { MarkoutRecord, PaperFill, PnlSnapshot, PredictionRecord } from "@mmkit/exchange";
+import type { SignalContributionRecord } from "@mmkit/signals";
+
+/** The common record header. */
+export function header(tsMs: number): { schema_version: number; ts_ms: number; timestamp_ns: number } {
+  return { schema_version: SCHEMA_VERSION, ts_ms: tsMs, timestamp_ns: tsMsToNs(tsMs) };
+}
+
+/** One `signal_contributions.jsonl` line from the integrator's record. */
+export function contributionLine(rec: SignalContributionRecord): SignalContributionsRecord {
+  const line: SignalContributionsRecord = {
+    ...header(rec.tsMs),
+    cycle_id: rec.cycleId,
+    contributions: rec.contributions.map((c) => ({
+      signal_name: c.signal_name,
+      spread_adjustment_bps: c.spread_adjustment_bps,
+      skew_adjustment_bps: c.skew_adjustment_bps,
+      was_active: c.was_active,
+      gating_weight: c.gating_weight,
+      raw_value: c.raw_value,
+      kappa_mult: c.kappa_mult,
+      gamma_mult: c.gamma_mult,
+      ...(c.bid_extra_bps !== undefined ? { bid_extra_bps: c.bid_extra_bps } : {}),
+      ...(c.ask_extra_bps !== undefined ? { ask_extra_bps: c.ask_extra_bps } : {}),
+      ...(c.pull_bid !== undefined ? { pull_bid: c.pull_bid } : {}),
+      ...(c.pull_ask !== undefined ? { pull_ask: c.pull_ask } : {}),
+      ...(c.note !== undefined ? { note: c.note } : {}),
+    })),
+    total_spread_mult: rec.total_spread_mult ?? 1,
+    combined_skew_bps: rec.combined_skew_bps,
+    combined_spread_adj_bps: rec.total_spread_adj_bps,
+  };
+  if (rec.regime_state !== undefined) line.regime_state = rec.regime_state;
+  return line;
+}
+
+/** One `fills.jsonl` line. */
+export function fillLine(fill: PaperFill, fillId: string, pnl: PnlSnapshot): FillRecord {
+  const sign = fill.side === "buy" ? 1 : -1;
+  const notional = fill.price * fill.size;
+  return {
+    ...header(fill.tsMs),
+    fill_id: fillId,
+    order_id: fill.orderId,
+    cycle_id: fill.cycleId ?? null,
+    level: fill.level ?? null,
+    side: fill.side,
+    price: fill.price,
+    size: fill.size,
+    fee: fill.feeQuote,
+    fee_bps: notional > 0 ? (fill.feeQuote / notional) * 1e4 : 0,
+    liquidity: fill.liquidity,
+    mid_at_fill: fill.midAtFill,
+    position_after: fill.positionAfter,
+    spread_capture: sign * (fill.midAtFill - fill.price) * fill.size,
+    realized_pnl: pnl.realizedPnlQuote,
+    cum_pnl: pnl.totalPnlQuote,
+  };
+}
+
+/** One `predictions.jsonl` line. A horizon's outcome is censored only when it is unknown. */
+export function predictionLine(
+  rec: PredictionRecord,
+  market: { sigmaPerSqrtSec: number; gamma: number; inventoryBase: number; regime?: number },
+): PredictionLine {
+  const horizons = rec.horizonsSec.map((h, i) => ({
+    horizon_ms: h * 1000,
+    p_fill: clamp01(rec.pFill[i] ?? 0),
+    filled: rec.filled[i] ?? null,
+    censored: (rec.filled[i] ?? null) === null,
+  }));
+  const line: PredictionLine = {
+    ...header(rec.liveTsMs),
+    cycle_id: rec.cycleId ?? 0,
+    order_id: rec.orderId,
+    level: rec.level ?? 0,
+    side: rec.side,
+    price: rec.price,
+    size: rec.size,
+    depth_from_mid_bps: rec.depthBps,
+    mid: rec.midAtLive,
+    fill_model: rec.fillModel,
+    horizons,
+    censored: rec.censored,
+    market: {
+      sigma_per_sqrt_sec: market.sigmaPerSqrtSec,
+      kappa: rec.kappaPerFrac,
+      gamma: market.gamma,
+      inventory: market.inventoryBase,
+      ...(market.regime !== undefined ? { regime: market.regime } : {}),
+    },
+  };
+  const oneSec = horizons.find((h) => h.horizon_ms === 1000);
+  if (oneSec) line.p_fill_1s = oneSec.p_fill;
+  const tenSec = horizons.find((h) => h.horizon_ms === 10_000);
+  if (tenSec) line.p_fill_10s = tenSec.p_fill;
+  return line;
+}
+
+/** Markout mids per horizon for the analytics edge record. */
+export function markoutMids(rec: MarkoutRecord): { horizonMs: number; mid: number | null }[] {
+  return rec.horizonsSec.map((h, i) => ({ horizonMs: h * 1000, mid: rec.midAtHorizon[i] ?? null }));
+}
+
+/** One `equity.jsonl` line. */
+export function equityLine(
+  tsMs: number,
+  pnl: PnlSnapshot,
+  drawdownFrac: number,
+  fills: number,
+): EquityRecord {
+  return {
+    ...header(tsMs),
+    equity: pnl.equityQuote,
+    position: pnl.positionBase,
+    mid: Number.isFinite(pnl.markPrice) ? pnl.markPrice : null,
+    cash: pnl.cashQuote,
+    realized_pnl: pnl.realizedPnlQuote,
+    unrealized_pnl: pnl.unrealizedPnlQuote,
+    fees_paid: pnl.feesQuote,
+    spread_capture: pnl.spreadCaptureQuote,
+    inventory_pnl: pnl.inventoryMtmQuote,
+    drawdown_frac: drawdownFrac,
+    fills,
+  };
+}
+
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}

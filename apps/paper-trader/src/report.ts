@@ -1,0 +1,137 @@
+/** The shutdown `=== EDGE VALIDATION REPORT ===`, built from the trader's trackers. */
+import type { CalibrationReport } from "@mmkit/analytics";
+import type { PaperTrader } from "./trader.js";
+
+/** Inputs the report needs beside the trader. */
+export interface ReportContext {
+  stopReason: string;
+  outputDir: string | null;
+  wallSeconds: number;
+  feedSummary: string;
+}
+
+/** Render the final report as text lines. */
+export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): string[] {
+  const p = trader.p;
+  const c = trader.counters;
+  const pnl = p.exchange.pnl();
+  const ts = c.lastTsMs;
+  const marketSec = c.firstTsMs === null ? 0 : (c.lastTsMs - c.firstTsMs) / 1000;
+  const out: string[] = [];
+  const line = "=".repeat(72);
+  out.push(line, "=== EDGE VALIDATION REPORT ===", line);
+  out.push(
+    `Run: source=${p.config.source} fill_model=${p.exchange.fillModel.name} seed=${p.config.seed} market_time=${marketSec.toFixed(0)}s wall=${ctx.wallSeconds.toFixed(1)}s events=${c.events} cycles=${c.cycles}`,
+  );
+  out.push(`Stop: ${ctx.stopReason}`);
+  out.push(`Feed: ${ctx.feedSummary}`);
+  out.push("");
+  out.push("-- Fills and PnL (quote currency) --");
+  out.push(
+    `fills=${c.fills} volume=${pnl.volumeQuote.toFixed(2)} position=${pnl.positionBase.toFixed(6)} avg_entry=${num(pnl.avgEntryPrice, 2)}`,
+  );
+  out.push(
+    `spread_capture=${sgn(pnl.spreadCaptureQuote)} inventory_mtm=${sgn(pnl.inventoryMtmQuote)} fees=${sgn(-pnl.feesQuote)} total=${sgn(pnl.totalPnlQuote)}  (realized=${sgn(pnl.realizedPnlQuote)} unrealized=${sgn(pnl.unrealizedPnlQuote)})`,
+  );
+  out.push(
+    `equity=${pnl.equityQuote.toFixed(2)} capital=${p.capitalQuote.toFixed(2)} return=${pct(pnl.totalPnlQuote / p.capitalQuote)}`,
+  );
+  const dd = trader.drawdown.state();
+  out.push(
+    `max_drawdown=${dd === null ? "n/a" : `${pct(dd.maxDrawdownFrac ?? Number.NaN)} (${dd.maxDrawdownAbs.toFixed(4)}), longest underwater ${(dd.maxDurationMs / 1000).toFixed(0)}s`}`,
+  );
+  out.push("");
+  out.push("-- Sharpe (time-bucketed returns on capital, annualized on 365 d; SE = standard error) --");
+  const s = trader.sharpe.summary(ts);
+  for (const w of s.windows) {
+    out.push(
+      `${w.window.padEnd(4)} n=${String(w.n).padStart(6)} sharpe=${num(w.sharpe_annualized)} se=${num(w.sharpe_se_annualized)} lo_adjusted=${num(w.lo_sharpe_annualized)} psr=${num(w.psr, 3)} mean=${num(w.mean_return_bps, 4)}bps std=${num(w.std_return_bps, 4)}bps`,
+    );
+  }
+  out.push(
+    `bucket=${s.bucket_secs}s; original per-fill figure (for comparison only, not a Sharpe): ${num(s.original_per_fill_sharpe)}`,
+  );
+  out.push("");
+  out.push("-- Edge: realized vs predicted (bps per fill, net of fees; t-test H1: edge > 0) --");
+  const e = trader.edge.report();
+  for (const h of e.horizons) {
+    const t = h.edgeTest;
+    const b = h.biasTest;
+    out.push(
+      `h=${(h.horizonMs / 1000).toString().padStart(3)}s n=${String(h.n).padStart(6)} realized=${num(h.meanRealizedEdgeBps, 3)} predicted=${num(h.meanPredictedEdgeBps, 3)} ci95=${t?.ci95 ? `[${num(t.ci95[0], 3)}, ${num(t.ci95[1], 3)}]` : "n/a"} t=${num(t?.t ?? null)} p=${num(t?.p ?? null, 4)} bias(pred-real)=${num(b?.estimate ?? null, 3)} bias_p=${num(b?.p ?? null, 4)} ${h.verdict}`,
+    );
+  }
+  out.push(
+    `edge verdict (h=${(e.primaryHorizonMs ?? 0) / 1000}s): ${e.verdict}${e.verdict === "INSUFFICIENT_DATA" ? ` (needs >= ${e.minSamples} fills)` : ""}`,
+  );
+  out.push("");
+  out.push("-- Per-signal attribution (fills' realized edge at 5 s, active vs inactive cycles; Welch t) --");
+  const sp = trader.attributor.summary(ts);
+  const names = Object.keys(sp.signals);
+  if (names.length === 0) out.push("(no attributed fills)");
+  for (const name of names) {
+    const st = sp.signals[name]!;
+    out.push(
+      `${name.padEnd(16)} active=${num(st.active_pnl_bps, 3)} (n=${st.n_active}) inactive=${num(st.inactive_pnl_bps, 3)} (n=${st.n_inactive}) marginal=${num(st.marginal_value_bps, 3)}bps t=${num(st.t_stat)} p=${num(st.p_value, 4)} slope=${num(st.slope_bps_per_bps, 4)}`,
+    );
+  }
+  const perSignal = trader.perSignalSharpe.summaries(ts);
+  const ps = Object.entries(perSignal)
+    .map(([n, x]) => `${n}=${num(x.sharpe_all)}`)
+    .join(" ");
+  out.push(`per-signal Sharpe(all): ${ps === "" ? "n/a" : ps}`);
+  out.push("");
+  out.push("-- Calibration of fill-probability predictions (Brier; lower is better) --");
+  for (const [h, cal] of trader.calibration) {
+    const r = cal.report();
+    out.push(`h=${(h / 1000).toString().padStart(3)}s ${calibrationLine(r)}`);
+  }
+  out.push("");
+  out.push(`-- Kill switch: ${p.killSwitch.state().toUpperCase()} (${p.killSwitch.reason()}) --`);
+  for (const t of p.killSwitch.transitions().slice(-5)) {
+    out.push(`  ${new Date(t.tsMs).toISOString()} ${t.from} -> ${t.to}: ${t.reason}`);
+  }
+  out.push("");
+  if (ctx.outputDir !== null) {
+    const st = p.out?.stats();
+    out.push(
+      `Files: ${ctx.outputDir}/ (run.json, ${
+        st
+          ? Object.keys(st.streams)
+              .map((k) => `${k}.jsonl`)
+              .join(", ")
+          : "streams"
+      })`,
+    );
+    if (st !== undefined) {
+      const problems = Object.entries(st.streams).filter(
+        ([, x]) => x.invalid + x.dropped + x.writeErrors > 0,
+      );
+      for (const [k, x] of problems) {
+        out.push(
+          `  WARNING ${k}: ${x.invalid} invalid, ${x.dropped} dropped, ${x.writeErrors} write errors (${x.lastError})`,
+        );
+      }
+    }
+    out.push(`Judge it: pnpm calibration-report -- ${ctx.outputDir}`);
+  }
+  out.push(line);
+  return out;
+}
+
+function calibrationLine(r: CalibrationReport | null): string {
+  if (r === null) return "n=0 INSUFFICIENT DATA";
+  return `n=${r.n} brier=${r.brier.toFixed(4)} reliability=${r.reliability.toFixed(4)} resolution=${r.resolution.toFixed(4)} uncertainty=${r.uncertainty.toFixed(4)} skill=${num(r.brierSkill, 3)} log_loss=${r.logLoss.toFixed(4)} base_rate=${r.baseRate.toFixed(3)}`;
+}
+
+function num(x: number | null | undefined, decimals = 2): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? "n/a" : x.toFixed(decimals);
+}
+
+function sgn(x: number): string {
+  return Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${x.toFixed(4)}` : String(x);
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? `${(x * 100).toFixed(3)}%` : "n/a";
+}

@@ -1,0 +1,324 @@
+/** Orchestration of one paper-trading run: outputs, source, loop, checkpoints, shutdown, report. */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import {
+  AnalyticsLogger,
+  RUN_MANIFEST_FILE,
+  type RunManifest,
+  SCHEMA_VERSION,
+  STREAM_FILES,
+} from "@mmkit/analytics";
+import { L2Book, type MarketEvent } from "@mmkit/core";
+import type { Logger } from "pino";
+import { buildParts } from "./build.js";
+import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
+import type { PaperTraderConfig } from "./config.js";
+import { RunMetrics } from "./metrics.js";
+import { ProgressBar } from "./progress.js";
+import { edgeValidationReport } from "./report.js";
+import { createSource, firstMid, type RunSource } from "./source.js";
+import {
+  assertResumable,
+  captureCheckpoint,
+  restoreCheckpoint,
+  streamSizes,
+  type TraderCheckpoint,
+  truncateStreams,
+} from "./state.js";
+import { PaperTrader } from "./trader.js";
+
+/** App version written to run.json. */
+export const APP_VERSION = "0.1.0";
+
+/** Options of `runPaperTrader`. */
+export interface RunOptions {
+  logger: Logger;
+  /** Where the final report is printed (default stdout). */
+  print?: (line: string) => void;
+  /** Install SIGINT/SIGTERM handlers that stop the run gracefully (default true). */
+  handleSignals?: boolean;
+  /** Stop request from the embedding program. */
+  signal?: AbortSignal;
+}
+
+/** Outcome of a run. */
+export interface RunResult {
+  stopReason: string;
+  report: string[];
+  fills: number;
+  events: number;
+  outputDir: string;
+}
+
+/** Events processed between checks for stop requests, checkpoints and progress. */
+const CHUNK_EVENTS = 4096;
+
+/** Run the paper trader to completion (duration, end of data, signal or kill switch). */
+export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions): Promise<RunResult> {
+  const logger = opts.logger;
+  const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const outputDir = config.outputDir;
+  let checkpoint: TraderCheckpoint | null = null;
+  if (config.resume) {
+    checkpoint = readCheckpoint(outputDir) as TraderCheckpoint | null;
+    if (checkpoint === null) throw new Error(`cannot --resume: no checkpoint.json in ${outputDir}`);
+    assertResumable(checkpoint.config, config);
+    for (const note of truncateStreams(outputDir, checkpoint.stream_bytes)) logger.info(`[RESUME] ${note}`);
+  } else {
+    archivePreviousRun(outputDir, logger);
+  }
+  mkdirSync(outputDir, { recursive: true });
+  const runId = checkpoint?.run_id ?? `run-${config.source}-${config.seed}-${Date.now().toString(36)}`;
+  const startedWallMs = Date.now();
+
+  const feedLogger = {
+    warn: (obj: Record<string, unknown>, msg: string) => logger.warn(obj, `[FEED] ${msg}`),
+    info: (obj: Record<string, unknown>, msg: string) => logger.info(obj, `[FEED] ${msg}`),
+  };
+  const source = createSource(config, feedLogger);
+  const out = new AnalyticsLogger({ dir: outputDir, flushIntervalMs: 1000 });
+  const metrics = config.metricsPort !== undefined ? new RunMetrics() : null;
+  if (metrics !== null) {
+    const port = await metrics.serve(config.metricsPort!);
+    logger.info(`[METRICS] Prometheus metrics on http://127.0.0.1:${port}/metrics`);
+  }
+  const manifest = (endedTsMs: number | null): RunManifest => ({
+    schema_version: SCHEMA_VERSION,
+    run_id: runId,
+    started_ts_ms: startedWallMs,
+    ended_ts_ms: endedTsMs,
+    seed: config.seed,
+    source: { kind: config.source, ...source.describe },
+    fill_model: config.fillModel,
+    symbol: config.asset,
+    venue: config.source === "synthetic" ? "synthetic" : config.source,
+    config: { ...config },
+    versions: { "@mmkit/paper-trader": APP_VERSION, node: process.version, schema: String(SCHEMA_VERSION) },
+    streams: Object.values(STREAM_FILES),
+  });
+  out.writeManifest(manifest(null));
+
+  let stopRequested: string | null = null;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    stopRequested ??= `signal ${sig}`;
+  };
+  if (opts.handleSignals !== false) {
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
+  opts.signal?.addEventListener("abort", () => {
+    stopRequested ??= "aborted";
+  });
+
+  const initialMid =
+    source.syncEvents !== null || source.eventTime ? firstMid(eventTimeIterable(source)) : Number.NaN;
+  let trader: PaperTrader | null = null;
+  const makeTrader = (mid: number): PaperTrader => {
+    const cfg = checkpoint !== null ? { ...config, orderSizeBase: checkpoint.order_size_base } : config;
+    const t = new PaperTrader(
+      buildParts(cfg, {
+        logger,
+        out,
+        metrics,
+        tickRules: source.tickRules,
+        firstMid: mid,
+        clock: source.clock,
+      }),
+    );
+    if (checkpoint !== null) {
+      restoreCheckpoint(t, checkpoint);
+      logger.info(
+        `[RESUME] continuing ${runId} after ${checkpoint.events_consumed} events (fills so far ${t.counters.fills})`,
+      );
+    }
+    return t;
+  };
+  if (!Number.isNaN(initialMid) || source.eventTime) trader = makeTrader(initialMid);
+
+  const progress = new ProgressBar(source.expectedSpanMs ?? 0);
+  const skip = checkpoint !== null && source.eventTime ? checkpoint.events_consumed : 0;
+  let consumed = 0;
+  const durationMs = config.durationSec * 1000;
+  const checkpointEveryMs = config.checkpointEveryMin * 60_000;
+  let nextCheckpointMs = Number.NaN;
+  let stopReason = "end of data";
+  const liveBook = new L2Book();
+  const pending: MarketEvent[] = [];
+
+  const doCheckpoint = (t: PaperTrader): void => {
+    out.flush();
+    writeCheckpoint(outputDir, captureCheckpoint(t, runId, consumed, streamSizes(outputDir)));
+  };
+
+  /** Process one event; returns false when the run must stop. */
+  const step = (ev: MarketEvent): boolean => {
+    consumed++;
+    if (consumed <= skip) return true;
+    if (trader === null) {
+      // Live source: wait for a two-sided book to size orders, then replay what was buffered.
+      pending.push(ev);
+      applyToBook(liveBook, ev);
+      if (!liveBook.isTwoSided()) return true;
+      trader = makeTrader(liveBook.mid());
+      for (const e of pending.splice(0)) trader.onEvent(e);
+    } else {
+      trader.onEvent(ev);
+    }
+    const c = trader.counters;
+    if (c.firstTsMs !== null) {
+      if (Number.isNaN(nextCheckpointMs)) nextCheckpointMs = c.lastTsMs + checkpointEveryMs;
+      if (c.lastTsMs - c.firstTsMs >= durationMs) {
+        stopReason = `duration reached (${config.durationSec}s of market time)`;
+        return false;
+      }
+      if (c.lastTsMs >= nextCheckpointMs) {
+        nextCheckpointMs = c.lastTsMs + checkpointEveryMs;
+        doCheckpoint(trader);
+      }
+    }
+    if (trader.stopReason !== null) {
+      stopReason = trader.stopReason;
+      return false;
+    }
+    return true;
+  };
+
+  const afterChunk = async (): Promise<boolean> => {
+    const t = trader;
+    if (t !== null && t.counters.firstTsMs !== null)
+      progress.update(t.counters.lastTsMs - t.counters.firstTsMs, t.counters.events);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (stopRequested !== null) {
+      stopReason = stopRequested;
+      return false;
+    }
+    return true;
+  };
+
+  let timer: NodeJS.Timeout | null = null;
+  try {
+    if (source.syncEvents !== null) {
+      const it = source.syncEvents()[Symbol.iterator]();
+      let running = true;
+      while (running) {
+        for (let i = 0; i < CHUNK_EVENTS; i++) {
+          const r = it.next();
+          if (r.done) {
+            running = false;
+            break;
+          }
+          if (!step(r.value)) {
+            running = false;
+            break;
+          }
+        }
+        if (running) running = await afterChunk();
+      }
+    } else {
+      if (!source.eventTime) {
+        timer = setInterval(() => {
+          if (trader !== null) trader.onTimer(Date.now());
+          if (trader?.stopReason) stopRequested ??= trader.stopReason;
+          if (
+            trader !== null &&
+            trader.counters.firstTsMs !== null &&
+            Date.now() - trader.counters.firstTsMs >= durationMs
+          ) {
+            stopRequested ??= `duration reached (${config.durationSec}s of wall time)`;
+          }
+          if (stopRequested !== null) void source.feed.close();
+        }, 1000);
+      }
+      let n = 0;
+      for await (const ev of source.asyncEvents()) {
+        if (!step(ev)) break;
+        if (++n % 256 === 0 && !(await afterChunk())) break;
+        if (stopRequested !== null) {
+          stopReason = stopRequested;
+          break;
+        }
+      }
+      if (stopRequested !== null) stopReason = stopRequested;
+    }
+  } finally {
+    if (timer !== null) clearInterval(timer);
+    if (opts.handleSignals !== false) {
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+    }
+    progress.done();
+    await source.feed.close();
+  }
+
+  let report: string[] = [];
+  const t = trader as PaperTrader | null;
+  if (t !== null) {
+    finishTrader(t, stopReason);
+    doCheckpoint(t);
+    report = edgeValidationReport(t, {
+      stopReason,
+      outputDir,
+      wallSeconds: (Date.now() - startedWallMs) / 1000,
+      feedSummary: feedSummary(source),
+    });
+  } else {
+    report = [`=== EDGE VALIDATION REPORT ===`, `no market data arrived (${stopReason})`];
+  }
+  out.close();
+  out.writeManifest(manifest(Date.now()));
+  if (metrics !== null) await metrics.close();
+  for (const line of report) print(line);
+  return { stopReason, report, fills: t?.counters.fills ?? 0, events: t?.counters.events ?? 0, outputDir };
+}
+
+/** Cancel quotes, flush pending prediction/markout records, write the final analytics. */
+function finishTrader(t: PaperTrader, stopReason: string): void {
+  const ts = t.counters.lastTsMs;
+  t.handle(t.orders.cancelAll());
+  t.handle(t.p.exchange.flushRecords());
+  t.writeAnalytics(ts);
+  t.writeEvent(ts, "run_end", { reason: stopReason });
+  t.p.logger.info(`[SHUTDOWN] ${stopReason}; quotes cancelled, records flushed`);
+}
+
+function applyToBook(book: L2Book, ev: MarketEvent): void {
+  try {
+    if (ev.type === "snapshot") book.applySnapshot(ev.bids, ev.asks);
+    else if (ev.type === "delta") book.applyDelta(ev.bids, ev.asks);
+    else if (ev.type === "bbo") book.applyBbo(ev.bbo);
+  } catch {
+    // skipped like the exchange skips it
+  }
+}
+
+function eventTimeIterable(source: RunSource): Iterable<MarketEvent> {
+  const feed = source.feed as { events?: () => Iterable<MarketEvent> };
+  return feed.events ? feed.events() : [];
+}
+
+function feedSummary(source: RunSource): string {
+  const s = source.feed.stats();
+  const e = s.events;
+  return `${source.feed.name} snapshot=${e.snapshot} delta=${e.delta} bbo=${e.bbo} trade=${e.trade} health=${e.health} invalid=${s.invalidMessages} ignored=${s.ignoredMessages} reconnects=${s.reconnects}`;
+}
+
+/** Move a previous run's files into `<dir>/archive/<run id>/` so a fresh run never mixes with or destroys them. */
+export function archivePreviousRun(dir: string, logger: Logger): void {
+  if (!existsSync(dir)) return;
+  const names = readdirSync(dir).filter(
+    (f) => f.endsWith(".jsonl") || f === RUN_MANIFEST_FILE || f === "checkpoint.json",
+  );
+  if (names.length === 0) return;
+  let previous = `run-${Date.now().toString(36)}`;
+  try {
+    const m = JSON.parse(readFileSync(join(dir, RUN_MANIFEST_FILE), "utf8")) as { run_id?: unknown };
+    if (typeof m.run_id === "string" && /^[\w.-]+$/.test(m.run_id)) previous = m.run_id;
+  } catch {
+    // no or unreadable manifest: keep the time-based name
+  }
+  let target = join(dir, "archive", previous);
+  for (let i = 2; existsSync(target); i++) target = join(dir, "archive", `${previous}-${i}`);
+  mkdirSync(target, { recursive: true });
+  for (const f of names) renameSync(join(dir, f), join(target, f));
+  logger.info(`[OUTPUT] previous run's files moved to ${target}`);
+}

@@ -1,0 +1,159 @@
+/** Market-data sources for the paper trader: the embedded synthetic market, replays, live Hyperliquid. */
+import { fixedTickRules, hyperliquidTickRules, L2Book, type MarketEvent, type TickRules } from "@mmkit/core";
+import {
+  type EventTimeFeed,
+  type FeedLogger,
+  HyperliquidFeed,
+  type MarketDataFeed,
+  openReplay,
+  pace,
+  SyntheticMarket,
+} from "@mmkit/exchange";
+import type { PaperTraderConfig } from "./config.js";
+import { speedMultiplier } from "./config.js";
+
+/** A source plus what the trader needs to know about it. */
+export interface RunSource {
+  feed: MarketDataFeed;
+  /** Synchronous events for max-speed runs of event-time sources (null for live feeds). */
+  syncEvents: (() => Iterable<MarketEvent>) | null;
+  /** Paced async events (event-time sources at a finite speed, or live). */
+  asyncEvents: () => AsyncIterable<MarketEvent>;
+  /** Which timestamp drives the run. */
+  clock: "exchange" | "local";
+  /** Whether the source runs in event time (synthetic, replay) — resumable by event index. */
+  eventTime: boolean;
+  /** Tick rules of the instrument. */
+  tickRules: TickRules;
+  /** Description for run.json. */
+  describe: Record<string, unknown>;
+  /** Expected market span in ms (for the progress bar), null when unknown. */
+  expectedSpanMs: number | null;
+}
+
+/** Asset size decimals on Hyperliquid for the common perps (others default to 4). */
+const HL_SZ_DECIMALS: Record<string, number> = { BTC: 5, ETH: 4, SOL: 2, XRP: 0, DOGE: 0, AVAX: 2, LINK: 1 };
+
+/** Build the source named by the config. */
+export function createSource(config: PaperTraderConfig, logger: FeedLogger): RunSource {
+  const speed =
+    config.speed === "max" || config.speed === "realtime" ? config.speed : speedMultiplier(config.speed);
+  if (config.source === "synthetic") {
+    const market = new SyntheticMarket({ seed: config.seed, durationSec: config.durationSec });
+    const tick = market.config.tickSize;
+    const lot = market.config.lotSize;
+    return eventTimeSource(
+      market,
+      speed,
+      fixedTickRules(tick, lot, 10),
+      {
+        kind: "synthetic",
+        seed: config.seed,
+        duration_sec: config.durationSec,
+        a_per_sec: market.config.marketOrders.aPerSec,
+        kappa_per_frac: market.config.marketOrders.kappaPerFrac,
+        initial_mid: market.config.initialMid,
+      },
+      config.durationSec * 1000,
+    );
+  }
+  if (config.source === "replay") {
+    const path = config.input!;
+    const feed = openReplay(path, { clock: "exchange", logger });
+    const tickRules =
+      feed.format === "hyperliquid-capture"
+        ? hyperliquidTickRules(HL_SZ_DECIMALS[config.asset.toUpperCase()] ?? 4)
+        : inferFixedTickRules(feed.events());
+    return eventTimeSource(feed, speed, tickRules, { kind: "replay", path, format: feed.format }, null);
+  }
+  const feed = new HyperliquidFeed({
+    coin: config.asset,
+    url: config.hyperliquidUrl,
+    logger,
+    seed: config.seed,
+  });
+  return {
+    feed,
+    syncEvents: null,
+    asyncEvents: () => feed,
+    clock: "local",
+    eventTime: false,
+    tickRules: hyperliquidTickRules(HL_SZ_DECIMALS[config.asset.toUpperCase()] ?? 4),
+    describe: { kind: "hyperliquid", url: config.hyperliquidUrl, coin: config.asset },
+    expectedSpanMs: config.durationSec * 1000,
+  };
+}
+
+function eventTimeSource(
+  feed: EventTimeFeed,
+  speed: "max" | "realtime" | number,
+  tickRules: TickRules,
+  describe: Record<string, unknown>,
+  expectedSpanMs: number | null,
+): RunSource {
+  return {
+    feed,
+    syncEvents: speed === "max" ? () => feed.events() : null,
+    asyncEvents: () => pace(feed.events(), speed),
+    clock: "exchange",
+    eventTime: true,
+    tickRules,
+    describe,
+    expectedSpanMs,
+  };
+}
+
+/**
+ * Infer a fixed tick/lot grid from the first book and trade events of a recording: the finest
+ * decimal step seen in prices (tick) and sizes (lot). Venues print prices on their tick grid, so
+ * a few thousand events are enough.
+ */
+export function inferFixedTickRules(events: Iterable<MarketEvent>, sample = 5000): TickRules {
+  let priceDecimals = 0;
+  let sizeDecimals = 0;
+  let n = 0;
+  const see = (price: number, size: number): void => {
+    priceDecimals = Math.max(priceDecimals, decimalsOf(price));
+    sizeDecimals = Math.max(sizeDecimals, decimalsOf(size));
+  };
+  for (const ev of events) {
+    if (ev.type === "snapshot" || ev.type === "delta") {
+      for (const l of ev.bids) see(l.price, l.size);
+      for (const l of ev.asks) see(l.price, l.size);
+    } else if (ev.type === "bbo") {
+      see(ev.bbo.bidPrice, ev.bbo.bidSize);
+      see(ev.bbo.askPrice, ev.bbo.askSize);
+    } else if (ev.type === "trade") {
+      see(ev.trade.price, ev.trade.size);
+    }
+    if (++n >= sample) break;
+  }
+  return fixedTickRules(10 ** -priceDecimals, 10 ** -sizeDecimals, 0);
+}
+
+function decimalsOf(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return 0;
+  for (let d = 0; d <= 10; d++) {
+    const scaled = x * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-7 * Math.max(1, Math.abs(scaled))) return d;
+  }
+  return 10;
+}
+
+/** First mid of a source's events (scans until the book is two-sided), or NaN. */
+export function firstMid(events: Iterable<MarketEvent>, maxEvents = 100_000): number {
+  const book = new L2Book();
+  let n = 0;
+  for (const ev of events) {
+    try {
+      if (ev.type === "snapshot") book.applySnapshot(ev.bids, ev.asks);
+      else if (ev.type === "delta") book.applyDelta(ev.bids, ev.asks);
+      else if (ev.type === "bbo") book.applyBbo(ev.bbo);
+    } catch {
+      // a crossed or invalid update is skipped here exactly as the exchange skips it
+    }
+    if (book.isTwoSided()) return book.mid();
+    if (++n >= maxEvents) break;
+  }
+  return Number.NaN;
+}

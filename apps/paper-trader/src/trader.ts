@@ -1,0 +1,480 @@
+/**
+ * The quote loop as one object: market event → estimators → signals → quote engine → paper
+ * exchange → analytics. It is wiring only: every decision is made by the packages.
+ */
+import {
+  type AnalyticsLogger,
+  BrierCalibration,
+  buildEdgeRecord,
+  DrawdownTracker,
+  EdgeTracker,
+  edgeSnapshotFromRecord,
+  PerSignalSharpeTracker,
+  SharpeTracker,
+  SignalPnLAttributor,
+  type StreamName,
+  type StreamRecord,
+} from "@mmkit/analytics";
+import {
+  type EwmaVolatility,
+  formatSpreadTrace,
+  type IntensityEstimator,
+  type KillSwitch,
+  type MarketEvent,
+  type QuoteDecision,
+  type QuoteEngine,
+  type RiskState,
+  type RiskTransition,
+  type SignalEffect,
+  type TickRules,
+} from "@mmkit/core";
+import type {
+  ExchangeEvent,
+  MarkoutRecord,
+  PaperExchange,
+  PaperFill,
+  PredictionRecord,
+} from "@mmkit/exchange";
+import type { SignalStack } from "@mmkit/signals";
+import type { Logger } from "pino";
+import type { PaperTraderConfig } from "./config.js";
+import { fmt, signed } from "./logging.js";
+import type { RunMetrics } from "./metrics.js";
+import { OrderManager } from "./order-manager.js";
+import { contributionLine, equityLine, fillLine, header, markoutMids, predictionLine } from "./records.js";
+
+/** Markout horizon (ms) whose realized edge is the per-fill PnL for attribution and the headline edge. */
+export const PRIMARY_HORIZON_MS = 5000;
+
+/** Everything the trader is built from (constructed by `buildTrader`). */
+export interface TraderParts {
+  config: PaperTraderConfig;
+  logger: Logger;
+  out: AnalyticsLogger | null;
+  metrics: RunMetrics | null;
+  exchange: PaperExchange;
+  engine: QuoteEngine;
+  signals: SignalStack;
+  vol: EwmaVolatility;
+  intensity: IntensityEstimator;
+  killSwitch: KillSwitch;
+  tickRules: TickRules;
+  orderSizeBase: number;
+  maxPositionLots: number;
+  capitalQuote: number;
+  clock: "exchange" | "local";
+}
+
+/** Identity of a kill-switch transition (for logging each one once). */
+export interface RiskTransitionKey {
+  tsMs: number;
+  to: string;
+  reason: string;
+}
+
+/** Run counters that a checkpoint carries. */
+export interface TraderCounters {
+  events: number;
+  cycles: number;
+  fills: number;
+  wins: number;
+  markedFills: number;
+  firstTsMs: number | null;
+  lastTsMs: number;
+  lastBookTsMs: number;
+  nextQuoteMs: number;
+  nextEquityMs: number;
+  nextEquityLineMs: number;
+  nextAnalyticsMs: number;
+  nextWarmupLogMs: number;
+  lastTransition: RiskTransitionKey | null;
+  lastGlftBaseBps: number | null;
+  fillVolumeQuote: number;
+  warmupDoneLogged: boolean;
+}
+
+/** How often (market ms) the loop samples equity, writes equity lines and logs warm-up. */
+const EQUITY_SAMPLE_MS = 1000;
+const EQUITY_LINE_MS = 10_000;
+const WARMUP_LOG_MS = 10_000;
+/** Minimum market time between quote cycles (a fill triggers one immediately). */
+export const QUOTE_INTERVAL_MS = 100;
+/** A resting order is replaced only when its desired price moved at least this much. */
+export const REQUOTE_THRESHOLD_BPS = 0.25;
+
+/** The quote loop. Feed it events with `onEvent`; `stopReason` is set when it must stop (kill switch halted). */
+export class PaperTrader {
+  readonly p: TraderParts;
+  readonly orders: OrderManager;
+  readonly sharpe: SharpeTracker;
+  readonly perSignalSharpe: PerSignalSharpeTracker;
+  readonly edge: EdgeTracker;
+  readonly attributor: SignalPnLAttributor;
+  readonly calibration = new Map<number, BrierCalibration>();
+  readonly drawdown = new DrawdownTracker();
+  counters: TraderCounters = {
+    events: 0,
+    cycles: 0,
+    fills: 0,
+    wins: 0,
+    markedFills: 0,
+    firstTsMs: null,
+    lastTsMs: 0,
+    lastBookTsMs: 0,
+    nextQuoteMs: 0,
+    nextEquityMs: 0,
+    nextEquityLineMs: 0,
+    nextAnalyticsMs: 0,
+    nextWarmupLogMs: 0,
+    lastTransition: null,
+    lastGlftBaseBps: null,
+    fillVolumeQuote: 0,
+    warmupDoneLogged: false,
+  };
+  /** Set when the loop must stop (kill switch halted). */
+  stopReason: string | null = null;
+  lastDecision: QuoteDecision | null = null;
+  lastEffect: SignalEffect | null = null;
+  private fillSinceCycle = false;
+
+  constructor(parts: TraderParts) {
+    this.p = parts;
+    this.orders = new OrderManager(parts.exchange, REQUOTE_THRESHOLD_BPS);
+    this.sharpe = new SharpeTracker({ capitalBase: parts.capitalQuote });
+    this.perSignalSharpe = new PerSignalSharpeTracker({ capitalBase: parts.capitalQuote });
+    this.edge = new EdgeTracker({ primaryHorizonMs: PRIMARY_HORIZON_MS });
+    this.attributor = new SignalPnLAttributor();
+    for (const h of parts.exchange.config.horizonsSec) this.calibration.set(h * 1000, new BrierCalibration());
+  }
+
+  /** Event time of a market event in this run's clock. */
+  eventTs(ev: MarketEvent): number {
+    return this.p.clock === "exchange" ? ev.exchangeTsMs : ev.localTsMs;
+  }
+
+  /** Process one market event end to end. */
+  onEvent(ev: MarketEvent): void {
+    const ts = this.eventTs(ev);
+    const c = this.counters;
+    if (c.firstTsMs === null) this.start(ts);
+    if (ts > c.lastTsMs) c.lastTsMs = ts;
+    c.events++;
+    const book = this.p.exchange.book;
+    const priorMid = book.mid();
+    this.handle(this.p.exchange.onMarketEvent(ev));
+    if (ev.type === "trade") {
+      if (priorMid > 0) this.p.intensity.onTrade(ts, ev.trade.price, ev.trade.aggressor, priorMid);
+    } else if (ev.type === "health") {
+      this.p.logger.warn({ status: ev.status, reason: ev.reason }, `[FEED] ${ev.status}: ${ev.reason}`);
+    } else {
+      c.lastBookTsMs = ts;
+      const mid = book.mid();
+      if (mid > 0) this.p.vol.update(ts, mid);
+    }
+    this.p.signals.onMarketEvent(ev);
+    if (ts >= c.nextQuoteMs || this.fillSinceCycle) this.cycle(ts);
+    this.periodic(ts);
+  }
+
+  /** Time passes without market data (live mode timer): runs risk checks and periodic work. */
+  onTimer(tsMs: number): void {
+    if (this.counters.firstTsMs === null) return;
+    this.handle(this.p.exchange.advanceTo(Math.max(tsMs, this.p.exchange.nowMs)));
+    this.cycle(tsMs);
+    this.periodic(tsMs);
+  }
+
+  private start(ts: number): void {
+    const c = this.counters;
+    c.firstTsMs = ts;
+    c.nextQuoteMs = ts;
+    c.nextEquityMs = ts;
+    c.nextEquityLineMs = ts;
+    c.nextAnalyticsMs = ts + this.p.config.analyticsEverySec * 1000;
+    c.nextWarmupLogMs = ts;
+    this.writeEvent(ts, "run_start", { reason: `source ${this.p.config.source}` });
+  }
+
+  /** One quote cycle: risk → signals → engine → orders. */
+  cycle(ts: number): void {
+    const p = this.p;
+    const c = this.counters;
+    this.fillSinceCycle = false;
+    c.nextQuoteMs = ts + QUOTE_INTERVAL_MS;
+    c.cycles++;
+    const pnl = p.exchange.pnl();
+    const injected =
+      p.config.crashAtSec !== undefined &&
+      c.firstTsMs !== null &&
+      ts - c.firstTsMs >= p.config.crashAtSec * 1000;
+    const equity = injected ? Number.NaN : pnl.equityQuote;
+    const mid = p.exchange.book.mid();
+    const maxPosBase = p.maxPositionLots * p.orderSizeBase;
+    let riskState: RiskState;
+    try {
+      riskState = p.killSwitch.update({
+        tsMs: ts,
+        equityQuote: Number.isFinite(pnl.markPrice) || injected ? equity : p.capitalQuote,
+        inventoryBase: pnl.positionBase,
+        lastMarketDataTsMs: c.lastBookTsMs,
+      });
+    } catch (err) {
+      riskState = p.killSwitch.recordError(ts, err);
+    }
+    const fit = p.intensity.value();
+    const volConfidence = p.vol.confidence();
+    const cyc = p.signals.cycle({
+      tsMs: ts,
+      ...(c.lastGlftBaseBps !== null ? { baseHalfSpreadBps: c.lastGlftBaseBps } : {}),
+      inventoryFrac: Math.max(-1, Math.min(1, pnl.positionBase / maxPosBase)),
+      pnlQuote: Number.isFinite(pnl.totalPnlQuote) ? pnl.totalPnlQuote : 0,
+      notionalQuote: mid > 0 ? maxPosBase * mid : p.capitalQuote,
+      estimatorConfidence: Math.min(volConfidence, p.intensity.confidence()),
+    });
+    const decision = p.engine.decide({
+      tsMs: ts,
+      cycleId: cyc.record.cycleId,
+      book: p.exchange.book,
+      sigma: { sigmaPerSqrtSec: p.vol.value(), confidence: volConfidence },
+      intensity: { fit, confidence: p.intensity.confidence() },
+      signals: cyc.effect,
+      inventoryBase: pnl.positionBase,
+      riskState,
+    });
+    if (decision.fault !== null && p.exchange.book.isTwoSided())
+      riskState = p.killSwitch.halt(ts, decision.fault);
+    this.logTransitions();
+    this.lastDecision = decision;
+    this.lastEffect = cyc.effect;
+    if (decision.trace !== null) c.lastGlftBaseBps = decision.trace.glftBaseBps;
+    const line = contributionLine(cyc.record);
+    this.write("signal_contributions", line);
+    this.attributor.recordCycle(line);
+    if (riskState === "halted") {
+      this.handle(this.orders.cancelAll());
+      this.stopReason = `kill switch HALTED: ${p.killSwitch.reason()}`;
+      return;
+    }
+    if (fit.aPerSec > 0 && fit.kappaPerFrac > 0) {
+      p.exchange.setIntensity({ aPerSec: fit.aPerSec, kappaPerFrac: fit.kappaPerFrac });
+    }
+    const events = this.orders.reconcile(decision.ladder, {
+      cycleId: cyc.record.cycleId,
+      mid,
+      predictedAdverseBps: Math.max(0, p.signals.alphaKappa.toxicityBps),
+      feeBps: p.exchange.config.makerFeeBps,
+    });
+    this.handle(events);
+    if (p.metrics !== null && decision.trace !== null)
+      p.metrics.halfSpreadBps.set(decision.trace.halfSpreadBps);
+  }
+
+  /** Handle exchange events: fills, terminal orders, predictions, markouts. */
+  handle(events: readonly ExchangeEvent[]): void {
+    for (const e of events) {
+      switch (e.type) {
+        case "fill":
+          this.onFill(e.fill);
+          break;
+        case "filled":
+          this.orders.onTerminal(e.orderId);
+          break;
+        case "cancelled":
+          this.orders.onTerminal(e.orderId);
+          break;
+        case "reject":
+          if (e.action === "place" || e.action === "modify") this.orders.onTerminal(e.orderId);
+          break;
+        case "prediction":
+          this.onPrediction(e.record);
+          break;
+        case "markout":
+          this.onMarkout(e.record);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private onFill(fill: PaperFill): void {
+    const p = this.p;
+    const c = this.counters;
+    c.fills++;
+    c.fillVolumeQuote += fill.price * fill.size;
+    this.fillSinceCycle = true;
+    const pnl = p.exchange.pnl();
+    const line = fillLine(fill, `F${c.fills}`, pnl);
+    this.write("fills", line);
+    this.sharpe.recordFill(line.spread_capture - line.fee);
+    p.signals.onOwnFill(fill);
+    const depthBps =
+      ((fill.side === "buy" ? fill.midAtFill - fill.price : fill.price - fill.midAtFill) / fill.midAtFill) *
+      1e4;
+    p.logger.info(
+      `[FILL PNL] side=${fill.side === "buy" ? "Buy" : "Sell"} price=${fill.price} size=${fill.size} spread_capture=${signed(line.spread_capture, 4)} fee=${fmt(line.fee, 4)} (USD) mid_at_fill=${fmt(fill.midAtFill, 2)} depth_bps=${fmt(depthBps, 3)} inventory_after=${fmt(fill.positionAfter, 6)} level=${fill.level ?? "?"} model=${fill.fillModel}`,
+    );
+    if (p.metrics !== null) p.metrics.fills.inc({ side: fill.side });
+  }
+
+  private onPrediction(rec: PredictionRecord): void {
+    const d = this.lastDecision;
+    const line = predictionLine(rec, {
+      sigmaPerSqrtSec: d?.effective.sigmaPerSqrtSec ?? Number.NaN,
+      gamma: d?.effective.gamma ?? Number.NaN,
+      inventoryBase: this.p.exchange.pnl().positionBase,
+    });
+    if (!Number.isFinite(line.market?.sigma_per_sqrt_sec ?? 0)) delete line.market;
+    this.write("predictions", line);
+    for (const h of line.horizons) {
+      if (h.filled === null) continue;
+      this.calibration.get(h.horizon_ms)?.update(h.p_fill, h.filled);
+    }
+  }
+
+  private onMarkout(rec: MarkoutRecord): void {
+    const ctx = this.orders.context(rec.orderId);
+    const edgeLine = buildEdgeRecord({
+      tsMs: rec.fillTsMs,
+      fillId: `${rec.orderId}@${rec.fillTsMs}`,
+      orderId: rec.orderId,
+      cycleId: rec.cycleId ?? null,
+      side: rec.side,
+      price: rec.fillPrice,
+      size: rec.size,
+      midAtFill: rec.midAtFill,
+      midAtPlacement: ctx?.midAtPlacement ?? null,
+      predictedSpreadBps: rec.predictedSpreadBps ?? rec.realizedSpreadBps,
+      predictedAsBps: rec.predictedAdverseBps ?? 0,
+      feeBps: rec.feeBps,
+      markoutMids: markoutMids(rec),
+      primaryHorizonMs: PRIMARY_HORIZON_MS,
+    });
+    this.write("edge_validation", edgeLine);
+    this.edge.update(edgeSnapshotFromRecord(edgeLine));
+    const edgeBps = edgeLine.realized_edge_bps;
+    if (edgeBps === null) return;
+    const c = this.counters;
+    c.markedFills++;
+    if (edgeBps > 0) c.wins++;
+    this.attributor.recordFill(rec.cycleId ?? null, edgeBps);
+    const pnlQuote = (edgeBps * rec.fillPrice * rec.size) / 1e4;
+    const active = rec.cycleId === undefined ? null : this.attributor.activeSignals(rec.cycleId);
+    this.perSignalSharpe.recordFill(rec.fillTsMs, pnlQuote, active ?? []);
+  }
+
+  /** Time-driven work: equity samples, equity lines, analytics, warm-up logs. */
+  private periodic(ts: number): void {
+    const c = this.counters;
+    if (ts >= c.nextEquityMs) {
+      c.nextEquityMs = ts + EQUITY_SAMPLE_MS;
+      const pnl = this.p.exchange.pnl();
+      if (Number.isFinite(pnl.equityQuote) && Number.isFinite(pnl.markPrice)) {
+        this.sharpe.update(ts, pnl.equityQuote);
+        this.drawdown.update(ts, pnl.equityQuote);
+        this.perSignalSharpe.advanceTo(ts);
+        if (ts >= c.nextEquityLineMs) {
+          c.nextEquityLineMs = ts + EQUITY_LINE_MS;
+          const dd = this.drawdown.state();
+          this.write("equity", equityLine(ts, pnl, dd?.drawdownFrac ?? 0, c.fills));
+        }
+        this.updateMetrics(pnl.totalPnlQuote, pnl.equityQuote, pnl.positionBase, ts);
+      }
+    }
+    if (ts >= c.nextWarmupLogMs && !c.warmupDoneLogged) {
+      c.nextWarmupLogMs = ts + WARMUP_LOG_MS;
+      this.p.logger.info(this.p.signals.warmupLogLine());
+      if (this.p.signals.warmup.complete) c.warmupDoneLogged = true;
+    }
+    if (ts >= c.nextAnalyticsMs) {
+      c.nextAnalyticsMs = ts + this.p.config.analyticsEverySec * 1000;
+      this.writeAnalytics(ts);
+      this.logAnalytics(ts);
+    }
+  }
+
+  /** Write sharpe_metrics (portfolio and per signal) and signal_pnl lines. */
+  writeAnalytics(ts: number): void {
+    this.write("sharpe_metrics", this.sharpe.summary(ts));
+    for (const s of Object.values(this.perSignalSharpe.summaries(ts))) this.write("sharpe_metrics", s);
+    this.write("signal_pnl", this.attributor.summary(ts));
+  }
+
+  private logAnalytics(ts: number): void {
+    const log = this.p.logger;
+    const s = this.sharpe.summary(ts);
+    const e = this.edge.report();
+    const prim = e.horizons.find((h) => h.horizonMs === e.primaryHorizonMs);
+    log.info(
+      `[ANALYTICS] Sharpe(1h)=${opt(s.sharpe_1h)} Sharpe(24h)=${opt(s.sharpe_24h)} Sharpe(all)=${opt(s.sharpe_all)} Fills=${this.counters.fills} Edge=${opt(prim?.meanRealizedEdgeBps ?? null)}bps (h=${(e.primaryHorizonMs ?? 0) / 1000}s, n=${prim?.n ?? 0}, verdict=${e.verdict})`,
+    );
+    const sp = this.attributor.summary(ts);
+    const marg = Object.entries(sp.signals)
+      .map(([name, st]) => `${name}=${opt(st.marginal_value_bps)}bps`)
+      .join(" ");
+    log.info(`[ANALYTICS] Signal marginal: ${marg === "" ? "(no attributed fills yet)" : marg}`);
+    const pnl = this.p.exchange.pnl();
+    const winRate =
+      this.counters.markedFills > 0 ? (100 * this.counters.wins) / this.counters.markedFills : 0;
+    log.info(
+      `[PNL SUMMARY] fills=${this.counters.fills} spread=${signed(pnl.spreadCaptureQuote, 4)} inventory=${signed(pnl.inventoryMtmQuote, 4)} fee=${signed(-pnl.feesQuote, 4)} net=${signed(pnl.totalPnlQuote, 4)} cum=${signed(pnl.totalPnlQuote, 4)} position=${fmt(pnl.positionBase, 6)} win_rate=${fmt(winRate, 1)}%`,
+    );
+    const d = this.lastDecision;
+    if (this.lastEffect !== null) log.info(this.p.signals.signalsLogLine(this.lastEffect));
+    if (d !== null && d.trace !== null) {
+      for (const line of formatSpreadTrace(d.trace, d.cycleId)) log.info(line);
+    }
+  }
+
+  private updateMetrics(pnlQuote: number, equity: number, position: number, ts: number): void {
+    const m = this.p.metrics;
+    if (m === null) return;
+    m.pnlQuote.set(pnlQuote);
+    m.equityQuote.set(equity);
+    m.positionBase.set(position);
+    m.killSwitchState.set({ active: 0, reduceOnly: 1, halted: 2 }[this.p.killSwitch.state()]);
+    m.feedStalenessSec.set(Math.max(0, (ts - this.counters.lastBookTsMs) / 1000));
+  }
+
+  private logTransitions(): void {
+    const all = this.p.killSwitch.transitions();
+    const c = this.counters;
+    // The transition log is bounded: log only the ones after the last logged one.
+    for (const t of newTransitions(all, c.lastTransition)) {
+      this.p.logger.warn(`[KILL SWITCH] ${t.from} -> ${t.to}: ${t.reason}`);
+      this.writeEvent(t.tsMs, "kill_switch", { from: t.from, to: t.to, reason: t.reason });
+      c.lastTransition = { tsMs: t.tsMs, to: t.to, reason: t.reason };
+    }
+  }
+
+  /** Write a run event line (events.jsonl). */
+  writeEvent(
+    tsMs: number,
+    kind: string,
+    fields: { from?: string; to?: string; reason?: string; details?: Record<string, unknown> },
+  ): void {
+    this.write("events", { ...header(tsMs), kind, ...fields });
+  }
+
+  /** Write one record to a stream (no-op without an output logger). */
+  write<S extends StreamName>(stream: S, record: StreamRecord[S]): void {
+    if (this.p.out !== null) this.p.out.write(stream, record);
+  }
+}
+
+function opt(x: number | null | undefined, decimals = 2): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? "n/a" : x.toFixed(decimals);
+}
+
+/** Transitions in `all` that come after the last one already logged (matched by time and reason). */
+export function newTransitions(
+  all: readonly RiskTransition[],
+  last: RiskTransitionKey | null,
+): readonly RiskTransition[] {
+  if (last === null) return all;
+  for (let i = all.length - 1; i >= 0; i--) {
+    const t = all[i]!;
+    if (t.tsMs === last.tsMs && t.reason === last.reason && t.to === last.to) return all.slice(i + 1);
+  }
+  return all;
+}

@@ -1,0 +1,412 @@
+import { describe, expect, it } from "vitest";
+import { SignalPnLAttributor, type SignalPnLAttributorState } from "./attribution.js";
+import { BrierCalibration, type BrierCalibrationState } from "./calibration.js";
+import { decodeNumber, encodeNumber } from "./checkpoint.js";
+import { DrawdownTracker } from "./drawdown.js";
+import { EdgeTracker, type EdgeSnapshot, type EdgeTrackerState } from "./edge.js";
+import { PerSignalSharpeTracker, type PerSignalSharpeTrackerState } from "./per-signal-sharpe.js";
+import { SeededRandom } from "./prng.js";
+import { SharpeTracker, type SharpeTrackerOptions } from "./sharpe.js";
+import type { SharpeTrackerState } from "./sharpe-state.js";
+import { RunningMoments, RunningRegression } from "./stats.js";
+
+/** What a checkpoint goes through on disk. */
+function viaJson<S>(state: S): S {
+  return JSON.parse(JSON.stringify(state)) as S;
+}
+
+/** Canonical text in which two values are equal iff every number is bit-identical (NaN, ±0 distinct). */
+function canon(x: unknown): string {
+  return JSON.stringify(x, (_k, v: unknown) =>
+    typeof v === "number" ? (Object.is(v, -0) ? "num:-0" : `num:${String(v)}`) : v,
+  );
+}
+
+interface Checkpointable<S> {
+  getState(): S;
+}
+
+/**
+ * Run `events` uninterrupted on one tracker, and on another with a JSON checkpoint after `split`
+ * events restored into a fresh instance; the final reports and states must be bit-identical.
+ */
+function expectResumeExact<T extends Checkpointable<S>, S>(
+  make: () => T,
+  restore: (state: S) => T,
+  events: ((t: T) => void)[],
+  splits: number[],
+  report: (t: T) => unknown,
+): void {
+  const full = make();
+  for (const e of events) e(full);
+  const want = report(full);
+  const wantState = canon(full.getState());
+  for (const split of splits) {
+    const before = make();
+    for (const e of events.slice(0, split)) e(before);
+    const resumed = restore(viaJson(before.getState()));
+    for (const e of events.slice(split)) e(resumed);
+    const got = report(resumed);
+    expect(got).toEqual(want);
+    expect(canon(got)).toBe(canon(want));
+    expect(canon(resumed.getState())).toBe(wantState);
+  }
+}
+
+function sharpeEvents(seed: number, count: number): ((t: SharpeTracker) => void)[] {
+  const rng = new SeededRandom(seed);
+  const out: ((t: SharpeTracker) => void)[] = [];
+  let ts = 1_700_000_000_000;
+  let equity = 10_000;
+  for (let i = 0; i < count; i++) {
+    const u = rng.next();
+    // mostly sub-bucket steps, some multi-bucket gaps, some out-of-order samples
+    ts += u < 0.05 ? 15_000 : u < 0.1 ? -700 : Math.floor(rng.next() * 1_500);
+    equity += (rng.next() - 0.49) * 3;
+    const t0 = ts;
+    const e0 = equity;
+    out.push((t) => t.update(t0, e0));
+    if (rng.next() < 0.3) {
+      const pnl = (rng.next() - 0.5) * 2;
+      out.push((t) => t.recordFill(pnl));
+    }
+    if (i % 400 === 399) out.push((t) => void t.summary(t0 + 500));
+  }
+  out.push((t) => t.advanceTo(ts + 5_000));
+  return out;
+}
+
+describe("checkpoint number encoding", () => {
+  it("round-trips NaN, ±Infinity, −0 and extreme finite doubles through JSON", () => {
+    const xs = [Number.NaN, Infinity, -Infinity, -0, 0, 5e-324, Number.MAX_VALUE, 0.1 + 0.2, -123.456e-7];
+    const back = viaJson(xs.map(encodeNumber)).map((v, i) => decodeNumber(v, `xs[${i}]`));
+    for (let i = 0; i < xs.length; i++) expect(Object.is(back[i], xs[i])).toBe(true);
+  });
+
+  it("rejects null (what JSON makes of an unencoded NaN) and junk, naming the field", () => {
+    expect(() => decodeNumber(null, "s.x")).toThrow(/s\.x: expected a finite number .* got null/);
+    expect(() => decodeNumber("1.5", "s.y")).toThrow(/s\.y/);
+  });
+});
+
+describe("helper accumulators resume exactly", () => {
+  it("RunningMoments and RunningRegression, including non-finite sums", () => {
+    const rng = new SeededRandom(7);
+    const xs = Array.from({ length: 500 }, () => rng.next() * 10 - 5);
+    const events = xs.map((x, i) => (m: RunningMoments) => m.push(i === 200 ? Infinity : x));
+    expectResumeExact(
+      () => new RunningMoments(),
+      (s) => RunningMoments.fromState(s),
+      events,
+      [0, 100, 250, 500],
+      (m) => [m.n, m.mean(), m.variance(), m.skew(), m.kurtosisRaw()],
+    );
+    const reg = xs.map((x, i) => (r: RunningRegression) => r.push(x, 2 * x + xs[(i * 7) % xs.length]!));
+    expectResumeExact(
+      () => new RunningRegression(),
+      (s) => RunningRegression.fromState(s),
+      reg,
+      [0, 2, 333],
+      (r) => [r.n, r.slope()],
+    );
+  });
+
+  it("DrawdownTracker: an empty tracker's NaN peak survives JSON", () => {
+    const state = viaJson(new DrawdownTracker().getState());
+    expect(state.peak).toBe("NaN");
+    const rng = new SeededRandom(11);
+    const events = Array.from({ length: 1_000 }, (_, i) => {
+      const eq = 100 + Math.sin(i / 50) * 10 + rng.next();
+      return (d: DrawdownTracker) => d.update(i * 1_000, eq);
+    });
+    expectResumeExact(
+      () => new DrawdownTracker(),
+      (s) => DrawdownTracker.fromState(s),
+      events,
+      [0, 1, 437, 1_000],
+      (d) => d.state(),
+    );
+  });
+});
+
+describe("SharpeTracker resumes bit-identically", () => {
+  const opts: SharpeTrackerOptions = {
+    bucketMs: 1_000,
+    windows: [
+      { label: "1h", secs: 30 },
+      { label: "24h", secs: 120 },
+    ],
+    loMaxLags: 5,
+  };
+  const events = sharpeEvents(42, 3_000);
+  const report = (t: SharpeTracker) => t.summary(1_700_000_000_000 + 4_000_000);
+
+  it("starting-capital basis, ring wrapped many times, setState into a fresh instance", () => {
+    expectResumeExact(
+      () => new SharpeTracker(opts),
+      (s) => {
+        const t = new SharpeTracker(opts);
+        t.setState(s);
+        return t;
+      },
+      events,
+      [0, 1, 3, 777, 2_345, events.length],
+      report,
+    );
+    // sanity: the stream really wrapped the 120-bucket ring and hit out-of-order samples
+    const t = new SharpeTracker(opts);
+    for (const e of events) e(t);
+    expect(t.bucketCount()).toBe(120);
+    expect(t.outOfOrder).toBeGreaterThan(0);
+    expect(report(t).windows.at(-1)!.n).toBeGreaterThan(1_000);
+  });
+
+  it("bucket-start-equity basis with default windows, via fromState", () => {
+    const o: SharpeTrackerOptions = { returnBasis: "bucket_start_equity", bucketMs: 2_000 };
+    expectResumeExact(
+      () => new SharpeTracker(o),
+      (s) => SharpeTracker.fromState(s),
+      sharpeEvents(5, 1_500),
+      [0, 900],
+      report,
+    );
+  });
+});
+
+describe("PerSignalSharpeTracker resumes bit-identically", () => {
+  it("signals registered both before and after the checkpoint", () => {
+    const rng = new SeededRandom(99);
+    const names = ["Knife", "Vpin", "Ofi", "Funding"];
+    const events: ((t: PerSignalSharpeTracker) => void)[] = [];
+    let ts = 1_000_000;
+    for (let i = 0; i < 2_000; i++) {
+      // a late signal registered right at a checkpoint, then a step back in time (out-of-order)
+      if (i === 1_000) events.push((t) => t.registerSignal("Late"));
+      ts += i === 1_000 ? -400 : Math.floor(rng.next() * 900);
+      const t0 = ts;
+      // the last signal only appears in the second half
+      const active = names.filter((n, k) => rng.next() < 0.5 && (k < 3 || i > 1_200));
+      const pnl = (rng.next() - 0.48) * 4;
+      events.push(rng.next() < 0.7 ? (t) => t.recordFill(t0, pnl, active) : (t) => t.advanceTo(t0));
+    }
+    const opts = {
+      capitalBase: 10_000,
+      bucketMs: 1_000,
+      windows: [{ label: "1h", secs: 60 }],
+      loMaxLags: 4,
+      maxSignals: 8,
+    };
+    expectResumeExact(
+      () => new PerSignalSharpeTracker(opts),
+      (s) => PerSignalSharpeTracker.fromState(s),
+      events,
+      [0, 500, 1_000, 1_500],
+      (t) => t.summaries(ts + 10_000),
+    );
+  });
+});
+
+function edgeEvents(seed: number, count: number): ((t: EdgeTracker) => void)[] {
+  const rng = new SeededRandom(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const pred = rng.next() * 2 - 0.5;
+    const snap: EdgeSnapshot = {
+      tsMs: i * 100,
+      predictedEdgeBps: pred,
+      feeBps: -0.2,
+      markouts: [1_000, 10_000, 60_000].map((h) => ({
+        horizonMs: h,
+        realizedEdgeBps: rng.next() < 0.1 ? null : pred - 0.3 + (rng.next() - 0.5) * 4,
+      })),
+    };
+    return (t: EdgeTracker) => t.update(snap);
+  });
+}
+
+describe("EdgeTracker resumes bit-identically", () => {
+  it("three horizons with missing markouts", () => {
+    const events = edgeEvents(3, 1_000);
+    expectResumeExact(
+      () => new EdgeTracker({ minSamples: 10 }),
+      (s) => EdgeTracker.fromState(s),
+      events,
+      [0, 5, 500],
+      (t) => t.report(),
+    );
+  });
+});
+
+describe("SignalPnLAttributor resumes bit-identically", () => {
+  it("with cycle eviction, releases, unknown and null cycle ids", () => {
+    const rng = new SeededRandom(17);
+    const names = ["Knife", "Vpin", "Ofi", "Funding", "Queue"];
+    const events: ((a: SignalPnLAttributor) => void)[] = [];
+    let cycleId = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const u = rng.next();
+      if (u < 0.4) {
+        cycleId += 1;
+        const id = cycleId;
+        const contributions = names
+          .filter(() => rng.next() < 0.8)
+          .map((n) => ({
+            signal_name: n,
+            spread_adjustment_bps: (rng.next() - 0.3) * 3,
+            skew_adjustment_bps: (rng.next() - 0.5) * 2,
+            was_active: rng.next() < 0.6,
+            gating_weight: rng.next(),
+            raw_value: rng.next(),
+          }));
+        const cycle = {
+          schema_version: 1,
+          ts_ms: i,
+          timestamp_ns: String(i * 1e6),
+          cycle_id: id,
+          contributions,
+          total_spread_mult: 1,
+          combined_skew_bps: 0,
+        };
+        events.push((a) => a.recordCycle(cycle));
+      } else if (u < 0.45) {
+        const id = cycleId - Math.floor(rng.next() * 5);
+        events.push((a) => a.releaseCycle(id));
+      } else {
+        const id = rng.next() < 0.05 ? null : cycleId - Math.floor(rng.next() * 70);
+        const pnl = (rng.next() - 0.45) * 5;
+        events.push((a) => void a.recordFill(id, pnl));
+      }
+    }
+    const last = cycleId;
+    expectResumeExact(
+      () => new SignalPnLAttributor({ maxCycles: 50 }),
+      (s) => SignalPnLAttributor.fromState(s),
+      events,
+      [0, 10, 1_600],
+      (a) => ({
+        summary: a.summary(123_456),
+        evicted: a.evicted,
+        retained: a.retainedCycles(),
+        active: [last, last - 3, last - 49].map((id) => a.activeSignals(id)),
+      }),
+    );
+  });
+});
+
+describe("BrierCalibration resumes bit-identically", () => {
+  it("reservoir replacement continues the same seeded stream; bootstrap CI identical", () => {
+    const rng = new SeededRandom(23);
+    const events = Array.from({ length: 3_000 }, () => {
+      const f = rng.next();
+      const o = rng.next() < f * 0.9 + 0.05;
+      return (c: BrierCalibration) => c.update(f, o);
+    });
+    const opts = { bins: 10, reservoirSize: 200, seed: 4, minBinCount: 20 };
+    expectResumeExact(
+      () => new BrierCalibration(opts),
+      (s) => {
+        const c = new BrierCalibration(opts);
+        c.setState(s);
+        return c;
+      },
+      events,
+      [0, 150, 200, 1_234],
+      (c) => c.report({ nBoot: 200, seed: 9 }),
+    );
+  });
+});
+
+describe("malformed checkpoints throw a clear Error and leave the tracker unchanged", () => {
+  const opts: SharpeTrackerOptions = { bucketMs: 1_000, windows: [{ label: "1h", secs: 30 }], loMaxLags: 3 };
+  const filled = new SharpeTracker(opts);
+  for (const e of sharpeEvents(1, 300)) e(filled);
+  const good = viaJson(filled.getState());
+  const bad = (patch: (s: Record<string, unknown>) => void): SharpeTrackerState => {
+    const s = viaJson(good) as unknown as Record<string, unknown>;
+    patch(s);
+    return s as unknown as SharpeTrackerState;
+  };
+
+  it("SharpeTracker: version, types, lengths, capacity, config", () => {
+    const t = new SharpeTracker(opts);
+    t.update(5, 100);
+    const before = canon(t.getState());
+    const cases: [SharpeTrackerState, RegExp][] = [
+      [bad((s) => (s["version"] = 2)), /SharpeTracker state\.version: expected 1, got 2/],
+      [bad((s) => ((s["returns"] as unknown[])[0] = "abc")), /SharpeTracker state\.returns\[0\]: expected/],
+      [bad((s) => (s["lastEquity"] = null)), /SharpeTracker state\.lastEquity: expected a finite number/],
+      [bad((s) => (s["all"] = undefined)), /SharpeTracker state\.all: expected an object, got undefined/],
+      [bad((s) => (s["endEquity"] as unknown[]).pop()), /endEquity: expected 30 elements, got 29/],
+      [bad((s) => (s["returns"] as unknown[]).push(0)), /at most 30 buckets \(ring capacity\), got 31/],
+      [bad((s) => ((s["config"] as Record<string, unknown>)["bucketMs"] = 500)), /config\.bucketMs/],
+      [bad((s) => (s["outOfOrder"] = -1)), /outOfOrder: expected an integer >= 0/],
+      [bad((s) => ((s["all"] as Record<string, unknown>)["m2"] = {})), /state\.all\.m2: expected/],
+      [bad((s) => (s["firstReturns"] as unknown[]).pop()), /firstReturns: expected min\(all\.n, loMaxLags\)/],
+    ];
+    for (const [state, msg] of cases) {
+      expect(() => t.setState(state)).toThrow(msg);
+      expect(canon(t.getState())).toBe(before);
+    }
+    expect(() => t.setState("nope" as unknown as SharpeTrackerState)).toThrow(/expected an object/);
+    expect(() => SharpeTracker.fromState(null as unknown as SharpeTrackerState)).toThrow(/got null/);
+  });
+
+  it("other trackers: bounds, duplicates, cross-references, RNG range", () => {
+    const edge = new EdgeTracker({ minSamples: 10, maxHorizons: 2 });
+    const es = viaJson(new EdgeTracker({ minSamples: 10, maxHorizons: 3 }).getState());
+    expect(() => edge.setState(es)).toThrow(/config\.maxHorizons: checkpoint was written with 3/);
+    const e3 = new EdgeTracker({ minSamples: 10 });
+    for (const ev of edgeEvents(2, 5)) ev(e3);
+    const s3 = viaJson(e3.getState());
+    s3.horizons[1]!.predicted.n = 99;
+    expect(() => EdgeTracker.fromState(s3 as EdgeTrackerState)).toThrow(/horizons\[1\]: .* same n/);
+
+    const a = new SignalPnLAttributor();
+    a.recordCycle({
+      schema_version: 1,
+      ts_ms: 0,
+      timestamp_ns: "0",
+      cycle_id: 1,
+      contributions: [
+        {
+          signal_name: "K",
+          spread_adjustment_bps: 1,
+          skew_adjustment_bps: 0,
+          was_active: true,
+          gating_weight: 1,
+          raw_value: 0,
+        },
+      ],
+      total_spread_mult: 1,
+      combined_skew_bps: 0,
+    });
+    const as: SignalPnLAttributorState = viaJson(a.getState());
+    as.signals = [];
+    expect(() => SignalPnLAttributor.fromState(as)).toThrow(/cycles\[0\]\.names: signal "K" has no entry/);
+    const as2: SignalPnLAttributorState = viaJson(a.getState());
+    as2.cycles[0]!.active = ["yes" as unknown as boolean];
+    expect(() => SignalPnLAttributor.fromState(as2)).toThrow(/cycles\[0\]\.active\[0\]: expected a boolean/);
+
+    const cal = new BrierCalibration({ reservoirSize: 4 });
+    for (let i = 0; i < 10; i++) cal.update(i / 10, i % 2 === 0);
+    const cs: BrierCalibrationState = viaJson(cal.getState());
+    cs.reservoir.push(0.5);
+    expect(() => BrierCalibration.fromState(cs)).toThrow(/reservoir: expected 4 elements, got 5/);
+    const cs2: BrierCalibrationState = viaJson(cal.getState());
+    cs2.rng.state = 2 ** 32;
+    expect(() => BrierCalibration.fromState(cs2)).toThrow(/rng\.state: expected an unsigned 32-bit/);
+    const cs3: BrierCalibrationState = viaJson(cal.getState());
+    cs3.binCount = cs3.binCount.slice(1);
+    expect(() => BrierCalibration.fromState(cs3)).toThrow(/binCount: expected 10 elements, got 9/);
+
+    const ps = new PerSignalSharpeTracker({ capitalBase: 1_000, bucketMs: 1_000, maxSignals: 2 });
+    ps.recordFill(0, 1, ["A", "B"]);
+    const pst: PerSignalSharpeTrackerState = viaJson(ps.getState());
+    pst.signals[1]!.name = "A";
+    expect(() => PerSignalSharpeTracker.fromState(pst)).toThrow(/signals\[1\]\.name: duplicate signal "A"/);
+    const pst2: PerSignalSharpeTrackerState = viaJson(ps.getState());
+    pst2.signals.push(pst2.signals[0]!);
+    expect(() => PerSignalSharpeTracker.fromState(pst2)).toThrow(/signals: at most 2 elements allowed/);
+    const other = new PerSignalSharpeTracker({ capitalBase: 2_000, bucketMs: 1_000, maxSignals: 2 });
+    expect(() => other.setState(viaJson(ps.getState()))).toThrow(/config\.capitalBase/);
+  });
+});

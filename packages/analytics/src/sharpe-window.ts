@@ -1,0 +1,65 @@
+/** One rolling window's Sharpe record (Lo-adjusted, with standard error and PSR) from its returns. */
+import type { SharpeWindowRecord } from "./records.js";
+import { loEta, probabilisticSharpe, type RunningMoments, sharpeStdError } from "./stats.js";
+
+/** Summary statistics of a sequence of bucket returns (fractions) plus its equity path. */
+export interface WindowInput {
+  /** Bucket returns as fractions of the base. */
+  returns: ArrayLike<number>;
+  /** Lag-1..L autocorrelations of `returns` (standard estimator). */
+  rhos: number[];
+  /** Moments of `returns`. */
+  moments: RunningMoments;
+  /** Max drawdown of the bucket-end equity path (including the start equity). */
+  maxDrawdownAbs: number | null;
+  /** Max drawdown fraction of the same path. */
+  maxDrawdownFrac: number | null;
+}
+
+/**
+ * Compute one window's record from its returns' moments and autocorrelations.
+ * `periodsPerYear` annualizes (√P); Lo's q = periodsPerYear.
+ */
+export function windowRecord(
+  label: string,
+  windowSecs: number | null,
+  input: WindowInput,
+  periodsPerYear: number,
+): SharpeWindowRecord {
+  const m = input.moments;
+  const n = m.n;
+  const mean = m.mean();
+  const std = m.std();
+  const sr = mean !== null && std !== null && std > 0 ? mean / std : null;
+  const skew = m.skew();
+  const kurt = m.kurtosisRaw();
+  const lags = input.rhos.length;
+  const eta = sr !== null && lags >= 1 ? loEta(periodsPerYear, input.rhos) : null;
+  const sePp = sr !== null && skew !== null && kurt !== null ? sharpeStdError(sr, n, skew, kurt) : null;
+  const sqrtP = Math.sqrt(periodsPerYear);
+  return {
+    window: label,
+    window_secs: windowSecs,
+    n,
+    mean_return_bps: mean === null ? null : mean * 1e4,
+    std_return_bps: std === null ? null : std * 1e4,
+    sharpe_per_period: sr,
+    sharpe_annualized: sr === null ? null : sr * sqrtP,
+    lo_sharpe_annualized: sr !== null && eta !== null ? sr * eta : null,
+    lo_q: eta === null ? null : periodsPerYear,
+    lo_eta: eta,
+    lo_lags: eta === null ? null : lags,
+    sharpe_se_annualized: sePp === null ? null : sePp * sqrtP,
+    lo_sharpe_se_annualized: sePp !== null && eta !== null ? sePp * eta : null,
+    psr: sr !== null && skew !== null && kurt !== null ? probabilisticSharpe(sr, n, skew, kurt, 0) : null,
+    skew,
+    kurtosis_raw: kurt,
+    max_drawdown_frac: input.maxDrawdownFrac,
+    max_drawdown_abs: input.maxDrawdownAbs,
+  };
+}
+
+/** Effective number of autocorrelation lags for n returns: min(maxLags, ⌊n/4⌋). */
+export function effectiveLags(n: number, maxLags: number): number {
+  return Math.min(maxLags, Math.floor(n / 4));
+}
