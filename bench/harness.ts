@@ -10,7 +10,12 @@ export interface LatencyStats {
 }
 
 /** Time `fn` per call (after a warm-up) and print p50/p99/mean in microseconds. */
-export function benchLatency(name: string, fn: (i: number) => void, iterations = 100_000, warmup = 10_000): LatencyStats {
+export function benchLatency(
+  name: string,
+  fn: (i: number) => void,
+  iterations = 100_000,
+  warmup = 10_000,
+): LatencyStats {
   for (let i = 0; i < warmup; i++) fn(i);
   const samples = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) {
@@ -35,6 +40,8 @@ export function benchThroughput(name: string, units: string, run: () => number):
   const count = run();
   const sec = (performance.now() - t0) / 1000;
   const rate = count / sec;
-  console.log(`${name.padEnd(48)} ${Math.round(rate).toLocaleString("en-US")} ${units}/s (${count.toLocaleString("en-US")} in ${sec.toFixed(2)} s)`);
+  console.log(
+    `${name.padEnd(48)} ${Math.round(rate).toLocaleString("en-US")} ${units}/s (${count.toLocaleString("en-US")} in ${sec.toFixed(2)} s)`,
+  );
   return rate;
 }

@@ -63,6 +63,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     checkpoint = readCheckpoint(outputDir) as TraderCheckpoint | null;
     if (checkpoint === null) throw new Error(`cannot --resume: no checkpoint.json in ${outputDir}`);
     assertResumable(checkpoint.config, config);
+    if (checkpoint.completed_reason !== null) return reprintCompleted(checkpoint, config, opts, print);
     for (const note of truncateStreams(outputDir, checkpoint.stream_bytes)) logger.info(`[RESUME] ${note}`);
   } else {
     archivePreviousRun(outputDir, logger);
@@ -145,9 +146,9 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   const liveBook = new L2Book();
   const pending: MarketEvent[] = [];
 
-  const doCheckpoint = (t: PaperTrader): void => {
+  const doCheckpoint = (t: PaperTrader, completedReason: string | null = null): void => {
     out.flush();
-    writeCheckpoint(outputDir, captureCheckpoint(t, runId, consumed, streamSizes(outputDir)));
+    writeCheckpoint(outputDir, captureCheckpoint(t, runId, consumed, streamSizes(outputDir), completedReason));
   };
 
   /** Process one event; returns false when the run must stop. */
@@ -254,7 +255,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   const t = trader as PaperTrader | null;
   if (t !== null) {
     finishTrader(t, stopReason);
-    doCheckpoint(t);
+    doCheckpoint(t, stopReason);
     report = edgeValidationReport(t, {
       stopReason,
       outputDir,
@@ -269,6 +270,33 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   if (metrics !== null) await metrics.close();
   for (const line of report) print(line);
   return { stopReason, report, fills: t?.counters.fills ?? 0, events: t?.counters.events ?? 0, outputDir };
+}
+
+/** Resuming a run that already finished: restore its final state and print its report; write nothing. */
+function reprintCompleted(
+  cp: TraderCheckpoint,
+  config: PaperTraderConfig,
+  opts: RunOptions,
+  print: (line: string) => void,
+): RunResult {
+  const source = createSource(config, { warn: () => {}, info: () => {} });
+  const trader = new PaperTrader(
+    buildParts(
+      { ...config, orderSizeBase: cp.order_size_base },
+      { logger: opts.logger, out: null, metrics: null, tickRules: source.tickRules, firstMid: Number.NaN, clock: source.clock },
+    ),
+  );
+  restoreCheckpoint(trader, cp);
+  const stopReason = `already complete (${cp.completed_reason}); nothing to resume`;
+  opts.logger.info(`[RESUME] ${stopReason}`);
+  const report = edgeValidationReport(trader, {
+    stopReason,
+    outputDir: config.outputDir,
+    wallSeconds: 0,
+    feedSummary: source.feed.name,
+  });
+  for (const line of report) print(line);
+  return { stopReason, report, fills: trader.counters.fills, events: trader.counters.events, outputDir: config.outputDir };
 }
 
 /** Cancel quotes, flush pending prediction/markout records, write the final analytics. */

@@ -16,6 +16,8 @@ export interface TraderCheckpoint {
   run_id: string;
   written_at_wall: string;
   config: PaperTraderConfig;
+  /** Set by the final checkpoint of a run that finished (resuming it only reprints the report). */
+  completed_reason: string | null;
   /** Market events consumed from the source (event-time sources resume after them). */
   events_consumed: number;
   /** Bytes of each JSONL stream at the checkpoint. */
@@ -87,12 +89,14 @@ export function captureCheckpoint(
   runId: string,
   eventsConsumed: number,
   streamBytes: Record<string, number>,
+  completedReason: string | null = null,
 ): TraderCheckpoint {
   const p = trader.p;
   return {
     run_id: runId,
     written_at_wall: new Date().toISOString(),
     config: p.config,
+    completed_reason: completedReason,
     events_consumed: eventsConsumed,
     stream_bytes: streamBytes,
     order_size_base: p.orderSizeBase,

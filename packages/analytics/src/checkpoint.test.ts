@@ -22,17 +22,13 @@ function canon(x: unknown): string {
   );
 }
 
-interface Checkpointable<S> {
-  getState(): S;
-}
-
 /**
  * Run `events` uninterrupted on one tracker, and on another with a JSON checkpoint after `split`
  * events restored into a fresh instance; the final reports and states must be bit-identical.
  */
-function expectResumeExact<T extends Checkpointable<S>, S>(
+function expectResumeExact<T extends { getState(): unknown }>(
   make: () => T,
-  restore: (state: S) => T,
+  restore: (state: ReturnType<T["getState"]>) => T,
   events: ((t: T) => void)[],
   splits: number[],
   report: (t: T) => unknown,
@@ -44,7 +40,7 @@ function expectResumeExact<T extends Checkpointable<S>, S>(
   for (const split of splits) {
     const before = make();
     for (const e of events.slice(0, split)) e(before);
-    const resumed = restore(viaJson(before.getState()));
+    const resumed = restore(viaJson(before.getState() as ReturnType<T["getState"]>));
     for (const e of events.slice(split)) e(resumed);
     const got = report(resumed);
     expect(got).toEqual(want);
@@ -185,7 +181,7 @@ describe("PerSignalSharpeTracker resumes bit-identically", () => {
       ts += i === 1_000 ? -400 : Math.floor(rng.next() * 900);
       const t0 = ts;
       // the last signal only appears in the second half
-      const active = names.filter((n, k) => rng.next() < 0.5 && (k < 3 || i > 1_200));
+      const active = names.filter((_n, k) => rng.next() < 0.5 && (k < 3 || i > 1_200));
       const pnl = (rng.next() - 0.48) * 4;
       events.push(rng.next() < 0.7 ? (t) => t.recordFill(t0, pnl, active) : (t) => t.advanceTo(t0));
     }
@@ -260,7 +256,7 @@ describe("SignalPnLAttributor resumes bit-identically", () => {
         const cycle = {
           schema_version: 1,
           ts_ms: i,
-          timestamp_ns: String(i * 1e6),
+          timestamp_ns: i * 1e6,
           cycle_id: id,
           contributions,
           total_spread_mult: 1,
@@ -364,7 +360,7 @@ describe("malformed checkpoints throw a clear Error and leave the tracker unchan
     a.recordCycle({
       schema_version: 1,
       ts_ms: 0,
-      timestamp_ns: "0",
+      timestamp_ns: 0,
       cycle_id: 1,
       contributions: [
         {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MarketEvent } from "@mmkit/core";
 import type { ExchangeEvent } from "./events.js";
+import { ThroughFillModel } from "./fill-models.js";
 import { PaperExchange, type PaperExchangeState } from "./paper-exchange.js";
 import { fillsOf, snap, trade } from "./test-helpers.js";
 
@@ -292,5 +293,30 @@ describe("determinism and checkpoints", () => {
     const part2 = drive(second, events, 300, events.length);
     expect(JSON.stringify([...part1, ...part2])).toBe(JSON.stringify(whole));
     expect(second.pnl()).toEqual(full.pnl());
+  });
+});
+
+describe("composition and clock", () => {
+  it("accepts custom latency and fill-model components", () => {
+    const latencyModel = { orderEntryMs: (): number => 123, cancelMs: (): number => 7 };
+    const ex = new PaperExchange({}, { latencyModel, fillModel: new ThroughFillModel() });
+    expect(ex.fillModel.name).toBe("through");
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    ex.place({ side: "buy", price: 100, size: 1, postOnly: true });
+    expect(ex.advanceTo(T0 + 122)).toEqual([]);
+    expect(ex.advanceTo(T0 + 123).map((e) => e.type)).toEqual(["live"]);
+  });
+
+  it("clock: local drives time by localTsMs", () => {
+    const ex = new PaperExchange({ clock: "local", latency: LAT });
+    const ev: MarketEvent = {
+      type: "snapshot",
+      exchangeTsMs: 5,
+      localTsMs: T0,
+      bids: [{ price: 99, size: 1 }],
+      asks: [{ price: 101, size: 1 }],
+    };
+    ex.onMarketEvent(ev);
+    expect(ex.nowMs).toBe(T0);
   });
 });
