@@ -282,18 +282,24 @@ describe("determinism and checkpoints", () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 
-  it("getState → JSON → setState resumes exactly", () => {
-    const full = new PaperExchange(cfg);
-    const whole = drive(full, events, 0, events.length);
-    const first = new PaperExchange(cfg);
-    const part1 = drive(first, events, 0, 300);
-    const state = JSON.parse(JSON.stringify(first.getState())) as PaperExchangeState;
-    const second = new PaperExchange(cfg);
-    second.setState(state);
-    const part2 = drive(second, events, 300, events.length);
-    expect(JSON.stringify([...part1, ...part2])).toBe(JSON.stringify(whole));
-    expect(second.pnl()).toEqual(full.pnl());
-  });
+  for (const fillModel of ["touch", "queue"] as const) {
+    it(`getState → JSON → setState resumes exactly (${fillModel}, with virtual orders and open records)`, () => {
+      const c = { ...cfg, fillModel };
+      const full = new PaperExchange(c);
+      const whole = drive(full, events, 0, events.length);
+      const first = new PaperExchange(c);
+      const part1 = drive(first, events, 0, 300);
+      const counts = first.openRecordCounts();
+      expect(counts.predictions).toBeGreaterThan(0);
+      expect(counts.virtualOrders).toBeGreaterThan(0);
+      const state = JSON.parse(JSON.stringify(first.getState())) as PaperExchangeState;
+      const second = new PaperExchange(c);
+      second.setState(state);
+      const part2 = drive(second, events, 300, events.length);
+      expect(JSON.stringify([...part1, ...part2])).toBe(JSON.stringify(whole));
+      expect(second.pnl()).toEqual(full.pnl());
+    });
+  }
 });
 
 describe("composition and clock", () => {

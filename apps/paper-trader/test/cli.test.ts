@@ -1,0 +1,97 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readStreams, runInProcess, spawnCli, tempDir, waitFor } from "./helpers.js";
+
+describe("paper-trader CLI", () => {
+  it("--help documents every flag with its default", async () => {
+    const { done } = spawnCli(["--", "--help"]);
+    const r = await done;
+    expect(r.code).toBe(0);
+    for (const flag of [
+      "--source", "--input", "--asset", "--duration", "--speed", "--seed", "--gamma", "--ladder-levels",
+      "--ladder-ratio", "--min-spread-bps", "--fill-model", "--fill-prob", "--kill-drawdown-pct", "--output-dir",
+      "--config", "--resume", "--log-level", "--metrics-port",
+    ]) {
+      expect(r.stdout, flag).toContain(flag);
+    }
+    expect(r.stdout).toContain('"logs/paper_trading"');
+  });
+
+  it.each([
+    [["--fill-model", "magic"], /invalid --fill-model: got "?magic"?, allowed values are touch\|queue\|through/],
+    [["--speed", "fast"], /invalid --speed/],
+    [["--fill-prob", "1.5"], /invalid --fill-prob/],
+    [["--duration", "abc"], /invalid --duration/],
+    [["--no-such-flag", "1"], /unknown flag/],
+    [["--source", "replay"], /invalid --input: required with --source replay/],
+  ])("bad flags %j → one clear line, exit 2, nothing written", async (args, pattern) => {
+    const dir = join(tempDir(), "out");
+    const { done } = spawnCli([...args, "--output-dir", dir]);
+    const r = await done;
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(pattern);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it("a bad --config file names the field and exits 2", async () => {
+    const tmp = tempDir();
+    const cfg = join(tmp, "cfg.json");
+    writeFileSync(cfg, JSON.stringify({ fillModel: "nope", seed: 3 }));
+    const dir = join(tmp, "out");
+    const r = await spawnCli(["--config", cfg, "--output-dir", dir]).done;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/config field "fillModel": allowed values are touch\|queue\|through/);
+    writeFileSync(cfg, "{ not json");
+    const r2 = await spawnCli(["--config", cfg, "--output-dir", dir]).done;
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/is not valid JSON/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it("SIGINT mid-run flushes every stream, prints the report and exits 0", async () => {
+    const dir = join(tempDir(), "out");
+    const { child, done } = spawnCli(["--duration", "3600", "--speed", "60x", "--output-dir", dir, "--log-level", "warn"]);
+    expect(await waitFor(() => existsSync(join(dir, "fills.jsonl")), 30_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGINT");
+    const r = await done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("=== EDGE VALIDATION REPORT ===");
+    expect(r.stdout).toContain("Stop: signal SIGINT");
+    const fills = Number(/fills=(\d+)/.exec(r.stdout)![1]);
+    const lines = readStreams(dir).get("fills.jsonl")!.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(fills);
+    const events = readStreams(dir).get("events.jsonl")!;
+    expect(events).toContain('"kind":"run_end"');
+  });
+
+  it("--resume after SIGKILL continues to totals equal to an uninterrupted run", async () => {
+    const args = ["--duration", "900", "--seed", "11", "--checkpoint-every-min", "1", "--log-level", "warn"];
+    const ref = tempDir();
+    await runInProcess({ durationSec: 900, seed: 11, checkpointEveryMin: 1, outputDir: ref });
+    const dir = join(tempDir(), "out");
+    const { child, done } = spawnCli([...args, "--speed", "40x", "--output-dir", dir]);
+    const cp = join(dir, "checkpoint.json");
+    const hasMidCheckpoint = (): boolean => {
+      if (!existsSync(cp)) return false;
+      try {
+        return (JSON.parse(readFileSync(cp, "utf8")) as { events_consumed: number }).events_consumed > 0;
+      } catch {
+        return false;
+      }
+    };
+    expect(await waitFor(hasMidCheckpoint, 60_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill("SIGKILL");
+    await done;
+    const before = JSON.parse(readFileSync(cp, "utf8")) as { completed_reason: string | null };
+    expect(before.completed_reason).toBeNull();
+    const resumed = await runInProcess({ durationSec: 900, seed: 11, checkpointEveryMin: 1, outputDir: dir, resume: true });
+    const a = readStreams(ref);
+    const b = readStreams(dir);
+    for (const [file, text] of a) expect(b.get(file), file).toBe(text);
+    expect(resumed.fills).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLogger } from "../src/logging.js";
+import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
+import { type RunResult, runPaperTrader } from "../src/run.js";
+
+/** Repository root (tests read only the repo's own embedded samples). */
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+/** The real Binance USD-M sample shipped in the repo. */
+export const BINANCE_SAMPLE = join(REPO_ROOT, "data/samples/binance-usdm-btcusdt-20240808-120s.gz");
+/** The real Hyperliquid sample shipped in the repo. */
+export const HL_SAMPLE = join(REPO_ROOT, "data/samples/hyperliquid-btc-20250126.gz");
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+
+/** A fresh temporary directory. */
+export function tempDir(prefix = "mmkit-pt-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Run the trader in-process with a silent logger; returns the result (report lines in `report`). */
+export async function runInProcess(input: PaperTraderConfigInput): Promise<RunResult> {
+  const config = parseConfig(input);
+  return runPaperTrader(config, { logger: createLogger("silent", false), print: () => {}, handleSignals: false });
+}
+
+/** Every JSONL file of a run directory with its text. */
+export function readStreams(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of readdirSync(dir).sort()) if (f.endsWith(".jsonl")) out.set(f, readFileSync(join(dir, f), "utf8"));
+  return out;
+}
+
+/** Spawn the CLI from source (node + tsx), capturing output. */
+export function spawnCli(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, FORCE_COLOR: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr!.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Poll until `cond()` holds or the timeout passes. */
+export async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 50): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return cond();
+}
