@@ -10,6 +10,12 @@ export interface PlacementContext {
   predictedAdverseBps: number;
   /** Maker fee in bps. */
   feeBps: number;
+  /** Market state at the decision, kept for the order's prediction record. */
+  sigmaPerSqrtSec: number;
+  gamma: number;
+  inventoryBase: number;
+  /** Decision time (ms). */
+  tsMs: number;
 }
 
 /** Per-order context kept until the order is terminal (bounded by the number of resting orders). */
@@ -19,7 +25,15 @@ export interface OrderContext {
   cycleId: number;
   midAtPlacement: number;
   predicted: PredictedEdge;
+  sigmaPerSqrtSec: number;
+  gamma: number;
+  inventoryBase: number;
+  /** When the order became terminal (its records still arrive until the longest horizon passes). */
+  terminalTsMs: number | null;
 }
+
+/** How long a terminal order's context is kept for its late prediction/markout records (ms). */
+export const CONTEXT_RETENTION_MS = 120_000;
 
 /** Reconcile counters. */
 export interface OrderManagerStats {
@@ -78,13 +92,20 @@ export class OrderManager {
     return out;
   }
 
-  /** Forget an order that became terminal (filled, cancelled, rejected). */
-  onTerminal(orderId: string): void {
+  /** An order became terminal (filled, cancelled, rejected): free its level; keep its context a while. */
+  onTerminal(orderId: string, tsMs: number): void {
     const c = this.contexts.get(orderId);
-    this.contexts.delete(orderId);
     if (c === undefined) return;
+    c.terminalTsMs ??= tsMs;
     const key = levelKey(c.side, c.level);
     if (this.byLevel.get(key) === orderId) this.byLevel.delete(key);
+  }
+
+  /** Drop contexts of orders terminal for longer than the retention (bounded memory). */
+  prune(nowMs: number): void {
+    for (const [id, c] of this.contexts) {
+      if (c.terminalTsMs !== null && nowMs - c.terminalTsMs > CONTEXT_RETENTION_MS) this.contexts.delete(id);
+    }
   }
 
   /** Serializable state (order ids per level and their contexts). */
@@ -109,7 +130,7 @@ export class OrderManager {
     const existingId = this.byLevel.get(key);
     const existing = existingId === undefined ? undefined : this.exchange.order(existingId);
     if (existingId !== undefined && existing === undefined) {
-      this.onTerminal(existingId);
+      this.onTerminal(existingId, ctx.tsMs);
     }
     if (existing !== undefined) {
       const remaining = existing.size - existing.filledSize;
@@ -161,6 +182,10 @@ export class OrderManager {
       cycleId: ctx.cycleId,
       midAtPlacement: ctx.mid,
       predicted: predictedEdge(q, ctx),
+      sigmaPerSqrtSec: ctx.sigmaPerSqrtSec,
+      gamma: ctx.gamma,
+      inventoryBase: ctx.inventoryBase,
+      terminalTsMs: null,
     });
   }
 

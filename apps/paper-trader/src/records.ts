@@ -70,7 +70,7 @@ export function fillLine(fill: PaperFill, fillId: string, pnl: PnlSnapshot): Fil
 /** One `predictions.jsonl` line. A horizon's outcome is censored only when it is unknown. */
 export function predictionLine(
   rec: PredictionRecord,
-  market: { sigmaPerSqrtSec: number; gamma: number; inventoryBase: number; regime?: number },
+  market: { sigmaPerSqrtSec: number; gamma: number; inventoryBase: number; regime?: number } | null,
 ): PredictionLine {
   const horizons = rec.horizonsSec.map((h, i) => ({
     horizon_ms: h * 1000,
@@ -91,14 +91,16 @@ export function predictionLine(
     fill_model: rec.fillModel,
     horizons,
     censored: rec.censored,
-    market: {
+  };
+  if (market !== null && Number.isFinite(market.sigmaPerSqrtSec) && Number.isFinite(market.gamma)) {
+    line.market = {
       sigma_per_sqrt_sec: market.sigmaPerSqrtSec,
       kappa: rec.kappaPerFrac,
       gamma: market.gamma,
       inventory: market.inventoryBase,
       ...(market.regime !== undefined ? { regime: market.regime } : {}),
-    },
-  };
+    };
+  }
   const oneSec = horizons.find((h) => h.horizon_ms === 1000);
   if (oneSec) line.p_fill_1s = oneSec.p_fill;
   const tenSec = horizons.find((h) => h.horizon_ms === 10_000);

@@ -148,7 +148,10 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
 
   const doCheckpoint = (t: PaperTrader, completedReason: string | null = null): void => {
     out.flush();
-    writeCheckpoint(outputDir, captureCheckpoint(t, runId, consumed, streamSizes(outputDir), completedReason));
+    writeCheckpoint(
+      outputDir,
+      captureCheckpoint(t, runId, consumed, streamSizes(outputDir), completedReason),
+    );
   };
 
   /** Process one event; returns false when the run must stop. */
@@ -283,7 +286,14 @@ function reprintCompleted(
   const trader = new PaperTrader(
     buildParts(
       { ...config, orderSizeBase: cp.order_size_base },
-      { logger: opts.logger, out: null, metrics: null, tickRules: source.tickRules, firstMid: Number.NaN, clock: source.clock },
+      {
+        logger: opts.logger,
+        out: null,
+        metrics: null,
+        tickRules: source.tickRules,
+        firstMid: Number.NaN,
+        clock: source.clock,
+      },
     ),
   );
   restoreCheckpoint(trader, cp);
@@ -296,7 +306,13 @@ function reprintCompleted(
     feedSummary: source.feed.name,
   });
   for (const line of report) print(line);
-  return { stopReason, report, fills: trader.counters.fills, events: trader.counters.events, outputDir: config.outputDir };
+  return {
+    stopReason,
+    report,
+    fills: trader.counters.fills,
+    events: trader.counters.events,
+    outputDir: config.outputDir,
+  };
 }
 
 /** Cancel quotes, flush pending prediction/markout records, write the final analytics. */

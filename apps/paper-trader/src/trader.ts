@@ -263,7 +263,12 @@ export class PaperTrader {
       mid,
       predictedAdverseBps: Math.max(0, p.signals.alphaKappa.toxicityBps),
       feeBps: p.exchange.config.makerFeeBps,
+      sigmaPerSqrtSec: decision.effective.sigmaPerSqrtSec,
+      gamma: decision.effective.gamma,
+      inventoryBase: pnl.positionBase,
+      tsMs: ts,
     });
+    this.orders.prune(ts);
     this.handle(events);
     if (p.metrics !== null && decision.trace !== null)
       p.metrics.halfSpreadBps.set(decision.trace.halfSpreadBps);
@@ -277,13 +282,13 @@ export class PaperTrader {
           this.onFill(e.fill);
           break;
         case "filled":
-          this.orders.onTerminal(e.orderId);
+          this.orders.onTerminal(e.orderId, e.tsMs);
           break;
         case "cancelled":
-          this.orders.onTerminal(e.orderId);
+          this.orders.onTerminal(e.orderId, e.tsMs);
           break;
         case "reject":
-          if (e.action === "place" || e.action === "modify") this.orders.onTerminal(e.orderId);
+          if (e.action === "place" || e.action === "modify") this.orders.onTerminal(e.orderId, e.tsMs);
           break;
         case "prediction":
           this.onPrediction(e.record);
@@ -318,13 +323,8 @@ export class PaperTrader {
   }
 
   private onPrediction(rec: PredictionRecord): void {
-    const d = this.lastDecision;
-    const line = predictionLine(rec, {
-      sigmaPerSqrtSec: d?.effective.sigmaPerSqrtSec ?? Number.NaN,
-      gamma: d?.effective.gamma ?? Number.NaN,
-      inventoryBase: this.p.exchange.pnl().positionBase,
-    });
-    if (!Number.isFinite(line.market?.sigma_per_sqrt_sec ?? 0)) delete line.market;
+    const ctx = this.orders.context(rec.orderId);
+    const line = predictionLine(rec, ctx ?? null);
     this.write("predictions", line);
     for (const h of line.horizons) {
       if (h.filled === null) continue;

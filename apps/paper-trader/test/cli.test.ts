@@ -9,9 +9,24 @@ describe("paper-trader CLI", () => {
     const r = await done;
     expect(r.code).toBe(0);
     for (const flag of [
-      "--source", "--input", "--asset", "--duration", "--speed", "--seed", "--gamma", "--ladder-levels",
-      "--ladder-ratio", "--min-spread-bps", "--fill-model", "--fill-prob", "--kill-drawdown-pct", "--output-dir",
-      "--config", "--resume", "--log-level", "--metrics-port",
+      "--source",
+      "--input",
+      "--asset",
+      "--duration",
+      "--speed",
+      "--seed",
+      "--gamma",
+      "--ladder-levels",
+      "--ladder-ratio",
+      "--min-spread-bps",
+      "--fill-model",
+      "--fill-prob",
+      "--kill-drawdown-pct",
+      "--output-dir",
+      "--config",
+      "--resume",
+      "--log-level",
+      "--metrics-port",
     ]) {
       expect(r.stdout, flag).toContain(flag);
     }
@@ -19,7 +34,10 @@ describe("paper-trader CLI", () => {
   });
 
   it.each([
-    [["--fill-model", "magic"], /invalid --fill-model: got "?magic"?, allowed values are touch\|queue\|through/],
+    [
+      ["--fill-model", "magic"],
+      /invalid --fill-model: got "?magic"?, allowed values are touch\|queue\|through/,
+    ],
     [["--speed", "fast"], /invalid --speed/],
     [["--fill-prob", "1.5"], /invalid --fill-prob/],
     [["--duration", "abc"], /invalid --duration/],
@@ -52,12 +70,21 @@ describe("paper-trader CLI", () => {
 
   it("SIGINT mid-run flushes every stream, prints the report and exits 0", async () => {
     const dir = join(tempDir(), "out");
-    const { child, done } = spawnCli(["--duration", "3600", "--speed", "60x", "--output-dir", dir, "--log-level", "warn"]);
+    const { child, done } = spawnCli([
+      "--duration",
+      "3600",
+      "--speed",
+      "60x",
+      "--output-dir",
+      dir,
+      "--log-level",
+      "warn",
+    ]);
     expect(await waitFor(() => existsSync(join(dir, "fills.jsonl")), 30_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 1500));
     child.kill("SIGINT");
     const r = await done;
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("=== EDGE VALIDATION REPORT ===");
     expect(r.stdout).toContain("Stop: signal SIGINT");
     const fills = Number(/fills=(\d+)/.exec(r.stdout)![1]);
@@ -68,11 +95,11 @@ describe("paper-trader CLI", () => {
   });
 
   it("--resume after SIGKILL continues to totals equal to an uninterrupted run", async () => {
-    const args = ["--duration", "900", "--seed", "11", "--checkpoint-every-min", "1", "--log-level", "warn"];
+    const args = ["--duration", "600", "--seed", "11", "--checkpoint-every-min", "1", "--log-level", "warn"];
     const ref = tempDir();
-    await runInProcess({ durationSec: 900, seed: 11, checkpointEveryMin: 1, outputDir: ref });
+    await runInProcess({ durationSec: 600, seed: 11, checkpointEveryMin: 1, outputDir: ref });
     const dir = join(tempDir(), "out");
-    const { child, done } = spawnCli([...args, "--speed", "40x", "--output-dir", dir]);
+    const { child, done } = spawnCli([...args, "--speed", "30x", "--output-dir", dir]);
     const cp = join(dir, "checkpoint.json");
     const hasMidCheckpoint = (): boolean => {
       if (!existsSync(cp)) return false;
@@ -88,10 +115,16 @@ describe("paper-trader CLI", () => {
     await done;
     const before = JSON.parse(readFileSync(cp, "utf8")) as { completed_reason: string | null };
     expect(before.completed_reason).toBeNull();
-    const resumed = await runInProcess({ durationSec: 900, seed: 11, checkpointEveryMin: 1, outputDir: dir, resume: true });
+    const resumed = await runInProcess({
+      durationSec: 600,
+      seed: 11,
+      checkpointEveryMin: 1,
+      outputDir: dir,
+      resume: true,
+    });
     const a = readStreams(ref);
     const b = readStreams(dir);
     for (const [file, text] of a) expect(b.get(file), file).toBe(text);
     expect(resumed.fills).toBeGreaterThan(0);
-  });
+  }, 180_000);
 });

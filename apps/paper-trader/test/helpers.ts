@@ -14,6 +14,7 @@ export const BINANCE_SAMPLE = join(REPO_ROOT, "data/samples/binance-usdm-btcusdt
 /** The real Hyperliquid sample shipped in the repo. */
 export const HL_SAMPLE = join(REPO_ROOT, "data/samples/hyperliquid-btc-20250126.gz");
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+const TSCONFIG = fileURLToPath(new URL("../tsconfig.json", import.meta.url));
 
 /** A fresh temporary directory. */
 export function tempDir(prefix = "mmkit-pt-"): string {
@@ -23,21 +24,30 @@ export function tempDir(prefix = "mmkit-pt-"): string {
 /** Run the trader in-process with a silent logger; returns the result (report lines in `report`). */
 export async function runInProcess(input: PaperTraderConfigInput): Promise<RunResult> {
   const config = parseConfig(input);
-  return runPaperTrader(config, { logger: createLogger("silent", false), print: () => {}, handleSignals: false });
+  return runPaperTrader(config, {
+    logger: createLogger("silent", false),
+    print: () => {},
+    handleSignals: false,
+  });
 }
 
 /** Every JSONL file of a run directory with its text. */
 export function readStreams(dir: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const f of readdirSync(dir).sort()) if (f.endsWith(".jsonl")) out.set(f, readFileSync(join(dir, f), "utf8"));
+  for (const f of readdirSync(dir).sort())
+    if (f.endsWith(".jsonl")) out.set(f, readFileSync(join(dir, f), "utf8"));
   return out;
 }
 
 /** Spawn the CLI from source (node + tsx), capturing output. */
-export function spawnCli(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+export function spawnCli(args: string[]): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+} {
   const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, FORCE_COLOR: "0" },
+    // tsx maps @mmkit/* to the packages' sources through this tsconfig's paths (no build needed).
+    env: { ...process.env, FORCE_COLOR: "0", TSX_TSCONFIG_PATH: TSCONFIG },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

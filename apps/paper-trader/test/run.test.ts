@@ -38,7 +38,13 @@ describe("paper-trader end to end (in process)", () => {
     expect(r.events).toBeGreaterThan(29_000);
     for (const f of Object.values(STREAM_FILES)) expect(existsSync(join(dir, f)), f).toBe(true);
     const streams = readStreams(dir);
-    for (const f of ["signal_contributions.jsonl", "predictions.jsonl", "equity.jsonl", "sharpe_metrics.jsonl", "events.jsonl"]) {
+    for (const f of [
+      "signal_contributions.jsonl",
+      "predictions.jsonl",
+      "equity.jsonl",
+      "sharpe_metrics.jsonl",
+      "events.jsonl",
+    ]) {
       expect(streams.get(f)!.length, f).toBeGreaterThan(0);
     }
     expect(r.report.join("\n")).toContain("source=replay");
