@@ -98,9 +98,9 @@ const EQUITY_SAMPLE_MS = 1000;
 const EQUITY_LINE_MS = 10_000;
 const WARMUP_LOG_MS = 10_000;
 /** Minimum market time between quote cycles (a fill triggers one immediately). */
-export const QUOTE_INTERVAL_MS = 100;
+export const QUOTE_INTERVAL_MS = 250;
 /** A resting order is replaced only when its desired price moved at least this much. */
-export const REQUOTE_THRESHOLD_BPS = 0.25;
+export const REQUOTE_THRESHOLD_BPS = 0.5;
 
 /** The quote loop. Feed it events with `onEvent`; `stopReason` is set when it must stop (kill switch halted). */
 export class PaperTrader {
@@ -136,6 +136,7 @@ export class PaperTrader {
   lastDecision: QuoteDecision | null = null;
   lastEffect: SignalEffect | null = null;
   private fillSinceCycle = false;
+  private nextPruneMs = 0;
 
   constructor(parts: TraderParts) {
     this.p = parts;
@@ -247,9 +248,6 @@ export class PaperTrader {
     this.lastDecision = decision;
     this.lastEffect = cyc.effect;
     if (decision.trace !== null) c.lastGlftBaseBps = decision.trace.glftBaseBps;
-    const line = contributionLine(cyc.record);
-    this.write("signal_contributions", line);
-    this.attributor.recordCycle(line);
     if (riskState === "halted") {
       this.handle(this.orders.cancelAll());
       this.stopReason = `kill switch HALTED: ${p.killSwitch.reason()}`;
@@ -268,7 +266,17 @@ export class PaperTrader {
       inventoryBase: pnl.positionBase,
       tsMs: ts,
     });
-    this.orders.prune(ts);
+    if (ts >= this.nextPruneMs) {
+      this.nextPruneMs = ts + 1000;
+      this.orders.prune(ts);
+    }
+    // Only a cycle that placed or replaced an order can have fills attributed to it: record those
+    // (keeps signal_contributions.jsonl proportional to order activity, not to the cycle rate).
+    if (events.some((e) => e.type === "ack" && e.action !== "cancel")) {
+      const line = contributionLine(cyc.record);
+      this.write("signal_contributions", line);
+      this.attributor.recordCycle(line);
+    }
     this.handle(events);
     if (p.metrics !== null && decision.trace !== null)
       p.metrics.halfSpreadBps.set(decision.trace.halfSpreadBps);

@@ -21,7 +21,9 @@ function recordedFrames(): string[] {
  * A local Hyperliquid imitation on 127.0.0.1: acks subscriptions, answers pings, and streams the
  * recorded l2Book/trades frames in a loop, stamping each with the current time as the venue would.
  */
-async function startFakeVenue(intervalMs: number): Promise<{ url: string; subscriptions: unknown[]; close: () => Promise<void> }> {
+async function startFakeVenue(
+  intervalMs: number,
+): Promise<{ url: string; subscriptions: unknown[]; close: () => Promise<void> }> {
   const frames = recordedFrames();
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise<void>((r) => wss.once("listening", () => r()));
@@ -83,7 +85,11 @@ describe("live mode against a local venue replaying real Hyperliquid messages", 
         .catch(() => {});
     }, 500);
     try {
-      const result = await runPaperTrader(config, { logger: createLogger("silent", false), print: () => {}, handleSignals: false });
+      const result = await runPaperTrader(config, {
+        logger: createLogger("silent", false),
+        print: () => {},
+        handleSignals: false,
+      });
       expect(result.stopReason).toMatch(/duration reached/);
       expect(result.events).toBeGreaterThan(50);
       const channels = venue.subscriptions.map((s) => (s as { type: string }).type).sort();

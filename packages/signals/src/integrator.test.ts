@@ -23,6 +23,36 @@ const adjArb = fc.record({
 });
 
 describe("SignalIntegrator", () => {
+  it("an active signal that asks for (almost) nothing is not recorded as active", () => {
+    const integ = new SignalIntegrator();
+    const quiet: SignalAdjustment = {
+      ...inactiveAdjustment("Quiet"),
+      active: true,
+      confidence: 1,
+      spreadAdjBps: 0.01,
+    };
+    const loud: SignalAdjustment = {
+      ...inactiveAdjustment("Loud"),
+      active: true,
+      confidence: 1,
+      skewAdjBps: 0.3,
+    };
+    const toxic: SignalAdjustment = {
+      ...inactiveAdjustment("Toxic"),
+      active: true,
+      confidence: 1,
+      kappaMult: 0.9,
+    };
+    const { record } = integ.integrate([quiet, loud, toxic], { cycleId: 1, tsMs: 0 });
+    expect(record.contributions.map((c) => [c.signal_name, c.was_active])).toEqual([
+      ["Quiet", false],
+      ["Loud", true],
+      ["Toxic", true],
+    ]);
+    // Its (immaterial) part is still applied and still sums into the total.
+    expect(record.total_spread_adj_bps).toBeCloseTo(0.01, 12);
+  });
+
   it("contributions sum to the applied adjustment, clamped or not (property)", () => {
     const integ = new SignalIntegrator({ minSpreadAdjBps: -5, maxSpreadAdjBps: 30, maxAbsSkewBps: 8 });
     fc.assert(
@@ -39,11 +69,16 @@ describe("SignalIntegrator", () => {
         expect(Math.abs(record.combined_skew_bps)).toBeLessThanOrEqual(8 + 1e-9);
         expect(effect.kappaMult).toBeGreaterThanOrEqual(0.3);
         expect(effect.kappaMult).toBeLessThanOrEqual(2);
-        // Inactive signals contribute nothing.
+        // A signal with zero weight contributes nothing; one not recorded as active contributes
+        // less than the materiality threshold (0.05 bps) to spread and skew.
         for (const c of record.contributions) {
-          if (!c.was_active) {
-            expect(c.gating_weight).toBe(0);
+          if (c.gating_weight === 0) {
             expect(c.applied_spread_bps).toBe(0);
+            expect(c.applied_skew_bps).toBe(0);
+          }
+          if (!c.was_active) {
+            expect(Math.abs(c.applied_spread_bps)).toBeLessThan(0.05);
+            expect(Math.abs(c.applied_skew_bps)).toBeLessThan(0.05);
           }
         }
       }),

@@ -31,6 +31,15 @@ export interface IntegratorConfig {
   maxSideExtraBps: number;
   /** Name of the signal whose κ/γ go to `effect.regime`. Default "RegimeDetection". */
   regimeSignalName: string;
+  /**
+   * A contribution is recorded as `was_active` only when the signal is active AND changes the quote
+   * materially: a weighted spread/skew/side adjustment of at least this many bps, a pull, or a κ/γ
+   * multiplier at least `materialityMult` away from 1. An "active" signal that asks for nothing is
+   * not credited, so attribution's active-vs-inactive split measures something. Default 0.05.
+   */
+  materialityBps: number;
+  /** Relative κ/γ multiplier change that counts as material (0.01 = 1 %). Default 0.01. */
+  materialityMult: number;
 }
 
 /** Default bounds. */
@@ -44,6 +53,8 @@ export const DEFAULT_INTEGRATOR_CONFIG: IntegratorConfig = {
   maxGammaMult: 3,
   maxSideExtraBps: 50,
   regimeSignalName: REGIME_SIGNAL_NAME,
+  materialityBps: 0.05,
+  materialityMult: 0.01,
 };
 
 /** One signal's contribution to a quote cycle (original field names kept where the meaning is the same). */
@@ -105,6 +116,25 @@ export interface IntegrateContext {
 }
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+
+/** Whether an active signal's weighted request changes the quote materially (see `materialityBps`). */
+function isMaterial(
+  a: SignalAdjustment,
+  w: number,
+  c: IntegratorConfig,
+  regime: SignalEffect["regime"] | undefined,
+): boolean {
+  const bps = c.materialityBps;
+  if (a.pullBid || a.pullAsk) return true;
+  if (Math.abs(w * a.spreadAdjBps) >= bps || Math.abs(w * a.skewAdjBps) >= bps) return true;
+  if (w * a.bidExtraBps >= bps || w * a.askExtraBps >= bps) return true;
+  const m = Math.log1p(c.materialityMult);
+  if (a.name === c.regimeSignalName) {
+    const r = regime;
+    return r !== undefined && (Math.abs(Math.log(r.kappaMult)) >= m || Math.abs(Math.log(r.gammaMult)) >= m);
+  }
+  return Math.abs(w * Math.log(a.kappaMult)) >= m || Math.abs(w * Math.log(a.gammaMult)) >= m;
+}
 
 /** Blends signal adjustments into one `SignalEffect` and its contribution record. */
 export class SignalIntegrator {
@@ -196,7 +226,7 @@ export class SignalIntegrator {
         skew_adjustment_bps: a.skewAdjBps,
         kappa_mult: a.kappaMult,
         gamma_mult: a.gammaMult,
-        was_active: a.active,
+        was_active: a.active && w > 0 && isMaterial(a, w, c, ctx.regime),
         gating_weight: w,
         raw_value: a.rawValue,
         applied_spread_bps: appliedSpread,

@@ -309,6 +309,19 @@ export abstract class VenueCore {
     this.ledger.mark(this.book.mid());
     if (!this.tracksQueue) return;
     const all = ev.type === "snapshot" || trimmed > 0;
+    if (!all && ev.type === "delta") {
+      // Index the changed prices once: O(levels + orders) instead of O(levels × orders).
+      const nOrders = this.bids.length + this.asks.length + this.virtuals.size;
+      if (nOrders === 0) return;
+      const bidPrices = priceSet(ev.bids);
+      const askPrices = priceSet(ev.asks);
+      const touched = (o: { side: Side; price: number }): boolean =>
+        (o.side === "buy" ? bidPrices : askPrices)?.has(o.price) === true;
+      for (const o of this.bids) if (touched(o)) this.updateLevel(o);
+      for (const o of this.asks) if (touched(o)) this.updateLevel(o);
+      for (const v of this.virtuals.values()) if (touched(v)) this.updateLevel(v);
+      return;
+    }
     for (const o of this.bids) if (all || touchesLevel(ev, o)) this.updateLevel(o);
     for (const o of this.asks) if (all || touchesLevel(ev, o)) this.updateLevel(o);
     for (const v of this.virtuals.values()) if (all || touchesLevel(ev, v)) this.updateLevel(v);
@@ -392,6 +405,13 @@ export abstract class VenueCore {
 }
 
 /** Whether a (non-trimming) book update can have changed the displayed size at an order's price. */
+function priceSet(levels: readonly { price: number }[]): Set<number> | null {
+  if (levels.length === 0) return null;
+  const set = new Set<number>();
+  for (const l of levels) set.add(l.price);
+  return set;
+}
+
 function touchesLevel(
   ev: Exclude<MarketEvent, { type: "trade" | "health" }>,
   o: { side: Side; price: number },

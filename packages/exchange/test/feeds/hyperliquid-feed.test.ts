@@ -136,7 +136,9 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
       .flatMap((f) => (JSON.parse(f) as { data: { side: string; px: string; sz: string }[] }).data)
       .map((t) => ({ aggressor: t.side === "B" ? "buy" : "sell", price: Number(t.px), size: Number(t.sz) }));
     expect(tr.type === "trade" && recorded).toContainEqual(
-      tr.type === "trade" ? { aggressor: tr.trade.aggressor, price: tr.trade.price, size: tr.trade.size } : null,
+      tr.type === "trade"
+        ? { aggressor: tr.trade.aggressor, price: tr.trade.price, size: tr.trade.size }
+        : null,
     );
     expect(c.book.isCrossed()).toBe(false);
   });

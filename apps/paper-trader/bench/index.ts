@@ -1,0 +1,45 @@
+/**
+ * Paper-trader benchmarks: whole-pipeline throughput on the synthetic market with analytics and
+ * JSONL output on, and peak RSS of a long run (memory must stay flat).
+ *   tsx bench/index.ts            → 1 h throughput + 24 h memory profile
+ *   tsx bench/index.ts --days 7   → the 7-day memory run (about 20 minutes on 2 cores)
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig } from "../src/config.js";
+import { createLogger } from "../src/logging.js";
+import { runPaperTrader } from "../src/run.js";
+
+async function run(
+  durationSec: number,
+  sampleRss: boolean,
+): Promise<{ events: number; sec: number; rssMb: number[] }> {
+  const dir = mkdtempSync(join(tmpdir(), "mmkit-bench-"));
+  const rssMb: number[] = [];
+  const timer = sampleRss ? setInterval(() => rssMb.push(process.memoryUsage().rss / 2 ** 20), 2000) : null;
+  const t0 = performance.now();
+  const r = await runPaperTrader(parseConfig({ durationSec, outputDir: dir, seed: 42, logLevel: "silent" }), {
+    logger: createLogger("silent", false),
+    print: () => {},
+    handleSignals: false,
+  });
+  const sec = (performance.now() - t0) / 1000;
+  if (timer !== null) clearInterval(timer);
+  rmSync(dir, { recursive: true, force: true });
+  return { events: r.events, sec, rssMb };
+}
+
+const daysArg = process.argv.indexOf("--days");
+const days = daysArg > 0 ? Number(process.argv[daysArg + 1]) : 1;
+
+const t = await run(3600, false);
+console.log(
+  `${"pipeline throughput (synthetic 1 h, analytics+JSONL on)".padEnd(56)} ${Math.round(t.events / t.sec).toLocaleString("en-US")} events/s (${t.events.toLocaleString("en-US")} events in ${t.sec.toFixed(1)} s)`,
+);
+const m = await run(days * 86_400, true);
+const n = m.rssMb.length;
+const q = (f: number): number => m.rssMb[Math.min(n - 1, Math.floor(f * n))] ?? Number.NaN;
+console.log(
+  `${`memory over a ${days}-day synthetic run`.padEnd(56)} peak RSS ${Math.max(...m.rssMb).toFixed(0)} MB; RSS at 25/50/75/100% of the run: ${[0.25, 0.5, 0.75, 0.999].map((f) => q(f).toFixed(0)).join(" / ")} MB (${Math.round(m.events / m.sec).toLocaleString("en-US")} events/s, ${m.sec.toFixed(0)} s)`,
+);
