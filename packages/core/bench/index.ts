@@ -1,5 +1,6 @@
 /** Core hot-path benchmarks: book update → QuoteDecision, plus its parts. Run: `pnpm bench` (tsx bench/index.ts). */
 import { benchLatency } from "../../../bench/harness.js";
+import { runMathBenchmarks } from "./math-bench.js";
 import {
   buildLadder,
   computeEffectiveParams,
@@ -106,3 +107,6 @@ benchLatency("core: KillSwitch.update", (i) => {
 });
 
 if (sink === 42) console.log("");
+
+// GLFT, γ solver, tick rules and estimator benchmarks (bench/math-bench.ts).
+runMathBenchmarks();

@@ -17,6 +17,7 @@ import { type LatencyModel, latencyFromConfig } from "./latency.js";
 import { PositionLedger } from "./ledger.js";
 import { allocatePrint, observePrint } from "./matching.js";
 import { RecordTracker } from "./records.js";
+import { VirtualBook } from "./virtual-book.js";
 import {
   type PaperOrder,
   type VirtualOrder,
@@ -63,7 +64,7 @@ export abstract class VenueCore {
   protected bids: PaperOrder[] = [];
   protected asks: PaperOrder[] = [];
   /** Cancelled orders still observed for their prediction, by order id. */
-  protected readonly virtuals = new Map<string, VirtualOrder>();
+  protected readonly virtuals = new VirtualBook();
   protected pending: PendingAction[] = [];
   protected intensity: IntensityEstimate | undefined;
 
@@ -311,20 +312,29 @@ export abstract class VenueCore {
     const all = ev.type === "snapshot" || trimmed > 0;
     if (!all && ev.type === "delta") {
       // Index the changed prices once: O(levels + orders) instead of O(levels × orders).
-      const nOrders = this.bids.length + this.asks.length + this.virtuals.size;
-      if (nOrders === 0) return;
-      const bidPrices = priceSet(ev.bids);
-      const askPrices = priceSet(ev.asks);
-      const touched = (o: { side: Side; price: number }): boolean =>
-        (o.side === "buy" ? bidPrices : askPrices)?.has(o.price) === true;
-      for (const o of this.bids) if (touched(o)) this.updateLevel(o);
-      for (const o of this.asks) if (touched(o)) this.updateLevel(o);
-      for (const v of this.virtuals.values()) if (touched(v)) this.updateLevel(v);
+      const nOrders = this.bids.length + this.asks.length;
+      if (nOrders > 0) {
+        const bidPrices = priceSet(ev.bids);
+        const askPrices = priceSet(ev.asks);
+        const touched = (o: { side: Side; price: number }): boolean =>
+          (o.side === "buy" ? bidPrices : askPrices)?.has(o.price) === true;
+        for (const o of this.bids) if (touched(o)) this.updateLevel(o);
+        for (const o of this.asks) if (touched(o)) this.updateLevel(o);
+      }
+      if (this.virtuals.size > 0) {
+        for (const l of ev.bids) for (const v of this.virtuals.atPrice("buy", l.price)) this.updateLevel(v);
+        for (const l of ev.asks) for (const v of this.virtuals.atPrice("sell", l.price)) this.updateLevel(v);
+      }
       return;
     }
     for (const o of this.bids) if (all || touchesLevel(ev, o)) this.updateLevel(o);
     for (const o of this.asks) if (all || touchesLevel(ev, o)) this.updateLevel(o);
-    for (const v of this.virtuals.values()) if (all || touchesLevel(ev, v)) this.updateLevel(v);
+    if (all) {
+      for (const v of this.virtuals.values()) this.updateLevel(v);
+    } else if (ev.type === "bbo") {
+      for (const v of this.virtuals.atOrThrough("buy", ev.bbo.bidPrice)) this.updateLevel(v);
+      for (const v of this.virtuals.atOrThrough("sell", ev.bbo.askPrice)) this.updateLevel(v);
+    }
   }
 
   protected updateLevel(slot: QueueSlot & { side: Side; price: number }): void {
@@ -340,7 +350,7 @@ export abstract class VenueCore {
       for (const f of fills) if (this.executeFill(f.order, f.size, t, tr.id, out)) removeFrom(list, f.order);
     }
     if (this.virtuals.size > 0) {
-      const filled = observePrint(this.virtuals.values(), tr, this.fillModel, this.virtualRng);
+      const filled = observePrint(this.virtuals.reachedBy(tr), tr, this.fillModel, this.virtualRng);
       for (const id of filled) this.tracker.noteFill(id, t);
       for (const id of filled) this.virtuals.delete(id);
     }
