@@ -1,11 +1,4 @@
 import { defineConfig } from "tsup";
+import { appBuild } from "../../tsup.base";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
-  format: ["esm"],
-  dts: { entry: "src/index.ts" },
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-  banner: { js: "" },
-});
+export default defineConfig(appBuild);

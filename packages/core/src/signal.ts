@@ -86,3 +86,11 @@ export function inactiveAdjustment(name: string, note?: string, confidence = 0):
     ...(note === undefined ? {} : { note }),
   };
 }
+
+/** An active adjustment: neutral everywhere except the fields given (confidence defaults to 1). */
+export function activeAdjustment(
+  name: string,
+  fields: Partial<Omit<SignalAdjustment, "name" | "active">>,
+): SignalAdjustment {
+  return { ...inactiveAdjustment(name), confidence: 1, ...fields, active: true };
+}

@@ -9,7 +9,13 @@
  *   kappaMult = clamp(1 + w · (raw − 1), minMult, maxMult).
  * Lower κ widens the GLFT spread (δ ≈ 1/γ·ln(1 + γ/κ) grows as κ falls).
  */
-import { type Side, type SignalAdjustment, inactiveAdjustment, sideSign } from "@mmkit/core";
+import {
+  type Side,
+  type SignalAdjustment,
+  activeAdjustment,
+  inactiveAdjustment,
+  sideSign,
+} from "@mmkit/core";
 
 /** Signal name of the alpha→κ feedback. */
 export const ALPHA_KAPPA_SIGNAL_NAME = "AlphaKappa";
@@ -115,21 +121,11 @@ export class AlphaKappaFeedback {
   adjustment(): SignalAdjustment {
     if (this.s.count === 0) return inactiveAdjustment(ALPHA_KAPPA_SIGNAL_NAME, "no markouts yet");
     const m = this.kappaMult();
-    return {
-      name: ALPHA_KAPPA_SIGNAL_NAME,
-      spreadAdjBps: 0,
-      skewAdjBps: 0,
+    return activeAdjustment(ALPHA_KAPPA_SIGNAL_NAME, {
       kappaMult: m,
-      gammaMult: 1,
-      bidExtraBps: 0,
-      askExtraBps: 0,
-      pullBid: false,
-      pullAsk: false,
-      active: true,
-      confidence: 1,
       rawValue: this.s.toxicityBps,
       note: `as=${this.s.toxicityBps.toFixed(2)}bps n=${this.s.count} conf=${this.confidence().toFixed(2)} kmult=${m.toFixed(3)}`,
-    };
+    });
   }
 
   /** Serializable state. */

@@ -5,7 +5,7 @@
  * The skew is skewAdjBps = clamp(coef · EWMA(microEdgeBps), ±maxSkewBps): quotes lean toward the
  * micro-price (positive when bids are heavier, i.e. the next move is more likely up).
  */
-import { type SignalAdjustment, inactiveAdjustment } from "@mmkit/core";
+import { type SignalAdjustment, activeAdjustment, inactiveAdjustment } from "@mmkit/core";
 
 /** Signal name of the book-imbalance skew. */
 export const BOOK_IMBALANCE_SIGNAL_NAME = "BookImbalance";
@@ -86,21 +86,11 @@ export class BookImbalanceSignal {
       return inactiveAdjustment(BOOK_IMBALANCE_SIGNAL_NAME, "stale book");
     const m = this.config.maxSkewBps;
     const skew = Math.min(m, Math.max(-m, this.config.coef * this.s.edgeBps));
-    return {
-      name: BOOK_IMBALANCE_SIGNAL_NAME,
-      spreadAdjBps: 0,
+    return activeAdjustment(BOOK_IMBALANCE_SIGNAL_NAME, {
       skewAdjBps: skew,
-      kappaMult: 1,
-      gammaMult: 1,
-      bidExtraBps: 0,
-      askExtraBps: 0,
-      pullBid: false,
-      pullAsk: false,
-      active: true,
-      confidence: 1,
       rawValue: this.s.edgeBps,
       note: `micro-mid=${this.s.edgeBps.toFixed(2)}bps`,
-    };
+    });
   }
 
   /** Serializable state. */

@@ -7,7 +7,7 @@
  * seeded Rng. The chosen multiplier becomes spreadAdjBps = (mult − 1)·baseHalfSpreadBps.
  * It is disabled (inactive, not learning) during warm-up.
  */
-import { Rng, type SignalAdjustment, inactiveAdjustment } from "@mmkit/core";
+import { Rng, type SignalAdjustment, activeAdjustment, inactiveAdjustment } from "@mmkit/core";
 import { z } from "zod";
 
 /** Signal name of the RL spread policy. */
@@ -211,21 +211,11 @@ export class RlSpreadPolicy {
       return inactiveAdjustment(RL_SIGNAL_NAME, "no base half-spread");
     }
     const mult = this.currentMultiplier();
-    return {
-      name: RL_SIGNAL_NAME,
+    return activeAdjustment(RL_SIGNAL_NAME, {
       spreadAdjBps: (mult - 1) * baseHalfSpreadBps,
-      skewAdjBps: 0,
-      kappaMult: 1,
-      gammaMult: 1,
-      bidExtraBps: 0,
-      askExtraBps: 0,
-      pullBid: false,
-      pullAsk: false,
-      active: true,
-      confidence: 1,
       rawValue: mult,
       note: `rl mult=${mult} a=${this.currentAction}`,
-    };
+    });
   }
 
   /** Q-table as JSON. */

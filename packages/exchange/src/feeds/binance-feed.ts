@@ -1,3 +1,4 @@
+import type { LiveFeedOptions } from "./live-options.js";
 import { type FeedHealthStatus, type MarketEvent, Rng } from "@mmkit/core";
 import { AsyncQueue } from "./async-queue.js";
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
@@ -40,7 +41,7 @@ export function restDepthSnapshotSource(
 }
 
 /** Options of `BinanceFeed`. */
-export interface BinanceFeedOptions {
+export interface BinanceFeedOptions extends LiveFeedOptions {
   /** Symbol, e.g. `BTCUSDT`. */
   symbol: string;
   /** Websocket base URL (default USD-M futures); streams are combined under `/stream?streams=…`. */
@@ -61,20 +62,6 @@ export interface BinanceFeedOptions {
   pongTimeoutMs?: number;
   /** `stale` after this long without a book update (bookTicker or depth; ms, default 5 000). */
   staleAfterMs?: number;
-  /** Reconnect when the book stalls this long (ms, default 30 000; 0 = never). */
-  staleReconnectAfterMs?: number;
-  /** Connect attempt timeout (ms, default 10 000). */
-  connectTimeoutMs?: number;
-  /** Backoff of reconnects and snapshot retries. */
-  backoff?: Partial<BackoffOptions>;
-  /** Seed of the jitter RNG (default 1). */
-  seed?: number;
-  /** Logger (default silent). */
-  logger?: FeedLogger;
-  /** Max events buffered for a slow consumer (default 100 000). */
-  maxBuffered?: number;
-  /** Wall clock for `localTsMs` (default `Date.now`). */
-  nowMs?: () => number;
 }
 
 /**

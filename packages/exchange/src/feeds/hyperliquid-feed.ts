@@ -1,7 +1,8 @@
+import type { LiveFeedOptions } from "./live-options.js";
 import type { FeedHealthStatus, MarketEvent } from "@mmkit/core";
 import type WebSocket from "ws";
 import { AsyncQueue } from "./async-queue.js";
-import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff.js";
+import { DEFAULT_BACKOFF } from "./backoff.js";
 import { parseHyperliquidFrame } from "./hyperliquid-messages.js";
 import { StaleWatchdog } from "./stale-watchdog.js";
 import {
@@ -29,7 +30,7 @@ export interface HlL2BookOptions {
 }
 
 /** Options of `HyperliquidFeed`. */
-export interface HyperliquidFeedOptions {
+export interface HyperliquidFeedOptions extends LiveFeedOptions {
   /** Coin, e.g. `BTC`. */
   coin: string;
   /** Websocket URL (default the public endpoint). */
@@ -52,20 +53,6 @@ export interface HyperliquidFeedOptions {
   expectedBookIntervalMs?: number;
   /** `stale` after `staleFactor` × cadence without a book update (default 10). */
   staleFactor?: number;
-  /** Reconnect when the book stalls this long (ms, default 30 000; 0 = never). */
-  staleReconnectAfterMs?: number;
-  /** Connect attempt timeout (ms, default 10 000). */
-  connectTimeoutMs?: number;
-  /** Reconnect backoff. */
-  backoff?: Partial<BackoffOptions>;
-  /** Seed of the jitter RNG (default 1). */
-  seed?: number;
-  /** Logger for invalid messages and lifecycle (default silent). */
-  logger?: FeedLogger;
-  /** Max events buffered for a slow consumer (default 100 000; oldest dropped and counted). */
-  maxBuffered?: number;
-  /** Wall clock for `localTsMs` (default `Date.now`). */
-  nowMs?: () => number;
 }
 
 /**

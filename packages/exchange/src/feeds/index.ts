@@ -1,5 +1,6 @@
 /** Market-data feeds: one event model for synthetic, replay, Hyperliquid and Binance, plus the recorder. */
 export * from "./types.js";
+export * from "./live-options.js";
 export * from "./async-queue.js";
 export * from "./pace.js";
 export * from "./backoff.js";

@@ -18,15 +18,7 @@ import { PositionLedger } from "./ledger.js";
 import { allocatePrint, observePrint } from "./matching.js";
 import { RecordTracker } from "./records.js";
 import { VirtualBook } from "./virtual-book.js";
-import {
-  type PaperOrder,
-  type VirtualOrder,
-  insertByPriority,
-  openSize,
-  refreshStatus,
-  removeFrom,
-  viewOf,
-} from "./resting.js";
+import { type PaperOrder, insertByPriority, openSize, refreshStatus, removeFrom, viewOf } from "./resting.js";
 
 /** An order-entry, cancel or cancel-replace waiting for its latency to elapse. */
 export interface PendingAction {
