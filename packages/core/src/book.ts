@@ -37,7 +37,9 @@ function checkLevels(where: string, levels: readonly PriceLevel[]): void {
 class BookSide {
   readonly prices: number[] = [];
   readonly sizes: number[] = [];
+  /** Order counts per level; kept only once a venue reported one (Binance never does), saving a splice per update. */
   readonly counts: number[] = [];
+  private hasCounts = false;
 
   constructor(private readonly isBid: boolean) {}
 
@@ -63,27 +65,33 @@ class BookSide {
   }
 
   set(price: number, size: number, count: number): void {
+    if (count !== 0 && !this.hasCounts && size > 0) {
+      this.hasCounts = true;
+      this.counts.length = 0;
+      for (let k = 0; k < this.prices.length; k++) this.counts.push(0);
+    }
+    const withCounts = this.hasCounts;
     const i = this.search(price);
     const exists = i < this.prices.length && this.prices[i] === price;
     if (size <= 0) {
       if (exists) {
         this.prices.splice(i, 1);
         this.sizes.splice(i, 1);
-        this.counts.splice(i, 1);
+        if (withCounts) this.counts.splice(i, 1);
       }
       return;
     }
     if (exists) {
       this.sizes[i] = size;
-      this.counts[i] = count;
+      if (withCounts) this.counts[i] = count;
     } else if (i === this.prices.length) {
       this.prices.push(price);
       this.sizes.push(size);
-      this.counts.push(count);
+      if (withCounts) this.counts.push(count);
     } else {
       this.prices.splice(i, 0, price);
       this.sizes.splice(i, 0, size);
-      this.counts.splice(i, 0, count);
+      if (withCounts) this.counts.splice(i, 0, count);
     }
   }
 
@@ -96,6 +104,7 @@ class BookSide {
     this.prices.length = 0;
     this.sizes.length = 0;
     this.counts.length = 0;
+    this.hasCounts = false;
   }
 
   get length(): number {
@@ -121,7 +130,7 @@ class BookSide {
       if (!crosses) break;
       this.prices.pop();
       this.sizes.pop();
-      this.counts.pop();
+      if (this.hasCounts) this.counts.pop();
       removed++;
     }
     return removed;
@@ -130,7 +139,7 @@ class BookSide {
   levels(depth: number): PriceLevel[] {
     const out: PriceLevel[] = [];
     for (let i = this.prices.length - 1; i >= 0 && out.length < depth; i--) {
-      out.push({ price: this.prices[i]!, size: this.sizes[i]!, count: this.counts[i]! });
+      out.push({ price: this.prices[i]!, size: this.sizes[i]!, count: this.hasCounts ? this.counts[i]! : 0 });
     }
     return out;
   }

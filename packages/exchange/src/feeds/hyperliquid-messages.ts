@@ -33,17 +33,45 @@ export const hlTradeSchema = z.object({
 /** Parsed `l2Book` payload. */
 export type HlL2Book = z.infer<typeof hlL2BookSchema>;
 
-function isLevelArray(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (const l of x) {
-    if (typeof l !== "object" || l === null || Array.isArray(l)) return false;
-    const o = l as Record<string, unknown>;
-    const { px, sz, n } = o;
-    if (typeof px !== "string" || typeof sz !== "string" || !DECIMAL_RE.test(px) || !DECIMAL_RE.test(sz))
-      return false;
-    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return false;
+/** Exactly `DECIMAL_RE` (`-?digits(.digits)?`), as a char loop: the hot path checks 80 strings a frame. */
+export function isDecimalString(s: string): boolean {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const intStart = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  if (i === intStart) return false;
+  if (i === n) return true;
+  if (s.charCodeAt(i) !== 46) return false;
+  const fracStart = ++i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  return i === n && i > fracStart;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Validate (as `hlL2BookSchema` does) and convert one side in a single pass; null when invalid. */
+function fastLevels(x: unknown): PriceLevel[] | null {
+  if (!Array.isArray(x)) return null;
+  const out: PriceLevel[] = new Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const l: unknown = x[i];
+    if (typeof l !== "object" || l === null || Array.isArray(l)) return null;
+    const { px, sz, n } = l as Record<string, unknown>;
+    if (typeof px !== "string" || typeof sz !== "string" || !isDecimalString(px) || !isDecimalString(sz))
+      return null;
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return null;
+    const price = Number(px);
+    const size = Number(sz);
+    if (!Number.isFinite(price) || !Number.isFinite(size)) return null;
+    out[i] = { price, size, count: n };
   }
-  return true;
+  return out;
+}
+
+function isLevelArray(x: unknown): boolean {
+  return fastLevels(x) !== null;
 }
 
 /**
@@ -82,6 +110,27 @@ export type HlParsed =
   | { kind: "ignored"; channel: string }
   | { kind: "invalid"; error: string };
 
+/** The l2Book hot path: one validating, converting pass; null sends the frame through zod for the error. */
+function fastL2Book(data: unknown, localTsMs: number): HlParsed | null {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const d = data as Record<string, unknown>;
+  const coin = d["coin"];
+  const time = d["time"];
+  const lv = d["levels"];
+  if (typeof coin !== "string" || typeof time !== "number" || !Number.isSafeInteger(time) || time < 0) return null;
+  if (!Array.isArray(lv) || lv.length !== 2) return null;
+  const bids = fastLevels(lv[0]);
+  if (bids === null) return null;
+  const asks = fastLevels(lv[1]);
+  if (asks === null) return null;
+  return {
+    kind: "events",
+    channel: "l2Book",
+    coin,
+    events: [{ type: "snapshot", exchangeTsMs: time, localTsMs, bids, asks }],
+  };
+}
+
 /** Levels as numbers, or the path of the first field that is not a finite decimal. */
 function levels(raw: readonly { px: string; sz: string; n: number }[], path: string): PriceLevel[] | string {
   const out: PriceLevel[] = new Array(raw.length);
@@ -103,11 +152,22 @@ function issueText(err: z.ZodError): string {
 
 /** Validate and normalize an already JSON-parsed Hyperliquid frame. */
 export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed {
-  const env = hlEnvelopeSchema.safeParse(json);
-  if (!env.success) return { kind: "invalid", error: `envelope ${issueText(env.error)}` };
-  const { channel, data } = env.data;
+  let channel: string;
+  let data: unknown;
+  const o = json as { channel?: unknown; data?: unknown } | null;
+  if (typeof o === "object" && o !== null && !Array.isArray(o) && typeof o.channel === "string") {
+    // Same acceptance as hlEnvelopeSchema (a non-strict object with a string channel).
+    channel = o.channel;
+    data = o.data;
+  } else {
+    const env = hlEnvelopeSchema.safeParse(json);
+    if (!env.success) return { kind: "invalid", error: `envelope ${issueText(env.error)}` };
+    ({ channel, data } = env.data);
+  }
   switch (channel) {
     case "l2Book": {
+      const fast = fastL2Book(data, localTsMs);
+      if (fast !== null) return fast;
       let d: HlL2Book;
       if (isHlL2Book(data)) d = data;
       else {

@@ -4,7 +4,7 @@ import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseBinanceFrame } from "./binance-messages.js";
-import { hlL2BookSchema, isHlL2Book, parseHyperliquidFrame } from "./hyperliquid-messages.js";
+import { hlL2BookSchema, isDecimalString, isHlL2Book, parseHyperliquidFrame } from "./hyperliquid-messages.js";
 
 const fixture = (name: string): string[] =>
   gunzipSync(readFileSync(fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url))))
@@ -162,5 +162,17 @@ describe("isHlL2Book fast path", () => {
       { seed: 42, numRuns: 3000 },
     );
     expect(isHlL2Book(real)).toBe(true);
+  });
+
+  it("property: isDecimalString equals the /^-?\\d+(\\.\\d+)?$/ regex on any string", () => {
+    const re = /^-?\d+(\.\d+)?$/;
+    const decimalish = fc.stringMatching(/^-?[0-9.]{0,6}$/);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), decimalish), (s) => isDecimalString(s) === re.test(s)),
+      { seed: 7, numRuns: 5000 },
+    );
+    for (const s of ["0", "-1", "105055.0", "0.00219", "1.", ".5", "-", "", "1e5", " 1", "1.2.3", "--1"]) {
+      expect(isDecimalString(s), s).toBe(re.test(s));
+    }
   });
 });
