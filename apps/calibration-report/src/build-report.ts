@@ -87,7 +87,11 @@ class ReadContext {
  * Stream signal_contributions and edge_validation merged by time: every cycle at or before a fill is
  * fed first (cycles place orders before those fill), so attribution sees the placing cycle.
  */
-async function consumeCyclesAndEdges(ctx: ReadContext, section: EdgeSection): Promise<void> {
+async function consumeCyclesAndEdges(
+  ctx: ReadContext,
+  section: EdgeSection,
+  calibration: CalibrationSection,
+): Promise<void> {
   const cs = await openStream(ctx.dir, "signal_contributions", ctx.issues);
   const es = await openStream(ctx.dir, "edge_validation", ctx.issues);
   const cIt = cs.batches();
@@ -118,6 +122,7 @@ async function consumeCyclesAndEdges(ctx: ReadContext, section: EdgeSection): Pr
       for (let c = await peekCycle(); c !== null && c.ts_ms <= r.ts_ms; c = await peekCycle()) takeCycle(c);
       if (!ctx.keep(r.ts_ms)) continue;
       es.summary.used++;
+      calibration.addEdge(r);
       try {
         section.addEdge(r);
       } catch (err) {
@@ -181,7 +186,7 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
   });
 
   const edge = new EdgeSection(criteria.minEdgeSamples, MAX_HORIZONS);
-  await consumeCyclesAndEdges(ctx, edge);
+  await consumeCyclesAndEdges(ctx, edge, calibration);
 
   const hasSpan = ctx.spanHi >= ctx.spanLo;
   const sharpe = equity.sharpe(lastLogged);

@@ -8,6 +8,8 @@ export interface PlacementContext {
   mid: number;
   /** Predicted adverse selection in bps (positive = cost) for new orders. */
   predictedAdverseBps: number;
+  /** Predicted probability that a fill of a new order is adversely selected. */
+  pAdverseGivenFill: number;
   /** Maker fee in bps. */
   feeBps: number;
   /** Market state at the decision, kept for the order's prediction record. */
@@ -25,6 +27,7 @@ export interface OrderContext {
   cycleId: number;
   midAtPlacement: number;
   predicted: PredictedEdge;
+  pAdverseGivenFill: number;
   sigmaPerSqrtSec: number;
   gamma: number;
   inventoryBase: number;
@@ -182,6 +185,7 @@ export class OrderManager {
       cycleId: ctx.cycleId,
       midAtPlacement: ctx.mid,
       predicted: predictedEdge(q, ctx),
+      pAdverseGivenFill: ctx.pAdverseGivenFill,
       sigmaPerSqrtSec: ctx.sigmaPerSqrtSec,
       gamma: ctx.gamma,
       inventoryBase: ctx.inventoryBase,

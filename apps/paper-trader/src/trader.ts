@@ -260,6 +260,7 @@ export class PaperTrader {
       cycleId: cyc.record.cycleId,
       mid,
       predictedAdverseBps: Math.max(0, p.signals.alphaKappa.toxicityBps),
+      pAdverseGivenFill: p.signals.alphaKappa.adverseProbability(),
       feeBps: p.exchange.config.makerFeeBps,
       sigmaPerSqrtSec: decision.effective.sigmaPerSqrtSec,
       gamma: decision.effective.gamma,
@@ -357,6 +358,7 @@ export class PaperTrader {
       feeBps: rec.feeBps,
       markoutMids: markoutMids(rec),
       primaryHorizonMs: PRIMARY_HORIZON_MS,
+      ...(ctx !== undefined ? { pAdverseGivenFill: ctx.pAdverseGivenFill } : {}),
     });
     this.write("edge_validation", edgeLine);
     this.edge.update(edgeSnapshotFromRecord(edgeLine));

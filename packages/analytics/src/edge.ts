@@ -51,6 +51,8 @@ export interface EdgeFillInput {
   markoutMids: { horizonMs: number; mid: number | null }[];
   /** Horizon whose values fill realized_as_bps / realized_edge_bps (default: the first). */
   primaryHorizonMs?: number;
+  /** Predicted P(adverse selection at the primary horizon | fill), made when the order was placed. */
+  pAdverseGivenFill?: number;
 }
 
 /** Build an edge-validation record from a fill and its markout mids (formulas in the module doc). */
@@ -98,6 +100,7 @@ export function buildEdgeRecord(input: EdgeFillInput): EdgeValidationRecord {
     markouts,
   };
   if (primaryH !== undefined) rec.primary_horizon_ms = primaryH;
+  if (input.pAdverseGivenFill !== undefined) rec.p_adverse_given_fill = input.pAdverseGivenFill;
   if (input.orderId !== undefined) rec.order_id = input.orderId;
   return rec;
 }

@@ -287,6 +287,8 @@ export const edgeValidationSchema = z.object({
   markout_as_bps: numOrNull,
   /** Primary markout horizon, ms. */
   primary_horizon_ms: num.optional(),
+  /** Predicted probability (at placement) that this fill is adversely selected: realized_as_bps > 0 at the primary horizon. */
+  p_adverse_given_fill: z.number().min(0).max(1).optional(),
   /** All markout horizons. */
   markouts: z.array(markoutSchema),
 });

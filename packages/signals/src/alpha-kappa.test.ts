@@ -94,4 +94,18 @@ describe("AlphaKappaFeedback", () => {
     expect(() => fb.onAdverseSelection(Number.NaN)).toThrow(/finite/);
     expect(() => new AlphaKappaFeedback({ minMult: 1.5 })).toThrow(/minMult/);
   });
+
+  it("predicts P(adverse | fill): 1/2 with no data, then the observed adverse rate (seeded flows)", () => {
+    const fb = new AlphaKappaFeedback();
+    expect(fb.adverseProbability()).toBe(0.5);
+    const rng = new Rng(3);
+    // 70% of fills adverse: markout +2 bps against us, else -1 bps in our favour.
+    for (let i = 0; i < 2000; i++) fb.onAdverseSelection(rng.bernoulli(0.7) ? 2 : -1);
+    expect(fb.adverseProbability()).toBeGreaterThan(0.6);
+    expect(fb.adverseProbability()).toBeLessThan(0.8);
+    const benign = new AlphaKappaFeedback();
+    for (let i = 0; i < 2000; i++) benign.onAdverseSelection(rng.bernoulli(0.2) ? 2 : -1);
+    expect(benign.adverseProbability()).toBeGreaterThan(0.1);
+    expect(benign.adverseProbability()).toBeLessThan(0.3);
+  });
 });

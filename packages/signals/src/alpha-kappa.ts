@@ -50,6 +50,8 @@ export const DEFAULT_ALPHA_KAPPA_CONFIG: AlphaKappaConfig = {
 export interface AlphaKappaState {
   count: number;
   toxicityBps: number;
+  /** EWMA of the adverse indicator (asBps > 0), same half-life as the toxicity. */
+  adverseFreq: number;
 }
 
 /** Adverse selection of one fill in bps (positive = the mid moved against our position). */
@@ -63,7 +65,7 @@ export function adverseSelectionBps(side: Side, midAtFill: number, midAtHorizon:
 /** Alpha→κ feedback (signal `"AlphaKappa"`). */
 export class AlphaKappaFeedback {
   readonly config: AlphaKappaConfig;
-  private s: AlphaKappaState = { count: 0, toxicityBps: 0 };
+  private s: AlphaKappaState = { count: 0, toxicityBps: 0, adverseFreq: 0.5 };
 
   /** Create the feedback; unspecified fields take `DEFAULT_ALPHA_KAPPA_CONFIG`. */
   constructor(config: Partial<AlphaKappaConfig> = {}) {
@@ -89,6 +91,17 @@ export class AlphaKappaFeedback {
     this.s.count++;
     const a = Math.max(1 - 0.5 ** (1 / this.config.halfLifeFills), 1 / this.s.count);
     this.s.toxicityBps += a * (asBps - this.s.toxicityBps);
+    this.s.adverseFreq += a * ((asBps > 0 ? 1 : 0) - this.s.adverseFreq);
+  }
+
+  /**
+   * Predicted probability that our next fill is adversely selected (markout against us at the
+   * horizon): the recent adverse frequency shrunk toward 1/2 with the same confidence weight as κ,
+   * so it starts uninformative and becomes the empirical rate as fills accumulate.
+   */
+  adverseProbability(): number {
+    const w = this.confidence();
+    return 0.5 * (1 - w) + this.s.adverseFreq * w;
   }
 
   /** Number of markouts seen. */

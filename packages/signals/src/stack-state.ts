@@ -61,7 +61,11 @@ export const SignalStackStateSchema = z.object({
     onSinceMs: finite,
     externalSigma: nullableNum,
   }),
-  alphaKappa: z.object({ count: z.number().int().nonnegative(), toxicityBps: finite }),
+  alphaKappa: z.object({
+    count: z.number().int().nonnegative(),
+    toxicityBps: finite,
+    adverseFreq: z.number().min(0).max(1).default(0.5),
+  }),
   rl: z.object({
     q: z.array(finite),
     visits: z.array(z.number().int().nonnegative()),

@@ -3,6 +3,7 @@ import {
   type BootstrapOptions,
   BrierCalibration,
   type CalibrationReport,
+  type EdgeValidationRecord,
   type PredictionRecord,
 } from "@mmkit/analytics";
 import type { CalibrationModel } from "../model.js";
@@ -94,6 +95,16 @@ export class CalibrationSection {
       if (r.adverse === true || r.adverse === false) this.adverse.update(r.p_adverse_given_fill, r.adverse);
       else if (r.horizons.some((h) => h.filled === true)) this.adverseUnknown++;
     }
+  }
+
+  /**
+   * Add one edge-validation record: a fill with a predicted P(adverse) and a known markout at its
+   * primary horizon is one adverse-selection forecast (outcome: realized_as_bps > 0).
+   */
+  addEdge(r: EdgeValidationRecord): void {
+    if (r.p_adverse_given_fill === undefined) return;
+    if (r.realized_as_bps === null) this.adverseUnknown++;
+    else this.adverse.update(r.p_adverse_given_fill, r.realized_as_bps > 0);
   }
 
   /** Models per fill horizon (ascending) and for adverse selection. */

@@ -117,7 +117,8 @@ function fastL2Book(data: unknown, localTsMs: number): HlParsed | null {
   const coin = d["coin"];
   const time = d["time"];
   const lv = d["levels"];
-  if (typeof coin !== "string" || typeof time !== "number" || !Number.isSafeInteger(time) || time < 0) return null;
+  if (typeof coin !== "string" || typeof time !== "number" || !Number.isSafeInteger(time) || time < 0)
+    return null;
   if (!Array.isArray(lv) || lv.length !== 2) return null;
   const bids = fastLevels(lv[0]);
   if (bids === null) return null;

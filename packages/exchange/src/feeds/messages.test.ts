@@ -4,7 +4,12 @@ import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseBinanceFrame } from "./binance-messages.js";
-import { hlL2BookSchema, isDecimalString, isHlL2Book, parseHyperliquidFrame } from "./hyperliquid-messages.js";
+import {
+  hlL2BookSchema,
+  isDecimalString,
+  isHlL2Book,
+  parseHyperliquidFrame,
+} from "./hyperliquid-messages.js";
 
 const fixture = (name: string): string[] =>
   gunzipSync(readFileSync(fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url))))
