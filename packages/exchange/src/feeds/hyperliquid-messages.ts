@@ -1,6 +1,11 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import { z } from "zod";
 
+import { isDecimalString } from "./decimal.js";
+import { scanL2BookFrame } from "./hyperliquid-l2book-scan.js";
+
+export { isDecimalString };
+
 /** Pattern of a decimal string as Hyperliquid sends prices and sizes ("105055.0"). */
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 const decimalString = z.string().regex(DECIMAL_RE, "decimal string");
@@ -32,24 +37,6 @@ export const hlTradeSchema = z.object({
 
 /** Parsed `l2Book` payload. */
 export type HlL2Book = z.infer<typeof hlL2BookSchema>;
-
-/** Exactly `DECIMAL_RE` (`-?digits(.digits)?`), as a char loop: the hot path checks 80 strings a frame. */
-export function isDecimalString(s: string): boolean {
-  const n = s.length;
-  let i = s.charCodeAt(0) === 45 ? 1 : 0;
-  const intStart = i;
-  while (i < n && isDigit(s.charCodeAt(i))) i++;
-  if (i === intStart) return false;
-  if (i === n) return true;
-  if (s.charCodeAt(i) !== 46) return false;
-  const fracStart = ++i;
-  while (i < n && isDigit(s.charCodeAt(i))) i++;
-  return i === n && i > fracStart;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 /** Validate (as `hlL2BookSchema` does) and convert one side in a single pass; null when invalid. */
 function fastLevels(x: unknown): PriceLevel[] | null {
@@ -247,6 +234,10 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
 
 /** Parse (JSON) + validate + normalize one raw Hyperliquid websocket frame. Never throws. */
 export function parseHyperliquidFrame(text: string, localTsMs: number): HlParsed {
+  // Hot path: the venue's canonical l2Book layout, scanned without JSON.parse (null → general path).
+  const scanned = scanL2BookFrame(text, localTsMs);
+  if (scanned !== null)
+    return { kind: "events", channel: "l2Book", coin: scanned.coin, events: [scanned.event] };
   let json: unknown;
   try {
     json = JSON.parse(text);

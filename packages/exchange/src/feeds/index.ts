@@ -6,6 +6,7 @@ export * from "./pace.js";
 export * from "./backoff.js";
 export * from "./reorder.js";
 export * from "./hyperliquid-messages.js";
+export * from "./hyperliquid-l2book-scan.js";
 export * from "./binance-messages.js";
 export * from "./binance-depth-sync.js";
 export * from "./capture-import.js";

@@ -4,10 +4,12 @@ import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseBinanceFrame } from "./binance-messages.js";
+import { scanL2BookFrame } from "./hyperliquid-l2book-scan.js";
 import {
   hlL2BookSchema,
   isDecimalString,
   isHlL2Book,
+  normalizeHyperliquid,
   parseHyperliquidFrame,
 } from "./hyperliquid-messages.js";
 
@@ -179,5 +181,52 @@ describe("isHlL2Book fast path", () => {
     for (const s of ["0", "-1", "105055.0", "0.00219", "1.", ".5", "-", "", "1e5", " 1", "1.2.3", "--1"]) {
       expect(isDecimalString(s), s).toBe(re.test(s));
     }
+  });
+});
+
+describe("scanL2BookFrame (canonical-layout fast path)", () => {
+  const frames = fixture("hyperliquid-btc-20250126.gz").filter((f) => f.startsWith('{"channel":"l2Book"'));
+  const slow = (text: string): unknown => {
+    try {
+      return normalizeHyperliquid(JSON.parse(text), 7);
+    } catch {
+      return { kind: "invalid" };
+    }
+  };
+
+  it("accepts every real recorded l2Book frame with exactly the general path's result", () => {
+    expect(frames.length).toBeGreaterThan(10);
+    for (const f of frames) {
+      const fast = scanL2BookFrame(f, 7);
+      expect(fast).not.toBeNull();
+      expect({ kind: "events", channel: "l2Book", coin: fast!.coin, events: [fast!.event] }).toEqual(slow(f));
+    }
+  });
+
+  it("property: on randomly mutated frames it either declines (null) or equals the general path", () => {
+    const alphabet = fc.constantFrom(...'0123456789.-e+" ,:{}[]\\npxsznN\n\t\u0001'.split(""));
+    const mutation = fc.record({
+      frame: fc.integer({ min: 0, max: frames.length - 1 }),
+      pos: fc.nat(),
+      del: fc.integer({ min: 0, max: 3 }),
+      ins: fc.array(alphabet, { maxLength: 3 }),
+    });
+    let accepted = 0;
+    fc.assert(
+      fc.property(mutation, ({ frame, pos, del, ins }) => {
+        const base = frames[frame]!;
+        const at = pos % base.length;
+        const text = base.slice(0, at) + ins.join("") + base.slice(at + del);
+        const fast = scanL2BookFrame(text, 7);
+        if (fast === null) return true;
+        accepted++;
+        const viaScan = { kind: "events", channel: "l2Book", coin: fast.coin, events: [fast.event] };
+        expect(viaScan).toEqual(slow(text));
+        return true;
+      }),
+      { seed: 11, numRuns: 4000 },
+    );
+    // Many mutations keep the layout (e.g. a digit changed inside a number): the equality was exercised.
+    expect(accepted).toBeGreaterThan(200);
   });
 });
