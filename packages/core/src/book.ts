@@ -71,6 +71,30 @@ class BookSide {
       for (let k = 0; k < this.prices.length; k++) this.counts.push(0);
     }
     const withCounts = this.hasCounts;
+    // Fast path: most updates are at or beyond the best level, which is the last element.
+    const n = this.prices.length;
+    if (n > 0) {
+      const best = this.prices[n - 1]!;
+      if (best === price) {
+        if (size <= 0) {
+          this.prices.pop();
+          this.sizes.pop();
+          if (withCounts) this.counts.pop();
+        } else {
+          this.sizes[n - 1] = size;
+          if (withCounts) this.counts[n - 1] = count;
+        }
+        return;
+      }
+      if (this.isBid ? price > best : price < best) {
+        if (size > 0) {
+          this.prices.push(price);
+          this.sizes.push(size);
+          if (withCounts) this.counts.push(count);
+        }
+        return;
+      }
+    }
     const i = this.search(price);
     const exists = i < this.prices.length && this.prices[i] === price;
     if (size <= 0) {
