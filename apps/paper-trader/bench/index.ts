@@ -2,7 +2,8 @@
  * Paper-trader benchmarks: whole-pipeline throughput on the synthetic market with analytics and
  * JSONL output on, and peak RSS of a long run (memory must stay flat).
  *   tsx bench/index.ts            → 1 h throughput + 24 h memory profile
- *   tsx bench/index.ts --days 7   → the 7-day memory run (about 20 minutes on 2 cores)
+ *   tsx bench/index.ts --days 7   → the 7-day memory run (about an hour on 2 cores)
+ *   tsx bench/index.ts --days 0   → throughput only
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,6 +38,7 @@ const t = await run(3600, false);
 console.log(
   `${"pipeline throughput (synthetic 1 h, analytics+JSONL on)".padEnd(56)} ${Math.round(t.events / t.sec).toLocaleString("en-US")} events/s (${t.events.toLocaleString("en-US")} events in ${t.sec.toFixed(1)} s)`,
 );
+if (days <= 0) process.exit(0);
 const m = await run(days * 86_400, true);
 const n = m.rssMb.length;
 const q = (f: number): number => m.rssMb[Math.min(n - 1, Math.floor(f * n))] ?? Number.NaN;

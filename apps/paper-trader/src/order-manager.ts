@@ -35,8 +35,8 @@ export interface OrderContext {
   terminalTsMs: number | null;
 }
 
-/** How long a terminal order's context is kept for its late prediction/markout records (ms). */
-export const CONTEXT_RETENTION_MS = 120_000;
+/** How long a terminal order's context is kept for its late records: the longest horizon (30 s) after its last fill, plus margin (ms). */
+export const CONTEXT_RETENTION_MS = 45_000;
 
 /** Reconcile counters. */
 export interface OrderManagerStats {

@@ -363,15 +363,6 @@ export class IntensityEstimator {
     const count = this.survivalCounts(aggressor);
     const sampleCount =
       aggressor === undefined ? this.ring.size : count[0]! + this.bucketZeroCount(aggressor);
-    const base = {
-      r2: Number.NaN,
-      sampleCount,
-      windowSec: this.windowSec,
-      observedSec,
-      pointsUsed: 0,
-      fittedAPerSec: Number.NaN,
-      fittedKappaPerFrac: Number.NaN,
-    };
     const depthFrac = count.map((_, i) => this.minFitDepthFrac + i * this.stepFrac);
     const fit = fitSurvivalCurve(
       depthFrac,
@@ -380,28 +371,37 @@ export class IntensityEstimator {
       aggressor === undefined ? 2 : 1,
       this.minPointCount,
     );
-    if (fit === null) return { ...base, ...this.fallback, fitOk: false, usedFallback: true };
-    const fitted = {
-      ...base,
-      r2: fit.r2,
-      pointsUsed: fit.pointsUsed,
-      fittedAPerSec: fit.aPerSec,
-      fittedKappaPerFrac: fit.kappaPerFrac,
+    // Built field by field: this runs every quote cycle and object spread is a slow path.
+    const out: IntensityFit = {
+      aPerSec: this.fallback.aPerSec,
+      kappaPerFrac: this.fallback.kappaPerFrac,
+      r2: Number.NaN,
+      sampleCount,
+      fitOk: false,
+      usedFallback: true,
+      windowSec: this.windowSec,
+      observedSec,
+      pointsUsed: 0,
+      fittedAPerSec: Number.NaN,
+      fittedKappaPerFrac: Number.NaN,
     };
+    if (fit === null) return out;
+    out.r2 = fit.r2;
+    out.pointsUsed = fit.pointsUsed;
+    out.fittedAPerSec = fit.aPerSec;
+    out.fittedKappaPerFrac = fit.kappaPerFrac;
     const fitOk =
       sampleCount >= this.minSamples &&
       fit.r2 >= this.minR2 &&
       fit.kappaPerFrac > 0 &&
       Number.isFinite(fit.kappaPerFrac) &&
       Number.isFinite(fit.aPerSec);
-    if (!fitOk) return { ...fitted, ...this.fallback, fitOk: false, usedFallback: true };
-    return {
-      ...fitted,
-      aPerSec: fit.aPerSec,
-      kappaPerFrac: fit.kappaPerFrac,
-      fitOk: true,
-      usedFallback: false,
-    };
+    if (!fitOk) return out;
+    out.aPerSec = fit.aPerSec;
+    out.kappaPerFrac = fit.kappaPerFrac;
+    out.fitOk = true;
+    out.usedFallback = false;
+    return out;
   }
 
   /** Trades of one aggressor side below the first grid point (bucket 0). */

@@ -101,6 +101,22 @@ export interface RiskBudgetReport {
 /** Skew at max position below which `validateRiskBudget` warns, bps. */
 export const MIN_SKEW_AT_MAX_BPS = 0.1;
 
+/** A neutral signal effect carrying only a regime view (for the trace's regime attribution). */
+function regimeOnlyEffect(regime: NonNullable<SignalEffect["regime"]>): SignalEffect {
+  const n = NEUTRAL_SIGNAL_EFFECT;
+  return {
+    spreadAdjBps: n.spreadAdjBps,
+    skewAdjBps: n.skewAdjBps,
+    kappaMult: n.kappaMult,
+    gammaMult: n.gammaMult,
+    bidExtraBps: n.bidExtraBps,
+    askExtraBps: n.askExtraBps,
+    pullBid: n.pullBid,
+    pullAsk: n.pullAsk,
+    regime,
+  };
+}
+
 /** Tick rules for a parsed config's choice. */
 export function tickRulesFromConfig(config: QuoteEngineConfig): TickRules {
   const t = config.tickRules;
@@ -260,12 +276,11 @@ export class QuoteEngine {
       const c = glftCoefficients(e.gamma, e.kappaPerFrac, e.aPerSec);
       return (c.c1 + 0.5 * sigma * c.c2) * cfg.spreadMult * BPS_PER_FRAC;
     };
-    const neutral: SignalEffect = { ...NEUTRAL_SIGNAL_EFFECT };
-    const noRegimeBps = half(computeEffectiveParams(cfg, input.intensity.fit, neutral));
+    const noRegimeBps = half(computeEffectiveParams(cfg, input.intensity.fit, NEUTRAL_SIGNAL_EFFECT));
     const regimeOnlyBps =
       signals.regime === undefined
         ? noRegimeBps
-        : half(computeEffectiveParams(cfg, input.intensity.fit, { ...neutral, regime: signals.regime }));
+        : half(computeEffectiveParams(cfg, input.intensity.fit, regimeOnlyEffect(signals.regime)));
 
     const preFloorBps = g.glftHalfSpreadBps + g.feeBps + signals.spreadAdjBps;
     const halfSpreadBps = Math.max(preFloorBps, cfg.minHalfSpreadBps);

@@ -70,7 +70,7 @@ export const NEUTRAL_SIGNAL_EFFECT: Readonly<SignalEffect> = Object.freeze({
 
 /** A neutral adjustment for a signal that is inactive this cycle. */
 export function inactiveAdjustment(name: string, note?: string, confidence = 0): SignalAdjustment {
-  return {
+  const a: SignalAdjustment = {
     name,
     spreadAdjBps: 0,
     skewAdjBps: 0,
@@ -83,8 +83,9 @@ export function inactiveAdjustment(name: string, note?: string, confidence = 0):
     active: false,
     confidence,
     rawValue: 0,
-    ...(note === undefined ? {} : { note }),
   };
+  if (note !== undefined) a.note = note;
+  return a;
 }
 
 /** An active adjustment: neutral everywhere except the fields given (confidence defaults to 1). */
@@ -92,5 +93,17 @@ export function activeAdjustment(
   name: string,
   fields: Partial<Omit<SignalAdjustment, "name" | "active">>,
 ): SignalAdjustment {
-  return { ...inactiveAdjustment(name), confidence: 1, ...fields, active: true };
+  // Built field by field (object spread of a non-literal is a slow path, and this runs every cycle).
+  const a = inactiveAdjustment(name, fields.note, fields.confidence ?? 1);
+  a.active = true;
+  if (fields.spreadAdjBps !== undefined) a.spreadAdjBps = fields.spreadAdjBps;
+  if (fields.skewAdjBps !== undefined) a.skewAdjBps = fields.skewAdjBps;
+  if (fields.kappaMult !== undefined) a.kappaMult = fields.kappaMult;
+  if (fields.gammaMult !== undefined) a.gammaMult = fields.gammaMult;
+  if (fields.bidExtraBps !== undefined) a.bidExtraBps = fields.bidExtraBps;
+  if (fields.askExtraBps !== undefined) a.askExtraBps = fields.askExtraBps;
+  if (fields.pullBid !== undefined) a.pullBid = fields.pullBid;
+  if (fields.pullAsk !== undefined) a.pullAsk = fields.pullAsk;
+  if (fields.rawValue !== undefined) a.rawValue = fields.rawValue;
+  return a;
 }
