@@ -25,6 +25,10 @@ async function main(): Promise<number> {
     await runPaperTrader(parsed.config, { logger });
     return 0;
   } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`paper-trader: ${err.message}\n`);
+      return 2;
+    }
     const msg = err instanceof Error ? err.message : String(err);
     logger.error({ err }, `paper-trader failed: ${msg}`);
     process.stderr.write(`paper-trader: ${msg}\n`);

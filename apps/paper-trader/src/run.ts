@@ -12,7 +12,7 @@ import { L2Book, type MarketEvent } from "@mmkit/core";
 import type { Logger } from "pino";
 import { buildParts } from "./build.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
-import type { PaperTraderConfig } from "./config.js";
+import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { RunMetrics } from "./metrics.js";
 import { ProgressBar } from "./progress.js";
 import { edgeValidationReport } from "./report.js";
@@ -58,6 +58,17 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   const logger = opts.logger;
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const outputDir = config.outputDir;
+  const feedLogger = {
+    warn: (obj: Record<string, unknown>, msg: string) => logger.warn(obj, `[FEED] ${msg}`),
+    info: (obj: Record<string, unknown>, msg: string) => logger.info(obj, `[FEED] ${msg}`),
+  };
+  // Open the source before touching the output directory: a bad --input writes nothing.
+  let source: RunSource;
+  try {
+    source = createSource(config, feedLogger);
+  } catch (err) {
+    throw new ConfigError(`invalid --input: ${(err as Error).message}`);
+  }
   let checkpoint: TraderCheckpoint | null = null;
   if (config.resume) {
     checkpoint = readCheckpoint(outputDir) as TraderCheckpoint | null;
@@ -72,11 +83,6 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   const runId = checkpoint?.run_id ?? `run-${config.source}-${config.seed}-${Date.now().toString(36)}`;
   const startedWallMs = Date.now();
 
-  const feedLogger = {
-    warn: (obj: Record<string, unknown>, msg: string) => logger.warn(obj, `[FEED] ${msg}`),
-    info: (obj: Record<string, unknown>, msg: string) => logger.info(obj, `[FEED] ${msg}`),
-  };
-  const source = createSource(config, feedLogger);
   const out = new AnalyticsLogger({ dir: outputDir, flushIntervalMs: 1000 });
   const metrics = config.metricsPort !== undefined ? new RunMetrics() : null;
   if (metrics !== null) {

@@ -43,6 +43,8 @@ describe("paper-trader CLI", () => {
     [["--duration", "abc"], /invalid --duration/],
     [["--no-such-flag", "1"], /unknown flag/],
     [["--source", "replay"], /invalid --input: required with --source replay/],
+    [["--source", "replay", "--input", "/definitely/missing.gz"], /invalid --input: ENOENT/],
+    [["--source", "replay", "--input", "package.json"], /invalid --input: unrecognized replay format/],
   ])("bad flags %j → one clear line, exit 2, nothing written", async (args, pattern) => {
     const dir = join(tempDir(), "out");
     const { done } = spawnCli([...args, "--output-dir", dir]);
