@@ -65,7 +65,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   // Open the source before touching the output directory: a bad --input writes nothing.
   let source: RunSource;
   try {
-    source = createSource(config, feedLogger);
+    source = await createSource(config, feedLogger);
   } catch (err) {
     throw new ConfigError(`invalid --input: ${(err as Error).message}`);
   }
@@ -117,8 +117,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     stopRequested ??= "aborted";
   });
 
-  const initialMid =
-    source.syncEvents !== null || source.eventTime ? firstMid(eventTimeIterable(source)) : Number.NaN;
+  const initialMid = firstMid(source.sample);
   let trader: PaperTrader | null = null;
   const makeTrader = (mid: number): PaperTrader => {
     const cfg = checkpoint !== null ? { ...config, orderSizeBase: checkpoint.order_size_base } : config;
@@ -140,7 +139,8 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     }
     return t;
   };
-  if (!Number.isNaN(initialMid) || source.eventTime) trader = makeTrader(initialMid);
+  // Without a two-sided book in the first events (or for live feeds) the trader is built on the first one.
+  if (!Number.isNaN(initialMid)) trader = makeTrader(initialMid);
 
   const progress = new ProgressBar(source.expectedSpanMs ?? 0);
   const skip = checkpoint !== null && source.eventTime ? checkpoint.events_consumed : 0;
@@ -165,7 +165,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     consumed++;
     if (consumed <= skip) return true;
     if (trader === null) {
-      // Live source: wait for a two-sided book to size orders, then replay what was buffered.
+      // No two-sided book yet: wait for one to size orders, then replay what was buffered.
       pending.push(ev);
       applyToBook(liveBook, ev);
       if (!liveBook.isTwoSided()) return true;
@@ -282,13 +282,14 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
 }
 
 /** Resuming a run that already finished: restore its final state and print its report; write nothing. */
-function reprintCompleted(
+async function reprintCompleted(
   cp: TraderCheckpoint,
   config: PaperTraderConfig,
   opts: RunOptions,
   print: (line: string) => void,
-): RunResult {
-  const source = createSource(config, { warn: () => {}, info: () => {} });
+): Promise<RunResult> {
+  const source = await createSource(config, { warn: () => {}, info: () => {} });
+  await source.feed.close();
   const trader = new PaperTrader(
     buildParts(
       { ...config, orderSizeBase: cp.order_size_base },
@@ -339,11 +340,6 @@ function applyToBook(book: L2Book, ev: MarketEvent): void {
   } catch {
     // skipped like the exchange skips it
   }
-}
-
-function eventTimeIterable(source: RunSource): Iterable<MarketEvent> {
-  const feed = source.feed as { events?: () => Iterable<MarketEvent> };
-  return feed.events ? feed.events() : [];
 }
 
 function feedSummary(source: RunSource): string {

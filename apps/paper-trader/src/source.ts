@@ -29,13 +29,18 @@ export interface RunSource {
   describe: Record<string, unknown>;
   /** Expected market span in ms (for the progress bar), null when unknown. */
   expectedSpanMs: number | null;
+  /** The first events of an event-time source (to size orders before the run); empty for live feeds. */
+  sample: MarketEvent[];
 }
+
+/** How many leading events are read to infer tick rules and the first mid. */
+const SAMPLE_EVENTS = 5000;
 
 /** Asset size decimals on Hyperliquid for the common perps (others default to 4). */
 const HL_SZ_DECIMALS: Record<string, number> = { BTC: 5, ETH: 4, SOL: 2, XRP: 0, DOGE: 0, AVAX: 2, LINK: 1 };
 
-/** Build the source named by the config. */
-export function createSource(config: PaperTraderConfig, logger: FeedLogger): RunSource {
+/** Build the source named by the config (replays are streamed: memory does not grow with file size). */
+export async function createSource(config: PaperTraderConfig, logger: FeedLogger): Promise<RunSource> {
   const speed =
     config.speed === "max" || config.speed === "realtime" ? config.speed : speedMultiplier(config.speed);
   if (config.source === "synthetic") {
@@ -59,12 +64,28 @@ export function createSource(config: PaperTraderConfig, logger: FeedLogger): Run
   }
   if (config.source === "replay") {
     const path = config.input!;
-    const feed = openReplay(path, { clock: "exchange", logger });
+    const feed = openReplay(path, { clock: "exchange", logger, speed });
+    // Stream the recording (line by line) rather than decoding it whole: recordings can be GBs.
+    const sample: MarketEvent[] = [];
+    for await (const ev of feed) {
+      sample.push(ev);
+      if (sample.length >= SAMPLE_EVENTS) break;
+    }
     const tickRules =
       feed.format === "hyperliquid-capture"
         ? hyperliquidTickRules(HL_SZ_DECIMALS[config.asset.toUpperCase()] ?? 4)
-        : inferFixedTickRules(feed.events());
-    return eventTimeSource(feed, speed, tickRules, { kind: "replay", path, format: feed.format }, null);
+        : inferFixedTickRules(sample);
+    return {
+      feed,
+      syncEvents: null,
+      asyncEvents: () => feed,
+      clock: "exchange",
+      eventTime: true,
+      tickRules,
+      describe: { kind: "replay", path, format: feed.format },
+      expectedSpanMs: null,
+      sample,
+    };
   }
   const feed = new HyperliquidFeed({
     coin: config.asset,
@@ -81,6 +102,7 @@ export function createSource(config: PaperTraderConfig, logger: FeedLogger): Run
     tickRules: hyperliquidTickRules(HL_SZ_DECIMALS[config.asset.toUpperCase()] ?? 4),
     describe: { kind: "hyperliquid", url: config.hyperliquidUrl, coin: config.asset },
     expectedSpanMs: config.durationSec * 1000,
+    sample: [],
   };
 }
 
@@ -91,7 +113,13 @@ function eventTimeSource(
   describe: Record<string, unknown>,
   expectedSpanMs: number | null,
 ): RunSource {
+  const sample: MarketEvent[] = [];
+  for (const ev of feed.events()) {
+    sample.push(ev);
+    if (sample.length >= SAMPLE_EVENTS) break;
+  }
   return {
+    sample,
     feed,
     syncEvents: speed === "max" ? () => feed.events() : null,
     asyncEvents: () => pace(feed.events(), speed),
