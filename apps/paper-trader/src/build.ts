@@ -108,7 +108,6 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     vol,
     intensity,
     killSwitch,
-    tickRules: ctx.tickRules,
     orderSizeBase,
     maxPositionLots,
     capitalQuote,

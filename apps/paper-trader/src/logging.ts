@@ -26,3 +26,8 @@ export function signed(value: number, decimals = 2): string {
   if (!Number.isFinite(value)) return String(value);
   return `${value >= 0 ? "+" : ""}${value.toFixed(decimals)}`;
 }
+
+/** Format an optional statistic: "n/a" for null, undefined or a non-finite value. */
+export function fmtOpt(value: number | null | undefined, decimals = 2): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? "n/a" : value.toFixed(decimals);
+}

@@ -1,48 +1,26 @@
 import { type Server, createServer } from "node:http";
+import type { RiskState } from "@mmkit/core";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+
+const RISK_STATE_CODE: Record<RiskState, number> = { active: 0, reduceOnly: 1, halted: 2 };
 
 /** Prometheus metrics of a paper-trading run. */
 export class RunMetrics {
   readonly registry = new Registry();
-  readonly pnlQuote = new Gauge({
-    name: "mmkit_pnl_quote",
-    help: "total PnL in quote currency",
-    registers: [this.registry],
-  });
-  readonly equityQuote = new Gauge({
-    name: "mmkit_equity_quote",
-    help: "equity in quote currency",
-    registers: [this.registry],
-  });
-  readonly positionBase = new Gauge({
-    name: "mmkit_position_base",
-    help: "position in base units",
-    registers: [this.registry],
-  });
-  readonly halfSpreadBps = new Gauge({
-    name: "mmkit_half_spread_bps",
-    help: "quoted half-spread at the touch (bps)",
-    registers: [this.registry],
-  });
+  readonly pnlQuote = this.gauge("mmkit_pnl_quote", "total PnL in quote currency");
+  readonly equityQuote = this.gauge("mmkit_equity_quote", "equity in quote currency");
+  readonly positionBase = this.gauge("mmkit_position_base", "position in base units");
+  readonly halfSpreadBps = this.gauge("mmkit_half_spread_bps", "quoted half-spread at the touch (bps)");
+  readonly killSwitchState = this.gauge(
+    "mmkit_kill_switch_state",
+    "kill switch state: 0 active, 1 reduce-only, 2 halted",
+  );
+  readonly feedStalenessSec = this.gauge("mmkit_feed_staleness_seconds", "age of the last market data");
+  readonly eventsPerSec = this.gauge("mmkit_events_per_second", "market events processed per second");
   readonly fills = new Counter({
     name: "mmkit_fills_total",
     help: "fills",
     labelNames: ["side"],
-    registers: [this.registry],
-  });
-  readonly killSwitchState = new Gauge({
-    name: "mmkit_kill_switch_state",
-    help: "kill switch state: 0 active, 1 reduce-only, 2 halted",
-    registers: [this.registry],
-  });
-  readonly feedStalenessSec = new Gauge({
-    name: "mmkit_feed_staleness_seconds",
-    help: "age of the last market data",
-    registers: [this.registry],
-  });
-  readonly eventsPerSec = new Gauge({
-    name: "mmkit_events_per_second",
-    help: "market events processed per second",
     registers: [this.registry],
   });
   readonly events = new Counter({
@@ -51,9 +29,43 @@ export class RunMetrics {
     registers: [this.registry],
   });
   private server: Server | null = null;
+  private lastEventCount = 0;
+  private lastEventWallMs = Number.NaN;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "mmkit_process_" });
+  }
+
+  /** Update every gauge from one sample of the run's state. */
+  sample(x: {
+    pnlQuote: number;
+    equityQuote: number;
+    positionBase: number;
+    riskState: RiskState;
+    feedAgeSec: number;
+    eventsTotal: number;
+  }): void {
+    this.pnlQuote.set(x.pnlQuote);
+    this.equityQuote.set(x.equityQuote);
+    this.positionBase.set(x.positionBase);
+    this.killSwitchState.set(RISK_STATE_CODE[x.riskState]);
+    this.feedStalenessSec.set(x.feedAgeSec);
+    this.observeEvents(x.eventsTotal);
+  }
+
+  /** Record the total of market events processed so far; updates the counter and the wall-clock rate. */
+  observeEvents(totalEvents: number, wallMs = Date.now()): void {
+    const delta = totalEvents - this.lastEventCount;
+    if (delta > 0) this.events.inc(delta);
+    if (Number.isFinite(this.lastEventWallMs) && wallMs > this.lastEventWallMs) {
+      this.eventsPerSec.set((delta * 1000) / (wallMs - this.lastEventWallMs));
+    }
+    this.lastEventCount = totalEvents;
+    this.lastEventWallMs = wallMs;
+  }
+
+  private gauge(name: string, help: string): Gauge {
+    return new Gauge({ name, help, registers: [this.registry] });
   }
 
   /** Serve /metrics on 127.0.0.1:port (0 = any free port). Resolves to the bound port. */

@@ -149,7 +149,7 @@ export class OrderManager {
         pushAll(out, res.events);
         if (res.ok) {
           this.stats.modified++;
-          this.track(key, res.orderId, q, ctx);
+          this.track(key, res.orderId, q, ctx, predictedEdge(q, ctx));
           return;
         }
         this.stats.rejected++;
@@ -158,6 +158,7 @@ export class OrderManager {
       // Pending (not live yet): let it arrive; the next cycle will adjust it.
       return;
     }
+    const predicted = predictedEdge(q, ctx);
     const req: PlaceRequest = {
       side: q.side,
       price: q.price,
@@ -165,26 +166,32 @@ export class OrderManager {
       postOnly: true,
       cycleId: ctx.cycleId,
       level: q.level,
-      predicted: predictedEdge(q, ctx),
+      predicted,
     };
     const res = this.exchange.place(req);
     pushAll(out, res.events);
     if (res.ok) {
       this.stats.placed++;
-      this.track(key, res.orderId, q, ctx);
+      this.track(key, res.orderId, q, ctx, predicted);
     } else {
       this.stats.rejected++;
     }
   }
 
-  private track(key: string, orderId: string, q: Quote, ctx: PlacementContext): void {
+  private track(
+    key: string,
+    orderId: string,
+    q: Quote,
+    ctx: PlacementContext,
+    predicted: PredictedEdge,
+  ): void {
     this.byLevel.set(key, orderId);
     this.contexts.set(orderId, {
       side: q.side,
       level: q.level,
       cycleId: ctx.cycleId,
       midAtPlacement: ctx.mid,
-      predicted: predictedEdge(q, ctx),
+      predicted,
       pAdverseGivenFill: ctx.pAdverseGivenFill,
       sigmaPerSqrtSec: ctx.sigmaPerSqrtSec,
       gamma: ctx.gamma,

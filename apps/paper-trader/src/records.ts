@@ -1,5 +1,7 @@
 /** Pure mappings from engine/exchange objects to the analytics package's JSONL records. */
 import {
+  buildEdgeRecord,
+  type EdgeValidationRecord,
   type EquityRecord,
   type FillRecord,
   type PredictionRecord as PredictionLine,
@@ -122,9 +124,29 @@ export function predictionLine(
   return line;
 }
 
-/** Markout mids per horizon for the analytics edge record. */
-export function markoutMids(rec: MarkoutRecord): { horizonMs: number; mid: number | null }[] {
-  return rec.horizonsSec.map((h, i) => ({ horizonMs: h * 1000, mid: rec.midAtHorizon[i] ?? null }));
+/** One `edge_validation.jsonl` line from a completed markout and its order's placement context. */
+export function edgeLine(
+  rec: MarkoutRecord,
+  placement: { midAtPlacement: number; pAdverseGivenFill: number } | undefined,
+  primaryHorizonMs: number,
+): EdgeValidationRecord {
+  return buildEdgeRecord({
+    tsMs: rec.fillTsMs,
+    fillId: `${rec.orderId}@${rec.fillTsMs}`,
+    orderId: rec.orderId,
+    cycleId: rec.cycleId ?? null,
+    side: rec.side,
+    price: rec.fillPrice,
+    size: rec.size,
+    midAtFill: rec.midAtFill,
+    midAtPlacement: placement?.midAtPlacement ?? null,
+    predictedSpreadBps: rec.predictedSpreadBps ?? rec.realizedSpreadBps,
+    predictedAsBps: rec.predictedAdverseBps ?? 0,
+    feeBps: rec.feeBps,
+    markoutMids: rec.horizonsSec.map((h, i) => ({ horizonMs: h * 1000, mid: rec.midAtHorizon[i] ?? null })),
+    primaryHorizonMs,
+    ...(placement !== undefined ? { pAdverseGivenFill: placement.pAdverseGivenFill } : {}),
+  });
 }
 
 /** One `equity.jsonl` line. */

@@ -1,5 +1,6 @@
 /** The shutdown `=== EDGE VALIDATION REPORT ===`, built from the trader's trackers. */
 import type { CalibrationReport } from "@mmkit/analytics";
+import { fmtOpt as num, signed } from "./logging.js";
 import type { PaperTrader } from "./trader.js";
 
 /** Inputs the report needs beside the trader. */
@@ -124,12 +125,8 @@ function calibrationLine(r: CalibrationReport | null): string {
   return `n=${r.n} brier=${r.brier.toFixed(4)} reliability=${r.reliability.toFixed(4)} resolution=${r.resolution.toFixed(4)} uncertainty=${r.uncertainty.toFixed(4)} skill=${num(r.brierSkill, 3)} log_loss=${r.logLoss.toFixed(4)} base_rate=${r.baseRate.toFixed(3)}`;
 }
 
-function num(x: number | null | undefined, decimals = 2): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? "n/a" : x.toFixed(decimals);
-}
-
 function sgn(x: number): string {
-  return Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${x.toFixed(4)}` : String(x);
+  return signed(x, 4);
 }
 
 function pct(x: number): string {

@@ -16,7 +16,7 @@ import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { RunMetrics } from "./metrics.js";
 import { ProgressBar } from "./progress.js";
 import { edgeValidationReport } from "./report.js";
-import { createSource, firstMid, type RunSource } from "./source.js";
+import { applyToBook, createSource, firstMid, type RunSource } from "./source.js";
 import {
   assertResumable,
   captureCheckpoint,
@@ -330,16 +330,6 @@ function finishTrader(t: PaperTrader, stopReason: string): void {
   t.writeAnalytics(ts);
   t.writeEvent(ts, "run_end", { reason: stopReason });
   t.p.logger.info(`[SHUTDOWN] ${stopReason}; quotes cancelled, records flushed`);
-}
-
-function applyToBook(book: L2Book, ev: MarketEvent): void {
-  try {
-    if (ev.type === "snapshot") book.applySnapshot(ev.bids, ev.asks);
-    else if (ev.type === "delta") book.applyDelta(ev.bids, ev.asks);
-    else if (ev.type === "bbo") book.applyBbo(ev.bbo);
-  } catch {
-    // skipped like the exchange skips it
-  }
 }
 
 function feedSummary(source: RunSource): string {

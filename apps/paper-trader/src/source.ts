@@ -168,20 +168,23 @@ function decimalsOf(x: number): number {
   return 10;
 }
 
-/** First mid of a source's events (scans until the book is two-sided), or NaN. */
-export function firstMid(events: Iterable<MarketEvent>, maxEvents = 100_000): number {
+/** Apply a book event to a book, skipping (as the paper exchange does) a crossed or invalid update. */
+export function applyToBook(book: L2Book, ev: MarketEvent): void {
+  try {
+    if (ev.type === "snapshot") book.applySnapshot(ev.bids, ev.asks);
+    else if (ev.type === "delta") book.applyDelta(ev.bids, ev.asks);
+    else if (ev.type === "bbo") book.applyBbo(ev.bbo);
+  } catch {
+    // skipped like the exchange skips it
+  }
+}
+
+/** First mid of a list of events (the book once it is two-sided), or NaN. */
+export function firstMid(events: Iterable<MarketEvent>): number {
   const book = new L2Book();
-  let n = 0;
   for (const ev of events) {
-    try {
-      if (ev.type === "snapshot") book.applySnapshot(ev.bids, ev.asks);
-      else if (ev.type === "delta") book.applyDelta(ev.bids, ev.asks);
-      else if (ev.type === "bbo") book.applyBbo(ev.bbo);
-    } catch {
-      // a crossed or invalid update is skipped here exactly as the exchange skips it
-    }
+    applyToBook(book, ev);
     if (book.isTwoSided()) return book.mid();
-    if (++n >= maxEvents) break;
   }
   return Number.NaN;
 }

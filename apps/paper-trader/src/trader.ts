@@ -5,7 +5,6 @@
 import {
   type AnalyticsLogger,
   BrierCalibration,
-  buildEdgeRecord,
   DrawdownTracker,
   EdgeTracker,
   edgeSnapshotFromRecord,
@@ -15,33 +14,33 @@ import {
   type StreamName,
   type StreamRecord,
 } from "@mmkit/analytics";
-import {
-  type EwmaVolatility,
-  formatSpreadTrace,
-  type IntensityEstimator,
-  type KillSwitch,
-  type MarketEvent,
-  type QuoteDecision,
-  type QuoteEngine,
-  type RiskState,
-  type RiskTransition,
-  type SignalEffect,
-  type TickRules,
-} from "@mmkit/core";
 import type {
-  ExchangeEvent,
-  MarkoutRecord,
-  PaperExchange,
-  PaperFill,
-  PredictionRecord,
+  EwmaVolatility,
+  IntensityEstimator,
+  KillSwitch,
+  MarketEvent,
+  QuoteDecision,
+  QuoteEngine,
+  RiskState,
+  SignalEffect,
+} from "@mmkit/core";
+import {
+  type ExchangeEvent,
+  eventTimeMs,
+  type MarkoutRecord,
+  type PaperExchange,
+  type PaperFill,
+  type PredictionRecord,
 } from "@mmkit/exchange";
 import type { SignalStack } from "@mmkit/signals";
 import type { Logger } from "pino";
 import type { PaperTraderConfig } from "./config.js";
+import { logAnalytics } from "./analytics-logs.js";
 import { fmt, signed } from "./logging.js";
 import type { RunMetrics } from "./metrics.js";
+import { newTransitions, type RiskTransitionKey } from "./kill-switch-log.js";
 import { OrderManager } from "./order-manager.js";
-import { contributionLine, equityLine, fillLine, header, markoutMids, predictionLine } from "./records.js";
+import { contributionLine, edgeLine, equityLine, fillLine, header, predictionLine } from "./records.js";
 
 /** Markout horizon (ms) whose realized edge is the per-fill PnL for attribution and the headline edge. */
 export const PRIMARY_HORIZON_MS = 5000;
@@ -58,18 +57,10 @@ export interface TraderParts {
   vol: EwmaVolatility;
   intensity: IntensityEstimator;
   killSwitch: KillSwitch;
-  tickRules: TickRules;
   orderSizeBase: number;
   maxPositionLots: number;
   capitalQuote: number;
   clock: "exchange" | "local";
-}
-
-/** Identity of a kill-switch transition (for logging each one once). */
-export interface RiskTransitionKey {
-  tsMs: number;
-  to: string;
-  reason: string;
 }
 
 /** Run counters that a checkpoint carries. */
@@ -89,7 +80,8 @@ export interface TraderCounters {
   nextWarmupLogMs: number;
   lastTransition: RiskTransitionKey | null;
   lastGlftBaseBps: number | null;
-  fillVolumeQuote: number;
+  /** Total PnL at the previous `[PNL SUMMARY]` (its `net` is the change since then). */
+  pnlAtLastSummary: number;
   warmupDoneLogged: boolean;
 }
 
@@ -128,7 +120,7 @@ export class PaperTrader {
     nextWarmupLogMs: 0,
     lastTransition: null,
     lastGlftBaseBps: null,
-    fillVolumeQuote: 0,
+    pnlAtLastSummary: 0,
     warmupDoneLogged: false,
   };
   /** Set when the loop must stop (kill switch halted). */
@@ -148,14 +140,9 @@ export class PaperTrader {
     for (const h of parts.exchange.config.horizonsSec) this.calibration.set(h * 1000, new BrierCalibration());
   }
 
-  /** Event time of a market event in this run's clock. */
-  eventTs(ev: MarketEvent): number {
-    return this.p.clock === "exchange" ? ev.exchangeTsMs : ev.localTsMs;
-  }
-
   /** Process one market event end to end. */
   onEvent(ev: MarketEvent): void {
-    const ts = this.eventTs(ev);
+    const ts = eventTimeMs(ev, this.p.clock);
     const c = this.counters;
     if (c.firstTsMs === null) this.start(ts);
     if (ts > c.lastTsMs) c.lastTsMs = ts;
@@ -291,8 +278,6 @@ export class PaperTrader {
           this.onFill(e.fill);
           break;
         case "filled":
-          this.orders.onTerminal(e.orderId, e.tsMs);
-          break;
         case "cancelled":
           this.orders.onTerminal(e.orderId, e.tsMs);
           break;
@@ -315,7 +300,6 @@ export class PaperTrader {
     const p = this.p;
     const c = this.counters;
     c.fills++;
-    c.fillVolumeQuote += fill.price * fill.size;
     this.fillSinceCycle = true;
     const pnl = p.exchange.pnl();
     const line = fillLine(fill, `F${c.fills}`, pnl);
@@ -342,27 +326,10 @@ export class PaperTrader {
   }
 
   private onMarkout(rec: MarkoutRecord): void {
-    const ctx = this.orders.context(rec.orderId);
-    const edgeLine = buildEdgeRecord({
-      tsMs: rec.fillTsMs,
-      fillId: `${rec.orderId}@${rec.fillTsMs}`,
-      orderId: rec.orderId,
-      cycleId: rec.cycleId ?? null,
-      side: rec.side,
-      price: rec.fillPrice,
-      size: rec.size,
-      midAtFill: rec.midAtFill,
-      midAtPlacement: ctx?.midAtPlacement ?? null,
-      predictedSpreadBps: rec.predictedSpreadBps ?? rec.realizedSpreadBps,
-      predictedAsBps: rec.predictedAdverseBps ?? 0,
-      feeBps: rec.feeBps,
-      markoutMids: markoutMids(rec),
-      primaryHorizonMs: PRIMARY_HORIZON_MS,
-      ...(ctx !== undefined ? { pAdverseGivenFill: ctx.pAdverseGivenFill } : {}),
-    });
-    this.write("edge_validation", edgeLine);
-    this.edge.update(edgeSnapshotFromRecord(edgeLine));
-    const edgeBps = edgeLine.realized_edge_bps;
+    const line = edgeLine(rec, this.orders.context(rec.orderId), PRIMARY_HORIZON_MS);
+    this.write("edge_validation", line);
+    this.edge.update(edgeSnapshotFromRecord(line));
+    const edgeBps = line.realized_edge_bps;
     if (edgeBps === null) return;
     const c = this.counters;
     c.markedFills++;
@@ -388,7 +355,14 @@ export class PaperTrader {
           const dd = this.drawdown.state();
           this.write("equity", equityLine(ts, pnl, dd?.drawdownFrac ?? 0, c.fills));
         }
-        this.updateMetrics(pnl.totalPnlQuote, pnl.equityQuote, pnl.positionBase, ts);
+        this.p.metrics?.sample({
+          pnlQuote: pnl.totalPnlQuote,
+          equityQuote: pnl.equityQuote,
+          positionBase: pnl.positionBase,
+          riskState: this.p.killSwitch.state(),
+          feedAgeSec: Math.max(0, (ts - c.lastBookTsMs) / 1000),
+          eventsTotal: c.events,
+        });
       }
     }
     if (ts >= c.nextWarmupLogMs && !c.warmupDoneLogged) {
@@ -399,7 +373,7 @@ export class PaperTrader {
     if (ts >= c.nextAnalyticsMs) {
       c.nextAnalyticsMs = ts + this.p.config.analyticsEverySec * 1000;
       this.writeAnalytics(ts);
-      this.logAnalytics(ts);
+      logAnalytics(this, ts);
     }
   }
 
@@ -408,42 +382,6 @@ export class PaperTrader {
     this.write("sharpe_metrics", this.sharpe.summary(ts));
     for (const s of Object.values(this.perSignalSharpe.summaries(ts))) this.write("sharpe_metrics", s);
     this.write("signal_pnl", this.attributor.summary(ts));
-  }
-
-  private logAnalytics(ts: number): void {
-    const log = this.p.logger;
-    const s = this.sharpe.summary(ts);
-    const e = this.edge.report();
-    const prim = e.horizons.find((h) => h.horizonMs === e.primaryHorizonMs);
-    log.info(
-      `[ANALYTICS] Sharpe(1h)=${opt(s.sharpe_1h)} Sharpe(24h)=${opt(s.sharpe_24h)} Sharpe(all)=${opt(s.sharpe_all)} Fills=${this.counters.fills} Edge=${opt(prim?.meanRealizedEdgeBps ?? null)}bps (h=${(e.primaryHorizonMs ?? 0) / 1000}s, n=${prim?.n ?? 0}, verdict=${e.verdict})`,
-    );
-    const sp = this.attributor.summary(ts);
-    const marg = Object.entries(sp.signals)
-      .map(([name, st]) => `${name}=${opt(st.marginal_value_bps)}bps`)
-      .join(" ");
-    log.info(`[ANALYTICS] Signal marginal: ${marg === "" ? "(no attributed fills yet)" : marg}`);
-    const pnl = this.p.exchange.pnl();
-    const winRate =
-      this.counters.markedFills > 0 ? (100 * this.counters.wins) / this.counters.markedFills : 0;
-    log.info(
-      `[PNL SUMMARY] fills=${this.counters.fills} spread=${signed(pnl.spreadCaptureQuote, 4)} inventory=${signed(pnl.inventoryMtmQuote, 4)} fee=${signed(-pnl.feesQuote, 4)} net=${signed(pnl.totalPnlQuote, 4)} cum=${signed(pnl.totalPnlQuote, 4)} position=${fmt(pnl.positionBase, 6)} win_rate=${fmt(winRate, 1)}%`,
-    );
-    const d = this.lastDecision;
-    if (this.lastEffect !== null) log.info(this.p.signals.signalsLogLine(this.lastEffect));
-    if (d !== null && d.trace !== null) {
-      for (const line of formatSpreadTrace(d.trace, d.cycleId)) log.info(line);
-    }
-  }
-
-  private updateMetrics(pnlQuote: number, equity: number, position: number, ts: number): void {
-    const m = this.p.metrics;
-    if (m === null) return;
-    m.pnlQuote.set(pnlQuote);
-    m.equityQuote.set(equity);
-    m.positionBase.set(position);
-    m.killSwitchState.set({ active: 0, reduceOnly: 1, halted: 2 }[this.p.killSwitch.state()]);
-    m.feedStalenessSec.set(Math.max(0, (ts - this.counters.lastBookTsMs) / 1000));
   }
 
   private logTransitions(): void {
@@ -470,21 +408,4 @@ export class PaperTrader {
   write<S extends StreamName>(stream: S, record: StreamRecord[S]): void {
     if (this.p.out !== null) this.p.out.write(stream, record);
   }
-}
-
-function opt(x: number | null | undefined, decimals = 2): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? "n/a" : x.toFixed(decimals);
-}
-
-/** Transitions in `all` that come after the last one already logged (matched by time and reason). */
-export function newTransitions(
-  all: readonly RiskTransition[],
-  last: RiskTransitionKey | null,
-): readonly RiskTransition[] {
-  if (last === null) return all;
-  for (let i = all.length - 1; i >= 0; i--) {
-    const t = all[i]!;
-    if (t.tsMs === last.tsMs && t.reason === last.reason && t.to === last.to) return all.slice(i + 1);
-  }
-  return all;
 }

@@ -100,6 +100,7 @@ describe("live mode against a local venue replaying real Hyperliquid messages", 
       expect(result.report.join("\n")).toContain("source=hyperliquid");
       expect(metricsText).toContain("mmkit_kill_switch_state");
       expect(metricsText).toContain("mmkit_position_base");
+      expect(Number(/^mmkit_events_total (\d+)/m.exec(metricsText)?.[1] ?? 0)).toBeGreaterThan(0);
     } finally {
       clearInterval(poll);
       await venue.close();

@@ -19,7 +19,7 @@ import { skewAtMaxBps } from "./gamma-for-skew.js";
 import { glftCoefficients, glftQuote } from "./glft.js";
 import type { RiskState } from "./kill-switch.js";
 import { buildLadder } from "./ladder.js";
-import { NEUTRAL_SIGNAL_EFFECT, type SignalEffect } from "./signal.js";
+import { NEUTRAL_SIGNAL_EFFECT, regimeOnlyEffect, type SignalEffect } from "./signal.js";
 import type { SpreadTrace } from "./spread-trace.js";
 import { fixedTickRules, hyperliquidTickRules, type TickRules } from "./tick-rules.js";
 import type { Bbo, QuoteLadder } from "./types.js";
@@ -100,22 +100,6 @@ export interface RiskBudgetReport {
 
 /** Skew at max position below which `validateRiskBudget` warns, bps. */
 export const MIN_SKEW_AT_MAX_BPS = 0.1;
-
-/** A neutral signal effect carrying only a regime view (for the trace's regime attribution). */
-function regimeOnlyEffect(regime: NonNullable<SignalEffect["regime"]>): SignalEffect {
-  const n = NEUTRAL_SIGNAL_EFFECT;
-  return {
-    spreadAdjBps: n.spreadAdjBps,
-    skewAdjBps: n.skewAdjBps,
-    kappaMult: n.kappaMult,
-    gammaMult: n.gammaMult,
-    bidExtraBps: n.bidExtraBps,
-    askExtraBps: n.askExtraBps,
-    pullBid: n.pullBid,
-    pullAsk: n.pullAsk,
-    regime,
-  };
-}
 
 /** Tick rules for a parsed config's choice. */
 export function tickRulesFromConfig(config: QuoteEngineConfig): TickRules {

@@ -68,6 +68,22 @@ export const NEUTRAL_SIGNAL_EFFECT: Readonly<SignalEffect> = Object.freeze({
   pullAsk: false,
 });
 
+/** A neutral effect carrying only a regime view (the engine's trace uses it to attribute the regime's part). */
+export function regimeOnlyEffect(regime: NonNullable<SignalEffect["regime"]>): SignalEffect {
+  const n = NEUTRAL_SIGNAL_EFFECT;
+  return {
+    spreadAdjBps: n.spreadAdjBps,
+    skewAdjBps: n.skewAdjBps,
+    kappaMult: n.kappaMult,
+    gammaMult: n.gammaMult,
+    bidExtraBps: n.bidExtraBps,
+    askExtraBps: n.askExtraBps,
+    pullBid: n.pullBid,
+    pullAsk: n.pullAsk,
+    regime,
+  };
+}
+
 /** A neutral adjustment for a signal that is inactive this cycle. */
 export function inactiveAdjustment(name: string, note?: string, confidence = 0): SignalAdjustment {
   const a: SignalAdjustment = {

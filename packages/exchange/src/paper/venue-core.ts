@@ -17,6 +17,7 @@ import { type LatencyModel, latencyFromConfig } from "./latency.js";
 import { PositionLedger } from "./ledger.js";
 import { allocatePrint, observePrint } from "./matching.js";
 import { RecordTracker } from "./records.js";
+import { priceSet, touchesLevel } from "./level-touch.js";
 import { VirtualBook } from "./virtual-book.js";
 import { type PaperOrder, insertByPriority, openSize, refreshStatus, removeFrom, viewOf } from "./resting.js";
 
@@ -407,24 +408,6 @@ export abstract class VenueCore {
 }
 
 /** Whether a (non-trimming) book update can have changed the displayed size at an order's price. */
-function priceSet(levels: readonly { price: number }[]): Set<number> | null {
-  if (levels.length === 0) return null;
-  const set = new Set<number>();
-  for (const l of levels) set.add(l.price);
-  return set;
-}
-
-function touchesLevel(
-  ev: Exclude<MarketEvent, { type: "trade" | "health" }>,
-  o: { side: Side; price: number },
-): boolean {
-  if (ev.type === "bbo") return o.side === "buy" ? o.price >= ev.bbo.bidPrice : o.price <= ev.bbo.askPrice;
-  if (ev.type === "snapshot") return true;
-  const levels = o.side === "buy" ? ev.bids : ev.asks;
-  for (const l of levels) if (l.price === o.price) return true;
-  return false;
-}
-
 /** `{ clientId }` when defined, else `{}` (keeps optional fields absent). */
 export function cid(clientId: string | undefined): { clientId?: string } {
   return clientId === undefined ? {} : { clientId };
