@@ -129,10 +129,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** Parse a speed string into a multiplier (Infinity for max, 1 for realtime). */
-export function speedMultiplier(speed: string): number {
-  if (speed === "max") return Number.POSITIVE_INFINITY;
-  if (speed === "realtime") return 1;
+/** The pacing a `--speed` value asks for: "max", "realtime", or the N of "Nx" (as the feeds' `pace` takes it). */
+export function parseSpeed(speed: string): "max" | "realtime" | number {
+  if (speed === "max" || speed === "realtime") return speed;
   const m = /^(\d+(?:\.\d+)?)x$/.exec(speed);
   if (m === null || Number(m[1]) <= 0)
     throw new ConfigError(`invalid --speed: allowed values are max|realtime|Nx (got "${speed}")`);

@@ -10,7 +10,7 @@ import {
   SyntheticMarket,
 } from "@mmkit/exchange";
 import type { PaperTraderConfig } from "./config.js";
-import { speedMultiplier } from "./config.js";
+import { parseSpeed } from "./config.js";
 
 /** A source plus what the trader needs to know about it. */
 export interface RunSource {
@@ -41,8 +41,7 @@ const HL_SZ_DECIMALS: Record<string, number> = { BTC: 5, ETH: 4, SOL: 2, XRP: 0,
 
 /** Build the source named by the config (replays are streamed: memory does not grow with file size). */
 export async function createSource(config: PaperTraderConfig, logger: FeedLogger): Promise<RunSource> {
-  const speed =
-    config.speed === "max" || config.speed === "realtime" ? config.speed : speedMultiplier(config.speed);
+  const speed = parseSpeed(config.speed);
   if (config.source === "synthetic") {
     const market = new SyntheticMarket({ seed: config.seed, durationSec: config.durationSec });
     const tick = market.config.tickSize;

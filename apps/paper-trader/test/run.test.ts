@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { STREAM_FILES } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
@@ -79,6 +79,9 @@ describe("paper-trader end to end (in process)", () => {
     const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8"));
     const archived = join(dir, "archive");
     expect(existsSync(archived)).toBe(true);
+    // The first run's files are in archive/<its run id>/, intact.
+    const [firstRunDir] = readdirSync(archived);
+    expect(readStreams(join(archived, firstRunDir!)).get("fills.jsonl")).toBe(first);
     expect(readStreams(dir).get("fills.jsonl")).toBe(first);
     expect(manifest.run_id).toMatch(/^run-synthetic-1-/);
   });
