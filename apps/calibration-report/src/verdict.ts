@@ -56,6 +56,26 @@ export interface VerdictInputs {
 
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
+/** One threshold criterion: INSUFFICIENT DATA without a value or enough samples, else PASS/FAIL. */
+function judge(c: {
+  id: CriterionResult["id"];
+  name: string;
+  threshold: string;
+  value: number | null;
+  samples: number;
+  minSamples: number;
+  insufficient: string;
+  pass: (value: number) => boolean;
+  detail: (value: number, pass: boolean) => string;
+}): CriterionResult {
+  const base = { id: c.id, name: c.name, threshold: c.threshold, value: c.value, samples: c.samples };
+  if (c.value === null || c.samples < c.minSamples) {
+    return { ...base, status: "INSUFFICIENT DATA", detail: c.insufficient };
+  }
+  const pass = c.pass(c.value);
+  return { ...base, status: pass ? "PASS" : "FAIL", detail: c.detail(c.value, pass) };
+}
+
 /** Exit code for an overall verdict. */
 export function exitCodeFor(overall: OverallVerdict): 0 | 1 | 3 {
   return overall === "GO" ? 0 : overall === "NO-GO" ? 1 : 3;
@@ -71,77 +91,50 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
   const notes: string[] = [];
 
   const s = inputs.sharpeAnnualized;
-  if (s === null || inputs.sharpeSamples < criteria.minSharpeSamples) {
-    results.push({
+  results.push(
+    judge({
       id: "sharpe",
       name: "Sharpe (annualized, all)",
       threshold: `> ${criteria.minSharpe}`,
       value: s,
       samples: inputs.sharpeSamples,
-      status: "INSUFFICIENT DATA",
-      detail: `${inputs.sharpeSamples} return buckets (need >= ${criteria.minSharpeSamples})${s === null ? ", Sharpe not computable" : ""}`,
-    });
-  } else {
-    const pass = s > criteria.minSharpe;
-    results.push({
-      id: "sharpe",
-      name: "Sharpe (annualized, all)",
-      threshold: `> ${criteria.minSharpe}`,
-      value: s,
-      samples: inputs.sharpeSamples,
-      status: pass ? "PASS" : "FAIL",
-      detail: `${fmt(s, 2)} ${pass ? ">" : "<="} ${criteria.minSharpe} over ${inputs.sharpeSamples} buckets`,
-    });
-  }
+      minSamples: criteria.minSharpeSamples,
+      insufficient: `${inputs.sharpeSamples} return buckets (need >= ${criteria.minSharpeSamples})${s === null ? ", Sharpe not computable" : ""}`,
+      pass: (v) => v > criteria.minSharpe,
+      detail: (v, pass) =>
+        `${fmt(v, 2)} ${pass ? ">" : "<="} ${criteria.minSharpe} over ${inputs.sharpeSamples} buckets`,
+    }),
+  );
 
-  const b = inputs.brier;
   const horizon = inputs.brierHorizonMs === null ? "" : ` @${inputs.brierHorizonMs} ms`;
-  if (b === null || inputs.brierSamples < criteria.minPredictions) {
-    results.push({
+  results.push(
+    judge({
       id: "brier",
       name: `Brier (fill prob.${horizon})`,
       threshold: `< ${criteria.maxBrier}`,
-      value: b,
+      value: inputs.brier,
       samples: inputs.brierSamples,
-      status: "INSUFFICIENT DATA",
-      detail: `${inputs.brierSamples} resolved forecasts (need >= ${criteria.minPredictions})`,
-    });
-  } else {
-    const pass = b < criteria.maxBrier;
-    results.push({
-      id: "brier",
-      name: `Brier (fill prob.${horizon})`,
-      threshold: `< ${criteria.maxBrier}`,
-      value: b,
-      samples: inputs.brierSamples,
-      status: pass ? "PASS" : "FAIL",
-      detail: `${fmt(b, 4)} ${pass ? "<" : ">="} ${criteria.maxBrier} over ${inputs.brierSamples} forecasts`,
-    });
-  }
+      minSamples: criteria.minPredictions,
+      insufficient: `${inputs.brierSamples} resolved forecasts (need >= ${criteria.minPredictions})`,
+      pass: (v) => v < criteria.maxBrier,
+      detail: (v, pass) =>
+        `${fmt(v, 4)} ${pass ? "<" : ">="} ${criteria.maxBrier} over ${inputs.brierSamples} forecasts`,
+    }),
+  );
 
-  const d = inputs.maxDrawdownPct;
-  if (d === null || inputs.equitySamples < criteria.minEquitySamples) {
-    results.push({
+  results.push(
+    judge({
       id: "drawdown",
       name: "Max drawdown (% of peak)",
       threshold: `< ${criteria.maxDrawdownPct}%`,
-      value: d,
+      value: inputs.maxDrawdownPct,
       samples: inputs.equitySamples,
-      status: "INSUFFICIENT DATA",
-      detail: `${inputs.equitySamples} equity samples (need >= ${criteria.minEquitySamples})`,
-    });
-  } else {
-    const pass = d < criteria.maxDrawdownPct;
-    results.push({
-      id: "drawdown",
-      name: "Max drawdown (% of peak)",
-      threshold: `< ${criteria.maxDrawdownPct}%`,
-      value: d,
-      samples: inputs.equitySamples,
-      status: pass ? "PASS" : "FAIL",
-      detail: `${fmt(d, 3)}% ${pass ? "<" : ">="} ${criteria.maxDrawdownPct}%`,
-    });
-  }
+      minSamples: criteria.minEquitySamples,
+      insufficient: `${inputs.equitySamples} equity samples (need >= ${criteria.minEquitySamples})`,
+      pass: (v) => v < criteria.maxDrawdownPct,
+      detail: (v, pass) => `${fmt(v, 3)}% ${pass ? "<" : ">="} ${criteria.maxDrawdownPct}%`,
+    }),
+  );
 
   const enough = inputs.fills >= criteria.minFills;
   results.push({
