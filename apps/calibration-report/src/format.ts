@@ -1,3 +1,4 @@
+import type { SharpeWindowModel } from "./model.js";
 /** Number and time formatting shared by the terminal and HTML renderers. */
 
 /** Fixed-decimals number, "n/a" for null/non-finite. */
@@ -58,4 +59,17 @@ export function fmtHorizon(ms: number | null): string {
   if (ms === null) return "primary";
   if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
+}
+
+/** The numeric cells of one Sharpe window row, shared by the text and HTML renderers. */
+export function sharpeWindowCells(w: SharpeWindowModel): string[] {
+  return [
+    fmtInt(w.n),
+    fmtNum(w.sharpeAnnualized, 2),
+    fmtNum(w.loSharpeAnnualized, 2),
+    fmtNum(w.sharpeSeAnnualized, 2),
+    fmtNum(w.psr, 3),
+    fmtNum(w.meanReturnBps, 3),
+    fmtNum(w.stdReturnBps, 3),
+  ];
 }

@@ -1,5 +1,15 @@
 /** HTML renderer: one self-contained page (inline CSS + SVG, no scripts, no network) with charts beside tables. */
-import { fmtDuration, fmtHorizon, fmtInt, fmtNum, fmtP, fmtPctFrac, fmtSigned, fmtTs } from "./format.js";
+import {
+  fmtDuration,
+  fmtHorizon,
+  fmtInt,
+  fmtNum,
+  fmtP,
+  fmtPctFrac,
+  fmtSigned,
+  fmtTs,
+  sharpeWindowCells,
+} from "./format.js";
 import type { CalibrationModel, ReportModel } from "./model.js";
 import { edgeHistogramSvg, esc, reliabilitySvg, seriesSvg, signalBarsSvg } from "./svg.js";
 
@@ -156,17 +166,7 @@ export function renderHtml(r: ReportModel): string {
   out.push(
     tableHtml(
       ["window", "n", "Sharpe", "Lo adj.", "SE", "PSR", "mean bps", "std bps", "max DD"],
-      r.sharpe.windows.map((w) => [
-        esc(w.window),
-        fmtInt(w.n),
-        fmtNum(w.sharpeAnnualized, 2),
-        fmtNum(w.loSharpeAnnualized, 2),
-        fmtNum(w.sharpeSeAnnualized, 2),
-        fmtNum(w.psr, 3),
-        fmtNum(w.meanReturnBps, 3),
-        fmtNum(w.stdReturnBps, 3),
-        fmtPctFrac(w.maxDrawdownFrac, 3),
-      ]),
+      r.sharpe.windows.map((w) => [esc(w.window), ...sharpeWindowCells(w), fmtPctFrac(w.maxDrawdownFrac, 3)]),
     ),
   );
   out.push(

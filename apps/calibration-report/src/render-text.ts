@@ -1,5 +1,15 @@
 /** Terminal renderer: the 72-column ASCII report. */
-import { fmtDuration, fmtHorizon, fmtInt, fmtNum, fmtP, fmtPctFrac, fmtSigned, fmtTs } from "./format.js";
+import {
+  fmtDuration,
+  fmtHorizon,
+  fmtInt,
+  fmtNum,
+  fmtP,
+  fmtPctFrac,
+  fmtSigned,
+  fmtTs,
+  sharpeWindowCells,
+} from "./format.js";
 import type { CalibrationModel, ReportModel } from "./model.js";
 
 /** Report width in columns. */
@@ -120,16 +130,7 @@ export function renderText(r: ReportModel): string {
   L.push(
     ...table(
       ["window", "n", "Sharpe", "Lo adj", "SE", "PSR", "mean bps", "std bps"],
-      r.sharpe.windows.map((w) => [
-        w.window,
-        fmtInt(w.n),
-        fmtNum(w.sharpeAnnualized, 2),
-        fmtNum(w.loSharpeAnnualized, 2),
-        fmtNum(w.sharpeSeAnnualized, 2),
-        fmtNum(w.psr, 3),
-        fmtNum(w.meanReturnBps, 3),
-        fmtNum(w.stdReturnBps, 3),
-      ]),
+      r.sharpe.windows.map((w) => [w.window, ...sharpeWindowCells(w)]),
       [6, 7, 8, 8, 7, 6, 9, 9],
     ),
   );
