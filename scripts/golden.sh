@@ -12,7 +12,7 @@ run() { # name, flags...
   local name=$1; shift
   local out; out=$(mktemp -d)
   (cd "$root/apps/paper-trader" && node --import tsx "$cli" --output-dir "$out/o" --log-level silent "$@" > "$out/report.txt")
-  grep -v -E "wall|elapsed|events/s|output|run id|^Files:|^Judge it:" "$out/report.txt" > "$out/o/report.txt" || true
+  grep -v -E "wall|elapsed|events/s|output|run id|^Files:|^Judge it:" "$out/report.txt" | sed "s#$root#ROOT#g" > "$out/o/report.txt" || true
   if [ "$mode" = make ]; then rm -rf "$ref/$name"; mkdir -p "$ref"; cp -r "$out/o" "$ref/$name";
   else
     local bad=0
