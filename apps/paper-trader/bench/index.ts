@@ -15,20 +15,23 @@ import { runPaperTrader } from "../src/run.js";
 async function run(
   durationSec: number,
   sampleRss: boolean,
-): Promise<{ events: number; sec: number; rssMb: number[] }> {
+): Promise<{ events: number; sec: number; cpuSec: number; rssMb: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), "mmkit-bench-"));
   const rssMb: number[] = [];
   const timer = sampleRss ? setInterval(() => rssMb.push(process.memoryUsage().rss / 2 ** 20), 2000) : null;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const r = await runPaperTrader(parseConfig({ durationSec, outputDir: dir, seed: 42, logLevel: "silent" }), {
     logger: createLogger("silent", false),
     print: () => {},
     handleSignals: false,
   });
   const sec = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const cpuSec = (cpu.user + cpu.system) / 1e6;
   if (timer !== null) clearInterval(timer);
   rmSync(dir, { recursive: true, force: true });
-  return { events: r.events, sec, rssMb };
+  return { events: r.events, sec, cpuSec, rssMb };
 }
 
 const daysArg = process.argv.indexOf("--days");
@@ -36,7 +39,7 @@ const days = daysArg > 0 ? Number(process.argv[daysArg + 1]) : 1;
 
 const t = await run(3600, false);
 console.log(
-  `${"pipeline throughput (synthetic 1 h, analytics+JSONL on)".padEnd(56)} ${Math.round(t.events / t.sec).toLocaleString("en-US")} events/s (${t.events.toLocaleString("en-US")} events in ${t.sec.toFixed(1)} s)`,
+  `${"pipeline throughput (synthetic 1 h, analytics+JSONL on)".padEnd(56)} ${Math.round(t.events / t.sec).toLocaleString("en-US")} events/s (${t.events.toLocaleString("en-US")} events in ${t.sec.toFixed(1)} s; ${Math.round(t.events / t.cpuSec).toLocaleString("en-US")} per CPU-second of the process, GC threads included)`,
 );
 if (days <= 0) process.exit(0);
 const m = await run(days * 86_400, true);

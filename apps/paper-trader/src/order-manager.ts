@@ -71,16 +71,11 @@ export class OrderManager {
   /** Bring resting orders in line with `ladder`; returns the exchange events of the actions. */
   reconcile(ladder: QuoteLadder, ctx: PlacementContext): ExchangeEvent[] {
     const out: ExchangeEvent[] = [];
-    const wanted = new Set<string>();
-    for (const quotes of [ladder.bids, ladder.asks]) {
-      for (const q of quotes) {
-        const key = levelKey(q.side, q.level);
-        wanted.add(key);
-        this.applyQuote(key, q, ctx, out);
-      }
-    }
-    for (const [key, orderId] of [...this.byLevel]) {
-      if (wanted.has(key)) continue;
+    for (const q of ladder.bids) this.applyQuote(levelKey(q.side, q.level), q, ctx, out);
+    for (const q of ladder.asks) this.applyQuote(levelKey(q.side, q.level), q, ctx, out);
+    // Levels no longer wanted, in insertion order (deleting the current entry while iterating a Map is safe).
+    for (const [key, orderId] of this.byLevel) {
+      if (wantedIn(ladder.bids, key) || wantedIn(ladder.asks, key)) continue;
       this.cancelOrder(orderId, out);
       this.byLevel.delete(key);
     }
@@ -218,8 +213,19 @@ function predictedEdge(q: Quote, ctx: PlacementContext): PredictedEdge {
   };
 }
 
+/** Level keys of the first levels, built once (the key of every quote is looked up each cycle). */
+const LEVEL_KEYS: Record<Side, string[]> = {
+  buy: Array.from({ length: 32 }, (_, i) => `buy:${i}`),
+  sell: Array.from({ length: 32 }, (_, i) => `sell:${i}`),
+};
+
 function levelKey(side: Side, level: number): string {
-  return `${side}:${level}`;
+  return LEVEL_KEYS[side][level] ?? `${side}:${level}`;
+}
+
+function wantedIn(quotes: readonly Quote[], key: string): boolean {
+  for (const q of quotes) if (levelKey(q.side, q.level) === key) return true;
+  return false;
 }
 
 function pushAll<T>(out: T[], items: readonly T[]): void {

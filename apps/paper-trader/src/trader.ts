@@ -32,7 +32,7 @@ import {
   type PaperFill,
   type PredictionRecord,
 } from "@mmkit/exchange";
-import type { SignalStack } from "@mmkit/signals";
+import type { CycleContext, SignalStack } from "@mmkit/signals";
 import type { Logger } from "pino";
 import type { PaperTraderConfig } from "./config.js";
 import { logAnalytics } from "./analytics-logs.js";
@@ -211,14 +211,15 @@ export class PaperTrader {
     }
     const fit = p.intensity.value();
     const volConfidence = p.vol.confidence();
-    const cyc = p.signals.cycle({
+    const cycleCtx: CycleContext = {
       tsMs: ts,
-      ...(c.lastGlftBaseBps !== null ? { baseHalfSpreadBps: c.lastGlftBaseBps } : {}),
       inventoryFrac: Math.max(-1, Math.min(1, pnl.positionBase / maxPosBase)),
       pnlQuote: Number.isFinite(pnl.totalPnlQuote) ? pnl.totalPnlQuote : 0,
       notionalQuote: mid > 0 ? maxPosBase * mid : p.capitalQuote,
       estimatorConfidence: Math.min(volConfidence, p.intensity.confidence()),
-    });
+    };
+    if (c.lastGlftBaseBps !== null) cycleCtx.baseHalfSpreadBps = c.lastGlftBaseBps;
+    const cyc = p.signals.cycle(cycleCtx);
     const decision = p.engine.decide({
       tsMs: ts,
       cycleId: cyc.record.cycleId,
@@ -309,9 +310,10 @@ export class PaperTrader {
     const depthBps =
       ((fill.side === "buy" ? fill.midAtFill - fill.price : fill.price - fill.midAtFill) / fill.midAtFill) *
       1e4;
-    p.logger.info(
-      `[FILL PNL] side=${fill.side === "buy" ? "Buy" : "Sell"} price=${fill.price} size=${fill.size} spread_capture=${signed(line.spread_capture, 4)} fee=${fmt(line.fee, 4)} (USD) mid_at_fill=${fmt(fill.midAtFill, 2)} depth_bps=${fmt(depthBps, 3)} inventory_after=${fmt(fill.positionAfter, 6)} level=${fill.level ?? "?"} model=${fill.fillModel}`,
-    );
+    if (p.logger.isLevelEnabled("info"))
+      p.logger.info(
+        `[FILL PNL] side=${fill.side === "buy" ? "Buy" : "Sell"} price=${fill.price} size=${fill.size} spread_capture=${signed(line.spread_capture, 4)} fee=${fmt(line.fee, 4)} (USD) mid_at_fill=${fmt(fill.midAtFill, 2)} depth_bps=${fmt(depthBps, 3)} inventory_after=${fmt(fill.positionAfter, 6)} level=${fill.level ?? "?"} model=${fill.fillModel}`,
+      );
     if (p.metrics !== null) p.metrics.fills.inc({ side: fill.side });
   }
 

@@ -85,28 +85,28 @@ export function tickAbove(rules: TickRules, x: number): number {
   return Number.NaN;
 }
 
+function requireFiniteInput(name: string, v: number): void {
+  if (!Number.isFinite(v)) throw new Error(`ladder: ${name} must be finite, got ${v}`);
+}
+
+function requirePositiveInput(name: string, v: number): void {
+  if (!(v > 0 && Number.isFinite(v))) throw new Error(`ladder: ${name} must be > 0, got ${v}`);
+}
+
 function validate(input: LadderInput): void {
-  const finite: [string, number][] = [
-    ["fairPrice", input.fairPrice],
-    ["bestBid", input.bestBid],
-    ["bestAsk", input.bestAsk],
-    ["bidTouchDepthFrac", input.bidTouchDepthFrac],
-    ["askTouchDepthFrac", input.askTouchDepthFrac],
-    ["bidExtraBps", input.bidExtraBps ?? 0],
-    ["askExtraBps", input.askExtraBps ?? 0],
-    ["inventoryBase", input.inventoryBase],
-    ["minLevelSpacingFrac", input.minLevelSpacingFrac],
-  ];
-  for (const [name, v] of finite)
-    if (!Number.isFinite(v)) throw new Error(`ladder: ${name} must be finite, got ${v}`);
-  const positive: [string, number][] = [
-    ["fairPrice", input.fairPrice],
-    ["orderSizeBase", input.orderSizeBase],
-    ["maxPositionBase", input.maxPositionBase],
-    ["sizeRatio", input.sizeRatio],
-  ];
-  for (const [name, v] of positive)
-    if (!(v > 0 && Number.isFinite(v))) throw new Error(`ladder: ${name} must be > 0, got ${v}`);
+  requireFiniteInput("fairPrice", input.fairPrice);
+  requireFiniteInput("bestBid", input.bestBid);
+  requireFiniteInput("bestAsk", input.bestAsk);
+  requireFiniteInput("bidTouchDepthFrac", input.bidTouchDepthFrac);
+  requireFiniteInput("askTouchDepthFrac", input.askTouchDepthFrac);
+  requireFiniteInput("bidExtraBps", input.bidExtraBps ?? 0);
+  requireFiniteInput("askExtraBps", input.askExtraBps ?? 0);
+  requireFiniteInput("inventoryBase", input.inventoryBase);
+  requireFiniteInput("minLevelSpacingFrac", input.minLevelSpacingFrac);
+  requirePositiveInput("fairPrice", input.fairPrice);
+  requirePositiveInput("orderSizeBase", input.orderSizeBase);
+  requirePositiveInput("maxPositionBase", input.maxPositionBase);
+  requirePositiveInput("sizeRatio", input.sizeRatio);
   if (!(input.bestBid < input.bestAsk)) {
     throw new Error(`ladder: book is crossed or empty (bestBid ${input.bestBid} ≥ bestAsk ${input.bestAsk})`);
   }

@@ -153,8 +153,29 @@ const NAN_PARAMS: EffectiveQuoteParams = Object.freeze({
   sigmaPerSqrtSec: Number.NaN,
 });
 
-function firstNonFinite(fields: readonly (readonly [string, number])[]): string | null {
-  for (const [name, v] of fields) if (typeof v !== "number" || !Number.isFinite(v)) return `${name}=${v}`;
+/** The first non-finite quote input as `name=value` (checked in a fixed order), or null. */
+function firstNonFinite(
+  input: QuoteInput,
+  bestBid: number,
+  bestAsk: number,
+  signals: SignalEffect,
+): string | null {
+  // Plain comparisons instead of a list of [name, value] pairs: this runs on every quote cycle.
+  if (!Number.isFinite(input.tsMs)) return `tsMs=${input.tsMs}`;
+  if (!Number.isFinite(bestBid)) return `book.bestBid=${bestBid}`;
+  if (!Number.isFinite(bestAsk)) return `book.bestAsk=${bestAsk}`;
+  if (!Number.isFinite(input.sigma.sigmaPerSqrtSec))
+    return `sigma.sigmaPerSqrtSec=${input.sigma.sigmaPerSqrtSec}`;
+  if (!Number.isFinite(input.sigma.confidence)) return `sigma.confidence=${input.sigma.confidence}`;
+  if (!Number.isFinite(input.intensity.confidence))
+    return `intensity.confidence=${input.intensity.confidence}`;
+  if (!Number.isFinite(input.inventoryBase)) return `inventoryBase=${input.inventoryBase}`;
+  if (!Number.isFinite(signals.spreadAdjBps)) return `signals.spreadAdjBps=${signals.spreadAdjBps}`;
+  if (!Number.isFinite(signals.skewAdjBps)) return `signals.skewAdjBps=${signals.skewAdjBps}`;
+  if (!Number.isFinite(signals.kappaMult)) return `signals.kappaMult=${signals.kappaMult}`;
+  if (!Number.isFinite(signals.gammaMult)) return `signals.gammaMult=${signals.gammaMult}`;
+  if (!Number.isFinite(signals.bidExtraBps)) return `signals.bidExtraBps=${signals.bidExtraBps}`;
+  if (!Number.isFinite(signals.askExtraBps)) return `signals.askExtraBps=${signals.askExtraBps}`;
   return null;
 }
 
@@ -193,21 +214,7 @@ export class QuoteEngine {
       askSize = input.book.askSize;
     }
     const signals = input.signals ?? NEUTRAL_SIGNAL_EFFECT;
-    const bad = firstNonFinite([
-      ["tsMs", input.tsMs],
-      ["book.bestBid", bestBid],
-      ["book.bestAsk", bestAsk],
-      ["sigma.sigmaPerSqrtSec", input.sigma.sigmaPerSqrtSec],
-      ["sigma.confidence", input.sigma.confidence],
-      ["intensity.confidence", input.intensity.confidence],
-      ["inventoryBase", input.inventoryBase],
-      ["signals.spreadAdjBps", signals.spreadAdjBps],
-      ["signals.skewAdjBps", signals.skewAdjBps],
-      ["signals.kappaMult", signals.kappaMult],
-      ["signals.gammaMult", signals.gammaMult],
-      ["signals.bidExtraBps", signals.bidExtraBps],
-      ["signals.askExtraBps", signals.askExtraBps],
-    ]);
+    const bad = firstNonFinite(input, bestBid, bestAsk, signals);
     if (bad !== null) return this.fault(input, `non-finite input ${bad}`);
     if (!(bestBid > 0 && bestBid < bestAsk)) {
       return this.fault(input, `book not usable: best bid ${bestBid}, best ask ${bestAsk}`);
@@ -256,15 +263,17 @@ export class QuoteEngine {
     });
 
     // Attribution of the GLFT half-spread to regime blending and signal κ/γ multipliers.
-    const half = (e: EffectiveParams): number => {
-      const c = glftCoefficients(e.gamma, e.kappaPerFrac, e.aPerSec);
-      return (c.c1 + 0.5 * sigma * c.c2) * cfg.spreadMult * BPS_PER_FRAC;
-    };
-    const noRegimeBps = half(computeEffectiveParams(cfg, input.intensity.fit, NEUTRAL_SIGNAL_EFFECT));
+    const noRegimeBps = this.glftHalfBps(
+      computeEffectiveParams(cfg, input.intensity.fit, NEUTRAL_SIGNAL_EFFECT),
+      sigma,
+    );
     const regimeOnlyBps =
       signals.regime === undefined
         ? noRegimeBps
-        : half(computeEffectiveParams(cfg, input.intensity.fit, regimeOnlyEffect(signals.regime)));
+        : this.glftHalfBps(
+            computeEffectiveParams(cfg, input.intensity.fit, regimeOnlyEffect(signals.regime)),
+            sigma,
+          );
 
     const preFloorBps = g.glftHalfSpreadBps + g.feeBps + signals.spreadAdjBps;
     const halfSpreadBps = Math.max(preFloorBps, cfg.minHalfSpreadBps);
@@ -371,6 +380,12 @@ export class QuoteEngine {
       warnings,
       fault: null,
     };
+  }
+
+  /** GLFT half-spread (bps, × spreadMult, before fee) under effective parameters `e` and σ. */
+  private glftHalfBps(e: EffectiveParams, sigmaPerSqrtSec: number): number {
+    const c = glftCoefficients(e.gamma, e.kappaPerFrac, e.aPerSec);
+    return (c.c1 + 0.5 * sigmaPerSqrtSec * c.c2) * this.config.spreadMult * BPS_PER_FRAC;
   }
 
   private fault(input: QuoteInput, reason: string): QuoteDecision {

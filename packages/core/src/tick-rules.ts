@@ -153,12 +153,17 @@ function roundToStep(value: number, step: number, mode: RoundMode, what: string)
   requireMode(mode);
   if (!Number.isFinite(step) || step <= 0)
     throw new Error(`tick rules: ${what} must be finite and > 0, got ${step}`);
+  return roundOnGrid(value, step, gridDecimals(step), mode);
+}
+
+/** Round onto a grid whose step has `decimals` decimals (`gridDecimals(step)`, precomputed by fixed grids). */
+function roundOnGrid(value: number, step: number, decimals: number, mode: RoundMode): number {
+  requireMode(mode);
   if (!Number.isFinite(value)) throw new Error(`tick rules: value to round must be finite, got ${value}`);
   const count = roundCount(value / step, mode);
-  const d = gridDecimals(step);
-  if (d < 0) return count * step;
+  if (decimals < 0) return count * step;
   // count × stepUnits is an exact integer; one division by 10^d gives the double nearest the decimal result.
-  const scale = 10 ** d;
+  const scale = 10 ** decimals;
   return (count * Math.round(step * scale)) / scale;
 }
 
@@ -197,14 +202,20 @@ export function fixedTickRules(tick: number, lot: number, minNotional: number): 
   if (!Number.isFinite(minNotional) || minNotional < 0) {
     throw new Error(`fixedTickRules: minNotional must be finite and >= 0, got ${minNotional}`);
   }
+  // The grids' decimals are fixed: find them once, not on every rounding (the quote loop's hot path).
+  const tickDecimals = gridDecimals(tick);
+  const lotDecimals = gridDecimals(lot);
   return {
     roundPrice: (price, mode) => {
       requirePositivePrice(price);
-      return roundToTick(price, tick, mode);
+      return roundOnGrid(price, tick, tickDecimals, mode);
     },
-    roundSize: (size, mode) => roundToLot(size, lot, mode),
+    roundSize: (size, mode) => {
+      requireSize(size);
+      return roundOnGrid(size, lot, lotDecimals, mode);
+    },
     minNotional,
     isValidPrice: (price) =>
-      Number.isFinite(price) && price > 0 && roundToTick(price, tick, "nearest") === price,
+      Number.isFinite(price) && price > 0 && roundOnGrid(price, tick, tickDecimals, "nearest") === price,
   };
 }
