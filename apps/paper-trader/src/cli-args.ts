@@ -106,6 +106,11 @@ export const FLAGS: Record<string, FlagSpec> = {
     type: "number",
     describe: "[ANALYTICS] log and sharpe_metrics interval (market s)",
   },
+  "rotate-mb": {
+    field: "rotateMb",
+    type: "number",
+    describe: "rotate a JSONL stream into name.N.jsonl before it passes this size (MiB)",
+  },
   "order-size": {
     field: "orderSizeBase",
     type: "number",

@@ -21,6 +21,7 @@ import {
   assertResumable,
   captureCheckpoint,
   restoreCheckpoint,
+  streamParts,
   streamSizes,
   type TraderCheckpoint,
   truncateStreams,
@@ -75,7 +76,8 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     if (checkpoint === null) throw new Error(`cannot --resume: no checkpoint.json in ${outputDir}`);
     assertResumable(checkpoint.config, config);
     if (checkpoint.completed_reason !== null) return reprintCompleted(checkpoint, config, opts, print);
-    for (const note of truncateStreams(outputDir, checkpoint.stream_bytes)) logger.info(`[RESUME] ${note}`);
+    for (const note of truncateStreams(outputDir, checkpoint.stream_bytes, checkpoint.stream_parts))
+      logger.info(`[RESUME] ${note}`);
   } else {
     archivePreviousRun(outputDir, logger);
   }
@@ -83,7 +85,11 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   const runId = checkpoint?.run_id ?? `run-${config.source}-${config.seed}-${Date.now().toString(36)}`;
   const startedWallMs = Date.now();
 
-  const out = new AnalyticsLogger({ dir: outputDir, flushIntervalMs: 1000 });
+  const out = new AnalyticsLogger({
+    dir: outputDir,
+    flushIntervalMs: 1000,
+    rotateBytes: Math.round(config.rotateMb * 2 ** 20),
+  });
   const metrics = config.metricsPort !== undefined ? new RunMetrics() : null;
   if (metrics !== null) {
     const port = await metrics.serve(config.metricsPort!);
@@ -156,7 +162,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     out.flush();
     writeCheckpoint(
       outputDir,
-      captureCheckpoint(t, runId, consumed, streamSizes(outputDir), completedReason),
+      captureCheckpoint(t, runId, consumed, streamSizes(outputDir), streamParts(outputDir), completedReason),
     );
   };
 

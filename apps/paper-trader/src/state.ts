@@ -2,10 +2,10 @@
  * Checkpoint contents: every component's state plus the JSONL stream sizes at that instant, so a
  * resumed run truncates what was written after the checkpoint and never double-counts.
  */
-import { existsSync, statSync, truncateSync } from "node:fs";
+import { existsSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { KillSwitch, type KillSwitchSnapshot } from "@mmkit/core";
-import { STREAM_FILES, type StreamName } from "@mmkit/analytics";
+import { jsonlParts, STREAM_FILES, type StreamName } from "@mmkit/analytics";
 import type { PaperExchangeState } from "@mmkit/exchange";
 import type { PaperTraderConfig } from "./config.js";
 import type { OrderManager } from "./order-manager.js";
@@ -20,8 +20,10 @@ export interface TraderCheckpoint {
   completed_reason: string | null;
   /** Market events consumed from the source (event-time sources resume after them). */
   events_consumed: number;
-  /** Bytes of each JSONL stream at the checkpoint. */
+  /** Bytes of each JSONL stream's current file at the checkpoint. */
   stream_bytes: Record<string, number>;
+  /** Rotated parts (`name.N.jsonl`) of each stream at the checkpoint (absent in older checkpoints). */
+  stream_parts?: Record<string, number>;
   order_size_base: number;
   capital_quote: number;
   counters: TraderCounters;
@@ -65,11 +67,43 @@ export function streamSizes(dir: string): Record<string, number> {
   return out;
 }
 
-/** Truncate each stream back to its checkpointed size (records written after the checkpoint are replayed). */
-export function truncateStreams(dir: string, sizes: Record<string, number>): string[] {
+/** Number of rotated parts (`name.N.jsonl`) of every stream in `dir`. */
+export function streamParts(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, file] of Object.entries(STREAM_FILES)) out[name] = rotatedParts(join(dir, file)).length;
+  return out;
+}
+
+function rotatedParts(path: string): string[] {
+  return jsonlParts(path).filter((f) => f !== path);
+}
+
+/**
+ * Put each stream back as it was at the checkpoint, so the records written after it are replayed
+ * exactly once: when the stream rotated after the checkpoint, the part that was current then is
+ * renamed back (newer parts and the newer current file are removed); then the current file is
+ * truncated to its checkpointed size. `parts` is absent in checkpoints written before rotation was
+ * tracked (only truncation then).
+ */
+export function truncateStreams(
+  dir: string,
+  sizes: Record<string, number>,
+  parts?: Record<string, number>,
+): string[] {
   const notes: string[] = [];
   for (const [name, file] of Object.entries(STREAM_FILES) as [StreamName, string][]) {
     const path = join(dir, file);
+    const keepParts = parts?.[name];
+    if (keepParts !== undefined) {
+      const rotated = rotatedParts(path);
+      if (rotated.length > keepParts) {
+        // rotated[keepParts] was the current file at the checkpoint; everything after it is newer.
+        for (const newer of rotated.slice(keepParts + 1)) rmSync(newer);
+        if (existsSync(path)) rmSync(path);
+        renameSync(rotated[keepParts]!, path);
+        notes.push(`${file}: ${rotated.length - keepParts} rotation(s) after the checkpoint undone`);
+      }
+    }
     if (!existsSync(path)) continue;
     const want = sizes[name] ?? 0;
     const have = statSync(path).size;
@@ -77,7 +111,7 @@ export function truncateStreams(dir: string, sizes: Record<string, number>): str
       truncateSync(path, want);
       notes.push(`${file}: ${have - want} bytes after the checkpoint removed (they will be rewritten)`);
     } else if (have < want) {
-      notes.push(`${file}: shorter than at the checkpoint (${have} < ${want} bytes; rotated?)`);
+      notes.push(`${file}: shorter than at the checkpoint (${have} < ${want} bytes)`);
     }
   }
   return notes;
@@ -89,6 +123,7 @@ export function captureCheckpoint(
   runId: string,
   eventsConsumed: number,
   streamBytes: Record<string, number>,
+  streamPartCounts: Record<string, number>,
   completedReason: string | null = null,
 ): TraderCheckpoint {
   const p = trader.p;
@@ -99,6 +134,7 @@ export function captureCheckpoint(
     completed_reason: completedReason,
     events_consumed: eventsConsumed,
     stream_bytes: streamBytes,
+    stream_parts: streamPartCounts,
     order_size_base: p.orderSizeBase,
     capital_quote: p.capitalQuote,
     counters: { ...trader.counters },

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readStreams, runInProcess, spawnCli, tempDir, waitFor } from "./helpers.js";
+import { readJoinedStreams, readStreams, runInProcess, spawnCli, tempDir, waitFor } from "./helpers.js";
 
 describe("paper-trader CLI", () => {
   it("--help documents every flag with its default", async () => {
@@ -96,8 +96,21 @@ describe("paper-trader CLI", () => {
     expect(events).toContain('"kind":"run_end"');
   });
 
-  it("--resume after SIGKILL continues to totals equal to an uninterrupted run", async () => {
-    const args = ["--duration", "600", "--seed", "11", "--checkpoint-every-min", "1", "--log-level", "warn"];
+  it("--resume after SIGKILL continues to totals equal to an uninterrupted run, across stream rotations", async () => {
+    // Streams rotate every 50 KiB, so some rotate between the last checkpoint and the kill: resume must
+    // undo those rotations too (joined parts are compared with an unrotated, uninterrupted run).
+    const args = [
+      "--duration",
+      "600",
+      "--seed",
+      "11",
+      "--checkpoint-every-min",
+      "1",
+      "--rotate-mb",
+      "0.05",
+      "--log-level",
+      "warn",
+    ];
     const ref = tempDir();
     await runInProcess({ durationSec: 600, seed: 11, checkpointEveryMin: 1, outputDir: ref });
     const dir = join(tempDir(), "out");
@@ -112,21 +125,40 @@ describe("paper-trader CLI", () => {
       }
     };
     expect(await waitFor(hasMidCheckpoint, 60_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 700));
+    // Kill once a stream has rotated since the last checkpoint.
+    const rotatedSinceCheckpoint = (): boolean => {
+      try {
+        const c = JSON.parse(readFileSync(cp, "utf8")) as { stream_parts: Record<string, number> };
+        return predictionParts(dir) > c.stream_parts["predictions"]!;
+      } catch {
+        return false;
+      }
+    };
+    expect(await waitFor(rotatedSinceCheckpoint, 60_000)).toBe(true);
     child.kill("SIGKILL");
     await done;
-    const before = JSON.parse(readFileSync(cp, "utf8")) as { completed_reason: string | null };
+    const before = JSON.parse(readFileSync(cp, "utf8")) as {
+      completed_reason: string | null;
+      stream_parts: Record<string, number>;
+    };
     expect(before.completed_reason).toBeNull();
+    expect(predictionParts(dir)).toBeGreaterThan(before.stream_parts["predictions"]!);
     const resumed = await runInProcess({
       durationSec: 600,
       seed: 11,
       checkpointEveryMin: 1,
+      rotateMb: 0.05,
       outputDir: dir,
       resume: true,
     });
     const a = readStreams(ref);
-    const b = readStreams(dir);
+    const b = readJoinedStreams(dir);
+    expect(a.size).toBeGreaterThan(5);
     for (const [file, text] of a) expect(b.get(file), file).toBe(text);
     expect(resumed.fills).toBeGreaterThan(0);
   }, 180_000);
 });
+
+function predictionParts(dir: string): number {
+  return readdirSync(dir).filter((f) => /^predictions\.\d+\.jsonl$/.test(f)).length;
+}

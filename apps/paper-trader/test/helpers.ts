@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { jsonlParts, STREAM_FILES } from "@mmkit/analytics";
 import { createLogger } from "../src/logging.js";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
 import { type RunResult, runPaperTrader } from "../src/run.js";
@@ -36,6 +37,16 @@ export function readStreams(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of readdirSync(dir).sort())
     if (f.endsWith(".jsonl")) out.set(f, readFileSync(join(dir, f), "utf8"));
+  return out;
+}
+
+/** Every stream of a run directory as one text: its rotated parts (oldest first) joined with the current file. */
+export function readJoinedStreams(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of Object.values(STREAM_FILES)) {
+    const parts = jsonlParts(join(dir, file));
+    if (parts.length > 0) out.set(file, parts.map((f) => readFileSync(f, "utf8")).join(""));
+  }
   return out;
 }
 
