@@ -107,6 +107,8 @@ interface Layout {
 interface CycleEntry {
   layout: Layout;
   mag: number[];
+  /** Insertion sequence number (matches its slot in the eviction queue while that slot is current). */
+  seq: number;
 }
 
 /** Options of {@link SignalPnLAttributor}. */
@@ -170,6 +172,16 @@ const KIND_VALUE = 2;
 /** Attributes fill PnL (bps) to the signals of the quote cycle that placed the order. */
 export class SignalPnLAttributor {
   private readonly cycles = new Map<number, CycleEntry>();
+  /**
+   * Eviction queue: cycle ids in insertion order with the sequence number they were inserted with;
+   * a slot is stale once its cycle was released or recorded again. Finding the oldest cycle via
+   * `cycles.keys().next()` would scan the deleted entries V8 keeps at the front of the Map
+   * (≈8 µs per eviction at 10 000 cycles); the queue makes it amortized O(1).
+   */
+  private queueIds: number[] = [];
+  private queueSeqs: number[] = [];
+  private queueHead = 0;
+  private seq = 0;
   /** Signal name → index into `names` / `sums` (first-seen order). */
   private readonly index = new Map<string, number>();
   private readonly names: string[] = [];
@@ -233,12 +245,45 @@ export class SignalPnLAttributor {
       const c = cs[i]!;
       mag.push(c.was_active ? adjustmentMagnitudeBps(c) : -1);
     }
+    const seq = ++this.seq;
     this.cycles.delete(cycle.cycle_id);
-    this.cycles.set(cycle.cycle_id, { layout, mag });
-    while (this.cycles.size > this.maxCycles) {
-      const oldest = this.cycles.keys().next().value as number;
-      this.cycles.delete(oldest);
-      this.evicted += 1;
+    this.cycles.set(cycle.cycle_id, { layout, mag, seq });
+    this.queueIds.push(cycle.cycle_id);
+    this.queueSeqs.push(seq);
+    while (this.cycles.size > this.maxCycles) this.evictOldest();
+    const queued = this.queueIds.length - this.queueHead;
+    if (queued > 2 * this.cycles.size + 1024) this.rebuildQueue();
+    else if (this.queueHead > 4096 && this.queueHead * 2 > this.queueIds.length) {
+      this.queueIds = this.queueIds.slice(this.queueHead);
+      this.queueSeqs = this.queueSeqs.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+  }
+
+  /** Drop the oldest retained cycle (the first current slot of the queue). */
+  private evictOldest(): void {
+    while (this.queueHead < this.queueIds.length) {
+      const id = this.queueIds[this.queueHead]!;
+      const seq = this.queueSeqs[this.queueHead]!;
+      this.queueHead++;
+      const e = this.cycles.get(id);
+      if (e !== undefined && e.seq === seq) {
+        this.cycles.delete(id);
+        this.evicted += 1;
+        return;
+      }
+    }
+    throw new Error("SignalPnLAttributor: eviction queue out of sync"); // unreachable
+  }
+
+  /** Rebuild the queue from the Map's insertion order (drops stale slots). */
+  private rebuildQueue(): void {
+    this.queueIds = [];
+    this.queueSeqs = [];
+    this.queueHead = 0;
+    for (const [id, e] of this.cycles) {
+      this.queueIds.push(id);
+      this.queueSeqs.push(e.seq);
     }
   }
 
@@ -444,10 +489,13 @@ export class SignalPnLAttributor {
     const evicted = readInt(r, "evicted", where);
     this.cycles.clear();
     let last: Layout | null = null;
+    this.seq = 0;
     for (const [k, e] of cycles) {
+      e.seq = ++this.seq;
       this.cycles.set(k, e);
       last = e.layout;
     }
+    this.rebuildQueue();
     this.index.clear();
     for (const [k, i] of index) this.index.set(k, i);
     this.names.length = 0;
@@ -493,7 +541,7 @@ export class SignalPnLAttributor {
           throw new Error(`${at}.magnitudeBps[${j}]: an inactive signal's magnitude must be 0, got ${m}`);
         return -1;
       });
-      cycles.set(cycleId, { layout, mag });
+      cycles.set(cycleId, { layout, mag, seq: 0 });
     });
     return cycles;
   }
@@ -573,7 +621,7 @@ export class SignalPnLAttributor {
           throw new Error(`${where}.magnitudes[${v - 1}]: expected >= 0, got ${m}`);
         mag.push(m);
       }
-      cycles.set(ids[i]!, { layout, mag });
+      cycles.set(ids[i]!, { layout, mag, seq: 0 });
     }
     return cycles;
   }
