@@ -175,7 +175,7 @@ async function main(): Promise<void> {
       const f = rng.next();
       cal.update(f, rng.next() < f);
     });
-    const attr = new SignalPnLAttributor({ maxCycles: 1000 });
+    const attr = new SignalPnLAttributor({ maxCycles: 10_000 });
     const contributions = ["LeadLag", "InformedFlow", "Regime", "Knife", "VPIN"].map((name, k) => ({
       signal_name: name,
       spread_adjustment_bps: k * 0.3,
@@ -194,9 +194,27 @@ async function main(): Promise<void> {
       });
       attr.recordFill(i, rng.next() - 0.5);
     });
+    checkpointCost("SharpeTracker (7-day ring full)", sharpe);
+    checkpointCost("SignalPnLAttributor (10,000 cycles)", attr);
+    checkpointCost("BrierCalibration (20,000 reservoir)", cal);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU time of getState + JSON.stringify (best of 20) and the checkpoint's size. */
+function checkpointCost(label: string, tracker: { getState(): unknown }): void {
+  let best = Number.POSITIVE_INFINITY;
+  let bytes = 0;
+  for (let i = 0; i < 20; i++) {
+    const c0 = process.cpuUsage();
+    bytes = JSON.stringify(tracker.getState()).length;
+    const c = process.cpuUsage(c0);
+    best = Math.min(best, (c.user + c.system) / 1000);
+  }
+  console.log(
+    `${`checkpoint ${label}`.padEnd(48)} ${best.toFixed(2)} ms getState+stringify, ${bytes.toLocaleString("en-US")} bytes`,
+  );
 }
 
 await main();

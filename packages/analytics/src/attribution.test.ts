@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SignalPnLAttributor, toSignalContribution, type CycleContributions } from "./attribution.js";
 import { PerSignalSharpeTracker } from "./per-signal-sharpe.js";
+import { SeededRandom } from "./prng.js";
 import { signalContributionsSchema, signalPnlSchema } from "./records.js";
 import { welchTTest } from "./stats.js";
 
@@ -120,5 +121,56 @@ describe("PerSignalSharpeTracker", () => {
     expect(all["A"]!.scope).toBe("signal");
     expect(all["A"]!.signal_name).toBe("A");
     expect(all["A"]!.count).toBe(2);
+  });
+});
+
+describe("SignalPnLAttributor eviction order", () => {
+  it("matches a Map in insertion order (re-recorded cycles move to the back, releases, long runs)", () => {
+    const rng = new SeededRandom(77);
+    const maxCycles = 64;
+    const a = new SignalPnLAttributor({ maxCycles });
+    const ref = new Map<number, boolean>(); // cycle id → its single signal's activity
+    let refEvicted = 0;
+    for (let i = 0; i < 60_000; i++) {
+      const u = rng.next();
+      const id = Math.floor(rng.next() * (i < 30_000 ? 200 : 100_000));
+      if (u < 0.6 || (i > 40_000 && i < 50_000)) {
+        const active = rng.next() < 0.5;
+        a.recordCycle({
+          schema_version: 1,
+          ts_ms: i,
+          timestamp_ns: i * 1e6,
+          cycle_id: id,
+          contributions: [
+            {
+              signal_name: "S",
+              spread_adjustment_bps: 1,
+              skew_adjustment_bps: 0,
+              was_active: active,
+              gating_weight: 1,
+              raw_value: 0,
+            },
+          ],
+          total_spread_mult: 1,
+          combined_skew_bps: 0,
+        });
+        ref.delete(id);
+        ref.set(id, active);
+        while (ref.size > maxCycles) {
+          ref.delete(ref.keys().next().value as number);
+          refEvicted++;
+        }
+      } else {
+        a.releaseCycle(id);
+        ref.delete(id);
+      }
+      if (i % 997 === 0) {
+        expect(a.retainedCycles()).toBe(ref.size);
+        expect(a.evicted).toBe(refEvicted);
+        for (const [k, act] of ref) expect(a.activeSignals(k)).toEqual(act ? ["S"] : []);
+      }
+    }
+    expect(a.evicted).toBe(refEvicted);
+    expect(refEvicted).toBeGreaterThan(10_000);
   });
 });

@@ -12,13 +12,15 @@
  */
 import {
   type EncodedNumber,
+  encodeFloat64s,
   encodeNumber,
   encodeNumbers,
+  readAnyVersion,
+  readFloat64s,
   readInt,
   readNumber,
   readNumberArray,
   readRecord,
-  readVersioned,
   requireSameConfig,
 } from "./checkpoint.js";
 import { SeededRandom, type SeededRandomState } from "./prng.js";
@@ -76,7 +78,10 @@ export interface CalibrationOptions {
   minBinCount?: number;
   /** Log-loss clipping (default 1e-6). */
   logLossEps?: number;
-  /** Size of the seeded reservoir sample kept for the bootstrap (default 20 000). */
+  /**
+   * Size of the seeded reservoir sample kept for the bootstrap (default 20 000). 0 keeps none:
+   * `report(bootstrap)` then gives `brierCi: null`, and the checkpoint is O(bins).
+   */
   reservoirSize?: number;
   /** Seed of the reservoir sampler (default 1). */
   seed?: number;
@@ -116,8 +121,11 @@ export function bootstrapMeanCi(
   return { lo: means[idx(a)]!, hi: means[idx(1 - a)]!, level, nBoot };
 }
 
-/** Checkpoint of a {@link BrierCalibration}; per-bin sums have `bins` elements, the reservoir its filled part. */
-export interface BrierCalibrationState {
+/** Checkpoint of a {@link BrierCalibration}: version 2 (written) or version 1 (still read). */
+export type BrierCalibrationState = BrierCalibrationStateV1 | BrierCalibrationStateV2;
+
+/** Version-1 checkpoint; per-bin sums have `bins` elements, the reservoir its filled part. */
+export interface BrierCalibrationStateV1 {
   version: 1;
   config: {
     bins: number;
@@ -137,6 +145,17 @@ export interface BrierCalibrationState {
   /** Filled part of the bootstrap reservoir (min(n, reservoirSize) squared errors). */
   reservoir: EncodedNumber[];
   rng: SeededRandomState;
+}
+
+/**
+ * Version-2 checkpoint: as version 1, but the reservoir (the only part the bootstrap needs beyond
+ * the bin sums; order matters for the seeded resampling) is base64 float64, bit-exact, ≈10.7
+ * characters per forecast instead of ≈19; empty when `reservoirSize` is 0.
+ */
+export interface BrierCalibrationStateV2 extends Omit<BrierCalibrationStateV1, "version" | "reservoir"> {
+  version: 2;
+  /** Filled part of the bootstrap reservoir (base64 of little-endian float64). */
+  reservoir: string;
 }
 
 /** Streaming Brier calibration tracker (O(bins + reservoir) memory). */
@@ -166,7 +185,8 @@ export class BrierCalibration {
     if (!(this.eps > 0 && this.eps < 0.5))
       throw new Error(`BrierCalibration: logLossEps must be in (0, 0.5)`);
     const rs = options.reservoirSize ?? 20_000;
-    if (!(rs >= 2)) throw new Error(`BrierCalibration: reservoirSize must be >= 2`);
+    if (!(rs === 0 || (Number.isInteger(rs) && rs >= 2)))
+      throw new Error(`BrierCalibration: reservoirSize must be 0 (no bootstrap sample) or an integer >= 2`);
     this.cnt = new Float64Array(this.bins);
     this.sf = new Float64Array(this.bins);
     this.sff = new Float64Array(this.bins);
@@ -201,7 +221,7 @@ export class BrierCalibration {
     // reservoir (Algorithm R) of per-forecast squared errors for the bootstrap
     if (this.resFilled < this.reservoir.length) {
       this.reservoir[this.resFilled++] = sq;
-    } else {
+    } else if (this.reservoir.length > 0) {
       const j = Math.floor(this.rng.next() * this.n);
       if (j < this.reservoir.length) this.reservoir[j] = sq;
     }
@@ -275,9 +295,9 @@ export class BrierCalibration {
   }
 
   /** JSON-safe checkpoint: bin sums, totals, the filled reservoir and the sampler's RNG state. */
-  getState(): BrierCalibrationState {
+  getState(): BrierCalibrationStateV2 {
     return {
-      version: 1,
+      version: 2,
       config: {
         bins: this.bins,
         minBinCount: encodeNumber(this.minBinCount),
@@ -293,7 +313,7 @@ export class BrierCalibration {
       sumForecastOutcome: encodeNumbers(this.sfo),
       sumSq: encodeNumber(this.sumSq),
       sumLog: encodeNumber(this.sumLog),
-      reservoir: encodeNumbers(this.reservoir.subarray(0, this.resFilled)),
+      reservoir: encodeFloat64s(this.reservoir.subarray(0, this.resFilled)),
       rng: this.rng.getState(),
     };
   }
@@ -303,7 +323,7 @@ export class BrierCalibration {
    * {@link BrierCalibration.fromState}); throws naming the bad field and leaves this unchanged.
    */
   setState(state: BrierCalibrationState, where = "BrierCalibration state"): void {
-    const r = readVersioned(state, where);
+    const { r, version } = readAnyVersion(state, where, [1, 2]);
     const cw = `${where}.config`;
     const c = readRecord(r["config"], cw);
     requireSameConfig(where, "config.bins", this.bins, readInt(c, "bins", cw, 1));
@@ -313,7 +333,7 @@ export class BrierCalibration {
       where,
       "config.reservoirSize",
       this.reservoir.length,
-      readInt(c, "reservoirSize", cw, 2),
+      readInt(c, "reservoirSize", cw, 0),
     );
     requireSameConfig(where, "config.seed", this.seed, readNumber(c, "seed", cw));
     const n = readInt(r, "n", where);
@@ -324,7 +344,11 @@ export class BrierCalibration {
     const sfo = readNumberArray(r, "sumForecastOutcome", where, this.bins);
     const sumSq = readNumber(r, "sumSq", where);
     const sumLog = readNumber(r, "sumLog", where);
-    const reservoir = readNumberArray(r, "reservoir", where, Math.min(n, this.reservoir.length));
+    const filled = Math.min(n, this.reservoir.length);
+    const reservoir =
+      version === 2
+        ? readFloat64s(r, "reservoir", where, filled)
+        : readNumberArray(r, "reservoir", where, filled);
     const rng = new SeededRandom(0);
     rng.setState(r["rng"] as SeededRandomState, `${where}.rng`);
     this.cnt.set(cnt);
@@ -344,12 +368,12 @@ export class BrierCalibration {
   /** A new tracker built with the checkpoint's own options and restored from it. */
   static fromState(state: BrierCalibrationState, where = "BrierCalibration state"): BrierCalibration {
     const cw = `${where}.config`;
-    const c = readRecord(readVersioned(state, where)["config"], cw);
+    const c = readRecord(readAnyVersion(state, where, [1, 2]).r["config"], cw);
     const cal = new BrierCalibration({
       bins: readInt(c, "bins", cw, 1),
       minBinCount: readNumber(c, "minBinCount", cw),
       logLossEps: readNumber(c, "logLossEps", cw),
-      reservoirSize: readInt(c, "reservoirSize", cw, 2),
+      reservoirSize: readInt(c, "reservoirSize", cw, 0),
       seed: readNumber(c, "seed", cw),
     });
     cal.setState(state, where);

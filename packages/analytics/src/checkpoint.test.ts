@@ -1,9 +1,19 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { SignalPnLAttributor, type SignalPnLAttributorState } from "./attribution.js";
 import { BrierCalibration, type BrierCalibrationState } from "./calibration.js";
-import { decodeNumber, encodeNumber } from "./checkpoint.js";
+import {
+  decodeNumber,
+  encodeFloat64s,
+  encodeNumber,
+  encodePacked,
+  readFloat64s,
+  readPacked,
+} from "./checkpoint.js";
 import { DrawdownTracker } from "./drawdown.js";
 import { EdgeTracker, type EdgeSnapshot, type EdgeTrackerState } from "./edge.js";
+import { v1Streams } from "./fixtures/v1-streams.js";
 import { PerSignalSharpeTracker, type PerSignalSharpeTrackerState } from "./per-signal-sharpe.js";
 import { SeededRandom } from "./prng.js";
 import { SharpeTracker, type SharpeTrackerOptions } from "./sharpe.js";
@@ -327,12 +337,23 @@ describe("malformed checkpoints throw a clear Error and leave the tracker unchan
     t.update(5, 100);
     const before = canon(t.getState());
     const cases: [SharpeTrackerState, RegExp][] = [
-      [bad((s) => (s["version"] = 2)), /SharpeTracker state\.version: expected 1, got 2/],
-      [bad((s) => ((s["returns"] as unknown[])[0] = "abc")), /SharpeTracker state\.returns\[0\]: expected/],
+      [
+        bad((s) => (s["version"] = 3)),
+        /SharpeTracker state\.version: unknown checkpoint format version 3 \(this build reads 1, 2\)/,
+      ],
+      [bad((s) => (s["endEquity"] = "abc!")), /SharpeTracker state\.endEquity: expected a base64 string/],
       [bad((s) => (s["lastEquity"] = null)), /SharpeTracker state\.lastEquity: expected a finite number/],
       [bad((s) => (s["all"] = undefined)), /SharpeTracker state\.all: expected an object, got undefined/],
-      [bad((s) => (s["endEquity"] as unknown[]).pop()), /endEquity: expected 30 elements, got 29/],
-      [bad((s) => (s["returns"] as unknown[]).push(0)), /at most 30 buckets \(ring capacity\), got 31/],
+      [
+        bad((s) => (s["endEquityRuns"] as unknown[]).pop()),
+        /endEquityRuns: expected \d+ run lengths, got \d+/,
+      ],
+      [
+        bad((s) => ((s["endEquityRuns"] as unknown[])[0] = 0)),
+        /endEquityRuns\[0\]: expected an integer >= 1/,
+      ],
+      [bad((s) => (s["buckets"] = 31)), /at most 30 buckets \(ring capacity\), got 31/],
+      [bad((s) => (s["buckets"] = 29)), /endEquityRuns\[\d+\]: expected an integer >= 1 within 29 buckets/],
       [bad((s) => ((s["config"] as Record<string, unknown>)["bucketMs"] = 500)), /config\.bucketMs/],
       [bad((s) => (s["outOfOrder"] = -1)), /outOfOrder: expected an integer >= 0/],
       [bad((s) => ((s["all"] as Record<string, unknown>)["m2"] = {})), /state\.all\.m2: expected/],
@@ -375,18 +396,30 @@ describe("malformed checkpoints throw a clear Error and leave the tracker unchan
       total_spread_mult: 1,
       combined_skew_bps: 0,
     });
-    const as: SignalPnLAttributorState = viaJson(a.getState());
+    const as = viaJson(a.getState());
     as.signals = [];
-    expect(() => SignalPnLAttributor.fromState(as)).toThrow(/cycles\[0\]\.names: signal "K" has no entry/);
-    const as2: SignalPnLAttributorState = viaJson(a.getState());
-    as2.cycles[0]!.active = ["yes" as unknown as boolean];
-    expect(() => SignalPnLAttributor.fromState(as2)).toThrow(/cycles\[0\]\.active\[0\]: expected a boolean/);
+    expect(() => SignalPnLAttributor.fromState(as)).toThrow(
+      /cycles\.layouts\[0\]\[0\]: expected a signal index in \[0, 0\), got 0/,
+    );
+    const as2 = viaJson(a.getState());
+    as2.cycles.entryKinds = Buffer.from([3]).toString("base64");
+    expect(() => SignalPnLAttributor.fromState(as2)).toThrow(/cycles\.entryKinds\[0\]: unknown entry kind 3/);
+    const as3 = viaJson(a.getState());
+    as3.cycles.count = 2;
+    expect(() => SignalPnLAttributor.fromState(as3)).toThrow(/cycles\.idDeltas: expected 2 elements, got 1/);
+    const as4 = viaJson(a.getState());
+    as4.cycles.magnitudes = "";
+    expect(() => SignalPnLAttributor.fromState(as4)).toThrow(/cycles\.magnitudes: expected 1 values, got 0/);
+    const as5 = { ...viaJson(a.getState()), version: 7 } as unknown as SignalPnLAttributorState;
+    expect(() => SignalPnLAttributor.fromState(as5)).toThrow(/version: unknown checkpoint format version 7/);
 
     const cal = new BrierCalibration({ reservoirSize: 4 });
     for (let i = 0; i < 10; i++) cal.update(i / 10, i % 2 === 0);
-    const cs: BrierCalibrationState = viaJson(cal.getState());
-    cs.reservoir.push(0.5);
-    expect(() => BrierCalibration.fromState(cs)).toThrow(/reservoir: expected 4 elements, got 5/);
+    const cs = viaJson(cal.getState());
+    cs.reservoir = encodeFloat64s([0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(() => BrierCalibration.fromState(cs)).toThrow(/reservoir: expected 4 values, got 5/);
+    const cs4: BrierCalibrationState = { ...viaJson(cal.getState()), version: 3 as 2 };
+    expect(() => BrierCalibration.fromState(cs4)).toThrow(/version: unknown checkpoint format version 3/);
     const cs2: BrierCalibrationState = viaJson(cal.getState());
     cs2.rng.state = 2 ** 32;
     expect(() => BrierCalibration.fromState(cs2)).toThrow(/rng\.state: expected an unsigned 32-bit/);
@@ -406,3 +439,192 @@ describe("malformed checkpoints throw a clear Error and leave the tracker unchan
     expect(() => other.setState(viaJson(ps.getState()))).toThrow(/config\.capitalBase/);
   });
 });
+
+describe("version-1 checkpoints (written before the compact format) still restore exactly", () => {
+  const fixture = JSON.parse(
+    readFileSync(fileURLToPath(new URL("./fixtures/checkpoint-v1.json", import.meta.url)), "utf8"),
+  ) as {
+    sharpe: SharpeTrackerState;
+    perSignal: PerSignalSharpeTrackerState;
+    attributor: SignalPnLAttributorState;
+    calibration: BrierCalibrationState;
+  };
+  const streams = v1Streams();
+
+  /** Restore the fixture state, replay the rest; compare with an uninterrupted run (reports and v2 state). */
+  function expectV1Resume<T extends { getState(): unknown }>(
+    state: { version: number },
+    stream: { events: ((t: T) => void)[]; split: number },
+    make: () => T,
+    restore: () => T,
+    report: (t: T) => unknown,
+  ): void {
+    expect(state.version).toBe(1);
+    const full = make();
+    for (const e of stream.events) e(full);
+    const resumed = restore();
+    for (const e of stream.events.slice(stream.split)) e(resumed);
+    expect(canon(report(resumed))).toBe(canon(report(full)));
+    expect(canon(resumed.getState())).toBe(canon(full.getState()));
+  }
+
+  it("SharpeTracker, PerSignalSharpeTracker, SignalPnLAttributor, BrierCalibration", () => {
+    const s = streams;
+    expectV1Resume(
+      fixture.sharpe,
+      s.sharpe,
+      () => new SharpeTracker(s.sharpe.opts),
+      () => SharpeTracker.fromState(viaJson(fixture.sharpe)),
+      (t) => t.summary(1_700_000_000_000 + 3_000_000),
+    );
+    expectV1Resume(
+      fixture.perSignal,
+      s.perSignal,
+      () => new PerSignalSharpeTracker(s.perSignal.opts),
+      () => PerSignalSharpeTracker.fromState(viaJson(fixture.perSignal)),
+      (t) => t.summaries(5_000_000),
+    );
+    expectV1Resume(
+      fixture.attributor,
+      s.attributor,
+      () => new SignalPnLAttributor(s.attributor.opts),
+      () => SignalPnLAttributor.fromState(viaJson(fixture.attributor)),
+      (a) => ({
+        summary: a.summary(1),
+        evicted: a.evicted,
+        active: [1, 300, 500].map((id) => a.activeSignals(id)),
+      }),
+    );
+    expectV1Resume(
+      fixture.calibration,
+      s.calibration,
+      () => new BrierCalibration(s.calibration.opts),
+      () => BrierCalibration.fromState(viaJson(fixture.calibration)),
+      (c) => c.report({ nBoot: 100, seed: 5 }),
+    );
+  });
+
+  it("malformed version-1 states still throw naming the field", () => {
+    const t = new SharpeTracker(streams.sharpe.opts);
+    const before = canon(t.getState());
+    const bad = (patch: (s: Record<string, unknown>) => void): SharpeTrackerState => {
+      const s = viaJson(fixture.sharpe) as unknown as Record<string, unknown>;
+      patch(s);
+      return s as unknown as SharpeTrackerState;
+    };
+    const n = (fixture.sharpe as { returns: unknown[] }).returns.length;
+    const cases: [SharpeTrackerState, RegExp][] = [
+      [bad((s) => ((s["returns"] as unknown[])[0] = "abc")), /SharpeTracker state\.returns\[0\]: expected/],
+      [
+        bad((s) => (s["endEquity"] as unknown[]).pop()),
+        new RegExp(`endEquity: expected ${n} elements, got ${n - 1}`),
+      ],
+      [bad((s) => (s["returns"] as unknown[]).push(0)), /at most 40 buckets \(ring capacity\), got 41/],
+    ];
+    for (const [state, msg] of cases) {
+      expect(() => t.setState(state)).toThrow(msg);
+      expect(canon(t.getState())).toBe(before);
+    }
+    const a1 = viaJson(fixture.attributor) as unknown as {
+      cycles: { active: unknown[] }[];
+      signals: unknown[];
+    };
+    a1.cycles[0]!.active[0] = "yes";
+    expect(() => SignalPnLAttributor.fromState(a1 as unknown as SignalPnLAttributorState)).toThrow(
+      /cycles\[0\]\.active\[0\]: expected a boolean/,
+    );
+    const a2 = viaJson(fixture.attributor) as unknown as { signals: unknown[] };
+    a2.signals = [];
+    expect(() => SignalPnLAttributor.fromState(a2 as unknown as SignalPnLAttributorState)).toThrow(
+      /cycles\[0\]\.names: signal ".*" has no entry/,
+    );
+  });
+
+  it("a version-1 Sharpe ring that does not chain is kept verbatim (written back as version 1)", () => {
+    const s = viaJson(fixture.sharpe) as unknown as { startEquity: number[]; version: number };
+    s.startEquity[3] = 123.25; // not the previous bucket's end: cannot be rebuilt from end equities
+    const t = SharpeTracker.fromState(s as unknown as SharpeTrackerState);
+    const st = t.getState();
+    expect(st.version).toBe(1);
+    expect(canon(SharpeTracker.fromState(viaJson(st)).summary(1_700_000_000_000 + 3_000_000))).toBe(
+      canon(t.summary(1_700_000_000_000 + 3_000_000)),
+    );
+  });
+});
+
+describe("compact state encodings", () => {
+  it("float64 base64 is bit-exact (NaN, ±Infinity, −0, subnormals) and validated", () => {
+    const xs = [Number.NaN, Infinity, -Infinity, -0, 0, 5e-324, Number.MAX_VALUE, 0.1 + 0.2, -123.456e-7];
+    const back = readFloat64s({ x: encodeFloat64s(xs) }, "x", "s", xs.length);
+    for (let i = 0; i < xs.length; i++) expect(Object.is(back[i], xs[i])).toBe(true);
+    expect(() => readFloat64s({ x: "%%%" }, "x", "s")).toThrow(/s\.x: expected a base64 string/);
+    expect(() => readFloat64s({ x: "AAAA" }, "x", "s")).toThrow(/s\.x: byte length 3 is not a multiple of 8/);
+    expect(() => readFloat64s({ x: encodeFloat64s([1, 2]) }, "x", "s", 3)).toThrow(
+      /expected 3 values, got 2/,
+    );
+    const codes = [0, 1, 2, 3, 2, 1, 0, 3, 3];
+    expect([...readPacked({ k: encodePacked(codes, 2) }, "k", "s", 2, codes.length)]).toEqual(codes);
+    expect(() => readPacked({ k: encodePacked(codes, 2) }, "k", "s", 2, 20)).toThrow(/expected 20 packed/);
+  });
+
+  it("state size is bounded by the retained window, not by the run length", () => {
+    // a full 7-day ring of 1-minute buckets: 10 081 doubles in base64 (≈ 108 kB), not 3 × 10 080 decimals
+    const sharpe = new SharpeTracker({ capitalBase: 10_000 });
+    const rng = new SeededRandom(8);
+    let eq = 10_000;
+    for (let i = 0; i < 8 * 1_440; i++) {
+      eq += rng.next() - 0.5;
+      sharpe.update(i * 60_000, eq);
+    }
+    const sharpeBytes = JSON.stringify(sharpe.getState()).length;
+    expect(sharpe.bucketCount()).toBe(10_080);
+    expect(sharpeBytes).toBeLessThan(10_081 * 11 + 2_000);
+    // 10 000 retained cycles of 5 signals, few non-zero magnitudes: a few bytes per cycle
+    const attr = new SignalPnLAttributor();
+    const names = ["A", "B", "C", "D", "E"];
+    for (let id = 0; id < 30_000; id++) {
+      attr.recordCycle({
+        ...stampFor(id),
+        cycle_id: id,
+        contributions: names.map((n, k) => ({
+          signal_name: n,
+          spread_adjustment_bps: k === 0 && id % 5 === 0 ? rng.next() : 0,
+          skew_adjustment_bps: 0,
+          was_active: rng.next() < 0.5,
+          gating_weight: 1,
+          raw_value: 0,
+        })),
+        total_spread_mult: 1,
+        combined_skew_bps: 0,
+      });
+    }
+    expect(attr.retainedCycles()).toBe(10_000);
+    expect(JSON.stringify(attr.getState()).length).toBeLessThan(60_000);
+    const back = SignalPnLAttributor.fromState(viaJson(attr.getState()));
+    for (const id of [20_000, 25_001, 29_999]) expect(back.activeSignals(id)).toEqual(attr.activeSignals(id));
+  });
+
+  it("BrierCalibration reservoirSize 0: no bootstrap sample, O(bins) state, same statistics", () => {
+    const rng = new SeededRandom(31);
+    const full = new BrierCalibration();
+    const lean = new BrierCalibration({ reservoirSize: 0 });
+    for (let i = 0; i < 30_000; i++) {
+      const f = rng.next();
+      const o = rng.next() < f;
+      full.update(f, o);
+      lean.update(f, o);
+    }
+    const { brierCi: ci, ...rest } = full.report({ nBoot: 50 })!;
+    const leanRep = lean.report({ nBoot: 50 })!;
+    expect(ci).not.toBeNull();
+    expect(leanRep.brierCi).toBeNull();
+    expect({ ...leanRep, brierCi: null }).toEqual({ ...rest, brierCi: null });
+    expect(JSON.stringify(lean.getState()).length).toBeLessThan(1_500);
+    expect(canon(BrierCalibration.fromState(viaJson(lean.getState())).report())).toBe(canon(lean.report()));
+    expect(() => new BrierCalibration({ reservoirSize: 1 })).toThrow(/reservoirSize must be 0/);
+  });
+});
+
+function stampFor(id: number): { schema_version: number; ts_ms: number; timestamp_ns: number } {
+  return { schema_version: 1, ts_ms: id, timestamp_ns: id * 1e6 };
+}

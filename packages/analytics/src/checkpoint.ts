@@ -67,6 +67,100 @@ export function readVersioned(v: unknown, where: string): Record<string, unknown
   return r;
 }
 
+/**
+ * Require an object whose `version` is one of `known` (a format this build reads); returns the
+ * record and its version. An unknown version (e.g. written by a newer build) is a clear error.
+ */
+export function readAnyVersion<V extends number>(
+  v: unknown,
+  where: string,
+  known: readonly V[],
+): { r: Record<string, unknown>; version: V } {
+  const r = readRecord(v, where);
+  const version = r["version"];
+  if (!known.includes(version as V)) {
+    throw new Error(
+      `${where}.version: unknown checkpoint format version ${describe(version)} (this build reads ${known.join(", ")})`,
+    );
+  }
+  return { r, version: version as V };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/**
+ * Encode doubles bit-exactly (NaN, ±Infinity and −0 included) as base64 of their little-endian
+ * IEEE-754 bytes: 8 bytes (≈10.7 characters) per value, and no number formatting on write.
+ */
+export function encodeFloat64s(xs: ArrayLike<number>): string {
+  const n = xs.length;
+  const buf = Buffer.allocUnsafe(n * 8);
+  if (LITTLE_ENDIAN) {
+    const f = new Float64Array(buf.buffer, buf.byteOffset, n);
+    for (let i = 0; i < n; i++) f[i] = xs[i]!;
+  } else {
+    for (let i = 0; i < n; i++) buf.writeDoubleLE(xs[i]!, i * 8);
+  }
+  return buf.toString("base64");
+}
+
+function readBase64(r: Record<string, unknown>, key: string, where: string): Buffer {
+  const v = r[key];
+  if (typeof v !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0) {
+    throw new Error(`${where}.${key}: expected a base64 string, got ${describe(v)}`);
+  }
+  return Buffer.from(v, "base64");
+}
+
+/** Decode an {@link encodeFloat64s} field, optionally of an exact length (throws naming the field). */
+export function readFloat64s(
+  r: Record<string, unknown>,
+  key: string,
+  where: string,
+  length?: number,
+): Float64Array {
+  const buf = readBase64(r, key, where);
+  if (buf.length % 8 !== 0) {
+    throw new Error(`${where}.${key}: byte length ${buf.length} is not a multiple of 8`);
+  }
+  const n = buf.length / 8;
+  if (length !== undefined && n !== length) {
+    throw new Error(`${where}.${key}: expected ${length} values, got ${n}`);
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = buf.readDoubleLE(i * 8);
+  return out;
+}
+
+/** Pack small unsigned codes (each < 2^bits, bits ∈ {1, 2, 4, 8}) into a base64 string. */
+export function encodePacked(codes: ArrayLike<number>, bits: 1 | 2 | 4 | 8): string {
+  const perByte = 8 / bits;
+  const buf = Buffer.alloc(Math.ceil(codes.length / perByte));
+  for (let i = 0; i < codes.length; i++) {
+    buf[(i / perByte) | 0]! |= codes[i]! << ((i % perByte) * bits);
+  }
+  return buf.toString("base64");
+}
+
+/** Decode exactly `length` codes of an {@link encodePacked} field (throws naming the field). */
+export function readPacked(
+  r: Record<string, unknown>,
+  key: string,
+  where: string,
+  bits: 1 | 2 | 4 | 8,
+  length: number,
+): Uint8Array {
+  const buf = readBase64(r, key, where);
+  const perByte = 8 / bits;
+  if (buf.length !== Math.ceil(length / perByte)) {
+    throw new Error(`${where}.${key}: expected ${length} packed ${bits}-bit codes, got ${buf.length} bytes`);
+  }
+  const mask = (1 << bits) - 1;
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = (buf[(i / perByte) | 0]! >> ((i % perByte) * bits)) & mask;
+  return out;
+}
+
 /** Read an encoded float field. */
 export function readNumber(r: Record<string, unknown>, key: string, where: string): number {
   return decodeNumber(r[key], `${where}.${key}`);

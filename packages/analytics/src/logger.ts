@@ -24,7 +24,7 @@ import {
 } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { z } from "zod";
-import { validateRecord } from "./fast-validate.js";
+import { type FastCheck, fastCheckFor } from "./fast-validate.js";
 import {
   RUN_MANIFEST_FILE,
   type RunManifest,
@@ -86,12 +86,23 @@ export function stamp(tsMs: number): { schema_version: number; ts_ms: number; ti
 }
 
 interface StreamState {
-  chunks: string[];
+  /** The stream's schema and its compiled fast checker (null: zod only). */
+  schema: z.ZodType;
+  check: FastCheck | null;
+  /** UTF-8 bytes of the buffered lines, `buf[0, used)` (allocated on first write, grown as needed). */
+  buf: Buffer | null;
+  used: number;
+  /** Buffered size in UTF-16 code units (what the `maxBufferBytes` flush threshold counts). */
   bufferedBytes: number;
   fd: number | null;
   size: number;
   stats: StreamStats;
 }
+
+/** Initial capacity of a stream's byte buffer beyond `maxBufferBytes` (room for the line that crosses it). */
+const BUFFER_SLACK_BYTES = 64 * 1024;
+/** Largest initial byte buffer (a larger `maxBufferBytes` grows the buffer on demand). */
+const MAX_INITIAL_BUFFER_BYTES = 8 * 1024 * 1024;
 
 /** Writes validated records to one JSONL file per stream; never throws to the caller. */
 export class AnalyticsLogger {
@@ -111,8 +122,12 @@ export class AnalyticsLogger {
     this.rotateBytes = options.rotateBytes ?? 64 * 1024 * 1024;
     if (!(this.rotateBytes > 0)) throw new Error(`AnalyticsLogger: rotateBytes must be > 0`);
     for (const name of Object.keys(STREAM_FILES) as StreamName[]) {
+      const schema = STREAM_SCHEMAS[name] as z.ZodType;
       this.streams.set(name, {
-        chunks: [],
+        schema,
+        check: fastCheckFor(schema),
+        buf: null,
+        used: 0,
         bufferedBytes: 0,
         fd: null,
         size: 0,
@@ -149,32 +164,51 @@ export class AnalyticsLogger {
   /** Validate and buffer one record. Returns false (and counts it) when invalid or closed. */
   write<S extends StreamName>(stream: S, record: StreamRecord[S]): boolean {
     const st = this.streams.get(stream);
-    if (!st) {
+    if (st === undefined) {
       this.otherErrors += 1;
       this.lastError = `unknown stream "${String(stream)}"`;
       return false;
     }
+    let json: string;
     try {
       if (this.closed) throw new Error("logger is closed");
-      const r = validateRecord(STREAM_SCHEMAS[stream] as z.ZodType, record);
-      if (!r.success) {
-        const first = r.error.issues[0];
-        throw new Error(
-          `invalid ${stream} record: ${first ? `${first.path.join(".")}: ${first.message}` : "?"}`,
-        );
+      let data: unknown = record;
+      // fast path: valid and returned unchanged by zod; otherwise zod decides (and words the error)
+      if (st.check === null || !st.check(record)) {
+        const r = st.schema.safeParse(record);
+        if (!r.success) {
+          const first = r.error.issues[0];
+          throw new Error(
+            `invalid ${stream} record: ${first ? `${first.path.join(".")}: ${first.message}` : "?"}`,
+          );
+        }
+        data = r.data;
       }
-      const line = `${JSON.stringify(r.data)}\n`;
-      st.chunks.push(line);
-      st.bufferedBytes += line.length;
-      st.stats.buffered += 1;
+      json = JSON.stringify(data);
     } catch (e) {
       st.stats.invalid += 1;
       st.stats.lastError = (e as Error).message;
       this.lastError = st.stats.lastError;
       return false;
     }
+    // append the line's UTF-8 bytes (at most 3 per UTF-16 code unit) and the newline
+    const need = st.used + json.length * 3 + 1;
+    const buf = st.buf !== null && need <= st.buf.length ? st.buf : this.growBuffer(st, need);
+    st.used += buf.write(json, st.used, "utf8");
+    buf[st.used++] = 10;
+    st.bufferedBytes += json.length + 1;
+    st.stats.buffered += 1;
     if (st.bufferedBytes >= this.maxBufferBytes) this.flushStream(stream, st);
     return true;
+  }
+
+  private growBuffer(st: StreamState, need: number): Buffer {
+    const initial = Math.min(this.maxBufferBytes + BUFFER_SLACK_BYTES, MAX_INITIAL_BUFFER_BYTES);
+    const cap = Math.max(need, st.buf === null ? initial : st.buf.length * 2);
+    const next = Buffer.allocUnsafeSlow(cap);
+    if (st.buf !== null) st.buf.copy(next, 0, 0, st.used);
+    st.buf = next;
+    return next;
   }
 
   /** Write (atomically replace) the run manifest `run.json`. Returns false on error (counted). */
@@ -212,15 +246,14 @@ export class AnalyticsLogger {
   }
 
   private flushStream(stream: StreamName, st: StreamState): void {
-    if (st.chunks.length === 0) return;
-    const data = st.chunks.join("");
+    if (st.stats.buffered === 0 || st.buf === null) return;
     const n = st.stats.buffered;
-    st.chunks = [];
+    const bytes = st.used;
+    const buf = st.buf;
+    st.used = 0;
     st.bufferedBytes = 0;
     st.stats.buffered = 0;
     try {
-      const buf = Buffer.from(data);
-      const bytes = buf.length;
       if (st.fd !== null && st.size > 0 && st.size + bytes > this.rotateBytes) {
         closeSync(st.fd);
         st.fd = null;
@@ -246,9 +279,9 @@ export class AnalyticsLogger {
         }
       }
       let off = 0;
-      while (off < buf.length) off += writeSync(st.fd, buf, off, buf.length - off);
-      st.size += buf.length;
-      st.stats.bytes += buf.length;
+      while (off < bytes) off += writeSync(st.fd, buf, off, bytes - off);
+      st.size += bytes;
+      st.stats.bytes += bytes;
       st.stats.written += n;
     } catch (e) {
       st.stats.writeErrors += 1;

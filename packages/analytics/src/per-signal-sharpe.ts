@@ -52,9 +52,14 @@ export interface PerSignalSharpeTrackerState {
 
 /** Sharpe statistics per signal, on the PnL of cycles where the signal was active. */
 export class PerSignalSharpeTracker {
-  private readonly trackers = new Map<string, SharpeTracker>();
-  private readonly cumPnl = new Map<string, number>();
+  /** Signal name → index into the parallel arrays below (registration order). */
+  private readonly index = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly trackers: SharpeTracker[] = [];
+  /** Cumulative PnL (quote currency) per signal. */
+  private readonly cumPnl: number[] = [];
   private readonly options: PerSignalSharpeOptions;
+  private readonly capitalBase: number;
   private readonly maxSignals: number;
   private startTsMs: number | null = null;
   private lastTsMs: number | null = null;
@@ -64,13 +69,18 @@ export class PerSignalSharpeTracker {
       throw new Error(`PerSignalSharpeTracker: capitalBase must be > 0, got ${options.capitalBase}`);
     }
     this.options = { ...options, returnBasis: options.returnBasis ?? "starting_capital" };
+    this.capitalBase = options.capitalBase;
     this.maxSignals = options.maxSignals ?? 64;
   }
 
   /** Start tracking a signal (also done implicitly by {@link recordFill}). */
   registerSignal(name: string, tsMs?: number): void {
-    if (this.trackers.has(name)) return;
-    if (this.trackers.size >= this.maxSignals) {
+    if (this.index.has(name)) return;
+    this.addSignal(name, tsMs);
+  }
+
+  private addSignal(name: string, tsMs: number | undefined): number {
+    if (this.trackers.length >= this.maxSignals) {
       throw new Error(
         `PerSignalSharpeTracker: more than maxSignals=${this.maxSignals} signals (adding "${name}")`,
       );
@@ -79,51 +89,64 @@ export class PerSignalSharpeTracker {
     const start = this.startTsMs ?? tsMs;
     if (start !== undefined) {
       this.startTsMs ??= start;
-      t.update(start, this.options.capitalBase);
-      if (this.lastTsMs !== null) t.update(this.lastTsMs, this.options.capitalBase);
+      t.update(start, this.capitalBase);
+      if (this.lastTsMs !== null) t.update(this.lastTsMs, this.capitalBase);
     }
-    this.trackers.set(name, t);
-    this.cumPnl.set(name, 0);
+    const k = this.trackers.length;
+    this.index.set(name, k);
+    this.names.push(name);
+    this.trackers.push(t);
+    this.cumPnl.push(0);
+    return k;
   }
 
   /** Record one fill's PnL (quote currency) for every signal active in the cycle that placed it. */
   recordFill(tsMs: number, pnlQuote: number, activeSignals: Iterable<string>): void {
     if (!Number.isFinite(pnlQuote)) throw new Error(`PerSignalSharpeTracker.recordFill: pnl not finite`);
     this.startTsMs ??= tsMs;
-    for (const name of activeSignals) {
-      this.registerSignal(name, tsMs);
-      const cum = this.cumPnl.get(name)! + pnlQuote;
-      this.cumPnl.set(name, cum);
-      const t = this.trackers.get(name)!;
-      t.update(tsMs, this.options.capitalBase + cum);
-      t.recordFill(pnlQuote);
+    if (Array.isArray(activeSignals)) {
+      for (let i = 0; i < activeSignals.length; i++) this.fillOne(activeSignals[i] as string, tsMs, pnlQuote);
+    } else {
+      for (const name of activeSignals) this.fillOne(name, tsMs, pnlQuote);
     }
     this.advanceTo(tsMs);
+  }
+
+  private fillOne(name: string, tsMs: number, pnlQuote: number): void {
+    const k = this.index.get(name) ?? this.addSignal(name, tsMs);
+    const cum = this.cumPnl[k]! + pnlQuote;
+    this.cumPnl[k] = cum;
+    const t = this.trackers[k]!;
+    t.update(tsMs, this.capitalBase + cum);
+    t.recordFill(pnlQuote);
   }
 
   /** Let time pass for every signal (closes buckets; no PnL change). */
   advanceTo(tsMs: number): void {
     this.startTsMs ??= tsMs;
     if (this.lastTsMs === null || tsMs > this.lastTsMs) this.lastTsMs = tsMs;
-    for (const [name, t] of this.trackers) t.update(tsMs, this.options.capitalBase + this.cumPnl.get(name)!);
+    const trackers = this.trackers;
+    for (let k = 0; k < trackers.length; k++) trackers[k]!.update(tsMs, this.capitalBase + this.cumPnl[k]!);
   }
 
   /** Names of the signals tracked. */
   signals(): string[] {
-    return [...this.trackers.keys()];
+    return this.names.slice();
   }
 
   /** Summary of one signal (null if never seen). */
   summary(name: string, nowMs: number): SharpeSummary | null {
-    const t = this.trackers.get(name);
-    return t ? t.summary(nowMs, { scope: "signal", signalName: name }) : null;
+    const k = this.index.get(name);
+    return k === undefined ? null : this.trackers[k]!.summary(nowMs, { scope: "signal", signalName: name });
   }
 
   /** Summaries of all signals, keyed by name. */
   summaries(nowMs: number): Record<string, SharpeSummary> {
     const out: Record<string, SharpeSummary> = {};
-    for (const [name, t] of this.trackers)
-      out[name] = t.summary(nowMs, { scope: "signal", signalName: name });
+    for (let k = 0; k < this.names.length; k++) {
+      const name = this.names[k]!;
+      out[name] = this.trackers[k]!.summary(nowMs, { scope: "signal", signalName: name });
+    }
     return out;
   }
 
@@ -138,10 +161,10 @@ export class PerSignalSharpeTracker {
       },
       startTsMs: this.startTsMs === null ? null : encodeNumber(this.startTsMs),
       lastTsMs: this.lastTsMs === null ? null : encodeNumber(this.lastTsMs),
-      signals: [...this.trackers].map(([name, t]) => ({
+      signals: this.names.map((name, k) => ({
         name,
-        cumPnl: encodeNumber(this.cumPnl.get(name)!),
-        tracker: t.getState(),
+        cumPnl: encodeNumber(this.cumPnl[k]!),
+        tracker: this.trackers[k]!.getState(),
       })),
     };
   }
@@ -182,10 +205,16 @@ export class PerSignalSharpeTracker {
       trackers.set(name, t);
       cumPnl.set(name, readNumber(e, "cumPnl", at));
     });
-    this.trackers.clear();
-    this.cumPnl.clear();
-    for (const [name, t] of trackers) this.trackers.set(name, t);
-    for (const [name, p] of cumPnl) this.cumPnl.set(name, p);
+    this.index.clear();
+    this.names.length = 0;
+    this.trackers.length = 0;
+    this.cumPnl.length = 0;
+    for (const [name, t] of trackers) {
+      this.index.set(name, this.names.length);
+      this.names.push(name);
+      this.trackers.push(t);
+      this.cumPnl.push(cumPnl.get(name)!);
+    }
     this.startTsMs = startTsMs;
     this.lastTsMs = lastTsMs;
   }

@@ -195,3 +195,35 @@ describe("AnalyticsLogger + readJsonl", () => {
     expect(recs.map((r) => r.reason?.length)).toEqual([5000, 5]);
   });
 });
+
+describe("AnalyticsLogger byte buffer", () => {
+  it("writes exactly JSON.stringify + newline per record, across flushes, growth and multi-byte text", () => {
+    const dir = tmp();
+    // a tiny flush threshold (many flushes) and lines far longer than the initial buffer (growth)
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0, maxBufferBytes: 100 });
+    const want: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const text = i % 50 === 7 ? 'é€😀\u2028"\\'.repeat(30_000) : `ünïcödé ${i} 😀`;
+      const rec: EventRecord = { ...stamp(1_000 + i), kind: "note", reason: text, details: { i, x: i / 7 } };
+      expect(log.write("events", rec)).toBe(true);
+      want.push(`${JSON.stringify(rec)}\n`);
+    }
+    log.close();
+    const got = readFileSync(join(dir, STREAM_FILES.events));
+    expect(got.equals(Buffer.from(want.join("")))).toBe(true);
+    expect(log.stats().streams.events.bytes).toBe(got.length);
+    expect(log.stats().streams.events.written).toBe(200);
+  });
+
+  it("a large maxBufferBytes keeps records buffered until flush, then writes them all", () => {
+    const dir = tmp();
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0, maxBufferBytes: 64 * 1024 * 1024 });
+    for (let i = 0; i < 5_000; i++) log.write("fills", fill(i));
+    expect(log.stats().streams.fills.buffered).toBe(5_000);
+    log.flush();
+    const lines = readFileSync(join(dir, STREAM_FILES.fills), "utf8").trimEnd().split("\n");
+    expect(lines.length).toBe(5_000);
+    expect(JSON.parse(lines[4_999]!)).toEqual(fill(4_999));
+    log.close();
+  });
+});

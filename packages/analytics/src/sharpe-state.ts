@@ -6,6 +6,7 @@ import {
   type EncodedNumber,
   encodeNumber,
   readArray,
+  readFloat64s,
   readInt,
   readNullableNumber,
   readNumber,
@@ -70,10 +71,15 @@ export function decodeSharpeConfig(v: unknown, where: string): ResolvedSharpeOpt
 }
 
 /**
- * Checkpoint of a {@link SharpeTracker}. Ring-buffer contents are stored oldest first and only for
+ * Checkpoint of a {@link SharpeTracker}: version 2 (written) or version 1 (still read).
+ */
+export type SharpeTrackerState = SharpeTrackerStateV1 | SharpeTrackerStateV2;
+
+/**
+ * Version-1 checkpoint of a {@link SharpeTracker}. Ring-buffer contents are stored oldest first and only for
  * the filled slots (`returns.length = startEquity.length = endEquity.length ≤` the ring capacity).
  */
-export interface SharpeTrackerState {
+export interface SharpeTrackerStateV1 {
   version: 1;
   config: SharpeTrackerConfigState;
   /** Capital base in use (null until the first sample when not given as an option). */
@@ -95,6 +101,79 @@ export interface SharpeTrackerState {
   sumAll: EncodedNumber;
   fillPnl: RunningMomentsState;
   outOfOrder: number;
+}
+
+/**
+ * Version-2 checkpoint of a {@link SharpeTracker}. The ring keeps only what cannot be recomputed:
+ * every held bucket starts where the previous one ended and its return is (end − start) / base, so
+ * the ring is stored as the start equity of the oldest held bucket plus the bucket-end equities,
+ * oldest first, run-length coded (`endEquity` = base64 float64 run values, `endEquityRuns` = run
+ * lengths, or `[]` when every run has length 1). Size: ≤ 8 bytes·(ring capacity + 1) in base64.
+ */
+export interface SharpeTrackerStateV2
+  extends Omit<SharpeTrackerStateV1, "version" | "returns" | "startEquity" | "endEquity"> {
+  version: 2;
+  /** Closed buckets held in the ring. */
+  buckets: number;
+  /** Equity at the start of the oldest held bucket ("NaN" when the ring is empty). */
+  firstStartEquity: EncodedNumber;
+  /** Distinct consecutive bucket-end equities (base64 of little-endian float64). */
+  endEquity: string;
+  /** Length of each run of `endEquity` (empty: every run has length 1). */
+  endEquityRuns: number[];
+}
+
+/** Ring contents written in a version-2 state (see {@link SharpeTrackerStateV2}). */
+export interface SharpeRingV2 {
+  buckets: number;
+  firstStartEquity: EncodedNumber;
+  endEquity: string;
+  endEquityRuns: number[];
+}
+
+/** Run-length code `xs` (bit-exact equality, so NaN and −0 are kept apart from other values). */
+export function runLengths(xs: ArrayLike<number>): { values: number[]; runs: number[] } {
+  const values: number[] = [];
+  const runs: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (values.length > 0 && Object.is(values[values.length - 1], x)) runs[runs.length - 1]! += 1;
+    else {
+      values.push(x);
+      runs.push(1);
+    }
+  }
+  return { values, runs };
+}
+
+/** Expand a version-2 ring back to the bucket-end equities (validated; throws naming the field). */
+function readEndEquities(r: Record<string, unknown>, where: string, buckets: number): number[] {
+  const values = readFloat64s(r, "endEquity", where);
+  const runs = readArray(r, "endEquityRuns", where);
+  const out: number[] = [];
+  if (runs.length === 0) {
+    if (values.length !== buckets) {
+      throw new Error(`${where}.endEquity: expected ${buckets} values, got ${values.length}`);
+    }
+    for (let i = 0; i < values.length; i++) out.push(values[i]!);
+    return out;
+  }
+  if (runs.length !== values.length) {
+    throw new Error(`${where}.endEquityRuns: expected ${values.length} run lengths, got ${runs.length}`);
+  }
+  for (let i = 0; i < runs.length; i++) {
+    const k = runs[i];
+    if (typeof k !== "number" || !Number.isSafeInteger(k) || k < 1 || out.length + k > buckets) {
+      throw new Error(
+        `${where}.endEquityRuns[${i}]: expected an integer >= 1 within ${buckets} buckets, got ${String(k)}`,
+      );
+    }
+    for (let j = 0; j < k; j++) out.push(values[i]!);
+  }
+  if (out.length !== buckets) {
+    throw new Error(`${where}.endEquityRuns: runs cover ${out.length} buckets, expected ${buckets}`);
+  }
+  return out;
 }
 
 /** A validated, decoded {@link SharpeTrackerState} (floats as numbers, helpers rebuilt). */
@@ -124,11 +203,41 @@ export interface DecodedSharpeTrackerState {
 export function decodeSharpeTrackerState(
   r: Record<string, unknown>,
   where: string,
-  limits: { cap: number; loMaxLags: number },
+  limits: { cap: number; loMaxLags: number; returnBasis: ResolvedSharpeOptions["returnBasis"] },
 ): DecodedSharpeTrackerState {
-  const returns = readNumberArray(r, "returns", where);
-  if (returns.length > limits.cap) {
-    throw new Error(`${where}.returns: at most ${limits.cap} buckets (ring capacity), got ${returns.length}`);
+  let returns: number[];
+  let startEquity: number[];
+  let endEquity: number[];
+  if (r["version"] === 2) {
+    const buckets = readInt(r, "buckets", where);
+    if (buckets > limits.cap) {
+      throw new Error(`${where}.buckets: at most ${limits.cap} buckets (ring capacity), got ${buckets}`);
+    }
+    const first = readNumber(r, "firstStartEquity", where);
+    endEquity = readEndEquities(r, where, buckets);
+    const capitalBase = readNullableNumber(r, "capitalBase", where);
+    if (buckets > 0 && limits.returnBasis === "starting_capital" && capitalBase === null) {
+      throw new Error(`${where}.capitalBase: must be set once a bucket was closed`);
+    }
+    startEquity = [];
+    returns = [];
+    for (let i = 0; i < buckets; i++) {
+      const start = i === 0 ? first : endEquity[i - 1]!;
+      const end = endEquity[i]!;
+      // the same expression as SharpeTracker.closeBucket, so the same double
+      const base = limits.returnBasis === "starting_capital" ? capitalBase! : start;
+      startEquity.push(start);
+      returns.push(base !== 0 ? (end - start) / base : 0);
+    }
+  } else {
+    returns = readNumberArray(r, "returns", where);
+    if (returns.length > limits.cap) {
+      throw new Error(
+        `${where}.returns: at most ${limits.cap} buckets (ring capacity), got ${returns.length}`,
+      );
+    }
+    startEquity = readNumberArray(r, "startEquity", where, returns.length);
+    endEquity = readNumberArray(r, "endEquity", where, returns.length);
   }
   const firstReturns = readNumberArray(r, "firstReturns", where);
   if (firstReturns.length > limits.loMaxLags) {
@@ -139,8 +248,8 @@ export function decodeSharpeTrackerState(
   const d: DecodedSharpeTrackerState = {
     capitalBase: readNullableNumber(r, "capitalBase", where),
     returns,
-    startEquity: readNumberArray(r, "startEquity", where, returns.length),
-    endEquity: readNumberArray(r, "endEquity", where, returns.length),
+    startEquity,
+    endEquity,
     curBucket: readNullableNumber(r, "curBucket", where),
     bucketStartEquity: readNumber(r, "bucketStartEquity", where),
     lastEquity: readNumber(r, "lastEquity", where),

@@ -13,9 +13,10 @@
  */
 import {
   type EncodedNumber,
+  encodeFloat64s,
   encodeNumber,
   encodeNumbers,
-  readVersioned,
+  readAnyVersion,
   requireSameConfig,
 } from "./checkpoint.js";
 import { DrawdownTracker } from "./drawdown.js";
@@ -24,7 +25,10 @@ import {
   decodeSharpeTrackerState,
   encodeSharpeConfig,
   type ResolvedSharpeOptions,
+  runLengths,
+  type SharpeRingV2,
   type SharpeTrackerState,
+  type SharpeTrackerStateV1,
 } from "./sharpe-state.js";
 import { SCHEMA_VERSION, type SharpeMetricsRecord, type SharpeWindowRecord, tsMsToNs } from "./records.js";
 import { effectiveLags, type WindowInput, windowRecord } from "./sharpe-window.js";
@@ -337,16 +341,14 @@ export class SharpeTracker {
     return (mean / std) * Math.sqrt(this.fillPnl.n / (elapsedSecs / SECONDS_PER_YEAR));
   }
 
-  /** JSON-safe checkpoint of the whole tracker (ring buffers, "all" sums, per-fill moments). */
+  /**
+   * JSON-safe checkpoint of the whole tracker: the ring (version 2: first start equity plus
+   * run-length coded bucket-end equities, returns recomputed on restore), "all" sums, per-fill
+   * moments. Size is bounded by the ring capacity, whatever the run length.
+   */
   getState(): SharpeTrackerState {
-    const start = (this.head - this.size + this.cap) % this.cap;
-    const chrono = (buf: Float64Array): EncodedNumber[] => {
-      const out: EncodedNumber[] = [];
-      for (let i = 0; i < this.size; i++) out.push(encodeNumber(buf[(start + i) % this.cap]!));
-      return out;
-    };
-    return {
-      version: 1,
+    const ring = this.ringV2();
+    const common = {
       config: encodeSharpeConfig({
         bucketMs: this.bucketMs,
         returnBasis: this.returnBasis,
@@ -355,9 +357,8 @@ export class SharpeTracker {
         loMaxLags: this.loMaxLags,
       }),
       capitalBase: this.capitalBase === null ? null : encodeNumber(this.capitalBase),
-      returns: chrono(this.rets),
-      startEquity: chrono(this.startEq),
-      endEquity: chrono(this.endEq),
+    };
+    const rest = {
       curBucket: this.curBucket === null ? null : encodeNumber(this.curBucket),
       bucketStartEquity: encodeNumber(this.bucketStartEquity),
       lastEquity: encodeNumber(this.lastEquity),
@@ -371,6 +372,52 @@ export class SharpeTracker {
       fillPnl: this.fillPnl.getState(),
       outOfOrder: this.outOfOrder,
     };
+    if (ring !== null) {
+      return { version: 2, ...common, ...ring, ...rest };
+    }
+    // a ring restored from a version-1 state that breaks the chaining invariant: keep it verbatim
+    const start = (this.head - this.size + this.cap) % this.cap;
+    const chrono = (buf: Float64Array): EncodedNumber[] => {
+      const out: EncodedNumber[] = [];
+      for (let i = 0; i < this.size; i++) out.push(encodeNumber(buf[(start + i) % this.cap]!));
+      return out;
+    };
+    const v1: SharpeTrackerStateV1 = {
+      version: 1,
+      ...common,
+      returns: chrono(this.rets),
+      startEquity: chrono(this.startEq),
+      endEquity: chrono(this.endEq),
+      ...rest,
+    };
+    return v1;
+  }
+
+  /**
+   * The ring as a version-2 state, or null when it cannot be rebuilt bit-exactly from bucket-end
+   * equities (each bucket must start at the previous end, with its return recomputable).
+   */
+  private ringV2(): SharpeRingV2 | null {
+    const start = (this.head - this.size + this.cap) % this.cap;
+    const ends = new Float64Array(this.size);
+    let prevEnd = this.size > 0 ? this.startEq[start]! : Number.NaN;
+    for (let i = 0; i < this.size; i++) {
+      const idx = (start + i) % this.cap;
+      const s0 = this.startEq[idx]!;
+      const e = this.endEq[idx]!;
+      const base = this.returnBasis === "starting_capital" ? this.capitalBase! : s0;
+      const r = base !== 0 ? (e - s0) / base : 0;
+      if (!Object.is(s0, prevEnd) || !Object.is(r, this.rets[idx]!)) return null;
+      ends[i] = e;
+      prevEnd = e;
+    }
+    const { values, runs } = runLengths(ends);
+    return {
+      buckets: this.size,
+      firstStartEquity: encodeNumber(this.size > 0 ? this.startEq[start]! : Number.NaN),
+      endEquity: encodeFloat64s(values),
+      endEquityRuns: runs.length === this.size ? [] : runs,
+    };
   }
 
   /**
@@ -379,14 +426,18 @@ export class SharpeTracker {
    * this tracker unchanged.
    */
   setState(state: SharpeTrackerState, where = "SharpeTracker state"): void {
-    const r = readVersioned(state, where);
+    const { r } = readAnyVersion(state, where, [1, 2]);
     const cfg = decodeSharpeConfig(r["config"], `${where}.config`);
     requireSameConfig(where, "config.bucketMs", this.bucketMs, cfg.bucketMs);
     requireSameConfig(where, "config.returnBasis", this.returnBasis, cfg.returnBasis);
     requireSameConfig(where, "config.capitalBase", this.capitalBaseOption, cfg.capitalBase);
     requireSameConfig(where, "config.windows", this.windows, cfg.windows);
     requireSameConfig(where, "config.loMaxLags", this.loMaxLags, cfg.loMaxLags);
-    const d = decodeSharpeTrackerState(r, where, { cap: this.cap, loMaxLags: this.loMaxLags });
+    const d = decodeSharpeTrackerState(r, where, {
+      cap: this.cap,
+      loMaxLags: this.loMaxLags,
+      returnBasis: this.returnBasis,
+    });
     if (d.firstTsMs !== null && d.capitalBase === null && this.returnBasis === "starting_capital") {
       throw new Error(`${where}.capitalBase: must be set once a sample was seen`);
     }
@@ -416,7 +467,7 @@ export class SharpeTracker {
 
   /** A new tracker built with the checkpoint's own options and restored from it. */
   static fromState(state: SharpeTrackerState, where = "SharpeTracker state"): SharpeTracker {
-    const cfg = decodeSharpeConfig(readVersioned(state, where)["config"], `${where}.config`);
+    const cfg = decodeSharpeConfig(readAnyVersion(state, where, [1, 2]).r["config"], `${where}.config`);
     const t = new SharpeTracker({ ...cfg, capitalBase: cfg.capitalBase ?? undefined });
     t.setState(state, where);
     return t;
