@@ -137,7 +137,9 @@ export class PaperTrader {
     this.perSignalSharpe = new PerSignalSharpeTracker({ capitalBase: parts.capitalQuote });
     this.edge = new EdgeTracker({ primaryHorizonMs: PRIMARY_HORIZON_MS });
     this.attributor = new SignalPnLAttributor();
-    for (const h of parts.exchange.config.horizonsSec) this.calibration.set(h * 1000, new BrierCalibration());
+    // No bootstrap sample: the run report needs only the bin sums (the calibration report recomputes from files).
+    for (const h of parts.exchange.config.horizonsSec)
+      this.calibration.set(h * 1000, new BrierCalibration({ reservoirSize: 0 }));
   }
 
   /** Process one market event end to end. */
