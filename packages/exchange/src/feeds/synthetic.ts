@@ -12,8 +12,8 @@ import {
   type RegimeSegment,
   type RunTruth,
 } from "./synthetic-path.js";
-import { referenceEvents } from "./synthetic-reference.js";
-import { type MarketOrderTruth, SyntheticStepper } from "./synthetic-stepper.js";
+import { type PassCounters, SyntheticEventIterator } from "./synthetic-iterator.js";
+import type { MarketOrderTruth } from "./synthetic-stepper.js";
 import { copyFeedStats, emptyFeedStats, type EventTimeFeed, type FeedStats } from "./types.js";
 
 export type { MarketOrderTruth } from "./synthetic-stepper.js";
@@ -85,58 +85,16 @@ export class SyntheticMarket implements EventTimeFeed {
   }
 
   /** All events in event time (deterministic for a seed; each call restarts the market). */
-  *events(): Generator<MarketEvent> {
-    const cfg = this.config;
+  events(): Generator<MarketEvent> {
+    return new SyntheticEventIterator(this.config, this.path, () => this.beginPass());
+  }
+
+  /** Fresh counters for a pass that starts now (they become the ones `stats()` reports). */
+  private beginPass(): PassCounters {
     const stats = emptyFeedStats();
     this.counts = stats;
     const orders: MarketOrderTruth = { buy: 0, sell: 0, unfilled: 0, undisplayedPrints: 0 };
     this.orders = orders;
-    const counts = stats.events;
-    const gen = new SyntheticStepper(cfg, this.path, orders);
-    const out = gen.out;
-    let yielded = 0;
-    if (gen.start()) {
-      while (!gen.done) {
-        if (!gen.step()) break;
-        // The whole step is generated before any of its events is handed out, as it always was.
-        for (let k = 0; k < out.length; k++) {
-          const e = out[k]!;
-          countEvent(counts, e);
-          yielded++;
-          yield e;
-        }
-        out.length = 0;
-      }
-    }
-    if (gen.exact) return;
-    // Ticks left ±2^52 (never for sane configs): replay the pass with the Map-based reference
-    // generator from the start (same seed, so the same stream) and continue after the events
-    // already handed out. The skipped prefix is regenerated synchronously into reset counters.
-    Object.assign(counts, emptyFeedStats().events);
-    Object.assign(orders, { buy: 0, sell: 0, unfilled: 0, undisplayedPrints: 0 });
-    const ref = referenceEvents(cfg, this.path, stats, orders);
-    for (let k = 0; k < yielded; k++) ref.next();
-    yield* ref;
-  }
-}
-
-/** `counts[e.type]++` with literal property names (a keyed increment by a variable name is slower). */
-function countEvent(counts: FeedStats["events"], e: MarketEvent): void {
-  switch (e.type) {
-    case "trade":
-      counts.trade++;
-      break;
-    case "delta":
-      counts.delta++;
-      break;
-    case "bbo":
-      counts.bbo++;
-      break;
-    case "snapshot":
-      counts.snapshot++;
-      break;
-    case "health":
-      counts.health++;
-      break;
+    return { stats, orders };
   }
 }
