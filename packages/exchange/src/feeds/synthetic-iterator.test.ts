@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseSyntheticConfig, type SyntheticMarketConfigInput } from "./synthetic-config.js";
 import { drawLatentPath } from "./synthetic-path.js";
 import { referenceEvents } from "./synthetic-reference.js";
+import { pace } from "./pace.js";
 import { decimal, type MarketOrderTruth } from "./synthetic-stepper.js";
 import { SyntheticMarket } from "./synthetic.js";
 import { emptyFeedStats } from "./types.js";
@@ -91,5 +92,43 @@ describe("decimal", () => {
   it("equals String(n)", () => {
     for (let n = 1; n < 20_000; n++) expect(decimal(n)).toBe(String(n));
     for (const n of [99_999, 100_000, 123_456_789, 2 ** 31, 2 ** 53 - 1]) expect(decimal(n)).toBe(String(n));
+  });
+});
+
+describe("SyntheticMarket async iteration at speed max", () => {
+  /** What `[Symbol.asyncIterator]` used to build: a close-guard generator paced by `pace(…, "max")`. */
+  async function oldChain(m: SyntheticMarket, closeAfter: number): Promise<{ got: number; stats: unknown }> {
+    let closed = false;
+    function* guarded(): Generator<MarketEvent> {
+      for (const e of m.events()) {
+        if (closed) return;
+        yield e;
+      }
+    }
+    let got = 0;
+    for await (const _ of pace(guarded(), "max")) if (++got === closeAfter) closed = true;
+    return { got, stats: m.stats() };
+  }
+
+  it("close() mid-iteration ends it after the same events, with the same counters, as the old chain", async () => {
+    for (const closeAfter of [1, 2, 50, 777]) {
+      const m = new SyntheticMarket({ seed: 8, durationSec: 20 });
+      let got = 0;
+      for await (const _ of m) if (++got === closeAfter) await m.close();
+      expect({ got, stats: m.stats() }).toEqual(
+        await oldChain(new SyntheticMarket({ seed: 8, durationSec: 20 }), closeAfter),
+      );
+    }
+  });
+
+  it("return() and throw() finish it", async () => {
+    const m = new SyntheticMarket({ seed: 8, durationSec: 20 });
+    const it = m[Symbol.asyncIterator]() as AsyncGenerator<MarketEvent>;
+    expect((await it.next()).done).toBe(false);
+    expect(await it.return(undefined)).toEqual({ value: undefined, done: true });
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    const it2 = m[Symbol.asyncIterator]() as AsyncGenerator<MarketEvent>;
+    await expect(it2.throw(new Error("stop"))).rejects.toThrow("stop");
+    expect(await it2.next()).toEqual({ value: undefined, done: true });
   });
 });

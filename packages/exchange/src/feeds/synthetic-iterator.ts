@@ -11,7 +11,6 @@ export interface PassCounters {
   orders: MarketOrderTruth;
 }
 
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const NO_EVENTS: MarketEvent[] = [];
 
 /**
@@ -71,7 +70,7 @@ export class SyntheticEventIterator implements Generator<MarketEvent, undefined,
 
   /** The buffer is drained: start the pass, or generate the next step, or end. */
   private advance(): IteratorResult<MarketEvent, undefined> {
-    if (this.finished) return DONE;
+    if (this.finished) return { value: undefined, done: true };
     if (this.fallback) return this.fromFallback();
     let stepper = this.stepper;
     if (!stepper) {
@@ -96,7 +95,7 @@ export class SyntheticEventIterator implements Generator<MarketEvent, undefined,
       }
     }
     this.finish();
-    return DONE;
+    return { value: undefined, done: true };
   }
 
   /**
@@ -123,7 +122,7 @@ export class SyntheticEventIterator implements Generator<MarketEvent, undefined,
     const r = this.fallback!.next();
     if (r.done) {
       this.finish();
-      return DONE;
+      return { value: undefined, done: true };
     }
     return r;
   }
@@ -155,5 +154,57 @@ function countEvent(counts: FeedStats["events"], e: MarketEvent): void {
     case "health":
       counts.health++;
       break;
+  }
+}
+
+/**
+ * `SyntheticMarket`'s async iterator at speed "max": the old chain (a guard generator checking
+ * `close()`, then `pace`'s async generator looping `for await` over it) minus its per-event
+ * promise hops; pacing at "max" never waits, so only the close check remains. Like the guard, it
+ * pulls the next event first and drops it (ending the pass) when the market was closed meanwhile.
+ */
+export class MaxSpeedEvents implements AsyncGenerator<MarketEvent, undefined, unknown> {
+  private finished = false;
+
+  constructor(
+    private readonly events: Generator<MarketEvent>,
+    private readonly isClosed: () => boolean,
+  ) {}
+
+  /** Next event (already resolved). */
+  next(): Promise<IteratorResult<MarketEvent, undefined>> {
+    if (this.finished) return Promise.resolve({ value: undefined, done: true });
+    const r = this.events.next();
+    if (r.done || this.isClosed()) {
+      this.finish();
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return Promise.resolve(r);
+  }
+
+  /** Finish the iteration (closing the underlying pass). */
+  return(value?: undefined): Promise<IteratorResult<MarketEvent, undefined>> {
+    this.finish();
+    return Promise.resolve({ value, done: true });
+  }
+
+  /** Finish the iteration and reject with `e`. */
+  throw(e: unknown): Promise<IteratorResult<MarketEvent, undefined>> {
+    this.finish();
+    return Promise.reject(e);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "AsyncGenerator";
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.events.return(undefined);
   }
 }

@@ -12,7 +12,7 @@ import {
   type RegimeSegment,
   type RunTruth,
 } from "./synthetic-path.js";
-import { type PassCounters, SyntheticEventIterator } from "./synthetic-iterator.js";
+import { MaxSpeedEvents, type PassCounters, SyntheticEventIterator } from "./synthetic-iterator.js";
 import type { MarketOrderTruth } from "./synthetic-stepper.js";
 import { copyFeedStats, emptyFeedStats, type EventTimeFeed, type FeedStats } from "./types.js";
 
@@ -74,6 +74,7 @@ export class SyntheticMarket implements EventTimeFeed {
 
   [Symbol.asyncIterator](): AsyncIterator<MarketEvent> {
     this.closed = false;
+    if (this.config.speed === "max") return new MaxSpeedEvents(this.events(), () => this.closed);
     const self = this;
     function* guarded(): Generator<MarketEvent> {
       for (const e of self.events()) {
