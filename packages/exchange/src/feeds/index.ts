@@ -15,7 +15,6 @@ export * from "./replay.js";
 export * from "./recorder.js";
 export * from "./synthetic-config.js";
 export * from "./synthetic-path.js";
-export * from "./synthetic-book.js";
 export * from "./synthetic.js";
 export * from "./stale-watchdog.js";
 export * from "./ws-session.js";

@@ -2,7 +2,7 @@ import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { parseSyntheticConfig, type SyntheticMarketConfigInput } from "./synthetic-config.js";
 import { drawLatentPath } from "./synthetic-path.js";
-import { referenceEvents } from "./synthetic-reference.js";
+import { referenceEvents } from "./reference/synthetic-reference.js";
 import { pace } from "./pace.js";
 import { decimal, type MarketOrderTruth } from "./synthetic-stepper.js";
 import { SyntheticMarket } from "./synthetic.js";
@@ -36,20 +36,24 @@ describe("SyntheticMarket.events() iterator", () => {
     expect(lockstep({ seed: 5, durationSec: 30, marketOrders: { aPerSec: 6 } }, 4000)).toBe(4000);
   });
 
-  it("matches it across the switch to the reference pass (ticks crossing 2^52)", () => {
-    const n = lockstep(
-      {
-        seed: 4,
-        durationSec: 6,
-        initialMid: 4.4e14,
-        jumps: { ratePerHour: 0 },
-        runs: { ratePerHour: 3600, durationSec: 30, driftBpsPerSec: 400 },
-        regimes: [{ name: "flat", sigmaPerSqrtSec: 0 }],
-        initialRegime: "flat",
-      },
-      1e9,
+  it("a mid that leaves the exact tick range (±2^52 ticks) stops the pass with a clear error", () => {
+    const crossing = new SyntheticMarket({
+      seed: 4,
+      durationSec: 40,
+      initialMid: 4.4e14,
+      jumps: { ratePerHour: 0 },
+      runs: { ratePerHour: 3600, durationSec: 30, driftBpsPerSec: 400 },
+      regimes: [{ name: "flat", sigmaPerSqrtSec: 0 }],
+      initialRegime: "flat",
+    });
+    let n = 0;
+    expect(() => {
+      for (const _ of crossing.events()) n++;
+    }).toThrow(/supported price range/);
+    expect(n).toBeGreaterThan(50); // events before the mid drifted out of range were delivered
+    expect(() => [...new SyntheticMarket({ seed: 3, durationSec: 30, initialMid: 9.5e14 }).events()]).toThrow(
+      /supported price range/,
     );
-    expect(n).toBeGreaterThan(100);
   });
 
   it("a pass that ends before its first step yields nothing (as before)", () => {

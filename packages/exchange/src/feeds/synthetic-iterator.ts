@@ -1,7 +1,6 @@
 import type { MarketEvent } from "@mmkit/core";
 import type { SyntheticMarketConfig } from "./synthetic-config.js";
 import type { LatentPath } from "./synthetic-path.js";
-import { referenceEvents } from "./synthetic-reference.js";
 import { type MarketOrderTruth, SyntheticStepper } from "./synthetic-stepper.js";
 import { emptyFeedStats, type FeedStats } from "./types.js";
 
@@ -26,7 +25,6 @@ export class SyntheticEventIterator implements Generator<MarketEvent, undefined,
   private counts: FeedStats["events"] | null = null;
   private pass: PassCounters | null = null;
   private stepper: SyntheticStepper | null = null;
-  private fallback: Generator<MarketEvent> | null = null;
   private finished = false;
 
   constructor(
@@ -71,7 +69,6 @@ export class SyntheticEventIterator implements Generator<MarketEvent, undefined,
   /** The buffer is drained: start the pass, or generate the next step, or end. */
   private advance(): IteratorResult<MarketEvent, undefined> {
     if (this.finished) return { value: undefined, done: true };
-    if (this.fallback) return this.fromFallback();
     let stepper = this.stepper;
     if (!stepper) {
       const pass = this.begin();
@@ -80,13 +77,13 @@ export class SyntheticEventIterator implements Generator<MarketEvent, undefined,
       stepper = new SyntheticStepper(this.cfg, this.path, pass.orders);
       this.stepper = stepper;
       // The initial snapshot and BBO stay buffered and go out with the first step's events.
-      if (!stepper.start()) return this.switchToReference();
+      if (!stepper.start()) this.outOfRange();
     } else {
       stepper.out.length = 0;
     }
     const out = stepper.out;
     while (!stepper.done) {
-      if (!stepper.step()) return this.switchToReference();
+      if (!stepper.step()) this.outOfRange();
       // The whole step is generated before any of its events is handed out, as it always was.
       if (out.length !== 0) {
         this.out = out;
@@ -98,33 +95,12 @@ export class SyntheticEventIterator implements Generator<MarketEvent, undefined,
     return { value: undefined, done: true };
   }
 
-  /**
-   * Ticks would leave ±2^52 (never for sane configs): replay the pass with the Map-based reference
-   * generator from the start (same seed, same stream), skipping the events already handed out.
-   * The skipped prefix is regenerated synchronously into the reset counters.
-   */
-  private switchToReference(): IteratorResult<MarketEvent, undefined> {
-    const { stats, orders } = this.pass!;
-    const c = stats.events;
-    const handedOut = c.snapshot + c.delta + c.bbo + c.trade + c.health;
-    Object.assign(c, emptyFeedStats().events);
-    Object.assign(orders, { buy: 0, sell: 0, unfilled: 0, undisplayedPrints: 0 });
-    const ref = referenceEvents(this.cfg, this.path, stats, orders);
-    for (let i = 0; i < handedOut; i++) ref.next();
-    this.fallback = ref;
-    this.stepper = null;
-    this.out = NO_EVENTS;
-    this.k = 0;
-    return this.fromFallback();
-  }
-
-  private fromFallback(): IteratorResult<MarketEvent, undefined> {
-    const r = this.fallback!.next();
-    if (r.done) {
-      this.finish();
-      return { value: undefined, done: true };
-    }
-    return r;
+  /** Ticks would leave ±2^52 (no sane config gets there): stop the pass with a clear error. */
+  private outOfRange(): never {
+    this.finish();
+    throw new RangeError(
+      `synthetic market: the mid left the supported price range (price/tickSize beyond ±2^52 ticks with tickSize ${this.cfg.tickSize}); use a larger tickSize or a smaller initialMid`,
+    );
   }
 
   private finish(): void {
@@ -132,7 +108,6 @@ export class SyntheticEventIterator implements Generator<MarketEvent, undefined,
     this.out = NO_EVENTS;
     this.k = 0;
     this.stepper = null;
-    this.fallback = null;
   }
 }
 

@@ -1,15 +1,14 @@
 import { type MarketEvent, type PriceLevel, Rng, type Side } from "@mmkit/core";
-import type { SyntheticMarketConfig } from "./synthetic-config.js";
-import { GridBook } from "./synthetic-book.js";
-import { type LatentPath, subSeed } from "./synthetic-path.js";
-import type { MarketOrderTruth } from "./synthetic-stepper.js";
-import type { FeedStats } from "./types.js";
+import type { SyntheticMarketConfig } from "../synthetic-config.js";
+import { GridBook } from "./grid-book.js";
+import { type LatentPath, subSeed } from "../synthetic-path.js";
+import type { MarketOrderTruth } from "../synthetic-stepper.js";
+import type { FeedStats } from "../types.js";
 
 /**
- * The original Map-based generator of `SyntheticMarket.events()`, kept verbatim as the reference the
- * fast generator must match event for event. `SyntheticMarket` falls back to it when the book's
- * ticks leave ±2^52 (where the Map-keyed book's tick arithmetic is no longer exact integer maths),
- * and the differential tests compare the two on random configs. Counts go to `stats`/`orders`.
+ * Test oracle (not exported): the original Map-based generator of `SyntheticMarket.events()`, kept
+ * verbatim; the differential tests compare the fast generator with it event for event on random
+ * configs. Counts go to `stats`/`orders`.
  */
 export function* referenceEvents(
   cfg: SyntheticMarketConfig,
