@@ -2,7 +2,7 @@ import type { MarketEvent } from "@mmkit/core";
 import type { SyntheticMarketConfig } from "./synthetic-config.js";
 import type { LatentPath } from "./synthetic-path.js";
 import { type MarketOrderTruth, SyntheticStepper } from "./synthetic-stepper.js";
-import { emptyFeedStats, type FeedStats } from "./types.js";
+import type { FeedStats } from "./types.js";
 
 /** Counters a pass writes into, handed out when the pass starts (at the first `next()`). */
 export interface PassCounters {
@@ -23,7 +23,6 @@ export class SyntheticEventIterator implements Generator<MarketEvent, undefined,
   private out: MarketEvent[] = NO_EVENTS;
   private k = 0;
   private counts: FeedStats["events"] | null = null;
-  private pass: PassCounters | null = null;
   private stepper: SyntheticStepper | null = null;
   private finished = false;
 
@@ -72,7 +71,6 @@ export class SyntheticEventIterator implements Generator<MarketEvent, undefined,
     let stepper = this.stepper;
     if (!stepper) {
       const pass = this.begin();
-      this.pass = pass;
       this.counts = pass.stats.events;
       stepper = new SyntheticStepper(this.cfg, this.path, pass.orders);
       this.stepper = stepper;
