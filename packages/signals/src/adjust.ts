@@ -44,7 +44,9 @@ export function inactive(name: string, note: string, confidence = 0): SignalAdju
   return makeAdjustment(name, false, confidence, 0, note);
 }
 
-// Prime the literal's field representations with non-integer numbers, so that the first
-// fractional κ/γ/extra does not generalize a field from Smi to Double later (which deprecates the
-// hidden class and leaves every adjustment created afterwards on a slow migration path).
+// Prime the literal's numeric fields with fractions once, at load: V8 then gives them the double
+// representation from the start. Otherwise the first adjustments (all-neutral warm-up: integer
+// 0 / 1 values) make them small-integer fields, the first fraction generalizes them, and that
+// deprecates the hidden class: integrate's property reads then go megamorphic and every cycle pays
+// for it (measured in the paper trader: ~9 µs instead of ~1 µs per integrate).
 makeAdjustment("", false, 0.5, 0.5, "", 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, false, false);

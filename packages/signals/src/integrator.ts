@@ -13,6 +13,7 @@
  * applied parts still sum exactly to the applied total.
  */
 import type { SignalAdjustment, SignalEffect } from "@mmkit/core";
+import { makeAdjustment } from "./adjust.js";
 import { REGIME_SIGNAL_NAME } from "./regime-detector.js";
 
 /** Bounds and options of the integrator. */
@@ -287,41 +288,144 @@ export class SignalIntegrator {
       const appliedSkew = w === 0 ? 0 : w * a.skewAdjBps * skewScale;
       spreadSum += appliedSpread;
       skewSum += appliedSkew;
-      const contrib: SignalContribution = {
-        signal_name: a.name,
-        spread_adjustment_bps: a.spreadAdjBps,
-        skew_adjustment_bps: a.skewAdjBps,
-        kappa_mult: a.kappaMult,
-        gamma_mult: a.gammaMult,
-        was_active:
-          a.active &&
-          w > 0 &&
-          isMaterial(a, w, c, this.materialityLog, logKs[i]!, logGs[i]!, ctx.regime, this.memo),
-        gating_weight: w,
-        raw_value: a.rawValue,
-        applied_spread_bps: appliedSpread,
-        applied_skew_bps: appliedSkew,
-        bid_extra_bps: a.bidExtraBps,
-        ask_extra_bps: a.askExtraBps,
-        pull_bid: a.pullBid,
-        pull_ask: a.pullAsk,
-      };
-      if (a.note !== undefined) contrib.note = a.note;
+      const wasActive =
+        a.active &&
+        w > 0 &&
+        isMaterial(a, w, c, this.materialityLog, logKs[i]!, logGs[i]!, ctx.regime, this.memo);
+      const contrib = makeContribution(a, w, wasActive, appliedSpread, appliedSkew);
       contributions[i] = contrib;
     }
 
-    const effect: SignalEffect = {
-      // The sums of the applied parts ARE the totals (equal to the clamped values up to rounding).
-      spreadAdjBps: spreadSum,
-      skewAdjBps: skewSum,
+    // Each object is built by one literal with its final keys (same keys and order as adding the
+    // optional ones afterwards), so none grows an out-of-object property store.
+    const regime = regimeActive ? ctx.regime : undefined;
+    const base = ctx.baseHalfSpreadBps;
+    const effect: SignalEffect =
+      regime === undefined
+        ? {
+            // The sums of the applied parts ARE the totals (equal to the clamped values up to rounding).
+            spreadAdjBps: spreadSum,
+            skewAdjBps: skewSum,
+            kappaMult,
+            gammaMult,
+            bidExtraBps: bid,
+            askExtraBps: ask,
+            pullBid,
+            pullAsk,
+          }
+        : {
+            spreadAdjBps: spreadSum,
+            skewAdjBps: skewSum,
+            kappaMult,
+            gammaMult,
+            bidExtraBps: bid,
+            askExtraBps: ask,
+            pullBid,
+            pullAsk,
+            regime,
+          };
+    const mult = base !== undefined && base > 0 ? (base + spreadSum) / base : undefined;
+    const record = makeRecord(
+      ctx,
+      contributions,
+      spreadSum,
+      skewSum,
       kappaMult,
       gammaMult,
-      bidExtraBps: bid,
-      askExtraBps: ask,
+      bid,
+      ask,
       pullBid,
       pullAsk,
+      clamped,
+      mult,
+      regime,
+    );
+    return { effect, record };
+  }
+}
+
+/** One contribution record (with `note` only when the adjustment has one). */
+function makeContribution(
+  a: SignalAdjustment,
+  w: number,
+  wasActive: boolean,
+  appliedSpread: number,
+  appliedSkew: number,
+): SignalContribution {
+  if (a.note === undefined) {
+    return {
+      signal_name: a.name,
+      spread_adjustment_bps: a.spreadAdjBps,
+      skew_adjustment_bps: a.skewAdjBps,
+      kappa_mult: a.kappaMult,
+      gamma_mult: a.gammaMult,
+      was_active: wasActive,
+      gating_weight: w,
+      raw_value: a.rawValue,
+      applied_spread_bps: appliedSpread,
+      applied_skew_bps: appliedSkew,
+      bid_extra_bps: a.bidExtraBps,
+      ask_extra_bps: a.askExtraBps,
+      pull_bid: a.pullBid,
+      pull_ask: a.pullAsk,
     };
-    const record: SignalContributionRecord = {
+  }
+  return {
+    signal_name: a.name,
+    spread_adjustment_bps: a.spreadAdjBps,
+    skew_adjustment_bps: a.skewAdjBps,
+    kappa_mult: a.kappaMult,
+    gamma_mult: a.gammaMult,
+    was_active: wasActive,
+    gating_weight: w,
+    raw_value: a.rawValue,
+    applied_spread_bps: appliedSpread,
+    applied_skew_bps: appliedSkew,
+    bid_extra_bps: a.bidExtraBps,
+    ask_extra_bps: a.askExtraBps,
+    pull_bid: a.pullBid,
+    pull_ask: a.pullAsk,
+    note: a.note,
+  };
+}
+
+/**
+ * The cycle record: the base fields, then `total_spread_mult` (when `mult` is given), then the
+ * regime fields (when `regime` is given), in that key order.
+ */
+function makeRecord(
+  ctx: IntegrateContext,
+  contributions: SignalContribution[],
+  spreadSum: number,
+  skewSum: number,
+  kappaMult: number,
+  gammaMult: number,
+  bid: number,
+  ask: number,
+  pullBid: boolean,
+  pullAsk: boolean,
+  clamped: boolean,
+  mult: number | undefined,
+  regime: SignalEffect["regime"],
+): SignalContributionRecord {
+  if (regime === undefined) {
+    if (mult === undefined) {
+      return {
+        cycleId: ctx.cycleId,
+        tsMs: ctx.tsMs,
+        contributions,
+        total_spread_adj_bps: spreadSum,
+        combined_skew_bps: skewSum,
+        kappa_mult: kappaMult,
+        gamma_mult: gammaMult,
+        bid_extra_bps: bid,
+        ask_extra_bps: ask,
+        pull_bid: pullBid,
+        pull_ask: pullAsk,
+        clamped,
+      };
+    }
+    return {
       cycleId: ctx.cycleId,
       tsMs: ctx.tsMs,
       contributions,
@@ -334,19 +438,48 @@ export class SignalIntegrator {
       pull_bid: pullBid,
       pull_ask: pullAsk,
       clamped,
+      total_spread_mult: mult,
     };
-    if (ctx.baseHalfSpreadBps !== undefined && ctx.baseHalfSpreadBps > 0) {
-      record.total_spread_mult = (ctx.baseHalfSpreadBps + spreadSum) / ctx.baseHalfSpreadBps;
-    }
-    if (regimeActive && ctx.regime !== undefined) {
-      effect.regime = ctx.regime;
-      record.regime_state = ctx.regime.state;
-      record.regime_probs = ctx.regime.probs;
-      record.regime_kappa_mult = ctx.regime.kappaMult;
-      record.regime_gamma_mult = ctx.regime.gammaMult;
-    }
-    return { effect, record };
   }
+  if (mult === undefined) {
+    return {
+      cycleId: ctx.cycleId,
+      tsMs: ctx.tsMs,
+      contributions,
+      total_spread_adj_bps: spreadSum,
+      combined_skew_bps: skewSum,
+      kappa_mult: kappaMult,
+      gamma_mult: gammaMult,
+      bid_extra_bps: bid,
+      ask_extra_bps: ask,
+      pull_bid: pullBid,
+      pull_ask: pullAsk,
+      clamped,
+      regime_state: regime.state,
+      regime_probs: regime.probs,
+      regime_kappa_mult: regime.kappaMult,
+      regime_gamma_mult: regime.gammaMult,
+    };
+  }
+  return {
+    cycleId: ctx.cycleId,
+    tsMs: ctx.tsMs,
+    contributions,
+    total_spread_adj_bps: spreadSum,
+    combined_skew_bps: skewSum,
+    kappa_mult: kappaMult,
+    gamma_mult: gammaMult,
+    bid_extra_bps: bid,
+    ask_extra_bps: ask,
+    pull_bid: pullBid,
+    pull_ask: pullAsk,
+    clamped,
+    total_spread_mult: mult,
+    regime_state: regime.state,
+    regime_probs: regime.probs,
+    regime_kappa_mult: regime.kappaMult,
+    regime_gamma_mult: regime.gammaMult,
+  };
 }
 
 function checkFinite(a: SignalAdjustment): void {
@@ -379,4 +512,22 @@ function checkFinite(a: SignalAdjustment): void {
     if (!Number.isFinite(v)) throw new Error(`integrator: signal "${a.name}" has non-finite ${k} (${v})`);
   }
   throw new Error(`integrator: signal "${a.name}" has non-positive kappaMult/gammaMult`);
+}
+
+// Prime the field representations of the per-cycle objects built above (contributions, effect,
+// record, every variant) with fractions once at load, for the reason given in adjust.ts: a field
+// that first sees only integers and later a fraction deprecates the hidden class and puts every
+// later object on a slow path.
+{
+  const x = 0.5;
+  const other = makeAdjustment("", true, x, x, "", x, x, 1.5, 1.5, x, x, false, false);
+  const regime = makeAdjustment(REGIME_SIGNAL_NAME, true, x, x, "", x, x, 1.5, 1.5, x, x, false, false);
+  const plain: SignalAdjustment = { ...other };
+  delete plain.note;
+  const view = { state: 0, probs: [x, x], kappaMult: 1.5, gammaMult: 1.5 };
+  const integrator = new SignalIntegrator();
+  integrator.integrate([regime, other, plain], { cycleId: 0, tsMs: x, regime: view, baseHalfSpreadBps: x });
+  integrator.integrate([regime, other], { cycleId: 0, tsMs: x, regime: view });
+  integrator.integrate([other], { cycleId: 0, tsMs: x, baseHalfSpreadBps: x });
+  integrator.integrate([other], { cycleId: 0, tsMs: x });
 }

@@ -237,7 +237,27 @@ export class RegimeDetector {
   /** Regime view for `SignalEffect.regime` (undefined before the first fit). */
   regimeView(): SignalEffect["regime"] {
     const p = this.probs();
+    return p === null ? undefined : this.viewOf(p);
+  }
+
+  /**
+   * `regimeView()`, but the same (read-only) object for as long as the filtered probabilities are
+   * the same array, i.e. until the next bucket: the quote loop asks every cycle.
+   */
+  currentView(): SignalEffect["regime"] {
+    const p = this.probs();
     if (p === null) return undefined;
+    if (p !== this.viewProbs || this.view === undefined) {
+      this.viewProbs = p;
+      this.view = this.viewOf(p);
+    }
+    return this.view;
+  }
+
+  private viewProbs: number[] | null = null;
+  private view: SignalEffect["regime"] = undefined;
+
+  private viewOf(p: number[]): NonNullable<SignalEffect["regime"]> {
     let state = 0;
     let kappaMult = 0;
     let gammaMult = 0;

@@ -164,6 +164,14 @@ export class RlSpreadPolicy {
   }
 
   /**
+   * Whether `step(obs, true)` at `tsMs` would decide (and so read `obs`); when false it only
+   * returns the action in force, so a caller can skip building the observation.
+   */
+  due(tsMs: number): boolean {
+    return this.nextDecisionMs === null || !(tsMs < this.nextDecisionMs);
+  }
+
+  /**
    * Advance the policy at a quote cycle. When `enabled` is false (warm-up) it forgets the pending
    * step, neither learns nor acts. Returns the action index in force.
    */

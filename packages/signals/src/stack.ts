@@ -22,7 +22,7 @@ import {
   SignalIntegrator,
 } from "./integrator.js";
 import { REGIME_SIGNAL_NAME, RegimeDetector, type RegimeDetectorConfig } from "./regime-detector.js";
-import { RL_SIGNAL_NAME, type RlPolicyConfig, RlSpreadPolicy } from "./rl-policy.js";
+import { RL_SIGNAL_NAME, type RlObservation, type RlPolicyConfig, RlSpreadPolicy } from "./rl-policy.js";
 import { type SignalStackState, SignalStackStateSchema } from "./stack-state.js";
 import { type WarmupConfig, WarmupTracker } from "./warmup.js";
 
@@ -67,6 +67,17 @@ export interface CycleResult {
 
 const MAX_PENDING_MARKOUTS = 10_000;
 
+/** Observation for a disabled `RlSpreadPolicy.step` (which does not read it). */
+const IDLE_OBSERVATION: RlObservation = {
+  tsMs: 0,
+  inventoryFrac: 0,
+  volRatio: 1,
+  regime: 1,
+  markoutBps: 0,
+  pnlQuote: 0,
+  notionalQuote: 1,
+};
+
 /** Options of the `SignalStack` constructor beside its configuration. */
 export interface SignalStackOptions {
   /**
@@ -95,6 +106,12 @@ export class SignalStack {
   readonly imbalance: BookImbalanceSignal;
   readonly integrator: SignalIntegrator;
   private readonly exchangeClock: boolean;
+  private readonly ictx: IntegrateContext = {
+    cycleId: 0,
+    tsMs: 0,
+    regime: undefined,
+    baseHalfSpreadBps: undefined,
+  };
   private cycleId = 0;
   private lastTsMs = 0;
   private pendingMarkouts: { dueMs: number; side: Side; midAtFill: number }[] = [];
@@ -224,24 +241,30 @@ export class SignalStack {
     this.regime.onTime(ts);
     this.knife.advance(ts);
     const warm = this.warmup.complete;
-    const regimeView = warm ? this.regime.regimeView() : undefined;
+    const regimeView = warm ? this.regime.currentView() : undefined;
 
     const rlInputs = ctx.pnlQuote !== undefined && ctx.notionalQuote !== undefined && ctx.notionalQuote > 0;
     const rlOn = warm && this.config.rlEnabled && rlInputs;
-    // While disabled (warm-up, no PnL input) the policy neither acts nor learns.
-    const vr = this.knife.volRatio();
-    this.rl.step(
-      {
-        tsMs: ts,
-        inventoryFrac: ctx.inventoryFrac ?? 0,
-        volRatio: Number.isFinite(vr) ? vr : 1,
-        regime: regimeView?.state ?? 1,
-        markoutBps: this.alphaKappa.toxicityBps,
-        pnlQuote: ctx.pnlQuote ?? 0,
-        notionalQuote: ctx.notionalQuote ?? 1,
-      },
-      rlOn,
-    );
+    // While disabled (warm-up, no PnL input) the policy neither acts nor learns. Between decisions
+    // a step would only return the action in force, and a disabled step does not read the
+    // observation: build one only when the policy decides.
+    if (rlOn && this.rl.due(ts)) {
+      const vr = this.knife.volRatio();
+      this.rl.step(
+        {
+          tsMs: ts,
+          inventoryFrac: ctx.inventoryFrac ?? 0,
+          volRatio: Number.isFinite(vr) ? vr : 1,
+          regime: regimeView?.state ?? 1,
+          markoutBps: this.alphaKappa.toxicityBps,
+          pnlQuote: ctx.pnlQuote ?? 0,
+          notionalQuote: ctx.notionalQuote ?? 1,
+        },
+        true,
+      );
+    } else if (!rlOn) {
+      this.rl.step(IDLE_OBSERVATION, false);
+    }
     let adjustments: SignalAdjustment[];
     if (warm) {
       adjustments = [
@@ -262,8 +285,12 @@ export class SignalStack {
       ];
     }
     this.cycleId++;
-    const ictx: IntegrateContext = { cycleId: this.cycleId, tsMs: ts, regime: regimeView };
-    if (ctx.baseHalfSpreadBps !== undefined) ictx.baseHalfSpreadBps = ctx.baseHalfSpreadBps;
+    // The integrator keeps no reference to its context: one object serves every cycle.
+    const ictx = this.ictx;
+    ictx.cycleId = this.cycleId;
+    ictx.tsMs = ts;
+    ictx.regime = regimeView;
+    ictx.baseHalfSpreadBps = ctx.baseHalfSpreadBps;
     const { effect, record } = this.integrator.integrate(adjustments, ictx);
     return { effect, record, adjustments };
   }
