@@ -40,9 +40,13 @@ export interface HmmFitResult {
 
 /**
  * Flat, typed-array working set of one fit: observations (T×D, row-major), log emissions, forward
- * and backward log messages (T×K), and two parameter buffers (current / next) that EM swaps
- * instead of allocating new parameter objects every iteration. Every formula below keeps the
- * operation order of the straightforward nested-array version, so results are bit-identical.
+ * and backward log messages (T×K), ln of the current transition matrix and variances, and the
+ * E-step sums. Parameters live in two `FlatParams` buffers (current / re-estimated) that EM swaps
+ * instead of allocating new parameter objects every iteration.
+ *
+ * Every formula keeps the operation order of the straightforward nested-array version (kept in
+ * the tests as the reference), so results are bit-identical to it. The only calls left out are
+ * those whose result is known exactly: in each logSumExp the max term's exp(0) is 1.
  */
 interface Work {
   t: number;
@@ -52,24 +56,15 @@ interface Work {
   logB: Float64Array;
   logAlpha: Float64Array;
   logBeta: Float64Array;
-  /** ln of the current transition matrix (K×K). */
   logA: Float64Array;
-  /** ln of the current variances (K×D). */
   logVar: Float64Array;
-  /** E-step accumulators. */
   gammaSum: Float64Array;
   xSum: Float64Array;
   x2Sum: Float64Array;
   xiSum: Float64Array;
   init: Float64Array;
-  /** Per xiSum cell: exp arguments below this cannot change the cell (see emStep). */
-  xiBelow: Float64Array;
-  /** Scratch of K log terms. */
+  /** Scratch of K log terms (generic K). */
   tmp: Float64Array;
-  /** Terms before the max below this (each) total < 2^-53 (see logSumExpK). */
-  leadBelow: number;
-  cur: FlatParams;
-  next: FlatParams;
 }
 
 /** Parameters as flat typed arrays (initial K, transition K×K, means and variances K×D). */
@@ -111,12 +106,7 @@ function allocWork(obs: readonly (readonly number[])[], k: number, dim: number):
     x2Sum: new Float64Array(k * dim),
     xiSum: new Float64Array(k * k),
     init: new Float64Array(k),
-    xiBelow: new Float64Array(k * k),
     tmp: new Float64Array(k),
-    // (K−1) terms each < exp(leadBelow) sum to < 2^-53 (0.25 of margin for rounding).
-    leadBelow: k > 1 ? -53 * Math.LN2 - Math.log(k - 1) - 0.25 : Number.NEGATIVE_INFINITY,
-    cur: allocFlat(k, dim),
-    next: allocFlat(k, dim),
   };
 }
 
@@ -141,14 +131,10 @@ function fromFlat(p: FlatParams, k: number, dim: number): GaussianHmmParams {
   return res;
 }
 
-/** ln of the transition matrix of `p` into `w.logA`. */
-function logTransition(p: FlatParams, w: Work): void {
-  const kk = w.k * w.k;
-  for (let q = 0; q < kk; q++) w.logA[q] = Math.log(p.transition[q]!);
-}
-
-function emissions(p: FlatParams, w: Work): void {
-  const { t, k, dim, obs, logB, logVar } = w;
+/** ln of the transition matrix and the log emissions of every observation under `p`, into `w`. */
+function prepare(p: FlatParams, w: Work): void {
+  const { t, k, dim, obs, logA, logB, logVar } = w;
+  for (let q = 0; q < k * k; q++) logA[q] = Math.log(p.transition[q]!);
   const means = p.means;
   const vars = p.variances;
   for (let q = 0; q < k * dim; q++) logVar[q] = Math.log(vars[q]!);
@@ -167,104 +153,92 @@ function emissions(p: FlatParams, w: Work): void {
   }
 }
 
-/**
- * Terms of exp(d) that cannot change a sum: once a partial sum is >= 1 its half-ulp is >= 2^-53,
- * and exp(d) < 2^-53 for d < ln 2^-53 = -36.74 (-37 leaves margin for exp's rounding), so
- * `sum + exp(d) === sum` exactly and the exp can be skipped.
- */
-const ABSORBED_BELOW = -37;
-
-/**
- * log Σ exp(v_i) over `v[0..k)`, bit-identical to `logSumExp` (max, then Σ exp(v_i − max) in index
- * order, then max + ln Σ) but without the transcendental calls whose results are known exactly:
- * exp(0) = 1 for the max term; terms absorbed by a partial sum >= 1 (see ABSORBED_BELOW); terms
- * before the max whose total stays below 2^-53 (`leadBelow`), since then (their sum) + 1 rounds
- * to exactly 1; and ln 1 = 0 when the sum is exactly 1.
- */
-function logSumExpK(v: Float64Array, k: number, leadBelow: number): number {
+/** `logSumExp` of `v[from..from+n)`: max, Σ exp(v − max) in index order, max + ln Σ. */
+function logSumExpAt(v: Float64Array, from: number, n: number): number {
   let m = Number.NEGATIVE_INFINITY;
-  let im = 0;
-  for (let i = 0; i < k; i++) {
+  let im = -1;
+  for (let i = from; i < from + n; i++) {
     if (v[i]! > m) {
       m = v[i]!;
       im = i;
     }
   }
   if (m === Number.NEGATIVE_INFINITY) return m;
-  let sum = 0;
-  if (m === Number.POSITIVE_INFINITY) {
-    for (let i = 0; i < k; i++) sum += Math.exp(v[i]! - m);
-    return m + Math.log(sum);
-  }
-  let i = 0;
-  let lead = true;
-  for (let q = 0; q < im; q++) {
-    if (!(v[q]! - m < leadBelow)) {
-      lead = false;
-      break;
-    }
-  }
-  if (lead) {
-    sum = 1;
-    i = im + 1;
-  }
-  for (; i < k; i++) {
-    const d = v[i]! - m;
-    if (d === 0) sum += 1;
-    else if (!(sum >= 1 && d < ABSORBED_BELOW)) sum += Math.exp(d);
-  }
-  return sum === 1 ? m + 0 : m + Math.log(sum);
+  if (m === Number.POSITIVE_INFINITY) im = -1; // exp(∞ − ∞) is NaN, not 1
+  let s = 0;
+  for (let i = from; i < from + n; i++) s += i === im ? 1 : Math.exp(v[i]! - m);
+  return m + Math.log(s);
 }
 
-/** Forward pass in log space (uses `w.logA`); returns the log-likelihood. */
+/** `logSumExp` of three terms (same arithmetic as `logSumExpAt`). */
+function logSumExp3(v0: number, v1: number, v2: number): number {
+  let m = Number.NEGATIVE_INFINITY;
+  let im = -1;
+  if (v0 > m) {
+    m = v0;
+    im = 0;
+  }
+  if (v1 > m) {
+    m = v1;
+    im = 1;
+  }
+  if (v2 > m) {
+    m = v2;
+    im = 2;
+  }
+  if (m === Number.NEGATIVE_INFINITY) return m;
+  if (m === Number.POSITIVE_INFINITY) im = -1; // exp(∞ − ∞) is NaN, not 1
+  const e0 = im === 0 ? 1 : Math.exp(v0 - m);
+  const e1 = im === 1 ? 1 : Math.exp(v1 - m);
+  const e2 = im === 2 ? 1 : Math.exp(v2 - m);
+  return m + Math.log(0 + e0 + e1 + e2);
+}
+
+/** Forward pass in log space (after `prepare`); returns the log-likelihood. */
 function forward(p: FlatParams, w: Work): number {
-  const { t, k, logA, logB, logAlpha, tmp, leadBelow } = w;
+  const { t, k, logA, logB, logAlpha, tmp } = w;
+  if (k === 3) return forward3(p, w);
   for (let j = 0; j < k; j++) logAlpha[j] = Math.log(p.initial[j]!) + logB[j]!;
   for (let s = 1; s < t; s++) {
     const prev = (s - 1) * k;
     const row = s * k;
     for (let j = 0; j < k; j++) {
       for (let i = 0; i < k; i++) tmp[i] = logAlpha[prev + i]! + logA[i * k + j]!;
-      logAlpha[row + j] = logSumExpK(tmp, k, leadBelow) + logB[row + j]!;
+      logAlpha[row + j] = logSumExpAt(tmp, 0, k) + logB[row + j]!;
     }
   }
-  return logSumExpRange(logAlpha, (t - 1) * k, t * k);
+  return logSumExpAt(logAlpha, (t - 1) * k, k);
 }
 
-/** logSumExp of `xs[from..to)` (same arithmetic as `logSumExp`). */
-function logSumExpRange(xs: Float64Array, from: number, to: number): number {
-  let m = Number.NEGATIVE_INFINITY;
-  for (let i = from; i < to; i++) if (xs[i]! > m) m = xs[i]!;
-  if (m === Number.NEGATIVE_INFINITY) return m;
-  let s = 0;
-  for (let i = from; i < to; i++) s += Math.exp(xs[i]! - m);
-  return m + Math.log(s);
-}
-
-/** Backward pass in log space (uses `w.logA` and `w.logB`). */
+/** Backward pass in log space (after `prepare`). */
 function backward(w: Work): void {
-  const { t, k, logA, logB, logBeta, tmp, leadBelow } = w;
+  const { t, k, logA, logB, logBeta, tmp } = w;
+  if (k === 3) {
+    backward3(w);
+    return;
+  }
   for (let j = 0; j < k; j++) logBeta[(t - 1) * k + j] = 0;
   for (let s = t - 2; s >= 0; s--) {
     const nx = (s + 1) * k;
     for (let i = 0; i < k; i++) {
       const ao = i * k;
       for (let j = 0; j < k; j++) tmp[j] = logA[ao + j]! + logB[nx + j]! + logBeta[nx + j]!;
-      logBeta[s * k + i] = logSumExpK(tmp, k, leadBelow);
+      logBeta[s * k + i] = logSumExpAt(tmp, 0, k);
     }
   }
 }
 
-/** E-step sums (γ, Σγx, Σγx², ξ and the initial γ) into `w`, any K. */
+/** E-step sums (γ, Σγx, Σγx², ξ and the initial γ) into `w` (after `forward` and `backward`). */
 function accumulate(w: Work, logLik: number): void {
   const { t, k, dim, obs, logA, logB, logAlpha, logBeta, gammaSum, xSum, x2Sum, xiSum, init } = w;
-  const xiBelow = w.xiBelow;
-  xiBelow.fill(Number.NEGATIVE_INFINITY);
+  if (k === 3) {
+    accumulate3(w, logLik);
+    return;
+  }
   gammaSum.fill(0);
   xSum.fill(0);
   x2Sum.fill(0);
   xiSum.fill(0);
-  init.fill(0);
   for (let s = 0; s < t; s++) {
     const xo = s * dim;
     const row = s * k;
@@ -280,21 +254,12 @@ function accumulate(w: Work, logLik: number): void {
       }
     }
     if (s < t - 1) {
-      if ((s & 31) === 0 && s > 0) {
-        // Refresh the absorption bounds: an addend below xiSum·2^-54 (< half an ulp) cannot change
-        // it. xiSum only grows, so a bound from an earlier (smaller) sum stays valid.
-        for (let q = 0; q < k * k; q++) {
-          const x = xiSum[q]!;
-          if (x > 0) xiBelow[q] = Math.log(x) - XI_MARGIN;
-        }
-      }
       const nx = row + k;
       for (let i = 0; i < k; i++) {
         const a = logAlpha[row + i]! - logLik;
         const ao = i * k;
         for (let j = 0; j < k; j++) {
-          const arg = a + logA[ao + j]! + logB[nx + j]! + logBeta[nx + j]!;
-          if (!(arg < xiBelow[ao + j]!)) xiSum[ao + j]! += Math.exp(arg);
+          xiSum[ao + j]! += Math.exp(a + logA[ao + j]! + logB[nx + j]! + logBeta[nx + j]!);
         }
       }
     }
@@ -302,49 +267,11 @@ function accumulate(w: Work, logLik: number): void {
 }
 
 // ---- K = 3 (the regime detector's calm / normal / volatile) -----------------------------------
-// The same arithmetic as the generic passes, unrolled with the K×K log-transition matrix and the
-// previous step's messages in locals: no scratch arrays, no inner loops.
-
-/** One term of a logSumExp sum (see `logSumExpK`): exp(0) = 1, absorbed terms skipped. */
-function addTerm(sum: number, d: number): number {
-  if (d === 0) return sum + 1;
-  if (sum >= 1 && d < ABSORBED_BELOW) return sum;
-  return sum + Math.exp(d);
-}
-
-/** `logSumExpK` for K = 3 (same decisions and the same additions, in the same order). */
-function logSumExp3(v0: number, v1: number, v2: number, leadBelow: number): number {
-  let m = Number.NEGATIVE_INFINITY;
-  let im = 0;
-  if (v0 > m) m = v0;
-  if (v1 > m) {
-    m = v1;
-    im = 1;
-  }
-  if (v2 > m) {
-    m = v2;
-    im = 2;
-  }
-  if (m === Number.NEGATIVE_INFINITY) return m;
-  if (m === Number.POSITIVE_INFINITY) {
-    return m + Math.log(0 + Math.exp(v0 - m) + Math.exp(v1 - m) + Math.exp(v2 - m));
-  }
-  const d0 = v0 - m;
-  const d1 = v1 - m;
-  const d2 = v2 - m;
-  let sum: number;
-  if (im === 0) {
-    sum = addTerm(addTerm(1, d1), d2);
-  } else if (im === 1) {
-    sum = addTerm(d0 < leadBelow ? 1 : addTerm(addTerm(0, d0), d1), d2);
-  } else {
-    sum = d0 < leadBelow && d1 < leadBelow ? 1 : addTerm(addTerm(addTerm(0, d0), d1), d2);
-  }
-  return sum === 1 ? m + 0 : m + Math.log(sum);
-}
+// The same arithmetic as the generic passes, unrolled, with the log-transition matrix and the
+// previous step's messages in locals.
 
 function forward3(p: FlatParams, w: Work): number {
-  const { t, logA, logB, logAlpha, leadBelow } = w;
+  const { t, logA, logB, logAlpha } = w;
   const a00 = logA[0]!;
   const a01 = logA[1]!;
   const a02 = logA[2]!;
@@ -361,9 +288,9 @@ function forward3(p: FlatParams, w: Work): number {
   logAlpha[1] = p1;
   logAlpha[2] = p2;
   for (let r = 3; r < 3 * t; r += 3) {
-    const n0 = logSumExp3(p0 + a00, p1 + a10, p2 + a20, leadBelow) + logB[r]!;
-    const n1 = logSumExp3(p0 + a01, p1 + a11, p2 + a21, leadBelow) + logB[r + 1]!;
-    const n2 = logSumExp3(p0 + a02, p1 + a12, p2 + a22, leadBelow) + logB[r + 2]!;
+    const n0 = logSumExp3(p0 + a00, p1 + a10, p2 + a20) + logB[r]!;
+    const n1 = logSumExp3(p0 + a01, p1 + a11, p2 + a21) + logB[r + 1]!;
+    const n2 = logSumExp3(p0 + a02, p1 + a12, p2 + a22) + logB[r + 2]!;
     logAlpha[r] = n0;
     logAlpha[r + 1] = n1;
     logAlpha[r + 2] = n2;
@@ -371,11 +298,11 @@ function forward3(p: FlatParams, w: Work): number {
     p1 = n1;
     p2 = n2;
   }
-  return logSumExpRange(logAlpha, (t - 1) * 3, t * 3);
+  return logSumExpAt(logAlpha, (t - 1) * 3, 3);
 }
 
 function backward3(w: Work): void {
-  const { t, logA, logB, logBeta, leadBelow } = w;
+  const { t, logA, logB, logBeta } = w;
   const a00 = logA[0]!;
   const a01 = logA[1]!;
   const a02 = logA[2]!;
@@ -396,9 +323,9 @@ function backward3(w: Work): void {
     const b0 = logB[r + 3]!;
     const b1 = logB[r + 4]!;
     const b2 = logB[r + 5]!;
-    const c0 = logSumExp3(a00 + b0 + n0, a01 + b1 + n1, a02 + b2 + n2, leadBelow);
-    const c1 = logSumExp3(a10 + b0 + n0, a11 + b1 + n1, a12 + b2 + n2, leadBelow);
-    const c2 = logSumExp3(a20 + b0 + n0, a21 + b1 + n1, a22 + b2 + n2, leadBelow);
+    const c0 = logSumExp3(a00 + b0 + n0, a01 + b1 + n1, a02 + b2 + n2);
+    const c1 = logSumExp3(a10 + b0 + n0, a11 + b1 + n1, a12 + b2 + n2);
+    const c2 = logSumExp3(a20 + b0 + n0, a21 + b1 + n1, a22 + b2 + n2);
     logBeta[r] = c0;
     logBeta[r + 1] = c1;
     logBeta[r + 2] = c2;
@@ -408,19 +335,8 @@ function backward3(w: Work): void {
   }
 }
 
-/** ξ accumulation of one cell: skipped when the addend is known to be absorbed (see emStep). */
-function addXi(sum: number, arg: number, below: number): number {
-  return arg < below ? sum : sum + Math.exp(arg);
-}
-
-/** Bound for `addXi` from the current cell sum (valid while the sum only grows). */
-function xiBound(sum: number, prev: number): number {
-  return sum > 0 ? Math.log(sum) - XI_MARGIN : prev;
-}
-
-/** E-step sums for K = 3 (γ, Σγx, Σγx², ξ and the initial γ) into `w`. */
 function accumulate3(w: Work, logLik: number): void {
-  const { t, dim, obs, logA, logB, logAlpha, logBeta, xSum, x2Sum, xiSum, init } = w;
+  const { t, dim, obs, logA, logB, logAlpha, logBeta, gammaSum, xSum, x2Sum, xiSum, init } = w;
   const a00 = logA[0]!;
   const a01 = logA[1]!;
   const a02 = logA[2]!;
@@ -442,16 +358,6 @@ function accumulate3(w: Work, logLik: number): void {
   let x20 = 0;
   let x21 = 0;
   let x22 = 0;
-  const NEG = Number.NEGATIVE_INFINITY;
-  let l00 = NEG;
-  let l01 = NEG;
-  let l02 = NEG;
-  let l10 = NEG;
-  let l11 = NEG;
-  let l12 = NEG;
-  let l20 = NEG;
-  let l21 = NEG;
-  let l22 = NEG;
   xSum.fill(0);
   x2Sum.fill(0);
   for (let s = 0; s < t; s++) {
@@ -475,29 +381,12 @@ function accumulate3(w: Work, logLik: number): void {
       const x = obs[xo + d]!;
       xSum[d]! += g0 * x;
       x2Sum[d]! += g0 * x * x;
-    }
-    for (let d = 0; d < dim; d++) {
-      const x = obs[xo + d]!;
       xSum[dim + d]! += g1 * x;
       x2Sum[dim + d]! += g1 * x * x;
-    }
-    for (let d = 0; d < dim; d++) {
-      const x = obs[xo + d]!;
       xSum[2 * dim + d]! += g2 * x;
       x2Sum[2 * dim + d]! += g2 * x * x;
     }
     if (s < t - 1) {
-      if ((s & 31) === 0 && s > 0) {
-        l00 = xiBound(x00, l00);
-        l01 = xiBound(x01, l01);
-        l02 = xiBound(x02, l02);
-        l10 = xiBound(x10, l10);
-        l11 = xiBound(x11, l11);
-        l12 = xiBound(x12, l12);
-        l20 = xiBound(x20, l20);
-        l21 = xiBound(x21, l21);
-        l22 = xiBound(x22, l22);
-      }
       const b0 = logB[r + 3]!;
       const b1 = logB[r + 4]!;
       const b2 = logB[r + 5]!;
@@ -505,20 +394,19 @@ function accumulate3(w: Work, logLik: number): void {
       const n1 = logBeta[r + 4]!;
       const n2 = logBeta[r + 5]!;
       const e0 = la0 - logLik;
-      x00 = addXi(x00, e0 + a00 + b0 + n0, l00);
-      x01 = addXi(x01, e0 + a01 + b1 + n1, l01);
-      x02 = addXi(x02, e0 + a02 + b2 + n2, l02);
+      x00 += Math.exp(e0 + a00 + b0 + n0);
+      x01 += Math.exp(e0 + a01 + b1 + n1);
+      x02 += Math.exp(e0 + a02 + b2 + n2);
       const e1 = la1 - logLik;
-      x10 = addXi(x10, e1 + a10 + b0 + n0, l10);
-      x11 = addXi(x11, e1 + a11 + b1 + n1, l11);
-      x12 = addXi(x12, e1 + a12 + b2 + n2, l12);
+      x10 += Math.exp(e1 + a10 + b0 + n0);
+      x11 += Math.exp(e1 + a11 + b1 + n1);
+      x12 += Math.exp(e1 + a12 + b2 + n2);
       const e2 = la2 - logLik;
-      x20 = addXi(x20, e2 + a20 + b0 + n0, l20);
-      x21 = addXi(x21, e2 + a21 + b1 + n1, l21);
-      x22 = addXi(x22, e2 + a22 + b2 + n2, l22);
+      x20 += Math.exp(e2 + a20 + b0 + n0);
+      x21 += Math.exp(e2 + a21 + b1 + n1);
+      x22 += Math.exp(e2 + a22 + b2 + n2);
     }
   }
-  const gammaSum = w.gammaSum;
   gammaSum[0] = gs0;
   gammaSum[1] = gs1;
   gammaSum[2] = gs2;
@@ -533,25 +421,16 @@ function accumulate3(w: Work, logLik: number): void {
   xiSum[8] = x22;
 }
 
-/** ln 2^54 plus margin: exp(arg) < x·2^-54 <= half an ulp of x when arg < ln x − XI_MARGIN. */
-const XI_MARGIN = 54 * Math.LN2 + 1e-3;
-
 /**
- * One EM iteration on `w.cur`: returns the log-likelihood of those (input) parameters and writes
- * the re-estimated parameters to `w.next`.
+ * One EM iteration: returns the log-likelihood of `cur` (the input parameters) and writes the
+ * re-estimated parameters to `next`.
  */
-function emStep(w: Work, varFloor: number[]): number {
+function emStep(cur: FlatParams, next: FlatParams, w: Work, varFloor: number[]): number {
   const { k, dim, gammaSum, xSum, x2Sum, xiSum, init } = w;
-  const cur = w.cur;
-  const next = w.next;
-  emissions(cur, w);
-  logTransition(cur, w);
-  const logLik = k === 3 ? forward3(cur, w) : forward(cur, w);
-  if (k === 3) backward3(w);
-  else backward(w);
-
-  if (k === 3) accumulate3(w, logLik);
-  else accumulate(w, logLik);
+  prepare(cur, w);
+  const logLik = forward(cur, w);
+  backward(w);
+  accumulate(w, logLik);
   let initSum = 0;
   for (let j = 0; j < k; j++) initSum += init[j]!;
   for (let j = 0; j < k; j++) next.initial[j] = init[j]! / initSum;
@@ -585,15 +464,10 @@ export function hmmLogLikelihood(params: GaussianHmmParams, obs: readonly (reado
   const k = params.initial.length;
   const dim = params.means[0]!.length;
   const w = allocWork(obs, k, dim);
-  toFlat(params, k, dim, w.cur);
-  return flatLogLikelihood(w);
-}
-
-/** Log-likelihood of the observations under `w.cur`. */
-function flatLogLikelihood(w: Work): number {
-  emissions(w.cur, w);
-  logTransition(w.cur, w);
-  return w.k === 3 ? forward3(w.cur, w) : forward(w.cur, w);
+  const p = allocFlat(k, dim);
+  toFlat(params, k, dim, p);
+  prepare(p, w);
+  return forward(p, w);
 }
 
 /** Fit a Gaussian HMM to `obs` (T×D) by Baum–Welch with seeded restarts. */
@@ -631,29 +505,32 @@ export function fitGaussianHmm(
 
   const rng = new Rng(options.seed ?? 1);
   const w = allocWork(obs, k, dim);
+  // Current and re-estimated parameters: two buffers that swap roles every iteration.
+  let cur = allocFlat(k, dim);
+  let next = allocFlat(k, dim);
   let best: HmmFitResult | null = null;
   const restartLls: number[] = [];
   for (let r = 0; r < restarts; r++) {
-    toFlat(initialParams(obs, k, r, rng, globalVar, varFloor, volFeature), k, dim, w.cur);
+    toFlat(initialParams(obs, k, r, rng, globalVar, varFloor, volFeature), k, dim, cur);
     const history: number[] = [];
     let ll = Number.NEGATIVE_INFINITY;
     let iter = 0;
     for (; iter < maxIter; iter++) {
-      const logLik = emStep(w, varFloor);
+      const logLik = emStep(cur, next, w, varFloor);
       history.push(logLik);
       const gain = logLik - ll;
       ll = logLik;
-      // The re-estimated parameters become the current ones (buffers swap, nothing allocated).
-      const done = w.cur;
-      w.cur = w.next;
-      w.next = done;
+      const done = cur;
+      cur = next;
+      next = done;
       if (iter > 0 && gain < tolPerObs * t) break;
     }
-    const finalLl = flatLogLikelihood(w);
+    prepare(cur, w);
+    const finalLl = forward(cur, w);
     restartLls.push(finalLl);
     if (best === null || finalLl > best.logLikelihood) {
       best = {
-        params: fromFlat(w.cur, k, dim),
+        params: fromFlat(cur, k, dim),
         logLikelihood: finalLl,
         logLikelihoodHistory: history,
         iterations: history.length,

@@ -31,9 +31,6 @@ export const DEFAULT_BOOK_IMBALANCE_CONFIG: BookImbalanceConfig = {
   staleMs: 5000,
 };
 
-/** Whole-millisecond gaps whose EWMA weight is memoized. */
-const DT_MEMO = 1024;
-
 /** Micro-price minus mid in bps of mid, from the touch (NaN for an invalid book). */
 export function microEdgeBps(bidPrice: number, bidSize: number, askPrice: number, askSize: number): number {
   if (!(bidPrice > 0 && askPrice > bidPrice && bidSize >= 0 && askSize >= 0 && bidSize + askSize > 0)) {
@@ -82,23 +79,21 @@ export class BookImbalanceSignal {
   }
 
   /**
-   * EWMA weight 1 − 0.5^(dt/halfLife) of a gap. Gaps are mostly whole milliseconds and repeat, so
-   * the weights of whole gaps below DT_MEMO ms are memoized (same dt → same bits; saves a pow).
+   * EWMA weight 1 − 0.5^(dt/halfLife) of a gap, without the pow in the common cases (same bits):
+   * simultaneous updates (dt = 0: 1 − 0.5^0 = 0 exactly) and a gap equal to the previous one
+   * (feeds tick on a grid).
    */
   private weight(dt: number): number {
-    if (dt < DT_MEMO && (dt | 0) === dt) {
-      const memo = this.weightByDt;
-      let a = memo[dt]!;
-      if (Number.isNaN(a)) {
-        a = 1 - 0.5 ** (dt / this.config.halfLifeMs);
-        memo[dt] = a;
-      }
-      return a;
+    if (dt === 0) return 0;
+    if (dt !== this.lastDt) {
+      this.lastDt = dt;
+      this.lastWeight = 1 - 0.5 ** (dt / this.config.halfLifeMs);
     }
-    return 1 - 0.5 ** (dt / this.config.halfLifeMs);
+    return this.lastWeight;
   }
 
-  private readonly weightByDt = new Float64Array(DT_MEMO).fill(Number.NaN);
+  private lastDt = Number.NaN;
+  private lastWeight = 0;
   // Memo of the note for the last edge.
   private noteEdge = Number.NaN;
   private noteText = "";
