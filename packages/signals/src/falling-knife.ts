@@ -99,6 +99,7 @@ export class FallingKnifeGuard {
   /** EWMA weights of one sample step (constant per configuration). */
   private readonly aSlow: number;
   private readonly aFast: number;
+  private readonly sampleMs: number;
   private idleScore = Number.NaN;
   private idleNote = "";
   /**
@@ -133,6 +134,7 @@ export class FallingKnifeGuard {
     this.weights = c.windowWeights.map((w) => w / wsum);
     this.cap = Math.max(...steps) + 1;
     this.flowSlots = Math.max(1, Math.round((c.flowWindowSec * 1000) / c.sampleMs));
+    this.sampleMs = c.sampleMs;
     const stepSec = c.sampleMs / 1000;
     this.aSlow = 1 - 0.5 ** (stepSec / c.sigmaSlowHalfLifeSec);
     this.aFast = 1 - 0.5 ** (stepSec / c.sigmaFastHalfLifeSec);
@@ -183,7 +185,7 @@ export class FallingKnifeGuard {
 
   /** Advance the sampling clock to `tsMs` (samples the last mid on every elapsed grid point). */
   advance(tsMs: number): void {
-    const step = this.config.sampleMs;
+    const step = this.sampleMs;
     if (!this.hasNextSample) {
       this.hasNextSample = true;
       this.nextSampleMs = Math.floor(tsMs / step) * step + step;

@@ -13,7 +13,7 @@
  * applied parts still sum exactly to the applied total.
  */
 import type { SignalAdjustment, SignalEffect } from "@mmkit/core";
-import { makeAdjustment } from "./adjust.js";
+import { NOT_A_NUMBER, makeAdjustment } from "./adjust.js";
 import { REGIME_SIGNAL_NAME } from "./regime-detector.js";
 
 /** Bounds and options of the integrator. */
@@ -300,30 +300,7 @@ export class SignalIntegrator {
     // optional ones afterwards), so none grows an out-of-object property store.
     const regime = regimeActive ? ctx.regime : undefined;
     const base = ctx.baseHalfSpreadBps;
-    const effect: SignalEffect =
-      regime === undefined
-        ? {
-            // The sums of the applied parts ARE the totals (equal to the clamped values up to rounding).
-            spreadAdjBps: spreadSum,
-            skewAdjBps: skewSum,
-            kappaMult,
-            gammaMult,
-            bidExtraBps: bid,
-            askExtraBps: ask,
-            pullBid,
-            pullAsk,
-          }
-        : {
-            spreadAdjBps: spreadSum,
-            skewAdjBps: skewSum,
-            kappaMult,
-            gammaMult,
-            bidExtraBps: bid,
-            askExtraBps: ask,
-            pullBid,
-            pullAsk,
-            regime,
-          };
+    const effect = makeEffect(spreadSum, skewSum, kappaMult, gammaMult, bid, ask, pullBid, pullAsk, regime);
     const mult = base !== undefined && base > 0 ? (base + spreadSum) / base : undefined;
     const record = makeRecord(
       ctx,
@@ -342,6 +319,44 @@ export class SignalIntegrator {
     );
     return { effect, record };
   }
+}
+
+/** The effect (with `regime` only when given). */
+function makeEffect(
+  spreadSum: number,
+  skewSum: number,
+  kappaMult: number,
+  gammaMult: number,
+  bid: number,
+  ask: number,
+  pullBid: boolean,
+  pullAsk: boolean,
+  regime: SignalEffect["regime"],
+): SignalEffect {
+  // The sums of the applied parts ARE the totals (equal to the clamped values up to rounding).
+  if (regime === undefined) {
+    return {
+      spreadAdjBps: spreadSum,
+      skewAdjBps: skewSum,
+      kappaMult,
+      gammaMult,
+      bidExtraBps: bid,
+      askExtraBps: ask,
+      pullBid,
+      pullAsk,
+    };
+  }
+  return {
+    spreadAdjBps: spreadSum,
+    skewAdjBps: skewSum,
+    kappaMult,
+    gammaMult,
+    bidExtraBps: bid,
+    askExtraBps: ask,
+    pullBid,
+    pullAsk,
+    regime,
+  };
 }
 
 /** One contribution record (with `note` only when the adjustment has one). */
@@ -514,20 +529,21 @@ function checkFinite(a: SignalAdjustment): void {
   throw new Error(`integrator: signal "${a.name}" has non-positive kappaMult/gammaMult`);
 }
 
-// Prime the field representations of the per-cycle objects built above (contributions, effect,
-// record, every variant) with fractions once at load, for the reason given in adjust.ts: a field
-// that first sees only integers and later a fraction deprecates the hidden class and puts every
-// later object on a slow path.
+// Give the numeric fields of the per-cycle objects built above (contributions, effect, record,
+// every variant) the generic representation from the start, for the reasons given in adjust.ts.
 {
-  const x = 0.5;
-  const other = makeAdjustment("", true, x, x, "", x, x, 1.5, 1.5, x, x, false, false);
-  const regime = makeAdjustment(REGIME_SIGNAL_NAME, true, x, x, "", x, x, 1.5, 1.5, x, x, false, false);
-  const plain: SignalAdjustment = { ...other };
+  const x = NOT_A_NUMBER;
+  const a = makeAdjustment("", true, x, x, "", x, x, x, x, x, x, false, false);
+  const plain: SignalAdjustment = { ...a };
   delete plain.note;
-  const view = { state: 0, probs: [x, x], kappaMult: 1.5, gammaMult: 1.5 };
-  const integrator = new SignalIntegrator();
-  integrator.integrate([regime, other, plain], { cycleId: 0, tsMs: x, regime: view, baseHalfSpreadBps: x });
-  integrator.integrate([regime, other], { cycleId: 0, tsMs: x, regime: view });
-  integrator.integrate([other], { cycleId: 0, tsMs: x, baseHalfSpreadBps: x });
-  integrator.integrate([other], { cycleId: 0, tsMs: x });
+  makeContribution(a, x, false, x, x);
+  makeContribution(plain, x, false, x, x);
+  const view = { state: x, probs: [], kappaMult: x, gammaMult: x };
+  makeEffect(x, x, x, x, x, x, false, false, undefined);
+  makeEffect(x, x, x, x, x, x, false, false, view);
+  const ctx: IntegrateContext = { cycleId: x, tsMs: x };
+  for (const mult of [undefined, x]) {
+    makeRecord(ctx, [], x, x, x, x, x, x, false, false, false, mult, undefined);
+    makeRecord(ctx, [], x, x, x, x, x, x, false, false, false, mult, view);
+  }
 }

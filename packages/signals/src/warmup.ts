@@ -75,6 +75,9 @@ export class WarmupTracker {
   private hasLast = false;
   private lastTsMs = 0;
   private completed = false;
+  /** Whether `buckets` may differ from floor((last − first) / bucketMs) (see `tick`). */
+  private bucketsStale = true;
+  private readonly bucketMs: number;
 
   /** Create a tracker; unspecified fields take `DEFAULT_WARMUP_CONFIG`. */
   constructor(config: Partial<WarmupConfig> = {}) {
@@ -92,18 +95,25 @@ export class WarmupTracker {
       throw new Error("warmup: estimatorConfidenceTarget must be in (0, 1]");
     }
     this.config = c;
+    this.bucketMs = c.bucketMs;
   }
 
   private tick(tsMs: number): void {
     if (!this.hasFirst) {
       this.hasFirst = true;
       this.firstTsMs = tsMs;
+      this.bucketsStale = true;
     }
     if (!this.hasLast || tsMs > this.lastTsMs) {
       this.hasLast = true;
       this.lastTsMs = tsMs;
+      this.bucketsStale = true;
     }
-    this.buckets = Math.floor((this.lastTsMs - this.firstTsMs) / this.config.bucketMs);
+    // A pure function of first/last: recomputed only when one of them (or the state) changed.
+    if (this.bucketsStale) {
+      this.bucketsStale = false;
+      this.buckets = Math.floor((this.lastTsMs - this.firstTsMs) / this.bucketMs);
+    }
   }
 
   /** Count a public trade. */
@@ -214,5 +224,6 @@ export class WarmupTracker {
     this.hasLast = s.lastTsMs !== null;
     this.lastTsMs = s.lastTsMs ?? 0;
     this.completed = s.completed;
+    this.bucketsStale = true;
   }
 }
