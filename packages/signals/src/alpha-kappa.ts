@@ -128,30 +128,33 @@ export class AlphaKappaFeedback {
    */
   adjustment(): SignalAdjustment {
     if (this.s.count === 0) return inactive(ALPHA_KAPPA_SIGNAL_NAME, "no markouts yet");
-    // κ multiplier and note change only with a new markout: recompute them only then.
-    if (this.s.count !== this.memoCount || this.s.toxicityBps !== this.memoToxicity) {
+    // The adjustment changes only with a new markout: rebuilt only then (a read-only object that
+    // consecutive cycles share).
+    if (
+      this.memo === null ||
+      this.s.count !== this.memoCount ||
+      !Object.is(this.s.toxicityBps, this.memoToxicity)
+    ) {
       const m = this.kappaMult();
       this.memoCount = this.s.count;
       this.memoToxicity = this.s.toxicityBps;
-      this.memoMult = m;
-      this.memoNote = `as=${this.s.toxicityBps.toFixed(2)}bps n=${this.s.count} conf=${this.confidence().toFixed(2)} kmult=${m.toFixed(3)}`;
+      this.memo = makeAdjustment(
+        ALPHA_KAPPA_SIGNAL_NAME,
+        true,
+        1,
+        this.s.toxicityBps,
+        `as=${this.s.toxicityBps.toFixed(2)}bps n=${this.s.count} conf=${this.confidence().toFixed(2)} kmult=${m.toFixed(3)}`,
+        0,
+        0,
+        m,
+      );
     }
-    return makeAdjustment(
-      ALPHA_KAPPA_SIGNAL_NAME,
-      true,
-      1,
-      this.s.toxicityBps,
-      this.memoNote,
-      0,
-      0,
-      this.memoMult,
-    );
+    return this.memo;
   }
 
   private memoCount = -1;
   private memoToxicity = Number.NaN;
-  private memoMult = 1;
-  private memoNote = "";
+  private memo: SignalAdjustment | null = null;
 
   /** Serializable state. */
   getState(): AlphaKappaState {

@@ -101,7 +101,7 @@ export class FallingKnifeGuard {
   private readonly aFast: number;
   private readonly sampleMs: number;
   private idleScore = Number.NaN;
-  private idleNote = "";
+  private idle: SignalAdjustment | null = null;
   /**
    * State; its `nextSampleMs` and `lastMid` stay null here and live in the flat fields below
    * (touched on every market event), which `getState`/`setState` translate.
@@ -322,11 +322,19 @@ export class FallingKnifeGuard {
       return inactive(FALLING_KNIFE_SIGNAL_NAME, `warmup ${pct}%`);
     }
     if (!s.active) {
-      if (s.score !== this.idleScore) {
+      // A function of the score alone: rebuilt only when it changed (a read-only object that
+      // consecutive cycles share).
+      if (this.idle === null || !Object.is(s.score, this.idleScore)) {
         this.idleScore = s.score;
-        this.idleNote = `idle score=${s.score.toFixed(2)}`;
+        this.idle = makeAdjustment(
+          FALLING_KNIFE_SIGNAL_NAME,
+          false,
+          1,
+          s.score,
+          `idle score=${s.score.toFixed(2)}`,
+        );
       }
-      return makeAdjustment(FALLING_KNIFE_SIGNAL_NAME, false, 1, s.score, this.idleNote);
+      return this.idle;
     }
     // While on, act with at least the on-threshold severity so hysteresis holds the protection.
     const sev = Math.max(s.severity, this.config.onSeverity);

@@ -291,10 +291,14 @@ export class RegimeDetector {
         `warmup ${pct}% (${this.window.length}/${this.config.warmupBuckets} buckets)`,
       );
     }
+    // The adjustment is a function of the view: the same view (see `currentView`) gets the same
+    // read-only object back instead of a new one every cycle.
+    if (view === this.adjView && this.adj !== null) return this.adj;
     let expected = 0;
     for (let i = 0; i < view.probs.length; i++) expected += i * view.probs[i]!;
     const p = view.probs[view.state]!;
-    return makeAdjustment(
+    this.adjView = view;
+    this.adj = makeAdjustment(
       REGIME_SIGNAL_NAME,
       true,
       p,
@@ -305,7 +309,11 @@ export class RegimeDetector {
       view.kappaMult,
       view.gammaMult,
     );
+    return this.adj;
   }
+
+  private adjView: SignalEffect["regime"] = undefined;
+  private adj: SignalAdjustment | null = null;
 
   private noteState = -1;
   private noteP = Number.NaN;

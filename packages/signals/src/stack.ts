@@ -58,7 +58,11 @@ export interface CycleContext {
   estimatorConfidence?: number;
 }
 
-/** Output of one quote cycle. */
+/**
+ * Output of one quote cycle. Read-only for the caller: an adjustment that did not change since
+ * the previous cycle is the same object as then, and so is `effect.regime` while the regime
+ * belief is unchanged.
+ */
 export interface CycleResult {
   effect: SignalEffect;
   record: SignalContributionRecord;
