@@ -91,7 +91,8 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     clock: ctx.clock,
     intensity: { aPerSec: PRIOR_MARKET.aPerSec, kappaPerFrac: PRIOR_MARKET.kappaPerFrac },
   });
-  const signals = new SignalStack({ clock: ctx.clock });
+  // The stack reads the exchange's book (updated by the exchange) instead of keeping a copy.
+  const signals = new SignalStack({ clock: ctx.clock, book: exchange.book });
   const vol = new EwmaVolatility({ halfLifeSec: 60 });
   const intensity = new IntensityEstimator({
     windowSec: 900,

@@ -151,6 +151,7 @@ export class PaperTrader {
     c.events++;
     const book = this.p.exchange.book;
     const priorMid = book.mid();
+    const rejectedBefore = this.p.exchange.rejectedBookEvents;
     this.handle(this.p.exchange.onMarketEvent(ev));
     if (ev.type === "trade") {
       if (priorMid > 0) this.p.intensity.onTrade(ts, ev.trade.price, ev.trade.aggressor, priorMid);
@@ -161,7 +162,8 @@ export class PaperTrader {
       const mid = book.mid();
       if (mid > 0) this.p.vol.update(ts, mid);
     }
-    this.p.signals.onMarketEvent(ev);
+    // The signals share the exchange's book: tell them whether it accepted this event.
+    this.p.signals.onMarketEvent(ev, this.p.exchange.rejectedBookEvents === rejectedBefore);
     if (ts >= c.nextQuoteMs || this.fillSinceCycle) this.cycle(ts);
     this.periodic(ts);
   }

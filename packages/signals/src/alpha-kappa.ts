@@ -9,13 +9,8 @@
  *   kappaMult = clamp(1 + w · (raw − 1), minMult, maxMult).
  * Lower κ widens the GLFT spread (δ ≈ 1/γ·ln(1 + γ/κ) grows as κ falls).
  */
-import {
-  type Side,
-  type SignalAdjustment,
-  activeAdjustment,
-  inactiveAdjustment,
-  sideSign,
-} from "@mmkit/core";
+import { type Side, type SignalAdjustment, sideSign } from "@mmkit/core";
+import { inactive, makeAdjustment } from "./adjust.js";
 
 /** Signal name of the alpha→κ feedback. */
 export const ALPHA_KAPPA_SIGNAL_NAME = "AlphaKappa";
@@ -132,14 +127,34 @@ export class AlphaKappaFeedback {
    * reports confidence 1 once any markout exists (the integrator must not gate twice).
    */
   adjustment(): SignalAdjustment {
-    if (this.s.count === 0) return inactiveAdjustment(ALPHA_KAPPA_SIGNAL_NAME, "no markouts yet");
-    const m = this.kappaMult();
-    return activeAdjustment(ALPHA_KAPPA_SIGNAL_NAME, {
-      kappaMult: m,
-      rawValue: this.s.toxicityBps,
-      note: `as=${this.s.toxicityBps.toFixed(2)}bps n=${this.s.count} conf=${this.confidence().toFixed(2)} kmult=${m.toFixed(3)}`,
-    });
+    if (this.s.count === 0) return inactive(ALPHA_KAPPA_SIGNAL_NAME, "no markouts yet");
+    // The adjustment changes only with a new markout: rebuilt only then (a read-only object that
+    // consecutive cycles share).
+    if (
+      this.memo === null ||
+      this.s.count !== this.memoCount ||
+      !Object.is(this.s.toxicityBps, this.memoToxicity)
+    ) {
+      const m = this.kappaMult();
+      this.memoCount = this.s.count;
+      this.memoToxicity = this.s.toxicityBps;
+      this.memo = makeAdjustment(
+        ALPHA_KAPPA_SIGNAL_NAME,
+        true,
+        1,
+        this.s.toxicityBps,
+        `as=${this.s.toxicityBps.toFixed(2)}bps n=${this.s.count} conf=${this.confidence().toFixed(2)} kmult=${m.toFixed(3)}`,
+        0,
+        0,
+        m,
+      );
+    }
+    return this.memo;
   }
+
+  private memoCount = -1;
+  private memoToxicity = Number.NaN;
+  private memo: SignalAdjustment | null = null;
 
   /** Serializable state. */
   getState(): AlphaKappaState {

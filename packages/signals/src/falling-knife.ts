@@ -10,7 +10,8 @@
  * direction = sign(S). Hysteresis: it turns on when severity > `onSeverity`, and off only when
  * severity < `offSeverity` AND it has been on for at least `minHoldMs`.
  */
-import { type SignalAdjustment, inactiveAdjustment } from "@mmkit/core";
+import type { SignalAdjustment } from "@mmkit/core";
+import { inactive, makeAdjustment } from "./adjust.js";
 
 /** Signal name of the falling-knife guard. */
 export const FALLING_KNIFE_SIGNAL_NAME = "FallingKnife";
@@ -95,7 +96,21 @@ export class FallingKnifeGuard {
   private readonly cap: number;
   private readonly flowSlots: number;
   private readonly weights: number[];
+  /** EWMA weights of one sample step (constant per configuration). */
+  private readonly aSlow: number;
+  private readonly aFast: number;
+  private readonly sampleMs: number;
+  private idleScore = Number.NaN;
+  private idle: SignalAdjustment | null = null;
+  /**
+   * State; its `nextSampleMs` and `lastMid` stay null here and live in the flat fields below
+   * (touched on every market event), which `getState`/`setState` translate.
+   */
   private s: FallingKnifeState;
+  private hasNextSample = false;
+  private nextSampleMs = 0;
+  private hasLastMid = false;
+  private lastMid = 0;
 
   /** Create a guard; unspecified fields take `DEFAULT_FALLING_KNIFE_CONFIG`. */
   constructor(config: Partial<FallingKnifeConfig> = {}) {
@@ -119,6 +134,10 @@ export class FallingKnifeGuard {
     this.weights = c.windowWeights.map((w) => w / wsum);
     this.cap = Math.max(...steps) + 1;
     this.flowSlots = Math.max(1, Math.round((c.flowWindowSec * 1000) / c.sampleMs));
+    this.sampleMs = c.sampleMs;
+    const stepSec = c.sampleMs / 1000;
+    this.aSlow = 1 - 0.5 ** (stepSec / c.sigmaSlowHalfLifeSec);
+    this.aFast = 1 - 0.5 ** (stepSec / c.sigmaFastHalfLifeSec);
     this.s = {
       mids: new Array<number>(this.cap).fill(0),
       head: 0,
@@ -143,7 +162,10 @@ export class FallingKnifeGuard {
   /** Feed the current mid at event time `tsMs`. */
   onMid(tsMs: number, mid: number): void {
     this.advance(tsMs);
-    if (mid > 0 && Number.isFinite(mid)) this.s.lastMid = mid;
+    if (mid > 0 && Number.isFinite(mid)) {
+      this.hasLastMid = true;
+      this.lastMid = mid;
+    }
   }
 
   /** Feed a public trade (taker side). */
@@ -163,18 +185,19 @@ export class FallingKnifeGuard {
 
   /** Advance the sampling clock to `tsMs` (samples the last mid on every elapsed grid point). */
   advance(tsMs: number): void {
-    const step = this.config.sampleMs;
-    if (this.s.nextSampleMs === null) {
-      this.s.nextSampleMs = Math.floor(tsMs / step) * step + step;
+    const step = this.sampleMs;
+    if (!this.hasNextSample) {
+      this.hasNextSample = true;
+      this.nextSampleMs = Math.floor(tsMs / step) * step + step;
       return;
     }
     let n = 0;
-    while (tsMs >= this.s.nextSampleMs) {
-      if (this.s.lastMid !== null && n < this.cap) this.sample(this.s.nextSampleMs, this.s.lastMid);
-      this.s.nextSampleMs += step;
+    while (tsMs >= this.nextSampleMs) {
+      if (this.hasLastMid && n < this.cap) this.sample(this.nextSampleMs, this.lastMid);
+      this.nextSampleMs += step;
       n++;
       if (n > 10 * this.cap) {
-        this.s.nextSampleMs = Math.floor(tsMs / step) * step + step;
+        this.nextSampleMs = Math.floor(tsMs / step) * step + step;
         break;
       }
     }
@@ -194,8 +217,8 @@ export class FallingKnifeGuard {
       const stepSec = this.config.sampleMs / 1000;
       const r2 = Math.log(mid / prev) ** 2 / stepSec;
       s.samples++;
-      const aSlow = 1 - 0.5 ** (stepSec / this.config.sigmaSlowHalfLifeSec);
-      const aFast = 1 - 0.5 ** (stepSec / this.config.sigmaFastHalfLifeSec);
+      const aSlow = this.aSlow;
+      const aFast = this.aFast;
       if (s.samples === 1) {
         s.varSlow = r2;
         s.varFast = r2;
@@ -296,38 +319,55 @@ export class FallingKnifeGuard {
     const s = this.s;
     if (!this.ready) {
       const pct = Math.floor((100 * s.samples) / this.config.minSamples);
-      return inactiveAdjustment(FALLING_KNIFE_SIGNAL_NAME, `warmup ${pct}%`);
+      return inactive(FALLING_KNIFE_SIGNAL_NAME, `warmup ${pct}%`);
     }
     if (!s.active) {
-      const a = inactiveAdjustment(FALLING_KNIFE_SIGNAL_NAME, `idle score=${s.score.toFixed(2)}`, 1);
-      a.rawValue = s.score;
-      return a;
+      // A function of the score alone: rebuilt only when it changed (a read-only object that
+      // consecutive cycles share).
+      if (this.idle === null || !Object.is(s.score, this.idleScore)) {
+        this.idleScore = s.score;
+        this.idle = makeAdjustment(
+          FALLING_KNIFE_SIGNAL_NAME,
+          false,
+          1,
+          s.score,
+          `idle score=${s.score.toFixed(2)}`,
+        );
+      }
+      return this.idle;
     }
     // While on, act with at least the on-threshold severity so hysteresis holds the protection.
     const sev = Math.max(s.severity, this.config.onSeverity);
     const extra = sev * this.config.maxExtraBps;
     const pull = sev >= this.config.pullSeverity;
     const falling = s.direction < 0;
-    return {
-      name: FALLING_KNIFE_SIGNAL_NAME,
-      spreadAdjBps: 0,
-      skewAdjBps: 0,
-      kappaMult: 1,
-      gammaMult: 1,
-      bidExtraBps: falling ? extra : 0,
-      askExtraBps: falling ? 0 : extra,
-      pullBid: falling && pull,
-      pullAsk: !falling && pull,
-      active: true,
-      confidence: 1,
-      rawValue: s.score,
-      note: `knife ${falling ? "down" : "up"} sev=${s.severity.toFixed(2)}`,
-    };
+    return makeAdjustment(
+      FALLING_KNIFE_SIGNAL_NAME,
+      true,
+      1,
+      s.score,
+      `knife ${falling ? "down" : "up"} sev=${s.severity.toFixed(2)}`,
+      0,
+      0,
+      1,
+      1,
+      falling ? extra : 0,
+      falling ? 0 : extra,
+      falling && pull,
+      !falling && pull,
+    );
   }
 
   /** Serializable state. */
   getState(): FallingKnifeState {
-    return { ...this.s, mids: [...this.s.mids], buyVol: [...this.s.buyVol], sellVol: [...this.s.sellVol] };
+    return {
+      ...this.s,
+      mids: [...this.s.mids],
+      buyVol: [...this.s.buyVol],
+      sellVol: [...this.s.sellVol],
+      nextSampleMs: this.hasNextSample ? this.nextSampleMs : null,
+      lastMid: this.hasLastMid ? this.lastMid : null,
+    };
   }
 
   /** Restore `getState()` output (same configuration). */
@@ -335,6 +375,17 @@ export class FallingKnifeGuard {
     if (st.mids.length !== this.cap || st.buyVol.length !== this.flowSlots) {
       throw new Error("falling knife: state does not match this configuration's window sizes");
     }
-    this.s = { ...st, mids: [...st.mids], buyVol: [...st.buyVol], sellVol: [...st.sellVol] };
+    this.s = {
+      ...st,
+      mids: [...st.mids],
+      buyVol: [...st.buyVol],
+      sellVol: [...st.sellVol],
+      nextSampleMs: null,
+      lastMid: null,
+    };
+    this.hasNextSample = st.nextSampleMs !== null;
+    this.nextSampleMs = st.nextSampleMs ?? 0;
+    this.hasLastMid = st.lastMid !== null;
+    this.lastMid = st.lastMid ?? 0;
   }
 }

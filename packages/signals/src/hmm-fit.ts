@@ -3,7 +3,7 @@
  * restarts (best log-likelihood wins), variance floors, and volatility-ordered state labels.
  */
 import { Rng } from "@mmkit/core";
-import { type GaussianHmmParams, logSumExp, orderStatesByVolatility } from "./hmm.js";
+import { type GaussianHmmParams, orderStatesByVolatility } from "./hmm.js";
 
 /** Options of `fitGaussianHmm`. */
 export interface HmmFitOptions {
@@ -38,19 +38,436 @@ export interface HmmFitResult {
   restartLogLikelihoods: number[];
 }
 
+/**
+ * Flat, typed-array working set of one fit: observations (T×D, row-major), log emissions, forward
+ * and backward log messages (T×K), ln of the current transition matrix and variances, and the
+ * E-step sums. Parameters live in two `FlatParams` buffers (current / re-estimated) that EM swaps
+ * instead of allocating new parameter objects every iteration.
+ *
+ * Every formula keeps the operation order of the straightforward nested-array version (kept in
+ * the tests as the reference), so results are bit-identical to it. The only calls left out are
+ * those whose result is known exactly: in each logSumExp the max term's exp(0) is 1.
+ */
 interface Work {
+  t: number;
+  k: number;
+  dim: number;
+  obs: Float64Array;
   logB: Float64Array;
   logAlpha: Float64Array;
   logBeta: Float64Array;
+  logA: Float64Array;
+  logVar: Float64Array;
+  gammaSum: Float64Array;
+  xSum: Float64Array;
+  x2Sum: Float64Array;
+  xiSum: Float64Array;
+  init: Float64Array;
+  /** Scratch of K log terms (generic K). */
   tmp: Float64Array;
+}
+
+/** Parameters as flat typed arrays (initial K, transition K×K, means and variances K×D). */
+interface FlatParams {
+  initial: Float64Array;
+  transition: Float64Array;
+  means: Float64Array;
+  variances: Float64Array;
+}
+
+function allocFlat(k: number, dim: number): FlatParams {
+  return {
+    initial: new Float64Array(k),
+    transition: new Float64Array(k * k),
+    means: new Float64Array(k * dim),
+    variances: new Float64Array(k * dim),
+  };
+}
+
+function allocWork(obs: readonly (readonly number[])[], k: number, dim: number): Work {
+  const t = obs.length;
+  const flat = new Float64Array(t * dim);
+  for (let s = 0; s < t; s++) {
+    const x = obs[s]!;
+    for (let d = 0; d < dim; d++) flat[s * dim + d] = x[d]!;
+  }
+  return {
+    t,
+    k,
+    dim,
+    obs: flat,
+    logB: new Float64Array(t * k),
+    logAlpha: new Float64Array(t * k),
+    logBeta: new Float64Array(t * k),
+    logA: new Float64Array(k * k),
+    logVar: new Float64Array(k * dim),
+    gammaSum: new Float64Array(k),
+    xSum: new Float64Array(k * dim),
+    x2Sum: new Float64Array(k * dim),
+    xiSum: new Float64Array(k * k),
+    init: new Float64Array(k),
+    tmp: new Float64Array(k),
+  };
+}
+
+function toFlat(params: GaussianHmmParams, k: number, dim: number, out: FlatParams): void {
+  for (let i = 0; i < k; i++) {
+    out.initial[i] = params.initial[i]!;
+    for (let j = 0; j < k; j++) out.transition[i * k + j] = params.transition[i]![j]!;
+    for (let d = 0; d < dim; d++) {
+      out.means[i * dim + d] = params.means[i]![d]!;
+      out.variances[i * dim + d] = params.variances[i]![d]!;
+    }
+  }
+}
+
+function fromFlat(p: FlatParams, k: number, dim: number): GaussianHmmParams {
+  const res: GaussianHmmParams = { initial: Array.from(p.initial), transition: [], means: [], variances: [] };
+  for (let i = 0; i < k; i++) {
+    res.transition.push(Array.from(p.transition.subarray(i * k, (i + 1) * k)));
+    res.means.push(Array.from(p.means.subarray(i * dim, (i + 1) * dim)));
+    res.variances.push(Array.from(p.variances.subarray(i * dim, (i + 1) * dim)));
+  }
+  return res;
+}
+
+/** ln of the transition matrix and the log emissions of every observation under `p`, into `w`. */
+function prepare(p: FlatParams, w: Work): void {
+  const { t, k, dim, obs, logA, logB, logVar } = w;
+  for (let q = 0; q < k * k; q++) logA[q] = Math.log(p.transition[q]!);
+  const means = p.means;
+  const vars = p.variances;
+  for (let q = 0; q < k * dim; q++) logVar[q] = Math.log(vars[q]!);
+  const c = -0.5 * dim * Math.log(2 * Math.PI);
+  for (let s = 0; s < t; s++) {
+    const xo = s * dim;
+    for (let j = 0; j < k; j++) {
+      const po = j * dim;
+      let lp = c;
+      for (let d = 0; d < dim; d++) {
+        const diff = obs[xo + d]! - means[po + d]!;
+        lp -= 0.5 * (logVar[po + d]! + (diff * diff) / vars[po + d]!);
+      }
+      logB[s * k + j] = lp;
+    }
+  }
+}
+
+/** `logSumExp` of `v[from..from+n)`: max, Σ exp(v − max) in index order, max + ln Σ. */
+function logSumExpAt(v: Float64Array, from: number, n: number): number {
+  let m = Number.NEGATIVE_INFINITY;
+  let im = -1;
+  for (let i = from; i < from + n; i++) {
+    if (v[i]! > m) {
+      m = v[i]!;
+      im = i;
+    }
+  }
+  if (m === Number.NEGATIVE_INFINITY) return m;
+  if (m === Number.POSITIVE_INFINITY) im = -1; // exp(∞ − ∞) is NaN, not 1
+  let s = 0;
+  for (let i = from; i < from + n; i++) s += i === im ? 1 : Math.exp(v[i]! - m);
+  return m + Math.log(s);
+}
+
+/** `logSumExp` of three terms (same arithmetic as `logSumExpAt`). */
+function logSumExp3(v0: number, v1: number, v2: number): number {
+  let m = Number.NEGATIVE_INFINITY;
+  let im = -1;
+  if (v0 > m) {
+    m = v0;
+    im = 0;
+  }
+  if (v1 > m) {
+    m = v1;
+    im = 1;
+  }
+  if (v2 > m) {
+    m = v2;
+    im = 2;
+  }
+  if (m === Number.NEGATIVE_INFINITY) return m;
+  if (m === Number.POSITIVE_INFINITY) im = -1; // exp(∞ − ∞) is NaN, not 1
+  const e0 = im === 0 ? 1 : Math.exp(v0 - m);
+  const e1 = im === 1 ? 1 : Math.exp(v1 - m);
+  const e2 = im === 2 ? 1 : Math.exp(v2 - m);
+  return m + Math.log(0 + e0 + e1 + e2);
+}
+
+/** Forward pass in log space (after `prepare`); returns the log-likelihood. */
+function forward(p: FlatParams, w: Work): number {
+  const { t, k, logA, logB, logAlpha, tmp } = w;
+  if (k === 3) return forward3(p, w);
+  for (let j = 0; j < k; j++) logAlpha[j] = Math.log(p.initial[j]!) + logB[j]!;
+  for (let s = 1; s < t; s++) {
+    const prev = (s - 1) * k;
+    const row = s * k;
+    for (let j = 0; j < k; j++) {
+      for (let i = 0; i < k; i++) tmp[i] = logAlpha[prev + i]! + logA[i * k + j]!;
+      logAlpha[row + j] = logSumExpAt(tmp, 0, k) + logB[row + j]!;
+    }
+  }
+  return logSumExpAt(logAlpha, (t - 1) * k, k);
+}
+
+/** Backward pass in log space (after `prepare`). */
+function backward(w: Work): void {
+  const { t, k, logA, logB, logBeta, tmp } = w;
+  if (k === 3) {
+    backward3(w);
+    return;
+  }
+  for (let j = 0; j < k; j++) logBeta[(t - 1) * k + j] = 0;
+  for (let s = t - 2; s >= 0; s--) {
+    const nx = (s + 1) * k;
+    for (let i = 0; i < k; i++) {
+      const ao = i * k;
+      for (let j = 0; j < k; j++) tmp[j] = logA[ao + j]! + logB[nx + j]! + logBeta[nx + j]!;
+      logBeta[s * k + i] = logSumExpAt(tmp, 0, k);
+    }
+  }
+}
+
+/** E-step sums (γ, Σγx, Σγx², ξ and the initial γ) into `w` (after `forward` and `backward`). */
+function accumulate(w: Work, logLik: number): void {
+  const { t, k, dim, obs, logA, logB, logAlpha, logBeta, gammaSum, xSum, x2Sum, xiSum, init } = w;
+  if (k === 3) {
+    accumulate3(w, logLik);
+    return;
+  }
+  gammaSum.fill(0);
+  xSum.fill(0);
+  x2Sum.fill(0);
+  xiSum.fill(0);
+  for (let s = 0; s < t; s++) {
+    const xo = s * dim;
+    const row = s * k;
+    for (let j = 0; j < k; j++) {
+      const g = Math.exp(logAlpha[row + j]! + logBeta[row + j]! - logLik);
+      if (s === 0) init[j] = g;
+      gammaSum[j]! += g;
+      const po = j * dim;
+      for (let d = 0; d < dim; d++) {
+        const x = obs[xo + d]!;
+        xSum[po + d]! += g * x;
+        x2Sum[po + d]! += g * x * x;
+      }
+    }
+    if (s < t - 1) {
+      const nx = row + k;
+      for (let i = 0; i < k; i++) {
+        const a = logAlpha[row + i]! - logLik;
+        const ao = i * k;
+        for (let j = 0; j < k; j++) {
+          xiSum[ao + j]! += Math.exp(a + logA[ao + j]! + logB[nx + j]! + logBeta[nx + j]!);
+        }
+      }
+    }
+  }
+}
+
+// ---- K = 3 (the regime detector's calm / normal / volatile) -----------------------------------
+// The same arithmetic as the generic passes, unrolled, with the log-transition matrix and the
+// previous step's messages in locals.
+
+function forward3(p: FlatParams, w: Work): number {
+  const { t, logA, logB, logAlpha } = w;
+  const a00 = logA[0]!;
+  const a01 = logA[1]!;
+  const a02 = logA[2]!;
+  const a10 = logA[3]!;
+  const a11 = logA[4]!;
+  const a12 = logA[5]!;
+  const a20 = logA[6]!;
+  const a21 = logA[7]!;
+  const a22 = logA[8]!;
+  let p0 = Math.log(p.initial[0]!) + logB[0]!;
+  let p1 = Math.log(p.initial[1]!) + logB[1]!;
+  let p2 = Math.log(p.initial[2]!) + logB[2]!;
+  logAlpha[0] = p0;
+  logAlpha[1] = p1;
+  logAlpha[2] = p2;
+  for (let r = 3; r < 3 * t; r += 3) {
+    const n0 = logSumExp3(p0 + a00, p1 + a10, p2 + a20) + logB[r]!;
+    const n1 = logSumExp3(p0 + a01, p1 + a11, p2 + a21) + logB[r + 1]!;
+    const n2 = logSumExp3(p0 + a02, p1 + a12, p2 + a22) + logB[r + 2]!;
+    logAlpha[r] = n0;
+    logAlpha[r + 1] = n1;
+    logAlpha[r + 2] = n2;
+    p0 = n0;
+    p1 = n1;
+    p2 = n2;
+  }
+  return logSumExpAt(logAlpha, (t - 1) * 3, 3);
+}
+
+function backward3(w: Work): void {
+  const { t, logA, logB, logBeta } = w;
+  const a00 = logA[0]!;
+  const a01 = logA[1]!;
+  const a02 = logA[2]!;
+  const a10 = logA[3]!;
+  const a11 = logA[4]!;
+  const a12 = logA[5]!;
+  const a20 = logA[6]!;
+  const a21 = logA[7]!;
+  const a22 = logA[8]!;
+  let n0 = 0;
+  let n1 = 0;
+  let n2 = 0;
+  const last = (t - 1) * 3;
+  logBeta[last] = 0;
+  logBeta[last + 1] = 0;
+  logBeta[last + 2] = 0;
+  for (let r = last - 3; r >= 0; r -= 3) {
+    const b0 = logB[r + 3]!;
+    const b1 = logB[r + 4]!;
+    const b2 = logB[r + 5]!;
+    const c0 = logSumExp3(a00 + b0 + n0, a01 + b1 + n1, a02 + b2 + n2);
+    const c1 = logSumExp3(a10 + b0 + n0, a11 + b1 + n1, a12 + b2 + n2);
+    const c2 = logSumExp3(a20 + b0 + n0, a21 + b1 + n1, a22 + b2 + n2);
+    logBeta[r] = c0;
+    logBeta[r + 1] = c1;
+    logBeta[r + 2] = c2;
+    n0 = c0;
+    n1 = c1;
+    n2 = c2;
+  }
+}
+
+function accumulate3(w: Work, logLik: number): void {
+  const { t, dim, obs, logA, logB, logAlpha, logBeta, gammaSum, xSum, x2Sum, xiSum, init } = w;
+  const a00 = logA[0]!;
+  const a01 = logA[1]!;
+  const a02 = logA[2]!;
+  const a10 = logA[3]!;
+  const a11 = logA[4]!;
+  const a12 = logA[5]!;
+  const a20 = logA[6]!;
+  const a21 = logA[7]!;
+  const a22 = logA[8]!;
+  let gs0 = 0;
+  let gs1 = 0;
+  let gs2 = 0;
+  let x00 = 0;
+  let x01 = 0;
+  let x02 = 0;
+  let x10 = 0;
+  let x11 = 0;
+  let x12 = 0;
+  let x20 = 0;
+  let x21 = 0;
+  let x22 = 0;
+  xSum.fill(0);
+  x2Sum.fill(0);
+  for (let s = 0; s < t; s++) {
+    const r = s * 3;
+    const la0 = logAlpha[r]!;
+    const la1 = logAlpha[r + 1]!;
+    const la2 = logAlpha[r + 2]!;
+    const g0 = Math.exp(la0 + logBeta[r]! - logLik);
+    const g1 = Math.exp(la1 + logBeta[r + 1]! - logLik);
+    const g2 = Math.exp(la2 + logBeta[r + 2]! - logLik);
+    if (s === 0) {
+      init[0] = g0;
+      init[1] = g1;
+      init[2] = g2;
+    }
+    gs0 += g0;
+    gs1 += g1;
+    gs2 += g2;
+    const xo = s * dim;
+    for (let d = 0; d < dim; d++) {
+      const x = obs[xo + d]!;
+      xSum[d]! += g0 * x;
+      x2Sum[d]! += g0 * x * x;
+      xSum[dim + d]! += g1 * x;
+      x2Sum[dim + d]! += g1 * x * x;
+      xSum[2 * dim + d]! += g2 * x;
+      x2Sum[2 * dim + d]! += g2 * x * x;
+    }
+    if (s < t - 1) {
+      const b0 = logB[r + 3]!;
+      const b1 = logB[r + 4]!;
+      const b2 = logB[r + 5]!;
+      const n0 = logBeta[r + 3]!;
+      const n1 = logBeta[r + 4]!;
+      const n2 = logBeta[r + 5]!;
+      const e0 = la0 - logLik;
+      x00 += Math.exp(e0 + a00 + b0 + n0);
+      x01 += Math.exp(e0 + a01 + b1 + n1);
+      x02 += Math.exp(e0 + a02 + b2 + n2);
+      const e1 = la1 - logLik;
+      x10 += Math.exp(e1 + a10 + b0 + n0);
+      x11 += Math.exp(e1 + a11 + b1 + n1);
+      x12 += Math.exp(e1 + a12 + b2 + n2);
+      const e2 = la2 - logLik;
+      x20 += Math.exp(e2 + a20 + b0 + n0);
+      x21 += Math.exp(e2 + a21 + b1 + n1);
+      x22 += Math.exp(e2 + a22 + b2 + n2);
+    }
+  }
+  gammaSum[0] = gs0;
+  gammaSum[1] = gs1;
+  gammaSum[2] = gs2;
+  xiSum[0] = x00;
+  xiSum[1] = x01;
+  xiSum[2] = x02;
+  xiSum[3] = x10;
+  xiSum[4] = x11;
+  xiSum[5] = x12;
+  xiSum[6] = x20;
+  xiSum[7] = x21;
+  xiSum[8] = x22;
+}
+
+/**
+ * One EM iteration: returns the log-likelihood of `cur` (the input parameters) and writes the
+ * re-estimated parameters to `next`.
+ */
+function emStep(cur: FlatParams, next: FlatParams, w: Work, varFloor: number[]): number {
+  const { k, dim, gammaSum, xSum, x2Sum, xiSum, init } = w;
+  prepare(cur, w);
+  const logLik = forward(cur, w);
+  backward(w);
+  accumulate(w, logLik);
+  let initSum = 0;
+  for (let j = 0; j < k; j++) initSum += init[j]!;
+  for (let j = 0; j < k; j++) next.initial[j] = init[j]! / initSum;
+  for (let i = 0; i < k; i++) {
+    const ao = i * k;
+    let rs = 0;
+    for (let j = 0; j < k; j++) rs += xiSum[ao + j]!;
+    if (rs > 1e-12) for (let j = 0; j < k; j++) next.transition[ao + j] = xiSum[ao + j]! / rs;
+    else for (let j = 0; j < k; j++) next.transition[ao + j] = cur.transition[ao + j]!;
+    const g = gammaSum[i]!;
+    const po = i * dim;
+    if (g < 1e-9) {
+      // A dead state keeps its emission parameters (re-estimation would divide by ~0).
+      for (let d = 0; d < dim; d++) {
+        next.means[po + d] = cur.means[po + d]!;
+        next.variances[po + d] = cur.variances[po + d]!;
+      }
+      continue;
+    }
+    for (let d = 0; d < dim; d++) {
+      const mu = xSum[po + d]! / g;
+      next.means[po + d] = mu;
+      next.variances[po + d] = Math.max(varFloor[d]!, x2Sum[po + d]! / g - mu * mu);
+    }
+  }
+  return logLik;
 }
 
 /** Log-likelihood of a sequence under `params` (forward algorithm in log space). */
 export function hmmLogLikelihood(params: GaussianHmmParams, obs: readonly (readonly number[])[]): number {
   const k = params.initial.length;
-  const w = allocWork(obs.length, k);
-  emissions(params, obs, w.logB);
-  return forward(params, obs.length, w);
+  const dim = params.means[0]!.length;
+  const w = allocWork(obs, k, dim);
+  const p = allocFlat(k, dim);
+  toFlat(params, k, dim, p);
+  prepare(p, w);
+  return forward(p, w);
 }
 
 /** Fit a Gaussian HMM to `obs` (T×D) by Baum–Welch with seeded restarts. */
@@ -87,27 +504,33 @@ export function fitGaussianHmm(
   );
 
   const rng = new Rng(options.seed ?? 1);
-  const w = allocWork(t, k);
+  const w = allocWork(obs, k, dim);
+  // Current and re-estimated parameters: two buffers that swap roles every iteration.
+  let cur = allocFlat(k, dim);
+  let next = allocFlat(k, dim);
   let best: HmmFitResult | null = null;
   const restartLls: number[] = [];
   for (let r = 0; r < restarts; r++) {
-    let params = initialParams(obs, k, r, rng, globalVar, varFloor, volFeature);
+    toFlat(initialParams(obs, k, r, rng, globalVar, varFloor, volFeature), k, dim, cur);
     const history: number[] = [];
     let ll = Number.NEGATIVE_INFINITY;
     let iter = 0;
     for (; iter < maxIter; iter++) {
-      const res = emStep(params, obs, w, varFloor);
-      history.push(res.logLik);
-      const gain = res.logLik - ll;
-      ll = res.logLik;
-      params = res.params;
+      const logLik = emStep(cur, next, w, varFloor);
+      history.push(logLik);
+      const gain = logLik - ll;
+      ll = logLik;
+      const done = cur;
+      cur = next;
+      next = done;
       if (iter > 0 && gain < tolPerObs * t) break;
     }
-    const finalLl = hmmLogLikelihood(params, obs);
+    prepare(cur, w);
+    const finalLl = forward(cur, w);
     restartLls.push(finalLl);
     if (best === null || finalLl > best.logLikelihood) {
       best = {
-        params,
+        params: fromFlat(cur, k, dim),
         logLikelihood: finalLl,
         logLikelihoodHistory: history,
         iterations: history.length,
@@ -119,131 +542,6 @@ export function fitGaussianHmm(
   result.restartLogLikelihoods = restartLls;
   result.params = orderStatesByVolatility(result.params, volFeature);
   return result;
-}
-
-function allocWork(t: number, k: number): Work {
-  return {
-    logB: new Float64Array(t * k),
-    logAlpha: new Float64Array(t * k),
-    logBeta: new Float64Array(t * k),
-    tmp: new Float64Array(k),
-  };
-}
-
-function emissions(params: GaussianHmmParams, obs: readonly (readonly number[])[], logB: Float64Array): void {
-  const k = params.initial.length;
-  const dim = params.means[0]!.length;
-  const logVar = params.variances.map((v) => v.map((x) => Math.log(x)));
-  const c = -0.5 * dim * Math.log(2 * Math.PI);
-  for (let t = 0; t < obs.length; t++) {
-    const x = obs[t]!;
-    for (let j = 0; j < k; j++) {
-      const mu = params.means[j]!;
-      const v = params.variances[j]!;
-      const lv = logVar[j]!;
-      let lp = c;
-      for (let d = 0; d < dim; d++) {
-        const diff = x[d]! - mu[d]!;
-        lp -= 0.5 * (lv[d]! + (diff * diff) / v[d]!);
-      }
-      logB[t * k + j] = lp;
-    }
-  }
-}
-
-function forward(params: GaussianHmmParams, t: number, w: Work): number {
-  const k = params.initial.length;
-  const logA = params.transition.map((r) => r.map((p) => Math.log(p)));
-  for (let j = 0; j < k; j++) w.logAlpha[j] = Math.log(params.initial[j]!) + w.logB[j]!;
-  for (let s = 1; s < t; s++) {
-    for (let j = 0; j < k; j++) {
-      for (let i = 0; i < k; i++) w.tmp[i] = w.logAlpha[(s - 1) * k + i]! + logA[i]![j]!;
-      w.logAlpha[s * k + j] = logSumExp(w.tmp) + w.logB[s * k + j]!;
-    }
-  }
-  return logSumExp(w.logAlpha.subarray((t - 1) * k, t * k));
-}
-
-function backward(params: GaussianHmmParams, t: number, w: Work): void {
-  const k = params.initial.length;
-  const logA = params.transition.map((r) => r.map((p) => Math.log(p)));
-  for (let j = 0; j < k; j++) w.logBeta[(t - 1) * k + j] = 0;
-  for (let s = t - 2; s >= 0; s--) {
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++)
-        w.tmp[j] = logA[i]![j]! + w.logB[(s + 1) * k + j]! + w.logBeta[(s + 1) * k + j]!;
-      w.logBeta[s * k + i] = logSumExp(w.tmp);
-    }
-  }
-}
-
-/** One EM iteration: returns the log-likelihood of the INPUT params and the re-estimated params. */
-function emStep(
-  params: GaussianHmmParams,
-  obs: readonly (readonly number[])[],
-  w: Work,
-  varFloor: number[],
-): { logLik: number; params: GaussianHmmParams } {
-  const k = params.initial.length;
-  const dim = params.means[0]!.length;
-  const t = obs.length;
-  emissions(params, obs, w.logB);
-  const logLik = forward(params, t, w);
-  backward(params, t, w);
-  const logA = params.transition.map((r) => r.map((p) => Math.log(p)));
-
-  const gammaSum = new Float64Array(k);
-  const xSum = Array.from({ length: k }, () => new Float64Array(dim));
-  const x2Sum = Array.from({ length: k }, () => new Float64Array(dim));
-  const xiSum = Array.from({ length: k }, () => new Float64Array(k));
-  const initial = new Array<number>(k).fill(0);
-  for (let s = 0; s < t; s++) {
-    const x = obs[s]!;
-    for (let j = 0; j < k; j++) {
-      const g = Math.exp(w.logAlpha[s * k + j]! + w.logBeta[s * k + j]! - logLik);
-      if (s === 0) initial[j] = g;
-      gammaSum[j]! += g;
-      const xs = xSum[j]!;
-      const x2 = x2Sum[j]!;
-      for (let d = 0; d < dim; d++) {
-        xs[d]! += g * x[d]!;
-        x2[d]! += g * x[d]! * x[d]!;
-      }
-    }
-    if (s < t - 1) {
-      for (let i = 0; i < k; i++) {
-        const a = w.logAlpha[s * k + i]! - logLik;
-        const row = xiSum[i]!;
-        for (let j = 0; j < k; j++) {
-          row[j]! += Math.exp(a + logA[i]![j]! + w.logB[(s + 1) * k + j]! + w.logBeta[(s + 1) * k + j]!);
-        }
-      }
-    }
-  }
-  const initSum = initial.reduce((a, b) => a + b, 0);
-  const next: GaussianHmmParams = {
-    initial: initial.map((g) => g / initSum),
-    transition: [],
-    means: [],
-    variances: [],
-  };
-  for (let i = 0; i < k; i++) {
-    const row = xiSum[i]!;
-    let rs = 0;
-    for (let j = 0; j < k; j++) rs += row[j]!;
-    next.transition.push(rs > 1e-12 ? Array.from(row, (v) => v / rs) : [...params.transition[i]!]);
-    const g = gammaSum[i]!;
-    if (g < 1e-9) {
-      // A dead state keeps its emission parameters (re-estimation would divide by ~0).
-      next.means.push([...params.means[i]!]);
-      next.variances.push([...params.variances[i]!]);
-      continue;
-    }
-    const mu = Array.from(xSum[i]!, (v) => v / g);
-    next.means.push(mu);
-    next.variances.push(Array.from(x2Sum[i]!, (v, d) => Math.max(varFloor[d]!, v / g - mu[d]! * mu[d]!)));
-  }
-  return { logLik, params: next };
 }
 
 function initialParams(

@@ -25,7 +25,10 @@ export function logSumExp(xs: ArrayLike<number>): number {
   for (let i = 0; i < xs.length; i++) if (xs[i]! > m) m = xs[i]!;
   if (m === Number.NEGATIVE_INFINITY) return m;
   let s = 0;
-  for (let i = 0; i < xs.length; i++) s += Math.exp(xs[i]! - m);
+  for (let i = 0; i < xs.length; i++) {
+    const d = xs[i]! - m;
+    s += d === 0 ? 1 : Math.exp(d); // exp(0) is exactly 1
+  }
   return m + Math.log(s);
 }
 
@@ -75,6 +78,8 @@ export function validateHmmParams(params: GaussianHmmParams): void {
 export class HmmForwardFilter {
   private params: GaussianHmmParams;
   private logTrans: number[][];
+  /** ln of the variances, per state (emission log densities reuse them every update). */
+  private logVar: number[][];
   private logProbs: Float64Array;
   private readonly scratch: Float64Array;
   private readonly col: Float64Array;
@@ -87,6 +92,7 @@ export class HmmForwardFilter {
     validateHmmParams(params);
     this.params = params;
     this.logTrans = params.transition.map((r) => r.map((p) => Math.log(p)));
+    this.logVar = params.variances.map((r) => r.map((v) => Math.log(v)));
     const k = params.initial.length;
     this.logProbs = new Float64Array(k);
     this.scratch = new Float64Array(k);
@@ -107,6 +113,20 @@ export class HmmForwardFilter {
     if (params.initial.length !== this.numStates) throw new Error("hmm filter: cannot change K on setParams");
     this.params = params;
     this.logTrans = params.transition.map((r) => r.map((p) => Math.log(p)));
+    this.logVar = params.variances.map((r) => r.map((v) => Math.log(v)));
+  }
+
+  /** `logEmission(this.params, k, x)` with the variances' logs precomputed (same arithmetic). */
+  private emission(k: number, x: ArrayLike<number>): number {
+    const mu = this.params.means[k]!;
+    const v = this.params.variances[k]!;
+    const lv = this.logVar[k]!;
+    let lp = 0;
+    for (let d = 0; d < mu.length; d++) {
+      const diff = x[d]! - mu[d]!;
+      lp -= 0.5 * (LOG_2PI + lv[d]! + (diff * diff) / v[d]!);
+    }
+    return lp;
   }
 
   /** Incorporate one observation; returns the filtered probabilities (a fresh array). */
@@ -114,13 +134,12 @@ export class HmmForwardFilter {
     const k = this.numStates;
     const next = this.scratch;
     if (!this.started) {
-      for (let j = 0; j < k; j++)
-        next[j] = Math.log(this.params.initial[j]!) + logEmission(this.params, j, x);
+      for (let j = 0; j < k; j++) next[j] = Math.log(this.params.initial[j]!) + this.emission(j, x);
       this.started = true;
     } else {
       for (let j = 0; j < k; j++) {
         for (let i = 0; i < k; i++) this.col[i] = this.logProbs[i]! + this.logTrans[i]![j]!;
-        next[j] = logSumExp(this.col) + logEmission(this.params, j, x);
+        next[j] = logSumExp(this.col) + this.emission(j, x);
       }
     }
     const norm = logSumExp(next);
@@ -134,7 +153,9 @@ export class HmmForwardFilter {
   /** Current filtered probabilities (uniform-initial prior before any observation). */
   probs(): number[] {
     if (!this.started) return [...this.params.initial];
-    return Array.from(this.logProbs, (l) => Math.exp(l));
+    const out: number[] = [];
+    for (let j = 0; j < this.logProbs.length; j++) out.push(Math.exp(this.logProbs[j]!));
+    return out;
   }
 
   /** Index of the most probable state under the current filtered belief. */

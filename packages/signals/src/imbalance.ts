@@ -5,7 +5,8 @@
  * The skew is skewAdjBps = clamp(coef · EWMA(microEdgeBps), ±maxSkewBps): quotes lean toward the
  * micro-price (positive when bids are heavier, i.e. the next move is more likely up).
  */
-import { type SignalAdjustment, activeAdjustment, inactiveAdjustment } from "@mmkit/core";
+import type { SignalAdjustment } from "@mmkit/core";
+import { inactive, makeAdjustment } from "./adjust.js";
 
 /** Signal name of the book-imbalance skew. */
 export const BOOK_IMBALANCE_SIGNAL_NAME = "BookImbalance";
@@ -49,7 +50,10 @@ export interface BookImbalanceState {
 /** Book-imbalance skew (signal `"BookImbalance"`). */
 export class BookImbalanceSignal {
   readonly config: BookImbalanceConfig;
-  private s: BookImbalanceState = { edgeBps: 0, lastTsMs: null };
+  // State as flat fields (hot path: every book event); `hasTs` stands for a non-null `lastTsMs`.
+  private edge = 0;
+  private hasTs = false;
+  private lastTsMs = 0;
 
   /** Create the signal; unspecified fields take `DEFAULT_BOOK_IMBALANCE_CONFIG`. */
   constructor(config: Partial<BookImbalanceConfig> = {}) {
@@ -64,42 +68,67 @@ export class BookImbalanceSignal {
   onBbo(tsMs: number, bidPrice: number, bidSize: number, askPrice: number, askSize: number): void {
     const e = microEdgeBps(bidPrice, bidSize, askPrice, askSize);
     if (Number.isNaN(e)) return;
-    if (this.s.lastTsMs === null || this.config.halfLifeMs === 0) {
-      this.s.edgeBps = e;
+    if (!this.hasTs || this.config.halfLifeMs === 0) {
+      this.edge = e;
     } else {
-      const dt = Math.max(0, tsMs - this.s.lastTsMs);
-      const a = 1 - 0.5 ** (dt / this.config.halfLifeMs);
-      this.s.edgeBps += a * (e - this.s.edgeBps);
+      const dt = Math.max(0, tsMs - this.lastTsMs);
+      this.edge += this.weight(dt) * (e - this.edge);
     }
-    this.s.lastTsMs = tsMs;
+    this.hasTs = true;
+    this.lastTsMs = tsMs;
   }
+
+  /**
+   * EWMA weight 1 − 0.5^(dt/halfLife) of a gap, without the pow in the common cases (same bits):
+   * simultaneous updates (dt = 0: 1 − 0.5^0 = 0 exactly) and a gap equal to the previous one
+   * (feeds tick on a grid).
+   */
+  private weight(dt: number): number {
+    if (dt === 0) return 0;
+    if (dt !== this.lastDt) {
+      this.lastDt = dt;
+      this.lastWeight = 1 - 0.5 ** (dt / this.config.halfLifeMs);
+    }
+    return this.lastWeight;
+  }
+
+  private lastDt = Number.NaN;
+  private lastWeight = 0;
+  // Memo of the note for the last edge.
+  private noteEdge = Number.NaN;
+  private noteText = "";
 
   /** Smoothed micro-price edge (bps). */
   get edgeBps(): number {
-    return this.s.edgeBps;
+    return this.edge;
   }
 
   /** The signal's adjustment at time `tsMs`. */
   adjustment(tsMs: number): SignalAdjustment {
-    if (this.s.lastTsMs === null) return inactiveAdjustment(BOOK_IMBALANCE_SIGNAL_NAME, "no book yet");
-    if (tsMs - this.s.lastTsMs > this.config.staleMs)
-      return inactiveAdjustment(BOOK_IMBALANCE_SIGNAL_NAME, "stale book");
+    if (!this.hasTs) return inactive(BOOK_IMBALANCE_SIGNAL_NAME, "no book yet");
+    if (tsMs - this.lastTsMs > this.config.staleMs) return inactive(BOOK_IMBALANCE_SIGNAL_NAME, "stale book");
     const m = this.config.maxSkewBps;
-    const skew = Math.min(m, Math.max(-m, this.config.coef * this.s.edgeBps));
-    return activeAdjustment(BOOK_IMBALANCE_SIGNAL_NAME, {
-      skewAdjBps: skew,
-      rawValue: this.s.edgeBps,
-      note: `micro-mid=${this.s.edgeBps.toFixed(2)}bps`,
-    });
+    const skew = Math.min(m, Math.max(-m, this.config.coef * this.edge));
+    return makeAdjustment(BOOK_IMBALANCE_SIGNAL_NAME, true, 1, this.edge, this.note(this.edge), 0, skew);
+  }
+
+  private note(edge: number): string {
+    if (edge !== this.noteEdge) {
+      this.noteEdge = edge;
+      this.noteText = `micro-mid=${edge.toFixed(2)}bps`;
+    }
+    return this.noteText;
   }
 
   /** Serializable state. */
   getState(): BookImbalanceState {
-    return { ...this.s };
+    return { edgeBps: this.edge, lastTsMs: this.hasTs ? this.lastTsMs : null };
   }
 
   /** Restore `getState()` output. */
   setState(s: BookImbalanceState): void {
-    this.s = { ...s };
+    this.edge = s.edgeBps;
+    this.hasTs = s.lastTsMs !== null;
+    this.lastTsMs = s.lastTsMs ?? 0;
   }
 }

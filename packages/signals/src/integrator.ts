@@ -13,6 +13,7 @@
  * applied parts still sum exactly to the applied total.
  */
 import type { SignalAdjustment, SignalEffect } from "@mmkit/core";
+import { NOT_A_NUMBER, makeAdjustment } from "./adjust.js";
 import { REGIME_SIGNAL_NAME } from "./regime-detector.js";
 
 /** Bounds and options of the integrator. */
@@ -117,23 +118,60 @@ export interface IntegrateContext {
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
-/** Whether an active signal's weighted request changes the quote materially (see `materialityBps`). */
+/**
+ * Whether an active signal's weighted request changes the quote materially (see `materialityBps`).
+ * `m` = log1p(materialityMult); `logK`/`logG` = ln κ/γ multipliers of a non-regime signal.
+ */
 function isMaterial(
   a: SignalAdjustment,
   w: number,
   c: IntegratorConfig,
+  m: number,
+  logK: number,
+  logG: number,
   regime: SignalEffect["regime"] | undefined,
+  memo: Memos,
 ): boolean {
   const bps = c.materialityBps;
   if (a.pullBid || a.pullAsk) return true;
   if (Math.abs(w * a.spreadAdjBps) >= bps || Math.abs(w * a.skewAdjBps) >= bps) return true;
   if (w * a.bidExtraBps >= bps || w * a.askExtraBps >= bps) return true;
-  const m = Math.log1p(c.materialityMult);
   if (a.name === c.regimeSignalName) {
     const r = regime;
-    return r !== undefined && (Math.abs(Math.log(r.kappaMult)) >= m || Math.abs(Math.log(r.gammaMult)) >= m);
+    return (
+      r !== undefined &&
+      (Math.abs(memo.lnRegimeK.get(r.kappaMult)) >= m || Math.abs(memo.lnRegimeG.get(r.gammaMult)) >= m)
+    );
   }
-  return Math.abs(w * Math.log(a.kappaMult)) >= m || Math.abs(w * Math.log(a.gammaMult)) >= m;
+  return Math.abs(w * logK) >= m || Math.abs(w * logG) >= m;
+}
+
+/**
+ * Memo of a pure function's last argument and result: multipliers repeat from cycle to cycle, and
+ * the same argument gives the same bits (ln ±0 and exp ±0 agree, so `===` is a safe key).
+ */
+class LastValue {
+  private x = Number.NaN;
+  private y = Number.NaN;
+  constructor(private readonly f: (x: number) => number) {}
+
+  get(x: number): number {
+    if (x === this.x) return this.y;
+    const y = this.f(x);
+    this.x = x;
+    this.y = y;
+    return y;
+  }
+}
+
+/** The integrator's memos of ln / exp (see `LastValue`). */
+interface Memos {
+  lnK: LastValue;
+  lnG: LastValue;
+  expK: LastValue;
+  expG: LastValue;
+  lnRegimeK: LastValue;
+  lnRegimeG: LastValue;
 }
 
 /** Blends signal adjustments into one `SignalEffect` and its contribution record. */
@@ -154,6 +192,28 @@ export class SignalIntegrator {
       throw new Error("integrator: need 0 < minGammaMult <= 1 <= maxGammaMult");
     }
     this.config = c;
+    this.materialityLog = Math.log1p(c.materialityMult);
+  }
+
+  private readonly memo: Memos = {
+    lnK: new LastValue(Math.log),
+    lnG: new LastValue(Math.log),
+    expK: new LastValue(Math.exp),
+    expG: new LastValue(Math.exp),
+    lnRegimeK: new LastValue(Math.log),
+    lnRegimeG: new LastValue(Math.log),
+  };
+  /** log1p(materialityMult), the κ/γ materiality threshold in log units. */
+  private readonly materialityLog: number;
+  // Per-call scratch (integrate is synchronous and not re-entrant): weights and ln κ/γ per signal.
+  private weights = new Float64Array(8);
+  private logKs = new Float64Array(8);
+  private logGs = new Float64Array(8);
+
+  private grow(n: number): void {
+    this.weights = new Float64Array(n);
+    this.logKs = new Float64Array(n);
+    this.logGs = new Float64Array(n);
   }
 
   /** Blend and clamp; throws (fail closed) if any adjustment carries a non-finite number. */
@@ -163,7 +223,10 @@ export class SignalIntegrator {
   ): { effect: SignalEffect; record: SignalContributionRecord } {
     const c = this.config;
     const n = adjustments.length;
-    const weights = new Array<number>(n);
+    if (n > this.weights.length) this.grow(n);
+    const weights = this.weights;
+    const logKs = this.logKs;
+    const logGs = this.logGs;
     let spreadRaw = 0;
     let skewRaw = 0;
     let bidExtra = 0;
@@ -186,16 +249,21 @@ export class SignalIntegrator {
       if (a.name === c.regimeSignalName) {
         regimeActive = true;
       } else {
-        logKappa += w * Math.log(a.kappaMult);
-        logGamma += w * Math.log(a.gammaMult);
+        // ln 1 is exactly +0: the neutral multiplier needs no call.
+        const lk = a.kappaMult === 1 ? 0 : this.memo.lnK.get(a.kappaMult);
+        const lg = a.gammaMult === 1 ? 0 : this.memo.lnG.get(a.gammaMult);
+        logKs[i] = lk;
+        logGs[i] = lg;
+        logKappa += w * lk;
+        logGamma += w * lg;
       }
       pullBid ||= a.pullBid;
       pullAsk ||= a.pullAsk;
     }
     const spread = clamp(spreadRaw, c.minSpreadAdjBps, c.maxSpreadAdjBps);
     const skew = clamp(skewRaw, -c.maxAbsSkewBps, c.maxAbsSkewBps);
-    const kappaRaw = Math.exp(logKappa);
-    const gammaRaw = Math.exp(logGamma);
+    const kappaRaw = this.memo.expK.get(logKappa);
+    const gammaRaw = this.memo.expG.get(logGamma);
     const kappaMult = clamp(kappaRaw, c.minKappaMult, c.maxKappaMult);
     const gammaMult = clamp(gammaRaw, c.minGammaMult, c.maxGammaMult);
     const bid = clamp(bidExtra, 0, c.maxSideExtraBps);
@@ -220,28 +288,54 @@ export class SignalIntegrator {
       const appliedSkew = w === 0 ? 0 : w * a.skewAdjBps * skewScale;
       spreadSum += appliedSpread;
       skewSum += appliedSkew;
-      const contrib: SignalContribution = {
-        signal_name: a.name,
-        spread_adjustment_bps: a.spreadAdjBps,
-        skew_adjustment_bps: a.skewAdjBps,
-        kappa_mult: a.kappaMult,
-        gamma_mult: a.gammaMult,
-        was_active: a.active && w > 0 && isMaterial(a, w, c, ctx.regime),
-        gating_weight: w,
-        raw_value: a.rawValue,
-        applied_spread_bps: appliedSpread,
-        applied_skew_bps: appliedSkew,
-        bid_extra_bps: a.bidExtraBps,
-        ask_extra_bps: a.askExtraBps,
-        pull_bid: a.pullBid,
-        pull_ask: a.pullAsk,
-      };
-      if (a.note !== undefined) contrib.note = a.note;
+      const wasActive =
+        a.active &&
+        w > 0 &&
+        isMaterial(a, w, c, this.materialityLog, logKs[i]!, logGs[i]!, ctx.regime, this.memo);
+      const contrib = makeContribution(a, w, wasActive, appliedSpread, appliedSkew);
       contributions[i] = contrib;
     }
 
-    const effect: SignalEffect = {
-      // The sums of the applied parts ARE the totals (equal to the clamped values up to rounding).
+    // Each object is built by one literal with its final keys (same keys and order as adding the
+    // optional ones afterwards), so none grows an out-of-object property store.
+    const regime = regimeActive ? ctx.regime : undefined;
+    const base = ctx.baseHalfSpreadBps;
+    const effect = makeEffect(spreadSum, skewSum, kappaMult, gammaMult, bid, ask, pullBid, pullAsk, regime);
+    const mult = base !== undefined && base > 0 ? (base + spreadSum) / base : undefined;
+    const record = makeRecord(
+      ctx,
+      contributions,
+      spreadSum,
+      skewSum,
+      kappaMult,
+      gammaMult,
+      bid,
+      ask,
+      pullBid,
+      pullAsk,
+      clamped,
+      mult,
+      regime,
+    );
+    return { effect, record };
+  }
+}
+
+/** The effect (with `regime` only when given). */
+function makeEffect(
+  spreadSum: number,
+  skewSum: number,
+  kappaMult: number,
+  gammaMult: number,
+  bid: number,
+  ask: number,
+  pullBid: boolean,
+  pullAsk: boolean,
+  regime: SignalEffect["regime"],
+): SignalEffect {
+  // The sums of the applied parts ARE the totals (equal to the clamped values up to rounding).
+  if (regime === undefined) {
+    return {
       spreadAdjBps: spreadSum,
       skewAdjBps: skewSum,
       kappaMult,
@@ -251,7 +345,102 @@ export class SignalIntegrator {
       pullBid,
       pullAsk,
     };
-    const record: SignalContributionRecord = {
+  }
+  return {
+    spreadAdjBps: spreadSum,
+    skewAdjBps: skewSum,
+    kappaMult,
+    gammaMult,
+    bidExtraBps: bid,
+    askExtraBps: ask,
+    pullBid,
+    pullAsk,
+    regime,
+  };
+}
+
+/** One contribution record (with `note` only when the adjustment has one). */
+function makeContribution(
+  a: SignalAdjustment,
+  w: number,
+  wasActive: boolean,
+  appliedSpread: number,
+  appliedSkew: number,
+): SignalContribution {
+  if (a.note === undefined) {
+    return {
+      signal_name: a.name,
+      spread_adjustment_bps: a.spreadAdjBps,
+      skew_adjustment_bps: a.skewAdjBps,
+      kappa_mult: a.kappaMult,
+      gamma_mult: a.gammaMult,
+      was_active: wasActive,
+      gating_weight: w,
+      raw_value: a.rawValue,
+      applied_spread_bps: appliedSpread,
+      applied_skew_bps: appliedSkew,
+      bid_extra_bps: a.bidExtraBps,
+      ask_extra_bps: a.askExtraBps,
+      pull_bid: a.pullBid,
+      pull_ask: a.pullAsk,
+    };
+  }
+  return {
+    signal_name: a.name,
+    spread_adjustment_bps: a.spreadAdjBps,
+    skew_adjustment_bps: a.skewAdjBps,
+    kappa_mult: a.kappaMult,
+    gamma_mult: a.gammaMult,
+    was_active: wasActive,
+    gating_weight: w,
+    raw_value: a.rawValue,
+    applied_spread_bps: appliedSpread,
+    applied_skew_bps: appliedSkew,
+    bid_extra_bps: a.bidExtraBps,
+    ask_extra_bps: a.askExtraBps,
+    pull_bid: a.pullBid,
+    pull_ask: a.pullAsk,
+    note: a.note,
+  };
+}
+
+/**
+ * The cycle record: the base fields, then `total_spread_mult` (when `mult` is given), then the
+ * regime fields (when `regime` is given), in that key order.
+ */
+function makeRecord(
+  ctx: IntegrateContext,
+  contributions: SignalContribution[],
+  spreadSum: number,
+  skewSum: number,
+  kappaMult: number,
+  gammaMult: number,
+  bid: number,
+  ask: number,
+  pullBid: boolean,
+  pullAsk: boolean,
+  clamped: boolean,
+  mult: number | undefined,
+  regime: SignalEffect["regime"],
+): SignalContributionRecord {
+  if (regime === undefined) {
+    if (mult === undefined) {
+      return {
+        cycleId: ctx.cycleId,
+        tsMs: ctx.tsMs,
+        contributions,
+        total_spread_adj_bps: spreadSum,
+        combined_skew_bps: skewSum,
+        kappa_mult: kappaMult,
+        gamma_mult: gammaMult,
+        bid_extra_bps: bid,
+        ask_extra_bps: ask,
+        pull_bid: pullBid,
+        pull_ask: pullAsk,
+        clamped,
+      };
+    }
+    return {
       cycleId: ctx.cycleId,
       tsMs: ctx.tsMs,
       contributions,
@@ -264,22 +453,66 @@ export class SignalIntegrator {
       pull_bid: pullBid,
       pull_ask: pullAsk,
       clamped,
+      total_spread_mult: mult,
     };
-    if (ctx.baseHalfSpreadBps !== undefined && ctx.baseHalfSpreadBps > 0) {
-      record.total_spread_mult = (ctx.baseHalfSpreadBps + spreadSum) / ctx.baseHalfSpreadBps;
-    }
-    if (regimeActive && ctx.regime !== undefined) {
-      effect.regime = ctx.regime;
-      record.regime_state = ctx.regime.state;
-      record.regime_probs = ctx.regime.probs;
-      record.regime_kappa_mult = ctx.regime.kappaMult;
-      record.regime_gamma_mult = ctx.regime.gammaMult;
-    }
-    return { effect, record };
   }
+  if (mult === undefined) {
+    return {
+      cycleId: ctx.cycleId,
+      tsMs: ctx.tsMs,
+      contributions,
+      total_spread_adj_bps: spreadSum,
+      combined_skew_bps: skewSum,
+      kappa_mult: kappaMult,
+      gamma_mult: gammaMult,
+      bid_extra_bps: bid,
+      ask_extra_bps: ask,
+      pull_bid: pullBid,
+      pull_ask: pullAsk,
+      clamped,
+      regime_state: regime.state,
+      regime_probs: regime.probs,
+      regime_kappa_mult: regime.kappaMult,
+      regime_gamma_mult: regime.gammaMult,
+    };
+  }
+  return {
+    cycleId: ctx.cycleId,
+    tsMs: ctx.tsMs,
+    contributions,
+    total_spread_adj_bps: spreadSum,
+    combined_skew_bps: skewSum,
+    kappa_mult: kappaMult,
+    gamma_mult: gammaMult,
+    bid_extra_bps: bid,
+    ask_extra_bps: ask,
+    pull_bid: pullBid,
+    pull_ask: pullAsk,
+    clamped,
+    total_spread_mult: mult,
+    regime_state: regime.state,
+    regime_probs: regime.probs,
+    regime_kappa_mult: regime.kappaMult,
+    regime_gamma_mult: regime.gammaMult,
+  };
 }
 
 function checkFinite(a: SignalAdjustment): void {
+  // One branch for the common all-finite case; the slow path names the offending field.
+  if (
+    Number.isFinite(a.spreadAdjBps) &&
+    Number.isFinite(a.skewAdjBps) &&
+    Number.isFinite(a.kappaMult) &&
+    Number.isFinite(a.gammaMult) &&
+    Number.isFinite(a.bidExtraBps) &&
+    Number.isFinite(a.askExtraBps) &&
+    Number.isFinite(a.confidence) &&
+    Number.isFinite(a.rawValue) &&
+    a.kappaMult > 0 &&
+    a.gammaMult > 0
+  ) {
+    return;
+  }
   const fields = [
     ["spreadAdjBps", a.spreadAdjBps],
     ["skewAdjBps", a.skewAdjBps],
@@ -293,7 +526,24 @@ function checkFinite(a: SignalAdjustment): void {
   for (const [k, v] of fields) {
     if (!Number.isFinite(v)) throw new Error(`integrator: signal "${a.name}" has non-finite ${k} (${v})`);
   }
-  if (!(a.kappaMult > 0 && a.gammaMult > 0)) {
-    throw new Error(`integrator: signal "${a.name}" has non-positive kappaMult/gammaMult`);
+  throw new Error(`integrator: signal "${a.name}" has non-positive kappaMult/gammaMult`);
+}
+
+// Give the numeric fields of the per-cycle objects built above (contributions, effect, record,
+// every variant) the generic representation from the start, for the reasons given in adjust.ts.
+{
+  const x = NOT_A_NUMBER;
+  const a = makeAdjustment("", true, x, x, "", x, x, x, x, x, x, false, false);
+  const plain: SignalAdjustment = { ...a };
+  delete plain.note;
+  makeContribution(a, x, false, x, x);
+  makeContribution(plain, x, false, x, x);
+  const view = { state: x, probs: [], kappaMult: x, gammaMult: x };
+  makeEffect(x, x, x, x, x, x, false, false, undefined);
+  makeEffect(x, x, x, x, x, x, false, false, view);
+  const ctx: IntegrateContext = { cycleId: x, tsMs: x };
+  for (const mult of [undefined, x]) {
+    makeRecord(ctx, [], x, x, x, x, x, x, false, false, false, mult, undefined);
+    makeRecord(ctx, [], x, x, x, x, x, x, false, false, false, mult, view);
   }
 }

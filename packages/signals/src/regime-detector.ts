@@ -8,7 +8,8 @@
  * buffer, so memory is bounded). States are volatility-ordered after every fit, and the filter
  * keeps its belief across refits.
  */
-import { type SignalAdjustment, type SignalEffect, inactiveAdjustment } from "@mmkit/core";
+import type { SignalAdjustment, SignalEffect } from "@mmkit/core";
+import { inactive, makeAdjustment } from "./adjust.js";
 import { type GaussianHmmParams, HmmForwardFilter, hmmFromJson, hmmToJson } from "./hmm.js";
 import { fitGaussianHmm } from "./hmm-fit.js";
 import {
@@ -130,17 +131,31 @@ export class RegimeDetector {
 
   /** Feed a top-of-book observation. */
   onQuote(tsMs: number, bidPrice: number, askPrice: number): void {
-    this.consume(this.builder.onQuote(tsMs, bidPrice, askPrice));
+    const b = this.builder;
+    if (!b.due(tsMs)) {
+      b.addQuote(bidPrice, askPrice);
+      return;
+    }
+    const xs = b.advance(tsMs);
+    b.addQuote(bidPrice, askPrice);
+    this.consume(xs);
   }
 
   /** Feed a public trade. */
   onTrade(tsMs: number): void {
-    this.consume(this.builder.onTrade(tsMs));
+    const b = this.builder;
+    if (!b.due(tsMs)) {
+      b.addTrade();
+      return;
+    }
+    const xs = b.advance(tsMs);
+    b.addTrade();
+    this.consume(xs);
   }
 
   /** Advance the bucket clock (closes finished buckets even without market events). */
   onTime(tsMs: number): void {
-    this.consume(this.builder.advance(tsMs));
+    if (this.builder.due(tsMs)) this.consume(this.builder.advance(tsMs));
   }
 
   /** Feed one already-computed feature vector (one bucket). */
@@ -222,7 +237,27 @@ export class RegimeDetector {
   /** Regime view for `SignalEffect.regime` (undefined before the first fit). */
   regimeView(): SignalEffect["regime"] {
     const p = this.probs();
+    return p === null ? undefined : this.viewOf(p);
+  }
+
+  /**
+   * `regimeView()`, but the same (read-only) object for as long as the filtered probabilities are
+   * the same array, i.e. until the next bucket: the quote loop asks every cycle.
+   */
+  currentView(): SignalEffect["regime"] {
+    const p = this.probs();
     if (p === null) return undefined;
+    if (p !== this.viewProbs || this.view === undefined) {
+      this.viewProbs = p;
+      this.view = this.viewOf(p);
+    }
+    return this.view;
+  }
+
+  private viewProbs: number[] | null = null;
+  private view: SignalEffect["regime"] = undefined;
+
+  private viewOf(p: number[]): NonNullable<SignalEffect["regime"]> {
     let state = 0;
     let kappaMult = 0;
     let gammaMult = 0;
@@ -244,31 +279,54 @@ export class RegimeDetector {
    * them to `SignalEffect.regime`, not into the plain multiplier product), confidence = max prob.
    */
   adjustment(): SignalAdjustment {
-    const view = this.regimeView();
+    return this.adjustmentFor(this.regimeView());
+  }
+
+  /** `adjustment()` for a view just returned by `regimeView()` (saves computing it twice). */
+  adjustmentFor(view: SignalEffect["regime"]): SignalAdjustment {
     if (view === undefined) {
       const pct = Math.floor((100 * this.window.length) / this.config.warmupBuckets);
-      return inactiveAdjustment(
+      return inactive(
         REGIME_SIGNAL_NAME,
         `warmup ${pct}% (${this.window.length}/${this.config.warmupBuckets} buckets)`,
       );
     }
+    // The adjustment is a function of the view: the same view (see `currentView`) gets the same
+    // read-only object back instead of a new one every cycle.
+    if (view === this.adjView && this.adj !== null) return this.adj;
     let expected = 0;
     for (let i = 0; i < view.probs.length; i++) expected += i * view.probs[i]!;
-    return {
-      name: REGIME_SIGNAL_NAME,
-      spreadAdjBps: 0,
-      skewAdjBps: 0,
-      kappaMult: view.kappaMult,
-      gammaMult: view.gammaMult,
-      bidExtraBps: 0,
-      askExtraBps: 0,
-      pullBid: false,
-      pullAsk: false,
-      active: true,
-      confidence: view.probs[view.state]!,
-      rawValue: expected,
-      note: `regime=${this.stateLabel(view.state)} p=${view.probs[view.state]!.toFixed(2)}`,
-    };
+    const p = view.probs[view.state]!;
+    this.adjView = view;
+    this.adj = makeAdjustment(
+      REGIME_SIGNAL_NAME,
+      true,
+      p,
+      expected,
+      this.note(view.state, p),
+      0,
+      0,
+      view.kappaMult,
+      view.gammaMult,
+    );
+    return this.adj;
+  }
+
+  private adjView: SignalEffect["regime"] = undefined;
+  private adj: SignalAdjustment | null = null;
+
+  private noteState = -1;
+  private noteP = Number.NaN;
+  private noteText = "";
+
+  /** The adjustment's note, reformatted only when the state or its probability changed. */
+  private note(state: number, p: number): string {
+    if (state !== this.noteState || p !== this.noteP) {
+      this.noteState = state;
+      this.noteP = p;
+      this.noteText = `regime=${this.stateLabel(state)} p=${p.toFixed(2)}`;
+    }
+    return this.noteText;
   }
 
   /** Serializable state. */

@@ -23,15 +23,20 @@ export interface RegimeFeatureBuilderState {
 
 /** Builds one feature vector per fixed time bucket from quote updates and trades. */
 export class RegimeFeatureBuilder {
-  private s: RegimeFeatureBuilderState = {
-    bucketStartMs: null,
-    lastMid: null,
-    lastSpreadBps: null,
-    sumSqRetBps: 0,
-    spreadSumBps: 0,
-    spreadCount: 0,
-    tradeCount: 0,
-  };
+  // State as flat fields (hot path: every market event). The `has*` flags stand for the nullable
+  // fields of `RegimeFeatureBuilderState`, so the numeric fields always hold numbers.
+  private hasBucket = false;
+  private bucketStartMs = 0;
+  private hasMid = false;
+  private lastMid = 0;
+  private hasSpread = false;
+  private lastSpreadBps = 0;
+  private sumSqRetBps = 0;
+  private spreadSumBps = 0;
+  private spreadCount = 0;
+  private tradeCount = 0;
+  /** End of the current bucket (bucketStartMs + bucketMs), or −∞ before the clock starts. */
+  private bucketEndMs = Number.NEGATIVE_INFINITY;
 
   /** Create a builder with buckets of `bucketMs` milliseconds. */
   constructor(
@@ -43,38 +48,65 @@ export class RegimeFeatureBuilder {
 
   /** Record a top-of-book observation; returns feature vectors of buckets that closed (often none). */
   onQuote(tsMs: number, bidPrice: number, askPrice: number): number[][] {
-    const out = this.advance(tsMs);
-    if (!(bidPrice > 0 && askPrice > bidPrice)) return out;
-    const mid = (bidPrice + askPrice) / 2;
-    const spreadBps = ((askPrice - bidPrice) / mid) * 1e4;
-    if (this.s.lastMid !== null && mid !== this.s.lastMid) {
-      const r = Math.log(mid / this.s.lastMid) * 1e4;
-      this.s.sumSqRetBps += r * r;
-    }
-    this.s.lastMid = mid;
-    this.s.lastSpreadBps = spreadBps;
-    this.s.spreadSumBps += spreadBps;
-    this.s.spreadCount++;
+    const out = this.due(tsMs) ? this.advance(tsMs) : [];
+    this.addQuote(bidPrice, askPrice);
     return out;
   }
 
   /** Record a public trade; returns feature vectors of buckets that closed. */
   onTrade(tsMs: number): number[][] {
-    const out = this.advance(tsMs);
-    this.s.tradeCount++;
+    const out = this.due(tsMs) ? this.advance(tsMs) : [];
+    this.addTrade();
     return out;
+  }
+
+  /**
+   * Whether `advance(tsMs)` has anything to do (start the clock or close a bucket). When false,
+   * `advance` would return an empty array and change nothing, so hot paths can skip it.
+   */
+  due(tsMs: number): boolean {
+    // −∞ before the clock starts; otherwise bucketStartMs + bucketMs (kept in step with it).
+    return !(tsMs < this.bucketEndMs);
+  }
+
+  /** The quote part of `onQuote` (into the current bucket, without advancing the clock). */
+  addQuote(bidPrice: number, askPrice: number): void {
+    if (!(bidPrice > 0 && askPrice > bidPrice)) return;
+    const mid = (bidPrice + askPrice) / 2;
+    const spreadBps = ((askPrice - bidPrice) / mid) * 1e4;
+    if (this.hasMid && mid !== this.lastMid) {
+      const r = Math.log(mid / this.lastMid) * 1e4;
+      this.sumSqRetBps += r * r;
+    }
+    this.hasMid = true;
+    this.lastMid = mid;
+    this.hasSpread = true;
+    this.lastSpreadBps = spreadBps;
+    this.spreadSumBps += spreadBps;
+    this.spreadCount++;
+  }
+
+  /** The trade part of `onTrade` (without advancing the clock). */
+  addTrade(): void {
+    this.tradeCount++;
+  }
+
+  private setBucketStart(startMs: number): void {
+    this.hasBucket = true;
+    this.bucketStartMs = startMs;
+    this.bucketEndMs = startMs + this.bucketMs;
   }
 
   /** Close buckets that end at or before `tsMs` (also usable as a timer tick). */
   advance(tsMs: number): number[][] {
     const out: number[][] = [];
-    if (this.s.bucketStartMs === null) {
-      this.s.bucketStartMs = Math.floor(tsMs / this.bucketMs) * this.bucketMs;
+    if (!this.hasBucket) {
+      this.setBucketStart(Math.floor(tsMs / this.bucketMs) * this.bucketMs);
       return out;
     }
-    if (tsMs < this.s.bucketStartMs + this.bucketMs) return out;
+    if (tsMs < this.bucketStartMs + this.bucketMs) return out;
     out.push(this.closeBucket());
-    let start = this.s.bucketStartMs + this.bucketMs;
+    let start = this.bucketStartMs + this.bucketMs;
     let gaps = 0;
     while (tsMs >= start + this.bucketMs) {
       if (gaps < this.maxGapBuckets) out.push(this.closeBucket());
@@ -85,32 +117,50 @@ export class RegimeFeatureBuilder {
         break;
       }
     }
-    this.s.bucketStartMs = start;
+    this.setBucketStart(start);
     return out;
   }
 
   private closeBucket(): number[] {
     const spread =
-      this.s.spreadCount > 0 ? this.s.spreadSumBps / this.s.spreadCount : (this.s.lastSpreadBps ?? 0);
+      this.spreadCount > 0 ? this.spreadSumBps / this.spreadCount : this.hasSpread ? this.lastSpreadBps : 0;
     const x = [
-      Math.log(Math.sqrt(this.s.sumSqRetBps) + 0.1),
+      Math.log(Math.sqrt(this.sumSqRetBps) + 0.1),
       Math.log(spread + 0.1),
-      Math.log1p(this.s.tradeCount),
+      Math.log1p(this.tradeCount),
     ];
-    this.s.sumSqRetBps = 0;
-    this.s.spreadSumBps = 0;
-    this.s.spreadCount = 0;
-    this.s.tradeCount = 0;
+    this.sumSqRetBps = 0;
+    this.spreadSumBps = 0;
+    this.spreadCount = 0;
+    this.tradeCount = 0;
     return x;
   }
 
   /** Serializable state. */
   getState(): RegimeFeatureBuilderState {
-    return { ...this.s };
+    return {
+      bucketStartMs: this.hasBucket ? this.bucketStartMs : null,
+      lastMid: this.hasMid ? this.lastMid : null,
+      lastSpreadBps: this.hasSpread ? this.lastSpreadBps : null,
+      sumSqRetBps: this.sumSqRetBps,
+      spreadSumBps: this.spreadSumBps,
+      spreadCount: this.spreadCount,
+      tradeCount: this.tradeCount,
+    };
   }
 
   /** Restore `getState()` output. */
   setState(s: RegimeFeatureBuilderState): void {
-    this.s = { ...s };
+    this.hasBucket = s.bucketStartMs !== null;
+    this.bucketStartMs = s.bucketStartMs ?? 0;
+    this.bucketEndMs = s.bucketStartMs === null ? Number.NEGATIVE_INFINITY : s.bucketStartMs + this.bucketMs;
+    this.hasMid = s.lastMid !== null;
+    this.lastMid = s.lastMid ?? 0;
+    this.hasSpread = s.lastSpreadBps !== null;
+    this.lastSpreadBps = s.lastSpreadBps ?? 0;
+    this.sumSqRetBps = s.sumSqRetBps;
+    this.spreadSumBps = s.spreadSumBps;
+    this.spreadCount = s.spreadCount;
+    this.tradeCount = s.tradeCount;
   }
 }

@@ -7,8 +7,9 @@
  * seeded Rng. The chosen multiplier becomes spreadAdjBps = (mult − 1)·baseHalfSpreadBps.
  * It is disabled (inactive, not learning) during warm-up.
  */
-import { Rng, type SignalAdjustment, activeAdjustment, inactiveAdjustment } from "@mmkit/core";
+import { Rng, type SignalAdjustment } from "@mmkit/core";
 import { z } from "zod";
+import { inactive, makeAdjustment } from "./adjust.js";
 
 /** Signal name of the RL spread policy. */
 export const RL_SIGNAL_NAME = "RLSpread";
@@ -108,6 +109,8 @@ export class RlSpreadPolicy {
   private pending: { state: number; action: number; pnlQuote: number } | null = null;
   private currentAction: number;
   private readonly neutralAction: number;
+  /** The adjustment note of each action (fixed strings, built once). */
+  private readonly actionNotes: string[];
   private nextDecisionMs: number | null = null;
   /** Q updates performed. */
   updates = 0;
@@ -134,6 +137,7 @@ export class RlSpreadPolicy {
     });
     this.neutralAction = neutral;
     this.currentAction = neutral;
+    this.actionNotes = c.actions.map((m, i) => `rl mult=${m} a=${i}`);
   }
 
   /** Discrete state index of an observation. */
@@ -157,6 +161,14 @@ export class RlSpreadPolicy {
     let best = this.neutralAction;
     for (let a = 0; a < na; a++) if (this.q[state * na + a]! > this.q[state * na + best]!) best = a;
     return best;
+  }
+
+  /**
+   * Whether `step(obs, true)` at `tsMs` would decide (and so read `obs`); when false it only
+   * returns the action in force, so a caller can skip building the observation.
+   */
+  due(tsMs: number): boolean {
+    return this.nextDecisionMs === null || !(tsMs < this.nextDecisionMs);
   }
 
   /**
@@ -206,16 +218,19 @@ export class RlSpreadPolicy {
     baseHalfSpreadBps: number | undefined,
     warmupNote = "warmup",
   ): SignalAdjustment {
-    if (!enabled) return inactiveAdjustment(RL_SIGNAL_NAME, warmupNote);
+    if (!enabled) return inactive(RL_SIGNAL_NAME, warmupNote);
     if (baseHalfSpreadBps === undefined || !(baseHalfSpreadBps > 0)) {
-      return inactiveAdjustment(RL_SIGNAL_NAME, "no base half-spread");
+      return inactive(RL_SIGNAL_NAME, "no base half-spread");
     }
     const mult = this.currentMultiplier();
-    return activeAdjustment(RL_SIGNAL_NAME, {
-      spreadAdjBps: (mult - 1) * baseHalfSpreadBps,
-      rawValue: mult,
-      note: `rl mult=${mult} a=${this.currentAction}`,
-    });
+    return makeAdjustment(
+      RL_SIGNAL_NAME,
+      true,
+      1,
+      mult,
+      this.actionNotes[this.currentAction] ?? `rl mult=${mult} a=${this.currentAction}`,
+      (mult - 1) * baseHalfSpreadBps,
+    );
   }
 
   /** Q-table as JSON. */

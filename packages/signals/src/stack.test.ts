@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import type { MarketEvent } from "@mmkit/core";
+import { CrossedBookError, L2Book, type MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { generateKnifePath } from "../test/knife-path.js";
 import { SignalStack } from "./stack.js";
@@ -145,6 +145,49 @@ describe("SignalStack", () => {
     };
     expect(b.cycle(ctx)).toEqual(a.cycle(ctx));
     expect(() => b.setState({ version: 2 })).toThrow(/invalid checkpoint/);
+  });
+
+  it("a shared book (caller-owned, bookAccepted) gives exactly what an own book gives", () => {
+    const own = new SignalStack(smallConfig);
+    const book = new L2Book();
+    const shared = new SignalStack({ ...smallConfig, book });
+    expect(shared.book).toBe(book);
+    expect(shared.ownsBook).toBe(false);
+    expect(own.ownsBook).toBe(true);
+    let lastSec = -1;
+    let n = 0;
+    for (const ev of pathEvents(4, 700)) {
+      // Every 97th quote comes crossed: both books reject it and the signals must skip it.
+      const e: MarketEvent =
+        ev.type === "bbo" && n++ % 97 === 0
+          ? { ...ev, bbo: { ...ev.bbo, bidPrice: ev.bbo.askPrice + 1 } }
+          : ev;
+      own.onMarketEvent(e);
+      let accepted = true;
+      if (e.type === "bbo") {
+        try {
+          book.applyBbo(e.bbo, e.exchangeTsMs, e.localTsMs);
+        } catch (err) {
+          if (!(err instanceof CrossedBookError)) throw err;
+          accepted = false;
+        }
+      }
+      shared.onMarketEvent(e, accepted);
+      const sec = Math.floor((e.exchangeTsMs - T0) / 1000);
+      if (sec === lastSec) continue;
+      lastSec = sec;
+      const ctx = { tsMs: e.exchangeTsMs, baseHalfSpreadBps: 3, pnlQuote: sec * 0.01, notionalQuote: 1e4 };
+      expect(shared.cycle(ctx)).toEqual(own.cycle(ctx));
+    }
+    expect(own.rejectedBookEvents).toBeGreaterThan(0);
+    expect(shared.rejectedBookEvents).toBe(own.rejectedBookEvents);
+    expect(shared.regime.fitted).toBe(true);
+    expect(shared.getState()).toEqual(own.getState());
+    // Restoring a checkpoint leaves a shared book to its owner.
+    const before = book.snapshot();
+    const other = new SignalStack({ ...smallConfig, book });
+    other.setState(JSON.parse(JSON.stringify(own.getState())));
+    expect(book.snapshot()).toEqual(before);
   });
 
   it("warm-up advances from real market data with zero fills (Binance BTCUSDT sample)", () => {

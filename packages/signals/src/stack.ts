@@ -10,14 +10,19 @@ import {
   type Side,
   type SignalAdjustment,
   type SignalEffect,
-  inactiveAdjustment,
 } from "@mmkit/core";
+import { inactive } from "./adjust.js";
 import { ALPHA_KAPPA_SIGNAL_NAME, AlphaKappaFeedback, type AlphaKappaConfig } from "./alpha-kappa.js";
 import { FALLING_KNIFE_SIGNAL_NAME, FallingKnifeGuard, type FallingKnifeConfig } from "./falling-knife.js";
 import { BOOK_IMBALANCE_SIGNAL_NAME, BookImbalanceSignal, type BookImbalanceConfig } from "./imbalance.js";
-import { type IntegratorConfig, type SignalContributionRecord, SignalIntegrator } from "./integrator.js";
+import {
+  type IntegrateContext,
+  type IntegratorConfig,
+  type SignalContributionRecord,
+  SignalIntegrator,
+} from "./integrator.js";
 import { REGIME_SIGNAL_NAME, RegimeDetector, type RegimeDetectorConfig } from "./regime-detector.js";
-import { RL_SIGNAL_NAME, type RlPolicyConfig, RlSpreadPolicy } from "./rl-policy.js";
+import { RL_SIGNAL_NAME, type RlObservation, type RlPolicyConfig, RlSpreadPolicy } from "./rl-policy.js";
 import { type SignalStackState, SignalStackStateSchema } from "./stack-state.js";
 import { type WarmupConfig, WarmupTracker } from "./warmup.js";
 
@@ -53,7 +58,11 @@ export interface CycleContext {
   estimatorConfidence?: number;
 }
 
-/** Output of one quote cycle. */
+/**
+ * Output of one quote cycle. Read-only for the caller: an adjustment that did not change since
+ * the previous cycle is the same object as then, and so is `effect.regime` while the regime
+ * belief is unchanged.
+ */
 export interface CycleResult {
   effect: SignalEffect;
   record: SignalContributionRecord;
@@ -62,10 +71,37 @@ export interface CycleResult {
 
 const MAX_PENDING_MARKOUTS = 10_000;
 
+/** Observation for a disabled `RlSpreadPolicy.step` (which does not read it). */
+const IDLE_OBSERVATION: RlObservation = {
+  tsMs: 0,
+  inventoryFrac: 0,
+  volRatio: 1,
+  regime: 1,
+  markoutBps: 0,
+  pnlQuote: 0,
+  notionalQuote: 1,
+};
+
+/** Options of the `SignalStack` constructor beside its configuration. */
+export interface SignalStackOptions {
+  /**
+   * A book owned and updated by the caller (shared-book mode). When given, the stack never applies
+   * market events to it: the caller must apply every book event (snapshot / delta / BBO) to this
+   * book BEFORE passing the event to `onMarketEvent(ev, bookAccepted)`, and say with `bookAccepted`
+   * whether its book accepted the event (false = rejected as crossed). The stack only reads the
+   * book, and `setState` leaves it alone (the owner restores it). Without it the stack keeps and
+   * updates its own book (the default).
+   */
+  book?: L2Book;
+}
+
 /** All signals + warm-up + integration behind one API (what the paper trader calls). */
 export class SignalStack {
   readonly config: SignalStackConfig;
-  readonly book = new L2Book();
+  /** The book the signals read: the stack's own, or the caller's in shared-book mode. */
+  readonly book: L2Book;
+  /** Whether the stack applies market events to `book` itself (false in shared-book mode). */
+  readonly ownsBook: boolean;
   readonly warmup: WarmupTracker;
   readonly regime: RegimeDetector;
   readonly knife: FallingKnifeGuard;
@@ -73,14 +109,24 @@ export class SignalStack {
   readonly rl: RlSpreadPolicy;
   readonly imbalance: BookImbalanceSignal;
   readonly integrator: SignalIntegrator;
+  private readonly exchangeClock: boolean;
+  private readonly ictx: IntegrateContext = {
+    cycleId: 0,
+    tsMs: 0,
+    regime: undefined,
+    baseHalfSpreadBps: undefined,
+  };
   private cycleId = 0;
   private lastTsMs = 0;
   private pendingMarkouts: { dueMs: number; side: Side; midAtFill: number }[] = [];
-  /** Book events rejected as crossed. */
+  /** Book events rejected as crossed (by the own book, or as reported by the caller in shared-book mode). */
   rejectedBookEvents = 0;
 
-  /** Create a stack; every unspecified option takes its component default. */
-  constructor(config: Partial<SignalStackConfig> = {}) {
+  /**
+   * Create a stack; every unspecified option takes its component default. Pass `book` to share a
+   * book the caller owns and updates (see `SignalStackOptions.book`).
+   */
+  constructor(config: Partial<SignalStackConfig> & SignalStackOptions = {}) {
     this.config = {
       clock: config.clock ?? "exchange",
       markoutHorizonMs: config.markoutHorizonMs ?? 5000,
@@ -94,6 +140,9 @@ export class SignalStack {
       integrator: config.integrator ?? {},
     };
     if (!(this.config.markoutHorizonMs >= 0)) throw new Error("signal stack: markoutHorizonMs must be >= 0");
+    this.ownsBook = config.book === undefined;
+    this.book = config.book ?? new L2Book();
+    this.exchangeClock = this.config.clock === "exchange";
     this.warmup = new WarmupTracker(this.config.warmup);
     this.regime = new RegimeDetector(this.config.regime);
     this.knife = new FallingKnifeGuard(this.config.knife);
@@ -103,34 +152,34 @@ export class SignalStack {
     this.integrator = new SignalIntegrator(this.config.integrator);
   }
 
-  /** Feed one normalized market event. Crossed book updates are counted and ignored. */
-  onMarketEvent(ev: MarketEvent): void {
-    const ts = this.config.clock === "exchange" ? ev.exchangeTsMs : ev.localTsMs;
+  /**
+   * Feed one normalized market event. Crossed book updates are counted and ignored.
+   *
+   * Own book (default): the stack applies the event to its book; `bookAccepted` is ignored.
+   * Shared book: the caller has already applied the event to `book`; `bookAccepted` says whether
+   * that book accepted it (false = rejected as crossed: counted, and the signals skip the event,
+   * exactly as with an own book). Default true.
+   */
+  onMarketEvent(ev: MarketEvent, bookAccepted = true): void {
+    const ts = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
     if (ts > this.lastTsMs) this.lastTsMs = ts;
     switch (ev.type) {
       case "snapshot":
       case "delta":
       case "bbo": {
-        try {
-          if (ev.type === "snapshot")
-            this.book.applySnapshot(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
-          else if (ev.type === "delta") this.book.applyDelta(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
-          else this.book.applyBbo(ev.bbo, ev.exchangeTsMs, ev.localTsMs);
-        } catch (e) {
-          if (e instanceof Error && e.name === "CrossedBookError") {
-            this.rejectedBookEvents++;
-            return;
-          }
-          throw e;
+        if (this.ownsBook ? !this.applyOwn(ev) : !bookAccepted) {
+          this.rejectedBookEvents++;
+          return;
         }
         this.warmup.onBookUpdate(ts);
-        if (!this.book.isTwoSided()) return;
-        const bid = this.book.bestBid();
-        const ask = this.book.bestAsk();
+        const book = this.book;
+        if (!book.isTwoSided()) return;
+        const bid = book.bestBid();
+        const ask = book.bestAsk();
         this.regime.onQuote(ts, bid, ask);
         this.knife.onMid(ts, (bid + ask) / 2);
-        this.imbalance.onBbo(ts, bid, this.book.bestBidSize(), ask, this.book.bestAskSize());
-        this.settleMarkouts(ts);
+        this.imbalance.onBbo(ts, bid, book.bestBidSize(), ask, book.bestAskSize());
+        if (this.pendingMarkouts.length > 0) this.settleMarkouts(ts);
         return;
       }
       case "trade":
@@ -141,6 +190,19 @@ export class SignalStack {
       case "health":
         return;
     }
+  }
+
+  /** Apply a book event to the own book; false when it was rejected as crossed. */
+  private applyOwn(ev: Extract<MarketEvent, { type: "snapshot" | "delta" | "bbo" }>): boolean {
+    try {
+      if (ev.type === "snapshot") this.book.applySnapshot(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
+      else if (ev.type === "delta") this.book.applyDelta(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
+      else this.book.applyBbo(ev.bbo, ev.exchangeTsMs, ev.localTsMs);
+    } catch (e) {
+      if (e instanceof Error && e.name === "CrossedBookError") return false;
+      throw e;
+    }
+    return true;
   }
 
   /** Record one of our fills: counts for warm-up and schedules its automatic markout. */
@@ -183,51 +245,57 @@ export class SignalStack {
     this.regime.onTime(ts);
     this.knife.advance(ts);
     const warm = this.warmup.complete;
-    const note = this.warmup.note();
-    const regimeView = warm ? this.regime.regimeView() : undefined;
+    const regimeView = warm ? this.regime.currentView() : undefined;
 
     const rlInputs = ctx.pnlQuote !== undefined && ctx.notionalQuote !== undefined && ctx.notionalQuote > 0;
     const rlOn = warm && this.config.rlEnabled && rlInputs;
-    // While disabled (warm-up, no PnL input) the policy neither acts nor learns.
-    const vr = this.knife.volRatio();
-    this.rl.step(
-      {
-        tsMs: ts,
-        inventoryFrac: ctx.inventoryFrac ?? 0,
-        volRatio: Number.isFinite(vr) ? vr : 1,
-        regime: regimeView?.state ?? 1,
-        markoutBps: this.alphaKappa.toxicityBps,
-        pnlQuote: ctx.pnlQuote ?? 0,
-        notionalQuote: ctx.notionalQuote ?? 1,
-      },
-      rlOn,
-    );
-    const adjustments: SignalAdjustment[] = warm
-      ? [
-          this.regime.adjustment(),
-          this.knife.adjustment(),
-          this.alphaKappa.adjustment(),
-          this.imbalance.adjustment(ts),
-          this.rl.adjustment(
-            rlOn,
-            ctx.baseHalfSpreadBps,
-            this.config.rlEnabled ? "no pnl input" : "disabled",
-          ),
-        ]
-      : [
-          inactiveAdjustment(REGIME_SIGNAL_NAME, note),
-          inactiveAdjustment(FALLING_KNIFE_SIGNAL_NAME, note),
-          inactiveAdjustment(ALPHA_KAPPA_SIGNAL_NAME, note),
-          inactiveAdjustment(BOOK_IMBALANCE_SIGNAL_NAME, note),
-          inactiveAdjustment(RL_SIGNAL_NAME, note),
-        ];
+    // While disabled (warm-up, no PnL input) the policy neither acts nor learns. Between decisions
+    // a step would only return the action in force, and a disabled step does not read the
+    // observation: build one only when the policy decides.
+    if (rlOn && this.rl.due(ts)) {
+      const vr = this.knife.volRatio();
+      this.rl.step(
+        {
+          tsMs: ts,
+          inventoryFrac: ctx.inventoryFrac ?? 0,
+          volRatio: Number.isFinite(vr) ? vr : 1,
+          regime: regimeView?.state ?? 1,
+          markoutBps: this.alphaKappa.toxicityBps,
+          pnlQuote: ctx.pnlQuote ?? 0,
+          notionalQuote: ctx.notionalQuote ?? 1,
+        },
+        true,
+      );
+    } else if (!rlOn) {
+      this.rl.step(IDLE_OBSERVATION, false);
+    }
+    let adjustments: SignalAdjustment[];
+    if (warm) {
+      adjustments = [
+        this.regime.adjustmentFor(regimeView),
+        this.knife.adjustment(),
+        this.alphaKappa.adjustment(),
+        this.imbalance.adjustment(ts),
+        this.rl.adjustment(rlOn, ctx.baseHalfSpreadBps, this.config.rlEnabled ? "no pnl input" : "disabled"),
+      ];
+    } else {
+      const note = this.warmup.note();
+      adjustments = [
+        inactive(REGIME_SIGNAL_NAME, note),
+        inactive(FALLING_KNIFE_SIGNAL_NAME, note),
+        inactive(ALPHA_KAPPA_SIGNAL_NAME, note),
+        inactive(BOOK_IMBALANCE_SIGNAL_NAME, note),
+        inactive(RL_SIGNAL_NAME, note),
+      ];
+    }
     this.cycleId++;
-    const { effect, record } = this.integrator.integrate(adjustments, {
-      cycleId: this.cycleId,
-      tsMs: ts,
-      regime: regimeView,
-      ...(ctx.baseHalfSpreadBps === undefined ? {} : { baseHalfSpreadBps: ctx.baseHalfSpreadBps }),
-    });
+    // The integrator keeps no reference to its context: one object serves every cycle.
+    const ictx = this.ictx;
+    ictx.cycleId = this.cycleId;
+    ictx.tsMs = ts;
+    ictx.regime = regimeView;
+    ictx.baseHalfSpreadBps = ctx.baseHalfSpreadBps;
+    const { effect, record } = this.integrator.integrate(adjustments, ictx);
     return { effect, record, adjustments };
   }
 
@@ -263,7 +331,10 @@ export class SignalStack {
     };
   }
 
-  /** Restore a checkpoint (validated; throws a clear Error naming the bad field). */
+  /**
+   * Restore a checkpoint (validated; throws a clear Error naming the bad field). A shared book is
+   * not touched (its owner restores it); an own book is rebuilt from the checkpoint's top levels.
+   */
   setState(raw: unknown): void {
     const parsed = SignalStackStateSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`signal stack: invalid checkpoint: ${parsed.error.message}`);
@@ -277,6 +348,7 @@ export class SignalStack {
     this.alphaKappa.setState(s.alphaKappa);
     this.rl.setState(s.rl);
     this.imbalance.setState(s.imbalance);
+    if (!this.ownsBook) return; // shared book: its owner restores it
     this.book.clear();
     if (s.book.bids.length > 0 || s.book.asks.length > 0) {
       this.book.applySnapshot(s.book.bids, s.book.asks, s.book.exchangeTsMs, s.book.localTsMs);

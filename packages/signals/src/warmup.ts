@@ -63,16 +63,21 @@ export interface WarmupState extends WarmupCounts {
 /** Warm-up progress tracker. */
 export class WarmupTracker {
   readonly config: WarmupConfig;
-  private s: WarmupState = {
-    trades: 0,
-    bookUpdates: 0,
-    buckets: 0,
-    estimatorConfidence: null,
-    fills: 0,
-    firstTsMs: null,
-    lastTsMs: null,
-    completed: false,
-  };
+  // State as flat fields (hot path: one tick per market event). `hasFirst`/`hasLast` stand for the
+  // nullable `firstTsMs`/`lastTsMs` of `WarmupState`, so the numeric fields never hold null.
+  private trades = 0;
+  private bookUpdates = 0;
+  private buckets = 0;
+  private estimatorConfidence: number | null = null;
+  private fills = 0;
+  private hasFirst = false;
+  private firstTsMs = 0;
+  private hasLast = false;
+  private lastTsMs = 0;
+  private completed = false;
+  /** Whether `buckets` may differ from floor((last − first) / bucketMs) (see `tick`). */
+  private bucketsStale = true;
+  private readonly bucketMs: number;
 
   /** Create a tracker; unspecified fields take `DEFAULT_WARMUP_CONFIG`. */
   constructor(config: Partial<WarmupConfig> = {}) {
@@ -90,24 +95,37 @@ export class WarmupTracker {
       throw new Error("warmup: estimatorConfidenceTarget must be in (0, 1]");
     }
     this.config = c;
+    this.bucketMs = c.bucketMs;
   }
 
   private tick(tsMs: number): void {
-    if (this.s.firstTsMs === null) this.s.firstTsMs = tsMs;
-    if (this.s.lastTsMs === null || tsMs > this.s.lastTsMs) this.s.lastTsMs = tsMs;
-    this.s.buckets = Math.floor((this.s.lastTsMs - this.s.firstTsMs) / this.config.bucketMs);
+    if (!this.hasFirst) {
+      this.hasFirst = true;
+      this.firstTsMs = tsMs;
+      this.bucketsStale = true;
+    }
+    if (!this.hasLast || tsMs > this.lastTsMs) {
+      this.hasLast = true;
+      this.lastTsMs = tsMs;
+      this.bucketsStale = true;
+    }
+    // A pure function of first/last: recomputed only when one of them (or the state) changed.
+    if (this.bucketsStale) {
+      this.bucketsStale = false;
+      this.buckets = Math.floor((this.lastTsMs - this.firstTsMs) / this.bucketMs);
+    }
   }
 
   /** Count a public trade. */
   onTrade(tsMs: number): void {
     this.tick(tsMs);
-    this.s.trades++;
+    this.trades++;
   }
 
   /** Count a book update (snapshot, delta or BBO). */
   onBookUpdate(tsMs: number): void {
     this.tick(tsMs);
-    this.s.bookUpdates++;
+    this.bookUpdates++;
   }
 
   /** Advance time without an event. */
@@ -117,19 +135,19 @@ export class WarmupTracker {
 
   /** Count one of our fills. */
   onFill(): void {
-    this.s.fills++;
+    this.fills++;
   }
 
   /** Report the estimators' confidence in [0, 1] (e.g. the κ fit quality). */
   setEstimatorConfidence(confidence: number): void {
     if (!(confidence >= 0 && confidence <= 1))
       throw new Error(`warmup: estimator confidence must be in [0,1], got ${confidence}`);
-    this.s.estimatorConfidence = confidence;
+    this.estimatorConfidence = confidence;
   }
 
   /** Progress in [0, 1]. Once complete it stays complete. */
   progress(): number {
-    if (this.s.completed) return 1;
+    if (this.completed) return 1;
     const c = this.config;
     let num = 0;
     let den = 0;
@@ -138,15 +156,15 @@ export class WarmupTracker {
       num += w * Math.min(1, frac);
       den += w;
     };
-    add(c.tradesWeight, this.s.trades / c.tradesTarget);
-    add(c.bookUpdatesWeight, this.s.bookUpdates / c.bookUpdatesTarget);
-    add(c.bucketsWeight, this.s.buckets / c.bucketsTarget);
-    if (this.s.estimatorConfidence !== null)
-      add(c.estimatorWeight, this.s.estimatorConfidence / c.estimatorConfidenceTarget);
-    add(c.fillsWeight, this.s.fills / c.fillsTarget);
+    add(c.tradesWeight, this.trades / c.tradesTarget);
+    add(c.bookUpdatesWeight, this.bookUpdates / c.bookUpdatesTarget);
+    add(c.bucketsWeight, this.buckets / c.bucketsTarget);
+    if (this.estimatorConfidence !== null)
+      add(c.estimatorWeight, this.estimatorConfidence / c.estimatorConfidenceTarget);
+    add(c.fillsWeight, this.fills / c.fillsTarget);
     const p = den > 0 ? num / den : 0;
     if (p >= 1 - 1e-12) {
-      this.s.completed = true;
+      this.completed = true;
       return 1;
     }
     return p;
@@ -164,7 +182,7 @@ export class WarmupTracker {
 
   /** Per-component counts. */
   counts(): WarmupCounts {
-    const { trades, bookUpdates, buckets, estimatorConfidence, fills } = this.s;
+    const { trades, bookUpdates, buckets, estimatorConfidence, fills } = this;
     return { trades, bookUpdates, buckets, estimatorConfidence, fills };
   }
 
@@ -182,11 +200,30 @@ export class WarmupTracker {
 
   /** Serializable state. */
   getState(): WarmupState {
-    return { ...this.s };
+    return {
+      trades: this.trades,
+      bookUpdates: this.bookUpdates,
+      buckets: this.buckets,
+      estimatorConfidence: this.estimatorConfidence,
+      fills: this.fills,
+      firstTsMs: this.hasFirst ? this.firstTsMs : null,
+      lastTsMs: this.hasLast ? this.lastTsMs : null,
+      completed: this.completed,
+    };
   }
 
   /** Restore `getState()` output. */
   setState(s: WarmupState): void {
-    this.s = { ...s };
+    this.trades = s.trades;
+    this.bookUpdates = s.bookUpdates;
+    this.buckets = s.buckets;
+    this.estimatorConfidence = s.estimatorConfidence;
+    this.fills = s.fills;
+    this.hasFirst = s.firstTsMs !== null;
+    this.firstTsMs = s.firstTsMs ?? 0;
+    this.hasLast = s.lastTsMs !== null;
+    this.lastTsMs = s.lastTsMs ?? 0;
+    this.completed = s.completed;
+    this.bucketsStale = true;
   }
 }
