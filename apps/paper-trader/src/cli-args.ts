@@ -99,7 +99,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "checkpoint-every-min": {
     field: "checkpointEveryMin",
     type: "number",
-    describe: "checkpoint interval in minutes of market time",
+    describe: "checkpoint interval in minutes of market time (at most one per 2 s of wall time)",
   },
   "analytics-every-sec": {
     field: "analyticsEverySec",

@@ -1,5 +1,6 @@
 import type { Quote, QuoteLadder, Side } from "@mmkit/core";
 import type { ExchangeEvent, PaperExchange, PlaceRequest, PredictedEdge } from "@mmkit/exchange";
+import { ExpiryHeap } from "./expiry-heap.js";
 
 /** What the order manager needs to know to tag and predict a new order. */
 export interface PlacementContext {
@@ -56,6 +57,8 @@ export interface OrderManagerStats {
 export class OrderManager {
   private readonly byLevel = new Map<string, string>();
   private readonly contexts = new Map<string, OrderContext>();
+  /** Terminal orders by terminal time, so pruning visits only the expired ones. */
+  private readonly terminal = new ExpiryHeap();
   readonly stats: OrderManagerStats = { placed: 0, modified: 0, cancelled: 0, kept: 0, rejected: 0 };
 
   constructor(
@@ -94,16 +97,20 @@ export class OrderManager {
   onTerminal(orderId: string, tsMs: number): void {
     const c = this.contexts.get(orderId);
     if (c === undefined) return;
-    c.terminalTsMs ??= tsMs;
+    if (c.terminalTsMs === null) {
+      c.terminalTsMs = tsMs;
+      this.terminal.push(orderId, tsMs);
+    }
     const key = levelKey(c.side, c.level);
     if (this.byLevel.get(key) === orderId) this.byLevel.delete(key);
   }
 
   /** Drop contexts of orders terminal for longer than the retention (bounded memory). */
   prune(nowMs: number): void {
-    for (const [id, c] of this.contexts) {
-      if (c.terminalTsMs !== null && nowMs - c.terminalTsMs > CONTEXT_RETENTION_MS) this.contexts.delete(id);
-    }
+    this.terminal.popWhile(
+      (terminalTsMs) => nowMs - terminalTsMs > CONTEXT_RETENTION_MS,
+      (id) => this.contexts.delete(id),
+    );
   }
 
   /** Serializable state (order ids per level and their contexts). */
@@ -120,7 +127,11 @@ export class OrderManager {
     this.byLevel.clear();
     this.contexts.clear();
     for (const [k, v] of s.byLevel) this.byLevel.set(k, v);
-    for (const [k, v] of s.contexts) this.contexts.set(k, v);
+    this.terminal.clear();
+    for (const [k, v] of s.contexts) {
+      this.contexts.set(k, v);
+      if (v.terminalTsMs !== null) this.terminal.push(k, v.terminalTsMs);
+    }
     Object.assign(this.stats, s.stats);
   }
 

@@ -51,6 +51,9 @@ export interface RunResult {
   outputDir: string;
 }
 
+/** Minimum wall time between periodic checkpoints (a max-speed replay would otherwise write one every few ms). */
+export const CHECKPOINT_MIN_WALL_MS = 2000;
+
 /** Events processed between checks for stop requests, checkpoints and progress. */
 const CHUNK_EVENTS = 4096;
 
@@ -154,6 +157,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   const durationMs = config.durationSec * 1000;
   const checkpointEveryMs = config.checkpointEveryMin * 60_000;
   let nextCheckpointMs = Number.NaN;
+  let lastCheckpointWallMs = Date.now();
   let stopReason = "end of data";
   const liveBook = new L2Book();
   const pending: MarketEvent[] = [];
@@ -189,7 +193,13 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
       }
       if (c.lastTsMs >= nextCheckpointMs) {
         nextCheckpointMs = c.lastTsMs + checkpointEveryMs;
-        doCheckpoint(trader);
+        // Fast replays cover minutes of market in milliseconds: at most one checkpoint per
+        // CHECKPOINT_MIN_WALL_MS of wall time (the next one comes one interval later).
+        const wallMs = Date.now();
+        if (wallMs - lastCheckpointWallMs >= CHECKPOINT_MIN_WALL_MS) {
+          lastCheckpointWallMs = wallMs;
+          doCheckpoint(trader);
+        }
       }
     }
     if (trader.stopReason !== null) {
