@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Rng } from "./rng.js";
 
@@ -105,5 +106,51 @@ describe("Rng", () => {
     const partial = new Rng(0);
     partial.setState(lost);
     expect(partial.normal()).not.toBe(after[0]);
+  });
+});
+
+describe("Rng stream pin", () => {
+  // SHA-256 of 20,000 interleaved draws per seed (plus checkpoints), computed with the original
+  // unsigned-word implementation: any change to the stream (or to getCheckpoint) fails here.
+  const expected: [number, string][] = [
+    [0, "80f2fefb5da32b8e118c1ad2b19e13286c38e045b21a80f280afb873e5bf2306"],
+    [1, "57565bfef024bb436718b3ebae9ab6e66dddc8d5330b0fcfbbcf2cc0ea62f771"],
+    [42, "213ca8f3ae1582347a7afe462864d35e5697495f81e025d27c41349d598c35fc"],
+    [0x9e3779b1, "2a75f8bfdd75d177ef4ee4a520317ef091d78cf65858de0b63ff78dca99128a5"],
+    [2 ** 32 - 1, "d45d68523072cce5259b6c3e671a957b3e6817e01f2f6ad37912b93e6a8a488b"],
+    [-7, "d5ca5d9de428a4d7e571863725b85948e1afcbf89cae7ceb3b539c112ce4fad1"],
+  ];
+  it.each(expected)("seed %d draws the pinned stream", (seed, hash) => {
+    const a = new Rng(seed);
+    const h = createHash("sha256");
+    let op = seed >>> 0;
+    for (let i = 0; i < 20_000; i++) {
+      op = (Math.imul(op, 1103515245) + 12345) >>> 0;
+      switch (op >>> 29) {
+        case 0:
+          h.update(String(a.next()));
+          break;
+        case 1:
+          h.update(String(a.nextUint32()));
+          break;
+        case 2:
+          h.update(String(a.int(37)));
+          break;
+        case 3:
+        case 4:
+          h.update(String(a.normal()));
+          break;
+        case 5:
+          h.update(String(a.exponential(1)));
+          break;
+        case 6:
+          h.update(String(a.bernoulli(0.3)));
+          break;
+        default:
+          h.update(String(a.uniform(-2, 5)));
+      }
+      if (i % 5000 === 4999) h.update(JSON.stringify(a.getCheckpoint()));
+    }
+    expect(h.digest("hex")).toBe(hash);
   });
 });

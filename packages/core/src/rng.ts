@@ -4,13 +4,18 @@ export interface RngCheckpoint {
   spareNormal: number | null;
 }
 
-/** Seeded pseudo-random numbers (xoshiro128** seeded by splitmix32). Deterministic across platforms. */
+/**
+ * Seeded pseudo-random numbers (xoshiro128** seeded by splitmix32). Deterministic across platforms.
+ * The words are kept as signed 32-bit integers (V8 stores them unboxed; unsigned words above 2^31
+ * would be heap numbers and every draw would allocate) and exposed unsigned by `getState`.
+ */
 export class Rng {
   private s0: number;
   private s1: number;
   private s2: number;
   private s3: number;
-  private spareNormal: number | null = null;
+  private hasSpare = false;
+  private spare = 0;
 
   /** Create a generator from an integer seed. */
   constructor(seed: number) {
@@ -20,7 +25,7 @@ export class Rng {
       let z = x;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
+      return (z ^ (z >>> 16)) | 0;
     };
     this.s0 = next();
     this.s1 = next();
@@ -31,26 +36,32 @@ export class Rng {
 
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.s1 << 9) >>> 0;
+    const x = Math.imul(this.s1, 5);
+    const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+    this.step();
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 bits of precision (two words: 27 high bits, 26 low bits). */
+  next(): number {
+    let x = Math.imul(this.s1, 5);
+    const hi = Math.imul((x << 7) | (x >>> 25), 9) >>> 5;
+    this.step();
+    x = Math.imul(this.s1, 5);
+    const lo = Math.imul((x << 7) | (x >>> 25), 9) >>> 6;
+    this.step();
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Advance the xoshiro128 state by one word. */
+  private step(): void {
+    const t = this.s1 << 9;
     this.s2 ^= this.s0;
     this.s3 ^= this.s1;
     this.s1 ^= this.s2;
     this.s0 ^= this.s3;
     this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0;
-    this.s1 >>>= 0;
-    this.s2 >>>= 0;
-    this.s3 >>>= 0;
-    return result;
-  }
-
-  /** Uniform in [0, 1) with 53 bits of precision. */
-  next(): number {
-    const hi = this.nextUint32() >>> 5;
-    const lo = this.nextUint32() >>> 6;
-    return (hi * 67108864 + lo) / 9007199254740992;
+    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
   }
 
   /** Uniform in [min, max). */
@@ -65,10 +76,9 @@ export class Rng {
 
   /** Standard normal (Marsaglia polar method). */
   normal(): number {
-    if (this.spareNormal !== null) {
-      const v = this.spareNormal;
-      this.spareNormal = null;
-      return v;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
     let u = 0;
     let v = 0;
@@ -79,7 +89,8 @@ export class Rng {
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
     const m = Math.sqrt((-2 * Math.log(s)) / s);
-    this.spareNormal = v * m;
+    this.spare = v * m;
+    this.hasSpare = true;
     return u * m;
   }
 
@@ -95,27 +106,30 @@ export class Rng {
 
   /** Full serializable state incl. a pending spare normal (use for checkpoints that must replay exactly). */
   getCheckpoint(): RngCheckpoint {
-    return { state: this.getState(), spareNormal: this.spareNormal };
+    return { state: this.getState(), spareNormal: this.hasSpare ? this.spare : null };
   }
 
   /** Restore a `getCheckpoint()` value. */
   setCheckpoint(cp: RngCheckpoint): void {
     this.setState(cp.state);
-    this.spareNormal = cp.spareNormal;
+    if (cp.spareNormal !== null) {
+      this.hasSpare = true;
+      this.spare = cp.spareNormal;
+    }
   }
 
-  /** Serializable generator state; a pending spare normal is not included (see getCheckpoint). */
+  /** Serializable generator state (unsigned words); a pending spare normal is not included (see getCheckpoint). */
   getState(): [number, number, number, number] {
-    return [this.s0, this.s1, this.s2, this.s3];
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
   /** Restore a state from `getState()`. */
   setState(state: readonly [number, number, number, number]): void {
-    [this.s0, this.s1, this.s2, this.s3] = state;
-    this.spareNormal = null;
+    this.s0 = state[0] | 0;
+    this.s1 = state[1] | 0;
+    this.s2 = state[2] | 0;
+    this.s3 = state[3] | 0;
+    this.hasSpare = false;
+    this.spare = 0;
   }
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }

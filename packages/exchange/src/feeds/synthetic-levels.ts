@@ -1,5 +1,5 @@
 import type { PriceLevel } from "@mmkit/core";
-import type { FastRng } from "./synthetic-rng.js";
+import type { Rng } from "@mmkit/core";
 
 /** Ticks beyond this magnitude leave exact integer arithmetic headroom; see `LevelBook.fits`. */
 export const MAX_EXACT_TICK = 2 ** 52;
@@ -23,7 +23,7 @@ export class LotDraw {
   private readonly meanLots: Float64Array;
 
   constructor(
-    private readonly rng: FastRng,
+    private readonly rng: Rng,
     touchLots: number,
     growth: number,
     levels: number,
@@ -34,7 +34,7 @@ export class LotDraw {
 
   /** Lots of a fresh level at `depth` (0 = touch); one uniform draw. */
   draw(depth: number): number {
-    return Math.max(1, roundPositive(this.meanLots[depth]! * (0.2 + 0.8 * this.rng.unitExponential())));
+    return Math.max(1, roundPositive(this.meanLots[depth]! * (0.2 + 0.8 * this.rng.exponential(1))));
   }
 }
 

@@ -1,7 +1,6 @@
-import type { MarketEvent, PriceLevel, Side } from "@mmkit/core";
+import { type MarketEvent, type PriceLevel, Rng, type Side } from "@mmkit/core";
 import type { SyntheticMarketConfig } from "./synthetic-config.js";
 import { LevelBook, LotDraw } from "./synthetic-levels.js";
-import { FastRng } from "./synthetic-rng.js";
 import type { JumpTruth, LatentPath, RegimeSegment, RunTruth } from "./synthetic-path.js";
 import { subSeed } from "./synthetic-path.js";
 
@@ -29,7 +28,7 @@ export class SyntheticStepper {
   /** Event time reached (ms). */
   t: number;
   private readonly tEnd: number;
-  private readonly rng: FastRng;
+  private readonly rng: Rng;
   private readonly lots: LotDraw;
   private readonly book: LevelBook;
   private readonly L: number;
@@ -66,7 +65,7 @@ export class SyntheticStepper {
     path: LatentPath,
     private readonly orders: MarketOrderTruth,
   ) {
-    this.rng = new FastRng(subSeed(cfg.seed, 2));
+    this.rng = new Rng(subSeed(cfg.seed, 2));
     this.invTick = Math.round(1 / cfg.tickSize);
     this.invLot = Math.round(1 / cfg.lotSize);
     this.L = cfg.book.levels;
