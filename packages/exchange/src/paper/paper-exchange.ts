@@ -10,7 +10,7 @@ import type {
   RejectReason,
 } from "./events.js";
 import type { LedgerState, PnlSnapshot } from "./ledger.js";
-import { type PendingAction, VenueCore, cid } from "./venue-core.js";
+import { type PendingAction, VenueCore } from "./venue-core.js";
 import type { RecordTrackerState } from "./records.js";
 import {
   type PaperOrder,
@@ -55,6 +55,18 @@ export interface PaperExchangeState {
  */
 const EMPTY: readonly ExchangeEvent[] = Object.freeze([]);
 
+/** An `ack` of a place or cancel (clientId only when defined). */
+function ackEvent(
+  tsMs: number,
+  action: "place" | "cancel",
+  orderId: string,
+  clientId: string | undefined,
+): ExchangeEvent {
+  return clientId === undefined
+    ? { type: "ack", tsMs, action, orderId }
+    : { type: "ack", tsMs, action, orderId, clientId };
+}
+
 /**
  * A simulated venue driven in event time. The quote engine talks to it as to a live venue
  * (place / cancel / modify / batch, acks and order events); market events move the clock
@@ -86,7 +98,7 @@ export class PaperExchange extends VenueCore {
     }
     this.createOrder(id, req);
     this.schedule({ kind: "live", effTsMs: this.clockMs + this.entryLatency(), seq: this.seq, orderId: id });
-    out.push({ type: "ack", tsMs: this.clockMs, action: "place", orderId: id, ...cid(req.clientId) });
+    out.push(ackEvent(this.clockMs, "place", id, req.clientId));
     return { ok: true, orderId: id, events: out };
   }
 
@@ -122,7 +134,7 @@ export class PaperExchange extends VenueCore {
     refreshStatus(o);
     this.seq++;
     this.schedule({ kind: "cancel", effTsMs: this.clockMs + this.cancelLatency(), seq: this.seq, orderId });
-    out.push({ type: "ack", tsMs: this.clockMs, action: "cancel", orderId, ...cid(o.clientId) });
+    out.push(ackEvent(this.clockMs, "cancel", orderId, o.clientId));
     return { ok: true, orderId, events: out };
   }
 
@@ -148,16 +160,17 @@ export class PaperExchange extends VenueCore {
       );
       return { ok: false, orderId: newId, events: out };
     }
+    // Internal request (validatePlace and createOrder skip the undefined optional fields).
     const req: PlaceRequest = {
       side: old.side,
       price: update.price,
       size: update.size,
       postOnly: true,
-      ...cid(old.clientId),
-      ...(old.cycleId !== undefined ? { cycleId: old.cycleId } : {}),
-      ...(old.level !== undefined ? { level: old.level } : {}),
-      ...(old.intensity !== undefined ? { intensity: old.intensity } : {}),
-      ...(old.predicted !== undefined ? { predicted: old.predicted } : {}),
+      clientId: old.clientId,
+      cycleId: old.cycleId,
+      level: old.level,
+      intensity: old.intensity,
+      predicted: old.predicted,
     };
     const problem = validatePlace(req);
     if (problem !== null) {
@@ -174,14 +187,18 @@ export class PaperExchange extends VenueCore {
       orderId,
       newOrderId: newId,
     });
-    out.push({
-      type: "ack",
-      tsMs: this.clockMs,
-      action: "modify",
-      orderId: newId,
-      replacesOrderId: orderId,
-      ...cid(old.clientId),
-    });
+    out.push(
+      old.clientId === undefined
+        ? { type: "ack", tsMs: this.clockMs, action: "modify", orderId: newId, replacesOrderId: orderId }
+        : {
+            type: "ack",
+            tsMs: this.clockMs,
+            action: "modify",
+            orderId: newId,
+            replacesOrderId: orderId,
+            clientId: old.clientId,
+          },
+    );
     return { ok: true, orderId: newId, events: out };
   }
 
@@ -206,7 +223,7 @@ export class PaperExchange extends VenueCore {
     if (!(t >= this.clockMs)) t = this.clockMs;
     const out: ExchangeEvent[] = [];
     if (this.pending.length > 0) this.runPending(t, out);
-    this.tracker.resolve(t, false, this.book.mid(), out);
+    if (this.tracker.isDue(t, false)) this.tracker.resolve(t, false, this.book.mid(), out);
     switch (ev.type) {
       case "trade":
         this.onTrade(ev.trade, t, out);

@@ -17,9 +17,16 @@ import { type LatencyModel, latencyFromConfig } from "./latency.js";
 import { PositionLedger } from "./ledger.js";
 import { allocatePrint, observePrint } from "./matching.js";
 import { RecordTracker } from "./records.js";
-import { priceSet, touchesLevel } from "./level-touch.js";
-import { VirtualBook } from "./virtual-book.js";
-import { type PaperOrder, insertByPriority, openSize, refreshStatus, removeFrom, viewOf } from "./resting.js";
+import { type SidePrices, VirtualBook } from "./virtual-book.js";
+import {
+  type PaperOrder,
+  type VirtualOrder,
+  insertByPriority,
+  openSize,
+  refreshStatus,
+  removeFrom,
+  viewOf,
+} from "./resting.js";
 
 /** An order-entry, cancel or cancel-replace waiting for its latency to elapse. */
 export interface PendingAction {
@@ -98,39 +105,93 @@ export abstract class VenueCore {
   }
 
   protected createOrder(id: string, req: PlaceRequest): PaperOrder {
-    const o: PaperOrder = {
-      id,
-      side: req.side,
-      price: req.price,
-      size: req.size,
-      filledSize: 0,
-      status: "pending",
-      createdTsMs: this.clockMs,
-      liveTsMs: null,
-      seq: this.seq,
-      cancelRequested: false,
-      queueAheadSize: 0,
-      levelSize: 0,
-      tradedSinceUpdate: 0,
-      ...cid(req.clientId),
-      ...(req.cycleId !== undefined ? { cycleId: req.cycleId } : {}),
-      ...(req.level !== undefined ? { level: req.level } : {}),
-      ...(req.intensity !== undefined ? { intensity: req.intensity } : {}),
-      ...(req.predicted !== undefined ? { predicted: req.predicted } : {}),
-    };
+    const { side, price, size, clientId, cycleId, level, intensity, predicted } = req;
+    const createdTsMs = this.clockMs;
+    const seq = this.seq;
+    // Whole object literals for the usual shapes; the generic spread form otherwise (same key
+    // order: optional fields last, only when defined).
+    let o: PaperOrder;
+    if (clientId === undefined && intensity === undefined && cycleId !== undefined && level !== undefined) {
+      o =
+        predicted !== undefined
+          ? {
+              id,
+              side,
+              price,
+              size,
+              filledSize: 0,
+              status: "pending",
+              createdTsMs,
+              liveTsMs: null,
+              seq,
+              cancelRequested: false,
+              queueAheadSize: 0,
+              levelSize: 0,
+              tradedSinceUpdate: 0,
+              cycleId,
+              level,
+              predicted,
+            }
+          : {
+              id,
+              side,
+              price,
+              size,
+              filledSize: 0,
+              status: "pending",
+              createdTsMs,
+              liveTsMs: null,
+              seq,
+              cancelRequested: false,
+              queueAheadSize: 0,
+              levelSize: 0,
+              tradedSinceUpdate: 0,
+              cycleId,
+              level,
+            };
+    } else {
+      o = {
+        id,
+        side,
+        price,
+        size,
+        filledSize: 0,
+        status: "pending",
+        createdTsMs,
+        liveTsMs: null,
+        seq,
+        cancelRequested: false,
+        queueAheadSize: 0,
+        levelSize: 0,
+        tradedSinceUpdate: 0,
+        ...(clientId !== undefined ? { clientId } : {}),
+        ...(cycleId !== undefined ? { cycleId } : {}),
+        ...(level !== undefined ? { level } : {}),
+        ...(intensity !== undefined ? { intensity } : {}),
+        ...(predicted !== undefined ? { predicted } : {}),
+      };
+    }
     this.orders.set(id, o);
     return o;
   }
 
+  /** Insert into the pending queue, ordered by (effective time, seq); stable for equal keys. */
   protected schedule(a: PendingAction): void {
     const p = this.pending;
-    let i = p.length;
+    const n = p.length;
+    let i = n;
     while (
       i > 0 &&
       (p[i - 1]!.effTsMs > a.effTsMs || (p[i - 1]!.effTsMs === a.effTsMs && p[i - 1]!.seq > a.seq))
     )
       i--;
-    p.splice(i, 0, a);
+    if (i === n) {
+      p.push(a);
+      return;
+    }
+    p.push(p[n - 1]!);
+    for (let k = n - 1; k > i; k--) p[k] = p[k - 1]!;
+    p[i] = a;
   }
 
   protected reject(
@@ -142,17 +203,29 @@ export abstract class VenueCore {
     reason: RejectReason,
     message: string,
   ): void {
-    out.push({ type: "reject", tsMs, action, orderId, ...cid(clientId), reason, message });
+    out.push(
+      clientId === undefined
+        ? { type: "reject", tsMs, action, orderId, reason, message }
+        : { type: "reject", tsMs, action, orderId, clientId, reason, message },
+    );
   }
 
   /** Run every pending action effective at or before `t`, each at its own effective time. */
   protected runPending(t: number, out: ExchangeEvent[]): void {
-    while (this.pending.length > 0 && this.pending[0]!.effTsMs <= t) {
-      const a = this.pending.shift()!;
-      this.resolveRecords(a.effTsMs, out, false);
-      if (a.kind === "live") this.goLive(a.orderId, a.effTsMs, out);
-      else if (a.kind === "cancel") this.cancelNow(a.orderId, a.effTsMs, out);
-      else this.modifyNow(a.orderId, a.newOrderId!, a.effTsMs, out);
+    // The due actions are a prefix of the queue (nothing below schedules new ones): run them in
+    // order, then drop the prefix at once instead of shifting the array once per action.
+    const p = this.pending;
+    let done = 0;
+    try {
+      while (done < p.length && p[done]!.effTsMs <= t) {
+        const a = p[done++]!;
+        this.resolveRecords(a.effTsMs, out, false);
+        if (a.kind === "live") this.goLive(a.orderId, a.effTsMs, out);
+        else if (a.kind === "cancel") this.cancelNow(a.orderId, a.effTsMs, out);
+        else this.modifyNow(a.orderId, a.newOrderId!, a.effTsMs, out);
+      }
+    } finally {
+      if (done > 0) dropFront(p, done);
     }
   }
 
@@ -190,11 +263,12 @@ export abstract class VenueCore {
     const intensity = o.intensity ?? this.intensity;
     const mid = this.book.mid();
     if (intensity !== undefined && Number.isFinite(mid)) {
+      // Optional inputs may be undefined here: openPrediction only copies the defined ones.
       this.tracker.openPrediction({
         orderId: o.id,
-        ...cid(o.clientId),
-        ...(o.cycleId !== undefined ? { cycleId: o.cycleId } : {}),
-        ...(o.level !== undefined ? { level: o.level } : {}),
+        clientId: o.clientId,
+        cycleId: o.cycleId,
+        level: o.level,
         side: o.side,
         price: o.price,
         size: o.size,
@@ -215,23 +289,17 @@ export abstract class VenueCore {
     this.orders.delete(o.id);
     if (this.tracker.isObserving(o.id)) {
       this.tracker.noteCancelled(o.id, tsMs);
-      this.virtuals.set(o.id, {
+      const v: VirtualOrder = {
         orderId: o.id,
         side: o.side,
         price: o.price,
         queueAheadSize: o.queueAheadSize,
         levelSize: o.levelSize,
         tradedSinceUpdate: o.tradedSinceUpdate,
-      });
+      };
+      this.virtuals.set(o.id, v);
     }
-    out.push({
-      type: "cancelled",
-      tsMs,
-      orderId: o.id,
-      ...cid(o.clientId),
-      filledSize: o.filledSize,
-      reason,
-    });
+    out.push(cancelledEvent(tsMs, o.id, o.clientId, o.filledSize, reason));
   }
 
   protected cancelNow(orderId: string, tsMs: number, out: ExchangeEvent[]): void {
@@ -251,7 +319,7 @@ export abstract class VenueCore {
     if (o.liveTsMs === null) {
       o.status = "cancelled";
       this.orders.delete(o.id);
-      out.push({ type: "cancelled", tsMs, orderId: o.id, ...cid(o.clientId), filledSize: 0, reason: "user" });
+      out.push(cancelledEvent(tsMs, o.id, o.clientId, 0, "user"));
       return;
     }
     this.removeLive(o, tsMs, "user", out);
@@ -268,22 +336,39 @@ export abstract class VenueCore {
       }
       return;
     }
-    const fail = (reason: RejectReason, message: string): void => {
-      neu.status = "rejected";
-      this.orders.delete(newId);
-      if (old !== undefined) {
-        old.cancelRequested = false;
-        refreshStatus(old);
-      }
-      this.reject(out, tsMs, "modify", newId, neu.clientId, reason, message);
-    };
     const cross = this.crossReason(neu.side, neu.price);
-    if (old === undefined) fail("orderNotOpen", `order ${oldId} was filled before the modify took effect`);
-    else if (cross !== null) fail("postOnlyWouldCross", cross);
+    if (old === undefined)
+      this.failModify(
+        neu,
+        old,
+        tsMs,
+        "orderNotOpen",
+        `order ${oldId} was filled before the modify took effect`,
+        out,
+      );
+    else if (cross !== null) this.failModify(neu, old, tsMs, "postOnlyWouldCross", cross, out);
     else {
       this.removeLive(old, tsMs, "replaced", out);
       this.activate(neu, tsMs, out);
     }
+  }
+
+  /** A modify could not take effect: the replacement is rejected, the old order stays as it was. */
+  private failModify(
+    neu: PaperOrder,
+    old: PaperOrder | undefined,
+    tsMs: number,
+    reason: RejectReason,
+    message: string,
+    out: ExchangeEvent[],
+  ): void {
+    neu.status = "rejected";
+    this.orders.delete(neu.id);
+    if (old !== undefined) {
+      old.cancelRequested = false;
+      refreshStatus(old);
+    }
+    this.reject(out, tsMs, "modify", neu.id, neu.clientId, reason, message);
   }
 
   protected applyBook(ev: Exclude<MarketEvent, { type: "trade" | "health" }>): void {
@@ -304,30 +389,95 @@ export abstract class VenueCore {
     if (!this.tracksQueue) return;
     const all = ev.type === "snapshot" || trimmed > 0;
     if (!all && ev.type === "delta") {
-      // Index the changed prices once: O(levels + orders) instead of O(levels × orders).
-      const nOrders = this.bids.length + this.asks.length;
-      if (nOrders > 0) {
-        const bidPrices = priceSet(ev.bids);
-        const askPrices = priceSet(ev.asks);
-        const touched = (o: { side: Side; price: number }): boolean =>
-          (o.side === "buy" ? bidPrices : askPrices)?.has(o.price) === true;
-        for (const o of this.bids) if (touched(o)) this.updateLevel(o);
-        for (const o of this.asks) if (touched(o)) this.updateLevel(o);
-      }
-      if (this.virtuals.size > 0) {
-        for (const l of ev.bids) for (const v of this.virtuals.atPrice("buy", l.price)) this.updateLevel(v);
-        for (const l of ev.asks) for (const v of this.virtuals.atPrice("sell", l.price)) this.updateLevel(v);
-      }
+      // Only the levels in the delta changed: our orders at those prices, and the virtual orders
+      // there through the price index (O(levels), not O(virtual orders)).
+      const { bids, asks } = ev;
+      if (bids.length > 0 && this.bids.length > 0) this.levelOrders(this.bids, bids);
+      if (asks.length > 0 && this.asks.length > 0) this.levelOrders(this.asks, asks);
+      const vb = this.virtuals.buy;
+      if (bids.length > 0 && vb.count > 0) this.levelVirtuals(vb, "bid", bids);
+      const vs = this.virtuals.sell;
+      if (asks.length > 0 && vs.count > 0) this.levelVirtuals(vs, "ask", asks);
       return;
     }
-    for (const o of this.bids) if (all || touchesLevel(ev, o)) this.updateLevel(o);
-    for (const o of this.asks) if (all || touchesLevel(ev, o)) this.updateLevel(o);
     if (all) {
+      for (const o of this.bids) this.updateLevel(o);
+      for (const o of this.asks) this.updateLevel(o);
       for (const v of this.virtuals.values()) this.updateLevel(v);
-    } else if (ev.type === "bbo") {
-      for (const v of this.virtuals.atOrThrough("buy", ev.bbo.bidPrice)) this.updateLevel(v);
-      for (const v of this.virtuals.atOrThrough("sell", ev.bbo.askPrice)) this.updateLevel(v);
+      return;
     }
+    if (ev.type === "bbo") {
+      // The new touch changes the levels at or through it (bids at or above the new best bid,
+      // asks at or below the new best ask).
+      const bidPrice = ev.bbo.bidPrice;
+      const askPrice = ev.bbo.askPrice;
+      for (const o of this.bids) if (o.price >= bidPrice) this.updateLevel(o);
+      for (const o of this.asks) if (o.price <= askPrice) this.updateLevel(o);
+      // Virtual bids at or above the bid (keys = price ascending), virtual asks at or below the
+      // ask (keys = −price ascending), each in ascending price order.
+      // Both ranges are at the touch end of the keys (usually empty): walk in from there.
+      const vb = this.virtuals.buy;
+      const bk = vb.keys;
+      const nb = bk.length;
+      let first = nb;
+      while (first > 0 && bk[first - 1]! >= bidPrice) first--;
+      for (let i = first; i < nb; i++) this.levelBucket(vb.buckets[i]!, "bid", bk[i]!);
+      const vs = this.virtuals.sell;
+      const sk = vs.keys;
+      for (let i = sk.length - 1; i >= 0 && -sk[i]! <= askPrice; i--)
+        this.levelBucket(vs.buckets[i]!, "ask", -sk[i]!);
+    }
+  }
+
+  /** Our orders (one side) resting at a price listed in a delta: each updated once, in list order. */
+  private levelOrders(list: readonly PaperOrder[], levels: readonly { price: number }[]): void {
+    // Most delta levels are outside the span of our few prices: one pass over the levels against
+    // that span first.
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!.price;
+      if (p < lo) lo = p;
+      if (p > hi) hi = p;
+    }
+    let any = false;
+    for (let j = 0; j < levels.length; j++) {
+      const p = levels[j]!.price;
+      if (p >= lo && p <= hi) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return;
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i]!;
+      const price = o.price;
+      for (let j = 0; j < levels.length; j++) {
+        if (levels[j]!.price === price) {
+          this.updateLevel(o);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Virtual orders (one side) at each price listed in a delta, in level order. */
+  private levelVirtuals(vs: SidePrices, bookSide: "bid" | "ask", levels: readonly { price: number }[]): void {
+    const lo = vs.minPrice();
+    const hi = vs.maxPrice();
+    for (let j = 0; j < levels.length; j++) {
+      const price = levels[j]!.price;
+      if (price >= lo && price <= hi && vs.mayHave(price)) {
+        const i = vs.find(price);
+        if (i >= 0) this.levelBucket(vs.buckets[i]!, bookSide, price);
+      }
+    }
+  }
+
+  /** Show the displayed size at `price` to the virtual orders resting there. */
+  private levelBucket(at: readonly VirtualOrder[], bookSide: "bid" | "ask", price: number): void {
+    const size = this.book.sizeAt(bookSide, price);
+    for (let k = 0; k < at.length; k++) this.fillModel.onLevelSize(at[k]!, size);
   }
 
   protected updateLevel(slot: QueueSlot & { side: Side; price: number }): void {
@@ -340,12 +490,17 @@ export abstract class VenueCore {
     const list = tr.aggressor === "buy" ? this.asks : this.bids;
     if (list.length > 0) {
       const fills = allocatePrint(list, tr, this.fillModel, this.fillRng);
-      for (const f of fills) if (this.executeFill(f.order, f.size, t, tr.id, out)) removeFrom(list, f.order);
+      for (let i = 0; i < fills.length; i++) {
+        const f = fills[i]!;
+        if (this.executeFill(f.order, f.size, t, tr.id, out)) removeFrom(list, f.order);
+      }
     }
     if (this.virtuals.size > 0) {
-      const filled = observePrint(this.virtuals.reachedBy(tr), tr, this.fillModel, this.virtualRng);
-      for (const id of filled) this.tracker.noteFill(id, t);
-      for (const id of filled) this.virtuals.delete(id);
+      const filled = observePrint(this.virtuals, tr, this.fillModel, this.virtualRng);
+      if (filled.length > 0) {
+        for (const id of filled) this.tracker.noteFill(id, t);
+        for (const id of filled) this.virtuals.delete(id);
+      }
     }
   }
 
@@ -369,33 +524,61 @@ export abstract class VenueCore {
     const feeQuote = (o.price * size * feeBps) / 1e4;
     this.ledger.fill(o.side, o.price, size, feeQuote, mid);
     refreshStatus(o);
-    const fill: PaperFill = {
-      orderId: o.id,
-      ...cid(o.clientId),
-      side: o.side,
-      price: o.price,
-      size,
-      feeQuote,
-      liquidity: "maker",
-      tsMs: t,
-      midAtFill: mid,
-      ...(o.cycleId !== undefined ? { cycleId: o.cycleId } : {}),
-      ...(o.level !== undefined ? { level: o.level } : {}),
-      remainingSize: openSize(o),
-      ...(tradeId !== undefined ? { tradeId } : {}),
-      fillModel: this.fillModel.name,
-      positionAfter: this.ledger.positionBase,
-    };
+    const { id: orderId, clientId, side, price, cycleId, level } = o;
+    const remainingSize = openSize(o);
+    const fillModel = this.fillModel.name;
+    const positionAfter = this.ledger.positionBase;
+    // A whole object literal for the usual shape; the generic spread form otherwise (same key order).
+    const fill: PaperFill =
+      clientId === undefined && cycleId !== undefined && level !== undefined && tradeId !== undefined
+        ? {
+            orderId,
+            side,
+            price,
+            size,
+            feeQuote,
+            liquidity: "maker",
+            tsMs: t,
+            midAtFill: mid,
+            cycleId,
+            level,
+            remainingSize,
+            tradeId,
+            fillModel,
+            positionAfter,
+          }
+        : {
+            orderId,
+            ...(clientId !== undefined ? { clientId } : {}),
+            side,
+            price,
+            size,
+            feeQuote,
+            liquidity: "maker",
+            tsMs: t,
+            midAtFill: mid,
+            ...(cycleId !== undefined ? { cycleId } : {}),
+            ...(level !== undefined ? { level } : {}),
+            remainingSize,
+            ...(tradeId !== undefined ? { tradeId } : {}),
+            fillModel,
+            positionAfter,
+          };
     out.push({ type: "fill", tsMs: t, fill });
     this.tracker.noteFill(o.id, t);
     this.tracker.openMarkout(fill, feeBps, o.predicted);
     if (o.status !== "filled") return false;
     this.orders.delete(o.id);
-    out.push({ type: "filled", tsMs: t, orderId: o.id, ...cid(o.clientId) });
+    out.push(
+      o.clientId === undefined
+        ? { type: "filled", tsMs: t, orderId: o.id }
+        : { type: "filled", tsMs: t, orderId: o.id, clientId: o.clientId },
+    );
     return true;
   }
 
   protected resolveRecords(t: number, out: ExchangeEvent[], inclusive = true): void {
+    if (!this.tracker.isDue(t, inclusive)) return;
     const before = out.length;
     this.tracker.resolve(t, inclusive, this.book.mid(), out);
     if (this.virtuals.size > 0) {
@@ -407,10 +590,33 @@ export abstract class VenueCore {
   }
 }
 
-/** Whether a (non-trimming) book update can have changed the displayed size at an order's price. */
 /** `{ clientId }` when defined, else `{}` (keeps optional fields absent). */
 export function cid(clientId: string | undefined): { clientId?: string } {
   return clientId === undefined ? {} : { clientId };
+}
+
+/** A `cancelled` event (clientId only when defined, in its declared place). */
+function cancelledEvent(
+  tsMs: number,
+  orderId: string,
+  clientId: string | undefined,
+  filledSize: number,
+  reason: "user" | "replaced",
+): ExchangeEvent {
+  return clientId === undefined
+    ? { type: "cancelled", tsMs, orderId, filledSize, reason }
+    : { type: "cancelled", tsMs, orderId, clientId, filledSize, reason };
+}
+
+/** Remove the first `n` items of an array in place. */
+function dropFront<T>(a: T[], n: number): void {
+  const len = a.length;
+  if (n >= len) {
+    a.length = 0;
+    return;
+  }
+  for (let k = n; k < len; k++) a[k - n] = a[k]!;
+  a.length = len - n;
 }
 
 function checkLatency(ms: number, name: string): number {

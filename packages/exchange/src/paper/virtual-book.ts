@@ -1,46 +1,161 @@
 import type { Side, Trade } from "@mmkit/core";
 import type { VirtualOrder } from "./resting.js";
 
-/** Virtual orders of one side, indexed by price (prices kept sorted ascending). */
-class SidePrices {
-  readonly prices: number[] = [];
-  readonly byPrice = new Map<number, Map<string, VirtualOrder>>();
+const NONE: readonly VirtualOrder[] = Object.freeze([]);
+
+const FILTER_BITS = 13;
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** Hash bucket of a price for the presence filter (equal prices, +0/−0 included, share a bucket). */
+function priceBucket(price: number): number {
+  f64[0] = price + 0;
+  return Math.imul(u32[0]! ^ Math.imul(u32[1]!, 0x85ebca6b), 0x9e3779b1) >>> (32 - FILTER_BITS);
+}
+
+/**
+ * Virtual orders of one side, indexed by price: `keys` holds side·price of every price with
+ * orders, ascending (bids: +price, asks: −price, so the touch side is last on both sides: new
+ * virtual orders are cancelled quotes, near the touch, and keeping the list sorted moves few
+ * elements), and `buckets[i]` the orders at `keys[i]` in insertion order. Plain arrays, no Map
+ * keyed by price: a double passed to Map.get is boxed (allocated) first.
+ */
+export class SidePrices {
+  /** side·price of every price with orders, ascending. */
+  readonly keys: number[] = [];
+  /** Orders at each key, insertion order (parallel to `keys`). */
+  readonly buckets: VirtualOrder[][] = [];
+  /**
+   * Counting presence filter: number of prices with orders per hash bucket. A zero bucket proves
+   * no order at a price without a search (most delta levels have none).
+   */
+  private readonly filter = new Uint32Array(1 << FILTER_BITS);
+
+  constructor(readonly sign: 1 | -1) {}
+
+  /** Number of distinct prices. */
+  get count(): number {
+    return this.keys.length;
+  }
+
+  /** Lowest price with orders (NaN when none). */
+  minPrice(): number {
+    const k = this.keys;
+    return k.length === 0 ? Number.NaN : this.sign === 1 ? k[0]! : -k[k.length - 1]!;
+  }
+
+  /** Highest price with orders (NaN when none). */
+  maxPrice(): number {
+    const k = this.keys;
+    return k.length === 0 ? Number.NaN : this.sign === 1 ? k[k.length - 1]! : -k[0]!;
+  }
+
+  /** False when no order rests at `price` (true may be a false positive: use `find`). */
+  mayHave(price: number): boolean {
+    return this.filter[priceBucket(price)] !== 0;
+  }
+
+  /** Index of `price` in `keys`/`buckets`, or −1. */
+  find(price: number): number {
+    const key = this.sign * price;
+    const i = lowerBoundFromEnd(this.keys, key);
+    return i < this.keys.length && this.keys[i] === key ? i : -1;
+  }
 
   add(v: VirtualOrder): void {
-    let at = this.byPrice.get(v.price);
-    if (at === undefined) {
-      at = new Map();
-      this.byPrice.set(v.price, at);
-      this.prices.splice(lowerBound(this.prices, v.price), 0, v.price);
+    const key = this.sign * v.price;
+    const i = lowerBoundFromEnd(this.keys, key);
+    if (i < this.keys.length && this.keys[i] === key) {
+      this.buckets[i]!.push(v);
+      return;
     }
-    at.set(v.orderId, v);
+    insertKey(this.keys, i, key);
+    insertBucket(this.buckets, i, [v]);
+    this.filter[priceBucket(v.price)]!++;
   }
 
   delete(v: VirtualOrder): void {
-    const at = this.byPrice.get(v.price);
-    if (at === undefined) return;
-    at.delete(v.orderId);
-    if (at.size === 0) {
-      this.byPrice.delete(v.price);
-      const i = lowerBound(this.prices, v.price);
-      if (this.prices[i] === v.price) this.prices.splice(i, 1);
+    const i = this.find(v.price);
+    if (i < 0) return;
+    const at = this.buckets[i]!;
+    const k = at.indexOf(v);
+    if (k < 0) return;
+    removeOrder(at, k);
+    if (at.length === 0) {
+      removeKey(this.keys, i);
+      removeBucket(this.buckets, i);
+      this.filter[priceBucket(v.price)]!--;
     }
+  }
+
+  /** Orders exactly at `price`, insertion order (a live internal array: do not mutate). */
+  at(price: number): readonly VirtualOrder[] {
+    const i = this.find(price);
+    return i < 0 ? NONE : this.buckets[i]!;
   }
 
   /** Orders with price in [lo, hi], ascending price, insertion order within a price. */
   range(lo: number, hi: number, out: VirtualOrder[]): void {
-    for (let i = lowerBound(this.prices, lo); i < this.prices.length && this.prices[i]! <= hi; i++) {
-      for (const v of this.byPrice.get(this.prices[i]!)!.values()) out.push(v);
+    const keys = this.keys;
+    if (this.sign === 1) {
+      for (let i = lowerBound(keys, lo); i < keys.length && keys[i]! <= hi; i++)
+        pushAll(this.buckets[i]!, out);
+    } else {
+      for (let i = upperBound(keys, -lo) - 1; i >= 0 && -keys[i]! <= hi; i--) pushAll(this.buckets[i]!, out);
     }
   }
 
   clear(): void {
-    this.prices.length = 0;
-    this.byPrice.clear();
+    this.keys.length = 0;
+    this.buckets.length = 0;
+    this.filter.fill(0);
   }
 }
 
-function lowerBound(a: readonly number[], x: number): number {
+function pushAll(at: readonly VirtualOrder[], out: VirtualOrder[]): void {
+  for (let k = 0; k < at.length; k++) out.push(at[k]!);
+}
+
+/**
+ * `lowerBound` searching from the end (galloping: 1, 2, 4, … back, then binary): O(log d) for a
+ * position d from the end, where new and expiring virtual orders mostly are (near the touch).
+ */
+export function lowerBoundFromEnd(a: readonly number[], x: number): number {
+  const n = a.length;
+  let hi = n;
+  let step = 1;
+  let lo = n - 1;
+  // Invariant: a[hi] >= x (or hi = n). Find lo with a[lo] < x (or lo = -1).
+  while (lo >= 0 && a[lo]! >= x) {
+    hi = lo;
+    lo = n - 1 - 2 * step;
+    step *= 2;
+    if (lo < 0) lo = -1;
+    if (lo >= hi) lo = hi - 1;
+  }
+  lo++;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first element > x in an ascending array. */
+export function upperBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first element >= x in an ascending array. */
+export function lowerBound(a: readonly number[], x: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -51,6 +166,47 @@ function lowerBound(a: readonly number[], x: number): number {
   return lo;
 }
 
+// Separate number / order helpers keep each loop monomorphic (one elements kind).
+function insertKey(a: number[], i: number, x: number): void {
+  const n = a.length;
+  if (i === n) {
+    a.push(x);
+    return;
+  }
+  a.push(a[n - 1]!);
+  for (let k = n - 1; k > i; k--) a[k] = a[k - 1]!;
+  a[i] = x;
+}
+
+function removeKey(a: number[], i: number): void {
+  const n = a.length;
+  for (let k = i + 1; k < n; k++) a[k - 1] = a[k]!;
+  a.pop();
+}
+
+function insertBucket(a: VirtualOrder[][], i: number, x: VirtualOrder[]): void {
+  const n = a.length;
+  if (i === n) {
+    a.push(x);
+    return;
+  }
+  a.push(a[n - 1]!);
+  for (let k = n - 1; k > i; k--) a[k] = a[k - 1]!;
+  a[i] = x;
+}
+
+function removeBucket(a: VirtualOrder[][], i: number): void {
+  const n = a.length;
+  for (let k = i + 1; k < n; k++) a[k - 1] = a[k]!;
+  a.pop();
+}
+
+function removeOrder(a: VirtualOrder[], i: number): void {
+  const n = a.length;
+  for (let k = i + 1; k < n; k++) a[k - 1] = a[k]!;
+  a.pop();
+}
+
 /**
  * The virtual orders (cancelled orders still followed for their prediction horizon), indexed by
  * side and price so that book and trade upkeep cost O(levels touched), not O(virtual orders):
@@ -58,8 +214,10 @@ function lowerBound(a: readonly number[], x: number): number {
  */
 export class VirtualBook {
   private readonly byId = new Map<string, VirtualOrder>();
-  private readonly buy = new SidePrices();
-  private readonly sell = new SidePrices();
+  /** Virtual bids by price. */
+  readonly buy = new SidePrices(1);
+  /** Virtual asks by price. */
+  readonly sell = new SidePrices(-1);
 
   /** Number of virtual orders. */
   get size(): number {
@@ -94,10 +252,9 @@ export class VirtualBook {
     this.sell.clear();
   }
 
-  /** Virtual orders resting exactly at `price` on `side`. */
-  atPrice(side: Side, price: number): Iterable<VirtualOrder> {
-    const at = (side === "buy" ? this.buy : this.sell).byPrice.get(price);
-    return at === undefined ? [] : at.values();
+  /** Virtual orders resting exactly at `price` on `side` (a live internal array: do not mutate). */
+  atPrice(side: Side, price: number): readonly VirtualOrder[] {
+    return (side === "buy" ? this.buy : this.sell).at(price);
   }
 
   /** Virtual bids at or above `price` (or asks at or below it): the ones a new touch could affect. */
