@@ -318,6 +318,7 @@ export class PaperExchange extends VenueCore {
       if (o.liveTsMs !== null && isRestingStatus(o.status))
         insertByPriority(o.side === "buy" ? this.bids : this.asks, o);
     }
+    this.refreshSpan();
     this.pending = s.pending;
     this.virtuals.clear();
     for (const v of s.virtuals) this.virtuals.set(v.orderId, v);

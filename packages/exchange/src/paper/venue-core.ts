@@ -63,6 +63,12 @@ export abstract class VenueCore {
   protected orders = new Map<string, PaperOrder>();
   protected bids: PaperOrder[] = [];
   protected asks: PaperOrder[] = [];
+  /**
+   * Price span of our resting orders, [lowest bid, highest bid, lowest ask, highest ask] (NaN for
+   * a side with none), kept with the lists: the per-event checks read these four numbers instead
+   * of the order objects.
+   */
+  protected readonly span = new Float64Array([Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
   /** Cancelled orders still observed for their prediction, by order id. */
   protected readonly virtuals = new VirtualBook();
   protected pending: PendingAction[] = [];
@@ -259,6 +265,7 @@ export abstract class VenueCore {
     o.tradedSinceUpdate = 0;
     refreshStatus(o);
     insertByPriority(o.side === "buy" ? this.bids : this.asks, o);
+    this.refreshSpan();
     out.push({ type: "live", tsMs, order: viewOf(o) });
     const intensity = o.intensity ?? this.intensity;
     const mid = this.book.mid();
@@ -285,6 +292,7 @@ export abstract class VenueCore {
   /** Take a live order off the book; keep observing its prediction as a virtual order. */
   protected removeLive(o: PaperOrder, tsMs: number, reason: "user" | "replaced", out: ExchangeEvent[]): void {
     removeFrom(o.side === "buy" ? this.bids : this.asks, o);
+    this.refreshSpan();
     o.status = "cancelled";
     this.orders.delete(o.id);
     if (this.tracker.isObserving(o.id)) {
@@ -392,8 +400,10 @@ export abstract class VenueCore {
       // Only the levels in the delta changed: our orders at those prices, and the virtual orders
       // there through the price index (O(levels), not O(virtual orders)).
       const { bids, asks } = ev;
-      if (bids.length > 0 && this.bids.length > 0) this.levelOrders(this.bids, bids);
-      if (asks.length > 0 && this.asks.length > 0) this.levelOrders(this.asks, asks);
+      if (bids.length > 0 && this.bids.length > 0)
+        this.levelOrders(this.bids, bids, this.span[0]!, this.span[1]!);
+      if (asks.length > 0 && this.asks.length > 0)
+        this.levelOrders(this.asks, asks, this.span[2]!, this.span[3]!);
       const vb = this.virtuals.buy;
       if (bids.length > 0 && vb.count > 0) this.levelVirtuals(vb, "bid", bids);
       const vs = this.virtuals.sell;
@@ -411,8 +421,8 @@ export abstract class VenueCore {
       // asks at or below the new best ask).
       const bidPrice = ev.bbo.bidPrice;
       const askPrice = ev.bbo.askPrice;
-      for (const o of this.bids) if (o.price >= bidPrice) this.updateLevel(o);
-      for (const o of this.asks) if (o.price <= askPrice) this.updateLevel(o);
+      if (this.span[1]! >= bidPrice) for (const o of this.bids) if (o.price >= bidPrice) this.updateLevel(o);
+      if (this.span[2]! <= askPrice) for (const o of this.asks) if (o.price <= askPrice) this.updateLevel(o);
       // Virtual bids at or above the bid (keys = price ascending), virtual asks at or below the
       // ask (keys = −price ascending), each in ascending price order.
       // Both ranges are at the touch end of the keys (usually empty): walk in from there.
@@ -430,16 +440,14 @@ export abstract class VenueCore {
   }
 
   /** Our orders (one side) resting at a price listed in a delta: each updated once, in list order. */
-  private levelOrders(list: readonly PaperOrder[], levels: readonly { price: number }[]): void {
-    // Most delta levels are outside the span of our few prices: one pass over the levels against
-    // that span first.
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < list.length; i++) {
-      const p = list[i]!.price;
-      if (p < lo) lo = p;
-      if (p > hi) hi = p;
-    }
+  private levelOrders(
+    list: readonly PaperOrder[],
+    levels: readonly { price: number }[],
+    lo: number,
+    hi: number,
+  ): void {
+    // Most delta levels are outside the span [lo, hi] of our few prices: one pass over the levels
+    // against that span first.
     let any = false;
     for (let j = 0; j < levels.length; j++) {
       const p = levels[j]!.price;
@@ -480,6 +488,31 @@ export abstract class VenueCore {
     for (let k = 0; k < at.length; k++) this.fillModel.onLevelSize(at[k]!, size);
   }
 
+  /** Recompute `span` from the order lists (after an insert or removal: a few orders). */
+  protected refreshSpan(): void {
+    const span = this.span;
+    const bids = this.bids;
+    const asks = this.asks;
+    let lo = Number.NaN;
+    let hi = Number.NaN;
+    for (let i = 0; i < bids.length; i++) {
+      const p = bids[i]!.price;
+      if (i === 0 || p < lo) lo = p;
+      if (i === 0 || p > hi) hi = p;
+    }
+    span[0] = lo;
+    span[1] = hi;
+    lo = Number.NaN;
+    hi = Number.NaN;
+    for (let i = 0; i < asks.length; i++) {
+      const p = asks[i]!.price;
+      if (i === 0 || p < lo) lo = p;
+      if (i === 0 || p > hi) hi = p;
+    }
+    span[2] = lo;
+    span[3] = hi;
+  }
+
   protected updateLevel(slot: QueueSlot & { side: Side; price: number }): void {
     this.fillModel.onLevelSize(slot, this.book.sizeAt(slot.side === "buy" ? "bid" : "ask", slot.price));
   }
@@ -487,12 +520,18 @@ export abstract class VenueCore {
   /** Allocate one print across our orders (best price first, time priority), then to virtual orders. */
   protected onTrade(tr: Trade, t: number, out: ExchangeEvent[]): void {
     if (!(tr.size > 0) || !Number.isFinite(tr.price)) return;
-    const list = tr.aggressor === "buy" ? this.asks : this.bids;
-    if (list.length > 0) {
+    const buy = tr.aggressor === "buy";
+    // Our best order on the hit side (lowest ask / highest bid) must be reached for anything to
+    // happen (NaN: no orders on that side).
+    if (buy ? this.span[2]! <= tr.price : this.span[1]! >= tr.price) {
+      const list = buy ? this.asks : this.bids;
       const fills = allocatePrint(list, tr, this.fillModel, this.fillRng);
-      for (let i = 0; i < fills.length; i++) {
-        const f = fills[i]!;
-        if (this.executeFill(f.order, f.size, t, tr.id, out)) removeFrom(list, f.order);
+      if (fills.length > 0) {
+        for (let i = 0; i < fills.length; i++) {
+          const f = fills[i]!;
+          if (this.executeFill(f.order, f.size, t, tr.id, out)) removeFrom(list, f.order);
+        }
+        this.refreshSpan();
       }
     }
     if (this.virtuals.size > 0) {

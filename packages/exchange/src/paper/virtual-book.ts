@@ -3,7 +3,7 @@ import type { VirtualOrder } from "./resting.js";
 
 const NONE: readonly VirtualOrder[] = Object.freeze([]);
 
-const FILTER_BITS = 13;
+const FILTER_BITS = 15;
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
@@ -26,10 +26,12 @@ export class SidePrices {
   /** Orders at each key, insertion order (parallel to `keys`). */
   readonly buckets: VirtualOrder[][] = [];
   /**
-   * Counting presence filter: number of prices with orders per hash bucket. A zero bucket proves
-   * no order at a price without a search (most delta levels have none).
+   * Presence filter: bit h set when some price with orders hashes to bucket h (`filterCounts[h]`
+   * of them). A clear bit proves no order at a price without a search (most delta levels have
+   * none); the lookups only read the 4 KB bitset.
    */
-  private readonly filter = new Uint32Array(1 << FILTER_BITS);
+  private readonly filterBits = new Int32Array(1 << (FILTER_BITS - 5));
+  private readonly filterCounts = new Uint16Array(1 << FILTER_BITS);
 
   constructor(readonly sign: 1 | -1) {}
 
@@ -52,7 +54,18 @@ export class SidePrices {
 
   /** False when no order rests at `price` (true may be a false positive: use `find`). */
   mayHave(price: number): boolean {
-    return this.filter[priceBucket(price)] !== 0;
+    const h = priceBucket(price);
+    return ((this.filterBits[h >>> 5]! >>> (h & 31)) & 1) !== 0;
+  }
+
+  private filterAdd(price: number): void {
+    const h = priceBucket(price);
+    if (this.filterCounts[h]!++ === 0) this.filterBits[h >>> 5]! |= 1 << (h & 31);
+  }
+
+  private filterRemove(price: number): void {
+    const h = priceBucket(price);
+    if (--this.filterCounts[h]! === 0) this.filterBits[h >>> 5]! &= ~(1 << (h & 31));
   }
 
   /** Index of `price` in `keys`/`buckets`, or −1. */
@@ -71,7 +84,7 @@ export class SidePrices {
     }
     insertKey(this.keys, i, key);
     insertBucket(this.buckets, i, [v]);
-    this.filter[priceBucket(v.price)]!++;
+    this.filterAdd(v.price);
   }
 
   delete(v: VirtualOrder): void {
@@ -84,7 +97,7 @@ export class SidePrices {
     if (at.length === 0) {
       removeKey(this.keys, i);
       removeBucket(this.buckets, i);
-      this.filter[priceBucket(v.price)]!--;
+      this.filterRemove(v.price);
     }
   }
 
@@ -108,7 +121,8 @@ export class SidePrices {
   clear(): void {
     this.keys.length = 0;
     this.buckets.length = 0;
-    this.filter.fill(0);
+    this.filterBits.fill(0);
+    this.filterCounts.fill(0);
   }
 }
 
