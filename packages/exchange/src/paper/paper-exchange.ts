@@ -10,7 +10,7 @@ import type {
   RejectReason,
 } from "./events.js";
 import type { LedgerState, PnlSnapshot } from "./ledger.js";
-import { type PendingAction, VenueCore } from "./venue-core.js";
+import { H_PENDING, type PendingAction, VenueCore } from "./venue-core.js";
 import type { RecordTrackerState } from "./records.js";
 import {
   type PaperOrder,
@@ -219,11 +219,11 @@ export class PaperExchange extends VenueCore {
    * An event older than the clock is processed at the current clock.
    */
   onMarketEvent(ev: MarketEvent): readonly ExchangeEvent[] {
-    let t = this.config.clock === "exchange" ? ev.exchangeTsMs : ev.localTsMs;
+    let t = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
     if (!(t >= this.clockMs)) t = this.clockMs;
     const out: ExchangeEvent[] = [];
-    if (this.pending.length > 0) this.runPending(t, out);
-    if (this.tracker.isDue(t, false)) this.tracker.resolve(t, false, this.book.mid(), out);
+    if (this.hot[H_PENDING]! <= t) this.runPending(t, out);
+    if (this.recordsDue(t, false)) this.tracker.resolve(t, false, this.book.mid(), out);
     switch (ev.type) {
       case "trade":
         this.onTrade(ev.trade, t, out);
@@ -246,7 +246,7 @@ export class PaperExchange extends VenueCore {
     if (!Number.isFinite(tsMs)) throw new Error(`advanceTo needs a finite tsMs, got ${tsMs}`);
     const t = Math.max(tsMs, this.clockMs);
     const out: ExchangeEvent[] = [];
-    if (this.pending.length > 0) this.runPending(t, out);
+    if (this.hot[H_PENDING]! <= t) this.runPending(t, out);
     this.clockMs = t;
     this.resolveRecords(t, out);
     return out.length === 0 ? EMPTY : out;
@@ -320,6 +320,7 @@ export class PaperExchange extends VenueCore {
     }
     this.refreshSpan();
     this.pending = s.pending;
+    this.refreshPendingHead();
     this.virtuals.clear();
     for (const v of s.virtuals) this.virtuals.set(v.orderId, v);
     this.intensity = s.intensity ?? undefined;

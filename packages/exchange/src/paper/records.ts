@@ -241,6 +241,9 @@ export class RecordTracker {
   private readonly markoutQueues: Fifo<PendingMarkout>[];
   private openMarkouts = 0;
   private nextDeadlineMs = Number.POSITIVE_INFINITY;
+  /** Where `mirrorDeadline` asked the next deadline to be copied (null: nowhere). */
+  private deadlineOut: Float64Array | null = null;
+  private deadlineIndex = 0;
 
   constructor(horizonsSec: readonly number[]) {
     if (horizonsSec.length === 0) throw new Error("horizonsSec must list at least one horizon");
@@ -284,7 +287,7 @@ export class RecordTracker {
     const lambda = predictionRate(inp.intensity, depthFrac, inp.atPriceFillFactor, tickFrac);
     const hs = this.horizonsSec;
     for (let i = 0; i < hs.length; i++) rows[r + F_PFILL + i] = -Math.expm1(-lambda * hs[i]!);
-    if (endMs < this.nextDeadlineMs) this.nextDeadlineMs = endMs;
+    if (endMs < this.nextDeadlineMs) this.setDeadline(endMs);
   }
 
   /** Whether an order still has an open prediction (its outcome is still being observed). */
@@ -408,7 +411,7 @@ export class RecordTracker {
     this.markoutQueues[0]!.push({ record, next: 0 });
     this.openMarkouts++;
     const d = fill.tsMs + this.horizonsMs[0]!;
-    if (d < this.nextDeadlineMs) this.nextDeadlineMs = d;
+    if (d < this.nextDeadlineMs) this.setDeadline(d);
   }
 
   /**
@@ -453,7 +456,7 @@ export class RecordTracker {
         }
       }
     }
-    this.nextDeadlineMs = this.computeNextDeadline();
+    this.setDeadline(this.computeNextDeadline());
   }
 
   /**
@@ -462,6 +465,22 @@ export class RecordTracker {
    */
   isDue(tsMs: number, inclusive: boolean): boolean {
     return !(inclusive ? tsMs < this.nextDeadlineMs : tsMs <= this.nextDeadlineMs);
+  }
+
+  /**
+   * Keep `target[index]` equal to the next deadline (the earliest horizon end of any open record,
+   * +∞ when none): `isDue(t, inclusive)` is `!(inclusive ? t < d : t <= d)` with it. Lets a caller
+   * test for due records from its own memory (the paper exchange checks twice per event).
+   */
+  mirrorDeadline(target: Float64Array, index: number): void {
+    this.deadlineOut = target;
+    this.deadlineIndex = index;
+    target[index] = this.nextDeadlineMs;
+  }
+
+  private setDeadline(d: number): void {
+    this.nextDeadlineMs = d;
+    if (this.deadlineOut !== null) this.deadlineOut[this.deadlineIndex] = d;
   }
 
   /** Emit every open record marked incomplete; outcomes known by `nowMs` are filled in. */
@@ -476,7 +495,7 @@ export class RecordTracker {
     this.predictions.clear();
     for (const q of this.markoutQueues) q.clear();
     this.openMarkouts = 0;
-    this.nextDeadlineMs = Number.POSITIVE_INFINITY;
+    this.setDeadline(Number.POSITIVE_INFINITY);
   }
 
   /** Number of open (prediction, markout) records. */
@@ -510,7 +529,7 @@ export class RecordTracker {
     ms.sort((a, b) => a.record.fillTsMs - b.record.fillTsMs);
     for (const m of ms) this.markoutQueues[m.next]!.push(m);
     this.openMarkouts = ms.length;
-    this.nextDeadlineMs = this.computeNextDeadline();
+    this.setDeadline(this.computeNextDeadline());
   }
 
   private allMarkouts(): PendingMarkout[] {

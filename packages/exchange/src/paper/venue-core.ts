@@ -58,19 +58,21 @@ export abstract class VenueCore {
   protected readonly fillRng: Rng;
   protected readonly virtualRng: Rng;
   protected readonly tracksQueue: boolean;
+  /** config.clock is "exchange". */
+  protected readonly exchangeClock: boolean;
   protected clockMs = 0;
   protected seq = 0;
   protected orders = new Map<string, PaperOrder>();
   protected bids: PaperOrder[] = [];
   protected asks: PaperOrder[] = [];
   /**
-   * Price span of our resting orders, [lowest bid, highest bid, lowest ask, highest ask] (NaN for
-   * a side with none), kept with the lists: the per-event checks read these four numbers instead
-   * of the order objects.
+   * The numbers every market event checks, in one small array (one or two cache lines instead of
+   * the objects they summarize; see the H_* indices): the price spans of our orders and of the
+   * virtual orders, the next pending action time and the next record deadline.
    */
-  protected readonly span = new Float64Array([Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
+  protected readonly hot = newHot();
   /** Cancelled orders still observed for their prediction, by order id. */
-  protected readonly virtuals = new VirtualBook();
+  protected readonly virtuals = new VirtualBook(this.hot, H_VBID_LO);
   protected pending: PendingAction[] = [];
   protected intensity: IntensityEstimate | undefined;
 
@@ -90,6 +92,8 @@ export abstract class VenueCore {
     this.latencyModel = components.latencyModel ?? latencyFromConfig(c.latency);
     this.ledger = new PositionLedger(c.startingEquityQuote);
     this.tracker = new RecordTracker(c.horizonsSec);
+    this.tracker.mirrorDeadline(this.hot, H_DEADLINE);
+    this.exchangeClock = c.clock === "exchange";
     this.latencyRng = new Rng(c.seed);
     this.fillRng = new Rng(c.seed ^ 0x5bd1e995);
     this.virtualRng = new Rng(c.seed ^ 0x27d4eb2f);
@@ -191,13 +195,24 @@ export abstract class VenueCore {
       (p[i - 1]!.effTsMs > a.effTsMs || (p[i - 1]!.effTsMs === a.effTsMs && p[i - 1]!.seq > a.seq))
     )
       i--;
-    if (i === n) {
-      p.push(a);
-      return;
+    if (i === n) p.push(a);
+    else {
+      p.push(p[n - 1]!);
+      for (let k = n - 1; k > i; k--) p[k] = p[k - 1]!;
+      p[i] = a;
     }
-    p.push(p[n - 1]!);
-    for (let k = n - 1; k > i; k--) p[k] = p[k - 1]!;
-    p[i] = a;
+    if (i === 0) this.refreshPendingHead();
+  }
+
+  /** Mirror the first pending action's time into `hot` (+∞ when none). */
+  protected refreshPendingHead(): void {
+    this.hot[H_PENDING] = this.pending.length > 0 ? this.pending[0]!.effTsMs : Number.POSITIVE_INFINITY;
+  }
+
+  /** Whether `tracker.resolve(t, inclusive, …)` has anything to do (from the mirrored deadline). */
+  protected recordsDue(t: number, inclusive: boolean): boolean {
+    const d = this.hot[H_DEADLINE]!;
+    return !(inclusive ? t < d : t <= d);
   }
 
   protected reject(
@@ -231,7 +246,10 @@ export abstract class VenueCore {
         else this.modifyNow(a.orderId, a.newOrderId!, a.effTsMs, out);
       }
     } finally {
-      if (done > 0) dropFront(p, done);
+      if (done > 0) {
+        dropFront(p, done);
+        this.refreshPendingHead();
+      }
     }
   }
 
@@ -400,14 +418,20 @@ export abstract class VenueCore {
       // Only the levels in the delta changed: our orders at those prices, and the virtual orders
       // there through the price index (O(levels), not O(virtual orders)).
       const { bids, asks } = ev;
-      if (bids.length > 0 && this.bids.length > 0)
-        this.levelOrders(this.bids, bids, this.span[0]!, this.span[1]!);
-      if (asks.length > 0 && this.asks.length > 0)
-        this.levelOrders(this.asks, asks, this.span[2]!, this.span[3]!);
-      const vb = this.virtuals.buy;
-      if (bids.length > 0 && vb.count > 0) this.levelVirtuals(vb, "bid", bids);
-      const vs = this.virtuals.sell;
-      if (asks.length > 0 && vs.count > 0) this.levelVirtuals(vs, "ask", asks);
+      // A side's span test is false when it has no orders (NaN).
+      const hot = this.hot;
+      if (bids.length > 0) {
+        if (hot[H_BID_LO]! <= hot[H_BID_HI]!)
+          this.levelOrders(this.bids, bids, hot[H_BID_LO]!, hot[H_BID_HI]!);
+        if (hot[H_VBID_LO]! <= hot[H_VBID_HI]!)
+          this.levelVirtuals(this.virtuals.buy, "bid", bids, hot[H_VBID_LO]!, hot[H_VBID_HI]!);
+      }
+      if (asks.length > 0) {
+        if (hot[H_ASK_LO]! <= hot[H_ASK_HI]!)
+          this.levelOrders(this.asks, asks, hot[H_ASK_LO]!, hot[H_ASK_HI]!);
+        if (hot[H_VASK_LO]! <= hot[H_VASK_HI]!)
+          this.levelVirtuals(this.virtuals.sell, "ask", asks, hot[H_VASK_LO]!, hot[H_VASK_HI]!);
+      }
       return;
     }
     if (all) {
@@ -421,21 +445,26 @@ export abstract class VenueCore {
       // asks at or below the new best ask).
       const bidPrice = ev.bbo.bidPrice;
       const askPrice = ev.bbo.askPrice;
-      if (this.span[1]! >= bidPrice) for (const o of this.bids) if (o.price >= bidPrice) this.updateLevel(o);
-      if (this.span[2]! <= askPrice) for (const o of this.asks) if (o.price <= askPrice) this.updateLevel(o);
+      const hot = this.hot;
+      if (hot[H_BID_HI]! >= bidPrice) for (const o of this.bids) if (o.price >= bidPrice) this.updateLevel(o);
+      if (hot[H_ASK_LO]! <= askPrice) for (const o of this.asks) if (o.price <= askPrice) this.updateLevel(o);
       // Virtual bids at or above the bid (keys = price ascending), virtual asks at or below the
       // ask (keys = −price ascending), each in ascending price order.
       // Both ranges are at the touch end of the keys (usually empty): walk in from there.
-      const vb = this.virtuals.buy;
-      const bk = vb.keys;
-      const nb = bk.length;
-      let first = nb;
-      while (first > 0 && bk[first - 1]! >= bidPrice) first--;
-      for (let i = first; i < nb; i++) this.levelBucket(vb.buckets[i]!, "bid", bk[i]!);
-      const vs = this.virtuals.sell;
-      const sk = vs.keys;
-      for (let i = sk.length - 1; i >= 0 && -sk[i]! <= askPrice; i--)
-        this.levelBucket(vs.buckets[i]!, "ask", -sk[i]!);
+      if (hot[H_VBID_HI]! >= bidPrice) {
+        const vb = this.virtuals.buy;
+        const bk = vb.keys;
+        const nb = bk.length;
+        let first = nb;
+        while (first > 0 && bk[first - 1]! >= bidPrice) first--;
+        for (let i = first; i < nb; i++) this.levelBucket(vb.buckets[i]!, "bid", bk[i]!);
+      }
+      if (hot[H_VASK_LO]! <= askPrice) {
+        const vs = this.virtuals.sell;
+        const sk = vs.keys;
+        for (let i = sk.length - 1; i >= 0 && -sk[i]! <= askPrice; i--)
+          this.levelBucket(vs.buckets[i]!, "ask", -sk[i]!);
+      }
     }
   }
 
@@ -470,9 +499,13 @@ export abstract class VenueCore {
   }
 
   /** Virtual orders (one side) at each price listed in a delta, in level order. */
-  private levelVirtuals(vs: SidePrices, bookSide: "bid" | "ask", levels: readonly { price: number }[]): void {
-    const lo = vs.minPrice();
-    const hi = vs.maxPrice();
+  private levelVirtuals(
+    vs: SidePrices,
+    bookSide: "bid" | "ask",
+    levels: readonly { price: number }[],
+    lo: number,
+    hi: number,
+  ): void {
     for (let j = 0; j < levels.length; j++) {
       const price = levels[j]!.price;
       if (price >= lo && price <= hi && vs.mayHave(price)) {
@@ -490,7 +523,7 @@ export abstract class VenueCore {
 
   /** Recompute `span` from the order lists (after an insert or removal: a few orders). */
   protected refreshSpan(): void {
-    const span = this.span;
+    const span = this.hot;
     const bids = this.bids;
     const asks = this.asks;
     let lo = Number.NaN;
@@ -500,8 +533,8 @@ export abstract class VenueCore {
       if (i === 0 || p < lo) lo = p;
       if (i === 0 || p > hi) hi = p;
     }
-    span[0] = lo;
-    span[1] = hi;
+    span[H_BID_LO] = lo;
+    span[H_BID_HI] = hi;
     lo = Number.NaN;
     hi = Number.NaN;
     for (let i = 0; i < asks.length; i++) {
@@ -509,8 +542,8 @@ export abstract class VenueCore {
       if (i === 0 || p < lo) lo = p;
       if (i === 0 || p > hi) hi = p;
     }
-    span[2] = lo;
-    span[3] = hi;
+    span[H_ASK_LO] = lo;
+    span[H_ASK_HI] = hi;
   }
 
   protected updateLevel(slot: QueueSlot & { side: Side; price: number }): void {
@@ -523,7 +556,8 @@ export abstract class VenueCore {
     const buy = tr.aggressor === "buy";
     // Our best order on the hit side (lowest ask / highest bid) must be reached for anything to
     // happen (NaN: no orders on that side).
-    if (buy ? this.span[2]! <= tr.price : this.span[1]! >= tr.price) {
+    const hot = this.hot;
+    if (buy ? hot[H_ASK_LO]! <= tr.price : hot[H_BID_HI]! >= tr.price) {
       const list = buy ? this.asks : this.bids;
       const fills = allocatePrint(list, tr, this.fillModel, this.fillRng);
       if (fills.length > 0) {
@@ -534,7 +568,8 @@ export abstract class VenueCore {
         this.refreshSpan();
       }
     }
-    if (this.virtuals.size > 0) {
+    // Virtual orders reached: asks at or below a buy print, bids at or above a sell print.
+    if (buy ? hot[H_VASK_LO]! <= tr.price : hot[H_VBID_HI]! >= tr.price) {
       const filled = observePrint(this.virtuals, tr, this.fillModel, this.virtualRng);
       if (filled.length > 0) {
         for (const id of filled) this.tracker.noteFill(id, t);
@@ -617,7 +652,7 @@ export abstract class VenueCore {
   }
 
   protected resolveRecords(t: number, out: ExchangeEvent[], inclusive = true): void {
-    if (!this.tracker.isDue(t, inclusive)) return;
+    if (!this.recordsDue(t, inclusive)) return;
     const before = out.length;
     this.tracker.resolve(t, inclusive, this.book.mid(), out);
     if (this.virtuals.size > 0) {
@@ -627,6 +662,30 @@ export abstract class VenueCore {
       }
     }
   }
+}
+
+// Indices into VenueCore.hot.
+/** Our orders' span: lowest bid, highest bid, lowest ask, highest ask (NaN for an empty side). */
+const H_BID_LO = 0;
+const H_BID_HI = 1;
+const H_ASK_LO = 2;
+const H_ASK_HI = 3;
+/** Virtual orders' span, same layout (maintained by VirtualBook). */
+const H_VBID_LO = 4;
+const H_VBID_HI = 5;
+const H_VASK_LO = 6;
+const H_VASK_HI = 7;
+/** Effective time of the first pending action (+∞ when none). */
+export const H_PENDING = 8;
+/** Next record deadline (maintained by RecordTracker.mirrorDeadline). */
+const H_DEADLINE = 9;
+
+function newHot(): Float64Array {
+  const h = new Float64Array(10);
+  h.fill(Number.NaN, 0, 8);
+  h[H_PENDING] = Number.POSITIVE_INFINITY;
+  h[H_DEADLINE] = Number.POSITIVE_INFINITY;
+  return h;
 }
 
 /** `{ clientId }` when defined, else `{}` (keeps optional fields absent). */

@@ -33,7 +33,24 @@ export class SidePrices {
   private readonly filterBits = new Int32Array(1 << (FILTER_BITS - 5));
   private readonly filterCounts = new Uint16Array(1 << FILTER_BITS);
 
-  constructor(readonly sign: 1 | -1) {}
+  /**
+   * @param sign +1 for bids, −1 for asks
+   * @param span where to keep [lowest price, highest price] (NaN when empty), from `spanAt`
+   */
+  constructor(
+    readonly sign: 1 | -1,
+    private readonly span: Float64Array,
+    private readonly spanAt: number,
+  ) {
+    span[spanAt] = Number.NaN;
+    span[spanAt + 1] = Number.NaN;
+  }
+
+  /** Refresh the [lowest, highest] price mirror after the key list changed at an end. */
+  private refreshSpan(): void {
+    this.span[this.spanAt] = this.minPrice();
+    this.span[this.spanAt + 1] = this.maxPrice();
+  }
 
   /** Number of distinct prices. */
   get count(): number {
@@ -85,6 +102,7 @@ export class SidePrices {
     insertKey(this.keys, i, key);
     insertBucket(this.buckets, i, [v]);
     this.filterAdd(v.price);
+    if (i === 0 || i === this.keys.length - 1) this.refreshSpan();
   }
 
   delete(v: VirtualOrder): void {
@@ -98,6 +116,7 @@ export class SidePrices {
       removeKey(this.keys, i);
       removeBucket(this.buckets, i);
       this.filterRemove(v.price);
+      if (i === 0 || i === this.keys.length) this.refreshSpan();
     }
   }
 
@@ -123,6 +142,7 @@ export class SidePrices {
     this.buckets.length = 0;
     this.filterBits.fill(0);
     this.filterCounts.fill(0);
+    this.refreshSpan();
   }
 }
 
@@ -229,9 +249,18 @@ function removeOrder(a: VirtualOrder[], i: number): void {
 export class VirtualBook {
   private readonly byId = new Map<string, VirtualOrder>();
   /** Virtual bids by price. */
-  readonly buy = new SidePrices(1);
+  readonly buy: SidePrices;
   /** Virtual asks by price. */
-  readonly sell = new SidePrices(-1);
+  readonly sell: SidePrices;
+
+  /**
+   * @param span where to keep the price span of the virtual orders, [lowest bid, highest bid,
+   *   lowest ask, highest ask] (NaN for a side with none), from index `at`
+   */
+  constructor(span: Float64Array = new Float64Array(4), at = 0) {
+    this.buy = new SidePrices(1, span, at);
+    this.sell = new SidePrices(-1, span, at + 2);
+  }
 
   /** Number of virtual orders. */
   get size(): number {
