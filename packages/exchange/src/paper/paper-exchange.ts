@@ -90,16 +90,15 @@ export class PaperExchange extends VenueCore {
   /** Submit a post-only limit order; it goes live (or is rejected) after the order-entry latency. */
   place(req: PlaceRequest): ActionResult {
     const id = this.newId();
-    const out: ExchangeEvent[] = [];
     const problem = validatePlace(req);
     if (problem !== null) {
+      const out: ExchangeEvent[] = [];
       this.reject(out, this.clockMs, "place", id, req.clientId, problem.reason, problem.message);
       return { ok: false, orderId: id, events: out };
     }
     this.createOrder(id, req);
     this.schedule({ kind: "live", effTsMs: this.clockMs + this.entryLatency(), seq: this.seq, orderId: id });
-    out.push(ackEvent(this.clockMs, "place", id, req.clientId));
-    return { ok: true, orderId: id, events: out };
+    return { ok: true, orderId: id, events: [ackEvent(this.clockMs, "place", id, req.clientId)] };
   }
 
   /** Request a cancel; it takes effect after the cancel latency (fills before then are honoured). */
@@ -134,8 +133,7 @@ export class PaperExchange extends VenueCore {
     refreshStatus(o);
     this.seq++;
     this.schedule({ kind: "cancel", effTsMs: this.clockMs + this.cancelLatency(), seq: this.seq, orderId });
-    out.push(ackEvent(this.clockMs, "cancel", orderId, o.clientId));
-    return { ok: true, orderId, events: out };
+    return { ok: true, orderId, events: [ackEvent(this.clockMs, "cancel", orderId, o.clientId)] };
   }
 
   /**
@@ -187,7 +185,7 @@ export class PaperExchange extends VenueCore {
       orderId,
       newOrderId: newId,
     });
-    out.push(
+    const ack: ExchangeEvent =
       old.clientId === undefined
         ? { type: "ack", tsMs: this.clockMs, action: "modify", orderId: newId, replacesOrderId: orderId }
         : {
@@ -197,9 +195,8 @@ export class PaperExchange extends VenueCore {
             orderId: newId,
             replacesOrderId: orderId,
             clientId: old.clientId,
-          },
-    );
-    return { ok: true, orderId: newId, events: out };
+          };
+    return { ok: true, orderId: newId, events: [ack] };
   }
 
   /** Apply several actions in order, as one request (each gets its own latency draw). */

@@ -299,6 +299,34 @@ export class RecordTracker {
     return flags & RESTORED ? P.restoredAt(slot).firstFillTsMs === null : (flags & HAS_FILL) === 0;
   }
 
+  /**
+   * `isObserving(orderId)`, and when so `noteCancelled(orderId, tsMs)`, with one lookup: the real
+   * order left the book; returns whether its outcome is still observed (as a virtual order).
+   */
+  noteCancelledIfObserving(orderId: string, tsMs: number): boolean {
+    const P = this.predictions;
+    const slot = P.slotOf(orderId);
+    if (slot < 0) return false;
+    const rows = P.rows;
+    const r = P.row(slot);
+    const flags = rows[r + F_FLAGS]!;
+    if (flags & RESTORED) {
+      const rec = P.restoredAt(slot);
+      if (rec.firstFillTsMs !== null) return false;
+      if (tsMs < rows[r + F_END]!) {
+        rec.censored = true;
+        rec.cancelledTsMs = tsMs;
+      }
+      return true;
+    }
+    if (flags & HAS_FILL) return false;
+    if (tsMs < rows[r + F_END]!) {
+      rows[r + F_FLAGS] = flags | CENSORED;
+      rows[r + F_CANCELLED] = tsMs;
+    }
+    return true;
+  }
+
   /** A real or virtual fill of `orderId` at `tsMs`. */
   noteFill(orderId: string, tsMs: number): void {
     const P = this.predictions;

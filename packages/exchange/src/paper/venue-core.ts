@@ -313,8 +313,8 @@ export abstract class VenueCore {
     this.refreshSpan();
     o.status = "cancelled";
     this.orders.delete(o.id);
-    if (this.tracker.isObserving(o.id)) {
-      this.tracker.noteCancelled(o.id, tsMs);
+    // Order ids are never reused: a removed order has no virtual order yet (insert, not set).
+    if (this.tracker.noteCancelledIfObserving(o.id, tsMs)) {
       const v: VirtualOrder = {
         orderId: o.id,
         side: o.side,
@@ -323,7 +323,7 @@ export abstract class VenueCore {
         levelSize: o.levelSize,
         tradedSinceUpdate: o.tradedSinceUpdate,
       };
-      this.virtuals.set(o.id, v);
+      this.virtuals.insert(v);
     }
     out.push(cancelledEvent(tsMs, o.id, o.clientId, o.filledSize, reason));
   }

@@ -280,6 +280,12 @@ export class VirtualBook {
     (v.side === "buy" ? this.buy : this.sell).add(v);
   }
 
+  /** Add one whose id is not in the book (`set` without the lookup for a previous one). */
+  insert(v: VirtualOrder): void {
+    this.byId.set(v.orderId, v);
+    (v.side === "buy" ? this.buy : this.sell).add(v);
+  }
+
   /** Remove one by id (no-op when absent). */
   delete(orderId: string): void {
     const v = this.byId.get(orderId);
