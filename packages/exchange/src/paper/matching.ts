@@ -1,7 +1,7 @@
 import type { Rng, Trade } from "@mmkit/core";
 import type { FillModel } from "./fill-models.js";
-import { type PaperOrder, type VirtualOrder, openSize } from "./resting.js";
-import type { VirtualBook } from "./virtual-book.js";
+import { type PaperOrder, openSize } from "./resting.js";
+import type { PriceBucket, VirtualBook } from "./virtual-book.js";
 
 /** One of our orders' share of a print. */
 export interface Allocation {
@@ -103,14 +103,15 @@ export function observePrint(
 }
 
 function observeLevel(
-  at: readonly VirtualOrder[],
+  at: PriceBucket,
   tr: Trade,
   model: FillModel,
   rng: Rng,
   filled: string[] | null,
 ): string[] | null {
-  for (let k = 0; k < at.length; k++) {
-    const v = at[k]!;
+  const items = at.items;
+  for (let k = at.head; k < items.length; k++) {
+    const v = items[k]!;
     const through = v.price !== tr.price;
     const d = model.allocate(v, {
       through,

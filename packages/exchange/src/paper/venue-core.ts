@@ -17,7 +17,7 @@ import { type LatencyModel, latencyFromConfig } from "./latency.js";
 import { PositionLedger } from "./ledger.js";
 import { allocatePrint, observePrint } from "./matching.js";
 import { RecordTracker } from "./records.js";
-import { type SidePrices, VirtualBook } from "./virtual-book.js";
+import { type PriceBucket, type SidePrices, VirtualBook } from "./virtual-book.js";
 import {
   type PaperOrder,
   type VirtualOrder,
@@ -516,9 +516,10 @@ export abstract class VenueCore {
   }
 
   /** Show the displayed size at `price` to the virtual orders resting there. */
-  private levelBucket(at: readonly VirtualOrder[], bookSide: "bid" | "ask", price: number): void {
+  private levelBucket(at: PriceBucket, bookSide: "bid" | "ask", price: number): void {
     const size = this.book.sizeAt(bookSide, price);
-    for (let k = 0; k < at.length; k++) this.fillModel.onLevelSize(at[k]!, size);
+    const items = at.items;
+    for (let k = at.head; k < items.length; k++) this.fillModel.onLevelSize(items[k]!, size);
   }
 
   /** Recompute `span` from the order lists (after an insert or removal: a few orders). */

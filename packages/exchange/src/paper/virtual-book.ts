@@ -24,7 +24,7 @@ export class SidePrices {
   /** side·price of every price with orders, ascending. */
   readonly keys: number[] = [];
   /** Orders at each key, insertion order (parallel to `keys`). */
-  readonly buckets: VirtualOrder[][] = [];
+  readonly buckets: PriceBucket[] = [];
   /**
    * Presence filter: bit h set when some price with orders hashes to bucket h (`filterCounts[h]`
    * of them). A clear bit proves no order at a price without a search (most delta levels have
@@ -100,7 +100,9 @@ export class SidePrices {
       return;
     }
     insertKey(this.keys, i, key);
-    insertBucket(this.buckets, i, [v]);
+    const bucket = new PriceBucket();
+    bucket.push(v);
+    insertBucket(this.buckets, i, bucket);
     this.filterAdd(v.price);
     if (i === 0 || i === this.keys.length - 1) this.refreshSpan();
   }
@@ -109,10 +111,8 @@ export class SidePrices {
     const i = this.find(v.price);
     if (i < 0) return;
     const at = this.buckets[i]!;
-    const k = at.indexOf(v);
-    if (k < 0) return;
-    removeOrder(at, k);
-    if (at.length === 0) {
+    if (!at.remove(v)) return;
+    if (at.size === 0) {
       removeKey(this.keys, i);
       removeBucket(this.buckets, i);
       this.filterRemove(v.price);
@@ -120,10 +120,10 @@ export class SidePrices {
     }
   }
 
-  /** Orders exactly at `price`, insertion order (a live internal array: do not mutate). */
+  /** Orders exactly at `price`, insertion order (a copy). */
   at(price: number): readonly VirtualOrder[] {
     const i = this.find(price);
-    return i < 0 ? NONE : this.buckets[i]!;
+    return i < 0 ? NONE : this.buckets[i]!.toArray();
   }
 
   /** Orders with price in [lo, hi], ascending price, insertion order within a price. */
@@ -146,8 +146,56 @@ export class SidePrices {
   }
 }
 
-function pushAll(at: readonly VirtualOrder[], out: VirtualOrder[]): void {
-  for (let k = 0; k < at.length; k++) out.push(at[k]!);
+function pushAll(at: PriceBucket, out: VirtualOrder[]): void {
+  const items = at.items;
+  for (let k = at.head; k < items.length; k++) out.push(items[k]!);
+}
+
+/**
+ * The virtual orders at one price in insertion order: `items[head..]` (removing the oldest, the
+ * usual case as horizons end in live-time order, only moves `head`). Iterate with
+ * `for (let k = b.head; k < b.items.length; k++)`.
+ */
+export class PriceBucket {
+  readonly items: VirtualOrder[] = [];
+  head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(v: VirtualOrder): void {
+    this.items.push(v);
+  }
+
+  /** Remove `v` (by identity); false when absent. */
+  remove(v: VirtualOrder): boolean {
+    const items = this.items;
+    const k = items.indexOf(v, this.head);
+    if (k < 0) return false;
+    const n = items.length;
+    if (k === this.head) {
+      this.head = k + 1;
+      if (this.head === n) {
+        items.length = 0;
+        this.head = 0;
+      } else if (this.head >= 32 && this.head * 2 >= n) {
+        // Drop the consumed front.
+        const h = this.head;
+        for (let j = h; j < n; j++) items[j - h] = items[j]!;
+        items.length = n - h;
+        this.head = 0;
+      }
+      return true;
+    }
+    for (let j = k + 1; j < n; j++) items[j - 1] = items[j]!;
+    items.pop();
+    return true;
+  }
+
+  toArray(): VirtualOrder[] {
+    return this.items.slice(this.head);
+  }
 }
 
 /**
@@ -218,7 +266,7 @@ function removeKey(a: number[], i: number): void {
   a.pop();
 }
 
-function insertBucket(a: VirtualOrder[][], i: number, x: VirtualOrder[]): void {
+function insertBucket(a: PriceBucket[], i: number, x: PriceBucket): void {
   const n = a.length;
   if (i === n) {
     a.push(x);
@@ -229,13 +277,7 @@ function insertBucket(a: VirtualOrder[][], i: number, x: VirtualOrder[]): void {
   a[i] = x;
 }
 
-function removeBucket(a: VirtualOrder[][], i: number): void {
-  const n = a.length;
-  for (let k = i + 1; k < n; k++) a[k - 1] = a[k]!;
-  a.pop();
-}
-
-function removeOrder(a: VirtualOrder[], i: number): void {
+function removeBucket(a: PriceBucket[], i: number): void {
   const n = a.length;
   for (let k = i + 1; k < n; k++) a[k - 1] = a[k]!;
   a.pop();
@@ -301,7 +343,7 @@ export class VirtualBook {
     this.sell.clear();
   }
 
-  /** Virtual orders resting exactly at `price` on `side` (a live internal array: do not mutate). */
+  /** Virtual orders resting exactly at `price` on `side`, in insertion order. */
   atPrice(side: Side, price: number): readonly VirtualOrder[] {
     return (side === "buy" ? this.buy : this.sell).at(price);
   }
