@@ -131,15 +131,16 @@ class OpenPredictions {
     return slot * this.stride;
   }
 
-  /** Append a slot for `orderId` (row zeroed); returns the slot. */
+  /** Append a slot for `orderId` (its row is stale: write the F_FLAGS and fields used); returns the slot. */
   push(orderId: string, clientId: string | undefined, fillModel: string): number {
     const slot = this.n;
+    // The row is not cleared: the caller writes every field it will read (flags say which).
     const need = (slot + 1) * this.stride;
     if (need > this.rows.length) {
       const grown = new Float64Array(Math.max(need, this.rows.length * 2));
       grown.set(this.rows.subarray(0, slot * this.stride));
       this.rows = grown;
-    } else this.rows.fill(0, slot * this.stride, need);
+    }
     this.meta.push(orderId, clientId, fillModel);
     this.n = slot + 1;
     this.byId.set(orderId, this.base + slot);

@@ -60,7 +60,13 @@ export abstract class VenueCore {
   protected readonly tracksQueue: boolean;
   /** config.clock is "exchange". */
   protected readonly exchangeClock: boolean;
-  protected clockMs = 0;
+  /** Current exchange clock (ms); kept in `hot` with the other per-event numbers. */
+  protected get clockMs(): number {
+    return this.hot[H_CLOCK]!;
+  }
+  protected set clockMs(ms: number) {
+    this.hot[H_CLOCK] = ms;
+  }
   protected seq = 0;
   protected orders = new Map<string, PaperOrder>();
   protected bids: PaperOrder[] = [];
@@ -680,9 +686,11 @@ const H_VASK_HI = 7;
 export const H_PENDING = 8;
 /** Next record deadline (maintained by RecordTracker.mirrorDeadline). */
 const H_DEADLINE = 9;
+/** The exchange clock (VenueCore.clockMs). */
+const H_CLOCK = 10;
 
 function newHot(): Float64Array {
-  const h = new Float64Array(10);
+  const h = new Float64Array(11);
   h.fill(Number.NaN, 0, 8);
   h[H_PENDING] = Number.POSITIVE_INFINITY;
   h[H_DEADLINE] = Number.POSITIVE_INFINITY;
