@@ -77,8 +77,10 @@ export abstract class VenueCore {
    * virtual orders, the next pending action time and the next record deadline.
    */
   protected readonly hot = newHot();
+  /** The outer price bounds (see H2_*), read by delta events only. */
+  protected readonly bounds = newBounds();
   /** Cancelled orders still observed for their prediction, by order id. */
-  protected readonly virtuals = new VirtualBook(this.hot, H_VBID_LO);
+  protected readonly virtuals = new VirtualBook(this.bounds, H2_VBID_LO, this.hot, H_VBID_HI);
   protected pending: PendingAction[] = [];
   protected intensity: IntensityEstimate | undefined;
 
@@ -426,17 +428,16 @@ export abstract class VenueCore {
       const { bids, asks } = ev;
       // A side's span test is false when it has no orders (NaN).
       const hot = this.hot;
+      const b = this.bounds;
       if (bids.length > 0) {
-        if (hot[H_BID_LO]! <= hot[H_BID_HI]!)
-          this.levelOrders(this.bids, bids, hot[H_BID_LO]!, hot[H_BID_HI]!);
-        if (hot[H_VBID_LO]! <= hot[H_VBID_HI]!)
-          this.levelVirtuals(this.virtuals.buy, "bid", bids, hot[H_VBID_LO]!, hot[H_VBID_HI]!);
+        if (b[H2_BID_LO]! <= hot[H_BID_HI]!) this.levelOrders(this.bids, bids, b[H2_BID_LO]!, hot[H_BID_HI]!);
+        if (b[H2_VBID_LO]! <= hot[H_VBID_HI]!)
+          this.levelVirtuals(this.virtuals.buy, "bid", bids, b[H2_VBID_LO]!, hot[H_VBID_HI]!);
       }
       if (asks.length > 0) {
-        if (hot[H_ASK_LO]! <= hot[H_ASK_HI]!)
-          this.levelOrders(this.asks, asks, hot[H_ASK_LO]!, hot[H_ASK_HI]!);
-        if (hot[H_VASK_LO]! <= hot[H_VASK_HI]!)
-          this.levelVirtuals(this.virtuals.sell, "ask", asks, hot[H_VASK_LO]!, hot[H_VASK_HI]!);
+        if (hot[H_ASK_LO]! <= b[H2_ASK_HI]!) this.levelOrders(this.asks, asks, hot[H_ASK_LO]!, b[H2_ASK_HI]!);
+        if (hot[H_VASK_LO]! <= b[H2_VASK_HI]!)
+          this.levelVirtuals(this.virtuals.sell, "ask", asks, hot[H_VASK_LO]!, b[H2_VASK_HI]!);
       }
       return;
     }
@@ -540,7 +541,7 @@ export abstract class VenueCore {
       if (i === 0 || p < lo) lo = p;
       if (i === 0 || p > hi) hi = p;
     }
-    span[H_BID_LO] = lo;
+    this.bounds[H2_BID_LO] = lo;
     span[H_BID_HI] = hi;
     lo = Number.NaN;
     hi = Number.NaN;
@@ -550,7 +551,7 @@ export abstract class VenueCore {
       if (i === 0 || p > hi) hi = p;
     }
     span[H_ASK_LO] = lo;
-    span[H_ASK_HI] = hi;
+    this.bounds[H2_ASK_HI] = hi;
   }
 
   protected updateLevel(slot: QueueSlot & { side: Side; price: number }): void {
@@ -671,30 +672,40 @@ export abstract class VenueCore {
   }
 }
 
-// Indices into VenueCore.hot.
-/** Our orders' span: lowest bid, highest bid, lowest ask, highest ask (NaN for an empty side). */
-const H_BID_LO = 0;
-const H_BID_HI = 1;
-const H_ASK_LO = 2;
-const H_ASK_HI = 3;
-/** Virtual orders' span, same layout (maintained by VirtualBook). */
-const H_VBID_LO = 4;
+// Indices into VenueCore.hot: at most 8 doubles, so that V8 keeps the array's storage on the heap
+// next to it (no separate backing store to fetch).
+/** Effective time of the first pending action (+∞ when none). */
+export const H_PENDING = 0;
+/** Next record deadline (maintained by RecordTracker.mirrorDeadline). */
+const H_DEADLINE = 1;
+/** The exchange clock (VenueCore.clockMs). */
+const H_CLOCK = 2;
+/** Our highest bid and lowest ask (NaN for a side with none). */
+const H_BID_HI = 3;
+const H_ASK_LO = 4;
+/** The highest virtual bid and lowest virtual ask (maintained by VirtualBook). */
 const H_VBID_HI = 5;
 const H_VASK_LO = 6;
-const H_VASK_HI = 7;
-/** Effective time of the first pending action (+∞ when none). */
-export const H_PENDING = 8;
-/** Next record deadline (maintained by RecordTracker.mirrorDeadline). */
-const H_DEADLINE = 9;
-/** The exchange clock (VenueCore.clockMs). */
-const H_CLOCK = 10;
+
+// Indices into VenueCore.bounds: the outer bounds, only needed for deltas.
+/** Our lowest bid and highest ask. */
+const H2_BID_LO = 0;
+const H2_ASK_HI = 1;
+/** The lowest virtual bid and highest virtual ask (maintained by VirtualBook). */
+const H2_VBID_LO = 2;
+const H2_VASK_HI = 3;
 
 function newHot(): Float64Array {
-  const h = new Float64Array(11);
-  h.fill(Number.NaN, 0, 8);
+  const h = new Float64Array(8);
+  h.fill(Number.NaN);
   h[H_PENDING] = Number.POSITIVE_INFINITY;
   h[H_DEADLINE] = Number.POSITIVE_INFINITY;
+  h[H_CLOCK] = 0;
   return h;
+}
+
+function newBounds(): Float64Array {
+  return new Float64Array([Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
 }
 
 /** `{ clientId }` when defined, else `{}` (keeps optional fields absent). */

@@ -35,21 +35,24 @@ export class SidePrices {
 
   /**
    * @param sign +1 for bids, −1 for asks
-   * @param span where to keep [lowest price, highest price] (NaN when empty), from `spanAt`
+   * @param lowOut, highOut where to keep the lowest price (`lowOut[lowAt]`) and the highest
+   *   (`highOut[highAt]`), NaN when empty
    */
   constructor(
     readonly sign: 1 | -1,
-    private readonly span: Float64Array,
-    private readonly spanAt: number,
+    private readonly lowOut: Float64Array,
+    private readonly lowAt: number,
+    private readonly highOut: Float64Array,
+    private readonly highAt: number,
   ) {
-    span[spanAt] = Number.NaN;
-    span[spanAt + 1] = Number.NaN;
+    lowOut[lowAt] = Number.NaN;
+    highOut[highAt] = Number.NaN;
   }
 
   /** Refresh the [lowest, highest] price mirror after the key list changed at an end. */
   private refreshSpan(): void {
-    this.span[this.spanAt] = this.minPrice();
-    this.span[this.spanAt + 1] = this.maxPrice();
+    this.lowOut[this.lowAt] = this.minPrice();
+    this.highOut[this.highAt] = this.maxPrice();
   }
 
   /** Number of distinct prices. */
@@ -296,12 +299,19 @@ export class VirtualBook {
   readonly sell: SidePrices;
 
   /**
-   * @param span where to keep the price span of the virtual orders, [lowest bid, highest bid,
-   *   lowest ask, highest ask] (NaN for a side with none), from index `at`
+   * Keeps the price bounds of the virtual orders up to date for the caller (NaN for a side with
+   * none): the outer ones, [lowest bid, highest ask], in `outer` from `outerAt`, and the inner
+   * ones, [highest bid, lowest ask] (the ones a touch or a print reaches first), in `inner` from
+   * `innerAt`.
    */
-  constructor(span: Float64Array = new Float64Array(4), at = 0) {
-    this.buy = new SidePrices(1, span, at);
-    this.sell = new SidePrices(-1, span, at + 2);
+  constructor(
+    outer: Float64Array = new Float64Array(2),
+    outerAt = 0,
+    inner: Float64Array = new Float64Array(2),
+    innerAt = 0,
+  ) {
+    this.buy = new SidePrices(1, outer, outerAt, inner, innerAt);
+    this.sell = new SidePrices(-1, inner, innerAt + 1, outer, outerAt + 1);
   }
 
   /** Number of virtual orders. */
