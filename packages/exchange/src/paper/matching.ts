@@ -1,7 +1,7 @@
 import type { Rng, Trade } from "@mmkit/core";
 import type { FillModel } from "./fill-models.js";
 import { type PaperOrder, openSize } from "./resting.js";
-import type { PriceBucket, VirtualBook } from "./virtual-book.js";
+import type { PriceBucket, VirtualBook, VirtualNode } from "./virtual-book.js";
 
 /** One of our orders' share of a print. */
 export interface Allocation {
@@ -67,21 +67,21 @@ export function allocatePrint(
   return fills ?? NO_FILLS;
 }
 
-const NO_IDS: readonly string[] = Object.freeze([]);
+const NO_NODES: readonly VirtualNode[] = Object.freeze([]);
 
 /**
  * Show a print to the virtual orders (cancelled orders still observed for their prediction) it
  * reaches: asks at or below a buy print's price, bids at or above a sell print's, in ascending
  * price and insertion order within a price. Each sees the whole print independently and consumes
- * nothing. Returns the ids that would have filled (they need no further observation).
+ * nothing. Returns the ones that would have filled (they need no further observation).
  */
 export function observePrint(
   virtuals: VirtualBook,
   tr: Trade,
   model: FillModel,
   rng: Rng,
-): readonly string[] {
-  let filled: string[] | null = null;
+): readonly VirtualNode[] {
+  let filled: VirtualNode[] | null = null;
   const price = tr.price;
   // The reached prices are at the touch end of each side's keys (usually none): walk in from there.
   if (tr.aggressor === "buy") {
@@ -99,7 +99,7 @@ export function observePrint(
     while (first > 0 && keys[first - 1]! >= price) first--;
     for (let i = first; i < n; i++) filled = observeLevel(side.buckets[i]!, tr, model, rng, filled);
   }
-  return filled ?? NO_IDS;
+  return filled ?? NO_NODES;
 }
 
 function observeLevel(
@@ -107,8 +107,8 @@ function observeLevel(
   tr: Trade,
   model: FillModel,
   rng: Rng,
-  filled: string[] | null,
-): string[] | null {
+  filled: VirtualNode[] | null,
+): VirtualNode[] | null {
   const items = at.items;
   for (let k = at.head; k < items.length; k++) {
     const v = items[k]!;
@@ -122,7 +122,7 @@ function observeLevel(
     });
     if (d.fillSize > 0) {
       if (filled === null) filled = [];
-      filled.push(v.orderId);
+      filled.push(v);
     } else if (through) {
       v.queueAheadSize = 0;
     } else {

@@ -21,6 +21,7 @@ import {
   viewOf,
 } from "./resting.js";
 import { validatePlace } from "./validate.js";
+import { VirtualNode } from "./virtual-book.js";
 
 export type { PaperExchangeComponents } from "./venue-core.js";
 
@@ -287,7 +288,7 @@ export class PaperExchange extends VenueCore {
       seq: this.seq,
       orders: [...this.orders.values()],
       pending: this.pending,
-      virtuals: [...this.virtuals.values()],
+      virtuals: this.virtuals.toState(),
       intensity: this.intensity ?? null,
       book: { bids: snap.bids, asks: snap.asks },
       ledger: this.ledger.getState(),
@@ -318,13 +319,20 @@ export class PaperExchange extends VenueCore {
     this.refreshSpan();
     this.pending = s.pending;
     this.refreshPendingHead();
+    this.tracker.setState(s.records);
+    // Each virtual order goes back with its prediction (which releases it when emitted).
     this.virtuals.clear();
-    for (const v of s.virtuals) this.virtuals.set(v.orderId, v);
+    for (const v of s.virtuals) {
+      const h = this.tracker.handleOf(v.orderId);
+      const node = this.virtuals.insert(
+        new VirtualNode(v.orderId, v.side, v.price, v.queueAheadSize, v.levelSize, v.tradedSinceUpdate, h),
+      );
+      if (h >= 0) this.tracker.attach(h, node);
+    }
     this.intensity = s.intensity ?? undefined;
     this.book.clear();
     this.book.applySnapshot(s.book.bids, s.book.asks);
     this.ledger.setState(s.ledger);
-    this.tracker.setState(s.records);
     this.latencyRng.setState(s.rng.latency);
     this.fillRng.setState(s.rng.fill);
     this.virtualRng.setState(s.rng.virtual);

@@ -87,6 +87,8 @@ const HAS_CYCLE = 4;
 const HAS_LEVEL = 8;
 const SELL = 16;
 const RESTORED = 32;
+/** Entries per slot in OpenPredictions.meta. */
+const META = 4;
 
 /**
  * The open predictions, oldest first. Each is one Float64Array row (its numbers, flags and pFill
@@ -96,7 +98,10 @@ const RESTORED = 32;
  * `setState` keep their record object (in `restored`), exactly as given.
  */
 class OpenPredictions {
-  /** Absolute index of slot 0 (`byId` holds absolute indices: base + slot). */
+  /**
+   * Absolute index of slot 0: a prediction's handle is base + slot, never reused (`byId` and the
+   * owner's handles hold absolute indices).
+   */
   base = 0;
   /** First open slot; slots before it are finished and dropped by `compact`. */
   head = 0;
@@ -104,10 +109,13 @@ class OpenPredictions {
   n = 0;
   readonly stride: number;
   rows: Float64Array;
-  /** orderId, clientId, fillModel per slot. */
+  /** orderId, clientId, fillModel and the owner's attachment per slot (META entries each). */
   readonly meta: unknown[] = [];
-  /** Open slot (absolute index) by order id. */
-  readonly byId = new Map<string, number>();
+  /**
+   * Open slot (absolute index) by order id; built on the first lookup by id only (the paper
+   * exchange uses the handles that openPrediction returns), then kept up to date.
+   */
+  byId: Map<string, number> | null = null;
   /** Records restored by setState, by absolute index. */
   readonly restored = new Map<number, PredictionRecord>();
 
@@ -120,10 +128,27 @@ class OpenPredictions {
     return this.n - this.head;
   }
 
+  /** The id index, built from the open slots on first use. */
+  index(): Map<string, number> {
+    let byId = this.byId;
+    if (byId === null) {
+      byId = new Map();
+      for (let slot = this.head; slot < this.n; slot++) byId.set(this.orderId(slot), this.base + slot);
+      this.byId = byId;
+    }
+    return byId;
+  }
+
   /** Slot of an open prediction of `orderId`, or −1. */
   slotOf(orderId: string): number {
-    const abs = this.byId.get(orderId);
+    const abs = this.index().get(orderId);
     return abs === undefined ? -1 : abs - this.base;
+  }
+
+  /** Slot of the prediction with handle (absolute index) `handle` while it is open, or −1. */
+  slotAt(handle: number): number {
+    const slot = handle - this.base;
+    return slot >= this.head && slot < this.n ? slot : -1;
   }
 
   /** Offset of a slot's row in `rows`. */
@@ -141,14 +166,14 @@ class OpenPredictions {
       grown.set(this.rows.subarray(0, slot * this.stride));
       this.rows = grown;
     }
-    this.meta.push(orderId, clientId, fillModel);
+    this.meta.push(orderId, clientId, fillModel, undefined);
     this.n = slot + 1;
-    this.byId.set(orderId, this.base + slot);
+    if (this.byId !== null) this.byId.set(orderId, this.base + slot);
     return slot;
   }
 
   orderId(slot: number): string {
-    return this.meta[slot * 3] as string;
+    return this.meta[slot * META] as string;
   }
 
   /** The restored record of a slot (only when its RESTORED flag is set). */
@@ -164,7 +189,7 @@ class OpenPredictions {
     this.rows.copyWithin(0, h * stride, this.n * stride);
     const meta = this.meta;
     const m = meta.length;
-    const k = h * 3;
+    const k = h * META;
     for (let i = k; i < m; i++) meta[i - k] = meta[i];
     meta.length = m - k;
     if (this.restored.size > 0) {
@@ -175,11 +200,12 @@ class OpenPredictions {
     this.head = 0;
   }
 
+  /** Drop every slot. Handles stay unique: `base` moves past the dropped ones (never back). */
   clear(): void {
     this.meta.length = 0;
-    this.byId.clear();
+    this.byId = null;
     this.restored.clear();
-    this.base = 0;
+    this.base += this.n;
     this.head = 0;
     this.n = 0;
   }
@@ -257,8 +283,11 @@ export class RecordTracker {
     this.predictions = new OpenPredictions(this.horizonsSec.length);
   }
 
-  /** Open a prediction for an order that just became live. */
-  openPrediction(inp: PredictionInput): void {
+  /**
+   * Open a prediction for an order that just became live. Returns its handle for the `…At`
+   * methods (valid until the record is emitted).
+   */
+  openPrediction(inp: PredictionInput): number {
     const depthFrac = (sideSign(inp.side) * (inp.midAtLive - inp.price)) / inp.midAtLive;
     const tickFrac = inp.tickSize / inp.midAtLive;
     const P = this.predictions;
@@ -289,6 +318,36 @@ export class RecordTracker {
     const hs = this.horizonsSec;
     for (let i = 0; i < hs.length; i++) rows[r + F_PFILL + i] = -Math.expm1(-lambda * hs[i]!);
     if (endMs < this.nextDeadlineMs) this.setDeadline(endMs);
+    return P.base + slot;
+  }
+
+  /** Handle of the open prediction of `orderId`, or −1. */
+  handleOf(orderId: string): number {
+    const P = this.predictions;
+    const slot = P.slotOf(orderId);
+    return slot < 0 ? -1 : P.base + slot;
+  }
+
+  /** `noteCancelledIfObserving` for the prediction with handle `handle`. */
+  cancelObservedAt(handle: number, tsMs: number): boolean {
+    const slot = this.predictions.slotAt(handle);
+    return slot >= 0 && this.cancelObservedSlot(slot, tsMs);
+  }
+
+  /** `noteFill` for the prediction with handle `handle` (no-op once emitted). */
+  noteFillAt(handle: number, tsMs: number): void {
+    const slot = this.predictions.slotAt(handle);
+    if (slot >= 0) this.noteFillSlot(slot, tsMs);
+  }
+
+  /**
+   * Keep `value` with the open prediction `handle`; `resolve` hands it back (in `released`) when
+   * the record is emitted.
+   */
+  attach(handle: number, value: unknown): void {
+    const P = this.predictions;
+    const slot = P.slotAt(handle);
+    if (slot >= 0) P.meta[slot * META + 3] = value;
   }
 
   /** Whether an order still has an open prediction (its outcome is still being observed). */
@@ -305,9 +364,37 @@ export class RecordTracker {
    * order left the book; returns whether its outcome is still observed (as a virtual order).
    */
   noteCancelledIfObserving(orderId: string, tsMs: number): boolean {
+    const slot = this.predictions.slotOf(orderId);
+    return slot >= 0 && this.cancelObservedSlot(slot, tsMs);
+  }
+
+  /** A real or virtual fill of `orderId` at `tsMs`. */
+  noteFill(orderId: string, tsMs: number): void {
+    const slot = this.predictions.slotOf(orderId);
+    if (slot >= 0) this.noteFillSlot(slot, tsMs);
+  }
+
+  /** The real order left the book at `tsMs` (outcome continues as a virtual order). */
+  noteCancelled(orderId: string, tsMs: number): void {
     const P = this.predictions;
     const slot = P.slotOf(orderId);
-    if (slot < 0) return false;
+    if (slot < 0) return;
+    const rows = P.rows;
+    const r = P.row(slot);
+    if (!(tsMs < rows[r + F_END]!)) return;
+    const flags = rows[r + F_FLAGS]!;
+    if (flags & RESTORED) {
+      const rec = P.restoredAt(slot);
+      rec.censored = true;
+      rec.cancelledTsMs = tsMs;
+    } else {
+      rows[r + F_FLAGS] = flags | CENSORED;
+      rows[r + F_CANCELLED] = tsMs;
+    }
+  }
+
+  private cancelObservedSlot(slot: number, tsMs: number): boolean {
+    const P = this.predictions;
     const rows = P.rows;
     const r = P.row(slot);
     const flags = rows[r + F_FLAGS]!;
@@ -328,11 +415,8 @@ export class RecordTracker {
     return true;
   }
 
-  /** A real or virtual fill of `orderId` at `tsMs`. */
-  noteFill(orderId: string, tsMs: number): void {
+  private noteFillSlot(slot: number, tsMs: number): void {
     const P = this.predictions;
-    const slot = P.slotOf(orderId);
-    if (slot < 0) return;
     const rows = P.rows;
     const r = P.row(slot);
     const flags = rows[r + F_FLAGS]!;
@@ -342,25 +426,6 @@ export class RecordTracker {
     } else if ((flags & HAS_FILL) === 0) {
       rows[r + F_FLAGS] = flags | HAS_FILL;
       rows[r + F_FIRST_FILL] = tsMs;
-    }
-  }
-
-  /** The real order left the book at `tsMs` (outcome continues as a virtual order). */
-  noteCancelled(orderId: string, tsMs: number): void {
-    const P = this.predictions;
-    const slot = P.slotOf(orderId);
-    if (slot < 0) return;
-    const rows = P.rows;
-    const r = P.row(slot);
-    if (!(tsMs < rows[r + F_END]!)) return;
-    const flags = rows[r + F_FLAGS]!;
-    if (flags & RESTORED) {
-      const rec = P.restoredAt(slot);
-      rec.censored = true;
-      rec.cancelledTsMs = tsMs;
-    } else {
-      rows[r + F_FLAGS] = flags | CENSORED;
-      rows[r + F_CANCELLED] = tsMs;
     }
   }
 
@@ -447,7 +512,7 @@ export class RecordTracker {
    * Resolve every horizon ending before `tsMs` (or at it, when `inclusive`) using `mid`, the mid
    * prevailing at that horizon's end (the caller guarantees no book change since then).
    */
-  resolve(tsMs: number, inclusive: boolean, mid: number, out: ExchangeEvent[]): void {
+  resolve(tsMs: number, inclusive: boolean, mid: number, out: ExchangeEvent[], released?: unknown[]): void {
     if (!this.isDue(tsMs, inclusive)) return;
     const P = this.predictions;
     if (P.head < P.n) {
@@ -461,6 +526,10 @@ export class RecordTracker {
           tsMs: endMs,
           record: this.finishPrediction(slot, Number.POSITIVE_INFINITY),
         });
+        if (released !== undefined) {
+          const a = P.meta[slot * META + 3];
+          if (a !== undefined) released.push(a);
+        }
       }
       P.compact();
     }
@@ -582,7 +651,7 @@ export class RecordTracker {
    */
   private finishPrediction(slot: number, knownUntilMs: number): PredictionRecord {
     const P = this.predictions;
-    P.byId.delete(P.orderId(slot));
+    if (P.byId !== null) P.byId.delete(P.orderId(slot));
     const rows = P.rows;
     const row = P.row(slot);
     const flags = rows[row + F_FLAGS]!;
@@ -628,9 +697,9 @@ export class RecordTracker {
     const rows = P.rows;
     const row = P.row(slot);
     const meta = P.meta;
-    const orderId = meta[slot * 3] as string;
-    const clientId = meta[slot * 3 + 1] as string | undefined;
-    const fillModel = meta[slot * 3 + 2] as FillModelName;
+    const orderId = meta[slot * META] as string;
+    const clientId = meta[slot * META + 1] as string | undefined;
+    const fillModel = meta[slot * META + 2] as FillModelName;
     const flags = rows[row + F_FLAGS]!;
     const cycleId = flags & HAS_CYCLE ? rows[row + F_CYCLE]! : undefined;
     const level = flags & HAS_LEVEL ? rows[row + F_LEVEL]! : undefined;

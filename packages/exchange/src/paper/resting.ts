@@ -2,6 +2,13 @@ import type { OrderStatus, Side } from "@mmkit/core";
 import type { IntensityEstimate, OrderView, PredictedEdge } from "./events.js";
 import type { QueueSlot } from "./fill-models.js";
 
+/**
+ * Key of a paper order's prediction handle (RecordTracker.openPrediction's result; −1: none).
+ * A symbol, so that it stays out of the serialized state (JSON and structuredClone skip symbol
+ * keys); absent on orders restored by setState (look the handle up by id then).
+ */
+export const PREDICTION: unique symbol = Symbol("prediction");
+
 /** Internal mutable state of one paper order (serializable). */
 export interface PaperOrder extends QueueSlot {
   id: string;
@@ -21,6 +28,7 @@ export interface PaperOrder extends QueueSlot {
   level?: number;
   intensity?: IntensityEstimate;
   predicted?: PredictedEdge;
+  [PREDICTION]?: number;
 }
 
 /** A cancelled order still observed for its fill prediction (never fills for real, consumes nothing). */

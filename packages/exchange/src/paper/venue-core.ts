@@ -17,10 +17,10 @@ import { type LatencyModel, latencyFromConfig } from "./latency.js";
 import { PositionLedger } from "./ledger.js";
 import { allocatePrint, observePrint } from "./matching.js";
 import { RecordTracker } from "./records.js";
-import { type PriceBucket, type SidePrices, VirtualBook } from "./virtual-book.js";
+import { type PriceBucket, type SidePrices, VirtualBook, VirtualNode } from "./virtual-book.js";
 import {
+  PREDICTION,
   type PaperOrder,
-  type VirtualOrder,
   insertByPriority,
   openSize,
   refreshStatus,
@@ -82,6 +82,8 @@ export abstract class VenueCore {
   /** Cancelled orders still observed for their prediction, by order id. */
   protected readonly virtuals = new VirtualBook(this.bounds, H2_VBID_LO, this.hot, H_VBID_HI);
   protected pending: PendingAction[] = [];
+  /** Scratch: the virtual orders a resolve released. */
+  private readonly released: unknown[] = [];
   protected intensity: IntensityEstimate | undefined;
 
   /** Create from a config (validated, defaults applied) and optional custom components. */
@@ -149,6 +151,7 @@ export abstract class VenueCore {
               cycleId,
               level,
               predicted,
+              [PREDICTION]: -1,
             }
           : {
               id,
@@ -166,6 +169,7 @@ export abstract class VenueCore {
               tradedSinceUpdate: 0,
               cycleId,
               level,
+              [PREDICTION]: -1,
             };
     } else {
       o = {
@@ -187,6 +191,7 @@ export abstract class VenueCore {
         ...(level !== undefined ? { level } : {}),
         ...(intensity !== undefined ? { intensity } : {}),
         ...(predicted !== undefined ? { predicted } : {}),
+        [PREDICTION]: -1,
       };
     }
     this.orders.set(id, o);
@@ -297,7 +302,7 @@ export abstract class VenueCore {
     const mid = this.book.mid();
     if (intensity !== undefined && Number.isFinite(mid)) {
       // Optional inputs may be undefined here: openPrediction only copies the defined ones.
-      this.tracker.openPrediction({
+      o[PREDICTION] = this.tracker.openPrediction({
         orderId: o.id,
         clientId: o.clientId,
         cycleId: o.cycleId,
@@ -321,17 +326,14 @@ export abstract class VenueCore {
     this.refreshSpan();
     o.status = "cancelled";
     this.orders.delete(o.id);
-    // Order ids are never reused: a removed order has no virtual order yet (insert, not set).
-    if (this.tracker.noteCancelledIfObserving(o.id, tsMs)) {
-      const v: VirtualOrder = {
-        orderId: o.id,
-        side: o.side,
-        price: o.price,
-        queueAheadSize: o.queueAheadSize,
-        levelSize: o.levelSize,
-        tradedSinceUpdate: o.tradedSinceUpdate,
-      };
-      this.virtuals.insert(v);
+    // Still observed (prediction open, no fill yet): the cancel censors the record and the order
+    // lives on as a virtual order, kept with its prediction, which releases it when emitted.
+    const h = this.predictionOf(o);
+    if (h >= 0 && this.tracker.cancelObservedAt(h, tsMs)) {
+      const v = this.virtuals.insert(
+        new VirtualNode(o.id, o.side, o.price, o.queueAheadSize, o.levelSize, o.tradedSinceUpdate, h),
+      );
+      this.tracker.attach(h, v);
     }
     out.push(cancelledEvent(tsMs, o.id, o.clientId, o.filledSize, reason));
   }
@@ -444,7 +446,7 @@ export abstract class VenueCore {
     if (all) {
       for (const o of this.bids) this.updateLevel(o);
       for (const o of this.asks) this.updateLevel(o);
-      for (const v of this.virtuals.values()) this.updateLevel(v);
+      for (let v = this.virtuals.head(); v !== null; v = v.next) this.updateLevel(v);
       return;
     }
     if (ev.type === "bbo") {
@@ -554,6 +556,16 @@ export abstract class VenueCore {
     this.bounds[H2_ASK_HI] = hi;
   }
 
+  /** Handle of an order's prediction (−1: none); orders restored by setState look it up once. */
+  protected predictionOf(o: PaperOrder): number {
+    let h = o[PREDICTION];
+    if (h === undefined) {
+      h = this.tracker.handleOf(o.id);
+      o[PREDICTION] = h;
+    }
+    return h;
+  }
+
   protected updateLevel(slot: QueueSlot & { side: Side; price: number }): void {
     this.fillModel.onLevelSize(slot, this.book.sizeAt(slot.side === "buy" ? "bid" : "ask", slot.price));
   }
@@ -580,8 +592,8 @@ export abstract class VenueCore {
     if (buy ? hot[H_VASK_LO]! <= tr.price : hot[H_VBID_HI]! >= tr.price) {
       const filled = observePrint(this.virtuals, tr, this.fillModel, this.virtualRng);
       if (filled.length > 0) {
-        for (const id of filled) this.tracker.noteFill(id, t);
-        for (const id of filled) this.virtuals.delete(id);
+        for (const v of filled) this.tracker.noteFillAt(v.prediction, t);
+        for (const v of filled) this.virtuals.remove(v);
       }
     }
   }
@@ -647,7 +659,7 @@ export abstract class VenueCore {
             positionAfter,
           };
     out.push({ type: "fill", tsMs: t, fill });
-    this.tracker.noteFill(o.id, t);
+    this.tracker.noteFillAt(this.predictionOf(o), t);
     this.tracker.openMarkout(fill, feeBps, o.predicted);
     if (o.status !== "filled") return false;
     this.orders.delete(o.id);
@@ -661,13 +673,12 @@ export abstract class VenueCore {
 
   protected resolveRecords(t: number, out: ExchangeEvent[], inclusive = true): void {
     if (!this.recordsDue(t, inclusive)) return;
-    const before = out.length;
-    this.tracker.resolve(t, inclusive, this.book.mid(), out);
-    if (this.virtuals.size > 0) {
-      for (let i = before; i < out.length; i++) {
-        const e = out[i]!;
-        if (e.type === "prediction") this.virtuals.delete(e.record.orderId);
-      }
+    // The virtual orders of the predictions emitted here are done.
+    const released = this.released;
+    this.tracker.resolve(t, inclusive, this.book.mid(), out, released);
+    if (released.length > 0) {
+      for (let i = 0; i < released.length; i++) this.virtuals.remove(released[i] as VirtualNode);
+      released.length = 0;
     }
   }
 }

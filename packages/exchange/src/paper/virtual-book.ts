@@ -95,7 +95,7 @@ export class SidePrices {
     return i < this.keys.length && this.keys[i] === key ? i : -1;
   }
 
-  add(v: VirtualOrder): void {
+  add(v: VirtualNode): void {
     const key = this.sign * v.price;
     const i = lowerBoundFromEnd(this.keys, key);
     if (i < this.keys.length && this.keys[i] === key) {
@@ -110,7 +110,7 @@ export class SidePrices {
     if (i === 0 || i === this.keys.length - 1) this.refreshSpan();
   }
 
-  delete(v: VirtualOrder): void {
+  delete(v: VirtualNode): void {
     const i = this.find(v.price);
     if (i < 0) return;
     const at = this.buckets[i]!;
@@ -160,19 +160,19 @@ function pushAll(at: PriceBucket, out: VirtualOrder[]): void {
  * `for (let k = b.head; k < b.items.length; k++)`.
  */
 export class PriceBucket {
-  readonly items: VirtualOrder[] = [];
+  readonly items: VirtualNode[] = [];
   head = 0;
 
   get size(): number {
     return this.items.length - this.head;
   }
 
-  push(v: VirtualOrder): void {
+  push(v: VirtualNode): void {
     this.items.push(v);
   }
 
   /** Remove `v` (by identity); false when absent. */
-  remove(v: VirtualOrder): boolean {
+  remove(v: VirtualNode): boolean {
     const items = this.items;
     const k = items.indexOf(v, this.head);
     if (k < 0) return false;
@@ -287,12 +287,36 @@ function removeBucket(a: PriceBucket[], i: number): void {
 }
 
 /**
+ * One virtual order: the public VirtualOrder fields (the fill model updates the queue ones) plus
+ * the book's links. `prediction` is the RecordTracker handle of its prediction (−2: unknown, look
+ * it up by id, for orders restored by setState).
+ */
+export class VirtualNode implements VirtualOrder {
+  prev: VirtualNode | null = null;
+  next: VirtualNode | null = null;
+  /** Removed from the book (a later remove is a no-op). */
+  dead = false;
+  constructor(
+    public orderId: string,
+    public side: Side,
+    public price: number,
+    public queueAheadSize: number,
+    public levelSize: number,
+    public tradedSinceUpdate: number,
+    public prediction: number,
+  ) {}
+}
+
+/**
  * The virtual orders (cancelled orders still followed for their prediction horizon), indexed by
  * side and price so that book and trade upkeep cost O(levels touched), not O(virtual orders):
- * a busy quoter keeps hundreds of them alive at once.
+ * a busy quoter keeps hundreds of them alive at once. Kept in insertion order in a linked list
+ * (no id index: the owner keeps each node with its prediction and removes it by reference).
  */
 export class VirtualBook {
-  private readonly byId = new Map<string, VirtualOrder>();
+  private first: VirtualNode | null = null;
+  private last: VirtualNode | null = null;
+  private count = 0;
   /** Virtual bids by price. */
   readonly buy: SidePrices;
   /** Virtual asks by price. */
@@ -316,41 +340,77 @@ export class VirtualBook {
 
   /** Number of virtual orders. */
   get size(): number {
-    return this.byId.size;
+    return this.count;
   }
 
-  /** All virtual orders in insertion order. */
-  values(): IterableIterator<VirtualOrder> {
-    return this.byId.values();
+  /** The oldest node (follow `next` for insertion order). */
+  head(): VirtualNode | null {
+    return this.first;
   }
 
-  /** Add (or replace) one; `orderId` must equal `v.orderId` (Map-like signature). */
-  set(orderId: string, v: VirtualOrder): void {
-    if (orderId !== v.orderId) throw new Error(`VirtualBook.set: id ${orderId} != order ${v.orderId}`);
-    this.delete(v.orderId);
-    this.byId.set(v.orderId, v);
+  /** All virtual orders in insertion order (a copy). */
+  values(): VirtualNode[] {
+    const out: VirtualNode[] = [];
+    for (let v = this.first; v !== null; v = v.next) out.push(v);
+    return out;
+  }
+
+  /** Add one as the newest. */
+  insert(v: VirtualNode): VirtualNode {
+    v.prev = this.last;
+    v.next = null;
+    if (this.last === null) this.first = v;
+    else this.last.next = v;
+    this.last = v;
+    this.count++;
     (v.side === "buy" ? this.buy : this.sell).add(v);
+    return v;
   }
 
-  /** Add one whose id is not in the book (`set` without the lookup for a previous one). */
-  insert(v: VirtualOrder): void {
-    this.byId.set(v.orderId, v);
-    (v.side === "buy" ? this.buy : this.sell).add(v);
-  }
-
-  /** Remove one by id (no-op when absent). */
-  delete(orderId: string): void {
-    const v = this.byId.get(orderId);
-    if (v === undefined) return;
-    this.byId.delete(orderId);
+  /** Remove one (no-op when already removed). */
+  remove(v: VirtualNode): void {
+    if (v.dead) return;
+    v.dead = true;
+    if (v.prev === null) this.first = v.next;
+    else v.prev.next = v.next;
+    if (v.next === null) this.last = v.prev;
+    else v.next.prev = v.prev;
+    v.prev = null;
+    v.next = null;
+    this.count--;
     (v.side === "buy" ? this.buy : this.sell).delete(v);
   }
 
   /** Remove all. */
   clear(): void {
-    this.byId.clear();
+    for (let v = this.first; v !== null; ) {
+      const next = v.next;
+      v.dead = true;
+      v.prev = null;
+      v.next = null;
+      v = next;
+    }
+    this.first = null;
+    this.last = null;
+    this.count = 0;
     this.buy.clear();
     this.sell.clear();
+  }
+
+  /** Plain serializable copies, in insertion order. */
+  toState(): VirtualOrder[] {
+    const out: VirtualOrder[] = [];
+    for (let v = this.first; v !== null; v = v.next) {
+      out.push({
+        orderId: v.orderId,
+        side: v.side,
+        price: v.price,
+        queueAheadSize: v.queueAheadSize,
+        levelSize: v.levelSize,
+        tradedSinceUpdate: v.tradedSinceUpdate,
+      });
+    }
+    return out;
   }
 
   /** Virtual orders resting exactly at `price` on `side`, in insertion order. */
