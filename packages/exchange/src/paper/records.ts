@@ -328,7 +328,11 @@ export class RecordTracker {
     return slot < 0 ? -1 : P.base + slot;
   }
 
-  /** `noteCancelledIfObserving` for the prediction with handle `handle`. */
+  /**
+   * For the prediction with handle `handle`: `isObserving`, and when so `noteCancelled` (the real
+   * order left the book at `tsMs`); returns whether its outcome is still observed (as a virtual
+   * order).
+   */
   cancelObservedAt(handle: number, tsMs: number): boolean {
     const slot = this.predictions.slotAt(handle);
     return slot >= 0 && this.cancelObservedSlot(slot, tsMs);
@@ -357,15 +361,6 @@ export class RecordTracker {
     if (slot < 0) return false;
     const flags = P.rows[P.row(slot) + F_FLAGS]!;
     return flags & RESTORED ? P.restoredAt(slot).firstFillTsMs === null : (flags & HAS_FILL) === 0;
-  }
-
-  /**
-   * `isObserving(orderId)`, and when so `noteCancelled(orderId, tsMs)`, with one lookup: the real
-   * order left the book; returns whether its outcome is still observed (as a virtual order).
-   */
-  noteCancelledIfObserving(orderId: string, tsMs: number): boolean {
-    const slot = this.predictions.slotOf(orderId);
-    return slot >= 0 && this.cancelObservedSlot(slot, tsMs);
   }
 
   /** A real or virtual fill of `orderId` at `tsMs`. */

@@ -73,13 +73,14 @@ export abstract class VenueCore {
   protected asks: PaperOrder[] = [];
   /**
    * The numbers every market event checks, in one small array (one or two cache lines instead of
-   * the objects they summarize; see the H_* indices): the price spans of our orders and of the
-   * virtual orders, the next pending action time and the next record deadline.
+   * the objects they summarize; see the H_* indices): the next pending action time, the next
+   * record deadline, the clock, and the inner price bounds (highest bid, lowest ask) of our orders
+   * and of the virtual orders.
    */
   protected readonly hot = newHot();
   /** The outer price bounds (see H2_*), read by delta events only. */
   protected readonly bounds = newBounds();
-  /** Cancelled orders still observed for their prediction, by order id. */
+  /** Cancelled orders still observed for their prediction, by side and price (see VirtualBook). */
   protected readonly virtuals = new VirtualBook(this.bounds, H2_VBID_LO, this.hot, H_VBID_HI);
   protected pending: PendingAction[] = [];
   /** Scratch: the virtual orders a resolve released. */
@@ -717,11 +718,6 @@ function newHot(): Float64Array {
 
 function newBounds(): Float64Array {
   return new Float64Array([Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
-}
-
-/** `{ clientId }` when defined, else `{}` (keeps optional fields absent). */
-export function cid(clientId: string | undefined): { clientId?: string } {
-  return clientId === undefined ? {} : { clientId };
 }
 
 /** A `cancelled` event (clientId only when defined, in its declared place). */

@@ -1,7 +1,5 @@
-import type { Side, Trade } from "@mmkit/core";
+import type { Side } from "@mmkit/core";
 import type { VirtualOrder } from "./resting.js";
-
-const NONE: readonly VirtualOrder[] = Object.freeze([]);
 
 const FILTER_BITS = 15;
 const f64 = new Float64Array(1);
@@ -31,7 +29,7 @@ export class SidePrices {
    * none); the lookups only read the 4 KB bitset.
    */
   private readonly filterBits = new Int32Array(1 << (FILTER_BITS - 5));
-  private readonly filterCounts = new Uint16Array(1 << FILTER_BITS);
+  private readonly filterCounts = new Uint32Array(1 << FILTER_BITS);
 
   /**
    * @param sign +1 for bids, −1 for asks
@@ -53,11 +51,6 @@ export class SidePrices {
   private refreshSpan(): void {
     this.lowOut[this.lowAt] = this.minPrice();
     this.highOut[this.highAt] = this.maxPrice();
-  }
-
-  /** Number of distinct prices. */
-  get count(): number {
-    return this.keys.length;
   }
 
   /** Lowest price with orders (NaN when none). */
@@ -123,23 +116,6 @@ export class SidePrices {
     }
   }
 
-  /** Orders exactly at `price`, insertion order (a copy). */
-  at(price: number): readonly VirtualOrder[] {
-    const i = this.find(price);
-    return i < 0 ? NONE : this.buckets[i]!.toArray();
-  }
-
-  /** Orders with price in [lo, hi], ascending price, insertion order within a price. */
-  range(lo: number, hi: number, out: VirtualOrder[]): void {
-    const keys = this.keys;
-    if (this.sign === 1) {
-      for (let i = lowerBound(keys, lo); i < keys.length && keys[i]! <= hi; i++)
-        pushAll(this.buckets[i]!, out);
-    } else {
-      for (let i = upperBound(keys, -lo) - 1; i >= 0 && -keys[i]! <= hi; i--) pushAll(this.buckets[i]!, out);
-    }
-  }
-
   clear(): void {
     this.keys.length = 0;
     this.buckets.length = 0;
@@ -147,11 +123,6 @@ export class SidePrices {
     this.filterCounts.fill(0);
     this.refreshSpan();
   }
-}
-
-function pushAll(at: PriceBucket, out: VirtualOrder[]): void {
-  const items = at.items;
-  for (let k = at.head; k < items.length; k++) out.push(items[k]!);
 }
 
 /**
@@ -195,15 +166,12 @@ export class PriceBucket {
     items.pop();
     return true;
   }
-
-  toArray(): VirtualOrder[] {
-    return this.items.slice(this.head);
-  }
 }
 
 /**
- * `lowerBound` searching from the end (galloping: 1, 2, 4, … back, then binary): O(log d) for a
- * position d from the end, where new and expiring virtual orders mostly are (near the touch).
+ * Index of the first element >= x in an ascending array, searched from the end (galloping: 1, 2,
+ * 4, … back, then binary): O(log d) for a position d from the end, where new and expiring
+ * virtual orders mostly are (near the touch).
  */
 export function lowerBoundFromEnd(a: readonly number[], x: number): number {
   const n = a.length;
@@ -219,30 +187,6 @@ export function lowerBoundFromEnd(a: readonly number[], x: number): number {
     if (lo >= hi) lo = hi - 1;
   }
   lo++;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first element > x in an ascending array. */
-export function upperBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first element >= x in an ascending array. */
-export function lowerBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (a[mid]! < x) lo = mid + 1;
@@ -411,23 +355,5 @@ export class VirtualBook {
       });
     }
     return out;
-  }
-
-  /** Virtual orders resting exactly at `price` on `side`, in insertion order. */
-  atPrice(side: Side, price: number): readonly VirtualOrder[] {
-    return (side === "buy" ? this.buy : this.sell).at(price);
-  }
-
-  /** Virtual bids at or above `price` (or asks at or below it): the ones a new touch could affect. */
-  atOrThrough(side: Side, price: number): VirtualOrder[] {
-    const out: VirtualOrder[] = [];
-    if (side === "buy") this.buy.range(price, Number.POSITIVE_INFINITY, out);
-    else this.sell.range(Number.NEGATIVE_INFINITY, price, out);
-    return out;
-  }
-
-  /** Virtual orders a print reaches: asks at or below a buy print's price, bids at or above a sell print's. */
-  reachedBy(tr: Trade): VirtualOrder[] {
-    return this.atOrThrough(tr.aggressor === "buy" ? "sell" : "buy", tr.price);
   }
 }
