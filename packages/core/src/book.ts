@@ -30,139 +30,225 @@ function checkLevels(where: string, levels: readonly PriceLevel[]): void {
   for (const l of levels) checkLevel(where, l.price, l.size);
 }
 
+/** A level as given to `BookSide.setLevel` (count defaults to 0). */
+interface LevelInput {
+  price: number;
+  size: number;
+  count?: number | undefined;
+}
+
 /**
  * One side of the book stored worst-to-best, so the best level is the last element and the
  * common updates near the touch are cheap to insert or delete.
+ *
+ * Allocation-free on the update path: the level arrays are used up to `n` and never shrink (a
+ * shrinking JS array gives its backing store back and reallocates it when the level count grows
+ * again), and `setLevel` takes the caller's level object and calls no helper with a number
+ * argument (an out-of-line call boxes each double it passes: a heap allocation per level).
  */
 class BookSide {
-  readonly prices: number[] = [];
-  readonly sizes: number[] = [];
-  /** Order counts per level; kept only once a venue reported one (Binance never does), saving a splice per update. */
-  readonly counts: number[] = [];
+  private readonly prices: number[] = [];
+  private readonly sizes: number[] = [];
+  /** Order counts per level; kept only once a venue reported one (Binance never does). */
+  private readonly counts: number[] = [];
   private hasCounts = false;
+  /** Number of levels (the arrays may be longer; slots from `n` on are stale). */
+  private n = 0;
+  /** Result of the last search (a hint for the next one). */
+  private hint = 0;
 
   constructor(private readonly isBid: boolean) {}
 
-  /** Index where `price` is or would be inserted (stored order: bids ascending, asks descending). */
+  /**
+   * Index where `price` is or would be inserted (stored order: bids ascending, asks descending).
+   * Tries the previous search's result and the slot below it first: feeds list a side's levels in
+   * price order (best first), so consecutive updates land there, and only then searches.
+   */
   private search(price: number): number {
     const p = this.prices;
+    const n = this.n;
+    const h = Math.min(this.hint, n);
     let lo = 0;
-    let hi = p.length;
+    let hi = n;
     if (this.isBid) {
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (p[mid]! < price) lo = mid + 1;
-        else hi = mid;
+      // First index with p[i] >= price.
+      if ((h === n || p[h]! >= price) && (h === 0 || p[h - 1]! < price)) return h;
+      if (h > 0 && p[h - 1]! >= price && (h === 1 || p[h - 2]! < price)) lo = h - 1;
+      else {
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (p[mid]! < price) lo = mid + 1;
+          else hi = mid;
+        }
       }
     } else {
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (p[mid]! > price) lo = mid + 1;
-        else hi = mid;
+      // First index with p[i] <= price.
+      if ((h === n || p[h]! <= price) && (h === 0 || p[h - 1]! > price)) return h;
+      if (h > 0 && p[h - 1]! <= price && (h === 1 || p[h - 2]! > price)) lo = h - 1;
+      else {
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (p[mid]! > price) lo = mid + 1;
+          else hi = mid;
+        }
       }
     }
+    this.hint = lo;
     return lo;
   }
 
-  set(price: number, size: number, count: number): void {
+  /** Make room for one more level (slot `n` exists in every array in use). */
+  private reserve(): void {
+    const n = this.n;
+    if (n === this.prices.length) {
+      this.prices.push(0);
+      this.sizes.push(0);
+    }
+    if (this.hasCounts && n === this.counts.length) this.counts.push(0);
+  }
+
+  /** Set one level; size ≤ 0 deletes it. */
+  setLevel(l: LevelInput): void {
+    const price = l.price;
+    const size = l.size;
+    const count = l.count ?? 0;
     if (count !== 0 && !this.hasCounts && size > 0) {
       this.hasCounts = true;
       this.counts.length = 0;
-      for (let k = 0; k < this.prices.length; k++) this.counts.push(0);
+      for (let k = 0; k < this.n; k++) this.counts.push(0);
     }
     const withCounts = this.hasCounts;
+    const prices = this.prices;
+    const sizes = this.sizes;
+    const counts = this.counts;
+    const n = this.n;
     // Fast path: most updates are at or beyond the best level, which is the last element.
-    const n = this.prices.length;
     if (n > 0) {
-      const best = this.prices[n - 1]!;
+      const best = prices[n - 1]!;
       if (best === price) {
-        if (size <= 0) {
-          this.prices.pop();
-          this.sizes.pop();
-          if (withCounts) this.counts.pop();
-        } else {
-          this.sizes[n - 1] = size;
-          if (withCounts) this.counts[n - 1] = count;
+        if (size <= 0) this.n = n - 1;
+        else {
+          sizes[n - 1] = size;
+          if (withCounts) counts[n - 1] = count;
         }
         return;
       }
       if (this.isBid ? price > best : price < best) {
         if (size > 0) {
-          this.prices.push(price);
-          this.sizes.push(size);
-          if (withCounts) this.counts.push(count);
+          this.reserve();
+          prices[n] = price;
+          sizes[n] = size;
+          if (withCounts) counts[n] = count;
+          this.n = n + 1;
         }
         return;
       }
     }
     const i = this.search(price);
-    const exists = i < this.prices.length && this.prices[i] === price;
+    const exists = i < n && prices[i] === price;
     if (size <= 0) {
+      // Delete level i: the better levels move down one slot.
       if (exists) {
-        this.prices.splice(i, 1);
-        this.sizes.splice(i, 1);
-        if (withCounts) this.counts.splice(i, 1);
+        for (let k = i + 1; k < n; k++) {
+          prices[k - 1] = prices[k]!;
+          sizes[k - 1] = sizes[k]!;
+        }
+        if (withCounts) for (let k = i + 1; k < n; k++) counts[k - 1] = counts[k]!;
+        this.n = n - 1;
       }
       return;
     }
     if (exists) {
-      this.sizes[i] = size;
-      if (withCounts) this.counts[i] = count;
-    } else if (i === this.prices.length) {
-      this.prices.push(price);
-      this.sizes.push(size);
-      if (withCounts) this.counts.push(count);
-    } else {
-      this.prices.splice(i, 0, price);
-      this.sizes.splice(i, 0, size);
-      if (withCounts) this.counts.splice(i, 0, count);
+      sizes[i] = size;
+      if (withCounts) counts[i] = count;
+      return;
     }
+    // Insert at i (≤ n): levels i.. move up one slot.
+    this.reserve();
+    for (let k = n; k > i; k--) {
+      prices[k] = prices[k - 1]!;
+      sizes[k] = sizes[k - 1]!;
+    }
+    prices[i] = price;
+    sizes[i] = size;
+    if (withCounts) {
+      for (let k = n; k > i; k--) counts[k] = counts[k - 1]!;
+      counts[i] = count;
+    }
+    this.n = n + 1;
+  }
+
+  /**
+   * Set the best level from a BBO update (count 0), once levels better than `price` are trimmed:
+   * `price` is then the best or beyond it (the fast path of `setLevel`), else it goes through
+   * `setLevel`. Separate from `setLevel` so that the latter only sees the feed's level objects
+   * (one object shape: polymorphic field loads box their doubles).
+   */
+  setTop(price: number, size: number): void {
+    const n = this.n;
+    const prices = this.prices;
+    const best = n > 0 ? prices[n - 1]! : Number.NaN;
+    if (n > 0 && best === price) {
+      if (size <= 0) this.n = n - 1;
+      else {
+        this.sizes[n - 1] = size;
+        if (this.hasCounts) this.counts[n - 1] = 0;
+      }
+    } else if (n === 0 || (this.isBid ? price > best : price < best)) {
+      if (size > 0) {
+        this.reserve();
+        prices[n] = price;
+        this.sizes[n] = size;
+        if (this.hasCounts) this.counts[n] = 0;
+        this.n = n + 1;
+      }
+    } else this.setLevel({ price, size, count: 0 });
   }
 
   sizeAt(price: number): number {
     const i = this.search(price);
-    return i < this.prices.length && this.prices[i] === price ? this.sizes[i]! : 0;
+    return i < this.n && this.prices[i] === price ? this.sizes[i]! : 0;
   }
 
   clear(): void {
-    this.prices.length = 0;
-    this.sizes.length = 0;
+    this.n = 0;
     this.counts.length = 0;
     this.hasCounts = false;
   }
 
   get length(): number {
-    return this.prices.length;
+    return this.n;
   }
 
   bestPrice(): number {
-    const n = this.prices.length;
+    const n = this.n;
     return n === 0 ? Number.NaN : this.prices[n - 1]!;
   }
 
   bestSize(): number {
-    const n = this.sizes.length;
+    const n = this.n;
     return n === 0 ? 0 : this.sizes[n - 1]!;
   }
 
   /** Remove levels at or beyond `limit` toward the other side (stale after newer information). */
   trimCrossing(limit: number): number {
+    const p = this.prices;
+    let n = this.n;
     let removed = 0;
-    while (this.prices.length > 0) {
-      const best = this.prices[this.prices.length - 1]!;
+    while (n > 0) {
+      const best = p[n - 1]!;
       const crosses = this.isBid ? best >= limit : best <= limit;
       if (!crosses) break;
-      this.prices.pop();
-      this.sizes.pop();
-      if (this.hasCounts) this.counts.pop();
+      n--;
       removed++;
     }
+    this.n = n;
     return removed;
   }
 
   levels(depth: number): PriceLevel[] {
     const out: PriceLevel[] = [];
-    for (let i = this.prices.length - 1; i >= 0 && out.length < depth; i--) {
+    for (let i = this.n - 1; i >= 0 && out.length < depth; i--) {
       out.push({ price: this.prices[i]!, size: this.sizes[i]!, count: this.hasCounts ? this.counts[i]! : 0 });
     }
     return out;
@@ -171,7 +257,7 @@ class BookSide {
   /** Cumulative size from the best level up to and including `price`. */
   depthThrough(price: number): number {
     let total = 0;
-    for (let i = this.prices.length - 1; i >= 0; i--) {
+    for (let i = this.n - 1; i >= 0; i--) {
       const p = this.prices[i]!;
       if (this.isBid ? p < price : p > price) break;
       total += this.sizes[i]!;
@@ -211,8 +297,8 @@ export class L2Book {
     if (maxBid >= minAsk) throw new CrossedBookError(maxBid, minAsk);
     this.bidSide.clear();
     this.askSide.clear();
-    for (const l of bids) this.bidSide.set(l.price, l.size, l.count ?? 0);
-    for (const l of asks) this.askSide.set(l.price, l.size, l.count ?? 0);
+    for (const l of bids) this.bidSide.setLevel(l);
+    for (const l of asks) this.askSide.setLevel(l);
     this.exchangeTsMs = exchangeTsMs;
     this.localTsMs = localTsMs;
   }
@@ -228,11 +314,11 @@ export class L2Book {
     checkLevels("delta ask", asks);
     let trimmed = 0;
     for (const l of bids) {
-      this.bidSide.set(l.price, l.size, l.count ?? 0);
+      this.bidSide.setLevel(l);
       if (l.size > 0) trimmed += this.askSide.trimCrossing(l.price);
     }
     for (const l of asks) {
-      this.askSide.set(l.price, l.size, l.count ?? 0);
+      this.askSide.setLevel(l);
       if (l.size > 0) trimmed += this.bidSide.trimCrossing(l.price);
     }
     this.trimmedLevels += trimmed;
@@ -250,8 +336,8 @@ export class L2Book {
     // Bids above the new best bid and asks below the new best ask no longer exist.
     trimmed += this.bidSide.trimCrossing(nextUp(bbo.bidPrice));
     trimmed += this.askSide.trimCrossing(nextDown(bbo.askPrice));
-    this.bidSide.set(bbo.bidPrice, bbo.bidSize, 0);
-    this.askSide.set(bbo.askPrice, bbo.askSize, 0);
+    this.bidSide.setTop(bbo.bidPrice, bbo.bidSize);
+    this.askSide.setTop(bbo.askPrice, bbo.askSize);
     trimmed += this.askSide.trimCrossing(bbo.bidPrice);
     trimmed += this.bidSide.trimCrossing(bbo.askPrice);
     this.trimmedLevels += trimmed;

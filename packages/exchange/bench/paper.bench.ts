@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type { MarketEvent } from "@mmkit/core";
 import { benchLatency, benchThroughput } from "../../../bench/harness.js";
 import { PaperExchange } from "../src/paper/index.js";
@@ -68,6 +69,99 @@ function setup(fillModel: "touch" | "queue" | "through", t0: number): PaperExcha
   return ex;
 }
 
+/**
+ * A quoting loop like the paper trader's: 6 quotes (3 per side, 1–3 ticks behind the touch)
+ * re-priced every `requoteEvery` events by cancel-replace, 20 ms latency, predictions on, 30 s
+ * horizon. Every replaced quote stays observed as a virtual order until its horizon ends, so
+ * several hundred virtual orders are kept up to date alongside the 6 live ones.
+ */
+class QuotingLoop {
+  readonly ex = new PaperExchange({
+    fillModel: "queue",
+    latency: { kind: "constant", orderEntryMs: 20, cancelMs: 20 },
+    intensity: { aPerSec: 1.5, kappaPerFrac: 8000 },
+    horizonsSec: [1, 5, 30],
+  });
+  private readonly ids: (string | undefined)[] = [
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ];
+  private round = 0;
+  fills = 0;
+  records = 0;
+  virtualSum = 0;
+  virtualSamples = 0;
+  /** Time spent in re-quote rounds (ms) and their number. */
+  requoteMs = 0;
+  requotes = 0;
+
+  constructor(
+    t0: number,
+    private readonly requoteEvery: number,
+  ) {
+    this.ex.onMarketEvent({
+      type: "snapshot",
+      exchangeTsMs: t0,
+      localTsMs: t0,
+      bids: [1, 2, 3, 4, 5, 6].map((k) => ({ price: 1000 - k, size: 3 })),
+      asks: [1, 2, 3, 4, 5, 6].map((k) => ({ price: 1001 + k, size: 3 })),
+    });
+  }
+
+  /** Feed events [from, to) and re-quote every `requoteEvery` events. */
+  run(events: readonly MarketEvent[], from: number, to: number): void {
+    const ex = this.ex;
+    for (let i = from; i < to; i++) {
+      const evs = ex.onMarketEvent(events[i]!);
+      for (const e of evs) {
+        if (e.type === "fill") this.fills++;
+        else if (e.type === "prediction" || e.type === "markout") this.records++;
+      }
+      if (i % this.requoteEvery === 0) {
+        const t0 = performance.now();
+        this.requote();
+        this.requoteMs += performance.now() - t0;
+        this.requotes++;
+      }
+    }
+  }
+
+  /** One re-quote round: order() per quote, then modify (or place once filled). */
+  private requote(): void {
+    const ex = this.ex;
+    const bid = ex.book.bestBid();
+    const ask = ex.book.bestAsk();
+    if (!(bid < ask)) return;
+    const shift = this.round++ % 2;
+    for (let q = 0; q < 6; q++) {
+      const k = 1 + (q % 3);
+      const buy = q < 3;
+      const price = buy ? bid - k - shift : ask + k + shift;
+      const id = this.ids[q];
+      const view = id === undefined ? undefined : ex.order(id);
+      if (view === undefined) {
+        this.ids[q] = ex.place({
+          side: buy ? "buy" : "sell",
+          price,
+          size: 1,
+          postOnly: true,
+          cycleId: this.round,
+          level: k,
+        }).orderId;
+      } else if (view.status === "open" || view.status === "partiallyFilled") {
+        const r = ex.modify(view.id, { price, size: 1 });
+        if (r.ok) this.ids[q] = r.orderId;
+      }
+    }
+    this.virtualSum += ex.openRecordCounts().virtualOrders;
+    this.virtualSamples++;
+  }
+}
+
 /** Paper-exchange benches: events/s with 6 resting orders per fill model, and action latency. */
 export async function runPaperBenches(): Promise<void> {
   const N = 2_000_000;
@@ -87,6 +181,24 @@ export async function runPaperBenches(): Promise<void> {
       return N;
     });
     console.log(`  (${fills.toLocaleString("en-US")} fills, open orders ${ex.openOrders().length})`);
+  }
+  {
+    // Quoting load: re-quote every 100 events (100 ms) → up to 60 replaced quotes/s, each observed
+    // for 30 s unless a print reaches it first: about 400 virtual orders.
+    const warm = new QuotingLoop(t0, 100);
+    warm.run(events, 0, 200_000);
+    const loop = new QuotingLoop(t0, 100);
+    benchThroughput("paper exchange onMarketEvent (queue, quoting, ~400 virtual)", "events", () => {
+      loop.run(events, 0, N);
+      return N;
+    });
+    console.log(
+      `  (${loop.fills.toLocaleString("en-US")} fills, ${loop.records.toLocaleString("en-US")} records, ` +
+        `${Math.round(loop.virtualSum / loop.virtualSamples)} virtual orders on average)`,
+    );
+    console.log(
+      `${"paper exchange re-quote round (6 quotes, ~400 virtual)".padEnd(48)} mean=${((1000 * loop.requoteMs) / loop.requotes).toFixed(2)}µs (n=${loop.requotes.toLocaleString("en-US")}, order() + modify/place per quote)`,
+    );
   }
   const ex = setup("queue", t0);
   let t = t0;

@@ -1,12 +1,15 @@
 import type { Rng, Trade } from "@mmkit/core";
 import type { FillModel } from "./fill-models.js";
-import { type PaperOrder, type VirtualOrder, openSize } from "./resting.js";
+import { type PaperOrder, openSize } from "./resting.js";
+import type { PriceBucket, VirtualBook, VirtualNode } from "./virtual-book.js";
 
 /** One of our orders' share of a print. */
 export interface Allocation {
   order: PaperOrder;
   size: number;
 }
+
+const NO_FILLS: readonly Allocation[] = Object.freeze([]);
 
 function reaches(price: number, tr: Trade): boolean {
   return tr.aggressor === "buy" ? price <= tr.price : price >= tr.price;
@@ -23,8 +26,8 @@ export function allocatePrint(
   tr: Trade,
   model: FillModel,
   rng: Rng,
-): Allocation[] {
-  const fills: Allocation[] = [];
+): readonly Allocation[] {
+  let fills: Allocation[] | null = null;
   let remaining = tr.size;
   let levelPrice = Number.NaN;
   let othersAtLevel = 0;
@@ -48,6 +51,7 @@ export function allocatePrint(
     if (!through) othersAtTradePrice = othersAtLevel;
     if (d.fillSize > 0) {
       remaining -= d.fillSize;
+      if (fills === null) fills = [];
       fills.push({ order: o, size: d.fillSize });
     }
   }
@@ -60,24 +64,54 @@ export function allocatePrint(
       o.queueAheadSize = 0;
     }
   }
-  return fills;
+  return fills ?? NO_FILLS;
 }
 
+const NO_NODES: readonly VirtualNode[] = Object.freeze([]);
+
 /**
- * Show a print to the virtual orders (cancelled orders still observed for their prediction).
- * Each sees the whole print independently and consumes nothing. Returns the ids that would have
- * filled (they need no further observation).
+ * Show a print to the virtual orders (cancelled orders still observed for their prediction) it
+ * reaches: asks at or below a buy print's price, bids at or above a sell print's, in ascending
+ * price and insertion order within a price. Each sees the whole print independently and consumes
+ * nothing. Returns the ones that would have filled (they need no further observation).
  */
 export function observePrint(
-  virtuals: Iterable<VirtualOrder>,
+  virtuals: VirtualBook,
   tr: Trade,
   model: FillModel,
   rng: Rng,
-): string[] {
-  const hitSide = tr.aggressor === "buy" ? "sell" : "buy";
-  const filled: string[] = [];
-  for (const v of virtuals) {
-    if (v.side !== hitSide || !reaches(v.price, tr)) continue;
+): readonly VirtualNode[] {
+  let filled: VirtualNode[] | null = null;
+  const price = tr.price;
+  // The reached prices are at the touch end of each side's keys (usually none): walk in from there.
+  if (tr.aggressor === "buy") {
+    // Asks at or below the print (keys = −price ascending: lowest price last), lowest price first.
+    const side = virtuals.sell;
+    const keys = side.keys;
+    for (let i = keys.length - 1; i >= 0 && -keys[i]! <= price; i--)
+      filled = observeLevel(side.buckets[i]!, tr, model, rng, filled);
+  } else {
+    // Bids at or above the print (keys = price ascending: highest price last), lowest price first.
+    const side = virtuals.buy;
+    const keys = side.keys;
+    const n = keys.length;
+    let first = n;
+    while (first > 0 && keys[first - 1]! >= price) first--;
+    for (let i = first; i < n; i++) filled = observeLevel(side.buckets[i]!, tr, model, rng, filled);
+  }
+  return filled ?? NO_NODES;
+}
+
+function observeLevel(
+  at: PriceBucket,
+  tr: Trade,
+  model: FillModel,
+  rng: Rng,
+  filled: VirtualNode[] | null,
+): VirtualNode[] | null {
+  const items = at.items;
+  for (let k = at.head; k < items.length; k++) {
+    const v = items[k]!;
     const through = v.price !== tr.price;
     const d = model.allocate(v, {
       through,
@@ -87,7 +121,8 @@ export function observePrint(
       rng,
     });
     if (d.fillSize > 0) {
-      filled.push(v.orderId);
+      if (filled === null) filled = [];
+      filled.push(v);
     } else if (through) {
       v.queueAheadSize = 0;
     } else {

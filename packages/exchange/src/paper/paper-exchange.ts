@@ -10,7 +10,7 @@ import type {
   RejectReason,
 } from "./events.js";
 import type { LedgerState, PnlSnapshot } from "./ledger.js";
-import { type PendingAction, VenueCore, cid } from "./venue-core.js";
+import { H_PENDING, type PendingAction, VenueCore } from "./venue-core.js";
 import type { RecordTrackerState } from "./records.js";
 import {
   type PaperOrder,
@@ -21,6 +21,7 @@ import {
   viewOf,
 } from "./resting.js";
 import { validatePlace } from "./validate.js";
+import { VirtualNode } from "./virtual-book.js";
 
 export type { PaperExchangeComponents } from "./venue-core.js";
 
@@ -55,6 +56,18 @@ export interface PaperExchangeState {
  */
 const EMPTY: readonly ExchangeEvent[] = Object.freeze([]);
 
+/** An `ack` of a place or cancel (clientId only when defined). */
+function ackEvent(
+  tsMs: number,
+  action: "place" | "cancel",
+  orderId: string,
+  clientId: string | undefined,
+): ExchangeEvent {
+  return clientId === undefined
+    ? { type: "ack", tsMs, action, orderId }
+    : { type: "ack", tsMs, action, orderId, clientId };
+}
+
 /**
  * A simulated venue driven in event time. The quote engine talks to it as to a live venue
  * (place / cancel / modify / batch, acks and order events); market events move the clock
@@ -78,16 +91,15 @@ export class PaperExchange extends VenueCore {
   /** Submit a post-only limit order; it goes live (or is rejected) after the order-entry latency. */
   place(req: PlaceRequest): ActionResult {
     const id = this.newId();
-    const out: ExchangeEvent[] = [];
     const problem = validatePlace(req);
     if (problem !== null) {
+      const out: ExchangeEvent[] = [];
       this.reject(out, this.clockMs, "place", id, req.clientId, problem.reason, problem.message);
       return { ok: false, orderId: id, events: out };
     }
     this.createOrder(id, req);
     this.schedule({ kind: "live", effTsMs: this.clockMs + this.entryLatency(), seq: this.seq, orderId: id });
-    out.push({ type: "ack", tsMs: this.clockMs, action: "place", orderId: id, ...cid(req.clientId) });
-    return { ok: true, orderId: id, events: out };
+    return { ok: true, orderId: id, events: [ackEvent(this.clockMs, "place", id, req.clientId)] };
   }
 
   /** Request a cancel; it takes effect after the cancel latency (fills before then are honoured). */
@@ -122,8 +134,7 @@ export class PaperExchange extends VenueCore {
     refreshStatus(o);
     this.seq++;
     this.schedule({ kind: "cancel", effTsMs: this.clockMs + this.cancelLatency(), seq: this.seq, orderId });
-    out.push({ type: "ack", tsMs: this.clockMs, action: "cancel", orderId, ...cid(o.clientId) });
-    return { ok: true, orderId, events: out };
+    return { ok: true, orderId, events: [ackEvent(this.clockMs, "cancel", orderId, o.clientId)] };
   }
 
   /**
@@ -148,16 +159,17 @@ export class PaperExchange extends VenueCore {
       );
       return { ok: false, orderId: newId, events: out };
     }
+    // Internal request (validatePlace and createOrder skip the undefined optional fields).
     const req: PlaceRequest = {
       side: old.side,
       price: update.price,
       size: update.size,
       postOnly: true,
-      ...cid(old.clientId),
-      ...(old.cycleId !== undefined ? { cycleId: old.cycleId } : {}),
-      ...(old.level !== undefined ? { level: old.level } : {}),
-      ...(old.intensity !== undefined ? { intensity: old.intensity } : {}),
-      ...(old.predicted !== undefined ? { predicted: old.predicted } : {}),
+      clientId: old.clientId,
+      cycleId: old.cycleId,
+      level: old.level,
+      intensity: old.intensity,
+      predicted: old.predicted,
     };
     const problem = validatePlace(req);
     if (problem !== null) {
@@ -174,15 +186,18 @@ export class PaperExchange extends VenueCore {
       orderId,
       newOrderId: newId,
     });
-    out.push({
-      type: "ack",
-      tsMs: this.clockMs,
-      action: "modify",
-      orderId: newId,
-      replacesOrderId: orderId,
-      ...cid(old.clientId),
-    });
-    return { ok: true, orderId: newId, events: out };
+    const ack: ExchangeEvent =
+      old.clientId === undefined
+        ? { type: "ack", tsMs: this.clockMs, action: "modify", orderId: newId, replacesOrderId: orderId }
+        : {
+            type: "ack",
+            tsMs: this.clockMs,
+            action: "modify",
+            orderId: newId,
+            replacesOrderId: orderId,
+            clientId: old.clientId,
+          };
+    return { ok: true, orderId: newId, events: [ack] };
   }
 
   /** Apply several actions in order, as one request (each gets its own latency draw). */
@@ -202,11 +217,11 @@ export class PaperExchange extends VenueCore {
    * An event older than the clock is processed at the current clock.
    */
   onMarketEvent(ev: MarketEvent): readonly ExchangeEvent[] {
-    let t = this.config.clock === "exchange" ? ev.exchangeTsMs : ev.localTsMs;
+    let t = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
     if (!(t >= this.clockMs)) t = this.clockMs;
     const out: ExchangeEvent[] = [];
-    if (this.pending.length > 0) this.runPending(t, out);
-    this.tracker.resolve(t, false, this.book.mid(), out);
+    if (this.hot[H_PENDING]! <= t) this.runPending(t, out);
+    if (this.recordsDue(t, false)) this.tracker.resolve(t, false, this.book.mid(), out);
     switch (ev.type) {
       case "trade":
         this.onTrade(ev.trade, t, out);
@@ -229,7 +244,7 @@ export class PaperExchange extends VenueCore {
     if (!Number.isFinite(tsMs)) throw new Error(`advanceTo needs a finite tsMs, got ${tsMs}`);
     const t = Math.max(tsMs, this.clockMs);
     const out: ExchangeEvent[] = [];
-    if (this.pending.length > 0) this.runPending(t, out);
+    if (this.hot[H_PENDING]! <= t) this.runPending(t, out);
     this.clockMs = t;
     this.resolveRecords(t, out);
     return out.length === 0 ? EMPTY : out;
@@ -273,7 +288,7 @@ export class PaperExchange extends VenueCore {
       seq: this.seq,
       orders: [...this.orders.values()],
       pending: this.pending,
-      virtuals: [...this.virtuals.values()],
+      virtuals: this.virtuals.toState(),
       intensity: this.intensity ?? null,
       book: { bids: snap.bids, asks: snap.asks },
       ledger: this.ledger.getState(),
@@ -301,14 +316,23 @@ export class PaperExchange extends VenueCore {
       if (o.liveTsMs !== null && isRestingStatus(o.status))
         insertByPriority(o.side === "buy" ? this.bids : this.asks, o);
     }
+    this.refreshSpan();
     this.pending = s.pending;
+    this.refreshPendingHead();
+    this.tracker.setState(s.records);
+    // Each virtual order goes back with its prediction (which releases it when emitted).
     this.virtuals.clear();
-    for (const v of s.virtuals) this.virtuals.set(v.orderId, v);
+    for (const v of s.virtuals) {
+      const h = this.tracker.handleOf(v.orderId);
+      const node = this.virtuals.insert(
+        new VirtualNode(v.orderId, v.side, v.price, v.queueAheadSize, v.levelSize, v.tradedSinceUpdate, h),
+      );
+      if (h >= 0) this.tracker.attach(h, node);
+    }
     this.intensity = s.intensity ?? undefined;
     this.book.clear();
     this.book.applySnapshot(s.book.bids, s.book.asks);
     this.ledger.setState(s.ledger);
-    this.tracker.setState(s.records);
     this.latencyRng.setState(s.rng.latency);
     this.fillRng.setState(s.rng.fill);
     this.virtualRng.setState(s.rng.virtual);

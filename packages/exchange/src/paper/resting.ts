@@ -2,6 +2,13 @@ import type { OrderStatus, Side } from "@mmkit/core";
 import type { IntensityEstimate, OrderView, PredictedEdge } from "./events.js";
 import type { QueueSlot } from "./fill-models.js";
 
+/**
+ * Key of a paper order's prediction handle (RecordTracker.openPrediction's result; −1: none).
+ * A symbol, so that it stays out of the serialized state (JSON and structuredClone skip symbol
+ * keys); absent on orders restored by setState (look the handle up by id then).
+ */
+export const PREDICTION: unique symbol = Symbol("prediction");
+
 /** Internal mutable state of one paper order (serializable). */
 export interface PaperOrder extends QueueSlot {
   id: string;
@@ -21,6 +28,7 @@ export interface PaperOrder extends QueueSlot {
   level?: number;
   intensity?: IntensityEstimate;
   predicted?: PredictedEdge;
+  [PREDICTION]?: number;
 }
 
 /** A cancelled order still observed for its fill prediction (never fills for real, consumes nothing). */
@@ -60,31 +68,74 @@ export function priorityCompare(a: PaperOrder, b: PaperOrder): number {
 
 /** Insert into a priority-sorted list (stable for equal keys). */
 export function insertByPriority(list: PaperOrder[], o: PaperOrder): void {
-  let i = list.length;
+  const n = list.length;
+  let i = n;
   while (i > 0 && priorityCompare(list[i - 1]!, o) > 0) i--;
-  list.splice(i, 0, o);
+  if (i === n) {
+    list.push(o);
+    return;
+  }
+  list.push(list[n - 1]!);
+  for (let k = n - 1; k > i; k--) list[k] = list[k - 1]!;
+  list[i] = o;
 }
 
 /** Remove an order from a list (no-op when absent). */
 export function removeFrom<T>(list: T[], item: T): void {
   const i = list.indexOf(item);
-  if (i >= 0) list.splice(i, 1);
+  if (i < 0) return;
+  const n = list.length;
+  for (let k = i + 1; k < n; k++) list[k - 1] = list[k]!;
+  list.pop();
 }
 
-/** Public immutable view of an order. */
+/** Public immutable view of an order (optional fields only when defined, in declaration order). */
 export function viewOf(o: PaperOrder): OrderView {
+  const {
+    id,
+    clientId,
+    side,
+    price,
+    size,
+    filledSize,
+    status,
+    createdTsMs,
+    liveTsMs,
+    queueAheadSize,
+    cycleId,
+    level,
+  } = o;
+  // Whole object literals for the usual shapes; the generic spread form otherwise.
+  if (clientId === undefined) {
+    if (cycleId !== undefined && level !== undefined)
+      return {
+        id,
+        side,
+        price,
+        size,
+        filledSize,
+        status,
+        createdTsMs,
+        liveTsMs,
+        queueAheadSize,
+        cycleId,
+        level,
+      };
+    if (cycleId === undefined && level === undefined)
+      return { id, side, price, size, filledSize, status, createdTsMs, liveTsMs, queueAheadSize };
+  }
   return {
-    id: o.id,
-    ...(o.clientId !== undefined ? { clientId: o.clientId } : {}),
-    side: o.side,
-    price: o.price,
-    size: o.size,
-    filledSize: o.filledSize,
-    status: o.status,
-    createdTsMs: o.createdTsMs,
-    liveTsMs: o.liveTsMs,
-    queueAheadSize: o.queueAheadSize,
-    ...(o.cycleId !== undefined ? { cycleId: o.cycleId } : {}),
-    ...(o.level !== undefined ? { level: o.level } : {}),
+    id,
+    ...(clientId !== undefined ? { clientId } : {}),
+    side,
+    price,
+    size,
+    filledSize,
+    status,
+    createdTsMs,
+    liveTsMs,
+    queueAheadSize,
+    ...(cycleId !== undefined ? { cycleId } : {}),
+    ...(level !== undefined ? { level } : {}),
   };
 }

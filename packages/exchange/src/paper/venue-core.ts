@@ -17,9 +17,16 @@ import { type LatencyModel, latencyFromConfig } from "./latency.js";
 import { PositionLedger } from "./ledger.js";
 import { allocatePrint, observePrint } from "./matching.js";
 import { RecordTracker } from "./records.js";
-import { priceSet, touchesLevel } from "./level-touch.js";
-import { VirtualBook } from "./virtual-book.js";
-import { type PaperOrder, insertByPriority, openSize, refreshStatus, removeFrom, viewOf } from "./resting.js";
+import { type PriceBucket, type SidePrices, VirtualBook, VirtualNode } from "./virtual-book.js";
+import {
+  PREDICTION,
+  type PaperOrder,
+  insertByPriority,
+  openSize,
+  refreshStatus,
+  removeFrom,
+  viewOf,
+} from "./resting.js";
 
 /** An order-entry, cancel or cancel-replace waiting for its latency to elapse. */
 export interface PendingAction {
@@ -51,14 +58,33 @@ export abstract class VenueCore {
   protected readonly fillRng: Rng;
   protected readonly virtualRng: Rng;
   protected readonly tracksQueue: boolean;
-  protected clockMs = 0;
+  /** config.clock is "exchange". */
+  protected readonly exchangeClock: boolean;
+  /** Current exchange clock (ms); kept in `hot` with the other per-event numbers. */
+  protected get clockMs(): number {
+    return this.hot[H_CLOCK]!;
+  }
+  protected set clockMs(ms: number) {
+    this.hot[H_CLOCK] = ms;
+  }
   protected seq = 0;
   protected orders = new Map<string, PaperOrder>();
   protected bids: PaperOrder[] = [];
   protected asks: PaperOrder[] = [];
-  /** Cancelled orders still observed for their prediction, by order id. */
-  protected readonly virtuals = new VirtualBook();
+  /**
+   * The numbers every market event checks, in one small array (one or two cache lines instead of
+   * the objects they summarize; see the H_* indices): the next pending action time, the next
+   * record deadline, the clock, and the inner price bounds (highest bid, lowest ask) of our orders
+   * and of the virtual orders.
+   */
+  protected readonly hot = newHot();
+  /** The outer price bounds (see H2_*), read by delta events only. */
+  protected readonly bounds = newBounds();
+  /** Cancelled orders still observed for their prediction, by side and price (see VirtualBook). */
+  protected readonly virtuals = new VirtualBook(this.bounds, H2_VBID_LO, this.hot, H_VBID_HI);
   protected pending: PendingAction[] = [];
+  /** Scratch: the virtual orders a resolve released. */
+  private readonly released: unknown[] = [];
   protected intensity: IntensityEstimate | undefined;
 
   /** Create from a config (validated, defaults applied) and optional custom components. */
@@ -77,6 +103,8 @@ export abstract class VenueCore {
     this.latencyModel = components.latencyModel ?? latencyFromConfig(c.latency);
     this.ledger = new PositionLedger(c.startingEquityQuote);
     this.tracker = new RecordTracker(c.horizonsSec);
+    this.tracker.mirrorDeadline(this.hot, H_DEADLINE);
+    this.exchangeClock = c.clock === "exchange";
     this.latencyRng = new Rng(c.seed);
     this.fillRng = new Rng(c.seed ^ 0x5bd1e995);
     this.virtualRng = new Rng(c.seed ^ 0x27d4eb2f);
@@ -98,39 +126,107 @@ export abstract class VenueCore {
   }
 
   protected createOrder(id: string, req: PlaceRequest): PaperOrder {
-    const o: PaperOrder = {
-      id,
-      side: req.side,
-      price: req.price,
-      size: req.size,
-      filledSize: 0,
-      status: "pending",
-      createdTsMs: this.clockMs,
-      liveTsMs: null,
-      seq: this.seq,
-      cancelRequested: false,
-      queueAheadSize: 0,
-      levelSize: 0,
-      tradedSinceUpdate: 0,
-      ...cid(req.clientId),
-      ...(req.cycleId !== undefined ? { cycleId: req.cycleId } : {}),
-      ...(req.level !== undefined ? { level: req.level } : {}),
-      ...(req.intensity !== undefined ? { intensity: req.intensity } : {}),
-      ...(req.predicted !== undefined ? { predicted: req.predicted } : {}),
-    };
+    const { side, price, size, clientId, cycleId, level, intensity, predicted } = req;
+    const createdTsMs = this.clockMs;
+    const seq = this.seq;
+    // Whole object literals for the usual shapes; the generic spread form otherwise (same key
+    // order: optional fields last, only when defined).
+    let o: PaperOrder;
+    if (clientId === undefined && intensity === undefined && cycleId !== undefined && level !== undefined) {
+      o =
+        predicted !== undefined
+          ? {
+              id,
+              side,
+              price,
+              size,
+              filledSize: 0,
+              status: "pending",
+              createdTsMs,
+              liveTsMs: null,
+              seq,
+              cancelRequested: false,
+              queueAheadSize: 0,
+              levelSize: 0,
+              tradedSinceUpdate: 0,
+              cycleId,
+              level,
+              predicted,
+              [PREDICTION]: -1,
+            }
+          : {
+              id,
+              side,
+              price,
+              size,
+              filledSize: 0,
+              status: "pending",
+              createdTsMs,
+              liveTsMs: null,
+              seq,
+              cancelRequested: false,
+              queueAheadSize: 0,
+              levelSize: 0,
+              tradedSinceUpdate: 0,
+              cycleId,
+              level,
+              [PREDICTION]: -1,
+            };
+    } else {
+      o = {
+        id,
+        side,
+        price,
+        size,
+        filledSize: 0,
+        status: "pending",
+        createdTsMs,
+        liveTsMs: null,
+        seq,
+        cancelRequested: false,
+        queueAheadSize: 0,
+        levelSize: 0,
+        tradedSinceUpdate: 0,
+        ...(clientId !== undefined ? { clientId } : {}),
+        ...(cycleId !== undefined ? { cycleId } : {}),
+        ...(level !== undefined ? { level } : {}),
+        ...(intensity !== undefined ? { intensity } : {}),
+        ...(predicted !== undefined ? { predicted } : {}),
+        [PREDICTION]: -1,
+      };
+    }
     this.orders.set(id, o);
     return o;
   }
 
+  /** Insert into the pending queue, ordered by (effective time, seq); stable for equal keys. */
   protected schedule(a: PendingAction): void {
     const p = this.pending;
-    let i = p.length;
+    const n = p.length;
+    let i = n;
     while (
       i > 0 &&
       (p[i - 1]!.effTsMs > a.effTsMs || (p[i - 1]!.effTsMs === a.effTsMs && p[i - 1]!.seq > a.seq))
     )
       i--;
-    p.splice(i, 0, a);
+    if (i === n) p.push(a);
+    else {
+      p.push(p[n - 1]!);
+      for (let k = n - 1; k > i; k--) p[k] = p[k - 1]!;
+      p[i] = a;
+    }
+    if (i === 0) this.refreshPendingHead();
+  }
+
+  /** Mirror the first pending action's time into `hot` (+∞ when none). */
+  protected refreshPendingHead(): void {
+    this.hot[H_PENDING] = this.pending.length > 0 ? this.pending[0]!.effTsMs : Number.POSITIVE_INFINITY;
+  }
+
+  /** Whether `tracker.resolve(t, inclusive, …)` has anything to do (from the mirrored deadline). */
+  protected recordsDue(t: number, inclusive: boolean): boolean {
+    const d = this.hot[H_DEADLINE]!;
+    return !(inclusive ? t < d : t <= d);
   }
 
   protected reject(
@@ -142,17 +238,32 @@ export abstract class VenueCore {
     reason: RejectReason,
     message: string,
   ): void {
-    out.push({ type: "reject", tsMs, action, orderId, ...cid(clientId), reason, message });
+    out.push(
+      clientId === undefined
+        ? { type: "reject", tsMs, action, orderId, reason, message }
+        : { type: "reject", tsMs, action, orderId, clientId, reason, message },
+    );
   }
 
   /** Run every pending action effective at or before `t`, each at its own effective time. */
   protected runPending(t: number, out: ExchangeEvent[]): void {
-    while (this.pending.length > 0 && this.pending[0]!.effTsMs <= t) {
-      const a = this.pending.shift()!;
-      this.resolveRecords(a.effTsMs, out, false);
-      if (a.kind === "live") this.goLive(a.orderId, a.effTsMs, out);
-      else if (a.kind === "cancel") this.cancelNow(a.orderId, a.effTsMs, out);
-      else this.modifyNow(a.orderId, a.newOrderId!, a.effTsMs, out);
+    // The due actions are a prefix of the queue (nothing below schedules new ones): run them in
+    // order, then drop the prefix at once instead of shifting the array once per action.
+    const p = this.pending;
+    let done = 0;
+    try {
+      while (done < p.length && p[done]!.effTsMs <= t) {
+        const a = p[done++]!;
+        this.resolveRecords(a.effTsMs, out, false);
+        if (a.kind === "live") this.goLive(a.orderId, a.effTsMs, out);
+        else if (a.kind === "cancel") this.cancelNow(a.orderId, a.effTsMs, out);
+        else this.modifyNow(a.orderId, a.newOrderId!, a.effTsMs, out);
+      }
+    } finally {
+      if (done > 0) {
+        dropFront(p, done);
+        this.refreshPendingHead();
+      }
     }
   }
 
@@ -186,15 +297,17 @@ export abstract class VenueCore {
     o.tradedSinceUpdate = 0;
     refreshStatus(o);
     insertByPriority(o.side === "buy" ? this.bids : this.asks, o);
+    this.refreshSpan();
     out.push({ type: "live", tsMs, order: viewOf(o) });
     const intensity = o.intensity ?? this.intensity;
     const mid = this.book.mid();
     if (intensity !== undefined && Number.isFinite(mid)) {
-      this.tracker.openPrediction({
+      // Optional inputs may be undefined here: openPrediction only copies the defined ones.
+      o[PREDICTION] = this.tracker.openPrediction({
         orderId: o.id,
-        ...cid(o.clientId),
-        ...(o.cycleId !== undefined ? { cycleId: o.cycleId } : {}),
-        ...(o.level !== undefined ? { level: o.level } : {}),
+        clientId: o.clientId,
+        cycleId: o.cycleId,
+        level: o.level,
         side: o.side,
         price: o.price,
         size: o.size,
@@ -211,27 +324,19 @@ export abstract class VenueCore {
   /** Take a live order off the book; keep observing its prediction as a virtual order. */
   protected removeLive(o: PaperOrder, tsMs: number, reason: "user" | "replaced", out: ExchangeEvent[]): void {
     removeFrom(o.side === "buy" ? this.bids : this.asks, o);
+    this.refreshSpan();
     o.status = "cancelled";
     this.orders.delete(o.id);
-    if (this.tracker.isObserving(o.id)) {
-      this.tracker.noteCancelled(o.id, tsMs);
-      this.virtuals.set(o.id, {
-        orderId: o.id,
-        side: o.side,
-        price: o.price,
-        queueAheadSize: o.queueAheadSize,
-        levelSize: o.levelSize,
-        tradedSinceUpdate: o.tradedSinceUpdate,
-      });
+    // Still observed (prediction open, no fill yet): the cancel censors the record and the order
+    // lives on as a virtual order, kept with its prediction, which releases it when emitted.
+    const h = this.predictionOf(o);
+    if (h >= 0 && this.tracker.cancelObservedAt(h, tsMs)) {
+      const v = this.virtuals.insert(
+        new VirtualNode(o.id, o.side, o.price, o.queueAheadSize, o.levelSize, o.tradedSinceUpdate, h),
+      );
+      this.tracker.attach(h, v);
     }
-    out.push({
-      type: "cancelled",
-      tsMs,
-      orderId: o.id,
-      ...cid(o.clientId),
-      filledSize: o.filledSize,
-      reason,
-    });
+    out.push(cancelledEvent(tsMs, o.id, o.clientId, o.filledSize, reason));
   }
 
   protected cancelNow(orderId: string, tsMs: number, out: ExchangeEvent[]): void {
@@ -251,7 +356,7 @@ export abstract class VenueCore {
     if (o.liveTsMs === null) {
       o.status = "cancelled";
       this.orders.delete(o.id);
-      out.push({ type: "cancelled", tsMs, orderId: o.id, ...cid(o.clientId), filledSize: 0, reason: "user" });
+      out.push(cancelledEvent(tsMs, o.id, o.clientId, 0, "user"));
       return;
     }
     this.removeLive(o, tsMs, "user", out);
@@ -268,22 +373,39 @@ export abstract class VenueCore {
       }
       return;
     }
-    const fail = (reason: RejectReason, message: string): void => {
-      neu.status = "rejected";
-      this.orders.delete(newId);
-      if (old !== undefined) {
-        old.cancelRequested = false;
-        refreshStatus(old);
-      }
-      this.reject(out, tsMs, "modify", newId, neu.clientId, reason, message);
-    };
     const cross = this.crossReason(neu.side, neu.price);
-    if (old === undefined) fail("orderNotOpen", `order ${oldId} was filled before the modify took effect`);
-    else if (cross !== null) fail("postOnlyWouldCross", cross);
+    if (old === undefined)
+      this.failModify(
+        neu,
+        old,
+        tsMs,
+        "orderNotOpen",
+        `order ${oldId} was filled before the modify took effect`,
+        out,
+      );
+    else if (cross !== null) this.failModify(neu, old, tsMs, "postOnlyWouldCross", cross, out);
     else {
       this.removeLive(old, tsMs, "replaced", out);
       this.activate(neu, tsMs, out);
     }
+  }
+
+  /** A modify could not take effect: the replacement is rejected, the old order stays as it was. */
+  private failModify(
+    neu: PaperOrder,
+    old: PaperOrder | undefined,
+    tsMs: number,
+    reason: RejectReason,
+    message: string,
+    out: ExchangeEvent[],
+  ): void {
+    neu.status = "rejected";
+    this.orders.delete(neu.id);
+    if (old !== undefined) {
+      old.cancelRequested = false;
+      refreshStatus(old);
+    }
+    this.reject(out, tsMs, "modify", neu.id, neu.clientId, reason, message);
   }
 
   protected applyBook(ev: Exclude<MarketEvent, { type: "trade" | "health" }>): void {
@@ -304,30 +426,145 @@ export abstract class VenueCore {
     if (!this.tracksQueue) return;
     const all = ev.type === "snapshot" || trimmed > 0;
     if (!all && ev.type === "delta") {
-      // Index the changed prices once: O(levels + orders) instead of O(levels × orders).
-      const nOrders = this.bids.length + this.asks.length;
-      if (nOrders > 0) {
-        const bidPrices = priceSet(ev.bids);
-        const askPrices = priceSet(ev.asks);
-        const touched = (o: { side: Side; price: number }): boolean =>
-          (o.side === "buy" ? bidPrices : askPrices)?.has(o.price) === true;
-        for (const o of this.bids) if (touched(o)) this.updateLevel(o);
-        for (const o of this.asks) if (touched(o)) this.updateLevel(o);
+      // Only the levels in the delta changed: our orders at those prices, and the virtual orders
+      // there through the price index (O(levels), not O(virtual orders)).
+      const { bids, asks } = ev;
+      // A side's span test is false when it has no orders (NaN).
+      const hot = this.hot;
+      const b = this.bounds;
+      if (bids.length > 0) {
+        if (b[H2_BID_LO]! <= hot[H_BID_HI]!) this.levelOrders(this.bids, bids, b[H2_BID_LO]!, hot[H_BID_HI]!);
+        if (b[H2_VBID_LO]! <= hot[H_VBID_HI]!)
+          this.levelVirtuals(this.virtuals.buy, "bid", bids, b[H2_VBID_LO]!, hot[H_VBID_HI]!);
       }
-      if (this.virtuals.size > 0) {
-        for (const l of ev.bids) for (const v of this.virtuals.atPrice("buy", l.price)) this.updateLevel(v);
-        for (const l of ev.asks) for (const v of this.virtuals.atPrice("sell", l.price)) this.updateLevel(v);
+      if (asks.length > 0) {
+        if (hot[H_ASK_LO]! <= b[H2_ASK_HI]!) this.levelOrders(this.asks, asks, hot[H_ASK_LO]!, b[H2_ASK_HI]!);
+        if (hot[H_VASK_LO]! <= b[H2_VASK_HI]!)
+          this.levelVirtuals(this.virtuals.sell, "ask", asks, hot[H_VASK_LO]!, b[H2_VASK_HI]!);
       }
       return;
     }
-    for (const o of this.bids) if (all || touchesLevel(ev, o)) this.updateLevel(o);
-    for (const o of this.asks) if (all || touchesLevel(ev, o)) this.updateLevel(o);
     if (all) {
-      for (const v of this.virtuals.values()) this.updateLevel(v);
-    } else if (ev.type === "bbo") {
-      for (const v of this.virtuals.atOrThrough("buy", ev.bbo.bidPrice)) this.updateLevel(v);
-      for (const v of this.virtuals.atOrThrough("sell", ev.bbo.askPrice)) this.updateLevel(v);
+      for (const o of this.bids) this.updateLevel(o);
+      for (const o of this.asks) this.updateLevel(o);
+      for (let v = this.virtuals.head(); v !== null; v = v.next) this.updateLevel(v);
+      return;
     }
+    if (ev.type === "bbo") {
+      // The new touch changes the levels at or through it (bids at or above the new best bid,
+      // asks at or below the new best ask).
+      const bidPrice = ev.bbo.bidPrice;
+      const askPrice = ev.bbo.askPrice;
+      const hot = this.hot;
+      if (hot[H_BID_HI]! >= bidPrice) for (const o of this.bids) if (o.price >= bidPrice) this.updateLevel(o);
+      if (hot[H_ASK_LO]! <= askPrice) for (const o of this.asks) if (o.price <= askPrice) this.updateLevel(o);
+      // Virtual bids at or above the bid (keys = price ascending), virtual asks at or below the
+      // ask (keys = −price ascending), each in ascending price order.
+      // Both ranges are at the touch end of the keys (usually empty): walk in from there.
+      if (hot[H_VBID_HI]! >= bidPrice) {
+        const vb = this.virtuals.buy;
+        const bk = vb.keys;
+        const nb = bk.length;
+        let first = nb;
+        while (first > 0 && bk[first - 1]! >= bidPrice) first--;
+        for (let i = first; i < nb; i++) this.levelBucket(vb.buckets[i]!, "bid", bk[i]!);
+      }
+      if (hot[H_VASK_LO]! <= askPrice) {
+        const vs = this.virtuals.sell;
+        const sk = vs.keys;
+        for (let i = sk.length - 1; i >= 0 && -sk[i]! <= askPrice; i--)
+          this.levelBucket(vs.buckets[i]!, "ask", -sk[i]!);
+      }
+    }
+  }
+
+  /** Our orders (one side) resting at a price listed in a delta: each updated once, in list order. */
+  private levelOrders(
+    list: readonly PaperOrder[],
+    levels: readonly { price: number }[],
+    lo: number,
+    hi: number,
+  ): void {
+    // Most delta levels are outside the span [lo, hi] of our few prices: one pass over the levels
+    // against that span first.
+    let any = false;
+    for (let j = 0; j < levels.length; j++) {
+      const p = levels[j]!.price;
+      if (p >= lo && p <= hi) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return;
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i]!;
+      const price = o.price;
+      for (let j = 0; j < levels.length; j++) {
+        if (levels[j]!.price === price) {
+          this.updateLevel(o);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Virtual orders (one side) at each price listed in a delta, in level order. */
+  private levelVirtuals(
+    vs: SidePrices,
+    bookSide: "bid" | "ask",
+    levels: readonly { price: number }[],
+    lo: number,
+    hi: number,
+  ): void {
+    for (let j = 0; j < levels.length; j++) {
+      const price = levels[j]!.price;
+      if (price >= lo && price <= hi && vs.mayHave(price)) {
+        const i = vs.find(price);
+        if (i >= 0) this.levelBucket(vs.buckets[i]!, bookSide, price);
+      }
+    }
+  }
+
+  /** Show the displayed size at `price` to the virtual orders resting there. */
+  private levelBucket(at: PriceBucket, bookSide: "bid" | "ask", price: number): void {
+    const size = this.book.sizeAt(bookSide, price);
+    const items = at.items;
+    for (let k = at.head; k < items.length; k++) this.fillModel.onLevelSize(items[k]!, size);
+  }
+
+  /** Recompute `span` from the order lists (after an insert or removal: a few orders). */
+  protected refreshSpan(): void {
+    const span = this.hot;
+    const bids = this.bids;
+    const asks = this.asks;
+    let lo = Number.NaN;
+    let hi = Number.NaN;
+    for (let i = 0; i < bids.length; i++) {
+      const p = bids[i]!.price;
+      if (i === 0 || p < lo) lo = p;
+      if (i === 0 || p > hi) hi = p;
+    }
+    this.bounds[H2_BID_LO] = lo;
+    span[H_BID_HI] = hi;
+    lo = Number.NaN;
+    hi = Number.NaN;
+    for (let i = 0; i < asks.length; i++) {
+      const p = asks[i]!.price;
+      if (i === 0 || p < lo) lo = p;
+      if (i === 0 || p > hi) hi = p;
+    }
+    span[H_ASK_LO] = lo;
+    this.bounds[H2_ASK_HI] = hi;
+  }
+
+  /** Handle of an order's prediction (−1: none); orders restored by setState look it up once. */
+  protected predictionOf(o: PaperOrder): number {
+    let h = o[PREDICTION];
+    if (h === undefined) {
+      h = this.tracker.handleOf(o.id);
+      o[PREDICTION] = h;
+    }
+    return h;
   }
 
   protected updateLevel(slot: QueueSlot & { side: Side; price: number }): void {
@@ -337,15 +574,28 @@ export abstract class VenueCore {
   /** Allocate one print across our orders (best price first, time priority), then to virtual orders. */
   protected onTrade(tr: Trade, t: number, out: ExchangeEvent[]): void {
     if (!(tr.size > 0) || !Number.isFinite(tr.price)) return;
-    const list = tr.aggressor === "buy" ? this.asks : this.bids;
-    if (list.length > 0) {
+    const buy = tr.aggressor === "buy";
+    // Our best order on the hit side (lowest ask / highest bid) must be reached for anything to
+    // happen (NaN: no orders on that side).
+    const hot = this.hot;
+    if (buy ? hot[H_ASK_LO]! <= tr.price : hot[H_BID_HI]! >= tr.price) {
+      const list = buy ? this.asks : this.bids;
       const fills = allocatePrint(list, tr, this.fillModel, this.fillRng);
-      for (const f of fills) if (this.executeFill(f.order, f.size, t, tr.id, out)) removeFrom(list, f.order);
+      if (fills.length > 0) {
+        for (let i = 0; i < fills.length; i++) {
+          const f = fills[i]!;
+          if (this.executeFill(f.order, f.size, t, tr.id, out)) removeFrom(list, f.order);
+        }
+        this.refreshSpan();
+      }
     }
-    if (this.virtuals.size > 0) {
-      const filled = observePrint(this.virtuals.reachedBy(tr), tr, this.fillModel, this.virtualRng);
-      for (const id of filled) this.tracker.noteFill(id, t);
-      for (const id of filled) this.virtuals.delete(id);
+    // Virtual orders reached: asks at or below a buy print, bids at or above a sell print.
+    if (buy ? hot[H_VASK_LO]! <= tr.price : hot[H_VBID_HI]! >= tr.price) {
+      const filled = observePrint(this.virtuals, tr, this.fillModel, this.virtualRng);
+      if (filled.length > 0) {
+        for (const v of filled) this.tracker.noteFillAt(v.prediction, t);
+        for (const v of filled) this.virtuals.remove(v);
+      }
     }
   }
 
@@ -369,48 +619,129 @@ export abstract class VenueCore {
     const feeQuote = (o.price * size * feeBps) / 1e4;
     this.ledger.fill(o.side, o.price, size, feeQuote, mid);
     refreshStatus(o);
-    const fill: PaperFill = {
-      orderId: o.id,
-      ...cid(o.clientId),
-      side: o.side,
-      price: o.price,
-      size,
-      feeQuote,
-      liquidity: "maker",
-      tsMs: t,
-      midAtFill: mid,
-      ...(o.cycleId !== undefined ? { cycleId: o.cycleId } : {}),
-      ...(o.level !== undefined ? { level: o.level } : {}),
-      remainingSize: openSize(o),
-      ...(tradeId !== undefined ? { tradeId } : {}),
-      fillModel: this.fillModel.name,
-      positionAfter: this.ledger.positionBase,
-    };
+    const { id: orderId, clientId, side, price, cycleId, level } = o;
+    const remainingSize = openSize(o);
+    const fillModel = this.fillModel.name;
+    const positionAfter = this.ledger.positionBase;
+    // A whole object literal for the usual shape; the generic spread form otherwise (same key order).
+    const fill: PaperFill =
+      clientId === undefined && cycleId !== undefined && level !== undefined && tradeId !== undefined
+        ? {
+            orderId,
+            side,
+            price,
+            size,
+            feeQuote,
+            liquidity: "maker",
+            tsMs: t,
+            midAtFill: mid,
+            cycleId,
+            level,
+            remainingSize,
+            tradeId,
+            fillModel,
+            positionAfter,
+          }
+        : {
+            orderId,
+            ...(clientId !== undefined ? { clientId } : {}),
+            side,
+            price,
+            size,
+            feeQuote,
+            liquidity: "maker",
+            tsMs: t,
+            midAtFill: mid,
+            ...(cycleId !== undefined ? { cycleId } : {}),
+            ...(level !== undefined ? { level } : {}),
+            remainingSize,
+            ...(tradeId !== undefined ? { tradeId } : {}),
+            fillModel,
+            positionAfter,
+          };
     out.push({ type: "fill", tsMs: t, fill });
-    this.tracker.noteFill(o.id, t);
+    this.tracker.noteFillAt(this.predictionOf(o), t);
     this.tracker.openMarkout(fill, feeBps, o.predicted);
     if (o.status !== "filled") return false;
     this.orders.delete(o.id);
-    out.push({ type: "filled", tsMs: t, orderId: o.id, ...cid(o.clientId) });
+    out.push(
+      o.clientId === undefined
+        ? { type: "filled", tsMs: t, orderId: o.id }
+        : { type: "filled", tsMs: t, orderId: o.id, clientId: o.clientId },
+    );
     return true;
   }
 
   protected resolveRecords(t: number, out: ExchangeEvent[], inclusive = true): void {
-    const before = out.length;
-    this.tracker.resolve(t, inclusive, this.book.mid(), out);
-    if (this.virtuals.size > 0) {
-      for (let i = before; i < out.length; i++) {
-        const e = out[i]!;
-        if (e.type === "prediction") this.virtuals.delete(e.record.orderId);
-      }
+    if (!this.recordsDue(t, inclusive)) return;
+    // The virtual orders of the predictions emitted here are done.
+    const released = this.released;
+    this.tracker.resolve(t, inclusive, this.book.mid(), out, released);
+    if (released.length > 0) {
+      for (let i = 0; i < released.length; i++) this.virtuals.remove(released[i] as VirtualNode);
+      released.length = 0;
     }
   }
 }
 
-/** Whether a (non-trimming) book update can have changed the displayed size at an order's price. */
-/** `{ clientId }` when defined, else `{}` (keeps optional fields absent). */
-export function cid(clientId: string | undefined): { clientId?: string } {
-  return clientId === undefined ? {} : { clientId };
+// Indices into VenueCore.hot: at most 8 doubles, so that V8 keeps the array's storage on the heap
+// next to it (no separate backing store to fetch).
+/** Effective time of the first pending action (+∞ when none). */
+export const H_PENDING = 0;
+/** Next record deadline (maintained by RecordTracker.mirrorDeadline). */
+const H_DEADLINE = 1;
+/** The exchange clock (VenueCore.clockMs). */
+const H_CLOCK = 2;
+/** Our highest bid and lowest ask (NaN for a side with none). */
+const H_BID_HI = 3;
+const H_ASK_LO = 4;
+/** The highest virtual bid and lowest virtual ask (maintained by VirtualBook). */
+const H_VBID_HI = 5;
+const H_VASK_LO = 6;
+
+// Indices into VenueCore.bounds: the outer bounds, only needed for deltas.
+/** Our lowest bid and highest ask. */
+const H2_BID_LO = 0;
+const H2_ASK_HI = 1;
+/** The lowest virtual bid and highest virtual ask (maintained by VirtualBook). */
+const H2_VBID_LO = 2;
+const H2_VASK_HI = 3;
+
+function newHot(): Float64Array {
+  const h = new Float64Array(8);
+  h.fill(Number.NaN);
+  h[H_PENDING] = Number.POSITIVE_INFINITY;
+  h[H_DEADLINE] = Number.POSITIVE_INFINITY;
+  h[H_CLOCK] = 0;
+  return h;
+}
+
+function newBounds(): Float64Array {
+  return new Float64Array([Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
+}
+
+/** A `cancelled` event (clientId only when defined, in its declared place). */
+function cancelledEvent(
+  tsMs: number,
+  orderId: string,
+  clientId: string | undefined,
+  filledSize: number,
+  reason: "user" | "replaced",
+): ExchangeEvent {
+  return clientId === undefined
+    ? { type: "cancelled", tsMs, orderId, filledSize, reason }
+    : { type: "cancelled", tsMs, orderId, clientId, filledSize, reason };
+}
+
+/** Remove the first `n` items of an array in place. */
+function dropFront<T>(a: T[], n: number): void {
+  const len = a.length;
+  if (n >= len) {
+    a.length = 0;
+    return;
+  }
+  for (let k = n; k < len; k++) a[k - n] = a[k]!;
+  a.length = len - n;
 }
 
 function checkLatency(ms: number, name: string): number {
