@@ -282,6 +282,25 @@ describe("determinism and checkpoints", () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 
+  it("a virtual order lives only as long as its prediction (none orphaned by a resolve at event start)", () => {
+    // Events 3 s apart: most 30 s prediction horizons end strictly between two events, so
+    // predictions resolve in the check that runs before the event is applied.
+    const sparse = randomEvents(9, 400).map((e, i) => ({
+      ...e,
+      exchangeTsMs: T0 + i * 3_000,
+      localTsMs: T0 + i * 3_000,
+    }));
+    const ex = new PaperExchange({ ...cfg, fillModel: "queue", horizonsSec: [1, 30] });
+    let maxVirtual = 0;
+    for (let i = 0; i < sparse.length; i++) {
+      drive(ex, sparse, i, i + 1);
+      const c = ex.openRecordCounts();
+      expect(c.virtualOrders).toBeLessThanOrEqual(c.predictions);
+      maxVirtual = Math.max(maxVirtual, c.virtualOrders);
+    }
+    expect(maxVirtual).toBeGreaterThan(0);
+  });
+
   for (const fillModel of ["touch", "queue"] as const) {
     it(`getState → JSON → setState resumes exactly (${fillModel}, with virtual orders and open records)`, () => {
       const c = { ...cfg, fillModel };

@@ -221,7 +221,9 @@ export class PaperExchange extends VenueCore {
     if (!(t >= this.clockMs)) t = this.clockMs;
     const out: ExchangeEvent[] = [];
     if (this.hot[H_PENDING]! <= t) this.runPending(t, out);
-    if (this.recordsDue(t, false)) this.tracker.resolve(t, false, this.book.mid(), out);
+    // Through resolveRecords, so the virtual orders of the predictions emitted here are released too
+    // (a direct tracker.resolve left them orphaned: observed, drawing random numbers, never freed).
+    this.resolveRecords(t, out, false);
     switch (ev.type) {
       case "trade":
         this.onTrade(ev.trade, t, out);
