@@ -121,4 +121,57 @@ describe("L2Book", () => {
       { seed: 42, numRuns: 300 },
     );
   });
+
+  it("property: deep books (hundreds of levels, inserts and deletes far from the touch) match a reference model", () => {
+    const bidArb = fc.record({
+      price: fc.integer({ min: 600, max: 999 }),
+      size: fc.constantFrom(0, 0, 1, 2),
+    });
+    const askArb = fc.record({
+      price: fc.integer({ min: 1001, max: 1400 }),
+      size: fc.constantFrom(0, 0, 1, 2),
+    });
+    const deltaArb = fc.record({
+      bids: fc.array(bidArb, { maxLength: 6 }),
+      asks: fc.array(askArb, { maxLength: 6 }),
+    });
+    fc.assert(
+      fc.property(fc.array(deltaArb, { minLength: 20, maxLength: 120 }), (deltas) => {
+        const b = new L2Book();
+        const refBids = new Map<number, number>();
+        const refAsks = new Map<number, number>();
+        const bids: PriceLevel[] = [];
+        const asks: PriceLevel[] = [];
+        for (let i = 0; i < 300; i++) {
+          bids.push({ price: 999 - i, size: 1 + (i % 3) });
+          asks.push({ price: 1001 + i, size: 1 + (i % 3) });
+          refBids.set(999 - i, 1 + (i % 3));
+          refAsks.set(1001 + i, 1 + (i % 3));
+        }
+        b.applySnapshot(bids, asks);
+        for (const d of deltas) {
+          b.applyDelta(d.bids, d.asks);
+          for (const l of d.bids) {
+            if (l.size > 0) refBids.set(l.price, l.size);
+            else refBids.delete(l.price);
+          }
+          for (const l of d.asks) {
+            if (l.size > 0) refAsks.set(l.price, l.size);
+            else refAsks.delete(l.price);
+          }
+          // Sizes at random prices, best levels, depth: all as the model says.
+          for (const l of d.bids) expect(b.sizeAt("bid", l.price)).toBe(refBids.get(l.price) ?? 0);
+          for (const l of d.asks) expect(b.sizeAt("ask", l.price)).toBe(refAsks.get(l.price) ?? 0);
+        }
+        const snap = b.snapshot();
+        const expBids = [...refBids].sort((x, y) => y[0] - x[0]).map(([price, size]) => ({ price, size }));
+        const expAsks = [...refAsks].sort((x, y) => x[0] - y[0]).map(([price, size]) => ({ price, size }));
+        const strip = (ls: PriceLevel[]) => ls.map(({ price, size }) => ({ price, size }));
+        expect(strip(snap.bids)).toEqual(expBids);
+        expect(strip(snap.asks)).toEqual(expAsks);
+        expect(b.levelCount()).toEqual({ bids: refBids.size, asks: refAsks.size });
+      }),
+      { seed: 43, numRuns: 200 },
+    );
+  });
 });

@@ -30,6 +30,9 @@ function checkLevels(where: string, levels: readonly PriceLevel[]): void {
   for (const l of levels) checkLevel(where, l.price, l.size);
 }
 
+/** Levels to move above which an insert or delete uses the native `splice` instead of a JS loop. */
+const NATIVE_MOVE_MIN = 32;
+
 /** A level as given to `BookSide.setLevel` (count defaults to 0). */
 interface LevelInput {
   price: number;
@@ -97,6 +100,16 @@ class BookSide {
     return lo;
   }
 
+  /** Drop the stale slots past `n` (a few at most: no reallocation) so that `splice` moves only levels. */
+  private trimStale(): void {
+    const n = this.n;
+    if (this.prices.length !== n) {
+      this.prices.length = n;
+      this.sizes.length = n;
+    }
+    if (this.hasCounts && this.counts.length !== n) this.counts.length = n;
+  }
+
   /** Make room for one more level (slot `n` exists in every array in use). */
   private reserve(): void {
     const n = this.n;
@@ -149,11 +162,19 @@ class BookSide {
     if (size <= 0) {
       // Delete level i: the better levels move down one slot.
       if (exists) {
-        for (let k = i + 1; k < n; k++) {
-          prices[k - 1] = prices[k]!;
-          sizes[k - 1] = sizes[k]!;
+        if (n - i > NATIVE_MOVE_MIN) {
+          // Deep in a long book (Binance keeps ~3,000 levels a side): the native move is faster.
+          this.trimStale();
+          prices.splice(i, 1);
+          sizes.splice(i, 1);
+          if (withCounts) counts.splice(i, 1);
+        } else {
+          for (let k = i + 1; k < n; k++) {
+            prices[k - 1] = prices[k]!;
+            sizes[k - 1] = sizes[k]!;
+          }
+          if (withCounts) for (let k = i + 1; k < n; k++) counts[k - 1] = counts[k]!;
         }
-        if (withCounts) for (let k = i + 1; k < n; k++) counts[k - 1] = counts[k]!;
         this.n = n - 1;
       }
       return;
@@ -164,6 +185,14 @@ class BookSide {
       return;
     }
     // Insert at i (≤ n): levels i.. move up one slot.
+    if (n - i > NATIVE_MOVE_MIN) {
+      this.trimStale();
+      prices.splice(i, 0, price);
+      sizes.splice(i, 0, size);
+      if (withCounts) counts.splice(i, 0, count);
+      this.n = n + 1;
+      return;
+    }
     this.reserve();
     for (let k = n; k > i; k--) {
       prices[k] = prices[k - 1]!;
