@@ -10,7 +10,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLogger, parseConfig, runPaperTrader } from "../dist/index.js";
+// The built app (typed from the sources; a computed specifier so typecheck does not need a build).
+const distEntry = new URL("../dist/index.js", import.meta.url).href;
+const { createLogger, parseConfig, runPaperTrader } = (await import(
+  distEntry
+)) as typeof import("../src/index.js");
 
 async function run(
   durationSec: number,
