@@ -714,60 +714,14 @@ export class RecordTracker {
     const firstFillTsMs = flags & HAS_FILL ? rows[row + F_FIRST_FILL]! : null;
     const censored = (flags & CENSORED) !== 0;
     const cancelledTsMs = censored ? rows[row + F_CANCELLED]! : null;
-    // Whole object literals (one allocation, fixed shape) for the usual shapes of the optional
-    // fields; the generic spread form otherwise. Same key order either way.
-    if (clientId === undefined && cycleId !== undefined && level !== undefined)
-      return {
-        kind: "prediction",
-        orderId,
-        cycleId,
-        level,
-        side,
-        price,
-        size,
-        fillModel,
-        liveTsMs,
-        midAtLive,
-        depthFrac,
-        depthBps,
-        aPerSec,
-        kappaPerFrac,
-        horizonsSec,
-        pFill,
-        filled,
-        firstFillTsMs,
-        censored,
-        cancelledTsMs,
-        complete,
-      };
-    if (clientId === undefined && cycleId === undefined && level === undefined)
-      return {
-        kind: "prediction",
-        orderId,
-        side,
-        price,
-        size,
-        fillModel,
-        liveTsMs,
-        midAtLive,
-        depthFrac,
-        depthBps,
-        aPerSec,
-        kappaPerFrac,
-        horizonsSec,
-        pFill,
-        filled,
-        firstFillTsMs,
-        censored,
-        cancelledTsMs,
-        complete,
-      };
+    // One literal (one allocation, one shape, no spread); absent optional fields are undefined,
+    // which JSON omits exactly as a missing key.
     return {
       kind: "prediction",
       orderId,
-      ...(clientId !== undefined ? { clientId } : {}),
-      ...(cycleId !== undefined ? { cycleId } : {}),
-      ...(level !== undefined ? { level } : {}),
+      clientId,
+      cycleId,
+      level,
       side,
       price,
       size,

@@ -89,53 +89,20 @@ export function removeFrom<T>(list: T[], item: T): void {
   list.pop();
 }
 
-/** Public immutable view of an order (optional fields only when defined, in declaration order). */
+/** Public immutable view of an order (absent optional fields are undefined: JSON omits them). */
 export function viewOf(o: PaperOrder): OrderView {
-  const {
-    id,
-    clientId,
-    side,
-    price,
-    size,
-    filledSize,
-    status,
-    createdTsMs,
-    liveTsMs,
-    queueAheadSize,
-    cycleId,
-    level,
-  } = o;
-  // Whole object literals for the usual shapes; the generic spread form otherwise.
-  if (clientId === undefined) {
-    if (cycleId !== undefined && level !== undefined)
-      return {
-        id,
-        side,
-        price,
-        size,
-        filledSize,
-        status,
-        createdTsMs,
-        liveTsMs,
-        queueAheadSize,
-        cycleId,
-        level,
-      };
-    if (cycleId === undefined && level === undefined)
-      return { id, side, price, size, filledSize, status, createdTsMs, liveTsMs, queueAheadSize };
-  }
   return {
-    id,
-    ...(clientId !== undefined ? { clientId } : {}),
-    side,
-    price,
-    size,
-    filledSize,
-    status,
-    createdTsMs,
-    liveTsMs,
-    queueAheadSize,
-    ...(cycleId !== undefined ? { cycleId } : {}),
-    ...(level !== undefined ? { level } : {}),
+    id: o.id,
+    clientId: o.clientId,
+    side: o.side,
+    price: o.price,
+    size: o.size,
+    filledSize: o.filledSize,
+    status: o.status,
+    createdTsMs: o.createdTsMs,
+    liveTsMs: o.liveTsMs,
+    queueAheadSize: o.queueAheadSize,
+    cycleId: o.cycleId,
+    level: o.level,
   };
 }

@@ -129,72 +129,29 @@ export abstract class VenueCore {
     const { side, price, size, clientId, cycleId, level, intensity, predicted } = req;
     const createdTsMs = this.clockMs;
     const seq = this.seq;
-    // Whole object literals for the usual shapes; the generic spread form otherwise (same key
-    // order: optional fields last, only when defined).
-    let o: PaperOrder;
-    if (clientId === undefined && intensity === undefined && cycleId !== undefined && level !== undefined) {
-      o =
-        predicted !== undefined
-          ? {
-              id,
-              side,
-              price,
-              size,
-              filledSize: 0,
-              status: "pending",
-              createdTsMs,
-              liveTsMs: null,
-              seq,
-              cancelRequested: false,
-              queueAheadSize: 0,
-              levelSize: 0,
-              tradedSinceUpdate: 0,
-              cycleId,
-              level,
-              predicted,
-              [PREDICTION]: -1,
-            }
-          : {
-              id,
-              side,
-              price,
-              size,
-              filledSize: 0,
-              status: "pending",
-              createdTsMs,
-              liveTsMs: null,
-              seq,
-              cancelRequested: false,
-              queueAheadSize: 0,
-              levelSize: 0,
-              tradedSinceUpdate: 0,
-              cycleId,
-              level,
-              [PREDICTION]: -1,
-            };
-    } else {
-      o = {
-        id,
-        side,
-        price,
-        size,
-        filledSize: 0,
-        status: "pending",
-        createdTsMs,
-        liveTsMs: null,
-        seq,
-        cancelRequested: false,
-        queueAheadSize: 0,
-        levelSize: 0,
-        tradedSinceUpdate: 0,
-        ...(clientId !== undefined ? { clientId } : {}),
-        ...(cycleId !== undefined ? { cycleId } : {}),
-        ...(level !== undefined ? { level } : {}),
-        ...(intensity !== undefined ? { intensity } : {}),
-        ...(predicted !== undefined ? { predicted } : {}),
-        [PREDICTION]: -1,
-      };
-    }
+    // One literal, one hidden class, no spread: absent optional fields are stored as undefined,
+    // which JSON (checkpoints) omits exactly as a missing key.
+    const o: PaperOrder = {
+      id,
+      side,
+      price,
+      size,
+      filledSize: 0,
+      status: "pending",
+      createdTsMs,
+      liveTsMs: null,
+      seq,
+      cancelRequested: false,
+      queueAheadSize: 0,
+      levelSize: 0,
+      tradedSinceUpdate: 0,
+      clientId,
+      cycleId,
+      level,
+      intensity,
+      predicted,
+      [PREDICTION]: -1,
+    };
     this.orders.set(id, o);
     return o;
   }
