@@ -359,7 +359,7 @@ function makeEffect(
   };
 }
 
-/** One contribution record (with `note` only when the adjustment has one). */
+/** One contribution record (`note` undefined when the adjustment has none: JSON omits it). */
 function makeContribution(
   a: SignalAdjustment,
   w: number,
@@ -367,24 +367,6 @@ function makeContribution(
   appliedSpread: number,
   appliedSkew: number,
 ): SignalContribution {
-  if (a.note === undefined) {
-    return {
-      signal_name: a.name,
-      spread_adjustment_bps: a.spreadAdjBps,
-      skew_adjustment_bps: a.skewAdjBps,
-      kappa_mult: a.kappaMult,
-      gamma_mult: a.gammaMult,
-      was_active: wasActive,
-      gating_weight: w,
-      raw_value: a.rawValue,
-      applied_spread_bps: appliedSpread,
-      applied_skew_bps: appliedSkew,
-      bid_extra_bps: a.bidExtraBps,
-      ask_extra_bps: a.askExtraBps,
-      pull_bid: a.pullBid,
-      pull_ask: a.pullAsk,
-    };
-  }
   return {
     signal_name: a.name,
     spread_adjustment_bps: a.spreadAdjBps,
