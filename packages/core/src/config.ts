@@ -121,6 +121,12 @@ export const KillSwitchConfigSchema = z
     haltDrawdownFrac: rangeNumber(0, 1, { exclusiveMin: true }).default(0.15),
     /** Softer drawdown (fraction) that restricts to reduce-only while it lasts. */
     reduceOnlyDrawdownFrac: rangeNumber(0, 1, { exclusiveMin: true }).default(0.1),
+    /**
+     * Hysteresis of the drawdown reduce-only: once entered, it lasts until the drawdown is below
+     * reduceOnlyDrawdownFrac × this ratio (1 = no hysteresis), so equity hovering at the level
+     * does not flap the state every cycle.
+     */
+    drawdownRecoveryRatio: rangeNumber(0, 1, { exclusiveMin: true }).default(0.75),
     /** |inventory| above this (base units) → reduce-only. */
     maxPositionBase: rangeNumber(0, 1e12, { exclusiveMin: true }).default(0.01),
     /** Market data older than this (ms) is stale. */

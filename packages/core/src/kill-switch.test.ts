@@ -39,6 +39,27 @@ describe("KillSwitch", () => {
     ]);
   });
 
+  it("drawdown reduce-only has hysteresis: it ends only below the recovery level (no flapping at the threshold)", () => {
+    const ks = new KillSwitch(cfg); // soft level 10 %, default recovery ratio 0.75 → 7.5 %
+    ks.update(obs({ equityQuote: 1000 }));
+    const at = (t: number, equityQuote: number) =>
+      ks.update(obs({ tsMs: t, lastMarketDataTsMs: t, equityQuote }));
+    expect(at(11_000, 899)).toBe("reduceOnly"); // 10.1 %
+    expect(at(12_000, 901)).toBe("reduceOnly"); // 9.9 %: still latched
+    expect(ks.reason()).toMatch(/not yet below the recovery level 7\.50%/);
+    expect(at(13_000, 899)).toBe("reduceOnly");
+    expect(at(14_000, 924)).toBe("reduceOnly"); // 7.6 %: still above the recovery level
+    expect(at(15_000, 926)).toBe("active"); // 7.4 % < 7.5 %: recovered
+    expect(ks.transitions().map((t) => t.to)).toEqual(["reduceOnly", "active"]);
+  });
+
+  it("recovery ratio 1 restores the old behaviour (back to active as soon as the drawdown is under the level)", () => {
+    const ks = new KillSwitch({ ...cfg, drawdownRecoveryRatio: 1 });
+    ks.update(obs({ equityQuote: 1000 }));
+    expect(ks.update(obs({ tsMs: 11_000, lastMarketDataTsMs: 11_000, equityQuote: 899 }))).toBe("reduceOnly");
+    expect(ks.update(obs({ tsMs: 12_000, lastMarketDataTsMs: 12_000, equityQuote: 901 }))).toBe("active");
+  });
+
   it("halts on a large drawdown straight from active (equity net of fees and marked to mid)", () => {
     const ks = new KillSwitch(cfg);
     // Cash 1000 − 3 fees = 997, long 1 at mid 0 → equity 997 (peak). Then mid drops: 997 − 1·... (cash 0 + 1 × 800).
@@ -127,6 +148,7 @@ describe("KillSwitch", () => {
     ks.update(obs({ equityQuote: 880 }));
     const copy = KillSwitch.fromJSON(cfg, JSON.parse(JSON.stringify(ks.toJSON())));
     expect(copy.state()).toBe("reduceOnly");
+    expect(copy.toJSON().drawdownLatched).toBe(true);
     expect(copy.peakEquityQuote()).toBe(1000);
     expect(copy.transitions()).toEqual(ks.transitions());
     // The restored peak still counts: 840 is 16% below 1000 → halted.

@@ -2,7 +2,8 @@
  * Kill switch: the trading-state machine ACTIVE → REDUCE_ONLY → HALTED that fails closed.
  *
  * Triggers, evaluated on every `update`:
- * - drawdown from peak equity ≥ haltDrawdownFrac → halted (sticky); ≥ reduceOnlyDrawdownFrac → reduceOnly;
+ * - drawdown from peak equity ≥ haltDrawdownFrac → halted (sticky); ≥ reduceOnlyDrawdownFrac → reduceOnly
+ *   until the drawdown is back below reduceOnlyDrawdownFrac × drawdownRecoveryRatio (hysteresis);
  * - |inventory| > maxPositionBase → reduceOnly;
  * - market data older than staleDataMs → staleAction ("reduceOnly" by default, or "halted");
  * - any NaN/Infinity input, non-positive equity, or an exception in the computation → halted.
@@ -41,6 +42,8 @@ export interface KillSwitchSnapshot {
   reason: string;
   peakEquityQuote: number;
   lastDrawdownFrac: number;
+  /** Whether the drawdown reduce-only is latched (absent in older snapshots: derived from the last drawdown). */
+  drawdownLatched?: boolean;
   transitions: RiskTransition[];
 }
 
@@ -58,6 +61,8 @@ export class KillSwitch {
   private currentReason = "initial";
   private peakEquity = Number.NaN;
   private lastDrawdown = 0;
+  /** The drawdown reduce-only is on (entered at the soft level, left below the recovery level). */
+  private drawdownLatched = false;
   private log: RiskTransition[] = [];
 
   /** Create a kill switch (config defaults filled in; throws on an invalid config). */
@@ -124,6 +129,7 @@ export class KillSwitch {
     if (reason.trim() === "") throw new Error("KillSwitch.reset: reason must be a non-empty string");
     this.peakEquity = Number.NaN;
     this.lastDrawdown = 0;
+    this.drawdownLatched = false;
     this.forceTo(tsMs, "active", `reset: ${reason}`);
     return this.current;
   }
@@ -135,6 +141,7 @@ export class KillSwitch {
       reason: this.currentReason,
       peakEquityQuote: this.peakEquity,
       lastDrawdownFrac: this.lastDrawdown,
+      drawdownLatched: this.drawdownLatched,
       transitions: this.log.map((t) => ({ ...t })),
     };
   }
@@ -149,6 +156,7 @@ export class KillSwitch {
     // JSON turns NaN into null: treat a missing peak as "no observation yet".
     ks.peakEquity = typeof snap.peakEquityQuote === "number" ? snap.peakEquityQuote : Number.NaN;
     ks.lastDrawdown = typeof snap.lastDrawdownFrac === "number" ? snap.lastDrawdownFrac : 0;
+    ks.drawdownLatched = snap.drawdownLatched ?? ks.lastDrawdown >= ks.config.reduceOnlyDrawdownFrac;
     ks.log = snap.transitions.slice(-ks.config.maxLogEntries).map((t) => ({ ...t }));
     return ks;
   }
@@ -182,8 +190,13 @@ export class KillSwitch {
       return { state: "halted", reason: `stale market data: ${ageMs} ms > ${c.staleDataMs} ms` };
     }
     const reasons: string[] = [];
+    const recoverBelow = c.reduceOnlyDrawdownFrac * c.drawdownRecoveryRatio;
+    if (dd >= c.reduceOnlyDrawdownFrac) this.drawdownLatched = true;
+    else if (dd < recoverBelow) this.drawdownLatched = false;
     if (dd >= c.reduceOnlyDrawdownFrac)
       reasons.push(`drawdown ${pct(dd)} ≥ ${pct(c.reduceOnlyDrawdownFrac)}`);
+    else if (this.drawdownLatched)
+      reasons.push(`drawdown ${pct(dd)} not yet below the recovery level ${pct(recoverBelow)}`);
     if (Math.abs(obs.inventoryBase) > c.maxPositionBase) {
       reasons.push(`position ${obs.inventoryBase} over limit ±${c.maxPositionBase}`);
     }
