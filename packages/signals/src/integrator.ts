@@ -387,8 +387,8 @@ function makeContribution(
 }
 
 /**
- * The cycle record: the base fields, then `total_spread_mult` (when `mult` is given), then the
- * regime fields (when `regime` is given), in that key order.
+ * The cycle record, one literal in a fixed key order: `total_spread_mult` and the regime fields are
+ * undefined when `mult` / `regime` are not given (JSON omits them like missing keys).
  */
 function makeRecord(
   ctx: IntegrateContext,
@@ -405,59 +405,6 @@ function makeRecord(
   mult: number | undefined,
   regime: SignalEffect["regime"],
 ): SignalContributionRecord {
-  if (regime === undefined) {
-    if (mult === undefined) {
-      return {
-        cycleId: ctx.cycleId,
-        tsMs: ctx.tsMs,
-        contributions,
-        total_spread_adj_bps: spreadSum,
-        combined_skew_bps: skewSum,
-        kappa_mult: kappaMult,
-        gamma_mult: gammaMult,
-        bid_extra_bps: bid,
-        ask_extra_bps: ask,
-        pull_bid: pullBid,
-        pull_ask: pullAsk,
-        clamped,
-      };
-    }
-    return {
-      cycleId: ctx.cycleId,
-      tsMs: ctx.tsMs,
-      contributions,
-      total_spread_adj_bps: spreadSum,
-      combined_skew_bps: skewSum,
-      kappa_mult: kappaMult,
-      gamma_mult: gammaMult,
-      bid_extra_bps: bid,
-      ask_extra_bps: ask,
-      pull_bid: pullBid,
-      pull_ask: pullAsk,
-      clamped,
-      total_spread_mult: mult,
-    };
-  }
-  if (mult === undefined) {
-    return {
-      cycleId: ctx.cycleId,
-      tsMs: ctx.tsMs,
-      contributions,
-      total_spread_adj_bps: spreadSum,
-      combined_skew_bps: skewSum,
-      kappa_mult: kappaMult,
-      gamma_mult: gammaMult,
-      bid_extra_bps: bid,
-      ask_extra_bps: ask,
-      pull_bid: pullBid,
-      pull_ask: pullAsk,
-      clamped,
-      regime_state: regime.state,
-      regime_probs: regime.probs,
-      regime_kappa_mult: regime.kappaMult,
-      regime_gamma_mult: regime.gammaMult,
-    };
-  }
   return {
     cycleId: ctx.cycleId,
     tsMs: ctx.tsMs,
@@ -472,10 +419,10 @@ function makeRecord(
     pull_ask: pullAsk,
     clamped,
     total_spread_mult: mult,
-    regime_state: regime.state,
-    regime_probs: regime.probs,
-    regime_kappa_mult: regime.kappaMult,
-    regime_gamma_mult: regime.gammaMult,
+    regime_state: regime?.state,
+    regime_probs: regime?.probs,
+    regime_kappa_mult: regime?.kappaMult,
+    regime_gamma_mult: regime?.gammaMult,
   };
 }
 

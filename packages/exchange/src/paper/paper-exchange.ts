@@ -56,16 +56,14 @@ export interface PaperExchangeState {
  */
 const EMPTY: readonly ExchangeEvent[] = Object.freeze([]);
 
-/** An `ack` of a place or cancel (clientId only when defined). */
+/** An `ack` of a place or cancel (an absent clientId is undefined: JSON omits it). */
 function ackEvent(
   tsMs: number,
   action: "place" | "cancel",
   orderId: string,
   clientId: string | undefined,
 ): ExchangeEvent {
-  return clientId === undefined
-    ? { type: "ack", tsMs, action, orderId }
-    : { type: "ack", tsMs, action, orderId, clientId };
+  return { type: "ack", tsMs, action, orderId, clientId };
 }
 
 /**
@@ -186,17 +184,14 @@ export class PaperExchange extends VenueCore {
       orderId,
       newOrderId: newId,
     });
-    const ack: ExchangeEvent =
-      old.clientId === undefined
-        ? { type: "ack", tsMs: this.clockMs, action: "modify", orderId: newId, replacesOrderId: orderId }
-        : {
-            type: "ack",
-            tsMs: this.clockMs,
-            action: "modify",
-            orderId: newId,
-            replacesOrderId: orderId,
-            clientId: old.clientId,
-          };
+    const ack: ExchangeEvent = {
+      type: "ack",
+      tsMs: this.clockMs,
+      action: "modify",
+      orderId: newId,
+      replacesOrderId: orderId,
+      clientId: old.clientId,
+    };
     return { ok: true, orderId: newId, events: [ack] };
   }
 

@@ -450,53 +450,28 @@ export class RecordTracker {
     const midAtHorizon = nulls(n);
     const realizedEdgeBps = nulls(n);
     const realizedAdverseBps = nulls(n);
-    // Whole object literals for the usual shapes (see openPrediction); same key order either way.
-    let record: MarkoutRecord;
-    if (cycleId !== undefined && level !== undefined) {
-      record = {
-        kind: "markout",
-        orderId,
-        cycleId,
-        level,
-        side,
-        fillPrice,
-        size,
-        fillTsMs,
-        midAtFill,
-        feeBps,
-        predictedSpreadBps,
-        predictedAdverseBps,
-        predictedEdgeBps,
-        realizedSpreadBps,
-        horizonsSec,
-        midAtHorizon,
-        realizedEdgeBps,
-        realizedAdverseBps,
-        complete: false,
-      };
-    } else {
-      record = {
-        kind: "markout",
-        orderId,
-        ...(cycleId !== undefined ? { cycleId } : {}),
-        ...(level !== undefined ? { level } : {}),
-        side,
-        fillPrice,
-        size,
-        fillTsMs,
-        midAtFill,
-        feeBps,
-        predictedSpreadBps,
-        predictedAdverseBps,
-        predictedEdgeBps,
-        realizedSpreadBps,
-        horizonsSec,
-        midAtHorizon,
-        realizedEdgeBps,
-        realizedAdverseBps,
-        complete: false,
-      };
-    }
+    // One literal, no spread: an absent cycleId/level is undefined, which JSON omits like a missing key.
+    const record: MarkoutRecord = {
+      kind: "markout",
+      orderId,
+      cycleId,
+      level,
+      side,
+      fillPrice,
+      size,
+      fillTsMs,
+      midAtFill,
+      feeBps,
+      predictedSpreadBps,
+      predictedAdverseBps,
+      predictedEdgeBps,
+      realizedSpreadBps,
+      horizonsSec,
+      midAtHorizon,
+      realizedEdgeBps,
+      realizedAdverseBps,
+      complete: false,
+    };
     this.markoutQueues[0]!.push({ record, next: 0 });
     this.openMarkouts++;
     const d = fill.tsMs + this.horizonsMs[0]!;

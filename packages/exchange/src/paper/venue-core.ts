@@ -195,11 +195,7 @@ export abstract class VenueCore {
     reason: RejectReason,
     message: string,
   ): void {
-    out.push(
-      clientId === undefined
-        ? { type: "reject", tsMs, action, orderId, reason, message }
-        : { type: "reject", tsMs, action, orderId, clientId, reason, message },
-    );
+    out.push({ type: "reject", tsMs, action, orderId, clientId, reason, message });
   }
 
   /** Run every pending action effective at or before `t`, each at its own effective time. */
@@ -580,52 +576,30 @@ export abstract class VenueCore {
     const remainingSize = openSize(o);
     const fillModel = this.fillModel.name;
     const positionAfter = this.ledger.positionBase;
-    // A whole object literal for the usual shape; the generic spread form otherwise (same key order).
-    const fill: PaperFill =
-      clientId === undefined && cycleId !== undefined && level !== undefined && tradeId !== undefined
-        ? {
-            orderId,
-            side,
-            price,
-            size,
-            feeQuote,
-            liquidity: "maker",
-            tsMs: t,
-            midAtFill: mid,
-            cycleId,
-            level,
-            remainingSize,
-            tradeId,
-            fillModel,
-            positionAfter,
-          }
-        : {
-            orderId,
-            ...(clientId !== undefined ? { clientId } : {}),
-            side,
-            price,
-            size,
-            feeQuote,
-            liquidity: "maker",
-            tsMs: t,
-            midAtFill: mid,
-            ...(cycleId !== undefined ? { cycleId } : {}),
-            ...(level !== undefined ? { level } : {}),
-            remainingSize,
-            ...(tradeId !== undefined ? { tradeId } : {}),
-            fillModel,
-            positionAfter,
-          };
+    // One literal, no spread: absent optional fields are undefined, which JSON omits like missing keys.
+    const fill: PaperFill = {
+      orderId,
+      clientId,
+      side,
+      price,
+      size,
+      feeQuote,
+      liquidity: "maker",
+      tsMs: t,
+      midAtFill: mid,
+      cycleId,
+      level,
+      remainingSize,
+      tradeId,
+      fillModel,
+      positionAfter,
+    };
     out.push({ type: "fill", tsMs: t, fill });
     this.tracker.noteFillAt(this.predictionOf(o), t);
     this.tracker.openMarkout(fill, feeBps, o.predicted);
     if (o.status !== "filled") return false;
     this.orders.delete(o.id);
-    out.push(
-      o.clientId === undefined
-        ? { type: "filled", tsMs: t, orderId: o.id }
-        : { type: "filled", tsMs: t, orderId: o.id, clientId: o.clientId },
-    );
+    out.push({ type: "filled", tsMs: t, orderId: o.id, clientId: o.clientId });
     return true;
   }
 
@@ -677,7 +651,7 @@ function newBounds(): Float64Array {
   return new Float64Array([Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
 }
 
-/** A `cancelled` event (clientId only when defined, in its declared place). */
+/** A `cancelled` event (an absent clientId is undefined: JSON omits it). */
 function cancelledEvent(
   tsMs: number,
   orderId: string,
@@ -685,9 +659,7 @@ function cancelledEvent(
   filledSize: number,
   reason: "user" | "replaced",
 ): ExchangeEvent {
-  return clientId === undefined
-    ? { type: "cancelled", tsMs, orderId, filledSize, reason }
-    : { type: "cancelled", tsMs, orderId, clientId, filledSize, reason };
+  return { type: "cancelled", tsMs, orderId, clientId, filledSize, reason };
 }
 
 /** Remove the first `n` items of an array in place. */
