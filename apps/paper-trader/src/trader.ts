@@ -246,7 +246,14 @@ export class PaperTrader {
       return;
     }
     if (fit.aPerSec > 0 && fit.kappaPerFrac > 0) {
-      p.exchange.setIntensity({ aPerSec: fit.aPerSec, kappaPerFrac: fit.kappaPerFrac });
+      // Predictions use the quoting model: arrivals A·e^{−κδ} while the mid diffuses with the σ
+      // the quotes were priced with (their depth changes over the 1–30 s horizons).
+      const sigma = decision.effective.sigmaPerSqrtSec;
+      p.exchange.setIntensity({
+        aPerSec: fit.aPerSec,
+        kappaPerFrac: fit.kappaPerFrac,
+        sigmaPerSqrtSec: Number.isFinite(sigma) && sigma > 0 ? sigma : 0,
+      });
     }
     const events = this.orders.reconcile(decision.ladder, {
       cycleId: cyc.record.cycleId,

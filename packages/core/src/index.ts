@@ -3,6 +3,7 @@ export * from "./rng.js";
 export * from "./book.js";
 export * from "./signal.js";
 export * from "./intensity.js";
+export * from "./fill-probability.js";
 export * from "./config.js";
 export * from "./effective-params.js";
 export * from "./ladder.js";

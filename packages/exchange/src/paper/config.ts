@@ -49,7 +49,13 @@ export const PaperExchangeConfigSchema = z.object({
   /** Which event timestamp drives the exchange clock. */
   clock: z.enum(["exchange", "local"]).default("exchange"),
   /** Fitted intensity for predictions (can be updated with `setIntensity`). */
-  intensity: z.object({ aPerSec: z.number().min(0), kappaPerFrac: z.number().min(0) }).optional(),
+  intensity: z
+    .object({
+      aPerSec: z.number().min(0),
+      kappaPerFrac: z.number().min(0),
+      sigmaPerSqrtSec: z.number().min(0).optional(),
+    })
+    .optional(),
 });
 
 /** Configuration as the caller writes it (every field optional). */

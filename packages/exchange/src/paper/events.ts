@@ -21,6 +21,11 @@ export interface IntensityEstimate {
   aPerSec: number;
   /** Decay per fraction of mid (κ in λ = A·exp(−κδ), δ = depth / mid). */
   kappaPerFrac: number;
+  /**
+   * Volatility of the mid (fraction of mid per √s) that moves an order's depth during the
+   * prediction horizons; absent or 0 = the depth stays as placed.
+   */
+  sigmaPerSqrtSec?: number;
 }
 
 /** Caller-supplied predictions attached to an order, copied into its fills' markout records. */
@@ -110,6 +115,8 @@ export interface PredictionRecord {
   depthBps: number;
   aPerSec: number;
   kappaPerFrac: number;
+  /** Mid volatility (fraction per √s) the prediction assumed; 0 = static depth. */
+  sigmaPerSqrtSec: number;
   horizonsSec: number[];
   /** Predicted P(at least one fill within h) per horizon. */
   pFill: number[];

@@ -20,7 +20,7 @@ import {
   refreshStatus,
   viewOf,
 } from "./resting.js";
-import { validatePlace } from "./validate.js";
+import { intensityProblem, validatePlace } from "./validate.js";
 import { VirtualNode } from "./virtual-book.js";
 
 export type { PaperExchangeComponents } from "./venue-core.js";
@@ -80,9 +80,8 @@ export class PaperExchange extends VenueCore {
 
   /** Set the fitted intensity used for predictions of orders that go live from now on. */
   setIntensity(intensity: IntensityEstimate | undefined): void {
-    if (intensity !== undefined && !(intensity.aPerSec >= 0 && intensity.kappaPerFrac >= 0)) {
-      throw new Error(`intensity needs aPerSec >= 0 and kappaPerFrac >= 0, got ${JSON.stringify(intensity)}`);
-    }
+    const problem = intensity === undefined ? null : intensityProblem(intensity);
+    if (problem !== null) throw new Error(problem);
     this.intensity = intensity;
   }
 

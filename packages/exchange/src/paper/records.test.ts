@@ -1,4 +1,4 @@
-import { fillProbabilityWithin } from "@mmkit/core";
+import { fillProbabilityDiffusing, fillProbabilityWithin } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import type { ExchangeEvent, MarkoutRecord, PredictionRecord } from "./events.js";
 import { PaperExchange } from "./paper-exchange.js";
@@ -70,6 +70,24 @@ describe("prediction records", () => {
     expect(r!.pFill[1]).toBeCloseTo(1 - Math.exp(-5 * Math.exp(-1)), 10);
     expect(r!.filled).toEqual([false, true]);
     expect(r!.firstFillTsMs).toBe(T0 + 2000);
+  });
+
+  it("with σ in the intensity, predictions let the mid diffuse (fillProbabilityDiffusing) and record σ", () => {
+    const intensity = { aPerSec: 1, kappaPerFrac: 1000, sigmaPerSqrtSec: 5e-4 };
+    const ex = new PaperExchange({ fillModel: "queue", latency: LAT, horizonsSec: [1, 30], intensity });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]])); // mid 100
+    ex.place({ side: "sell", price: 100.5, size: 1, postOnly: true }); // δ = 0.005
+    ex.advanceTo(T0);
+    const [r] = preds(ex.advanceTo(T0 + 30_000));
+    expect(r!.sigmaPerSqrtSec).toBe(5e-4);
+    expect(r!.pFill[0]).toBe(fillProbabilityDiffusing(1, 1000, r!.depthFrac, 5e-4, 1, 1, 0));
+    expect(r!.pFill[1]).toBe(fillProbabilityDiffusing(1, 1000, r!.depthFrac, 5e-4, 30, 1, 0));
+    // σ√30 = 0.0027 of mid: over 30 s the mid often comes to this deep order, which the static
+    // depth ignores (static 1 − exp(−30·e^{−5}) = 0.18).
+    expect(r!.pFill[1]).toBeGreaterThan(fillProbabilityWithin(1, 1000, r!.depthFrac, 30) + 0.1);
+    expect(() => ex.setIntensity({ aPerSec: 1, kappaPerFrac: 1000, sigmaPerSqrtSec: -1 })).toThrow(
+      /sigmaPerSqrtSec/,
+    );
   });
 
   it("keeps observing a cancelled order as a virtual order (censored, never a silent non-fill)", () => {

@@ -1,4 +1,4 @@
-import { type Side, arrivalRatePerSec, fillProbabilityWithin, sideSign } from "@mmkit/core";
+import { type Side, fillProbabilityDiffusing, sideSign } from "@mmkit/core";
 import type {
   ExchangeEvent,
   FillModelName,
@@ -28,26 +28,10 @@ export interface PredictionInput {
 }
 
 /**
- * The rate λ_eff of `predictFillProbability` (independent of the horizon): P(fill within h) is
- * −expm1(−λ_eff·h), computed exactly as there.
- */
-function predictionRate(
-  intensity: IntensityEstimate,
-  depthFrac: number,
-  atPriceFillFactor: number,
-  tickFrac: number,
-): number {
-  const { aPerSec, kappaPerFrac } = intensity;
-  if (tickFrac <= 0 || atPriceFillFactor >= 1) return arrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac);
-  const lamAt = aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac));
-  const lamThrough = aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac + tickFrac));
-  return lamThrough + atPriceFillFactor * (lamAt - lamThrough);
-}
-
-/**
- * Predicted P(fill within h) for a passive order at depth δ = side·(mid − price)/mid:
- * 1 − exp(−h·λ_eff) with λ_eff = λ(δ⁺) + factor·(λ(δ) − λ(δ⁺)), λ(x) = A·exp(−κx),
- * δ⁺ = δ + tick/mid (prints strictly through us). With tick 0 this is fillProbabilityWithin(A, κ, δ, h).
+ * Predicted P(fill within h) for a passive order at depth δ = side·(mid − price)/mid: arrivals at
+ * λ_eff(δ) = λ(δ⁺) + factor·(λ(δ) − λ(δ⁺)), λ(x) = A·exp(−κx), δ⁺ = δ + tick/mid (prints strictly
+ * through us), while the mid diffuses with the estimate's σ (`fillProbabilityDiffusing`). Without
+ * σ (or σ = 0) the depth stays δ: 1 − exp(−λ_eff(δ)·h).
  */
 export function predictFillProbability(
   intensity: IntensityEstimate,
@@ -56,13 +40,15 @@ export function predictFillProbability(
   atPriceFillFactor: number,
   tickFrac: number,
 ): number {
-  const { aPerSec, kappaPerFrac } = intensity;
-  if (tickFrac <= 0 || atPriceFillFactor >= 1)
-    return fillProbabilityWithin(aPerSec, kappaPerFrac, depthFrac, horizonSec);
-  const lamAt = aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac));
-  const lamThrough = aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac + tickFrac));
-  const lamEff = lamThrough + atPriceFillFactor * (lamAt - lamThrough);
-  return -Math.expm1(-lamEff * horizonSec);
+  return fillProbabilityDiffusing(
+    intensity.aPerSec,
+    intensity.kappaPerFrac,
+    depthFrac,
+    intensity.sigmaPerSqrtSec ?? 0,
+    horizonSec,
+    atPriceFillFactor,
+    tickFrac,
+  );
 }
 
 // Numeric fields of an open prediction, one Float64Array row per prediction (then its pFill values).
@@ -73,13 +59,14 @@ const F_MID = 3;
 const F_DEPTH = 4;
 const F_A = 5;
 const F_KAPPA = 6;
-const F_END = 7;
-const F_FIRST_FILL = 8;
-const F_CANCELLED = 9;
-const F_CYCLE = 10;
-const F_LEVEL = 11;
-const F_FLAGS = 12;
-const F_PFILL = 13;
+const F_SIGMA = 7;
+const F_END = 8;
+const F_FIRST_FILL = 9;
+const F_CANCELLED = 10;
+const F_CYCLE = 11;
+const F_LEVEL = 12;
+const F_FLAGS = 13;
+const F_PFILL = 14;
 // F_FLAGS bits.
 const HAS_FILL = 1;
 const CENSORED = 2;
@@ -302,6 +289,8 @@ export class RecordTracker {
     rows[r + F_DEPTH] = depthFrac;
     rows[r + F_A] = inp.intensity.aPerSec;
     rows[r + F_KAPPA] = inp.intensity.kappaPerFrac;
+    const sigma = inp.intensity.sigmaPerSqrtSec ?? 0;
+    rows[r + F_SIGMA] = sigma;
     rows[r + F_END] = endMs;
     let flags = inp.side === "sell" ? SELL : 0;
     if (inp.cycleId !== undefined) {
@@ -313,10 +302,19 @@ export class RecordTracker {
       rows[r + F_LEVEL] = inp.level;
     }
     rows[r + F_FLAGS] = flags;
-    // λ does not depend on the horizon: one rate, then 1 − exp(−λh) per horizon.
-    const lambda = predictionRate(inp.intensity, depthFrac, inp.atPriceFillFactor, tickFrac);
+    const { aPerSec, kappaPerFrac } = inp.intensity;
+    const factor = inp.atPriceFillFactor;
     const hs = this.horizonsSec;
-    for (let i = 0; i < hs.length; i++) rows[r + F_PFILL + i] = -Math.expm1(-lambda * hs[i]!);
+    for (let i = 0; i < hs.length; i++)
+      rows[r + F_PFILL + i] = fillProbabilityDiffusing(
+        aPerSec,
+        kappaPerFrac,
+        depthFrac,
+        sigma,
+        hs[i]!,
+        factor,
+        tickFrac,
+      );
     if (endMs < this.nextDeadlineMs) this.setDeadline(endMs);
     return P.base + slot;
   }
@@ -682,6 +680,7 @@ export class RecordTracker {
     const depthBps = depthFrac * 1e4;
     const aPerSec = rows[row + F_A]!;
     const kappaPerFrac = rows[row + F_KAPPA]!;
+    const sigmaPerSqrtSec = rows[row + F_SIGMA]!;
     const horizonsSec = this.horizonsSec.slice();
     const n = P.horizons;
     const pFill = new Array<number>(n);
@@ -707,6 +706,7 @@ export class RecordTracker {
       depthBps,
       aPerSec,
       kappaPerFrac,
+      sigmaPerSqrtSec,
       horizonsSec,
       pFill,
       filled,

@@ -1,4 +1,18 @@
-import type { PlaceRequest, RejectReason } from "./events.js";
+import type { IntensityEstimate, PlaceRequest, RejectReason } from "./events.js";
+
+/** Why an intensity estimate is unusable for predictions, or null when it is acceptable. */
+export function intensityProblem(it: IntensityEstimate): string | null {
+  const sigma = it.sigmaPerSqrtSec;
+  if (
+    it.aPerSec >= 0 &&
+    it.kappaPerFrac >= 0 &&
+    Number.isFinite(it.aPerSec) &&
+    Number.isFinite(it.kappaPerFrac) &&
+    (sigma === undefined || (sigma >= 0 && Number.isFinite(sigma)))
+  )
+    return null;
+  return `intensity needs finite aPerSec >= 0, kappaPerFrac >= 0 and sigmaPerSqrtSec >= 0 (if given), got ${JSON.stringify(it)}`;
+}
 
 /** Why a place request is invalid, or null when it is acceptable. */
 export function validatePlace(req: PlaceRequest): { reason: RejectReason; message: string } | null {
@@ -13,12 +27,7 @@ export function validatePlace(req: PlaceRequest): { reason: RejectReason; messag
       reason: "unsupported",
       message: "only post-only (ALO) orders are simulated; postOnly must be true",
     };
-  const it = req.intensity;
-  if (it !== undefined && !(it.aPerSec >= 0 && it.kappaPerFrac >= 0)) {
-    return {
-      reason: "invalidOrder",
-      message: `intensity needs aPerSec >= 0 and kappaPerFrac >= 0, got ${JSON.stringify(it)}`,
-    };
-  }
+  const problem = req.intensity === undefined ? null : intensityProblem(req.intensity);
+  if (problem !== null) return { reason: "invalidOrder", message: problem };
   return null;
 }

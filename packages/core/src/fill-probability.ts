@@ -1,0 +1,138 @@
+/**
+ * Probability that a resting passive order fills within a horizon when the mid keeps moving.
+ *
+ * Model (the one GLFT quotes under): market orders arrive as a Poisson process whose rate at depth
+ * δ (distance of our price behind the mid, fraction of mid) is λ(δ) = A·exp(−κ·max(δ, 0)), and the
+ * mid is a driftless Brownian motion with volatility σ (fraction of mid per √s). Our price is fixed
+ * while the mid moves, so the depth is δ_t = δ₀ + σ·W_t and
+ *
+ *   P(fill within h) = 1 − E[exp(−∫₀ʰ λ(δ_t) dt)].
+ *
+ * With σ = 0 this is the static formula 1 − exp(−λ(δ₀)·h) (`fillProbabilityWithin`), which
+ * under-predicts long horizons: over 30 s the mid moves several times the quote depth. The
+ * expectation has no closed form; it is computed on a binomial lattice of the Brownian motion
+ * (N steps of ±σ√(h/N), survival over a step by the trapezoid rule on λ), exact when κ = 0 or
+ * σ = 0 and within about 0.01 of the continuous model otherwise (N grows with κσ√h, 8 to 64).
+ */
+import { arrivalRatePerSec, fillProbabilityWithin } from "./intensity.js";
+
+/**
+ * Fewest and most lattice steps per horizon. N = ⌈(κσ√h)²/2⌉ keeps a lattice step from moving λ
+ * by more than a factor e^√2 where it can; against a Monte Carlo of the continuous model the
+ * error is below 0.01 (tests), far below what a Brier score can resolve.
+ */
+const MIN_STEPS = 8;
+const MAX_STEPS = 64;
+
+// Scratch (the function is synchronous and not re-entrant): survival factors and two mass rows.
+// Every mass entry read in a step was written in the step before, so they need no clearing.
+const survival = new Float64Array(2 * MAX_STEPS + 1);
+const massA = new Float64Array(2 * MAX_STEPS + 1);
+const massB = new Float64Array(2 * MAX_STEPS + 1);
+
+/**
+ * Arrival rate (per second) of market orders that fill a passive order at depth δ on a price grid:
+ * λ(δ⁺) + factor·(λ(δ) − λ(δ⁺)), with δ⁺ = δ + tick/mid (prints strictly through our price always
+ * fill; a print exactly at our price fills with `atPriceFillFactor`: touch p, queue 1, through 0).
+ * With tickFrac 0 or factor ≥ 1 it is λ(δ) = A·exp(−κ·max(δ, 0)).
+ */
+export function effectiveArrivalRatePerSec(
+  aPerSec: number,
+  kappaPerFrac: number,
+  depthFrac: number,
+  atPriceFillFactor = 1,
+  tickFrac = 0,
+): number {
+  if (tickFrac <= 0 || atPriceFillFactor >= 1) return arrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac);
+  const lamAt = aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac));
+  const lamThrough = aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac + tickFrac));
+  return lamThrough + atPriceFillFactor * (lamAt - lamThrough);
+}
+
+/** Lattice steps used for a horizon: ⌈(κσ√h)²/2⌉ clamped to [8, 64]. */
+export function fillLatticeSteps(kappaPerFrac: number, sigmaPerSqrtSec: number, horizonSec: number): number {
+  const b = kappaPerFrac * sigmaPerSqrtSec * Math.sqrt(horizonSec);
+  const n = Math.ceil(0.5 * b * b);
+  return Math.min(MAX_STEPS, Math.max(MIN_STEPS, n));
+}
+
+/**
+ * P(a passive order at depth δ₀ fills within `horizonSec`) when the mid diffuses with σ per √s:
+ * 1 − E[exp(−∫λ(δ₀ + σW_t)dt)], λ from `effectiveArrivalRatePerSec`. σ = 0 gives the static
+ * 1 − exp(−λ(δ₀)·h). Inputs must be finite with A, κ, σ, h ≥ 0 (else RangeError).
+ */
+export function fillProbabilityDiffusing(
+  aPerSec: number,
+  kappaPerFrac: number,
+  depthFrac: number,
+  sigmaPerSqrtSec: number,
+  horizonSec: number,
+  atPriceFillFactor = 1,
+  tickFrac = 0,
+): number {
+  if (
+    !(aPerSec >= 0 && kappaPerFrac >= 0 && sigmaPerSqrtSec >= 0 && horizonSec >= 0) ||
+    !Number.isFinite(depthFrac) ||
+    !Number.isFinite(aPerSec) ||
+    !Number.isFinite(kappaPerFrac) ||
+    !Number.isFinite(sigmaPerSqrtSec) ||
+    !Number.isFinite(horizonSec)
+  ) {
+    throw new RangeError(
+      `fillProbabilityDiffusing: need finite A, κ, σ, h >= 0 and a finite depth; got A=${aPerSec} κ=${kappaPerFrac} δ=${depthFrac} σ=${sigmaPerSqrtSec} h=${horizonSec}`,
+    );
+  }
+  const staticRate = sigmaPerSqrtSec === 0 || kappaPerFrac === 0 || horizonSec === 0;
+  if (staticRate) {
+    if (tickFrac <= 0 || atPriceFillFactor >= 1)
+      return fillProbabilityWithin(aPerSec, kappaPerFrac, depthFrac, horizonSec);
+    const lam = effectiveArrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac, atPriceFillFactor, tickFrac);
+    return -Math.expm1(-lam * horizonSec);
+  }
+  const n = fillLatticeSteps(kappaPerFrac, sigmaPerSqrtSec, horizonSec);
+  const dt = horizonSec / n;
+  const dx = sigmaPerSqrtSec * Math.sqrt(dt);
+  const halfDt = 0.5 * dt;
+  // Node k ↔ depth δ₀ + (k − n)·dx; after s steps only nodes n−s, n−s+2, …, n+s carry mass.
+  // Behind the mid (δ ≥ 0) λ_eff = g·A·e^{−κδ} with g the at-price blend, geometric in k: one exp
+  // for the first such node, then a ratio; nodes past the mid use the general formula.
+  const g =
+    tickFrac <= 0 || atPriceFillFactor >= 1
+      ? 1
+      : Math.exp(-kappaPerFrac * tickFrac) + atPriceFillFactor * -Math.expm1(-kappaPerFrac * tickFrac);
+  const ratio = Math.exp(-kappaPerFrac * dx);
+  let k = 0;
+  for (; k <= 2 * n; k++) {
+    const depth = depthFrac + (k - n) * dx;
+    if (depth >= 0) break;
+    survival[k] = Math.exp(
+      -effectiveArrivalRatePerSec(aPerSec, kappaPerFrac, depth, atPriceFillFactor, tickFrac) * halfDt,
+    );
+  }
+  if (k <= 2 * n) {
+    let lamHalfDt = g * aPerSec * Math.exp(-kappaPerFrac * (depthFrac + (k - n) * dx)) * halfDt;
+    for (; k <= 2 * n; k++) {
+      survival[k] = Math.exp(-lamHalfDt);
+      lamHalfDt *= ratio;
+    }
+  }
+  let m = massA;
+  let m2 = massB;
+  m[n] = 1;
+  for (let s = 0; s < n; s++) {
+    // Survive half a step at the node, move ±dx with probability ½ each, survive half a step there.
+    const lo = n - s;
+    const hi = n + s;
+    for (let k = lo; k <= hi; k += 2) m[k] = m[k]! * survival[k]!;
+    m2[lo - 1] = 0.5 * m[lo]! * survival[lo - 1]!;
+    for (let k = lo + 1; k <= hi - 1; k += 2) m2[k] = 0.5 * (m[k - 1]! + m[k + 1]!) * survival[k]!;
+    m2[hi + 1] = 0.5 * m[hi]! * survival[hi + 1]!;
+    const t = m;
+    m = m2;
+    m2 = t;
+  }
+  let alive = 0;
+  for (let k = 0; k <= 2 * n; k += 2) alive += m[k]!;
+  const p = 1 - alive;
+  return Math.min(1, Math.max(0, p));
+}
