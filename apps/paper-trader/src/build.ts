@@ -7,6 +7,7 @@ import {
   QuoteEngine,
   type QuoteEngineConfigInput,
   type TickRules,
+  tickAbove,
   validateRiskBudget,
 } from "@mmkit/core";
 import { PaperExchange } from "@mmkit/exchange";
@@ -20,6 +21,19 @@ import type { TraderParts } from "./trader.js";
 export const DEFAULT_LOT_NOTIONAL_QUOTE = 100;
 /** Prior market parameters (what the synthetic default market is built with). */
 export const PRIOR_MARKET = { sigmaPerSqrtSec: 1e-4, aPerSec: 1.5, kappaPerFrac: 8000 } as const;
+
+/**
+ * The venue's price increment near `mid` (rules may vary with price, e.g. Hyperliquid's significant
+ * figures), or 0 when it cannot be determined. Predictions use it to tell prints at our price
+ * (which fill with the fill model's factor: touch p, queue 1, through 0) from prints through it.
+ */
+export function tickSizeNear(tickRules: TickRules, mid: number): number {
+  if (!(Number.isFinite(mid) && mid > 0)) return 0;
+  const below = tickRules.roundPrice(mid, "down");
+  // 9 significant digits drop the subtraction's float noise (0.1, not 0.10000000000582 at 100,000).
+  const tick = Number((tickAbove(tickRules, below) - below).toPrecision(9));
+  return Number.isFinite(tick) && tick > 0 ? tick : 0;
+}
 
 /** Order size in base units: the flag, or ~$100 of notional at the first mid rounded up to the lot. */
 export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tickRules: TickRules): number {
@@ -86,7 +100,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     },
     seed: config.seed,
     horizonsSec: [1, 5, 30],
-    tickSize: 0,
+    tickSize: tickSizeNear(ctx.tickRules, ctx.firstMid),
     startingEquityQuote: capitalQuote,
     clock: ctx.clock,
     intensity: { aPerSec: PRIOR_MARKET.aPerSec, kappaPerFrac: PRIOR_MARKET.kappaPerFrac },

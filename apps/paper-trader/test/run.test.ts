@@ -125,4 +125,24 @@ describe("paper-trader end to end (in process)", () => {
       expect(Math.abs(meanP - baseRate), `mean p vs base rate at ${horizonMs} ms`).toBeLessThan(0.03);
     }
   });
+
+  it("predictions count prints at our price by the fill model: through < touch < queue for the same order", async () => {
+    // The first order of a run is placed before any fill, so it is the same order in every model;
+    // prints exactly at its price fill it with factor 0 (through), p = 0.5 (touch) or 1 (queue).
+    const ids = new Set<string>();
+    const first = async (fillModel: "queue" | "touch" | "through"): Promise<number[]> => {
+      const dir = tempDir();
+      await runInProcess({ durationSec: 60, seed: 5, outputDir: dir, fillModel });
+      const line = readFileSync(join(dir, STREAM_FILES.predictions), "utf8").split("\n")[0]!;
+      const rec = JSON.parse(line) as { order_id: string; horizons: { p_fill: number }[] };
+      ids.add(rec.order_id);
+      return rec.horizons.map((h) => h.p_fill);
+    };
+    const [queue, touch, through] = [await first("queue"), await first("touch"), await first("through")];
+    expect(ids.size).toBe(1);
+    for (let i = 0; i < queue.length; i++) {
+      expect(through[i]!).toBeLessThan(touch[i]!);
+      expect(touch[i]!).toBeLessThan(queue[i]!);
+    }
+  });
 });
