@@ -3,7 +3,7 @@ import type { MarketEvent } from "@mmkit/core";
 import type { ExchangeEvent } from "./events.js";
 import { ThroughFillModel } from "./fill-models.js";
 import { PaperExchange, type PaperExchangeState } from "./paper-exchange.js";
-import { fillsOf, snap, trade } from "./test-helpers.js";
+import { delta, fillsOf, snap, trade } from "./test-helpers.js";
 
 const T0 = 1_000_000;
 const LAT = { kind: "constant" as const, orderEntryMs: 10, cancelMs: 10 };
@@ -343,5 +343,66 @@ describe("composition and clock", () => {
     };
     ex.onMarketEvent(ev);
     expect(ex.nowMs).toBe(T0);
+  });
+});
+
+describe("book moving onto or through a resting order (no print)", () => {
+  const Z = { kind: "constant" as const, orderEntryMs: 0, cancelMs: 0 };
+  const live = (ex: PaperExchange, side: "buy" | "sell", price: number, size: number): string => {
+    const r = ex.place({ side, price, size, postOnly: true });
+    ex.advanceTo(ex.nowMs);
+    return r.orderId;
+  };
+
+  it("fills a bid at its price when the best ask drops through it, once per crossing quantity", () => {
+    for (const fillModel of ["queue", "touch", "through"] as const) {
+      const ex = new PaperExchange({ fillModel, latency: Z });
+      ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+      const id = live(ex, "buy", 100, 1);
+      // A seller posts 0.4 at 99.5: it would have hit our 100 bid first (we are the best bid).
+      const f1 = fillsOf(ex.onMarketEvent(delta(T0 + 10, [], [[99.5, 0.4]])));
+      expect(f1, fillModel).toMatchObject([
+        { orderId: id, side: "buy", price: 100, size: 0.4, liquidity: "maker" },
+      ]);
+      // The same resting quantity is not shown again; new quantity through us is.
+      expect(fillsOf(ex.onMarketEvent(delta(T0 + 20, [[98, 1]], [])))).toEqual([]);
+      const f2 = fillsOf(ex.onMarketEvent(delta(T0 + 30, [], [[99.8, 0.3]])));
+      expect(f2.map((f) => f.size)).toEqual([0.3]);
+      expect(ex.order(id)?.filledSize).toBeCloseTo(0.7, 12);
+      // Accounting as for any maker fill: position and fees.
+      expect(ex.pnl().positionBase).toBeCloseTo(0.7, 12);
+    }
+  });
+
+  it("an ask lowered exactly onto our bid is a print at our price: the fill model decides", () => {
+    const run = (fillModel: "queue" | "through"): number => {
+      const ex = new PaperExchange({ fillModel, latency: Z });
+      ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+      live(ex, "buy", 100, 1);
+      return fillsOf(ex.onMarketEvent(delta(T0 + 10, [], [[100, 0.5]]))).length;
+    };
+    // Queue: nobody displayed ahead of us at 100, so the seller at 100 trades with us.
+    expect(run("queue")).toBe(1);
+    // Through: only prices strictly through ours fill.
+    expect(run("through")).toBe(0);
+  });
+
+  it("fills an ask when the best bid rises through it, and observes cancelled (virtual) orders too", () => {
+    const ex = new PaperExchange({
+      fillModel: "queue",
+      latency: Z,
+      horizonsSec: [1],
+      intensity: { aPerSec: 1, kappaPerFrac: 1000 },
+    });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    const ask = live(ex, "sell", 100.5, 0.2);
+    const gone = live(ex, "sell", 100.2, 0.2);
+    ex.cancel(gone);
+    ex.advanceTo(T0);
+    const evs = ex.onMarketEvent(delta(T0 + 100, [[100.6, 1]], []));
+    expect(fillsOf(evs)).toMatchObject([{ orderId: ask, price: 100.5, size: 0.2 }]);
+    const preds = ex.advanceTo(T0 + 1000).flatMap((e) => (e.type === "prediction" ? [e.record] : []));
+    expect(preds.find((r) => r.orderId === gone)?.filled).toEqual([true]);
+    expect(preds.find((r) => r.orderId === ask)?.filled).toEqual([true]);
   });
 });

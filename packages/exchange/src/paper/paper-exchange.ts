@@ -46,6 +46,8 @@ export interface PaperExchangeState {
     virtual: [number, number, number, number];
   };
   rejectedBookEvents: number;
+  /** `fillCrossed`'s quantities already shown (absent in older checkpoints: none). */
+  crossShown?: [number, number];
 }
 
 /**
@@ -225,7 +227,7 @@ export class PaperExchange extends VenueCore {
       case "snapshot":
       case "delta":
       case "bbo":
-        this.applyBook(ev);
+        this.applyBook(ev, t, out);
         break;
       case "health":
         break;
@@ -295,6 +297,7 @@ export class PaperExchange extends VenueCore {
         virtual: this.virtualRng.getState(),
       },
       rejectedBookEvents: this.rejectedBookEvents,
+      crossShown: this.crossShown,
     });
   }
 
@@ -333,5 +336,6 @@ export class PaperExchange extends VenueCore {
     this.fillRng.setState(s.rng.fill);
     this.virtualRng.setState(s.rng.virtual);
     this.rejectedBookEvents = s.rejectedBookEvents;
+    this.crossShown = s.crossShown ?? [0, 0];
   }
 }

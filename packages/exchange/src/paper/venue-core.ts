@@ -86,6 +86,11 @@ export abstract class VenueCore {
   /** Scratch: the virtual orders a resolve released. */
   private readonly released: unknown[] = [];
   protected intensity: IntensityEstimate | undefined;
+  /**
+   * Opposite-side quantity (asks reaching our bids, bids reaching our asks) already shown to our
+   * orders by `fillCrossed` while the book stays on or through them: each quantity fills once.
+   */
+  protected crossShown: [number, number] = [0, 0];
 
   /** Create from a config (validated, defaults applied) and optional custom components. */
   constructor(config: PaperExchangeConfigInput = {}, components: PaperExchangeComponents = {}) {
@@ -361,7 +366,61 @@ export abstract class VenueCore {
     this.reject(out, tsMs, "modify", neu.id, neu.clientId, reason, message);
   }
 
-  protected applyBook(ev: Exclude<MarketEvent, { type: "trade" | "health" }>): void {
+  /**
+   * Apply a book event, then fill the resting orders (and observe the virtual ones) that the book
+   * has moved onto or through (`fillCrossed`).
+   */
+  protected applyBook(
+    ev: Exclude<MarketEvent, { type: "trade" | "health" }>,
+    t: number,
+    out: ExchangeEvent[],
+  ): void {
+    if (this.applyBookLevels(ev)) this.fillCrossed(t, out);
+  }
+
+  /**
+   * An opposite-side best price at or through one of our resting prices means an order arrived
+   * that would have traded with ours first (the recorded book does not contain our orders, so in
+   * the recording it rested or traded with others). It is shown to our orders as a print at that
+   * best price, of the opposite displayed quantity at prices reaching our best order and not shown
+   * before: orders strictly through it fill in every model; at its price the fill model decides
+   * (touch p, queue after the queue ahead, never in `through`), exactly as for a print.
+   */
+  protected fillCrossed(t: number, out: ExchangeEvent[]): void {
+    const hot = this.hot;
+    const ask = this.book.bestAsk();
+    // Our highest bid, live or virtual (NaN when none: every comparison is false).
+    const bidHi = extreme(hot[H_BID_HI]!, hot[H_VBID_HI]!, 1);
+    if (bidHi >= ask) {
+      const shown = this.crossShown[0]!;
+      const qty = this.book.depthThrough("ask", bidHi);
+      if (qty > shown) {
+        this.onTrade(
+          { price: ask, size: newQty(qty, shown), aggressor: "sell", exchangeTsMs: t, localTsMs: t },
+          t,
+          out,
+        );
+      }
+      this.crossShown[0] = qty;
+    } else this.crossShown[0] = 0;
+    const bid = this.book.bestBid();
+    const askLo = extreme(hot[H_ASK_LO]!, hot[H_VASK_LO]!, -1);
+    if (askLo <= bid) {
+      const shown = this.crossShown[1]!;
+      const qty = this.book.depthThrough("bid", askLo);
+      if (qty > shown) {
+        this.onTrade(
+          { price: bid, size: newQty(qty, shown), aggressor: "buy", exchangeTsMs: t, localTsMs: t },
+          t,
+          out,
+        );
+      }
+      this.crossShown[1] = qty;
+    } else this.crossShown[1] = 0;
+  }
+
+  /** Apply a book event to the book and the queue positions; false when it was rejected (crossed). */
+  private applyBookLevels(ev: Exclude<MarketEvent, { type: "trade" | "health" }>): boolean {
     let trimmed = 0;
     try {
       if (ev.type === "snapshot") this.book.applySnapshot(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
@@ -371,12 +430,12 @@ export abstract class VenueCore {
     } catch (e) {
       if (e instanceof CrossedBookError) {
         this.rejectedBookEvents++;
-        return;
+        return false;
       }
       throw e;
     }
     this.ledger.mark(this.book.mid());
-    if (!this.tracksQueue) return;
+    if (!this.tracksQueue) return true;
     const all = ev.type === "snapshot" || trimmed > 0;
     if (!all && ev.type === "delta") {
       // Only the levels in the delta changed: our orders at those prices, and the virtual orders
@@ -395,13 +454,13 @@ export abstract class VenueCore {
         if (hot[H_VASK_LO]! <= b[H2_VASK_HI]!)
           this.levelVirtuals(this.virtuals.sell, "ask", asks, hot[H_VASK_LO]!, b[H2_VASK_HI]!);
       }
-      return;
+      return true;
     }
     if (all) {
       for (const o of this.bids) this.updateLevel(o);
       for (const o of this.asks) this.updateLevel(o);
       for (let v = this.virtuals.head(); v !== null; v = v.next) this.updateLevel(v);
-      return;
+      return true;
     }
     if (ev.type === "bbo") {
       // The new touch changes the levels at or through it (bids at or above the new best bid,
@@ -429,6 +488,7 @@ export abstract class VenueCore {
           this.levelBucket(vs.buckets[i]!, "ask", -sk[i]!);
       }
     }
+    return true;
   }
 
   /** Our orders (one side) resting at a price listed in a delta: each updated once, in list order. */
@@ -618,6 +678,18 @@ export abstract class VenueCore {
 // Indices into VenueCore.hot: at most 8 doubles, so that V8 keeps the array's storage on the heap
 // next to it (no separate backing store to fetch).
 /** Effective time of the first pending action (+∞ when none). */
+/** Quantity not shown before, without the subtraction's float noise (0.3, not 0.29999999999999993). */
+function newQty(qty: number, shown: number): number {
+  return shown === 0 ? qty : Number((qty - shown).toPrecision(12));
+}
+
+/** The larger (dir 1) or smaller (dir −1) of two prices, ignoring a NaN one (NaN when both are). */
+function extreme(a: number, b: number, dir: 1 | -1): number {
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
+  return (a - b) * dir >= 0 ? a : b;
+}
+
 export const H_PENDING = 0;
 /** Next record deadline (maintained by RecordTracker.mirrorDeadline). */
 const H_DEADLINE = 1;
