@@ -199,7 +199,8 @@ export function welchTTest(
 /**
  * Lo (2002) scaling factor η(q) = q / sqrt(q + 2 Σ_{k=1}^{q−1} (q−k) ρ_k).
  * `rhos[k−1]` is the lag-k autocorrelation; lags beyond `rhos.length` are taken as 0.
- * With all ρ = 0, η(q) = √q (the iid annualization). Null if the radicand is ≤ 0.
+ * With all ρ = 0, η(q) = √q (the iid annualization). Null if the radicand is ≤ 0. For a non-integer
+ * q (Lo's formula assumes an integer), every lag k < q is included with weight q − k.
  */
 export function loEta(q: number, rhos: ArrayLike<number>): number | null {
   if (!(q >= 1)) throw new Error(`loEta: q must be >= 1, got ${q}`);
