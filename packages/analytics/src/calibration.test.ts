@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addPredictionOutcome, BrierCalibration, bootstrapMeanCi } from "./calibration.js";
+import { addPredictionOutcome, BrierCalibration, bootstrapMeanCi, quantileSorted } from "./calibration.js";
 import { SeededRandom } from "./prng.js";
 
 describe("BrierCalibration", () => {
@@ -105,6 +105,16 @@ describe("BrierCalibration", () => {
     );
     expect(coverage).toBeGreaterThan(0.9);
     expect(coverage).toBeLessThan(0.99);
+  });
+
+  it("bootstrap CI = np.percentile of the same seeded resampled means (type-7 interpolation)", () => {
+    // Python: mulberry32(5) replica drawing x[floor(u·n)], 200 resamples of the mean, then
+    //   np.percentile(means, [2.5, 97.5]) = [0.17142857142857146, 0.6289285714285716]
+    // (the old nearest-rank rounding gave hi = 0.6285714285714287)
+    const ci = bootstrapMeanCi([0.1, 0.5, 0.2, 0.9, 0.3, 0.05, 0.7], { nBoot: 200, seed: 5 })!;
+    expect(ci.lo).toBeCloseTo(0.17142857142857146, 14);
+    expect(ci.hi).toBeCloseTo(0.6289285714285716, 14);
+    expect(quantileSorted([1, 2, 3, 10], 0.3)).toBeCloseTo(1.9, 14); // np.quantile([3,1,2,10], .3)
   });
 
   it("bootstrapMeanCi is deterministic per seed and null on < 2 values", () => {

@@ -97,7 +97,24 @@ export interface BootstrapOptions {
   seed?: number;
 }
 
-/** Percentile bootstrap CI of the mean of `values` (seeded). Null if fewer than 2 values. */
+/**
+ * Quantile of ascending `sorted` values by linear interpolation between order statistics at
+ * h = p·(n − 1) (Hyndman & Fan 1996 type 7; numpy's default `np.quantile(x, p)`).
+ */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0 || !(p >= 0 && p <= 1)) return Number.NaN;
+  const h = p * (n - 1);
+  const i = Math.floor(h);
+  if (i >= n - 1) return sorted[n - 1]!;
+  return sorted[i]! + (h - i) * (sorted[i + 1]! - sorted[i]!);
+}
+
+/**
+ * Percentile bootstrap CI of the mean of `values` (seeded): the (1 ± level)/2 quantiles of the
+ * resampled means, type 7 as `np.percentile` / `scipy.stats.bootstrap(method="percentile")`.
+ * Null if fewer than 2 values.
+ */
 export function bootstrapMeanCi(
   values: ArrayLike<number>,
   options: BootstrapOptions = {},
@@ -117,8 +134,7 @@ export function bootstrapMeanCi(
   }
   means.sort();
   const a = (1 - level) / 2;
-  const idx = (p: number): number => Math.min(nBoot - 1, Math.max(0, Math.round(p * (nBoot - 1))));
-  return { lo: means[idx(a)]!, hi: means[idx(1 - a)]!, level, nBoot };
+  return { lo: quantileSorted(means, a), hi: quantileSorted(means, 1 - a), level, nBoot };
 }
 
 /** Checkpoint of a {@link BrierCalibration}: version 2 (written) or version 1 (still read). */
@@ -197,7 +213,11 @@ export class BrierCalibration {
     this.rng = new SeededRandom(this.seed);
   }
 
-  /** Bin index of a forecast. */
+  /**
+   * Bin index of a forecast: min(bins − 1, ⌊f·bins⌋) in floating point, so bin k holds [k/bins,
+   * (k+1)/bins) with a decimal edge such as 0.3 in the bin above it (edges from
+   * `np.linspace(0, 1, 11)` are 0.30000000000000004, and `np.digitize` would put 0.3 below).
+   */
   binOf(forecast: number): number {
     return Math.min(this.bins - 1, Math.floor(forecast * this.bins));
   }

@@ -94,7 +94,10 @@ export interface DrawdownState {
   maxDrawdownFrac: number | null;
   /** Time under water right now (since the peak), ms; 0 at a new high. */
   durationMs: number;
-  /** Longest time under water so far, ms. */
+  /**
+   * Longest time under water so far, ms: from the peak sample to the last sample still below it
+   * (not to the sample that recovers; with samples every 10 s the two differ by up to 10 s).
+   */
   maxDurationMs: number;
 }
 

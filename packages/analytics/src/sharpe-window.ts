@@ -2,6 +2,14 @@
 import type { SharpeWindowRecord } from "./records.js";
 import { loEta, probabilisticSharpe, type RunningMoments, sharpeStdError } from "./stats.js";
 
+/**
+ * Return standard deviation (fraction of the base) at or below which a window's returns count as
+ * constant: bucket returns are equity differences over the base, so their rounding noise is
+ * ≈ 1e−16·equity/base, and a steady equity curve (e.g. +0.1 per minute on 1000) shows std ≈ 5e−17
+ * and a "Sharpe" of 1.6e15. Such a window has no Sharpe (null), like an exactly constant one.
+ */
+export const MIN_RETURN_STD = 1e-12;
+
 /** Summary statistics of a sequence of bucket returns (fractions) plus its equity path. */
 export interface WindowInput {
   /** Bucket returns as fractions of the base. */
@@ -18,7 +26,8 @@ export interface WindowInput {
 
 /**
  * Compute one window's record from its returns' moments and autocorrelations.
- * `periodsPerYear` annualizes (√P); Lo's q = periodsPerYear.
+ * `periodsPerYear` annualizes (√P); Lo's q = periodsPerYear. Sharpe and everything derived from it
+ * (Lo, SE, PSR) is null when n < 2 or std ≤ {@link MIN_RETURN_STD} (constant up to rounding).
  */
 export function windowRecord(
   label: string,
@@ -30,7 +39,7 @@ export function windowRecord(
   const n = m.n;
   const mean = m.mean();
   const std = m.std();
-  const sr = mean !== null && std !== null && std > 0 ? mean / std : null;
+  const sr = mean !== null && std !== null && std > MIN_RETURN_STD ? mean / std : null;
   const skew = m.skew();
   const kurt = m.kurtosisRaw();
   const lags = input.rhos.length;

@@ -107,6 +107,39 @@ describe("SharpeTracker — hand examples", () => {
     expect(w.std_return_bps).toBeCloseTo(0, 9);
   });
 
+  it("a steady equity curve has no Sharpe, not a rounding-noise 1.6e15 (returns constant up to float noise)", () => {
+    // equity 1000 + 0.1·k each minute: every return is 1e−4 up to rounding, numpy gives the same garbage:
+    //   r = np.diff(1000 + 0.1*np.arange(201)) / 1000; r.mean()/r.std(ddof=1)*sqrt(525600) ≈ 1.58e15
+    // The window's std (≈5e−17) is float noise, so Sharpe, Lo, SE and PSR must be null.
+    const t = new SharpeTracker({ capitalBase: 1000 });
+    t.update(0, 1000);
+    for (let k = 1; k <= 200; k++) t.update((k - 1) * 60_000 + 30_000, 1000 + 0.1 * k);
+    const s = t.summary(200 * 60_000);
+    for (const w of s.windows) {
+      expect(w.mean_return_bps).toBeCloseTo(1, 9);
+      expect(w.std_return_bps!).toBeLessThan(1e-8);
+      expect(w.sharpe_annualized).toBeNull();
+      expect(w.lo_sharpe_annualized).toBeNull();
+      expect(w.sharpe_se_annualized).toBeNull();
+      expect(w.psr).toBeNull();
+    }
+    expect(s.sharpe_all).toBeNull();
+  });
+
+  it("a small but real return spread still has a Sharpe", () => {
+    // returns alternate 1e−4 ± 1e−9 (std ≈ 1e−9 ≫ rounding): SR = mean/std, finite and positive
+    const t = new SharpeTracker({ capitalBase: 1000 });
+    let eq = 1000;
+    t.update(0, eq);
+    for (let k = 1; k <= 60; k++) {
+      eq += 0.1 + (k % 2 === 0 ? 1e-6 : -1e-6);
+      t.update(k * 60_000 - 1, eq);
+    }
+    const w = t.summary(60 * 60_000).windows.find((x) => x.window === "all")!;
+    expect(w.sharpe_per_period!).toBeGreaterThan(1e4);
+    expect(Number.isFinite(w.sharpe_annualized)).toBe(true);
+  });
+
   it("per-fill original figure is labelled and computed as the original did", () => {
     // fills pnl [1, 3] over 0.5 year: mean 2, std √2 → (2/√2)·√(2/0.5) = √2·2 = 2.828427
     const t = new SharpeTracker({ capitalBase: 1000 });

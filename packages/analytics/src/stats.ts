@@ -1,11 +1,12 @@
 /**
- * Pure statistics used by every tracker: running moments, t-tests (jstat Student t), the Lo (2002)
+ * Pure statistics used by every tracker: running moments, t-tests (Student t from ./distributions.ts,
+ * ≈1e−12 relative or better; small p-values from the upper tail directly, never 1 − cdf), the Lo (2002)
  * autocorrelation adjustment, the Sharpe standard error (Mertens 2002) and the Probabilistic Sharpe
  * Ratio (Bailey & López de Prado 2012). Functions return `null` when the input is too small or
  * degenerate — never a made-up 0.
  */
-import jStat from "jstat";
 import { type EncodedNumber, encodeNumber, readInt, readNumber, readVersioned } from "./checkpoint.js";
+import { normalCdf, studentTCdf, studentTQuantile, studentTSf } from "./distributions.js";
 
 /** Checkpoint of a {@link RunningMoments} (floats encoded, see {@link EncodedNumber}). */
 export interface RunningMomentsState {
@@ -122,20 +123,7 @@ export function momentsOf(xs: ArrayLike<number>): RunningMoments {
   return m;
 }
 
-/** Student t cumulative distribution function. */
-export function studentTCdf(t: number, df: number): number {
-  return jStat.studentt.cdf(t, df);
-}
-
-/** Student t quantile. */
-export function studentTQuantile(p: number, df: number): number {
-  return jStat.studentt.inv(p, df);
-}
-
-/** Standard normal CDF Φ. */
-export function normalCdf(z: number): number {
-  return jStat.normal.cdf(z, 0, 1);
-}
+export { normalCdf, studentTCdf, studentTQuantile, studentTSf } from "./distributions.js";
 
 /** Result of a t-test. */
 export interface TTestResult {
@@ -156,10 +144,11 @@ export interface TTestResult {
 /** Alternative hypothesis of a test. */
 export type Alternative = "two-sided" | "greater" | "less";
 
+/** p-value of t; each tail is computed directly (1 − cdf would round p < 1e−16 to 0). */
 function pValue(t: number, df: number, alternative: Alternative): number {
-  if (alternative === "greater") return 1 - studentTCdf(t, df);
+  if (alternative === "greater") return studentTSf(t, df);
   if (alternative === "less") return studentTCdf(t, df);
-  return 2 * (1 - studentTCdf(Math.abs(t), df));
+  return Math.min(1, 2 * studentTSf(Math.abs(t), df));
 }
 
 /**
@@ -210,7 +199,8 @@ export function welchTTest(
 /**
  * Lo (2002) scaling factor η(q) = q / sqrt(q + 2 Σ_{k=1}^{q−1} (q−k) ρ_k).
  * `rhos[k−1]` is the lag-k autocorrelation; lags beyond `rhos.length` are taken as 0.
- * With all ρ = 0, η(q) = √q (the iid annualization). Null if the radicand is ≤ 0.
+ * With all ρ = 0, η(q) = √q (the iid annualization). Null if the radicand is ≤ 0. For a non-integer
+ * q (Lo's formula assumes an integer), every lag k < q is included with weight q − k.
  */
 export function loEta(q: number, rhos: ArrayLike<number>): number | null {
   if (!(q >= 1)) throw new Error(`loEta: q must be >= 1, got ${q}`);
