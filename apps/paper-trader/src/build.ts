@@ -87,6 +87,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     seed: config.seed,
     horizonsSec: [1, 5, 30],
     tickSize: 0,
+    lotSize: ctx.tickRules.lotSize,
     startingEquityQuote: capitalQuote,
     clock: ctx.clock,
     intensity: { aPerSec: PRIOR_MARKET.aPerSec, kappaPerFrac: PRIOR_MARKET.kappaPerFrac },

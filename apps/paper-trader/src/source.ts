@@ -155,7 +155,7 @@ export function inferFixedTickRules(events: Iterable<MarketEvent>, sample = 5000
     }
     if (++n >= sample) break;
   }
-  return fixedTickRules(10 ** -priceDecimals, 10 ** -sizeDecimals, 0);
+  return fixedTickRules(1 / 10 ** priceDecimals, 1 / 10 ** sizeDecimals, 0);
 }
 
 function decimalsOf(x: number): number {
