@@ -1,0 +1,149 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { priceText } from "../src/report.js";
+import { HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
+
+interface HlLevel {
+  px: string;
+  sz: string;
+  n: number;
+}
+
+/** Decimals Hyperliquid allows for a perp price: ≤ 5 significant figures and ≤ 6 − szDecimals decimals. */
+function hlDecimals(price: number, szDecimals: number): number {
+  return Math.max(0, Math.min(6 - szDecimals, 5 - (Math.floor(Math.log10(price)) + 1)));
+}
+
+/**
+ * Re-price the real Hyperliquid BTC frames as another coin (venue's message shapes kept): prices
+ * scaled to `price` and put on the coin's grid (bids down, asks up, levels merged), sizes scaled
+ * to the same notional and rounded to `szDecimals`.
+ */
+function deriveHl(coin: string, price: number, szDecimals: number, timeShiftMs = 0): string[] {
+  const f = price / 105_055;
+  const pxOn = (p: string, mode: "down" | "up"): number => {
+    const x = Number(p) * f;
+    const s = 10 ** hlDecimals(x, szDecimals);
+    return (mode === "down" ? Math.floor(x * s + 1e-9) : Math.ceil(x * s - 1e-9)) / s;
+  };
+  const szOf = (sz: number): string => {
+    const s = 10 ** szDecimals;
+    return String(Math.max(1, Math.round((sz / f) * s)) / s);
+  };
+  const side = (levels: HlLevel[], mode: "down" | "up"): HlLevel[] => {
+    const merged = new Map<number, { sz: number; n: number }>();
+    for (const l of levels) {
+      const px = pxOn(l.px, mode);
+      const m = merged.get(px) ?? { sz: 0, n: 0 };
+      merged.set(px, { sz: m.sz + Number(l.sz), n: m.n + l.n });
+    }
+    return [...merged].map(([px, m]) => ({ n: m.n, px: String(px), sz: szOf(m.sz) }));
+  };
+  const lines = gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+  return lines.map((line) => {
+    const sp = line.indexOf(" ");
+    const ns = BigInt(line.slice(0, sp)) + BigInt(timeShiftMs) * 1_000_000n;
+    const msg = JSON.parse(line.slice(sp + 1)) as { channel: string; data: unknown };
+    if (msg.channel === "l2Book") {
+      const d = msg.data as { levels: [HlLevel[], HlLevel[]]; time: number };
+      const data = {
+        coin,
+        levels: [side(d.levels[0], "down"), side(d.levels[1], "up")],
+        time: d.time + timeShiftMs,
+      };
+      return `${ns} ${JSON.stringify({ channel: "l2Book", data })}`;
+    }
+    const trades = (msg.data as { px: string; sz: string; side: "B" | "A"; time: number }[]).map((t) => ({
+      ...t,
+      coin,
+      px: String(pxOn(t.px, t.side === "B" ? "up" : "down")),
+      sz: szOf(Number(t.sz)),
+      time: t.time + timeShiftMs,
+    }));
+    return `${ns} ${JSON.stringify({ channel: "trades", data: trades })}`;
+  });
+}
+
+function writeGz(dir: string, name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, gzipSync(`${lines.join("\n")}\n`));
+  return path;
+}
+
+interface Prediction {
+  price: number;
+  size: number;
+  mid: number;
+  depth_from_mid_bps: number;
+}
+
+function predictions(dir: string): Prediction[] {
+  return readFileSync(join(dir, "predictions.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Prediction);
+}
+
+describe("replay of other Hyperliquid coins", () => {
+  it("a tiny-price coin that is not built in (kBONK ~0.0123, szDecimals 0) quotes on its real grid", async () => {
+    const dir = tempDir();
+    const input = writeGz(dir, "kbonk.gz", deriveHl("kBONK", 0.012345, 0, 400 * 86_400_000));
+    const out = join(dir, "out");
+    await runInProcess({ source: "replay", input, outputDir: out, asset: "kBONK" });
+    const preds = predictions(out);
+    expect(preds.length).toBeGreaterThan(0);
+    for (const p of preds) {
+      // 5 significant figures → 6 decimals at 0.0123; whole-unit sizes; a few bps from the mid.
+      expect(Math.round(p.price * 1e6) / 1e6).toBe(p.price);
+      expect(p.price.toPrecision(5)).toBe(String(p.price).padEnd(8, "0"));
+      expect(Number.isInteger(p.size)).toBe(true);
+      expect(Math.abs(p.depth_from_mid_bps)).toBeLessThan(50);
+    }
+    const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as { symbol: string };
+    expect(manifest.symbol).toBe("kBONK");
+  });
+
+  it("--sz-decimals overrides the inferred size decimals", async () => {
+    const dir = tempDir();
+    const input = writeGz(dir, "sol.gz", deriveHl("SOLX", 190.57, 2));
+    const out = join(dir, "out");
+    await runInProcess({ source: "replay", input, outputDir: out, szDecimals: 1 });
+    for (const p of predictions(out)) {
+      expect(Math.round(p.size * 10) / 10).toBe(p.size);
+      expect(Math.round(p.price * 100) / 100).toBe(p.price);
+    }
+  });
+
+  it("a two-coin capture replays only --asset, and an absent --asset is a clear error writing nothing", async () => {
+    const dir = tempDir();
+    const btc = gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const eth = deriveHl("ETH", 3301.3, 4);
+    const at = (l: string): bigint => BigInt(l.slice(0, l.indexOf(" ")));
+    const both = [...btc, ...eth].sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
+    const input = writeGz(dir, "multi.gz", both);
+    const out = join(dir, "eth");
+    await runInProcess({ source: "replay", input, outputDir: out, asset: "eth" });
+    const preds = predictions(out);
+    expect(preds.length).toBeGreaterThan(0);
+    for (const p of preds) {
+      expect(p.mid).toBeGreaterThan(3000);
+      expect(p.mid).toBeLessThan(3600);
+    }
+    const missing = join(dir, "sol");
+    await expect(runInProcess({ source: "replay", input, outputDir: missing, asset: "SOL" })).rejects.toThrow(
+      /--asset SOL: no SOL frames .*holds BTC, ETH/,
+    );
+    expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe("report prices", () => {
+  it("keep 6 significant digits for small prices and 2 decimals for large ones", () => {
+    expect(priceText(0.0123456789)).toBe("0.0123457");
+    expect(priceText(3301.25)).toBe("3301.25");
+    expect(priceText(105055.5)).toBe("105055.50");
+    expect(priceText(Number.NaN)).toBe("n/a");
+  });
+});
