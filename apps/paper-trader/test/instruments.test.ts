@@ -147,3 +147,37 @@ describe("report prices", () => {
     expect(priceText(Number.NaN)).toBe("n/a");
   });
 });
+
+describe("replay of a recording with a gap", () => {
+  it("the kill switch sees a 7-minute hole in the data before the first event after it", async () => {
+    const dir = tempDir();
+    const lines = gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const gapMs = 7 * 60_000;
+    const cut = Math.floor(lines.length / 2);
+    const shifted = lines.map((l, i) => {
+      if (i < cut) return l;
+      const sp = l.indexOf(" ");
+      const ns = BigInt(l.slice(0, sp)) + BigInt(gapMs) * 1_000_000n;
+      return `${ns} ${l.slice(sp + 1).replace(/"time":(\d+)/g, (_, t: string) => `"time":${Number(t) + gapMs}`)}`;
+    });
+    const input = writeGz(dir, "gap.gz", shifted);
+    const out = join(dir, "out");
+    await runInProcess({ source: "replay", input, outputDir: out });
+    const events = readFileSync(join(out, "events.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { kind: string; ts_ms: number; to?: string; reason?: string });
+    const bookTimes = lines.slice(0, cut).map((l) => /"channel":"l2Book".*"time":(\d+)/.exec(l)?.[1]);
+    const lastBeforeGap = Math.max(...bookTimes.filter((t) => t !== undefined).map(Number));
+    const stale = events.find(
+      (e) =>
+        e.kind === "kill_switch" &&
+        e.to === "reduceOnly" &&
+        /stale/.test(e.reason ?? "") &&
+        e.ts_ms > lastBeforeGap,
+    );
+    expect(stale).toBeDefined();
+    // Noticed inside the gap (10 s after the data stopped), not when the data came back.
+    expect(stale!.ts_ms).toBeLessThan(lastBeforeGap + 60_000);
+  });
+});
