@@ -101,6 +101,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     seed: config.seed,
     horizonsSec: [1, 5, 30],
     tickSize: tickSizeNear(ctx.tickRules, ctx.firstMid),
+    lotSize: ctx.tickRules.lotSize,
     startingEquityQuote: capitalQuote,
     clock: ctx.clock,
     intensity: { aPerSec: PRIOR_MARKET.aPerSec, kappaPerFrac: PRIOR_MARKET.kappaPerFrac },

@@ -30,7 +30,30 @@ export const FLAGS: Record<string, FlagSpec> = {
     type: "string",
     describe: "recording or raw capture to replay (format detected from content)",
   },
-  asset: { field: "asset", type: "string", describe: "asset / coin (Hyperliquid coin name, e.g. BTC)" },
+  asset: {
+    field: "asset",
+    type: "string",
+    describe:
+      "instrument: Hyperliquid coin (BTC, kPEPE) or Binance symbol (ETHUSDT), case-insensitive; replay: default the first in the file, live: BTC",
+  },
+  "sz-decimals": {
+    field: "szDecimals",
+    type: "number",
+    describe:
+      "Hyperliquid size decimals of the coin (price grid: 5 significant figures, at most 6 − this decimals); default built in (BTC 5, ETH 4, SOL 2, DOGE 0, …) or, in replay, inferred from the data",
+  },
+  "tick-size": {
+    field: "tickSize",
+    type: "number",
+    describe:
+      "fixed-grid venues (Binance, recordings): price tick in quote currency; default inferred from the data",
+  },
+  "lot-size": {
+    field: "lotSize",
+    type: "number",
+    describe:
+      "fixed-grid venues (Binance, recordings): size lot in base units; default inferred from the data",
+  },
   duration: {
     field: "durationSec",
     type: "number",

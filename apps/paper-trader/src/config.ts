@@ -14,7 +14,7 @@ export const PaperTraderConfigSchema = z
   .object({
     source: z.enum(["synthetic", "replay", "hyperliquid"]).default("synthetic"),
     input: z.string().min(1).optional(),
-    asset: z.string().min(1).default("BTC"),
+    asset: z.string().min(1).optional(),
     durationSec: z
       .number()
       .positive()
@@ -42,6 +42,9 @@ export const PaperTraderConfigSchema = z
     analyticsEverySec: z.number().positive().default(60),
     rotateMb: z.number().min(0.01).max(4096).default(64),
     orderSizeBase: z.number().positive().optional(),
+    szDecimals: z.number().int().min(0).max(6).optional(),
+    tickSize: z.number().positive().optional(),
+    lotSize: z.number().positive().optional(),
     maxPositionLots: z.number().positive().optional(),
     hyperliquidUrl: z.string().url().default("wss://api.hyperliquid.xyz/ws"),
     binanceLead: z.boolean().default(false),
@@ -63,6 +66,9 @@ export const FIELD_TO_FLAG: Record<string, string> = {
   source: "--source",
   input: "--input",
   asset: "--asset",
+  szDecimals: "--sz-decimals",
+  tickSize: "--tick-size",
+  lotSize: "--lot-size",
   durationSec: "--duration",
   speed: "--speed",
   seed: "--seed",

@@ -29,7 +29,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   out.push("");
   out.push("-- Fills and PnL (quote currency) --");
   out.push(
-    `fills=${c.fills} volume=${pnl.volumeQuote.toFixed(2)} position=${pnl.positionBase.toFixed(6)} avg_entry=${num(pnl.avgEntryPrice, 2)}`,
+    `fills=${c.fills} volume=${pnl.volumeQuote.toFixed(2)} position=${pnl.positionBase.toFixed(6)} avg_entry=${priceText(pnl.avgEntryPrice)}`,
   );
   out.push(
     `spread_capture=${sgn(pnl.spreadCaptureQuote)} inventory_mtm=${sgn(pnl.inventoryMtmQuote)} fees=${sgn(-pnl.feesQuote)} total=${sgn(pnl.totalPnlQuote)}  (realized=${sgn(pnl.realizedPnlQuote)} unrealized=${sgn(pnl.unrealizedPnlQuote)})`,
@@ -131,4 +131,12 @@ function sgn(x: number): string {
 
 function pct(x: number): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(3)}%` : "n/a";
+}
+
+/** A price with at least 6 significant digits and 2 decimals (0.0123450, 3301.25, 105055.50); n/a when not finite. */
+export function priceText(price: number): string {
+  if (!Number.isFinite(price)) return "n/a";
+  if (price === 0) return "0.00";
+  const decimals = Math.min(20, Math.max(2, 5 - Math.floor(Math.log10(Math.abs(price)))));
+  return price.toFixed(decimals);
 }

@@ -106,7 +106,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     seed: config.seed,
     source: { kind: config.source, ...source.describe },
     fill_model: config.fillModel,
-    symbol: config.asset,
+    symbol: source.instrument,
     venue: config.source === "synthetic" ? "synthetic" : config.source,
     config: { ...config },
     versions: { "@mmkit/paper-trader": APP_VERSION, node: process.version, schema: String(SCHEMA_VERSION) },

@@ -1,5 +1,5 @@
 /** Market-data sources for the paper trader: the embedded synthetic market, replays, live Hyperliquid. */
-import { fixedTickRules, hyperliquidTickRules, L2Book, type MarketEvent, type TickRules } from "@mmkit/core";
+import { fixedTickRules, L2Book, type MarketEvent, type TickRules } from "@mmkit/core";
 import {
   type EventTimeFeed,
   type FeedLogger,
@@ -10,6 +10,15 @@ import {
   SyntheticMarket,
 } from "@mmkit/exchange";
 import type { PaperTraderConfig } from "./config.js";
+import { liveHyperliquidTickRules, replayInstrument, replayTickRules } from "./instrument.js";
+
+export {
+  type FixedGrid,
+  HL_SZ_DECIMALS,
+  inferDecimals,
+  inferFixedGrid,
+  inferFixedTickRules,
+} from "./grid.js";
 import { parseSpeed } from "./config.js";
 
 /** A source plus what the trader needs to know about it. */
@@ -31,13 +40,15 @@ export interface RunSource {
   expectedSpanMs: number | null;
   /** The first events of an event-time source (to size orders before the run); empty for live feeds. */
   sample: MarketEvent[];
+  /** Instrument traded (coin or symbol as the source names it). */
+  instrument: string;
 }
 
 /** How many leading events are read to infer tick rules and the first mid. */
 const SAMPLE_EVENTS = 5000;
 
-/** Asset size decimals on Hyperliquid for the common perps (others default to 4). */
-const HL_SZ_DECIMALS: Record<string, number> = { BTC: 5, ETH: 4, SOL: 2, XRP: 0, DOGE: 0, AVAX: 2, LINK: 1 };
+/** Default instrument when neither `--asset` nor the data names one (synthetic, live). */
+export const DEFAULT_ASSET = "BTC";
 
 /** Build the source named by the config (replays are streamed: memory does not grow with file size). */
 export async function createSource(config: PaperTraderConfig, logger: FeedLogger): Promise<RunSource> {
@@ -59,21 +70,25 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
         initial_mid: market.config.initialMid,
       },
       config.durationSec * 1000,
+      config.asset ?? DEFAULT_ASSET,
     );
   }
   if (config.source === "replay") {
     const path = config.input!;
-    const feed = openReplay(path, { clock: "exchange", logger, speed });
+    const feed = openReplay(path, {
+      clock: "exchange",
+      logger,
+      speed,
+      ...(config.asset !== undefined ? { instrument: config.asset } : {}),
+    });
     // Stream the recording (line by line) rather than decoding it whole: recordings can be GBs.
     const sample: MarketEvent[] = [];
     for await (const ev of feed) {
       sample.push(ev);
       if (sample.length >= SAMPLE_EVENTS) break;
     }
-    const tickRules =
-      feed.format === "hyperliquid-capture"
-        ? hyperliquidTickRules(HL_SZ_DECIMALS[config.asset.toUpperCase()] ?? 4)
-        : inferFixedTickRules(sample);
+    const instrument = replayInstrument(feed, config.asset, sample, logger);
+    const tickRules = replayTickRules(feed.format, instrument, sample, config, logger);
     return {
       feed,
       syncEvents: null,
@@ -81,13 +96,15 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
       clock: "exchange",
       eventTime: true,
       tickRules,
-      describe: { kind: "replay", path, format: feed.format },
+      describe: { kind: "replay", path, format: feed.format, instrument },
       expectedSpanMs: null,
       sample,
+      instrument,
     };
   }
+  const coin = config.asset ?? DEFAULT_ASSET;
   const feed = new HyperliquidFeed({
-    coin: config.asset,
+    coin,
     url: config.hyperliquidUrl,
     logger,
     seed: config.seed,
@@ -98,10 +115,11 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
     asyncEvents: () => feed,
     clock: "local",
     eventTime: false,
-    tickRules: hyperliquidTickRules(HL_SZ_DECIMALS[config.asset.toUpperCase()] ?? 4),
-    describe: { kind: "hyperliquid", url: config.hyperliquidUrl, coin: config.asset },
+    tickRules: liveHyperliquidTickRules(coin, config),
+    describe: { kind: "hyperliquid", url: config.hyperliquidUrl, coin },
     expectedSpanMs: config.durationSec * 1000,
     sample: [],
+    instrument: coin,
   };
 }
 
@@ -111,6 +129,7 @@ function eventTimeSource(
   tickRules: TickRules,
   describe: Record<string, unknown>,
   expectedSpanMs: number | null,
+  instrument: string,
 ): RunSource {
   const sample: MarketEvent[] = [];
   for (const ev of feed.events()) {
@@ -127,44 +146,8 @@ function eventTimeSource(
     tickRules,
     describe,
     expectedSpanMs,
+    instrument,
   };
-}
-
-/**
- * Infer a fixed tick/lot grid from the first book and trade events of a recording: the finest
- * decimal step seen in prices (tick) and sizes (lot). Venues print prices on their tick grid, so
- * a few thousand events are enough.
- */
-export function inferFixedTickRules(events: Iterable<MarketEvent>, sample = 5000): TickRules {
-  let priceDecimals = 0;
-  let sizeDecimals = 0;
-  let n = 0;
-  const see = (price: number, size: number): void => {
-    priceDecimals = Math.max(priceDecimals, decimalsOf(price));
-    sizeDecimals = Math.max(sizeDecimals, decimalsOf(size));
-  };
-  for (const ev of events) {
-    if (ev.type === "snapshot" || ev.type === "delta") {
-      for (const l of ev.bids) see(l.price, l.size);
-      for (const l of ev.asks) see(l.price, l.size);
-    } else if (ev.type === "bbo") {
-      see(ev.bbo.bidPrice, ev.bbo.bidSize);
-      see(ev.bbo.askPrice, ev.bbo.askSize);
-    } else if (ev.type === "trade") {
-      see(ev.trade.price, ev.trade.size);
-    }
-    if (++n >= sample) break;
-  }
-  return fixedTickRules(10 ** -priceDecimals, 10 ** -sizeDecimals, 0);
-}
-
-function decimalsOf(x: number): number {
-  if (!Number.isFinite(x) || x === 0) return 0;
-  for (let d = 0; d <= 10; d++) {
-    const scaled = x * 10 ** d;
-    if (Math.abs(scaled - Math.round(scaled)) < 1e-7 * Math.max(1, Math.abs(scaled))) return d;
-  }
-  return 10;
 }
 
 /** Apply a book event to a book, skipping (as the paper exchange does) a crossed or invalid update. */

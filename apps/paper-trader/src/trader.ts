@@ -147,6 +147,11 @@ export class PaperTrader {
     const ts = eventTimeMs(ev, this.p.clock);
     const c = this.counters;
     if (c.firstTsMs === null) this.start(ts);
+    // A hole in the data longer than the staleness limit (recording gap, feed outage): let the
+    // risk checks see the silence before the first event after it, as the live timer would, so
+    // quotes resting on the old book are pulled instead of being filled by the next print.
+    const staleMs = this.p.killSwitch.config.staleDataMs;
+    if (c.lastBookTsMs > 0 && ts - c.lastTsMs > staleMs) this.onTimer(c.lastTsMs + staleMs + 1);
     if (ts > c.lastTsMs) c.lastTsMs = ts;
     c.events++;
     const book = this.p.exchange.book;

@@ -6,13 +6,12 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { createLogger } from "../src/logging.js";
 import { parseConfig } from "../src/config.js";
 import { runPaperTrader } from "../src/run.js";
+import { deriveHl } from "./derive-hl.js";
 import { HL_SAMPLE, readStreams, tempDir } from "./helpers.js";
 
-/** Recorded Hyperliquid frames (real messages from the repo sample), without the capture timestamp. */
-function recordedFrames(): string[] {
-  return gunzipSync(readFileSync(HL_SAMPLE))
-    .toString("utf8")
-    .split("\n")
+/** Recorded Hyperliquid frames (real messages from the repo sample, or derived from them), without the capture timestamp. */
+function recordedFrames(lines?: string[]): string[] {
+  return (lines ?? gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n"))
     .filter((l) => l.length > 0)
     .map((l) => l.slice(l.indexOf(" ") + 1));
 }
@@ -23,8 +22,9 @@ function recordedFrames(): string[] {
  */
 async function startFakeVenue(
   intervalMs: number,
+  lines?: string[],
 ): Promise<{ url: string; subscriptions: unknown[]; close: () => Promise<void> }> {
-  const frames = recordedFrames();
+  const frames = recordedFrames(lines);
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise<void>((r) => wss.once("listening", () => r()));
   const subscriptions: unknown[] = [];
@@ -106,4 +106,56 @@ describe("live mode against a local venue replaying real Hyperliquid messages", 
       await venue.close();
     }
   }, 60_000);
+});
+
+describe("live mode for a tiny-price coin (kPEPE-like frames derived from the real ones)", () => {
+  it("subscribes the coin and quotes on its grid: 6 decimals at 0.0123, whole-unit sizes", async () => {
+    const venue = await startFakeVenue(20, deriveHl("kPEPE", 0.012345, 0));
+    const dir = tempDir();
+    const config = parseConfig({
+      source: "hyperliquid",
+      asset: "kPEPE",
+      hyperliquidUrl: venue.url,
+      durationSec: 4,
+      outputDir: dir,
+    });
+    try {
+      const result = await runPaperTrader(config, {
+        logger: createLogger("silent", false),
+        print: () => {},
+        handleSignals: false,
+      });
+      expect(result.stopReason).toMatch(/duration reached/);
+      expect(venue.subscriptions).toContainEqual(expect.objectContaining({ type: "l2Book", coin: "kPEPE" }));
+      const preds = readStreams(dir)
+        .get("predictions.jsonl")!
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { price: number; size: number; depth_from_mid_bps: number });
+      expect(preds.length).toBeGreaterThan(0);
+      for (const p of preds) {
+        expect(Math.round(p.price * 1e6) / 1e6).toBe(p.price);
+        expect(Number.isInteger(p.size)).toBe(true);
+        expect(Math.abs(p.depth_from_mid_bps)).toBeLessThan(50);
+      }
+    } finally {
+      await venue.close();
+    }
+  }, 60_000);
+
+  it("refuses a coin whose size decimals are unknown without --sz-decimals, naming the flag", async () => {
+    const config = parseConfig({
+      source: "hyperliquid",
+      asset: "kBONK",
+      hyperliquidUrl: "ws://127.0.0.1:9",
+      outputDir: tempDir(),
+    });
+    await expect(
+      runPaperTrader(config, {
+        logger: createLogger("silent", false),
+        print: () => {},
+        handleSignals: false,
+      }),
+    ).rejects.toThrow(/--sz-decimals is required for kBONK/);
+  });
 });

@@ -190,3 +190,15 @@ describe("fixed grids", () => {
     expect(() => fixedTickRules(0.1, 0.001, -1)).toThrow(/minNotional/);
   });
 });
+
+describe("lotSize", () => {
+  it("is the size grid step: 10^-szDecimals on Hyperliquid, the lot on fixed grids", () => {
+    expect(hyperliquidTickRules(5).lotSize).toBe(0.00001);
+    expect(hyperliquidTickRules(0).lotSize).toBe(1);
+    expect(fixedTickRules(0.00001, 1, 5).lotSize).toBe(1);
+    expect(fixedTickRules(0.01, 0.001, 5).lotSize).toBe(0.001);
+    // roundSize lands on whole multiples of lotSize.
+    const r = hyperliquidTickRules(4);
+    expect(Number.isInteger(Math.round(r.roundSize(0.12345, "down") / r.lotSize))).toBe(true);
+  });
+});

@@ -22,6 +22,8 @@ export interface TickRules {
   roundSize(size: number, mode: RoundMode): number;
   /** Minimum order notional in quote currency (0 = none). */
   minNotional: number;
+  /** Size lot (grid step) in base units: every valid size is a whole number of lots. */
+  lotSize: number;
   /** Whether a price is exactly valid on the venue. */
   isValidPrice(price: number): boolean;
 }
@@ -189,6 +191,7 @@ export function hyperliquidTickRules(
     roundPrice: (price, mode) => roundHlPrice(price, szDecimals, mode, maxPriceDecimals),
     roundSize: (size, mode) => roundSize(size, szDecimals, mode),
     minNotional,
+    lotSize: 1 / 10 ** szDecimals,
     isValidPrice: (price) => isValidHlPrice(price, szDecimals, maxPriceDecimals),
   };
 }
@@ -215,6 +218,7 @@ export function fixedTickRules(tick: number, lot: number, minNotional: number): 
       return roundOnGrid(size, lot, lotDecimals, mode);
     },
     minNotional,
+    lotSize: lot,
     isValidPrice: (price) =>
       Number.isFinite(price) && price > 0 && roundOnGrid(price, tick, tickDecimals, "nearest") === price,
   };

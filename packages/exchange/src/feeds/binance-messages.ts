@@ -58,16 +58,24 @@ export type BinanceDepthSnapshot = z.infer<typeof bnDepthSnapshotSchema>;
 
 /** Result of parsing one Binance frame. */
 export type BnParsed =
-  | { kind: "bbo"; event: MarketEvent & { type: "bbo" }; updateId: number }
+  | {
+      kind: "bbo";
+      event: MarketEvent & { type: "bbo" };
+      updateId: number;
+      symbol: string;
+      /** False when the frame carries no exchange time (spot `bookTicker`): `exchangeTsMs` is then the local time. */
+      hasExchangeTime: boolean;
+    }
   | {
       kind: "depth";
+      symbol: string;
       event: MarketEvent & { type: "delta" };
       firstId: number;
       lastId: number;
       prevId?: number;
     }
-  | { kind: "trade"; event: MarketEvent & { type: "trade" } }
-  | { kind: "nonMarketTrade"; tradeType: string }
+  | { kind: "trade"; event: MarketEvent & { type: "trade" }; symbol: string }
+  | { kind: "nonMarketTrade"; tradeType: string; symbol: string }
   | { kind: "ignored"; what: string }
   | { kind: "invalid"; error: string };
 
@@ -117,6 +125,8 @@ export function normalizeBinance(json: unknown, localTsMs: number): BnParsed {
       return {
         kind: "bbo",
         updateId: d.u,
+        symbol: d.s,
+        hasExchangeTime: d.T !== undefined || d.E !== undefined,
         event: {
           type: "bbo",
           exchangeTsMs: ts,
@@ -131,6 +141,7 @@ export function normalizeBinance(json: unknown, localTsMs: number): BnParsed {
       const d = r.data;
       return {
         kind: "depth",
+        symbol: d.s,
         firstId: d.U,
         lastId: d.u,
         ...(d.pu !== undefined ? { prevId: d.pu } : {}),
@@ -148,10 +159,12 @@ export function normalizeBinance(json: unknown, localTsMs: number): BnParsed {
       const r = bnTradeSchema.safeParse(obj);
       if (!r.success) return { kind: "invalid", error: `${kind} ${issueText(r.error)}` };
       const d = r.data;
-      if (d.X !== undefined && d.X !== "MARKET") return { kind: "nonMarketTrade", tradeType: d.X };
+      if (d.X !== undefined && d.X !== "MARKET")
+        return { kind: "nonMarketTrade", tradeType: d.X, symbol: d.s };
       const id = d.t ?? d.a;
       return {
         kind: "trade",
+        symbol: d.s,
         event: {
           type: "trade",
           exchangeTsMs: d.T,

@@ -9,6 +9,16 @@ export type CaptureVenue = "binance" | "hyperliquid";
 /** Outcome of importing one capture line. */
 export type CaptureLineResult = { ok: true; events: MarketEvent[] } | { ok: false; error: string };
 
+/** Options of a `CaptureImporter`. */
+export interface CaptureImportOptions {
+  /**
+   * Instrument to keep (Hyperliquid coin or Binance symbol, case-insensitive). Frames of other
+   * instruments are skipped and counted (`otherInstrumentFrames`); without it the first
+   * instrument seen is kept, so a multi-coin capture never mixes two books into one.
+   */
+  instrument?: string;
+}
+
 /** Split `<local ns> <json>` into local ms and the JSON text, or null when the shape is wrong. */
 export function splitCaptureLine(line: string): { localTsMs: number; json: string } | null {
   const sp = line.indexOf(" ");
@@ -40,7 +50,43 @@ export class CaptureImporter {
     event: MarketEvent & { type: "delta" };
   }[] = [];
 
-  constructor(private readonly stats: FeedStats) {}
+  /** Frames seen per instrument (coin or symbol as the venue spells it), in first-seen order. */
+  readonly instrumentsSeen = new Map<string, number>();
+  /** The instrument kept (upper case), or null until the first instrument-tagged frame. */
+  private keep: string | null;
+  /** Smoothed exchange − local clock offset (ms) from frames carrying both times; NaN until the first. */
+  private clockOffsetMs = Number.NaN;
+
+  constructor(
+    private readonly stats: FeedStats,
+    opts: CaptureImportOptions = {},
+  ) {
+    this.keep = opts.instrument !== undefined ? opts.instrument.toUpperCase() : null;
+  }
+
+  /** The instrument kept: the one asked for, else the first seen (null before any). */
+  get instrument(): string | null {
+    return this.keep;
+  }
+
+  /** Count the frame's instrument; whether it is the one kept. */
+  private isKept(instrument: string): boolean {
+    this.instrumentsSeen.set(instrument, (this.instrumentsSeen.get(instrument) ?? 0) + 1);
+    const upper = instrument.toUpperCase();
+    if (this.keep === null) this.keep = upper;
+    if (upper === this.keep) return true;
+    bumpExtra(this.stats, "otherInstrumentFrames");
+    this.stats.ignoredMessages++;
+    return false;
+  }
+
+  /** Learn the exchange − local offset from a frame that carries both clocks (EWMA, ms). */
+  private noteClocks(exchangeTsMs: number, localTsMs: number): void {
+    const offset = exchangeTsMs - localTsMs;
+    this.clockOffsetMs = Number.isNaN(this.clockOffsetMs)
+      ? offset
+      : this.clockOffsetMs + CLOCK_OFFSET_ALPHA * (offset - this.clockOffsetMs);
+  }
 
   /** Drop levels of an update older than the latest BBO that are better than that BBO (stale). */
   private filterStale<T extends { bids: PriceLevel[]; asks: PriceLevel[] }>(e: T, updateId: number): T {
@@ -113,6 +159,7 @@ export class CaptureImporter {
     const r = normalizeHyperliquid(json, localTsMs);
     switch (r.kind) {
       case "events":
+        if (r.events.length > 0 && !this.isKept(r.coin)) return { ok: true, events: [] };
         return { ok: true, events: r.events };
       case "invalid":
         return { ok: false, error: r.error };
@@ -128,8 +175,16 @@ export class CaptureImporter {
   private binance(json: object, localTsMs: number): CaptureLineResult {
     if ("lastUpdateId" in json) return this.binanceSnapshot(json, localTsMs);
     const r = normalizeBinance(json, localTsMs);
+    if ("symbol" in r && !this.isKept(r.symbol)) return { ok: true, events: [] };
     switch (r.kind) {
       case "bbo":
+        if (!r.hasExchangeTime) {
+          // Spot bookTicker has no exchange time: put it on the exchange clock the depth and
+          // trade frames use, or it would run ~1 s ahead of (or behind) the prints it goes with.
+          if (!Number.isNaN(this.clockOffsetMs))
+            r.event.exchangeTsMs = Math.round(localTsMs + this.clockOffsetMs);
+          bumpExtra(this.stats, "bboTimedFromLocalClock");
+        }
         if (r.updateId >= this.lastBboUpdateId) {
           this.lastBboUpdateId = r.updateId;
           this.lastBidPx = r.event.bbo.bidPrice;
@@ -138,6 +193,7 @@ export class CaptureImporter {
         }
         return { ok: true, events: [r.event] };
       case "depth": {
+        this.noteClocks(r.event.exchangeTsMs, localTsMs);
         if (this.snapshotId >= 0 && this.awaitingFirstAfterSnapshot) {
           if (r.lastId < this.snapshotId) {
             bumpExtra(this.stats, "depthBeforeSnapshotDropped");
@@ -160,6 +216,7 @@ export class CaptureImporter {
         return { ok: true, events: [this.filterStale(r.event, r.lastId)] };
       }
       case "trade":
+        this.noteClocks(r.event.exchangeTsMs, localTsMs);
         return { ok: true, events: [r.event] };
       case "nonMarketTrade":
         bumpExtra(this.stats, "nonMarketTrades");
@@ -172,6 +229,9 @@ export class CaptureImporter {
     }
   }
 }
+
+/** Weight of a new sample in the exchange − local clock offset estimate. */
+const CLOCK_OFFSET_ALPHA = 0.05;
 
 function dropBetterIn<T extends { bids: PriceLevel[]; asks: PriceLevel[] }>(
   e: T,

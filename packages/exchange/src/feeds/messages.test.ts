@@ -126,6 +126,7 @@ describe("Binance frames", () => {
     expect(parseBinanceFrame(mk(false, "INSURANCE_FUND"), 0)).toEqual({
       kind: "nonMarketTrade",
       tradeType: "INSURANCE_FUND",
+      symbol: "BTCUSDT",
     });
     const agg = JSON.stringify({ e: "aggTrade", E: 2, T: 1, s: "BTCUSDT", a: 77, p: "3", q: "1", m: true });
     expect(parseBinanceFrame(agg, 0)).toMatchObject({

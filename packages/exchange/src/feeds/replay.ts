@@ -30,6 +30,11 @@ export interface ReplayOptions {
   logger?: FeedLogger;
   /** How many bad lines to keep with their `file:line` (default 100; all are counted). */
   maxBadLinesKept?: number;
+  /**
+   * Captures: the instrument to replay (Hyperliquid coin or Binance symbol, case-insensitive);
+   * default the first one in the file. Other instruments' frames are skipped and counted.
+   */
+  instrument?: string;
 }
 
 /** A line that could not be used, with its location. */
@@ -38,6 +43,9 @@ export interface BadLine {
   where: string;
   error: string;
 }
+
+/** zlib options that decompress a truncated gzip up to where it ends (its cut last line is then a bad line). */
+const SALVAGE = { finishFlush: zc.Z_SYNC_FLUSH };
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -68,7 +76,7 @@ function readHeadText(path: string): string {
     const buf = Buffer.alloc(64 * 1024);
     const n = readSync(fd, buf, 0, buf.length, 0);
     const head = buf.subarray(0, n);
-    if (isGzip(head)) return gunzipSync(head, { finishFlush: zc.Z_SYNC_FLUSH }).toString("utf8");
+    if (isGzip(head)) return gunzipSync(head, SALVAGE).toString("utf8");
     return head.toString("utf8");
   } finally {
     closeSync(fd);
@@ -97,6 +105,7 @@ export class ReplayFeed implements EventTimeFeed {
   private readonly logger: FeedLogger;
   private readonly maxBad: number;
   private closed = false;
+  private importer: CaptureImporter | null = null;
 
   constructor(
     readonly path: string,
@@ -118,6 +127,16 @@ export class ReplayFeed implements EventTimeFeed {
     return copyFeedStats(this.counters);
   }
 
+  /** Captures: frames seen per instrument in the most recent (or running) pass, in first-seen order. */
+  instrumentsSeen(): ReadonlyMap<string, number> {
+    return new Map(this.importer?.instrumentsSeen ?? []);
+  }
+
+  /** Captures: the instrument replayed (upper case; null before the first instrument-tagged frame). */
+  instrument(): string | null {
+    return this.importer?.instrument ?? null;
+  }
+
   /** Stop an in-progress async iteration. */
   async close(): Promise<void> {
     this.closed = true;
@@ -130,7 +149,11 @@ export class ReplayFeed implements EventTimeFeed {
     this.counters = emptyFeedStats();
     this.badLines.length = 0;
     const stats = this.counters;
-    const importer = new CaptureImporter(stats);
+    const importer = new CaptureImporter(
+      stats,
+      this.opts.instrument !== undefined ? { instrument: this.opts.instrument } : {},
+    );
+    this.importer = importer;
     const reorder = new ReorderBuffer(this.clock, this.windowMs);
     const scratch: MarketEvent[] = [];
     let sawHeader = false;
@@ -178,7 +201,8 @@ export class ReplayFeed implements EventTimeFeed {
   /** All events synchronously in the chosen clock's order (bounded-lateness reordering). */
   *events(): Generator<MarketEvent> {
     const raw = readFileSync(this.path);
-    const text = isGzip(raw) ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
+    // Sync flush: a gzip cut short (recorder killed) yields what it holds instead of throwing.
+    const text = isGzip(raw) ? gunzipSync(raw, SALVAGE).toString("utf8") : raw.toString("utf8");
     const proc = this.makeProcessor();
     const out: MarketEvent[] = [];
     let start = 0;
@@ -209,7 +233,7 @@ export class ReplayFeed implements EventTimeFeed {
       });
       input.once("error", reject);
     });
-    const text = isGzip(head) ? input.pipe(createGunzip()) : input;
+    const text = isGzip(head) ? input.pipe(createGunzip(SALVAGE)) : input;
     const rl = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
     const proc = this.makeProcessor();
     const out: MarketEvent[] = [];

@@ -44,6 +44,11 @@ export const PaperExchangeConfigSchema = z.object({
   horizonsSec: z.array(z.number().positive()).min(1).default([1, 5, 30]),
   /** Price tick: prints one tick beyond our price are "through" in the prediction (0 = continuous). */
   tickSize: z.number().min(0).default(0),
+  /**
+   * Size lot in base units: fills are whole lots (a print's share below one lot fills nothing), so
+   * fill sizes, remaining sizes and the position stay on the venue's size grid (0 = continuous).
+   */
+  lotSize: z.number().min(0).default(0),
   /** Starting equity (cash) in quote currency. */
   startingEquityQuote: z.number().default(0),
   /** Which event timestamp drives the exchange clock. */

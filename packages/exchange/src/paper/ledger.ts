@@ -1,4 +1,4 @@
-import { type Side, sideSign } from "@mmkit/core";
+import { roundToLot, type Side, sideSign } from "@mmkit/core";
 
 /** Serializable ledger state. */
 export interface LedgerState {
@@ -46,8 +46,11 @@ export interface PnlSnapshot {
 export class PositionLedger {
   private s: LedgerState;
 
-  /** Start flat with `startingEquityQuote` in cash. */
-  constructor(startingEquityQuote = 0) {
+  /** Start flat with `startingEquityQuote` in cash; a `lotSizeBase` > 0 keeps the position on that size grid. */
+  constructor(
+    startingEquityQuote = 0,
+    private readonly lotSizeBase = 0,
+  ) {
     if (!Number.isFinite(startingEquityQuote))
       throw new Error(`startingEquityQuote must be finite, got ${startingEquityQuote}`);
     this.s = {
@@ -90,12 +93,12 @@ export class PositionLedger {
     if (q === 0 || Math.sign(q) === sign) {
       const absQ = Math.abs(q);
       s.avgEntryPrice = (absQ * s.avgEntryPrice + size * price) / (absQ + size);
-      s.positionBase = q + sign * size;
+      s.positionBase = this.onLotGrid(q + sign * size);
       return;
     }
     const closed = Math.min(Math.abs(q), size);
     s.realizedPnlQuote += closed * (price - s.avgEntryPrice) * Math.sign(q);
-    const newQ = q + sign * size;
+    const newQ = this.onLotGrid(q + sign * size);
     if (Math.abs(newQ) < 1e-12 * Math.max(1, size)) {
       s.positionBase = 0;
       s.avgEntryPrice = 0;
@@ -105,6 +108,13 @@ export class PositionLedger {
     } else {
       s.positionBase = newQ;
     }
+  }
+
+  /** A position snapped to the lot grid (sums of lots carry float noise such as 0.09090000000000001). */
+  private onLotGrid(positionBase: number): number {
+    if (!(this.lotSizeBase > 0)) return positionBase;
+    const snapped = roundToLot(Math.abs(positionBase), this.lotSizeBase, "nearest");
+    return positionBase < 0 ? -snapped : snapped;
   }
 
   /** Current position in base units (positive long). */

@@ -1,4 +1,4 @@
-import type { Rng, Trade } from "@mmkit/core";
+import { type Rng, roundToLot, type Trade } from "@mmkit/core";
 import type { FillModel } from "./fill-models.js";
 import { type PaperOrder, openSize } from "./resting.js";
 import type { PriceBucket, VirtualBook, VirtualNode } from "./virtual-book.js";
@@ -19,13 +19,16 @@ function reaches(price: number, tr: Trade): boolean {
  * Allocate one trade print across our resting orders on the side it hit (`list`, in price-time
  * priority): best price first, each order limited to what is left of the print, so no two of our
  * orders fill from the same traded quantity. Updates queue state (prints at our price consume the
- * queue ahead; a print through our price empties it). Returns the fills in allocation order.
+ * queue ahead; a print through our price empties it). With `lotSize` > 0 each fill is rounded down
+ * to whole lots (the venue cannot fill a fraction of a lot) and a share below one lot fills nothing.
+ * Returns the fills in allocation order.
  */
 export function allocatePrint(
   list: readonly PaperOrder[],
   tr: Trade,
   model: FillModel,
   rng: Rng,
+  lotSize = 0,
 ): readonly Allocation[] {
   let fills: Allocation[] | null = null;
   let remaining = tr.size;
@@ -49,10 +52,11 @@ export function allocatePrint(
     othersAtLevel += d.othersConsumed;
     remaining -= d.othersConsumed;
     if (!through) othersAtTradePrice = othersAtLevel;
-    if (d.fillSize > 0) {
-      remaining -= d.fillSize;
+    const size = lotSize > 0 && d.fillSize > 0 ? roundToLot(d.fillSize, lotSize, "down") : d.fillSize;
+    if (size > 0) {
+      remaining -= size;
       if (fills === null) fills = [];
-      fills.push({ order: o, size: d.fillSize });
+      fills.push({ order: o, size });
     }
   }
   for (const o of list) {

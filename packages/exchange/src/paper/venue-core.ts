@@ -1,4 +1,12 @@
-import { CrossedBookError, L2Book, type MarketEvent, Rng, type Side, type Trade } from "@mmkit/core";
+import {
+  CrossedBookError,
+  L2Book,
+  type MarketEvent,
+  Rng,
+  roundToLot,
+  type Side,
+  type Trade,
+} from "@mmkit/core";
 import {
   type PaperExchangeConfig,
   type PaperExchangeConfigInput,
@@ -106,7 +114,7 @@ export abstract class VenueCore {
             : { name: "through" },
       );
     this.latencyModel = components.latencyModel ?? latencyFromConfig(c.latency);
-    this.ledger = new PositionLedger(c.startingEquityQuote);
+    this.ledger = new PositionLedger(c.startingEquityQuote, c.lotSize);
     this.tracker = new RecordTracker(c.horizonsSec);
     this.tracker.mirrorDeadline(this.hot, H_DEADLINE);
     this.exchangeClock = c.clock === "exchange";
@@ -593,7 +601,7 @@ export abstract class VenueCore {
     const hot = this.hot;
     if (buy ? hot[H_ASK_LO]! <= tr.price : hot[H_BID_HI]! >= tr.price) {
       const list = buy ? this.asks : this.bids;
-      const fills = allocatePrint(list, tr, this.fillModel, this.fillRng);
+      const fills = allocatePrint(list, tr, this.fillModel, this.fillRng, this.config.lotSize);
       if (fills.length > 0) {
         for (let i = 0; i < fills.length; i++) {
           const f = fills[i]!;
@@ -621,6 +629,9 @@ export abstract class VenueCore {
     out: ExchangeEvent[],
   ): boolean {
     o.filledSize += size;
+    const lot = this.config.lotSize;
+    // Whole lots stay whole: 0.0071 + 0.0232 is 0.0303, not 0.030299999999999997.
+    if (lot > 0) o.filledSize = roundToLot(o.filledSize, lot, "nearest");
     if (o.size - o.filledSize <= o.size * 1e-12) o.filledSize = o.size;
     const bookMid = this.book.mid();
     const mid = Number.isFinite(bookMid)
@@ -633,7 +644,7 @@ export abstract class VenueCore {
     this.ledger.fill(o.side, o.price, size, feeQuote, mid);
     refreshStatus(o);
     const { id: orderId, clientId, side, price, cycleId, level } = o;
-    const remainingSize = openSize(o);
+    const remainingSize = lot > 0 ? roundToLot(openSize(o), lot, "nearest") : openSize(o);
     const fillModel = this.fillModel.name;
     const positionAfter = this.ledger.positionBase;
     // One literal, no spread: absent optional fields are undefined, which JSON omits like missing keys.

@@ -1,0 +1,73 @@
+/** Price/size grids inferred from market data, and the built-in Hyperliquid size decimals. */
+import { fixedTickRules, type MarketEvent, type TickRules } from "@mmkit/core";
+
+/** Asset size decimals (szDecimals) of common Hyperliquid perps; others are inferred from the data or `--sz-decimals`. */
+export const HL_SZ_DECIMALS: Readonly<Record<string, number>> = {
+  BTC: 5,
+  ETH: 4,
+  SOL: 2,
+  XRP: 0,
+  DOGE: 0,
+  AVAX: 2,
+  LINK: 1,
+  KPEPE: 0,
+};
+
+/** Tick and lot of a fixed grid, in quote currency and base units. */
+export interface FixedGrid {
+  tick: number;
+  lot: number;
+}
+
+/** Finest decimal steps of prices and sizes among the first book and trade events of a recording. */
+export function inferDecimals(
+  events: Iterable<MarketEvent>,
+  sample = 5000,
+): { priceDecimals: number; sizeDecimals: number } {
+  let priceDecimals = 0;
+  let sizeDecimals = 0;
+  let n = 0;
+  const see = (price: number, size: number): void => {
+    priceDecimals = Math.max(priceDecimals, decimalsOf(price));
+    sizeDecimals = Math.max(sizeDecimals, decimalsOf(size));
+  };
+  for (const ev of events) {
+    if (ev.type === "snapshot" || ev.type === "delta") {
+      for (const l of ev.bids) see(l.price, l.size);
+      for (const l of ev.asks) see(l.price, l.size);
+    } else if (ev.type === "bbo") {
+      see(ev.bbo.bidPrice, ev.bbo.bidSize);
+      see(ev.bbo.askPrice, ev.bbo.askSize);
+    } else if (ev.type === "trade") {
+      see(ev.trade.price, ev.trade.size);
+    }
+    if (++n >= sample) break;
+  }
+  return { priceDecimals, sizeDecimals };
+}
+
+/**
+ * Infer a fixed tick/lot grid from the first book and trade events of a recording: the finest
+ * decimal step seen in prices (tick) and sizes (lot). Venues print prices on their tick grid, so
+ * a few thousand events are enough.
+ */
+export function inferFixedGrid(events: Iterable<MarketEvent>, sample = 5000): FixedGrid {
+  const d = inferDecimals(events, sample);
+  // 1 / 10 ** d, not 10 ** -d: 10 ** -5 is 0.000009999999999999999.
+  return { tick: 1 / 10 ** d.priceDecimals, lot: 1 / 10 ** d.sizeDecimals };
+}
+
+/** `inferFixedGrid` as tick rules (no minimum notional). */
+export function inferFixedTickRules(events: Iterable<MarketEvent>, sample = 5000): TickRules {
+  const g = inferFixedGrid(events, sample);
+  return fixedTickRules(g.tick, g.lot, 0);
+}
+
+function decimalsOf(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return 0;
+  for (let d = 0; d <= 10; d++) {
+    const scaled = x * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-7 * Math.max(1, Math.abs(scaled))) return d;
+  }
+  return 10;
+}

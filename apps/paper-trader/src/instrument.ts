@@ -1,0 +1,85 @@
+/** Which instrument a replay trades and its price/size grid: from flags, a built-in table, or the data. */
+import {
+  fixedTickRules,
+  HL_PERP_MAX_PRICE_DECIMALS,
+  hyperliquidTickRules,
+  type MarketEvent,
+  type TickRules,
+} from "@mmkit/core";
+import type { FeedLogger, ReplayFeed, ReplayFormat } from "@mmkit/exchange";
+import { ConfigError, type PaperTraderConfig } from "./config.js";
+import { HL_SZ_DECIMALS, inferDecimals, inferFixedGrid } from "./grid.js";
+
+/**
+ * The instrument a capture replay trades, as the venue spells it: `--asset` (which must occur in
+ * the data) or the first one in the file (warning when the file holds several).
+ */
+export function replayInstrument(
+  feed: ReplayFeed,
+  asset: string | undefined,
+  sample: readonly MarketEvent[],
+  logger: FeedLogger,
+): string {
+  if (feed.format === "recording") return asset ?? "unknown";
+  const seen = [...feed.instrumentsSeen().keys()];
+  const kept = feed.instrument();
+  const spelled = seen.find((k) => k.toUpperCase() === kept) ?? asset ?? "unknown";
+  const marketEvents = sample.filter((e) => e.type !== "health").length;
+  if (asset !== undefined && marketEvents === 0 && seen.length > 0) {
+    throw new Error(`--asset ${asset}: no ${asset} frames in ${feed.path} (it holds ${seen.join(", ")})`);
+  }
+  if (asset === undefined && seen.length > 1) {
+    logger.warn(
+      { instruments: seen },
+      `capture holds several instruments (${seen.join(", ")}): replaying ${spelled}, the first; choose one with --asset`,
+    );
+  }
+  return spelled;
+}
+
+/**
+ * Hyperliquid szDecimals of a coin in a capture: the built-in value when the data agrees with it
+ * (sizes have at most szDecimals decimals, prices at most 6 − szDecimals), else the finest size
+ * step seen, with a warning naming `--sz-decimals`.
+ */
+export function inferHlSzDecimals(coin: string, sample: readonly MarketEvent[], logger: FeedLogger): number {
+  const d = inferDecimals(sample);
+  const maxSzd = Math.max(0, HL_PERP_MAX_PRICE_DECIMALS - d.priceDecimals);
+  const known = HL_SZ_DECIMALS[coin.toUpperCase()];
+  if (known !== undefined && known >= d.sizeDecimals && known <= maxSzd) return known;
+  const inferred = Math.min(d.sizeDecimals, HL_PERP_MAX_PRICE_DECIMALS);
+  const why =
+    known === undefined
+      ? `szDecimals of ${coin} is not built in`
+      : `the data contradicts the built-in szDecimals ${known} of ${coin} (sizes with ${d.sizeDecimals} decimals, prices with ${d.priceDecimals})`;
+  logger.warn(
+    { coin, szDecimals: inferred },
+    `${why}: using ${inferred} from the data (override with --sz-decimals)`,
+  );
+  return inferred;
+}
+
+/** Tick rules of a replay: Hyperliquid rules by szDecimals, else a fixed grid (flags override the inferred tick/lot). */
+export function replayTickRules(
+  format: ReplayFormat,
+  instrument: string,
+  sample: readonly MarketEvent[],
+  config: PaperTraderConfig,
+  logger: FeedLogger,
+): TickRules {
+  if (format === "hyperliquid-capture")
+    return hyperliquidTickRules(config.szDecimals ?? inferHlSzDecimals(instrument, sample, logger));
+  const inferred = inferFixedGrid(sample);
+  return fixedTickRules(config.tickSize ?? inferred.tick, config.lotSize ?? inferred.lot, 0);
+}
+
+/** Tick rules of a live Hyperliquid coin: `--sz-decimals` or the built-in table (no data yet to infer from). */
+export function liveHyperliquidTickRules(coin: string, config: PaperTraderConfig): TickRules {
+  const szd = config.szDecimals ?? HL_SZ_DECIMALS[coin.toUpperCase()];
+  if (szd === undefined) {
+    throw new ConfigError(
+      `--sz-decimals is required for ${coin}: its size decimals are not built in (built in: ${Object.keys(HL_SZ_DECIMALS).join(", ")})`,
+    );
+  }
+  return hyperliquidTickRules(szd);
+}

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { priceText } from "../src/report.js";
+import { deriveHl } from "./derive-hl.js";
+import { HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
+
+function writeGz(dir: string, name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, gzipSync(`${lines.join("\n")}\n`));
+  return path;
+}
+
+interface Prediction {
+  price: number;
+  size: number;
+  mid: number;
+  depth_from_mid_bps: number;
+}
+
+function predictions(dir: string): Prediction[] {
+  return readFileSync(join(dir, "predictions.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Prediction);
+}
+
+describe("replay of other Hyperliquid coins", () => {
+  it("a tiny-price coin that is not built in (kBONK ~0.0123, szDecimals 0) quotes on its real grid", async () => {
+    const dir = tempDir();
+    const input = writeGz(dir, "kbonk.gz", deriveHl("kBONK", 0.012345, 0, 400 * 86_400_000));
+    const out = join(dir, "out");
+    await runInProcess({ source: "replay", input, outputDir: out, asset: "kBONK" });
+    const preds = predictions(out);
+    expect(preds.length).toBeGreaterThan(0);
+    for (const p of preds) {
+      // 5 significant figures → 6 decimals at 0.0123; whole-unit sizes; a few bps from the mid.
+      expect(Math.round(p.price * 1e6) / 1e6).toBe(p.price);
+      expect(p.price.toPrecision(5)).toBe(String(p.price).padEnd(8, "0"));
+      expect(Number.isInteger(p.size)).toBe(true);
+      expect(Math.abs(p.depth_from_mid_bps)).toBeLessThan(50);
+    }
+    const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as { symbol: string };
+    expect(manifest.symbol).toBe("kBONK");
+  });
+
+  it("--sz-decimals overrides the inferred size decimals", async () => {
+    const dir = tempDir();
+    const input = writeGz(dir, "sol.gz", deriveHl("SOLX", 190.57, 2));
+    const out = join(dir, "out");
+    await runInProcess({ source: "replay", input, outputDir: out, szDecimals: 1 });
+    for (const p of predictions(out)) {
+      expect(Math.round(p.size * 10) / 10).toBe(p.size);
+      expect(Math.round(p.price * 100) / 100).toBe(p.price);
+    }
+  });
+
+  it("a two-coin capture replays only --asset, and an absent --asset is a clear error writing nothing", async () => {
+    const dir = tempDir();
+    const btc = gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const eth = deriveHl("ETH", 3301.3, 4);
+    const at = (l: string): bigint => BigInt(l.slice(0, l.indexOf(" ")));
+    const both = [...btc, ...eth].sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
+    const input = writeGz(dir, "multi.gz", both);
+    const out = join(dir, "eth");
+    await runInProcess({ source: "replay", input, outputDir: out, asset: "eth" });
+    const preds = predictions(out);
+    expect(preds.length).toBeGreaterThan(0);
+    for (const p of preds) {
+      expect(p.mid).toBeGreaterThan(3000);
+      expect(p.mid).toBeLessThan(3600);
+    }
+    const missing = join(dir, "sol");
+    await expect(runInProcess({ source: "replay", input, outputDir: missing, asset: "SOL" })).rejects.toThrow(
+      /--asset SOL: no SOL frames .*holds BTC, ETH/,
+    );
+    expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe("report prices", () => {
+  it("keep 6 significant digits for small prices and 2 decimals for large ones", () => {
+    expect(priceText(0.0123456789)).toBe("0.0123457");
+    expect(priceText(3301.25)).toBe("3301.25");
+    expect(priceText(105055.5)).toBe("105055.50");
+    expect(priceText(Number.NaN)).toBe("n/a");
+  });
+});
+
+describe("replay of a recording with a gap", () => {
+  it("the kill switch sees a 7-minute hole in the data before the first event after it", async () => {
+    const dir = tempDir();
+    const lines = gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const gapMs = 7 * 60_000;
+    const cut = Math.floor(lines.length / 2);
+    const shifted = lines.map((l, i) => {
+      if (i < cut) return l;
+      const sp = l.indexOf(" ");
+      const ns = BigInt(l.slice(0, sp)) + BigInt(gapMs) * 1_000_000n;
+      return `${ns} ${l.slice(sp + 1).replace(/"time":(\d+)/g, (_, t: string) => `"time":${Number(t) + gapMs}`)}`;
+    });
+    const input = writeGz(dir, "gap.gz", shifted);
+    const out = join(dir, "out");
+    await runInProcess({ source: "replay", input, outputDir: out });
+    const events = readFileSync(join(out, "events.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { kind: string; ts_ms: number; to?: string; reason?: string });
+    const bookTimes = lines.slice(0, cut).map((l) => /"channel":"l2Book".*"time":(\d+)/.exec(l)?.[1]);
+    const lastBeforeGap = Math.max(...bookTimes.filter((t) => t !== undefined).map(Number));
+    const stale = events.find(
+      (e) =>
+        e.kind === "kill_switch" &&
+        e.to === "reduceOnly" &&
+        /stale/.test(e.reason ?? "") &&
+        e.ts_ms > lastBeforeGap,
+    );
+    expect(stale).toBeDefined();
+    // Noticed inside the gap (10 s after the data stopped), not when the data came back.
+    expect(stale!.ts_ms).toBeLessThan(lastBeforeGap + 60_000);
+  });
+});
