@@ -1,6 +1,7 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import { binanceLevels, bnDepthSnapshotSchema, normalizeBinance } from "./binance-messages.js";
 import { normalizeHyperliquid } from "./hyperliquid-messages.js";
+import { StaleTradeFilter } from "./stale-trades.js";
 import { bumpExtra, type FeedStats } from "./types.js";
 
 /** Venue of a raw `<local ns> <json>` websocket capture. */
@@ -56,6 +57,8 @@ export class CaptureImporter {
   private keep: string | null;
   /** Smoothed exchange − local clock offset (ms) from frames carrying both times; NaN until the first. */
   private clockOffsetMs = Number.NaN;
+  /** Drops Hyperliquid's recent-trades snapshot (prints older than the book). */
+  private readonly hlStale = new StaleTradeFilter();
 
   constructor(
     private readonly stats: FeedStats,
@@ -158,9 +161,17 @@ export class CaptureImporter {
   private hyperliquid(json: object, localTsMs: number): CaptureLineResult {
     const r = normalizeHyperliquid(json, localTsMs);
     switch (r.kind) {
-      case "events":
+      case "events": {
         if (r.events.length > 0 && !this.isKept(r.coin)) return { ok: true, events: [] };
-        return { ok: true, events: r.events };
+        if (r.channel !== "trades") {
+          for (const e of r.events) this.hlStale.noteBook(e.exchangeTsMs);
+          return { ok: true, events: r.events };
+        }
+        const current = r.events.filter((e) => this.hlStale.accepts(e.exchangeTsMs));
+        if (current.length < r.events.length)
+          bumpExtra(this.stats, "staleTradesDropped", r.events.length - current.length);
+        return { ok: true, events: current };
+      }
       case "invalid":
         return { ok: false, error: r.error };
       case "mids":

@@ -4,6 +4,7 @@ import type WebSocket from "ws";
 import { AsyncQueue } from "./async-queue.js";
 import { DEFAULT_BACKOFF } from "./backoff.js";
 import { parseHyperliquidFrame } from "./hyperliquid-messages.js";
+import { StaleTradeFilter } from "./stale-trades.js";
 import { StaleWatchdog } from "./stale-watchdog.js";
 import {
   bumpExtra,
@@ -74,6 +75,8 @@ export class HyperliquidFeed implements MarketDataFeed {
   private started = false;
   /** Recent trade ids (HL re-sends recent trades on every subscribe). */
   private readonly seenTradeIds = new Set<string>();
+  /** Drops the recent-trades snapshot sent on every (re)subscribe (prints older than the book). */
+  private readonly stale = new StaleTradeFilter();
   private readonly seenTradeOrder: string[] = [];
 
   constructor(private readonly o: HyperliquidFeedOptions) {
@@ -221,7 +224,12 @@ export class HyperliquidFeed implements MarketDataFeed {
             }
           }
         }
+        if (r.channel !== "trades") for (const e of r.events) this.stale.noteBook(e.exchangeTsMs);
         for (const e of r.events) {
+          if (e.type === "trade" && !this.stale.accepts(e.exchangeTsMs)) {
+            bumpExtra(this.counters, "staleTradesDropped");
+            continue;
+          }
           if (e.type === "trade" && e.trade.id !== undefined) {
             if (this.seenTradeIds.has(e.trade.id)) {
               bumpExtra(this.counters, "duplicateTrades");

@@ -17,6 +17,7 @@ export * from "./synthetic-config.js";
 export * from "./synthetic-path.js";
 export * from "./synthetic.js";
 export * from "./stale-watchdog.js";
+export * from "./stale-trades.js";
 export * from "./ws-session.js";
 export * from "./hyperliquid-feed.js";
 export * from "./binance-feed.js";

@@ -6,6 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { detectReplayFormat, openReplay } from "./replay.js";
+import { StaleTradeFilter } from "./stale-trades.js";
 
 const sample = (name: string): string =>
   fileURLToPath(new URL(`../../../../data/samples/${name}`, import.meta.url));
@@ -96,6 +97,32 @@ describe("replay of the real Hyperliquid capture", () => {
     const trades = events.filter((e) => e.type === "trade");
     expect(trades.length).toBe(st.events.trade);
     expect(trades.some((e) => e.type === "trade" && e.trade.aggressor === "sell")).toBe(true);
+  });
+});
+
+describe("Hyperliquid's recent-trades snapshot", () => {
+  it("is dropped: no print older than the book by more than 2 s, so market time starts at the book", () => {
+    // The capture's third frame answers the trades subscription with prints up to 49 s older than
+    // the first l2Book (exchange time); replayed on the exchange clock they started the run in the past.
+    const feed = openReplay(HL, { clock: "exchange" });
+    const events = [...feed.events()];
+    const firstBookTs = events.find((e) => e.type === "snapshot")!.exchangeTsMs;
+    const trades = events.filter((e) => e.type === "trade");
+    expect(trades.length).toBeGreaterThan(0);
+    for (const t of trades) expect(t.exchangeTsMs).toBeGreaterThanOrEqual(firstBookTs - 2000);
+    expect(feed.stats().extra.staleTradesDropped).toBeGreaterThan(0);
+    const span = events[events.length - 1]!.exchangeTsMs - events[0]!.exchangeTsMs;
+    expect(span).toBeLessThan(30_000);
+  });
+
+  it("StaleTradeFilter keeps prints up to maxLagMs behind the latest book", () => {
+    const f = new StaleTradeFilter(2000);
+    expect(f.accepts(0)).toBe(true); // no book yet
+    f.noteBook(10_000);
+    f.noteBook(9_000); // an older book does not move the reference back
+    expect(f.accepts(8_000)).toBe(true);
+    expect(f.accepts(7_999)).toBe(false);
+    expect(() => new StaleTradeFilter(-1)).toThrow(RangeError);
   });
 });
 
