@@ -3,7 +3,10 @@
  *
  * For a fill on `side` at mid m₀ whose mid at the markout horizon is m_h, the adverse selection is
  *   asBps = −sideSign(side) · (m_h − m₀) / m₀ · 1e4      (positive: the market moved against us)
- * An EWMA (half-life `halfLifeFills` fills) of asBps gives the toxicity T. The raw multiplier is
+ * An EWMA (half-life `halfLifeFills` fills) of asBps gives the toxicity T. Convention: the n-th fill
+ * enters with weight a_n = max(1 − 2^(−1/halfLifeFills), 1/n), i.e. T is the plain running mean of the
+ * first ≈ halfLifeFills/ln 2 fills (no bias toward the start value 0) and an EWMA afterwards. The raw
+ * multiplier is
  *   raw = exp(−(T − neutralAsBps) / scaleBps)
  * gated by a smooth confidence w = n / (n + halfConfidenceFills) (n = fills seen, no cliff):
  *   kappaMult = clamp(1 + w · (raw − 1), minMult, maxMult).

@@ -171,3 +171,28 @@ describe("FallingKnifeGuard mechanics", () => {
     expect(h.getState()).toEqual(g.getState());
   });
 });
+
+describe("FallingKnifeGuard flow imbalance covers the whole flowWindowSec", () => {
+  // Reference (Python, /tmp/mathref/knife_ref.py, from the documented formula): with a constant mid
+  // the momentum part is 0, so S = flowWeight · F with F = (buy − sell)/(buy + sell) over the trades
+  // in [t − flowWindowSec, t). The previous code cleared the newest slot before evaluating, so it
+  // summed only flowWindowSec − 1 s (and F was always 0 for flowWindowSec = sampleMs).
+  it("3 s window at t = 3 s: buy 1 + 2, sell 1 → F = 0.5, S = 1.5 · 0.5 = 0.75 (old code: 0.5)", () => {
+    const g = new FallingKnifeGuard({ flowWindowSec: 3 });
+    g.onMid(0, 100);
+    g.onTrade(500, "buy", 1);
+    g.onTrade(1500, "buy", 2);
+    g.onTrade(2500, "sell", 1);
+    g.advance(3000);
+    expect(g.score).toBeCloseTo(0.75, 12);
+  });
+
+  it("1 s window: buy 1, sell 3 within [0, 1) s → F = −0.5, S = −0.75 (old code: 0)", () => {
+    const g = new FallingKnifeGuard({ flowWindowSec: 1 });
+    g.onMid(0, 100);
+    g.onTrade(500, "buy", 1);
+    g.onTrade(700, "sell", 3);
+    g.advance(1000);
+    expect(g.score).toBeCloseTo(-0.75, 12);
+  });
+});

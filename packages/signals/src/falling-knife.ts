@@ -3,10 +3,14 @@
  * over (a falling market runs over our bids; a rising one over our asks).
  *
  * Every `sampleMs` (default 1 s of event time) the guard samples the mid and computes
+ * (sampling convention: grid instant g takes the last mid received at a time < g, so a mid stamped
+ * exactly at g counts from the next grid point on; the sample is taken when the first event at or
+ * after g arrives)
  *   z_w = ln(mid_t / mid_{t−w}) / (σ · √w)     for each window w (default 5 s, 30 s, 120 s)
- * with σ the per-√s log-return volatility = max(slow EWMA, fast EWMA) of squared 1-s returns
+ * with σ the per-√s log-return volatility = max(slow EWMA, fast EWMA) of squared 1-s returns (each the
+ * running mean while 1/n exceeds its EWMA weight, so there is no start-up bias toward 0)
  * (or an external σ from the estimator). The score S = Σ weight_w·z_w + flowWeight·F, where F ∈ [−1, 1]
- * is the taker-volume imbalance over `flowWindowSec`. Severity = clamp((|S| − zStart)/(zFull − zStart), 0, 1),
+ * is the taker-volume imbalance of the trades in [t − flowWindowSec, t) (all `flowWindowSec/sampleMs` slots). Severity = clamp((|S| − zStart)/(zFull − zStart), 0, 1),
  * direction = sign(S). Hysteresis: it turns on when severity > `onSeverity`, and off only when
  * severity < `offSeverity` AND it has been on for at least `minHoldMs`.
  */
@@ -209,10 +213,6 @@ export class FallingKnifeGuard {
     s.mids[s.head % this.cap] = mid;
     s.head = (s.head + 1) % this.cap;
     if (s.filled < this.cap) s.filled++;
-    // Clear the flow slot that the new second will use.
-    s.flowHead = (s.flowHead + 1) % this.flowSlots;
-    s.buyVol[s.flowHead] = 0;
-    s.sellVol[s.flowHead] = 0;
     if (prev !== null) {
       const stepSec = this.config.sampleMs / 1000;
       const r2 = Math.log(mid / prev) ** 2 / stepSec;
@@ -230,6 +230,11 @@ export class FallingKnifeGuard {
       }
     }
     this.evaluate(tsMs);
+    // Only now open the slot of the next interval (clearing its data from flowSlots intervals ago):
+    // the evaluation above summed the flowSlots intervals [t − flowWindowSec, t), the full window.
+    s.flowHead = (s.flowHead + 1) % this.flowSlots;
+    s.buyVol[s.flowHead] = 0;
+    s.sellVol[s.flowHead] = 0;
   }
 
   /** Current σ per √s in log units (NaN before any return). */

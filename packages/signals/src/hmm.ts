@@ -150,7 +150,7 @@ export class HmmForwardFilter {
     return this.probs();
   }
 
-  /** Current filtered probabilities (uniform-initial prior before any observation). */
+  /** Current filtered probabilities (the parameters' initial distribution before any observation). */
   probs(): number[] {
     if (!this.started) return [...this.params.initial];
     const out: number[] = [];

@@ -2,6 +2,9 @@
  * Order-book imbalance / micro-price alpha: a bounded skew from the top of book.
  *   I = (bidSize − askSize)/(bidSize + askSize) ∈ [−1, 1]
  *   micro − mid = I · (ask − bid)/2, in bps of mid: microEdgeBps = I · halfSpreadBps
+ * EWMA over event time, "next-value" convention for irregular updates: at each BBO the new edge e enters
+ * as E ← E + (1 − 2^(−Δt/halfLife))·(e − E), Δt = time since the previous update (so an update at the
+ * same timestamp leaves E unchanged and a long pause makes E jump to e).
  * The skew is skewAdjBps = clamp(coef · EWMA(microEdgeBps), ±maxSkewBps): quotes lean toward the
  * micro-price (positive when bids are heavier, i.e. the next move is more likely up).
  */

@@ -15,6 +15,8 @@ export const SignalStackStateSchema = z.object({
   pendingMarkouts: z.array(
     z.object({ dueMs: finite, side: z.enum(["buy", "sell"]), midAtFill: z.number().positive() }),
   ),
+  /** Mid after the last two-sided book event (absent in older checkpoints and before any mid). */
+  lastMid: z.number().positive().optional(),
   warmup: z.object({
     trades: z.number().int().nonnegative(),
     bookUpdates: z.number().int().nonnegative(),

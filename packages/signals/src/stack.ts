@@ -119,6 +119,8 @@ export class SignalStack {
   private cycleId = 0;
   private lastTsMs = 0;
   private pendingMarkouts: { dueMs: number; side: Side; midAtFill: number }[] = [];
+  /** Mid after the last two-sided book event (NaN before any): the mid in force until the next one. */
+  private lastMid = Number.NaN;
   /** Book events rejected as crossed (by the own book, or as reported by the caller in shared-book mode). */
   rejectedBookEvents = 0;
 
@@ -176,10 +178,12 @@ export class SignalStack {
         if (!book.isTwoSided()) return;
         const bid = book.bestBid();
         const ask = book.bestAsk();
+        const mid = (bid + ask) / 2;
         this.regime.onQuote(ts, bid, ask);
-        this.knife.onMid(ts, (bid + ask) / 2);
+        this.knife.onMid(ts, mid);
         this.imbalance.onBbo(ts, bid, book.bestBidSize(), ask, book.bestAskSize());
-        if (this.pendingMarkouts.length > 0) this.settleMarkouts(ts);
+        if (this.pendingMarkouts.length > 0) this.settleMarkouts(ts, mid);
+        this.lastMid = mid;
         return;
       }
       case "trade":
@@ -223,14 +227,20 @@ export class SignalStack {
     this.alphaKappa.onMarkout(side, midAtFill, midAtHorizon);
   }
 
-  private settleMarkouts(tsMs: number): void {
+  /**
+   * Settle the markouts due at or before `tsMs` (a book event whose mid is `mid`) with the mid in
+   * force at their horizon: the last mid at or before it, i.e. the previous event's mid for a
+   * horizon that ended before `tsMs` and this event's mid for one ending exactly at `tsMs` (the
+   * convention of the paper exchange's markout records).
+   */
+  private settleMarkouts(tsMs: number, mid: number): void {
     if (this.pendingMarkouts.length === 0) return;
-    const mid = this.book.mid();
     if (!(mid > 0)) return;
+    const before = this.lastMid > 0 ? this.lastMid : mid;
     let i = 0;
     while (i < this.pendingMarkouts.length && this.pendingMarkouts[i]!.dueMs <= tsMs) {
       const p = this.pendingMarkouts[i]!;
-      this.alphaKappa.onMarkout(p.side, p.midAtFill, mid);
+      this.alphaKappa.onMarkout(p.side, p.midAtFill, p.dueMs < tsMs ? before : mid);
       i++;
     }
     if (i > 0) this.pendingMarkouts.splice(0, i);
@@ -321,6 +331,7 @@ export class SignalStack {
       cycleId: this.cycleId,
       lastTsMs: this.lastTsMs,
       pendingMarkouts: this.pendingMarkouts.map((p) => ({ ...p })),
+      lastMid: this.lastMid > 0 ? this.lastMid : undefined,
       warmup: this.warmup.getState(),
       regime: this.regime.getState(),
       knife: this.knife.getState(),
@@ -342,6 +353,7 @@ export class SignalStack {
     this.cycleId = s.cycleId;
     this.lastTsMs = s.lastTsMs;
     this.pendingMarkouts = s.pendingMarkouts.map((p) => ({ ...p }));
+    this.lastMid = s.lastMid ?? Number.NaN;
     this.warmup.setState(s.warmup);
     this.regime.setState(s.regime);
     this.knife.setState(s.knife);
