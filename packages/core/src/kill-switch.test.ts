@@ -83,6 +83,12 @@ describe("KillSwitch", () => {
     expect(ks.update(obs({ tsMs: 20_002, lastMarketDataTsMs: 20_000 }))).toBe("active");
   });
 
+  it("before any market data the reason says so (not an age counted from 1970)", () => {
+    const ks = new KillSwitch(cfg);
+    expect(ks.update(obs({ tsMs: 1_737_918_794_873, lastMarketDataTsMs: 0 }))).toBe("reduceOnly");
+    expect(ks.reason()).toBe("no market data yet");
+  });
+
   it("stale data with staleAction=halted → halted (sticky)", () => {
     const ks = new KillSwitch({ ...cfg, staleAction: "halted" });
     expect(ks.update(obs({ tsMs: 30_000, lastMarketDataTsMs: 0 }))).toBe("halted");

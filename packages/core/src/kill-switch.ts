@@ -32,7 +32,7 @@ export interface RiskObservation {
   equityQuote: number;
   /** Current inventory in base units. */
   inventoryBase: number;
-  /** Time of the latest market-data update (ms, same clock as tsMs). */
+  /** Time of the latest market-data update (ms, same clock as tsMs); ≤ 0 = none received yet. */
   lastMarketDataTsMs: number;
 }
 
@@ -186,9 +186,12 @@ export class KillSwitch {
       };
     }
     const ageMs = obs.tsMs - obs.lastMarketDataTsMs;
-    if (ageMs > c.staleDataMs && c.staleAction === "halted") {
-      return { state: "halted", reason: `stale market data: ${ageMs} ms > ${c.staleDataMs} ms` };
-    }
+    // lastMarketDataTsMs ≤ 0 means none yet: say so instead of an age measured from 1970.
+    const staleWhy =
+      obs.lastMarketDataTsMs <= 0
+        ? "no market data yet"
+        : `stale market data: ${ageMs} ms > ${c.staleDataMs} ms`;
+    if (ageMs > c.staleDataMs && c.staleAction === "halted") return { state: "halted", reason: staleWhy };
     const reasons: string[] = [];
     const recoverBelow = c.reduceOnlyDrawdownFrac * c.drawdownRecoveryRatio;
     if (dd >= c.reduceOnlyDrawdownFrac) this.drawdownLatched = true;
@@ -200,7 +203,7 @@ export class KillSwitch {
     if (Math.abs(obs.inventoryBase) > c.maxPositionBase) {
       reasons.push(`position ${obs.inventoryBase} over limit ±${c.maxPositionBase}`);
     }
-    if (ageMs > c.staleDataMs) reasons.push(`stale market data: ${ageMs} ms > ${c.staleDataMs} ms`);
+    if (ageMs > c.staleDataMs) reasons.push(staleWhy);
     if (reasons.length > 0) return { state: "reduceOnly", reason: reasons.join("; ") };
     return { state: "active", reason: "all checks passed" };
   }
