@@ -87,7 +87,12 @@ export interface TraderCounters {
 
 /** How often (market ms) the loop samples equity, writes equity lines and logs warm-up. */
 const EQUITY_SAMPLE_MS = 1000;
-const EQUITY_LINE_MS = 10_000;
+/**
+ * One equity.jsonl line per equity sample (1 s): the report recomputes drawdown, underwater time
+ * and Sharpe from these lines, so with every sample written its figures equal the trader's (at
+ * 10 s lines its max drawdown missed dips between lines: 0.041 % vs the trader's 0.053 %).
+ */
+const EQUITY_LINE_MS = EQUITY_SAMPLE_MS;
 const WARMUP_LOG_MS = 10_000;
 /** Minimum market time between quote cycles (a fill triggers one immediately). */
 export const QUOTE_INTERVAL_MS = 250;
