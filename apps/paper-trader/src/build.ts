@@ -107,7 +107,13 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     intensity: { aPerSec: PRIOR_MARKET.aPerSec, kappaPerFrac: PRIOR_MARKET.kappaPerFrac },
   });
   // The stack reads the exchange's book (updated by the exchange) instead of keeping a copy.
-  const signals = new SignalStack({ clock: ctx.clock, book: exchange.book });
+  // With --binance-lead the LeadLag signal joins the stack (fed by trader.onReferenceEvent).
+  const leadEnabled = config.binanceLead && config.source === "hyperliquid";
+  const signals = new SignalStack(
+    leadEnabled
+      ? { clock: ctx.clock, book: exchange.book, leadLag: { enabled: true } }
+      : { clock: ctx.clock, book: exchange.book },
+  );
   const vol = new EwmaVolatility({ halfLifeSec: 60 });
   const intensity = new IntensityEstimator({
     windowSec: 900,
@@ -128,5 +134,6 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     maxPositionLots,
     capitalQuote,
     clock: ctx.clock,
+    leadEnabled,
   };
 }

@@ -147,12 +147,18 @@ export const FLAGS: Record<string, FlagSpec> = {
   "binance-lead": {
     field: "binanceLead",
     type: "boolean",
-    describe: "live mode: also subscribe the Binance USD-M feed as a lead signal",
+    describe:
+      "live mode: also subscribe Binance USD-M bookTicker for the same coin; the LeadLag signal skews quotes toward the move Binance has made and Hyperliquid not yet",
+  },
+  "binance-symbol": {
+    field: "binanceSymbol",
+    type: "string",
+    describe: "Binance symbol of the lead feed; default from --asset (BTC → BTCUSDT, kPEPE → 1000PEPEUSDT)",
   },
   "binance-url": {
     field: "binanceUrl",
     type: "string",
-    describe: "Binance USD-M combined-stream websocket URL",
+    describe: "Binance USD-M websocket base URL (streams are combined under /stream?streams=…)",
   },
   "crash-at-sec": {
     field: "crashAtSec",

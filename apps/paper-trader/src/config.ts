@@ -48,7 +48,11 @@ export const PaperTraderConfigSchema = z
     maxPositionLots: z.number().positive().optional(),
     hyperliquidUrl: z.string().url().default("wss://api.hyperliquid.xyz/ws"),
     binanceLead: z.boolean().default(false),
-    binanceUrl: z.string().url().default("wss://fstream.binance.com/stream"),
+    binanceSymbol: z
+      .string()
+      .regex(/^[A-Za-z0-9]+$/, "expected a Binance symbol such as BTCUSDT")
+      .optional(),
+    binanceUrl: z.string().url().default("wss://fstream.binance.com"),
     makerFeeBps: z.number().min(-10).max(100).default(1.5),
     takerFeeBps: z.number().min(-10).max(100).default(4.5),
     latencyMs: z.number().min(0).max(10_000).default(50),
@@ -90,6 +94,7 @@ export const FIELD_TO_FLAG: Record<string, string> = {
   maxPositionLots: "--max-position-lots",
   hyperliquidUrl: "--hyperliquid-url",
   binanceLead: "--binance-lead",
+  binanceSymbol: "--binance-symbol",
   binanceUrl: "--binance-url",
   makerFeeBps: "--maker-fee-bps",
   takerFeeBps: "--taker-fee-bps",
@@ -110,6 +115,11 @@ export function parseConfig(input: unknown, origin: "flag" | "config" = "flag"):
   const cfg = validateFields(input, origin);
   if (cfg.source === "replay" && cfg.input === undefined) {
     throw new ConfigError("invalid --input: required with --source replay (a recording or raw capture path)");
+  }
+  if (cfg.binanceLead && cfg.source !== "hyperliquid") {
+    throw new ConfigError(
+      "invalid --binance-lead: the Binance lead feed is live-only, it needs --source hyperliquid",
+    );
   }
   return cfg;
 }

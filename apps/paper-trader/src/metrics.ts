@@ -16,6 +16,10 @@ export class RunMetrics {
     "kill switch state: 0 active, 1 reduce-only, 2 halted",
   );
   readonly feedStalenessSec = this.gauge("mmkit_feed_staleness_seconds", "age of the last market data");
+  readonly leadStalenessSec = this.gauge(
+    "mmkit_lead_feed_staleness_seconds",
+    "age of the last lead-venue (Binance) book update; +Inf before the first (only with --binance-lead)",
+  );
   readonly eventsPerSec = this.gauge("mmkit_events_per_second", "market events processed per second");
   readonly fills = new Counter({
     name: "mmkit_fills_total",
@@ -43,6 +47,8 @@ export class RunMetrics {
     positionBase: number;
     riskState: RiskState;
     feedAgeSec: number;
+    /** Age of the lead feed's last book update (null: no lead feed). */
+    leadAgeSec?: number | null;
     eventsTotal: number;
   }): void {
     this.pnlQuote.set(x.pnlQuote);
@@ -50,6 +56,7 @@ export class RunMetrics {
     this.positionBase.set(x.positionBase);
     this.killSwitchState.set(RISK_STATE_CODE[x.riskState]);
     this.feedStalenessSec.set(x.feedAgeSec);
+    if (x.leadAgeSec !== undefined && x.leadAgeSec !== null) this.leadStalenessSec.set(x.leadAgeSec);
     this.observeEvents(x.eventsTotal);
   }
 

@@ -222,6 +222,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   };
 
   let timer: NodeJS.Timeout | null = null;
+  let leadTask: Promise<void> | null = null;
   try {
     if (source.syncEvents !== null) {
       const it = source.syncEvents()[Symbol.iterator]();
@@ -255,6 +256,18 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
           if (stopRequested !== null) void source.feed.close();
         }, 1000);
       }
+      // The lead feed runs beside the traded venue's feed on the same event loop; its events go to
+      // the LeadLag signal only (dropped until the trader exists: the signal needs fresh data anyway).
+      const lead = source.lead;
+      leadTask =
+        lead === null
+          ? null
+          : (async () => {
+              for await (const ev of lead.feed) {
+                if (trader !== null) trader.onReferenceEvent(ev);
+                if (stopRequested !== null) break;
+              }
+            })();
       let n = 0;
       for await (const ev of source.asyncEvents()) {
         if (!step(ev)) break;
@@ -274,6 +287,10 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     }
     progress.done();
     await source.feed.close();
+    if (source.lead !== null) {
+      await source.lead.feed.close();
+      await leadTask;
+    }
   }
 
   let report: string[] = [];
@@ -349,9 +366,12 @@ function finishTrader(t: PaperTrader, stopReason: string): void {
 }
 
 function feedSummary(source: RunSource): string {
-  const s = source.feed.stats();
-  const e = s.events;
-  return `${source.feed.name} snapshot=${e.snapshot} delta=${e.delta} bbo=${e.bbo} trade=${e.trade} health=${e.health} invalid=${s.invalidMessages} ignored=${s.ignoredMessages} reconnects=${s.reconnects}`;
+  const line = (feed: RunSource["feed"]): string => {
+    const s = feed.stats();
+    const e = s.events;
+    return `${feed.name} snapshot=${e.snapshot} delta=${e.delta} bbo=${e.bbo} trade=${e.trade} health=${e.health} invalid=${s.invalidMessages} ignored=${s.ignoredMessages} reconnects=${s.reconnects}`;
+  };
+  return source.lead === null ? line(source.feed) : `${line(source.feed)}; lead ${line(source.lead.feed)}`;
 }
 
 /** Move a previous run's files into `<dir>/archive/<run id>/` so a fresh run never mixes with or destroys them. */

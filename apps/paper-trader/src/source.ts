@@ -11,6 +11,7 @@ import {
 } from "@mmkit/exchange";
 import type { PaperTraderConfig } from "./config.js";
 import { liveHyperliquidTickRules, replayInstrument, replayTickRules } from "./instrument.js";
+import { createLeadFeed, type LeadFeed } from "./lead-feed.js";
 
 export {
   type FixedGrid,
@@ -42,6 +43,8 @@ export interface RunSource {
   sample: MarketEvent[];
   /** Instrument traded (coin or symbol as the source names it). */
   instrument: string;
+  /** The Binance lead feed of a live run with `--binance-lead`, else null. */
+  lead: LeadFeed | null;
 }
 
 /** How many leading events are read to infer tick rules and the first mid. */
@@ -100,6 +103,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
       expectedSpanMs: null,
       sample,
       instrument,
+      lead: null,
     };
   }
   const coin = config.asset ?? DEFAULT_ASSET;
@@ -109,6 +113,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
     logger,
     seed: config.seed,
   });
+  const lead = createLeadFeed(config, coin, logger);
   return {
     feed,
     syncEvents: null,
@@ -116,10 +121,16 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
     clock: "local",
     eventTime: false,
     tickRules: liveHyperliquidTickRules(coin, config),
-    describe: { kind: "hyperliquid", url: config.hyperliquidUrl, coin },
+    describe: {
+      kind: "hyperliquid",
+      url: config.hyperliquidUrl,
+      coin,
+      ...(lead !== null ? { lead: lead.describe } : {}),
+    },
     expectedSpanMs: config.durationSec * 1000,
     sample: [],
     instrument: coin,
+    lead,
   };
 }
 
@@ -147,6 +158,7 @@ function eventTimeSource(
     describe,
     expectedSpanMs,
     instrument,
+    lead: null,
   };
 }
 

@@ -61,6 +61,8 @@ export interface TraderParts {
   maxPositionLots: number;
   capitalQuote: number;
   clock: "exchange" | "local";
+  /** Whether a lead venue feeds the LeadLag signal (`--binance-lead`). */
+  leadEnabled: boolean;
 }
 
 /** Run counters that a checkpoint carries. */
@@ -134,6 +136,9 @@ export class PaperTrader {
   lastEffect: SignalEffect | null = null;
   private fillSinceCycle = false;
   private nextPruneMs = 0;
+  /** Lead (reference) venue events seen (`--binance-lead`), and the time of its last book update (0: none). */
+  referenceEvents = 0;
+  lastReferenceBookTsMs = 0;
 
   constructor(parts: TraderParts) {
     this.p = parts;
@@ -176,6 +181,20 @@ export class PaperTrader {
     this.p.signals.onMarketEvent(ev, this.p.exchange.rejectedBookEvents === rejectedBefore);
     if (ts >= c.nextQuoteMs || this.fillSinceCycle) this.cycle(ts);
     this.periodic(ts);
+  }
+
+  /**
+   * A market event of the lead venue (`--binance-lead`): it feeds the LeadLag signal only — never
+   * the paper exchange's book, the estimators or the quote clock, which follow the traded venue.
+   */
+  onReferenceEvent(ev: MarketEvent): void {
+    this.referenceEvents++;
+    if (ev.type === "health") {
+      this.p.logger.warn({ status: ev.status, reason: ev.reason }, `[LEAD FEED] ${ev.status}: ${ev.reason}`);
+    } else if (ev.type !== "trade") {
+      this.lastReferenceBookTsMs = eventTimeMs(ev, this.p.clock);
+    }
+    this.p.signals.onReferenceEvent(ev);
   }
 
   /** Time passes without market data (live mode timer): runs risk checks and periodic work. */
@@ -384,6 +403,11 @@ export class PaperTrader {
           positionBase: pnl.positionBase,
           riskState: this.p.killSwitch.state(),
           feedAgeSec: Math.max(0, (ts - c.lastBookTsMs) / 1000),
+          leadAgeSec: this.p.leadEnabled
+            ? this.lastReferenceBookTsMs > 0
+              ? Math.max(0, (ts - this.lastReferenceBookTsMs) / 1000)
+              : Number.POSITIVE_INFINITY
+            : null,
           eventsTotal: c.events,
         });
       }

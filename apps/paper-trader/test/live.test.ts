@@ -1,5 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -7,7 +8,7 @@ import { createLogger } from "../src/logging.js";
 import { parseConfig } from "../src/config.js";
 import { runPaperTrader } from "../src/run.js";
 import { deriveHl } from "./derive-hl.js";
-import { HL_SAMPLE, readStreams, tempDir } from "./helpers.js";
+import { BINANCE_SAMPLE, HL_SAMPLE, readStreams, tempDir } from "./helpers.js";
 
 /** Recorded Hyperliquid frames (real messages from the repo sample, or derived from them), without the capture timestamp. */
 function recordedFrames(lines?: string[]): string[] {
@@ -158,4 +159,97 @@ describe("live mode for a tiny-price coin (kPEPE-like frames derived from the re
       }),
     ).rejects.toThrow(/--sz-decimals is required for kBONK/);
   });
+});
+
+/**
+ * A local Binance USD-M imitation on 127.0.0.1: serves the combined-stream path the feed asks for
+ * and streams the real recorded bookTicker frames of the repo's Binance sample in a loop, stamped
+ * with the current time. Records the requested paths.
+ */
+async function startFakeBinance(
+  intervalMs: number,
+): Promise<{ url: string; paths: string[]; close: () => Promise<void> }> {
+  const frames = gunzipSync(readFileSync(BINANCE_SAMPLE))
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l.includes("@bookTicker"))
+    .map((l) => l.slice(l.indexOf(" ") + 1));
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  await new Promise<void>((r) => wss.once("listening", () => r()));
+  const paths: string[] = [];
+  const clients = new Set<WebSocket>();
+  wss.on("connection", (ws, req) => {
+    paths.push(req.url ?? "");
+    clients.add(ws);
+    ws.on("close", () => clients.delete(ws));
+  });
+  let i = 0;
+  const timer = setInterval(() => {
+    const msg = JSON.parse(frames[i++ % frames.length]!) as { data: { T: number; E: number } };
+    const now = Date.now();
+    msg.data.T = now;
+    msg.data.E = now;
+    const text = JSON.stringify(msg);
+    for (const c of clients) c.send(text);
+  }, intervalMs);
+  return {
+    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+    paths,
+    close: async () => {
+      clearInterval(timer);
+      for (const c of clients) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+    },
+  };
+}
+
+describe("live mode with the Binance lead feed (--binance-lead), both venues local", () => {
+  it("subscribes the mapped Binance symbol, feeds LeadLag only, and leaves the traded book alone", async () => {
+    const venue = await startFakeVenue(20);
+    const binance = await startFakeBinance(10);
+    const dir = tempDir();
+    try {
+      const result = await runPaperTrader(
+        parseConfig({
+          source: "hyperliquid",
+          asset: "BTC",
+          hyperliquidUrl: venue.url,
+          binanceLead: true,
+          binanceUrl: binance.url,
+          durationSec: 4,
+          outputDir: dir,
+        }),
+        { logger: createLogger("silent", false), print: () => {}, handleSignals: false },
+      );
+      expect(result.stopReason).toMatch(/duration reached/);
+      // BTC → BTCUSDT, top of book only.
+      expect(binance.paths).toEqual(["/stream?streams=btcusdt@bookTicker"]);
+      const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {
+        source: { lead?: { kind: string; symbol: string } };
+      };
+      expect(manifest.source.lead).toMatchObject({ kind: "binance", symbol: "BTCUSDT" });
+      const feedLine = result.report.find((l) => l.startsWith("Feed: "))!;
+      expect(feedLine).toMatch(/; lead binance:BTCUSDT .*bbo=[1-9]/);
+      // Every cycle record carries the LeadLag contribution (the last one).
+      const cycles = readStreams(dir)
+        .get("signal_contributions.jsonl")!
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { contributions: { signal_name: string }[] });
+      expect(cycles.length).toBeGreaterThan(0);
+      for (const c of cycles) expect(c.contributions.at(-1)!.signal_name).toBe("LeadLag");
+      // The Binance sample trades at ~61.8k, the Hyperliquid one at ~105k: the paper exchange's
+      // book (every prediction's mid) only ever saw Hyperliquid.
+      const mids = readStreams(dir)
+        .get("predictions.jsonl")!
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { mid: number }).mid);
+      expect(mids.length).toBeGreaterThan(0);
+      for (const m of mids) expect(m).toBeGreaterThan(100_000);
+    } finally {
+      await venue.close();
+      await binance.close();
+    }
+  }, 60_000);
 });

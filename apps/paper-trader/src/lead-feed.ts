@@ -1,0 +1,39 @@
+/** The optional Binance lead feed of live runs (`--binance-lead`): same coin, USD-M bookTicker. */
+import { BinanceFeed, type FeedLogger, type MarketDataFeed } from "@mmkit/exchange";
+import type { PaperTraderConfig } from "./config.js";
+
+/**
+ * Binance USD-M symbol of a Hyperliquid coin: `COIN` + `USDT`, and Hyperliquid's 1000× contracts
+ * (`kPEPE`, `kSHIB`, `kBONK`, …) map to Binance's `1000PEPEUSDT`-style ones (the same 1000-unit scale).
+ */
+export function binanceSymbolFor(coin: string): string {
+  const thousand = /^k([A-Z0-9]+)$/.exec(coin);
+  return thousand ? `1000${thousand[1]}USDT` : `${coin.toUpperCase()}USDT`;
+}
+
+/** A lead feed and what run.json records about it. */
+export interface LeadFeed {
+  feed: MarketDataFeed;
+  symbol: string;
+  describe: Record<string, unknown>;
+}
+
+/**
+ * The Binance lead feed for `coin` when `--binance-lead` is set (else null): top of book only
+ * (bookTicker; no depth, so no REST snapshot), timestamped by local receive time like the
+ * Hyperliquid feed, so the LeadLag signal compares the two venues on one clock.
+ */
+export function createLeadFeed(config: PaperTraderConfig, coin: string, logger: FeedLogger): LeadFeed | null {
+  if (!config.binanceLead) return null;
+  const symbol = (config.binanceSymbol ?? binanceSymbolFor(coin)).toUpperCase();
+  const feed = new BinanceFeed({
+    symbol,
+    baseUrl: config.binanceUrl,
+    bookTicker: true,
+    aggTrade: false,
+    depth: false,
+    logger,
+    seed: config.seed,
+  });
+  return { feed, symbol, describe: { kind: "binance", url: config.binanceUrl, symbol, streams: ["bookTicker"] } };
+}
