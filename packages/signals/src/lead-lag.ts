@@ -117,6 +117,7 @@ const NOTE_ACTIVE = 4;
 
 /** Lead–lag skew from a reference venue's mid (signal `"LeadLag"`). */
 export class LeadLagSignal {
+  /** The resolved configuration (defaults filled in). */
   readonly config: LeadLagConfig;
   /** K = horizonMs / sampleMs: ring length and overlap of consecutive pairs. */
   private readonly k: number;
