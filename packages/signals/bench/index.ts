@@ -1,8 +1,15 @@
 /** Benchmarks of the signals hot paths. Run: `pnpm bench` (tsx bench/index.ts). */
 import { type MarketEvent, Rng } from "@mmkit/core";
 import { benchLatency, benchThroughput } from "../../../bench/harness.js";
-import { HmmForwardFilter, fitGaussianHmm, sampleHmm, SignalIntegrator, SignalStack } from "../src/index.js";
-import type { GaussianHmmParams } from "../src/index.js";
+import {
+  fitGaussianHmm,
+  HmmForwardFilter,
+  LeadLagSignal,
+  SignalIntegrator,
+  SignalStack,
+  sampleHmm,
+} from "../src/index.js";
+import type { CycleResult, GaussianHmmParams } from "../src/index.js";
 
 const T0 = 1_700_000_000_000;
 const rng = new Rng(1);
@@ -118,4 +125,69 @@ benchLatency("hmm: causal filter update (K=3, D=3)", (i) => {
 benchThroughput("hmm: Baum-Welch fit, 2000 buckets, 3 restarts", "fits", () => {
   for (let i = 0; i < 3; i++) fitGaussianHmm(data.obs, { restarts: 3, seed: i, maxIter: 60 });
   return 3;
+});
+
+// --- Lead–lag (opt-in): its own seeded walk, so the benchmarks above are unchanged. ---
+const llRng = new Rng(2);
+const llStack = new SignalStack({
+  warmup: { tradesTarget: 100, bookUpdatesTarget: 200, bucketsTarget: 30, bucketMs: 1000 },
+  regime: {
+    bucketMs: 1000,
+    warmupBuckets: 120,
+    refitEveryBuckets: 1_000_000,
+    windowBuckets: 600,
+    restarts: 2,
+  },
+  leadLag: { enabled: true },
+});
+const refLag: number[] = []; // reference mids of the last second: the local mid follows 1 s (4 steps) later
+let refMid = 50_000;
+let llTs = T0;
+const llBbo = (m: number, t: number, i: number): MarketEvent => ({
+  type: "bbo",
+  exchangeTsMs: t,
+  localTsMs: t,
+  bbo: { bidPrice: m - 0.5, bidSize: 1 + (i % 5), askPrice: m + 0.5, askSize: 1 + (i % 3) },
+});
+/** One 250 ms step: a reference BBO, the local BBO (reference 1 s earlier − 5 bps), then a cycle. */
+function llStep(i: number, withTrade: boolean): CycleResult {
+  refMid *= 1 + 5e-5 * llRng.normal();
+  refLag.push(refMid);
+  const local = refLag.length > 4 ? refLag.shift()! * (1 - 5e-4) : refMid * (1 - 5e-4);
+  llTs += 250;
+  llStack.onReferenceEvent(llBbo(refMid, llTs - 100, i));
+  llStack.onMarketEvent(llBbo(local, llTs, i));
+  if (withTrade) {
+    const trade = { price: local, size: 0.1, aggressor: "buy" as const, exchangeTsMs: llTs, localTsMs: llTs };
+    llStack.onMarketEvent({ type: "trade", exchangeTsMs: llTs, localTsMs: llTs, trade });
+  }
+  return llStack.cycle({
+    tsMs: llTs,
+    baseHalfSpreadBps: 3,
+    inventoryFrac: 0.1,
+    pnlQuote: i * 1e-3,
+    notionalQuote: 1e4,
+  });
+}
+let llLast: CycleResult | null = null;
+for (let i = 0; i < 1600; i++) llLast = llStep(i, i % 4 === 0);
+const llAdj = llLast!.adjustments[llLast!.adjustments.length - 1]!;
+console.log(`lead-lag after 400 s: ${llAdj.name} active=${llAdj.active} ${llAdj.note}`);
+benchLatency(
+  "signals: 1 reference BBO + 1 local BBO + full cycle (6 signals incl. LeadLag)",
+  (i) => {
+    llStep(i, false);
+  },
+  100_000,
+  10_000,
+);
+const lone = new LeadLagSignal();
+let loneTs = T0;
+benchLatency("lead-lag alone: 1 reference mid + 1 local mid + advance + adjustment", (i) => {
+  loneTs += 50; // 20 updates/s: a 100 ms grid instant every other call
+  const m = 50_000 + ((i * 7919) % 17);
+  lone.onReferenceMid(loneTs, m);
+  lone.onLocalMid(loneTs + 5, m - 2);
+  lone.advance(loneTs + 5);
+  lone.adjustment(loneTs + 5);
 });

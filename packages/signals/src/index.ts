@@ -6,6 +6,7 @@ export * from "./falling-knife.js";
 export * from "./alpha-kappa.js";
 export * from "./rl-policy.js";
 export * from "./imbalance.js";
+export * from "./lead-lag.js";
 export * from "./warmup.js";
 export * from "./integrator.js";
 export * from "./stack-state.js";

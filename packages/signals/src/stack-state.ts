@@ -1,11 +1,18 @@
 /** zod schema of a `SignalStack` checkpoint (what `getState()` returns and `setState()` accepts). */
 import { z } from "zod";
+import { LeadLagStateSchema } from "./lead-lag.js";
 
 const num = z.number();
 const finite = z.number().finite();
 const nullableNum = z.number().nullable();
 
 const levelSchema = z.object({ price: finite, size: finite, count: z.number().optional() });
+const bookSchema = z.object({
+  bids: z.array(levelSchema),
+  asks: z.array(levelSchema),
+  exchangeTsMs: finite,
+  localTsMs: finite,
+});
 
 /** Schema of a full stack checkpoint. */
 export const SignalStackStateSchema = z.object({
@@ -78,12 +85,9 @@ export const SignalStackStateSchema = z.object({
     updates: z.number().int().nonnegative(),
   }),
   imbalance: z.object({ edgeBps: finite, lastTsMs: nullableNum }),
-  book: z.object({
-    bids: z.array(levelSchema),
-    asks: z.array(levelSchema),
-    exchangeTsMs: finite,
-    localTsMs: finite,
-  }),
+  book: bookSchema,
+  /** Lead–lag signal and reference book (present only when lead–lag is enabled; absent in older checkpoints). */
+  leadLag: z.object({ signal: LeadLagStateSchema, referenceBook: bookSchema }).optional(),
 });
 
 /** A `SignalStack` checkpoint. */

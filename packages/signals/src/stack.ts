@@ -1,6 +1,7 @@
 /**
  * `SignalStack`: owns every signal, the warm-up tracker and the integrator behind one small API —
- * `onMarketEvent(ev)`, `onOwnFill(fill)`, `onMarkout(...)`, `cycle(ctx)` — plus checkpoints.
+ * `onMarketEvent(ev)`, `onOwnFill(fill)`, `onMarkout(...)`, `cycle(ctx)` — plus checkpoints, and
+ * (opt-in) `onReferenceEvent(ev)` for the lead–lag signal's reference venue.
  */
 import {
   type ClockSource,
@@ -21,6 +22,7 @@ import {
   type SignalContributionRecord,
   SignalIntegrator,
 } from "./integrator.js";
+import { LEAD_LAG_SIGNAL_NAME, type LeadLagConfig, LeadLagSignal } from "./lead-lag.js";
 import { REGIME_SIGNAL_NAME, RegimeDetector, type RegimeDetectorConfig } from "./regime-detector.js";
 import { RL_SIGNAL_NAME, type RlObservation, type RlPolicyConfig, RlSpreadPolicy } from "./rl-policy.js";
 import { type SignalStackState, SignalStackStateSchema } from "./stack-state.js";
@@ -41,7 +43,15 @@ export interface SignalStackConfig {
   imbalance: Partial<BookImbalanceConfig>;
   warmup: Partial<WarmupConfig>;
   integrator: Partial<IntegratorConfig>;
+  /**
+   * Lead–lag skew from a reference venue fed through `onReferenceEvent` (`enabled` default false:
+   * then the stack's outputs and checkpoints are exactly those without it).
+   */
+  leadLag: LeadLagStackConfig;
 }
+
+/** The stack's lead–lag options: the signal's configuration plus the opt-in switch. */
+export type LeadLagStackConfig = Partial<LeadLagConfig> & { enabled?: boolean };
 
 /** Per-cycle inputs from the quote loop. All optional except `tsMs`. */
 export interface CycleContext {
@@ -109,6 +119,12 @@ export class SignalStack {
   readonly rl: RlSpreadPolicy;
   readonly imbalance: BookImbalanceSignal;
   readonly integrator: SignalIntegrator;
+  /** The lead–lag signal (null unless `config.leadLag.enabled`). */
+  readonly leadLag: LeadLagSignal | null;
+  /** The reference venue's book, updated by `onReferenceEvent` (null unless lead–lag is enabled). */
+  readonly referenceBook: L2Book | null;
+  /** Reference book events rejected as crossed (counted and ignored). */
+  rejectedReferenceEvents = 0;
   private readonly exchangeClock: boolean;
   private readonly ictx: IntegrateContext = {
     cycleId: 0,
@@ -140,6 +156,7 @@ export class SignalStack {
       imbalance: config.imbalance ?? {},
       warmup: config.warmup ?? {},
       integrator: config.integrator ?? {},
+      leadLag: config.leadLag ?? {},
     };
     if (!(this.config.markoutHorizonMs >= 0)) throw new Error("signal stack: markoutHorizonMs must be >= 0");
     this.ownsBook = config.book === undefined;
@@ -152,6 +169,9 @@ export class SignalStack {
     this.rl = new RlSpreadPolicy({ numRegimes: this.regime.config.numStates, ...this.config.rl });
     this.imbalance = new BookImbalanceSignal(this.config.imbalance);
     this.integrator = new SignalIntegrator(this.config.integrator);
+    const { enabled, ...leadLagConfig } = this.config.leadLag;
+    this.leadLag = enabled === true ? new LeadLagSignal(leadLagConfig) : null;
+    this.referenceBook = enabled === true ? new L2Book() : null;
   }
 
   /**
@@ -183,6 +203,7 @@ export class SignalStack {
         this.knife.onMid(ts, mid);
         this.imbalance.onBbo(ts, bid, book.bestBidSize(), ask, book.bestAskSize());
         if (this.pendingMarkouts.length > 0) this.settleMarkouts(ts, mid);
+        if (this.leadLag !== null) this.leadLag.onLocalMid(ts, mid);
         this.lastMid = mid;
         return;
       }
@@ -196,17 +217,28 @@ export class SignalStack {
     }
   }
 
+  /**
+   * Feed one market event of the reference venue (same instrument) for the lead–lag signal, in the
+   * stack's clock. Snapshot / delta / BBO events update `referenceBook` (a crossed one is counted in
+   * `rejectedReferenceEvents` and ignored) and its mid feeds the signal; trade and health events
+   * are ignored (freshness comes from the book's updates). No effect while lead–lag is disabled.
+   */
+  onReferenceEvent(ev: MarketEvent): void {
+    const signal = this.leadLag;
+    const book = this.referenceBook;
+    if (signal === null || book === null) return;
+    if (ev.type !== "snapshot" && ev.type !== "delta" && ev.type !== "bbo") return;
+    const ts = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
+    if (!applyBookEvent(book, ev)) {
+      this.rejectedReferenceEvents++;
+      return;
+    }
+    if (book.isTwoSided()) signal.onReferenceMid(ts, (book.bestBid() + book.bestAsk()) / 2);
+  }
+
   /** Apply a book event to the own book; false when it was rejected as crossed. */
   private applyOwn(ev: Extract<MarketEvent, { type: "snapshot" | "delta" | "bbo" }>): boolean {
-    try {
-      if (ev.type === "snapshot") this.book.applySnapshot(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
-      else if (ev.type === "delta") this.book.applyDelta(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
-      else this.book.applyBbo(ev.bbo, ev.exchangeTsMs, ev.localTsMs);
-    } catch (e) {
-      if (e instanceof Error && e.name === "CrossedBookError") return false;
-      throw e;
-    }
-    return true;
+    return applyBookEvent(this.book, ev);
   }
 
   /** Record one of our fills: counts for warm-up and schedules its automatic markout. */
@@ -254,6 +286,7 @@ export class SignalStack {
     if (ctx.estimatorConfidence !== undefined) this.warmup.setEstimatorConfidence(ctx.estimatorConfidence);
     this.regime.onTime(ts);
     this.knife.advance(ts);
+    if (this.leadLag !== null) this.leadLag.advance(ts);
     const warm = this.warmup.complete;
     const regimeView = warm ? this.regime.currentView() : undefined;
 
@@ -280,6 +313,7 @@ export class SignalStack {
       this.rl.step(IDLE_OBSERVATION, false);
     }
     let adjustments: SignalAdjustment[];
+    const leadLag = this.leadLag;
     if (warm) {
       adjustments = [
         this.regime.adjustmentFor(regimeView),
@@ -288,6 +322,7 @@ export class SignalStack {
         this.imbalance.adjustment(ts),
         this.rl.adjustment(rlOn, ctx.baseHalfSpreadBps, this.config.rlEnabled ? "no pnl input" : "disabled"),
       ];
+      if (leadLag !== null) adjustments.push(leadLag.adjustment(ts));
     } else {
       const note = this.warmup.note();
       adjustments = [
@@ -297,6 +332,7 @@ export class SignalStack {
         inactive(BOOK_IMBALANCE_SIGNAL_NAME, note),
         inactive(RL_SIGNAL_NAME, note),
       ];
+      if (leadLag !== null) adjustments.push(inactive(LEAD_LAG_SIGNAL_NAME, note));
     }
     this.cycleId++;
     // The integrator keeps no reference to its context: one object serves every cycle.
@@ -314,19 +350,25 @@ export class SignalStack {
     return this.warmup.logLine();
   }
 
-  /** A `[SIGNALS]` log line in the original's shape, plus our regime. */
+  /**
+   * A `[SIGNALS]` log line in the original's shape, plus our regime (and, when lead–lag is enabled,
+   * ` lead_lag_bps=<deviation d> lead_beta=<β̂>`).
+   */
   signalsLogLine(effect: SignalEffect): string {
     const dir = this.knife.direction;
+    const ll = this.leadLag;
+    const lead =
+      ll === null ? "" : ` lead_lag_bps=${ll.deviationBps.toFixed(2)} lead_beta=${ll.beta.toFixed(2)}`;
     return `[SIGNALS] alpha=${this.imbalance.edgeBps.toFixed(2)} falling_knife=${this.knife.active && dir < 0} rising_knife=${
       this.knife.active && dir > 0
     } momentum_severity=${this.knife.severity.toFixed(2)} knife_score=${this.knife.score.toFixed(2)} kappa_used=${effect.kappaMult.toFixed(3)} as_warmed_up=${
       this.alphaKappa.confidence() >= 0.5
-    } regime=${effect.regime === undefined ? "n/a" : this.regime.stateLabel(effect.regime.state)}`;
+    } regime=${effect.regime === undefined ? "n/a" : this.regime.stateLabel(effect.regime.state)}${lead}`;
   }
 
   /** JSON-serializable checkpoint of every component. */
   getState(): SignalStackState {
-    return {
+    const state: SignalStackState = {
       version: 1,
       cycleId: this.cycleId,
       lastTsMs: this.lastTsMs,
@@ -340,6 +382,11 @@ export class SignalStack {
       imbalance: this.imbalance.getState(),
       book: this.book.snapshot(50),
     };
+    // Only when enabled: a disabled stack's checkpoint has no `leadLag` key at all.
+    if (this.leadLag !== null && this.referenceBook !== null) {
+      state.leadLag = { signal: this.leadLag.getState(), referenceBook: this.referenceBook.snapshot(50) };
+    }
+    return state;
   }
 
   /**
@@ -360,10 +407,39 @@ export class SignalStack {
     this.alphaKappa.setState(s.alphaKappa);
     this.rl.setState(s.rl);
     this.imbalance.setState(s.imbalance);
+    if (this.leadLag !== null && this.referenceBook !== null) {
+      // A checkpoint without lead–lag state (older, or written with it disabled) starts it afresh.
+      this.referenceBook.clear();
+      if (s.leadLag === undefined) {
+        this.leadLag.reset();
+      } else {
+        this.leadLag.setState(s.leadLag.signal);
+        const rb = s.leadLag.referenceBook;
+        if (rb.bids.length > 0 || rb.asks.length > 0) {
+          this.referenceBook.applySnapshot(rb.bids, rb.asks, rb.exchangeTsMs, rb.localTsMs);
+        }
+      }
+    }
     if (!this.ownsBook) return; // shared book: its owner restores it
     this.book.clear();
     if (s.book.bids.length > 0 || s.book.asks.length > 0) {
       this.book.applySnapshot(s.book.bids, s.book.asks, s.book.exchangeTsMs, s.book.localTsMs);
     }
   }
+}
+
+/** Apply a book event to `book`; false when it was rejected as crossed. */
+function applyBookEvent(
+  book: L2Book,
+  ev: Extract<MarketEvent, { type: "snapshot" | "delta" | "bbo" }>,
+): boolean {
+  try {
+    if (ev.type === "snapshot") book.applySnapshot(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
+    else if (ev.type === "delta") book.applyDelta(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
+    else book.applyBbo(ev.bbo, ev.exchangeTsMs, ev.localTsMs);
+  } catch (e) {
+    if (e instanceof Error && e.name === "CrossedBookError") return false;
+    throw e;
+  }
+  return true;
 }

@@ -1,0 +1,65 @@
+// The README's lead–lag example, run as a test so it cannot rot: the code between the markers
+// below must contain every line of the README's example block (checked at the end).
+import { readFileSync } from "node:fs";
+import type { MarketEvent } from "@mmkit/core";
+import { expect, it } from "vitest";
+import { LeadLagSignal, SignalStack } from "./index.js";
+
+it("README lead–lag example runs and matches the README", () => {
+  const nowMs = 1_700_000_000_000;
+  const tsMs = nowMs;
+  const refMid = 50_010;
+  const localMid = 50_000;
+  const quote = (t: number, mid: number): MarketEvent => ({
+    type: "bbo",
+    exchangeTsMs: t,
+    localTsMs: t,
+    bbo: { bidPrice: mid - 0.5, bidSize: 1, askPrice: mid + 0.5, askSize: 1 },
+  });
+  const hlEvent = quote(nowMs - 20, localMid);
+  const binanceEvent = quote(nowMs - 10, refMid);
+
+  // --- example start ---
+  // In the stack (the paper trader's --binance-lead): local venue = Hyperliquid, reference = Binance.
+  const stack = new SignalStack({ clock: "local", leadLag: { enabled: true } });
+  stack.onMarketEvent(hlEvent); // local book events also feed the local mid
+  stack.onReferenceEvent(binanceEvent); // same instrument, same clock
+  const { adjustments } = stack.cycle({ tsMs: nowMs });
+  const lead = adjustments[adjustments.length - 1]!; // "LeadLag", always last when enabled
+
+  // Alone: two mids in, a bounded skew out.
+  const ll = new LeadLagSignal({ horizonMs: 2000, maxSkewBps: 3 });
+  ll.onReferenceMid(tsMs, refMid);
+  ll.onLocalMid(tsMs, localMid);
+  ll.advance(tsMs); // every cycle: samples the elapsed 100 ms grid instants
+  const adj = ll.adjustment(tsMs); // skew = clamp(β̂·d, ±3 bps) once β̂ is significant
+  const forLogs = { d: ll.deviationBps, beta: ll.beta, t: ll.tStat, refAgeMs: ll.referenceAgeMs(tsMs) };
+  // --- example end ---
+
+  expect(adjustments).toHaveLength(6);
+  expect(lead.name).toBe("LeadLag");
+  expect(lead.active).toBe(false); // the stack is still warming up
+  expect(lead.note).toMatch(/^warmup \d+%$/);
+  expect(adj.name).toBe("LeadLag");
+  expect(adj.active).toBe(false);
+  expect(adj.note).toBe("warm-up 0/300");
+  expect(forLogs).toEqual({ d: 0, beta: 0, t: 0, refAgeMs: 0 });
+
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const section = readme.slice(readme.indexOf("### Lead–lag example"));
+  const block = section.slice(
+    section.indexOf("```ts") + 5,
+    section.indexOf("```", section.indexOf("```ts") + 5),
+  );
+  const source = readFileSync(new URL(import.meta.url), "utf8");
+  const example = source.slice(
+    source.indexOf("// --- example start ---"),
+    source.indexOf("// --- example end ---"),
+  );
+  const readmeLines = block
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("import "));
+  expect(readmeLines.length).toBeGreaterThan(8);
+  for (const line of readmeLines) expect(example).toContain(line);
+});
