@@ -35,5 +35,9 @@ export function createLeadFeed(config: PaperTraderConfig, coin: string, logger: 
     logger,
     seed: config.seed,
   });
-  return { feed, symbol, describe: { kind: "binance", url: config.binanceUrl, symbol, streams: ["bookTicker"] } };
+  return {
+    feed,
+    symbol,
+    describe: { kind: "binance", url: config.binanceUrl, symbol, streams: ["bookTicker"] },
+  };
 }

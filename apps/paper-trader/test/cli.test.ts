@@ -49,7 +49,10 @@ describe("paper-trader CLI", () => {
     [["--source", "replay", "--input", "/definitely/missing.gz"], /invalid --input: ENOENT/],
     [["--source", "replay", "--input", "package.json"], /invalid --input: unrecognized replay format/],
     [["--binance-lead"], /invalid --binance-lead: .*needs --source hyperliquid/],
-    [["--source", "hyperliquid", "--binance-lead", "--binance-symbol", "BTC-USDT"], /invalid --binance-symbol/],
+    [
+      ["--source", "hyperliquid", "--binance-lead", "--binance-symbol", "BTC-USDT"],
+      /invalid --binance-symbol/,
+    ],
   ])("bad flags %j → one clear line, exit 2, nothing written", async (args, pattern) => {
     const dir = join(tempDir(), "out");
     const { done } = spawnCli([...args, "--output-dir", dir]);
