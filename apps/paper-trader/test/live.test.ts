@@ -1,14 +1,13 @@
 import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { type WebSocket, WebSocketServer } from "ws";
 import { createLogger } from "../src/logging.js";
 import { parseConfig } from "../src/config.js";
 import { runPaperTrader } from "../src/run.js";
 import { deriveHl } from "./derive-hl.js";
 import { BINANCE_SAMPLE, HL_SAMPLE, readStreams, tempDir } from "./helpers.js";
+import { type LoopingVenue, startLoopingVenue } from "./ws-venue.js";
 
 /** Recorded Hyperliquid frames (real messages from the repo sample, or derived from them), without the capture timestamp. */
 function recordedFrames(lines?: string[]): string[] {
@@ -25,42 +24,25 @@ async function startFakeVenue(
   intervalMs: number,
   lines?: string[],
 ): Promise<{ url: string; subscriptions: unknown[]; close: () => Promise<void> }> {
-  const frames = recordedFrames(lines);
-  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-  await new Promise<void>((r) => wss.once("listening", () => r()));
   const subscriptions: unknown[] = [];
-  const clients = new Set<WebSocket>();
-  wss.on("connection", (ws) => {
-    clients.add(ws);
-    ws.on("close", () => clients.delete(ws));
-    ws.on("message", (data) => {
-      const msg = JSON.parse(data.toString()) as { method: string; subscription?: unknown };
-      if (msg.method === "ping") ws.send('{"channel":"pong"}');
-      if (msg.method === "subscribe") {
-        subscriptions.push(msg.subscription);
-        ws.send(JSON.stringify({ channel: "subscriptionResponse", data: msg }));
-      }
-    });
-  });
-  let i = 0;
-  const timer = setInterval(() => {
-    const frame = frames[i++ % frames.length]!;
-    const now = Date.now();
-    const msg = JSON.parse(frame) as { channel: string; data: unknown };
-    if (msg.channel === "l2Book") (msg.data as { time: number }).time = now;
-    if (msg.channel === "trades") for (const t of msg.data as { time: number }[]) t.time = now;
-    const text = JSON.stringify(msg);
-    for (const c of clients) c.send(text);
-  }, intervalMs);
-  return {
-    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
-    subscriptions,
-    close: async () => {
-      clearInterval(timer);
-      for (const c of clients) c.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
+  const venue = await startLoopingVenue(
+    recordedFrames(lines),
+    intervalMs,
+    (msg, now) => {
+      if (msg.channel === "l2Book") (msg.data as { time: number }).time = now;
+      if (msg.channel === "trades") for (const t of msg.data as { time: number }[]) t.time = now;
     },
-  };
+    (ws) =>
+      ws.on("message", (data) => {
+        const msg = JSON.parse(data.toString()) as { method: string; subscription?: unknown };
+        if (msg.method === "ping") ws.send('{"channel":"pong"}');
+        if (msg.method === "subscribe") {
+          subscriptions.push(msg.subscription);
+          ws.send(JSON.stringify({ channel: "subscriptionResponse", data: msg }));
+        }
+      }),
+  );
+  return { ...venue, subscriptions };
 }
 
 describe("live mode against a local venue replaying real Hyperliquid messages", () => {
@@ -166,41 +148,24 @@ describe("live mode for a tiny-price coin (kPEPE-like frames derived from the re
  * and streams the real recorded bookTicker frames of the repo's Binance sample in a loop, stamped
  * with the current time. Records the requested paths.
  */
-async function startFakeBinance(
-  intervalMs: number,
-): Promise<{ url: string; paths: string[]; close: () => Promise<void> }> {
+async function startFakeBinance(intervalMs: number): Promise<LoopingVenue & { paths: string[] }> {
   const frames = gunzipSync(readFileSync(BINANCE_SAMPLE))
     .toString("utf8")
     .split("\n")
     .filter((l) => l.includes("@bookTicker"))
     .map((l) => l.slice(l.indexOf(" ") + 1));
-  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-  await new Promise<void>((r) => wss.once("listening", () => r()));
   const paths: string[] = [];
-  const clients = new Set<WebSocket>();
-  wss.on("connection", (ws, req) => {
-    paths.push(req.url ?? "");
-    clients.add(ws);
-    ws.on("close", () => clients.delete(ws));
-  });
-  let i = 0;
-  const timer = setInterval(() => {
-    const msg = JSON.parse(frames[i++ % frames.length]!) as { data: { T: number; E: number } };
-    const now = Date.now();
-    msg.data.T = now;
-    msg.data.E = now;
-    const text = JSON.stringify(msg);
-    for (const c of clients) c.send(text);
-  }, intervalMs);
-  return {
-    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
-    paths,
-    close: async () => {
-      clearInterval(timer);
-      for (const c of clients) c.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
+  const venue = await startLoopingVenue(
+    frames,
+    intervalMs,
+    (msg, now) => {
+      const d = msg.data as { T: number; E: number };
+      d.T = now;
+      d.E = now;
     },
-  };
+    (_ws, path) => paths.push(path),
+  );
+  return { ...venue, paths };
 }
 
 describe("live mode with the Binance lead feed (--binance-lead), both venues local", () => {

@@ -14,18 +14,21 @@ import type { CycleResult, GaussianHmmParams } from "../src/index.js";
 const T0 = 1_700_000_000_000;
 const rng = new Rng(1);
 
+/** Short warm-up and a 1 s-bucket regime detector that fits once (no refits during the benchmark). */
+const BENCH_STACK_CONFIG = {
+  warmup: { tradesTarget: 100, bookUpdatesTarget: 200, bucketsTarget: 30, bucketMs: 1000 },
+  regime: {
+    bucketMs: 1000,
+    warmupBuckets: 120,
+    refitEveryBuckets: 1_000_000,
+    windowBuckets: 600,
+    restarts: 2,
+  },
+};
+
 /** Warm a stack past warm-up (HMM fitted, all signals live) on a seeded random walk. */
 function warmStack(): { stack: SignalStack; mid: number; ts: number } {
-  const stack = new SignalStack({
-    warmup: { tradesTarget: 100, bookUpdatesTarget: 200, bucketsTarget: 30, bucketMs: 1000 },
-    regime: {
-      bucketMs: 1000,
-      warmupBuckets: 120,
-      refitEveryBuckets: 1_000_000,
-      windowBuckets: 600,
-      restarts: 2,
-    },
-  });
+  const stack = new SignalStack(BENCH_STACK_CONFIG);
   let mid = 50_000;
   let ts = T0;
   for (let s = 0; s < 400; s++) {
@@ -129,17 +132,7 @@ benchThroughput("hmm: Baum-Welch fit, 2000 buckets, 3 restarts", "fits", () => {
 
 // --- Lead–lag (opt-in): its own seeded walk, so the benchmarks above are unchanged. ---
 const llRng = new Rng(2);
-const llStack = new SignalStack({
-  warmup: { tradesTarget: 100, bookUpdatesTarget: 200, bucketsTarget: 30, bucketMs: 1000 },
-  regime: {
-    bucketMs: 1000,
-    warmupBuckets: 120,
-    refitEveryBuckets: 1_000_000,
-    windowBuckets: 600,
-    restarts: 2,
-  },
-  leadLag: { enabled: true },
-});
+const llStack = new SignalStack({ ...BENCH_STACK_CONFIG, leadLag: { enabled: true } });
 const refLag: number[] = []; // reference mids of the last second: the local mid follows 1 s (4 steps) later
 let refMid = 50_000;
 let llTs = T0;

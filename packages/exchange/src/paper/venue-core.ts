@@ -396,35 +396,42 @@ export abstract class VenueCore {
    */
   protected fillCrossed(t: number, out: ExchangeEvent[]): void {
     const hot = this.hot;
-    const ask = this.book.bestAsk();
-    // Our highest bid, live or virtual (NaN when none: every comparison is false).
+    // Our highest bid / lowest ask, live or virtual (NaN when none: every comparison is false).
     const bidHi = extreme(hot[H_BID_HI]!, hot[H_VBID_HI]!, 1);
-    if (bidHi >= ask) {
-      const shown = this.crossShown[0]!;
-      const qty = this.book.depthThrough("ask", bidHi);
-      if (qty > shown) {
-        this.onTrade(
-          { price: ask, size: newQty(qty, shown), aggressor: "sell", exchangeTsMs: t, localTsMs: t },
-          t,
-          out,
-        );
-      }
-      this.crossShown[0] = qty;
-    } else this.crossShown[0] = 0;
-    const bid = this.book.bestBid();
+    const ask = this.book.bestAsk();
+    this.crossSide(0, bidHi >= ask, ask, bidHi, t, out);
     const askLo = extreme(hot[H_ASK_LO]!, hot[H_VASK_LO]!, -1);
-    if (askLo <= bid) {
-      const shown = this.crossShown[1]!;
-      const qty = this.book.depthThrough("bid", askLo);
-      if (qty > shown) {
-        this.onTrade(
-          { price: bid, size: newQty(qty, shown), aggressor: "buy", exchangeTsMs: t, localTsMs: t },
-          t,
-          out,
-        );
-      }
-      this.crossShown[1] = qty;
-    } else this.crossShown[1] = 0;
+    const bid = this.book.bestBid();
+    this.crossSide(1, askLo <= bid, bid, askLo, t, out);
+  }
+
+  /**
+   * One side of `fillCrossed`: our bids (side 0, hit by the asks) or asks (side 1, lifted by the
+   * bids) at or through the opposite best price `touch`, our best order at `ours`.
+   */
+  private crossSide(
+    side: 0 | 1,
+    crossed: boolean,
+    touch: number,
+    ours: number,
+    t: number,
+    out: ExchangeEvent[],
+  ): void {
+    if (!crossed) {
+      this.crossShown[side] = 0;
+      return;
+    }
+    const shown = this.crossShown[side];
+    const qty = this.book.depthThrough(side === 0 ? "ask" : "bid", ours);
+    if (qty > shown) {
+      const aggressor = side === 0 ? "sell" : "buy";
+      this.onTrade(
+        { price: touch, size: newQty(qty, shown), aggressor, exchangeTsMs: t, localTsMs: t },
+        t,
+        out,
+      );
+    }
+    this.crossShown[side] = qty;
   }
 
   /** Apply a book event to the book and the queue positions; false when it was rejected (crossed). */

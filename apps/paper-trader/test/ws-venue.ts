@@ -1,0 +1,44 @@
+import type { AddressInfo } from "node:net";
+import { type WebSocket, WebSocketServer } from "ws";
+
+/** A local venue imitation on 127.0.0.1 that streams recorded frames in a loop. */
+export interface LoopingVenue {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Serve `frames` (raw JSON text, as recorded) to every client, one every `intervalMs`, looping;
+ * `stamp` rewrites a parsed frame before it is sent (e.g. the venue's timestamps set to now), and
+ * `onConnection` sees each client (to answer its messages, record its path).
+ */
+export async function startLoopingVenue(
+  frames: readonly string[],
+  intervalMs: number,
+  stamp: (msg: Record<string, unknown>, nowMs: number) => void,
+  onConnection: (ws: WebSocket, path: string) => void = () => {},
+): Promise<LoopingVenue> {
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  await new Promise<void>((r) => wss.once("listening", () => r()));
+  const clients = new Set<WebSocket>();
+  wss.on("connection", (ws, req) => {
+    clients.add(ws);
+    ws.on("close", () => clients.delete(ws));
+    onConnection(ws, req.url ?? "");
+  });
+  let i = 0;
+  const timer = setInterval(() => {
+    const msg = JSON.parse(frames[i++ % frames.length]!) as Record<string, unknown>;
+    stamp(msg, Date.now());
+    const text = JSON.stringify(msg);
+    for (const c of clients) c.send(text);
+  }, intervalMs);
+  return {
+    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+    close: async () => {
+      clearInterval(timer);
+      for (const c of clients) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+    },
+  };
+}
