@@ -20,7 +20,16 @@ export function replayInstrument(
   sample: readonly MarketEvent[],
   logger: FeedLogger,
 ): string {
-  if (feed.format === "recording") return asset ?? "unknown";
+  if (feed.format === "recording") {
+    // The header names the feed that wrote it, e.g. `hyperliquid:BTC` or `binance:BTCUSDT`.
+    const recorded = recordingVenue(feed.recordingSource)?.instrument;
+    if (asset !== undefined && recorded !== undefined && asset.toUpperCase() !== recorded.toUpperCase()) {
+      throw new Error(
+        `--asset ${asset}: ${feed.path} is a recording of ${feed.recordingSource} (one instrument)`,
+      );
+    }
+    return recorded ?? asset ?? "unknown";
+  }
   const seen = [...feed.instrumentsSeen().keys()];
   const kept = feed.instrument();
   const spelled = seen.find((k) => k.toUpperCase() === kept) ?? asset ?? "unknown";
@@ -35,6 +44,12 @@ export function replayInstrument(
     );
   }
   return spelled;
+}
+
+/** Venue and instrument of a recording's header source (`venue:INSTRUMENT`), or null when it names none. */
+export function recordingVenue(source: string | null): { venue: string; instrument: string } | null {
+  const m = source === null ? null : /^([a-z]+):([A-Za-z0-9]+)$/.exec(source);
+  return m ? { venue: m[1]!, instrument: m[2]! } : null;
 }
 
 /**
@@ -66,8 +81,9 @@ export function replayTickRules(
   sample: readonly MarketEvent[],
   config: PaperTraderConfig,
   logger: FeedLogger,
+  venue: string | null = null,
 ): TickRules {
-  if (format === "hyperliquid-capture")
+  if (format === "hyperliquid-capture" || (format === "recording" && venue === "hyperliquid"))
     return hyperliquidTickRules(config.szDecimals ?? inferHlSzDecimals(instrument, sample, logger));
   const inferred = inferFixedGrid(sample);
   return fixedTickRules(config.tickSize ?? inferred.tick, config.lotSize ?? inferred.lot, 0);

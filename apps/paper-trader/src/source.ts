@@ -10,7 +10,7 @@ import {
   SyntheticMarket,
 } from "@mmkit/exchange";
 import type { PaperTraderConfig } from "./config.js";
-import { liveHyperliquidTickRules, replayInstrument, replayTickRules } from "./instrument.js";
+import { liveHyperliquidTickRules, recordingVenue, replayInstrument, replayTickRules } from "./instrument.js";
 import { createLeadFeed, type LeadFeed } from "./lead-feed.js";
 
 export {
@@ -91,7 +91,8 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
       if (sample.length >= SAMPLE_EVENTS) break;
     }
     const instrument = replayInstrument(feed, config.asset, sample, logger);
-    const tickRules = replayTickRules(feed.format, instrument, sample, config, logger);
+    const venue = recordingVenue(feed.recordingSource)?.venue ?? null;
+    const tickRules = replayTickRules(feed.format, instrument, sample, config, logger, venue);
     return {
       feed,
       syncEvents: null,

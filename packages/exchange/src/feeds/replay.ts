@@ -4,7 +4,7 @@ import { constants as zc, createGunzip, gunzipSync } from "node:zlib";
 import type { ClockSource, MarketEvent } from "@mmkit/core";
 import { CaptureImporter, splitCaptureLine } from "./capture-import.js";
 import { type PaceSpeed, pace } from "./pace.js";
-import { decodeRecordedEvent, isRecordingHeader } from "./recording.js";
+import { decodeRecordedEvent, isRecordingHeader, recordingHeaderSchema } from "./recording.js";
 import { ReorderBuffer } from "./reorder.js";
 import {
   copyFeedStats,
@@ -118,9 +118,15 @@ export class ReplayFeed implements EventTimeFeed {
     this.windowMs = opts.reorderWindowMs ?? (this.clock === "exchange" ? 200 : 0);
     this.logger = opts.logger ?? silentLogger;
     this.maxBad = opts.maxBadLinesKept ?? 100;
-    this.format = detectReplayFormat(firstNonEmptyLine(readHeadText(path)));
+    const first = firstNonEmptyLine(readHeadText(path));
+    this.format = detectReplayFormat(first);
+    this.recordingSource =
+      this.format === "recording" ? recordingHeaderSchema.parse(JSON.parse(first.trim())).source : null;
     this.name = `replay:${path}`;
   }
+
+  /** Recordings: the `source` of the header (the feed that wrote it, e.g. `hyperliquid:BTC`); null for captures. */
+  readonly recordingSource: string | null;
 
   /** Counters of the most recent (or running) pass. */
   stats(): FeedStats {
