@@ -107,8 +107,11 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     intensity: { aPerSec: PRIOR_MARKET.aPerSec, kappaPerFrac: PRIOR_MARKET.kappaPerFrac },
   });
   // The stack reads the exchange's book (updated by the exchange) instead of keeping a copy.
-  // With --binance-lead the LeadLag signal joins the stack (fed by trader.onReferenceEvent).
-  const leadEnabled = config.binanceLead && config.source === "hyperliquid";
+  // With a lead venue (--binance-lead live, --lead-input in replay) the LeadLag signal joins the
+  // stack (fed by trader.onReferenceEvent).
+  const leadEnabled =
+    (config.binanceLead && config.source === "hyperliquid") ||
+    (config.leadInput !== undefined && config.source === "replay");
   const signals = new SignalStack(
     leadEnabled
       ? { clock: ctx.clock, book: exchange.book, leadLag: { enabled: true } }

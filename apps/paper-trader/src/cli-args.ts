@@ -155,6 +155,12 @@ export const FLAGS: Record<string, FlagSpec> = {
     type: "string",
     describe: "Binance symbol of the lead feed; default from --asset (BTC → BTCUSDT, kPEPE → 1000PEPEUSDT)",
   },
+  "lead-input": {
+    field: "leadInput",
+    type: "string",
+    describe:
+      "replay: a recording of the lead venue (e.g. Binance) made alongside --input, replayed beside it in exchange time and fed to the LeadLag signal only",
+  },
   "binance-url": {
     field: "binanceUrl",
     type: "string",

@@ -53,6 +53,7 @@ export const PaperTraderConfigSchema = z
       .regex(/^[A-Za-z0-9]+$/, "expected a Binance symbol such as BTCUSDT")
       .optional(),
     binanceUrl: z.string().url().default("wss://fstream.binance.com"),
+    leadInput: z.string().min(1).optional(),
     makerFeeBps: z.number().min(-10).max(100).default(1.5),
     takerFeeBps: z.number().min(-10).max(100).default(4.5),
     latencyMs: z.number().min(0).max(10_000).default(50),
@@ -96,6 +97,7 @@ export const FIELD_TO_FLAG: Record<string, string> = {
   binanceLead: "--binance-lead",
   binanceSymbol: "--binance-symbol",
   binanceUrl: "--binance-url",
+  leadInput: "--lead-input",
   makerFeeBps: "--maker-fee-bps",
   takerFeeBps: "--taker-fee-bps",
   latencyMs: "--latency-ms",
@@ -115,6 +117,11 @@ export function parseConfig(input: unknown, origin: "flag" | "config" = "flag"):
   const cfg = validateFields(input, origin);
   if (cfg.source === "replay" && cfg.input === undefined) {
     throw new ConfigError("invalid --input: required with --source replay (a recording or raw capture path)");
+  }
+  if (cfg.leadInput !== undefined && cfg.source !== "replay") {
+    throw new ConfigError(
+      "invalid --lead-input: a lead recording is replayed beside --input, it needs --source replay",
+    );
   }
   if (cfg.binanceLead && cfg.source !== "hyperliquid") {
     throw new ConfigError(

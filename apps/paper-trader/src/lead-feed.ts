@@ -1,6 +1,6 @@
 /** The optional Binance lead feed of live runs (`--binance-lead`): same coin, USD-M bookTicker. */
-import { BinanceFeed, type FeedLogger, type MarketDataFeed } from "@mmkit/exchange";
-import type { PaperTraderConfig } from "./config.js";
+import { BinanceFeed, type FeedLogger, type MarketDataFeed, openReplay } from "@mmkit/exchange";
+import { ConfigError, type PaperTraderConfig } from "./config.js";
 
 /**
  * Binance USD-M symbol of a Hyperliquid coin: `COIN` + `USDT`, and Hyperliquid's 1000× contracts
@@ -39,5 +39,24 @@ export function createLeadFeed(config: PaperTraderConfig, coin: string, logger: 
     feed,
     symbol,
     describe: { kind: "binance", url: config.binanceUrl, symbol, streams: ["bookTicker"] },
+  };
+}
+
+/**
+ * The lead recording of a replay (`--lead-input`), streamed beside `--input` in exchange time, or
+ * null. Captures holding several instruments replay the first (as for `--input`).
+ */
+export function openLeadReplay(config: PaperTraderConfig, logger: FeedLogger): LeadFeed | null {
+  if (config.leadInput === undefined) return null;
+  let feed: ReturnType<typeof openReplay>;
+  try {
+    feed = openReplay(config.leadInput, { clock: "exchange", logger });
+  } catch (err) {
+    throw new ConfigError(`invalid --lead-input: ${(err as Error).message}`);
+  }
+  return {
+    feed,
+    symbol: feed.recordingSource ?? feed.format,
+    describe: { kind: "replay", path: config.leadInput, format: feed.format },
   };
 }

@@ -9,6 +9,7 @@ import {
   STREAM_FILES,
 } from "@mmkit/analytics";
 import { L2Book, type MarketEvent } from "@mmkit/core";
+import { eventTimeMs } from "@mmkit/exchange";
 import type { Logger } from "pino";
 import { buildParts } from "./build.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
@@ -71,6 +72,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   try {
     source = await createSource(config, feedLogger);
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError(`invalid --input: ${(err as Error).message}`);
   }
   let checkpoint: TraderCheckpoint | null = null;
@@ -256,11 +258,14 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
           if (stopRequested !== null) void source.feed.close();
         }, 1000);
       }
-      // The lead feed runs beside the traded venue's feed on the same event loop; its events go to
-      // the LeadLag signal only (dropped until the trader exists: the signal needs fresh data anyway).
+      // Lead venue events go to the LeadLag signal only (dropped until the trader exists: the signal
+      // needs fresh data anyway). Live, the lead feed runs beside the traded venue's feed on the same
+      // event loop; in a replay, the lead recording is merged in exchange time: before each event,
+      // the lead events up to its time.
       const lead = source.lead;
+      const merged = lead !== null && source.eventTime;
       leadTask =
-        lead === null
+        lead === null || merged
           ? null
           : (async () => {
               for await (const ev of lead.feed) {
@@ -268,8 +273,27 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
                 if (stopRequested !== null) break;
               }
             })();
+      const leadIt = merged ? lead.feed[Symbol.asyncIterator]() : null;
+      let leadNext: MarketEvent | null | undefined; // undefined: not read yet; null: exhausted
+      /** Feed the lead events up to `uptoMs`; while a resume skips processed events, drop them (their effect is in the checkpoint). */
+      const drainLead = async (
+        it: AsyncIterator<MarketEvent>,
+        uptoMs: number,
+        feed: boolean,
+      ): Promise<void> => {
+        for (;;) {
+          if (leadNext === undefined) {
+            const r = await it.next();
+            leadNext = r.done ? null : r.value;
+          }
+          if (leadNext === null || eventTimeMs(leadNext, source.clock) > uptoMs) return;
+          if (feed && trader !== null) trader.onReferenceEvent(leadNext);
+          leadNext = undefined;
+        }
+      };
       let n = 0;
       for await (const ev of source.asyncEvents()) {
+        if (leadIt !== null) await drainLead(leadIt, eventTimeMs(ev, source.clock), consumed >= skip);
         if (!step(ev)) break;
         if (++n % 256 === 0 && !(await afterChunk())) break;
         if (stopRequested !== null) {

@@ -11,7 +11,7 @@ import {
 } from "@mmkit/exchange";
 import type { PaperTraderConfig } from "./config.js";
 import { liveHyperliquidTickRules, recordingVenue, replayInstrument, replayTickRules } from "./instrument.js";
-import { createLeadFeed, type LeadFeed } from "./lead-feed.js";
+import { createLeadFeed, type LeadFeed, openLeadReplay } from "./lead-feed.js";
 
 export {
   type FixedGrid,
@@ -100,11 +100,17 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
       clock: "exchange",
       eventTime: true,
       tickRules,
-      describe: { kind: "replay", path, format: feed.format, instrument },
+      describe: {
+        kind: "replay",
+        path,
+        format: feed.format,
+        instrument,
+        ...(config.leadInput !== undefined ? { lead: { path: config.leadInput } } : {}),
+      },
       expectedSpanMs: null,
       sample,
       instrument,
-      lead: null,
+      lead: openLeadReplay(config, logger),
     };
   }
   const coin = config.asset ?? DEFAULT_ASSET;

@@ -49,6 +49,18 @@ describe("paper-trader CLI", () => {
     [["--source", "replay", "--input", "/definitely/missing.gz"], /invalid --input: ENOENT/],
     [["--source", "replay", "--input", "package.json"], /invalid --input: unrecognized replay format/],
     [["--binance-lead"], /invalid --binance-lead: .*needs --source hyperliquid/],
+    [["--lead-input", "x.gz"], /invalid --lead-input: .*needs --source replay/],
+    [
+      [
+        "--source",
+        "replay",
+        "--input",
+        "data/samples/hyperliquid-btc-20250126.gz",
+        "--lead-input",
+        "/nope.gz",
+      ],
+      /invalid --lead-input: ENOENT/,
+    ],
     [
       ["--source", "hyperliquid", "--binance-lead", "--binance-symbol", "BTC-USDT"],
       /invalid --binance-symbol/,

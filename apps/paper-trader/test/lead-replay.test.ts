@@ -1,0 +1,64 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { BINANCE_SAMPLE, readStreams, runInProcess, tempDir } from "./helpers.js";
+
+/**
+ * A lead-venue capture derived from the repo's real Binance sample: its bookTicker frames with
+ * every price × 1.5 (so a lead event reaching the paper book would show) and every time 1 s
+ * earlier (the lead shows each move 1 s before the traded venue does).
+ */
+function leadCapture(): string {
+  const lines = gunzipSync(readFileSync(BINANCE_SAMPLE)).toString("utf8").split("\n");
+  const out: string[] = [];
+  for (const line of lines) {
+    if (!line.includes("@bookTicker")) continue;
+    const sp = line.indexOf(" ");
+    const msg = JSON.parse(line.slice(sp + 1)) as {
+      data: { b: string; a: string; T: number; E: number };
+    };
+    const d = msg.data;
+    d.b = (Number(d.b) * 1.5).toFixed(2);
+    d.a = (Number(d.a) * 1.5).toFixed(2);
+    d.T -= 1000;
+    d.E -= 1000;
+    out.push(`${BigInt(line.slice(0, sp)) - 1_000_000_000n} ${JSON.stringify(msg)}`);
+  }
+  const path = join(tempDir(), "lead-capture.txt");
+  writeFileSync(path, `${out.join("\n")}\n`);
+  return path;
+}
+
+describe("replay with a lead recording (--lead-input)", () => {
+  it("merges the lead in exchange time into LeadLag only; the paper book never sees it", async () => {
+    const dir = tempDir();
+    const r = await runInProcess({
+      source: "replay",
+      input: BINANCE_SAMPLE,
+      leadInput: leadCapture(),
+      outputDir: dir,
+    });
+    expect(r.stopReason).toBe("end of data");
+    const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {
+      source: { lead?: { path: string } };
+    };
+    expect(manifest.source.lead?.path).toMatch(/lead-capture\.txt$/);
+    expect(r.report.find((l) => l.startsWith("Feed: "))).toMatch(/; lead replay:.*bbo=[1-9]/);
+    const cycles = readStreams(dir)
+      .get("signal_contributions.jsonl")!
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { contributions: { signal_name: string }[] });
+    expect(cycles.length).toBeGreaterThan(0);
+    for (const c of cycles) expect(c.contributions.at(-1)!.signal_name).toBe("LeadLag");
+    // The traded market is BTCUSDT at ~61.8k; the lead shows ~92.7k. Every prediction's mid is the former.
+    const mids = readStreams(dir)
+      .get("predictions.jsonl")!
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { mid: number }).mid);
+    expect(mids.length).toBeGreaterThan(0);
+    for (const m of mids) expect(m).toBeLessThan(70_000);
+  }, 60_000);
+});
