@@ -84,3 +84,23 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 5
   }
   return cond();
 }
+
+/** The parsed lines of one JSONL stream of a run directory. */
+export function streamRecords<T>(dir: string, file: string): T[] {
+  return (readStreams(dir).get(file) ?? "")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
+}
+
+/** Name of the last contribution of every signal_contributions.jsonl record. */
+export function lastSignalNames(dir: string): string[] {
+  return streamRecords<{ contributions: { signal_name: string }[] }>(dir, "signal_contributions.jsonl").map(
+    (c) => c.contributions.at(-1)?.signal_name ?? "",
+  );
+}
+
+/** The book mid of every predictions.jsonl record (what the paper exchange's book showed). */
+export function predictionMids(dir: string): number[] {
+  return streamRecords<{ mid: number }>(dir, "predictions.jsonl").map((r) => r.mid);
+}

@@ -6,7 +6,14 @@ import { createLogger } from "../src/logging.js";
 import { parseConfig } from "../src/config.js";
 import { runPaperTrader } from "../src/run.js";
 import { deriveHl } from "./derive-hl.js";
-import { BINANCE_SAMPLE, HL_SAMPLE, readStreams, tempDir } from "./helpers.js";
+import {
+  BINANCE_SAMPLE,
+  HL_SAMPLE,
+  lastSignalNames,
+  predictionMids,
+  readStreams,
+  tempDir,
+} from "./helpers.js";
 import { type LoopingVenue, startLoopingVenue } from "./ws-venue.js";
 
 /** Recorded Hyperliquid frames (real messages from the repo sample, or derived from them), without the capture timestamp. */
@@ -196,20 +203,12 @@ describe("live mode with the Binance lead feed (--binance-lead), both venues loc
       const feedLine = result.report.find((l) => l.startsWith("Feed: "))!;
       expect(feedLine).toMatch(/; lead binance:BTCUSDT .*bbo=[1-9]/);
       // Every cycle record carries the LeadLag contribution (the last one).
-      const cycles = readStreams(dir)
-        .get("signal_contributions.jsonl")!
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { contributions: { signal_name: string }[] });
-      expect(cycles.length).toBeGreaterThan(0);
-      for (const c of cycles) expect(c.contributions.at(-1)!.signal_name).toBe("LeadLag");
+      const names = lastSignalNames(dir);
+      expect(names.length).toBeGreaterThan(0);
+      for (const n of names) expect(n).toBe("LeadLag");
       // The Binance sample trades at ~61.8k, the Hyperliquid one at ~105k: the paper exchange's
       // book (every prediction's mid) only ever saw Hyperliquid.
-      const mids = readStreams(dir)
-        .get("predictions.jsonl")!
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => (JSON.parse(l) as { mid: number }).mid);
+      const mids = predictionMids(dir);
       expect(mids.length).toBeGreaterThan(0);
       for (const m of mids) expect(m).toBeGreaterThan(100_000);
     } finally {
