@@ -1,4 +1,4 @@
-/** The optional Binance lead feed of live runs (`--binance-lead`): same coin, USD-M bookTicker. */
+/** The optional lead-venue feed: Binance USD-M bookTicker live (`--binance-lead`), or a lead recording in a replay (`--lead-input`). */
 import { BinanceFeed, type FeedLogger, type MarketDataFeed, openReplay } from "@mmkit/exchange";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 

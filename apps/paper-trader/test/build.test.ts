@@ -1,6 +1,7 @@
 import { fixedTickRules, hyperliquidTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { tickSizeNear } from "../src/build.js";
+import { binanceSymbolFor } from "../src/lead-feed.js";
 
 describe("tickSizeNear", () => {
   it("is the venue's price increment at the given price", () => {
@@ -14,5 +15,14 @@ describe("tickSizeNear", () => {
   it("is 0 (unknown) without a usable mid", () => {
     expect(tickSizeNear(fixedTickRules(0.1, 0.001, 0), Number.NaN)).toBe(0);
     expect(tickSizeNear(fixedTickRules(0.1, 0.001, 0), 0)).toBe(0);
+  });
+});
+
+describe("binanceSymbolFor", () => {
+  it("maps Hyperliquid coins to Binance USD-M symbols, 1000× contracts included", () => {
+    expect(binanceSymbolFor("BTC")).toBe("BTCUSDT");
+    expect(binanceSymbolFor("eth")).toBe("ETHUSDT");
+    expect(binanceSymbolFor("kPEPE")).toBe("1000PEPEUSDT");
+    expect(binanceSymbolFor("kBONK")).toBe("1000BONKUSDT");
   });
 });
