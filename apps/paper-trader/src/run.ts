@@ -384,6 +384,7 @@ function finishTrader(t: PaperTrader, stopReason: string): void {
   const ts = t.counters.lastTsMs;
   t.handle(t.orders.cancelAll());
   t.handle(t.p.exchange.flushRecords());
+  t.sampleFinalEquity(ts);
   t.writeAnalytics(ts);
   t.writeEvent(ts, "run_end", { reason: stopReason });
   t.p.logger.info(`[SHUTDOWN] ${stopReason}; quotes cancelled, records flushed`);

@@ -382,35 +382,50 @@ export class PaperTrader {
     this.perSignalSharpe.recordFill(rec.fillTsMs, pnlQuote, active ?? []);
   }
 
+  /**
+   * At shutdown: a last equity sample and line at `ts` (the last event's time) when the latest
+   * sample is older, so equity.jsonl reaches the end of the run and the report closes the same
+   * Sharpe buckets the trader closed (else the last minute counted in one and not the other).
+   */
+  sampleFinalEquity(ts: number): void {
+    // The latest periodic sample was at nextEquityMs − EQUITY_SAMPLE_MS (a checkpointed counter).
+    if (ts > this.counters.nextEquityMs - EQUITY_SAMPLE_MS) this.sampleEquity(ts, true);
+  }
+
+  /** One equity sample: Sharpe, drawdown and per-signal trackers, the equity line, the metrics. */
+  private sampleEquity(ts: number, writeLine: boolean): void {
+    const c = this.counters;
+    const pnl = this.p.exchange.pnl();
+    if (!(Number.isFinite(pnl.equityQuote) && Number.isFinite(pnl.markPrice))) return;
+    this.sharpe.update(ts, pnl.equityQuote);
+    this.drawdown.update(ts, pnl.equityQuote);
+    this.perSignalSharpe.advanceTo(ts);
+    if (writeLine) {
+      c.nextEquityLineMs = ts + EQUITY_LINE_MS;
+      const dd = this.drawdown.state();
+      this.write("equity", equityLine(ts, pnl, dd?.drawdownFrac ?? 0, c.fills));
+    }
+    this.p.metrics?.sample({
+      pnlQuote: pnl.totalPnlQuote,
+      equityQuote: pnl.equityQuote,
+      positionBase: pnl.positionBase,
+      riskState: this.p.killSwitch.state(),
+      feedAgeSec: Math.max(0, (ts - c.lastBookTsMs) / 1000),
+      leadAgeSec: this.p.leadEnabled
+        ? this.lastReferenceBookTsMs > 0
+          ? Math.max(0, (ts - this.lastReferenceBookTsMs) / 1000)
+          : Number.POSITIVE_INFINITY
+        : null,
+      eventsTotal: c.events,
+    });
+  }
+
   /** Time-driven work: equity samples, equity lines, analytics, warm-up logs. */
   private periodic(ts: number): void {
     const c = this.counters;
     if (ts >= c.nextEquityMs) {
       c.nextEquityMs = ts + EQUITY_SAMPLE_MS;
-      const pnl = this.p.exchange.pnl();
-      if (Number.isFinite(pnl.equityQuote) && Number.isFinite(pnl.markPrice)) {
-        this.sharpe.update(ts, pnl.equityQuote);
-        this.drawdown.update(ts, pnl.equityQuote);
-        this.perSignalSharpe.advanceTo(ts);
-        if (ts >= c.nextEquityLineMs) {
-          c.nextEquityLineMs = ts + EQUITY_LINE_MS;
-          const dd = this.drawdown.state();
-          this.write("equity", equityLine(ts, pnl, dd?.drawdownFrac ?? 0, c.fills));
-        }
-        this.p.metrics?.sample({
-          pnlQuote: pnl.totalPnlQuote,
-          equityQuote: pnl.equityQuote,
-          positionBase: pnl.positionBase,
-          riskState: this.p.killSwitch.state(),
-          feedAgeSec: Math.max(0, (ts - c.lastBookTsMs) / 1000),
-          leadAgeSec: this.p.leadEnabled
-            ? this.lastReferenceBookTsMs > 0
-              ? Math.max(0, (ts - this.lastReferenceBookTsMs) / 1000)
-              : Number.POSITIVE_INFINITY
-            : null,
-          eventsTotal: c.events,
-        });
-      }
+      this.sampleEquity(ts, ts >= c.nextEquityLineMs);
     }
     if (ts >= c.nextWarmupLogMs && !c.warmupDoneLogged) {
       c.nextWarmupLogMs = ts + WARMUP_LOG_MS;
