@@ -8,17 +8,22 @@ import { BINANCE_SAMPLE, REPO_ROOT, runInProcess, tempDir } from "./helpers.js";
 const REPORT_CLI = fileURLToPath(new URL("../../calibration-report/src/cli.ts", import.meta.url));
 const REPORT_TSCONFIG = fileURLToPath(new URL("../../calibration-report/tsconfig.json", import.meta.url));
 
+/** Run the calibration report CLI (sources, through tsx) on a run directory, writing its JSON model. */
+function runReport(dir: string, json: string): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, ["--import", "tsx", REPORT_CLI, dir, "--json", json], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TSX_TSCONFIG_PATH: REPORT_TSCONFIG },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+}
+
 describe("the calibration report judges a real paper-trader run", () => {
   it("replay of the real Binance sample → calibration-report reads every stream with no issue", async () => {
     const dir = tempDir();
     const run = await runInProcess({ source: "replay", input: BINANCE_SAMPLE, outputDir: dir });
     const json = join(dir, "report.json");
-    const r = spawnSync(process.execPath, ["--import", "tsx", REPORT_CLI, dir, "--json", json], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TSX_TSCONFIG_PATH: REPORT_TSCONFIG },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
+    const r = runReport(dir, json);
     // 0 = GO, 1 = NO-GO, 3 = insufficient data (a 120 s sample cannot reach 5,000 fills): never 2.
     expect([0, 1, 3], r.stderr).toContain(r.status);
     const model = JSON.parse(readFileSync(json, "utf8")) as {
@@ -40,12 +45,7 @@ describe("the calibration report judges a real paper-trader run", () => {
     const dir = tempDir();
     await runInProcess({ durationSec: 1800, seed: 4, outputDir: dir });
     const json = join(dir, "report.json");
-    const r = spawnSync(process.execPath, ["--import", "tsx", REPORT_CLI, dir, "--json", json], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TSX_TSCONFIG_PATH: REPORT_TSCONFIG },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
+    const r = runReport(dir, json);
     expect([0, 1, 3], r.stderr).toContain(r.status);
     const model = JSON.parse(readFileSync(json, "utf8")) as {
       sharpe: { windows: { window: string; n: number; sharpeAnnualized: number | null }[] };
