@@ -14,7 +14,6 @@ export function binanceSymbolFor(coin: string): string {
 /** A lead feed and what run.json records about it. */
 export interface LeadFeed {
   feed: MarketDataFeed;
-  symbol: string;
   describe: Record<string, unknown>;
 }
 
@@ -35,11 +34,7 @@ export function createLeadFeed(config: PaperTraderConfig, coin: string, logger: 
     logger,
     seed: config.seed,
   });
-  return {
-    feed,
-    symbol,
-    describe: { kind: "binance", url: config.binanceUrl, symbol, streams: ["bookTicker"] },
-  };
+  return { feed, describe: { kind: "binance", url: config.binanceUrl, symbol, streams: ["bookTicker"] } };
 }
 
 /**
@@ -54,9 +49,14 @@ export function openLeadReplay(config: PaperTraderConfig, logger: FeedLogger): L
   } catch (err) {
     throw new ConfigError(`invalid --lead-input: ${(err as Error).message}`);
   }
+  const recorded = feed.recordingSource;
   return {
     feed,
-    symbol: feed.recordingSource ?? feed.format,
-    describe: { kind: "replay", path: config.leadInput, format: feed.format },
+    describe: {
+      kind: "replay",
+      path: config.leadInput,
+      format: feed.format,
+      ...(recorded !== null ? { source: recorded } : {}),
+    },
   };
 }

@@ -93,6 +93,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
     const instrument = replayInstrument(feed, config.asset, sample, logger);
     const venue = recordingVenue(feed.recordingSource)?.venue ?? null;
     const tickRules = replayTickRules(feed.format, instrument, sample, config, logger, venue);
+    const lead = openLeadReplay(config, logger);
     return {
       feed,
       syncEvents: null,
@@ -105,12 +106,12 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
         path,
         format: feed.format,
         instrument,
-        ...(config.leadInput !== undefined ? { lead: { path: config.leadInput } } : {}),
+        ...(lead !== null ? { lead: lead.describe } : {}),
       },
       expectedSpanMs: null,
       sample,
       instrument,
-      lead: openLeadReplay(config, logger),
+      lead,
     };
   }
   const coin = config.asset ?? DEFAULT_ASSET;

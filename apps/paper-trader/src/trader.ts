@@ -136,8 +136,7 @@ export class PaperTrader {
   lastEffect: SignalEffect | null = null;
   private fillSinceCycle = false;
   private nextPruneMs = 0;
-  /** Lead (reference) venue events seen (`--binance-lead`), and the time of its last book update (0: none). */
-  referenceEvents = 0;
+  /** Time of the lead venue's last book update (0: none yet; `--binance-lead` / `--lead-input`). */
   lastReferenceBookTsMs = 0;
 
   constructor(parts: TraderParts) {
@@ -188,7 +187,6 @@ export class PaperTrader {
    * the paper exchange's book, the estimators or the quote clock, which follow the traded venue.
    */
   onReferenceEvent(ev: MarketEvent): void {
-    this.referenceEvents++;
     if (ev.type === "health") {
       this.p.logger.warn({ status: ev.status, reason: ev.reason }, `[LEAD FEED] ${ev.status}: ${ev.reason}`);
     } else if (ev.type !== "trade") {
@@ -392,6 +390,13 @@ export class PaperTrader {
     if (ts > this.counters.nextEquityMs - EQUITY_SAMPLE_MS) this.sampleEquity(ts, true);
   }
 
+  /** Age (s) of the lead venue's last book update at `ts`: +∞ before the first, null without a lead. */
+  private leadAgeSec(ts: number): number | null {
+    if (!this.p.leadEnabled) return null;
+    const last = this.lastReferenceBookTsMs;
+    return last > 0 ? Math.max(0, (ts - last) / 1000) : Number.POSITIVE_INFINITY;
+  }
+
   /** One equity sample: Sharpe, drawdown and per-signal trackers, the equity line, the metrics. */
   private sampleEquity(ts: number, writeLine: boolean): void {
     const c = this.counters;
@@ -411,11 +416,7 @@ export class PaperTrader {
       positionBase: pnl.positionBase,
       riskState: this.p.killSwitch.state(),
       feedAgeSec: Math.max(0, (ts - c.lastBookTsMs) / 1000),
-      leadAgeSec: this.p.leadEnabled
-        ? this.lastReferenceBookTsMs > 0
-          ? Math.max(0, (ts - this.lastReferenceBookTsMs) / 1000)
-          : Number.POSITIVE_INFINITY
-        : null,
+      leadAgeSec: this.leadAgeSec(ts),
       eventsTotal: c.events,
     });
   }

@@ -14,7 +14,7 @@
  * (N steps of ±σ√(h/N), survival over a step by the trapezoid rule on λ), exact when κ = 0 or
  * σ = 0 and within about 0.01 of the continuous model otherwise (N grows with κσ√h, 8 to 64).
  */
-import { arrivalRatePerSec, fillProbabilityWithin } from "./intensity.js";
+import { arrivalRatePerSec } from "./intensity.js";
 
 /**
  * Fewest and most lattice steps per horizon. N = ⌈(κσ√h)²/2⌉ keeps a lattice step from moving λ
@@ -82,10 +82,9 @@ export function fillProbabilityDiffusing(
       `fillProbabilityDiffusing: need finite A, κ, σ, h >= 0 and a finite depth; got A=${aPerSec} κ=${kappaPerFrac} δ=${depthFrac} σ=${sigmaPerSqrtSec} h=${horizonSec}`,
     );
   }
-  const staticRate = sigmaPerSqrtSec === 0 || kappaPerFrac === 0 || horizonSec === 0;
-  if (staticRate) {
-    if (tickFrac <= 0 || atPriceFillFactor >= 1)
-      return fillProbabilityWithin(aPerSec, kappaPerFrac, depthFrac, horizonSec);
+  // The depth cannot move (σ = 0), the rate does not depend on it (κ = 0), or no time passes:
+  // the static formula (with tick 0 exactly `fillProbabilityWithin`).
+  if (sigmaPerSqrtSec === 0 || kappaPerFrac === 0 || horizonSec === 0) {
     const lam = effectiveArrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac, atPriceFillFactor, tickFrac);
     return -Math.expm1(-lam * horizonSec);
   }

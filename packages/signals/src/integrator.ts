@@ -334,18 +334,7 @@ function makeEffect(
   regime: SignalEffect["regime"],
 ): SignalEffect {
   // The sums of the applied parts ARE the totals (equal to the clamped values up to rounding).
-  if (regime === undefined) {
-    return {
-      spreadAdjBps: spreadSum,
-      skewAdjBps: skewSum,
-      kappaMult,
-      gammaMult,
-      bidExtraBps: bid,
-      askExtraBps: ask,
-      pullBid,
-      pullAsk,
-    };
-  }
+  // One literal: `regime` is undefined when no regime view applies.
   return {
     spreadAdjBps: spreadSum,
     skewAdjBps: skewSum,

@@ -327,16 +327,16 @@ export class RecordTracker {
   }
 
   /**
-   * For the prediction with handle `handle`: `isObserving`, and when so `noteCancelled` (the real
-   * order left the book at `tsMs`); returns whether its outcome is still observed (as a virtual
-   * order).
+   * For the prediction with handle `handle`: the real order left the book at `tsMs`. Returns
+   * whether its outcome is still observed (no fill yet: it continues as a virtual order), and then
+   * marks it censored when that happened before its longest horizon.
    */
   cancelObservedAt(handle: number, tsMs: number): boolean {
     const slot = this.predictions.slotAt(handle);
     return slot >= 0 && this.cancelObservedSlot(slot, tsMs);
   }
 
-  /** `noteFill` for the prediction with handle `handle` (no-op once emitted). */
+  /** A real or virtual fill at `tsMs` for the prediction with handle `handle` (no-op once emitted). */
   noteFillAt(handle: number, tsMs: number): void {
     const slot = this.predictions.slotAt(handle);
     if (slot >= 0) this.noteFillSlot(slot, tsMs);
@@ -350,40 +350,6 @@ export class RecordTracker {
     const P = this.predictions;
     const slot = P.slotAt(handle);
     if (slot >= 0) P.meta[slot * META + 3] = value;
-  }
-
-  /** Whether an order still has an open prediction (its outcome is still being observed). */
-  isObserving(orderId: string): boolean {
-    const P = this.predictions;
-    const slot = P.slotOf(orderId);
-    if (slot < 0) return false;
-    const flags = P.rows[P.row(slot) + F_FLAGS]!;
-    return flags & RESTORED ? P.restoredAt(slot).firstFillTsMs === null : (flags & HAS_FILL) === 0;
-  }
-
-  /** A real or virtual fill of `orderId` at `tsMs`. */
-  noteFill(orderId: string, tsMs: number): void {
-    const slot = this.predictions.slotOf(orderId);
-    if (slot >= 0) this.noteFillSlot(slot, tsMs);
-  }
-
-  /** The real order left the book at `tsMs` (outcome continues as a virtual order). */
-  noteCancelled(orderId: string, tsMs: number): void {
-    const P = this.predictions;
-    const slot = P.slotOf(orderId);
-    if (slot < 0) return;
-    const rows = P.rows;
-    const r = P.row(slot);
-    if (!(tsMs < rows[r + F_END]!)) return;
-    const flags = rows[r + F_FLAGS]!;
-    if (flags & RESTORED) {
-      const rec = P.restoredAt(slot);
-      rec.censored = true;
-      rec.cancelledTsMs = tsMs;
-    } else {
-      rows[r + F_FLAGS] = flags | CENSORED;
-      rows[r + F_CANCELLED] = tsMs;
-    }
   }
 
   private cancelObservedSlot(slot: number, tsMs: number): boolean {
