@@ -120,6 +120,45 @@ describe("EdgeTracker", () => {
         markouts: [{ horizonMs: 1, realizedEdgeBps: -1 + rng.next() - 0.5 }],
       });
     expect(neg.report().verdict).toBe("NEGATIVE_EDGE");
+    // …and under H0 the negative call has the same size α as the positive one (one-sided each)
+    let negCalls = 0;
+    let posCalls = 0;
+    for (let run = 0; run < 2000; run++) {
+      const t = new EdgeTracker();
+      for (let i = 0; i < 50; i++)
+        t.update({
+          tsMs: 0,
+          predictedEdgeBps: 0,
+          feeBps: 0,
+          markouts: [{ horizonMs: 1, realizedEdgeBps: rng.next() - 0.5 }],
+        });
+      const v = t.report().verdict;
+      if (v === "NEGATIVE_EDGE") negCalls++;
+      if (v === "POSITIVE_EDGE") posCalls++;
+    }
+    expect(negCalls / 2000).toBeGreaterThan(0.035); // a two-sided 95% CI rule gives ≈ 0.025
+    expect(negCalls / 2000).toBeLessThan(0.065);
+    expect(posCalls / 2000).toBeGreaterThan(0.035);
+    expect(posCalls / 2000).toBeLessThan(0.065);
+  });
+
+  it("calls a mean 1.8 standard errors below 0 negative (one-sided p ≈ 0.04; the 95% CI still reaches 0)", () => {
+    // 40 values: mean m, sample std s ⇒ t = m/(s/√40); choose ±1 around m = −1.8·s/√40
+    const xs = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 1 : -1));
+    const s = Math.sqrt(40 / 39); // sample std of ±1
+    const shift = (-1.8 * s) / Math.sqrt(40);
+    const t = new EdgeTracker();
+    for (const x of xs)
+      t.update({
+        tsMs: 0,
+        predictedEdgeBps: 0,
+        feeBps: 0,
+        markouts: [{ horizonMs: 1, realizedEdgeBps: x + shift }],
+      });
+    const h = t.report().horizons[0]!;
+    expect(h.edgeTest!.t).toBeCloseTo(-1.8, 10);
+    expect(h.edgeTest!.ci95[1]).toBeGreaterThan(0); // the old rule said NO_SIGNIFICANT_EDGE
+    expect(h.verdict).toBe("NEGATIVE_EDGE");
   });
 
   it("reads snapshots from edge_validation records", () => {

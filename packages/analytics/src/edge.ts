@@ -246,7 +246,9 @@ export class EdgeTracker {
         let verdict: EdgeVerdict;
         if (n < this.minSamples || edgeTest === null) verdict = "INSUFFICIENT_DATA";
         else if (edgeTest.p < this.alpha) verdict = "POSITIVE_EDGE";
-        else if (edgeTest.ci95[1] < 0) verdict = "NEGATIVE_EDGE";
+        // the mirror test (H1: edge < 0, one-sided at the same α): a losing strategy is called
+        // as readily as a winning one (a 95% CI below 0 would need p < α/2 on this side)
+        else if (oneSampleTTest(n, mean!, std!, 0, "less")!.p < this.alpha) verdict = "NEGATIVE_EDGE";
         else verdict = "NO_SIGNIFICANT_EDGE";
         return {
           horizonMs,
