@@ -105,6 +105,7 @@ export function predictionLine(
     depth_from_mid_bps: rec.depthBps,
     mid: rec.midAtLive,
     fill_model: rec.fillModel,
+    arrival_model: rec.arrivalModel,
     horizons,
     censored: rec.censored,
   };

@@ -274,13 +274,18 @@ export class PaperTrader {
     }
     if (fit.aPerSec > 0 && fit.kappaPerFrac > 0) {
       // Predictions use the quoting model: arrivals A·e^{−κδ} while the mid diffuses with the σ
-      // the quotes were priced with (their depth changes over the 1–30 s horizons).
+      // the quotes were priced with (their depth changes over the 1–30 s horizons). When the
+      // exponential does not fit the tape (A, κ are the fallback prior, e.g. a deep BTC book where
+      // nearly every print is at the touch), the arrival rates come from the tape itself instead:
+      // the estimator's empirical curve, once it has its minimum sample.
       const sigma = decision.effective.sigmaPerSqrtSec;
-      p.exchange.setIntensity({
-        aPerSec: fit.aPerSec,
-        kappaPerFrac: fit.kappaPerFrac,
-        sigmaPerSqrtSec: Number.isFinite(sigma) && sigma > 0 ? sigma : 0,
-      });
+      const curve = fit.usedFallback ? p.intensity.arrivalCurve() : null;
+      const sigmaPerSqrtSec = Number.isFinite(sigma) && sigma > 0 ? sigma : 0;
+      p.exchange.setIntensity(
+        curve === null
+          ? { aPerSec: fit.aPerSec, kappaPerFrac: fit.kappaPerFrac, sigmaPerSqrtSec }
+          : { aPerSec: fit.aPerSec, kappaPerFrac: fit.kappaPerFrac, sigmaPerSqrtSec, curve },
+      );
     }
     const events = this.orders.reconcile(decision.ladder, {
       cycleId: cyc.record.cycleId,

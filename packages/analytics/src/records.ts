@@ -366,6 +366,12 @@ export const predictionSchema = z.object({
   mid: num.optional(),
   /** Name of the fill model that produced p_fill. */
   fill_model: z.string(),
+  /**
+   * Arrival-rate model behind p_fill: "exponential" = A·e^{−κδ} (the fit, or its fallback prior;
+   * `market.kappa` tells), "empirical" = the tape's measured arrival curve (used when the
+   * exponential does not fit). Absent in files written before it existed.
+   */
+  arrival_model: z.enum(["exponential", "empirical"]).optional(),
   horizons: z.array(predictionHorizonSchema),
   /** Original-style flat fields (probability of fill within 100 ms / 1 s / 10 s). */
   p_fill_100ms: num.optional(),

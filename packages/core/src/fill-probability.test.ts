@@ -1,9 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  type ArrivalCurve,
+  arrivalCurveProblem,
+  arrivalRateOnCurve,
   effectiveArrivalRatePerSec,
   fillLatticeSteps,
   fillProbabilityDiffusing,
+  fillProbabilityDiffusingOnCurve,
 } from "./fill-probability.js";
 import { fillProbabilityWithin } from "./intensity.js";
 import { Rng } from "./rng.js";
@@ -149,5 +153,129 @@ describe("fillProbabilityDiffusing", () => {
     expect(() => fillProbabilityDiffusing(Number.NaN, 1, 0, 0, 1)).toThrow(/A=NaN/);
     expect(() => fillProbabilityDiffusing(1, 1, 0, -1e-4, 1)).toThrow(RangeError);
     expect(() => fillProbabilityDiffusing(1, 1, Number.POSITIVE_INFINITY, 1e-4, 1)).toThrow(/δ=Infinity/);
+  });
+});
+
+/** The exponential A·e^{−κ·max(δ,0)} sampled on an even grid over [0, maxBps]. */
+function sampledExponential(a: number, kappa: number, maxBps: number, points: number): ArrivalCurve {
+  const depthFrac = Array.from({ length: points }, (_, i) => ((i / (points - 1)) * maxBps) / 1e4);
+  return { depthFrac, ratePerSec: depthFrac.map((d) => a * Math.exp(-kappa * d)) };
+}
+
+/** Monte Carlo of the continuous model with λ from a curve (same scheme as `monteCarlo`). */
+function monteCarloOnCurve(
+  curve: ArrivalCurve,
+  depth: number,
+  sigma: number,
+  h: number,
+  paths = 20_000,
+): number {
+  const rng = new Rng(777);
+  const steps = 400;
+  const dt = h / steps;
+  const sd = sigma * Math.sqrt(dt);
+  let survive = 0;
+  for (let p = 0; p < paths; p++) {
+    let d = depth;
+    let integral = 0.5 * arrivalRateOnCurve(curve, d) * dt;
+    for (let s = 1; s <= steps; s++) {
+      d += sd * rng.normal();
+      integral += (s === steps ? 0.5 : 1) * arrivalRateOnCurve(curve, d) * dt;
+    }
+    survive += Math.exp(-integral);
+  }
+  return 1 - survive / paths;
+}
+
+describe("fillProbabilityDiffusingOnCurve (empirical arrival curve)", () => {
+  it("interpolates linearly, flat outside the points", () => {
+    const c: ArrivalCurve = { depthFrac: [0, 1e-4, 3e-4], ratePerSec: [4, 2, 0] };
+    expect(arrivalRateOnCurve(c, -1e-4)).toBe(4);
+    expect(arrivalRateOnCurve(c, 0.5e-4)).toBeCloseTo(3, 12);
+    expect(arrivalRateOnCurve(c, 2e-4)).toBeCloseTo(1, 12);
+    expect(arrivalRateOnCurve(c, 1e-3)).toBe(0);
+  });
+
+  it("is the static formula at σ = 0 and exact for a flat curve at any σ", () => {
+    const c: ArrivalCurve = { depthFrac: [0, 1e-4, 3e-4], ratePerSec: [4, 2, 0] };
+    expect(fillProbabilityDiffusingOnCurve(c, 2e-4, 0, 5)).toBeCloseTo(1 - Math.exp(-5), 12);
+    const flat: ArrivalCurve = { depthFrac: [0, 1e-3], ratePerSec: [0.3, 0.3] };
+    expect(fillProbabilityDiffusingOnCurve(flat, 2e-4, 3e-4, 7)).toBeCloseTo(1 - Math.exp(-2.1), 12);
+    const none: ArrivalCurve = { depthFrac: [0, 1e-3], ratePerSec: [0, 0] };
+    expect(fillProbabilityDiffusingOnCurve(none, 1e-4, 1e-4, 30)).toBe(0);
+  });
+
+  it("agrees with the exponential lattice on a finely sampled exponential", () => {
+    const curve = sampledExponential(1.5, 8000, 40, 801);
+    for (const [d, s, h] of [
+      [2e-4, 1e-4, 1],
+      [2e-4, 1e-4, 5],
+      [3e-4, 1e-4, 30],
+      [1e-4, 2e-4, 30],
+      [5e-4, 5e-5, 5],
+    ] as const) {
+      expect(fillProbabilityDiffusingOnCurve(curve, d, s, h)).toBeCloseTo(
+        fillProbabilityDiffusing(1.5, 8000, d, s, h),
+        2,
+      );
+    }
+  });
+
+  it("matches a Monte Carlo of the continuous model on a steep, non-exponential curve", () => {
+    // most trades at the touch, a thin tail (the shape of a deep BTC book's tape)
+    const c: ArrivalCurve = { depthFrac: [0, 0.5e-4, 1e-4, 3e-4, 1e-3], ratePerSec: [7, 0.2, 0.05, 0.01, 0] };
+    for (const [d, s, h] of [
+      [2.7e-4, 1e-4, 5],
+      [2.7e-4, 1e-4, 30],
+      [1e-4, 5e-5, 1],
+    ] as const) {
+      const mc = monteCarloOnCurve(c, d, s, h, 8000);
+      expect(Math.abs(fillProbabilityDiffusingOnCurve(c, d, s, h) - mc)).toBeLessThan(0.015);
+    }
+  });
+
+  it("tick and at-price factor: prints exactly at our price count with the factor", () => {
+    const c: ArrivalCurve = { depthFrac: [0, 1e-4, 2e-4, 3e-4], ratePerSec: [1, 0.5, 0.25, 0.1] };
+    const tickFrac = 1e-4;
+    const through = fillProbabilityDiffusingOnCurve(c, 1e-4, 0, 10, 0, tickFrac);
+    const queue = fillProbabilityDiffusingOnCurve(c, 1e-4, 0, 10, 1, tickFrac);
+    const half = fillProbabilityDiffusingOnCurve(c, 1e-4, 0, 10, 0.5, tickFrac);
+    expect(through).toBeCloseTo(1 - Math.exp(-0.25 * 10), 12);
+    expect(queue).toBeCloseTo(1 - Math.exp(-0.5 * 10), 12);
+    expect(half).toBeCloseTo(1 - Math.exp(-0.375 * 10), 12);
+  });
+
+  it("is a probability, non-increasing in depth and non-decreasing in the rates (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 2, maxLength: 12 }),
+        fc.double({ min: 0, max: 1e-3, noNaN: true }),
+        fc.double({ min: 0, max: 3e-4, noNaN: true }),
+        fc.constantFrom(1, 5, 30),
+        (raw, d, s, h) => {
+          const rates = [...raw].sort((a, b) => b - a); // non-increasing in depth, like a survival curve
+          const c: ArrivalCurve = { depthFrac: rates.map((_, i) => i * 1e-4), ratePerSec: rates };
+          const p = fillProbabilityDiffusingOnCurve(c, d, s, h);
+          expect(p).toBeGreaterThanOrEqual(0);
+          expect(p).toBeLessThanOrEqual(1);
+          expect(fillProbabilityDiffusingOnCurve(c, d + 1e-4, s, h)).toBeLessThanOrEqual(p + 1e-12);
+          const more: ArrivalCurve = { depthFrac: c.depthFrac, ratePerSec: rates.map((r) => r * 1.5) };
+          expect(fillProbabilityDiffusingOnCurve(more, d, s, h)).toBeGreaterThanOrEqual(p - 1e-12);
+        },
+      ),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
+  it("rejects an invalid curve or inputs with a message naming the problem", () => {
+    expect(arrivalCurveProblem({ depthFrac: [0], ratePerSec: [1] })).toMatch(/length >= 2/);
+    expect(arrivalCurveProblem({ depthFrac: [0, 0], ratePerSec: [1, 1] })).toMatch(/strictly increasing/);
+    expect(arrivalCurveProblem({ depthFrac: [0, 1], ratePerSec: [1, -1] })).toMatch(/>= 0 \(index 1/);
+    expect(arrivalCurveProblem({ depthFrac: [0, 1], ratePerSec: [1, 0] })).toBeNull();
+    const c: ArrivalCurve = { depthFrac: [0, 1e-4], ratePerSec: [1, 0] };
+    expect(() => fillProbabilityDiffusingOnCurve(c, 0, -1, 1)).toThrow(RangeError);
+    expect(() =>
+      fillProbabilityDiffusingOnCurve({ depthFrac: [0, 1e-4], ratePerSec: [1, Number.NaN] }, 0, 0, 1),
+    ).toThrow(/ratePerSec/);
   });
 });

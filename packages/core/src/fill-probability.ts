@@ -115,6 +115,14 @@ export function fillProbabilityDiffusing(
       lamHalfDt *= ratio;
     }
   }
+  return 1 - noFillProbabilityOnLattice(n);
+}
+
+/**
+ * The lattice's survival: propagate probability mass from the centre node through n steps with
+ * the per-node half-step survival factors in `survival[0..2n]`; returns the mass still unfilled.
+ */
+function noFillProbabilityOnLattice(n: number): number {
   let m = massA;
   let m2 = massB;
   m[n] = 1;
@@ -132,6 +140,92 @@ export function fillProbabilityDiffusing(
   }
   let alive = 0;
   for (let k = 0; k <= 2 * n; k += 2) alive += m[k]!;
-  const p = 1 - alive;
-  return Math.min(1, Math.max(0, p));
+  return Math.min(1, Math.max(0, alive));
+}
+
+/**
+ * An empirical arrival-rate curve: λ (market orders per second reaching depth δ on one side) at
+ * increasing depths (fraction of mid). Between points λ is linear, before the first point it is
+ * the first rate (the touch), past the last point the last rate. Used for predictions when the
+ * exponential A·e^{−κδ} does not describe the tape (its fit fails), instead of a prior.
+ */
+export interface ArrivalCurve {
+  /** Depths, fraction of mid, strictly increasing (at least 2). */
+  depthFrac: readonly number[];
+  /** Arrival rate per second per side at each depth, finite and >= 0. */
+  ratePerSec: readonly number[];
+}
+
+/** Why `curve` is not a valid {@link ArrivalCurve}, or null. */
+export function arrivalCurveProblem(curve: ArrivalCurve): string | null {
+  const d = curve.depthFrac;
+  const r = curve.ratePerSec;
+  if (!Array.isArray(d) || !Array.isArray(r) || d.length !== r.length || d.length < 2)
+    return "arrival curve needs depthFrac and ratePerSec arrays of the same length >= 2";
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i]) || (i > 0 && !(d[i]! > d[i - 1]!)))
+      return `arrival curve depthFrac must be finite and strictly increasing (index ${i}: ${d[i]})`;
+    if (!(Number.isFinite(r[i]) && r[i]! >= 0))
+      return `arrival curve ratePerSec must be finite and >= 0 (index ${i}: ${r[i]})`;
+  }
+  return null;
+}
+
+/** λ(δ) on an {@link ArrivalCurve}: linear between points, flat before the first and after the last. */
+export function arrivalRateOnCurve(curve: ArrivalCurve, depthFrac: number): number {
+  const d = curve.depthFrac;
+  const r = curve.ratePerSec;
+  const last = d.length - 1;
+  if (depthFrac <= d[0]!) return r[0]!;
+  if (depthFrac >= d[last]!) return r[last]!;
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (d[mid]! <= depthFrac) lo = mid;
+    else hi = mid;
+  }
+  const w = (depthFrac - d[lo]!) / (d[hi]! - d[lo]!);
+  return r[lo]! + w * (r[hi]! - r[lo]!);
+}
+
+/**
+ * {@link fillProbabilityDiffusing} with λ taken from an empirical {@link ArrivalCurve} instead of
+ * A·e^{−κδ}: 1 − E[exp(−∫λ_eff(δ₀ + σW_t)dt)], λ_eff(δ) = λ(δ⁺) + factor·(λ(δ) − λ(δ⁺)) with
+ * δ⁺ = δ + tickFrac. On a lattice of 64 steps (σ > 0); σ = 0 or h = 0 gives the static formula.
+ * Throws RangeError on an invalid curve or non-finite / negative σ, h, δ.
+ */
+export function fillProbabilityDiffusingOnCurve(
+  curve: ArrivalCurve,
+  depthFrac: number,
+  sigmaPerSqrtSec: number,
+  horizonSec: number,
+  atPriceFillFactor = 1,
+  tickFrac = 0,
+): number {
+  const problem = arrivalCurveProblem(curve);
+  if (problem !== null) throw new RangeError(`fillProbabilityDiffusingOnCurve: ${problem}`);
+  if (
+    !(sigmaPerSqrtSec >= 0 && horizonSec >= 0) ||
+    !Number.isFinite(depthFrac) ||
+    !Number.isFinite(sigmaPerSqrtSec) ||
+    !Number.isFinite(horizonSec)
+  ) {
+    throw new RangeError(
+      `fillProbabilityDiffusingOnCurve: need finite σ, h >= 0 and a finite depth; got δ=${depthFrac} σ=${sigmaPerSqrtSec} h=${horizonSec}`,
+    );
+  }
+  const rate = (depth: number): number => {
+    if (tickFrac <= 0 || atPriceFillFactor >= 1) return arrivalRateOnCurve(curve, depth);
+    const lamAt = arrivalRateOnCurve(curve, depth);
+    const lamThrough = arrivalRateOnCurve(curve, depth + tickFrac);
+    return lamThrough + atPriceFillFactor * (lamAt - lamThrough);
+  };
+  if (sigmaPerSqrtSec === 0 || horizonSec === 0) return -Math.expm1(-rate(depthFrac) * horizonSec);
+  const n = MAX_STEPS;
+  const dt = horizonSec / n;
+  const dx = sigmaPerSqrtSec * Math.sqrt(dt);
+  const halfDt = 0.5 * dt;
+  for (let k = 0; k <= 2 * n; k++) survival[k] = Math.exp(-rate(depthFrac + (k - n) * dx) * halfDt);
+  return 1 - noFillProbabilityOnLattice(n);
 }

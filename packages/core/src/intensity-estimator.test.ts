@@ -102,6 +102,18 @@ describe("IntensityEstimator", () => {
     expect(fit.r2).toBeCloseTo(1, 12);
     expect(est.survival().count).toEqual([1024, 512, 256, 128, 64, 32, 16]);
     expect(est.survival().ratePerSecPerSide[0]).toBeCloseTo(0.512, 12);
+    // the empirical arrival curve: the same counts over 2·T per side, on the grid in fractions of mid
+    const curve = est.arrivalCurve()!;
+    expect(curve.depthFrac.map((d) => Math.round(d * 1e8) / 1e4)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(curve.ratePerSec).toEqual([1024, 512, 256, 128, 64, 32, 16].map((c) => c / 2000));
+  });
+
+  it("has no arrival curve before minSamples trades", () => {
+    const est = new IntensityEstimator({ windowSec: 1e6, minSamples: 500, fallback });
+    simulate(est, new Rng(5), 1.5, 8000, 300);
+    expect(est.arrivalCurve()).toBeNull();
+    simulate(est, new Rng(6), 1.5, 8000, 300, 1e6);
+    expect(est.arrivalCurve()).not.toBeNull();
   });
 
   it("falls back when samples are too few", () => {

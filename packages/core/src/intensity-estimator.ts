@@ -13,6 +13,7 @@
  * buy aggressors only (they lift asks: the intensity our ASK quotes face), `value("sell")` the bid side;
  * each per-side fit has about half the data.
  */
+import type { ArrivalCurve } from "./fill-probability.js";
 import type { Side } from "./types.js";
 import { fitSurvivalCurve } from "./intensity-fit.js";
 import { TradeDepthRing } from "./trade-depth-ring.js";
@@ -260,6 +261,22 @@ export class IntensityEstimator {
     const depthBps = count.map((_, i) => (this.minFitDepthFrac + i * this.stepFrac) * BPS_PER_FRAC);
     const ratePerSecPerSide = count.map((c) => (observedSec > 0 ? c / (sides * observedSec) : 0));
     return { depthBps, count, ratePerSecPerSide };
+  }
+
+  /**
+   * The window's empirical arrival curve, both sides pooled: λ(δ_i) = S(δ_i)/(2·T) trades per second
+   * per side reaching each grid depth; null before `minSamples` trades or without elapsed time. For
+   * fill predictions when the exponential fit is not usable (e.g. a tape whose depths are not
+   * exponential), so they follow the data instead of the fallback prior.
+   */
+  arrivalCurve(): ArrivalCurve | null {
+    const observedSec = this.observedSec();
+    if (this.ring.size < this.minSamples || !(observedSec > 0)) return null;
+    const count = this.survivalCounts(undefined);
+    return {
+      depthFrac: count.map((_, i) => this.minFitDepthFrac + i * this.stepFrac),
+      ratePerSec: count.map((c) => c / (2 * observedSec)),
+    };
   }
 
   /** Serializable checkpoint (the trades in the window, so memory is bounded by the window). */

@@ -1,3 +1,4 @@
+import { IntensityEstimator } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { SyntheticMarket } from "../feeds/synthetic.js";
 import type { PredictionRecord } from "./events.js";
@@ -38,7 +39,16 @@ function reliability(f: number[], o: number[], bins = 10): { rel: number; n: num
   return { rel: rel / f.length, n: f.length, table };
 }
 
-function runCalibration(fillModel: "touch" | "queue", seed: number): PredictionRecord[] {
+/**
+ * `arrivals`: "known" tells the exchange the true (A, κ); "empirical" gives it instead the
+ * arrival curve an IntensityEstimator measures from the market's own prints (as the paper trader
+ * does when the exponential fit is not usable), refreshed at every requote.
+ */
+function runCalibration(
+  fillModel: "touch" | "queue",
+  seed: number,
+  arrivals: "known" | "empirical" = "known",
+): PredictionRecord[] {
   const market = new SyntheticMarket({
     seed,
     durationSec: 700,
@@ -60,10 +70,19 @@ function runCalibration(fillModel: "touch" | "queue", seed: number): PredictionR
   const records: PredictionRecord[] = [];
   let nextQuoteMs = 0;
   const tick = market.config.tickSize;
+  const estimator = new IntensityEstimator({ windowSec: 900, fallback: { aPerSec: A, kappaPerFrac: KAPPA } });
   for (const ev of market.events()) {
+    const priorMid = ex.book.mid();
     for (const e of ex.onMarketEvent(ev)) if (e.type === "prediction") records.push(e.record);
+    if (ev.type === "trade" && priorMid > 0)
+      estimator.onTrade(ev.exchangeTsMs, ev.trade.price, ev.trade.aggressor, priorMid);
     if (ev.exchangeTsMs >= nextQuoteMs && ex.book.isTwoSided()) {
       nextQuoteMs = ev.exchangeTsMs + 2000;
+      const curve = arrivals === "empirical" ? estimator.arrivalCurve() : null;
+      // until the estimator has its minimum sample the orders get no prediction (aPerSec 0 is not
+      // a forecast anyone would score): skip quoting then
+      if (arrivals === "empirical" && curve === null) continue;
+      if (curve !== null) ex.setIntensity({ aPerSec: A, kappaPerFrac: KAPPA, curve });
       for (const o of ex.openOrders()) ex.cancel(o.id);
       const mid = ex.book.mid();
       for (const d of DEPTHS_BPS) {
@@ -78,7 +97,22 @@ function runCalibration(fillModel: "touch" | "queue", seed: number): PredictionR
   return records.filter((r) => r.complete);
 }
 
-describe("fill-probability calibration on the synthetic market (known A, κ)", () => {
+describe("fill-probability calibration on the synthetic market", () => {
+  it("empirical arrival curve (measured from the prints): Brier reliability small at 1 s and 5 s", () => {
+    const recs = runCalibration("queue", 23, "empirical");
+    expect(recs.length).toBeGreaterThan(3000);
+    expect(recs.every((r) => r.arrivalModel === "empirical")).toBe(true);
+    for (let h = 0; h < 2; h++) {
+      const f = recs.map((r) => r.pFill[h]!);
+      const o = recs.map((r): number => (r.filled[h] ? 1 : 0));
+      const { rel, n, table } = reliability(f, o);
+      expect(rel, `empirical h=${h} REL=${rel.toFixed(5)} n=${n} ${table.join(" | ")}`).toBeLessThan(0.004);
+      const meanF = f.reduce((s, x) => s + x, 0) / n;
+      const meanO = o.reduce((s, x) => s + x, 0) / n;
+      expect(Math.abs(meanF - meanO)).toBeLessThan(0.03);
+    }
+  });
+
   for (const model of ["touch", "queue"] as const) {
     it(`${model}: Brier reliability small at 1 s and 5 s`, () => {
       const recs = runCalibration(model, model === "touch" ? 21 : 22);

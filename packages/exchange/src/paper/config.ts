@@ -1,3 +1,4 @@
+import { arrivalCurveProblem } from "@mmkit/core";
 import { z } from "zod";
 
 const latencySchema = z.discriminatedUnion("kind", [
@@ -59,6 +60,13 @@ export const PaperExchangeConfigSchema = z.object({
       aPerSec: z.number().min(0),
       kappaPerFrac: z.number().min(0),
       sigmaPerSqrtSec: z.number().min(0).optional(),
+      curve: z
+        .object({ depthFrac: z.array(z.number()), ratePerSec: z.array(z.number()) })
+        .superRefine((c, ctx) => {
+          const problem = arrivalCurveProblem(c);
+          if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .optional(),
     })
     .optional(),
 });

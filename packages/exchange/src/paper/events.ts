@@ -1,4 +1,4 @@
-import type { Fill, OrderStatus, Side } from "@mmkit/core";
+import type { ArrivalCurve, Fill, OrderStatus, Side } from "@mmkit/core";
 
 /** Names of the selectable fill models. */
 export type FillModelName = "touch" | "queue" | "through";
@@ -11,6 +11,9 @@ export type RejectReason =
   | "orderNotOpen"
   | "duplicateCancel"
   | "unsupported";
+
+/** Arrival model a fill prediction used: the exponential A·exp(−κδ) or an empirical curve. */
+export type ArrivalModel = "exponential" | "empirical";
 
 /** Which client action an ack or reject answers. */
 export type ActionKind = "place" | "cancel" | "modify";
@@ -26,6 +29,12 @@ export interface IntensityEstimate {
    * prediction horizons; absent or 0 = the depth stays as placed.
    */
   sigmaPerSqrtSec?: number;
+  /**
+   * An empirical arrival curve λ(δ) (e.g. `IntensityEstimator.arrivalCurve()`): when given,
+   * predictions use it instead of A·exp(−κδ) — for tapes the exponential does not fit, so they
+   * follow the data rather than a fallback prior.
+   */
+  curve?: ArrivalCurve;
 }
 
 /** Caller-supplied predictions attached to an order, copied into its fills' markout records. */
@@ -117,6 +126,8 @@ export interface PredictionRecord {
   kappaPerFrac: number;
   /** Mid volatility (fraction per √s) the prediction assumed; 0 = static depth. */
   sigmaPerSqrtSec: number;
+  /** Arrival model of pFill: A·exp(−κδ) (the fit or its fallback) or the empirical curve. Absent in old checkpoints. */
+  arrivalModel?: ArrivalModel;
   horizonsSec: number[];
   /** Predicted P(at least one fill within h) per horizon. */
   pFill: number[];

@@ -1,4 +1,8 @@
-import { fillProbabilityDiffusing, fillProbabilityWithin } from "@mmkit/core";
+import {
+  fillProbabilityDiffusing,
+  fillProbabilityDiffusingOnCurve,
+  fillProbabilityWithin,
+} from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import type { ExchangeEvent, MarkoutRecord, PredictionRecord } from "./events.js";
 import { PaperExchange } from "./paper-exchange.js";
@@ -88,6 +92,31 @@ describe("prediction records", () => {
     expect(() => ex.setIntensity({ aPerSec: 1, kappaPerFrac: 1000, sigmaPerSqrtSec: -1 })).toThrow(
       /sigmaPerSqrtSec/,
     );
+  });
+
+  it("with an arrival curve in the intensity, predictions use it (and say so); a bad curve is refused", () => {
+    const curve = { depthFrac: [0, 0.002, 0.004, 0.01], ratePerSec: [3, 0.4, 0.1, 0] };
+    const intensity = { aPerSec: 1, kappaPerFrac: 1000, sigmaPerSqrtSec: 5e-4, curve };
+    const ex = new PaperExchange({ fillModel: "queue", latency: LAT, horizonsSec: [1, 30], intensity });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]])); // mid 100
+    ex.place({ side: "sell", price: 100.5, size: 1, postOnly: true }); // δ = 0.005
+    ex.advanceTo(T0);
+    // a checkpoint round trip keeps the curve for orders placed after it
+    const restored = new PaperExchange({ fillModel: "queue", latency: LAT, horizonsSec: [1, 30] });
+    restored.setState(ex.getState());
+    restored.place({ side: "buy", price: 99.6, size: 1, postOnly: true }); // δ = 0.004
+    restored.advanceTo(T0);
+    const [r] = preds(ex.advanceTo(T0 + 30_000));
+    expect(r!.arrivalModel).toBe("empirical");
+    expect(r!.pFill[0]).toBe(fillProbabilityDiffusingOnCurve(curve, r!.depthFrac, 5e-4, 1, 1, 0));
+    expect(r!.pFill[1]).toBe(fillProbabilityDiffusingOnCurve(curve, r!.depthFrac, 5e-4, 30, 1, 0));
+    expect(r!.pFill[1]).not.toBeCloseTo(fillProbabilityDiffusing(1, 1000, r!.depthFrac, 5e-4, 30, 1, 0), 2);
+    const later = preds(restored.advanceTo(T0 + 30_000)).find((x) => x.side === "buy")!;
+    expect(later.arrivalModel).toBe("empirical");
+    expect(later.pFill[1]).toBe(fillProbabilityDiffusingOnCurve(curve, later.depthFrac, 5e-4, 30, 1, 0));
+    expect(() =>
+      ex.setIntensity({ aPerSec: 1, kappaPerFrac: 1000, curve: { depthFrac: [0, 0], ratePerSec: [1, 1] } }),
+    ).toThrow(/arrival curve depthFrac must be finite and strictly increasing/);
   });
 
   it("keeps observing a cancelled order as a virtual order (censored, never a silent non-fill)", () => {

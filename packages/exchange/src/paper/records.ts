@@ -1,4 +1,4 @@
-import { type Side, fillProbabilityDiffusing, sideSign } from "@mmkit/core";
+import { type Side, fillProbabilityDiffusing, fillProbabilityDiffusingOnCurve, sideSign } from "@mmkit/core";
 import type {
   ExchangeEvent,
   FillModelName,
@@ -40,6 +40,15 @@ export function predictFillProbability(
   atPriceFillFactor: number,
   tickFrac: number,
 ): number {
+  if (intensity.curve !== undefined)
+    return fillProbabilityDiffusingOnCurve(
+      intensity.curve,
+      depthFrac,
+      intensity.sigmaPerSqrtSec ?? 0,
+      horizonSec,
+      atPriceFillFactor,
+      tickFrac,
+    );
   return fillProbabilityDiffusing(
     intensity.aPerSec,
     intensity.kappaPerFrac,
@@ -74,6 +83,7 @@ const HAS_CYCLE = 4;
 const HAS_LEVEL = 8;
 const SELL = 16;
 const RESTORED = 32;
+const EMPIRICAL = 64;
 /** Entries per slot in OpenPredictions.meta. */
 const META = 4;
 
@@ -301,20 +311,16 @@ export class RecordTracker {
       flags |= HAS_LEVEL;
       rows[r + F_LEVEL] = inp.level;
     }
+    const { aPerSec, kappaPerFrac, curve } = inp.intensity;
+    if (curve !== undefined) flags |= EMPIRICAL;
     rows[r + F_FLAGS] = flags;
-    const { aPerSec, kappaPerFrac } = inp.intensity;
     const factor = inp.atPriceFillFactor;
     const hs = this.horizonsSec;
     for (let i = 0; i < hs.length; i++)
-      rows[r + F_PFILL + i] = fillProbabilityDiffusing(
-        aPerSec,
-        kappaPerFrac,
-        depthFrac,
-        sigma,
-        hs[i]!,
-        factor,
-        tickFrac,
-      );
+      rows[r + F_PFILL + i] =
+        curve === undefined
+          ? fillProbabilityDiffusing(aPerSec, kappaPerFrac, depthFrac, sigma, hs[i]!, factor, tickFrac)
+          : fillProbabilityDiffusingOnCurve(curve, depthFrac, sigma, hs[i]!, factor, tickFrac);
     if (endMs < this.nextDeadlineMs) this.setDeadline(endMs);
     return P.base + slot;
   }
@@ -673,6 +679,7 @@ export class RecordTracker {
       aPerSec,
       kappaPerFrac,
       sigmaPerSqrtSec,
+      arrivalModel: flags & EMPIRICAL ? "empirical" : "exponential",
       horizonsSec,
       pFill,
       filled,

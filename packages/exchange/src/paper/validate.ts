@@ -1,3 +1,4 @@
+import { arrivalCurveProblem } from "@mmkit/core";
 import type { IntensityEstimate, PlaceRequest, RejectReason } from "./events.js";
 
 /** Why an intensity estimate is unusable for predictions, or null when it is acceptable. */
@@ -10,7 +11,7 @@ export function intensityProblem(it: IntensityEstimate): string | null {
     Number.isFinite(it.kappaPerFrac) &&
     (sigma === undefined || (sigma >= 0 && Number.isFinite(sigma)))
   )
-    return null;
+    return it.curve === undefined ? null : arrivalCurveProblem(it.curve);
   return `intensity needs finite aPerSec >= 0, kappaPerFrac >= 0 and sigmaPerSqrtSec >= 0 (if given), got ${JSON.stringify(it)}`;
 }
 
