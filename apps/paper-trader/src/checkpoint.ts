@@ -21,7 +21,13 @@ export function writeCheckpoint(outputDir: string, state: unknown): string {
 export function readCheckpoint(outputDir: string): Record<string, unknown> | null {
   const path = join(outputDir, CHECKPOINT_FILE);
   if (!existsSync(path)) return null;
-  const value: unknown = JSON.parse(readFileSync(path, "utf8"));
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    // nothing is written or moved: the run's files stay as they are for inspection
+    throw new Error(`cannot --resume: checkpoint ${path} is not readable JSON (${(err as Error).message})`);
+  }
   if (
     value === null ||
     typeof value !== "object" ||

@@ -138,7 +138,11 @@ export function validateFields(input: unknown, origin: "flag" | "config"): Paper
     const issue = result.error.issues[0]!;
     const field = String(issue.path[0] ?? "");
     const name =
-      origin === "flag" ? (FIELD_TO_FLAG[field] ?? field) : `config field "${issue.path.join(".")}"`;
+      origin === "flag"
+        ? (FIELD_TO_FLAG[field] ?? field)
+        : issue.path.length === 0
+          ? "config" // e.g. unknown keys at the top level
+          : `config field "${issue.path.join(".")}"`;
     throw new ConfigError(`invalid ${name}: ${describeIssue(issue)}`);
   }
   return result.data;

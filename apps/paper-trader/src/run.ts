@@ -1,5 +1,5 @@
 /** Orchestration of one paper-trading run: outputs, source, loop, checkpoints, shutdown, report. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   AnalyticsLogger,
@@ -75,6 +75,8 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(`invalid --input: ${(err as Error).message}`);
   }
+  if (existsSync(outputDir) && !statSync(outputDir).isDirectory())
+    throw new ConfigError(`invalid --output-dir: ${outputDir} exists and is not a directory`);
   let checkpoint: TraderCheckpoint | null = null;
   if (config.resume) {
     checkpoint = readCheckpoint(outputDir) as TraderCheckpoint | null;

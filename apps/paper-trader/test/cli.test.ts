@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJoinedStreams, readStreams, runInProcess, spawnCli, tempDir, waitFor } from "./helpers.js";
@@ -87,7 +87,30 @@ describe("paper-trader CLI", () => {
     const r2 = await spawnCli(["--config", cfg, "--output-dir", dir]).done;
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/is not valid JSON/);
+    writeFileSync(cfg, JSON.stringify({ seed: 3, bogus: 1 }));
+    const r3 = await spawnCli(["--config", cfg, "--output-dir", dir]).done;
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/invalid config: unknown key\(s\) bogus/);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it("an --output-dir that is a file, or --resume on a damaged checkpoint: a clear line, exit 2, files untouched", async () => {
+    const tmp = tempDir();
+    const file = join(tmp, "not-a-dir");
+    writeFileSync(file, "keep me");
+    const r = await spawnCli(["--duration", "60", "--output-dir", file]).done;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid --output-dir: .*not-a-dir exists and is not a directory/);
+    expect(readFileSync(file, "utf8")).toBe("keep me");
+    const dir = join(tmp, "run");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "fills.jsonl"), '{"written":"before"}\n');
+    writeFileSync(join(dir, "checkpoint.json"), '{"checkpoint_version": ');
+    const r2 = await spawnCli(["--duration", "60", "--output-dir", dir, "--resume"]).done;
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/cannot --resume: checkpoint .*checkpoint.json is not readable JSON/);
+    expect(readFileSync(join(dir, "fills.jsonl"), "utf8")).toBe('{"written":"before"}\n');
+    expect(readFileSync(join(dir, "checkpoint.json"), "utf8")).toBe('{"checkpoint_version": ');
   });
 
   it("SIGINT mid-run flushes every stream, prints the report and exits 0", async () => {
