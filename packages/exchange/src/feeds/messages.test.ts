@@ -3,7 +3,15 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseBinanceFrame } from "./binance-messages.js";
+import {
+  bnBookTickerSchema,
+  bnDepthSchema,
+  bnTradeSchema,
+  isBnBookTicker,
+  isBnDepth,
+  isBnTrade,
+  parseBinanceFrame,
+} from "./binance-messages.js";
 import { scanL2BookFrame } from "./hyperliquid-l2book-scan.js";
 import {
   hlL2BookSchema,
@@ -183,6 +191,48 @@ describe("isHlL2Book fast path", () => {
       expect(isDecimalString(s), s).toBe(re.test(s));
     }
   });
+});
+
+describe("Binance fast guards", () => {
+  // Domain: JSON objects (what JSON.parse gives), real payloads of each kind with fields mutated.
+  const payloads = fixture("binance-usdm-btcusdt-20240808-head600.gz").map((l) => {
+    const j = JSON.parse(l) as Record<string, unknown>;
+    return (j["data"] ?? j) as Record<string, unknown>;
+  });
+  const real = (e: string) => payloads.find((p) => p["e"] === e || (e === "bookTicker" && "A" in p))!;
+  const junk = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constantFrom("1.5", "-2", "1.", ".5", "", "x", "1e5"),
+    fc.constant([["1.0", "2"]]),
+    fc.constant([["1.0"]]),
+    fc.constant([["1.0", 2]]),
+    fc.constant([["1.0", "2", "extra"]]),
+    fc.jsonValue(),
+  );
+  for (const [kind, guard, schema] of [
+    ["bookTicker", isBnBookTicker, bnBookTickerSchema],
+    ["depthUpdate", isBnDepth, bnDepthSchema],
+    ["trade", isBnTrade, bnTradeSchema],
+  ] as const) {
+    it(`${kind}: property — the guard accepts exactly what the schema accepts`, () => {
+      const base = real(kind);
+      expect(base, kind).toBeDefined();
+      expect(guard(base)).toBe(true);
+      const keys = [...Object.keys(base), "e", "T", "E", "pu", "X", "t", "a"];
+      fc.assert(
+        fc.property(fc.constantFrom(...keys), junk, fc.constantFrom(...keys), junk, (k1, v1, k2, v2) => {
+          const o: Record<string, unknown> = { ...base, [k1]: v1, [k2]: v2 };
+          for (const k of [k1, k2]) if (o[k] === undefined) delete o[k];
+          expect(guard(o), JSON.stringify(o)).toBe(schema.safeParse(o).success);
+        }),
+        { seed: 11, numRuns: 3000 },
+      );
+    });
+  }
 });
 
 describe("scanL2BookFrame (canonical-layout fast path)", () => {
