@@ -13,10 +13,38 @@ import { fillProbabilityWithin } from "./intensity.js";
 import { Rng } from "./rng.js";
 
 /**
- * Independent oracle: Monte Carlo of the continuous model. Each path is a Brownian motion on a
- * fine grid (400 steps); the fill probability given the path is 1 − exp(−∫λ dt) exactly, so the
- * estimator is 1 − mean(exp(−Λ)) with a standard error below 0.003 at 20,000 paths.
+ * Independent oracle: Monte Carlo of the continuous model with arrival rate `rate(δ)`. Each path
+ * is a Brownian motion on a fine grid (400 steps); the fill probability given the path is
+ * 1 − exp(−∫λ dt) exactly, so the estimator is 1 − mean(exp(−Λ)) with a standard error below
+ * 0.003 at 20,000 paths.
  */
+function monteCarloOf(
+  rate: (depth: number) => number,
+  depth: number,
+  sigma: number,
+  h: number,
+  paths: number,
+  seed: number,
+): number {
+  const rng = new Rng(seed);
+  const steps = 400;
+  const dt = h / steps;
+  const sd = sigma * Math.sqrt(dt);
+  let survive = 0;
+  for (let p = 0; p < paths; p++) {
+    let d = depth;
+    let integral = 0.5 * rate(d) * dt;
+    for (let s = 1; s <= steps; s++) {
+      d += sd * rng.normal();
+      const w = s === steps ? 0.5 : 1;
+      integral += w * rate(d) * dt;
+    }
+    survive += Math.exp(-integral);
+  }
+  return 1 - survive / paths;
+}
+
+/** The oracle for A·e^{−κδ} arrivals (with the fill model's at-price blend). */
 function monteCarlo(
   aPerSec: number,
   kappa: number,
@@ -27,22 +55,8 @@ function monteCarlo(
   tickFrac = 0,
   paths = 20_000,
 ): number {
-  const rng = new Rng(12345);
-  const steps = 400;
-  const dt = h / steps;
-  const sd = sigma * Math.sqrt(dt);
-  let survive = 0;
-  for (let p = 0; p < paths; p++) {
-    let d = depth;
-    let integral = 0.5 * effectiveArrivalRatePerSec(aPerSec, kappa, d, factor, tickFrac) * dt;
-    for (let s = 1; s <= steps; s++) {
-      d += sd * rng.normal();
-      const w = s === steps ? 0.5 : 1;
-      integral += w * effectiveArrivalRatePerSec(aPerSec, kappa, d, factor, tickFrac) * dt;
-    }
-    survive += Math.exp(-integral);
-  }
-  return 1 - survive / paths;
+  const rate = (d: number): number => effectiveArrivalRatePerSec(aPerSec, kappa, d, factor, tickFrac);
+  return monteCarloOf(rate, depth, sigma, h, paths, 12345);
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf, |error| < 1.5e-7). */
@@ -162,7 +176,7 @@ function sampledExponential(a: number, kappa: number, maxBps: number, points: nu
   return { depthFrac, ratePerSec: depthFrac.map((d) => a * Math.exp(-kappa * d)) };
 }
 
-/** Monte Carlo of the continuous model with λ from a curve (same scheme as `monteCarlo`). */
+/** The oracle for arrivals from a curve. */
 function monteCarloOnCurve(
   curve: ArrivalCurve,
   depth: number,
@@ -170,21 +184,7 @@ function monteCarloOnCurve(
   h: number,
   paths = 20_000,
 ): number {
-  const rng = new Rng(777);
-  const steps = 400;
-  const dt = h / steps;
-  const sd = sigma * Math.sqrt(dt);
-  let survive = 0;
-  for (let p = 0; p < paths; p++) {
-    let d = depth;
-    let integral = 0.5 * arrivalRateOnCurve(curve, d) * dt;
-    for (let s = 1; s <= steps; s++) {
-      d += sd * rng.normal();
-      integral += (s === steps ? 0.5 : 1) * arrivalRateOnCurve(curve, d) * dt;
-    }
-    survive += Math.exp(-integral);
-  }
-  return 1 - survive / paths;
+  return monteCarloOf((d) => arrivalRateOnCurve(curve, d), depth, sigma, h, paths, 777);
 }
 
 describe("fillProbabilityDiffusingOnCurve (empirical arrival curve)", () => {

@@ -71,12 +71,8 @@ export function fillProbabilityDiffusing(
   tickFrac = 0,
 ): number {
   if (
-    !(aPerSec >= 0 && kappaPerFrac >= 0 && sigmaPerSqrtSec >= 0 && horizonSec >= 0) ||
-    !Number.isFinite(depthFrac) ||
-    !Number.isFinite(aPerSec) ||
-    !Number.isFinite(kappaPerFrac) ||
-    !Number.isFinite(sigmaPerSqrtSec) ||
-    !Number.isFinite(horizonSec)
+    !(aPerSec >= 0 && kappaPerFrac >= 0 && Number.isFinite(aPerSec) && Number.isFinite(kappaPerFrac)) ||
+    !diffusionInputsOk(depthFrac, sigmaPerSqrtSec, horizonSec)
   ) {
     throw new RangeError(
       `fillProbabilityDiffusing: need finite A, κ, σ, h >= 0 and a finite depth; got A=${aPerSec} κ=${kappaPerFrac} δ=${depthFrac} σ=${sigmaPerSqrtSec} h=${horizonSec}`,
@@ -116,6 +112,17 @@ export function fillProbabilityDiffusing(
     }
   }
   return 1 - noFillProbabilityOnLattice(n);
+}
+
+/** A finite depth and finite σ, h >= 0 (the inputs both lattices share). */
+function diffusionInputsOk(depthFrac: number, sigmaPerSqrtSec: number, horizonSec: number): boolean {
+  return (
+    sigmaPerSqrtSec >= 0 &&
+    horizonSec >= 0 &&
+    Number.isFinite(depthFrac) &&
+    Number.isFinite(sigmaPerSqrtSec) &&
+    Number.isFinite(horizonSec)
+  );
 }
 
 /**
@@ -205,12 +212,7 @@ export function fillProbabilityDiffusingOnCurve(
 ): number {
   const problem = arrivalCurveProblem(curve);
   if (problem !== null) throw new RangeError(`fillProbabilityDiffusingOnCurve: ${problem}`);
-  if (
-    !(sigmaPerSqrtSec >= 0 && horizonSec >= 0) ||
-    !Number.isFinite(depthFrac) ||
-    !Number.isFinite(sigmaPerSqrtSec) ||
-    !Number.isFinite(horizonSec)
-  ) {
+  if (!diffusionInputsOk(depthFrac, sigmaPerSqrtSec, horizonSec)) {
     throw new RangeError(
       `fillProbabilityDiffusingOnCurve: need finite σ, h >= 0 and a finite depth; got δ=${depthFrac} σ=${sigmaPerSqrtSec} h=${horizonSec}`,
     );
