@@ -237,7 +237,11 @@ export interface ReportModel {
   issues: InputIssue[];
   issueCount: number;
   summary: RunSummary;
-  calibration: { fill: CalibrationModel[]; adverse: CalibrationModel };
+  /**
+   * `byArrivalModel`: the fill forecasts again per arrival model and horizon (the fit's exponential
+   * vs the tape's measured curve), when the predictions use more than one; else empty.
+   */
+  calibration: { fill: CalibrationModel[]; adverse: CalibrationModel; byArrivalModel: CalibrationModel[] };
   sharpe: SharpeModel;
   drawdown: DrawdownModel;
   edge: EdgeModel;

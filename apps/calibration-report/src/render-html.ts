@@ -156,6 +156,25 @@ export function renderHtml(r: ReportModel): string {
   if (r.calibration.fill.length === 0)
     out.push(`<p><span class="INSUFFICIENT">INSUFFICIENT DATA</span>: no fill-probability predictions</p>`);
   out.push(calibrationTable(r.calibration.adverse));
+  if (r.calibration.byArrivalModel.length > 0) {
+    out.push(
+      `<p class="muted">Fill forecasts by arrival model (exponential = the A·e<sup>−κδ</sup> fit or its prior; empirical = the tape's measured curve):</p>`,
+    );
+    out.push(
+      tableHtml(
+        ["forecast", "n", "Brier", "REL", "skill", "mean p", "base rate"],
+        r.calibration.byArrivalModel.map((c) => [
+          esc(c.label),
+          fmtInt(c.n),
+          fmtNum(c.brier, 4),
+          fmtNum(c.reliability, 4),
+          fmtNum(c.skill, 3),
+          fmtNum(c.meanForecast, 3),
+          fmtNum(c.baseRate, 3),
+        ]),
+      ),
+    );
+  }
   out.push("</div></div></section>");
 
   const d = r.drawdown;

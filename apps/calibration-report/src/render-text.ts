@@ -125,6 +125,26 @@ export function renderText(r: ReportModel): string {
   for (const c of r.calibration.fill) L.push(...calibrationBlock(c));
   if (r.calibration.fill.length === 0) L.push("  fill probability: INSUFFICIENT DATA (no predictions)");
   L.push(...calibrationBlock(r.calibration.adverse));
+  if (r.calibration.byArrivalModel.length > 0) {
+    L.push("  fill forecasts by arrival model (exponential: the A·e^-κδ fit or its");
+    L.push("  prior; empirical: the tape's measured arrival curve):");
+    L.push(
+      ...table(
+        ["forecast", "n", "Brier", "REL", "skill", "mean p", "base rate"],
+        r.calibration.byArrivalModel.map((c) => [
+          c.label.replace(/^fill@/, ""),
+          fmtInt(c.n),
+          fmtNum(c.brier, 4),
+          fmtNum(c.reliability, 4),
+          fmtNum(c.skill, 3),
+          fmtNum(c.meanForecast, 3),
+          fmtNum(c.baseRate, 3),
+        ]),
+        [19, 6, 7, 7, 7, 7, 9],
+        "    ",
+      ),
+    );
+  }
 
   L.push(...section(`SHARPE (recomputed from equity, ${r.sharpe.bucketSecs}s buckets)`));
   L.push(

@@ -71,6 +71,9 @@ export class CalibrationSection {
   private readonly fill = new Map<number, { cal: BrierCalibration; censored: number }>();
   private readonly adverse: BrierCalibration;
   private adverseUnknown = 0;
+  /** Resolved fill forecasts per arrival model (`arrival_model`) and horizon: key `model|horizonMs`. */
+  private readonly byModel = new Map<string, BrierCalibration>();
+  private readonly models = new Set<string>();
 
   constructor(
     private readonly opts: { bins: number; minBinCount: number },
@@ -89,12 +92,27 @@ export class CalibrationSection {
         this.fill.set(h.horizon_ms, entry);
       }
       if (h.censored || h.filled === null) entry.censored++;
-      else entry.cal.update(h.p_fill, h.filled);
+      else {
+        entry.cal.update(h.p_fill, h.filled);
+        if (r.arrival_model !== undefined)
+          this.modelTracker(r.arrival_model, h.horizon_ms).update(h.p_fill, h.filled);
+      }
     }
     if (r.p_adverse_given_fill !== undefined) {
       if (r.adverse === true || r.adverse === false) this.adverse.update(r.p_adverse_given_fill, r.adverse);
       else if (r.horizons.some((h) => h.filled === true)) this.adverseUnknown++;
     }
+  }
+
+  private modelTracker(model: string, horizonMs: number): BrierCalibration {
+    this.models.add(model);
+    const key = `${model}|${horizonMs}`;
+    let cal = this.byModel.get(key);
+    if (cal === undefined) {
+      cal = new BrierCalibration(this.opts);
+      this.byModel.set(key, cal);
+    }
+    return cal;
   }
 
   /**
@@ -107,13 +125,31 @@ export class CalibrationSection {
     else this.adverse.update(r.p_adverse_given_fill, r.realized_as_bps > 0);
   }
 
-  /** Models per fill horizon (ascending) and for adverse selection. */
-  result(boot: BootstrapOptions): { fill: CalibrationModel[]; adverse: CalibrationModel } {
+  /**
+   * Models per fill horizon (ascending) and for adverse selection; with more than one arrival
+   * model in the predictions, also per model and horizon (`fill@5000ms/empirical`, …).
+   */
+  result(boot: BootstrapOptions): {
+    fill: CalibrationModel[];
+    adverse: CalibrationModel;
+    byArrivalModel: CalibrationModel[];
+  } {
+    const byArrivalModel =
+      this.models.size < 2
+        ? []
+        : [...this.byModel.entries()]
+            .map(([key, cal]) => {
+              const [model, h] = key.split("|") as [string, string];
+              return { model, h: Number(h), cal };
+            })
+            .sort((a, b) => a.h - b.h || a.model.localeCompare(b.model))
+            .map(({ model, h, cal }) => calibrationModel(`fill@${h}ms/${model}`, h, 0, cal.report(boot)));
     return {
       fill: [...this.fill.entries()]
         .sort((a, b) => a[0] - b[0])
         .map(([h, e]) => calibrationModel(`fill@${h}ms`, h, e.censored, e.cal.report(boot))),
       adverse: calibrationModel("adverse", null, this.adverseUnknown, this.adverse.report(boot)),
+      byArrivalModel,
     };
   }
 }
