@@ -19,7 +19,7 @@ export const PaperTraderConfigSchema = z
       .number()
       .positive()
       .max(366 * 86_400)
-      .default(2 * 3600),
+      .default(3 * 3600),
     speed: SpeedSchema,
     seed: z
       .number()

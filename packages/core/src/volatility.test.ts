@@ -2,7 +2,72 @@ import { describe, expect, it } from "vitest";
 import { Rng } from "./rng.js";
 import { EwmaVolatility } from "./volatility.js";
 
+/**
+ * A tick-level mid whose log-increments are AR(1): x_k = φ·x_{k−1} + ε_k (ε ~ N(0, s²)), one tick
+ * every `tickMs`. Returns the σ per √s over `horizonTicks` ticks in closed form:
+ * Var(Σ x) = σ_x²·(n + 2Σ_{k=1}^{n−1}(n − k)φ^k), σ_x² = s²/(1 − φ²).
+ */
+function ar1TickMid(phi: number, s: number, tickMs: number, ticks: number, seed: number): [number, number][] {
+  const rng = new Rng(seed);
+  const out: [number, number][] = [];
+  let x = 0;
+  let logMid = Math.log(30_000);
+  for (let k = 0; k < ticks; k++) {
+    x = phi * x + s * rng.normal();
+    logMid += x;
+    out.push([k * tickMs, Math.exp(logMid)]);
+  }
+  return out;
+}
+
+function ar1SigmaPerSqrtSec(phi: number, s: number, n: number, horizonSec: number): number {
+  let v = n;
+  for (let k = 1; k < n; k++) v += 2 * (n - k) * phi ** k;
+  return Math.sqrt((((s * s) / (1 - phi * phi)) * v) / horizonSec);
+}
+
 describe("EwmaVolatility", () => {
+  it("sparse sampling (minSampleSpacingMs) measures the seconds-scale σ of a mid with autocorrelated ticks", () => {
+    // 20 ticks per second, φ = 0.5: runs of same-direction steps, as in a bookTicker mid
+    const phi = 0.5;
+    const s = 2e-5;
+    const ticks = ar1TickMid(phi, s, 50, 200_000, 9);
+    const sparse = new EwmaVolatility({ halfLifeSec: 1e6, maxGapSec: 60, minSampleSpacingMs: 1000 });
+    const dense = new EwmaVolatility({ halfLifeSec: 1e6, maxGapSec: 60 });
+    for (const [ts, mid] of ticks) {
+      sparse.update(ts, mid);
+      dense.update(ts, mid);
+    }
+    const oneSec = ar1SigmaPerSqrtSec(phi, s, 20, 1);
+    const tickLevel = Math.sqrt(((s * s) / (1 - phi * phi)) * 20); // σ² per tick × ticks per second
+    expect(oneSec / tickLevel).toBeGreaterThan(1.6); // the bias the option exists for
+    expect(Math.abs(sparse.value() / oneSec - 1)).toBeLessThan(0.05);
+    expect(Math.abs(dense.value() / tickLevel - 1)).toBeLessThan(0.05);
+    expect(sparse.sampleCount()).toBe(9_999); // one return per second of the 10,000 s
+  });
+
+  it("sparse sampling is unbiased for a Brownian mid and skips observations without changing state", () => {
+    const sigma = 2e-4;
+    const rng = new Rng(4);
+    const est = new EwmaVolatility({ halfLifeSec: 3600, maxGapSec: 60, minSampleSpacingMs: 1000 });
+    let ts = 0;
+    let mid = 60_000;
+    est.update(ts, mid);
+    for (let i = 0; i < 50_000; i++) {
+      const dtMs = Math.max(1, Math.round(rng.exponential(1 / 200)));
+      mid *= Math.exp(sigma * Math.sqrt(dtMs / 1000) * rng.normal());
+      ts += dtMs;
+      const before = JSON.stringify(est.getState());
+      est.update(ts, mid);
+      if (ts - (JSON.parse(before) as { lastTsMs: number }).lastTsMs < 1000)
+        expect(JSON.stringify(est.getState())).toBe(before);
+    }
+    expect(Math.abs(est.value() / sigma - 1)).toBeLessThan(0.05);
+    expect(() => new EwmaVolatility({ halfLifeSec: 1, minSampleSpacingMs: -1 })).toThrow(
+      /minSampleSpacingMs/,
+    );
+  });
+
   it("recovers a known σ within 5% on GBM with irregular (exponential) sampling", () => {
     const sigma = 2e-4; // per √s
     for (const seed of [1, 2, 3]) {

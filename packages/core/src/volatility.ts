@@ -17,6 +17,14 @@ export interface EwmaVolatilityOptions {
   minSamples?: number;
   /** Returns over a gap longer than this are discarded (default: the half-life), seconds. */
   maxGapSec?: number;
+  /**
+   * Sparse sampling: an observation less than this after the last one that entered the estimate is
+   * skipped, so returns span at least this long (default 0: every observation). Tick-by-tick mids
+   * are not a martingale — on Binance BTCUSDT spot the bookTicker mid moves in runs of small
+   * same-direction steps, and its tick-level σ is half its 1 s σ — while quotes and fill horizons
+   * live on the seconds scale. Unbiased for a Brownian mid (returns over stopping times).
+   */
+  minSampleSpacingMs?: number;
 }
 
 /** Checkpoint of an `EwmaVolatility` (plain JSON). */
@@ -40,6 +48,7 @@ export class EwmaVolatility {
   private readonly halfLifeSec: number;
   private readonly minSamples: number;
   private readonly maxGapSec: number;
+  private readonly minSpacingSec: number;
   private sumSqReturn = 0;
   private sumDtSec = 0;
   private lastTsMs: number | null = null;
@@ -60,15 +69,21 @@ export class EwmaVolatility {
     if (Number.isNaN(maxGapSec) || maxGapSec <= 0) {
       throw new Error(`EwmaVolatility: maxGapSec must be > 0, got ${maxGapSec}`);
     }
+    const spacingMs = opts.minSampleSpacingMs ?? 0;
+    if (!Number.isFinite(spacingMs) || spacingMs < 0) {
+      throw new Error(`EwmaVolatility: minSampleSpacingMs must be finite and >= 0, got ${spacingMs}`);
+    }
     this.halfLifeSec = opts.halfLifeSec;
     this.minSamples = minSamples;
     this.maxGapSec = maxGapSec;
+    this.minSpacingSec = spacingMs / MS_PER_SEC;
   }
 
   /**
    * Add a mid observation. Throws on a non-finite timestamp or a non-positive/non-finite mid. An observation
-   * older than the last one is skipped and counted in `rejectedCount()`. A gap longer than maxGapSec decays
-   * the sums but its return is discarded.
+   * older than the last one is skipped and counted in `rejectedCount()`; one within `minSampleSpacingMs` of
+   * the last sample is skipped silently. A gap longer than maxGapSec decays the sums but its return is
+   * discarded.
    */
   update(tsMs: number, mid: number): void {
     if (!Number.isFinite(tsMs)) throw new Error(`EwmaVolatility.update: tsMs must be finite, got ${tsMs}`);
@@ -84,6 +99,7 @@ export class EwmaVolatility {
       this.rejected += 1;
       return;
     }
+    if (dtSec < this.minSpacingSec) return; // sparse sampling: not yet a sample
     const alpha = 2 ** (-dtSec / this.halfLifeSec);
     this.sumSqReturn *= alpha;
     this.sumDtSec *= alpha;
