@@ -12,9 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 // The built app (typed from the sources; a computed specifier so typecheck does not need a build).
 const distEntry = new URL("../dist/index.js", import.meta.url).href;
-const { createLogger, parseConfig, runPaperTrader } = (await import(
+const { createLogger, parseConfig, runPaperTrader, tuneHeapForLongRuns } = (await import(
   distEntry
 )) as typeof import("../src/index.js");
+// Measure what the CLI runs: it sizes V8's heap for long runs at start-up (see heap-tuning.ts).
+const heapTuning = tuneHeapForLongRuns();
 
 async function run(
   durationSec: number,
@@ -40,6 +42,7 @@ async function run(
 
 const daysArg = process.argv.indexOf("--days");
 const days = daysArg > 0 ? Number(process.argv[daysArg + 1]) : 1;
+console.log(`V8 heap sizing as the CLI sets it: ${heapTuning}`);
 
 // 6 h of market (~1.8 M events): long enough that JIT warm-up (~0.2 s) does not dominate.
 const t = await run(6 * 3600, false);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from "./config.js";
 import { parseCli, UsageError } from "./cli-args.js";
+import { tuneHeapForLongRuns } from "./heap-tuning.js";
 import { createLogger } from "./logging.js";
 import { runPaperTrader } from "./run.js";
 
@@ -20,6 +21,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${parsed.text}\n`);
     return 0;
   }
+  tuneHeapForLongRuns();
   const logger = createLogger(parsed.config.logLevel);
   try {
     await runPaperTrader(parsed.config, { logger });
