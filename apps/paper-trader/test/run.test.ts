@@ -48,6 +48,16 @@ describe("paper-trader end to end (in process)", () => {
       expect(streams.get(f)!.length, f).toBeGreaterThan(0);
     }
     expect(r.report.join("\n")).toContain("source=replay");
+    // The BTC tape does not fit A·e^{−κδ} (nearly every print is at the touch): once the
+    // estimator has its sample, predictions use the tape's arrival curve instead of the prior.
+    const preds = streams
+      .get("predictions.jsonl")!
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { ts_ms: number; arrival_model?: string; horizons: { p_fill: number }[] });
+    const models = new Set(preds.map((p) => p.arrival_model));
+    expect(models.has("empirical")).toBe(true);
+    for (const p of preds) for (const h of p.horizons) expect(h.p_fill >= 0 && h.p_fill <= 1).toBe(true);
   });
 
   it("the kill switch trips on an injected risk fault, quoting stops and the run reports HALTED", async () => {
