@@ -1,4 +1,4 @@
-import type { SharpeWindowModel } from "./model.js";
+import type { CalibrationModel, SharpeWindowModel } from "./model.js";
 /** Number and time formatting shared by the terminal and HTML renderers. */
 
 /** Fixed-decimals number, "n/a" for null/non-finite. */
@@ -71,5 +71,20 @@ export function sharpeWindowCells(w: SharpeWindowModel): string[] {
     fmtNum(w.psr, 3),
     fmtNum(w.meanReturnBps, 3),
     fmtNum(w.stdReturnBps, 3),
+  ];
+}
+
+/** Column headers of the per-arrival-model calibration table (text and HTML). */
+export const ARRIVAL_MODEL_COLUMNS = ["forecast", "n", "Brier", "REL", "skill", "mean p", "base rate"];
+
+/** The numeric cells of one per-arrival-model calibration row, shared by the text and HTML renderers. */
+export function arrivalModelCells(c: CalibrationModel): string[] {
+  return [
+    fmtInt(c.n),
+    fmtNum(c.brier, 4),
+    fmtNum(c.reliability, 4),
+    fmtNum(c.skill, 3),
+    fmtNum(c.meanForecast, 3),
+    fmtNum(c.baseRate, 3),
   ];
 }

@@ -1,5 +1,7 @@
 /** HTML renderer: one self-contained page (inline CSS + SVG, no scripts, no network) with charts beside tables. */
 import {
+  ARRIVAL_MODEL_COLUMNS,
+  arrivalModelCells,
   fmtDuration,
   fmtHorizon,
   fmtInt,
@@ -162,16 +164,8 @@ export function renderHtml(r: ReportModel): string {
     );
     out.push(
       tableHtml(
-        ["forecast", "n", "Brier", "REL", "skill", "mean p", "base rate"],
-        r.calibration.byArrivalModel.map((c) => [
-          esc(c.label),
-          fmtInt(c.n),
-          fmtNum(c.brier, 4),
-          fmtNum(c.reliability, 4),
-          fmtNum(c.skill, 3),
-          fmtNum(c.meanForecast, 3),
-          fmtNum(c.baseRate, 3),
-        ]),
+        ARRIVAL_MODEL_COLUMNS,
+        r.calibration.byArrivalModel.map((c) => [esc(c.label), ...arrivalModelCells(c)]),
       ),
     );
   }

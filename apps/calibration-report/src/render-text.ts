@@ -1,5 +1,7 @@
 /** Terminal renderer: the 72-column ASCII report. */
 import {
+  ARRIVAL_MODEL_COLUMNS,
+  arrivalModelCells,
   fmtDuration,
   fmtHorizon,
   fmtInt,
@@ -130,16 +132,8 @@ export function renderText(r: ReportModel): string {
     L.push("  prior; empirical: the tape's measured arrival curve):");
     L.push(
       ...table(
-        ["forecast", "n", "Brier", "REL", "skill", "mean p", "base rate"],
-        r.calibration.byArrivalModel.map((c) => [
-          c.label.replace(/^fill@/, ""),
-          fmtInt(c.n),
-          fmtNum(c.brier, 4),
-          fmtNum(c.reliability, 4),
-          fmtNum(c.skill, 3),
-          fmtNum(c.meanForecast, 3),
-          fmtNum(c.baseRate, 3),
-        ]),
+        ARRIVAL_MODEL_COLUMNS,
+        r.calibration.byArrivalModel.map((c) => [c.label.replace(/^fill@/, ""), ...arrivalModelCells(c)]),
         [19, 6, 7, 7, 7, 7, 9],
         "    ",
       ),
