@@ -1,5 +1,5 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
-import { binanceLevels, bnDepthSnapshotSchema, normalizeBinance } from "./binance-messages.js";
+import { type BnParsed, binanceLevels, bnDepthSnapshotSchema, normalizeBinance } from "./binance-messages.js";
 import { normalizeHyperliquid } from "./hyperliquid-messages.js";
 import { StaleTradeFilter } from "./stale-trades.js";
 import { bumpExtra, type FeedStats } from "./types.js";
@@ -59,6 +59,13 @@ export class CaptureImporter {
   private clockOffsetMs = Number.NaN;
   /** Drops Hyperliquid's recent-trades snapshot (prints older than the book). */
   private readonly hlStale = new StaleTradeFilter();
+  /**
+   * Spot bookTicker events (no exchange time) seen before the first frame that carries both
+   * clocks: held until the clock offset is known, then put on the exchange clock and released
+   * ahead of that frame's events (a bookTicker-only capture releases them on local time).
+   */
+  private heldBbo: (MarketEvent & { type: "bbo" })[] = [];
+  private holdingBbo = true;
 
   constructor(
     private readonly stats: FeedStats,
@@ -83,12 +90,35 @@ export class CaptureImporter {
     return false;
   }
 
-  /** Learn the exchange − local offset from a frame that carries both clocks (EWMA, ms). */
-  private noteClocks(exchangeTsMs: number, localTsMs: number): void {
+  /**
+   * Learn the exchange − local offset from a frame that carries both clocks (EWMA, ms). Returns the
+   * held bookTicker events, now on the exchange clock, when this is the first such frame.
+   */
+  private noteClocks(exchangeTsMs: number, localTsMs: number): MarketEvent[] {
     const offset = exchangeTsMs - localTsMs;
-    this.clockOffsetMs = Number.isNaN(this.clockOffsetMs)
+    const first = Number.isNaN(this.clockOffsetMs);
+    this.clockOffsetMs = first
       ? offset
       : this.clockOffsetMs + CLOCK_OFFSET_ALPHA * (offset - this.clockOffsetMs);
+    if (!first) return NO_EVENTS;
+    for (const e of this.heldBbo) e.exchangeTsMs = Math.round(e.localTsMs + this.clockOffsetMs);
+    return this.releaseHeld();
+  }
+
+  private releaseHeld(): MarketEvent[] {
+    this.holdingBbo = false;
+    const out = this.heldBbo;
+    this.heldBbo = [];
+    return out;
+  }
+
+  /**
+   * End of input: bookTicker events still held (no frame ever carried both clocks) come out on
+   * the local clock. Call once after the last line.
+   */
+  finish(): MarketEvent[] {
+    if (this.heldBbo.length > 0) bumpExtra(this.stats, "bboLeftOnLocalClock", this.heldBbo.length);
+    return this.releaseHeld();
   }
 
   /** Drop levels of an update older than the latest BBO that are better than that BBO (stale). */
@@ -189,46 +219,36 @@ export class CaptureImporter {
     if ("symbol" in r && !this.isKept(r.symbol)) return { ok: true, events: [] };
     switch (r.kind) {
       case "bbo":
-        if (!r.hasExchangeTime) {
-          // Spot bookTicker has no exchange time: put it on the exchange clock the depth and
-          // trade frames use, or it would run ~1 s ahead of (or behind) the prints it goes with.
-          if (!Number.isNaN(this.clockOffsetMs))
-            r.event.exchangeTsMs = Math.round(localTsMs + this.clockOffsetMs);
-          bumpExtra(this.stats, "bboTimedFromLocalClock");
-        }
         if (r.updateId >= this.lastBboUpdateId) {
           this.lastBboUpdateId = r.updateId;
           this.lastBidPx = r.event.bbo.bidPrice;
           this.lastAskPx = r.event.bbo.askPrice;
           this.lastBbo = r.event;
         }
+        if (!r.hasExchangeTime) {
+          // Spot bookTicker has no exchange time: put it on the exchange clock the depth and
+          // trade frames use, or it would run ~1 s ahead of (or behind) the prints it goes with.
+          bumpExtra(this.stats, "bboTimedFromLocalClock");
+          if (!Number.isNaN(this.clockOffsetMs))
+            r.event.exchangeTsMs = Math.round(localTsMs + this.clockOffsetMs);
+          else if (this.holdingBbo) {
+            // no offset yet: hold it (bounded: a capture of bookTicker alone releases them)
+            this.heldBbo.push(r.event);
+            if (this.heldBbo.length < MAX_HELD_BBO) return { ok: true, events: [] };
+            bumpExtra(this.stats, "bboLeftOnLocalClock", this.heldBbo.length);
+            return { ok: true, events: this.releaseHeld() };
+          }
+        }
         return { ok: true, events: [r.event] };
       case "depth": {
-        this.noteClocks(r.event.exchangeTsMs, localTsMs);
-        if (this.snapshotId >= 0 && this.awaitingFirstAfterSnapshot) {
-          if (r.lastId < this.snapshotId) {
-            bumpExtra(this.stats, "depthBeforeSnapshotDropped");
-            return { ok: true, events: [] };
-          }
-          this.awaitingFirstAfterSnapshot = false;
-          if (r.firstId > this.snapshotId + 1) this.stats.gaps++;
-          this.lastDepthId = r.lastId;
-          return { ok: true, events: [this.filterStale(r.event, r.lastId)] };
-        }
-        this.recentDepth.push({ firstId: r.firstId, lastId: r.lastId, event: r.event });
-        if (this.recentDepth.length > 256) this.recentDepth.shift();
-        const expectedPrev = this.lastDepthId;
-        if (expectedPrev >= 0) {
-          const continuous =
-            r.prevId !== undefined ? r.prevId === expectedPrev : r.firstId === expectedPrev + 1;
-          if (!continuous) this.stats.gaps++;
-        }
-        this.lastDepthId = r.lastId;
-        return { ok: true, events: [this.filterStale(r.event, r.lastId)] };
+        const held = this.noteClocks(r.event.exchangeTsMs, localTsMs);
+        const events = this.depthEvents(r);
+        return { ok: true, events: held.length > 0 ? [...held, ...events] : events };
       }
-      case "trade":
-        this.noteClocks(r.event.exchangeTsMs, localTsMs);
-        return { ok: true, events: [r.event] };
+      case "trade": {
+        const held = this.noteClocks(r.event.exchangeTsMs, localTsMs);
+        return { ok: true, events: held.length > 0 ? [...held, r.event] : [r.event] };
+      }
       case "nonMarketTrade":
         bumpExtra(this.stats, "nonMarketTrades");
         return { ok: true, events: [] };
@@ -239,10 +259,36 @@ export class CaptureImporter {
         return { ok: false, error: r.error };
     }
   }
+
+  /** The events of one depth update (snapshot bridging, continuity, stale levels). */
+  private depthEvents(r: BnParsed & { kind: "depth" }): MarketEvent[] {
+    if (this.snapshotId >= 0 && this.awaitingFirstAfterSnapshot) {
+      if (r.lastId < this.snapshotId) {
+        bumpExtra(this.stats, "depthBeforeSnapshotDropped");
+        return [];
+      }
+      this.awaitingFirstAfterSnapshot = false;
+      if (r.firstId > this.snapshotId + 1) this.stats.gaps++;
+      this.lastDepthId = r.lastId;
+      return [this.filterStale(r.event, r.lastId)];
+    }
+    this.recentDepth.push({ firstId: r.firstId, lastId: r.lastId, event: r.event });
+    if (this.recentDepth.length > 256) this.recentDepth.shift();
+    const expectedPrev = this.lastDepthId;
+    if (expectedPrev >= 0) {
+      const continuous = r.prevId !== undefined ? r.prevId === expectedPrev : r.firstId === expectedPrev + 1;
+      if (!continuous) this.stats.gaps++;
+    }
+    this.lastDepthId = r.lastId;
+    return [this.filterStale(r.event, r.lastId)];
+  }
 }
 
 /** Weight of a new sample in the exchange − local clock offset estimate. */
 const CLOCK_OFFSET_ALPHA = 0.05;
+/** Most spot bookTicker events held while no frame has given the clock offset. */
+const MAX_HELD_BBO = 10_000;
+const NO_EVENTS: MarketEvent[] = [];
 
 function dropBetterIn<T extends { bids: PriceLevel[]; asks: PriceLevel[] }>(
   e: T,

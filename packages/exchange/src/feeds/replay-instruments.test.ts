@@ -133,6 +133,50 @@ describe("replay of a Binance spot capture (bookTicker without exchange time)", 
   });
 });
 
+describe("spot bookTicker frames before the first frame that gives the clock offset", () => {
+  const skewMs = 1270;
+  const trade = (i: number, exch: number): string =>
+    JSON.stringify({
+      stream: "ethusdt@trade",
+      data: { e: "trade", E: exch, T: exch, s: "ETHUSDT", t: i, p: "3301.37", q: "0.5", m: true, M: true },
+    });
+  const ticker = (i: number): string =>
+    JSON.stringify({
+      stream: "ethusdt@bookTicker",
+      data: { u: i, s: "ETHUSDT", b: "3301.37", B: "1.0", a: "3301.38", A: "2.0" },
+    });
+  const capture = (name: string, kinds: ("t" | "b")[]): { path: string; locals: number[] } => {
+    const locals = kinds.map((_, i) => T + i * 100);
+    const lines = kinds.map((k, i) => {
+      const frame = k === "t" ? trade(i, locals[i]! + skewMs) : ticker(i);
+      return `${BigInt(locals[i]!) * 1_000_000n} ${frame}`;
+    });
+    const path = join(dir, name);
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    return { path, locals };
+  };
+
+  it("are held until the offset is known, then come out on the exchange clock in file order (sync and streamed)", async () => {
+    const { path, locals } = capture("spot-bbo-first.txt", ["b", "b", "b", "t", "b", "t", "b"]);
+    const sync = openReplay(path);
+    const evs = [...sync.events()];
+    expect(evs.map((e) => e.type)).toEqual(["bbo", "bbo", "bbo", "trade", "bbo", "trade", "bbo"]);
+    expect(evs.map((e) => e.exchangeTsMs)).toEqual(locals.map((l) => l + skewMs));
+    expect(sync.stats().extra["bboLeftOnLocalClock"]).toBeUndefined();
+    const streamed: MarketEvent[] = [];
+    for await (const e of openReplay(path)) streamed.push(e);
+    expect(streamed).toEqual(evs);
+  });
+
+  it("a bookTicker-only capture (no clock offset ever) releases them on the local clock, counted", () => {
+    const { path, locals } = capture("spot-bbo-only.txt", ["b", "b", "b", "b"]);
+    const feed = openReplay(path);
+    const evs = [...feed.events()];
+    expect(evs.map((e) => e.exchangeTsMs)).toEqual(locals);
+    expect(feed.stats().extra["bboLeftOnLocalClock"]).toBe(4);
+  });
+});
+
 describe("replay of a truncated gzip (recorder killed mid-write)", () => {
   it("replays every complete line and reports the cut one as a bad line, sync and streamed", async () => {
     const frames: string[] = [];

@@ -203,6 +203,7 @@ export class ReplayFeed implements EventTimeFeed {
         emit(out);
       },
       end: (out) => {
+        for (const e of importer.finish()) reorder.push(e, scratch);
         reorder.flush(scratch);
         emit(out);
         if (reorder.late > 0) stats.extra["lateEvents"] = reorder.late;
