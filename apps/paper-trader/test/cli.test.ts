@@ -1,7 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readJoinedStreams, readStreams, runInProcess, spawnCli, tempDir, waitFor } from "./helpers.js";
+import {
+  BINANCE_SAMPLE,
+  readJoinedStreams,
+  readStreams,
+  runInProcess,
+  spawnCli,
+  tempDir,
+  waitFor,
+} from "./helpers.js";
 
 describe("paper-trader CLI", () => {
   it("--help documents every flag with its default", async () => {
@@ -137,6 +145,51 @@ describe("paper-trader CLI", () => {
     expect(lines).toHaveLength(fills);
     const events = readStreams(dir).get("events.jsonl")!;
     expect(events).toContain('"kind":"run_end"');
+  });
+
+  it("--resume after SIGKILL on a real capture (event-time replay, empirical arrival curve in the checkpoint) is byte-identical", async () => {
+    const ref = tempDir();
+    await runInProcess({ source: "replay", input: BINANCE_SAMPLE, checkpointEveryMin: 1, outputDir: ref });
+    const dir = join(tempDir(), "out");
+    const args = [
+      "--source",
+      "replay",
+      "--input",
+      BINANCE_SAMPLE,
+      "--checkpoint-every-min",
+      "1",
+      "--log-level",
+      "warn",
+    ];
+    const { child, done } = spawnCli([...args, "--speed", "10x", "--output-dir", dir]);
+    const cp = join(dir, "checkpoint.json");
+    const midCheckpointWithCurve = (): boolean => {
+      try {
+        const text = readFileSync(cp, "utf8");
+        return (
+          (JSON.parse(text) as { events_consumed: number }).events_consumed > 0 && text.includes('"curve"')
+        );
+      } catch {
+        return false;
+      }
+    };
+    expect(await waitFor(midCheckpointWithCurve, 60_000)).toBe(true);
+    child.kill("SIGKILL");
+    await done;
+    expect(
+      (JSON.parse(readFileSync(cp, "utf8")) as { completed_reason: string | null }).completed_reason,
+    ).toBeNull();
+    await runInProcess({
+      source: "replay",
+      input: BINANCE_SAMPLE,
+      checkpointEveryMin: 1,
+      outputDir: dir,
+      resume: true,
+    });
+    const a = readStreams(ref);
+    const b = readStreams(dir);
+    expect(a.size).toBeGreaterThan(5);
+    for (const [file, text] of a) expect(b.get(file), file).toBe(text);
   });
 
   it("--resume after SIGKILL continues to totals equal to an uninterrupted run, across stream rotations", async () => {
