@@ -1,6 +1,7 @@
 import type { Quote, QuoteLadder, Side } from "@mmkit/core";
 import type { ExchangeEvent, PaperExchange, PlaceRequest, PredictedEdge } from "@mmkit/exchange";
 import { ExpiryHeap } from "./expiry-heap.js";
+import { expectedSpreadAtFillBps, type FillSpreadModel } from "./spread-at-fill.js";
 
 /** What the order manager needs to know to tag and predict a new order. */
 export interface PlacementContext {
@@ -19,6 +20,8 @@ export interface PlacementContext {
   inventoryBase: number;
   /** Decision time (ms). */
   tsMs: number;
+  /** The fill model the predicted spread comes from (null: none yet, the placement depth is used). */
+  fillSpread: FillSpreadModel | null;
 }
 
 /** Per-order context kept until the order is terminal (bounded by the number of resting orders). */
@@ -215,8 +218,15 @@ export class OrderManager {
   }
 }
 
+/**
+ * The edge predicted for a new order: the spread a fill is expected to capture against the mid
+ * at that moment (`expectedSpreadAtFillBps`; the quoted depth until there is a fill model), minus
+ * the predicted adverse selection and the fee.
+ */
 function predictedEdge(q: Quote, ctx: PlacementContext): PredictedEdge {
-  const spreadBps = q.depthBps;
+  const atFill =
+    ctx.fillSpread === null ? null : expectedSpreadAtFillBps(ctx.fillSpread, q.side, q.price, ctx.mid);
+  const spreadBps = atFill ?? q.depthBps;
   return {
     spreadBps,
     adverseBps: ctx.predictedAdverseBps,

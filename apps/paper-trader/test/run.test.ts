@@ -135,6 +135,20 @@ describe("paper-trader end to end (in process)", () => {
       expect(reliability, `reliability at ${horizonMs} ms`).toBeLessThan(0.006);
       expect(Math.abs(meanP - baseRate), `mean p vs base rate at ${horizonMs} ms`).toBeLessThan(0.05);
     }
+    // The predicted spread of a fill is where the fill model expects the mid to be when it comes
+    // (below the placement depth), so the predicted edge tracks the realized one: the placement
+    // depth over-predicted the spread by ~0.9 bps on this market.
+    const edges = readFileSync(join(dir, STREAM_FILES.edge_validation), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { predicted_spread_bps: number; realized_spread_bps: number });
+    expect(edges.length).toBeGreaterThan(1000);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const predicted = mean(edges.map((e) => e.predicted_spread_bps));
+    const realized = mean(edges.map((e) => e.realized_spread_bps));
+    expect(Math.abs(predicted - realized), `predicted ${predicted} vs realized ${realized} bps`).toBeLessThan(
+      0.4,
+    );
   });
 
   it("predictions count prints at our price by the fill model: through < touch < queue for the same order", async () => {

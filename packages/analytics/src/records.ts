@@ -263,7 +263,11 @@ export const edgeValidationSchema = z.object({
   side: sideSchema,
   price: num,
   size: num,
-  /** Predicted half-spread captured at placement, bps. */
+  /**
+   * Predicted spread captured, bps: in the paper trader E[depth vs the mid at the fill | a fill]
+   * under its fill model (below the placement depth: fills come when the mid has moved toward the
+   * order); the placement depth when there is no fill model yet.
+   */
   predicted_spread_bps: num,
   /** Realized half-spread vs mid at fill: side·(mid_at_fill − price)/mid_at_fill·1e4. */
   realized_spread_bps: num,

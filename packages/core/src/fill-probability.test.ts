@@ -6,6 +6,8 @@ import {
   arrivalRateOnCurve,
   effectiveArrivalRatePerSec,
   fillLatticeSteps,
+  fillOutcomeDiffusing,
+  fillOutcomeDiffusingOnCurve,
   fillProbabilityDiffusing,
   fillProbabilityDiffusingOnCurve,
 } from "./fill-probability.js";
@@ -277,5 +279,97 @@ describe("fillProbabilityDiffusingOnCurve (empirical arrival curve)", () => {
     expect(() =>
       fillProbabilityDiffusingOnCurve({ depthFrac: [0, 1e-4], ratePerSec: [1, Number.NaN] }, 0, 0, 1),
     ).toThrow(/ratePerSec/);
+  });
+});
+
+/**
+ * Monte Carlo of E[depth at the fill | a fill within h]: along each path the fill time has
+ * density λ(d_t)·e^{−Λ_t}, so E[d_τ; τ ≤ h] = E[∫ d_t λ(d_t) e^{−Λ_t} dt] and the conditional
+ * mean divides by P(τ ≤ h) = 1 − E[e^{−Λ_h}].
+ */
+function monteCarloDepthAtFill(rate: (d: number) => number, depth: number, sigma: number, h: number): number {
+  const rng = new Rng(4242);
+  const steps = 400;
+  const dt = h / steps;
+  const sd = sigma * Math.sqrt(dt);
+  let filledDepth = 0;
+  let filled = 0;
+  for (let p = 0; p < 20_000; p++) {
+    let d = depth;
+    let lam = 0;
+    for (let s = 0; s < steps; s++) {
+      const l = rate(d);
+      const survivedBefore = Math.exp(-lam);
+      lam += l * dt;
+      filledDepth += d * (survivedBefore - Math.exp(-lam));
+      d += sd * rng.normal();
+    }
+    filled += 1 - Math.exp(-lam);
+  }
+  return filledDepth / filled;
+}
+
+describe("fillOutcomeDiffusing (where the order stood when it filled)", () => {
+  it("gives the same P(fill) as fillProbabilityDiffusing, bit for bit, and the placement depth when the depth cannot move", () => {
+    for (const [a, k, d, s, h] of [
+      [1.5, 8000, 3e-4, 1e-4, 30],
+      [1.5, 8000, 2e-4, 5e-5, 5],
+      [0.7, 20000, 1e-4, 2e-4, 1],
+    ] as const) {
+      expect(fillOutcomeDiffusing(a, k, d, s, h).pFill).toBe(fillProbabilityDiffusing(a, k, d, s, h));
+      expect(fillOutcomeDiffusing(a, k, d, s, h, 0.5, 1e-5).pFill).toBe(
+        fillProbabilityDiffusing(a, k, d, s, h, 0.5, 1e-5),
+      );
+    }
+    const still = fillOutcomeDiffusing(1.5, 8000, 3e-4, 0, 30);
+    expect(still.pFill).toBeCloseTo(1 - Math.exp(-1.5 * Math.exp(-2.4) * 30), 12);
+    expect(still.expectedDepthAtFillFrac).toBe(3e-4);
+    expect(fillOutcomeDiffusing(0, 8000, 3e-4, 1e-4, 30).expectedDepthAtFillFrac).toBeNaN();
+  });
+
+  it("matches a Monte Carlo of the continuous model: fills come when the mid has moved toward the order", () => {
+    for (const [a, k, d, s, h] of [
+      [1.5, 8000, 3e-4, 1e-4, 30],
+      [1.5, 8000, 2e-4, 1e-4, 5],
+    ] as const) {
+      const mc = monteCarloDepthAtFill((x) => effectiveArrivalRatePerSec(a, k, x), d, s, h);
+      const lat = fillOutcomeDiffusing(a, k, d, s, h).expectedDepthAtFillFrac;
+      expect(lat).toBeLessThan(d); // below the placement depth
+      expect(Math.abs(lat - mc) * 1e4).toBeLessThan(0.06); // bps
+    }
+  });
+
+  it("curve version: same P(fill) as fillProbabilityDiffusingOnCurve, and agrees with the exponential on a sampled exponential", () => {
+    const curve = sampledExponential(1.5, 8000, 40, 801);
+    for (const [d, s, h] of [
+      [3e-4, 1e-4, 30],
+      [2e-4, 1e-4, 5],
+    ] as const) {
+      const o = fillOutcomeDiffusingOnCurve(curve, d, s, h);
+      expect(o.pFill).toBe(fillProbabilityDiffusingOnCurve(curve, d, s, h));
+      expect(
+        Math.abs(
+          o.expectedDepthAtFillFrac - fillOutcomeDiffusing(1.5, 8000, d, s, h).expectedDepthAtFillFrac,
+        ) * 1e4,
+      ).toBeLessThan(0.05);
+    }
+  });
+
+  it("the expected depth at a fill never exceeds the placement depth for arrivals that fall with depth (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 10, noNaN: true }),
+        fc.double({ min: 100, max: 50_000, noNaN: true }),
+        fc.double({ min: 0, max: 1e-3, noNaN: true }),
+        fc.double({ min: 1e-6, max: 3e-4, noNaN: true }),
+        fc.constantFrom(1, 5, 30),
+        (a, k, d, s, h) => {
+          const o = fillOutcomeDiffusing(a, k, d, s, h);
+          if (o.pFill > 1e-12) expect(o.expectedDepthAtFillFrac).toBeLessThanOrEqual(d + 1e-15);
+          expect(Number.isFinite(o.expectedDepthAtFillFrac) || o.pFill === 0).toBe(true);
+        },
+      ),
+      { seed: 5, numRuns: 300 },
+    );
   });
 });

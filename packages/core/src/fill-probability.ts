@@ -70,20 +70,113 @@ export function fillProbabilityDiffusing(
   atPriceFillFactor = 1,
   tickFrac = 0,
 ): number {
+  checkExponentialInputs(
+    "fillProbabilityDiffusing",
+    aPerSec,
+    kappaPerFrac,
+    depthFrac,
+    sigmaPerSqrtSec,
+    horizonSec,
+  );
+  const n = prepareExponential(
+    aPerSec,
+    kappaPerFrac,
+    depthFrac,
+    sigmaPerSqrtSec,
+    horizonSec,
+    atPriceFillFactor,
+    tickFrac,
+  );
+  if (n === 0) {
+    // The depth cannot move (σ = 0), the rate does not depend on it (κ = 0), or no time passes:
+    // the static formula (with tick 0 exactly `fillProbabilityWithin`).
+    const lam = effectiveArrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac, atPriceFillFactor, tickFrac);
+    return -Math.expm1(-lam * horizonSec);
+  }
+  return 1 - propagate(n, false, 0, 0);
+}
+
+/** P(fill within a horizon) and where the order stood when it filled. */
+export interface FillOutcome {
+  /** P(fill within the horizon). */
+  pFill: number;
+  /**
+   * E[depth at the fill | a fill within the horizon], fraction of mid: the spread a fill captures
+   * against the mid at that moment (below the placement depth: fills come when the mid has moved
+   * toward the order). The placement depth when the depth cannot move; NaN when pFill is 0.
+   */
+  expectedDepthAtFillFrac: number;
+}
+
+/**
+ * {@link fillProbabilityDiffusing} plus the expected depth at the fill, from the same lattice: the
+ * probability mass that fills at each node, weighted by the node's depth.
+ */
+export function fillOutcomeDiffusing(
+  aPerSec: number,
+  kappaPerFrac: number,
+  depthFrac: number,
+  sigmaPerSqrtSec: number,
+  horizonSec: number,
+  atPriceFillFactor = 1,
+  tickFrac = 0,
+): FillOutcome {
+  checkExponentialInputs(
+    "fillOutcomeDiffusing",
+    aPerSec,
+    kappaPerFrac,
+    depthFrac,
+    sigmaPerSqrtSec,
+    horizonSec,
+  );
+  const n = prepareExponential(
+    aPerSec,
+    kappaPerFrac,
+    depthFrac,
+    sigmaPerSqrtSec,
+    horizonSec,
+    atPriceFillFactor,
+    tickFrac,
+  );
+  if (n === 0) {
+    const lam = effectiveArrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac, atPriceFillFactor, tickFrac);
+    return staticOutcome(-Math.expm1(-lam * horizonSec), depthFrac);
+  }
+  return latticeOutcome(n, depthFrac, sigmaPerSqrtSec * Math.sqrt(horizonSec / n));
+}
+
+function checkExponentialInputs(
+  fn: string,
+  aPerSec: number,
+  kappaPerFrac: number,
+  depthFrac: number,
+  sigmaPerSqrtSec: number,
+  horizonSec: number,
+): void {
   if (
     !(aPerSec >= 0 && kappaPerFrac >= 0 && Number.isFinite(aPerSec) && Number.isFinite(kappaPerFrac)) ||
     !diffusionInputsOk(depthFrac, sigmaPerSqrtSec, horizonSec)
   ) {
     throw new RangeError(
-      `fillProbabilityDiffusing: need finite A, κ, σ, h >= 0 and a finite depth; got A=${aPerSec} κ=${kappaPerFrac} δ=${depthFrac} σ=${sigmaPerSqrtSec} h=${horizonSec}`,
+      `${fn}: need finite A, κ, σ, h >= 0 and a finite depth; got A=${aPerSec} κ=${kappaPerFrac} δ=${depthFrac} σ=${sigmaPerSqrtSec} h=${horizonSec}`,
     );
   }
-  // The depth cannot move (σ = 0), the rate does not depend on it (κ = 0), or no time passes:
-  // the static formula (with tick 0 exactly `fillProbabilityWithin`).
-  if (sigmaPerSqrtSec === 0 || kappaPerFrac === 0 || horizonSec === 0) {
-    const lam = effectiveArrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac, atPriceFillFactor, tickFrac);
-    return -Math.expm1(-lam * horizonSec);
-  }
+}
+
+/**
+ * Fill `survival[0..2n]` for A·e^{−κδ} arrivals and return the lattice's step count n, or 0 when
+ * the static formula applies (σ = 0, κ = 0 or h = 0).
+ */
+function prepareExponential(
+  aPerSec: number,
+  kappaPerFrac: number,
+  depthFrac: number,
+  sigmaPerSqrtSec: number,
+  horizonSec: number,
+  atPriceFillFactor: number,
+  tickFrac: number,
+): number {
+  if (sigmaPerSqrtSec === 0 || kappaPerFrac === 0 || horizonSec === 0) return 0;
   const n = fillLatticeSteps(kappaPerFrac, sigmaPerSqrtSec, horizonSec);
   const dt = horizonSec / n;
   const dx = sigmaPerSqrtSec * Math.sqrt(dt);
@@ -111,7 +204,17 @@ export function fillProbabilityDiffusing(
       lamHalfDt *= ratio;
     }
   }
-  return 1 - noFillProbabilityOnLattice(n);
+  return n;
+}
+
+function staticOutcome(pFill: number, depthFrac: number): FillOutcome {
+  return { pFill, expectedDepthAtFillFrac: pFill > 0 ? depthFrac : Number.NaN };
+}
+
+/** Run the lattice tracking where mass fills; the outcome for a lattice prepared in `survival`. */
+function latticeOutcome(n: number, depthFrac: number, dx: number): FillOutcome {
+  const pFill = 1 - propagate(n, true, depthFrac, dx);
+  return { pFill, expectedDepthAtFillFrac: pFill > 0 ? filledDepthSum / (1 - latticeAlive) : Number.NaN };
 }
 
 /** A finite depth and finite σ, h >= 0 (the inputs both lattices share). */
@@ -125,28 +228,46 @@ function diffusionInputsOk(depthFrac: number, sigmaPerSqrtSec: number, horizonSe
   );
 }
 
+// What the last `propagate` with depth tracking measured: Σ (mass filled at a node) × (its depth),
+// and the unfilled mass before clamping (the filled mass is 1 − that).
+let filledDepthSum = 0;
+let latticeAlive = 1;
+
 /**
  * The lattice's survival: propagate probability mass from the centre node through n steps with
- * the per-node half-step survival factors in `survival[0..2n]`; returns the mass still unfilled.
+ * the per-node half-step survival factors in `survival[0..2n]`; returns the mass still unfilled
+ * (clamped to [0, 1]). With `trackDepth`, also sums the mass that fills at each node times the
+ * node's depth δ₀ + (k − n)·dx into `filledDepthSum` (the mass arithmetic is the same either way).
  */
-function noFillProbabilityOnLattice(n: number): number {
+function propagate(n: number, trackDepth: boolean, depthFrac: number, dx: number): number {
   let m = massA;
   let m2 = massB;
   m[n] = 1;
+  let depthSum = 0;
   for (let s = 0; s < n; s++) {
     // Survive half a step at the node, move ±dx with probability ½ each, survive half a step there.
     const lo = n - s;
     const hi = n + s;
-    for (let k = lo; k <= hi; k += 2) m[k] = m[k]! * survival[k]!;
-    m2[lo - 1] = 0.5 * m[lo]! * survival[lo - 1]!;
-    for (let k = lo + 1; k <= hi - 1; k += 2) m2[k] = 0.5 * (m[k - 1]! + m[k + 1]!) * survival[k]!;
-    m2[hi + 1] = 0.5 * m[hi]! * survival[hi + 1]!;
+    for (let k = lo; k <= hi; k += 2) {
+      const before = m[k]!;
+      const after = before * survival[k]!;
+      m[k] = after;
+      if (trackDepth) depthSum += (before - after) * (depthFrac + (k - n) * dx);
+    }
+    for (let k = lo - 1; k <= hi + 1; k += 2) {
+      const incoming = 0.5 * ((k > lo ? m[k - 1]! : 0) + (k < hi ? m[k + 1]! : 0));
+      const after = incoming * survival[k]!;
+      m2[k] = after;
+      if (trackDepth) depthSum += (incoming - after) * (depthFrac + (k - n) * dx);
+    }
     const t = m;
     m = m2;
     m2 = t;
   }
   let alive = 0;
   for (let k = 0; k <= 2 * n; k += 2) alive += m[k]!;
+  filledDepthSum = depthSum;
+  latticeAlive = alive;
   return Math.min(1, Math.max(0, alive));
 }
 
@@ -210,24 +331,68 @@ export function fillProbabilityDiffusingOnCurve(
   atPriceFillFactor = 1,
   tickFrac = 0,
 ): number {
+  checkCurveInputs("fillProbabilityDiffusingOnCurve", curve, depthFrac, sigmaPerSqrtSec, horizonSec);
+  if (sigmaPerSqrtSec === 0 || horizonSec === 0)
+    return -Math.expm1(-curveRate(curve, depthFrac, atPriceFillFactor, tickFrac) * horizonSec);
+  prepareCurve(curve, depthFrac, sigmaPerSqrtSec, horizonSec, atPriceFillFactor, tickFrac);
+  return 1 - propagate(MAX_STEPS, false, 0, 0);
+}
+
+/** {@link fillOutcomeDiffusing} with λ from an empirical {@link ArrivalCurve}. */
+export function fillOutcomeDiffusingOnCurve(
+  curve: ArrivalCurve,
+  depthFrac: number,
+  sigmaPerSqrtSec: number,
+  horizonSec: number,
+  atPriceFillFactor = 1,
+  tickFrac = 0,
+): FillOutcome {
+  checkCurveInputs("fillOutcomeDiffusingOnCurve", curve, depthFrac, sigmaPerSqrtSec, horizonSec);
+  if (sigmaPerSqrtSec === 0 || horizonSec === 0) {
+    const lam = curveRate(curve, depthFrac, atPriceFillFactor, tickFrac);
+    return staticOutcome(-Math.expm1(-lam * horizonSec), depthFrac);
+  }
+  prepareCurve(curve, depthFrac, sigmaPerSqrtSec, horizonSec, atPriceFillFactor, tickFrac);
+  return latticeOutcome(MAX_STEPS, depthFrac, sigmaPerSqrtSec * Math.sqrt(horizonSec / MAX_STEPS));
+}
+
+function checkCurveInputs(
+  fn: string,
+  curve: ArrivalCurve,
+  depthFrac: number,
+  sigmaPerSqrtSec: number,
+  horizonSec: number,
+): void {
   const problem = arrivalCurveProblem(curve);
-  if (problem !== null) throw new RangeError(`fillProbabilityDiffusingOnCurve: ${problem}`);
+  if (problem !== null) throw new RangeError(`${fn}: ${problem}`);
   if (!diffusionInputsOk(depthFrac, sigmaPerSqrtSec, horizonSec)) {
     throw new RangeError(
-      `fillProbabilityDiffusingOnCurve: need finite σ, h >= 0 and a finite depth; got δ=${depthFrac} σ=${sigmaPerSqrtSec} h=${horizonSec}`,
+      `${fn}: need finite σ, h >= 0 and a finite depth; got δ=${depthFrac} σ=${sigmaPerSqrtSec} h=${horizonSec}`,
     );
   }
-  const rate = (depth: number): number => {
-    if (tickFrac <= 0 || atPriceFillFactor >= 1) return arrivalRateOnCurve(curve, depth);
-    const lamAt = arrivalRateOnCurve(curve, depth);
-    const lamThrough = arrivalRateOnCurve(curve, depth + tickFrac);
-    return lamThrough + atPriceFillFactor * (lamAt - lamThrough);
-  };
-  if (sigmaPerSqrtSec === 0 || horizonSec === 0) return -Math.expm1(-rate(depthFrac) * horizonSec);
+}
+
+/** λ_eff(δ) on a curve: prints through our price, plus `factor` of those exactly at it. */
+function curveRate(curve: ArrivalCurve, depth: number, atPriceFillFactor: number, tickFrac: number): number {
+  if (tickFrac <= 0 || atPriceFillFactor >= 1) return arrivalRateOnCurve(curve, depth);
+  const lamAt = arrivalRateOnCurve(curve, depth);
+  const lamThrough = arrivalRateOnCurve(curve, depth + tickFrac);
+  return lamThrough + atPriceFillFactor * (lamAt - lamThrough);
+}
+
+/** Fill `survival[0..2·MAX_STEPS]` for arrivals from a curve (σ > 0, h > 0). */
+function prepareCurve(
+  curve: ArrivalCurve,
+  depthFrac: number,
+  sigmaPerSqrtSec: number,
+  horizonSec: number,
+  atPriceFillFactor: number,
+  tickFrac: number,
+): void {
   const n = MAX_STEPS;
   const dt = horizonSec / n;
   const dx = sigmaPerSqrtSec * Math.sqrt(dt);
   const halfDt = 0.5 * dt;
-  for (let k = 0; k <= 2 * n; k++) survival[k] = Math.exp(-rate(depthFrac + (k - n) * dx) * halfDt);
-  return 1 - noFillProbabilityOnLattice(n);
+  for (let k = 0; k <= 2 * n; k++)
+    survival[k] = Math.exp(-curveRate(curve, depthFrac + (k - n) * dx, atPriceFillFactor, tickFrac) * halfDt);
 }
