@@ -248,17 +248,23 @@ function propagate(n: number, trackDepth: boolean, depthFrac: number, dx: number
     // Survive half a step at the node, move ±dx with probability ½ each, survive half a step there.
     const lo = n - s;
     const hi = n + s;
-    for (let k = lo; k <= hi; k += 2) {
-      const before = m[k]!;
-      const after = before * survival[k]!;
-      m[k] = after;
-      if (trackDepth) depthSum += (before - after) * (depthFrac + (k - n) * dx);
-    }
-    for (let k = lo - 1; k <= hi + 1; k += 2) {
-      const incoming = 0.5 * ((k > lo ? m[k - 1]! : 0) + (k < hi ? m[k + 1]! : 0));
-      const after = incoming * survival[k]!;
-      m2[k] = after;
-      if (trackDepth) depthSum += (incoming - after) * (depthFrac + (k - n) * dx);
+    if (!trackDepth) {
+      for (let k = lo; k <= hi; k += 2) m[k] = m[k]! * survival[k]!;
+      m2[lo - 1] = 0.5 * m[lo]! * survival[lo - 1]!;
+      for (let k = lo + 1; k <= hi - 1; k += 2) m2[k] = 0.5 * (m[k - 1]! + m[k + 1]!) * survival[k]!;
+      m2[hi + 1] = 0.5 * m[hi]! * survival[hi + 1]!;
+    } else {
+      // the same arithmetic, plus the mass each node loses (fills) times the node's depth
+      for (let k = lo; k <= hi; k += 2) {
+        const before = m[k]!;
+        m[k] = before * survival[k]!;
+        depthSum += (before - m[k]!) * (depthFrac + (k - n) * dx);
+      }
+      for (let k = lo - 1; k <= hi + 1; k += 2) {
+        const incoming = 0.5 * ((k > lo ? m[k - 1]! : 0) + (k < hi ? m[k + 1]! : 0));
+        m2[k] = incoming * survival[k]!;
+        depthSum += (incoming - m2[k]!) * (depthFrac + (k - n) * dx);
+      }
     }
     const t = m;
     m = m2;
