@@ -5,9 +5,9 @@
  * come when the mid has moved toward the order — which the placement depth alone ignored: the
  * predicted edge ran 0.73 bps above the realized one on the default synthetic run and 1.8–2.5 bps
  * above it on the real Binance captures (bias p ≈ 0 everywhere). The trader conditions on a fill
- * within the shortest prediction horizon (1 s), about an order's typical life before it is
- * replaced; the bias is then +0.18 bps on the synthetic run and +0.26 to +0.49 bps (p 0.12–0.53) on
- * the real captures. (A 30 s horizon over-corrects on the synthetic market: −0.51 bps.)
+ * within 1 s (`FILL_SPREAD_HORIZON_SEC`), about an order's typical life before it is replaced;
+ * the bias is then +0.18 bps on the synthetic run and +0.26 to +0.49 bps (p 0.12–0.53) on the
+ * real captures. (A 30 s horizon over-corrects on the synthetic market: −0.51 bps.)
  */
 import { fillOutcomeDiffusing, fillOutcomeDiffusingOnCurve, type Side, sideSign } from "@mmkit/core";
 import type { IntensityEstimate } from "@mmkit/exchange";

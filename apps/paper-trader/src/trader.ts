@@ -97,6 +97,12 @@ const EQUITY_SAMPLE_MS = 1000;
  */
 const EQUITY_LINE_MS = EQUITY_SAMPLE_MS;
 const WARMUP_LOG_MS = 10_000;
+/**
+ * Horizon (s) predicted spreads are conditioned on: a fill within 1 s, about an order's typical
+ * life before the quote loop replaces it (measured: median 0.6 s on the synthetic market, 1.1 s
+ * on the real Binance USD-M capture; 30 s over-corrects the spread, see spread-at-fill.ts).
+ */
+export const FILL_SPREAD_HORIZON_SEC = 1;
 /** Minimum market time between quote cycles (a fill triggers one immediately). */
 export const QUOTE_INTERVAL_MS = 250;
 /** A resting order is replaced only when its desired price moved at least this much. */
@@ -139,12 +145,6 @@ export class PaperTrader {
   private nextPruneMs = 0;
   /** Time of the lead venue's last book update (0: none yet; `--binance-lead` / `--lead-input`). */
   lastReferenceBookTsMs = 0;
-  /**
-   * Horizon (s) predicted spreads are conditioned on: a fill within the shortest prediction horizon
-   * (1 s by default), about an order's typical life (measured: median 0.6 s on the synthetic
-   * market, 1.1 s on the real Binance USD-M capture; quotes are replaced as the mid moves).
-   */
-  private readonly spreadHorizonSec: number;
 
   constructor(parts: TraderParts) {
     this.p = parts;
@@ -156,7 +156,6 @@ export class PaperTrader {
     // No bootstrap sample: the run report needs only the bin sums (the calibration report recomputes from files).
     for (const h of parts.exchange.config.horizonsSec)
       this.calibration.set(h * 1000, new BrierCalibration({ reservoirSize: 0 }));
-    this.spreadHorizonSec = Math.min(...parts.exchange.config.horizonsSec);
   }
 
   /** Process one market event end to end. */
@@ -299,7 +298,7 @@ export class PaperTrader {
         intensity,
         atPriceFillFactor: p.exchange.fillModel.atPriceFillFactor,
         tickSize: p.exchange.config.tickSize,
-        horizonSec: this.spreadHorizonSec,
+        horizonSec: FILL_SPREAD_HORIZON_SEC,
       };
     }
     const events = this.orders.reconcile(decision.ladder, {
