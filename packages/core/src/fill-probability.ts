@@ -70,15 +70,8 @@ export function fillProbabilityDiffusing(
   atPriceFillFactor = 1,
   tickFrac = 0,
 ): number {
-  checkExponentialInputs(
+  const n = exponentialLattice(
     "fillProbabilityDiffusing",
-    aPerSec,
-    kappaPerFrac,
-    depthFrac,
-    sigmaPerSqrtSec,
-    horizonSec,
-  );
-  const n = prepareExponential(
     aPerSec,
     kappaPerFrac,
     depthFrac,
@@ -87,13 +80,7 @@ export function fillProbabilityDiffusing(
     atPriceFillFactor,
     tickFrac,
   );
-  if (n === 0) {
-    // The depth cannot move (σ = 0), the rate does not depend on it (κ = 0), or no time passes:
-    // the static formula (with tick 0 exactly `fillProbabilityWithin`).
-    const lam = effectiveArrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac, atPriceFillFactor, tickFrac);
-    return -Math.expm1(-lam * horizonSec);
-  }
-  return 1 - propagate(n, false, 0, 0);
+  return n === 0 ? staticP : 1 - propagate(n, false, 0, 0);
 }
 
 /** P(fill within a horizon) and where the order stood when it filled. */
@@ -121,14 +108,40 @@ export function fillOutcomeDiffusing(
   atPriceFillFactor = 1,
   tickFrac = 0,
 ): FillOutcome {
-  checkExponentialInputs(
+  const n = exponentialLattice(
     "fillOutcomeDiffusing",
     aPerSec,
     kappaPerFrac,
     depthFrac,
     sigmaPerSqrtSec,
     horizonSec,
+    atPriceFillFactor,
+    tickFrac,
   );
+  if (n === 0) return staticOutcome(staticP, depthFrac);
+  return latticeOutcome(n, depthFrac, sigmaPerSqrtSec * Math.sqrt(horizonSec / n));
+}
+
+// The static formula's P(fill) when `exponentialLattice` returned 0.
+let staticP = 0;
+
+/**
+ * Validate the inputs (RangeError naming `fn`) and prepare the lattice for A·e^{−κδ} arrivals;
+ * returns its step count, or 0 when the depth cannot move (σ = 0), the rate does not depend on it
+ * (κ = 0) or no time passes — then `staticP` holds 1 − exp(−λ_eff(δ₀)·h) (with tick 0 exactly
+ * `fillProbabilityWithin`).
+ */
+function exponentialLattice(
+  fn: string,
+  aPerSec: number,
+  kappaPerFrac: number,
+  depthFrac: number,
+  sigmaPerSqrtSec: number,
+  horizonSec: number,
+  atPriceFillFactor: number,
+  tickFrac: number,
+): number {
+  checkExponentialInputs(fn, aPerSec, kappaPerFrac, depthFrac, sigmaPerSqrtSec, horizonSec);
   const n = prepareExponential(
     aPerSec,
     kappaPerFrac,
@@ -140,9 +153,9 @@ export function fillOutcomeDiffusing(
   );
   if (n === 0) {
     const lam = effectiveArrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac, atPriceFillFactor, tickFrac);
-    return staticOutcome(-Math.expm1(-lam * horizonSec), depthFrac);
+    staticP = -Math.expm1(-lam * horizonSec);
   }
-  return latticeOutcome(n, depthFrac, sigmaPerSqrtSec * Math.sqrt(horizonSec / n));
+  return n;
 }
 
 function checkExponentialInputs(
