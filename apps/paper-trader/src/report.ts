@@ -87,6 +87,11 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
     const r = cal.report();
     out.push(`h=${(h / 1000).toString().padStart(3)}s ${calibrationLine(r)}`);
   }
+  const empirical = trader.counters.empiricalPredictions;
+  if (empirical > 0)
+    out.push(
+      `arrival model: ${empirical} orders' forecasts used the tape's measured arrival curve (A·e^-κδ fit not usable); the calibration report scores each model apart`,
+    );
   out.push("");
   out.push(`-- Kill switch: ${p.killSwitch.state().toUpperCase()} (${p.killSwitch.reason()}) --`);
   for (const t of p.killSwitch.transitions().slice(-5)) {

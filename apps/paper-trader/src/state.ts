@@ -165,7 +165,8 @@ export function restoreCheckpoint(trader: PaperTrader, cp: TraderCheckpoint): vo
   const ks = KillSwitch.fromJSON(p.killSwitch.config, cp.kill_switch);
   (trader.p as { killSwitch: KillSwitch }).killSwitch = ks;
   trader.orders.setState(cp.orders);
-  trader.counters = { ...cp.counters };
+  // fields added since a checkpoint was written keep their fresh-run defaults
+  trader.counters = { ...trader.counters, ...cp.counters };
   const t = cp.trackers;
   trader.sharpe.setState(t.sharpe as Parameters<typeof trader.sharpe.setState>[0]);
   trader.perSignalSharpe.setState(

@@ -86,6 +86,8 @@ export interface TraderCounters {
   /** Total PnL at the previous `[PNL SUMMARY]` (its `net` is the change since then). */
   pnlAtLastSummary: number;
   warmupDoneLogged: boolean;
+  /** Fill predictions made from the tape's measured arrival curve (the exponential fit not usable). */
+  empiricalPredictions: number;
 }
 
 /** How often (market ms) the loop samples equity, writes equity lines and logs warm-up. */
@@ -136,6 +138,7 @@ export class PaperTrader {
     lastGlftBaseBps: null,
     pnlAtLastSummary: 0,
     warmupDoneLogged: false,
+    empiricalPredictions: 0,
   };
   /** Set when the loop must stop (kill switch halted). */
   stopReason: string | null = null;
@@ -379,6 +382,7 @@ export class PaperTrader {
     const ctx = this.orders.context(rec.orderId);
     const line = predictionLine(rec, ctx ?? null);
     this.write("predictions", line);
+    if (rec.arrivalModel === "empirical") this.counters.empiricalPredictions++;
     for (const h of line.horizons) {
       if (h.filled === null) continue;
       this.calibration.get(h.horizon_ms)?.update(h.p_fill, h.filled);

@@ -57,6 +57,10 @@ describe("paper-trader end to end (in process)", () => {
       .map((l) => JSON.parse(l) as { ts_ms: number; arrival_model?: string; horizons: { p_fill: number }[] });
     const models = new Set(preds.map((p) => p.arrival_model));
     expect(models.has("empirical")).toBe(true);
+    const empirical = preds.filter((p) => p.arrival_model === "empirical").length;
+    expect(r.report.join("\n")).toContain(
+      `arrival model: ${empirical} orders' forecasts used the tape's measured arrival curve`,
+    );
     for (const p of preds) for (const h of p.horizons) expect(h.p_fill >= 0 && h.p_fill <= 1).toBe(true);
   });
 
