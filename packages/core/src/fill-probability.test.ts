@@ -4,12 +4,14 @@ import {
   type ArrivalCurve,
   arrivalCurveProblem,
   arrivalRateOnCurve,
+  fillOutcomeDiffusingOnCurve,
+  fillProbabilityDiffusingOnCurve,
+} from "./arrival-curve.js";
+import {
   effectiveArrivalRatePerSec,
   fillLatticeSteps,
   fillOutcomeDiffusing,
-  fillOutcomeDiffusingOnCurve,
   fillProbabilityDiffusing,
-  fillProbabilityDiffusingOnCurve,
 } from "./fill-probability.js";
 import { fillProbabilityWithin } from "./intensity.js";
 import { Rng } from "./rng.js";

@@ -4,6 +4,7 @@ export * from "./book.js";
 export * from "./signal.js";
 export * from "./intensity.js";
 export * from "./fill-probability.js";
+export * from "./arrival-curve.js";
 export * from "./config.js";
 export * from "./effective-params.js";
 export * from "./ladder.js";

@@ -13,7 +13,7 @@
  * buy aggressors only (they lift asks: the intensity our ASK quotes face), `value("sell")` the bid side;
  * each per-side fit has about half the data.
  */
-import type { ArrivalCurve } from "./fill-probability.js";
+import type { ArrivalCurve } from "./arrival-curve.js";
 import type { Side } from "./types.js";
 import { fitSurvivalCurve } from "./intensity-fit.js";
 import { TradeDepthRing } from "./trade-depth-ring.js";
