@@ -1,7 +1,7 @@
 /**
  * The spread a fill is predicted to capture: E[depth vs the mid at the fill | a fill within the
  * horizon], from the same diffusing-mid fill model as the fill probabilities
- * (`fillOutcomeDiffusing`, or its empirical-curve twin). It is below the placement depth — fills
+ * (`predictFillOutcome` of the paper exchange). It is below the placement depth — fills
  * come when the mid has moved toward the order — which the placement depth alone ignored: the
  * predicted edge ran 0.73 bps above the realized one on the default synthetic run and 1.8–2.5 bps
  * above it on the real Binance captures (bias p ≈ 0 everywhere). The trader conditions on a fill
@@ -9,8 +9,8 @@
  * the bias is then +0.18 bps on the synthetic run and +0.26 to +0.49 bps (p 0.12–0.53) on the
  * real captures. (A 30 s horizon over-corrects on the synthetic market: −0.51 bps.)
  */
-import { fillOutcomeDiffusing, fillOutcomeDiffusingOnCurve, type Side, sideSign } from "@mmkit/core";
-import type { IntensityEstimate } from "@mmkit/exchange";
+import { type Side, sideSign } from "@mmkit/core";
+import { type IntensityEstimate, predictFillOutcome } from "@mmkit/exchange";
 
 /** What the spread-at-fill model needs, set once per quote cycle. */
 export interface FillSpreadModel {
@@ -37,27 +37,12 @@ export function expectedSpreadAtFillBps(
 ): number | null {
   if (!(mid > 0)) return null;
   const depthFrac = (sideSign(side) * (mid - price)) / mid;
-  const it = model.intensity;
-  const sigma = it.sigmaPerSqrtSec ?? 0;
-  const tickFrac = model.tickSize / mid;
-  const o =
-    it.curve === undefined
-      ? fillOutcomeDiffusing(
-          it.aPerSec,
-          it.kappaPerFrac,
-          depthFrac,
-          sigma,
-          model.horizonSec,
-          model.atPriceFillFactor,
-          tickFrac,
-        )
-      : fillOutcomeDiffusingOnCurve(
-          it.curve,
-          depthFrac,
-          sigma,
-          model.horizonSec,
-          model.atPriceFillFactor,
-          tickFrac,
-        );
+  const o = predictFillOutcome(
+    model.intensity,
+    depthFrac,
+    model.horizonSec,
+    model.atPriceFillFactor,
+    model.tickSize / mid,
+  );
   return Number.isFinite(o.expectedDepthAtFillFrac) ? o.expectedDepthAtFillFrac * 1e4 : null;
 }

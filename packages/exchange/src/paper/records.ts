@@ -1,4 +1,12 @@
-import { type Side, fillProbabilityDiffusing, fillProbabilityDiffusingOnCurve, sideSign } from "@mmkit/core";
+import {
+  type FillOutcome,
+  fillOutcomeDiffusing,
+  fillOutcomeDiffusingOnCurve,
+  fillProbabilityDiffusing,
+  fillProbabilityDiffusingOnCurve,
+  type Side,
+  sideSign,
+} from "@mmkit/core";
 import type {
   ExchangeEvent,
   FillModelName,
@@ -54,6 +62,39 @@ export function predictFillProbability(
     intensity.kappaPerFrac,
     depthFrac,
     intensity.sigmaPerSqrtSec ?? 0,
+    horizonSec,
+    atPriceFillFactor,
+    tickFrac,
+  );
+}
+
+/**
+ * {@link predictFillProbability} plus where the order stands when it fills (E[depth at the fill |
+ * a fill within h], `fillOutcomeDiffusing`), from the same arrival model.
+ */
+export function predictFillOutcome(
+  intensity: IntensityEstimate,
+  depthFrac: number,
+  horizonSec: number,
+  atPriceFillFactor: number,
+  tickFrac: number,
+): FillOutcome {
+  const sigma = intensity.sigmaPerSqrtSec ?? 0;
+  if (intensity.curve !== undefined)
+    return fillOutcomeDiffusingOnCurve(
+      intensity.curve,
+      depthFrac,
+      sigma,
+      horizonSec,
+      atPriceFillFactor,
+      tickFrac,
+    );
+  const { aPerSec, kappaPerFrac } = intensity;
+  return fillOutcomeDiffusing(
+    aPerSec,
+    kappaPerFrac,
+    depthFrac,
+    sigma,
     horizonSec,
     atPriceFillFactor,
     tickFrac,
@@ -311,16 +352,17 @@ export class RecordTracker {
       flags |= HAS_LEVEL;
       rows[r + F_LEVEL] = inp.level;
     }
-    const { aPerSec, kappaPerFrac, curve } = inp.intensity;
-    if (curve !== undefined) flags |= EMPIRICAL;
+    if (inp.intensity.curve !== undefined) flags |= EMPIRICAL;
     rows[r + F_FLAGS] = flags;
-    const factor = inp.atPriceFillFactor;
     const hs = this.horizonsSec;
     for (let i = 0; i < hs.length; i++)
-      rows[r + F_PFILL + i] =
-        curve === undefined
-          ? fillProbabilityDiffusing(aPerSec, kappaPerFrac, depthFrac, sigma, hs[i]!, factor, tickFrac)
-          : fillProbabilityDiffusingOnCurve(curve, depthFrac, sigma, hs[i]!, factor, tickFrac);
+      rows[r + F_PFILL + i] = predictFillProbability(
+        inp.intensity,
+        depthFrac,
+        hs[i]!,
+        inp.atPriceFillFactor,
+        tickFrac,
+      );
     if (endMs < this.nextDeadlineMs) this.setDeadline(endMs);
     return P.base + slot;
   }
