@@ -1,7 +1,13 @@
 import type { Quote, QuoteLadder, Side } from "@mmkit/core";
-import type { ExchangeEvent, PaperExchange, PlaceRequest, PredictedEdge } from "@mmkit/exchange";
+import type {
+  ExchangeEvent,
+  IntensityEstimate,
+  PaperExchange,
+  PlaceRequest,
+  PredictedEdge,
+} from "@mmkit/exchange";
 import { ExpiryHeap } from "./expiry-heap.js";
-import { expectedSpreadAtFillBps, type FillSpreadModel } from "./spread-at-fill.js";
+import { expectedSpreadAtFillBps } from "./spread-at-fill.js";
 
 /** What the order manager needs to know to tag and predict a new order. */
 export interface PlacementContext {
@@ -20,8 +26,8 @@ export interface PlacementContext {
   inventoryBase: number;
   /** Decision time (ms). */
   tsMs: number;
-  /** The fill model the predicted spread comes from (null: none yet, the placement depth is used). */
-  fillSpread: FillSpreadModel | null;
+  /** The intensity the exchange predicts fills with this cycle (null: none, the placement depth is the predicted spread). */
+  intensity: IntensityEstimate | null;
 }
 
 /** Per-order context kept until the order is terminal (bounded by the number of resting orders). */
@@ -158,7 +164,7 @@ export class OrderManager {
         pushAll(out, res.events);
         if (res.ok) {
           this.stats.modified++;
-          this.track(key, res.orderId, q, ctx, predictedEdge(q, ctx));
+          this.track(key, res.orderId, q, ctx, this.predictedEdge(q, ctx));
           return;
         }
         this.stats.rejected++;
@@ -167,7 +173,7 @@ export class OrderManager {
       // Pending (not live yet): let it arrive; the next cycle will adjust it.
       return;
     }
-    const predicted = predictedEdge(q, ctx);
+    const predicted = this.predictedEdge(q, ctx);
     const req: PlaceRequest = {
       side: q.side,
       price: q.price,
@@ -209,6 +215,31 @@ export class OrderManager {
     });
   }
 
+  /**
+   * The edge predicted for a new order: the spread a fill is expected to capture against the mid
+   * at that moment (`expectedSpreadAtFillBps`; the quoted depth until there is a fill model), minus
+   * the predicted adverse selection and the fee.
+   */
+  private predictedEdge(q: Quote, ctx: PlacementContext): PredictedEdge {
+    const atFill =
+      ctx.intensity === null
+        ? null
+        : expectedSpreadAtFillBps(
+            ctx.intensity,
+            this.exchange.fillModel.atPriceFillFactor,
+            this.exchange.config.tickSize,
+            q.side,
+            q.price,
+            ctx.mid,
+          );
+    const spreadBps = atFill ?? q.depthBps;
+    return {
+      spreadBps,
+      adverseBps: ctx.predictedAdverseBps,
+      edgeBps: spreadBps - ctx.predictedAdverseBps - ctx.feeBps,
+    };
+  }
+
   private cancelOrder(orderId: string, out: ExchangeEvent[]): void {
     const view = this.exchange.order(orderId);
     if (view === undefined || view.status === "cancelPending") return;
@@ -216,22 +247,6 @@ export class OrderManager {
     pushAll(out, res.events);
     if (res.ok) this.stats.cancelled++;
   }
-}
-
-/**
- * The edge predicted for a new order: the spread a fill is expected to capture against the mid
- * at that moment (`expectedSpreadAtFillBps`; the quoted depth until there is a fill model), minus
- * the predicted adverse selection and the fee.
- */
-function predictedEdge(q: Quote, ctx: PlacementContext): PredictedEdge {
-  const atFill =
-    ctx.fillSpread === null ? null : expectedSpreadAtFillBps(ctx.fillSpread, q.side, q.price, ctx.mid);
-  const spreadBps = atFill ?? q.depthBps;
-  return {
-    spreadBps,
-    adverseBps: ctx.predictedAdverseBps,
-    edgeBps: spreadBps - ctx.predictedAdverseBps - ctx.feeBps,
-  };
 }
 
 /** Level keys of the first levels, built once (the key of every quote is looked up each cycle). */

@@ -27,6 +27,7 @@ import type {
 import {
   type ExchangeEvent,
   eventTimeMs,
+  type IntensityEstimate,
   type MarkoutRecord,
   type PaperExchange,
   type PaperFill,
@@ -40,7 +41,6 @@ import { fmt, signed } from "./logging.js";
 import type { RunMetrics } from "./metrics.js";
 import { newTransitions, type RiskTransitionKey } from "./kill-switch-log.js";
 import { OrderManager } from "./order-manager.js";
-import type { FillSpreadModel } from "./spread-at-fill.js";
 import { contributionLine, edgeLine, equityLine, fillLine, header, predictionLine } from "./records.js";
 
 /** Markout horizon (ms) whose realized edge is the per-fill PnL for attribution and the headline edge. */
@@ -99,12 +99,6 @@ const EQUITY_SAMPLE_MS = 1000;
  */
 const EQUITY_LINE_MS = EQUITY_SAMPLE_MS;
 const WARMUP_LOG_MS = 10_000;
-/**
- * Horizon (s) predicted spreads are conditioned on: a fill within 1 s, about an order's typical
- * life before the quote loop replaces it (measured: median 0.6 s on the synthetic market, 1.1 s
- * on the real Binance USD-M capture; 30 s over-corrects the spread, see spread-at-fill.ts).
- */
-export const FILL_SPREAD_HORIZON_SEC = 1;
 /** Minimum market time between quote cycles (a fill triggers one immediately). */
 export const QUOTE_INTERVAL_MS = 250;
 /** A resting order is replaced only when its desired price moved at least this much. */
@@ -282,7 +276,7 @@ export class PaperTrader {
       this.stopReason = `kill switch HALTED: ${p.killSwitch.reason()}`;
       return;
     }
-    let fillSpread: FillSpreadModel | null = null;
+    let intensity: IntensityEstimate | null = null;
     if (fit.aPerSec > 0 && fit.kappaPerFrac > 0) {
       // Predictions use the quoting model: arrivals A·e^{−κδ} while the mid diffuses with the σ
       // the quotes were priced with (their depth changes over the 1–30 s horizons). When the
@@ -292,17 +286,11 @@ export class PaperTrader {
       const sigma = decision.effective.sigmaPerSqrtSec;
       const curve = fit.usedFallback ? p.intensity.arrivalCurve() : null;
       const sigmaPerSqrtSec = Number.isFinite(sigma) && sigma > 0 ? sigma : 0;
-      const intensity =
+      intensity =
         curve === null
           ? { aPerSec: fit.aPerSec, kappaPerFrac: fit.kappaPerFrac, sigmaPerSqrtSec }
           : { aPerSec: fit.aPerSec, kappaPerFrac: fit.kappaPerFrac, sigmaPerSqrtSec, curve };
       p.exchange.setIntensity(intensity);
-      fillSpread = {
-        intensity,
-        atPriceFillFactor: p.exchange.fillModel.atPriceFillFactor,
-        tickSize: p.exchange.config.tickSize,
-        horizonSec: FILL_SPREAD_HORIZON_SEC,
-      };
     }
     const events = this.orders.reconcile(decision.ladder, {
       cycleId: cyc.record.cycleId,
@@ -314,7 +302,7 @@ export class PaperTrader {
       gamma: decision.effective.gamma,
       inventoryBase: pnl.positionBase,
       tsMs: ts,
-      fillSpread,
+      intensity,
     });
     if (ts >= this.nextPruneMs) {
       this.nextPruneMs = ts + 1000;
