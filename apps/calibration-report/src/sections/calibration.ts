@@ -68,12 +68,13 @@ export function calibrationModel(
 
 /** Consumes predictions: resolved horizons feed one tracker per horizon; censored ones are counted. */
 export class CalibrationSection {
-  private readonly fill = new Map<number, { cal: BrierCalibration; censored: number }>();
+  /** Per horizon: all resolved forecasts, the censored count, and the forecasts per `arrival_model`. */
+  private readonly fill = new Map<
+    number,
+    { cal: BrierCalibration; censored: number; byModel: Map<string, BrierCalibration> }
+  >();
   private readonly adverse: BrierCalibration;
   private adverseUnknown = 0;
-  /** Resolved fill forecasts per arrival model (`arrival_model`) and horizon: key `model|horizonMs`. */
-  private readonly byModel = new Map<string, BrierCalibration>();
-  private readonly models = new Set<string>();
 
   constructor(
     private readonly opts: { bins: number; minBinCount: number },
@@ -88,31 +89,24 @@ export class CalibrationSection {
       let entry = this.fill.get(h.horizon_ms);
       if (entry === undefined) {
         if (this.fill.size >= this.maxHorizons) continue;
-        entry = { cal: new BrierCalibration(this.opts), censored: 0 };
+        entry = { cal: new BrierCalibration(this.opts), censored: 0, byModel: new Map() };
         this.fill.set(h.horizon_ms, entry);
       }
       if (h.censored || h.filled === null) entry.censored++;
       else {
         entry.cal.update(h.p_fill, h.filled);
-        if (r.arrival_model !== undefined)
-          this.modelTracker(r.arrival_model, h.horizon_ms).update(h.p_fill, h.filled);
+        const model = r.arrival_model;
+        if (model !== undefined) {
+          let cal = entry.byModel.get(model);
+          if (cal === undefined) entry.byModel.set(model, (cal = new BrierCalibration(this.opts)));
+          cal.update(h.p_fill, h.filled);
+        }
       }
     }
     if (r.p_adverse_given_fill !== undefined) {
       if (r.adverse === true || r.adverse === false) this.adverse.update(r.p_adverse_given_fill, r.adverse);
       else if (r.horizons.some((h) => h.filled === true)) this.adverseUnknown++;
     }
-  }
-
-  private modelTracker(model: string, horizonMs: number): BrierCalibration {
-    this.models.add(model);
-    const key = `${model}|${horizonMs}`;
-    let cal = this.byModel.get(key);
-    if (cal === undefined) {
-      cal = new BrierCalibration(this.opts);
-      this.byModel.set(key, cal);
-    }
-    return cal;
   }
 
   /**
@@ -134,20 +128,18 @@ export class CalibrationSection {
     adverse: CalibrationModel;
     byArrivalModel: CalibrationModel[];
   } {
+    const horizons = [...this.fill.entries()].sort((a, b) => a[0] - b[0]);
+    const models = new Set(horizons.flatMap(([, e]) => [...e.byModel.keys()]));
     const byArrivalModel =
-      this.models.size < 2
+      models.size < 2
         ? []
-        : [...this.byModel.entries()]
-            .map(([key, cal]) => {
-              const [model, h] = key.split("|") as [string, string];
-              return { model, h: Number(h), cal };
-            })
-            .sort((a, b) => a.h - b.h || a.model.localeCompare(b.model))
-            .map(({ model, h, cal }) => calibrationModel(`fill@${h}ms/${model}`, h, 0, cal.report(boot)));
+        : horizons.flatMap(([h, e]) =>
+            [...e.byModel.entries()]
+              .sort((a, b) => a[0].localeCompare(b[0]))
+              .map(([model, cal]) => calibrationModel(`fill@${h}ms/${model}`, h, 0, cal.report(boot))),
+          );
     return {
-      fill: [...this.fill.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([h, e]) => calibrationModel(`fill@${h}ms`, h, e.censored, e.cal.report(boot))),
+      fill: horizons.map(([h, e]) => calibrationModel(`fill@${h}ms`, h, e.censored, e.cal.report(boot))),
       adverse: calibrationModel("adverse", null, this.adverseUnknown, this.adverse.report(boot)),
       byArrivalModel,
     };
