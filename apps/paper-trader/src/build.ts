@@ -121,8 +121,8 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
   );
   // σ from returns at least 1 s apart: quotes and the 1–30 s fill horizons live on the seconds
   // scale, and a tick-level mid is not a martingale (on BTCUSDT spot its tick σ is half its 1 s σ;
-  // with 1 s sampling fill-prediction Brier scores improved on the synthetic market and on all three
-  // real Binance captures).
+  // with 1 s sampling fill-prediction Brier scores improved on the synthetic market and on the three
+  // real Binance captures at every horizon but USD-M 30 s).
   const vol = new EwmaVolatility({ halfLifeSec: 60, minSampleSpacingMs: VOL_SAMPLE_SPACING_MS });
   const intensity = new IntensityEstimator({
     windowSec: 900,
