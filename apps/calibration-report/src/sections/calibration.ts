@@ -98,7 +98,10 @@ export class CalibrationSection {
         const model = r.arrival_model;
         if (model !== undefined) {
           let cal = entry.byModel.get(model);
-          if (cal === undefined) entry.byModel.set(model, (cal = new BrierCalibration(this.opts)));
+          if (cal === undefined) {
+            cal = new BrierCalibration(this.opts);
+            entry.byModel.set(model, cal);
+          }
           cal.update(h.p_fill, h.filled);
         }
       }
