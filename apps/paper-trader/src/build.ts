@@ -85,7 +85,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
   const killSwitch = new KillSwitch({
     haltDrawdownFrac: haltFrac,
     reduceOnlyDrawdownFrac: (haltFrac * 2) / 3,
-    maxPositionBase: maxPositionLots * orderSizeBase * 1.000001,
+    maxPositionBase: maxPositionLots * orderSizeBase,
     staleDataMs: 10_000,
   });
   const exchange = new PaperExchange({
@@ -124,8 +124,11 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
   // with 1 s sampling fill-prediction Brier scores improved on the synthetic market and on the three
   // real Binance captures at every horizon but USD-M 30 s).
   const vol = new EwmaVolatility({ halfLifeSec: 60, minSampleSpacingMs: VOL_SAMPLE_SPACING_MS });
+  // The fit grid follows the tape (10 bps at least): on an instrument whose prints reach tens of bps
+  // a fixed 0–10 bps grid puts every print past its last point and nothing can be fitted.
   const intensity = new IntensityEstimator({
     windowSec: 900,
+    adaptiveGrid: {},
     fallback: { aPerSec: PRIOR_MARKET.aPerSec, kappaPerFrac: PRIOR_MARKET.kappaPerFrac },
   });
   return {

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { Recorder, SyntheticMarket } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import { priceText } from "../src/report.js";
 import { deriveHl } from "./derive-hl.js";
@@ -119,5 +120,39 @@ describe("replay of a recording with a gap", () => {
     expect(stale).toBeDefined();
     // Noticed inside the gap (10 s after the data stopped), not when the data came back.
     expect(stale!.ts_ms).toBeLessThan(lastBeforeGap + 60_000);
+  });
+});
+
+describe("a wide-tick instrument", () => {
+  it("fits A·e^{−κδ} from prints tens of bps deep instead of quoting on the prior", async () => {
+    // A recorded synthetic market at 0.5 with a 10 bps tick whose market orders reach Exp(κ = 400)
+    // (mean 25 bps): on a fixed 0–10 bps grid every print sits at or past the grid's end and the
+    // fit never passes; the adaptive grid follows the tape out to its 99 % depth.
+    const dir = tempDir();
+    const market = new SyntheticMarket({
+      seed: 7,
+      durationSec: 1800,
+      initialMid: 0.5,
+      tickSize: 0.0005,
+      lotSize: 1,
+      marketOrders: { aPerSec: 1.5, kappaPerFrac: 400 },
+      book: { touchSize: 500, coarseStepBps: 10 },
+    });
+    const rec = new Recorder({ dir: join(dir, "rec"), source: "synthetic-wide" });
+    for (const e of market.events()) await rec.write(e);
+    await rec.close();
+    const input = join(dir, "rec", readdirSync(join(dir, "rec"))[0]!);
+    const out = join(dir, "out");
+    await runInProcess({ source: "replay", input, outputDir: out });
+    const rows = readFileSync(join(out, "predictions.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { arrival_model: string; market: { kappa: number } });
+    const late = rows.slice(rows.length >> 1);
+    expect(late.length).toBeGreaterThan(1000);
+    const kappas = late.map((r) => r.market.kappa).sort((a, b) => a - b);
+    const median = kappas[kappas.length >> 1]!;
+    expect(Math.abs(median / 400 - 1)).toBeLessThan(0.15);
+    expect(late.filter((r) => r.arrival_model === "exponential").length / late.length).toBeGreaterThan(0.9);
   });
 });

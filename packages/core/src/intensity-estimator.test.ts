@@ -202,6 +202,129 @@ describe("IntensityEstimator", () => {
     expect(() => b.setState({ ...a.getState(), events: [[5, -1, 1]] })).toThrow(/events/);
   });
 
+  describe("adaptive grid", () => {
+    it("follows a wide tape: κ = 400 (mean depth 25 bps) is recovered and the grid reaches its 99% depth", () => {
+      // The adaptive grid moves its last point to ln(100)/κ ≈ 115 bps.
+      for (const seed of [21, 22, 23]) {
+        const adaptive = new IntensityEstimator({ windowSec: 1e6, fallback, adaptiveGrid: {} });
+        simulate(adaptive, new Rng(seed), 1.5, 400, 20_000);
+        const fit = adaptive.value();
+        expect(fit.fitOk).toBe(true);
+        expect(Math.abs(fit.kappaPerFrac / 400 - 1)).toBeLessThan(0.1);
+        expect(Math.abs(fit.aPerSec / 1.5 - 1)).toBeLessThan(0.1);
+        const q99Bps = (Math.log(100) / 400) * 1e4;
+        expect(Math.abs(adaptive.maxFitDepthBps() / q99Bps - 1)).toBeLessThan(0.1);
+        const curve = adaptive.arrivalCurve();
+        expect(curve?.depthFrac.at(-1)).toBeCloseTo(adaptive.maxFitDepthBps() / 1e4, 12);
+      }
+    });
+
+    it("fits a wide-tick tape the fixed 10 bps grid cannot (tick 10 bps, mid between ticks, κ = 400)", () => {
+      // Prints land on price levels 5, 15, 25, … bps from the mid: a print reaching δ trades at the
+      // deepest level within reach, so S(5 + 10k bps) = e^{−κ(5 + 10k) bps} at the levels. A fixed
+      // 0–10 bps grid sees two distinct counts (every print, and those reaching 15 bps): no fit.
+      const mid = 60_000;
+      const tickFrac = 10 / 1e4;
+      const feed = (est: IntensityEstimator, seed: number): void => {
+        const rng = new Rng(seed);
+        let tSec = 0;
+        for (let i = 0; i < 20_000; i++) {
+          tSec += rng.exponential(3);
+          const side: Side = rng.bernoulli(0.5) ? "buy" : "sell";
+          const reach = rng.exponential(400);
+          if (reach < tickFrac / 2) continue;
+          const depth = tickFrac / 2 + Math.floor((reach - tickFrac / 2) / tickFrac) * tickFrac;
+          est.onTrade(
+            Math.round(tSec * 1000),
+            side === "buy" ? mid * (1 + depth) : mid * (1 - depth),
+            side,
+            mid,
+          );
+        }
+      };
+      for (const seed of [41, 42]) {
+        const fixed = new IntensityEstimator({ windowSec: 1e6, fallback });
+        const adaptive = new IntensityEstimator({ windowSec: 1e6, fallback, adaptiveGrid: {} });
+        feed(fixed, seed);
+        feed(adaptive, seed);
+        expect(fixed.value().usedFallback).toBe(true);
+        const fit = adaptive.value();
+        expect(fit.fitOk).toBe(true);
+        expect(Math.abs(fit.kappaPerFrac / 400 - 1)).toBeLessThan(0.15);
+      }
+    });
+
+    it("is the fixed grid, fit for fit, while the tape stays inside it", () => {
+      const fixed = new IntensityEstimator({ windowSec: 600, fallback });
+      const adaptive = new IntensityEstimator({
+        windowSec: 600,
+        fallback,
+        adaptiveGrid: { checkEveryTrades: 7 },
+      });
+      const rngA = new Rng(5);
+      const rngB = new Rng(5);
+      let endA = 0;
+      let endB = 0;
+      for (let k = 0; k < 20; k++) {
+        endA = simulate(fixed, rngA, 1.5, 8000, 500, endA);
+        endB = simulate(adaptive, rngB, 1.5, 8000, 500, endB);
+        expect(adaptive.value()).toEqual(fixed.value());
+      }
+      expect(adaptive.maxFitDepthBps()).toBe(10);
+    });
+
+    it("shrinks back to its floor when wide prints leave the window", () => {
+      const est = new IntensityEstimator({
+        windowSec: 300,
+        fallback,
+        adaptiveGrid: { checkEveryTrades: 50 },
+      });
+      const rng = new Rng(8);
+      const end = simulate(est, rng, 1.5, 400, 2000);
+      expect(est.maxFitDepthBps()).toBeGreaterThan(80);
+      simulate(est, rng, 1.5, 8000, 3000, end);
+      expect(est.maxFitDepthBps()).toBe(10);
+      const fit = est.value();
+      expect(fit.fitOk).toBe(true);
+      expect(Math.abs(fit.kappaPerFrac / 8000 - 1)).toBeLessThan(0.15);
+    });
+
+    it("checkpoints the grid: a restored estimator continues identically", () => {
+      const opts = { windowSec: 300, fallback, minSamples: 50, adaptiveGrid: { checkEveryTrades: 37 } };
+      const a = new IntensityEstimator(opts);
+      const end = simulate(a, new Rng(3), 1.5, 400, 1013);
+      expect(a.maxFitDepthBps()).toBeGreaterThan(10);
+      const b = new IntensityEstimator(opts);
+      b.setState(JSON.parse(JSON.stringify(a.getState())));
+      expect(b.value()).toEqual(a.value());
+      expect(b.maxFitDepthBps()).toBe(a.maxFitDepthBps());
+      const endA = simulate(a, new Rng(4), 1.5, 2000, 700, end);
+      simulate(b, new Rng(4), 1.5, 2000, 700, end);
+      expect(b.value()).toEqual(a.value());
+      expect(b.arrivalCurve()).toEqual(a.arrivalCurve());
+      expect(b.getState()).toEqual(a.getState());
+      expect(endA).toBeGreaterThan(end);
+      // a state saved before the grid existed restores on the configured grid
+      const { maxFitDepthFrac: _m, tradesSinceGridCheck: _t, ...legacy } = a.getState();
+      const c = new IntensityEstimator(opts);
+      c.setState(legacy);
+      expect(c.maxFitDepthBps()).toBe(10);
+      // an adapted grid cannot be restored into a fixed-grid estimator
+      const fixedGrid = new IntensityEstimator({ windowSec: 300, fallback, minSamples: 50 });
+      expect(() => fixedGrid.setState(a.getState())).toThrow(/adaptiveGrid is off/);
+      expect(() => c.setState({ ...a.getState(), maxFitDepthFrac: 1e-4 })).toThrow(/maxFitDepthFrac/);
+    });
+
+    it("rejects a bad quantile or check interval", () => {
+      expect(
+        () => new IntensityEstimator({ windowSec: 60, fallback, adaptiveGrid: { quantile: 1 } }),
+      ).toThrow(/adaptiveGrid.quantile/);
+      expect(
+        () => new IntensityEstimator({ windowSec: 60, fallback, adaptiveGrid: { checkEveryTrades: 0 } }),
+      ).toThrow(/checkEveryTrades/);
+    });
+  });
+
   it("rejects bad options with a clear error", () => {
     expect(() => new IntensityEstimator({ windowSec: 0, fallback })).toThrow(/windowSec/);
     expect(() => new IntensityEstimator({ windowSec: 60, minR2: 2, fallback })).toThrow(/minR2/);

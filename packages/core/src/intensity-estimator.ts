@@ -12,6 +12,14 @@
  * reaching one side's touch), assuming symmetric flow — the A the GLFT formula expects. `value("buy")` fits
  * buy aggressors only (they lift asks: the intensity our ASK quotes face), `value("sell")` the bid side;
  * each per-side fit has about half the data.
+ *
+ * With `adaptiveGrid` the deepest grid point follows the tape instead of staying at `maxFitDepthBps`
+ * (which becomes its floor): an instrument whose spread or typical print is tens of bps wide would
+ * otherwise put every print past a 10 bps grid, leaving nothing to fit. Every `checkEveryTrades`
+ * trades the estimator looks at its own histogram: when more than 2·(1 − quantile) of the window's
+ * trades reach the deepest point, or (above the floor) fewer than (1 − quantile)/4 reach half of it,
+ * the deepest point is reset to the window's `quantile` depth (never below the floor) and the window's
+ * trades are re-bucketed. Deterministic for a given trade sequence; the grid is part of the checkpoint.
  */
 import type { ArrivalCurve } from "./arrival-curve.js";
 import type { Side } from "./types.js";
@@ -39,6 +47,16 @@ export interface IntensityEstimatorOptions {
   maxEvents?: number;
   /** Values returned while the fit is not usable. */
   fallback: { aPerSec: number; kappaPerFrac: number };
+  /** Let the deepest grid point follow the tape (see the module doc); `maxFitDepthBps` is then its floor. */
+  adaptiveGrid?: AdaptiveGridOptions;
+}
+
+/** Options of the adaptive fit grid. */
+export interface AdaptiveGridOptions {
+  /** The deepest grid point is set to this quantile of the window's trade depths (default 0.99). */
+  quantile?: number;
+  /** Trades between two looks at the grid (default 500). */
+  checkEveryTrades?: number;
 }
 
 /** Result of the intensity fit (or the fallback). */
@@ -83,6 +101,10 @@ export interface IntensityEstimatorState {
   nowTsMs: number | null;
   capacityDropTsMs: number | null;
   rejectedCount: number;
+  /** Deepest grid point as a fraction of mid (adaptive grid; absent = the configured one). */
+  maxFitDepthFrac?: number;
+  /** Trades since the adaptive grid was last looked at. */
+  tradesSinceGridCheck?: number;
 }
 
 /** Rolling-window A/κ estimator from trade depths (see the module doc for the method). */
@@ -90,7 +112,15 @@ export class IntensityEstimator {
   private readonly windowMs: number;
   private readonly windowSec: number;
   private readonly minFitDepthFrac: number;
-  private readonly stepFrac: number;
+  /** Configured deepest grid point (the adaptive grid's floor), fraction of mid. */
+  private readonly floorMaxFitDepthFrac: number;
+  private maxFitDepthFrac: number;
+  private readonly floorStepFrac: number;
+  private stepFrac: number;
+  private readonly gridQuantile: number;
+  /** Trades between looks at the grid; 0 = fixed grid. */
+  private readonly gridCheckEvery: number;
+  private tradesSinceGridCheck = 0;
   private readonly gridPoints: number;
   private readonly minPointCount: number;
   private readonly minSamples: number;
@@ -133,7 +163,21 @@ export class IntensityEstimator {
     if (this.gridPoints > 10_000)
       throw new Error(`IntensityEstimator: gridPoints must be <= 10000, got ${this.gridPoints}`);
     this.minFitDepthFrac = minFitBps / BPS_PER_FRAC;
-    this.stepFrac = (maxFitBps - minFitBps) / BPS_PER_FRAC / (this.gridPoints - 1);
+    this.floorMaxFitDepthFrac = maxFitBps / BPS_PER_FRAC;
+    this.maxFitDepthFrac = this.floorMaxFitDepthFrac;
+    this.floorStepFrac = (maxFitBps - minFitBps) / BPS_PER_FRAC / (this.gridPoints - 1);
+    this.stepFrac = this.floorStepFrac;
+    const adaptive = opts.adaptiveGrid;
+    this.gridQuantile = adaptive?.quantile ?? 0.99;
+    if (!(this.gridQuantile > 0.5 && this.gridQuantile < 1)) {
+      throw new Error(
+        `IntensityEstimator: adaptiveGrid.quantile must be in (0.5, 1), got ${this.gridQuantile}`,
+      );
+    }
+    this.gridCheckEvery =
+      adaptive === undefined
+        ? 0
+        : intAtLeast("adaptiveGrid.checkEveryTrades", adaptive.checkEveryTrades ?? 500, 1);
     this.minPointCount = intAtLeast("minPointCount", opts.minPointCount ?? 10, 1);
     this.minSamples = intAtLeast("minSamples", opts.minSamples ?? 100, 1);
     const minR2 = opts.minR2 ?? 0.8;
@@ -203,6 +247,15 @@ export class IntensityEstimator {
     ring.push(tsMs, depth, isBuy, b);
     this.bump(b, isBuy, 1);
     this.invalidate();
+    if (this.gridCheckEvery > 0 && ++this.tradesSinceGridCheck >= this.gridCheckEvery) {
+      this.tradesSinceGridCheck = 0;
+      this.adaptGrid();
+    }
+  }
+
+  /** Deepest point of the fit grid now, bps (moves only with `adaptiveGrid`). */
+  maxFitDepthBps(): number {
+    return this.maxFitDepthFrac * BPS_PER_FRAC;
   }
 
   /** Move the clock forward without a trade (expires old trades). Earlier times are ignored. */
@@ -291,6 +344,8 @@ export class IntensityEstimator {
       nowTsMs: this.nowTsMs,
       capacityDropTsMs: this.capacityDropTsMs,
       rejectedCount: this.rejected,
+      maxFitDepthFrac: this.maxFitDepthFrac,
+      tradesSinceGridCheck: this.tradesSinceGridCheck,
     };
   }
 
@@ -303,6 +358,23 @@ export class IntensityEstimator {
         `IntensityEstimator.setState: ${state.events.length} events exceed maxEvents ${this.maxEvents}`,
       );
     }
+    const gridMax = state.maxFitDepthFrac ?? this.floorMaxFitDepthFrac;
+    const sinceCheck = state.tradesSinceGridCheck ?? 0;
+    if (!Number.isFinite(gridMax) || gridMax < this.floorMaxFitDepthFrac * (1 - 1e-12)) {
+      throw new Error(
+        `IntensityEstimator.setState: maxFitDepthFrac must be finite and >= the configured maxFitDepthBps, got ${gridMax}`,
+      );
+    }
+    if (gridMax !== this.floorMaxFitDepthFrac && this.gridCheckEvery === 0) {
+      throw new Error("IntensityEstimator.setState: the state has an adapted grid but adaptiveGrid is off");
+    }
+    if (!Number.isInteger(sinceCheck) || sinceCheck < 0) {
+      throw new Error(
+        `IntensityEstimator.setState: tradesSinceGridCheck must be an integer >= 0, got ${sinceCheck}`,
+      );
+    }
+    this.setGridMax(gridMax);
+    this.tradesSinceGridCheck = sinceCheck;
     this.ring.clear();
     this.hist.fill(0);
     this.histBuy.fill(0);
@@ -329,6 +401,45 @@ export class IntensityEstimator {
     this.nowTsMs = state.nowTsMs;
     this.capacityDropTsMs = state.capacityDropTsMs;
     this.rejected = state.rejectedCount;
+    this.invalidate();
+  }
+
+  private gridStepFor(maxFrac: number): number {
+    if (maxFrac === this.floorMaxFitDepthFrac) return this.floorStepFrac;
+    return (maxFrac - this.minFitDepthFrac) / (this.gridPoints - 1);
+  }
+
+  private setGridMax(maxFrac: number): void {
+    this.maxFitDepthFrac = maxFrac;
+    this.stepFrac = this.gridStepFor(maxFrac);
+  }
+
+  /** Reset the deepest grid point to the window's quantile depth when the tape has outgrown or shrunk away from it. */
+  private adaptGrid(): void {
+    const n = this.ring.size;
+    if (n < this.minSamples) return;
+    const tail = 1 - this.gridQuantile;
+    const pastMax = this.hist[this.gridPoints]! / n;
+    let reachHalf = 0;
+    const halfBucket = Math.ceil((this.gridPoints - 1) / 2) + 1;
+    for (let b = halfBucket; b <= this.gridPoints; b++) reachHalf += this.hist[b]!;
+    const outgrown = pastMax > 2 * tail;
+    const shrunk = this.maxFitDepthFrac > this.floorMaxFitDepthFrac && reachHalf / n < tail / 4;
+    if (!outgrown && !shrunk) return;
+    const depths = new Float64Array(n);
+    for (let k = 0; k < n; k++) depths[k] = this.ring.depthAt(k);
+    depths.sort();
+    const q = depths[Math.min(n - 1, Math.ceil(this.gridQuantile * n) - 1)]!;
+    const target = Math.max(this.floorMaxFitDepthFrac, q);
+    if (!(target > this.minFitDepthFrac) || target === this.maxFitDepthFrac) return;
+    this.setGridMax(target);
+    this.hist.fill(0);
+    this.histBuy.fill(0);
+    for (let k = 0; k < n; k++) {
+      const b = this.bucketOf(this.ring.depthAt(k));
+      this.ring.setDepthAt(k, this.ring.depthAt(k), b);
+      this.bump(b, this.ring.buyAt(k), 1);
+    }
     this.invalidate();
   }
 

@@ -76,6 +76,18 @@ describe("KillSwitch", () => {
     expect(ks.update(obs({ inventoryBase: 1 }))).toBe("active"); // exactly at the limit is allowed
   });
 
+  it("a position summed to the limit from fills is not over it, and messages show no summation noise", () => {
+    const ks = new KillSwitch({ ...cfg, maxPositionBase: 10 * 0.001 });
+    let inv = 0;
+    for (let k = 0; k < 10; k++) inv += 0.001; // 0.010000000000000002
+    expect(inv).toBeGreaterThan(0.01);
+    expect(ks.update(obs({ inventoryBase: inv }))).toBe("active");
+    let over = 0;
+    for (let k = 0; k < 11; k++) over -= 0.001;
+    expect(ks.update(obs({ inventoryBase: over }))).toBe("reduceOnly");
+    expect(ks.reason()).toBe("position -0.011 over limit ±0.01");
+  });
+
   it("stale data → reduceOnly (default) and auto-recovers when fresh", () => {
     const ks = new KillSwitch(cfg);
     expect(ks.update(obs({ tsMs: 20_001, lastMarketDataTsMs: 15_000 }))).toBe("reduceOnly"); // 5001 ms > 5000

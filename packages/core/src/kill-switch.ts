@@ -4,7 +4,7 @@
  * Triggers, evaluated on every `update`:
  * - drawdown from peak equity ≥ haltDrawdownFrac → halted (sticky); ≥ reduceOnlyDrawdownFrac → reduceOnly
  *   until the drawdown is back below reduceOnlyDrawdownFrac × drawdownRecoveryRatio (hysteresis);
- * - |inventory| > maxPositionBase → reduceOnly;
+ * - |inventory| > maxPositionBase (beyond floating-point summation noise, 1e-9 relative) → reduceOnly;
  * - market data older than staleDataMs → staleAction ("reduceOnly" by default, or "halted");
  * - any NaN/Infinity input, non-positive equity, or an exception in the computation → halted.
  * Equity is the caller's mark-to-market account value: cash (already net of every fee paid) plus
@@ -200,8 +200,10 @@ export class KillSwitch {
       reasons.push(`drawdown ${pct(dd)} ≥ ${pct(c.reduceOnlyDrawdownFrac)}`);
     else if (this.drawdownLatched)
       reasons.push(`drawdown ${pct(dd)} not yet below the recovery level ${pct(recoverBelow)}`);
-    if (Math.abs(obs.inventoryBase) > c.maxPositionBase) {
-      reasons.push(`position ${obs.inventoryBase} over limit ±${c.maxPositionBase}`);
+    // relative 1e-9 slack: a position of exactly the limit summed from fills (0.001 × 10 =
+    // 0.010000000000000002) is not over it
+    if (Math.abs(obs.inventoryBase) > c.maxPositionBase * (1 + 1e-9)) {
+      reasons.push(`position ${qtyText(obs.inventoryBase)} over limit ±${qtyText(c.maxPositionBase)}`);
     }
     if (ageMs > c.staleDataMs) reasons.push(staleWhy);
     if (reasons.length > 0) return { state: "reduceOnly", reason: reasons.join("; ") };
@@ -230,4 +232,9 @@ export class KillSwitch {
 /** Whether `a` restricts trading at least as much as `b`. */
 export function isAtLeastAsStrict(a: RiskState, b: RiskState): boolean {
   return SEVERITY[a] >= SEVERITY[b];
+}
+
+/** A quantity for a message: 12 significant digits, so summation noise (0.30000000000000004) does not show. */
+function qtyText(x: number): string {
+  return String(Number(x.toPrecision(12)));
 }
