@@ -35,6 +35,29 @@ describe("Recorder", () => {
     expect(rec.eventsWritten).toBe(expected.length);
   });
 
+  it("writes that are not awaited land once each, in call order, across rotations, with one drain listener", async () => {
+    const market = new SyntheticMarket({ seed: 6, durationSec: 120 });
+    const expected = [...market.events()];
+    const dir = tmp();
+    const rec = new Recorder({ dir, source: market.name, rotateBytes: 150_000 });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w.name);
+    };
+    process.on("warning", onWarning);
+    try {
+      const pending = expected.map((e) => rec.write(e)); // e.g. from a socket callback
+      await Promise.all(pending);
+      await rec.close();
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(rec.files().length).toBeGreaterThan(2);
+    expect(replayAll(rec.files())).toEqual(expected);
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
+
   it("rotates by time on its clock and writes plain JSONL when gzip is off", async () => {
     let now = 1_000_000;
     const dir = tmp();

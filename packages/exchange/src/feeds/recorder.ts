@@ -29,6 +29,8 @@ interface OpenFile {
   gz: Gzip | null;
   bytes: number;
   openedMs: number;
+  /** Resolves on the stream's next "drain" while a write is waiting for it (one listener for all writers). */
+  drain: Promise<void> | null;
 }
 
 function stamp(ms: number): string {
@@ -52,6 +54,8 @@ export class Recorder {
   private readonly rotateMs: number;
   private readonly prefix: string;
   private closing: Promise<void> | null = null;
+  /** Rotated-out files still flushing; `close()` waits for them and reports their first error. */
+  private readonly finishing: Promise<Error | null>[] = [];
   /** Events written. */
   eventsWritten = 0;
 
@@ -81,7 +85,7 @@ export class Recorder {
       gz = createGzip();
       gz.pipe(file);
     }
-    const f: OpenFile = { path, file, gz, bytes: 0, openedMs: t };
+    const f: OpenFile = { path, file, gz, bytes: 0, openedMs: t, drain: null };
     this.written.push(path);
     this.writeRaw(f, `${encodeRecordingHeader(this.o.source, t, this.part)}\n`);
     this.part++;
@@ -102,13 +106,21 @@ export class Recorder {
     });
   }
 
-  /** Append one event (rotating first when due); resolves once the stream accepts more data. */
+  /**
+   * Append one event (rotating first when due); resolves once the stream accepts more data. The
+   * event is queued synchronously, so calls that do not await each other still land in call order,
+   * each exactly once (a rotated-out file finishes flushing in the background; `close()` waits).
+   */
   async write(e: MarketEvent): Promise<void> {
     if (this.closing) throw new Error("Recorder: write after close");
     let f = this.cur;
     if (f && (f.bytes >= this.rotateBytes || this.now() - f.openedMs >= this.rotateMs)) {
-      this.cur = null;
-      await Recorder.finish(f);
+      this.finishing.push(
+        Recorder.finish(f).then(
+          () => null,
+          (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+        ),
+      );
       f = null;
     }
     if (!f) {
@@ -117,17 +129,34 @@ export class Recorder {
     }
     this.eventsWritten++;
     if (!this.writeRaw(f, `${encodeRecordedEvent(e, this.o.source)}\n`)) {
-      const s = f.gz ?? f.file;
-      await new Promise<void>((resolve) => s.once("drain", () => resolve()));
+      const file = f;
+      const s = file.gz ?? file.file;
+      // Released by "drain", or by the file closing (a rotated-out stream that is ending never drains).
+      file.drain ??= new Promise<void>((resolve) => {
+        const done = (): void => {
+          s.off("drain", done);
+          file.file.off("close", done);
+          file.drain = null;
+          resolve();
+        };
+        s.once("drain", done);
+        file.file.once("close", done);
+      });
+      await file.drain;
     }
   }
 
-  /** Flush and close the current file (idempotent). */
+  /** Flush and close the current file and any rotated-out one still flushing (idempotent). */
   close(): Promise<void> {
     if (!this.closing) {
       const f = this.cur;
       this.cur = null;
-      this.closing = f ? Recorder.finish(f) : Promise.resolve();
+      const current = f ? Recorder.finish(f) : Promise.resolve();
+      this.closing = Promise.all(this.finishing).then(async (errors) => {
+        await current;
+        const first = errors.find((x) => x !== null);
+        if (first) throw first;
+      });
     }
     return this.closing;
   }
