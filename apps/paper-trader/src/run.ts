@@ -319,6 +319,8 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     }
   }
 
+  if (stopReason === "end of data" && source.feed.stats().extra["truncatedLastLine"] === 1)
+    stopReason = "end of data (the input ends mid-line: a truncated file, replayed up to the cut)";
   let report: string[] = [];
   const t = trader as PaperTrader | null;
   if (t !== null) {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { STREAM_FILES } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
@@ -62,6 +62,16 @@ describe("paper-trader end to end (in process)", () => {
       `arrival model: ${empirical} orders' forecasts used the tape's measured arrival curve`,
     );
     for (const p of preds) for (const h of p.horizons) expect(h.p_fill >= 0 && h.p_fill <= 1).toBe(true);
+  });
+
+  it("a truncated recording replays up to the cut and the stop reason says so", async () => {
+    const dir = tempDir();
+    const cut = join(dir, "cut.gz");
+    writeFileSync(cut, readFileSync(BINANCE_SAMPLE).subarray(0, 300_000));
+    const r = await runInProcess({ source: "replay", input: cut, outputDir: join(dir, "out") });
+    expect(r.stopReason).toMatch(/^end of data \(the input ends mid-line: a truncated file/);
+    expect(r.events).toBeGreaterThan(5000);
+    expect(r.report.join("\n")).toContain("Stop: end of data (the input ends mid-line");
   });
 
   it("the kill switch trips on an injected risk fault, quoting stops and the run reports HALTED", async () => {

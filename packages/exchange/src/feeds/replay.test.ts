@@ -152,5 +152,30 @@ describe("format detection and bad lines", () => {
     expect(feed.badLines.map((b) => b.where)).toEqual([`${path}:3`, `${path}:5`, `${path}:6`]);
     expect(feed.badLines[0]!.error).toMatch(/malformed JSON/);
     expect(events.length).toBeGreaterThan(0);
+    expect(feed.stats().extra["truncatedLastLine"]).toBeUndefined();
+  });
+
+  it("a gzip cut mid-line (recorder killed) replays what it holds and says the file is truncated", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmkit-replay-"));
+    const cut = join(dir, "cut.gz");
+    writeFileSync(cut, readFileSync(BINANCE).subarray(0, 300_000));
+    const warnings: string[] = [];
+    const logger = { warn: (_o: Record<string, unknown>, msg: string) => warnings.push(msg), info: () => {} };
+    const sync = openReplay(cut, { logger });
+    const syncEvents = [...sync.events()];
+    expect(syncEvents.length).toBeGreaterThan(5000);
+    expect(sync.stats().extra["truncatedLastLine"]).toBe(1);
+    expect(warnings.some((w) => /ends mid-line \(file truncated/.test(w))).toBe(true);
+    const streamed = openReplay(cut, { logger });
+    const streamedEvents: MarketEvent[] = [];
+    for await (const e of streamed) streamedEvents.push(e);
+    expect(streamedEvents).toEqual(syncEvents);
+    expect(streamed.stats().extra["truncatedLastLine"]).toBe(1);
+    // the whole file is not flagged
+    const whole = openReplay(BINANCE);
+    for await (const _ of whole) {
+      /* drain */
+    }
+    expect(whole.stats().extra["truncatedLastLine"]).toBeUndefined();
   });
 });

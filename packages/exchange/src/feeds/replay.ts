@@ -156,7 +156,7 @@ export class ReplayFeed implements EventTimeFeed {
 
   private makeProcessor(): {
     line: (text: string, lineNo: number, out: MarketEvent[]) => void;
-    end: (out: MarketEvent[]) => void;
+    end: (out: MarketEvent[], endsWithNewline: boolean) => void;
   } {
     this.counters = emptyFeedStats();
     this.badLines.length = 0;
@@ -169,7 +169,10 @@ export class ReplayFeed implements EventTimeFeed {
     const reorder = new ReorderBuffer(this.clock, this.windowMs);
     const scratch: MarketEvent[] = [];
     let sawHeader = false;
+    let lastBadLine = -1;
+    let lastLine = 0;
     const bad = (lineNo: number, error: string): void => {
+      lastBadLine = lineNo;
       stats.invalidMessages++;
       const where = `${this.path}:${lineNo}`;
       if (this.badLines.length < this.maxBad) this.badLines.push({ where, error });
@@ -184,6 +187,7 @@ export class ReplayFeed implements EventTimeFeed {
     };
     return {
       line: (text, lineNo, out) => {
+        lastLine = lineNo;
         if (text.length === 0 || text.trim() === "") return;
         stats.messages++;
         if (this.format === "recording") {
@@ -202,7 +206,15 @@ export class ReplayFeed implements EventTimeFeed {
         }
         emit(out);
       },
-      end: (out) => {
+      end: (out, endsWithNewline) => {
+        if (!endsWithNewline && lastBadLine === lastLine && lastLine > 0) {
+          // A recorder or capture writes whole lines: an unterminated bad last line is a cut file.
+          stats.extra["truncatedLastLine"] = 1;
+          this.logger.warn(
+            { where: `${this.path}:${lastLine}` },
+            "replay: the input ends mid-line (file truncated, e.g. its recorder was stopped mid-write); the events before the cut were replayed",
+          );
+        }
         for (const e of importer.finish()) reorder.push(e, scratch);
         reorder.flush(scratch);
         emit(out);
@@ -232,7 +244,7 @@ export class ReplayFeed implements EventTimeFeed {
         out.length = 0;
       }
     }
-    proc.end(out);
+    proc.end(out, text.length === 0 || text.endsWith("\n"));
     for (const e of out) yield e;
   }
 
@@ -249,6 +261,10 @@ export class ReplayFeed implements EventTimeFeed {
     const text = isGzip(head)
       ? input.pipe(createGunzip({ ...SALVAGE, chunkSize: STREAM_CHUNK_BYTES }))
       : input;
+    let lastByte = 10;
+    text.on("data", (chunk: Buffer) => {
+      if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
+    });
     const rl = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
     const proc = this.makeProcessor();
     const out: MarketEvent[] = [];
@@ -264,7 +280,7 @@ export class ReplayFeed implements EventTimeFeed {
         }
       }
       if (!this.closed) {
-        proc.end(out);
+        proc.end(out, lastByte === 10);
         for (const e of out) yield e;
       }
     } finally {
