@@ -1,16 +1,25 @@
-import pino, { type Logger } from "pino";
+import pino, { type Logger, type LoggerOptions } from "pino";
 import pretty from "pino-pretty";
+import { clearTransientLine } from "./progress.js";
+
+/** Every log call first erases the progress bar, so a line never starts where the bar ends. */
+const hooks: LoggerOptions["hooks"] = {
+  logMethod(args, method) {
+    clearTransientLine();
+    method.apply(this, args);
+  },
+};
 
 /** Create the run logger: human-readable (pino-pretty) on a TTY, JSON lines otherwise. Synchronous, so nothing is lost on exit. */
 export function createLogger(level: string, prettyOutput = process.stdout.isTTY === true): Logger {
   if (prettyOutput) {
     return pino(
-      { level, base: null },
+      { level, base: null, hooks },
       pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }),
     );
   }
   return pino(
-    { level, base: null, timestamp: pino.stdTimeFunctions.isoTime },
+    { level, base: null, hooks, timestamp: pino.stdTimeFunctions.isoTime },
     pino.destination({ fd: 1, sync: true }),
   );
 }

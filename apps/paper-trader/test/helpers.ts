@@ -50,15 +50,24 @@ export function readJoinedStreams(dir: string): Map<string, string> {
   return out;
 }
 
+/** The argv and environment that run the CLI from source (node + tsx). */
+export function cliCommand(args: string[]): { argv: string[]; env: NodeJS.ProcessEnv } {
+  // tsx maps @mmkit/* to the packages' sources through this tsconfig's paths (no build needed).
+  return {
+    argv: [process.execPath, "--import", "tsx", CLI, ...args],
+    env: { ...process.env, FORCE_COLOR: "0", TSX_TSCONFIG_PATH: TSCONFIG },
+  };
+}
+
 /** Spawn the CLI from source (node + tsx), capturing output. */
 export function spawnCli(args: string[]): {
   child: ChildProcess;
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 } {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+  const { argv, env } = cliCommand(args);
+  const child = spawn(argv[0]!, argv.slice(1), {
     cwd: REPO_ROOT,
-    // tsx maps @mmkit/* to the packages' sources through this tsconfig's paths (no build needed).
-    env: { ...process.env, FORCE_COLOR: "0", TSX_TSCONFIG_PATH: TSCONFIG },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
