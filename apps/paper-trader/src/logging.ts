@@ -10,12 +10,15 @@ const hooks: LoggerOptions["hooks"] = {
   },
 };
 
-/** Create the run logger: human-readable (pino-pretty) on a TTY, JSON lines otherwise. Synchronous, so nothing is lost on exit. */
+/**
+ * Create the run logger: human-readable (pino-pretty; colours unless NO_COLOR / FORCE_COLOR=0) on a TTY,
+ * JSON lines otherwise. Synchronous, so nothing is lost on exit.
+ */
 export function createLogger(level: string, prettyOutput = process.stdout.isTTY === true): Logger {
   if (prettyOutput) {
     return pino(
       { level, base: null, hooks },
-      pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }),
+      pretty({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }),
     );
   }
   return pino(

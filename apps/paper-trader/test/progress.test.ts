@@ -92,7 +92,7 @@ describe("progress bar", () => {
     // util-linux `script` runs the CLI on a pseudo-terminal (stdout and stderr are TTYs)
     const r = spawnSync("script", ["-qec", quoted, "/dev/null"], {
       cwd: REPO_ROOT,
-      env,
+      env: { ...env, NO_COLOR: "1" },
       encoding: "utf8",
       timeout: 120_000,
     });
@@ -113,6 +113,7 @@ describe("progress bar", () => {
     }
     expect(draws).toBeGreaterThan(1);
     expect(raw).toContain("[WARMUP]");
+    expect(raw).toContain("INFO: [FILL PNL]"); // NO_COLOR is honoured: no colour codes in the lines
     expect(raw).toContain("=== EDGE VALIDATION REPORT ===");
   });
 });
