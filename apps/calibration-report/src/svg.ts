@@ -141,9 +141,13 @@ export function reliabilitySvg(curves: CalibrationModel[]): string {
       parts.push(
         `<circle class="mark" cx="${n2(x)}" cy="${n2(y)}" r="${n2(r)}" fill="${color}" fill-opacity="${b.lowCount ? 0.25 : 0.7}" stroke="${color}"><title>${esc(`${c.label} bin ${b.lo.toFixed(2)}-${b.hi.toFixed(2)}: n=${b.count}, mean p=${b.meanForecast!.toFixed(3)}, observed=${b.observedFreq!.toFixed(3)}${b.lowCount ? " (low count)" : ""}`)}</title></circle>`,
       );
-      parts.push(
-        `<text class="count" x="${n2(x + r + 2)}" y="${n2(y - 2)}" font-size="9" fill="${color}">${b.count}</text>`,
-      );
+      // Counts as text only for a single curve: with several they collide (each marker's tooltip,
+      // its area and the reliability tables below carry them).
+      if (usable.length === 1) {
+        parts.push(
+          `<text class="count" x="${n2(x + r + 2)}" y="${n2(y - 2)}" font-size="9" fill="${color}">${b.count}</text>`,
+        );
+      }
     }
     parts.push(
       `<text class="legend" x="${f.left}" y="${f.h - 8 - (usable.length - 1 - ci) * 14}" font-size="11" fill="${color}">${esc(`${c.label} (n=${c.n}, Brier ${c.brier === null ? "n/a" : c.brier.toFixed(4)})`)}</text>`,

@@ -66,9 +66,11 @@ describe.skipIf(!haveChromium && !process.env.CI)("HTML report in headless Chrom
         const line = document.querySelector('svg[data-chart="equity"] path.line') as SVGPathElement | null;
         return {
           reliability: count("reliability", "circle.mark"),
-          reliabilityCounts: [...document.querySelectorAll('svg[data-chart="reliability"] text.count')].map(
-            (t) => t.textContent,
-          ),
+          // each marker's tooltip carries its bin count (text labels only when one curve is drawn)
+          reliabilityCounts: [
+            ...document.querySelectorAll('svg[data-chart="reliability"] circle.mark title'),
+          ].map((t) => /n=(\d+)/.exec(t.textContent ?? "")?.[1]),
+          reliabilityCountLabels: count("reliability", "text.count"),
           equityPoints: Number(line?.getAttribute("data-points") ?? 0),
           equityLength: line ? line.getTotalLength() : 0,
           drawdown: count("drawdown", "path.line"),
@@ -81,6 +83,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("HTML report in headless Chrom
       // golden: 100 ms (1 bin), 1 s (2 bins), adverse (1 bin) = 4 reliability points with counts 11, 5, 5, 5
       expect(marks.reliability).toBe(4);
       expect(marks.reliabilityCounts).toEqual(["11", "5", "5", "5"]);
+      expect(marks.reliabilityCountLabels).toBe(0); // several curves: no colliding count labels
       expect(marks.equityPoints).toBe(7);
       expect(marks.equityLength).toBeGreaterThan(100);
       expect(marks.drawdown).toBe(1);
