@@ -153,13 +153,20 @@ export interface EdgeHorizonModel {
   n: number;
   meanRealizedBps: number | null;
   stdRealizedBps: number | null;
+  /** 95% CI of the mean realized edge with the overlap-robust standard error. */
   ci95Bps: [number, number] | null;
-  /** One-sample t-test, H1: edge > 0. */
+  /** One-sample t-test, H1: edge > 0, standard error robust to overlapping markouts (drives the verdict). */
   tStat: number | null;
   pValue: number | null;
+  /** The same t-test treating fills as independent (overstated when markouts overlap). */
+  iidTStat: number | null;
+  iidPValue: number | null;
+  /** Independent fills the sample is worth (s²/Var(mean); n when no markouts overlap). */
+  effectiveN: number | null;
   meanPredictedBps: number | null;
   /** Mean of predicted − realized, bps. */
   biasBps: number | null;
+  /** Bias t-test (two-sided), overlap-robust standard error. */
   biasTStat: number | null;
   biasPValue: number | null;
   verdict: string;

@@ -208,14 +208,29 @@ export function renderHtml(r: ReportModel): string {
   out.push(`</div><div>`);
   out.push(
     tableHtml(
-      ["horizon", "n", "realized", "95% CI", "t", "p (edge>0)", "predicted", "bias", "bias t", "verdict"],
+      [
+        "horizon",
+        "n",
+        "n_eff",
+        "realized",
+        "95% CI",
+        "t",
+        "p (edge>0)",
+        "iid t",
+        "predicted",
+        "bias",
+        "bias t",
+        "verdict",
+      ],
       r.edge.horizons.map((h) => [
         esc(fmtHorizon(h.horizonMs)),
         fmtInt(h.n),
+        h.effectiveN === null ? "n/a" : fmtInt(Math.round(h.effectiveN)),
         fmtNum(h.meanRealizedBps, 3),
         h.ci95Bps ? `${fmtNum(h.ci95Bps[0], 3)} – ${fmtNum(h.ci95Bps[1], 3)}` : "n/a",
         fmtNum(h.tStat, 2),
         fmtP(h.pValue),
+        fmtNum(h.iidTStat, 2),
         fmtNum(h.meanPredictedBps, 3),
         fmtNum(h.biasBps, 3),
         fmtNum(h.biasTStat, 2),
@@ -224,7 +239,7 @@ export function renderHtml(r: ReportModel): string {
     ),
   );
   out.push(
-    `<p class="muted">${fmtInt(r.edge.fills)} fills; mean fee ${fmtNum(r.edge.meanFeeBps, 3)} bps; mean realized spread ${fmtNum(r.edge.meanRealizedSpreadBps, 3)} bps.</p>`,
+    `<p class="muted">${fmtInt(r.edge.fills)} fills; mean fee ${fmtNum(r.edge.meanFeeBps, 3)} bps; mean realized spread ${fmtNum(r.edge.meanRealizedSpreadBps, 3)} bps. t, p and the CI use standard errors robust to overlapping markouts (fills closer than the horizon share the mid's move; Bartlett weights over twice the horizon); n_eff is the number of independent fills the sample is worth; iid t is the test that ignores the overlap.</p>`,
   );
   out.push("</div></div></section>");
 

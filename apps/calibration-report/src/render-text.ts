@@ -177,18 +177,25 @@ export function renderText(r: ReportModel): string {
   );
   L.push(
     ...table(
-      ["horizon", "n", "realized", "CI95", "t", "p(>0)", "pred", "bias"],
+      ["horizon", "n", "n_eff", "realized", "CI95", "t", "p(>0)", "iid t", "pred", "bias"],
       r.edge.horizons.map((h) => [
         fmtHorizon(h.horizonMs),
         fmtInt(h.n),
+        h.effectiveN === null ? "n/a" : fmtInt(Math.round(h.effectiveN)),
         fmtNum(h.meanRealizedBps, 3),
         h.ci95Bps ? `${fmtNum(h.ci95Bps[0], 2)},${fmtNum(h.ci95Bps[1], 2)}` : "n/a",
         fmtNum(h.tStat, 2),
         fmtP(h.pValue),
+        fmtNum(h.iidTStat, 2),
         fmtNum(h.meanPredictedBps, 3),
         fmtNum(h.biasBps, 3),
       ]),
-      [7, 7, 8, 13, 6, 7, 7, 7],
+      [7, 7, 6, 8, 13, 6, 7, 6, 7, 7],
+    ),
+  );
+  L.push(
+    clip(
+      "    t, p, CI: standard errors robust to overlapping markouts (fills closer than the horizon share moves); n_eff: the independent fills the sample is worth; iid t ignores the overlap",
     ),
   );
   for (const h of r.edge.horizons) L.push(clip(`    ${fmtHorizon(h.horizonMs)}: ${h.verdict}`));

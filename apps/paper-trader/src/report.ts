@@ -53,13 +53,15 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
     `bucket=${s.bucket_secs}s; original per-fill figure (for comparison only, not a Sharpe): ${num(s.original_per_fill_sharpe)}`,
   );
   out.push("");
-  out.push("-- Edge: realized vs predicted (bps per fill, net of fees; t-test H1: edge > 0) --");
+  out.push(
+    "-- Edge: realized vs predicted (bps per fill, net of fees; t-test H1: edge > 0 with standard errors robust to overlapping markouts; n_eff = independent fills the sample is worth; iid t = the test that ignores the overlap) --",
+  );
   const e = trader.edge.report();
   for (const h of e.horizons) {
-    const t = h.edgeTest;
-    const b = h.biasTest;
+    const t = h.edgeTestOverlap;
+    const b = h.biasTestOverlap;
     out.push(
-      `h=${(h.horizonMs / 1000).toString().padStart(3)}s n=${String(h.n).padStart(6)} realized=${num(h.meanRealizedEdgeBps, 3)} predicted=${num(h.meanPredictedEdgeBps, 3)} ci95=${t?.ci95 ? `[${num(t.ci95[0], 3)}, ${num(t.ci95[1], 3)}]` : "n/a"} t=${num(t?.t ?? null)} p=${num(t?.p ?? null, 4)} bias(pred-real)=${num(b?.estimate ?? null, 3)} bias_p=${num(b?.p ?? null, 4)} ${h.verdict}`,
+      `h=${(h.horizonMs / 1000).toString().padStart(3)}s n=${String(h.n).padStart(6)} n_eff=${num(h.effectiveN, 0)} realized=${num(h.meanRealizedEdgeBps, 3)} predicted=${num(h.meanPredictedEdgeBps, 3)} ci95=${t?.ci95 ? `[${num(t.ci95[0], 3)}, ${num(t.ci95[1], 3)}]` : "n/a"} t=${num(t?.t ?? null)} p=${num(t?.p ?? null, 4)} iid_t=${num(h.edgeTest?.t ?? null)} bias(pred-real)=${num(b?.estimate ?? null, 3)} bias_p=${num(b?.p ?? null, 4)} ${h.verdict}`,
     );
   }
   out.push(

@@ -64,9 +64,9 @@ describe("EdgeTracker", () => {
     // one-sided p = 1 − F4(4.2426) ; 95% CI = 3 ± 2.776445·0.7071068 = [1.0368, 4.9632]
     // bias = predicted − realized = [3,2,1,0,−1]: mean 1, same se → t = 1.4142136
     const t = new EdgeTracker({ minSamples: 5 });
-    for (const e of [1, 2, 3, 4, 5])
+    for (const [i, e] of [1, 2, 3, 4, 5].entries())
       t.update({
-        tsMs: 0,
+        tsMs: i * 60_000, // a minute apart: no markout overlaps another
         predictedEdgeBps: 4,
         feeBps: 0,
         markouts: [{ horizonMs: 1000, realizedEdgeBps: e }],
@@ -78,6 +78,11 @@ describe("EdgeTracker", () => {
     expect(h.edgeTest!.ci95[0]).toBeCloseTo(3 - 2.776445 * Math.SQRT1_2, 5);
     expect(h.biasTest!.estimate).toBeCloseTo(1, 12);
     expect(h.biasTest!.t).toBeCloseTo(Math.SQRT2, 9);
+    // fills further apart than the horizon: the overlap-robust test is the same test
+    expect(h.effectiveN).toBeCloseTo(5, 9);
+    expect(h.edgeTestOverlap!.t).toBeCloseTo(h.edgeTest!.t, 9);
+    expect(h.edgeTestOverlap!.p).toBeCloseTo(h.edgeTest!.p, 9);
+    expect(h.biasTestOverlap!.t).toBeCloseTo(Math.SQRT2, 9);
     expect(r.verdict).toBe("POSITIVE_EDGE"); // p ≈ 0.0066 < 0.05
   });
 
@@ -86,7 +91,7 @@ describe("EdgeTracker", () => {
     expect(t.report().verdict).toBe("INSUFFICIENT_DATA");
     for (let i = 0; i < 29; i++)
       t.update({
-        tsMs: 0,
+        tsMs: i * 60_000,
         predictedEdgeBps: 1,
         feeBps: 0,
         markouts: [{ horizonMs: 1000, realizedEdgeBps: 5 + (i % 3) }],
@@ -102,7 +107,7 @@ describe("EdgeTracker", () => {
       const t = new EdgeTracker();
       for (let i = 0; i < 100; i++)
         t.update({
-          tsMs: 0,
+          tsMs: i * 10,
           predictedEdgeBps: 0,
           feeBps: 0,
           markouts: [{ horizonMs: 1, realizedEdgeBps: rng.next() - 0.5 }],
@@ -114,7 +119,7 @@ describe("EdgeTracker", () => {
     const neg = new EdgeTracker();
     for (let i = 0; i < 100; i++)
       neg.update({
-        tsMs: 0,
+        tsMs: i * 10,
         predictedEdgeBps: 1,
         feeBps: 0,
         markouts: [{ horizonMs: 1, realizedEdgeBps: -1 + rng.next() - 0.5 }],
@@ -127,7 +132,7 @@ describe("EdgeTracker", () => {
       const t = new EdgeTracker();
       for (let i = 0; i < 50; i++)
         t.update({
-          tsMs: 0,
+          tsMs: i * 10,
           predictedEdgeBps: 0,
           feeBps: 0,
           markouts: [{ horizonMs: 1, realizedEdgeBps: rng.next() - 0.5 }],
@@ -148,9 +153,9 @@ describe("EdgeTracker", () => {
     const s = Math.sqrt(40 / 39); // sample std of ±1
     const shift = (-1.8 * s) / Math.sqrt(40);
     const t = new EdgeTracker();
-    for (const x of xs)
+    for (const [i, x] of xs.entries())
       t.update({
-        tsMs: 0,
+        tsMs: i * 10,
         predictedEdgeBps: 0,
         feeBps: 0,
         markouts: [{ horizonMs: 1, realizedEdgeBps: x + shift }],
@@ -159,6 +164,33 @@ describe("EdgeTracker", () => {
     expect(h.edgeTest!.t).toBeCloseTo(-1.8, 10);
     expect(h.edgeTest!.ci95[1]).toBeGreaterThan(0); // the old rule said NO_SIGNIFICANT_EDGE
     expect(h.verdict).toBe("NEGATIVE_EDGE");
+  });
+
+  it("restores a checkpoint written before the overlap-robust test (its fills count as independent)", () => {
+    const snap = (i: number) => ({
+      tsMs: i * 60_000, // no two markouts overlap: the legacy approximation is then exact
+      predictedEdgeBps: 1,
+      feeBps: 0,
+      markouts: [{ horizonMs: 5000, realizedEdgeBps: Math.sin(i) * 3 + 0.5 }],
+    });
+    const full = new EdgeTracker({ minSamples: 10 });
+    for (let i = 0; i < 40; i++) full.update(snap(i));
+    const state = full.getState();
+    const legacy = {
+      ...state,
+      horizons: state.horizons.map(({ realizedOverlap: _r, biasOverlap: _b, ...h }) => h),
+    };
+    const resumed = EdgeTracker.fromState(JSON.parse(JSON.stringify(legacy)));
+    for (let i = 40; i < 80; i++) {
+      full.update(snap(i));
+      resumed.update(snap(i));
+    }
+    const a = full.report().horizons[0]!;
+    const b = resumed.report().horizons[0]!;
+    expect(b.n).toBe(80);
+    expect(b.edgeTestOverlap!.t).toBeCloseTo(a.edgeTestOverlap!.t, 9);
+    expect(b.effectiveN).toBeCloseTo(80, 6);
+    expect(b.verdict).toBe(a.verdict);
   });
 
   it("reads snapshots from edge_validation records", () => {

@@ -19,3 +19,4 @@ export {
   encodeNumber,
   encodeNumbers,
 } from "./checkpoint.js";
+export * from "./overlap-variance.js";

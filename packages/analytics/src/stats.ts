@@ -53,6 +53,11 @@ export class RunningMoments {
     this.m2 += term1;
   }
 
+  /** Sum of squared deviations from the mean, Σ(x − x̄)². */
+  m2Sum(): number {
+    return this.m2;
+  }
+
   /** Sample mean (null when empty). */
   mean(): number | null {
     return this.n > 0 ? this.meanV : null;
@@ -163,11 +168,24 @@ export function oneSampleTTest(
   alternative: Alternative = "two-sided",
 ): TTestResult | null {
   if (n < 2 || !(std > 0)) return null;
-  const se = std / Math.sqrt(n);
-  const t = (mean - mu0) / se;
-  const df = n - 1;
+  return tTestFromSe(mean, std / Math.sqrt(n), n - 1, mu0, alternative);
+}
+
+/**
+ * t-test of an estimate with a given standard error and degrees of freedom (e.g. a HAC standard
+ * error); null unless se > 0 and df > 0.
+ */
+export function tTestFromSe(
+  estimate: number,
+  se: number,
+  df: number,
+  mu0 = 0,
+  alternative: Alternative = "two-sided",
+): TTestResult | null {
+  if (!(se > 0) || !(df > 0) || !Number.isFinite(estimate)) return null;
+  const t = (estimate - mu0) / se;
   const q = studentTQuantile(0.975, df);
-  return { estimate: mean, se, t, df, p: pValue(t, df, alternative), ci95: [mean - q * se, mean + q * se] };
+  return { estimate, se, t, df, p: pValue(t, df, alternative), ci95: [estimate - q * se, estimate + q * se] };
 }
 
 /**
