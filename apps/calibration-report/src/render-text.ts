@@ -177,7 +177,7 @@ export function renderText(r: ReportModel): string {
   );
   L.push(
     ...table(
-      ["horizon", "n", "n_eff", "realized", "CI95", "t", "p(>0)", "iid t", "pred", "bias"],
+      ["horizon", "n", "n_eff", "realized", "CI95", "t", "p(>0)", "iid t"],
       r.edge.horizons.map((h) => [
         fmtHorizon(h.horizonMs),
         fmtInt(h.n),
@@ -187,15 +187,24 @@ export function renderText(r: ReportModel): string {
         fmtNum(h.tStat, 2),
         fmtP(h.pValue),
         fmtNum(h.iidTStat, 2),
-        fmtNum(h.meanPredictedBps, 3),
-        fmtNum(h.biasBps, 3),
       ]),
-      [7, 7, 6, 8, 13, 6, 7, 6, 7, 7],
+      [7, 7, 6, 8, 13, 6, 7, 6],
     ),
   );
+  L.push("    t, p, CI: errors robust to overlapping markouts (fills closer than");
+  L.push("    the horizon share moves); n_eff: the independent fills they are");
+  L.push("    worth; iid t: the test that ignores the overlap");
   L.push(
-    clip(
-      "    t, p, CI: standard errors robust to overlapping markouts (fills closer than the horizon share moves); n_eff: the independent fills the sample is worth; iid t ignores the overlap",
+    ...table(
+      ["horizon", "pred", "bias", "bias t", "bias p"],
+      r.edge.horizons.map((h) => [
+        fmtHorizon(h.horizonMs),
+        fmtNum(h.meanPredictedBps, 3),
+        fmtNum(h.biasBps, 3),
+        fmtNum(h.biasTStat, 2),
+        fmtP(h.biasPValue),
+      ]),
+      [7, 8, 8, 7, 8],
     ),
   );
   for (const h of r.edge.horizons) L.push(clip(`    ${fmtHorizon(h.horizonMs)}: ${h.verdict}`));
