@@ -189,8 +189,11 @@ export interface SignalAttributionModel {
   marginalValueBps: number | null;
   nActive: number;
   nInactive: number;
+  /** Welch t of active − inactive with the overlap-robust standard error (the i.i.d. one for older logs). */
   tStat: number | null;
   pValue: number | null;
+  /** Welch t treating fills as independent. */
+  iidTStat: number | null;
   slopeBpsPerBps: number | null;
   slopeSe: number | null;
 }

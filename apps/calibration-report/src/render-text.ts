@@ -214,7 +214,7 @@ export function renderText(r: ReportModel): string {
   else
     L.push(
       ...table(
-        ["signal", "active", "inactive", "marginal", "t", "p", "slope", "n act"],
+        ["signal", "active", "inactive", "marginal", "t", "p", "iid t", "n act"],
         r.attribution.signals.map((a) => [
           a.signal,
           fmtNum(a.activePnlBps, 2),
@@ -222,7 +222,7 @@ export function renderText(r: ReportModel): string {
           fmtSigned(a.marginalValueBps, 2),
           fmtNum(a.tStat, 2),
           fmtP(a.pValue),
-          fmtNum(a.slopeBpsPerBps, 3),
+          fmtNum(a.iidTStat, 2),
           fmtInt(a.nActive),
         ]),
         [14, 7, 8, 8, 6, 7, 6, 6],

@@ -68,14 +68,16 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
     `edge verdict (h=${(e.primaryHorizonMs ?? 0) / 1000}s): ${e.verdict}${e.verdict === "INSUFFICIENT_DATA" ? ` (needs >= ${e.minSamples} fills)` : ""}`,
   );
   out.push("");
-  out.push("-- Per-signal attribution (fills' realized edge at 5 s, active vs inactive cycles; Welch t) --");
+  out.push(
+    "-- Per-signal attribution (fills' realized edge at 5 s, active vs inactive cycles; Welch t with standard errors robust to overlapping markouts; iid_t ignores the overlap) --",
+  );
   const sp = trader.attributor.summary(ts);
   const names = Object.keys(sp.signals);
   if (names.length === 0) out.push("(no attributed fills)");
   for (const name of names) {
     const st = sp.signals[name]!;
     out.push(
-      `${name.padEnd(16)} active=${num(st.active_pnl_bps, 3)} (n=${st.n_active}) inactive=${num(st.inactive_pnl_bps, 3)} (n=${st.n_inactive}) marginal=${num(st.marginal_value_bps, 3)}bps t=${num(st.t_stat)} p=${num(st.p_value, 4)} slope=${num(st.slope_bps_per_bps, 4)}`,
+      `${name.padEnd(16)} active=${num(st.active_pnl_bps, 3)} (n=${st.n_active}) inactive=${num(st.inactive_pnl_bps, 3)} (n=${st.n_inactive}) marginal=${num(st.marginal_value_bps, 3)}bps t=${num(st.t_stat_overlap ?? st.t_stat)} p=${num(st.p_value_overlap ?? st.p_value, 4)} iid_t=${num(st.t_stat)} slope=${num(st.slope_bps_per_bps, 4)}`,
     );
   }
   const perSignal = trader.perSignalSharpe.summaries(ts);

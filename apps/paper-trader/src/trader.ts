@@ -149,7 +149,8 @@ export class PaperTrader {
     this.sharpe = new SharpeTracker({ capitalBase: parts.capitalQuote });
     this.perSignalSharpe = new PerSignalSharpeTracker({ capitalBase: parts.capitalQuote });
     this.edge = new EdgeTracker({ primaryHorizonMs: PRIMARY_HORIZON_MS });
-    this.attributor = new SignalPnLAttributor();
+    // PnL = the primary-horizon markout edge: fills closer than twice that horizon share moves
+    this.attributor = new SignalPnLAttributor({ overlapBandwidthMs: 2 * PRIMARY_HORIZON_MS });
     // No bootstrap sample: the run report needs only the bin sums (the calibration report recomputes from files).
     for (const h of parts.exchange.config.horizonsSec)
       this.calibration.set(h * 1000, new BrierCalibration({ reservoirSize: 0 }));
@@ -386,7 +387,7 @@ export class PaperTrader {
     const c = this.counters;
     c.markedFills++;
     if (edgeBps > 0) c.wins++;
-    this.attributor.recordFill(rec.cycleId ?? null, edgeBps);
+    this.attributor.recordFill(rec.cycleId ?? null, edgeBps, rec.fillTsMs);
     const pnlQuote = (edgeBps * rec.fillPrice * rec.size) / 1e4;
     const active = rec.cycleId === undefined ? null : this.attributor.activeSignals(rec.cycleId);
     this.perSignalSharpe.recordFill(rec.fillTsMs, pnlQuote, active ?? []);

@@ -7,6 +7,10 @@
  * Memory: O(signals) running sums plus the contribution map of at most `maxCycles` recent cycles
  * (oldest evicted first; callers may also {@link SignalPnLAttributor.releaseCycle} a cycle once no
  * order it placed is still open).
+ *
+ * With `overlapBandwidthMs` and fill times, each signal also gets the Welch test with a standard
+ * error robust to overlapping markouts ({@link OverlapWelch}; fills closer than the bandwidth are
+ * paired with Bartlett weights), kept from the fills of the last bandwidth + 60 s.
  */
 import {
   SCHEMA_VERSION,
@@ -26,6 +30,7 @@ import {
   readBooleanArray,
   readFloat64s,
   readInt,
+  readNullableNumber,
   readNumber,
   readNumberArray,
   readPacked,
@@ -34,6 +39,7 @@ import {
   readStringArray,
   requireSameConfig,
 } from "./checkpoint.js";
+import { type OverlapGroup, OverlapWelch, type OverlapWelchState } from "./overlap-welch.js";
 import {
   RunningMoments,
   type RunningMomentsState,
@@ -41,6 +47,9 @@ import {
   type RunningRegressionState,
   welchTTest,
 } from "./stats.js";
+
+/** Fills arriving up to this long out of time order still pair with every neighbour. */
+const OVERLAP_LATE_MS = 60_000;
 
 /** One signal's contribution to one quote cycle (the `signal_contributions.jsonl` element shape). */
 export type SignalContribution = SignalContributionRecord;
@@ -94,6 +103,7 @@ interface SignalSums {
   active: RunningMoments;
   inactive: RunningMoments;
   reg: RunningRegression;
+  overlap: OverlapWelch;
 }
 
 /** The signals of a cycle, in contribution order (shared by consecutive cycles with the same signals). */
@@ -115,6 +125,11 @@ interface CycleEntry {
 export interface SignalPnLAttributorOptions {
   /** Cycles whose contributions are retained (default 10 000; oldest evicted). */
   maxCycles?: number;
+  /**
+   * Markout dependence length, ms (e.g. 2 × the PnL's markout horizon): fills closer than this are
+   * paired in the overlap-robust Welch test. Absent: every fill counts as independent.
+   */
+  overlapBandwidthMs?: number;
 }
 
 /** Per-signal running sums in a checkpoint. */
@@ -123,6 +138,18 @@ export interface SignalSumsState {
   active: RunningMomentsState;
   inactive: RunningMomentsState;
   regression: RunningRegressionState;
+  /** Overlap-robust pair sums (absent in older checkpoints: their fills then count as independent). */
+  overlap?: OverlapWelchState;
+}
+
+/** Recent fills kept for pairing (overlap-robust test): times, shifted PnL, per-signal group (−1 absent). */
+export interface OverlapRecentState {
+  bandwidthMs: EncodedNumber | null;
+  shift: EncodedNumber;
+  newestTsMs: EncodedNumber;
+  ts: EncodedNumber[];
+  y: EncodedNumber[];
+  groups: number[][];
 }
 
 /** Checkpoint of a {@link SignalPnLAttributor}: version 2 (written) or version 1 (still read). */
@@ -163,6 +190,8 @@ export interface SignalPnLAttributorStateV2 {
   nFills: number;
   nAttributed: number;
   evicted: number;
+  /** Overlap-robust test state (absent in older checkpoints). */
+  overlap?: OverlapRecentState;
 }
 
 const KIND_INACTIVE = 0;
@@ -193,10 +222,24 @@ export class SignalPnLAttributor {
   private nAttributed = 0;
   /** Cycles dropped because `maxCycles` was exceeded. */
   evicted = 0;
+  private bandwidthMs: number | null;
+  /** PnL shift for the overlap sums (the first attributed fill's PnL). */
+  private shift = 0;
+  private shiftSet = false;
+  private newestTsMs = Number.NEGATIVE_INFINITY;
+  private recentTs: number[] = [];
+  private recentY: number[] = [];
+  private recentGroups: Int8Array[] = [];
+  private recentHead = 0;
 
   constructor(options: SignalPnLAttributorOptions = {}) {
     this.maxCycles = options.maxCycles ?? 10_000;
     if (!(this.maxCycles >= 1)) throw new Error(`SignalPnLAttributor: maxCycles must be >= 1`);
+    const b = options.overlapBandwidthMs;
+    if (b !== undefined && !(b > 0 && Number.isFinite(b))) {
+      throw new Error(`SignalPnLAttributor: overlapBandwidthMs must be finite and > 0, got ${b}`);
+    }
+    this.bandwidthMs = b ?? null;
   }
 
   private signalIndex(name: string): number {
@@ -209,6 +252,7 @@ export class SignalPnLAttributor {
         active: new RunningMoments(),
         inactive: new RunningMoments(),
         reg: new RunningRegression(),
+        overlap: new OverlapWelch(),
       });
     }
     return k;
@@ -234,6 +278,21 @@ export class SignalPnLAttributor {
     }
     this.lastLayout = layout;
     return layout;
+  }
+
+  /**
+   * Set the overlap bandwidth before the first fill with a time is recorded (e.g. once a reader
+   * learns the PnL's markout horizon from the first record); throws afterwards.
+   */
+  setOverlapBandwidthMs(ms: number): void {
+    if (!(ms > 0 && Number.isFinite(ms)))
+      throw new Error(`SignalPnLAttributor: overlapBandwidthMs must be finite and > 0, got ${ms}`);
+    if (this.newestTsMs !== Number.NEGATIVE_INFINITY && ms !== this.bandwidthMs) {
+      throw new Error(
+        "SignalPnLAttributor.setOverlapBandwidthMs: fills were already paired with another bandwidth",
+      );
+    }
+    this.bandwidthMs = ms;
   }
 
   /** Remember one quote cycle's contributions (keyed by cycle_id). */
@@ -301,19 +360,30 @@ export class SignalPnLAttributor {
    * Attribute one fill's PnL (bps of notional) to the cycle that placed it.
    * Returns false (counted as unattributed) when the cycle is unknown or was evicted.
    */
-  recordFill(cycleId: number | null, pnlBps: number): boolean {
+  recordFill(cycleId: number | null, pnlBps: number, tsMs?: number): boolean {
     if (!Number.isFinite(pnlBps))
       throw new Error(`SignalPnLAttributor.recordFill: pnlBps not finite (${pnlBps})`);
+    if (tsMs !== undefined && !Number.isFinite(tsMs))
+      throw new Error(`SignalPnLAttributor.recordFill: tsMs not finite (${tsMs})`);
     this.nFills += 1;
     if (cycleId === null) return false;
     const entry = this.cycles.get(cycleId);
     if (entry === undefined) return false;
     this.nAttributed += 1;
+    const pairing = this.bandwidthMs !== null && tsMs !== undefined;
+    if (pairing && !this.shiftSet) {
+      this.shift = pnlBps;
+      this.shiftSet = true;
+    }
+    const y = pnlBps - this.shift;
     const sig = entry.layout.sig;
     const mag = entry.mag;
+    const groups = new Int8Array(this.names.length).fill(-1);
     for (let i = 0; i < sig.length; i++) {
       const s = this.sums[sig[i]!]!;
       const m = mag[i]!;
+      const g: OverlapGroup = m < 0 ? 1 : 0;
+      groups[sig[i]!] = g;
       if (m < 0) {
         s.inactive.push(pnlBps);
         s.reg.push(0, pnlBps);
@@ -322,7 +392,40 @@ export class SignalPnLAttributor {
         s.reg.push(m, pnlBps);
       }
     }
+    if (pairing) this.pairWithRecent(tsMs, y, groups);
     return true;
+  }
+
+  /** Pair a fill with the recent ones within the bandwidth (each signal where both have a group), then keep it. */
+  private pairWithRecent(tsMs: number, y: number, groups: Int8Array): void {
+    const b = this.bandwidthMs!;
+    for (let r = this.recentHead; r < this.recentTs.length; r++) {
+      const d = Math.abs(tsMs - this.recentTs[r]!);
+      if (d >= b) continue;
+      const w = 1 - d / b;
+      const other = this.recentGroups[r]!;
+      const yr = this.recentY[r]!;
+      const n = Math.min(groups.length, other.length);
+      for (let k = 0; k < n; k++) {
+        const g = groups[k]!;
+        const h = other[k]!;
+        if (g < 0 || h < 0) continue;
+        this.sums[k]!.overlap.addPair(g as OverlapGroup, y, h as OverlapGroup, yr, w);
+      }
+    }
+    if (tsMs > this.newestTsMs) this.newestTsMs = tsMs;
+    this.recentTs.push(tsMs);
+    this.recentY.push(y);
+    this.recentGroups.push(groups);
+    const cutoff = this.newestTsMs - b - OVERLAP_LATE_MS;
+    while (this.recentHead < this.recentTs.length && this.recentTs[this.recentHead]! < cutoff)
+      this.recentHead++;
+    if (this.recentHead > 1024 && this.recentHead * 2 > this.recentTs.length) {
+      this.recentTs = this.recentTs.slice(this.recentHead);
+      this.recentY = this.recentY.slice(this.recentHead);
+      this.recentGroups = this.recentGroups.slice(this.recentHead);
+      this.recentHead = 0;
+    }
   }
 
   /** Active names of a retained cycle (for the per-signal Sharpe tracker); null if unknown. */
@@ -350,6 +453,8 @@ export class SignalPnLAttributor {
         ? welchTTest(s.active.n, ma, va, s.inactive.n, mi, vi, "two-sided")
         : null;
     const slope = s.reg.slope();
+    const mom = (m: RunningMoments) => ({ n: m.n, mean: m.mean() ?? 0, m2: m.m2Sum() });
+    const o = s.overlap.test(mom(s.active), mom(s.inactive), this.shift, "two-sided");
     return {
       active_pnl_bps: ma,
       inactive_pnl_bps: mi,
@@ -359,6 +464,9 @@ export class SignalPnLAttributor {
       t_stat: w ? w.t : null,
       df: w ? w.df : null,
       p_value: w ? w.p : null,
+      t_stat_overlap: o ? o.t : null,
+      df_overlap: o ? o.df : null,
+      p_value_overlap: o ? o.p : null,
       slope_bps_per_bps: slope ? slope.slope : null,
       slope_se: slope ? slope.se : null,
       slope_n: s.reg.n,
@@ -440,11 +548,20 @@ export class SignalPnLAttributor {
         active: this.sums[k]!.active.getState(),
         inactive: this.sums[k]!.inactive.getState(),
         regression: this.sums[k]!.reg.getState(),
+        overlap: this.sums[k]!.overlap.getState(),
       })),
       cycles,
       nFills: this.nFills,
       nAttributed: this.nAttributed,
       evicted: this.evicted,
+      overlap: {
+        bandwidthMs: this.bandwidthMs === null ? null : encodeNumber(this.bandwidthMs),
+        shift: encodeNumber(this.shiftSet ? this.shift : Number.NaN),
+        newestTsMs: encodeNumber(this.newestTsMs),
+        ts: this.recentTs.slice(this.recentHead).map(encodeNumber),
+        y: this.recentY.slice(this.recentHead).map(encodeNumber),
+        groups: this.recentGroups.slice(this.recentHead).map((g) => Array.from(g)),
+      },
     };
   }
 
@@ -465,6 +582,7 @@ export class SignalPnLAttributor {
     const index = new Map<string, number>();
     const names: string[] = [];
     const sums: SignalSums[] = [];
+    let legacyOverlap = false;
     readArray(r, "signals", where).forEach((v, i) => {
       const at = `${where}.signals[${i}]`;
       const e = readRecord(v, at);
@@ -472,12 +590,20 @@ export class SignalPnLAttributor {
       if (index.has(name)) throw new Error(`${at}.name: duplicate signal "${name}"`);
       index.set(name, names.length);
       names.push(name);
+      const active = RunningMoments.fromState(e["active"] as RunningMomentsState, `${at}.active`);
+      const inactive = RunningMoments.fromState(e["inactive"] as RunningMomentsState, `${at}.inactive`);
+      // an older checkpoint has no pair sums: its fills count as independent
+      const overlap = new OverlapWelch();
+      if (e["overlap"] === undefined) legacyOverlap = true;
+      else overlap.setState(e["overlap"] as OverlapWelchState, `${at}.overlap`);
       sums.push({
-        active: RunningMoments.fromState(e["active"] as RunningMomentsState, `${at}.active`),
-        inactive: RunningMoments.fromState(e["inactive"] as RunningMomentsState, `${at}.inactive`),
+        active,
+        inactive,
         reg: RunningRegression.fromState(e["regression"] as RunningRegressionState, `${at}.regression`),
+        overlap,
       });
     });
+    const recent = this.readOverlapRecent(r, where, names.length, legacyOverlap);
     const cycles =
       version === 2
         ? this.readCyclesV2(readRecord(r["cycles"], `${where}.cycles`), `${where}.cycles`, names)
@@ -506,6 +632,54 @@ export class SignalPnLAttributor {
     this.nFills = nFills;
     this.nAttributed = nAttributed;
     this.evicted = evicted;
+    this.shift = recent.shift;
+    this.shiftSet = recent.shiftSet;
+    this.newestTsMs = recent.newestTsMs;
+    this.recentTs = recent.ts;
+    this.recentY = recent.y;
+    this.recentGroups = recent.groups;
+    this.recentHead = 0;
+  }
+
+  private readOverlapRecent(
+    r: Record<string, unknown>,
+    where: string,
+    nSignals: number,
+    legacy: boolean,
+  ): {
+    shift: number;
+    shiftSet: boolean;
+    newestTsMs: number;
+    ts: number[];
+    y: number[];
+    groups: Int8Array[];
+  } {
+    const raw = r["overlap"];
+    if (raw === undefined || legacy) {
+      return { shift: 0, shiftSet: false, newestTsMs: Number.NEGATIVE_INFINITY, ts: [], y: [], groups: [] };
+    }
+    const at = `${where}.overlap`;
+    const o = readRecord(raw, at);
+    const bw = readNullableNumber(o, "bandwidthMs", at);
+    requireSameConfig(where, "overlap.bandwidthMs", this.bandwidthMs, bw);
+    const shift = readNumber(o, "shift", at);
+    const ts = readNumberArray(o, "ts", at);
+    const y = readNumberArray(o, "y", at, ts.length);
+    const groups = readArray(o, "groups", at).map((g, i) => {
+      if (!Array.isArray(g) || g.length > nSignals || g.some((x) => x !== -1 && x !== 0 && x !== 1)) {
+        throw new Error(`${at}.groups[${i}]: expected at most ${nSignals} entries of -1, 0 or 1`);
+      }
+      return Int8Array.from(g as number[]);
+    });
+    if (groups.length !== ts.length) throw new Error(`${at}.groups: expected ${ts.length} entries`);
+    return {
+      shift: Number.isNaN(shift) ? 0 : shift,
+      shiftSet: !Number.isNaN(shift),
+      newestTsMs: readNumber(o, "newestTsMs", at),
+      ts,
+      y,
+      groups,
+    };
   }
 
   private readCyclesV1(
@@ -637,7 +811,12 @@ export class SignalPnLAttributor {
       "maxCycles",
       cw,
     );
-    const a = new SignalPnLAttributor({ maxCycles });
+    const ov = readAnyVersion(state, where, [1, 2]).r["overlap"];
+    const bw =
+      ov === undefined
+        ? null
+        : readNullableNumber(readRecord(ov, `${where}.overlap`), "bandwidthMs", `${where}.overlap`);
+    const a = new SignalPnLAttributor(bw === null ? { maxCycles } : { maxCycles, overlapBandwidthMs: bw });
     a.setState(state, where);
     return a;
   }

@@ -214,6 +214,12 @@ export const signalPnlStatsSchema = z.object({
   df: numOrNull,
   /** Two-sided p-value of the Welch test. */
   p_value: numOrNull,
+  /** Welch t with a standard error robust to overlapping markouts (fills close in time share moves). */
+  t_stat_overlap: numOrNull.optional(),
+  /** Its degrees of freedom. */
+  df_overlap: numOrNull.optional(),
+  /** Its two-sided p-value. */
+  p_value_overlap: numOrNull.optional(),
   /** OLS slope of fill PnL (bps) on |spread adj| + |skew adj| of the signal (bps): bps per bps. */
   slope_bps_per_bps: numOrNull,
   /** Standard error of the slope. */

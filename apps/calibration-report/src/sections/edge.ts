@@ -20,8 +20,10 @@ function attributionRow(signal: string, s: SignalPnlStats): SignalAttributionMod
     marginalValueBps: s.marginal_value_bps,
     nActive: s.n_active,
     nInactive: s.n_inactive,
-    tStat: s.t_stat,
-    pValue: s.p_value,
+    // overlap-robust Welch test when the record has it (older logs: the i.i.d. one)
+    tStat: s.t_stat_overlap ?? s.t_stat,
+    pValue: s.p_value_overlap ?? s.p_value,
+    iidTStat: s.t_stat,
     slopeBpsPerBps: s.slope_bps_per_bps,
     slopeSe: s.slope_se,
   };
@@ -54,6 +56,7 @@ export class EdgeSection {
   fills = 0;
   /** Quote cycles used. */
   cycles = 0;
+  private attributionFills = 0;
 
   constructor(
     minEdgeSamples: number,
@@ -83,7 +86,12 @@ export class EdgeSection {
       }
       h.add(m.realized_edge_bps);
     }
-    if (r.realized_edge_bps !== null) this.attributor.recordFill(r.cycle_id, r.realized_edge_bps);
+    if (r.realized_edge_bps !== null) {
+      // overlap-robust attribution tests: fills closer than twice the markout horizon share moves
+      if (this.attributionFills++ === 0)
+        this.attributor.setOverlapBandwidthMs(2 * Math.max(1, r.primary_horizon_ms ?? 5000));
+      this.attributor.recordFill(r.cycle_id, r.realized_edge_bps, r.ts_ms);
+    }
     this.edge.update(edgeSnapshotFromRecord(r));
   }
 
