@@ -204,6 +204,7 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
   const verdict = computeVerdict(
     {
       sharpeAnnualized: allWin?.sharpeAnnualized ?? null,
+      loSharpeAnnualized: allWin?.loSharpeAnnualized ?? null,
       sharpeSamples: allWin?.n ?? 0,
       brier: judged?.brier ?? null,
       brierSamples: judged?.n ?? 0,

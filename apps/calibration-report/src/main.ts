@@ -54,7 +54,7 @@ export async function parseArgs(rawArgv: string[], io: CliIo = defaultIo): Promi
     .option("criteria", { type: "string", describe: "JSON file with thresholds (flags below override it)" })
     .option("min-sharpe", {
       type: "number",
-      describe: `minimum annualized Sharpe [default: ${DEFAULT_CRITERIA.minSharpe}]`,
+      describe: `minimum annualized Sharpe (Lo-adjusted when computable) [default: ${DEFAULT_CRITERIA.minSharpe}]`,
     })
     .option("max-brier", {
       type: "number",

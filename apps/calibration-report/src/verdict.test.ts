@@ -22,6 +22,17 @@ describe("verdict", () => {
     expect(v.criteria.map((c) => c.status)).toEqual(["PASS", "PASS", "PASS", "PASS"]);
   });
 
+  it("judges the Lo-adjusted Sharpe when it is computable, else the √P one (with a note)", () => {
+    const lo = computeVerdict({ ...good, sharpeAnnualized: 3.1, loSharpeAnnualized: 1.4 }, DEFAULT_CRITERIA);
+    expect(lo.criteria[0]!.name).toBe("Sharpe (annualized, Lo-adjusted, all)");
+    expect(lo.criteria[0]!.value).toBe(1.4);
+    expect(lo.criteria[0]!.status).toBe("FAIL"); // autocorrelated returns: 3.1 was overstated
+    const noLo = computeVerdict({ ...good, loSharpeAnnualized: null }, DEFAULT_CRITERIA);
+    expect(noLo.criteria[0]!.name).toBe("Sharpe (annualized, all)");
+    expect(noLo.criteria[0]!.status).toBe("PASS");
+    expect(noLo.notes.join(" ")).toMatch(/Lo's autocorrelation adjustment was not computable/);
+  });
+
   it("thresholds are strict: Sharpe exactly 2 or Brier exactly 0.20 or DD exactly 3% fail", () => {
     expect(computeVerdict({ ...good, sharpeAnnualized: 2 }, DEFAULT_CRITERIA).criteria[0]!.status).toBe(
       "FAIL",

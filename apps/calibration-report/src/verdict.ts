@@ -38,6 +38,12 @@ export interface Verdict {
 export interface VerdictInputs {
   /** Annualized Sharpe of the whole (filtered) run, recomputed from equity; null if not computable. */
   sharpeAnnualized: number | null;
+  /**
+   * The same annualized with Lo's (2002) autocorrelation adjustment; the criterion uses it when it is
+   * computable (√P annualization assumes uncorrelated returns; with positively autocorrelated bucket
+   * returns it overstates the annual Sharpe).
+   */
+  loSharpeAnnualized?: number | null;
   /** Return buckets behind the Sharpe. */
   sharpeSamples: number;
   /** Brier score of the fill-probability forecasts at the judged horizon; null if no resolved forecasts. */
@@ -90,11 +96,17 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
   const results: CriterionResult[] = [];
   const notes: string[] = [];
 
-  const s = inputs.sharpeAnnualized;
+  const lo = inputs.loSharpeAnnualized ?? null;
+  const s = lo ?? inputs.sharpeAnnualized;
+  if (lo === null && inputs.sharpeAnnualized !== null && inputs.loSharpeAnnualized !== undefined) {
+    notes.push(
+      "Sharpe: Lo's autocorrelation adjustment was not computable; the criterion used the √P-annualized Sharpe.",
+    );
+  }
   results.push(
     judge({
       id: "sharpe",
-      name: "Sharpe (annualized, all)",
+      name: lo !== null ? "Sharpe (annualized, Lo-adjusted, all)" : "Sharpe (annualized, all)",
       threshold: `> ${criteria.minSharpe}`,
       value: s,
       samples: inputs.sharpeSamples,
