@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EdgeTracker } from "./edge.js";
 import { OverlapVariance } from "./overlap-variance.js";
+import { markoutFills, normalDraw as normal } from "./fixtures/markout-market.js";
 import { SeededRandom } from "./prng.js";
 
 /** The definition, pair by pair: Σ_ij w_ij (x_i − x̄)(x_j − x̄) / (n² − Σ_ij w_ij), w = (1 − |Δt|/B)⁺. */
@@ -18,10 +19,6 @@ function bruteForce(ts: number[], xs: number[], b: number): number | null {
     }
   const denom = n * n - sumW;
   return denom > 1e-9 * n * n ? Math.max(0, q) / denom : null;
-}
-
-function normal(rng: SeededRandom): number {
-  return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
 }
 
 describe("OverlapVariance", () => {
@@ -131,36 +128,22 @@ describe("OverlapVariance", () => {
 
 describe("edge tests on overlapping markouts (known-parameter market, zero true edge)", () => {
   it("the i.i.d. t-test over-rejects; the overlap-robust one keeps its size", () => {
-    // A martingale mid (Brownian, 1 bps/√s), fills at Poisson times (0.5/s) in runs of one side (a
-    // maker's bids get hit while the price falls: the side repeats with probability 0.9), realized
-    // edge at 30 s = side·(mid(t+30 s) − mid(t)) in bps: zero mean, and fills < 30 s apart share moves.
+    // fixtures/markout-market: martingale mid, 0.5 fills/s in same-side runs, 30 s markouts
     const rng = new SeededRandom(2024);
     const runs = 300;
     const alpha = 0.05;
     let iidRejects = 0;
     let overlapRejects = 0;
     let nEffSum = 0;
-    const stepMs = 100;
     const horizonMs = 30_000;
     for (let run = 0; run < runs; run++) {
-      const spanMs = 600_000;
-      const steps = (spanMs + horizonMs) / stepMs;
-      const mid = new Float64Array(steps + 1);
-      for (let k = 1; k <= steps; k++) mid[k] = mid[k - 1]! + Math.sqrt(stepMs / 1000) * normal(rng);
       const tracker = new EdgeTracker({ primaryHorizonMs: horizonMs });
-      let t = 0;
-      let side = 1;
-      for (;;) {
-        t += -Math.log(1 - rng.next()) * 2000;
-        if (t >= spanMs) break;
-        if (rng.next() < 0.1) side = -side;
-        const k = Math.floor(t / stepMs);
-        const edge = side * (mid[k + horizonMs / stepMs]! - mid[k]!);
+      for (const f of markoutFills(rng, 600_000, horizonMs)) {
         tracker.update({
-          tsMs: t,
+          tsMs: f.tsMs,
           predictedEdgeBps: 0,
           feeBps: 0,
-          markouts: [{ horizonMs, realizedEdgeBps: edge }],
+          markouts: [{ horizonMs, realizedEdgeBps: f.pnlBps }],
         });
       }
       const h = tracker.report().horizons[0]!;

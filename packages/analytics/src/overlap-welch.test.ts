@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SignalPnLAttributor, type SignalPnLAttributorStateV2 } from "./attribution.js";
+import {
+  type CycleContributions,
+  SignalPnLAttributor,
+  type SignalPnLAttributorStateV2,
+} from "./attribution.js";
+import { markoutFills, normalDraw as normal } from "./fixtures/markout-market.js";
 import { OverlapWelch } from "./overlap-welch.js";
 import { SeededRandom } from "./prng.js";
 import { welchTTest } from "./stats.js";
@@ -52,8 +57,24 @@ function robustTest(pts: Pt[], b: number) {
   return ow.test(mom(0), mom(1), 0);
 }
 
-function normal(rng: SeededRandom): number {
-  return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+/** A quote cycle at `tsMs` whose signals are on or off as given (adjustment 1 bps each). */
+function cycleRecord(tsMs: number, cycleId: number, signals: Record<string, boolean>): CycleContributions {
+  return {
+    schema_version: 1,
+    ts_ms: tsMs,
+    timestamp_ns: tsMs * 1e6,
+    cycle_id: cycleId,
+    contributions: Object.entries(signals).map(([name, on]) => ({
+      signal_name: name,
+      spread_adjustment_bps: 1,
+      skew_adjustment_bps: 0,
+      was_active: on,
+      gating_weight: 1,
+      raw_value: 0,
+    })),
+    total_spread_mult: 1,
+    combined_skew_bps: 0,
+  };
 }
 
 describe("OverlapWelch", () => {
@@ -108,40 +129,14 @@ describe("SignalPnLAttributor overlap-robust Welch test", () => {
     let welch = 0;
     let robust = 0;
     for (let run = 0; run < runs; run++) {
-      const spanMs = 1_200_000;
-      const mid = new Float64Array(spanMs / 100 + 301);
-      for (let k = 1; k < mid.length; k++) mid[k] = mid[k - 1]! + Math.sqrt(0.1) * normal(rng);
       const a = new SignalPnLAttributor({ overlapBandwidthMs: 60_000 });
-      let t = 0;
-      let side = 1;
       let on = true;
       let cycle = 0;
-      for (;;) {
-        t += -Math.log(1 - rng.next()) * 2000;
-        if (t >= spanMs) break;
-        if (rng.next() < 0.1) side = -side;
+      for (const f of markoutFills(rng, 1_200_000, 30_000)) {
         if (rng.next() < 1 / 30) on = !on;
         cycle += 1;
-        a.recordCycle({
-          schema_version: 1,
-          ts_ms: t,
-          timestamp_ns: t * 1e6,
-          cycle_id: cycle,
-          contributions: [
-            {
-              signal_name: "S",
-              spread_adjustment_bps: 1,
-              skew_adjustment_bps: 0,
-              was_active: on,
-              gating_weight: 1,
-              raw_value: 0,
-            },
-          ],
-          total_spread_mult: 1,
-          combined_skew_bps: 0,
-        });
-        const k = Math.floor(t / 100);
-        a.recordFill(cycle, side * (mid[k + 300]! - mid[k]!), t);
+        a.recordCycle(cycleRecord(f.tsMs, cycle, { S: on }));
+        a.recordFill(cycle, f.pnlBps, f.tsMs);
       }
       const st = a.stats("S")!;
       if (st.p_value! < 0.05) welch++;
@@ -161,34 +156,7 @@ describe("SignalPnLAttributor overlap-robust Welch test", () => {
       t += 700 * rng.next();
       const on = rng.next() < 0.5;
       const ts = t;
-      events.push((a) =>
-        a.recordCycle({
-          schema_version: 1,
-          ts_ms: ts,
-          timestamp_ns: ts * 1e6,
-          cycle_id: c,
-          contributions: [
-            {
-              signal_name: "A",
-              spread_adjustment_bps: 1,
-              skew_adjustment_bps: 0,
-              was_active: on,
-              gating_weight: 1,
-              raw_value: 0,
-            },
-            {
-              signal_name: "B",
-              spread_adjustment_bps: 0,
-              skew_adjustment_bps: 1,
-              was_active: !on,
-              gating_weight: 1,
-              raw_value: 0,
-            },
-          ],
-          total_spread_mult: 1,
-          combined_skew_bps: 0,
-        }),
-      );
+      events.push((a) => a.recordCycle(cycleRecord(ts, c, { A: on, B: !on })));
       const pnl = normal(rng);
       events.push((a) => void a.recordFill(c, pnl, ts));
     }
