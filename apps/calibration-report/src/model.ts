@@ -96,10 +96,15 @@ export interface CalibrationModel {
   skill: number | null;
   baseRate: number | null;
   meanForecast: number | null;
-  /** Bootstrap 95% CI of the Brier score. */
+  /**
+   * 95% CI of the Brier score: from time blocks when the forecasts carry their time (forecasts placed
+   * close together are decided by the same market moves), else a bootstrap of single forecasts.
+   */
   brierCi95: [number, number] | null;
-  /** Forecasts the bootstrap resampled (a seeded reservoir of at most 20,000: conservative above that). */
+  /** Forecasts the bootstrap resampled (a seeded reservoir of at most 20,000); null for a block CI. */
   brierCiFrom: number | null;
+  /** Time blocks behind a block CI, with their length in ms (null for a bootstrap CI). */
+  brierCiBlocks: { blocks: number; blockMs: number } | null;
   bins: ReliabilityBinModel[];
   /** "INSUFFICIENT DATA" when empty; never a 0 score. */
   status: "OK" | "INSUFFICIENT DATA";

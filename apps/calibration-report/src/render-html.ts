@@ -76,9 +76,11 @@ function calibrationTable(c: CalibrationModel): string {
       ]),
   );
   const ciNote =
-    c.brierCiFrom !== null && c.brierCiFrom < c.n
-      ? ` · CI95 bootstrapped from a ${fmtInt(c.brierCiFrom)}-forecast sample (conservative)`
-      : "";
+    c.brierCiBlocks !== null
+      ? ` · CI95 from ${fmtInt(c.brierCiBlocks.blocks)} time blocks of ${c.brierCiBlocks.blockMs / 1000} s (forecasts placed close together share market moves)`
+      : c.brierCiFrom !== null && c.brierCiFrom < c.n
+        ? ` · CI95 bootstrapped from a ${fmtInt(c.brierCiFrom)}-forecast sample (conservative)`
+        : "";
   return `${head}<details><summary class="muted">reliability table ${esc(c.label)} (${c.censored} censored excluded${ciNote})</summary>${bins}</details>`;
 }
 

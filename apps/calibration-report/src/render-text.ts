@@ -64,7 +64,13 @@ function calibrationBlock(c: CalibrationModel): string[] {
       `    Brier ${fmtNum(c.brier, 4)}  CI95 [${c.brierCi95 ? `${fmtNum(c.brierCi95[0], 4)}, ${fmtNum(c.brierCi95[1], 4)}` : "n/a"}]  skill ${fmtNum(c.skill, 3)}  logloss ${fmtNum(c.logLoss, 4)}`,
     ),
   );
-  if (c.brierCiFrom !== null && c.brierCiFrom < c.n) {
+  if (c.brierCiBlocks !== null) {
+    out.push(
+      clip(
+        `    (CI95 from ${fmtInt(c.brierCiBlocks.blocks)} time blocks of ${c.brierCiBlocks.blockMs / 1000} s: nearby forecasts share moves)`,
+      ),
+    );
+  } else if (c.brierCiFrom !== null && c.brierCiFrom < c.n) {
     out.push(clip(`    (CI95 bootstrapped from a ${fmtInt(c.brierCiFrom)}-forecast sample: conservative)`));
   }
   out.push(

@@ -25,6 +25,7 @@ import {
 } from "./checkpoint.js";
 import { SeededRandom, type SeededRandomState } from "./prng.js";
 import type { PredictionRecord } from "./records.js";
+import { type BlockMeanCi, TimeBlockMean, type TimeBlockMeanState } from "./time-block-mean.js";
 
 /** One bin of the reliability table. */
 export interface ReliabilityBin {
@@ -66,6 +67,12 @@ export interface CalibrationReport {
   brierSkill: number | null;
   /** Bootstrap percentile CI of the Brier score (null if not requested or n < 2). */
   brierCi: { level: number; lo: number; hi: number; nBoot: number; resampledFrom: number } | null;
+  /**
+   * 95 % CI of the Brier score from time blocks (`blockMs`; forecasts placed close together are
+   * decided by the same market moves, which the bootstrap of single forecasts ignores); null without
+   * `blockMs`, when some forecast had no time, or below 2 blocks.
+   */
+  brierBlockCi: BlockMeanCi | null;
   table: ReliabilityBin[];
   minBinCount: number;
 }
@@ -85,6 +92,8 @@ export interface CalibrationOptions {
   reservoirSize?: number;
   /** Seed of the reservoir sampler (default 1). */
   seed?: number;
+  /** Time blocks for `brierBlockCi`, ms (forecasts must then carry their time). Absent: no block CI. */
+  blockMs?: number;
 }
 
 /** Options of a bootstrap. */
@@ -172,6 +181,10 @@ export interface BrierCalibrationStateV2 extends Omit<BrierCalibrationStateV1, "
   version: 2;
   /** Filled part of the bootstrap reservoir (base64 of little-endian float64). */
   reservoir: string;
+  /** Time-block sums (with `blockMs`). */
+  blocks?: TimeBlockMeanState;
+  /** Forecasts added without a time. */
+  untimed?: number;
 }
 
 /** Streaming Brier calibration tracker (O(bins + reservoir) memory). */
@@ -191,6 +204,9 @@ export class BrierCalibration {
   private resFilled = 0;
   private readonly rng: SeededRandom;
   private readonly seed: number;
+  private readonly blocks: TimeBlockMean | null;
+  /** Forecasts added without a time (the block CI is then not given). */
+  private untimed = 0;
 
   constructor(options: CalibrationOptions = {}) {
     this.bins = options.bins ?? 10;
@@ -211,6 +227,7 @@ export class BrierCalibration {
     this.reservoir = new Float64Array(rs);
     this.seed = options.seed ?? 1;
     this.rng = new SeededRandom(this.seed);
+    this.blocks = options.blockMs === undefined ? null : new TimeBlockMean(options.blockMs);
   }
 
   /**
@@ -222,8 +239,8 @@ export class BrierCalibration {
     return Math.min(this.bins - 1, Math.floor(forecast * this.bins));
   }
 
-  /** Add one forecast in [0, 1] with its binary outcome. */
-  update(forecast: number, outcome: boolean | 0 | 1): void {
+  /** Add one forecast in [0, 1] with its binary outcome (and, for the block CI, the time it was made). */
+  update(forecast: number, outcome: boolean | 0 | 1, tsMs?: number): void {
     if (!(forecast >= 0 && forecast <= 1))
       throw new Error(`BrierCalibration.update: forecast must be in [0,1], got ${forecast}`);
     const o = outcome === true || outcome === 1 ? 1 : 0;
@@ -234,6 +251,10 @@ export class BrierCalibration {
     this.so[k]! += o;
     this.sfo[k]! += forecast * o;
     const sq = (forecast - o) ** 2;
+    if (this.blocks !== null) {
+      if (tsMs === undefined) this.untimed += 1;
+      else this.blocks.push(tsMs, sq);
+    }
     this.sumSq += sq;
     const p = Math.min(1 - this.eps, Math.max(this.eps, forecast));
     this.sumLog += o === 1 ? -Math.log(p) : -Math.log(1 - p);
@@ -309,6 +330,7 @@ export class BrierCalibration {
       logLossEps: this.eps,
       brierSkill: unc > 0 ? 1 - brier / unc : null,
       brierCi,
+      brierBlockCi: this.blocks !== null && this.untimed === 0 ? this.blocks.ci(0.95) : null,
       table,
       minBinCount: this.minBinCount,
     };
@@ -335,6 +357,7 @@ export class BrierCalibration {
       sumLog: encodeNumber(this.sumLog),
       reservoir: encodeFloat64s(this.reservoir.subarray(0, this.resFilled)),
       rng: this.rng.getState(),
+      ...(this.blocks === null ? {} : { blocks: this.blocks.getState(), untimed: this.untimed }),
     };
   }
 
@@ -371,6 +394,15 @@ export class BrierCalibration {
         : readNumberArray(r, "reservoir", where, filled);
     const rng = new SeededRandom(0);
     rng.setState(r["rng"] as SeededRandomState, `${where}.rng`);
+    let untimed = 0;
+    if (this.blocks !== null) {
+      if (r["blocks"] === undefined)
+        untimed = n; // written without block sums: no block CI
+      else {
+        this.blocks.setState(r["blocks"] as TimeBlockMeanState, `${where}.blocks`);
+        untimed = readInt(r, "untimed", where);
+      }
+    }
     this.cnt.set(cnt);
     this.sf.set(sf);
     this.sff.set(sff);
@@ -383,18 +415,22 @@ export class BrierCalibration {
     this.reservoir.set(reservoir);
     this.resFilled = reservoir.length;
     this.rng.setState(rng.getState());
+    this.untimed = untimed;
   }
 
   /** A new tracker built with the checkpoint's own options and restored from it. */
   static fromState(state: BrierCalibrationState, where = "BrierCalibration state"): BrierCalibration {
     const cw = `${where}.config`;
-    const c = readRecord(readAnyVersion(state, where, [1, 2]).r["config"], cw);
+    const r = readAnyVersion(state, where, [1, 2]).r;
+    const c = readRecord(r["config"], cw);
+    const blocks = r["blocks"] === undefined ? null : readRecord(r["blocks"], `${where}.blocks`);
     const cal = new BrierCalibration({
       bins: readInt(c, "bins", cw, 1),
       minBinCount: readNumber(c, "minBinCount", cw),
       logLossEps: readNumber(c, "logLossEps", cw),
       reservoirSize: readInt(c, "reservoirSize", cw, 0),
       seed: readNumber(c, "seed", cw),
+      ...(blocks === null ? {} : { blockMs: readNumber(blocks, "blockMs", `${where}.blocks`) }),
     });
     cal.setState(state, where);
     return cal;
@@ -412,6 +448,6 @@ export function addPredictionOutcome(
 ): boolean {
   const h = rec.horizons.find((x) => x.horizon_ms === horizonMs);
   if (!h || h.censored || h.filled === null) return false;
-  cal.update(h.p_fill, h.filled);
+  cal.update(h.p_fill, h.filled, rec.ts_ms);
   return true;
 }

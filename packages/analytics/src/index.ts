@@ -20,3 +20,4 @@ export {
   encodeNumbers,
 } from "./checkpoint.js";
 export * from "./overlap-variance.js";
+export * from "./time-block-mean.js";

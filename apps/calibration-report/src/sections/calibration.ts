@@ -32,6 +32,7 @@ export function calibrationModel(
       meanForecast: null,
       brierCi95: null,
       brierCiFrom: null,
+      brierCiBlocks: null,
       bins: [],
       status: "INSUFFICIENT DATA",
     };
@@ -52,8 +53,17 @@ export function calibrationModel(
     skill: rep.brierSkill,
     baseRate: rep.baseRate,
     meanForecast: sumF / rep.n,
-    brierCi95: rep.brierCi ? [rep.brierCi.lo, rep.brierCi.hi] : null,
-    brierCiFrom: rep.brierCi ? rep.brierCi.resampledFrom : null,
+    ...(rep.brierBlockCi !== null
+      ? {
+          brierCi95: [rep.brierBlockCi.lo, rep.brierBlockCi.hi] as [number, number],
+          brierCiFrom: null,
+          brierCiBlocks: { blocks: rep.brierBlockCi.blocks, blockMs: rep.brierBlockCi.blockMs },
+        }
+      : {
+          brierCi95: rep.brierCi ? ([rep.brierCi.lo, rep.brierCi.hi] as [number, number]) : null,
+          brierCiFrom: rep.brierCi ? rep.brierCi.resampledFrom : null,
+          brierCiBlocks: null,
+        }),
     bins: rep.table.map((b) => ({
       lo: b.lo,
       hi: b.hi,
@@ -64,6 +74,14 @@ export function calibrationModel(
     })),
     status: "OK",
   };
+}
+
+/**
+ * Time blocks of the Brier CI for a forecast horizon: 60 s, or 4 × the horizon when longer, so
+ * forecasts whose outcome windows overlap mostly share a block.
+ */
+export function blockMsFor(horizonMs: number): number {
+  return Math.max(60_000, 4 * horizonMs);
 }
 
 /** Consumes predictions: resolved horizons feed one tracker per horizon; censored ones are counted. */
@@ -80,7 +98,7 @@ export class CalibrationSection {
     private readonly opts: { bins: number; minBinCount: number },
     private readonly maxHorizons = 16,
   ) {
-    this.adverse = new BrierCalibration(opts);
+    this.adverse = new BrierCalibration({ ...opts, blockMs: blockMsFor(0) });
   }
 
   /** Add one prediction record. */
@@ -89,25 +107,30 @@ export class CalibrationSection {
       let entry = this.fill.get(h.horizon_ms);
       if (entry === undefined) {
         if (this.fill.size >= this.maxHorizons) continue;
-        entry = { cal: new BrierCalibration(this.opts), censored: 0, byModel: new Map() };
+        entry = {
+          cal: new BrierCalibration({ ...this.opts, blockMs: blockMsFor(h.horizon_ms) }),
+          censored: 0,
+          byModel: new Map(),
+        };
         this.fill.set(h.horizon_ms, entry);
       }
       if (h.censored || h.filled === null) entry.censored++;
       else {
-        entry.cal.update(h.p_fill, h.filled);
+        entry.cal.update(h.p_fill, h.filled, r.ts_ms);
         const model = r.arrival_model;
         if (model !== undefined) {
           let cal = entry.byModel.get(model);
           if (cal === undefined) {
-            cal = new BrierCalibration(this.opts);
+            cal = new BrierCalibration({ ...this.opts, blockMs: blockMsFor(h.horizon_ms) });
             entry.byModel.set(model, cal);
           }
-          cal.update(h.p_fill, h.filled);
+          cal.update(h.p_fill, h.filled, r.ts_ms);
         }
       }
     }
     if (r.p_adverse_given_fill !== undefined) {
-      if (r.adverse === true || r.adverse === false) this.adverse.update(r.p_adverse_given_fill, r.adverse);
+      if (r.adverse === true || r.adverse === false)
+        this.adverse.update(r.p_adverse_given_fill, r.adverse, r.ts_ms);
       else if (r.horizons.some((h) => h.filled === true)) this.adverseUnknown++;
     }
   }
@@ -119,7 +142,7 @@ export class CalibrationSection {
   addEdge(r: EdgeValidationRecord): void {
     if (r.p_adverse_given_fill === undefined) return;
     if (r.realized_as_bps === null) this.adverseUnknown++;
-    else this.adverse.update(r.p_adverse_given_fill, r.realized_as_bps > 0);
+    else this.adverse.update(r.p_adverse_given_fill, r.realized_as_bps > 0, r.ts_ms);
   }
 
   /**
