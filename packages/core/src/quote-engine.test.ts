@@ -210,6 +210,11 @@ describe("QuoteEngine.decide — pipeline order, floors, states", () => {
       ),
     ).toBe(true);
     expect(lines.some((l) => /kappa_used=8000\.0/.test(l))).toBe(true);
+    // a side without an order reads "none", never NaN
+    const oneSided = formatSpreadTrace({ ...d.trace!, placedTouchBidBps: Number.NaN }, d.cycleId);
+    const depths = oneSided.find((l) => l.includes("phase=glft_depths"))!;
+    expect(depths).toMatch(/placed_bid_bps=none placed_ask_bps=\d/);
+    expect(oneSided.join(" ")).not.toContain("NaN");
   });
 });
 
