@@ -21,3 +21,4 @@ export {
 } from "./checkpoint.js";
 export * from "./overlap-variance.js";
 export * from "./time-block-mean.js";
+export * from "./overlap-welch.js";
