@@ -88,3 +88,11 @@ export function arrivalModelCells(c: CalibrationModel): string[] {
     fmtNum(c.baseRate, 3),
   ];
 }
+
+/** The Brier CI a report shows: from time blocks when present, else the bootstrap. */
+export function shownCi(c: {
+  brierBlockCi95: [number, number] | null;
+  brierCi95: [number, number] | null;
+}): [number, number] | null {
+  return c.brierBlockCi95 ?? c.brierCi95;
+}

@@ -96,14 +96,16 @@ export interface CalibrationModel {
   skill: number | null;
   baseRate: number | null;
   meanForecast: number | null;
-  /**
-   * 95% CI of the Brier score: from time blocks when the forecasts carry their time (forecasts placed
-   * close together are decided by the same market moves), else a bootstrap of single forecasts.
-   */
+  /** Bootstrap 95% CI of the Brier score (single forecasts resampled). */
   brierCi95: [number, number] | null;
-  /** Forecasts the bootstrap resampled (a seeded reservoir of at most 20,000); null for a block CI. */
+  /** Forecasts the bootstrap resampled (a seeded reservoir of at most 20,000: conservative above that). */
   brierCiFrom: number | null;
-  /** Time blocks behind a block CI, with their length in ms (null for a bootstrap CI). */
+  /**
+   * 95% CI of the Brier score from time blocks (forecasts placed close together are decided by the
+   * same market moves, which the bootstrap ignores); the reports show it when present.
+   */
+  brierBlockCi95: [number, number] | null;
+  /** Time blocks behind `brierBlockCi95`, with their length in ms. */
   brierCiBlocks: { blocks: number; blockMs: number } | null;
   bins: ReliabilityBinModel[];
   /** "INSUFFICIENT DATA" when empty; never a 0 score. */
@@ -158,22 +160,25 @@ export interface EdgeHorizonModel {
   n: number;
   meanRealizedBps: number | null;
   stdRealizedBps: number | null;
-  /** 95% CI of the mean realized edge with the overlap-robust standard error. */
+  /** 95% t CI of the mean realized edge treating fills as independent. */
   ci95Bps: [number, number] | null;
-  /** One-sample t-test, H1: edge > 0, standard error robust to overlapping markouts (drives the verdict). */
+  /** One-sample t-test, H1: edge > 0, treating fills as independent (overstated when markouts overlap). */
   tStat: number | null;
   pValue: number | null;
-  /** The same t-test treating fills as independent (overstated when markouts overlap). */
-  iidTStat: number | null;
-  iidPValue: number | null;
+  /** The same CI and test with the standard error robust to overlapping markouts (they drive the verdict). */
+  ci95BpsOverlap: [number, number] | null;
+  tStatOverlap: number | null;
+  pValueOverlap: number | null;
   /** Independent fills the sample is worth (s²/Var(mean); n when no markouts overlap). */
   effectiveN: number | null;
   meanPredictedBps: number | null;
   /** Mean of predicted − realized, bps. */
   biasBps: number | null;
-  /** Bias t-test (two-sided), overlap-robust standard error. */
+  /** Bias t-test (two-sided) treating fills as independent, and with the overlap-robust error. */
   biasTStat: number | null;
   biasPValue: number | null;
+  biasTStatOverlap: number | null;
+  biasPValueOverlap: number | null;
   verdict: string;
   histogram: HistogramView;
 }
@@ -194,11 +199,12 @@ export interface SignalAttributionModel {
   marginalValueBps: number | null;
   nActive: number;
   nInactive: number;
-  /** Welch t of active − inactive with the overlap-robust standard error (the i.i.d. one for older logs). */
+  /** Welch t of active − inactive treating fills as independent. */
   tStat: number | null;
   pValue: number | null;
-  /** Welch t treating fills as independent. */
-  iidTStat: number | null;
+  /** The Welch test with the standard error robust to overlapping markouts (null in older logs). */
+  tStatOverlap: number | null;
+  pValueOverlap: number | null;
   slopeBpsPerBps: number | null;
   slopeSe: number | null;
 }

@@ -11,6 +11,7 @@ import {
   fmtSigned,
   fmtTs,
   sharpeWindowCells,
+  shownCi,
 } from "./format.js";
 import type { CalibrationModel, ReportModel } from "./model.js";
 
@@ -61,7 +62,7 @@ function calibrationBlock(c: CalibrationModel): string[] {
   }
   out.push(
     clip(
-      `    Brier ${fmtNum(c.brier, 4)}  CI95 [${c.brierCi95 ? `${fmtNum(c.brierCi95[0], 4)}, ${fmtNum(c.brierCi95[1], 4)}` : "n/a"}]  skill ${fmtNum(c.skill, 3)}  logloss ${fmtNum(c.logLoss, 4)}`,
+      `    Brier ${fmtNum(c.brier, 4)}  CI95 [${shownCi(c) ? `${fmtNum(shownCi(c)![0], 4)}, ${fmtNum(shownCi(c)![1], 4)}` : "n/a"}]  skill ${fmtNum(c.skill, 3)}  logloss ${fmtNum(c.logLoss, 4)}`,
     ),
   );
   if (c.brierCiBlocks !== null) {
@@ -183,34 +184,35 @@ export function renderText(r: ReportModel): string {
   );
   L.push(
     ...table(
-      ["horizon", "n", "n_eff", "realized", "CI95", "t", "p(>0)", "iid t"],
+      ["horizon", "n", "n_eff", "realized", "CI95 rob", "t rob", "p(>0)", "t iid"],
       r.edge.horizons.map((h) => [
         fmtHorizon(h.horizonMs),
         fmtInt(h.n),
         h.effectiveN === null ? "n/a" : fmtInt(Math.round(h.effectiveN)),
         fmtNum(h.meanRealizedBps, 3),
-        h.ci95Bps ? `${fmtNum(h.ci95Bps[0], 2)},${fmtNum(h.ci95Bps[1], 2)}` : "n/a",
+        h.ci95BpsOverlap ? `${fmtNum(h.ci95BpsOverlap[0], 2)},${fmtNum(h.ci95BpsOverlap[1], 2)}` : "n/a",
+        fmtNum(h.tStatOverlap, 2),
+        fmtP(h.pValueOverlap),
         fmtNum(h.tStat, 2),
-        fmtP(h.pValue),
-        fmtNum(h.iidTStat, 2),
       ]),
       [7, 7, 6, 8, 13, 6, 7, 6],
     ),
   );
-  L.push("    t, p, CI: errors robust to overlapping markouts (fills closer than");
-  L.push("    the horizon share moves); n_eff: the independent fills they are");
-  L.push("    worth; iid t: the test that ignores the overlap");
+  L.push("    rob: errors robust to overlapping markouts (fills closer than the");
+  L.push("    horizon share moves; the verdict uses them); n_eff: the independent");
+  L.push("    fills they are worth; iid: the test that treats fills as independent");
   L.push(
     ...table(
-      ["horizon", "pred", "bias", "bias t", "bias p"],
+      ["horizon", "pred", "bias", "t rob", "p rob", "t iid"],
       r.edge.horizons.map((h) => [
         fmtHorizon(h.horizonMs),
         fmtNum(h.meanPredictedBps, 3),
         fmtNum(h.biasBps, 3),
+        fmtNum(h.biasTStatOverlap, 2),
+        fmtP(h.biasPValueOverlap),
         fmtNum(h.biasTStat, 2),
-        fmtP(h.biasPValue),
       ]),
-      [7, 8, 8, 7, 8],
+      [7, 8, 8, 7, 8, 7],
     ),
   );
   for (const h of r.edge.horizons) L.push(clip(`    ${fmtHorizon(h.horizonMs)}: ${h.verdict}`));
@@ -220,15 +222,15 @@ export function renderText(r: ReportModel): string {
   else
     L.push(
       ...table(
-        ["signal", "active", "inactive", "marginal", "t", "p", "iid t", "n act"],
+        ["signal", "active", "inactive", "marginal", "t rob", "p rob", "t iid", "n act"],
         r.attribution.signals.map((a) => [
           a.signal,
           fmtNum(a.activePnlBps, 2),
           fmtNum(a.inactivePnlBps, 2),
           fmtSigned(a.marginalValueBps, 2),
+          fmtNum(a.tStatOverlap, 2),
+          fmtP(a.pValueOverlap),
           fmtNum(a.tStat, 2),
-          fmtP(a.pValue),
-          fmtNum(a.iidTStat, 2),
           fmtInt(a.nActive),
         ]),
         [14, 7, 8, 8, 6, 7, 6, 6],

@@ -28,6 +28,7 @@ function curve(label: string, counts: number[]): CalibrationModel {
     meanForecast: 0.5,
     brierCi95: null,
     brierCiFrom: null,
+    brierBlockCi95: null,
     brierCiBlocks: null,
     bins,
     status: "OK",

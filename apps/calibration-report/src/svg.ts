@@ -284,6 +284,11 @@ export function edgeHistogramSvg(horizons: EdgeHorizonModel[]): string {
   return parts.join("");
 }
 
+/** A signal's marginal-value t: the overlap-robust one when the logs have it, else Welch's. */
+function tOf(s: SignalAttributionModel): number | null {
+  return s.tStatOverlap ?? s.tStat;
+}
+
 /** Horizontal bars of per-signal marginal PnL (bps) with ±1.96·SE whiskers (SE = marginal / t). */
 export function signalBarsSvg(signals: SignalAttributionModel[]): string {
   const rows = signals.filter((s) => s.marginalValueBps !== null);
@@ -298,8 +303,8 @@ export function signalBarsSvg(signals: SignalAttributionModel[]): string {
   };
   if (rows.length === 0) return emptyChart("signal-bars", f, "no per-signal attribution");
   const whisker = (s: SignalAttributionModel): number | null =>
-    s.tStat !== null && s.tStat !== 0 && s.marginalValueBps !== null
-      ? Math.abs((1.96 * s.marginalValueBps) / s.tStat)
+    tOf(s) !== null && tOf(s) !== 0 && s.marginalValueBps !== null
+      ? Math.abs((1.96 * s.marginalValueBps) / tOf(s)!)
       : null;
   let lo = Math.min(0, ...rows.map((s) => s.marginalValueBps! - (whisker(s) ?? 0)));
   let hi = Math.max(0, ...rows.map((s) => s.marginalValueBps! + (whisker(s) ?? 0)));
@@ -327,7 +332,7 @@ export function signalBarsSvg(signals: SignalAttributionModel[]): string {
       `<text x="${f.left - 6}" y="${y + 13}" text-anchor="end" font-size="11">${esc(s.signal)}</text>`,
     );
     parts.push(
-      `<rect class="mark" x="${n2(x0)}" y="${y}" width="${n2(w)}" height="${rowH - 8}" fill="${v >= 0 ? "#2ca02c" : "#d62728"}" fill-opacity="0.75"><title>${esc(`${s.signal}: ${v.toFixed(3)} bps, t=${s.tStat === null ? "n/a" : s.tStat.toFixed(2)}, n=${s.nActive}/${s.nInactive}`)}</title></rect>`,
+      `<rect class="mark" x="${n2(x0)}" y="${y}" width="${n2(w)}" height="${rowH - 8}" fill="${v >= 0 ? "#2ca02c" : "#d62728"}" fill-opacity="0.75"><title>${esc(`${s.signal}: ${v.toFixed(3)} bps, t=${tOf(s) === null ? "n/a" : tOf(s)!.toFixed(2)}, n=${s.nActive}/${s.nInactive}`)}</title></rect>`,
     );
     const wk = whisker(s);
     if (wk !== null) {

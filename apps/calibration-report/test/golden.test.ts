@@ -137,7 +137,8 @@ describe("golden run", () => {
     expect(e1.ci95Bps![1]).toBeCloseTo(2 + T975_DF3 * (s1 / 2), 6);
     // the fills are a minute apart: no markout overlaps another, so the robust test is the i.i.d. one
     expect(e1.effectiveN).toBeCloseTo(4, 9);
-    expect(e1.iidTStat).toBeCloseTo(t1, 9);
+    expect(e1.tStatOverlap).toBeCloseTo(t1, 9);
+    expect(e1.ci95BpsOverlap![0]).toBeCloseTo(e1.ci95Bps![0], 9);
     // bias = predicted 1.5 − realized: −0.5, −2.5, 2.5, −1.5 → mean −0.5
     expect(e1.biasBps).toBeCloseTo(-0.5, 12);
     expect(e1.meanPredictedBps).toBeCloseTo(1.5, 12);

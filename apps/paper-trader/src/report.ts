@@ -54,14 +54,17 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   );
   out.push("");
   out.push(
-    "-- Edge: realized vs predicted (bps per fill, net of fees; t-test H1: edge > 0 with standard errors robust to overlapping markouts; n_eff = independent fills the sample is worth; iid t = the test that ignores the overlap) --",
+    "-- Edge: realized vs predicted (bps per fill, net of fees; t-test H1: edge > 0 treating fills as independent; robust: the same with standard errors robust to overlapping markouts, which the verdict uses; n_eff = independent fills the sample is worth) --",
   );
   const e = trader.edge.report();
+  const ci = (c: [number, number] | undefined): string => (c ? `[${num(c[0], 3)}, ${num(c[1], 3)}]` : "n/a");
   for (const h of e.horizons) {
-    const t = h.edgeTestOverlap;
-    const b = h.biasTestOverlap;
+    const t = h.edgeTest;
+    const b = h.biasTest;
+    const rt = h.edgeTestOverlap;
+    const rb = h.biasTestOverlap;
     out.push(
-      `h=${(h.horizonMs / 1000).toString().padStart(3)}s n=${String(h.n).padStart(6)} n_eff=${num(h.effectiveN, 0)} realized=${num(h.meanRealizedEdgeBps, 3)} predicted=${num(h.meanPredictedEdgeBps, 3)} ci95=${t?.ci95 ? `[${num(t.ci95[0], 3)}, ${num(t.ci95[1], 3)}]` : "n/a"} t=${num(t?.t ?? null)} p=${num(t?.p ?? null, 4)} iid_t=${num(h.edgeTest?.t ?? null)} bias(pred-real)=${num(b?.estimate ?? null, 3)} bias_p=${num(b?.p ?? null, 4)} ${h.verdict}`,
+      `h=${(h.horizonMs / 1000).toString().padStart(3)}s n=${String(h.n).padStart(6)} realized=${num(h.meanRealizedEdgeBps, 3)} predicted=${num(h.meanPredictedEdgeBps, 3)} ci95=${ci(t?.ci95)} t=${num(t?.t ?? null)} p=${num(t?.p ?? null, 4)} bias(pred-real)=${num(b?.estimate ?? null, 3)} bias_p=${num(b?.p ?? null, 4)} robust: n_eff=${num(h.effectiveN, 0)} ci95=${ci(rt?.ci95)} t=${num(rt?.t ?? null)} p=${num(rt?.p ?? null, 4)} bias_p=${num(rb?.p ?? null, 4)} ${h.verdict}`,
     );
   }
   out.push(
@@ -69,7 +72,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   );
   out.push("");
   out.push(
-    "-- Per-signal attribution (fills' realized edge at 5 s, active vs inactive cycles; Welch t with standard errors robust to overlapping markouts; iid_t ignores the overlap) --",
+    "-- Per-signal attribution (fills' realized edge at 5 s, active vs inactive cycles; Welch t; robust_t/robust_p: with standard errors robust to overlapping markouts) --",
   );
   const sp = trader.attributor.summary(ts);
   const names = Object.keys(sp.signals);
@@ -77,7 +80,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   for (const name of names) {
     const st = sp.signals[name]!;
     out.push(
-      `${name.padEnd(16)} active=${num(st.active_pnl_bps, 3)} (n=${st.n_active}) inactive=${num(st.inactive_pnl_bps, 3)} (n=${st.n_inactive}) marginal=${num(st.marginal_value_bps, 3)}bps t=${num(st.t_stat_overlap ?? st.t_stat)} p=${num(st.p_value_overlap ?? st.p_value, 4)} iid_t=${num(st.t_stat)} slope=${num(st.slope_bps_per_bps, 4)}`,
+      `${name.padEnd(16)} active=${num(st.active_pnl_bps, 3)} (n=${st.n_active}) inactive=${num(st.inactive_pnl_bps, 3)} (n=${st.n_inactive}) marginal=${num(st.marginal_value_bps, 3)}bps t=${num(st.t_stat)} p=${num(st.p_value, 4)} robust_t=${num(st.t_stat_overlap ?? null)} robust_p=${num(st.p_value_overlap ?? null, 4)} slope=${num(st.slope_bps_per_bps, 4)}`,
     );
   }
   const perSignal = trader.perSignalSharpe.summaries(ts);

@@ -32,6 +32,7 @@ export function calibrationModel(
       meanForecast: null,
       brierCi95: null,
       brierCiFrom: null,
+      brierBlockCi95: null,
       brierCiBlocks: null,
       bins: [],
       status: "INSUFFICIENT DATA",
@@ -53,17 +54,12 @@ export function calibrationModel(
     skill: rep.brierSkill,
     baseRate: rep.baseRate,
     meanForecast: sumF / rep.n,
-    ...(rep.brierBlockCi !== null
-      ? {
-          brierCi95: [rep.brierBlockCi.lo, rep.brierBlockCi.hi] as [number, number],
-          brierCiFrom: null,
-          brierCiBlocks: { blocks: rep.brierBlockCi.blocks, blockMs: rep.brierBlockCi.blockMs },
-        }
-      : {
-          brierCi95: rep.brierCi ? ([rep.brierCi.lo, rep.brierCi.hi] as [number, number]) : null,
-          brierCiFrom: rep.brierCi ? rep.brierCi.resampledFrom : null,
-          brierCiBlocks: null,
-        }),
+    brierCi95: rep.brierCi ? [rep.brierCi.lo, rep.brierCi.hi] : null,
+    brierCiFrom: rep.brierCi ? rep.brierCi.resampledFrom : null,
+    brierBlockCi95: rep.brierBlockCi ? [rep.brierBlockCi.lo, rep.brierBlockCi.hi] : null,
+    brierCiBlocks: rep.brierBlockCi
+      ? { blocks: rep.brierBlockCi.blocks, blockMs: rep.brierBlockCi.blockMs }
+      : null,
     bins: rep.table.map((b) => ({
       lo: b.lo,
       hi: b.hi,
