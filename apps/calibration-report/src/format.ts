@@ -67,8 +67,8 @@ export function sharpeWindowCells(w: SharpeWindowModel): string[] {
     fmtInt(w.n),
     fmtNum(w.sharpeAnnualized, 2),
     fmtNum(w.loSharpeAnnualized, 2),
-    fmtNum(w.sharpeSeAnnualized, 2),
-    fmtNum(w.psr, 3),
+    fmtNum(w.sharpeSeHacAnnualized, 2),
+    fmtNum(w.psrHac, 3),
     fmtNum(w.meanReturnBps, 3),
     fmtNum(w.stdReturnBps, 3),
   ];

@@ -120,8 +120,12 @@ export interface SharpeWindowModel {
   stdReturnBps: number | null;
   sharpeAnnualized: number | null;
   loSharpeAnnualized: number | null;
+  /** Annualized SE and PSR assuming uncorrelated bucket returns (Mertens). */
   sharpeSeAnnualized: number | null;
   psr: number | null;
+  /** The same with the returns' long-run variance factor (autocorrelation-consistent, first order); the tables show these. */
+  sharpeSeHacAnnualized: number | null;
+  psrHac: number | null;
   maxDrawdownFrac: number | null;
 }
 

@@ -181,12 +181,22 @@ export function renderHtml(r: ReportModel): string {
   out.push(`</div><div>`);
   out.push(
     tableHtml(
-      ["window", "n", "Sharpe", "Lo adj.", "SE", "PSR", "mean bps", "std bps", "max DD (buckets)"],
+      [
+        "window",
+        "n",
+        "Sharpe",
+        "Lo adj.",
+        "SE (hac)",
+        "PSR (hac)",
+        "mean bps",
+        "std bps",
+        "max DD (buckets)",
+      ],
       r.sharpe.windows.map((w) => [esc(w.window), ...sharpeWindowCells(w), fmtPctFrac(w.maxDrawdownFrac, 3)]),
     ),
   );
   out.push(
-    `<p class="muted">Recomputed from equity.jsonl: ${r.sharpe.bucketSecs}s buckets, ${fmtInt(r.sharpe.periodsPerYear)} periods per 365-day year, returns on ${esc(r.sharpe.returnBasis)} (${fmtNum(r.sharpe.capitalBase, 2)}). The window's max DD is measured on bucket-end equity; the drawdown table below uses every equity sample, so it can only be deeper.</p>`,
+    `<p class="muted">Recomputed from equity.jsonl: ${r.sharpe.bucketSecs}s buckets, ${fmtInt(r.sharpe.periodsPerYear)} periods per 365-day year, returns on ${esc(r.sharpe.returnBasis)} (${fmtNum(r.sharpe.capitalBase, 2)}). SE and PSR (hac) scale the i.i.d. (Mertens) variance by the returns' long-run variance factor 1 + 2Σ(1 − k/(L+1))ρ_k over the Lo lags (the JSON keeps both). The window's max DD is measured on bucket-end equity; the drawdown table below uses every equity sample, so it can only be deeper.</p>`,
   );
   if (r.sharpe.logged) {
     out.push(

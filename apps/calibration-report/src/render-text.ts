@@ -150,11 +150,13 @@ export function renderText(r: ReportModel): string {
   L.push(...section(`SHARPE (recomputed from equity, ${r.sharpe.bucketSecs}s buckets)`));
   L.push(
     ...table(
-      ["window", "n", "Sharpe", "Lo adj", "SE", "PSR", "mean bps", "std bps"],
+      ["window", "n", "Sharpe", "Lo adj", "SE hac", "PSR hac", "mean bps", "std bps"],
       r.sharpe.windows.map((w) => [w.window, ...sharpeWindowCells(w)]),
-      [6, 7, 8, 8, 7, 6, 9, 9],
+      [6, 7, 8, 8, 7, 7, 9, 9],
     ),
   );
+  L.push("    hac: the i.i.d. (Mertens) variance × the returns' long-run variance");
+  L.push("    factor over the Lo lags (autocorrelation-consistent, first order)");
   L.push(kv("Return basis", `${r.sharpe.returnBasis} ${fmtNum(r.sharpe.capitalBase, 2)}`));
   L.push(kv("Periods per year", `${fmtInt(r.sharpe.periodsPerYear)} (365-day year)`));
   if (r.sharpe.logged) {

@@ -46,7 +46,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   const s = trader.sharpe.summary(ts);
   for (const w of s.windows) {
     out.push(
-      `${w.window.padEnd(4)} n=${String(w.n).padStart(6)} sharpe=${num(w.sharpe_annualized)} se=${num(w.sharpe_se_annualized)} lo_adjusted=${num(w.lo_sharpe_annualized)} psr=${num(w.psr, 3)} mean=${num(w.mean_return_bps, 4)}bps std=${num(w.std_return_bps, 4)}bps`,
+      `${w.window.padEnd(4)} n=${String(w.n).padStart(6)} sharpe=${num(w.sharpe_annualized)} se=${num(w.sharpe_se_annualized)} lo_adjusted=${num(w.lo_sharpe_annualized)} psr=${num(w.psr, 3)} se_hac=${num(w.sharpe_se_hac_annualized ?? null)} psr_hac=${num(w.psr_hac ?? null, 3)} mean=${num(w.mean_return_bps, 4)}bps std=${num(w.std_return_bps, 4)}bps`,
     );
   }
   out.push(

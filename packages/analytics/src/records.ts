@@ -90,6 +90,15 @@ export const sharpeWindowSchema = z.object({
   lo_sharpe_se_annualized: numOrNull,
   /** Probabilistic Sharpe Ratio vs benchmark 0 (per-period SR, raw kurtosis). */
   psr: numOrNull,
+  /**
+   * Bartlett long-run variance factor of the window's returns, 1 + 2Σ(1 − k/(L+1))ρ_k over the Lo
+   * lags (1 for uncorrelated returns); the HAC fields below scale the i.i.d. ones by it.
+   */
+  lrv_factor: numOrNull.optional(),
+  /** Annualized Sharpe SE with the i.i.d. (Mertens) variance × lrv_factor (first order in the autocorrelation). */
+  sharpe_se_hac_annualized: numOrNull.optional(),
+  /** PSR with the same autocorrelation-consistent variance. */
+  psr_hac: numOrNull.optional(),
   /** Sample skewness γ3 of bucket returns. */
   skew: numOrNull,
   /** Raw (non-excess) kurtosis γ4 of bucket returns (normal = 3). */

@@ -1,6 +1,12 @@
 /** One rolling window's Sharpe record (Lo-adjusted, with standard error and PSR) from its returns. */
 import type { SharpeWindowRecord } from "./records.js";
-import { loEta, probabilisticSharpe, type RunningMoments, sharpeStdError } from "./stats.js";
+import {
+  longRunVarianceFactor,
+  loEta,
+  probabilisticSharpe,
+  type RunningMoments,
+  sharpeStdError,
+} from "./stats.js";
 
 /**
  * Return standard deviation (fraction of the base) at or below which a window's returns count as
@@ -46,6 +52,14 @@ export function windowRecord(
   const eta = sr !== null && lags >= 1 ? loEta(periodsPerYear, input.rhos) : null;
   const sePp = sr !== null && skew !== null && kurt !== null ? sharpeStdError(sr, n, skew, kurt) : null;
   const sqrtP = Math.sqrt(periodsPerYear);
+  const f = sr !== null && lags >= 1 ? longRunVarianceFactor(input.rhos) : null;
+  const psr =
+    sr !== null && skew !== null && kurt !== null ? probabilisticSharpe(sr, n, skew, kurt, 0) : null;
+  // the variance of SR̂ inflated by the returns' long-run variance factor (first order)
+  const psrHac =
+    f !== null && sr !== null && skew !== null && kurt !== null
+      ? probabilisticSharpe(sr, n, skew, kurt, 0, f)
+      : null;
   return {
     window: label,
     window_secs: windowSecs,
@@ -60,7 +74,10 @@ export function windowRecord(
     lo_lags: eta === null ? null : lags,
     sharpe_se_annualized: sePp === null ? null : sePp * sqrtP,
     lo_sharpe_se_annualized: sePp !== null && eta !== null ? sePp * eta : null,
-    psr: sr !== null && skew !== null && kurt !== null ? probabilisticSharpe(sr, n, skew, kurt, 0) : null,
+    psr,
+    lrv_factor: f,
+    sharpe_se_hac_annualized: sePp !== null && f !== null ? sePp * Math.sqrt(f) * sqrtP : null,
+    psr_hac: psrHac,
     skew,
     kurtosis_raw: kurt,
     max_drawdown_frac: input.maxDrawdownFrac,

@@ -1,7 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { normalDraw } from "./fixtures/markout-market.js";
+import { SeededRandom } from "./prng.js";
+import { windowRecord } from "./sharpe-window.js";
 import {
   autocorrelations,
+  longRunVarianceFactor,
   loEta,
   momentsOf,
   normalCdf,
@@ -172,6 +176,54 @@ describe("Sharpe SE and PSR", () => {
 
   it("null on degenerate variance factor", () => {
     expect(probabilisticSharpe(2, 10, 3, 1)).toBeNull(); // V = 1 − 6 + 0 < 0
+  });
+
+  it("long-run variance factor: hand example and the i.i.d. limit", () => {
+    // L = 2, ρ = [0.5, 0.25]: f = 1 + 2·((2/3)·0.5 + (1/3)·0.25) = 1 + 2·(5/12) = 11/6
+    expect(longRunVarianceFactor([0.5, 0.25])).toBeCloseTo(11 / 6, 12);
+    expect(longRunVarianceFactor([0, 0, 0])).toBe(1);
+    expect(longRunVarianceFactor([])).toBeNull();
+    expect(longRunVarianceFactor([-0.9])).toBeCloseTo(0.1, 12); // 1 + 2·(1/2)·(−0.9)
+    expect(longRunVarianceFactor([-0.9, -0.9])).toBeNull(); // 1 + 2·(−0.9) < 0
+  });
+
+  it("on AR(1) returns the HAC SE covers the true Sharpe; the i.i.d. SE does not", () => {
+    // r_t = μ + φ(r_{t−1} − μ) + e_t, φ = 0.5: Var(mean) is (1+φ)/(1−φ) = 3× the i.i.d. one.
+    const rng = new SeededRandom(17);
+    const phi = 0.5;
+    const sdE = 1;
+    const sdR = sdE / Math.sqrt(1 - phi * phi);
+    const mu = 0.1 * sdR; // true per-period Sharpe 0.1
+    let iid = 0;
+    let hac = 0;
+    const runs = 300;
+    for (let run = 0; run < runs; run++) {
+      const xs: number[] = [];
+      let x = mu + sdR * normalDraw(rng);
+      for (let t = 0; t < 800; t++) {
+        x = mu + phi * (x - mu) + sdE * normalDraw(rng);
+        xs.push(x);
+      }
+      const rec = windowRecord(
+        "w",
+        null,
+        {
+          returns: xs,
+          rhos: autocorrelations(xs, 10),
+          moments: momentsOf(xs),
+          maxDrawdownAbs: null,
+          maxDrawdownFrac: null,
+        },
+        1,
+      );
+      const err = Math.abs(rec.sharpe_per_period! - 0.1);
+      if (err <= 1.96 * rec.sharpe_se_annualized!) iid++;
+      if (err <= 1.96 * rec.sharpe_se_hac_annualized!) hac++;
+      // more variance, less certainty: the PSR moves toward 1/2
+      expect(Math.abs(rec.psr_hac! - 0.5)).toBeLessThanOrEqual(Math.abs(rec.psr! - 0.5) + 1e-12);
+    }
+    expect(iid / runs).toBeLessThan(0.82);
+    expect(hac / runs).toBeGreaterThan(0.88);
   });
 });
 

@@ -271,9 +271,24 @@ export function sharpeStdError(
 }
 
 /**
+ * Long-run variance factor of autocorrelated returns from their lag-1..L autocorrelations, with
+ * Bartlett weights: f = 1 + 2·Σ_k (1 − k/(L + 1))·ρ_k (the variance of a mean of n such returns is
+ * f·σ²/n). Null when f ≤ 0 or no lag is given.
+ */
+export function longRunVarianceFactor(rhos: ArrayLike<number>): number | null {
+  const L = rhos.length;
+  if (L === 0) return null;
+  let s = 0;
+  for (let k = 1; k <= L; k++) s += (1 - k / (L + 1)) * rhos[k - 1]!;
+  const f = 1 + 2 * s;
+  return f > 0 ? f : null;
+}
+
+/**
  * Probabilistic Sharpe Ratio (Bailey & López de Prado), all in per-period units and with RAW
  * kurtosis (normal = 3): PSR = Φ((SR − SR*)·√(n−1) / √(1 − γ3·SR + (γ4−1)/4·SR²)).
- * Null if n < 2 or the variance factor is ≤ 0.
+ * Null if n < 2 or the variance factor is ≤ 0. `varianceMultiplier` scales the variance (e.g. a
+ * long-run variance factor for autocorrelated returns).
  */
 export function probabilisticSharpe(
   srPerPeriod: number,
@@ -281,9 +296,10 @@ export function probabilisticSharpe(
   skew: number,
   kurtosisRaw: number,
   benchmarkSrPerPeriod = 0,
+  varianceMultiplier = 1,
 ): number | null {
-  if (n < 2) return null;
-  const v = sharpeVarianceFactor(srPerPeriod, skew, kurtosisRaw);
+  if (n < 2 || !(varianceMultiplier > 0)) return null;
+  const v = sharpeVarianceFactor(srPerPeriod, skew, kurtosisRaw) * varianceMultiplier;
   if (!(v > 0)) return null;
   return normalCdf(((srPerPeriod - benchmarkSrPerPeriod) * Math.sqrt(n - 1)) / Math.sqrt(v));
 }

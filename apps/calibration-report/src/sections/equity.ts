@@ -74,6 +74,8 @@ export class EquitySection {
         loSharpeAnnualized: w.lo_sharpe_annualized,
         sharpeSeAnnualized: w.sharpe_se_annualized,
         psr: w.psr,
+        sharpeSeHacAnnualized: w.sharpe_se_hac_annualized ?? null,
+        psrHac: w.psr_hac ?? null,
         maxDrawdownFrac: w.max_drawdown_frac,
       })),
       logged: logged
