@@ -40,6 +40,7 @@ import {
   requireSameConfig,
 } from "./checkpoint.js";
 import { type OverlapGroup, OverlapWelch, type OverlapWelchState } from "./overlap-welch.js";
+import { RecentByTime } from "./recent-by-time.js";
 import {
   RunningMoments,
   type RunningMomentsState,
@@ -50,6 +51,12 @@ import {
 
 /** Fills arriving up to this long out of time order still pair with every neighbour. */
 const OVERLAP_LATE_MS = 60_000;
+
+/** A fill kept for pairing: its shifted PnL and its group per signal index (0 active, 1 inactive, −1 absent). */
+interface RecentFill {
+  y: number;
+  groups: Int8Array;
+}
 
 /** One signal's contribution to one quote cycle (the `signal_contributions.jsonl` element shape). */
 export type SignalContribution = SignalContributionRecord;
@@ -226,11 +233,8 @@ export class SignalPnLAttributor {
   /** PnL shift for the overlap sums (the first attributed fill's PnL). */
   private shift = 0;
   private shiftSet = false;
-  private newestTsMs = Number.NEGATIVE_INFINITY;
-  private recentTs: number[] = [];
-  private recentY: number[] = [];
-  private recentGroups: Int8Array[] = [];
-  private recentHead = 0;
+  /** Recent fills (shifted PnL, group per signal index, −1 absent) within reach of a later one; null without a bandwidth. */
+  private recent: RecentByTime<RecentFill> | null = null;
 
   constructor(options: SignalPnLAttributorOptions = {}) {
     this.maxCycles = options.maxCycles ?? 10_000;
@@ -240,6 +244,7 @@ export class SignalPnLAttributor {
       throw new Error(`SignalPnLAttributor: overlapBandwidthMs must be finite and > 0, got ${b}`);
     }
     this.bandwidthMs = b ?? null;
+    if (b !== undefined) this.recent = new RecentByTime(b, OVERLAP_LATE_MS);
   }
 
   private signalIndex(name: string): number {
@@ -287,11 +292,16 @@ export class SignalPnLAttributor {
   setOverlapBandwidthMs(ms: number): void {
     if (!(ms > 0 && Number.isFinite(ms)))
       throw new Error(`SignalPnLAttributor: overlapBandwidthMs must be finite and > 0, got ${ms}`);
-    if (this.newestTsMs !== Number.NEGATIVE_INFINITY && ms !== this.bandwidthMs) {
+    if (
+      this.recent !== null &&
+      this.recent.newestTsMs !== Number.NEGATIVE_INFINITY &&
+      ms !== this.bandwidthMs
+    ) {
       throw new Error(
         "SignalPnLAttributor.setOverlapBandwidthMs: fills were already paired with another bandwidth",
       );
     }
+    if (ms !== this.bandwidthMs) this.recent = new RecentByTime(ms, OVERLAP_LATE_MS);
     this.bandwidthMs = ms;
   }
 
@@ -370,20 +380,11 @@ export class SignalPnLAttributor {
     const entry = this.cycles.get(cycleId);
     if (entry === undefined) return false;
     this.nAttributed += 1;
-    const pairing = this.bandwidthMs !== null && tsMs !== undefined;
-    if (pairing && !this.shiftSet) {
-      this.shift = pnlBps;
-      this.shiftSet = true;
-    }
-    const y = pnlBps - this.shift;
     const sig = entry.layout.sig;
     const mag = entry.mag;
-    const groups = new Int8Array(this.names.length).fill(-1);
     for (let i = 0; i < sig.length; i++) {
       const s = this.sums[sig[i]!]!;
       const m = mag[i]!;
-      const g: OverlapGroup = m < 0 ? 1 : 0;
-      groups[sig[i]!] = g;
       if (m < 0) {
         s.inactive.push(pnlBps);
         s.reg.push(0, pnlBps);
@@ -392,40 +393,35 @@ export class SignalPnLAttributor {
         s.reg.push(m, pnlBps);
       }
     }
-    if (pairing) this.pairWithRecent(tsMs, y, groups);
+    if (this.recent !== null && tsMs !== undefined) this.pairWithRecent(this.recent, tsMs, pnlBps, entry);
     return true;
   }
 
   /** Pair a fill with the recent ones within the bandwidth (each signal where both have a group), then keep it. */
-  private pairWithRecent(tsMs: number, y: number, groups: Int8Array): void {
-    const b = this.bandwidthMs!;
-    for (let r = this.recentHead; r < this.recentTs.length; r++) {
-      const d = Math.abs(tsMs - this.recentTs[r]!);
-      if (d >= b) continue;
-      const w = 1 - d / b;
-      const other = this.recentGroups[r]!;
-      const yr = this.recentY[r]!;
-      const n = Math.min(groups.length, other.length);
+  private pairWithRecent(
+    recent: RecentByTime<RecentFill>,
+    tsMs: number,
+    pnlBps: number,
+    entry: CycleEntry,
+  ): void {
+    if (!this.shiftSet) {
+      this.shift = pnlBps;
+      this.shiftSet = true;
+    }
+    const y = pnlBps - this.shift;
+    const groups = new Int8Array(this.names.length).fill(-1);
+    for (let i = 0; i < entry.layout.sig.length; i++)
+      groups[entry.layout.sig[i]!] = entry.mag[i]! < 0 ? 1 : 0;
+    recent.forEachWithin(tsMs, (w, other) => {
+      const n = Math.min(groups.length, other.groups.length);
       for (let k = 0; k < n; k++) {
         const g = groups[k]!;
-        const h = other[k]!;
-        if (g < 0 || h < 0) continue;
-        this.sums[k]!.overlap.addPair(g as OverlapGroup, y, h as OverlapGroup, yr, w);
+        const h = other.groups[k]!;
+        if (g >= 0 && h >= 0)
+          this.sums[k]!.overlap.addPair(g as OverlapGroup, y, h as OverlapGroup, other.y, w);
       }
-    }
-    if (tsMs > this.newestTsMs) this.newestTsMs = tsMs;
-    this.recentTs.push(tsMs);
-    this.recentY.push(y);
-    this.recentGroups.push(groups);
-    const cutoff = this.newestTsMs - b - OVERLAP_LATE_MS;
-    while (this.recentHead < this.recentTs.length && this.recentTs[this.recentHead]! < cutoff)
-      this.recentHead++;
-    if (this.recentHead > 1024 && this.recentHead * 2 > this.recentTs.length) {
-      this.recentTs = this.recentTs.slice(this.recentHead);
-      this.recentY = this.recentY.slice(this.recentHead);
-      this.recentGroups = this.recentGroups.slice(this.recentHead);
-      this.recentHead = 0;
-    }
+    });
+    recent.add(tsMs, { y, groups });
   }
 
   /** Active names of a retained cycle (for the per-signal Sharpe tracker); null if unknown. */
@@ -493,6 +489,7 @@ export class SignalPnLAttributor {
    * {@link SignalPnLAttributorStateV2}); eviction order preserved. Bounded by `maxCycles`.
    */
   getState(): SignalPnLAttributorStateV2 {
+    const kept = this.recent?.kept() ?? { ts: [], items: [] };
     const layoutIds = new Map<string, number>();
     const layouts: number[][] = [];
     const layoutRuns: number[] = [];
@@ -557,10 +554,10 @@ export class SignalPnLAttributor {
       overlap: {
         bandwidthMs: this.bandwidthMs === null ? null : encodeNumber(this.bandwidthMs),
         shift: encodeNumber(this.shiftSet ? this.shift : Number.NaN),
-        newestTsMs: encodeNumber(this.newestTsMs),
-        ts: this.recentTs.slice(this.recentHead).map(encodeNumber),
-        y: this.recentY.slice(this.recentHead).map(encodeNumber),
-        groups: this.recentGroups.slice(this.recentHead).map((g) => Array.from(g)),
+        newestTsMs: encodeNumber(this.recent?.newestTsMs ?? Number.NEGATIVE_INFINITY),
+        ts: kept.ts.map(encodeNumber),
+        y: kept.items.map((f) => encodeNumber(f.y)),
+        groups: kept.items.map((f) => Array.from(f.groups)),
       },
     };
   }
@@ -634,11 +631,13 @@ export class SignalPnLAttributor {
     this.evicted = evicted;
     this.shift = recent.shift;
     this.shiftSet = recent.shiftSet;
-    this.newestTsMs = recent.newestTsMs;
-    this.recentTs = recent.ts;
-    this.recentY = recent.y;
-    this.recentGroups = recent.groups;
-    this.recentHead = 0;
+    if (this.recent !== null) {
+      this.recent.restore(
+        recent.ts,
+        recent.y.map((y, k) => ({ y, groups: recent.groups[k]! })),
+        recent.newestTsMs,
+      );
+    }
   }
 
   private readOverlapRecent(

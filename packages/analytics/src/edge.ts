@@ -186,7 +186,8 @@ interface HorizonSums {
  * Bartlett bandwidth for a horizon's markouts: twice the horizon (at least 1 ms). Markouts of fills
  * closer than the horizon share the mid's move; at twice the horizon the weights keep at least half
  * of every such covariance (at 1× they would shrink the closest pairs' the most). On a simulated
- * martingale market the edge verdict's size was 0.11–0.15 at 2×, 0.13–0.16 at 1× (nominal 0.10).
+ * martingale market the edge verdict's size was 0.10–0.14 at 2× with the corrections below, 0.13–0.16 at
+ * 1× without them (nominal 0.10).
  */
 function overlapOptions(horizonMs: number): { bandwidthMs: number } {
   return { bandwidthMs: 2 * Math.max(1, horizonMs) };

@@ -27,6 +27,7 @@ import {
   readNumberArray,
   readVersioned,
 } from "./checkpoint.js";
+import { RecentByTime } from "./recent-by-time.js";
 
 /** Options of {@link OverlapVariance}. */
 export interface OverlapVarianceOptions {
@@ -67,12 +68,9 @@ export class OverlapVariance {
   private sumWyy = 0;
   private sumWy = 0;
   private sumW = 0;
-  private newestTsMs = Number.NEGATIVE_INFINITY;
   private lateValues = 0;
-  private recentTs: number[] = [];
-  private recentY: number[] = [];
-  /** Index of the oldest kept value in the recent arrays (kept ones are [head, length)). */
-  private head = 0;
+  /** Recent (shifted) values still within reach of a later one. */
+  private readonly recent: RecentByTime<number>;
 
   /** Create an accumulator; throws on a non-positive bandwidth. */
   constructor(options: OverlapVarianceOptions) {
@@ -85,6 +83,7 @@ export class OverlapVariance {
     if (!(this.lateMs >= 0)) throw new Error(`OverlapVariance: lateMs must be >= 0, got ${this.lateMs}`);
     if (!(this.maxRecent >= 1))
       throw new Error(`OverlapVariance: maxRecent must be >= 1, got ${this.maxRecent}`);
+    this.recent = new RecentByTime(this.bandwidthMs, this.lateMs, this.maxRecent);
   }
 
   /** Add one value observed at `tsMs`; throws on a non-finite input. */
@@ -94,27 +93,19 @@ export class OverlapVariance {
     }
     if (this.n === 0) this.shift = x;
     const y = x - this.shift;
-    const b = this.bandwidthMs;
-    if (tsMs < this.newestTsMs - this.lateMs && this.head > 0) this.lateValues += 1;
-    for (let k = this.head; k < this.recentTs.length; k++) {
-      const d = Math.abs(tsMs - this.recentTs[k]!);
-      if (d >= b) continue;
-      const w = 1 - d / b;
-      const yj = this.recentY[k]!;
+    if (this.recent.isLate(tsMs)) this.lateValues += 1;
+    this.recent.forEachWithin(tsMs, (w, yj) => {
       this.sumWyy += 2 * w * y * yj;
       this.sumWy += w * (y + yj);
       this.sumW += 2 * w;
-    }
+    });
     this.sumWyy += y * y;
     this.sumWy += y;
     this.sumW += 1;
     this.sumY += y;
     this.sumYY += y * y;
     this.n += 1;
-    if (tsMs > this.newestTsMs) this.newestTsMs = tsMs;
-    this.recentTs.push(tsMs);
-    this.recentY.push(y);
-    this.prune();
+    this.recent.add(tsMs, y);
   }
 
   /** Values added. */
@@ -169,10 +160,10 @@ export class OverlapVariance {
 
   /** JSON-safe checkpoint (the running sums and the values still within reach). */
   getState(): OverlapVarianceState {
+    const kept = this.recent.kept();
     const recent: EncodedNumber[] = [];
-    for (let k = this.head; k < this.recentTs.length; k++) {
-      recent.push(encodeNumber(this.recentTs[k]!), encodeNumber(this.recentY[k]!));
-    }
+    for (let k = 0; k < kept.ts.length; k++)
+      recent.push(encodeNumber(kept.ts[k]!), encodeNumber(kept.items[k]!));
     return {
       version: 1,
       bandwidthMs: encodeNumber(this.bandwidthMs),
@@ -183,7 +174,7 @@ export class OverlapVariance {
       sumWyy: encodeNumber(this.sumWyy),
       sumWy: encodeNumber(this.sumWy),
       sumW: encodeNumber(this.sumW),
-      newestTsMs: encodeNumber(this.newestTsMs),
+      newestTsMs: encodeNumber(this.recent.newestTsMs),
       lateValues: this.lateValues,
       recent,
     };
@@ -220,15 +211,13 @@ export class OverlapVariance {
     this.sumWyy = fields.sumWyy;
     this.sumWy = fields.sumWy;
     this.sumW = fields.sumW;
-    this.newestTsMs = fields.newestTsMs;
+
     this.lateValues = late;
-    this.recentTs = [];
-    this.recentY = [];
-    this.head = 0;
-    for (let k = 0; k < recent.length; k += 2) {
-      this.recentTs.push(recent[k]!);
-      this.recentY.push(recent[k + 1]!);
-    }
+    this.recent.restore(
+      recent.filter((_, k) => k % 2 === 0),
+      recent.filter((_, k) => k % 2 === 1),
+      fields.newestTsMs,
+    );
   }
 
   /**
@@ -246,21 +235,5 @@ export class OverlapVariance {
       v.sumW = n;
     }
     return v;
-  }
-
-  /** Drop values no later value can pair with (older than newest − B − lateMs), or beyond maxRecent. */
-  private prune(): void {
-    const cutoff = this.newestTsMs - this.bandwidthMs - this.lateMs;
-    while (
-      this.head < this.recentTs.length &&
-      (this.recentTs[this.head]! < cutoff || this.recentTs.length - this.head > this.maxRecent)
-    ) {
-      this.head += 1;
-    }
-    if (this.head > 1024 && this.head * 2 > this.recentTs.length) {
-      this.recentTs = this.recentTs.slice(this.head);
-      this.recentY = this.recentY.slice(this.head);
-      this.head = 0;
-    }
   }
 }
