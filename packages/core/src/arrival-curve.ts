@@ -6,6 +6,7 @@
  * the touch).
  */
 import {
+  atPriceBlendedRate,
   diffusionInputsOk,
   type FillOutcome,
   latticeFillOutcome,
@@ -111,10 +112,7 @@ export function fillOutcomeDiffusingOnCurve(
 
 /** λ_eff(δ) on a curve: prints through our price, plus `factor` of those exactly at it. */
 function curveRate(curve: ArrivalCurve, depth: number, atPriceFillFactor: number, tickFrac: number): number {
-  if (tickFrac <= 0 || atPriceFillFactor >= 1) return arrivalRateOnCurve(curve, depth);
-  const lamAt = arrivalRateOnCurve(curve, depth);
-  const lamThrough = arrivalRateOnCurve(curve, depth + tickFrac);
-  return lamThrough + atPriceFillFactor * (lamAt - lamThrough);
+  return atPriceBlendedRate((d) => arrivalRateOnCurve(curve, d), depth, atPriceFillFactor, tickFrac);
 }
 
 // The static formula's P(fill) when `prepareCurve` returned 0.

@@ -31,6 +31,24 @@ export interface FillOutcome {
   expectedDepthAtFillFrac: number;
 }
 
+/**
+ * The rate of arrivals that fill a passive order at depth δ on a price grid, for an arrival-rate
+ * function λ: λ(δ⁺) + factor·(λ(δ) − λ(δ⁺)) with δ⁺ = δ + tickFrac — prints strictly through our
+ * price always fill, a print exactly at it fills with `atPriceFillFactor` (touch p, queue 1,
+ * through 0). With tickFrac 0 or factor ≥ 1 it is λ(δ).
+ */
+export function atPriceBlendedRate(
+  rate: (depthFrac: number) => number,
+  depthFrac: number,
+  atPriceFillFactor: number,
+  tickFrac: number,
+): number {
+  if (tickFrac <= 0 || atPriceFillFactor >= 1) return rate(depthFrac);
+  const lamAt = rate(depthFrac);
+  const lamThrough = rate(depthFrac + tickFrac);
+  return lamThrough + atPriceFillFactor * (lamAt - lamThrough);
+}
+
 /** A finite depth and finite σ, h >= 0 (the inputs both models share). */
 export function diffusionInputsOk(depthFrac: number, sigmaPerSqrtSec: number, horizonSec: number): boolean {
   return (

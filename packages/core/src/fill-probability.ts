@@ -16,6 +16,7 @@
  */
 import { arrivalRatePerSec } from "./intensity.js";
 import {
+  atPriceBlendedRate,
   diffusionInputsOk,
   type FillOutcome,
   latticeFillOutcome,
@@ -40,10 +41,12 @@ export function effectiveArrivalRatePerSec(
   atPriceFillFactor = 1,
   tickFrac = 0,
 ): number {
-  if (tickFrac <= 0 || atPriceFillFactor >= 1) return arrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac);
-  const lamAt = aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac));
-  const lamThrough = aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac + tickFrac));
-  return lamThrough + atPriceFillFactor * (lamAt - lamThrough);
+  return atPriceBlendedRate(
+    (d) => arrivalRatePerSec(aPerSec, kappaPerFrac, d),
+    depthFrac,
+    atPriceFillFactor,
+    tickFrac,
+  );
 }
 
 /** Lattice steps used for a horizon: ⌈(κσ√h)²/2⌉ clamped to [8, 64]. */
