@@ -21,26 +21,36 @@ import {
   tsMsToNs,
 } from "./records.js";
 import {
-  type EncodedNumber,
-  encodeFloat64s,
   encodeNumber,
-  encodePacked,
   readAnyVersion,
   readArray,
-  readBooleanArray,
-  readFloat64s,
   readInt,
   readNullableNumber,
   readNumber,
   readNumberArray,
-  readPacked,
   readRecord,
   readString,
-  readStringArray,
   requireSameConfig,
 } from "./checkpoint.js";
 import { type OverlapGroup, OverlapWelch, type OverlapWelchState } from "./overlap-welch.js";
 import { RecentByTime } from "./recent-by-time.js";
+import {
+  type CycleEntry,
+  encodeCycles,
+  type Layout,
+  readCyclesV1,
+  readCyclesV2,
+  type SignalPnLAttributorState,
+  type SignalPnLAttributorStateV2,
+} from "./attribution-state.js";
+
+export type {
+  OverlapRecentState,
+  SignalPnLAttributorState,
+  SignalPnLAttributorStateV1,
+  SignalPnLAttributorStateV2,
+  SignalSumsState,
+} from "./attribution-state.js";
 import {
   RunningMoments,
   type RunningMomentsState,
@@ -113,21 +123,6 @@ interface SignalSums {
   overlap: OverlapWelch;
 }
 
-/** The signals of a cycle, in contribution order (shared by consecutive cycles with the same signals). */
-interface Layout {
-  /** Signal indices into the attributor's signal table. */
-  sig: number[];
-  names: string[];
-}
-
-/** A retained cycle: its layout and, per signal, the adjustment magnitude (bps) when active, −1 when inactive. */
-interface CycleEntry {
-  layout: Layout;
-  mag: number[];
-  /** Insertion sequence number (matches its slot in the eviction queue while that slot is current). */
-  seq: number;
-}
-
 /** Options of {@link SignalPnLAttributor}. */
 export interface SignalPnLAttributorOptions {
   /** Cycles whose contributions are retained (default 10 000; oldest evicted). */
@@ -138,72 +133,6 @@ export interface SignalPnLAttributorOptions {
    */
   overlapBandwidthMs?: number;
 }
-
-/** Per-signal running sums in a checkpoint. */
-export interface SignalSumsState {
-  name: string;
-  active: RunningMomentsState;
-  inactive: RunningMomentsState;
-  regression: RunningRegressionState;
-  /** Overlap-robust pair sums (absent in older checkpoints: their fills then count as independent). */
-  overlap?: OverlapWelchState;
-}
-
-/** Recent fills kept for pairing (overlap-robust test): times, shifted PnL, per-signal group (−1 absent). */
-export interface OverlapRecentState {
-  bandwidthMs: EncodedNumber | null;
-  shift: EncodedNumber;
-  newestTsMs: EncodedNumber;
-  ts: EncodedNumber[];
-  y: EncodedNumber[];
-  groups: number[][];
-}
-
-/** Checkpoint of a {@link SignalPnLAttributor}: version 2 (written) or version 1 (still read). */
-export type SignalPnLAttributorState = SignalPnLAttributorStateV1 | SignalPnLAttributorStateV2;
-
-/** Version-1 checkpoint: `cycles` (oldest first) and `signals` keep insertion order. */
-export interface SignalPnLAttributorStateV1 {
-  version: 1;
-  config: { maxCycles: EncodedNumber };
-  cycles: { cycleId: EncodedNumber; names: string[]; active: boolean[]; magnitudeBps: EncodedNumber[] }[];
-  signals: SignalSumsState[];
-  nFills: number;
-  nAttributed: number;
-  evicted: number;
-}
-
-/**
- * Version-2 checkpoint: the retained cycles (oldest first, i.e. eviction order) stored by column.
- * `layouts` lists distinct signal lists as indices into `signals`; `layoutRuns` gives
- * [layout index, number of consecutive cycles] pairs; `entryKinds` packs 2 bits per signal entry of
- * every cycle in order (0 inactive, 1 active with magnitude +0, 2 active with the next value of
- * `magnitudes`, base64 float64); cycle ids are delta-coded integers (`idDeltas`, first one absolute)
- * or, when some id is not a safe integer, base64 float64 (`ids`).
- */
-export interface SignalPnLAttributorStateV2 {
-  version: 2;
-  config: { maxCycles: EncodedNumber };
-  signals: SignalSumsState[];
-  cycles: {
-    count: number;
-    idDeltas?: number[];
-    ids?: string;
-    layouts: number[][];
-    layoutRuns: number[];
-    entryKinds: string;
-    magnitudes: string;
-  };
-  nFills: number;
-  nAttributed: number;
-  evicted: number;
-  /** Overlap-robust test state (absent in older checkpoints). */
-  overlap?: OverlapRecentState;
-}
-
-const KIND_INACTIVE = 0;
-const KIND_ZERO = 1;
-const KIND_VALUE = 2;
 
 /** Attributes fill PnL (bps) to the signals of the quote cycle that placed the order. */
 export class SignalPnLAttributor {
@@ -490,53 +419,6 @@ export class SignalPnLAttributor {
    */
   getState(): SignalPnLAttributorStateV2 {
     const kept = this.recent?.kept() ?? { ts: [], items: [] };
-    const layoutIds = new Map<string, number>();
-    const layouts: number[][] = [];
-    const layoutRuns: number[] = [];
-    const kinds: number[] = [];
-    const values: number[] = [];
-    const ids: number[] = [];
-    let intIds = true;
-    let prevLayout: Layout | null = null;
-    for (const [id, e] of this.cycles) {
-      ids.push(id);
-      if (!Number.isSafeInteger(id)) intIds = false;
-      if (e.layout === prevLayout) layoutRuns[layoutRuns.length - 1]! += 1;
-      else {
-        const key = e.layout.sig.join(",");
-        let li = layoutIds.get(key);
-        if (li === undefined) {
-          li = layouts.length;
-          layoutIds.set(key, li);
-          layouts.push(e.layout.sig.slice());
-        }
-        if (layoutRuns.length > 0 && layoutRuns[layoutRuns.length - 2] === li)
-          layoutRuns[layoutRuns.length - 1]! += 1;
-        else layoutRuns.push(li, 1);
-        prevLayout = e.layout;
-      }
-      for (let i = 0; i < e.mag.length; i++) {
-        const m = e.mag[i]!;
-        if (m < 0) kinds.push(KIND_INACTIVE);
-        else if (Object.is(m, 0)) kinds.push(KIND_ZERO);
-        else {
-          kinds.push(KIND_VALUE);
-          values.push(m);
-        }
-      }
-    }
-    const cycles: SignalPnLAttributorStateV2["cycles"] = {
-      count: ids.length,
-      layouts,
-      layoutRuns,
-      entryKinds: encodePacked(kinds, 2),
-      magnitudes: encodeFloat64s(values),
-    };
-    if (intIds) {
-      const deltas: number[] = [];
-      for (let i = 0; i < ids.length; i++) deltas.push(i === 0 ? ids[0]! : ids[i]! - ids[i - 1]!);
-      cycles.idDeltas = deltas;
-    } else cycles.ids = encodeFloat64s(ids);
     return {
       version: 2,
       config: { maxCycles: encodeNumber(this.maxCycles) },
@@ -547,7 +429,7 @@ export class SignalPnLAttributor {
         regression: this.sums[k]!.reg.getState(),
         overlap: this.sums[k]!.overlap.getState(),
       })),
-      cycles,
+      cycles: encodeCycles(this.cycles),
       nFills: this.nFills,
       nAttributed: this.nAttributed,
       evicted: this.evicted,
@@ -603,8 +485,8 @@ export class SignalPnLAttributor {
     const recent = this.readOverlapRecent(r, where, names.length, legacyOverlap);
     const cycles =
       version === 2
-        ? this.readCyclesV2(readRecord(r["cycles"], `${where}.cycles`), `${where}.cycles`, names)
-        : this.readCyclesV1(r, where, index);
+        ? readCyclesV2(readRecord(r["cycles"], `${where}.cycles`), `${where}.cycles`, names, this.maxCycles)
+        : readCyclesV1(r, where, index, this.maxCycles);
     const nFills = readInt(r, "nFills", where);
     const nAttributed = readInt(r, "nAttributed", where);
     if (nAttributed > nFills)
@@ -679,124 +561,6 @@ export class SignalPnLAttributor {
       y,
       groups,
     };
-  }
-
-  private readCyclesV1(
-    r: Record<string, unknown>,
-    where: string,
-    index: Map<string, number>,
-  ): Map<number, CycleEntry> {
-    const cycles = new Map<number, CycleEntry>();
-    const layouts = new Map<string, Layout>();
-    readArray(r, "cycles", where, this.maxCycles).forEach((v, i) => {
-      const at = `${where}.cycles[${i}]`;
-      const e = readRecord(v, at);
-      const cycleId = readNumber(e, "cycleId", at);
-      if (cycles.has(cycleId)) throw new Error(`${at}.cycleId: duplicate cycle ${cycleId}`);
-      const cycleNames = readStringArray(e, "names", at);
-      const active = readBooleanArray(e, "active", at, cycleNames.length);
-      const magnitudeBps = readNumberArray(e, "magnitudeBps", at, cycleNames.length);
-      for (const n of cycleNames) {
-        if (!index.has(n)) throw new Error(`${at}.names: signal "${n}" has no entry in ${where}.signals`);
-      }
-      const key = JSON.stringify(cycleNames);
-      let layout = layouts.get(key);
-      if (layout === undefined) {
-        layout = { sig: cycleNames.map((n) => index.get(n)!), names: cycleNames };
-        layouts.set(key, layout);
-      }
-      const mag = magnitudeBps.map((m, j) => {
-        if (active[j]) {
-          if (m < 0) throw new Error(`${at}.magnitudeBps[${j}]: expected a magnitude >= 0, got ${m}`);
-          return m;
-        }
-        if (m !== 0)
-          throw new Error(`${at}.magnitudeBps[${j}]: an inactive signal's magnitude must be 0, got ${m}`);
-        return -1;
-      });
-      cycles.set(cycleId, { layout, mag, seq: 0 });
-    });
-    return cycles;
-  }
-
-  private readCyclesV2(c: Record<string, unknown>, where: string, names: string[]): Map<number, CycleEntry> {
-    const count = readInt(c, "count", where);
-    if (count > this.maxCycles) {
-      throw new Error(`${where}.count: at most ${this.maxCycles} cycles (maxCycles), got ${count}`);
-    }
-    let ids: number[];
-    if (c["idDeltas"] !== undefined) {
-      const deltas = readArray(c, "idDeltas", where);
-      if (deltas.length !== count)
-        throw new Error(`${where}.idDeltas: expected ${count} elements, got ${deltas.length}`);
-      ids = [];
-      for (let i = 0; i < count; i++) {
-        const d = deltas[i];
-        if (typeof d !== "number" || !Number.isSafeInteger(d)) {
-          throw new Error(`${where}.idDeltas[${i}]: expected an integer, got ${String(d)}`);
-        }
-        ids.push(i === 0 ? d : ids[i - 1]! + d);
-      }
-    } else {
-      ids = Array.from(readFloat64s(c, "ids", where, count));
-    }
-    const layouts: Layout[] = readArray(c, "layouts", where).map((v, i) => {
-      const at = `${where}.layouts[${i}]`;
-      if (!Array.isArray(v)) throw new Error(`${at}: expected an array of signal indices`);
-      const sig = v.map((x, j) => {
-        if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x >= names.length) {
-          throw new Error(`${at}[${j}]: expected a signal index in [0, ${names.length}), got ${String(x)}`);
-        }
-        return x;
-      });
-      return { sig, names: sig.map((k) => names[k]!) };
-    });
-    const runs = readArray(c, "layoutRuns", where);
-    if (runs.length % 2 !== 0) throw new Error(`${where}.layoutRuns: expected [layout, count] pairs`);
-    const layoutOfCycle: Layout[] = [];
-    for (let i = 0; i < runs.length; i += 2) {
-      const li = runs[i];
-      const n = runs[i + 1];
-      if (typeof li !== "number" || !Number.isInteger(li) || li < 0 || li >= layouts.length) {
-        throw new Error(`${where}.layoutRuns[${i}]: expected a layout index, got ${String(li)}`);
-      }
-      if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || layoutOfCycle.length + n > count) {
-        throw new Error(
-          `${where}.layoutRuns[${i + 1}]: expected a run length within ${count} cycles, got ${String(n)}`,
-        );
-      }
-      for (let j = 0; j < n; j++) layoutOfCycle.push(layouts[li]!);
-    }
-    if (layoutOfCycle.length !== count) {
-      throw new Error(`${where}.layoutRuns: runs cover ${layoutOfCycle.length} cycles, expected ${count}`);
-    }
-    let entries = 0;
-    for (const l of layoutOfCycle) entries += l.sig.length;
-    const kinds = readPacked(c, "entryKinds", where, 2, entries);
-    let nValues = 0;
-    for (let i = 0; i < entries; i++) {
-      if (kinds[i]! > KIND_VALUE)
-        throw new Error(`${where}.entryKinds[${i}]: unknown entry kind ${kinds[i]}`);
-      if (kinds[i] === KIND_VALUE) nValues++;
-    }
-    const values = readFloat64s(c, "magnitudes", where, nValues);
-    const cycles = new Map<number, CycleEntry>();
-    let e = 0;
-    let v = 0;
-    for (let i = 0; i < count; i++) {
-      if (cycles.has(ids[i]!)) throw new Error(`${where}: duplicate cycle ${ids[i]}`);
-      const layout = layoutOfCycle[i]!;
-      const mag: number[] = [];
-      for (let j = 0; j < layout.sig.length; j++, e++) {
-        const kind = kinds[e]!;
-        const m = kind === KIND_INACTIVE ? -1 : kind === KIND_ZERO ? 0 : values[v++]!;
-        if (kind === KIND_VALUE && m < 0)
-          throw new Error(`${where}.magnitudes[${v - 1}]: expected >= 0, got ${m}`);
-        mag.push(m);
-      }
-      cycles.set(ids[i]!, { layout, mag, seq: 0 });
-    }
-    return cycles;
   }
 
   /** A new attributor built with the checkpoint's own options and restored from it. */
