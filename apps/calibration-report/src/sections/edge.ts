@@ -56,7 +56,6 @@ export class EdgeSection {
   fills = 0;
   /** Quote cycles used. */
   cycles = 0;
-  private attributionFills = 0;
 
   constructor(
     minEdgeSamples: number,
@@ -73,7 +72,9 @@ export class EdgeSection {
 
   /** Add one fill's edge record; throws (after counting the fill) if the edge tracker rejects it. */
   addEdge(r: EdgeValidationRecord): void {
-    this.fills++;
+    // overlap-robust attribution tests: fills closer than twice the markout horizon share moves
+    if (this.fills++ === 0)
+      this.attributor.setOverlapBandwidthMs(2 * Math.max(1, r.primary_horizon_ms ?? 5000));
     this.fee.push(r.fee_bps);
     this.spread.push(r.realized_spread_bps);
     for (const m of r.markouts) {
@@ -86,12 +87,7 @@ export class EdgeSection {
       }
       h.add(m.realized_edge_bps);
     }
-    if (r.realized_edge_bps !== null) {
-      // overlap-robust attribution tests: fills closer than twice the markout horizon share moves
-      if (this.attributionFills++ === 0)
-        this.attributor.setOverlapBandwidthMs(2 * Math.max(1, r.primary_horizon_ms ?? 5000));
-      this.attributor.recordFill(r.cycle_id, r.realized_edge_bps, r.ts_ms);
-    }
+    if (r.realized_edge_bps !== null) this.attributor.recordFill(r.cycle_id, r.realized_edge_bps, r.ts_ms);
     this.edge.update(edgeSnapshotFromRecord(r));
   }
 
