@@ -1,6 +1,6 @@
 /** The periodic `[ANALYTICS]`, `[PNL SUMMARY]`, `[SIGNALS]` and `[SPREAD TRACE]` log lines. */
 import { formatSpreadTrace } from "@mmkit/core";
-import { fmt, fmtOpt, signed } from "./logging.js";
+import { fmt, fmtOpt, fmtOptUnit, signed } from "./logging.js";
 import type { PaperTrader } from "./trader.js";
 
 /** Log the analytics block users grep for (every `--analytics-every-sec` of market time). */
@@ -11,11 +11,11 @@ export function logAnalytics(trader: PaperTrader, ts: number): void {
   const e = trader.edge.report();
   const prim = e.horizons.find((h) => h.horizonMs === e.primaryHorizonMs);
   log.info(
-    `[ANALYTICS] Sharpe(1h)=${fmtOpt(s.sharpe_1h)} Sharpe(24h)=${fmtOpt(s.sharpe_24h)} Sharpe(all)=${fmtOpt(s.sharpe_all)} Fills=${c.fills} Edge=${fmtOpt(prim?.meanRealizedEdgeBps)}bps (h=${(e.primaryHorizonMs ?? 0) / 1000}s, n=${prim?.n ?? 0}, verdict=${e.verdict})`,
+    `[ANALYTICS] Sharpe(1h)=${fmtOpt(s.sharpe_1h)} Sharpe(24h)=${fmtOpt(s.sharpe_24h)} Sharpe(all)=${fmtOpt(s.sharpe_all)} Fills=${c.fills} Edge=${fmtOptUnit(prim?.meanRealizedEdgeBps, "bps")} (h=${(e.primaryHorizonMs ?? 0) / 1000}s, n=${prim?.n ?? 0}, verdict=${e.verdict})`,
   );
   const sp = trader.attributor.summary(ts);
   const marg = Object.entries(sp.signals)
-    .map(([name, st]) => `${name}=${fmtOpt(st.marginal_value_bps)}bps`)
+    .map(([name, st]) => `${name}=${fmtOptUnit(st.marginal_value_bps, "bps")}`)
     .join(" ");
   log.info(`[ANALYTICS] Signal marginal: ${marg === "" ? "(no attributed fills yet)" : marg}`);
   const pnl = trader.p.exchange.pnl();

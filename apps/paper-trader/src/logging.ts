@@ -43,3 +43,9 @@ export function signed(value: number, decimals = 2): string {
 export function fmtOpt(value: number | null | undefined, decimals = 2): string {
   return value === null || value === undefined || !Number.isFinite(value) ? "n/a" : value.toFixed(decimals);
 }
+
+/** Format an optional statistic with its unit appended ("1.23bps"), or a bare "n/a" when it is missing. */
+export function fmtOptUnit(value: number | null | undefined, unit: string, decimals = 2): string {
+  const text = fmtOpt(value, decimals);
+  return text === "n/a" ? text : `${text}${unit}`;
+}

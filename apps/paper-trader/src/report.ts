@@ -1,6 +1,6 @@
 /** The shutdown `=== EDGE VALIDATION REPORT ===`, built from the trader's trackers. */
 import type { CalibrationReport } from "@mmkit/analytics";
-import { fmtOpt as num, signed } from "./logging.js";
+import { fmtOpt as num, fmtOptUnit, signed } from "./logging.js";
 import type { PaperTrader } from "./trader.js";
 
 /** Inputs the report needs beside the trader. */
@@ -46,7 +46,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   const s = trader.sharpe.summary(ts);
   for (const w of s.windows) {
     out.push(
-      `${w.window.padEnd(4)} n=${String(w.n).padStart(6)} sharpe=${num(w.sharpe_annualized)} se=${num(w.sharpe_se_annualized)} lo_adjusted=${num(w.lo_sharpe_annualized)} psr=${num(w.psr, 3)} se_hac=${num(w.sharpe_se_hac_annualized ?? null)} psr_hac=${num(w.psr_hac ?? null, 3)} mean=${num(w.mean_return_bps, 4)}bps std=${num(w.std_return_bps, 4)}bps`,
+      `${w.window.padEnd(4)} n=${String(w.n).padStart(6)} sharpe=${num(w.sharpe_annualized)} se=${num(w.sharpe_se_annualized)} lo_adjusted=${num(w.lo_sharpe_annualized)} psr=${num(w.psr, 3)} se_hac=${num(w.sharpe_se_hac_annualized ?? null)} psr_hac=${num(w.psr_hac ?? null, 3)} mean=${fmtOptUnit(w.mean_return_bps, "bps", 4)} std=${fmtOptUnit(w.std_return_bps, "bps", 4)}`,
     );
   }
   out.push(
@@ -80,7 +80,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   for (const name of names) {
     const st = sp.signals[name]!;
     out.push(
-      `${name.padEnd(16)} active=${num(st.active_pnl_bps, 3)} (n=${st.n_active}) inactive=${num(st.inactive_pnl_bps, 3)} (n=${st.n_inactive}) marginal=${num(st.marginal_value_bps, 3)}bps t=${num(st.t_stat)} p=${num(st.p_value, 4)} robust_t=${num(st.t_stat_overlap ?? null)} robust_p=${num(st.p_value_overlap ?? null, 4)} slope=${num(st.slope_bps_per_bps, 4)}`,
+      `${name.padEnd(16)} active=${num(st.active_pnl_bps, 3)} (n=${st.n_active}) inactive=${num(st.inactive_pnl_bps, 3)} (n=${st.n_inactive}) marginal=${fmtOptUnit(st.marginal_value_bps, "bps", 3)} t=${num(st.t_stat)} p=${num(st.p_value, 4)} robust_t=${num(st.t_stat_overlap ?? null)} robust_p=${num(st.p_value_overlap ?? null, 4)} slope=${num(st.slope_bps_per_bps, 4)}`,
     );
   }
   const perSignal = trader.perSignalSharpe.summaries(ts);

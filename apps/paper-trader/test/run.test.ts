@@ -48,6 +48,9 @@ describe("paper-trader end to end (in process)", () => {
       expect(streams.get(f)!.length, f).toBeGreaterThan(0);
     }
     expect(r.report.join("\n")).toContain("source=replay");
+    // Signals never active on this short sample: a missing statistic reads "n/a", not "n/abps".
+    expect(r.report.join("\n")).toContain("marginal=n/a ");
+    expect(r.report.join("\n")).not.toMatch(/n\/a[a-z%]/);
     // The BTC tape does not fit A·e^{−κδ} (nearly every print is at the touch): once the
     // estimator has its sample, predictions use the tape's arrival curve instead of the prior.
     const preds = streams
