@@ -70,7 +70,7 @@ export interface CalibrationReport {
   /**
    * 95 % CI of the Brier score from time blocks (`blockMs`; forecasts placed close together are
    * decided by the same market moves, which the bootstrap of single forecasts ignores); null without
-   * `blockMs`, when some forecast had no time, or below 2 blocks.
+   * `blockMs`, when some forecast had no time, or below 2 blocks; clipped to [0, 1], the score's range.
    */
   brierBlockCi: BlockMeanCi | null;
   table: ReliabilityBin[];
@@ -330,7 +330,8 @@ export class BrierCalibration {
       logLossEps: this.eps,
       brierSkill: unc > 0 ? 1 - brier / unc : null,
       brierCi,
-      brierBlockCi: this.blocks !== null && this.untimed === 0 ? this.blocks.ci(0.95) : null,
+      brierBlockCi:
+        this.blocks !== null && this.untimed === 0 ? this.blocks.ci(0.95, { min: 0, max: 1 }) : null,
       table,
       minBinCount: this.minBinCount,
     };

@@ -78,7 +78,7 @@ export const sharpeWindowSchema = z.object({
   sharpe_annualized: numOrNull,
   /** Lo (2002) autocorrelation-adjusted annualized Sharpe: per-period · η(q). */
   lo_sharpe_annualized: numOrNull,
-  /** Lo's aggregation horizon q (periods per year, capped; see README). */
+  /** Lo's aggregation horizon q: the periods per year (see README). */
   lo_q: numOrNull,
   /** η(q) = q / sqrt(q + 2 Σ_{k=1}^{q−1} (q−k) ρ_k) over the lags estimated (see README). */
   lo_eta: numOrNull,

@@ -25,6 +25,12 @@ describe("TimeBlockMean", () => {
     expect(ci.se).toBeCloseTo(se, 12);
     expect(ci.lo).toBeCloseTo(3 - studentTQuantile(0.975, 2) * se, 10);
     expect(ci.hi).toBeCloseTo(3 + studentTQuantile(0.975, 2) * se, 10);
+    // clipped to a range the values live in: the unclipped lower end is 3 − 4.30·0.764 = −0.29
+    expect(ci.lo).toBeLessThan(0);
+    const clipped = tb.ci(0.95, { min: 0, max: 5 })!;
+    expect(clipped.lo).toBe(0);
+    expect(clipped.hi).toBe(5);
+    expect(clipped.se).toBe(ci.se);
   });
 
   it("covers the mean ~95 % of the time when values share 30 s shocks (the i.i.d. CI does not)", () => {
@@ -90,5 +96,20 @@ describe("BrierCalibration block CI", () => {
     cal.update(0.5, true); // no time: the block CI no longer covers every forecast
     expect(cal.report()!.brierBlockCi).toBeNull();
     expect(new BrierCalibration().report()).toBeNull();
+  });
+
+  it("stays inside [0, 1] with two blocks (t with 1 df is 12.7)", () => {
+    const cal = new BrierCalibration({ blockMs: 60_000 });
+    for (const [p, o, t] of [
+      [0.9, true, 0],
+      [0.8, false, 1000],
+      [0.1, false, 61_000],
+      [0.5, true, 62_000],
+    ] as const)
+      cal.update(p, o, t);
+    const ci = cal.report()!.brierBlockCi!;
+    expect(ci.blocks).toBe(2);
+    expect(ci.lo).toBe(0);
+    expect(ci.hi).toBeLessThanOrEqual(1);
   });
 });

@@ -78,8 +78,11 @@ export class TimeBlockMean {
     return this.late;
   }
 
-  /** The CI of the mean at `level` (null below 2 non-empty blocks or without spread between them). */
-  ci(level = 0.95): BlockMeanCi | null {
+  /**
+   * The CI of the mean at `level` (null below 2 non-empty blocks or without spread between them),
+   * clipped to `range` when the values have one (with few blocks t_{K−1} is wide: 12.7 at K = 2).
+   */
+  ci(level = 0.95, range?: { min: number; max: number }): BlockMeanCi | null {
     const open = this.curN > 0 ? 1 : 0;
     const k = this.k + open;
     if (k < 2 || this.n === 0) return null;
@@ -92,7 +95,13 @@ export class TimeBlockMean {
     if (!(v > 0)) return null;
     const se = Math.sqrt(v);
     const t = studentTQuantile(0.5 + level / 2, k - 1);
-    return { level, lo: mean - t * se, hi: mean + t * se, se, blocks: k, blockMs: this.blockMs };
+    let lo = mean - t * se;
+    let hi = mean + t * se;
+    if (range !== undefined) {
+      lo = Math.max(range.min, lo);
+      hi = Math.min(range.max, hi);
+    }
+    return { level, lo, hi, se, blocks: k, blockMs: this.blockMs };
   }
 
   /** JSON-safe checkpoint. */

@@ -161,6 +161,23 @@ describe("prediction records", () => {
     expect(r).toMatchObject({ complete: false, filled: [false, null] });
     expect(ex.openRecordCounts()).toEqual({ predictions: 0, markouts: 0, virtualOrders: 0 });
   });
+
+  it("flush leaves an unfinished window null even when the order already filled in it", () => {
+    // Keeping it as `true` would let only the early fills of the last 30 s into the Brier sample.
+    const ex = new PaperExchange({
+      fillModel: "through",
+      latency: LAT,
+      horizonsSec: [1, 5],
+      intensity: { aPerSec: 1, kappaPerFrac: 1000 },
+    });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    ex.place({ side: "buy", price: 99.5, size: 1, postOnly: true });
+    ex.onMarketEvent(trade(T0 + 500, 99.4, 1, "sell")); // fills within 1 s of going live
+    ex.advanceTo(T0 + 2000); // the 1 s window is over, the 5 s one is not
+    const [r] = preds(ex.flushRecords());
+    expect(r!.firstFillTsMs).toBe(T0 + 500);
+    expect(r).toMatchObject({ complete: false, filled: [true, null] });
+  });
 });
 
 describe("markout records", () => {

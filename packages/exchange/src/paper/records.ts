@@ -642,8 +642,7 @@ export class RecordTracker {
       r.complete = knownUntilMs === Number.POSITIVE_INFINITY;
       for (let i = 0; i < this.horizonsMs.length; i++) {
         const end = r.liveTsMs + this.horizonsMs[i]!;
-        if (r.firstFillTsMs !== null && r.firstFillTsMs <= end) r.filled[i] = true;
-        else r.filled[i] = end <= knownUntilMs ? false : null;
+        r.filled[i] = outcomeAt(end, r.firstFillTsMs, knownUntilMs);
       }
       return r;
     }
@@ -651,11 +650,7 @@ export class RecordTracker {
     const first = flags & HAS_FILL ? rows[row + F_FIRST_FILL]! : null;
     const n = this.horizonsMs.length;
     const filled = new Array<boolean | null>(n);
-    for (let i = 0; i < n; i++) {
-      const end = liveTsMs + this.horizonsMs[i]!;
-      if (first !== null && first <= end) filled[i] = true;
-      else filled[i] = end <= knownUntilMs ? false : null;
-    }
+    for (let i = 0; i < n; i++) filled[i] = outcomeAt(liveTsMs + this.horizonsMs[i]!, first, knownUntilMs);
     return this.recordAt(slot, filled, knownUntilMs === Number.POSITIVE_INFINITY);
   }
 
@@ -738,6 +733,16 @@ export class RecordTracker {
     r.realizedEdgeBps[i] = ((sign * (mid - r.fillPrice)) / r.fillPrice) * 1e4 - r.feeBps;
     r.realizedAdverseBps[i] = ((sign * (r.midAtFill - mid)) / r.fillPrice) * 1e4;
   }
+}
+
+/**
+ * A horizon's outcome: filled by `endMs` or not, or null when its window is not over by
+ * `knownUntilMs` (shutdown). An unfinished window is null even if the order already filled:
+ * keeping only the windows that happened to fill early would bias the Brier sample toward fills.
+ */
+function outcomeAt(endMs: number, firstFillTsMs: number | null, knownUntilMs: number): boolean | null {
+  if (endMs > knownUntilMs) return null;
+  return firstFillTsMs !== null && firstFillTsMs <= endMs;
 }
 
 function nulls(n: number): null[] {
