@@ -33,6 +33,27 @@ describe("verdict", () => {
     expect(noLo.notes.join(" ")).toMatch(/Lo's autocorrelation adjustment was not computable/);
   });
 
+  it("never judges a Sharpe that Lo's adjustment raised (negative autocorrelation estimates)", () => {
+    const up = computeVerdict({ ...good, sharpeAnnualized: 1.9, loSharpeAnnualized: 3.2 }, DEFAULT_CRITERIA);
+    expect(up.criteria[0]!.name).toBe("Sharpe (annualized, all)");
+    expect(up.criteria[0]!.value).toBe(1.9);
+    expect(up.criteria[0]!.status).toBe("FAIL");
+    expect(up.notes.join(" ")).toMatch(/would raise it \(1\.90 → 3\.20/);
+    fc.assert(
+      fc.property(
+        fc.double({ min: -50, max: 50, noNaN: true }),
+        fc.double({ min: -50, max: 50, noNaN: true }),
+        (plain, lo) => {
+          const v = computeVerdict(
+            { ...good, sharpeAnnualized: plain, loSharpeAnnualized: lo },
+            DEFAULT_CRITERIA,
+          );
+          expect(v.criteria[0]!.value).toBe(Math.min(plain, lo));
+        },
+      ),
+    );
+  });
+
   it("thresholds are strict: Sharpe exactly 2 or Brier exactly 0.20 or DD exactly 3% fail", () => {
     expect(computeVerdict({ ...good, sharpeAnnualized: 2 }, DEFAULT_CRITERIA).criteria[0]!.status).toBe(
       "FAIL",

@@ -39,9 +39,11 @@ export interface VerdictInputs {
   /** Annualized Sharpe of the whole (filtered) run, recomputed from equity; null if not computable. */
   sharpeAnnualized: number | null;
   /**
-   * The same annualized with Lo's (2002) autocorrelation adjustment; the criterion uses it when it is
-   * computable (√P annualization assumes uncorrelated returns; with positively autocorrelated bucket
-   * returns it overstates the annual Sharpe).
+   * The same annualized with Lo's (2002) autocorrelation adjustment. The criterion uses it when it is
+   * computable and lower than the √P figure (√P annualization assumes uncorrelated returns; with
+   * positively autocorrelated bucket returns it overstates the annual Sharpe). An adjustment that
+   * would RAISE the Sharpe comes from negative autocorrelation estimates, which are noisy on the
+   * ~10 lags of a few hundred buckets: a go/no-go does not pass on them.
    */
   loSharpeAnnualized?: number | null;
   /** Return buckets behind the Sharpe. */
@@ -96,11 +98,17 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
   const results: CriterionResult[] = [];
   const notes: string[] = [];
 
-  const lo = inputs.loSharpeAnnualized ?? null;
-  const s = lo ?? inputs.sharpeAnnualized;
-  if (lo === null && inputs.sharpeAnnualized !== null && inputs.loSharpeAnnualized !== undefined) {
+  const plain = inputs.sharpeAnnualized;
+  const loGiven = inputs.loSharpeAnnualized ?? null;
+  const lo = loGiven !== null && (plain === null || loGiven < plain) ? loGiven : null;
+  const s = lo ?? plain;
+  if (loGiven === null && plain !== null && inputs.loSharpeAnnualized !== undefined) {
     notes.push(
       "Sharpe: Lo's autocorrelation adjustment was not computable; the criterion used the √P-annualized Sharpe.",
+    );
+  } else if (loGiven !== null && lo === null && plain !== null) {
+    notes.push(
+      `Sharpe: Lo's adjustment would raise it (${fmt(plain, 2)} → ${fmt(loGiven, 2)}: negatively autocorrelated returns); the criterion keeps the √P-annualized Sharpe.`,
     );
   }
   results.push(
