@@ -428,7 +428,7 @@ export class SignalStack {
   }
 }
 
-/** Apply a book event to `book`; false when it was rejected as crossed. */
+/** Apply a book event to `book`; false when it was rejected as crossed or invalid (price ≤ 0). */
 function applyBookEvent(
   book: L2Book,
   ev: Extract<MarketEvent, { type: "snapshot" | "delta" | "bbo" }>,
@@ -438,7 +438,7 @@ function applyBookEvent(
     else if (ev.type === "delta") book.applyDelta(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
     else book.applyBbo(ev.bbo, ev.exchangeTsMs, ev.localTsMs);
   } catch (e) {
-    if (e instanceof Error && e.name === "CrossedBookError") return false;
+    if (e instanceof Error && (e.name === "CrossedBookError" || e.name === "InvalidLevelError")) return false;
     throw e;
   }
   return true;

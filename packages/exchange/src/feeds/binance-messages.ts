@@ -191,6 +191,10 @@ export function normalizeBinance(json: unknown, localTsMs: number): BnParsed {
         if (!r.success) return { kind: "invalid", error: `bookTicker ${issueText(r.error)}` };
         d = r.data;
       }
+      // Binance spells an empty side "0.00"/"0.000": no top of book to apply.
+      if (!(Number(d.b) > 0) || !(Number(d.a) > 0)) {
+        return { kind: "invalid", error: `bookTicker ${d.s}: empty side (bid ${d.b}, ask ${d.a})` };
+      }
       const ts = d.T ?? d.E ?? localTsMs;
       return {
         kind: "bbo",

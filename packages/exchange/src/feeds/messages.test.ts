@@ -143,6 +143,17 @@ describe("Binance frames", () => {
     });
   });
 
+  it("a bookTicker with an empty side (price 0.00) is invalid, not a level at price 0", () => {
+    const bt = (b: string, a: string): string =>
+      JSON.stringify({ stream: "x@bookTicker", data: { u: 5, s: "XUSDT", b, B: "1", a, A: "0.000" } });
+    expect(parseBinanceFrame(bt("10.0", "0.00"), 0)).toMatchObject({
+      kind: "invalid",
+      error: "bookTicker XUSDT: empty side (bid 10.0, ask 0.00)",
+    });
+    expect(parseBinanceFrame(bt("0", "11.0"), 0).kind).toBe("invalid");
+    expect(parseBinanceFrame(bt("10.0", "11.0"), 0).kind).toBe("bbo");
+  });
+
   it("acks are ignored; malformed and schema-invalid frames are reported", () => {
     expect(parseBinanceFrame('{"result":null,"id":1}', 0).kind).toBe("ignored");
     expect(parseBinanceFrame("[1,2]", 0).kind).toBe("invalid");

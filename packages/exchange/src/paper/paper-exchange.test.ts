@@ -33,6 +33,20 @@ describe("order lifecycle", () => {
     ]);
   });
 
+  it("rejects a book event with a price ≤ 0 (counted) and keeps the last valid book", () => {
+    const ex = new PaperExchange({ latency: LAT });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    const bad: MarketEvent = {
+      type: "bbo",
+      exchangeTsMs: T0 + 1,
+      localTsMs: T0 + 1,
+      bbo: { bidPrice: 99, bidSize: 1, askPrice: 0, askSize: 0 },
+    };
+    expect(() => ex.onMarketEvent(bad)).not.toThrow();
+    expect(ex.rejectedBookEvents).toBe(1);
+    expect(ex.book.mid()).toBe(100);
+  });
+
   it("rejects post-only orders that would cross when they become live", () => {
     const ex = new PaperExchange({ latency: LAT });
     ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));

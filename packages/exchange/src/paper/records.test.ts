@@ -223,6 +223,18 @@ describe("markout records", () => {
     });
   });
 
+  it("resolves a horizon that ends while one side of the book is empty with the last mid, not NaN", () => {
+    const ex = new PaperExchange({ fillModel: "through", latency: LAT, horizonsSec: [1, 5] });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]])); // mid 100
+    ex.place({ side: "buy", price: 99.5, size: 1, postOnly: true });
+    ex.onMarketEvent(trade(T0 + 100, 99.4, 1, "sell")); // fill at 99.5
+    ex.onMarketEvent(snap(T0 + 500, [[99, 1]], [[100, 1]])); // mid 99.5
+    ex.onMarketEvent(snap(T0 + 700, [[99, 1]], [])); // the asks vanish: no mid
+    const [m] = marks(ex.advanceTo(T0 + 6000));
+    expect(m!.midAtHorizon).toEqual([99.5, 99.5]);
+    expect(m!.realizedEdgeBps.every(Number.isFinite)).toBe(true);
+  });
+
   it("flushes pending markouts as incomplete with the horizons known so far", () => {
     const ex = new PaperExchange({ fillModel: "through", latency: LAT, horizonsSec: [1, 5] });
     ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));

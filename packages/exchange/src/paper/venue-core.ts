@@ -1,5 +1,6 @@
 import {
   CrossedBookError,
+  InvalidLevelError,
   L2Book,
   type MarketEvent,
   Rng,
@@ -434,7 +435,7 @@ export abstract class VenueCore {
     this.crossShown[side] = qty;
   }
 
-  /** Apply a book event to the book and the queue positions; false when it was rejected (crossed). */
+  /** Apply a book event to the book and the queue positions; false when it was rejected (crossed or invalid). */
   private applyBookLevels(ev: Exclude<MarketEvent, { type: "trade" | "health" }>): boolean {
     let trimmed = 0;
     try {
@@ -443,7 +444,9 @@ export abstract class VenueCore {
         trimmed = this.book.applyDelta(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
       else trimmed = this.book.applyBbo(ev.bbo, ev.exchangeTsMs, ev.localTsMs);
     } catch (e) {
-      if (e instanceof CrossedBookError) {
+      // A crossed book or a level with a price ≤ 0 (e.g. a venue's "0.00" for an empty side) is
+      // data to reject, not a reason to stop the run: the book keeps its last valid state.
+      if (e instanceof CrossedBookError || e instanceof InvalidLevelError) {
         this.rejectedBookEvents++;
         return false;
       }
@@ -681,11 +684,20 @@ export abstract class VenueCore {
     return true;
   }
 
+  /**
+   * The book's mid, or while one side is empty (no mid) the last mid there was: markouts resolved
+   * then measure the move up to the moment the book lost its side, never NaN.
+   */
+  private lastKnownMid(): number {
+    const mid = this.book.mid();
+    return Number.isFinite(mid) ? mid : this.ledger.markPrice;
+  }
+
   protected resolveRecords(t: number, out: ExchangeEvent[], inclusive = true): void {
     if (!this.recordsDue(t, inclusive)) return;
     // The virtual orders of the predictions emitted here are done.
     const released = this.released;
-    this.tracker.resolve(t, inclusive, this.book.mid(), out, released);
+    this.tracker.resolve(t, inclusive, this.lastKnownMid(), out, released);
     if (released.length > 0) {
       for (let i = 0; i < released.length; i++) this.virtuals.remove(released[i] as VirtualNode);
       released.length = 0;
