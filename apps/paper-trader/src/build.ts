@@ -54,11 +54,18 @@ export interface BuildContext {
   tickRules: TickRules;
   firstMid: number;
   clock: "exchange" | "local";
+  /** Currency of PnL, fees and capital (USD, or the symbol's quote asset). */
+  quoteCurrency: string;
 }
 
 /** Build estimators, signals, engine, kill switch and paper exchange for one run. */
 export function buildParts(config: PaperTraderConfig, ctx: BuildContext): TraderParts {
   const orderSizeBase = chooseOrderSize(config, ctx.firstMid, ctx.tickRules);
+  if (ctx.quoteCurrency !== "USD" && config.orderSizeBase === undefined) {
+    ctx.logger.warn(
+      `the instrument is quoted in ${ctx.quoteCurrency}, not USD: the default lot of ${DEFAULT_LOT_NOTIONAL_QUOTE} ${ctx.quoteCurrency} of notional (${orderSizeBase} base units) may be far from what you mean; set --order-size`,
+    );
+  }
   const maxPositionLots = config.maxPositionLots ?? 10;
   const capitalQuote = ctx.firstMid > 0 ? maxPositionLots * orderSizeBase * ctx.firstMid : 1000;
   const engineConfig: QuoteEngineConfigInput = {
@@ -147,5 +154,6 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     capitalQuote,
     clock: ctx.clock,
     leadEnabled,
+    quoteCurrency: ctx.quoteCurrency,
   };
 }

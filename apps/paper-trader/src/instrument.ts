@@ -46,6 +46,30 @@ export function replayInstrument(
   return spelled;
 }
 
+/** Quote assets that are US dollars or dollar stablecoins: PnL in them is labelled USD (longest first). */
+const USD_QUOTES = ["FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USDP", "USD"] as const;
+/** Other quote assets a Binance symbol may end with. */
+const OTHER_QUOTES = ["BTC", "ETH", "BNB", "EUR", "TRY", "BRL", "JPY", "GBP", "AUD", "DAI"] as const;
+
+/**
+ * The currency PnL, fees and capital are counted in: USD for synthetic and Hyperliquid markets (USDC
+ * margined) and for Binance symbols quoted in a dollar stablecoin, else the symbol's quote asset
+ * (ETHBTC → BTC), or "quote" when the symbol does not say.
+ */
+export function quoteCurrency(venue: string | null, instrument: string): string {
+  if (venue === "synthetic" || venue === "hyperliquid") return "USD";
+  const symbol = instrument.toUpperCase();
+  if (USD_QUOTES.some((q) => symbol.endsWith(q) && symbol.length > q.length)) return "USD";
+  return OTHER_QUOTES.find((q) => symbol.endsWith(q) && symbol.length > q.length) ?? "quote";
+}
+
+/** Venue of a replay: the capture's format, or the venue a recording's header names. */
+export function replayVenue(format: ReplayFormat, recordingSource: string | null): string | null {
+  if (format === "binance-capture") return "binance";
+  if (format === "hyperliquid-capture") return "hyperliquid";
+  return recordingVenue(recordingSource)?.venue ?? null;
+}
+
 /** Venue and instrument of a recording's header source (`venue:INSTRUMENT`), or null when it names none. */
 export function recordingVenue(source: string | null): { venue: string; instrument: string } | null {
   const m = source === null ? null : /^([a-z]+):([A-Za-z0-9]+)$/.exec(source);

@@ -49,3 +49,11 @@ export function fmtOptUnit(value: number | null | undefined, unit: string, decim
   const text = fmtOpt(value, decimals);
   return text === "n/a" ? text : `${text}${unit}`;
 }
+
+/** A price with at least 6 significant digits and 2 decimals (0.0123450, 3301.25, 105055.50); n/a when not finite. */
+export function priceText(price: number): string {
+  if (!Number.isFinite(price)) return "n/a";
+  if (price === 0) return "0.00";
+  const decimals = Math.min(20, Math.max(2, 5 - Math.floor(Math.log10(Math.abs(price)))));
+  return price.toFixed(decimals);
+}

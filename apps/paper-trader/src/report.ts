@@ -1,6 +1,6 @@
 /** The shutdown `=== EDGE VALIDATION REPORT ===`, built from the trader's trackers. */
 import type { CalibrationReport } from "@mmkit/analytics";
-import { fmtOpt as num, fmtOptUnit, signed } from "./logging.js";
+import { fmtOpt as num, fmtOptUnit, priceText, signed } from "./logging.js";
 import type { PaperTrader } from "./trader.js";
 
 /** Inputs the report needs beside the trader. */
@@ -143,12 +143,4 @@ function sgn(x: number): string {
 
 function pct(x: number): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(3)}%` : "n/a";
-}
-
-/** A price with at least 6 significant digits and 2 decimals (0.0123450, 3301.25, 105055.50); n/a when not finite. */
-export function priceText(price: number): string {
-  if (!Number.isFinite(price)) return "n/a";
-  if (price === 0) return "0.00";
-  const decimals = Math.min(20, Math.max(2, 5 - Math.floor(Math.log10(Math.abs(price)))));
-  return price.toFixed(decimals);
 }

@@ -142,6 +142,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
         tickRules: source.tickRules,
         firstMid: mid,
         clock: source.clock,
+        quoteCurrency: source.quoteCurrency,
       }),
     );
     if (checkpoint !== null) {
@@ -361,6 +362,7 @@ async function reprintCompleted(
         tickRules: source.tickRules,
         firstMid: Number.NaN,
         clock: source.clock,
+        quoteCurrency: source.quoteCurrency,
       },
     ),
   );

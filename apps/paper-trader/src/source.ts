@@ -10,7 +10,14 @@ import {
   SyntheticMarket,
 } from "@mmkit/exchange";
 import type { PaperTraderConfig } from "./config.js";
-import { liveHyperliquidTickRules, recordingVenue, replayInstrument, replayTickRules } from "./instrument.js";
+import {
+  liveHyperliquidTickRules,
+  quoteCurrency,
+  recordingVenue,
+  replayInstrument,
+  replayTickRules,
+  replayVenue,
+} from "./instrument.js";
 import { createLeadFeed, type LeadFeed, openLeadReplay } from "./lead-feed.js";
 
 export {
@@ -43,6 +50,8 @@ export interface RunSource {
   sample: MarketEvent[];
   /** Instrument traded (coin or symbol as the source names it). */
   instrument: string;
+  /** Currency of PnL, fees and capital (`quoteCurrency`). */
+  quoteCurrency: string;
   /** The Binance lead feed of a live run with `--binance-lead`, else null. */
   lead: LeadFeed | null;
 }
@@ -74,6 +83,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
       },
       config.durationSec * 1000,
       config.asset ?? DEFAULT_ASSET,
+      "USD",
     );
   }
   if (config.source === "replay") {
@@ -111,6 +121,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
       expectedSpanMs: null,
       sample,
       instrument,
+      quoteCurrency: quoteCurrency(replayVenue(feed.format, feed.recordingSource), instrument),
       lead,
     };
   }
@@ -138,6 +149,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
     expectedSpanMs: config.durationSec * 1000,
     sample: [],
     instrument: coin,
+    quoteCurrency: quoteCurrency("hyperliquid", coin),
     lead,
   };
 }
@@ -149,6 +161,7 @@ function eventTimeSource(
   describe: Record<string, unknown>,
   expectedSpanMs: number | null,
   instrument: string,
+  quote: string,
 ): RunSource {
   const sample: MarketEvent[] = [];
   for (const ev of feed.events()) {
@@ -166,6 +179,7 @@ function eventTimeSource(
     describe,
     expectedSpanMs,
     instrument,
+    quoteCurrency: quote,
     lead: null,
   };
 }

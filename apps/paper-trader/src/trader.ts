@@ -37,7 +37,7 @@ import type { CycleContext, SignalStack } from "@mmkit/signals";
 import type { Logger } from "pino";
 import type { PaperTraderConfig } from "./config.js";
 import { logAnalytics } from "./analytics-logs.js";
-import { fmt, signed } from "./logging.js";
+import { fmt, priceText, signed } from "./logging.js";
 import type { RunMetrics } from "./metrics.js";
 import { newTransitions, type RiskTransitionKey } from "./kill-switch-log.js";
 import { OrderManager } from "./order-manager.js";
@@ -64,6 +64,8 @@ export interface TraderParts {
   clock: "exchange" | "local";
   /** Whether a lead venue feeds the LeadLag signal (`--binance-lead`). */
   leadEnabled: boolean;
+  /** Currency of PnL, fees and capital, as the `[FILL PNL]` line labels them. */
+  quoteCurrency: string;
 }
 
 /** Run counters that a checkpoint carries. */
@@ -362,7 +364,7 @@ export class PaperTrader {
       1e4;
     if (p.logger.isLevelEnabled("info"))
       p.logger.info(
-        `[FILL PNL] side=${fill.side === "buy" ? "Buy" : "Sell"} price=${fill.price} size=${fill.size} spread_capture=${signed(line.spread_capture, 4)} fee=${fmt(line.fee, 4)} (USD) mid_at_fill=${fmt(fill.midAtFill, 2)} depth_bps=${fmt(depthBps, 3)} inventory_after=${fmt(fill.positionAfter, 6)} level=${fill.level ?? "?"} model=${fill.fillModel}`,
+        `[FILL PNL] side=${fill.side === "buy" ? "Buy" : "Sell"} price=${fill.price} size=${fill.size} spread_capture=${signed(line.spread_capture, 4)} fee=${fmt(line.fee, 4)} (${p.quoteCurrency}) mid_at_fill=${priceText(fill.midAtFill)} depth_bps=${fmt(depthBps, 3)} inventory_after=${fmt(fill.positionAfter, 6)} level=${fill.level ?? "?"} model=${fill.fillModel}`,
       );
     if (p.metrics !== null) p.metrics.fills.inc({ side: fill.side });
   }

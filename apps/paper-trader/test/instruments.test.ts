@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { Recorder, SyntheticMarket } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
-import { priceText } from "../src/report.js";
+import { quoteCurrency } from "../src/instrument.js";
+import { priceText } from "../src/logging.js";
 import { deriveHl } from "./derive-hl.js";
 import { HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
 
@@ -86,6 +87,20 @@ describe("report prices", () => {
     expect(priceText(3301.25)).toBe("3301.25");
     expect(priceText(105055.5)).toBe("105055.50");
     expect(priceText(Number.NaN)).toBe("n/a");
+  });
+});
+
+describe("quote currency", () => {
+  it("USD for dollar quotes, synthetic and Hyperliquid; the quote asset otherwise", () => {
+    expect(quoteCurrency("binance", "BTCUSDT")).toBe("USD");
+    expect(quoteCurrency("binance", "ethfdusd")).toBe("USD");
+    expect(quoteCurrency(null, "1000PEPEUSDC")).toBe("USD");
+    expect(quoteCurrency("binance", "ETHBTC")).toBe("BTC");
+    expect(quoteCurrency("binance", "SOLBNB")).toBe("BNB");
+    expect(quoteCurrency("binance", "FOOBAR")).toBe("quote");
+    expect(quoteCurrency("binance", "USDT")).toBe("quote");
+    expect(quoteCurrency("hyperliquid", "ETH")).toBe("USD");
+    expect(quoteCurrency("synthetic", "BTC")).toBe("USD");
   });
 });
 
