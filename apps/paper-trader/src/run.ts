@@ -334,7 +334,12 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
       feedSummary: feedSummary(source),
     });
   } else {
-    report = [`=== EDGE VALIDATION REPORT ===`, `no market data arrived (${stopReason})`];
+    // The trader starts at the first two-sided book: none came (no data, or trades / one side only).
+    report = [
+      `=== EDGE VALIDATION REPORT ===`,
+      `no two-sided order book arrived, so nothing was quoted (${stopReason})`,
+      `Feed: ${feedSummary(source)}`,
+    ];
   }
   out.close();
   out.writeManifest(manifest(Date.now()));

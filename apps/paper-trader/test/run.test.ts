@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { STREAM_FILES } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
 import { BINANCE_SAMPLE, readStreams, runInProcess, tempDir } from "./helpers.js";
@@ -75,6 +76,22 @@ describe("paper-trader end to end (in process)", () => {
     expect(r.stopReason).toMatch(/^end of data \(the input ends mid-line: a truncated file/);
     expect(r.events).toBeGreaterThan(5000);
     expect(r.report.join("\n")).toContain("Stop: end of data (the input ends mid-line");
+  });
+
+  it("a capture without a two-sided book (trades only) ends with a report saying why nothing was quoted", async () => {
+    const dir = tempDir();
+    const trades = gunzipSync(readFileSync(BINANCE_SAMPLE))
+      .toString("utf8")
+      .split("\n")
+      .filter((l) => l.includes("@trade"));
+    const input = join(dir, "trades-only.gz");
+    writeFileSync(input, gzipSync(`${trades.join("\n")}\n`));
+    const r = await runInProcess({ source: "replay", input, outputDir: join(dir, "out") });
+    expect(r.fills).toBe(0);
+    expect(r.report.join("\n")).toContain(
+      "no two-sided order book arrived, so nothing was quoted (end of data)",
+    );
+    expect(r.report.join("\n")).toMatch(/Feed: replay:.* bbo=0 trade=[1-9]/);
   });
 
   it("the kill switch trips on an injected risk fault, quoting stops and the run reports HALTED", async () => {
