@@ -34,6 +34,9 @@ export function splitCaptureLine(line: string): { localTsMs: number; json: strin
  * invents liquidity: it passes `bookTicker` as BBO and depth as level replacements, drops
  * depth levels that are better than a NEWER bookTicker (stale relative to it; counted as
  * `staleDepthLevelsDropped`), checks `pu`/`U` continuity (gaps counted), and drops non-MARKET trades.
+ * Stale frames are dropped whole and counted as ignored: a bookTicker whose `u` is below the last
+ * applied one (`staleBboDropped`) and a depth update whose final `u` is at or below the last applied
+ * depth id (`staleDepthDropped`).
  */
 export class CaptureImporter {
   private lastBboUpdateId = -1;
@@ -219,12 +222,12 @@ export class CaptureImporter {
     if ("symbol" in r && !this.isKept(r.symbol)) return { ok: true, events: [] };
     switch (r.kind) {
       case "bbo":
-        if (r.updateId >= this.lastBboUpdateId) {
-          this.lastBboUpdateId = r.updateId;
-          this.lastBidPx = r.event.bbo.bidPrice;
-          this.lastAskPx = r.event.bbo.askPrice;
-          this.lastBbo = r.event;
-        }
+        // An older update id than the top of book already applied: the venue's view has moved on.
+        if (r.updateId < this.lastBboUpdateId) return this.dropFrame("staleBboDropped");
+        this.lastBboUpdateId = r.updateId;
+        this.lastBidPx = r.event.bbo.bidPrice;
+        this.lastAskPx = r.event.bbo.askPrice;
+        this.lastBbo = r.event;
         if (!r.hasExchangeTime) {
           // Spot bookTicker has no exchange time: put it on the exchange clock the depth and
           // trade frames use, or it would run ~1 s ahead of (or behind) the prints it goes with.
@@ -241,6 +244,8 @@ export class CaptureImporter {
         }
         return { ok: true, events: [r.event] };
       case "depth": {
+        // Final id at or below the last applied one: a replayed or reordered update, already in the book.
+        if (this.lastDepthId >= 0 && r.lastId <= this.lastDepthId) return this.dropFrame("staleDepthDropped");
         const held = this.noteClocks(r.event.exchangeTsMs, localTsMs);
         const events = this.depthEvents(r);
         return { ok: true, events: held.length > 0 ? [...held, ...events] : events };
@@ -258,6 +263,13 @@ export class CaptureImporter {
       case "invalid":
         return { ok: false, error: r.error };
     }
+  }
+
+  /** Skip a valid frame that must not reach the book: counted as ignored and under `counter`. */
+  private dropFrame(counter: string): CaptureLineResult {
+    bumpExtra(this.stats, counter);
+    this.stats.ignoredMessages++;
+    return { ok: true, events: [] };
   }
 
   /** The events of one depth update (snapshot bridging, continuity, stale levels). */
