@@ -140,7 +140,13 @@ export type BnParsed =
       lastId: number;
       prevId?: number;
     }
-  | { kind: "trade"; event: MarketEvent & { type: "trade" }; symbol: string }
+  | {
+      kind: "trade";
+      event: MarketEvent & { type: "trade" };
+      symbol: string;
+      /** Stream the print came from: `trade` ids (`t`) and `aggTrade` ids (`a`) are separate sequences. */
+      eventType: "trade" | "aggTrade";
+    }
   | { kind: "nonMarketTrade"; tradeType: string; symbol: string }
   | { kind: "ignored"; what: string }
   | { kind: "invalid"; error: string };
@@ -247,6 +253,7 @@ export function normalizeBinance(json: unknown, localTsMs: number): BnParsed {
       return {
         kind: "trade",
         symbol: d.s,
+        eventType: d.e,
         event: {
           type: "trade",
           exchangeTsMs: d.T,

@@ -1,6 +1,7 @@
 import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { CaptureImporter } from "./capture-import.js";
+import { RecentIds } from "./recent-ids.js";
 import { emptyFeedStats, type FeedStats } from "./types.js";
 
 /** Exchange time of the first frame (ms); the collector's clock is 1.2 s behind it. */
@@ -20,6 +21,28 @@ function bookTicker(s: string, u: number, tsMs: number, bid: string, ask: string
 function depth(s: string, U: number, u: number, pu: number, tsMs: number, bid: string, ask: string): string {
   const data = { e: "depthUpdate", E: tsMs, T: tsMs, s, U, u, pu, b: [[bid, "1.000"]], a: [[ask, "1.000"]] };
   return line(tsMs, { stream: `${s.toLowerCase()}@depth@0ms`, data });
+}
+
+function trade(s: string, t: number, tsMs: number, px: string): string {
+  const data = { e: "trade", E: tsMs, T: tsMs, s, t, p: px, q: "0.010", X: "MARKET", m: false };
+  return line(tsMs, { stream: `${s.toLowerCase()}@trade`, data });
+}
+
+function hlTrades(coin: string, trades: { tid: number; tsMs: number; px: string }[]): string {
+  const data = trades.map((t) => ({
+    coin,
+    side: "B",
+    px: t.px,
+    sz: "0.01",
+    time: t.tsMs,
+    tid: t.tid,
+    hash: "0x0",
+  }));
+  return line(trades[0]!.tsMs, { channel: "trades", data });
+}
+
+function tradeIds(events: MarketEvent[]): (string | undefined)[] {
+  return events.flatMap((e) => (e.type === "trade" ? [e.trade.id] : []));
 }
 
 interface Replayed {
@@ -78,5 +101,50 @@ describe("stale Binance frames in a capture", () => {
     expect(events.filter((e) => e.type === "delta")).toHaveLength(2);
     expect(stats.gaps).toBe(1);
     expect(stats.extra["staleDepthDropped"]).toBeUndefined();
+  });
+});
+
+describe("duplicate trades in a capture", () => {
+  it("a Binance trade recorded twice (same symbol and id t) is emitted once and counted", () => {
+    const { events, stats } = importAll([
+      trade("BTCUSDT", 5266583935, T0_MS, "61800.30"),
+      trade("BTCUSDT", 5266583935, T0_MS, "61800.30"), // second connection of the recorder
+      trade("BTCUSDT", 5266583936, T0_MS + 1, "61800.40"),
+      trade("BTCUSDT", 5266583936, T0_MS + 1, "61800.40"),
+      trade("BTCUSDT", 5266583937, T0_MS + 2, "61800.30"),
+    ]);
+    expect(tradeIds(events)).toEqual(["5266583935", "5266583936", "5266583937"]);
+    expect(stats.extra["duplicateTrades"]).toBe(2);
+    expect(stats.ignoredMessages).toBe(2);
+  });
+
+  it("a Hyperliquid trade (same tid) in two frames is emitted once and counted", () => {
+    const { events, stats } = importAll([
+      hlTrades("BTC", [
+        { tid: 11, tsMs: T0_MS, px: "105055.0" },
+        { tid: 12, tsMs: T0_MS + 1, px: "105056.0" },
+      ]),
+      hlTrades("BTC", [
+        { tid: 12, tsMs: T0_MS + 1, px: "105056.0" }, // overlap with the previous batch
+        { tid: 13, tsMs: T0_MS + 2, px: "105057.0" },
+      ]),
+      hlTrades("BTC", [{ tid: 13, tsMs: T0_MS + 2, px: "105057.0" }]), // a whole frame again
+    ]);
+    expect(tradeIds(events)).toEqual(["11", "12", "13"]);
+    expect(stats.extra["duplicateTrades"]).toBe(2);
+    expect(stats.ignoredMessages).toBe(1);
+  });
+
+  it("remembers a bounded number of recent ids, evicting the oldest first", () => {
+    const ids = new RecentIds(3);
+    expect(["a", "b", "c"].map((id) => ids.add(id))).toEqual([true, true, true]);
+    expect(ids.add("b")).toBe(false);
+    expect(ids.add("d")).toBe(true); // evicts "a"
+    expect(ids.size).toBe(3);
+    expect(ids.add("a")).toBe(true);
+    expect(ids.add("c")).toBe(false);
+    for (let i = 0; i < 100_000; i++) ids.add(`x${i}`);
+    expect(ids.size).toBe(3);
+    expect(() => new RecentIds(0)).toThrow(/capacity must be an integer >= 1, got 0/);
   });
 });

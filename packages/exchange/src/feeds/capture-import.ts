@@ -1,6 +1,7 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import { type BnParsed, binanceLevels, bnDepthSnapshotSchema, normalizeBinance } from "./binance-messages.js";
 import { normalizeHyperliquid } from "./hyperliquid-messages.js";
+import { RecentIds } from "./recent-ids.js";
 import { StaleTradeFilter } from "./stale-trades.js";
 import { bumpExtra, type FeedStats } from "./types.js";
 
@@ -36,7 +37,8 @@ export function splitCaptureLine(line: string): { localTsMs: number; json: strin
  * `staleDepthLevelsDropped`), checks `pu`/`U` continuity (gaps counted), and drops non-MARKET trades.
  * Stale frames are dropped whole and counted as ignored: a bookTicker whose `u` is below the last
  * applied one (`staleBboDropped`) and a depth update whose final `u` is at or below the last applied
- * depth id (`staleDepthDropped`).
+ * depth id (`staleDepthDropped`). A trade whose id (Binance `t`/`a`, Hyperliquid `tid`) is among the
+ * latest `RECENT_TRADE_IDS` of the kept instrument is a duplicate: dropped, counted (`duplicateTrades`).
  */
 export class CaptureImporter {
   private lastBboUpdateId = -1;
@@ -62,6 +64,8 @@ export class CaptureImporter {
   private clockOffsetMs = Number.NaN;
   /** Drops Hyperliquid's recent-trades snapshot (prints older than the book). */
   private readonly hlStale = new StaleTradeFilter();
+  /** Ids of the latest trades of the kept instrument, to drop a print recorded twice (bounded). */
+  private readonly recentTradeIds = new RecentIds(RECENT_TRADE_IDS);
   /**
    * Spot bookTicker events (no exchange time) seen before the first frame that carries both
    * clocks: held until the clock offset is known, then put on the exchange clock and released
@@ -203,7 +207,12 @@ export class CaptureImporter {
         const current = r.events.filter((e) => this.hlStale.accepts(e.exchangeTsMs));
         if (current.length < r.events.length)
           bumpExtra(this.stats, "staleTradesDropped", r.events.length - current.length);
-        return { ok: true, events: current };
+        const fresh = current.filter((e) => e.type !== "trade" || this.isNewTrade(e.trade.id));
+        if (fresh.length < current.length) {
+          bumpExtra(this.stats, "duplicateTrades", current.length - fresh.length);
+          if (fresh.length === 0) this.stats.ignoredMessages++;
+        }
+        return { ok: true, events: fresh };
       }
       case "invalid":
         return { ok: false, error: r.error };
@@ -251,6 +260,9 @@ export class CaptureImporter {
         return { ok: true, events: held.length > 0 ? [...held, ...events] : events };
       }
       case "trade": {
+        const id = r.event.trade.id;
+        if (id !== undefined && !this.isNewTrade(`${r.eventType}:${id}`))
+          return this.dropFrame("duplicateTrades");
         const held = this.noteClocks(r.event.exchangeTsMs, localTsMs);
         return { ok: true, events: held.length > 0 ? [...held, r.event] : [r.event] };
       }
@@ -263,6 +275,11 @@ export class CaptureImporter {
       case "invalid":
         return { ok: false, error: r.error };
     }
+  }
+
+  /** Whether a trade is not one of the recent ones (remembering it); trades without an id always are. */
+  private isNewTrade(key: string | undefined): boolean {
+    return key === undefined || this.recentTradeIds.add(key);
   }
 
   /** Skip a valid frame that must not reach the book: counted as ignored and under `counter`. */
@@ -301,6 +318,12 @@ const CLOCK_OFFSET_ALPHA = 0.05;
 /** Most spot bookTicker events held while no frame has given the clock offset. */
 const MAX_HELD_BBO = 10_000;
 const NO_EVENTS: MarketEvent[] = [];
+/**
+ * Trade ids remembered for duplicate detection. A duplicate arrives within milliseconds of the
+ * original (two overlapping connections, a reconnect re-sending recent prints): 10 000 prints is
+ * minutes of a busy market, at a flat ~1 MB however long the capture.
+ */
+const RECENT_TRADE_IDS = 10_000;
 
 function dropBetterIn<T extends { bids: PriceLevel[]; asks: PriceLevel[] }>(
   e: T,

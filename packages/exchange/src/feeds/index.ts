@@ -18,6 +18,7 @@ export * from "./synthetic-path.js";
 export * from "./synthetic.js";
 export * from "./stale-watchdog.js";
 export * from "./stale-trades.js";
+export * from "./recent-ids.js";
 export * from "./ws-session.js";
 export * from "./hyperliquid-feed.js";
 export * from "./binance-feed.js";
