@@ -23,6 +23,11 @@ function depth(s: string, U: number, u: number, pu: number, tsMs: number, bid: s
   return line(tsMs, { stream: `${s.toLowerCase()}@depth@0ms`, data });
 }
 
+/** A REST depth snapshot as recorders embed it: no symbol, one level a side here. */
+function snapshot(lastUpdateId: number, tsMs: number, bid: string, ask: string): string {
+  return line(tsMs, { lastUpdateId, E: tsMs, T: tsMs, bids: [[bid, "5.000"]], asks: [[ask, "5.000"]] });
+}
+
 function trade(s: string, t: number, tsMs: number, px: string): string {
   const data = { e: "trade", E: tsMs, T: tsMs, s, t, p: px, q: "0.010", X: "MARKET", m: false };
   return line(tsMs, { stream: `${s.toLowerCase()}@trade`, data });
@@ -146,5 +151,111 @@ describe("duplicate trades in a capture", () => {
     for (let i = 0; i < 100_000; i++) ids.add(`x${i}`);
     expect(ids.size).toBe(3);
     expect(() => new RecentIds(0)).toThrow(/capacity must be an integer >= 1, got 0/);
+  });
+});
+
+describe("symbol-less REST depth snapshots in a multi-instrument capture", () => {
+  /** Best bid of every snapshot event, and what came right after each (to see where it landed). */
+  function snapshotBids(events: MarketEvent[]): number[] {
+    return events.flatMap((e) => (e.type === "snapshot" ? [e.bids[0]!.price] : []));
+  }
+
+  // Two perps whose recorders happened to share update ids (as when one capture is derived from the
+  // other): only the price tells the snapshots apart.
+  const sameIds = [
+    bookTicker("BTCUSDT", 100, T0_MS, "61800.20", "61800.30"),
+    bookTicker("SOLUSDT", 100, T0_MS + 1, "150.01", "150.02"),
+    depth("BTCUSDT", 101, 110, 100, T0_MS + 10, "61800.00", "61801.00"),
+    depth("SOLUSDT", 101, 110, 100, T0_MS + 11, "150.00", "150.03"),
+    snapshot(115, T0_MS + 12, "61800.10", "61800.40"),
+    snapshot(115, T0_MS + 13, "149.99", "150.04"),
+    depth("BTCUSDT", 111, 120, 110, T0_MS + 20, "61799.90", "61801.10"),
+    depth("SOLUSDT", 111, 120, 110, T0_MS + 21, "149.98", "150.05"),
+  ];
+
+  it("applies only the kept instrument's snapshot, dropping and counting the other's", () => {
+    const btc = importAll(sameIds, "BTCUSDT");
+    expect(snapshotBids(btc.events)).toEqual([61800.1]);
+    expect(btc.stats.extra["unmatchedSnapshotsDropped"]).toBe(1);
+    expect(btc.stats.resyncs).toBe(1);
+    const sol = importAll(sameIds, "solusdt");
+    expect(snapshotBids(sol.events)).toEqual([149.99]);
+    expect(sol.stats.extra["unmatchedSnapshotsDropped"]).toBe(1);
+  });
+
+  it("holds a snapshot newer than the depth seen so far and applies it right before the update that bridges it", () => {
+    const { events, stats } = importAll(sameIds, "BTCUSDT");
+    const types = events.map((e) => e.type);
+    // bbo, delta 101–110, then at the bridging update 111–120: resynced, the snapshot, that update
+    // (the bookTicker, u=100, is older than the snapshot's 115: not re-applied over it).
+    expect(types).toEqual(["bbo", "delta", "health", "snapshot", "delta"]);
+    const snap = events[3]!;
+    const bridging = events[4]!;
+    expect(snap.exchangeTsMs).toBe(bridging.exchangeTsMs);
+    expect(stats.gaps).toBe(0);
+  });
+
+  it("drops a snapshot whose ids do not bridge the kept depth stream even at a similar price", () => {
+    // BTCUSDC trades within a few dollars of BTCUSDT, but its update ids are its own.
+    const { events, stats } = importAll(
+      [
+        depth(
+          "BTCUSDT",
+          5_123_107_846_704,
+          5_123_107_850_146,
+          5_123_107_846_634,
+          T0_MS,
+          "61800.00",
+          "61801.00",
+        ),
+        depth("BTCUSDC", 902_001, 902_010, 902_000, T0_MS + 1, "61795.00", "61796.00"),
+        snapshot(902_005, T0_MS + 2, "61795.10", "61795.90"), // BTCUSDC's
+        depth(
+          "BTCUSDT",
+          5_123_107_850_310,
+          5_123_107_853_551,
+          5_123_107_850_146,
+          T0_MS + 50,
+          "61800.10",
+          "61801.10",
+        ),
+      ],
+      "BTCUSDT",
+    );
+    expect(snapshotBids(events)).toEqual([]);
+    expect(stats.extra["unmatchedSnapshotsDropped"]).toBe(1);
+    expect(stats.ignoredMessages).toBe(2); // the snapshot and the BTCUSDC frame
+  });
+
+  it("a single-instrument snapshot bridging an update already seen resyncs at once, re-applying it", () => {
+    const { events, stats } = importAll([
+      bookTicker("BTCUSDT", 100, T0_MS, "61800.20", "61800.30"),
+      depth("BTCUSDT", 101, 110, 100, T0_MS + 10, "61800.00", "61801.00"),
+      depth("BTCUSDT", 111, 120, 110, T0_MS + 20, "61800.10", "61801.10"),
+      snapshot(115, T0_MS + 15, "61800.10", "61800.40"),
+      depth("BTCUSDT", 121, 130, 120, T0_MS + 30, "61800.20", "61801.20"),
+    ]);
+    expect(events.map((e) => e.type)).toEqual([
+      "bbo",
+      "delta",
+      "delta",
+      "health",
+      "snapshot",
+      "delta",
+      "delta",
+    ]);
+    expect(stats.extra["depthReappliedAfterSnapshot"]).toBe(1);
+    expect(stats.gaps).toBe(0);
+  });
+
+  it("a snapshot no later depth update ever reaches is dropped at the end of the input, counted", () => {
+    const { events, stats } = importAll([
+      depth("BTCUSDT", 101, 110, 100, T0_MS, "61800.00", "61801.00"),
+      snapshot(500, T0_MS + 5, "61800.10", "61800.40"),
+      depth("BTCUSDT", 111, 120, 110, T0_MS + 10, "61800.10", "61801.10"),
+    ]);
+    expect(snapshotBids(events)).toEqual([]);
+    expect(events.filter((e) => e.type === "delta")).toHaveLength(2);
+    expect(stats.extra["unresolvedSnapshotsDropped"]).toBe(1);
   });
 });

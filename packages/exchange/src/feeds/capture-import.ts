@@ -39,6 +39,15 @@ export function splitCaptureLine(line: string): { localTsMs: number; json: strin
  * applied one (`staleBboDropped`) and a depth update whose final `u` is at or below the last applied
  * depth id (`staleDepthDropped`). A trade whose id (Binance `t`/`a`, Hyperliquid `tid`) is among the
  * latest `RECENT_TRADE_IDS` of the kept instrument is a duplicate: dropped, counted (`duplicateTrades`).
+ *
+ * A REST depth snapshot (`{"lastUpdateId",bids,asks}`) names no symbol, so in a multi-instrument
+ * capture it may be another instrument's. It resyncs the kept book only when it matches the kept
+ * instrument's depth stream by Binance's documented bridge (a depth update with
+ * `U ≤ lastUpdateId+1` and `u ≥ lastUpdateId`) and its mid is within
+ * `SNAPSHOT_MAX_MID_DEVIATION` of the kept instrument's latest price (ids alone can coincide).
+ * When no depth update seen so far reaches `lastUpdateId` it is held and decided by the next ones;
+ * a snapshot that does not match is dropped (`unmatchedSnapshotsDropped`), one still undecided at
+ * the end of the input too (`unresolvedSnapshotsDropped`), both counted as ignored messages.
  */
 export class CaptureImporter {
   private lastBboUpdateId = -1;
@@ -46,15 +55,12 @@ export class CaptureImporter {
   private lastAskPx = Number.NaN;
   private lastDepthId = -1;
   private lastBbo: (MarketEvent & { type: "bbo" }) | null = null;
-  /** `lastUpdateId` of the latest REST snapshot seen in the capture (-1 = none yet). */
-  private snapshotId = -1;
-  private awaitingFirstAfterSnapshot = false;
+  /** Price of the kept instrument's latest trade (NaN before the first). */
+  private lastTradePx = Number.NaN;
   /** Recent depth updates, so a snapshot that arrives late can be bridged (Binance's documented method). */
-  private readonly recentDepth: {
-    firstId: number;
-    lastId: number;
-    event: MarketEvent & { type: "delta" };
-  }[] = [];
+  private readonly recentDepth: DepthUpdateSeen[] = [];
+  /** Symbol-less REST snapshots waiting for the kept instrument's next depth update to be attributed. */
+  private heldSnapshots: HeldSnapshot[] = [];
 
   /** Frames seen per instrument (coin or symbol as the venue spells it), in first-seen order. */
   readonly instrumentsSeen = new Map<string, number>();
@@ -121,10 +127,12 @@ export class CaptureImporter {
 
   /**
    * End of input: bookTicker events still held (no frame ever carried both clocks) come out on
-   * the local clock. Call once after the last line.
+   * the local clock; snapshots still undecided are dropped. Call once after the last line.
    */
   finish(): MarketEvent[] {
     if (this.heldBbo.length > 0) bumpExtra(this.stats, "bboLeftOnLocalClock", this.heldBbo.length);
+    for (const _ of this.heldSnapshots) this.dropFrame("unresolvedSnapshotsDropped");
+    this.heldSnapshots = [];
     return this.releaseHeld();
   }
 
@@ -136,48 +144,109 @@ export class CaptureImporter {
     return r.event;
   }
 
-  /** A REST depth snapshot embedded in the capture: resync the book from it. */
+  /**
+   * A REST depth snapshot embedded in the capture: resync the kept book from it when it matches the
+   * kept instrument's depth stream (see the class notes), hold it while that cannot be told yet.
+   */
   private binanceSnapshot(json: object, localTsMs: number): CaptureLineResult {
     const r = bnDepthSnapshotSchema.safeParse(json);
     if (!r.success) return { ok: false, error: "depth snapshot: invalid shape" };
     const d = r.data;
-    this.snapshotId = d.lastUpdateId;
-    this.awaitingFirstAfterSnapshot = true;
+    const snap: HeldSnapshot = {
+      lastUpdateId: d.lastUpdateId,
+      exchangeTsMs: d.T ?? d.E ?? localTsMs,
+      localTsMs,
+      bids: binanceLevels(d.bids),
+      asks: binanceLevels(d.asks),
+    };
+    const reaching = this.recentDepth.findIndex((u) => u.lastId >= snap.lastUpdateId);
+    if (reaching < 0) return this.holdSnapshot(snap);
+    const first = this.recentDepth[reaching]!;
+    if (snapshotFit(snap.lastUpdateId, first) !== "bridges" || !this.snapshotPriceFits(snap))
+      return this.dropFrame("unmatchedSnapshotsDropped");
+    // Depth updates already seen that end at/after the snapshot's id are re-applied on top of it.
+    const bridge = this.recentDepth.slice(reaching);
+    return { ok: true, events: this.resyncEvents(snap, bridge, snap.exchangeTsMs, snap.localTsMs) };
+  }
+
+  /** Keep a snapshot until a depth update of the kept instrument reaches its id (bounded: the oldest goes). */
+  private holdSnapshot(snap: HeldSnapshot): CaptureLineResult {
+    if (this.heldSnapshots.length >= MAX_HELD_SNAPSHOTS) {
+      this.heldSnapshots.shift();
+      this.dropFrame("unresolvedSnapshotsDropped");
+    }
+    this.heldSnapshots.push(snap);
+    return { ok: true, events: [] };
+  }
+
+  /**
+   * Decide the held snapshots against a depth update of the kept instrument: the (latest) one it
+   * bridges resyncs the book just before it, at its time; one it passed without bridging is not the
+   * kept instrument's (or missed its update) and is dropped; one newer than it stays held.
+   */
+  private resolveHeldSnapshots(u: DepthUpdateSeen): MarketEvent[] | null {
+    if (this.heldSnapshots.length === 0) return null;
+    let match: HeldSnapshot | null = null;
+    const stillHeld: HeldSnapshot[] = [];
+    for (const snap of this.heldSnapshots) {
+      const fit = snapshotFit(snap.lastUpdateId, u);
+      if (fit === "updateBefore") stillHeld.push(snap);
+      else if (fit === "updateAfter" || !this.snapshotPriceFits(snap))
+        this.dropFrame("unmatchedSnapshotsDropped");
+      else {
+        if (match !== null) this.dropFrame("supersededSnapshotsDropped");
+        match = snap;
+      }
+    }
+    this.heldSnapshots = stillHeld;
+    return match === null ? null : this.resyncEvents(match, [], u.event.exchangeTsMs, u.event.localTsMs);
+  }
+
+  /**
+   * The events that resync the kept book from a snapshot at (`tsMs`, `localTsMs`): the snapshot,
+   * the depth updates already seen past its id, and the top of book when it is newer than the snapshot.
+   */
+  private resyncEvents(
+    snap: HeldSnapshot,
+    bridge: readonly DepthUpdateSeen[],
+    tsMs: number,
+    localTsMs: number,
+  ): MarketEvent[] {
     this.stats.resyncs++;
-    const ts = d.T ?? d.E ?? localTsMs;
-    const snap = this.filterStale(
-      {
-        type: "snapshot" as const,
-        exchangeTsMs: ts,
-        localTsMs,
-        bids: binanceLevels(d.bids),
-        asks: binanceLevels(d.asks),
-      },
-      d.lastUpdateId,
-    );
+    const id = snap.lastUpdateId;
+    const book = {
+      type: "snapshot" as const,
+      exchangeTsMs: tsMs,
+      localTsMs,
+      bids: snap.bids,
+      asks: snap.asks,
+    };
     const events: MarketEvent[] = [
       {
         type: "health",
-        exchangeTsMs: ts,
+        exchangeTsMs: tsMs,
         localTsMs,
         status: "resynced",
-        reason: `depth snapshot lastUpdateId=${d.lastUpdateId}`,
+        reason: `depth snapshot lastUpdateId=${id}`,
       },
-      snap,
+      this.filterStale(book, id),
     ];
-    // Depth updates already seen that end at/after the snapshot's id are re-applied on top of it.
-    const bridge = this.recentDepth.filter((d) => d.lastId >= this.snapshotId);
-    if (bridge.length > 0) {
-      this.awaitingFirstAfterSnapshot = false;
-      if (bridge[0]!.firstId > this.snapshotId + 1) this.stats.gaps++;
-      for (const b of bridge)
-        events.push(this.filterStale({ ...b.event, exchangeTsMs: ts, localTsMs }, b.lastId));
-      bumpExtra(this.stats, "depthReappliedAfterSnapshot", bridge.length);
-    }
+    for (const b of bridge)
+      events.push(this.filterStale({ ...b.event, exchangeTsMs: tsMs, localTsMs }, b.lastId));
+    if (bridge.length > 0) bumpExtra(this.stats, "depthReappliedAfterSnapshot", bridge.length);
     // The top of book seen after the snapshot's id is newer: re-apply it over the snapshot.
-    if (this.lastBbo && this.lastBboUpdateId > d.lastUpdateId)
-      events.push({ ...this.lastBbo, exchangeTsMs: ts, localTsMs });
-    return { ok: true, events };
+    if (this.lastBbo && this.lastBboUpdateId > id)
+      events.push({ ...this.lastBbo, exchangeTsMs: tsMs, localTsMs });
+    return events;
+  }
+
+  /** Whether a snapshot's mid is near the kept instrument's latest price (true while none is known). */
+  private snapshotPriceFits(snap: HeldSnapshot): boolean {
+    const refPx =
+      this.lastBidPx > 0 && this.lastAskPx > 0 ? (this.lastBidPx + this.lastAskPx) / 2 : this.lastTradePx;
+    const midPx = bookMidPx(snap.bids, snap.asks);
+    if (!(refPx > 0) || !(midPx > 0)) return true;
+    return Math.abs(midPx / refPx - 1) <= SNAPSHOT_MAX_MID_DEVIATION;
   }
 
   /** Import one line; `venue` detected per line from the JSON keys. */
@@ -263,6 +332,7 @@ export class CaptureImporter {
         const id = r.event.trade.id;
         if (id !== undefined && !this.isNewTrade(`${r.eventType}:${id}`))
           return this.dropFrame("duplicateTrades");
+        this.lastTradePx = r.event.trade.price;
         const held = this.noteClocks(r.event.exchangeTsMs, localTsMs);
         return { ok: true, events: held.length > 0 ? [...held, r.event] : [r.event] };
       }
@@ -289,28 +359,59 @@ export class CaptureImporter {
     return { ok: true, events: [] };
   }
 
-  /** The events of one depth update (snapshot bridging, continuity, stale levels). */
+  /** The events of one (not stale) depth update: a held snapshot it bridges, then the update itself. */
   private depthEvents(r: BnParsed & { kind: "depth" }): MarketEvent[] {
-    if (this.snapshotId >= 0 && this.awaitingFirstAfterSnapshot) {
-      if (r.lastId < this.snapshotId) {
-        bumpExtra(this.stats, "depthBeforeSnapshotDropped");
-        return [];
-      }
-      this.awaitingFirstAfterSnapshot = false;
-      if (r.firstId > this.snapshotId + 1) this.stats.gaps++;
-      this.lastDepthId = r.lastId;
-      return [this.filterStale(r.event, r.lastId)];
-    }
-    this.recentDepth.push({ firstId: r.firstId, lastId: r.lastId, event: r.event });
-    if (this.recentDepth.length > 256) this.recentDepth.shift();
-    const expectedPrev = this.lastDepthId;
-    if (expectedPrev >= 0) {
-      const continuous = r.prevId !== undefined ? r.prevId === expectedPrev : r.firstId === expectedPrev + 1;
+    const u: DepthUpdateSeen = { firstId: r.firstId, lastId: r.lastId, event: r.event };
+    const resync = this.resolveHeldSnapshots(u);
+    this.recentDepth.push(u);
+    if (this.recentDepth.length > MAX_RECENT_DEPTH) this.recentDepth.shift();
+    // After a resync the snapshot, not the previous update, is what this one continues.
+    if (resync === null && this.lastDepthId >= 0) {
+      const continuous =
+        r.prevId !== undefined ? r.prevId === this.lastDepthId : r.firstId === this.lastDepthId + 1;
       if (!continuous) this.stats.gaps++;
     }
     this.lastDepthId = r.lastId;
-    return [this.filterStale(r.event, r.lastId)];
+    const event = this.filterStale(r.event, r.lastId);
+    return resync === null ? [event] : [...resync, event];
   }
+}
+
+/** A depth update of the kept instrument as applied: its first/last update ids and event. */
+interface DepthUpdateSeen {
+  firstId: number;
+  lastId: number;
+  event: MarketEvent & { type: "delta" };
+}
+
+/** A parsed REST depth snapshot of the capture (its own time, or the local one when it has none). */
+interface HeldSnapshot {
+  lastUpdateId: number;
+  exchangeTsMs: number;
+  localTsMs: number;
+  bids: PriceLevel[];
+  asks: PriceLevel[];
+}
+
+/**
+ * How a snapshot relates to a depth update by Binance's documented bridge: the update `bridges`
+ * it when `U ≤ lastUpdateId+1` and `u ≥ lastUpdateId` (the spot and futures rules), ends before it
+ * (`updateBefore`: undecided yet) or starts past it (`updateAfter`: the snapshot does not fit).
+ */
+function snapshotFit(
+  lastUpdateId: number,
+  u: { firstId: number; lastId: number },
+): "bridges" | "updateBefore" | "updateAfter" {
+  if (u.lastId < lastUpdateId) return "updateBefore";
+  return u.firstId <= lastUpdateId + 1 ? "bridges" : "updateAfter";
+}
+
+/** Mid of a best-first book (one side's best when the other is empty; NaN when both are). */
+function bookMidPx(bids: readonly PriceLevel[], asks: readonly PriceLevel[]): number {
+  const bid = bids[0]?.price;
+  const ask = asks[0]?.price;
+  if (bid !== undefined && ask !== undefined) return (bid + ask) / 2;
+  return bid ?? ask ?? Number.NaN;
 }
 
 /** Weight of a new sample in the exchange − local clock offset estimate. */
@@ -318,6 +419,16 @@ const CLOCK_OFFSET_ALPHA = 0.05;
 /** Most spot bookTicker events held while no frame has given the clock offset. */
 const MAX_HELD_BBO = 10_000;
 const NO_EVENTS: MarketEvent[] = [];
+/** Depth updates kept for bridging a snapshot that arrives after them. */
+const MAX_RECENT_DEPTH = 256;
+/** Snapshots held at once while undecided (a multi-instrument capture brings one per instrument). */
+const MAX_HELD_SNAPSHOTS = 16;
+/**
+ * Largest relative distance between a snapshot's mid and the kept instrument's latest price for the
+ * snapshot to be that instrument's: a REST snapshot taken alongside the stream sits within a fraction
+ * of a percent of it, another instrument almost never within 5 %.
+ */
+const SNAPSHOT_MAX_MID_DEVIATION = 0.05;
 /**
  * Trade ids remembered for duplicate detection. A duplicate arrives within milliseconds of the
  * original (two overlapping connections, a reconnect re-sending recent prints): 10 000 prints is
