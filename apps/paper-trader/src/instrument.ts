@@ -33,8 +33,11 @@ export function replayInstrument(
   const seen = [...feed.instrumentsSeen().keys()];
   const kept = feed.instrument();
   const spelled = seen.find((k) => k.toUpperCase() === kept) ?? asset ?? "unknown";
+  // Frames tagged with the asset, not just market events: a Binance REST depth snapshot names no
+  // symbol, so it alone must not pass for the asset's data.
+  const holdsAsset = asset !== undefined && seen.some((k) => k.toUpperCase() === asset.toUpperCase());
   const marketEvents = sample.filter((e) => e.type !== "health").length;
-  if (asset !== undefined && marketEvents === 0 && seen.length > 0) {
+  if (asset !== undefined && seen.length > 0 && (!holdsAsset || marketEvents === 0)) {
     throw new Error(`--asset ${asset}: no ${asset} frames in ${feed.path} (it holds ${seen.join(", ")})`);
   }
   if (asset === undefined && seen.length > 1) {

@@ -73,6 +73,18 @@ describe("paper-trader CLI", () => {
       ["--source", "hyperliquid", "--binance-lead", "--binance-symbol", "BTC-USDT"],
       /invalid --binance-symbol/,
     ],
+    [
+      // Its REST depth snapshot names no symbol: it must not pass for XRPUSDT data.
+      [
+        "--source",
+        "replay",
+        "--input",
+        "data/samples/binance-usdm-btcusdt-20240808-120s.gz",
+        "--asset",
+        "XRPUSDT",
+      ],
+      /invalid --input: --asset XRPUSDT: no XRPUSDT frames in \S*binance-usdm-btcusdt-20240808-120s\.gz \(it holds BTCUSDT\)/,
+    ],
   ])("bad flags %j → one clear line, exit 2, nothing written", async (args, pattern) => {
     const dir = join(tempDir(), "out");
     const { done } = spawnCli([...args, "--output-dir", dir]);

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { Recorder, SyntheticMarket } from "@mmkit/exchange";
+import type { MarketEvent } from "@mmkit/core";
+import { Recorder, type ReplayFeed, SyntheticMarket, silentLogger } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
-import { quoteCurrency } from "../src/instrument.js";
+import { quoteCurrency, replayInstrument } from "../src/instrument.js";
 import { priceText } from "../src/logging.js";
 import { deriveHl } from "./derive-hl.js";
 import { HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
@@ -78,6 +79,36 @@ describe("replay of other Hyperliquid coins", () => {
       /--asset SOL: no SOL frames .*holds BTC, ETH/,
     );
     expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe("--asset absent from a Binance capture", () => {
+  it("is an error even when a symbol-less depth snapshot reached the sample", () => {
+    // What a BTCUSDT-only capture replayed with --asset XRPUSDT looked like to replayInstrument
+    // before snapshots were attributed: no XRPUSDT frame, yet a snapshot among the events.
+    const capture = (kept: string): ReplayFeed =>
+      ({
+        format: "binance-capture",
+        path: "btcusdt.gz",
+        recordingSource: null,
+        instrumentsSeen: () => new Map([["BTCUSDT", 29_041]]),
+        instrument: () => kept,
+      }) as unknown as ReplayFeed;
+    const t = 1_723_161_256_493;
+    const sample: MarketEvent[] = [
+      { type: "health", exchangeTsMs: t, localTsMs: t, status: "resynced", reason: "depth snapshot" },
+      {
+        type: "snapshot",
+        exchangeTsMs: t,
+        localTsMs: t,
+        bids: [{ price: 61800.2, size: 2.9 }],
+        asks: [{ price: 61800.3, size: 1.1 }],
+      },
+    ];
+    expect(() => replayInstrument(capture("XRPUSDT"), "XRPUSDT", sample, silentLogger)).toThrow(
+      "--asset XRPUSDT: no XRPUSDT frames in btcusdt.gz (it holds BTCUSDT)",
+    );
+    expect(replayInstrument(capture("BTCUSDT"), "btcusdt", sample, silentLogger)).toBe("BTCUSDT");
   });
 });
 
