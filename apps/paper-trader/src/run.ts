@@ -405,7 +405,11 @@ function feedSummary(source: RunSource): string {
   const line = (feed: RunSource["feed"]): string => {
     const s = feed.stats();
     const e = s.events;
-    return `${feed.name} snapshot=${e.snapshot} delta=${e.delta} bbo=${e.bbo} trade=${e.trade} health=${e.health} invalid=${s.invalidMessages} ignored=${s.ignoredMessages} reconnects=${s.reconnects}`;
+    // The feed's own counters (stale frames dropped, duplicate trades, gaps…) when any is non-zero.
+    const extra = Object.entries(s.extra)
+      .filter(([, v]) => v !== 0)
+      .map(([k, v]) => `${k}=${v}`);
+    return `${feed.name} snapshot=${e.snapshot} delta=${e.delta} bbo=${e.bbo} trade=${e.trade} health=${e.health} invalid=${s.invalidMessages} ignored=${s.ignoredMessages} reconnects=${s.reconnects}${extra.length > 0 ? ` (${extra.join(" ")})` : ""}`;
   };
   return source.lead === null ? line(source.feed) : `${line(source.feed)}; lead ${line(source.lead.feed)}`;
 }
