@@ -202,3 +202,95 @@ describe("lotSize", () => {
     expect(Number.isInteger(Math.round(r.roundSize(0.12345, "down") / r.lotSize))).toBe(true);
   });
 });
+
+/** A decimal grid step m × 10^e, as a user or a venue would spell it ("25e-12"), and its double. */
+interface DecimalStep {
+  mantissa: number;
+  exponent: number;
+  step: number;
+}
+
+/** Steps m × 10^e from 1e-12 to 1e3 (m in 1..99), the double nearest the decimal. */
+const decimalStepArb: fc.Arbitrary<DecimalStep> = fc
+  .tuple(fc.integer({ min: 1, max: 99 }), fc.integer({ min: -13, max: 3 }))
+  .map(([mantissa, exponent]) => ({ mantissa, exponent, step: Number(`${mantissa}e${exponent}`) }))
+  .filter((s) => s.step >= 1e-12 && s.step <= 1e3);
+
+/** The double nearest count × m × 10^e, computed exactly in decimal (what an on-grid result must equal). */
+function exactGridValue(count: number, s: DecimalStep): number {
+  return Number(`${BigInt(count) * BigInt(s.mantissa)}e${s.exponent}`);
+}
+
+describe("tiny and large ticks (1e-12 … 1e3)", () => {
+  it("gridDecimals counts the decimals of tiny steps (relative tolerance, not absolute)", () => {
+    expect(gridDecimals(1e-10)).toBe(10);
+    expect(gridDecimals(0.0000000001)).toBe(10);
+    expect(gridDecimals(1e-12)).toBe(12);
+    expect(gridDecimals(2.5e-11)).toBe(12);
+    expect(gridDecimals(1e-9)).toBe(9);
+    expect(gridDecimals(1e-8)).toBe(8);
+    expect(gridDecimals(1000)).toBe(0);
+    expect(gridDecimals(0.1 + 0.2)).toBe(1); // float noise of a computed step is absorbed
+  });
+
+  it("rounds a BTTC-like price (7e-7, tick 1e-10) and PEPE-like prices (tick 1e-8, 1e-9) onto the grid", () => {
+    expect(roundToTick(0.00000069995, 1e-10, "down")).toBe(0.0000006999);
+    expect(roundToTick(0.00000069995, 1e-10, "up")).toBe(0.0000007);
+    expect(roundToTick(0.0000007, 1e-10, "nearest")).toBe(0.0000007);
+    const bttc = fixedTickRules(0.0000000001, 1, 0);
+    expect(bttc.roundPrice(7e-7 * (1 + 1e-6), "down")).toBe(0.0000007);
+    expect(bttc.roundPrice(0.0000000001, "down")).toBe(0.0000000001);
+    expect(bttc.isValidPrice(0.0000006999)).toBe(true);
+    expect(bttc.isValidPrice(0.00000069995)).toBe(false);
+    expect(roundToTick(0.000012345, 1e-8, "down")).toBe(0.00001234);
+    expect(roundToTick(0.000012345, 1e-8, "up")).toBe(0.00001235);
+    expect(roundToTick(0.0000123456, 1e-9, "down")).toBe(0.000012345);
+    expect(roundToTick(3e-12 + 1e-13, 1e-12, "down")).toBe(3e-12);
+    expect(roundToLot(123.456, 1e-12, "down")).toBe(123.456);
+  });
+
+  const rules = (step: number) => fixedTickRules(step, step, 0);
+  const countArb = fc.double({ min: 1, max: 1e7, noNaN: true, noDefaultInfinity: true });
+
+  it("properties: exactly on the grid (no float noise), directional, within one tick, idempotent", () => {
+    fc.assert(
+      fc.property(decimalStepArb, countArb, fc.constantFrom<RoundMode>(...modes), (s, ticks, mode) => {
+        const price = ticks * s.step;
+        const r = roundToTick(price, s.step, mode);
+        const count = Math.round(r / s.step);
+        expect(Math.abs(r / s.step - count)).toBeLessThanOrEqual(1e-9 * count);
+        expect(r).toBe(exactGridValue(count, s));
+        expect(rules(s.step).roundPrice(price, mode)).toBe(r);
+        expect(Math.abs(r - price)).toBeLessThanOrEqual(s.step * (1 + 1e-9));
+        if (mode === "down") expect(r).toBeLessThanOrEqual(price * (1 + 1e-12));
+        if (mode === "up") expect(r).toBeGreaterThanOrEqual(price * (1 - 1e-12));
+        for (const m of modes) expect(roundToTick(r, s.step, m)).toBe(r);
+        expect(rules(s.step).isValidPrice(r)).toBe(true);
+        const size = roundToLot(price, s.step, mode);
+        expect(size).toBe(r);
+      }),
+      { seed: 20240809, numRuns: 5000 },
+    );
+  });
+
+  it("properties: never 0 for a price of at least one tick, and monotone in the price", () => {
+    fc.assert(
+      fc.property(
+        decimalStepArb,
+        countArb,
+        countArb,
+        fc.constantFrom<RoundMode>(...modes),
+        (s, ticksA, ticksB, mode) => {
+          const lo = Math.min(ticksA, ticksB) * s.step;
+          const hi = Math.max(ticksA, ticksB) * s.step;
+          const g = rules(s.step);
+          const rLo = g.roundPrice(lo, mode);
+          expect(rLo).toBeGreaterThanOrEqual(s.step);
+          expect(rLo).toBeLessThanOrEqual(g.roundPrice(hi, mode));
+          expect(roundToTick(s.step, s.step, "down")).toBe(s.step);
+        },
+      ),
+      { seed: 7, numRuns: 5000 },
+    );
+  });
+});

@@ -31,6 +31,13 @@ export interface TickRules {
 /** Relative tolerance of `meetsMinNotional`. */
 const NOTIONAL_REL_TOL = 1e-9;
 
+/** Relative tolerance under which a step × 10^d counts as an integer: a few ulps of the scaled value. */
+const GRID_UNITS_REL_TOL = 8 * Number.EPSILON;
+/** Most decimals `gridDecimals` tries: 10^22 is the largest power of ten a double holds exactly. */
+const MAX_GRID_DECIMALS = 22;
+/** Largest step in grid units (step × 10^d) `gridDecimals` accepts: 15 significant digits, so counts × units stay exact. */
+const MAX_STEP_GRID_UNITS = 1e15;
+
 /** Tolerance (in grid units) under which a scaled value counts as already on the grid: absorbs a few ulps. */
 function onGridTol(scaled: number): number {
   return Math.max(1e-9, 8 * Number.EPSILON * Math.abs(scaled));
@@ -61,11 +68,20 @@ function roundToDecimals(value: number, decimals: number, mode: RoundMode): numb
   return roundCount(value / scale, mode) * scale;
 }
 
-/** Number of decimals of a grid step like 0.01 or 0.5 (up to 15), or −1 when it has no short decimal form. */
+/** Whether `stepUnits` (a step × 10^d) is a whole number up to a few ulps of itself: 1e-10 × 10^0 is not. */
+function isWholeGridUnits(stepUnits: number): boolean {
+  return Math.abs(stepUnits - Math.round(stepUnits)) <= GRID_UNITS_REL_TOL * Math.abs(stepUnits);
+}
+
+/**
+ * Number of decimals of a grid step like 0.01, 0.5 or 1e-10 (up to 22), or −1 when it has no short decimal form
+ * (more than 15 significant digits). The tolerance is relative to step × 10^d, so tiny steps are not taken for 0.
+ */
 export function gridDecimals(step: number): number {
-  for (let d = 0; d <= 15; d++) {
-    const scaled = step * 10 ** d;
-    if (Math.abs(scaled - Math.round(scaled)) <= onGridTol(scaled)) return d;
+  for (let d = 0; d <= MAX_GRID_DECIMALS; d++) {
+    const stepUnits = step * 10 ** d;
+    if (Math.abs(stepUnits) > MAX_STEP_GRID_UNITS) return -1;
+    if (isWholeGridUnits(stepUnits)) return d;
   }
   return -1;
 }
