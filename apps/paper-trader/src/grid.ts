@@ -63,11 +63,20 @@ export function inferFixedTickRules(events: Iterable<MarketEvent>, sample = 5000
   return fixedTickRules(g.tick, g.lot, 0);
 }
 
-function decimalsOf(x: number): number {
+/**
+ * Relative tolerance under which x × 10^d counts as a whole number. Loose on purpose (absorbs noise in computed
+ * values); relative to the scaled value, so a price of 7e-7 is not taken for 0 at d = 0.
+ */
+const WHOLE_REL_TOL = 1e-7;
+/** Most decimals inferred: 10^22 is the largest power of ten a double holds exactly. */
+export const MAX_INFERRED_DECIMALS = 22;
+
+/** Decimals of a market value as printed (6.999e-7 → 10, 0.25 → 2, 1200 → 0); at most `MAX_INFERRED_DECIMALS`. */
+export function decimalsOf(x: number): number {
   if (!Number.isFinite(x) || x === 0) return 0;
-  for (let d = 0; d <= 10; d++) {
-    const scaled = x * 10 ** d;
-    if (Math.abs(scaled - Math.round(scaled)) < 1e-7 * Math.max(1, Math.abs(scaled))) return d;
+  for (let d = 0; d <= MAX_INFERRED_DECIMALS; d++) {
+    const scaled = Math.abs(x) * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < WHOLE_REL_TOL * scaled) return d;
   }
-  return 10;
+  return MAX_INFERRED_DECIMALS;
 }

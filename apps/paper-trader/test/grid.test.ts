@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { MarketEvent } from "@mmkit/core";
+import { Recorder, SyntheticMarket } from "@mmkit/exchange";
+import { describe, expect, it } from "vitest";
+import { decimalsOf, inferFixedGrid } from "../src/grid.js";
+import { runInProcess, tempDir } from "./helpers.js";
+
+/** A book delta with one level per side, prices and sizes given as the venue prints them. */
+function delta(bid: [string, string], ask: [string, string]): MarketEvent {
+  const level = ([price, size]: [string, string]) => ({ price: Number(price), size: Number(size) });
+  return { type: "delta", exchangeTsMs: 0, localTsMs: 0, bids: [level(bid)], asks: [level(ask)] };
+}
+
+/** A trade print from decimal strings. */
+function trade(price: string, size: string): MarketEvent {
+  const t = {
+    price: Number(price),
+    size: Number(size),
+    aggressor: "buy" as const,
+    exchangeTsMs: 0,
+    localTsMs: 0,
+  };
+  return { type: "trade", exchangeTsMs: 0, localTsMs: 0, trade: t };
+}
+
+describe("decimals of printed values", () => {
+  it("counts decimals of tiny prices relative to their size, not against an absolute 1e-7", () => {
+    expect(decimalsOf(Number("0.0000006999"))).toBe(10);
+    expect(decimalsOf(Number("0.0000007"))).toBe(7);
+    expect(decimalsOf(Number("0.00000005"))).toBe(8);
+    expect(decimalsOf(Number("0.000000000001"))).toBe(12);
+    expect(decimalsOf(Number("0.00001234"))).toBe(8);
+    expect(decimalsOf(Number("60000.1"))).toBe(1);
+    expect(decimalsOf(Number("0.00123"))).toBe(5);
+    expect(decimalsOf(Number("1200"))).toBe(0);
+    expect(decimalsOf(0.1 + 0.2)).toBe(1);
+    expect(decimalsOf(0)).toBe(0);
+  });
+
+  it("infers a BTTC-like grid (tick 1e-10, lot 1) and a PEPE-like one (tick 1e-9) from decimal strings", () => {
+    const bttc = inferFixedGrid([
+      delta(["0.0000006999", "128256629180.00"], ["0.0000007001", "218868942347.00"]),
+      trade("0.0000007000", "1000.00"),
+    ]);
+    expect(bttc).toEqual({ tick: 0.0000000001, lot: 1 });
+    const pepe = inferFixedGrid([delta(["0.000012345", "5000000"], ["0.000012346", "7000000"])]);
+    expect(pepe).toEqual({ tick: 0.000000001, lot: 1 });
+    const sub1e7 = inferFixedGrid([delta(["0.0000000499", "2000000000"], ["0.0000000501", "100"])]);
+    expect(sub1e7).toEqual({ tick: 0.0000000001, lot: 1 });
+    const tiny = inferFixedGrid([delta(["0.000000000030", "1.5"], ["0.000000000031", "2.25"])]);
+    expect(tiny).toEqual({ tick: 1e-12, lot: 0.01 });
+    const btc = inferFixedGrid([delta(["60000.1", "0.001"], ["60000.2", "0.123"])]);
+    expect(btc).toEqual({ tick: 0.1, lot: 0.001 });
+  });
+});
+
+/** Record a short synthetic market on a 1e-10 tick grid (lot 1) and return the recording's path. */
+async function recordTinyTickMarket(dir: string, initialMid: number, durationSec: number): Promise<string> {
+  const market = new SyntheticMarket({
+    seed: 11,
+    durationSec,
+    initialMid,
+    tickSize: 0.0000000001,
+    lotSize: 1,
+  });
+  const rec = new Recorder({ dir: join(dir, "rec"), source: "synthetic-tiny" });
+  for (const e of market.events()) await rec.write(e);
+  await rec.close();
+  return join(dir, "rec", readdirSync(join(dir, "rec"))[0]!);
+}
+
+describe("replay of a tiny-tick instrument", () => {
+  it("infers tick 1e-10 from a recording at 7e-7 and fills on that grid", async () => {
+    const dir = tempDir();
+    const tick = 0.0000000001;
+    const input = await recordTinyTickMarket(dir, 0.0000007, 600);
+    const out = join(dir, "out");
+    await runInProcess({ source: "replay", input, outputDir: out });
+    const fills = readFileSync(join(out, "fills.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { price: number; size: number });
+    expect(fills.length).toBeGreaterThan(0);
+    for (const f of fills) {
+      expect(f.price).toBeGreaterThan(0);
+      const ticks = Math.round(f.price / tick);
+      expect(f.price).toBe(Number(`${ticks}e-10`));
+      expect(Number.isInteger(f.size)).toBe(true);
+    }
+  });
+});
