@@ -4,6 +4,7 @@ import {
   EwmaVolatility,
   IntensityEstimator,
   KillSwitch,
+  MAX_ORDER_SIZE_BASE,
   QuoteEngine,
   type QuoteEngineConfigInput,
   type TickRules,
@@ -13,7 +14,7 @@ import {
 import { PaperExchange } from "@mmkit/exchange";
 import { SignalStack } from "@mmkit/signals";
 import type { Logger } from "pino";
-import type { PaperTraderConfig } from "./config.js";
+import { ConfigError, type PaperTraderConfig } from "./config.js";
 import type { RunMetrics } from "./metrics.js";
 import type { TraderParts } from "./trader.js";
 
@@ -37,13 +38,22 @@ export function tickSizeNear(tickRules: TickRules, mid: number): number {
   return Number.isFinite(tick) && tick > 0 ? tick : 0;
 }
 
-/** Order size in base units: the flag, or ~$100 of notional at the first mid rounded up to the lot. */
+/**
+ * Order size in base units: the flag, or ~$100 of notional at the first mid rounded up to the lot.
+ * Throws a ConfigError naming `--order-size` when that default exceeds the engine's limit (prices below ~1e-7).
+ */
 export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tickRules: TickRules): number {
   if (config.orderSizeBase !== undefined) return config.orderSizeBase;
   if (!(firstMid > 0)) return 0.001;
   const raw = DEFAULT_LOT_NOTIONAL_QUOTE / firstMid;
   const rounded = tickRules.roundSize(raw, "up");
-  return rounded > 0 ? rounded : raw;
+  const sizeBase = rounded > 0 ? rounded : raw;
+  if (sizeBase > MAX_ORDER_SIZE_BASE) {
+    throw new ConfigError(
+      `the default order (~${DEFAULT_LOT_NOTIONAL_QUOTE} quote at the first mid ${firstMid}) is ${sizeBase} base units, above the limit of ${MAX_ORDER_SIZE_BASE}: set --order-size (at most ${MAX_ORDER_SIZE_BASE})`,
+    );
+  }
+  return sizeBase;
 }
 
 /** Everything `buildParts` needs beside the config. */

@@ -137,7 +137,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "order-size": {
     field: "orderSizeBase",
     type: "number",
-    describe: "order size per level in base units (1 lot)",
+    describe: "order size per level in base units (1 lot), at most 1e9",
   },
   "max-position-lots": { field: "maxPositionLots", type: "number", describe: "position limit in lots" },
   "maker-fee-bps": { field: "makerFeeBps", type: "number", describe: "maker fee in bps (negative = rebate)" },

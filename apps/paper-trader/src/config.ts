@@ -1,3 +1,4 @@
+import { MAX_ORDER_SIZE_BASE } from "@mmkit/core";
 import { z } from "zod";
 
 /** Replay/synthetic pacing: "max" (as fast as possible), "realtime", or an "Nx" multiplier. */
@@ -41,7 +42,13 @@ export const PaperTraderConfigSchema = z
     checkpointEveryMin: z.number().positive().max(1440).default(5),
     analyticsEverySec: z.number().positive().default(60),
     rotateMb: z.number().min(0.01).max(4096).default(64),
-    orderSizeBase: z.number().positive().optional(),
+    orderSizeBase: z
+      .number()
+      .positive()
+      .max(MAX_ORDER_SIZE_BASE, {
+        error: `must be at most ${MAX_ORDER_SIZE_BASE} base units (the quote engine's limit)`,
+      })
+      .optional(),
     szDecimals: z.number().int().min(0).max(6).optional(),
     tickSize: z.number().positive().optional(),
     lotSize: z.number().positive().optional(),

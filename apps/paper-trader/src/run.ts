@@ -11,7 +11,7 @@ import {
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
 import type { Logger } from "pino";
-import { buildParts } from "./build.js";
+import { buildParts, chooseOrderSize } from "./build.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { RunMetrics } from "./metrics.js";
@@ -77,6 +77,9 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   }
   if (existsSync(outputDir) && !statSync(outputDir).isDirectory())
     throw new ConfigError(`invalid --output-dir: ${outputDir} exists and is not a directory`);
+  const initialMid = firstMid(source.sample);
+  // A default order size beyond the engine's limit is a ConfigError: raise it before touching the output directory.
+  if (!config.resume && !Number.isNaN(initialMid)) chooseOrderSize(config, initialMid, source.tickRules);
   let checkpoint: TraderCheckpoint | null = null;
   if (config.resume) {
     checkpoint = readCheckpoint(outputDir) as TraderCheckpoint | null;
@@ -130,7 +133,6 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
     stopRequested ??= "aborted";
   });
 
-  const initialMid = firstMid(source.sample);
   let trader: PaperTrader | null = null;
   const makeTrader = (mid: number): PaperTrader => {
     const cfg = checkpoint !== null ? { ...config, orderSizeBase: checkpoint.order_size_base } : config;

@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { MarketEvent } from "@mmkit/core";
+import { fixedTickRules, type MarketEvent, MAX_ORDER_SIZE_BASE } from "@mmkit/core";
 import { Recorder, SyntheticMarket } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
+import { chooseOrderSize } from "../src/build.js";
+import { ConfigError, parseConfig } from "../src/config.js";
 import { decimalsOf, inferFixedGrid } from "../src/grid.js";
 import { runInProcess, tempDir } from "./helpers.js";
 
@@ -55,6 +57,28 @@ describe("decimals of printed values", () => {
   });
 });
 
+describe("default order size", () => {
+  const config = parseConfig({ source: "replay", input: "x.gz" });
+  const lotOne = fixedTickRules(1e-10, 1, 0);
+
+  it("is ~100 quote at the first mid, rounded up to the lot (BTTC-like 7e-7: 142857143 base units)", () => {
+    expect(chooseOrderSize(config, 7e-7, lotOne)).toBe(142857143);
+  });
+
+  it("beyond the engine's limit (a price of 5e-8) is a ConfigError naming --order-size", () => {
+    expect(() => chooseOrderSize(config, 5e-8, lotOne)).toThrow(ConfigError);
+    expect(() => chooseOrderSize(config, 5e-8, lotOne)).toThrow(/--order-size/);
+    const explicit = parseConfig({ source: "replay", input: "x.gz", orderSizeBase: MAX_ORDER_SIZE_BASE });
+    expect(chooseOrderSize(explicit, 5e-8, lotOne)).toBe(MAX_ORDER_SIZE_BASE);
+  });
+
+  it("--order-size above the engine's limit is rejected as a config error", () => {
+    expect(() => parseConfig({ source: "replay", input: "x.gz", orderSizeBase: 2e9 })).toThrow(
+      /invalid --order-size: must be at most/,
+    );
+  });
+});
+
 /** Record a short synthetic market on a 1e-10 tick grid (lot 1) and return the recording's path. */
 async function recordTinyTickMarket(dir: string, initialMid: number, durationSec: number): Promise<string> {
   const market = new SyntheticMarket({
@@ -71,6 +95,16 @@ async function recordTinyTickMarket(dir: string, initialMid: number, durationSec
 }
 
 describe("replay of a tiny-tick instrument", () => {
+  it("at 5e-8 stops before writing anything when the default order exceeds the limit", async () => {
+    const dir = tempDir();
+    const input = await recordTinyTickMarket(dir, 0.00000005, 60);
+    const out = join(dir, "out");
+    await expect(runInProcess({ source: "replay", input, outputDir: out })).rejects.toThrow(
+      /set --order-size/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("infers tick 1e-10 from a recording at 7e-7 and fills on that grid", async () => {
     const dir = tempDir();
     const tick = 0.0000000001;

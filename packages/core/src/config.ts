@@ -10,6 +10,8 @@ export const DEFAULT_GAMMA = 400;
 export const PAPER_MODE_KAPPA_FLOOR_PER_FRAC = 8000;
 /** Hyperliquid tier-0 perp maker fee in bps. */
 export const HYPERLIQUID_TIER0_MAKER_FEE_BPS = 1.5;
+/** Largest order size (one lot) the quote engine accepts, in base units. */
+export const MAX_ORDER_SIZE_BASE = 1e9;
 
 /** A finite number in [min, max] whose error message names the allowed range. */
 function rangeNumber(min: number, max: number, opts: { exclusiveMin?: boolean; int?: boolean } = {}) {
@@ -62,7 +64,7 @@ export const QuoteEngineConfigSchema = z
     gammaMin: rangeNumber(0, 1e7, { exclusiveMin: true }).default(1e-6),
     gammaMax: rangeNumber(0, 1e9, { exclusiveMin: true }).default(1e6),
     /** One lot (the GLFT order unit Δ) in base units; inventory lots = inventoryBase / orderSizeBase. */
-    orderSizeBase: rangeNumber(0, 1e9, { exclusiveMin: true }).default(0.001),
+    orderSizeBase: rangeNumber(0, MAX_ORDER_SIZE_BASE, { exclusiveMin: true }).default(0.001),
     /** Position limit in lots (|inventory| never exceeds maxPositionLots × orderSizeBase through our quotes). */
     maxPositionLots: rangeNumber(0, 1e9, { exclusiveMin: true }).default(10),
     /** Ladder levels per side. */
