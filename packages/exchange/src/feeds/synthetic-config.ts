@@ -119,8 +119,9 @@ export const syntheticMarketConfigSchema = z
     if (c.book.denseLevels > c.book.levels) {
       ctx.addIssue({ code: "custom", path: ["book", "denseLevels"], message: "must be <= book.levels" });
     }
+    // Relative tolerance: 1/1e-9 is 999999999.9999999 in doubles, and it is a valid grid.
     const inv = 1 / c.tickSize;
-    if (Math.abs(inv - Math.round(inv)) > 1e-9) {
+    if (Math.abs(inv - Math.round(inv)) > 1e-9 * Math.max(1, inv)) {
       ctx.addIssue({
         code: "custom",
         path: ["tickSize"],
@@ -128,7 +129,7 @@ export const syntheticMarketConfigSchema = z
       });
     }
     const invLot = 1 / c.lotSize;
-    if (Math.abs(invLot - Math.round(invLot)) > 1e-9) {
+    if (Math.abs(invLot - Math.round(invLot)) > 1e-9 * Math.max(1, invLot)) {
       ctx.addIssue({
         code: "custom",
         path: ["lotSize"],

@@ -33,6 +33,17 @@ describe("SyntheticMarket config", () => {
     expect(() => new SyntheticMarket({ initialRegime: "panic" })).toThrow(/initialRegime.*panic/);
     expect(() => new SyntheticMarket({ book: { levels: 5 } })).toThrow(/book\.levels/);
     expect(() => new SyntheticMarket({ marketOrders: { kappaPerFrac: 0 } })).toThrow(/kappaPerFrac/);
+    expect(() => new SyntheticMarket({ tickSize: 0.3 })).toThrow(/1\/tickSize must be an integer/);
+  });
+
+  it("accepts tiny decimal grids (1/1e-9 is 999999999.9999999 in doubles)", () => {
+    const m = new SyntheticMarket({ tickSize: 1e-9, lotSize: 1e-9, initialMid: 1e-5, durationSec: 5 });
+    let n = 0;
+    for (const ev of m.events()) {
+      if (ev.type === "trade") expect(Number.isFinite(ev.trade.price) && ev.trade.price > 0).toBe(true);
+      n++;
+    }
+    expect(n).toBeGreaterThan(0);
   });
 });
 
