@@ -66,6 +66,8 @@ export interface BuildContext {
   clock: "exchange" | "local";
   /** Currency of PnL, fees and capital (USD, or the symbol's quote asset). */
   quoteCurrency: string;
+  /** Capital of a resumed run (its checkpoint's); else derived from the lot and the first mid. */
+  capitalQuote?: number;
 }
 
 /** Build estimators, signals, engine, kill switch and paper exchange for one run. */
@@ -77,7 +79,8 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     );
   }
   const maxPositionLots = config.maxPositionLots ?? 10;
-  const capitalQuote = ctx.firstMid > 0 ? maxPositionLots * orderSizeBase * ctx.firstMid : 1000;
+  const capitalQuote =
+    ctx.capitalQuote ?? (ctx.firstMid > 0 ? maxPositionLots * orderSizeBase * ctx.firstMid : 1000);
   const engineConfig: QuoteEngineConfigInput = {
     ...(config.gamma !== undefined ? { gamma: config.gamma } : {}),
     orderSizeBase,

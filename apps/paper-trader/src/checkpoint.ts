@@ -34,7 +34,7 @@ export function readCheckpoint(outputDir: string): Record<string, unknown> | nul
     (value as Record<string, unknown>)["checkpoint_version"] !== CHECKPOINT_VERSION
   ) {
     throw new Error(
-      `checkpoint ${path} has an unknown format (expected checkpoint_version ${CHECKPOINT_VERSION})`,
+      `cannot --resume: checkpoint ${path} has an unknown format (expected checkpoint_version ${CHECKPOINT_VERSION})`,
     );
   }
   return value as Record<string, unknown>;

@@ -10,9 +10,10 @@ import {
 } from "@mmkit/analytics";
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
-import type { Logger } from "pino";
+import pino, { type Logger } from "pino";
 import { buildParts, chooseOrderSize } from "./build.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
+import { lockOutputDir } from "./output-lock.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { RunMetrics } from "./metrics.js";
 import { ProgressBar } from "./progress.js";
@@ -21,6 +22,7 @@ import { applyToBook, createSource, firstMid, type RunSource } from "./source.js
 import {
   assertResumable,
   captureCheckpoint,
+  parseCheckpoint,
   restoreCheckpoint,
   streamParts,
   streamSizes,
@@ -82,18 +84,45 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   if (!config.resume && !Number.isNaN(initialMid)) chooseOrderSize(config, initialMid, source.tickRules);
   let checkpoint: TraderCheckpoint | null = null;
   if (config.resume) {
-    checkpoint = readCheckpoint(outputDir) as TraderCheckpoint | null;
-    if (checkpoint === null) throw new Error(`cannot --resume: no checkpoint.json in ${outputDir}`);
+    const raw = readCheckpoint(outputDir);
+    if (raw === null) throw new Error(`cannot --resume: no checkpoint.json in ${outputDir}`);
+    checkpoint = parseCheckpoint(raw, outputDir);
     assertResumable(checkpoint.config, config);
-    if (checkpoint.completed_reason !== null) return reprintCompleted(checkpoint, config, opts, print);
+    // Restore it once without outputs before any file is truncated or rewritten.
+    const restored = restoredTrader(checkpoint, config, source);
+    if (checkpoint.completed_reason !== null)
+      return reprintCompleted(restored, checkpoint, config, opts, source, print);
+  }
+  // From here on files change: one run per directory, and the directory must be writable.
+  const release = lockOutputDir(outputDir);
+  try {
+    return await runLocked(config, opts, source, checkpoint, initialMid, print);
+  } finally {
+    release();
+  }
+}
+
+/** The run once its output directory is locked: resume or archive, loop, shutdown, report. */
+async function runLocked(
+  config: PaperTraderConfig,
+  opts: RunOptions,
+  source: RunSource,
+  checkpoint: TraderCheckpoint | null,
+  initialMid: number,
+  print: (line: string) => void,
+): Promise<RunResult> {
+  const logger = opts.logger;
+  const outputDir = config.outputDir;
+  if (checkpoint !== null) {
     for (const note of truncateStreams(outputDir, checkpoint.stream_bytes, checkpoint.stream_parts))
-      logger.info(`[RESUME] ${note}`);
+      logger[note.level](`[RESUME] ${note.text}`);
   } else {
     archivePreviousRun(outputDir, logger);
   }
-  mkdirSync(outputDir, { recursive: true });
   const runId = checkpoint?.run_id ?? `run-${config.source}-${config.seed}-${Date.now().toString(36)}`;
   const startedWallMs = Date.now();
+  // A resumed run keeps the start time its run.json already states.
+  const runStartedMs = (checkpoint !== null ? manifestStart(outputDir, runId) : null) ?? startedWallMs;
 
   const out = new AnalyticsLogger({
     dir: outputDir,
@@ -108,7 +137,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   const manifest = (endedTsMs: number | null): RunManifest => ({
     schema_version: SCHEMA_VERSION,
     run_id: runId,
-    started_ts_ms: startedWallMs,
+    started_ts_ms: runStartedMs,
     ended_ts_ms: endedTsMs,
     seed: config.seed,
     source: { kind: config.source, ...source.describe },
@@ -122,15 +151,19 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   out.writeManifest(manifest(null));
 
   let stopRequested: string | null = null;
+  /** The stop a user asked for (signal, abort): the run pauses, resumable. */
+  let pauseRequested: string | null = null;
   const onSignal = (sig: NodeJS.Signals): void => {
-    stopRequested ??= `signal ${sig}`;
+    pauseRequested ??= `signal ${sig}`;
+    stopRequested ??= pauseRequested;
   };
   if (opts.handleSignals !== false) {
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
   }
   opts.signal?.addEventListener("abort", () => {
-    stopRequested ??= "aborted";
+    pauseRequested ??= "aborted";
+    stopRequested ??= pauseRequested;
   });
 
   let trader: PaperTrader | null = null;
@@ -145,6 +178,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
         firstMid: mid,
         clock: source.clock,
         quoteCurrency: source.quoteCurrency,
+        ...(checkpoint !== null ? { capitalQuote: checkpoint.capital_quote } : {}),
       }),
     );
     if (checkpoint !== null) {
@@ -297,7 +331,8 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
         }
       };
       let n = 0;
-      for await (const ev of source.asyncEvents()) {
+      // A resumed event-time run goes through what it already processed at once, then paces.
+      for await (const ev of source.asyncEvents(skip)) {
         if (leadIt !== null) await drainLead(leadIt, eventTimeMs(ev, source.clock), consumed >= skip);
         if (!step(ev)) break;
         if (++n % 256 === 0 && !(await afterChunk())) break;
@@ -327,8 +362,12 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   let report: string[] = [];
   const t = trader as PaperTrader | null;
   if (t !== null) {
+    // A stop asked for (SIGINT/SIGTERM, abort) is a pause: its checkpoint stays resumable, and a
+    // later --resume continues from there (quotes were cancelled, like a restarted bot's).
+    const paused = pauseRequested !== null && stopReason === pauseRequested;
+    if (paused) stopReason = `${stopReason} (--resume continues this run)`;
     finishTrader(t, stopReason);
-    doCheckpoint(t, stopReason);
+    doCheckpoint(t, paused ? null : stopReason);
     report = edgeValidationReport(t, {
       stopReason,
       outputDir,
@@ -350,30 +389,49 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   return { stopReason, report, fills: t?.counters.fills ?? 0, events: t?.counters.events ?? 0, outputDir };
 }
 
-/** Resuming a run that already finished: restore its final state and print its report; write nothing. */
+/**
+ * A trader restored from a checkpoint without outputs (nothing is written): proves the checkpoint
+ * restores before a resume touches any file, and gives a finished run's report. Throws a
+ * `cannot --resume` error naming the problem when the checkpoint does not restore.
+ */
+function restoredTrader(cp: TraderCheckpoint, config: PaperTraderConfig, source: RunSource): PaperTrader {
+  try {
+    const trader = new PaperTrader(
+      buildParts(
+        { ...config, orderSizeBase: cp.order_size_base },
+        {
+          logger: pino({ level: "silent" }),
+          out: null,
+          metrics: null,
+          tickRules: source.tickRules,
+          firstMid: Number.NaN,
+          clock: source.clock,
+          quoteCurrency: source.quoteCurrency,
+          capitalQuote: cp.capital_quote,
+        },
+      ),
+    );
+    restoreCheckpoint(trader, cp);
+    return trader;
+  } catch (err) {
+    // One line: some components word their checks as a multi-line issue list.
+    const why = (err as Error).message.replace(/\s+/g, " ");
+    throw new Error(
+      `cannot --resume: checkpoint.json in ${config.outputDir} does not restore (${why.length > 300 ? `${why.slice(0, 300)}…` : why}); nothing was changed`,
+    );
+  }
+}
+
+/** Resuming a run that already finished: print the report of its final state; write nothing. */
 async function reprintCompleted(
+  trader: PaperTrader,
   cp: TraderCheckpoint,
   config: PaperTraderConfig,
   opts: RunOptions,
+  source: RunSource,
   print: (line: string) => void,
 ): Promise<RunResult> {
-  const source = await createSource(config, { warn: () => {}, info: () => {} });
   await source.feed.close();
-  const trader = new PaperTrader(
-    buildParts(
-      { ...config, orderSizeBase: cp.order_size_base },
-      {
-        logger: opts.logger,
-        out: null,
-        metrics: null,
-        tickRules: source.tickRules,
-        firstMid: Number.NaN,
-        clock: source.clock,
-        quoteCurrency: source.quoteCurrency,
-      },
-    ),
-  );
-  restoreCheckpoint(trader, cp);
   const stopReason = `already complete (${cp.completed_reason}); nothing to resume`;
   opts.logger.info(`[RESUME] ${stopReason}`);
   const report = edgeValidationReport(trader, {
@@ -390,6 +448,17 @@ async function reprintCompleted(
     events: trader.counters.events,
     outputDir: config.outputDir,
   };
+}
+
+/** `started_ts_ms` of the run.json in `dir` when it belongs to `runId`, else null. */
+function manifestStart(dir: string, runId: string): number | null {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, RUN_MANIFEST_FILE), "utf8")) as Record<string, unknown>;
+    const started = m["started_ts_ms"];
+    return m["run_id"] === runId && typeof started === "number" && Number.isFinite(started) ? started : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Cancel quotes, flush pending prediction/markout records, write the final analytics. */

@@ -35,7 +35,7 @@ export interface RunSource {
   /** Synchronous events for max-speed runs of event-time sources (null for live feeds). */
   syncEvents: (() => Iterable<MarketEvent>) | null;
   /** Paced async events (event-time sources at a finite speed, or live). */
-  asyncEvents: () => AsyncIterable<MarketEvent>;
+  asyncEvents: (unpacedPrefix?: number) => AsyncIterable<MarketEvent>;
   /** Which timestamp drives the run. */
   clock: "exchange" | "local";
   /** Whether the source runs in event time (synthetic, replay) — resumable by event index. */
@@ -88,10 +88,10 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
   }
   if (config.source === "replay") {
     const path = config.input!;
+    // Paced here rather than by the feed, so a resume skips what it processed without waiting.
     const feed = openReplay(path, {
       clock: "exchange",
       logger,
-      speed,
       ...(config.asset !== undefined ? { instrument: config.asset } : {}),
     });
     // Stream the recording (line by line) rather than decoding it whole: recordings can be GBs.
@@ -107,7 +107,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
     return {
       feed,
       syncEvents: null,
-      asyncEvents: () => feed,
+      asyncEvents: (unpacedPrefix = 0) => pace(feed, speed, { clock: "exchange", unpacedPrefix }),
       clock: "exchange",
       eventTime: true,
       tickRules,
@@ -172,7 +172,7 @@ function eventTimeSource(
     sample,
     feed,
     syncEvents: speed === "max" ? () => feed.events() : null,
-    asyncEvents: () => pace(feed.events(), speed),
+    asyncEvents: (unpacedPrefix = 0) => pace(feed.events(), speed, { unpacedPrefix }),
     clock: "exchange",
     eventTime: true,
     tickRules,

@@ -2,12 +2,22 @@
  * Checkpoint contents: every component's state plus the JSONL stream sizes at that instant, so a
  * resumed run truncates what was written after the checkpoint and never double-counts.
  */
-import { existsSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
-import { join } from "node:path";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+} from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
 import { KillSwitch, type KillSwitchSnapshot } from "@mmkit/core";
 import { jsonlParts, STREAM_FILES, type StreamName } from "@mmkit/analytics";
 import type { PaperExchangeState } from "@mmkit/exchange";
-import type { PaperTraderConfig } from "./config.js";
+import { FIELD_TO_FLAG, type PaperTraderConfig, PaperTraderConfigSchema } from "./config.js";
 import type { OrderManager } from "./order-manager.js";
 import type { PaperTrader, TraderCounters } from "./trader.js";
 
@@ -43,17 +53,95 @@ export interface TraderCheckpoint {
   };
 }
 
-/** Config fields that must match for a resume to continue the same run. */
-const IDENTITY_FIELDS = ["source", "input", "asset", "seed", "fillModel", "fillProb", "durationSec"] as const;
+const count = z.number().int().nonnegative();
+const positive = z.number().positive().finite();
+const finiteOrNull = z.number().finite().nullable();
+/** The checkpoint's own fields (components validate their states when restored). */
+const CheckpointSchema = z.looseObject({
+  run_id: z.string().min(1),
+  config: z.record(z.string(), z.unknown()),
+  completed_reason: z.string().nullable(),
+  events_consumed: count,
+  stream_bytes: z.record(z.string(), count),
+  stream_parts: z.record(z.string(), count).optional(),
+  order_size_base: positive,
+  capital_quote: positive,
+  counters: z.looseObject({
+    events: count,
+    cycles: count,
+    fills: count,
+    wins: count,
+    markedFills: count,
+    firstTsMs: finiteOrNull,
+    lastTsMs: z.number().finite(),
+  }),
+  exchange: z.record(z.string(), z.unknown()),
+  signals: z.record(z.string(), z.unknown()),
+  vol: z.record(z.string(), z.unknown()),
+  intensity: z.record(z.string(), z.unknown()),
+  kill_switch: z.record(z.string(), z.unknown()),
+  orders: z.record(z.string(), z.unknown()),
+  trackers: z.looseObject({
+    sharpe: z.record(z.string(), z.unknown()),
+    per_signal_sharpe: z.record(z.string(), z.unknown()),
+    edge: z.record(z.string(), z.unknown()),
+    attributor: z.record(z.string(), z.unknown()),
+    drawdown: z.record(z.string(), z.unknown()),
+    calibration: z.array(z.tuple([z.number(), z.unknown()])),
+  }),
+});
 
-/** Throw a clear error when the resumed config differs from the checkpoint's in a field that defines the run. */
+/** Check a checkpoint's own fields; throws one `cannot --resume` line naming the first bad field. */
+export function parseCheckpoint(raw: Record<string, unknown>, dir: string): TraderCheckpoint {
+  const r = CheckpointSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue === undefined ? "?" : issue.path.join(".") || "(top level)";
+    throw new Error(
+      `cannot --resume: checkpoint.json in ${dir} is damaged at ${where}: ${issue?.message ?? "invalid"}; nothing was changed`,
+    );
+  }
+  return raw as unknown as TraderCheckpoint;
+}
+
+/**
+ * Config fields a resume may change: how the run is paced, logged, checkpointed, written and
+ * reached. Every other field defines the run (its data, strategy, fills or PnL) and must match.
+ */
+const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set([
+  "speed",
+  "outputDir",
+  "resume",
+  "logLevel",
+  "metricsPort",
+  "checkpointEveryMin",
+  "rotateMb",
+  "hyperliquidUrl",
+  "binanceUrl",
+  "crashAtSec",
+]);
+
+/** Fields holding a file path: the same file given relative or absolute is the same input. */
+const PATH_FIELDS: ReadonlySet<string> = new Set(["input", "leadInput"]);
+
+/**
+ * Throw a clear error when the resumed config differs from the checkpoint's in a field that defines
+ * the run. A field absent from the checkpoint's config was not set (optional) or did not exist yet
+ * (older version): it counts as its default.
+ */
 export function assertResumable(saved: PaperTraderConfig, now: PaperTraderConfig): void {
-  for (const f of IDENTITY_FIELDS) {
-    if (JSON.stringify(saved[f]) !== JSON.stringify(now[f])) {
-      throw new Error(
-        `cannot --resume: ${f} differs from the checkpoint (checkpoint ${JSON.stringify(saved[f])}, now ${JSON.stringify(now[f])})`,
-      );
-    }
+  const defaults = PaperTraderConfigSchema.parse({});
+  const fields = new Set([...Object.keys(saved), ...Object.keys(now)]) as Set<keyof PaperTraderConfig>;
+  for (const f of fields) {
+    if (RESUME_MAY_CHANGE.has(f)) continue;
+    const a = f in saved ? saved[f] : defaults[f];
+    const b = f in now ? now[f] : defaults[f];
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (PATH_FIELDS.has(f) && typeof a === "string" && typeof b === "string" && resolve(a) === resolve(b))
+      continue;
+    throw new Error(
+      `cannot --resume: ${FIELD_TO_FLAG[f] ?? f} differs from the checkpoint (checkpoint ${JSON.stringify(a) ?? "not set"}, now ${JSON.stringify(b) ?? "not set"}); a resumed run keeps its settings — start a new run in another --output-dir to change it`,
+    );
   }
 }
 
@@ -89,8 +177,8 @@ export function truncateStreams(
   dir: string,
   sizes: Record<string, number>,
   parts?: Record<string, number>,
-): string[] {
-  const notes: string[] = [];
+): ResumeNote[] {
+  const notes: ResumeNote[] = [];
   for (const [name, file] of Object.entries(STREAM_FILES) as [StreamName, string][]) {
     const path = join(dir, file);
     const keepParts = parts?.[name];
@@ -101,20 +189,63 @@ export function truncateStreams(
         for (const newer of rotated.slice(keepParts + 1)) rmSync(newer);
         if (existsSync(path)) rmSync(path);
         renameSync(rotated[keepParts]!, path);
-        notes.push(`${file}: ${rotated.length - keepParts} rotation(s) after the checkpoint undone`);
+        notes.push(info(`${file}: ${rotated.length - keepParts} rotation(s) after the checkpoint undone`));
       }
     }
-    if (!existsSync(path)) continue;
     const want = sizes[name] ?? 0;
+    if (!existsSync(path)) {
+      if (want > 0)
+        notes.push(
+          warn(
+            `${file}: missing (${want} bytes at the checkpoint): its records up to the checkpoint are lost`,
+          ),
+        );
+      continue;
+    }
     const have = statSync(path).size;
     if (have > want) {
       truncateSync(path, want);
-      notes.push(`${file}: ${have - want} bytes after the checkpoint removed (they will be rewritten)`);
+      notes.push(info(`${file}: ${have - want} bytes after the checkpoint removed (they will be rewritten)`));
     } else if (have < want) {
-      notes.push(`${file}: shorter than at the checkpoint (${have} < ${want} bytes)`);
+      // Lost on disk (e.g. a power cut before the data reached it): keep whole lines only, so the
+      // records appended now start on a line of their own.
+      const kept = lastLineEnd(path, have);
+      if (kept < have) truncateSync(path, kept);
+      notes.push(
+        warn(
+          `${file}: shorter than at the checkpoint (${have} < ${want} bytes): records written before the checkpoint are lost${kept < have ? `; its cut last line (${have - kept} bytes) was removed` : ""}`,
+        ),
+      );
     }
   }
   return notes;
+}
+
+/** A message about the stream files a resume found; `warn` when records were lost. */
+export interface ResumeNote {
+  level: "info" | "warn";
+  text: string;
+}
+
+const info = (text: string): ResumeNote => ({ level: "info", text });
+const warn = (text: string): ResumeNote => ({ level: "warn", text });
+
+/** Byte offset just past the last newline in the first `size` bytes of `path` (0 when there is none). */
+function lastLineEnd(path: string, size: number): number {
+  const fd = openSync(path, "r");
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let end = size; end > 0; ) {
+      const start = Math.max(0, end - chunk.length);
+      const n = readSync(fd, chunk, 0, end - start, start);
+      const i = chunk.subarray(0, n).lastIndexOf(10);
+      if (i >= 0) return start + i + 1;
+      end = start;
+    }
+    return 0;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Capture the trader's full state. */

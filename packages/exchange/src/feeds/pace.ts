@@ -11,6 +11,11 @@ export interface PaceOptions {
   sleepMs?: (ms: number) => Promise<void>;
   /** Injectable wall clock in ms (tests); default `performance.now()`. */
   nowMs?: () => number;
+  /**
+   * Events released at once before pacing starts (default 0): a resumed run skips what it already
+   * processed without waiting for it; pacing then starts at the first event after them.
+   */
+  unpacedPrefix?: number;
 }
 
 /** Event time of `e` in the chosen clock. */
@@ -35,7 +40,8 @@ export function speedMultiplier(speed: PaceSpeed): number {
 /**
  * Pace an event-time source to wall time: event k is released no earlier than
  * (t_k − t_0) / speed after the first one. Events whose clock goes backwards are released
- * immediately (never reordered). `"max"` passes events through without waiting.
+ * immediately (never reordered). `"max"` passes events through without waiting. The first
+ * `unpacedPrefix` events pass at once and do not count as the first one.
  */
 export async function* pace(
   source: Iterable<MarketEvent> | AsyncIterable<MarketEvent>,
@@ -48,7 +54,13 @@ export async function* pace(
   const now = opts.nowMs ?? (() => performance.now());
   let t0Event = Number.NaN;
   let t0Wall = 0;
+  let unpaced = opts.unpacedPrefix ?? 0;
   for await (const e of source) {
+    if (unpaced > 0) {
+      unpaced--;
+      yield e;
+      continue;
+    }
     if (mult !== Number.POSITIVE_INFINITY) {
       const t = eventTimeMs(e, clock);
       if (Number.isNaN(t0Event)) {

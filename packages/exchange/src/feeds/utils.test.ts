@@ -29,6 +29,21 @@ describe("pace", () => {
     expect(waits).toEqual([250, 750]);
   });
 
+  it("releases an unpaced prefix at once and paces from the first event after it (resume)", async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const sleepMs = async (ms: number): Promise<void> => {
+      waits.push(ms);
+      now += ms;
+    };
+    const events = [trade(0), trade(60_000), trade(120_000), trade(121_000), trade(123_000)];
+    const out: MarketEvent[] = [];
+    for await (const e of pace(events, 1, { sleepMs, nowMs: () => now, unpacedPrefix: 2 })) out.push(e);
+    expect(out).toEqual(events);
+    // the 2 skipped events cost no wait; then 120 s is t0: waits 1 s and 2 s after it.
+    expect(waits).toEqual([1000, 2000]);
+  });
+
   it("uses the local clock when asked, never waits at max speed, and rejects bad speeds", async () => {
     let now = 0;
     const waits: number[] = [];

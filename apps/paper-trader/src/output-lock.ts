@@ -1,0 +1,76 @@
+/**
+ * One run per output directory: `<dir>/.paper-trader.lock` holds the pid of the run using it.
+ * Two runs writing the same streams would interleave them (and the second would archive the
+ * first's files while it still writes them). Taking the lock also proves the directory writable
+ * before anything is moved, truncated or written.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError } from "./config.js";
+
+/** File name of the lock inside the output directory. */
+export const LOCK_FILE = ".paper-trader.lock";
+
+/** Whether a process with this pid is running (EPERM: it exists but belongs to another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function errCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+}
+
+/** The pid written in a lock file, or null when it holds none. */
+function lockHolder(path: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Create `dir` if needed and take its lock; returns the function that releases it. Throws a
+ * ConfigError (exit 2, nothing written) when the directory cannot be created or written, or when a
+ * running process holds the lock. A lock left by a process that no longer runs (killed) is taken over.
+ */
+export function lockOutputDir(dir: string): () => void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new ConfigError(`invalid --output-dir: cannot create ${dir} (${errCode(err)})`);
+  }
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, "wx");
+    } catch (err) {
+      const code = errCode(err);
+      if (code !== "EEXIST") throw new ConfigError(`invalid --output-dir: ${dir} is not writable (${code})`);
+      const pid = lockHolder(path);
+      if (pid !== null && processAlive(pid)) {
+        throw new ConfigError(
+          `invalid --output-dir: ${dir} is in use by another paper-trader (pid ${pid}${pid === process.pid ? ", this process" : ""}); give each run its own --output-dir`,
+        );
+      }
+      if (attempt > 0) throw new ConfigError(`invalid --output-dir: cannot take the lock ${path}`);
+      unlinkSync(path); // left by a run that was killed
+      continue;
+    }
+    try {
+      writeSync(fd, `${process.pid}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    return () => {
+      if (lockHolder(path) === process.pid) unlinkSync(path);
+    };
+  }
+}

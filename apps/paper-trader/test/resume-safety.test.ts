@@ -1,0 +1,100 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
+import { createLogger } from "../src/logging.js";
+import { LOCK_FILE } from "../src/output-lock.js";
+import { type RunResult, runPaperTrader } from "../src/run.js";
+import { readStreams, runInProcess, tempDir } from "./helpers.js";
+
+const BASE = { durationSec: 900, seed: 5, checkpointEveryMin: 1 } as const;
+
+/** Run in process and stop it (like SIGINT) after `afterMs` of wall time. */
+async function runAndPause(input: PaperTraderConfigInput, afterMs: number): Promise<RunResult> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), afterMs);
+  try {
+    return await runPaperTrader(parseConfig(input), {
+      logger: createLogger("silent", false),
+      print: () => {},
+      handleSignals: false,
+      signal: ac.signal,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function checkpointOf(dir: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as Record<string, unknown>;
+}
+
+describe("resume keeps a run's files safe", () => {
+  it("--resume of a finished run reprints its report (capital taken from the checkpoint)", async () => {
+    const dir = tempDir();
+    const done = await runInProcess({ ...BASE, outputDir: dir });
+    const again = await runInProcess({ ...BASE, outputDir: dir, resume: true });
+    expect(again.stopReason).toMatch(/^already complete \(duration reached/);
+    expect(again.fills).toBe(done.fills);
+  });
+
+  it("a damaged checkpoint or a changed strategy setting is refused before any file changes", async () => {
+    const dir = tempDir();
+    await runInProcess({ ...BASE, outputDir: dir });
+    const before = readStreams(dir);
+    const cp = checkpointOf(dir);
+    const write = (c: Record<string, unknown>): void =>
+      writeFileSync(join(dir, "checkpoint.json"), JSON.stringify(c));
+    write({ ...cp, completed_reason: null, counters: { ...(cp["counters"] as object), fills: "x" } });
+    await expect(runInProcess({ ...BASE, outputDir: dir, resume: true })).rejects.toThrow(
+      /^cannot --resume: checkpoint.json in .* is damaged at counters\.fills/,
+    );
+    write({ ...cp, completed_reason: null, signals: {} });
+    await expect(runInProcess({ ...BASE, outputDir: dir, resume: true })).rejects.toThrow(
+      /^cannot --resume: checkpoint.json in .* does not restore \(signal stack/,
+    );
+    write({ ...cp, completed_reason: null });
+    await expect(runInProcess({ ...BASE, outputDir: dir, resume: true, gamma: 100 })).rejects.toThrow(
+      "cannot --resume: --gamma differs from the checkpoint (checkpoint not set, now 100)",
+    );
+    await expect(runInProcess({ ...BASE, outputDir: dir, resume: true, latencyMs: 500 })).rejects.toThrow(
+      /--latency-ms differs/,
+    );
+    expect(readStreams(dir)).toEqual(before);
+  });
+
+  it("a paused run (SIGINT, abort) stays resumable and --resume finishes it", async () => {
+    const dir = tempDir();
+    const paused = await runAndPause({ ...BASE, durationSec: 7200, outputDir: dir }, 400);
+    expect(paused.stopReason).toBe("aborted (--resume continues this run)");
+    const cp = checkpointOf(dir);
+    expect(cp["completed_reason"]).toBeNull();
+    expect(cp["events_consumed"] as number).toBeGreaterThan(0);
+    const resumed = await runInProcess({ ...BASE, durationSec: 7200, outputDir: dir, resume: true });
+    expect(resumed.stopReason).toBe("duration reached (7200s of market time)");
+    expect(resumed.fills).toBeGreaterThan(paused.fills);
+  });
+
+  it("a stream cut below its checkpointed size (lost on disk) is trimmed to whole lines before appending", async () => {
+    const dir = tempDir();
+    await runAndPause({ ...BASE, durationSec: 7200, outputDir: dir }, 400);
+    truncateSync(join(dir, "fills.jsonl"), 1000); // mid-line
+    await runInProcess({ ...BASE, durationSec: 7200, outputDir: dir, resume: true });
+    const lines = readStreams(dir).get("fills.jsonl")!.split("\n").filter(Boolean);
+    for (const l of lines) expect(() => JSON.parse(l), l.slice(0, 80)).not.toThrow();
+  });
+
+  it("one run per output directory: a live holder's lock is refused, a dead one's taken over", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, LOCK_FILE), `${process.pid}\n`);
+    await expect(runInProcess({ ...BASE, outputDir: dir })).rejects.toThrow(
+      /is in use by another paper-trader \(pid \d+, this process\)/,
+    );
+    const exited = spawnSync(process.execPath, ["-e", "process.pid"]).pid!;
+    writeFileSync(join(dir, LOCK_FILE), `${exited}\n`);
+    const r = await runInProcess({ ...BASE, durationSec: 120, outputDir: dir });
+    expect(r.fills).toBeGreaterThan(0);
+    expect(readStreams(dir).size).toBeGreaterThan(5);
+  });
+});
