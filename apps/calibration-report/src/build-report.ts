@@ -15,6 +15,7 @@ import { type InputFileSummary, REPORT_SCHEMA_VERSION, type ReportModel } from "
 import { CalibrationSection } from "./sections/calibration.js";
 import { EdgeSection } from "./sections/edge.js";
 import { EquitySection } from "./sections/equity.js";
+import { DEFAULT_ORDER_TOLERANCE_MS, RunMixingCheck } from "./run-mixing.js";
 import { EventsSection, FillSection } from "./sections/run.js";
 import { inRange, type TimeRange } from "./time-range.js";
 import { computeVerdict } from "./verdict.js";
@@ -37,6 +38,11 @@ export interface BuildReportOptions {
   bootstrapResamples?: number;
   /** Events listed individually (default 200; all are counted). */
   maxEvents?: number;
+  /**
+   * An equity or fills record earlier than the previous one in its stream by more than this (ms) is
+   * taken as another run's record interleaved (default 1000).
+   */
+  orderToleranceMs?: number;
 }
 
 const MAX_HORIZONS = 16;
@@ -68,11 +74,29 @@ class ReadContext {
     if (!summary.present) this.missing.push(summary.file);
   }
 
-  /** Stream one file, calling `fn` for every valid record inside the time filter. */
-  async consume<K extends StreamName>(name: K, fn: (r: StreamRecord[K]) => void): Promise<void> {
+  /**
+   * Stream one file, calling `fn` for every valid record inside the time filter, and `check` (if
+   * given) for every valid record whatever its time, with its part file and index among that file's
+   * valid records.
+   */
+  async consume<K extends StreamName>(
+    name: K,
+    fn: (r: StreamRecord[K]) => void,
+    check?: (r: StreamRecord[K], file: string, index: number) => void,
+  ): Promise<void> {
     const s = await openStream(this.dir, name, this.issues);
+    let file: string | null = null;
+    let index = 0;
     for await (const batch of s.batches()) {
+      if (check !== undefined) {
+        const f = s.currentFile();
+        if (f !== file) {
+          file = f;
+          index = 0;
+        }
+      }
       for (const r of batch) {
+        if (check !== undefined) check(r, file!, index++);
         if (!this.keep(r.ts_ms)) continue;
         s.summary.used++;
         fn(r);
@@ -160,11 +184,20 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
   const { manifest, present: manifestPresent } = await readManifest(dir, ctx.issues);
   if (!manifestPresent) ctx.missing.push(RUN_MANIFEST_FILE);
 
+  const mixing = new RunMixingCheck(options.orderToleranceMs ?? DEFAULT_ORDER_TOLERANCE_MS);
   const equity = new EquitySection(options.bucketMs ?? 60_000, options.maxPoints ?? 2000);
-  await ctx.consume("equity", (r) => equity.add(r));
+  await ctx.consume(
+    "equity",
+    (r) => equity.add(r),
+    (r, file, i) => mixing.timed("equity", r.ts_ms, file, i),
+  );
 
   const fills = new FillSection();
-  await ctx.consume("fills", (r) => fills.add(r));
+  await ctx.consume(
+    "fills",
+    (r) => fills.add(r),
+    (r, file, i) => mixing.fill(r, file, i),
+  );
   const fillsPresent = ctx.inputs[ctx.inputs.length - 1]!.present;
 
   const calibration = new CalibrationSection(
@@ -174,7 +207,11 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
   await ctx.consume("predictions", (r) => calibration.add(r));
 
   const events = new EventsSection(options.maxEvents ?? 200);
-  await ctx.consume("events", (r) => events.add(r));
+  await ctx.consume(
+    "events",
+    (r) => events.add(r),
+    (r, file, i) => mixing.event(r, file, i),
+  );
 
   let lastLogged: SharpeMetricsRecord | null = null;
   await ctx.consume("sharpe_metrics", (r) => {
@@ -188,6 +225,7 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
   const edge = new EdgeSection(criteria.minEdgeSamples, MAX_HORIZONS);
   await consumeCyclesAndEdges(ctx, edge, calibration);
 
+  const runMixing = await mixing.result(ctx.issues);
   const hasSpan = ctx.spanHi >= ctx.spanLo;
   const sharpe = equity.sharpe(lastLogged);
   if (equity.sharpeError !== null)
@@ -212,11 +250,20 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
       maxDrawdownPct: drawdown.maxDrawdownFrac === null ? null : drawdown.maxDrawdownFrac * 100,
       equitySamples: equity.samples,
       fills: fillCount,
+      mixedRuns: runMixing.detected,
     },
     criteria,
   );
+  if (runMixing.detected) {
+    verdict.notes.unshift(
+      "WARNING: MIXED RUNS - the streams interleave more than one run:",
+      ...runMixing.summary.map((s) => `  ${s}`),
+      "  (two traders wrote into one --output-dir: give each run its own)",
+    );
+  }
   if (ctx.missing.length > 0) verdict.notes.push(`Missing input file(s): ${ctx.missing.join(", ")}.`);
-  if (ctx.issues.count > 0) verdict.notes.push(`${ctx.issues.count} malformed line(s) skipped (see Inputs).`);
+  const malformed = ctx.issues.count - runMixing.findings.length;
+  if (malformed > 0) verdict.notes.push(`${malformed} malformed line(s) skipped (see Inputs).`);
   if (!fillsPresent && edge.fills > 0)
     verdict.notes.push("fills.jsonl missing: fill count taken from edge_validation.jsonl.");
 
@@ -229,6 +276,7 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
     missing: ctx.missing,
     issues: ctx.issues.issues,
     issueCount: ctx.issues.count,
+    runMixing,
     summary: {
       runId: manifest?.run_id ?? null,
       startTsMs: hasSpan ? ctx.spanLo : null,

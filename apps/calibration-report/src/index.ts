@@ -14,6 +14,12 @@ export { type CliIo, EXIT_USAGE, main, parseArgs, type CliOptions } from "./main
 export * from "./model.js";
 export { renderHtml } from "./render-html.js";
 export { renderText, TEXT_WIDTH } from "./render-text.js";
+export {
+  DEFAULT_ORDER_TOLERANCE_MS,
+  RUN_START_KINDS,
+  type OrderedStream,
+  type RunMixingModel,
+} from "./run-mixing.js";
 export { inRange, makeTimeRange, parseTimeBound, type TimeRange } from "./time-range.js";
 export {
   type CriterionResult,

@@ -44,6 +44,8 @@ export interface OpenStream<K extends StreamName> {
   batches: () => AsyncGenerator<StreamRecord[K][]>;
   /** Call after iteration to copy the reader's counters into the summary. */
   finish: () => void;
+  /** Path of the part file the last yielded batch came from (rotated parts first), or null before any. */
+  currentFile: () => string | null;
 }
 
 /** Open one stream of a run directory (with rotated parts); a missing file yields no records. */
@@ -74,6 +76,7 @@ export async function openStream<K extends StreamName>(
       summary.records = reader.stats.records;
       summary.badLines = reader.stats.bad + reader.stats.torn;
     },
+    currentFile: () => reader.stats.files[reader.stats.files.length - 1] ?? null,
   };
 }
 

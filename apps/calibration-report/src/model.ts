@@ -2,6 +2,7 @@
 import type { Criteria } from "./criteria.js";
 import type { HistogramView } from "./histogram.js";
 import type { SeriesPoint } from "./downsample.js";
+import type { RunMixingModel } from "./run-mixing.js";
 import type { TimeRange } from "./time-range.js";
 import type { Verdict } from "./verdict.js";
 
@@ -261,6 +262,12 @@ export interface ReportModel {
   /** First malformed lines (bounded list) and the total count. */
   issues: InputIssue[];
   issueCount: number;
+  /**
+   * Whether the streams interleave more than one run (more than one run start in events.jsonl, times
+   * going back in equity.jsonl / fills.jsonl, a fill-id counter restarting); its findings are also
+   * in `issues`. When `detected`, the verdict is INSUFFICIENT DATA.
+   */
+  runMixing: RunMixingModel;
   summary: RunSummary;
   /**
    * `byArrivalModel`: the fill forecasts again per arrival model and horizon (the fit's exponential

@@ -325,7 +325,7 @@ export function renderHtml(r: ReportModel): string {
   );
   if (r.issueCount > 0) {
     out.push(
-      `<p>${fmtInt(r.issueCount)} malformed line(s):</p><ul>${r.issues.map((i) => `<li><code>${esc(i.location)}</code>: ${esc(i.reason)}</li>`).join("")}</ul>`,
+      `<p>${fmtInt(r.issueCount)} input issue(s):</p><ul>${r.issues.map((i) => `<li><code>${esc(i.location)}</code>: ${esc(i.reason)}</li>`).join("")}</ul>`,
     );
   }
   out.push("</section></main></body></html>\n");

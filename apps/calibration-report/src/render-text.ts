@@ -260,7 +260,7 @@ export function renderText(r: ReportModel): string {
     L.push(kv(f.file, state));
   }
   if (r.issueCount > 0) {
-    L.push(clip(`  ${fmtInt(r.issueCount)} malformed line(s); first ones:`));
+    L.push(clip(`  ${fmtInt(r.issueCount)} input issue(s); first ones:`));
     for (const i of r.issues.slice(0, 10)) L.push(clip(`    ${i.location}: ${i.reason}`));
   }
 

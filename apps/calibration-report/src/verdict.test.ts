@@ -81,6 +81,18 @@ describe("verdict", () => {
     expect(v.exitCode).toBe(1);
   });
 
+  it("streams that mix runs: INSUFFICIENT DATA (exit 3) even when every criterion passes or one fails", () => {
+    const pass = computeVerdict({ ...good, mixedRuns: true }, DEFAULT_CRITERIA);
+    expect(pass.criteria.map((c) => c.status)).toEqual(["PASS", "PASS", "PASS", "PASS"]);
+    expect(pass.overall).toBe("INSUFFICIENT DATA");
+    expect(pass.exitCode).toBe(3);
+    expect(pass.notes.join(" ")).toMatch(/No verdict: the streams mix runs/);
+    const fail = computeVerdict({ ...good, maxDrawdownPct: 7, mixedRuns: true }, DEFAULT_CRITERIA);
+    expect(fail.overall).toBe("INSUFFICIENT DATA");
+    expect(fail.notes.join(" ")).toMatch(/On the mixed data: drawdown failed/);
+    expect(computeVerdict({ ...good, mixedRuns: false }, DEFAULT_CRITERIA).overall).toBe("GO");
+  });
+
   it("property: overall is GO iff all PASS, NO-GO iff any FAIL", () => {
     const maybe = (arb: fc.Arbitrary<number>) => fc.option(arb, { nil: null });
     fc.assert(

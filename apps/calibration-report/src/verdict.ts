@@ -60,6 +60,11 @@ export interface VerdictInputs {
   equitySamples: number;
   /** Fills in the run. */
   fills: number;
+  /**
+   * The streams interleave more than one run: no figure describes one run, so the overall call is
+   * INSUFFICIENT DATA whatever the criteria say (default false).
+   */
+  mixedRuns?: boolean;
 }
 
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
@@ -90,8 +95,9 @@ export function exitCodeFor(overall: OverallVerdict): 0 | 1 | 3 {
 }
 
 /**
- * Evaluate the criteria. Any FAIL makes the run NO-GO (a breached drawdown or a bad score is evidence
- * enough to stop); otherwise any INSUFFICIENT DATA makes the whole call INSUFFICIENT DATA; else GO.
+ * Evaluate the criteria. Streams that mix runs make the call INSUFFICIENT DATA outright. Otherwise
+ * any FAIL makes the run NO-GO (a breached drawdown or a bad score is evidence enough to stop); else
+ * any INSUFFICIENT DATA makes the whole call INSUFFICIENT DATA; else GO.
  * Thresholds are strict: Sharpe > min, Brier < max, drawdown < max; fills >= min.
  */
 export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdict {
@@ -173,7 +179,15 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
   const failed = results.filter((r) => r.status === "FAIL");
   const missing = results.filter((r) => r.status === "INSUFFICIENT DATA");
   let overall: OverallVerdict;
-  if (failed.length > 0) {
+  if (inputs.mixedRuns === true) {
+    // Figures computed over two interleaved runs are evidence about neither: not even a FAIL stands.
+    overall = "INSUFFICIENT DATA";
+    notes.push("No verdict: the streams mix runs (see the warning above).");
+    if (failed.length > 0 || missing.length > 0)
+      notes.push(
+        `(On the mixed data: ${[...failed.map((r) => `${r.id} failed`), ...missing.map((r) => `${r.id} insufficient`)].join(", ")}.)`,
+      );
+  } else if (failed.length > 0) {
     overall = "NO-GO";
     notes.push(`NO-GO: failed ${failed.map((r) => r.id).join(", ")}.`);
     if (missing.length > 0) notes.push(`Also insufficient data for ${missing.map((r) => r.id).join(", ")}.`);
