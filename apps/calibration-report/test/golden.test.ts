@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseCriteria } from "../src/criteria.js";
 import { buildReport } from "../src/build-report.js";
 import { main } from "../src/main.js";
 import { renderText } from "../src/render-text.js";
 import { GOLDEN_CRITERIA, goldenFiles } from "./golden.js";
-import { T0, writeRunDir } from "./run-dir.js";
+import { T0, tempDirs, writeRunDir } from "./run-dir.js";
 
 const S = 1000;
 
@@ -28,15 +26,7 @@ function normalCdf(z: number): number {
 /** t_{0.975, 3} (table value). */
 const T975_DF3 = 3.182446305284263;
 
-const created: string[] = [];
-async function tmp(name: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `golden-${name}-`));
-  created.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const d of created) await rm(d, { recursive: true, force: true });
-});
+const tmp = tempDirs("golden");
 
 function capture() {
   const out: string[] = [];

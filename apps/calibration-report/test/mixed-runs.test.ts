@@ -1,28 +1,19 @@
 /** A directory whose streams interleave two runs (two traders on one --output-dir) is never GO. */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildReport } from "../src/build-report.js";
 import { parseCriteria } from "../src/criteria.js";
 import { main } from "../src/main.js";
 import { renderHtml } from "../src/render-html.js";
 import { renderText } from "../src/render-text.js";
 import { GOLDEN_CRITERIA, goldenFiles } from "./golden.js";
-import { equity, event, fill, type RunFiles, T0, writeRunDir } from "./run-dir.js";
+import { equity, event, fill, type RunFiles, T0, tempDirs, writeRunDir } from "./run-dir.js";
 
 const S = 1000;
 const criteria = parseCriteria(GOLDEN_CRITERIA);
 
-const created: string[] = [];
-async function tmp(name: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `mixed-${name}-`));
-  created.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const d of created) await rm(d, { recursive: true, force: true });
-});
+const tmp = tempDirs("mixed");
 
 function capture() {
   const out: string[] = [];

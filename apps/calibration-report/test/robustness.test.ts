@@ -1,29 +1,20 @@
-import { appendFile, mkdtemp, readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { appendFile, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AnalyticsLogger, type StreamName } from "@mmkit/analytics";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildReport } from "../src/build-report.js";
 import { parseCriteria } from "../src/criteria.js";
 import { main } from "../src/main.js";
 import { renderHtml } from "../src/render-html.js";
 import { renderText } from "../src/render-text.js";
 import { GOLDEN_CRITERIA, goldenFiles } from "./golden.js";
-import { writeRunDir } from "./run-dir.js";
+import { tempDirs, writeRunDir } from "./run-dir.js";
 
 const criteria = parseCriteria(GOLDEN_CRITERIA);
 const quiet = { stdout: () => {}, stderr: () => {} };
 
-const created: string[] = [];
-async function tmp(name: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `robust-${name}-`));
-  created.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const d of created) await rm(d, { recursive: true, force: true });
-});
+const tmp = tempDirs("robust");
 
 describe("robustness", () => {
   it("skips corrupt lines and a torn last line, reporting file:line, and keeps the figures", async () => {

@@ -1,6 +1,8 @@
 /** Test helper: write a run directory (run.json + JSONL streams) from known records. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import {
   type EdgeValidationRecord,
   type EquityRecord,
@@ -214,4 +216,17 @@ export async function writeRunDir(dir: string, files: RunFiles): Promise<string>
     );
   }
   return dir;
+}
+
+/** Temp directories for one test file, removed after it: `const tmp = tempDirs("golden")`, then `await tmp("name")`. */
+export function tempDirs(prefix: string): (name: string) => Promise<string> {
+  const created: string[] = [];
+  afterAll(async () => {
+    for (const d of created) await rm(d, { recursive: true, force: true });
+  });
+  return async (name: string): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), `${prefix}-${name}-`));
+    created.push(dir);
+    return dir;
+  };
 }
