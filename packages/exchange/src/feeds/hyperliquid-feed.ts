@@ -4,6 +4,7 @@ import type WebSocket from "ws";
 import { AsyncQueue } from "./async-queue.js";
 import { DEFAULT_BACKOFF } from "./backoff.js";
 import { parseHyperliquidFrame } from "./hyperliquid-messages.js";
+import { RecentIds } from "./recent-ids.js";
 import { StaleTradeFilter } from "./stale-trades.js";
 import { StaleWatchdog } from "./stale-watchdog.js";
 import {
@@ -74,10 +75,9 @@ export class HyperliquidFeed implements MarketDataFeed {
   private lastExchangeTsMs = 0;
   private started = false;
   /** Recent trade ids (HL re-sends recent trades on every subscribe). */
-  private readonly seenTradeIds = new Set<string>();
+  private readonly seenTradeIds = new RecentIds(5000);
   /** Drops the recent-trades snapshot sent on every (re)subscribe (prints older than the book). */
   private readonly stale = new StaleTradeFilter();
-  private readonly seenTradeOrder: string[] = [];
 
   constructor(private readonly o: HyperliquidFeedOptions) {
     if (!o.coin) throw new Error("HyperliquidFeed: coin is required");
@@ -231,13 +231,10 @@ export class HyperliquidFeed implements MarketDataFeed {
             continue;
           }
           if (e.type === "trade" && e.trade.id !== undefined) {
-            if (this.seenTradeIds.has(e.trade.id)) {
+            if (!this.seenTradeIds.add(e.trade.id)) {
               bumpExtra(this.counters, "duplicateTrades");
               continue;
             }
-            this.seenTradeIds.add(e.trade.id);
-            this.seenTradeOrder.push(e.trade.id);
-            if (this.seenTradeOrder.length > 5000) this.seenTradeIds.delete(this.seenTradeOrder.shift()!);
           }
           if (e.exchangeTsMs > this.lastExchangeTsMs) this.lastExchangeTsMs = e.exchangeTsMs;
           this.push(e);
