@@ -37,7 +37,12 @@ export class RunMetrics {
   private lastEventWallMs = Number.NaN;
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: "mmkit_process_" });
+    // prom-client's own names already say process_/nodejs_ (mmkit_process_cpu_user_seconds_total).
+    collectDefaultMetrics({ register: this.registry, prefix: "mmkit_" });
+    // Until the first market data: no data is infinitely stale, and the kill switch does not quote.
+    this.feedStalenessSec.set(Number.POSITIVE_INFINITY);
+    this.leadStalenessSec.set(Number.POSITIVE_INFINITY);
+    this.killSwitchState.set(RISK_STATE_CODE.reduceOnly);
   }
 
   /** Update every gauge from one sample of the run's state. */

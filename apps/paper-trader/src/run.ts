@@ -113,6 +113,10 @@ async function runLocked(
 ): Promise<RunResult> {
   const logger = opts.logger;
   const outputDir = config.outputDir;
+  // Bound before any file moves: a port in use is a flag error with the previous run left in place.
+  const metrics = config.metricsPort !== undefined ? await serveMetrics(config.metricsPort) : null;
+  if (metrics !== null)
+    logger.info(`[METRICS] Prometheus metrics on http://127.0.0.1:${metrics.port}/metrics`);
   if (checkpoint !== null) {
     for (const note of truncateStreams(outputDir, checkpoint.stream_bytes, checkpoint.stream_parts))
       logger[note.level](`[RESUME] ${note.text}`);
@@ -129,11 +133,6 @@ async function runLocked(
     flushIntervalMs: 1000,
     rotateBytes: Math.round(config.rotateMb * 2 ** 20),
   });
-  const metrics = config.metricsPort !== undefined ? new RunMetrics() : null;
-  if (metrics !== null) {
-    const port = await metrics.serve(config.metricsPort!);
-    logger.info(`[METRICS] Prometheus metrics on http://127.0.0.1:${port}/metrics`);
-  }
   const manifest = (endedTsMs: number | null): RunManifest => ({
     schema_version: SCHEMA_VERSION,
     run_id: runId,
@@ -154,12 +153,19 @@ async function runLocked(
   /** The stop a user asked for (signal, abort): the run pauses, resumable. */
   let pauseRequested: string | null = null;
   const onSignal = (sig: NodeJS.Signals): void => {
-    pauseRequested ??= `signal ${sig}`;
-    stopRequested ??= pauseRequested;
+    // A second signal must not kill the shutdown half-way (no report, no checkpoint): say so, carry on.
+    if (stopRequested !== null) {
+      logger.warn(
+        `[SHUTDOWN] ${sig} received: already stopping (${stopRequested}), finishing the report and files`,
+      );
+      return;
+    }
+    pauseRequested = `signal ${sig}`;
+    stopRequested = pauseRequested;
   };
   if (opts.handleSignals !== false) {
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
   }
   opts.signal?.addEventListener("abort", () => {
     pauseRequested ??= "aborted";
@@ -284,14 +290,14 @@ async function runLocked(
       }
     } else {
       if (!source.eventTime) {
+        // Live: the duration is wall time from the start (of the first session, when resumed), whether
+        // or not the venue ever sends a book.
+        const liveStartedMs = Date.now();
         timer = setInterval(() => {
           if (trader !== null) trader.onTimer(Date.now());
           if (trader?.stopReason) stopRequested ??= trader.stopReason;
-          if (
-            trader !== null &&
-            trader.counters.firstTsMs !== null &&
-            Date.now() - trader.counters.firstTsMs >= durationMs
-          ) {
+          const startMs = Math.min(trader?.counters.firstTsMs ?? liveStartedMs, liveStartedMs);
+          if (Date.now() - startMs >= durationMs) {
             stopRequested ??= `duration reached (${config.durationSec}s of wall time)`;
           }
           if (stopRequested !== null) void source.feed.close();
@@ -345,10 +351,6 @@ async function runLocked(
     }
   } finally {
     if (timer !== null) clearInterval(timer);
-    if (opts.handleSignals !== false) {
-      process.removeListener("SIGINT", onSignal);
-      process.removeListener("SIGTERM", onSignal);
-    }
     progress.done();
     await source.feed.close();
     if (source.lead !== null) {
@@ -386,6 +388,11 @@ async function runLocked(
   out.writeManifest(manifest(Date.now()));
   if (metrics !== null) await metrics.close();
   for (const line of report) print(line);
+  // Signals stay handled until everything is written and printed.
+  if (opts.handleSignals !== false) {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
   return { stopReason, report, fills: t?.counters.fills ?? 0, events: t?.counters.events ?? 0, outputDir };
 }
 
@@ -448,6 +455,19 @@ async function reprintCompleted(
     events: trader.counters.events,
     outputDir: config.outputDir,
   };
+}
+
+/** Start the Prometheus endpoint; a port that cannot be bound is a ConfigError naming `--metrics-port`. */
+async function serveMetrics(port: number): Promise<RunMetrics & { port: number }> {
+  const metrics = new RunMetrics();
+  try {
+    return Object.assign(metrics, { port: await metrics.serve(port) });
+  } catch (err) {
+    await metrics.close();
+    throw new ConfigError(
+      `invalid --metrics-port: ${port} cannot be used (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
+  }
 }
 
 /** `started_ts_ms` of the run.json in `dir` when it belongs to `runId`, else null. */

@@ -133,7 +133,7 @@ describe("paper-trader CLI", () => {
     expect(readFileSync(join(dir, "checkpoint.json"), "utf8")).toBe('{"checkpoint_version": ');
   });
 
-  it("SIGINT mid-run flushes every stream, prints the report and exits 0", async () => {
+  it("SIGINT mid-run (twice: the second must not cut the shutdown) flushes every stream, prints the report and exits 0", async () => {
     const dir = join(tempDir(), "out");
     const { child, done } = spawnCli([
       "--duration",
@@ -148,10 +148,12 @@ describe("paper-trader CLI", () => {
     expect(await waitFor(() => existsSync(join(dir, "fills.jsonl")), 30_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 1500));
     child.kill("SIGINT");
+    setTimeout(() => child.kill("SIGINT"), 20);
     const r = await done;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("=== EDGE VALIDATION REPORT ===");
-    expect(r.stdout).toContain("Stop: signal SIGINT");
+    expect(r.stdout).toContain("Stop: signal SIGINT (--resume continues this run)");
+    expect(existsSync(join(dir, "checkpoint.json"))).toBe(true);
     const fills = Number(/fills=(\d+)/.exec(r.stdout)![1]);
     const lines = readStreams(dir).get("fills.jsonl")!.split("\n").filter(Boolean);
     expect(lines).toHaveLength(fills);

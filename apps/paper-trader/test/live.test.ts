@@ -14,6 +14,8 @@ import {
   readStreams,
   tempDir,
 } from "./helpers.js";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
 import { type LoopingVenue, startLoopingVenue } from "./ws-venue.js";
 
 /** Recorded Hyperliquid frames (real messages from the repo sample, or derived from them), without the capture timestamp. */
@@ -94,6 +96,52 @@ describe("live mode against a local venue replaying real Hyperliquid messages", 
     } finally {
       clearInterval(poll);
       await venue.close();
+    }
+  }, 60_000);
+});
+
+describe("live mode against a venue that acks the subscription and never sends data", () => {
+  it("still ends at --duration of wall time, says no book arrived, and exports no-data metrics", async () => {
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise<void>((r) => wss.once("listening", () => r()));
+    wss.on("connection", (ws) =>
+      ws.on("message", (data) => {
+        const msg = JSON.parse(data.toString()) as { method: string; subscription?: unknown };
+        if (msg.method === "subscribe")
+          ws.send(JSON.stringify({ channel: "subscriptionResponse", data: msg }));
+      }),
+    );
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    let metricsText = "";
+    const poll = setInterval(() => {
+      fetch(`http://127.0.0.1:${port}/metrics`)
+        .then((r) => r.text())
+        .then((t) => {
+          metricsText = t;
+        })
+        .catch(() => {});
+    }, 300);
+    const t0 = Date.now();
+    try {
+      const result = await runPaperTrader(
+        parseConfig({
+          source: "hyperliquid",
+          asset: "BTC",
+          hyperliquidUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+          durationSec: 2,
+          outputDir: tempDir(),
+          metricsPort: port,
+        }),
+        { logger: createLogger("silent", false), print: () => {}, handleSignals: false },
+      );
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      expect(result.stopReason).toBe("duration reached (2s of wall time)");
+      expect(result.report.join("\n")).toContain("no two-sided order book arrived");
+      expect(metricsText).toMatch(/^mmkit_feed_staleness_seconds \+Inf$/m);
+    } finally {
+      clearInterval(poll);
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
     }
   }, 60_000);
 });
