@@ -56,6 +56,14 @@ export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tic
   return sizeBase;
 }
 
+/** Whether a lead venue feeds the LeadLag signal: `--binance-lead` live, `--lead-input` in a replay. */
+export function leadVenueEnabled(config: PaperTraderConfig): boolean {
+  return (
+    (config.binanceLead && config.source === "hyperliquid") ||
+    (config.leadInput !== undefined && config.source === "replay")
+  );
+}
+
 /** Everything `buildParts` needs beside the config. */
 export interface BuildContext {
   logger: Logger;
@@ -131,9 +139,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
   // The stack reads the exchange's book (updated by the exchange) instead of keeping a copy.
   // With a lead venue (--binance-lead live, --lead-input in replay) the LeadLag signal joins the
   // stack (fed by trader.onReferenceEvent).
-  const leadEnabled =
-    (config.binanceLead && config.source === "hyperliquid") ||
-    (config.leadInput !== undefined && config.source === "replay");
+  const leadEnabled = leadVenueEnabled(config);
   const signals = new SignalStack(
     leadEnabled
       ? { clock: ctx.clock, book: exchange.book, leadLag: { enabled: true } }

@@ -17,13 +17,26 @@ export interface LeadFeed {
   describe: Record<string, unknown>;
 }
 
+/** The lead feed's messages tagged `[LEAD]`, so its socket errors are not read as the traded venue's. */
+function leadLogger(logger: FeedLogger): FeedLogger {
+  return {
+    warn: (obj, msg) => logger.warn(obj, `[LEAD] ${msg}`),
+    info: (obj, msg) => logger.info(obj, `[LEAD] ${msg}`),
+  };
+}
+
 /**
  * The Binance lead feed for `coin` when `--binance-lead` is set (else null): top of book only
  * (bookTicker; no depth, so no REST snapshot), timestamped by local receive time like the
  * Hyperliquid feed, so the LeadLag signal compares the two venues on one clock.
  */
-export function createLeadFeed(config: PaperTraderConfig, coin: string, logger: FeedLogger): LeadFeed | null {
+export function createLeadFeed(
+  config: PaperTraderConfig,
+  coin: string,
+  feedLogger: FeedLogger,
+): LeadFeed | null {
   if (!config.binanceLead) return null;
+  const logger = leadLogger(feedLogger);
   const symbol = (config.binanceSymbol ?? binanceSymbolFor(coin)).toUpperCase();
   const feed = new BinanceFeed({
     symbol,
@@ -41,8 +54,9 @@ export function createLeadFeed(config: PaperTraderConfig, coin: string, logger: 
  * The lead recording of a replay (`--lead-input`), streamed beside `--input` in exchange time, or
  * null. Captures holding several instruments replay the first (as for `--input`).
  */
-export function openLeadReplay(config: PaperTraderConfig, logger: FeedLogger): LeadFeed | null {
+export function openLeadReplay(config: PaperTraderConfig, feedLogger: FeedLogger): LeadFeed | null {
   if (config.leadInput === undefined) return null;
+  const logger = leadLogger(feedLogger);
   let feed: ReturnType<typeof openReplay>;
   try {
     feed = openReplay(config.leadInput, { clock: "exchange", logger });

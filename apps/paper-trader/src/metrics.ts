@@ -16,10 +16,8 @@ export class RunMetrics {
     "kill switch state: 0 active, 1 reduce-only, 2 halted",
   );
   readonly feedStalenessSec = this.gauge("mmkit_feed_staleness_seconds", "age of the last market data");
-  readonly leadStalenessSec = this.gauge(
-    "mmkit_lead_feed_staleness_seconds",
-    "age of the last lead-venue (Binance) book update; +Inf before the first (only with --binance-lead)",
-  );
+  /** Registered only when a lead venue feeds the run. */
+  readonly leadStalenessSec: Gauge | null;
   readonly eventsPerSec = this.gauge("mmkit_events_per_second", "market events processed per second");
   readonly fills = new Counter({
     name: "mmkit_fills_total",
@@ -36,12 +34,19 @@ export class RunMetrics {
   private lastEventCount = 0;
   private lastEventWallMs = Number.NaN;
 
-  constructor() {
+  /** `lead`: a lead venue feeds the run (its staleness gauge is exported). */
+  constructor(lead = false) {
+    this.leadStalenessSec = lead
+      ? this.gauge(
+          "mmkit_lead_feed_staleness_seconds",
+          "age of the last lead-venue (Binance) book update; +Inf before the first (only with a lead venue)",
+        )
+      : null;
     // prom-client's own names already say process_/nodejs_ (mmkit_process_cpu_user_seconds_total).
     collectDefaultMetrics({ register: this.registry, prefix: "mmkit_" });
     // Until the first market data: no data is infinitely stale, and the kill switch does not quote.
     this.feedStalenessSec.set(Number.POSITIVE_INFINITY);
-    this.leadStalenessSec.set(Number.POSITIVE_INFINITY);
+    this.leadStalenessSec?.set(Number.POSITIVE_INFINITY);
     this.killSwitchState.set(RISK_STATE_CODE.reduceOnly);
   }
 
@@ -61,7 +66,7 @@ export class RunMetrics {
     this.positionBase.set(x.positionBase);
     this.killSwitchState.set(RISK_STATE_CODE[x.riskState]);
     this.feedStalenessSec.set(x.feedAgeSec);
-    if (x.leadAgeSec !== undefined && x.leadAgeSec !== null) this.leadStalenessSec.set(x.leadAgeSec);
+    if (x.leadAgeSec !== undefined && x.leadAgeSec !== null) this.leadStalenessSec?.set(x.leadAgeSec);
     this.observeEvents(x.eventsTotal);
   }
 

@@ -11,7 +11,7 @@ import {
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
 import pino, { type Logger } from "pino";
-import { buildParts, chooseOrderSize } from "./build.js";
+import { buildParts, chooseOrderSize, leadVenueEnabled } from "./build.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
 import { lockOutputDir } from "./output-lock.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
@@ -114,7 +114,10 @@ async function runLocked(
   const logger = opts.logger;
   const outputDir = config.outputDir;
   // Bound before any file moves: a port in use is a flag error with the previous run left in place.
-  const metrics = config.metricsPort !== undefined ? await serveMetrics(config.metricsPort) : null;
+  const metrics =
+    config.metricsPort !== undefined
+      ? await serveMetrics(config.metricsPort, leadVenueEnabled(config))
+      : null;
   if (metrics !== null)
     logger.info(`[METRICS] Prometheus metrics on http://127.0.0.1:${metrics.port}/metrics`);
   if (checkpoint !== null) {
@@ -458,8 +461,8 @@ async function reprintCompleted(
 }
 
 /** Start the Prometheus endpoint; a port that cannot be bound is a ConfigError naming `--metrics-port`. */
-async function serveMetrics(port: number): Promise<RunMetrics & { port: number }> {
-  const metrics = new RunMetrics();
+async function serveMetrics(port: number, lead: boolean): Promise<RunMetrics & { port: number }> {
+  const metrics = new RunMetrics(lead);
   try {
     return Object.assign(metrics, { port: await metrics.serve(port) });
   } catch (err) {

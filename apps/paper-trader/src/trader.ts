@@ -185,6 +185,9 @@ export class PaperTrader {
     }
     // The signals share the exchange's book: tell them whether it accepted this event.
     this.p.signals.onMarketEvent(ev, this.p.exchange.rejectedBookEvents === rejectedBefore);
+    // A health event before any book (live: "connected") has nothing to quote on: a cycle would only
+    // log a spurious "no market data yet" kill-switch transition at every start.
+    if (ev.type === "health" && c.lastBookTsMs === 0) return;
     if (ts >= c.nextQuoteMs || this.fillSinceCycle) this.cycle(ts);
     this.periodic(ts);
   }
@@ -205,6 +208,9 @@ export class PaperTrader {
   /** Time passes without market data (live mode timer): runs risk checks and periodic work. */
   onTimer(tsMs: number): void {
     if (this.counters.firstTsMs === null) return;
+    // Time passed even without data: the records written at shutdown must not go back behind the
+    // equity lines this timer wrote during an outage.
+    if (tsMs > this.counters.lastTsMs) this.counters.lastTsMs = tsMs;
     this.handle(this.p.exchange.advanceTo(Math.max(tsMs, this.p.exchange.nowMs)));
     this.cycle(tsMs);
     this.periodic(tsMs);

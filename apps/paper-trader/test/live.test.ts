@@ -89,6 +89,8 @@ describe("live mode against a local venue replaying real Hyperliquid messages", 
       const streams = readStreams(dir);
       expect(streams.get("signal_contributions.jsonl")!.length).toBeGreaterThan(0);
       expect(streams.get("equity.jsonl")!.length).toBeGreaterThan(0);
+      // the "connected" health event that precedes the first book does not trip the kill switch
+      expect(streams.get("events.jsonl")!).not.toContain("no market data yet");
       expect(result.report.join("\n")).toContain("source=hyperliquid");
       expect(metricsText).toContain("mmkit_kill_switch_state");
       expect(metricsText).toContain("mmkit_position_base");
@@ -142,6 +144,41 @@ describe("live mode against a venue that acks the subscription and never sends d
       clearInterval(poll);
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
+    }
+  }, 60_000);
+});
+
+describe("live mode through a venue outage", () => {
+  it("the shutdown records are stamped at the end of the run, not at the last event before the outage", async () => {
+    const venue = await startFakeVenue(20);
+    const dir = tempDir();
+    const down = setTimeout(() => void venue.close(), 1200);
+    try {
+      const result = await runPaperTrader(
+        parseConfig({
+          source: "hyperliquid",
+          asset: "BTC",
+          hyperliquidUrl: venue.url,
+          durationSec: 4,
+          outputDir: dir,
+        }),
+        { logger: createLogger("silent", false), print: () => {}, handleSignals: false },
+      );
+      expect(result.stopReason).toBe("duration reached (4s of wall time)");
+      const rows = (f: string) =>
+        readStreams(dir)
+          .get(f)!
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { ts_ms: number; kind?: string });
+      const lastEquityTs = Math.max(...rows("equity.jsonl").map((r) => r.ts_ms));
+      const end = rows("events.jsonl").find((r) => r.kind === "run_end")!;
+      const firstEquityTs = Math.min(...rows("equity.jsonl").map((r) => r.ts_ms));
+      expect(lastEquityTs - firstEquityTs).toBeGreaterThan(2500); // the timer kept sampling through the outage
+      expect(end.ts_ms).toBeGreaterThanOrEqual(lastEquityTs);
+    } finally {
+      clearTimeout(down);
+      await venue.close();
     }
   }, 60_000);
 });

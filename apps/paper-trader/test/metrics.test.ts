@@ -11,7 +11,10 @@ describe("Prometheus metrics", () => {
   it("before any market data: feed staleness +Inf and a kill switch that does not quote, not a healthy 0", async () => {
     const text = await new RunMetrics().registry.metrics();
     expect(text).toMatch(/^mmkit_feed_staleness_seconds \+Inf$/m);
-    expect(text).toMatch(/^mmkit_lead_feed_staleness_seconds \+Inf$/m);
+    expect(text).not.toContain("mmkit_lead_feed_staleness_seconds"); // no lead venue: no lead gauge
+    expect(await new RunMetrics(true).registry.metrics()).toMatch(
+      /^mmkit_lead_feed_staleness_seconds \+Inf$/m,
+    );
     expect(text).toMatch(/^mmkit_kill_switch_state 1$/m);
     // prom-client's default names already start with process_ / nodejs_
     expect(text).toContain("mmkit_process_cpu_user_seconds_total");
