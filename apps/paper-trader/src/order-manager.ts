@@ -114,6 +114,31 @@ export class OrderManager {
     if (this.byLevel.get(key) === orderId) this.byLevel.delete(key);
   }
 
+  /**
+   * A modify did not take effect (rejected, or its replacement cancelled first): the replacement
+   * `newId` is terminal and `keptOrderId` still rests as it was. Track the kept order on the level
+   * again (the next reconcile keeps, moves or cancels it), so no order rests unmanaged.
+   */
+  onModifyNotDone(newId: string, keptOrderId: string, tsMs: number): ExchangeEvent[] {
+    const c = this.contexts.get(newId);
+    this.onTerminal(newId, tsMs);
+    const kept = this.contexts.get(keptOrderId);
+    const side = kept?.side ?? c?.side;
+    const level = kept?.level ?? c?.level;
+    if (side === undefined || level === undefined || this.exchange.order(keptOrderId) === undefined)
+      return [];
+    const key = levelKey(side, level);
+    const current = this.byLevel.get(key);
+    // Another live order took the level meanwhile: the kept one is surplus.
+    if (current !== undefined && current !== keptOrderId && this.exchange.order(current) !== undefined) {
+      const out: ExchangeEvent[] = [];
+      this.cancelOrder(keptOrderId, out);
+      return out;
+    }
+    this.byLevel.set(key, keptOrderId);
+    return [];
+  }
+
   /** Drop contexts of orders terminal for longer than the retention (bounded memory). */
   prune(nowMs: number): void {
     this.terminal.popWhile(

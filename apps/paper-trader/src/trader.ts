@@ -341,7 +341,9 @@ export class PaperTrader {
           this.orders.onTerminal(e.orderId, e.tsMs);
           break;
         case "reject":
-          if (e.action === "place" || e.action === "modify") this.orders.onTerminal(e.orderId, e.tsMs);
+          if (e.action === "modify" && e.keptOrderId !== undefined)
+            this.handle(this.orders.onModifyNotDone(e.orderId, e.keptOrderId, e.tsMs));
+          else if (e.action === "place" || e.action === "modify") this.orders.onTerminal(e.orderId, e.tsMs);
           break;
         case "prediction":
           this.onPrediction(e.record);

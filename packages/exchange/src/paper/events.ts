@@ -10,7 +10,9 @@ export type RejectReason =
   | "unknownOrder"
   | "orderNotOpen"
   | "duplicateCancel"
-  | "unsupported";
+  | "unsupported"
+  /** The replacement of a modify was cancelled before the modify took effect. */
+  | "replacementCancelled";
 
 /** Arrival model a fill prediction used: the exponential A·exp(−κδ) or an empirical curve. */
 export type ArrivalModel = "exponential" | "empirical";
@@ -188,6 +190,11 @@ export type ExchangeEvent =
       clientId?: string;
       reason: RejectReason;
       message: string;
+      /**
+       * A modify that did not take effect: the order it was to replace, which stays open as it was
+       * (the client must track it again, or it rests unmanaged).
+       */
+      keptOrderId?: string;
     }
   | { type: "live"; tsMs: number; order: OrderView }
   | { type: "fill"; tsMs: number; fill: PaperFill }

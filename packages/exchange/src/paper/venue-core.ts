@@ -333,10 +333,21 @@ export abstract class VenueCore {
     const neu = this.orders.get(newId);
     const old = this.orders.get(oldId);
     if (neu === undefined) {
-      // The replacement was cancelled before the modify took effect: the old order stays.
+      // The replacement was cancelled before the modify took effect: the old order stays, and the
+      // client is told so (it tracked the replacement; the old order would rest unmanaged).
       if (old !== undefined) {
         old.cancelRequested = false;
         refreshStatus(old);
+        out.push({
+          type: "reject",
+          tsMs,
+          action: "modify",
+          orderId: newId,
+          clientId: old.clientId,
+          reason: "replacementCancelled",
+          message: `replacement ${newId} was cancelled before the modify took effect: ${oldId} stays open`,
+          keptOrderId: oldId,
+        });
       }
       return;
     }
@@ -371,6 +382,17 @@ export abstract class VenueCore {
     if (old !== undefined) {
       old.cancelRequested = false;
       refreshStatus(old);
+      out.push({
+        type: "reject",
+        tsMs,
+        action: "modify",
+        orderId: neu.id,
+        clientId: neu.clientId,
+        reason,
+        message: `${message}; ${old.id} stays open`,
+        keptOrderId: old.id,
+      });
+      return;
     }
     this.reject(out, tsMs, "modify", neu.id, neu.clientId, reason, message);
   }
