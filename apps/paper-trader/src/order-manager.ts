@@ -185,11 +185,18 @@ export class OrderManager {
         return;
       }
       if (existing.status === "open" || existing.status === "partiallyFilled") {
-        const res = this.exchange.modify(existing.id, { price: q.price, size: q.size });
+        // The replacement belongs to this cycle: its fills and records are attributed to it.
+        const predicted = this.predictedEdge(q, ctx);
+        const res = this.exchange.modify(existing.id, {
+          price: q.price,
+          size: q.size,
+          cycleId: ctx.cycleId,
+          predicted,
+        });
         pushAll(out, res.events);
         if (res.ok) {
           this.stats.modified++;
-          this.track(key, res.orderId, q, ctx, this.predictedEdge(q, ctx));
+          this.track(key, res.orderId, q, ctx, predicted);
           return;
         }
         this.stats.rejected++;

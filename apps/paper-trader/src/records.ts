@@ -54,9 +54,8 @@ export function contributionLine(rec: SignalContributionRecord): SignalContribut
 }
 
 /** One `fills.jsonl` line. */
-export function fillLine(fill: PaperFill, fillId: string, pnl: PnlSnapshot): FillRecord {
+export function fillLine(fill: PaperFill, fillId: string): FillRecord {
   const sign = fill.side === "buy" ? 1 : -1;
-  const notional = fill.price * fill.size;
   return {
     schema_version: SCHEMA_VERSION,
     ts_ms: fill.tsMs,
@@ -69,13 +68,14 @@ export function fillLine(fill: PaperFill, fillId: string, pnl: PnlSnapshot): Fil
     price: fill.price,
     size: fill.size,
     fee: fill.feeQuote,
-    fee_bps: notional > 0 ? (fill.feeQuote / notional) * 1e4 : 0,
+    fee_bps: fill.feeBps,
     liquidity: fill.liquidity,
     mid_at_fill: fill.midAtFill,
     position_after: fill.positionAfter,
     spread_capture: sign * (fill.midAtFill - fill.price) * fill.size,
-    realized_pnl: pnl.realizedPnlQuote,
-    cum_pnl: pnl.totalPnlQuote,
+    // after this fill: several fills of one event each get their own running totals
+    realized_pnl: fill.realizedPnlAfter,
+    cum_pnl: fill.totalPnlAfter,
   };
 }
 

@@ -362,8 +362,7 @@ export class PaperTrader {
     const c = this.counters;
     c.fills++;
     this.fillSinceCycle = true;
-    const pnl = p.exchange.pnl();
-    const line = fillLine(fill, `F${c.fills}`, pnl);
+    const line = fillLine(fill, `F${c.fills}`);
     this.write("fills", line);
     this.sharpe.recordFill(line.spread_capture - line.fee);
     p.signals.onOwnFill(fill);

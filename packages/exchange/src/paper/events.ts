@@ -69,6 +69,15 @@ export interface PlaceRequest {
 export interface ModifyRequest {
   price: number;
   size: number;
+  /**
+   * The quote cycle that decided the new price (default: the old order's). Fills, predictions and
+   * edge records of the replacement carry it, so they are attributed to the cycle that set the price.
+   */
+  cycleId?: number;
+  /** The edge predicted for the new price (default: the old order's). */
+  predicted?: PredictedEdge;
+  /** The arrival intensity to predict the replacement's fills with (default: the old order's). */
+  intensity?: IntensityEstimate;
 }
 
 /** One entry of a batch. */
@@ -105,6 +114,12 @@ export interface PaperFill extends Fill {
   fillModel: FillModelName;
   /** Our position (base units) after this fill. */
   positionAfter: number;
+  /** Maker fee rate charged, bps (the configured one, exactly). */
+  feeBps: number;
+  /** Realized PnL (quote) right after this fill — not after the whole event it came in. */
+  realizedPnlAfter: number;
+  /** Total PnL (spread capture + inventory MtM − fees, quote) right after this fill. */
+  totalPnlAfter: number;
 }
 
 /** Fill-probability prediction for one live order and its observed outcomes. */

@@ -127,6 +127,17 @@ export class PositionLedger {
     return this.s.markPrice;
   }
 
+  /** Realized PnL so far (quote). */
+  get realizedPnlQuote(): number {
+    return this.s.realizedPnlQuote;
+  }
+
+  /** Total PnL so far: spread capture + inventory MtM − fees (quote). */
+  get totalPnlQuote(): number {
+    const s = this.s;
+    return s.spreadCaptureQuote + s.inventoryMtmQuote - s.feesQuote;
+  }
+
   /** PnL snapshot at the current mark. */
   snapshot(): PnlSnapshot {
     const s = this.s;

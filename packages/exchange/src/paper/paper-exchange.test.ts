@@ -145,9 +145,52 @@ describe("order lifecycle", () => {
     // A modify to a crossing price is rejected and the old order keeps resting.
     const bad = ex.modify(m.orderId, { price: 101, size: 1 });
     expect(ex.advanceTo(T0 + 40)).toMatchObject([
-      { type: "reject", action: "modify", orderId: bad.orderId, reason: "postOnlyWouldCross" },
+      {
+        type: "reject",
+        action: "modify",
+        orderId: bad.orderId,
+        reason: "postOnlyWouldCross",
+        keptOrderId: m.orderId,
+      },
     ]);
     expect(ex.order(m.orderId)?.status).toBe("open");
+  });
+
+  it("each fill carries the running PnL right after it, not after the whole event, and the exact fee rate", () => {
+    const ex = new PaperExchange({ fillModel: "through", latency: LAT, makerFeeBps: 1.5 });
+    ex.onMarketEvent(snap(T0, [[99, 2]], [[101, 1]]));
+    ex.place({ side: "buy", price: 99.8, size: 1, postOnly: true });
+    ex.place({ side: "buy", price: 99.6, size: 1, postOnly: true });
+    ex.advanceTo(T0 + 20);
+    const fills = fillsOf(ex.onMarketEvent(trade(T0 + 30, 99.5, 2, "sell"))); // sweeps both
+    expect(fills).toHaveLength(2);
+    // mid 100: after the first, spread capture 0.2 − fee 99.8·1.5e-4; after the second, + 0.4 − 99.6·1.5e-4
+    expect(fills[0]!.totalPnlAfter).toBeCloseTo(0.2 - 99.8 * 1.5e-4, 12);
+    expect(fills[1]!.totalPnlAfter).toBeCloseTo(0.6 - (99.8 + 99.6) * 1.5e-4, 12);
+    expect(fills[1]!.totalPnlAfter).toBe(ex.pnl().totalPnlQuote);
+    expect(fills.map((f) => f.realizedPnlAfter)).toEqual([0, 0]);
+    expect(fills.map((f) => f.feeBps)).toEqual([1.5, 1.5]);
+  });
+
+  it("a modify carries the cycle and predicted edge that set its price (its fills are attributed to them)", () => {
+    const ex = new PaperExchange({ fillModel: "through", latency: LAT });
+    ex.onMarketEvent(snap(T0, [[99, 2]], [[101, 1]]));
+    const predicted = { spreadBps: 3, adverseBps: 1, edgeBps: 0.5 };
+    const id = ex.place({ side: "buy", price: 99.5, size: 1, postOnly: true, cycleId: 1, predicted }).orderId;
+    ex.advanceTo(T0 + 20);
+    const newPredicted = { spreadBps: 5, adverseBps: 1, edgeBps: 2.5 };
+    const m = ex.modify(id, { price: 99.8, size: 1, cycleId: 9, predicted: newPredicted });
+    ex.advanceTo(T0 + 40);
+    const fills = fillsOf(ex.onMarketEvent(trade(T0 + 50, 99.7, 1, "sell")));
+    expect(fills).toHaveLength(1);
+    expect(fills[0]).toMatchObject({ orderId: m.orderId, cycleId: 9 });
+    expect(ex.order(m.orderId)).toBeUndefined(); // filled
+    // without them the old order's stay (backwards compatible)
+    const id2 = ex.place({ side: "buy", price: 99.5, size: 1, postOnly: true, cycleId: 3 }).orderId;
+    ex.advanceTo(T0 + 70);
+    const m2 = ex.modify(id2, { price: 99.6, size: 1 });
+    ex.advanceTo(T0 + 90);
+    expect(ex.order(m2.orderId)?.cycleId).toBe(3);
   });
 
   it("batch applies actions in order", () => {

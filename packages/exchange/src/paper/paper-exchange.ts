@@ -165,10 +165,10 @@ export class PaperExchange extends VenueCore {
       size: update.size,
       postOnly: true,
       clientId: old.clientId,
-      cycleId: old.cycleId,
+      cycleId: update.cycleId ?? old.cycleId,
       level: old.level,
-      intensity: old.intensity,
-      predicted: old.predicted,
+      intensity: update.intensity ?? old.intensity,
+      predicted: update.predicted ?? old.predicted,
     };
     const problem = validatePlace(req);
     if (problem !== null) {

@@ -696,6 +696,9 @@ export abstract class VenueCore {
       tradeId,
       fillModel,
       positionAfter,
+      feeBps,
+      realizedPnlAfter: this.ledger.realizedPnlQuote,
+      totalPnlAfter: this.ledger.totalPnlQuote,
     };
     out.push({ type: "fill", tsMs: t, fill });
     this.tracker.noteFillAt(this.predictionOf(o), t);
