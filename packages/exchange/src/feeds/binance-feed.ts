@@ -151,13 +151,17 @@ export class BinanceFeed implements MarketDataFeed {
     return s;
   }
 
-  /** Close everything and finish iteration. */
+  /**
+   * Close everything and finish iteration. Resolves once the socket is closed: at once when the
+   * venue answers the close frame, after about a second when it does not (terminated).
+   */
   async close(): Promise<void> {
     this.closed = true;
-    this.session.stop();
+    const closed = this.session.stop();
     this.watchdog.disarm();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.queue.end();
+    await closed;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<MarketEvent> {

@@ -135,11 +135,15 @@ export class HyperliquidFeed implements MarketDataFeed {
     return s;
   }
 
-  /** Close the socket, stop timers, finish iteration. */
+  /**
+   * Close the socket, stop timers, finish iteration. Resolves once the socket is closed: at once
+   * when the venue answers the close frame, after about a second when it does not (terminated).
+   */
   async close(): Promise<void> {
-    this.session.stop();
+    const closed = this.session.stop();
     this.watchdog?.disarm();
     this.queue.end();
+    await closed;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<MarketEvent> {

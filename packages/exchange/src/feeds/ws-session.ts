@@ -21,6 +21,8 @@ export interface WsSessionOptions {
   onMessage: (text: string) => void;
   /** Called when an open socket closes (not for failed connect attempts). */
   onClose: (code: number, reason: string) => void;
+  /** On `stop()`, terminate the socket if the venue has not answered the close frame within this (ms, default 1000). */
+  closeGraceMs?: number;
 }
 
 /**
@@ -61,20 +63,45 @@ export class WsSession {
     this.connect();
   }
 
-  /** Close for good (code 1000) and cancel every timer. */
-  stop(): void {
+  /**
+   * Close for good and cancel every timer. An open socket gets a close frame (code 1000); if the
+   * venue has not completed the closing handshake within `closeGraceMs` (default 1 s) the socket
+   * is terminated: the `ws` library would otherwise wait 30 s for the venue's close frame, keeping
+   * the process alive after the run. Resolves once the socket is closed (within about the grace).
+   */
+  stop(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     const ws = this.ws;
     this.ws = null;
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on("error", () => {});
-      if (ws.readyState === WebSocket.OPEN) ws.close(1000, "client closing");
-      else ws.terminate();
+    if (!ws) return Promise.resolve();
+    ws.removeAllListeners();
+    ws.on("error", () => {});
+    if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    if (ws.readyState !== WebSocket.OPEN && ws.readyState !== WebSocket.CLOSING) {
+      ws.terminate();
+      return Promise.resolve();
     }
+    const graceMs = this.o.closeGraceMs ?? 1000;
+    return new Promise<void>((resolve) => {
+      let cap: NodeJS.Timeout | null = null;
+      const grace = setTimeout(() => {
+        this.o.logger.info({ graceMs }, "ws: venue did not answer the close frame, terminating");
+        ws.terminate();
+        // terminate() destroys the socket ('close' follows at once); never hang on it regardless.
+        cap = setTimeout(resolve, 200);
+        cap.unref();
+      }, graceMs);
+      grace.unref();
+      ws.once("close", () => {
+        clearTimeout(grace);
+        if (cap) clearTimeout(cap);
+        resolve();
+      });
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000, "client closing");
+    });
   }
 
   /** Mark a pong as received (the keep-alive is answered). */
