@@ -4,6 +4,7 @@ import { AsyncQueue } from "./async-queue.js";
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
 import { BinanceDepthSync } from "./binance-depth-sync.js";
 import { type BinanceDepthSnapshot, bnDepthSnapshotSchema, parseBinanceFrame } from "./binance-messages.js";
+import { LogThrottle } from "./log-throttle.js";
 import { StaleWatchdog } from "./stale-watchdog.js";
 import {
   bumpExtra,
@@ -89,6 +90,8 @@ export class BinanceFeed implements MarketDataFeed {
   private lastExchangeTsMs = 0;
   private started = false;
   private closed = false;
+  /** Invalid frames: the first logged, then at most one line per 30 s. */
+  private readonly invalidLog: LogThrottle;
 
   constructor(private readonly o: BinanceFeedOptions) {
     if (!o.symbol) throw new Error("BinanceFeed: symbol is required");
@@ -96,6 +99,7 @@ export class BinanceFeed implements MarketDataFeed {
     this.logger = o.logger ?? silentLogger;
     this.now = o.nowMs ?? Date.now;
     this.queue = new AsyncQueue(o.maxBuffered ?? 100_000);
+    this.invalidLog = new LogThrottle(this.logger, 30_000, this.now);
     this.snapshotSource = o.snapshotSource ?? restDepthSnapshotSource(o.restBaseUrl);
     this.backoff = { ...DEFAULT_BACKOFF, ...o.backoff };
     this.rng = new Rng((o.seed ?? 1) + 7919);
@@ -161,6 +165,7 @@ export class BinanceFeed implements MarketDataFeed {
     this.watchdog.disarm();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.queue.end();
+    this.invalidLog.flush("invalid messages dropped (not logged one by one)", { feed: this.name });
     await closed;
   }
 
@@ -240,7 +245,7 @@ export class BinanceFeed implements MarketDataFeed {
     switch (r.kind) {
       case "invalid":
         this.counters.invalidMessages++;
-        this.logger.warn(
+        this.invalidLog.warn(
           { feed: this.name, error: r.error, sample: text.slice(0, 200) },
           "invalid message dropped",
         );

@@ -140,6 +140,16 @@ describe("duplicate trades in a capture", () => {
     expect(stats.ignoredMessages).toBe(1);
   });
 
+  it("a Hyperliquid error frame in a capture is counted as a venue error, not as ignored", () => {
+    const { events, stats } = importAll([
+      line(T0_MS, { channel: "error", data: "Websocket rate limited" }),
+      line(T0_MS + 1, { channel: "subscriptionResponse", data: {} }),
+    ]);
+    expect(events).toEqual([]);
+    expect(stats.extra["venueErrors"]).toBe(1);
+    expect(stats.ignoredMessages).toBe(1); // the subscription ack only
+  });
+
   it("remembers a bounded number of recent ids, evicting the oldest first", () => {
     const ids = new RecentIds(3);
     expect(["a", "b", "c"].map((id) => ids.add(id))).toEqual([true, true, true]);

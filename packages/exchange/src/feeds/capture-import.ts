@@ -288,6 +288,9 @@ export class CaptureImporter {
       case "mids":
         bumpExtra(this.stats, "allMids");
         return { ok: true, events: [] };
+      case "venueError":
+        bumpExtra(this.stats, "venueErrors");
+        return { ok: true, events: [] };
       default:
         this.stats.ignoredMessages++;
         return { ok: true, events: [] };

@@ -4,6 +4,7 @@ import type WebSocket from "ws";
 import { AsyncQueue } from "./async-queue.js";
 import { DEFAULT_BACKOFF } from "./backoff.js";
 import { parseHyperliquidFrame } from "./hyperliquid-messages.js";
+import { LogThrottle } from "./log-throttle.js";
 import { RecentIds } from "./recent-ids.js";
 import { StaleTradeFilter } from "./stale-trades.js";
 import { StaleWatchdog } from "./stale-watchdog.js";
@@ -78,6 +79,9 @@ export class HyperliquidFeed implements MarketDataFeed {
   private readonly seenTradeIds = new RecentIds(5000);
   /** Drops the recent-trades snapshot sent on every (re)subscribe (prints older than the book). */
   private readonly stale = new StaleTradeFilter();
+  /** Invalid frames and venue `error` frames: the first logged, then at most one line per 30 s. */
+  private readonly invalidLog: LogThrottle;
+  private readonly venueErrorLog: LogThrottle;
 
   constructor(private readonly o: HyperliquidFeedOptions) {
     if (!o.coin) throw new Error("HyperliquidFeed: coin is required");
@@ -85,6 +89,8 @@ export class HyperliquidFeed implements MarketDataFeed {
     this.logger = o.logger ?? silentLogger;
     this.now = o.nowMs ?? Date.now;
     this.queue = new AsyncQueue(o.maxBuffered ?? 100_000);
+    this.invalidLog = new LogThrottle(this.logger, 30_000, this.now);
+    this.venueErrorLog = new LogThrottle(this.logger, 30_000, this.now);
     const pingIntervalMs = o.pingIntervalMs ?? 20_000;
     const pongTimeoutMs = o.pongTimeoutMs ?? 10_000;
     this.session = new WsSession({
@@ -143,6 +149,8 @@ export class HyperliquidFeed implements MarketDataFeed {
     const closed = this.session.stop();
     this.watchdog?.disarm();
     this.queue.end();
+    this.invalidLog.flush("invalid messages dropped (not logged one by one)", { feed: this.name });
+    this.venueErrorLog.flush("venue errors (not logged one by one)", { feed: this.name });
     await closed;
   }
 
@@ -193,13 +201,17 @@ export class HyperliquidFeed implements MarketDataFeed {
     switch (r.kind) {
       case "invalid":
         this.counters.invalidMessages++;
-        this.logger.warn(
+        this.invalidLog.warn(
           { feed: this.name, error: r.error, sample: text.slice(0, 200) },
           "invalid message dropped",
         );
         return;
       case "pong":
         this.session.notePong();
+        return;
+      case "venueError":
+        bumpExtra(this.counters, "venueErrors");
+        this.venueErrorLog.warn({ feed: this.name }, `venue error: ${r.message}`);
         return;
       case "ignored":
         this.counters.ignoredMessages++;

@@ -94,6 +94,8 @@ export type HlParsed =
   | { kind: "events"; channel: "l2Book" | "trades" | "bbo"; coin: string; events: MarketEvent[] }
   | { kind: "mids"; mids: Record<string, number>; localTsMs: number }
   | { kind: "pong" }
+  /** An `error` channel frame (e.g. `Invalid subscription …`, `Websocket rate limited`): `data` as text. */
+  | { kind: "venueError"; message: string }
   | { kind: "ignored"; channel: string }
   | { kind: "invalid"; error: string };
 
@@ -227,6 +229,10 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
     }
     case "pong":
       return { kind: "pong" };
+    case "error": {
+      const text = typeof data === "string" ? data : (JSON.stringify(data) ?? "(no data)");
+      return { kind: "venueError", message: text.length > 500 ? `${text.slice(0, 500)}…` : text };
+    }
     default:
       return { kind: "ignored", channel };
   }

@@ -95,6 +95,30 @@ describe("Hyperliquid frames", () => {
     );
     expect(bad).toMatchObject({ kind: "invalid", error: expect.stringMatching(/^l2Book levels\.0\.0\.px/) });
   });
+
+  it("error channel frames are venue errors carrying their data (not ignored)", () => {
+    // As Hyperliquid answers a bad subscribe.
+    const sub = parseHyperliquidFrame(
+      '{"channel":"error","data":"Invalid subscription {\\"type\\":\\"l2Book\\",\\"coin\\":\\"NOPE\\"}"}',
+      0,
+    );
+    expect(sub).toEqual({
+      kind: "venueError",
+      message: 'Invalid subscription {"type":"l2Book","coin":"NOPE"}',
+    });
+    expect(parseHyperliquidFrame('{"channel":"error","data":"Websocket rate limited"}', 0)).toEqual({
+      kind: "venueError",
+      message: "Websocket rate limited",
+    });
+    expect(parseHyperliquidFrame('{"channel":"error","data":{"code":7}}', 0)).toEqual({
+      kind: "venueError",
+      message: '{"code":7}',
+    });
+    expect(parseHyperliquidFrame('{"channel":"error"}', 0)).toEqual({
+      kind: "venueError",
+      message: "(no data)",
+    });
+  });
 });
 
 describe("Binance frames", () => {

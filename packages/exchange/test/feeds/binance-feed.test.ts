@@ -177,4 +177,31 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
     expect(feed.stats().invalidMessages).toBe(2);
     expect(clientBook(c)).toEqual(venueBook());
   });
+
+  it("invalid frames are logged rate-limited: the first with its reason, the rest counted and summarized", async () => {
+    const warnings: string[] = [];
+    const logger = {
+      warn: (o: Record<string, unknown>, m: string) => warnings.push(`${m} ${JSON.stringify(o)}`),
+      info: () => {},
+    };
+    let skewMs = 0;
+    const c = makeFeed({ logger, nowMs: () => Date.now() + skewMs });
+    await waitFor(() => c.indexOfHealth("resynced") >= 0, 5000, "synced");
+    for (let i = 0; i < 20; i++) server.broadcastRaw(`not json ${i}`);
+    await waitFor(() => feed.stats().invalidMessages === 20, 2000, "20 invalid counted");
+    const invalid = () => warnings.filter((w) => w.startsWith("invalid message dropped"));
+    expect(invalid()).toHaveLength(1);
+    expect(invalid()[0]).toContain("malformed JSON");
+    skewMs = 31_000;
+    server.broadcastRaw("not json 20");
+    await waitFor(() => feed.stats().invalidMessages === 21, 2000, "21 invalid counted");
+    expect(invalid()).toHaveLength(2);
+    expect(invalid()[1]).toContain('"suppressed":19');
+    server.broadcastRaw("not json 21");
+    await waitFor(() => feed.stats().invalidMessages === 22, 2000, "22 invalid counted");
+    await feed.close();
+    expect(warnings.filter((w) => w.startsWith("invalid messages dropped (not logged one by one)"))).toEqual([
+      'invalid messages dropped (not logged one by one) {"feed":"binance:BTCUSDT","suppressed":1,"total":22}',
+    ]);
+  });
 });
