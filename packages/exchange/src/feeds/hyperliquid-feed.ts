@@ -82,6 +82,9 @@ export class HyperliquidFeed implements MarketDataFeed {
   /** Invalid frames and venue `error` frames: the first logged, then at most one line per 30 s. */
   private readonly invalidLog: LogThrottle;
   private readonly venueErrorLog: LogThrottle;
+  private readonly staleTradesLog: LogThrottle;
+  /** The next trades frame is the recent-trades snapshot the venue sends on every (re)subscribe. */
+  private tradesSnapshotPending = true;
 
   constructor(private readonly o: HyperliquidFeedOptions) {
     if (!o.coin) throw new Error("HyperliquidFeed: coin is required");
@@ -91,6 +94,7 @@ export class HyperliquidFeed implements MarketDataFeed {
     this.queue = new AsyncQueue(o.maxBuffered ?? 100_000);
     this.invalidLog = new LogThrottle(this.logger, 30_000, this.now);
     this.venueErrorLog = new LogThrottle(this.logger, 30_000, this.now);
+    this.staleTradesLog = new LogThrottle(this.logger, 30_000, this.now);
     const pingIntervalMs = o.pingIntervalMs ?? 20_000;
     const pongTimeoutMs = o.pongTimeoutMs ?? 10_000;
     this.session = new WsSession({
@@ -151,6 +155,9 @@ export class HyperliquidFeed implements MarketDataFeed {
     this.queue.end();
     this.invalidLog.flush("invalid messages dropped (not logged one by one)", { feed: this.name });
     this.venueErrorLog.flush("venue errors (not logged one by one)", { feed: this.name });
+    this.staleTradesLog.flush("trade frames with stale prints dropped (not logged one by one)", {
+      feed: this.name,
+    });
     await closed;
   }
 
@@ -183,6 +190,7 @@ export class HyperliquidFeed implements MarketDataFeed {
   private onOpen(ws: WebSocket, isReconnect: boolean): void {
     if (isReconnect) this.counters.reconnects++;
     this.awaitingSnapshot = isReconnect || this.awaitingSnapshot;
+    this.tradesSnapshotPending = true;
     this.health("connected", isReconnect ? "reconnected" : "connected");
     for (const m of this.subscriptions()) ws.send(JSON.stringify(m));
     this.watchdog?.arm();
@@ -192,6 +200,40 @@ export class HyperliquidFeed implements MarketDataFeed {
     this.watchdog?.disarm();
     this.awaitingSnapshot = true;
     this.health("disconnected", `socket closed code=${code}${reason ? ` reason=${reason}` : ""}`);
+  }
+
+  /**
+   * Log the prints of a trades frame the stale filter is about to drop. The first trades frame
+   * after a (re)subscribe is the venue's recent-trades snapshot, expected stale: info. Stale
+   * prints in any later frame are not expected (a venue clock glitch, an out-of-order book):
+   * warn, rate-limited.
+   */
+  private noteStaleTrades(events: readonly MarketEvent[]): void {
+    const snapshot = this.tradesSnapshotPending;
+    this.tradesSnapshotPending = false;
+    let dropped = 0;
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const e of events) {
+      if (this.stale.accepts(e.exchangeTsMs)) continue;
+      dropped++;
+      if (e.exchangeTsMs > newest) newest = e.exchangeTsMs;
+    }
+    if (dropped === 0) return;
+    const fields = {
+      feed: this.name,
+      dropped,
+      of: events.length,
+      latestBookTsMs: this.stale.lastBookTsMs,
+      newestDroppedTsMs: newest,
+      maxLagMs: this.stale.maxLagMs,
+    };
+    if (snapshot)
+      this.logger.info(fields, "recent-trades snapshot of the subscription dropped (older than the book)");
+    else
+      this.staleTradesLog.warn(
+        fields,
+        "stale trades dropped (older than the latest book by more than maxLagMs)",
+      );
   }
 
   private onMessage(text: string): void {
@@ -241,6 +283,7 @@ export class HyperliquidFeed implements MarketDataFeed {
           }
         }
         if (r.channel !== "trades") for (const e of r.events) this.stale.noteBook(e.exchangeTsMs);
+        else this.noteStaleTrades(r.events);
         for (const e of r.events) {
           if (e.type === "trade" && !this.stale.accepts(e.exchangeTsMs)) {
             bumpExtra(this.counters, "staleTradesDropped");

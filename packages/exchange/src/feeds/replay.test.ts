@@ -119,9 +119,13 @@ describe("Hyperliquid's recent-trades snapshot", () => {
     const f = new StaleTradeFilter(2000);
     expect(f.accepts(0)).toBe(true); // no book yet
     f.noteBook(10_000);
-    f.noteBook(9_000); // an older book does not move the reference back
     expect(f.accepts(8_000)).toBe(true);
     expect(f.accepts(7_999)).toBe(false);
+    // The reference is the book received last, not the largest time seen (stale-trades.test.ts:
+    // a book stamped in the future must not hold every later print hostage).
+    f.noteBook(9_000);
+    expect(f.accepts(7_000)).toBe(true);
+    expect(f.accepts(6_999)).toBe(false);
     expect(() => new StaleTradeFilter(-1)).toThrow(RangeError);
   });
 });

@@ -266,6 +266,44 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
     expect(invalidWarnings()[1]).toContain('"total":52');
   });
 
+  it("a book stamped an hour ahead (clock glitch) costs only the prints before the next book; later drops are warned", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    for (const conn of server.openConns()) conn.sendData = false;
+    await new Promise((r) => setTimeout(r, 100)); // let the recorded frames in flight arrive
+    const droppedBefore = feed.stats().extra["staleTradesDropped"] ?? 0;
+    const book = (t: number) => {
+      const f = JSON.parse(server.last.booksSent[0]!) as { data: { time: number } };
+      f.data.time = t;
+      return JSON.stringify(f);
+    };
+    const trade = (tid: number, t: number) =>
+      JSON.stringify({
+        channel: "trades",
+        data: [{ coin: "BTC", side: "B", px: "105000.0", sz: "0.01", time: t, tid }],
+      });
+    const T = Date.now();
+    for (const f of [
+      book(T),
+      trade(900001, T + 100),
+      book(T + 3_600_000), // the glitch
+      trade(900002, T + 200), // judged against the glitched book: dropped
+      book(T + 500),
+      trade(900003, T + 600),
+      book(T + 1000),
+      trade(900004, T + 1100),
+      trade(900005, T - 60_000), // a genuinely stale print: still dropped
+      trade(900006, T + 1200),
+    ])
+      server.broadcastRaw(f);
+    const ids = () => c.events.flatMap((e) => (e.type === "trade" ? [e.trade.id] : []));
+    await waitFor(() => ids().includes("900006"), 2000, "the last print");
+    // Before the fix the filter kept the maximum book time: 900003, 900004, 900006 were lost too.
+    expect(ids().filter((id) => id!.startsWith("9000"))).toEqual(["900001", "900003", "900004", "900006"]);
+    expect((feed.stats().extra["staleTradesDropped"] ?? 0) - droppedBefore).toBe(2);
+    expect(logger.warnings.some((w) => w.startsWith("stale trades dropped"))).toBe(true);
+  });
+
   it("venue error frames are counted as venueErrors and logged as `venue error: <data>`, rate-limited", async () => {
     let skewMs = 0;
     const c = makeFeed({ nowMs: () => Date.now() + skewMs });
