@@ -463,3 +463,83 @@ describe("book moving onto or through a resting order (no print)", () => {
     expect(preds.find((r) => r.orderId === ask)?.filled).toEqual([true]);
   });
 });
+
+describe("virtual orders never change real fills of a book cross (and vice versa)", () => {
+  const cfg = {
+    fillModel: "queue" as const,
+    latency: LAT,
+    tickSize: 0.1,
+    horizonsSec: [1],
+    intensity: { aPerSec: 1, kappaPerFrac: 1000 },
+  };
+  /** A bid resting (live) at `real`, a cancelled one still observed (virtual) at `virtual`. */
+  const setup = (real: number | null, virtual: number | null): { ex: PaperExchange; ids: string[] } => {
+    const ex = new PaperExchange(cfg);
+    ex.onMarketEvent(snap(T0, [[99.9, 5]], [[100.4, 5]]));
+    const ids: string[] = [];
+    const v =
+      virtual === null ? null : ex.place({ side: "buy", price: virtual, size: 1, postOnly: true }).orderId;
+    if (real !== null) ids.push(ex.place({ side: "buy", price: real, size: 1, postOnly: true }).orderId);
+    ex.advanceTo(T0 + 10);
+    if (v !== null) {
+      ids.push(v);
+      ex.cancel(v);
+      ex.advanceTo(T0 + 20);
+      expect(ex.openRecordCounts().virtualOrders).toBe(1);
+    }
+    return { ex, ids };
+  };
+  // An ask of 3 appears at 100.1, then leaves while 2 appear at 100.0.
+  const step1 = delta(T0 + 30, [], [[100.1, 3]]);
+  const step2 = delta(
+    T0 + 40,
+    [],
+    [
+      [100.1, 0],
+      [100.0, 2],
+    ],
+  );
+  const outcomes = (ex: PaperExchange): Map<string, (boolean | null)[]> => {
+    const evs = ex.advanceTo(T0 + 5_000);
+    return new Map(
+      evs.flatMap((e) => (e.type === "prediction" ? [[e.record.orderId, e.record.filled]] : [])),
+    );
+  };
+
+  it("a virtual bid above a real bid does not hide the quantity that later reaches the real one", () => {
+    const alone = setup(100.0, null);
+    const withVirtual = setup(100.0, 100.2);
+    for (const { ex, ids } of [alone, withVirtual]) {
+      expect(fillsOf(ex.onMarketEvent(step1))).toEqual([]);
+      // Nobody was displayed at 100.0 ahead of our bid: the seller of 2 at 100.0 trades with it.
+      expect(fillsOf(ex.onMarketEvent(step2))).toMatchObject([
+        { orderId: ids[0], side: "buy", price: 100, size: 1 },
+      ]);
+    }
+    // The virtual order was reached (through) by the 3 at 100.1.
+    expect(outcomes(withVirtual.ex).get(withVirtual.ids[1]!)).toEqual([true]);
+  });
+
+  it("a real bid above a virtual bid does not hide that quantity from the virtual one either", () => {
+    const virtualAlone = setup(null, 100.0);
+    const withReal = setup(100.2, 100.0);
+    expect(fillsOf(withReal.ex.onMarketEvent(step1))).toMatchObject([{ price: 100.2, size: 1 }]);
+    withReal.ex.onMarketEvent(step2);
+    virtualAlone.ex.onMarketEvent(step1);
+    virtualAlone.ex.onMarketEvent(step2);
+    expect(outcomes(virtualAlone.ex).get(virtualAlone.ids[0]!)).toEqual([true]);
+    expect(outcomes(withReal.ex).get(withReal.ids[1]!)).toEqual([true]);
+  });
+
+  it("a checkpoint from before the split (one shared memory) restores with each side's own", () => {
+    const { ex, ids } = setup(100.0, 100.2);
+    ex.onMarketEvent(step1);
+    const state = JSON.parse(JSON.stringify(ex.getState())) as PaperExchangeState;
+    // What the previous code wrote here: one memory, 3 shown (the asks reaching the virtual 100.2).
+    state.crossShown = [3, 0];
+    delete state.crossShownVirtual;
+    const restored = new PaperExchange(cfg);
+    restored.setState(state);
+    expect(fillsOf(restored.onMarketEvent(step2))).toMatchObject([{ orderId: ids[0], price: 100, size: 1 }]);
+  });
+});

@@ -46,8 +46,13 @@ export interface PaperExchangeState {
     virtual: [number, number, number, number];
   };
   rejectedBookEvents: number;
-  /** `fillCrossed`'s quantities already shown (absent in older checkpoints: none). */
+  /**
+   * `fillCrossed`'s quantities already shown to our real orders (absent in older checkpoints:
+   * none); before `crossShownVirtual` existed, one memory shared with the virtual orders.
+   */
   crossShown?: [number, number];
+  /** The same for the virtual orders (absent in older checkpoints: derived from `crossShown`). */
+  crossShownVirtual?: [number, number];
 }
 
 /**
@@ -298,6 +303,7 @@ export class PaperExchange extends VenueCore {
       },
       rejectedBookEvents: this.rejectedBookEvents,
       crossShown: this.crossShown,
+      crossShownVirtual: this.crossShownVirtual,
     });
   }
 
@@ -336,6 +342,7 @@ export class PaperExchange extends VenueCore {
     this.fillRng.setState(s.rng.fill);
     this.virtualRng.setState(s.rng.virtual);
     this.rejectedBookEvents = s.rejectedBookEvents;
-    this.crossShown = s.crossShown ?? [0, 0];
+    // After the book and the orders: an older checkpoint's shared memory is split using them.
+    this.restoreCrossShown(s.crossShown, s.crossShownVirtual);
   }
 }

@@ -98,8 +98,12 @@ export abstract class VenueCore {
   /**
    * Opposite-side quantity (asks reaching our bids, bids reaching our asks) already shown to our
    * orders by `fillCrossed` while the book stays on or through them: each quantity fills once.
+   * Kept apart for our real orders (`crossShown`) and the virtual ones (`crossShownVirtual`), so
+   * that each sees exactly what it would see without the other (a virtual order's deeper price
+   * must not mark quantity as shown to a real order that it never reached, and vice versa).
    */
   protected crossShown: [number, number] = [0, 0];
+  protected crossShownVirtual: [number, number] = [0, 0];
 
   /** Create from a config (validated, defaults applied) and optional custom components. */
   constructor(config: PaperExchangeConfigInput = {}, components: PaperExchangeComponents = {}) {
@@ -416,45 +420,98 @@ export abstract class VenueCore {
    * best price, of the opposite displayed quantity at prices reaching our best order and not shown
    * before: orders strictly through it fill in every model; at its price the fill model decides
    * (touch p, queue after the queue ahead, never in `through`), exactly as for a print.
+   *
+   * Real and virtual orders are crossed separately, each with its own best price and its own
+   * quantity already shown: real fills are exactly those without any virtual order, and virtual
+   * outcomes those the virtual orders would get as the only orders.
    */
   protected fillCrossed(t: number, out: ExchangeEvent[]): void {
     const hot = this.hot;
-    // Our highest bid / lowest ask, live or virtual (NaN when none: every comparison is false).
-    const bidHi = extreme(hot[H_BID_HI]!, hot[H_VBID_HI]!, 1);
+    // Best prices (NaN when none: every comparison is false).
     const ask = this.book.bestAsk();
-    this.crossSide(0, bidHi >= ask, ask, bidHi, t, out);
-    const askLo = extreme(hot[H_ASK_LO]!, hot[H_VASK_LO]!, -1);
     const bid = this.book.bestBid();
-    this.crossSide(1, askLo <= bid, bid, askLo, t, out);
+    const bidHi = hot[H_BID_HI]!;
+    const askLo = hot[H_ASK_LO]!;
+    const real = this.crossShown;
+    if (bidHi >= ask) this.crossReal(0, real, ask, bidHi, t, out);
+    else real[0] = 0;
+    if (askLo <= bid) this.crossReal(1, real, bid, askLo, t, out);
+    else real[1] = 0;
+    // After the real fills (which may not touch virtual orders): the virtual bounds as they are now.
+    const vBidHi = hot[H_VBID_HI]!;
+    const vAskLo = hot[H_VASK_LO]!;
+    const virt = this.crossShownVirtual;
+    if (vBidHi >= ask) this.crossVirtual(0, virt, ask, vBidHi, t);
+    else virt[0] = 0;
+    if (vAskLo <= bid) this.crossVirtual(1, virt, bid, vAskLo, t);
+    else virt[1] = 0;
   }
 
   /**
-   * One side of `fillCrossed`: our bids (side 0, hit by the asks) or asks (side 1, lifted by the
-   * bids) at or through the opposite best price `touch`, our best order at `ours`.
+   * One crossed side of `fillCrossed`: the displayed opposite quantity reaching `ours` (our best
+   * bid, side 0, hit by the asks; our best ask, side 1, lifted by the bids) not yet in `shown`,
+   * as a print at the opposite best price `touch` (null when there is none); `shown` is updated.
    */
-  private crossSide(
+  private crossedPrint(
     side: 0 | 1,
-    crossed: boolean,
+    shown: [number, number],
+    touch: number,
+    ours: number,
+    t: number,
+  ): Trade | null {
+    const before = shown[side];
+    const qty = this.book.depthThrough(side === 0 ? "ask" : "bid", ours);
+    shown[side] = qty;
+    if (!(qty > before)) return null;
+    const aggressor = side === 0 ? "sell" : "buy";
+    return { price: touch, size: newQty(qty, before), aggressor, exchangeTsMs: t, localTsMs: t };
+  }
+
+  private crossReal(
+    side: 0 | 1,
+    shown: [number, number],
     touch: number,
     ours: number,
     t: number,
     out: ExchangeEvent[],
   ): void {
-    if (!crossed) {
-      this.crossShown[side] = 0;
+    const tr = this.crossedPrint(side, shown, touch, ours, t);
+    if (tr !== null) this.fillReal(tr, t, out);
+  }
+
+  private crossVirtual(side: 0 | 1, shown: [number, number], touch: number, ours: number, t: number): void {
+    const tr = this.crossedPrint(side, shown, touch, ours, t);
+    if (tr !== null) this.observeVirtual(tr, t);
+  }
+
+  /**
+   * Restore `fillCrossed`'s memories from a checkpoint. One written before real and virtual orders
+   * were crossed separately has a single shared memory (`shared`, for the more aggressive of the
+   * two best prices); each side's own is then what it would be after the last book event: the
+   * opposite quantity reaching its best price (0 when not crossed), never more than `shared`.
+   * That is exact unless our prices changed since then, and never shows a quantity twice.
+   */
+  protected restoreCrossShown(
+    shared: [number, number] | undefined,
+    virtual: [number, number] | undefined,
+  ): void {
+    if (shared === undefined) {
+      this.crossShown = [0, 0];
+      this.crossShownVirtual = virtual ?? [0, 0];
       return;
     }
-    const shown = this.crossShown[side];
-    const qty = this.book.depthThrough(side === 0 ? "ask" : "bid", ours);
-    if (qty > shown) {
-      const aggressor = side === 0 ? "sell" : "buy";
-      this.onTrade(
-        { price: touch, size: newQty(qty, shown), aggressor, exchangeTsMs: t, localTsMs: t },
-        t,
-        out,
-      );
+    if (virtual !== undefined) {
+      this.crossShown = shared;
+      this.crossShownVirtual = virtual;
+      return;
     }
-    this.crossShown[side] = qty;
+    const hot = this.hot;
+    const reach = (side: 0 | 1, ours: number): number => {
+      const crossed = side === 0 ? ours >= this.book.bestAsk() : ours <= this.book.bestBid();
+      return crossed ? Math.min(shared[side], this.book.depthThrough(side === 0 ? "ask" : "bid", ours)) : 0;
+    };
+    this.crossShown = [reach(0, hot[H_BID_HI]!), reach(1, hot[H_ASK_LO]!)];
+    this.crossShownVirtual = [reach(0, hot[H_VBID_HI]!), reach(1, hot[H_VASK_LO]!)];
   }
 
   /** Apply a book event to the book and the queue positions; false when it was rejected (crossed or invalid). */
@@ -627,9 +684,15 @@ export abstract class VenueCore {
   /** Allocate one print across our orders (best price first, time priority), then to virtual orders. */
   protected onTrade(tr: Trade, t: number, out: ExchangeEvent[]): void {
     if (!(tr.size > 0) || !Number.isFinite(tr.price)) return;
-    const buy = tr.aggressor === "buy";
+    this.fillReal(tr, t, out);
+    this.observeVirtual(tr, t);
+  }
+
+  /** A print's fills of our real orders. */
+  private fillReal(tr: Trade, t: number, out: ExchangeEvent[]): void {
     // Our best order on the hit side (lowest ask / highest bid) must be reached for anything to
     // happen (NaN: no orders on that side).
+    const buy = tr.aggressor === "buy";
     const hot = this.hot;
     if (buy ? hot[H_ASK_LO]! <= tr.price : hot[H_BID_HI]! >= tr.price) {
       const list = buy ? this.asks : this.bids;
@@ -642,8 +705,13 @@ export abstract class VenueCore {
         this.refreshSpan();
       }
     }
+  }
+
+  /** A print seen by the virtual orders (they consume nothing and never fill for real). */
+  private observeVirtual(tr: Trade, t: number): void {
     // Virtual orders reached: asks at or below a buy print, bids at or above a sell print.
-    if (buy ? hot[H_VASK_LO]! <= tr.price : hot[H_VBID_HI]! >= tr.price) {
+    const hot = this.hot;
+    if (tr.aggressor === "buy" ? hot[H_VASK_LO]! <= tr.price : hot[H_VBID_HI]! >= tr.price) {
       const filled = observePrint(this.virtuals, tr, this.fillModel, this.virtualRng);
       if (filled.length > 0) {
         for (const v of filled) this.tracker.noteFillAt(v.prediction, t);
@@ -736,13 +804,6 @@ export abstract class VenueCore {
 /** Quantity not shown before, without the subtraction's float noise (0.3, not 0.29999999999999993). */
 function newQty(qty: number, shown: number): number {
   return shown === 0 ? qty : Number((qty - shown).toPrecision(12));
-}
-
-/** The larger (dir 1) or smaller (dir −1) of two prices, ignoring a NaN one (NaN when both are). */
-function extreme(a: number, b: number, dir: 1 | -1): number {
-  if (Number.isNaN(a)) return b;
-  if (Number.isNaN(b)) return a;
-  return (a - b) * dir >= 0 ? a : b;
 }
 
 export const H_PENDING = 0;
