@@ -216,12 +216,18 @@ export class PaperExchange extends VenueCore {
    * Feed one market event. Actions whose latency ended at or before its time happen first, then
    * the event (book update or trade → fills), then records whose horizons ended are emitted.
    * An event older than the clock is processed at the current clock.
+   *
+   * An action submitted at clock t takes effect no earlier than t + latency and only after every
+   * event stamped t: an event at the current clock runs no pending action. Without that, a zero
+   * latency would let a re-quote made after one print of a sweep fill on the next print of the
+   * same sweep (same time stamp). With a latency > 0 it changes nothing (pending actions then all
+   * end after the clock).
    */
   onMarketEvent(ev: MarketEvent): readonly ExchangeEvent[] {
     let t = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
     if (!(t >= this.clockMs)) t = this.clockMs;
     const out: ExchangeEvent[] = [];
-    if (this.hot[H_PENDING]! <= t) this.runPending(t, out);
+    if (t > this.clockMs && this.hot[H_PENDING]! <= t) this.runPending(t, out);
     // Through resolveRecords, so the virtual orders of the predictions emitted here are released too
     // (a direct tracker.resolve left them orphaned: observed, drawing random numbers, never freed).
     this.resolveRecords(t, out, false);
@@ -242,12 +248,16 @@ export class PaperExchange extends VenueCore {
     return out.length === 0 ? EMPTY : out;
   }
 
-  /** Advance the clock without a market event (timer tick): latencies and horizons elapse. */
+  /**
+   * Advance the clock without a market event (timer tick): latencies and horizons elapse. As for
+   * `onMarketEvent`, pending actions run only when the clock moves forward: more events stamped
+   * with the current clock may still come, and an action submitted now takes effect after them.
+   */
   advanceTo(tsMs: number): readonly ExchangeEvent[] {
     if (!Number.isFinite(tsMs)) throw new Error(`advanceTo needs a finite tsMs, got ${tsMs}`);
     const t = Math.max(tsMs, this.clockMs);
     const out: ExchangeEvent[] = [];
-    if (this.hot[H_PENDING]! <= t) this.runPending(t, out);
+    if (t > this.clockMs && this.hot[H_PENDING]! <= t) this.runPending(t, out);
     this.clockMs = t;
     this.resolveRecords(t, out);
     return out.length === 0 ? EMPTY : out;

@@ -54,7 +54,8 @@ describe("prediction records", () => {
     });
     ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]])); // mid 100
     ex.place({ side: "buy", price: 99.9, size: 1, postOnly: true, cycleId: 3, level: 0 }); // δ = 0.001
-    ex.advanceTo(T0);
+    // Zero latency: live once the clock has moved past T0 (after any other event at T0), stamped T0.
+    ex.advanceTo(T0 + 1);
     expect(ex.openRecordCounts().predictions).toBe(1);
     ex.onMarketEvent(trade(T0 + 2000, 99.8, 0.5, "sell")); // partial fill at +2 s
     expect(preds(ex.advanceTo(T0 + 4999))).toEqual([]);

@@ -216,7 +216,12 @@ export abstract class VenueCore {
     out.push({ type: "reject", tsMs, action, orderId, clientId, reason, message });
   }
 
-  /** Run every pending action effective at or before `t`, each at its own effective time. */
+  /**
+   * Run every pending action effective at or before `t`, each at its own effective time. Called
+   * only when the clock moves forward (`t` > clock): an action submitted at the clock with zero
+   * latency takes effect after every event stamped with that time, still stamped with it. (Every
+   * other pending action ends after the clock: each event or `advanceTo` runs those ending by then.)
+   */
   protected runPending(t: number, out: ExchangeEvent[]): void {
     // The due actions are a prefix of the queue (nothing below schedules new ones): run them in
     // order, then drop the prefix at once instead of shifting the array once per action.
