@@ -38,8 +38,20 @@ async function main(): Promise<number> {
   }
 }
 
+// A signal after the run has finished (report printed) must not turn exit 0 into 130: exit with the
+// run's code at once. During the run, runPaperTrader's own handlers stop it gracefully; before it
+// installs them (start-up) a signal ends the process as usual.
+let finishedCode: number | null = null;
+const onSignal = (sig: NodeJS.Signals): void => {
+  if (finishedCode !== null) process.exit(finishedCode);
+  if (process.listenerCount(sig) === 1) process.exit(128 + (sig === "SIGINT" ? 2 : 15));
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
 main().then(
   (code) => {
+    finishedCode = code;
     process.exitCode = code;
   },
   (err: unknown) => {
