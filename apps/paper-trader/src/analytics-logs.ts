@@ -1,7 +1,7 @@
 /** The periodic `[ANALYTICS]`, `[PNL SUMMARY]`, `[SIGNALS]` and `[SPREAD TRACE]` log lines. */
 import { formatSpreadTrace } from "@mmkit/core";
 import { fmt, fmtOpt, fmtOptUnit, signed } from "./logging.js";
-import type { PaperTrader } from "./trader.js";
+import { type PaperTrader, REQUOTE_THRESHOLD_BPS } from "./trader.js";
 
 /** Log the analytics block users grep for (every `--analytics-every-sec` of market time). */
 export function logAnalytics(trader: PaperTrader, ts: number): void {
@@ -29,5 +29,23 @@ export function logAnalytics(trader: PaperTrader, ts: number): void {
   const d = trader.lastDecision;
   if (d !== null && d.trace !== null) {
     for (const line of formatSpreadTrace(d.trace, d.cycleId)) log.info(line);
+    log.info(restingTraceLine(trader, d.cycleId, d.fairPrice));
   }
+}
+
+/**
+ * What rests on the book now, from the same fair price: `placed_*` above is the ladder the engine
+ * wanted; an order less than the requote threshold away from it is kept (its queue position is worth
+ * more), an order placed this cycle may still be in flight, and a filled touch leaves the next level.
+ */
+function restingTraceLine(trader: PaperTrader, cycleId: number, fairPrice: number): string {
+  let bestBid = Number.NaN;
+  let bestAsk = Number.NaN;
+  for (const o of trader.p.exchange.openOrders()) {
+    if (o.status !== "open" && o.status !== "partiallyFilled") continue;
+    if (o.side === "buy" && !(o.price <= bestBid)) bestBid = o.price;
+    if (o.side === "sell" && !(o.price >= bestAsk)) bestAsk = o.price;
+  }
+  const depth = (px: number, sign: 1 | -1): number => ((sign * (px - fairPrice)) / fairPrice) * 1e4;
+  return `[SPREAD TRACE] cycle=${cycleId} phase=resting bid_bps=${fmtOpt(depth(bestBid, -1), 4).replace("n/a", "none")} ask_bps=${fmtOpt(depth(bestAsk, 1), 4).replace("n/a", "none")} requote_threshold_bps=${REQUOTE_THRESHOLD_BPS}`;
 }
