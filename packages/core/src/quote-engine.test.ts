@@ -98,6 +98,17 @@ describe("QuoteEngine.decide — hand-computed defaults", () => {
     expect(r.warning).toMatch(/skew at max position is 0\.0563 bps \(< 0\.1 bps\) with γ=0\.07/);
     expect(r.warning).toMatch(/max position 10 lots/);
   });
+
+  it("reports what quoting will use: γ inside its clamp (with a warning) and the half-spread floor", () => {
+    const clamped = validateRiskBudget({ gamma: 5e6 }, DEFAULT_MARKET);
+    expect(clamped.gamma).toBe(1e6);
+    expect(clamped.warning).toMatch(/γ=5000000 is outside \[0\.000001, 1000000\]: quoting uses γ=1000000/);
+    expect(clamped.halfSpreadBps).toBe(validateRiskBudget({ gamma: 1e6 }, DEFAULT_MARKET).halfSpreadBps);
+    const floor = validateRiskBudget({ gamma: 50, minHalfSpreadBps: 30 }, DEFAULT_MARKET);
+    expect(floor.halfSpreadBps).toBe(30);
+    expect(floor.floorBound).toBe(true);
+    expect(validateRiskBudget({}, DEFAULT_MARKET).floorBound).toBe(false);
+  });
 });
 
 describe("QuoteEngine.decide — pipeline order, floors, states", () => {

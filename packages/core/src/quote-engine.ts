@@ -86,15 +86,18 @@ export interface MarketParams {
 
 /** Start-up figures: how much a full position moves the quotes, with a warning when it barely does. */
 export interface RiskBudgetReport {
+  /** γ quoting uses (the configured one inside [gammaMin, gammaMax]). */
   gamma: number;
-  /** Quoted half-spread incl. fee, bps. */
+  /** Quoted half-spread incl. fee, bps, at least the configured floor. */
   halfSpreadBps: number;
   skewPerLotBps: number;
   /** Inventory skew at max position, bps. */
   skewAtMaxBps: number;
   /** skewAtMax / halfSpread. */
   fullPositionShiftRatio: number;
-  /** Non-null when skew at max position is under 0.1 bps (inventory would never move the quotes). */
+  /** Whether the floor (minHalfSpreadBps), not GLFT, sets the half-spread. */
+  floorBound: boolean;
+  /** Non-null when γ was clamped or skew at max position is under 0.1 bps (inventory would never move the quotes). */
   warning: string | null;
 }
 
@@ -112,8 +115,10 @@ export function tickRulesFromConfig(config: QuoteEngineConfig): TickRules {
 /** Check that inventory matters under `config` on `market`; warns when skew at max position < 0.1 bps. */
 export function validateRiskBudget(config: QuoteEngineConfigInput, market: MarketParams): RiskBudgetReport {
   const cfg = parseQuoteEngineConfig(config);
+  // What quoting will use: γ inside its clamp, the half-spread at least the floor.
+  const gamma = Math.min(Math.max(cfg.gamma, cfg.gammaMin), cfg.gammaMax);
   const g = glftQuote({
-    gamma: cfg.gamma,
+    gamma,
     kappaPerFrac: market.kappaPerFrac,
     aPerSec: market.aPerSec,
     sigmaPerSqrtSec: market.sigmaPerSqrtSec,
@@ -123,26 +128,28 @@ export function validateRiskBudget(config: QuoteEngineConfigInput, market: Marke
     skewMult: cfg.skewMult,
   });
   const atMax =
-    skewAtMaxBps(
-      cfg.gamma,
-      market.sigmaPerSqrtSec,
-      market.aPerSec,
-      market.kappaPerFrac,
-      cfg.maxPositionLots,
-    ) * cfg.skewMult;
-  const warning =
-    atMax < MIN_SKEW_AT_MAX_BPS
-      ? `risk budget: inventory skew at max position is ${atMax.toPrecision(3)} bps (< ${MIN_SKEW_AT_MAX_BPS} bps) with γ=${cfg.gamma}, ` +
+    skewAtMaxBps(gamma, market.sigmaPerSqrtSec, market.aPerSec, market.kappaPerFrac, cfg.maxPositionLots) *
+    cfg.skewMult;
+  const halfSpreadBps = Math.max(g.halfSpreadBps, cfg.minHalfSpreadBps);
+  const warnings: string[] = [];
+  if (gamma !== cfg.gamma)
+    warnings.push(
+      `risk budget: γ=${cfg.gamma} is outside [${cfg.gammaMin}, ${cfg.gammaMax}]: quoting uses γ=${gamma}`,
+    );
+  if (atMax < MIN_SKEW_AT_MAX_BPS)
+    warnings.push(
+      `risk budget: inventory skew at max position is ${atMax.toPrecision(3)} bps (< ${MIN_SKEW_AT_MAX_BPS} bps) with γ=${gamma}, ` +
         `σ=${market.sigmaPerSqrtSec}/√s, A=${market.aPerSec}/s, κ=${market.kappaPerFrac}, max position ${cfg.maxPositionLots} lots; ` +
-        `half-spread ${g.halfSpreadBps.toFixed(4)} bps: inventory will not move the quotes (raise γ, e.g. via gammaForSkew)`
-      : null;
+        `half-spread ${halfSpreadBps.toFixed(4)} bps: inventory will not move the quotes (raise γ, e.g. via gammaForSkew)`,
+    );
   return {
-    gamma: cfg.gamma,
-    halfSpreadBps: g.halfSpreadBps,
+    gamma,
+    halfSpreadBps,
     skewPerLotBps: g.skewPerLotBps,
     skewAtMaxBps: atMax,
-    fullPositionShiftRatio: atMax / g.halfSpreadBps,
-    warning,
+    fullPositionShiftRatio: atMax / halfSpreadBps,
+    floorBound: halfSpreadBps > g.halfSpreadBps,
+    warning: warnings.length > 0 ? warnings.join("; ") : null,
   };
 }
 
