@@ -99,6 +99,16 @@ describe("QuoteEngine.decide — hand-computed defaults", () => {
     expect(r.warning).toMatch(/max position 10 lots/);
   });
 
+  it("the trace names σ, A and the κ cap it used, so each phase can be recomputed from it", () => {
+    const engine = new QuoteEngine({ kappaCapPerFrac: 20_000 });
+    const d = engine.decide(input({ intensity: { fit: strongFit(50_000), confidence: 1 } }));
+    const lines = formatSpreadTrace(d.trace!, d.cycleId);
+    expect(lines[0]).toMatch(/kappa_used=20000\.0 cap=20000\.0 cap_bound=true$/);
+    expect(lines[2]).toMatch(/ sigma_per_sqrt_s=\S+ a_per_sec=\d+\.\d{4}$/);
+    expect(d.trace!.sigmaPerSqrtSec).toBe(d.effective.sigmaPerSqrtSec);
+    expect(d.trace!.aPerSec).toBe(d.effective.aPerSec);
+  });
+
   it("reports what quoting will use: γ inside its clamp (with a warning) and the half-spread floor", () => {
     const clamped = validateRiskBudget({ gamma: 5e6 }, DEFAULT_MARKET);
     expect(clamped.gamma).toBe(1e6);

@@ -333,6 +333,8 @@ export class QuoteEngine {
       regimeEffectBps: regimeOnlyBps - noRegimeBps,
       signalParamEffectBps: g.glftHalfSpreadBps - regimeOnlyBps,
       feeBps: g.feeBps,
+      sigmaPerSqrtSec: sigma,
+      aPerSec: eff.aPerSec,
       signalSpreadAdjBps: signals.spreadAdjBps,
       preFloorHalfSpreadBps: preFloorBps,
       effectiveFloorBps: cfg.minHalfSpreadBps,
@@ -360,6 +362,8 @@ export class QuoteEngine {
         effective: eff.kappaPerFrac,
         floor: cfg.kappaFloorPerFrac,
         floorBound: s.kappaFloorBound,
+        cap: cfg.kappaCapPerFrac,
+        capBound: s.kappaCapBound,
         estimatorConfidence: input.intensity.confidence,
       },
       gamma: {
