@@ -17,8 +17,15 @@ export function header(tsMs: number): { schema_version: number; ts_ms: number; t
   return { schema_version: SCHEMA_VERSION, ts_ms: tsMs, timestamp_ns: tsMsToNs(tsMs) };
 }
 
-/** One `signal_contributions.jsonl` line from the integrator's record. */
-export function contributionLine(rec: SignalContributionRecord): SignalContributionsRecord {
+/**
+ * One `signal_contributions.jsonl` line from the integrator's record. With the cycle's decision
+ * trace, `total_spread_mult` is the multiplier the quotes got: (GLFT half-spread + the signals'
+ * spread adjustment) / GLFT half-spread of THIS cycle (the integrator only knew the previous one's).
+ */
+export function contributionLine(
+  rec: SignalContributionRecord,
+  trace: { glftBaseBps: number; signalSpreadAdjBps: number } | null = null,
+): SignalContributionsRecord {
   const contributions: SignalContributionsRecord["contributions"] = new Array(rec.contributions.length);
   for (let i = 0; i < rec.contributions.length; i++) {
     const c = rec.contributions[i]!;
@@ -45,7 +52,10 @@ export function contributionLine(rec: SignalContributionRecord): SignalContribut
     timestamp_ns: tsMsToNs(rec.tsMs),
     cycle_id: rec.cycleId,
     contributions,
-    total_spread_mult: rec.total_spread_mult ?? 1,
+    total_spread_mult:
+      trace !== null && trace.glftBaseBps > 0
+        ? (trace.glftBaseBps + trace.signalSpreadAdjBps) / trace.glftBaseBps
+        : (rec.total_spread_mult ?? 1),
     combined_skew_bps: rec.combined_skew_bps,
     combined_spread_adj_bps: rec.total_spread_adj_bps,
   };

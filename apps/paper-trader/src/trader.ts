@@ -320,7 +320,7 @@ export class PaperTrader {
     // Only a cycle that placed or replaced an order can have fills attributed to it: record those
     // (keeps signal_contributions.jsonl proportional to order activity, not to the cycle rate).
     if (events.some((e) => e.type === "ack" && e.action !== "cancel")) {
-      const line = contributionLine(cyc.record);
+      const line = contributionLine(cyc.record, decision.trace);
       this.write("signal_contributions", line);
       this.attributor.recordCycle(line);
     }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
@@ -6,7 +8,7 @@ import { runPaperTrader } from "../src/run.js";
 import { tempDir } from "./helpers.js";
 
 /** Run in process with an info logger whose JSON lines are collected; returns the messages. */
-async function logMessages(durationSec: number): Promise<string[]> {
+async function logMessages(durationSec: number, outputDir = tempDir()): Promise<string[]> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -15,13 +17,37 @@ async function logMessages(durationSec: number): Promise<string[]> {
       done();
     },
   });
-  await runPaperTrader(parseConfig({ durationSec, seed: 3, outputDir: tempDir(), logLevel: "info" }), {
+  await runPaperTrader(parseConfig({ durationSec, seed: 3, outputDir, logLevel: "info" }), {
     logger: pino({ level: "info" }, sink),
     print: () => {},
     handleSignals: false,
   });
   return lines;
 }
+
+describe("signal_contributions.jsonl agrees with the trace", () => {
+  it("total_spread_mult is the multiplier this cycle's quotes got: (glft + signal adj) / glft", async () => {
+    const dir = tempDir();
+    const msgs = await logMessages(3600, dir);
+    const glft = new Map<number, { base: number; adj: number }>();
+    for (const m of msgs) {
+      const g = /cycle=(\d+) phase=glft glft_base_bps=([\d.]+) .*signal_spread_adj_bps=(-?[\d.]+)/.exec(m);
+      if (g) glft.set(Number(g[1]), { base: Number(g[2]), adj: Number(g[3]) });
+    }
+    const records = readFileSync(join(dir, "signal_contributions.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { cycle_id: number; total_spread_mult: number });
+    let compared = 0;
+    for (const r of records) {
+      const g = glft.get(r.cycle_id);
+      if (g === undefined || g.adj === 0) continue;
+      expect(r.total_spread_mult).toBeCloseTo((g.base + g.adj) / g.base, 3);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(0);
+  }, 120_000);
+});
 
 describe("the log lines users grep for", () => {
   it("every tag appears, and the trace says what rests on the book next to what the ladder wanted", async () => {
