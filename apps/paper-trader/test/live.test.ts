@@ -54,6 +54,20 @@ async function startFakeVenue(
   return { ...venue, subscriptions };
 }
 
+/** Scrape /metrics every `everyMs` while a run goes on; `text` is the latest scrape. */
+function pollMetrics(port: number, everyMs: number): { text: string; stop: () => void } {
+  const state = { text: "", stop: () => clearInterval(timer) };
+  const timer = setInterval(() => {
+    fetch(`http://127.0.0.1:${port}/metrics`)
+      .then((r) => r.text())
+      .then((t) => {
+        state.text = t;
+      })
+      .catch(() => {});
+  }, everyMs);
+  return state;
+}
+
 describe("live mode against a local venue replaying real Hyperliquid messages", () => {
   it("subscribes, quotes, serves Prometheus metrics and shuts down cleanly at the duration", async () => {
     const venue = await startFakeVenue(20);
@@ -67,15 +81,7 @@ describe("live mode against a local venue replaying real Hyperliquid messages", 
       outputDir: dir,
       metricsPort: port,
     });
-    let metricsText = "";
-    const poll = setInterval(() => {
-      fetch(`http://127.0.0.1:${port}/metrics`)
-        .then((r) => r.text())
-        .then((t) => {
-          metricsText = t;
-        })
-        .catch(() => {});
-    }, 500);
+    const metrics = pollMetrics(port, 500);
     try {
       const result = await runPaperTrader(config, {
         logger: createLogger("silent", false),
@@ -92,11 +98,11 @@ describe("live mode against a local venue replaying real Hyperliquid messages", 
       // the "connected" health event that precedes the first book does not trip the kill switch
       expect(streams.get("events.jsonl")!).not.toContain("no market data yet");
       expect(result.report.join("\n")).toContain("source=hyperliquid");
-      expect(metricsText).toContain("mmkit_kill_switch_state");
-      expect(metricsText).toContain("mmkit_position_base");
-      expect(Number(/^mmkit_events_total (\d+)/m.exec(metricsText)?.[1] ?? 0)).toBeGreaterThan(0);
+      expect(metrics.text).toContain("mmkit_kill_switch_state");
+      expect(metrics.text).toContain("mmkit_position_base");
+      expect(Number(/^mmkit_events_total (\d+)/m.exec(metrics.text)?.[1] ?? 0)).toBeGreaterThan(0);
     } finally {
-      clearInterval(poll);
+      metrics.stop();
       await venue.close();
     }
   }, 60_000);
@@ -114,15 +120,7 @@ describe("live mode against a venue that acks the subscription and never sends d
       }),
     );
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    let metricsText = "";
-    const poll = setInterval(() => {
-      fetch(`http://127.0.0.1:${port}/metrics`)
-        .then((r) => r.text())
-        .then((t) => {
-          metricsText = t;
-        })
-        .catch(() => {});
-    }, 300);
+    const metrics = pollMetrics(port, 300);
     const t0 = Date.now();
     try {
       const result = await runPaperTrader(
@@ -139,9 +137,9 @@ describe("live mode against a venue that acks the subscription and never sends d
       expect(Date.now() - t0).toBeLessThan(15_000);
       expect(result.stopReason).toBe("duration reached (2s of wall time)");
       expect(result.report.join("\n")).toContain("no two-sided order book arrived");
-      expect(metricsText).toMatch(/^mmkit_feed_staleness_seconds \+Inf$/m);
+      expect(metrics.text).toMatch(/^mmkit_feed_staleness_seconds \+Inf$/m);
     } finally {
-      clearInterval(poll);
+      metrics.stop();
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
     }
