@@ -166,17 +166,32 @@ export class HmmForwardFilter {
     return best;
   }
 
-  /** Serializable filter state. */
-  getState(): { started: boolean; count: number; logProbs: number[] } {
-    return { started: this.started, count: this.count, logProbs: Array.from(this.logProbs) };
+  /**
+   * Serializable filter state. A state with probability 0 (log −∞: a fitted transition column of
+   * zeros, which EM reaches on quiet data) is written as null, since JSON has no −∞.
+   */
+  getState(): { started: boolean; count: number; logProbs: (number | null)[] } {
+    return {
+      started: this.started,
+      count: this.count,
+      logProbs: Array.from(this.logProbs, (x) => (x === Number.NEGATIVE_INFINITY ? null : x)),
+    };
   }
 
-  /** Restore `getState()` output. */
-  setState(s: { started: boolean; count: number; logProbs: number[] }): void {
+  /** Restore `getState()` output (null = log −∞, a state with probability 0). */
+  setState(s: { started: boolean; count: number; logProbs: readonly (number | null)[] }): void {
     if (s.logProbs.length !== this.numStates) throw new Error("hmm filter: state has wrong K");
+    for (let i = 0; i < this.numStates; i++) {
+      const x = s.logProbs[i];
+      if (x !== null && x !== undefined && !Number.isFinite(x))
+        throw new Error(`hmm filter: logProbs[${i}] must be finite or null (−∞), got ${x}`);
+    }
     this.started = s.started;
     this.count = s.count;
-    this.logProbs.set(s.logProbs);
+    for (let i = 0; i < this.numStates; i++) {
+      const x = s.logProbs[i];
+      this.logProbs[i] = x === null || x === undefined ? Number.NEGATIVE_INFINITY : x;
+    }
   }
 }
 

@@ -112,3 +112,20 @@ describe("RegimeDetector", () => {
     }
   });
 });
+
+describe("RegimeDetector checkpoint with a state of probability 0", () => {
+  it("survives a JSON round trip (log −∞ is written as null) with identical probabilities", () => {
+    // A quiet tape (the bid flickers one tick): EM leaves one state unreachable, its log-belief −∞.
+    const t0 = 1_700_000_000_000;
+    const d = new RegimeDetector();
+    for (let s = 0; s < 600; s++)
+      for (let k = 0; k < 10; k++) d.onQuote(t0 + s * 1000 + k * 100, 100_000 + (k % 2) * 0.1, 100_000.2);
+    d.onTime(t0 + 600_000);
+    const state = d.getState();
+    expect(state.filter!.logProbs).toContain(null);
+    const restored = new RegimeDetector();
+    restored.setState(JSON.parse(JSON.stringify(state)));
+    expect(restored.probs()).toEqual(d.probs());
+    expect(restored.probs()!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+});

@@ -74,7 +74,7 @@ export const DEFAULT_REGIME_CONFIG: RegimeDetectorConfig = {
 /** Serializable detector state (checkpoints). */
 export interface RegimeDetectorState {
   paramsJson: string | null;
-  filter: { started: boolean; count: number; logProbs: number[] } | null;
+  filter: { started: boolean; count: number; logProbs: (number | null)[] } | null;
   window: number[][];
   bucketsSeen: number;
   bucketsSinceFit: number;

@@ -36,7 +36,10 @@ export const SignalStackStateSchema = z.object({
   }),
   regime: z.object({
     paramsJson: z.string().nullable(),
-    filter: z.object({ started: z.boolean(), count: z.number().int(), logProbs: z.array(num) }).nullable(),
+    // null = log −∞ (a state with probability 0; JSON has no −∞)
+    filter: z
+      .object({ started: z.boolean(), count: z.number().int(), logProbs: z.array(num.nullable()) })
+      .nullable(),
     window: z.array(z.array(finite)),
     bucketsSeen: z.number().int().nonnegative(),
     bucketsSinceFit: z.number().int().nonnegative(),
