@@ -40,4 +40,17 @@ describe("BookImbalanceSignal", () => {
     expect(s.adjustment(500).skewAdjBps).toBeCloseTo(0.25, 9);
     expect(s.adjustment(5000).active).toBe(false);
   });
+
+  it("is inactive while the book is one-sided, until both sides come back (and across a checkpoint)", () => {
+    const s = new BookImbalanceSignal({ staleMs: 5000 });
+    s.onBbo(0, 99.99, 9, 100.01, 1);
+    expect(s.adjustment(100).active).toBe(true);
+    s.onOneSidedBook();
+    expect(s.adjustment(200)).toMatchObject({ active: false, note: "one-sided book" });
+    const restored = new BookImbalanceSignal({ staleMs: 5000 });
+    restored.setState(JSON.parse(JSON.stringify(s.getState())));
+    expect(restored.adjustment(200).active).toBe(false);
+    s.onBbo(300, 99.99, 9, 100.01, 1);
+    expect(s.adjustment(400).active).toBe(true);
+  });
 });

@@ -48,6 +48,8 @@ export function microEdgeBps(bidPrice: number, bidSize: number, askPrice: number
 export interface BookImbalanceState {
   edgeBps: number;
   lastTsMs: number | null;
+  /** The book lost a side after the last observation (absent in older checkpoints: false). */
+  oneSided?: boolean;
 }
 
 /** Book-imbalance skew (signal `"BookImbalance"`). */
@@ -57,6 +59,8 @@ export class BookImbalanceSignal {
   private edge = 0;
   private hasTs = false;
   private lastTsMs = 0;
+  /** The book lost a side since the last observation: no micro-price, the signal is inactive. */
+  private oneSided = false;
 
   /** Create the signal; unspecified fields take `DEFAULT_BOOK_IMBALANCE_CONFIG`. */
   constructor(config: Partial<BookImbalanceConfig> = {}) {
@@ -79,6 +83,12 @@ export class BookImbalanceSignal {
     }
     this.hasTs = true;
     this.lastTsMs = tsMs;
+    this.oneSided = false;
+  }
+
+  /** The book has lost a side: there is no imbalance to read until both come back. */
+  onOneSidedBook(): void {
+    this.oneSided = true;
   }
 
   /**
@@ -109,6 +119,7 @@ export class BookImbalanceSignal {
   /** The signal's adjustment at time `tsMs`. */
   adjustment(tsMs: number): SignalAdjustment {
     if (!this.hasTs) return inactive(BOOK_IMBALANCE_SIGNAL_NAME, "no book yet");
+    if (this.oneSided) return inactive(BOOK_IMBALANCE_SIGNAL_NAME, "one-sided book");
     if (tsMs - this.lastTsMs > this.config.staleMs) return inactive(BOOK_IMBALANCE_SIGNAL_NAME, "stale book");
     const m = this.config.maxSkewBps;
     const skew = Math.min(m, Math.max(-m, this.config.coef * this.edge));
@@ -125,7 +136,7 @@ export class BookImbalanceSignal {
 
   /** Serializable state. */
   getState(): BookImbalanceState {
-    return { edgeBps: this.edge, lastTsMs: this.hasTs ? this.lastTsMs : null };
+    return { edgeBps: this.edge, lastTsMs: this.hasTs ? this.lastTsMs : null, oneSided: this.oneSided };
   }
 
   /** Restore `getState()` output. */
@@ -133,5 +144,6 @@ export class BookImbalanceSignal {
     this.edge = s.edgeBps;
     this.hasTs = s.lastTsMs !== null;
     this.lastTsMs = s.lastTsMs ?? 0;
+    this.oneSided = s.oneSided ?? false;
   }
 }

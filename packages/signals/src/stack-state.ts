@@ -87,7 +87,7 @@ export const SignalStackStateSchema = z.object({
     nextDecisionMs: nullableNum,
     updates: z.number().int().nonnegative(),
   }),
-  imbalance: z.object({ edgeBps: finite, lastTsMs: nullableNum }),
+  imbalance: z.object({ edgeBps: finite, lastTsMs: nullableNum, oneSided: z.boolean().optional() }),
   book: bookSchema,
   /** Lead–lag signal and reference book (present only when lead–lag is enabled; absent in older checkpoints). */
   leadLag: z.object({ signal: LeadLagStateSchema, referenceBook: bookSchema }).optional(),

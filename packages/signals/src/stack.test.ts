@@ -334,3 +334,28 @@ describe("SignalStack checkpoint on a quiet tape", () => {
     expect(restored.regime.probs()).toEqual(st.regime.probs());
   });
 });
+
+describe("SignalStack with a one-sided book", () => {
+  it("BookImbalance goes inactive when the book loses a side (not only after the stale timer)", () => {
+    const t0 = 1_700_000_000_000;
+    const st = new SignalStack();
+    const lv = (price: number, size: number) => ({ price, size });
+    st.onMarketEvent({
+      type: "snapshot",
+      exchangeTsMs: t0,
+      localTsMs: t0,
+      bids: [lv(100, 9)],
+      asks: [lv(100.1, 1)],
+    });
+    const imb = () => st.imbalance.adjustment(t0 + 200);
+    expect(imb().active).toBe(true);
+    st.onMarketEvent({
+      type: "delta",
+      exchangeTsMs: t0 + 100,
+      localTsMs: t0 + 100,
+      bids: [],
+      asks: [lv(100.1, 0)],
+    });
+    expect(imb()).toMatchObject({ active: false, note: "one-sided book" });
+  });
+});

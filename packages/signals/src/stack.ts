@@ -195,7 +195,10 @@ export class SignalStack {
         }
         this.warmup.onBookUpdate(ts);
         const book = this.book;
-        if (!book.isTwoSided()) return;
+        if (!book.isTwoSided()) {
+          this.imbalance.onOneSidedBook();
+          return;
+        }
         const bid = book.bestBid();
         const ask = book.bestAsk();
         const mid = (bid + ask) / 2;
