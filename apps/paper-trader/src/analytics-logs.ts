@@ -46,6 +46,10 @@ function restingTraceLine(trader: PaperTrader, cycleId: number, fairPrice: numbe
     if (o.side === "buy" && !(o.price <= bestBid)) bestBid = o.price;
     if (o.side === "sell" && !(o.price >= bestAsk)) bestAsk = o.price;
   }
-  const depth = (px: number, sign: 1 | -1): number => ((sign * (px - fairPrice)) / fairPrice) * 1e4;
-  return `[SPREAD TRACE] cycle=${cycleId} phase=resting bid_bps=${fmtOpt(depth(bestBid, -1), 4).replace("n/a", "none")} ask_bps=${fmtOpt(depth(bestAsk, 1), 4).replace("n/a", "none")} requote_threshold_bps=${REQUOTE_THRESHOLD_BPS}`;
+  // "none" for a side without a resting order, as in the trace's placed_* fields
+  const depth = (px: number, sign: 1 | -1): string => {
+    const bps = ((sign * (px - fairPrice)) / fairPrice) * 1e4;
+    return Number.isFinite(bps) ? bps.toFixed(4) : "none";
+  };
+  return `[SPREAD TRACE] cycle=${cycleId} phase=resting bid_bps=${depth(bestBid, -1)} ask_bps=${depth(bestAsk, 1)} requote_threshold_bps=${REQUOTE_THRESHOLD_BPS}`;
 }

@@ -10,9 +10,10 @@ import {
 } from "@mmkit/analytics";
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { buildParts, chooseOrderSize, leadVenueEnabled } from "./build.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
+import { manifestStart, reprintCompleted, restoredTrader } from "./resume.js";
 import { lockOutputDir } from "./output-lock.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { RunMetrics } from "./metrics.js";
@@ -116,10 +117,8 @@ async function runLocked(
   // Bound before any file moves: a port in use is a flag error with the previous run left in place.
   const metrics =
     config.metricsPort !== undefined
-      ? await serveMetrics(config.metricsPort, leadVenueEnabled(config))
+      ? await serveMetrics(config.metricsPort, leadVenueEnabled(config), logger)
       : null;
-  if (metrics !== null)
-    logger.info(`[METRICS] Prometheus metrics on http://127.0.0.1:${metrics.port}/metrics`);
   if (checkpoint !== null) {
     for (const note of truncateStreams(outputDir, checkpoint.stream_bytes, checkpoint.stream_parts))
       logger[note.level](`[RESUME] ${note.text}`);
@@ -399,89 +398,20 @@ async function runLocked(
   return { stopReason, report, fills: t?.counters.fills ?? 0, events: t?.counters.events ?? 0, outputDir };
 }
 
-/**
- * A trader restored from a checkpoint without outputs (nothing is written): proves the checkpoint
- * restores before a resume touches any file, and gives a finished run's report. Throws a
- * `cannot --resume` error naming the problem when the checkpoint does not restore.
- */
-function restoredTrader(cp: TraderCheckpoint, config: PaperTraderConfig, source: RunSource): PaperTrader {
-  try {
-    const trader = new PaperTrader(
-      buildParts(
-        { ...config, orderSizeBase: cp.order_size_base },
-        {
-          logger: pino({ level: "silent" }),
-          out: null,
-          metrics: null,
-          tickRules: source.tickRules,
-          firstMid: Number.NaN,
-          clock: source.clock,
-          quoteCurrency: source.quoteCurrency,
-          capitalQuote: cp.capital_quote,
-        },
-      ),
-    );
-    restoreCheckpoint(trader, cp);
-    return trader;
-  } catch (err) {
-    // One line: some components word their checks as a multi-line issue list.
-    const why = (err as Error).message.replace(/\s+/g, " ");
-    throw new Error(
-      `cannot --resume: checkpoint.json in ${config.outputDir} does not restore (${why.length > 300 ? `${why.slice(0, 300)}…` : why}); nothing was changed`,
-    );
-  }
-}
-
-/** Resuming a run that already finished: print the report of its final state; write nothing. */
-async function reprintCompleted(
-  trader: PaperTrader,
-  cp: TraderCheckpoint,
-  config: PaperTraderConfig,
-  opts: RunOptions,
-  source: RunSource,
-  print: (line: string) => void,
-): Promise<RunResult> {
-  await source.feed.close();
-  const stopReason = `already complete (${cp.completed_reason}); nothing to resume`;
-  opts.logger.info(`[RESUME] ${stopReason}`);
-  const report = edgeValidationReport(trader, {
-    stopReason,
-    outputDir: config.outputDir,
-    wallSeconds: 0,
-    feedSummary: source.feed.name,
-  });
-  for (const line of report) print(line);
-  return {
-    stopReason,
-    report,
-    fills: trader.counters.fills,
-    events: trader.counters.events,
-    outputDir: config.outputDir,
-  };
-}
-
 /** Start the Prometheus endpoint; a port that cannot be bound is a ConfigError naming `--metrics-port`. */
-async function serveMetrics(port: number, lead: boolean): Promise<RunMetrics & { port: number }> {
+async function serveMetrics(port: number, lead: boolean, logger: Logger): Promise<RunMetrics> {
   const metrics = new RunMetrics(lead);
+  let bound: number;
   try {
-    return Object.assign(metrics, { port: await metrics.serve(port) });
+    bound = await metrics.serve(port);
   } catch (err) {
     await metrics.close();
     throw new ConfigError(
       `invalid --metrics-port: ${port} cannot be used (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     );
   }
-}
-
-/** `started_ts_ms` of the run.json in `dir` when it belongs to `runId`, else null. */
-function manifestStart(dir: string, runId: string): number | null {
-  try {
-    const m = JSON.parse(readFileSync(join(dir, RUN_MANIFEST_FILE), "utf8")) as Record<string, unknown>;
-    const started = m["started_ts_ms"];
-    return m["run_id"] === runId && typeof started === "number" && Number.isFinite(started) ? started : null;
-  } catch {
-    return null;
-  }
+  logger.info(`[METRICS] Prometheus metrics on http://127.0.0.1:${bound}/metrics`);
+  return metrics;
 }
 
 /** Cancel quotes, flush pending prediction/markout records, write the final analytics. */

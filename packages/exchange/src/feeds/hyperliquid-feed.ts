@@ -203,26 +203,19 @@ export class HyperliquidFeed implements MarketDataFeed {
   }
 
   /**
-   * Log the prints of a trades frame the stale filter is about to drop. The first trades frame
-   * after a (re)subscribe is the venue's recent-trades snapshot, expected stale: info. Stale
-   * prints in any later frame are not expected (a venue clock glitch, an out-of-order book):
-   * warn, rate-limited.
+   * Log the prints of a trades frame the stale filter dropped (`dropped` of `of`, the newest at
+   * `newest`). The first trades frame after a (re)subscribe is the venue's recent-trades snapshot,
+   * expected stale: info. Stale prints in any later frame are not expected (a venue clock glitch,
+   * an out-of-order book): warn, rate-limited.
    */
-  private noteStaleTrades(events: readonly MarketEvent[]): void {
+  private noteStaleTrades(dropped: number, of: number, newest: number): void {
     const snapshot = this.tradesSnapshotPending;
     this.tradesSnapshotPending = false;
-    let dropped = 0;
-    let newest = Number.NEGATIVE_INFINITY;
-    for (const e of events) {
-      if (this.stale.accepts(e.exchangeTsMs)) continue;
-      dropped++;
-      if (e.exchangeTsMs > newest) newest = e.exchangeTsMs;
-    }
     if (dropped === 0) return;
     const fields = {
       feed: this.name,
       dropped,
-      of: events.length,
+      of,
       latestBookTsMs: this.stale.lastBookTsMs,
       newestDroppedTsMs: newest,
       maxLagMs: this.stale.maxLagMs,
@@ -283,10 +276,13 @@ export class HyperliquidFeed implements MarketDataFeed {
           }
         }
         if (r.channel !== "trades") for (const e of r.events) this.stale.noteBook(e.exchangeTsMs);
-        else this.noteStaleTrades(r.events);
+        let staleDropped = 0;
+        let newestStale = Number.NEGATIVE_INFINITY;
         for (const e of r.events) {
           if (e.type === "trade" && !this.stale.accepts(e.exchangeTsMs)) {
             bumpExtra(this.counters, "staleTradesDropped");
+            staleDropped++;
+            if (e.exchangeTsMs > newestStale) newestStale = e.exchangeTsMs;
             continue;
           }
           if (e.type === "trade" && e.trade.id !== undefined) {
@@ -298,6 +294,7 @@ export class HyperliquidFeed implements MarketDataFeed {
           if (e.exchangeTsMs > this.lastExchangeTsMs) this.lastExchangeTsMs = e.exchangeTsMs;
           this.push(e);
         }
+        if (r.channel === "trades") this.noteStaleTrades(staleDropped, r.events.length, newestStale);
         return;
       }
     }

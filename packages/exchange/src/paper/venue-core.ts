@@ -212,8 +212,9 @@ export abstract class VenueCore {
     clientId: string | undefined,
     reason: RejectReason,
     message: string,
+    keptOrderId?: string,
   ): void {
-    out.push({ type: "reject", tsMs, action, orderId, clientId, reason, message });
+    out.push({ type: "reject", tsMs, action, orderId, clientId, reason, message, keptOrderId });
   }
 
   /**
@@ -347,16 +348,8 @@ export abstract class VenueCore {
       if (old !== undefined) {
         old.cancelRequested = false;
         refreshStatus(old);
-        out.push({
-          type: "reject",
-          tsMs,
-          action: "modify",
-          orderId: newId,
-          clientId: old.clientId,
-          reason: "replacementCancelled",
-          message: `replacement ${newId} was cancelled before the modify took effect: ${oldId} stays open`,
-          keptOrderId: oldId,
-        });
+        const message = `replacement ${newId} was cancelled before the modify took effect: ${oldId} stays open`;
+        this.reject(out, tsMs, "modify", newId, old.clientId, "replacementCancelled", message, oldId);
       }
       return;
     }
@@ -388,22 +381,22 @@ export abstract class VenueCore {
   ): void {
     neu.status = "rejected";
     this.orders.delete(neu.id);
-    if (old !== undefined) {
-      old.cancelRequested = false;
-      refreshStatus(old);
-      out.push({
-        type: "reject",
-        tsMs,
-        action: "modify",
-        orderId: neu.id,
-        clientId: neu.clientId,
-        reason,
-        message: `${message}; ${old.id} stays open`,
-        keptOrderId: old.id,
-      });
+    if (old === undefined) {
+      this.reject(out, tsMs, "modify", neu.id, neu.clientId, reason, message);
       return;
     }
-    this.reject(out, tsMs, "modify", neu.id, neu.clientId, reason, message);
+    old.cancelRequested = false;
+    refreshStatus(old);
+    this.reject(
+      out,
+      tsMs,
+      "modify",
+      neu.id,
+      neu.clientId,
+      reason,
+      `${message}; ${old.id} stays open`,
+      old.id,
+    );
   }
 
   /**
@@ -435,27 +428,28 @@ export abstract class VenueCore {
     // Best prices (NaN when none: every comparison is false).
     const ask = this.book.bestAsk();
     const bid = this.book.bestBid();
-    const bidHi = hot[H_BID_HI]!;
-    const askLo = hot[H_ASK_LO]!;
     const real = this.crossShown;
-    if (bidHi >= ask) this.crossReal(0, real, ask, bidHi, t, out);
-    else real[0] = 0;
-    if (askLo <= bid) this.crossReal(1, real, bid, askLo, t, out);
-    else real[1] = 0;
+    const r0 = this.crossedPrint(0, real, ask, hot[H_BID_HI]!, t);
+    if (r0 !== null) this.fillReal(r0, t, out);
+    const r1 = this.crossedPrint(1, real, bid, hot[H_ASK_LO]!, t);
+    if (r1 !== null) this.fillReal(r1, t, out);
     // After the real fills (which may not touch virtual orders): the virtual bounds as they are now.
-    const vBidHi = hot[H_VBID_HI]!;
-    const vAskLo = hot[H_VASK_LO]!;
     const virt = this.crossShownVirtual;
-    if (vBidHi >= ask) this.crossVirtual(0, virt, ask, vBidHi, t);
-    else virt[0] = 0;
-    if (vAskLo <= bid) this.crossVirtual(1, virt, bid, vAskLo, t);
-    else virt[1] = 0;
+    const v0 = this.crossedPrint(0, virt, ask, hot[H_VBID_HI]!, t);
+    if (v0 !== null) this.observeVirtual(v0, t);
+    const v1 = this.crossedPrint(1, virt, bid, hot[H_VASK_LO]!, t);
+    if (v1 !== null) this.observeVirtual(v1, t);
+  }
+
+  /** Whether our best order at `ours` is on or through the opposite best price `touch` (false on NaN). */
+  private static crosses(side: 0 | 1, touch: number, ours: number): boolean {
+    return side === 0 ? ours >= touch : ours <= touch;
   }
 
   /**
-   * One crossed side of `fillCrossed`: the displayed opposite quantity reaching `ours` (our best
-   * bid, side 0, hit by the asks; our best ask, side 1, lifted by the bids) not yet in `shown`,
-   * as a print at the opposite best price `touch` (null when there is none); `shown` is updated.
+   * One side of `fillCrossed`: the displayed opposite quantity reaching `ours` (our best bid,
+   * side 0, hit by the asks; our best ask, side 1, lifted by the bids) not yet in `shown`, as a
+   * print at the opposite best price `touch` (null when none; `shown` resets when not crossed).
    */
   private crossedPrint(
     side: 0 | 1,
@@ -464,29 +458,16 @@ export abstract class VenueCore {
     ours: number,
     t: number,
   ): Trade | null {
+    if (!VenueCore.crosses(side, touch, ours)) {
+      shown[side] = 0;
+      return null;
+    }
     const before = shown[side];
     const qty = this.book.depthThrough(side === 0 ? "ask" : "bid", ours);
     shown[side] = qty;
     if (!(qty > before)) return null;
     const aggressor = side === 0 ? "sell" : "buy";
     return { price: touch, size: newQty(qty, before), aggressor, exchangeTsMs: t, localTsMs: t };
-  }
-
-  private crossReal(
-    side: 0 | 1,
-    shown: [number, number],
-    touch: number,
-    ours: number,
-    t: number,
-    out: ExchangeEvent[],
-  ): void {
-    const tr = this.crossedPrint(side, shown, touch, ours, t);
-    if (tr !== null) this.fillReal(tr, t, out);
-  }
-
-  private crossVirtual(side: 0 | 1, shown: [number, number], touch: number, ours: number, t: number): void {
-    const tr = this.crossedPrint(side, shown, touch, ours, t);
-    if (tr !== null) this.observeVirtual(tr, t);
   }
 
   /**
@@ -512,8 +493,10 @@ export abstract class VenueCore {
     }
     const hot = this.hot;
     const reach = (side: 0 | 1, ours: number): number => {
-      const crossed = side === 0 ? ours >= this.book.bestAsk() : ours <= this.book.bestBid();
-      return crossed ? Math.min(shared[side], this.book.depthThrough(side === 0 ? "ask" : "bid", ours)) : 0;
+      const touch = side === 0 ? this.book.bestAsk() : this.book.bestBid();
+      return VenueCore.crosses(side, touch, ours)
+        ? Math.min(shared[side], this.book.depthThrough(side === 0 ? "ask" : "bid", ours))
+        : 0;
     };
     this.crossShown = [reach(0, hot[H_BID_HI]!), reach(1, hot[H_ASK_LO]!)];
     this.crossShownVirtual = [reach(0, hot[H_VBID_HI]!), reach(1, hot[H_VASK_LO]!)];

@@ -1,0 +1,88 @@
+/** Resuming a run: restore a checkpoint without outputs (to check it, or to reprint a finished run's report). */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { RUN_MANIFEST_FILE } from "@mmkit/analytics";
+import pino from "pino";
+import { buildParts } from "./build.js";
+import type { PaperTraderConfig } from "./config.js";
+import { edgeValidationReport } from "./report.js";
+import type { RunOptions, RunResult } from "./run.js";
+import type { RunSource } from "./source.js";
+import { restoreCheckpoint, type TraderCheckpoint } from "./state.js";
+import { PaperTrader } from "./trader.js";
+
+/**
+ * A trader restored from a checkpoint without outputs (nothing is written): proves the checkpoint
+ * restores before a resume touches any file, and gives a finished run's report. Throws a
+ * `cannot --resume` error naming the problem when the checkpoint does not restore.
+ */
+export function restoredTrader(
+  cp: TraderCheckpoint,
+  config: PaperTraderConfig,
+  source: RunSource,
+): PaperTrader {
+  try {
+    const trader = new PaperTrader(
+      buildParts(
+        { ...config, orderSizeBase: cp.order_size_base },
+        {
+          logger: pino({ level: "silent" }),
+          out: null,
+          metrics: null,
+          tickRules: source.tickRules,
+          firstMid: Number.NaN,
+          clock: source.clock,
+          quoteCurrency: source.quoteCurrency,
+          capitalQuote: cp.capital_quote,
+        },
+      ),
+    );
+    restoreCheckpoint(trader, cp);
+    return trader;
+  } catch (err) {
+    // One line: some components word their checks as a multi-line issue list.
+    const why = (err as Error).message.replace(/\s+/g, " ");
+    throw new Error(
+      `cannot --resume: checkpoint.json in ${config.outputDir} does not restore (${why.length > 300 ? `${why.slice(0, 300)}…` : why}); nothing was changed`,
+    );
+  }
+}
+
+/** Resuming a run that already finished: print the report of its final state; write nothing. */
+export async function reprintCompleted(
+  trader: PaperTrader,
+  cp: TraderCheckpoint,
+  config: PaperTraderConfig,
+  opts: RunOptions,
+  source: RunSource,
+  print: (line: string) => void,
+): Promise<RunResult> {
+  await source.feed.close();
+  const stopReason = `already complete (${cp.completed_reason}); nothing to resume`;
+  opts.logger.info(`[RESUME] ${stopReason}`);
+  const report = edgeValidationReport(trader, {
+    stopReason,
+    outputDir: config.outputDir,
+    wallSeconds: 0,
+    feedSummary: source.feed.name,
+  });
+  for (const line of report) print(line);
+  return {
+    stopReason,
+    report,
+    fills: trader.counters.fills,
+    events: trader.counters.events,
+    outputDir: config.outputDir,
+  };
+}
+
+/** `started_ts_ms` of the run.json in `dir` when it belongs to `runId`, else null. */
+export function manifestStart(dir: string, runId: string): number | null {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, RUN_MANIFEST_FILE), "utf8")) as Record<string, unknown>;
+    const started = m["started_ts_ms"];
+    return m["run_id"] === runId && typeof started === "number" && Number.isFinite(started) ? started : null;
+  } catch {
+    return null;
+  }
+}
