@@ -26,34 +26,29 @@ afterEach(async () => {
 });
 
 describe("closing a live feed when the venue never answers the close frame", () => {
-  it("HyperliquidFeed: close() resolves and the TCP connection is gone within ~1 s, not the ws library's 30 s", async () => {
-    const venue = await RawWsVenue.start();
-    cleanup.push(() => venue.stop());
-    const feed = new HyperliquidFeed({ coin: "BTC", url: venue.url, pingIntervalMs: 0 });
-    cleanup.push(() => feed.close());
-    const c = consume(feed);
-    await waitFor(connected(c.events), 3000, "connected");
-    const t0 = Date.now();
-    await feed.close();
-    expect(Date.now() - t0).toBeLessThan(2000);
-    await waitFor(() => venue.conns[0]!.closedAtMs !== null, 2000, "the venue sees the connection closed");
-    expect(venue.conns[0]!.closedAtMs! - t0).toBeLessThan(2000);
-    await c.done;
-  });
-
-  it("BinanceFeed: the same", async () => {
-    const venue = await RawWsVenue.start();
-    cleanup.push(() => venue.stop());
-    const feed = new BinanceFeed({ symbol: "BTCUSDT", baseUrl: venue.url, depth: false, pingIntervalMs: 0 });
-    cleanup.push(() => feed.close());
-    const c = consume(feed);
-    await waitFor(connected(c.events), 3000, "connected");
-    const t0 = Date.now();
-    await feed.close();
-    expect(Date.now() - t0).toBeLessThan(2000);
-    await waitFor(() => venue.conns[0]!.closedAtMs !== null, 2000, "the venue sees the connection closed");
-    await c.done;
-  });
+  it.each([
+    ["HyperliquidFeed", (url: string) => new HyperliquidFeed({ coin: "BTC", url, pingIntervalMs: 0 })],
+    [
+      "BinanceFeed",
+      (url: string) => new BinanceFeed({ symbol: "BTCUSDT", baseUrl: url, depth: false, pingIntervalMs: 0 }),
+    ],
+  ] as const)(
+    "%s: close() resolves and the TCP connection is gone within ~1 s, not the ws library's 30 s",
+    async (_name, make) => {
+      const venue = await RawWsVenue.start();
+      cleanup.push(() => venue.stop());
+      const feed = make(venue.url);
+      cleanup.push(() => feed.close());
+      const c = consume(feed);
+      await waitFor(connected(c.events), 3000, "connected");
+      const t0 = Date.now();
+      await feed.close();
+      expect(Date.now() - t0).toBeLessThan(2000);
+      await waitFor(() => venue.conns[0]!.closedAtMs !== null, 2000, "the venue sees the connection closed");
+      expect(venue.conns[0]!.closedAtMs! - t0).toBeLessThan(2000);
+      await c.done;
+    },
+  );
 
   it("a venue that answers the close frame still gets a clean 1000 close, at once", async () => {
     const venue = await FakeHyperliquid.start(20);
