@@ -119,6 +119,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
   const exchange = new PaperExchange({
     fillModel: config.fillModel,
     touchProb: config.fillProb,
+    queueTradeLagMs: config.queueTradeLagMs,
     makerFeeBps: config.makerFeeBps,
     takerFeeBps: config.takerFeeBps,
     latency: {

@@ -92,6 +92,12 @@ export const FLAGS: Record<string, FlagSpec> = {
     type: "number",
     describe: "touch model: fill probability when a trade prints at our price",
   },
+  "queue-trade-lag-ms": {
+    field: "queueTradeLagMs",
+    type: "number",
+    describe:
+      "queue model: a print at our price this soon (ms) after the book showed our level shrink is that shrink, not a second advance (0 = off)",
+  },
   "kill-drawdown-pct": {
     field: "killDrawdownPct",
     type: "number",

@@ -1,4 +1,5 @@
 import { MAX_ORDER_SIZE_BASE } from "@mmkit/core";
+import { DEFAULT_QUEUE_TRADE_LAG_MS } from "@mmkit/exchange";
 import { z } from "zod";
 
 /** Replay/synthetic pacing: "max" (as fast as possible), "realtime", or an "Nx" multiplier. */
@@ -34,6 +35,7 @@ export const PaperTraderConfigSchema = z
     minSpreadBps: z.number().min(0).max(1000).default(1),
     fillModel: z.enum(["touch", "queue", "through"]).default("queue"),
     fillProb: z.number().min(0).max(1).default(0.5),
+    queueTradeLagMs: z.number().min(0).max(60_000).default(DEFAULT_QUEUE_TRADE_LAG_MS),
     killDrawdownPct: z.number().gt(0).max(100).default(15),
     outputDir: z.string().min(1).default("logs/paper_trading"),
     resume: z.boolean().default(false),
@@ -90,6 +92,7 @@ export const FIELD_TO_FLAG: Record<string, string> = {
   minSpreadBps: "--min-spread-bps",
   fillModel: "--fill-model",
   fillProb: "--fill-prob",
+  queueTradeLagMs: "--queue-trade-lag-ms",
   killDrawdownPct: "--kill-drawdown-pct",
   outputDir: "--output-dir",
   resume: "--resume",

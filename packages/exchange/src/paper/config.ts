@@ -1,5 +1,6 @@
 import { arrivalCurveProblem } from "@mmkit/core";
 import { z } from "zod";
+import { DEFAULT_QUEUE_TRADE_LAG_MS } from "./fill-models.js";
 
 const latencySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("constant"), orderEntryMs: z.number().min(0), cancelMs: z.number().min(0) }),
@@ -33,6 +34,12 @@ export const PaperExchangeConfigSchema = z.object({
   touchProb: z.number().min(0).max(1).default(0.5),
   /** `queue`: how unexplained displayed-size decreases split ahead/behind us. */
   queueShare: queueShareSchema.default({ kind: "proportional" }),
+  /**
+   * `queue`: a recorded print at our price within this many ms after an unexplained displayed
+   * decrease there is taken as that decrease (feeds often show a trade's footprint before its
+   * print), so the same traded quantity does not advance the queue twice (0 = off).
+   */
+  queueTradeLagMs: z.number().min(0).max(60_000).default(DEFAULT_QUEUE_TRADE_LAG_MS),
   /** Maker fee in bps of notional (negative = rebate). Hyperliquid tier 0: 1.5. */
   makerFeeBps: z.number().min(-100).max(100).default(1.5),
   /** Taker fee in bps (reported for completeness; only post-only orders are simulated). Tier 0: 4.5. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PaperExchange } from "./paper-exchange.js";
+import { PaperExchange, type PaperExchangeState } from "./paper-exchange.js";
 import { delta, fillsOf, snap, trade } from "./test-helpers.js";
 
 const T0 = 1_000_000;
@@ -91,15 +91,16 @@ describe("queue fill model", () => {
     // Size grows to 2.5: newcomers join behind us.
     ex.onMarketEvent(delta(T0 + 23, [[100, 2.5]], []));
     expect(ex.order(id)?.queueAheadSize).toBeCloseTo(0.5, 12);
-    // Print of 1.2: 0.5 ahead consumed, overshoot 0.7 fills us.
-    const f = fillsOf(ex.onMarketEvent(trade(T0 + 30, 100, 1.2, "sell")));
+    // Print of 1.2 (later than the 100 ms trade lag, so not the footprint of that decrease):
+    // 0.5 ahead consumed, overshoot 0.7 fills us.
+    const f = fillsOf(ex.onMarketEvent(trade(T0 + 300, 100, 1.2, "sell")));
     expect(f).toHaveLength(1);
     expect(f[0]!.size).toBeCloseTo(0.7, 12);
-    expect(f[0]!.tsMs).toBe(T0 + 30);
+    expect(f[0]!.tsMs).toBe(T0 + 300);
     expect(ex.pnl().positionBase).toBeCloseTo(0.7, 12);
     expect(ex.order(id)?.queueAheadSize).toBe(0);
     // Next at-price print fills the remaining 0.3.
-    const g = fillsOf(ex.onMarketEvent(trade(T0 + 40, 100, 5, "sell")));
+    const g = fillsOf(ex.onMarketEvent(trade(T0 + 310, 100, 5, "sell")));
     expect(g[0]!.size).toBeCloseTo(0.3, 12);
     expect(ex.pnl().positionBase).toBeCloseTo(1, 12);
   });
@@ -154,5 +155,126 @@ describe("queue fill model", () => {
     const f = fillsOf(ex.onMarketEvent(trade(T0 + 30, 100, 8, "sell")));
     expect(f.map((x) => [x.orderId, x.size])).toEqual([[a, 1]]);
     expect(ex.order(b)?.queueAheadSize).toBe(0);
+  });
+});
+
+describe("queue fill model: a print arriving after its own footprint in the book", () => {
+  /** Bid 1 at 100 behind `ahead` displayed, then `behind` more join behind us (live at T0 + 10). */
+  function joined(
+    ahead: number,
+    behind: number,
+    queueTradeLagMs?: number,
+  ): { ex: PaperExchange; id: string } {
+    const ex = new PaperExchange({
+      fillModel: "queue",
+      latency: LAT,
+      ...(queueTradeLagMs !== undefined ? { queueTradeLagMs } : {}),
+    });
+    ex.onMarketEvent(snap(T0, [[100, ahead]], [[101, 5]]));
+    const id = ex.place({ side: "buy", price: 100, size: 1, postOnly: true }).orderId;
+    ex.advanceTo(T0 + 10);
+    if (behind > 0) ex.onMarketEvent(delta(T0 + 12, [[100, ahead + behind]], []));
+    return { ex, id };
+  }
+
+  it("takes the print as the decrease the book already showed: the queue advances once", () => {
+    const { ex, id } = joined(10, 0);
+    // The book shows 10 → 6 first (all of it ahead of us: nothing is behind), then the print of 4.
+    ex.onMarketEvent(delta(T0 + 20, [[100, 6]], []));
+    expect(ex.order(id)?.queueAheadSize).toBe(6);
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 25, 100, 4, "sell")))).toEqual([]);
+    expect(ex.order(id)?.queueAheadSize).toBe(6); // not 2: the 4 traded are the 4 that left
+    // The next book update showing the same 6 explains nothing new.
+    ex.onMarketEvent(delta(T0 + 30, [[100, 6]], []));
+    expect(ex.order(id)?.queueAheadSize).toBe(6);
+    // A print of 3 later still leaves 3 ahead: no fill (counting the trade twice would fill us).
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 400, 100, 3, "sell")))).toEqual([]);
+    expect(ex.order(id)?.queueAheadSize).toBe(3);
+  });
+
+  it("with the lag off (0) the same quantity advances the queue twice, as before", () => {
+    const { ex, id } = joined(10, 0, 0);
+    ex.onMarketEvent(delta(T0 + 20, [[100, 6]], []));
+    ex.onMarketEvent(trade(T0 + 25, 100, 4, "sell"));
+    expect(ex.order(id)?.queueAheadSize).toBe(2);
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 400, 100, 3, "sell"))).map((f) => f.size)).toEqual([1]);
+  });
+
+  it("puts back only the share of the decrease that was taken from ahead of us", () => {
+    // 5 ahead, 5 behind; 10 → 6 unexplained: proportional share 5/10 takes 2 from ahead (3 left).
+    const { ex, id } = joined(5, 5);
+    ex.onMarketEvent(delta(T0 + 20, [[100, 6]], []));
+    expect(ex.order(id)?.queueAheadSize).toBeCloseTo(3, 12);
+    // The print of 4 is that decrease: a trade eats from the front, so 5 − 4 = 1 is left ahead.
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 30, 100, 4, "sell")))).toEqual([]);
+    expect(ex.order(id)?.queueAheadSize).toBeCloseTo(1, 12);
+    // Then 1.5 at our price: 1 ahead, 0.5 for us.
+    const f = fillsOf(ex.onMarketEvent(trade(T0 + 400, 100, 1.5, "sell")));
+    expect(f.map((x) => x.size)).toEqual([0.5]);
+  });
+
+  it("a print larger than the decrease explains the decrease and leaves the rest for the next update", () => {
+    const { ex, id } = joined(10, 0);
+    ex.onMarketEvent(delta(T0 + 20, [[100, 8]], [])); // 2 left (footprint of part of the print)
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 25, 100, 5, "sell")))).toEqual([]);
+    expect(ex.order(id)?.queueAheadSize).toBe(5);
+    // The book catches up (8 → 5): explained by the unmatched 3 of the print, nothing more moves.
+    ex.onMarketEvent(delta(T0 + 30, [[100, 5]], []));
+    expect(ex.order(id)?.queueAheadSize).toBe(5);
+  });
+
+  it("a print after the lag is a second event (the earlier decrease stays a cancel)", () => {
+    const { ex, id } = joined(10, 0);
+    ex.onMarketEvent(delta(T0 + 20, [[100, 6]], []));
+    ex.onMarketEvent(trade(T0 + 20 + 101, 100, 4, "sell"));
+    expect(ex.order(id)?.queueAheadSize).toBe(2);
+  });
+
+  it("a print inferred from a crossed book explains no decrease", () => {
+    const { ex, id } = joined(3, 0);
+    // The bids at 100 leave (our queue ahead is gone), then an ask arrives at our price: that seller
+    // would have traded with us first. It is not the trade behind the decrease.
+    ex.onMarketEvent(
+      delta(
+        T0 + 20,
+        [
+          [100, 0],
+          [99, 4],
+        ],
+        [],
+      ),
+    );
+    expect(ex.order(id)?.queueAheadSize).toBe(0);
+    const f = fillsOf(ex.onMarketEvent(delta(T0 + 25, [], [[100, 2]])));
+    expect(f.map((x) => x.size)).toEqual([1]);
+  });
+
+  it("a checkpoint taken between the footprint and the print resumes exactly; older ones start with nothing pending", () => {
+    const whole = joined(10, 0).ex;
+    whole.onMarketEvent(delta(T0 + 20, [[100, 6]], []));
+    const { ex: first } = joined(10, 0);
+    first.onMarketEvent(delta(T0 + 20, [[100, 6]], []));
+    const state = JSON.parse(JSON.stringify(first.getState())) as PaperExchangeState;
+    const resumed = new PaperExchange({ fillModel: "queue", latency: LAT });
+    resumed.setState(state);
+    for (const ex of [whole, resumed]) ex.onMarketEvent(trade(T0 + 25, 100, 4, "sell"));
+    expect(resumed.openOrders()).toEqual(whole.openOrders());
+    expect(resumed.openOrders()[0]?.queueAheadSize).toBe(6);
+    // A checkpoint written before these fields existed: the decrease counts as a cancel (as it did).
+    const old = JSON.parse(JSON.stringify(state)) as { orders: Record<string, unknown>[] };
+    for (const o of old.orders) {
+      delete o.lagDecrease;
+      delete o.lagAheadCut;
+      delete o.lagTsMs;
+    }
+    const legacy = new PaperExchange({ fillModel: "queue", latency: LAT });
+    legacy.setState(old as unknown as PaperExchangeState);
+    legacy.onMarketEvent(trade(T0 + 25, 100, 4, "sell"));
+    expect(legacy.openOrders()[0]?.queueAheadSize).toBe(2);
+  });
+
+  it("rejects a negative or non-finite lag, naming the field", () => {
+    expect(() => new PaperExchange({ queueTradeLagMs: -1 })).toThrow(/queueTradeLagMs/);
+    expect(() => new PaperExchange({ queueTradeLagMs: Number.POSITIVE_INFINITY })).toThrow(/queueTradeLagMs/);
   });
 });

@@ -7,7 +7,7 @@ const LAT = { kind: "constant" as const, orderEntryMs: 10, cancelMs: 10 };
 
 /**
  * A DOGE-like instrument (lot 1): we join behind 10 at our bid, 10 more join behind us, then 3
- * leave without a trade. The proportional queue model attributes 1.5 of that to the queue ahead
+ * leave without a trade (no print follows within the queue model's trade lag). The proportional queue model attributes 1.5 of that to the queue ahead
  * (8.5 left), so a 10-lot print at our price leaves 1.5 for us: not a size the venue can fill.
  */
 function scenario(lotSize: number | undefined): PaperExchange {
@@ -27,24 +27,24 @@ function scenario(lotSize: number | undefined): PaperExchange {
 describe("lot size", () => {
   it("without a lot the queue model can fill a fraction of a unit (the continuous default)", () => {
     const ex = scenario(undefined);
-    const fills = fillsOf(ex.onMarketEvent(trade(T0 + 40, 0.12348, 10, "sell")));
+    const fills = fillsOf(ex.onMarketEvent(trade(T0 + 300, 0.12348, 10, "sell")));
     expect(fills.map((f) => f.size)).toEqual([1.5]);
   });
 
   it("fills whole lots only and keeps remaining size and position on the lot grid", () => {
     const ex = scenario(1);
-    const first = fillsOf(ex.onMarketEvent(trade(T0 + 40, 0.12348, 10, "sell")));
+    const first = fillsOf(ex.onMarketEvent(trade(T0 + 300, 0.12348, 10, "sell")));
     expect(first.map((f) => f.size)).toEqual([1]);
     expect(first[0]!.remainingSize).toBe(810);
     // A print through our price fills the rest: the order completes exactly, the position is 811.
-    const rest = fillsOf(ex.onMarketEvent(trade(T0 + 50, 0.12347, 5000, "sell")));
+    const rest = fillsOf(ex.onMarketEvent(trade(T0 + 310, 0.12347, 5000, "sell")));
     expect(rest.map((f) => f.size)).toEqual([810]);
     expect(ex.pnl().positionBase).toBe(811);
   });
 
   it("a share below one lot fills nothing", () => {
     const ex = scenario(1);
-    expect(fillsOf(ex.onMarketEvent(trade(T0 + 40, 0.12348, 9, "sell")))).toEqual([]);
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 300, 0.12348, 9, "sell")))).toEqual([]);
   });
 
   it("sums of decimal lots carry no float noise (0.1 + 0.2 = 0.3)", () => {

@@ -21,6 +21,7 @@ function reaches(price: number, tr: Trade): boolean {
  * orders fill from the same traded quantity. Updates queue state (prints at our price consume the
  * queue ahead; a print through our price empties it). With `lotSize` > 0 each fill is rounded down
  * to whole lots (the venue cannot fill a fraction of a lot) and a share below one lot fills nothing.
+ * `recorded` is false for a print inferred from a crossed book; `tsMs` is the venue clock's time.
  * Returns the fills in allocation order.
  */
 export function allocatePrint(
@@ -28,7 +29,9 @@ export function allocatePrint(
   tr: Trade,
   model: FillModel,
   rng: Rng,
-  lotSize = 0,
+  lotSize: number,
+  recorded: boolean,
+  tsMs: number,
 ): readonly Allocation[] {
   let fills: Allocation[] | null = null;
   let remaining = tr.size;
@@ -47,6 +50,9 @@ export function allocatePrint(
       remainingQty: remaining,
       othersConsumedAtLevel: othersAtLevel,
       openSize: openSize(o),
+      printQty: tr.size,
+      recorded,
+      tsMs,
       rng,
     });
     othersAtLevel += d.othersConsumed;
@@ -61,12 +67,14 @@ export function allocatePrint(
   }
   for (const o of list) {
     if (!reaches(o.price, tr)) break;
-    if (o.price === tr.price) {
-      o.queueAheadSize = Math.max(0, o.queueAheadSize - othersAtTradePrice);
-      o.tradedSinceUpdate += tr.size;
-    } else {
-      o.queueAheadSize = 0;
-    }
+    const through = o.price !== tr.price;
+    model.afterPrint(o, {
+      through,
+      printQty: tr.size,
+      consumedAtLevel: through ? 0 : othersAtTradePrice,
+      recorded,
+      tsMs,
+    });
   }
   return fills ?? NO_FILLS;
 }
@@ -84,6 +92,8 @@ export function observePrint(
   tr: Trade,
   model: FillModel,
   rng: Rng,
+  recorded: boolean,
+  tsMs: number,
 ): readonly VirtualNode[] {
   let filled: VirtualNode[] | null = null;
   const price = tr.price;
@@ -93,7 +103,7 @@ export function observePrint(
     const side = virtuals.sell;
     const keys = side.keys;
     for (let i = keys.length - 1; i >= 0 && -keys[i]! <= price; i--)
-      filled = observeLevel(side.buckets[i]!, tr, model, rng, filled);
+      filled = observeLevel(side.buckets[i]!, tr, model, rng, recorded, tsMs, filled);
   } else {
     // Bids at or above the print (keys = price ascending: highest price last), lowest price first.
     const side = virtuals.buy;
@@ -101,7 +111,8 @@ export function observePrint(
     const n = keys.length;
     let first = n;
     while (first > 0 && keys[first - 1]! >= price) first--;
-    for (let i = first; i < n; i++) filled = observeLevel(side.buckets[i]!, tr, model, rng, filled);
+    for (let i = first; i < n; i++)
+      filled = observeLevel(side.buckets[i]!, tr, model, rng, recorded, tsMs, filled);
   }
   return filled ?? NO_NODES;
 }
@@ -111,6 +122,8 @@ function observeLevel(
   tr: Trade,
   model: FillModel,
   rng: Rng,
+  recorded: boolean,
+  tsMs: number,
   filled: VirtualNode[] | null,
 ): VirtualNode[] | null {
   const items = at.items;
@@ -122,16 +135,17 @@ function observeLevel(
       remainingQty: tr.size,
       othersConsumedAtLevel: 0,
       openSize: 1,
+      printQty: tr.size,
+      recorded,
+      tsMs,
       rng,
     });
     if (d.fillSize > 0) {
       if (filled === null) filled = [];
       filled.push(v);
-    } else if (through) {
-      v.queueAheadSize = 0;
     } else {
-      v.queueAheadSize = Math.max(0, v.queueAheadSize - tr.size);
-      v.tradedSinceUpdate += tr.size;
+      // it sees the whole print alone: all of it went to the queue ahead
+      model.afterPrint(v, { through, printQty: tr.size, consumedAtLevel: tr.size, recorded, tsMs });
     }
   }
   return filled;

@@ -324,6 +324,12 @@ export class PaperExchange extends VenueCore {
     const s = structuredClone(state);
     this.clockMs = s.nowMs;
     this.seq = s.seq;
+    // queue fields added later start at 0 (nothing pending) in an older checkpoint's orders
+    for (const o of s.orders) {
+      o.lagDecrease ??= 0;
+      o.lagAheadCut ??= 0;
+      o.lagTsMs ??= 0;
+    }
     this.orders = new Map(s.orders.map((o) => [o.id, o]));
     this.bids = [];
     this.asks = [];
@@ -339,9 +345,7 @@ export class PaperExchange extends VenueCore {
     this.virtuals.clear();
     for (const v of s.virtuals) {
       const h = this.tracker.handleOf(v.orderId);
-      const node = this.virtuals.insert(
-        new VirtualNode(v.orderId, v.side, v.price, v.queueAheadSize, v.levelSize, v.tradedSinceUpdate, h),
-      );
+      const node = this.virtuals.insert(new VirtualNode(v.orderId, v.side, v.price, v, h));
       if (h >= 0) this.tracker.attach(h, node);
     }
     this.intensity = s.intensity ?? undefined;

@@ -115,7 +115,7 @@ export abstract class VenueCore {
         c.fillModel === "touch"
           ? { name: "touch", touchProb: c.touchProb }
           : c.fillModel === "queue"
-            ? { name: "queue", queueShare: c.queueShare }
+            ? { name: "queue", queueShare: c.queueShare, tradeLagMs: c.queueTradeLagMs }
             : { name: "through" },
       );
     this.latencyModel = components.latencyModel ?? latencyFromConfig(c.latency);
@@ -163,6 +163,9 @@ export abstract class VenueCore {
       queueAheadSize: 0,
       levelSize: 0,
       tradedSinceUpdate: 0,
+      lagDecrease: 0,
+      lagAheadCut: 0,
+      lagTsMs: 0,
       clientId,
       cycleId,
       level,
@@ -272,6 +275,8 @@ export abstract class VenueCore {
     o.queueAheadSize = this.fillModel.initialQueueAhead(displayed);
     o.levelSize = displayed;
     o.tradedSinceUpdate = 0;
+    o.lagDecrease = 0;
+    o.lagAheadCut = 0;
     refreshStatus(o);
     insertByPriority(o.side === "buy" ? this.bids : this.asks, o);
     this.refreshSpan();
@@ -308,9 +313,7 @@ export abstract class VenueCore {
     // lives on as a virtual order, kept with its prediction, which releases it when emitted.
     const h = this.predictionOf(o);
     if (h >= 0 && this.tracker.cancelObservedAt(h, tsMs)) {
-      const v = this.virtuals.insert(
-        new VirtualNode(o.id, o.side, o.price, o.queueAheadSize, o.levelSize, o.tradedSinceUpdate, h),
-      );
+      const v = this.virtuals.insert(new VirtualNode(o.id, o.side, o.price, o, h));
       this.tracker.attach(h, v);
     }
     out.push(cancelledEvent(tsMs, o.id, o.clientId, o.filledSize, reason));
@@ -408,7 +411,7 @@ export abstract class VenueCore {
     t: number,
     out: ExchangeEvent[],
   ): void {
-    if (this.applyBookLevels(ev)) this.fillCrossed(t, out);
+    if (this.applyBookLevels(ev, t)) this.fillCrossed(t, out);
   }
 
   /**
@@ -430,15 +433,15 @@ export abstract class VenueCore {
     const bid = this.book.bestBid();
     const real = this.crossShown;
     const r0 = this.crossedPrint(0, real, ask, hot[H_BID_HI]!, t);
-    if (r0 !== null) this.fillReal(r0, t, out);
+    if (r0 !== null) this.fillReal(r0, t, false, out);
     const r1 = this.crossedPrint(1, real, bid, hot[H_ASK_LO]!, t);
-    if (r1 !== null) this.fillReal(r1, t, out);
+    if (r1 !== null) this.fillReal(r1, t, false, out);
     // After the real fills (which may not touch virtual orders): the virtual bounds as they are now.
     const virt = this.crossShownVirtual;
     const v0 = this.crossedPrint(0, virt, ask, hot[H_VBID_HI]!, t);
-    if (v0 !== null) this.observeVirtual(v0, t);
+    if (v0 !== null) this.observeVirtual(v0, t, false);
     const v1 = this.crossedPrint(1, virt, bid, hot[H_VASK_LO]!, t);
-    if (v1 !== null) this.observeVirtual(v1, t);
+    if (v1 !== null) this.observeVirtual(v1, t, false);
   }
 
   /** Whether our best order at `ours` is on or through the opposite best price `touch` (false on NaN). */
@@ -503,7 +506,7 @@ export abstract class VenueCore {
   }
 
   /** Apply a book event to the book and the queue positions; false when it was rejected (crossed or invalid). */
-  private applyBookLevels(ev: Exclude<MarketEvent, { type: "trade" | "health" }>): boolean {
+  private applyBookLevels(ev: Exclude<MarketEvent, { type: "trade" | "health" }>, t: number): boolean {
     let trimmed = 0;
     try {
       if (ev.type === "snapshot") this.book.applySnapshot(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
@@ -530,21 +533,23 @@ export abstract class VenueCore {
       const hot = this.hot;
       const b = this.bounds;
       if (bids.length > 0) {
-        if (b[H2_BID_LO]! <= hot[H_BID_HI]!) this.levelOrders(this.bids, bids, b[H2_BID_LO]!, hot[H_BID_HI]!);
+        if (b[H2_BID_LO]! <= hot[H_BID_HI]!)
+          this.levelOrders(this.bids, bids, b[H2_BID_LO]!, hot[H_BID_HI]!, t);
         if (b[H2_VBID_LO]! <= hot[H_VBID_HI]!)
-          this.levelVirtuals(this.virtuals.buy, "bid", bids, b[H2_VBID_LO]!, hot[H_VBID_HI]!);
+          this.levelVirtuals(this.virtuals.buy, "bid", bids, b[H2_VBID_LO]!, hot[H_VBID_HI]!, t);
       }
       if (asks.length > 0) {
-        if (hot[H_ASK_LO]! <= b[H2_ASK_HI]!) this.levelOrders(this.asks, asks, hot[H_ASK_LO]!, b[H2_ASK_HI]!);
+        if (hot[H_ASK_LO]! <= b[H2_ASK_HI]!)
+          this.levelOrders(this.asks, asks, hot[H_ASK_LO]!, b[H2_ASK_HI]!, t);
         if (hot[H_VASK_LO]! <= b[H2_VASK_HI]!)
-          this.levelVirtuals(this.virtuals.sell, "ask", asks, hot[H_VASK_LO]!, b[H2_VASK_HI]!);
+          this.levelVirtuals(this.virtuals.sell, "ask", asks, hot[H_VASK_LO]!, b[H2_VASK_HI]!, t);
       }
       return true;
     }
     if (all) {
-      for (const o of this.bids) this.updateLevel(o);
-      for (const o of this.asks) this.updateLevel(o);
-      for (let v = this.virtuals.head(); v !== null; v = v.next) this.updateLevel(v);
+      for (const o of this.bids) this.updateLevel(o, t);
+      for (const o of this.asks) this.updateLevel(o, t);
+      for (let v = this.virtuals.head(); v !== null; v = v.next) this.updateLevel(v, t);
       return true;
     }
     if (ev.type === "bbo") {
@@ -553,8 +558,10 @@ export abstract class VenueCore {
       const bidPrice = ev.bbo.bidPrice;
       const askPrice = ev.bbo.askPrice;
       const hot = this.hot;
-      if (hot[H_BID_HI]! >= bidPrice) for (const o of this.bids) if (o.price >= bidPrice) this.updateLevel(o);
-      if (hot[H_ASK_LO]! <= askPrice) for (const o of this.asks) if (o.price <= askPrice) this.updateLevel(o);
+      if (hot[H_BID_HI]! >= bidPrice)
+        for (const o of this.bids) if (o.price >= bidPrice) this.updateLevel(o, t);
+      if (hot[H_ASK_LO]! <= askPrice)
+        for (const o of this.asks) if (o.price <= askPrice) this.updateLevel(o, t);
       // Virtual bids at or above the bid (keys = price ascending), virtual asks at or below the
       // ask (keys = −price ascending), each in ascending price order.
       // Both ranges are at the touch end of the keys (usually empty): walk in from there.
@@ -564,13 +571,13 @@ export abstract class VenueCore {
         const nb = bk.length;
         let first = nb;
         while (first > 0 && bk[first - 1]! >= bidPrice) first--;
-        for (let i = first; i < nb; i++) this.levelBucket(vb.buckets[i]!, "bid", bk[i]!);
+        for (let i = first; i < nb; i++) this.levelBucket(vb.buckets[i]!, "bid", bk[i]!, t);
       }
       if (hot[H_VASK_LO]! <= askPrice) {
         const vs = this.virtuals.sell;
         const sk = vs.keys;
         for (let i = sk.length - 1; i >= 0 && -sk[i]! <= askPrice; i--)
-          this.levelBucket(vs.buckets[i]!, "ask", -sk[i]!);
+          this.levelBucket(vs.buckets[i]!, "ask", -sk[i]!, t);
       }
     }
     return true;
@@ -582,6 +589,7 @@ export abstract class VenueCore {
     levels: readonly { price: number }[],
     lo: number,
     hi: number,
+    t: number,
   ): void {
     // Most delta levels are outside the span [lo, hi] of our few prices: one pass over the levels
     // against that span first.
@@ -599,7 +607,7 @@ export abstract class VenueCore {
       const price = o.price;
       for (let j = 0; j < levels.length; j++) {
         if (levels[j]!.price === price) {
-          this.updateLevel(o);
+          this.updateLevel(o, t);
           break;
         }
       }
@@ -613,21 +621,22 @@ export abstract class VenueCore {
     levels: readonly { price: number }[],
     lo: number,
     hi: number,
+    t: number,
   ): void {
     for (let j = 0; j < levels.length; j++) {
       const price = levels[j]!.price;
       if (price >= lo && price <= hi && vs.mayHave(price)) {
         const i = vs.find(price);
-        if (i >= 0) this.levelBucket(vs.buckets[i]!, bookSide, price);
+        if (i >= 0) this.levelBucket(vs.buckets[i]!, bookSide, price, t);
       }
     }
   }
 
   /** Show the displayed size at `price` to the virtual orders resting there. */
-  private levelBucket(at: PriceBucket, bookSide: "bid" | "ask", price: number): void {
+  private levelBucket(at: PriceBucket, bookSide: "bid" | "ask", price: number, t: number): void {
     const size = this.book.sizeAt(bookSide, price);
     const items = at.items;
-    for (let k = at.head; k < items.length; k++) this.fillModel.onLevelSize(items[k]!, size);
+    for (let k = at.head; k < items.length; k++) this.fillModel.onLevelSize(items[k]!, size, t);
   }
 
   /** Recompute `span` from the order lists (after an insert or removal: a few orders). */
@@ -665,26 +674,26 @@ export abstract class VenueCore {
     return h;
   }
 
-  protected updateLevel(slot: QueueSlot & { side: Side; price: number }): void {
-    this.fillModel.onLevelSize(slot, this.book.sizeAt(slot.side === "buy" ? "bid" : "ask", slot.price));
+  protected updateLevel(slot: QueueSlot & { side: Side; price: number }, t: number): void {
+    this.fillModel.onLevelSize(slot, this.book.sizeAt(slot.side === "buy" ? "bid" : "ask", slot.price), t);
   }
 
   /** Allocate one print across our orders (best price first, time priority), then to virtual orders. */
   protected onTrade(tr: Trade, t: number, out: ExchangeEvent[]): void {
     if (!(tr.size > 0) || !Number.isFinite(tr.price)) return;
-    this.fillReal(tr, t, out);
-    this.observeVirtual(tr, t);
+    this.fillReal(tr, t, true, out);
+    this.observeVirtual(tr, t, true);
   }
 
   /** A print's fills of our real orders. */
-  private fillReal(tr: Trade, t: number, out: ExchangeEvent[]): void {
+  private fillReal(tr: Trade, t: number, recorded: boolean, out: ExchangeEvent[]): void {
     // Our best order on the hit side (lowest ask / highest bid) must be reached for anything to
     // happen (NaN: no orders on that side).
     const buy = tr.aggressor === "buy";
     const hot = this.hot;
     if (buy ? hot[H_ASK_LO]! <= tr.price : hot[H_BID_HI]! >= tr.price) {
       const list = buy ? this.asks : this.bids;
-      const fills = allocatePrint(list, tr, this.fillModel, this.fillRng, this.config.lotSize);
+      const fills = allocatePrint(list, tr, this.fillModel, this.fillRng, this.config.lotSize, recorded, t);
       if (fills.length > 0) {
         for (let i = 0; i < fills.length; i++) {
           const f = fills[i]!;
@@ -696,11 +705,11 @@ export abstract class VenueCore {
   }
 
   /** A print seen by the virtual orders (they consume nothing and never fill for real). */
-  private observeVirtual(tr: Trade, t: number): void {
+  private observeVirtual(tr: Trade, t: number, recorded: boolean): void {
     // Virtual orders reached: asks at or below a buy print, bids at or above a sell print.
     const hot = this.hot;
     if (tr.aggressor === "buy" ? hot[H_VASK_LO]! <= tr.price : hot[H_VBID_HI]! >= tr.price) {
-      const filled = observePrint(this.virtuals, tr, this.fillModel, this.virtualRng);
+      const filled = observePrint(this.virtuals, tr, this.fillModel, this.virtualRng, recorded, t);
       if (filled.length > 0) {
         for (const v of filled) this.tracker.noteFillAt(v.prediction, t);
         for (const v of filled) this.virtuals.remove(v);

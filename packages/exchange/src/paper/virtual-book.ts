@@ -1,4 +1,5 @@
 import type { Side } from "@mmkit/core";
+import type { QueueSlot } from "./fill-models.js";
 import type { VirtualOrder } from "./resting.js";
 
 const FILTER_BITS = 15;
@@ -240,15 +241,27 @@ export class VirtualNode implements VirtualOrder {
   next: VirtualNode | null = null;
   /** Removed from the book (a later remove is a no-op). */
   dead = false;
+  queueAheadSize: number;
+  levelSize: number;
+  tradedSinceUpdate: number;
+  lagDecrease: number;
+  lagAheadCut: number;
+  lagTsMs: number;
+  /** A node with a copy of `queue`'s queue state (fields absent in older checkpoints start at 0). */
   constructor(
     public orderId: string,
     public side: Side,
     public price: number,
-    public queueAheadSize: number,
-    public levelSize: number,
-    public tradedSinceUpdate: number,
+    queue: Readonly<Partial<QueueSlot>>,
     public prediction: number,
-  ) {}
+  ) {
+    this.queueAheadSize = queue.queueAheadSize ?? 0;
+    this.levelSize = queue.levelSize ?? 0;
+    this.tradedSinceUpdate = queue.tradedSinceUpdate ?? 0;
+    this.lagDecrease = queue.lagDecrease ?? 0;
+    this.lagAheadCut = queue.lagAheadCut ?? 0;
+    this.lagTsMs = queue.lagTsMs ?? 0;
+  }
 }
 
 /**
@@ -352,6 +365,9 @@ export class VirtualBook {
         queueAheadSize: v.queueAheadSize,
         levelSize: v.levelSize,
         tradedSinceUpdate: v.tradedSinceUpdate,
+        lagDecrease: v.lagDecrease,
+        lagAheadCut: v.lagAheadCut,
+        lagTsMs: v.lagTsMs,
       });
     }
     return out;
