@@ -21,18 +21,6 @@ export interface QueueSlot {
   lagTsMs: number;
 }
 
-/** Queue-slot fields of a new order (nothing ahead, nothing pending). */
-export function emptyQueueSlot(): QueueSlot {
-  return {
-    queueAheadSize: 0,
-    levelSize: 0,
-    tradedSinceUpdate: 0,
-    lagDecrease: 0,
-    lagAheadCut: 0,
-    lagTsMs: 0,
-  };
-}
-
 /** What the fill model sees of one trade print when allocating it to one of our orders. */
 export interface TradeContext {
   /** True when the print is strictly through our price (the whole level was swept). */
