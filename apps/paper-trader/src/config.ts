@@ -29,9 +29,10 @@ export const PaperTraderConfigSchema = z
       .min(0)
       .max(2 ** 32 - 1)
       .default(42),
-    gamma: z.number().positive().optional(),
+    // the quote engine's ranges (core QuoteEngineConfigSchema), so a bad value stops here with exit 2
+    gamma: z.number().positive().max(1e7).optional(),
     ladderLevels: z.number().int().min(1).max(20).default(3),
-    ladderRatio: z.number().min(1).max(5).default(1.2),
+    ladderRatio: z.number().gt(1).max(5).default(1.2),
     minSpreadBps: z.number().min(0).max(1000).default(1),
     fillModel: z.enum(["touch", "queue", "through"]).default("queue"),
     fillProb: z.number().min(0).max(1).default(0.5),
@@ -54,7 +55,7 @@ export const PaperTraderConfigSchema = z
     szDecimals: z.number().int().min(0).max(6).optional(),
     tickSize: z.number().positive().optional(),
     lotSize: z.number().positive().optional(),
-    maxPositionLots: z.number().positive().optional(),
+    maxPositionLots: z.number().positive().max(1e9).optional(),
     hyperliquidUrl: z.string().url().default("wss://api.hyperliquid.xyz/ws"),
     binanceLead: z.boolean().default(false),
     binanceSymbol: z

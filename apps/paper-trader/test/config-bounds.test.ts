@@ -1,0 +1,45 @@
+import { fixedTickRules } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { buildParts } from "../src/build.js";
+import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
+import { createLogger } from "../src/logging.js";
+
+/** Build the run's parts as the CLI does once the first mid is known. */
+function build(over: PaperTraderConfigInput): void {
+  buildParts(parseConfig(over), {
+    logger: createLogger("silent", false),
+    out: null,
+    metrics: null,
+    tickRules: fixedTickRules(0.1, 0.001, 0),
+    firstMid: 100_000,
+    clock: "exchange",
+    quoteCurrency: "USD",
+  });
+}
+
+describe("every value the paper-trader config accepts is one the packages accept", () => {
+  // A value the app schema lets through but a package rejects fails only after the run started
+  // (exit 1, previous run already archived) instead of the up-front exit 2.
+  it.each<PaperTraderConfigInput>([
+    { gamma: 1e7 },
+    { gamma: 1e-12 },
+    { ladderRatio: 5 },
+    { ladderRatio: 1.000001 },
+    { ladderLevels: 1 },
+    { ladderLevels: 20 },
+    { minSpreadBps: 0 },
+    { minSpreadBps: 1000 },
+    { maxPositionLots: 1e9 },
+    { maxPositionLots: 1e-3 },
+    { makerFeeBps: -10, minSpreadBps: 0 },
+    { makerFeeBps: 100 },
+    { latencyMs: 0 },
+    { latencyMs: 10_000 },
+    { fillProb: 0 },
+    { queueTradeLagMs: 0 },
+    { queueTradeLagMs: 60_000 },
+    { killDrawdownPct: 100 },
+  ])("%j builds", (over) => {
+    expect(() => build(over)).not.toThrow();
+  });
+});
