@@ -6,7 +6,12 @@ import { L2Book } from "./book.js";
 import { DEFAULT_GAMMA } from "./config.js";
 import type { IntensityObservation } from "./effective-params.js";
 import { KillSwitch } from "./kill-switch.js";
-import { type QuoteInput, QuoteEngine, validateRiskBudget } from "./quote-engine.js";
+import {
+  MIN_QUOTED_HALF_SPREAD_BPS,
+  type QuoteInput,
+  QuoteEngine,
+  validateRiskBudget,
+} from "./quote-engine.js";
 import { NEUTRAL_SIGNAL_EFFECT, type SignalEffect } from "./signal.js";
 import { formatSpreadTrace } from "./spread-trace.js";
 import type { PriceLevel } from "./types.js";
@@ -158,6 +163,23 @@ describe("QuoteEngine.decide — pipeline order, floors, states", () => {
     expect(d.trace!.preFloorHalfSpreadBps).toBeCloseTo(0.3275, 4);
     expect(d.trace!.halfSpreadBps).toBe(2);
     expect(d.trace!.floorBound).toBe(true);
+  });
+
+  it("a zero floor with a maker rebate still quotes a bid below the ask (no fault, no halt)", () => {
+    // 1.3275 − 3 < 0: with minHalfSpreadBps 0 the total spread would be ≤ 0 and the ladder throws.
+    for (const makerFeeBps of [-1.3275, -3]) {
+      const d = new QuoteEngine({ minHalfSpreadBps: 0, makerFeeBps }).decide(input());
+      expect(d.fault).toBeNull();
+      expect(d.trace!.halfSpreadBps).toBe(MIN_QUOTED_HALF_SPREAD_BPS);
+      expect(d.trace!.floorBound).toBe(true);
+      expect(d.ladder.bids[0]!.price).toBeLessThan(d.ladder.asks[0]!.price);
+    }
+    // a mid on the tick grid: the bid and ask are one tick either side
+    const onGrid = new QuoteEngine({ minHalfSpreadBps: 0, makerFeeBps: -3 }).decide(
+      input({ book: book(59_999, 60_001) }),
+    );
+    expect(onGrid.ladder.bids[0]!.price).toBeLessThan(60_000);
+    expect(onGrid.ladder.asks[0]!.price).toBeGreaterThan(60_000);
   });
 
   it("halted → empty ladder (trace still explains); reduceOnly → reducing side only", () => {

@@ -130,7 +130,7 @@ export function validateRiskBudget(config: QuoteEngineConfigInput, market: Marke
   const atMax =
     skewAtMaxBps(gamma, market.sigmaPerSqrtSec, market.aPerSec, market.kappaPerFrac, cfg.maxPositionLots) *
     cfg.skewMult;
-  const halfSpreadBps = Math.max(g.halfSpreadBps, cfg.minHalfSpreadBps);
+  const halfSpreadBps = Math.max(g.halfSpreadBps, halfSpreadFloorBps(cfg));
   const warnings: string[] = [];
   if (gamma !== cfg.gamma)
     warnings.push(
@@ -184,6 +184,18 @@ function firstNonFinite(
   if (!Number.isFinite(signals.bidExtraBps)) return `signals.bidExtraBps=${signals.bidExtraBps}`;
   if (!Number.isFinite(signals.askExtraBps)) return `signals.askExtraBps=${signals.askExtraBps}`;
   return null;
+}
+
+/**
+ * Smallest half-spread ever quoted, bps: with `minHalfSpreadBps` 0 a maker rebate can take the
+ * GLFT half-spread plus fee to 0 or below, and a zero total spread has no bid below the ask. Any
+ * positive value works (prices then round away from fair onto the tick grid, a tick apart at least).
+ */
+export const MIN_QUOTED_HALF_SPREAD_BPS = 1e-4;
+
+/** The half-spread floor a config implies: `minHalfSpreadBps`, but never below {@link MIN_QUOTED_HALF_SPREAD_BPS}. */
+export function halfSpreadFloorBps(cfg: Pick<QuoteEngineConfig, "minHalfSpreadBps">): number {
+  return Math.max(cfg.minHalfSpreadBps, MIN_QUOTED_HALF_SPREAD_BPS);
 }
 
 /** The quote engine; stateless between decisions apart from its config and tick rules. */
@@ -283,7 +295,8 @@ export class QuoteEngine {
           );
 
     const preFloorBps = g.glftHalfSpreadBps + g.feeBps + signals.spreadAdjBps;
-    const halfSpreadBps = Math.max(preFloorBps, cfg.minHalfSpreadBps);
+    const floorBps = halfSpreadFloorBps(cfg);
+    const halfSpreadBps = Math.max(preFloorBps, floorBps);
     const inventorySkewBps = g.skewPerLotBps * q;
     const touchBidBps = halfSpreadBps + inventorySkewBps - signals.skewAdjBps;
     const touchAskBps = halfSpreadBps - inventorySkewBps + signals.skewAdjBps;
@@ -337,8 +350,8 @@ export class QuoteEngine {
       aPerSec: eff.aPerSec,
       signalSpreadAdjBps: signals.spreadAdjBps,
       preFloorHalfSpreadBps: preFloorBps,
-      effectiveFloorBps: cfg.minHalfSpreadBps,
-      floorBound: preFloorBps < cfg.minHalfSpreadBps,
+      effectiveFloorBps: floorBps,
+      floorBound: preFloorBps < floorBps,
       halfSpreadBps,
       inventoryLots: q,
       skewPerLotBps: g.skewPerLotBps,
