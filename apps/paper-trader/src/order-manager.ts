@@ -26,6 +26,10 @@ export interface PlacementContext {
   inventoryBase: number;
   /** Decision time (ms). */
   tsMs: number;
+  /** Position limit in base units: no order is sent that could take |position| beyond it. */
+  maxPositionBase: number;
+  /** Reduce-only (kill switch): no order is sent that could grow |position| or flip its sign. */
+  reduceOnly: boolean;
   /** The intensity the exchange predicts fills with this cycle (null: none, the placement depth is the predicted spread). */
   intensity: IntensityEstimate | null;
 }
@@ -55,6 +59,8 @@ export interface OrderManagerStats {
   cancelled: number;
   kept: number;
   rejected: number;
+  /** Placements and size increases not sent (or replaced by a cancel) because the position limit left no room. */
+  limited?: number;
 }
 
 /**
@@ -62,13 +68,30 @@ export interface OrderManagerStats {
  * (side, level); an order is replaced only when its price moved by at least the requote threshold
  * or its size changed (so queue position is not thrown away on every tick), and cancelled when its
  * level disappears (pulled side, reduce-only, halted).
+ *
+ * Pre-trade limit: the ladder is sized from the filled position, but orders still pending, and
+ * orders whose cancel or modify is in flight, can fill too. An order is sent only if the position
+ * stays within ±maxPositionBase (reduce-only: does not grow or flip) even if every open order on its
+ * side filled; a replacement that would break that is sent as a cancel instead. The level is quoted
+ * again once cancels take effect. What can still exceed the limit: a partial fill of an order during
+ * its own modify's flight (the replacement has the full size), and fills of orders already resting
+ * when the limit or the reduce-only state changed (their cancels race the market).
  */
 export class OrderManager {
   private readonly byLevel = new Map<string, string>();
   private readonly contexts = new Map<string, OrderContext>();
   /** Terminal orders by terminal time, so pruning visits only the expired ones. */
   private readonly terminal = new ExpiryHeap();
-  readonly stats: OrderManagerStats = { placed: 0, modified: 0, cancelled: 0, kept: 0, rejected: 0 };
+  /** Size each side may still add this reconcile without risking the position limit. */
+  private readonly room: Record<Side, number> = { buy: 0, sell: 0 };
+  readonly stats: OrderManagerStats = {
+    placed: 0,
+    modified: 0,
+    cancelled: 0,
+    kept: 0,
+    rejected: 0,
+    limited: 0,
+  };
 
   constructor(
     private readonly exchange: PaperExchange,
@@ -83,6 +106,14 @@ export class OrderManager {
   /** Bring resting orders in line with `ladder`; returns the exchange events of the actions. */
   reconcile(ladder: QuoteLadder, ctx: PlacementContext): ExchangeEvent[] {
     const out: ExchangeEvent[] = [];
+    const pos = ctx.inventoryBase;
+    const max = ctx.maxPositionBase;
+    const room = this.room;
+    room.buy = (ctx.reduceOnly ? Math.max(0, -pos) : max - pos) - this.exchange.openSizeOn("buy");
+    room.sell = (ctx.reduceOnly ? Math.max(0, pos) : max + pos) - this.exchange.openSizeOn("sell");
+    // sizes are on a lot grid: a few ulps of the limit are not a breach
+    room.buy += max * 1e-9;
+    room.sell += max * 1e-9;
     for (const q of ladder.bids) this.applyQuote(levelKey(q.side, q.level), q, ctx, out);
     for (const q of ladder.asks) this.applyQuote(levelKey(q.side, q.level), q, ctx, out);
     // Levels no longer wanted, in insertion order (deleting the current entry while iterating a Map is safe).
@@ -185,6 +216,16 @@ export class OrderManager {
         return;
       }
       if (existing.status === "open" || existing.status === "partiallyFilled") {
+        // The replacement takes the old order's place when it goes live (a modify cannot add to a
+        // fill the old one gets meanwhile beyond that fill itself): it adds its size difference.
+        const added = q.size - remaining;
+        if (added > this.room[q.side]) {
+          this.noteLimited();
+          this.cancelOrder(existing.id, out);
+          this.byLevel.delete(key);
+          return;
+        }
+        this.room[q.side] -= Math.max(0, added);
         // The replacement belongs to this cycle: its fills and records are attributed to it.
         const predicted = this.predictedEdge(q, ctx);
         const res = this.exchange.modify(existing.id, {
@@ -205,6 +246,11 @@ export class OrderManager {
       // Pending (not live yet): let it arrive; the next cycle will adjust it.
       return;
     }
+    if (q.size > this.room[q.side]) {
+      this.noteLimited();
+      return;
+    }
+    this.room[q.side] -= q.size;
     const predicted = this.predictedEdge(q, ctx);
     const req: PlaceRequest = {
       side: q.side,
@@ -270,6 +316,10 @@ export class OrderManager {
       adverseBps: ctx.predictedAdverseBps,
       edgeBps: spreadBps - ctx.predictedAdverseBps - ctx.feeBps,
     };
+  }
+
+  private noteLimited(): void {
+    this.stats.limited = (this.stats.limited ?? 0) + 1;
   }
 
   private cancelOrder(orderId: string, out: ExchangeEvent[]): void {

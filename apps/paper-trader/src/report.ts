@@ -37,6 +37,10 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   out.push(
     `equity=${pnl.equityQuote.toFixed(2)} capital=${p.capitalQuote.toFixed(2)} return=${pct(pnl.totalPnlQuote / p.capitalQuote)}`,
   );
+  const os = trader.orders.stats;
+  out.push(
+    `orders: placed=${os.placed} modified=${os.modified} kept=${os.kept} cancelled=${os.cancelled} rejected=${os.rejected} held_by_position_limit=${os.limited ?? 0} (placements or size increases not sent: the position could pass ±max_position if every open order on that side filled)`,
+  );
   const dd = trader.drawdown.state();
   out.push(
     `max_drawdown=${dd === null ? "n/a" : `${pct(dd.maxDrawdownFrac ?? Number.NaN)} (${dd.maxDrawdownAbs.toFixed(4)}), longest underwater ${(dd.maxDurationMs / 1000).toFixed(0)}s`}`,

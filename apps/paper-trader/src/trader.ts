@@ -312,6 +312,8 @@ export class PaperTrader {
       inventoryBase: pnl.positionBase,
       tsMs: ts,
       intensity,
+      maxPositionBase: maxPosBase,
+      reduceOnly: riskState === "reduceOnly",
     });
     if (ts >= this.nextPruneMs) {
       this.nextPruneMs = ts + 1000;

@@ -1,4 +1,5 @@
-import { fixedTickRules, type MarketEvent, type QuoteLadder } from "@mmkit/core";
+import { fixedTickRules, type MarketEvent, type Quote, type QuoteLadder, Rng } from "@mmkit/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildParts } from "../src/build.js";
 import { parseConfig } from "../src/config.js";
@@ -56,6 +57,8 @@ const ctx = (tsMs: number): PlacementContext => ({
   inventoryBase: 0,
   tsMs,
   intensity: null,
+  maxPositionBase: 1,
+  reduceOnly: false,
 });
 
 describe("order manager: a modify that does not take effect leaves no unmanaged order", () => {
@@ -90,5 +93,121 @@ describe("order manager: a modify that does not take effect leaves no unmanaged 
     t.handle(t.orders.cancelAll());
     t.handle(ex.advanceTo(T0 + 300));
     expect(ex.openOrders()).toEqual([]);
+  });
+});
+
+describe("order manager: pre-trade position limit counts every order that can still fill", () => {
+  const LOT = 0.001;
+  const bids = (prices: readonly number[]): QuoteLadder =>
+    ({
+      bids: prices.map((price, level) => ({ side: "buy", level, price, size: LOT, depthBps: 1 })),
+      asks: [],
+    }) as unknown as QuoteLadder;
+  const limited = (
+    tsMs: number,
+    inventoryBase: number,
+    maxLots: number,
+    reduceOnly = false,
+  ): PlacementContext => ({
+    ...ctx(tsMs),
+    inventoryBase,
+    maxPositionBase: maxLots * LOT,
+    reduceOnly,
+  });
+
+  it("a level whose cancel is in flight still counts: no new order joins until the cancel lands", () => {
+    const t = trader(10, 100);
+    const ex = t.p.exchange;
+    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(t.orders.reconcile(bids([98.9, 98.8]), limited(T0, 0, 2)));
+    t.handle(ex.advanceTo(T0 + 10)); // both live: 2 lots on the bid = the limit
+    // The ladder drops L1 (cancel takes 100 ms) and wants it back at once one tick lower.
+    t.handle(t.orders.reconcile(bids([98.9]), limited(T0 + 20, 0, 2)));
+    t.handle(t.orders.reconcile(bids([98.9, 98.7]), limited(T0 + 30, 0, 2)));
+    expect(ex.openSizeOn("buy")).toBeCloseTo(2 * LOT, 12); // L0 + the cancelling L1; no third order
+    t.handle(ex.advanceTo(T0 + 120)); // the cancel lands
+    t.handle(t.orders.reconcile(bids([98.9, 98.7]), limited(T0 + 130, 0, 2)));
+    expect(ex.openOrders().map((o) => o.price)).toEqual([98.9, 98.7]);
+  });
+
+  it("reduce-only: orders on the reducing side never add up to more than the position", () => {
+    const t = trader(10, 10);
+    const ex = t.p.exchange;
+    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    // short 1 lot (filled), reduce-only: the ladder asks for 3 bids, only 1 can be sent
+    t.handle(t.orders.reconcile(bids([98.9, 98.8, 98.7]), limited(T0, -LOT, 10, true)));
+    expect(ex.openSizeOn("buy")).toBeCloseTo(LOT, 12);
+    expect(t.orders.stats.limited).toBe(2);
+    // flat: nothing may be bought
+    const flat = trader(10, 10);
+    flat.handle(flat.p.exchange.onMarketEvent(snap(T0, 99, 101)));
+    flat.handle(flat.orders.reconcile(bids([98.9]), limited(T0, 0, 10, true)));
+    expect(flat.p.exchange.openSizeOn("buy")).toBe(0);
+  });
+
+  it("property: under random ladders, sweeps and latencies |position| never exceeds the limit", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 1, max: 4 }),
+        (seed, entryMs, cancelMs, maxLots) => {
+          const rng = new Rng(seed);
+          const t = trader(entryMs, cancelMs);
+          const ex = t.p.exchange;
+          const max = maxLots * LOT;
+          t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+          let now = T0;
+          for (let step = 0; step < 120; step++) {
+            now += 1 + rng.int(80);
+            t.handle(ex.advanceTo(now));
+            const pos = ex.pnl().positionBase;
+            expect(Math.abs(pos)).toBeLessThanOrEqual(max + 1e-12);
+            const reduceOnly = rng.uniform(0, 1) < 0.2;
+            const levels = rng.int(6);
+            const side = rng.uniform(0, 1) < 0.5 ? "buy" : "sell";
+            const quotes: Quote[] = [];
+            for (let level = 0; level < levels; level++) {
+              const depth = 0.1 * (level + 1 + rng.int(3));
+              const price = Math.round((side === "buy" ? 99 - depth : 101 + depth) * 10) / 10;
+              quotes.push({ side, level, price, size: LOT, depthBps: 1 } as Quote);
+            }
+            const ladder = { bids: side === "buy" ? quotes : [], asks: side === "sell" ? quotes : [] };
+            const events = t.orders.reconcile(
+              ladder as unknown as QuoteLadder,
+              limited(now, pos, maxLots, reduceOnly),
+            );
+            const sent = events.some((e) => e.type === "ack" && e.action !== "cancel");
+            if (sent) {
+              // what was sent keeps the worst case (every open order on the side filling) in bounds
+              const open = ex.openSizeOn(side);
+              const cap = reduceOnly
+                ? Math.max(0, side === "buy" ? -pos : pos)
+                : side === "buy"
+                  ? max - pos
+                  : max + pos;
+              expect(open).toBeLessThanOrEqual(cap + 1e-12);
+            }
+            t.handle(events);
+            // a market order sweeping the side we quoted (prints at our prices and through them)
+            if (rng.uniform(0, 1) < 0.5) {
+              const aggressor = side === "buy" ? "sell" : "buy";
+              const price = side === "buy" ? 99 - 0.1 * rng.int(8) : 101 + 0.1 * rng.int(8);
+              t.handle(
+                ex.onMarketEvent({
+                  type: "trade",
+                  exchangeTsMs: now,
+                  localTsMs: now,
+                  trade: { price, size: 10 * LOT, aggressor, exchangeTsMs: now, localTsMs: now },
+                }),
+              );
+              expect(Math.abs(ex.pnl().positionBase)).toBeLessThanOrEqual(max + 1e-12);
+            }
+          }
+        },
+      ),
+      { seed: 20261126, numRuns: 60 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { MarketEvent } from "@mmkit/core";
+import type { MarketEvent, Side } from "@mmkit/core";
 import type {
   ActionResult,
   BatchAction,
@@ -275,6 +275,25 @@ export class PaperExchange extends VenueCore {
   order(orderId: string): OrderView | undefined {
     const o = this.orders.get(orderId);
     return o === undefined ? undefined : viewOf(o);
+  }
+
+  /**
+   * Unfilled size of our non-terminal orders on one side (pending, live, cancel pending: all can
+   * still fill): what the position can still move by on that side, for pre-trade limit checks.
+   * An order and its in-flight replacement (modify) count once, at the larger of the two: the
+   * replacement goes live only if the old one has not filled completely.
+   */
+  openSizeOn(side: Side): number {
+    let sum = 0;
+    for (const o of this.orders.values()) if (o.side === side) sum += o.size - o.filledSize;
+    for (const a of this.pending) {
+      if (a.kind !== "modify" || a.newOrderId === undefined) continue;
+      const old = this.orders.get(a.orderId);
+      const neu = this.orders.get(a.newOrderId);
+      if (old !== undefined && neu !== undefined && old.side === side)
+        sum -= Math.min(old.size - old.filledSize, neu.size - neu.filledSize);
+    }
+    return sum;
   }
 
   /** Our non-terminal orders (pending, live, cancel pending), in submission order. */
