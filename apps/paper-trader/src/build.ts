@@ -40,10 +40,28 @@ export function tickSizeNear(tickRules: TickRules, mid: number): number {
 
 /**
  * Order size in base units: the flag, or ~$100 of notional at the first mid rounded up to the lot.
- * Throws a ConfigError naming `--order-size` when that default exceeds the engine's limit (prices below ~1e-7).
+ * Throws a ConfigError naming `--order-size` when that default exceeds the engine's limit (prices below
+ * ~1e-7) or the size is below one lot, and naming `--max-position-lots` when the limit is below one lot.
  */
 export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tickRules: TickRules): number {
-  if (config.orderSizeBase !== undefined) return config.orderSizeBase;
+  const sizeBase = config.orderSizeBase ?? defaultOrderSize(firstMid, tickRules);
+  // Sizes round down to the lot: below one lot nothing could ever be quoted (a run of 0 fills).
+  if (!(tickRules.roundSize(sizeBase, "down") > 0)) {
+    throw new ConfigError(
+      `invalid --order-size: ${sizeBase} base units is below the instrument's lot (${tickRules.lotSize}): no order could be sent`,
+    );
+  }
+  const maxPositionLots = config.maxPositionLots ?? 10;
+  if (!(tickRules.roundSize(maxPositionLots * sizeBase, "down") > 0)) {
+    throw new ConfigError(
+      `invalid --max-position-lots: ${maxPositionLots} × ${sizeBase} base units is below the instrument's lot (${tickRules.lotSize}): no order could be sent`,
+    );
+  }
+  return sizeBase;
+}
+
+/** ~$100 of notional at the first mid, rounded up to the lot (0.001 without a mid). */
+function defaultOrderSize(firstMid: number, tickRules: TickRules): number {
   if (!(firstMid > 0)) return 0.001;
   const raw = DEFAULT_LOT_NOTIONAL_QUOTE / firstMid;
   const rounded = tickRules.roundSize(raw, "up");

@@ -81,8 +81,10 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   if (existsSync(outputDir) && !statSync(outputDir).isDirectory())
     throw new ConfigError(`invalid --output-dir: ${outputDir} exists and is not a directory`);
   const initialMid = firstMid(source.sample);
-  // A default order size beyond the engine's limit is a ConfigError: raise it before touching the output directory.
-  if (!config.resume && !Number.isNaN(initialMid)) chooseOrderSize(config, initialMid, source.tickRules);
+  // An order size beyond the engine's limit or below the lot is a ConfigError: raise it before
+  // touching the output directory (a live source's default size waits for its first mid).
+  if (!config.resume && (!Number.isNaN(initialMid) || config.orderSizeBase !== undefined))
+    chooseOrderSize(config, initialMid, source.tickRules);
   let checkpoint: TraderCheckpoint | null = null;
   if (config.resume) {
     const raw = readCheckpoint(outputDir);

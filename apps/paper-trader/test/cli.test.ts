@@ -58,6 +58,12 @@ describe("paper-trader CLI", () => {
     [["--ladder-ratio", "1"], /invalid --ladder-ratio: .*>1/],
     [["--max-position-lots", "2e9"], /invalid --max-position-lots/],
     [["--queue-trade-lag-ms", "-5"], /invalid --queue-trade-lag-ms/],
+    // below the synthetic market's 0.001 lot: nothing could ever be quoted (it ran with 0 fills)
+    [
+      ["--order-size", "0.0001"],
+      /invalid --order-size: 0\.0001 base units is below the instrument's lot \(0\.001\)/,
+    ],
+    [["--max-position-lots", "0.5"], /invalid --max-position-lots: 0\.5 × 0\.001 base units is below/],
     [["--no-such-flag", "1"], /unknown flag/],
     [["--source", "replay"], /invalid --input: required with --source replay/],
     [["--source", "replay", "--input", "/definitely/missing.gz"], /invalid --input: ENOENT/],

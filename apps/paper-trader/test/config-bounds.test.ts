@@ -30,7 +30,7 @@ describe("every value the paper-trader config accepts is one the packages accept
     { minSpreadBps: 0 },
     { minSpreadBps: 1000 },
     { maxPositionLots: 1e9 },
-    { maxPositionLots: 1e-3 },
+    { maxPositionLots: 1 },
     { makerFeeBps: -10, minSpreadBps: 0 },
     { makerFeeBps: 100 },
     { latencyMs: 0 },
