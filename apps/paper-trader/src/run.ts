@@ -57,6 +57,13 @@ export interface RunResult {
 
 /** Minimum wall time between periodic checkpoints (a max-speed replay would otherwise write one every few ms). */
 export const CHECKPOINT_MIN_WALL_MS = 2000;
+/** At most this much market time (ms) runs after a halt while its cancels land. */
+const MAX_HALT_DRAIN_MS = 60_000;
+
+/** Whether any of the trader's orders can still fill (pending, live or cancel in flight). */
+function hasOpenOrders(t: PaperTrader): boolean {
+  return t.p.exchange.openSizeOn("buy") + t.p.exchange.openSizeOn("sell") > 0;
+}
 
 /** Events processed between checks for stop requests, checkpoints and progress. */
 const CHUNK_EVENTS = 4096;
@@ -210,6 +217,8 @@ async function runLocked(
   let nextCheckpointMs = Number.NaN;
   let lastCheckpointWallMs = Date.now();
   let stopReason = "end of data";
+  let haltTsMs: number | null = null;
+  let haltWallMs: number | null = null;
   const liveBook = new L2Book();
   const pending: MarketEvent[] = [];
 
@@ -236,6 +245,15 @@ async function runLocked(
       trader.onEvent(ev);
     }
     const c = trader.counters;
+    if (trader.stopReason !== null) {
+      // The halt sent cancels for every order, but a cancel lands only after the venue's latency:
+      // the market runs on (nothing is quoted, the kill switch stays halted) until the book is
+      // clear of our orders, so fills in that window count as they would live.
+      haltTsMs ??= c.lastTsMs;
+      if (hasOpenOrders(trader) && c.lastTsMs - haltTsMs < MAX_HALT_DRAIN_MS) return true;
+      stopReason = trader.stopReason;
+      return false;
+    }
     if (c.firstTsMs !== null) {
       if (Number.isNaN(nextCheckpointMs)) nextCheckpointMs = c.lastTsMs + checkpointEveryMs;
       if (c.lastTsMs - c.firstTsMs >= durationMs) {
@@ -252,10 +270,6 @@ async function runLocked(
           doCheckpoint(trader);
         }
       }
-    }
-    if (trader.stopReason !== null) {
-      stopReason = trader.stopReason;
-      return false;
     }
     return true;
   };
@@ -299,7 +313,12 @@ async function runLocked(
         const liveStartedMs = Date.now();
         timer = setInterval(() => {
           if (trader !== null) trader.onTimer(Date.now());
-          if (trader?.stopReason) stopRequested ??= trader.stopReason;
+          // a halt stops once its cancels have landed (see step), or after the drain time without events
+          if (trader?.stopReason) {
+            haltWallMs ??= Date.now();
+            if (!hasOpenOrders(trader) || Date.now() - haltWallMs >= MAX_HALT_DRAIN_MS)
+              stopRequested ??= trader.stopReason;
+          }
           const startMs = Math.min(trader?.counters.firstTsMs ?? liveStartedMs, liveStartedMs);
           if (Date.now() - startMs >= durationMs) {
             stopRequested ??= `duration reached (${config.durationSec}s of wall time)`;
@@ -353,6 +372,8 @@ async function runLocked(
       }
       if (stopRequested !== null) stopReason = stopRequested;
     }
+    // the data ended while a halt's cancels were landing: the run stopped for the halt
+    if (trader?.stopReason && stopRequested === null) stopReason = trader.stopReason;
   } finally {
     if (timer !== null) clearInterval(timer);
     progress.done();

@@ -115,6 +115,28 @@ describe("paper-trader end to end (in process)", () => {
     expect(r.report.join("\n")).toContain("Kill switch: HALTED");
   });
 
+  it("after a halt the market runs on until the cancels have landed (fills in that window count)", async () => {
+    const dir = tempDir();
+    const r = await runInProcess({
+      durationSec: 600,
+      seed: 3,
+      outputDir: dir,
+      crashAtSec: 120,
+      latencyMs: 1000,
+    });
+    expect(r.stopReason).toMatch(/kill switch HALTED/);
+    const events = readStreams(dir)
+      .get("events.jsonl")!
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { kind: string; to?: string; ts_ms: number });
+    const halt = events.find((e) => e.kind === "kill_switch" && e.to === "halted")!;
+    const end = events.find((e) => e.kind === "run_end")!;
+    // cancels take ~1 s (lognormal, capped at 5 s): the run ends after they land, not at the halt
+    expect(end.ts_ms).toBeGreaterThan(halt.ts_ms);
+    expect(end.ts_ms).toBeLessThanOrEqual(halt.ts_ms + 5_001 + 1_000);
+  });
+
   it("a fresh run never destroys the previous run's files: they are archived", async () => {
     const dir = tempDir();
     await runInProcess({ durationSec: 60, seed: 1, outputDir: dir });
