@@ -191,12 +191,31 @@ export class SharpeTracker {
     const b = Math.floor(tsMs / this.bucketMs);
     if (b <= this.curBucket) return;
     this.closeBucket(this.bucketStartEquity, this.lastEquity);
-    // Empty buckets between: equity unchanged → zero return. Beyond the ring capacity plus the lag
-    // state only their count matters for "all", but pushing them one by one stays O(gap).
-    for (let k = this.curBucket + 1; k < b; k++) this.closeBucket(this.lastEquity, this.lastEquity);
+    // Empty buckets between: equity unchanged → zero return. After cap + 1 of them every ring slot
+    // holds the same zero bucket and the lag products, the return sum and the drawdown have reached
+    // their fixed point (x + 0·0 = x), so the rest only count for the "all" moments: O(cap), not O(gap).
+    const empty = b - this.curBucket - 1;
+    const direct = Math.min(empty, this.cap + 1);
+    for (let k = 0; k < direct; k++) this.closeBucket(this.lastEquity, this.lastEquity);
+    if (empty > direct) this.closeFlatBuckets(empty - direct);
     this.curBucket = b;
     this.bucketStartEquity = this.lastEquity;
     if (tsMs > this.lastTsMs) this.lastTsMs = tsMs;
+  }
+
+  /**
+   * Close `count` more buckets without a sample, once the ring already holds only such buckets
+   * (see {@link advanceTo}): what one-by-one closing would still change is the "all" moments (merged
+   * in closed form, equal up to rounding), the first returns (while fewer than the lags) and the ring
+   * position; every ring slot has the same content, so moving the head changes nothing else.
+   */
+  private closeFlatBuckets(count: number): void {
+    const e = this.lastEquity;
+    const base = this.returnBasis === "starting_capital" ? this.capitalBase! : e;
+    const r = base !== 0 ? (e - e) / base : 0;
+    for (let k = 0; k < count && this.firstRets.length < this.loMaxLags; k++) this.firstRets.push(r);
+    this.head = (this.head + (count % this.cap)) % this.cap;
+    this.all.pushRepeated(r, count);
   }
 
   private closeBucket(startEquity: number, endEquity: number): void {
