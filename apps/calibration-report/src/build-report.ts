@@ -15,7 +15,7 @@ import { type InputFileSummary, REPORT_SCHEMA_VERSION, type ReportModel } from "
 import { CalibrationSection } from "./sections/calibration.js";
 import { EdgeSection } from "./sections/edge.js";
 import { EquitySection } from "./sections/equity.js";
-import { DEFAULT_ORDER_TOLERANCE_MS, RunMixingCheck } from "./run-mixing.js";
+import { DEFAULT_ORDER_TOLERANCE_MS, RunMixingCheck, recordLines } from "./run-mixing.js";
 import { EventsSection, FillSection } from "./sections/run.js";
 import { inRange, type TimeRange } from "./time-range.js";
 import { computeVerdict } from "./verdict.js";
@@ -47,11 +47,50 @@ export interface BuildReportOptions {
 
 const MAX_HORIZONS = 16;
 
+/**
+ * Latest plausible record time, epoch ms: 9999-12-31T23:59:59.999Z. Beyond it (or before 1970, or
+ * outside the JS date range ±8.64e15) a `ts_ms` is not a trading record's time but a unit mix-up
+ * (a 2024 time in µs is 1.7e15 "ms", year 55,000) or garbage: such a record is skipped and flagged.
+ */
+export const MAX_PLAUSIBLE_TS_MS = 253_402_300_799_999;
+
+/** True when `tsMs` can be a record's epoch-ms time (1970-01-01 .. 9999-12-31). */
+export function plausibleTime(tsMs: number): boolean {
+  return tsMs >= 0 && tsMs <= MAX_PLAUSIBLE_TS_MS;
+}
+
+/** Implausible-time findings located by line (first ones per build; all are counted). */
+const KEEP_BAD_TIMES = 20;
+
+/** Position of the next valid record in the part file a stream is reading. */
+class RecordPos {
+  private file: string | null = null;
+  private index = 0;
+
+  constructor(private readonly s: { currentFile: () => string | null }) {}
+
+  /** Call after each batch is fetched: a new part file restarts the count. */
+  batch(): void {
+    const f = this.s.currentFile();
+    if (f !== this.file) {
+      this.file = f;
+      this.index = 0;
+    }
+  }
+
+  /** File and index of the next record (advances). */
+  next(): { file: string; index: number } {
+    return { file: this.file ?? "", index: this.index++ };
+  }
+}
+
 /** Shared state of one build: time filter, span, inputs, issues. */
 class ReadContext {
   readonly issues = new IssueLog();
   readonly inputs: InputFileSummary[] = [];
   readonly missing: string[] = [];
+  private readonly badTimeCount = new Map<string, number>();
+  private readonly badTimes: { stream: StreamName; file: string; index: number; tsMs: number }[] = [];
   spanLo = Number.POSITIVE_INFINITY;
   spanHi = Number.NEGATIVE_INFINITY;
 
@@ -68,8 +107,49 @@ class ReadContext {
     return true;
   }
 
+  /**
+   * False (and the record is flagged) when its time is implausible ({@link plausibleTime}); such a
+   * record is skipped by every section and check, and counted among its file's bad lines.
+   */
+  plausible(stream: StreamName, tsMs: number, pos: { file: string; index: number }): boolean {
+    if (plausibleTime(tsMs)) return true;
+    this.badTimeCount.set(stream, (this.badTimeCount.get(stream) ?? 0) + 1);
+    if (this.badTimes.length < KEEP_BAD_TIMES) this.badTimes.push({ stream, tsMs, ...pos });
+    return false;
+  }
+
+  /** Add the implausible-time findings to the issues, located by line (one re-scan per file). */
+  async flagBadTimes(): Promise<void> {
+    const byFile = new Map<string, { stream: StreamName; idx: Set<number> }>();
+    for (const b of this.badTimes) {
+      const w = byFile.get(b.file) ?? { stream: b.stream, idx: new Set<number>() };
+      w.idx.add(b.index);
+      byFile.set(b.file, w);
+    }
+    const lines = new Map<string, Map<number, number>>();
+    for (const [file, w] of byFile) {
+      lines.set(file, await recordLines(file, w.stream, w.idx).catch(() => new Map<number, number>()));
+    }
+    for (const b of this.badTimes) {
+      const line = lines.get(b.file)?.get(b.index);
+      this.issues.add(
+        `${b.file}:${line ?? `record ${b.index + 1}`}`,
+        `implausible time: ts_ms ${b.tsMs} is outside 1970-01-01 .. 9999-12-31 (µs or ns written as ms?); record skipped`,
+      );
+    }
+    let total = 0;
+    for (const n of this.badTimeCount.values()) total += n;
+    if (total > this.badTimes.length) {
+      this.issues.add(
+        "(more)",
+        `${total - this.badTimes.length} more record(s) with an implausible time skipped`,
+      );
+    }
+  }
+
   /** Record a stream's summary (and whether it was missing). */
   done(summary: InputFileSummary): void {
+    summary.badLines += this.badTimeCount.get(summary.stream) ?? 0;
     this.inputs.push(summary);
     if (!summary.present) this.missing.push(summary.file);
   }
@@ -85,18 +165,13 @@ class ReadContext {
     check?: (r: StreamRecord[K], file: string, index: number) => void,
   ): Promise<void> {
     const s = await openStream(this.dir, name, this.issues);
-    let file: string | null = null;
-    let index = 0;
+    const pos = new RecordPos(s);
     for await (const batch of s.batches()) {
-      if (check !== undefined) {
-        const f = s.currentFile();
-        if (f !== file) {
-          file = f;
-          index = 0;
-        }
-      }
+      pos.batch();
       for (const r of batch) {
-        if (check !== undefined) check(r, file!, index++);
+        const at = pos.next();
+        if (!this.plausible(name, r.ts_ms, at)) continue;
+        if (check !== undefined) check(r, at.file, at.index);
         if (!this.keep(r.ts_ms)) continue;
         s.summary.used++;
         fn(r);
@@ -119,21 +194,29 @@ async function consumeCyclesAndEdges(
   const cs = await openStream(ctx.dir, "signal_contributions", ctx.issues);
   const es = await openStream(ctx.dir, "edge_validation", ctx.issues);
   const cIt = cs.batches();
+  const cAt = new RecordPos(cs);
+  const eAt = new RecordPos(es);
   let cBatch: SignalContributionsRecord[] = [];
   let cPos = 0;
   let cDone = false;
   const peekCycle = async (): Promise<SignalContributionsRecord | null> => {
-    while (cPos >= cBatch.length) {
-      if (cDone) return null;
-      const n = await cIt.next();
-      if (n.done) {
-        cDone = true;
-        return null;
+    for (;;) {
+      while (cPos >= cBatch.length) {
+        if (cDone) return null;
+        const n = await cIt.next();
+        if (n.done) {
+          cDone = true;
+          return null;
+        }
+        cBatch = n.value;
+        cPos = 0;
+        cAt.batch();
       }
-      cBatch = n.value;
-      cPos = 0;
+      const c = cBatch[cPos]!;
+      // an implausible time would hold back every later cycle in the merge: drop it here
+      if (ctx.plausible("signal_contributions", c.ts_ms, cAt.next())) return c;
+      cPos++;
     }
-    return cBatch[cPos]!;
   };
   const takeCycle = (c: SignalContributionsRecord): void => {
     cPos++;
@@ -142,7 +225,9 @@ async function consumeCyclesAndEdges(
     section.addCycle(c);
   };
   for await (const batch of es.batches()) {
+    eAt.batch();
     for (const r of batch) {
+      if (!ctx.plausible("edge_validation", r.ts_ms, eAt.next())) continue;
       for (let c = await peekCycle(); c !== null && c.ts_ms <= r.ts_ms; c = await peekCycle()) takeCycle(c);
       if (!ctx.keep(r.ts_ms)) continue;
       es.summary.used++;
@@ -225,6 +310,7 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
   const edge = new EdgeSection(criteria.minEdgeSamples, MAX_HORIZONS);
   await consumeCyclesAndEdges(ctx, edge, calibration);
 
+  await ctx.flagBadTimes();
   const runMixing = await mixing.result(ctx.issues);
   const hasSpan = ctx.spanHi >= ctx.spanLo;
   const sharpe = equity.sharpe(lastLogged);

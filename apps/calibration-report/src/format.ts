@@ -31,9 +31,13 @@ export function fmtP(p: number | null | undefined): string {
   return p < 0.0001 ? "<0.0001" : p.toFixed(4);
 }
 
-/** ISO time from epoch ms, "n/a" for null. */
+/** Largest |epoch ms| a JS Date can hold (±100,000,000 days); toISOString throws beyond it. */
+export const MAX_DATE_MS = 8.64e15;
+
+/** ISO time from epoch ms; "n/a" for null, "n/a (ts_ms …)" for a time outside the JS date range. */
 export function fmtTs(tsMs: number | null | undefined): string {
   if (tsMs === null || tsMs === undefined || !Number.isFinite(tsMs)) return "n/a";
+  if (Math.abs(tsMs) > MAX_DATE_MS) return `n/a (ts_ms ${tsMs})`;
   return new Date(tsMs).toISOString().replace(".000Z", "Z");
 }
 

@@ -17,6 +17,7 @@ import {
   type StreamName,
   validateRecord,
 } from "@mmkit/analytics";
+import { MAX_DATE_MS } from "./format.js";
 import type { IssueLog } from "./inputs.js";
 import type { InputIssue } from "./model.js";
 
@@ -63,7 +64,7 @@ interface Finding extends Pos {
 }
 
 /** Resolve valid-record indexes of one file to 1-based line numbers (same line rules as the reader). */
-async function recordLines(
+export async function recordLines(
   file: string,
   stream: StreamName,
   wanted: Set<number>,
@@ -107,7 +108,8 @@ async function recordLines(
 }
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 3 : 1)} s`;
-const iso = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
+const iso = (ms: number): string =>
+  Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString() : String(ms);
 
 /** Feed every valid record of events.jsonl, equity.jsonl and fills.jsonl (before the time filter), then `result()`. */
 export class RunMixingCheck {

@@ -1,4 +1,5 @@
 /** Parsing of `--since/--until` bounds (ISO-8601 or epoch milliseconds) and the inclusive time filter. */
+import { fmtTs, MAX_DATE_MS } from "./format.js";
 
 /** An inclusive time window in epoch ms; null bounds are open. */
 export interface TimeRange {
@@ -10,11 +11,20 @@ export interface TimeRange {
 export function parseTimeBound(value: string | number | undefined, flag: string): number | null {
   if (value === undefined || value === "") return null;
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new Error(`${flag}: not a finite time: ${value}`);
+    if (!(Math.abs(value) <= MAX_DATE_MS))
+      throw new Error(`${flag}: not a time in the JS date range: ${value}`);
     return value;
   }
   const trimmed = value.trim();
-  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) {
+    const ms = Number(trimmed);
+    if (!(Math.abs(ms) <= MAX_DATE_MS)) {
+      throw new Error(
+        `${flag}: ${value} is outside the JS date range (±${MAX_DATE_MS} ms); epoch ms expected`,
+      );
+    }
+    return ms;
+  }
   const iso = /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
   const ms = iso.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   if (!Number.isFinite(ms)) {
@@ -31,9 +41,7 @@ export function makeTimeRange(
   const sinceMs = parseTimeBound(since, "--since");
   const untilMs = parseTimeBound(until, "--until");
   if (sinceMs !== null && untilMs !== null && sinceMs > untilMs) {
-    throw new Error(
-      `--since (${new Date(sinceMs).toISOString()}) is after --until (${new Date(untilMs).toISOString()})`,
-    );
+    throw new Error(`--since (${fmtTs(sinceMs)}) is after --until (${fmtTs(untilMs)})`);
   }
   return { sinceMs, untilMs };
 }
