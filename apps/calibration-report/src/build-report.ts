@@ -348,7 +348,8 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
     );
   }
   if (ctx.missing.length > 0) verdict.notes.push(`Missing input file(s): ${ctx.missing.join(", ")}.`);
-  const malformed = ctx.issues.count - runMixing.findings.length;
+  // only the lines the Inputs table counts as bad (not the mixed-run or "not computable" issues)
+  const malformed = ctx.inputs.reduce((n, f) => n + f.badLines, 0);
   if (malformed > 0) verdict.notes.push(`${malformed} malformed line(s) skipped (see Inputs).`);
   if (!fillsPresent && edge.fills > 0)
     verdict.notes.push("fills.jsonl missing: fill count taken from edge_validation.jsonl.");

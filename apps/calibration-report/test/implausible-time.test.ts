@@ -1,5 +1,5 @@
 /** Records whose ts_ms cannot be a time (unit mix-ups, outside the JS date range): flagged, skipped, no crash. */
-import { appendFile, readFile } from "node:fs/promises";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildReport, MAX_PLAUSIBLE_TS_MS, plausibleTime } from "../src/build-report.js";
@@ -76,5 +76,21 @@ describe("implausible record times", () => {
     expect(() => parseTimeBound("100000000000000000", "--since")).toThrow(
       /--since: .*outside the JS date range/,
     );
+  });
+});
+
+describe("malformed-line note", () => {
+  it("counts only the bad lines of the Inputs table, not other issues", async () => {
+    const files = goldenFiles();
+    // a non-positive first equity stops the Sharpe tracker: an issue, but no malformed line
+    files.equity = [equity(T0, 0), ...files.equity!.slice(1)];
+    const dir = await writeRunDir(await tmp("nonpos"), files);
+    const r = await buildReport(dir, { criteria });
+    expect(r.issues.some((i) => /Sharpe not computable/.test(i.reason))).toBe(true);
+    expect(r.inputs.every((f) => f.badLines === 0)).toBe(true);
+    expect(r.verdict.notes.join("\n")).not.toMatch(/malformed/);
+    await writeFile(join(dir, "fills.jsonl"), "{not json\n", { flag: "a" });
+    const r2 = await buildReport(dir, { criteria });
+    expect(r2.verdict.notes).toContain("1 malformed line(s) skipped (see Inputs).");
   });
 });
