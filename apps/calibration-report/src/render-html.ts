@@ -19,7 +19,7 @@ import { edgeHistogramSvg, esc, reliabilitySvg, seriesSvg, signalBarsSvg } from 
 const CSS = `
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#222;background:#fafafa}
 header{padding:16px 24px;color:#fff}
-header.GO{background:#2e7d32}header.NO-GO{background:#c62828}header.INSUFFICIENT{background:#ef6c00}
+header.v-GO{background:#2e7d32}header.v-NO-GO{background:#c62828}header.v-INSUFFICIENT{background:#b45309}
 header h1{margin:0;font-size:22px}header p{margin:4px 0 0}
 main{padding:8px 24px 32px}
 section{background:#fff;border:1px solid #ddd;border-radius:6px;margin:14px 0;padding:10px 16px}
@@ -96,7 +96,7 @@ export function renderHtml(r: ReportModel): string {
     `<title>mmkit calibration report – ${esc(v.overall)}</title><style>${CSS}</style></head><body>`,
   );
   out.push(
-    `<header class="${statusCls(v.overall)}"><h1 id="verdict">Verdict: ${esc(v.overall)} <span style="font-weight:normal">(exit ${v.exitCode})</span></h1><p>${esc(r.dir)} · run ${esc(s.runId ?? "n/a")} · ${esc(fmtTs(s.startTsMs))} → ${esc(fmtTs(s.endTsMs))} (${esc(fmtDuration(s.spanSecs))})</p></header><main>`,
+    `<header class="v-${statusCls(v.overall)}"><h1 id="verdict">Verdict: ${esc(v.overall)} <span style="font-weight:normal">(exit ${v.exitCode})</span></h1><p>${esc(r.dir)} · run ${esc(s.runId ?? "n/a")} · ${esc(fmtTs(s.startTsMs))} → ${esc(fmtTs(s.endTsMs))} (${esc(fmtDuration(s.spanSecs))})</p></header><main>`,
   );
 
   out.push(`<section id="criteria"><h2>Go / no-go criteria</h2>`);

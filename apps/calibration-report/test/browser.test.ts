@@ -5,13 +5,13 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { buildReport } from "../src/build-report.js";
 import { parseCriteria } from "../src/criteria.js";
 import { renderHtml } from "../src/render-html.js";
 import { GOLDEN_CRITERIA, goldenFiles } from "./golden.js";
-import { writeRunDir } from "./run-dir.js";
+import { type RunFiles, writeRunDir } from "./run-dir.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = [
@@ -102,6 +102,49 @@ describe.skipIf(!haveChromium && !process.env.CI)("HTML report in headless Chrom
     } finally {
       await browser.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+  /** Build the golden run's report with `files` / `criteria` changes and open it at `width` px. */
+  async function open(
+    browser: Browser,
+    name: string,
+    files: RunFiles,
+    criteria: Record<string, unknown>,
+    width: number,
+  ): Promise<{ page: Page; dir: string }> {
+    const dir = await writeRunDir(await mkdtemp(join(tmpdir(), `browser-${name}-`)), files);
+    const report = await buildReport(dir, { criteria: parseCriteria({ ...GOLDEN_CRITERIA, ...criteria }) });
+    const htmlPath = join(dir, "report.html");
+    await writeFile(htmlPath, renderHtml(report));
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.goto(pathToFileURL(htmlPath).href, { waitUntil: "load" });
+    return { page, dir };
+  }
+
+  it.each([
+    ["GO", goldenFiles(), {}],
+    ["NO-GO", goldenFiles({ dip: true }), {}],
+    ["INSUFFICIENT DATA", goldenFiles(), { minFills: 1_000_000 }],
+  ] as const)("the %s headline's text colour differs from its background", async (want, files, crit) => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    try {
+      const { page, dir } = await open(browser, "verdict", files, crit, 1000);
+      const got = await page.evaluate(() => {
+        const h1 = document.querySelector("#verdict")!;
+        const header = h1.closest("header")!;
+        return {
+          text: h1.textContent ?? "",
+          color: getComputedStyle(h1).color,
+          background: getComputedStyle(header).backgroundColor,
+        };
+      });
+      await rm(dir, { recursive: true, force: true });
+      expect(got.text).toContain(want);
+      expect(got.color).toBe("rgb(255, 255, 255)");
+      expect(got.background).not.toBe(got.color);
+      expect(got.background).not.toBe("rgba(0, 0, 0, 0)");
+    } finally {
+      await browser.close();
     }
   });
 });
