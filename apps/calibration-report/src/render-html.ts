@@ -20,12 +20,14 @@ const CSS = `
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#222;background:#fafafa}
 header{padding:16px 24px;color:#fff}
 header.v-GO{background:#2e7d32}header.v-NO-GO{background:#c62828}header.v-INSUFFICIENT{background:#b45309}
-header h1{margin:0;font-size:22px}header p{margin:4px 0 0}
+header h1{margin:0;font-size:22px}header p{margin:4px 0 0;overflow-wrap:anywhere}
 main{padding:8px 24px 32px}
 section{background:#fff;border:1px solid #ddd;border-radius:6px;margin:14px 0;padding:10px 16px}
 h2{font-size:17px;margin:4px 0 10px}
 .row{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
-.row>div{min-width:300px}
+.row>div{min-width:0;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%}
+pre{overflow-x:auto}li{overflow-wrap:anywhere}
 table{border-collapse:collapse;font-size:12.5px;margin:6px 0}
 th,td{border-bottom:1px solid #eee;padding:3px 8px;text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
@@ -39,7 +41,8 @@ code{font-size:12px}
 function tableHtml(header: string[], rows: string[][], cls = ""): string {
   const head = `<tr>${header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>`;
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("");
-  return `<table class="${cls}">${head}${body}</table>`;
+  // wide tables scroll inside their own box: the page never gets wider than the viewport
+  return `<div class="scroll"><table class="${cls}">${head}${body}</table></div>`;
 }
 
 const statusCls = (s: string): string => (s === "INSUFFICIENT DATA" ? "INSUFFICIENT" : s);

@@ -147,4 +147,27 @@ describe.skipIf(!haveChromium && !process.env.CI)("HTML report in headless Chrom
       await browser.close();
     }
   });
+
+  it("fits a 400 px viewport: tables scroll inside their box, charts keep a legible size", async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    try {
+      const { page, dir } = await open(browser, "narrow", goldenFiles(), {}, 400);
+      const got = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        tables: document.querySelectorAll("table").length,
+        scrollTables: [...document.querySelectorAll("table")].filter(
+          (t) => getComputedStyle(t.parentElement!).overflowX === "auto",
+        ).length,
+        chartWidths: [...document.querySelectorAll("svg.chart")].map((c) => c.getBoundingClientRect().width),
+      }));
+      await page.screenshot({ path: join(OUT_DIR, "report-400px.png"), fullPage: true });
+      await rm(dir, { recursive: true, force: true });
+      expect(got.scrollWidth).toBeLessThanOrEqual(400);
+      expect(got.tables).toBeGreaterThan(5);
+      expect(got.scrollTables).toBe(got.tables);
+      for (const w of got.chartWidths) expect(w).toBeGreaterThan(250);
+    } finally {
+      await browser.close();
+    }
+  });
 });
