@@ -337,6 +337,8 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
       equitySamples: equity.samples,
       fills: fillCount,
       mixedRuns: runMixing.detected,
+      killSwitchHalts: events.model.killSwitchHalts,
+      firstHalt: events.model.firstHalt,
     },
     criteria,
   );

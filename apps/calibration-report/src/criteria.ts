@@ -23,6 +23,8 @@ export const CriteriaSchema = z
     minEdgeSamples: z.number().int().min(2).default(30),
     /** Fill-probability horizon (ms) judged by the Brier criterion; null = 1000 ms if present, else the best-sampled. */
     brierHorizonMs: z.number().positive().nullable().default(null),
+    /** A run whose kill switch went to `halted` may still be GO (default false: such a run is NO-GO). */
+    allowHalted: z.boolean().default(false),
   })
   .strict();
 

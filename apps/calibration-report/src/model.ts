@@ -237,6 +237,10 @@ export interface RunEventModel {
 export interface EventsModel {
   total: number;
   killSwitchTransitions: number;
+  /** Kill-switch transitions to `halted` (the risk limits stopped the strategy). */
+  killSwitchHalts: number;
+  /** The first transition to `halted`, if any. */
+  firstHalt: { tsMs: number; reason: string | null } | null;
   countsByKind: Record<string, number>;
   /** First events (bounded list). */
   events: RunEventModel[];

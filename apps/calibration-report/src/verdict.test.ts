@@ -126,3 +126,42 @@ describe("verdict", () => {
     );
   });
 });
+
+describe("verdict — kill switch", () => {
+  const halt = { tsMs: Date.UTC(2025, 0, 1, 2, 30), reason: "non-finite equityQuote: NaN" };
+
+  it("a run whose kill switch halted is NO-GO, with a note naming the time and reason", () => {
+    const v = computeVerdict({ ...good, killSwitchHalts: 1, firstHalt: halt }, DEFAULT_CRITERIA);
+    expect(v.overall).toBe("NO-GO");
+    expect(v.exitCode).toBe(1);
+    const ks = v.criteria.find((c) => c.id === "kill_switch")!;
+    expect(ks.status).toBe("FAIL");
+    expect(ks.detail).toBe("halted 1x, first at 2025-01-01T02:30:00Z (non-finite equityQuote: NaN)");
+    expect(v.notes).toContain(
+      "KILL SWITCH HALTED the run at 2025-01-01T02:30:00Z (non-finite equityQuote: NaN): the risk limits stopped the strategy.",
+    );
+  });
+
+  it("allowHalted: true lets the other criteria decide; no halt adds no criterion", () => {
+    const allowed = computeVerdict(
+      { ...good, killSwitchHalts: 2, firstHalt: halt },
+      { ...DEFAULT_CRITERIA, allowHalted: true },
+    );
+    expect(allowed.overall).toBe("GO");
+    expect(allowed.criteria.find((c) => c.id === "kill_switch")!.status).toBe("PASS");
+    expect(allowed.notes.join(" ")).toMatch(
+      /halted the run at 2025-01-01T02:30:00Z .*allowed by allowHalted/,
+    );
+    const none = computeVerdict({ ...good, killSwitchHalts: 0, firstHalt: null }, DEFAULT_CRITERIA);
+    expect(none.overall).toBe("GO");
+    expect(none.criteria.map((c) => c.id)).toEqual(["sharpe", "brier", "drawdown", "fills"]);
+  });
+
+  it("mixed runs still dominate a halt", () => {
+    const v = computeVerdict(
+      { ...good, killSwitchHalts: 1, firstHalt: halt, mixedRuns: true },
+      DEFAULT_CRITERIA,
+    );
+    expect(v.overall).toBe("INSUFFICIENT DATA");
+  });
+});

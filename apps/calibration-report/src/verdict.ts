@@ -1,5 +1,6 @@
 /** Go/no-go verdict: each criterion PASS / FAIL / INSUFFICIENT DATA, the overall call and its exit code. */
 import type { Criteria } from "./criteria.js";
+import { fmtTs } from "./format.js";
 
 /** Status of one criterion. */
 export type CriterionStatus = "PASS" | "FAIL" | "INSUFFICIENT DATA";
@@ -9,7 +10,7 @@ export type OverallVerdict = "GO" | "NO-GO" | "INSUFFICIENT DATA";
 
 /** One evaluated criterion. */
 export interface CriterionResult {
-  /** Stable id: "sharpe" | "brier" | "drawdown" | "fills". */
+  /** Stable id: "sharpe" | "brier" | "drawdown" | "fills" | "kill_switch" (listed only when it halted). */
   id: string;
   /** Human-readable name. */
   name: string;
@@ -65,6 +66,10 @@ export interface VerdictInputs {
    * INSUFFICIENT DATA whatever the criteria say (default false).
    */
   mixedRuns?: boolean;
+  /** Kill-switch transitions to `halted` in the run (default 0). */
+  killSwitchHalts?: number;
+  /** The first of them: time and reason. */
+  firstHalt?: { tsMs: number; reason: string | null } | null;
 }
 
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
@@ -175,6 +180,28 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
       : `only ${inputs.fills} fills; the target is ${criteria.minFills}+ before trusting any figure`,
   });
   if (!enough) notes.push(`WARNING: too few fills (${inputs.fills} < ${criteria.minFills}).`);
+
+  // A halt means the strategy blew a risk limit (drawdown, a non-finite input, an error): the
+  // figures describe a run that had to be stopped, so it is a FAIL like a breached drawdown.
+  const halts = inputs.killSwitchHalts ?? 0;
+  if (halts > 0) {
+    const h = inputs.firstHalt ?? null;
+    const at = h === null ? "" : ` at ${fmtTs(h.tsMs)}${h.reason ? ` (${h.reason})` : ""}`;
+    results.push({
+      id: "kill_switch",
+      name: "Kill switch (never halted)",
+      threshold: criteria.allowHalted ? "halt allowed" : "no halt",
+      value: halts,
+      samples: halts,
+      status: criteria.allowHalted ? "PASS" : "FAIL",
+      detail: `halted ${halts}x, first${at}`,
+    });
+    notes.push(
+      criteria.allowHalted
+        ? `Kill switch halted the run${at}; allowed by allowHalted.`
+        : `KILL SWITCH HALTED the run${at}: the risk limits stopped the strategy.`,
+    );
+  }
 
   const failed = results.filter((r) => r.status === "FAIL");
   const missing = results.filter((r) => r.status === "INSUFFICIENT DATA");

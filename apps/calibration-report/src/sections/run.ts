@@ -30,6 +30,8 @@ export class EventsSection {
   readonly model: EventsModel = {
     total: 0,
     killSwitchTransitions: 0,
+    killSwitchHalts: 0,
+    firstHalt: null,
     countsByKind: {},
     events: [],
     truncated: false,
@@ -42,7 +44,13 @@ export class EventsSection {
     const m = this.model;
     m.total++;
     m.countsByKind[r.kind] = (m.countsByKind[r.kind] ?? 0) + 1;
-    if (r.kind === "kill_switch") m.killSwitchTransitions++;
+    if (r.kind === "kill_switch") {
+      m.killSwitchTransitions++;
+      if (r.to === "halted") {
+        m.killSwitchHalts++;
+        m.firstHalt ??= { tsMs: r.ts_ms, reason: r.reason ?? null };
+      }
+    }
     if (m.events.length < this.maxEvents) {
       m.events.push({
         tsMs: r.ts_ms,
