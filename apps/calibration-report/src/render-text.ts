@@ -20,27 +20,47 @@ export const TEXT_WIDTH = 72;
 
 const rule = (ch = "-"): string => ch.repeat(TEXT_WIDTH);
 
-function clip(s: string, width = TEXT_WIDTH): string {
-  return s.length <= width ? s : `${s.slice(0, width - 3)}...`;
+/**
+ * Wrap a line to {@link TEXT_WIDTH} columns, never cutting text: breaks at the last space that fits,
+ * or inside a token longer than the line (a path); continuation lines are indented by the line's own
+ * indentation plus `hang` columns.
+ */
+export function wrap(s: string, hang = 4): string[] {
+  if (s.length <= TEXT_WIDTH) return [s];
+  const lead = /^ */.exec(s)![0].length;
+  const pad = " ".repeat(Math.min(lead + hang, TEXT_WIDTH / 2));
+  const out: string[] = [];
+  let rest = s;
+  let minCut = lead + 1;
+  while (rest.length > TEXT_WIDTH) {
+    let cut = rest.lastIndexOf(" ", TEXT_WIDTH);
+    if (cut < minCut) cut = TEXT_WIDTH; // no space to break at: split the token
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = pad + rest.slice(cut).trimStart();
+    minCut = pad.length + 1;
+  }
+  out.push(rest);
+  return out;
 }
 
 function title(s: string): string[] {
-  return ["", rule("="), clip(` ${s}`), rule("=")];
+  return ["", rule("="), ...wrap(` ${s}`), rule("=")];
 }
 
 function section(s: string): string[] {
-  return ["", clip(`-- ${s} `.padEnd(TEXT_WIDTH, "-"))];
+  const t = `-- ${s} `;
+  return ["", ...(t.length <= TEXT_WIDTH ? [t.padEnd(TEXT_WIDTH, "-")] : wrap(t))];
 }
 
-/** Key/value line: key padded to 25 columns, then at least one space. */
-function kv(key: string, value: string): string {
-  return clip(`  ${key.padEnd(25)} ${value}`);
+/** Key/value line: key padded to 25 columns, then at least one space; long values wrap under the value. */
+function kv(key: string, value: string): string[] {
+  return wrap(`  ${key.padEnd(25)} ${value}`, 26);
 }
 
 /** Table rows (indented) with right-aligned numeric columns; first column left-aligned. */
 function table(header: string[], rows: string[][], widths: number[], indent = "  "): string[] {
-  const line = (cells: string[]): string =>
-    clip(
+  const line = (cells: string[]): string[] =>
+    wrap(
       indent +
         cells
           .map((c, i) => {
@@ -50,32 +70,34 @@ function table(header: string[], rows: string[][], widths: number[], indent = " 
           })
           .join(" "),
     );
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+  return [...line(header), ...line(widths.map((w) => "-".repeat(w))), ...rows.flatMap(line)];
 }
 
 function calibrationBlock(c: CalibrationModel): string[] {
   const out: string[] = [];
-  out.push(clip(`  [${c.label}]  n=${fmtInt(c.n)}  censored=${fmtInt(c.censored)}`));
+  out.push(...wrap(`  [${c.label}]  n=${fmtInt(c.n)}  censored=${fmtInt(c.censored)}`));
   if (c.status === "INSUFFICIENT DATA") {
     out.push("    INSUFFICIENT DATA (no resolved forecasts)");
     return out;
   }
   out.push(
-    clip(
+    ...wrap(
       `    Brier ${fmtNum(c.brier, 4)}  CI95 [${shownCi(c) ? `${fmtNum(shownCi(c)![0], 4)}, ${fmtNum(shownCi(c)![1], 4)}` : "n/a"}]  skill ${fmtNum(c.skill, 3)}  logloss ${fmtNum(c.logLoss, 4)}`,
     ),
   );
   if (c.brierCiBlocks !== null) {
     out.push(
-      clip(
+      ...wrap(
         `    (CI95 from ${fmtInt(c.brierCiBlocks.blocks)} time blocks of ${c.brierCiBlocks.blockMs / 1000} s: nearby forecasts share moves)`,
       ),
     );
   } else if (c.brierCiFrom !== null && c.brierCiFrom < c.n) {
-    out.push(clip(`    (CI95 bootstrapped from a ${fmtInt(c.brierCiFrom)}-forecast sample: conservative)`));
+    out.push(
+      ...wrap(`    (CI95 bootstrapped from a ${fmtInt(c.brierCiFrom)}-forecast sample: conservative)`),
+    );
   }
   out.push(
-    clip(
+    ...wrap(
       `    REL ${fmtNum(c.reliability, 4)}  RES ${fmtNum(c.resolution, 4)}  UNC ${fmtNum(c.uncertainty, 4)}  base rate ${fmtNum(c.baseRate, 3)}  mean p ${fmtNum(c.meanForecast, 3)}`,
     ),
   );
@@ -98,37 +120,39 @@ export function renderText(r: ReportModel): string {
   const L: string[] = [];
   const s = r.summary;
   L.push(...title("MMKIT CALIBRATION REPORT  -  go / no-go"));
-  L.push(kv("Directory", r.dir));
-  L.push(kv("Run", s.runId ?? "n/a (run.json missing)"));
+  L.push(...kv("Directory", r.dir));
+  L.push(...kv("Run", s.runId ?? "n/a (run.json missing)"));
   if (r.timeRange.sinceMs !== null || r.timeRange.untilMs !== null) {
-    L.push(kv("Time filter", `${fmtTs(r.timeRange.sinceMs)} .. ${fmtTs(r.timeRange.untilMs)}`));
+    L.push(...kv("Time filter", `${fmtTs(r.timeRange.sinceMs)} .. ${fmtTs(r.timeRange.untilMs)}`));
   }
 
   L.push(...section("RUN SUMMARY"));
-  L.push(kv("Start", fmtTs(s.startTsMs)));
-  L.push(kv("End", fmtTs(s.endTsMs)));
-  L.push(kv("Duration", fmtDuration(s.spanSecs)));
+  L.push(...kv("Start", fmtTs(s.startTsMs)));
+  L.push(...kv("End", fmtTs(s.endTsMs)));
+  L.push(...kv("Duration", fmtDuration(s.spanSecs)));
   const src = s.source
     ? Object.entries(s.source).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
     : [];
-  L.push(kv("Source", src.length > 0 ? src.join(" ") : "n/a"));
-  L.push(kv("Symbol / venue", `${s.symbol ?? "n/a"} / ${s.venue ?? "n/a"}`));
-  L.push(kv("Fill model / seed", `${s.fillModel ?? "n/a"} / ${s.seed ?? "n/a"}`));
+  L.push(...kv("Source", src.length > 0 ? src.join(" ") : "n/a"));
+  L.push(...kv("Symbol / venue", `${s.symbol ?? "n/a"} / ${s.venue ?? "n/a"}`));
+  L.push(...kv("Fill model / seed", `${s.fillModel ?? "n/a"} / ${s.seed ?? "n/a"}`));
   L.push(
-    kv(
+    ...kv(
       "Fills",
       `${fmtInt(s.fills)} (buy ${fmtInt(s.buyFills)}, sell ${fmtInt(s.sellFills)}, maker ${fmtInt(s.makerFills)})`,
     ),
   );
-  L.push(kv("Volume", `${fmtNum(s.volumeBase, 4)} base / ${fmtNum(s.volumeQuote, 2)} quote`));
-  L.push(kv("Fees / spread capture", `${fmtNum(s.feesQuote, 4)} / ${fmtNum(s.spreadCaptureQuote, 4)} quote`));
+  L.push(...kv("Volume", `${fmtNum(s.volumeBase, 4)} base / ${fmtNum(s.volumeQuote, 2)} quote`));
   L.push(
-    kv(
+    ...kv("Fees / spread capture", `${fmtNum(s.feesQuote, 4)} / ${fmtNum(s.spreadCaptureQuote, 4)} quote`),
+  );
+  L.push(
+    ...kv(
       "Equity start -> end",
       `${fmtNum(s.startEquity, 2)} -> ${fmtNum(s.endEquity, 2)} (${fmtSigned(s.netPnlQuote, 4)})`,
     ),
   );
-  if (s.config) L.push(kv("Config keys", Object.keys(s.config).join(", ") || "(empty)"));
+  if (s.config) L.push(...kv("Config keys", Object.keys(s.config).join(", ") || "(empty)"));
 
   L.push(...section("CALIBRATION (fill probability, adverse selection)"));
   for (const c of r.calibration.fill) L.push(...calibrationBlock(c));
@@ -157,29 +181,29 @@ export function renderText(r: ReportModel): string {
   );
   L.push("    hac: the i.i.d. (Mertens) variance × the returns' long-run variance");
   L.push("    factor over the Lo lags (autocorrelation-consistent, first order)");
-  L.push(kv("Return basis", `${r.sharpe.returnBasis} ${fmtNum(r.sharpe.capitalBase, 2)}`));
-  L.push(kv("Periods per year", `${fmtInt(r.sharpe.periodsPerYear)} (365-day year)`));
+  L.push(...kv("Return basis", `${r.sharpe.returnBasis} ${fmtNum(r.sharpe.capitalBase, 2)}`));
+  L.push(...kv("Periods per year", `${fmtInt(r.sharpe.periodsPerYear)} (365-day year)`));
   if (r.sharpe.logged) {
     L.push(
-      kv(
+      ...kv(
         "Logged by trader",
         `sharpe_all ${fmtNum(r.sharpe.logged.sharpeAll, 2)}, per-fill ${fmtNum(r.sharpe.logged.originalPerFillSharpe, 2)}`,
       ),
     );
-    L.push(clip(`    (per-fill figure: ${r.sharpe.logged.label})`));
+    L.push(...wrap(`    (per-fill figure: ${r.sharpe.logged.label})`));
   }
 
   L.push(...section("DRAWDOWN"));
   const d = r.drawdown;
-  L.push(kv("Max drawdown", `${fmtPctFrac(d.maxDrawdownFrac, 3)} (${fmtNum(d.maxDrawdownAbs, 4)} quote)`));
-  L.push(kv("Peak -> trough", `${fmtTs(d.peakTsMs)} -> ${fmtTs(d.troughTsMs)}`));
-  L.push(kv("Longest underwater", fmtDuration(d.longestUnderwaterSecs)));
-  L.push(kv("Current drawdown", fmtPctFrac(d.currentDrawdownFrac, 3)));
+  L.push(...kv("Max drawdown", `${fmtPctFrac(d.maxDrawdownFrac, 3)} (${fmtNum(d.maxDrawdownAbs, 4)} quote)`));
+  L.push(...kv("Peak -> trough", `${fmtTs(d.peakTsMs)} -> ${fmtTs(d.troughTsMs)}`));
+  L.push(...kv("Longest underwater", fmtDuration(d.longestUnderwaterSecs)));
+  L.push(...kv("Current drawdown", fmtPctFrac(d.currentDrawdownFrac, 3)));
 
   L.push(...section("EDGE VALIDATION (realized vs predicted, bps)"));
-  L.push(kv("Fills with edge records", fmtInt(r.edge.fills)));
+  L.push(...kv("Fills with edge records", fmtInt(r.edge.fills)));
   L.push(
-    kv(
+    ...kv(
       "Mean fee / real. spread",
       `${fmtNum(r.edge.meanFeeBps, 3)} / ${fmtNum(r.edge.meanRealizedSpreadBps, 3)} bps`,
     ),
@@ -217,7 +241,7 @@ export function renderText(r: ReportModel): string {
       [7, 8, 8, 7, 8, 7],
     ),
   );
-  for (const h of r.edge.horizons) L.push(clip(`    ${fmtHorizon(h.horizonMs)}: ${h.verdict}`));
+  for (const h of r.edge.horizons) L.push(...wrap(`    ${fmtHorizon(h.horizonMs)}: ${h.verdict}`));
 
   L.push(...section(`SIGNAL ATTRIBUTION (${r.attribution.source})`));
   if (r.attribution.signals.length === 0) L.push("  no attribution records");
@@ -241,14 +265,14 @@ export function renderText(r: ReportModel): string {
 
   L.push(...section("KILL SWITCH / RUN EVENTS"));
   L.push(
-    kv(
+    ...kv(
       "Events",
       `${fmtInt(r.events.total)} (kill-switch transitions ${fmtInt(r.events.killSwitchTransitions)})`,
     ),
   );
   for (const e of r.events.events.slice(0, 12)) {
     const move = e.from !== null || e.to !== null ? ` ${e.from ?? "?"} -> ${e.to ?? "?"}` : "";
-    L.push(clip(`  ${fmtTs(e.tsMs)} ${e.kind}${move}${e.reason ? ` (${e.reason})` : ""}`));
+    L.push(...wrap(`  ${fmtTs(e.tsMs)} ${e.kind}${move}${e.reason ? ` (${e.reason})` : ""}`));
   }
   if (r.events.events.length > 12 || r.events.truncated) L.push("  ...");
 
@@ -257,19 +281,19 @@ export function renderText(r: ReportModel): string {
     const state = f.present
       ? `${fmtInt(f.records)} rec, ${fmtInt(f.used)} used, ${fmtInt(f.badLines)} bad`
       : "MISSING";
-    L.push(kv(f.file, state));
+    L.push(...kv(f.file, state));
   }
   if (r.issueCount > 0) {
-    L.push(clip(`  ${fmtInt(r.issueCount)} input issue(s); first ones:`));
-    for (const i of r.issues.slice(0, 10)) L.push(clip(`    ${i.location}: ${i.reason}`));
+    L.push(...wrap(`  ${fmtInt(r.issueCount)} input issue(s); first ones:`));
+    for (const i of r.issues.slice(0, 10)) L.push(...wrap(`    ${i.location}: ${i.reason}`));
   }
 
   L.push(...title(`VERDICT: ${r.verdict.overall}  (exit ${r.verdict.exitCode})`).slice(1));
   for (const c of r.verdict.criteria) {
-    L.push(clip(`  [${c.status.padEnd(17)}] ${c.name.padEnd(26)} ${c.threshold}`));
-    L.push(clip(`      ${c.detail}`));
+    L.push(...wrap(`  [${c.status.padEnd(17)}] ${c.name.padEnd(26)} ${c.threshold}`));
+    L.push(...wrap(`      ${c.detail}`));
   }
-  for (const n of r.verdict.notes) L.push(clip(`  ${n}`));
+  for (const n of r.verdict.notes) L.push(...wrap(`  ${n}`));
   L.push(rule("="));
   return `${L.join("\n")}\n`;
 }
