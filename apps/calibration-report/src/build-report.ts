@@ -283,7 +283,8 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
     (r) => fills.add(r),
     (r, file, i) => mixing.fill(r, file, i),
   );
-  const fillsPresent = ctx.inputs[ctx.inputs.length - 1]!.present;
+  const fillsInput = ctx.inputs[ctx.inputs.length - 1]!;
+  const fillsPresent = fillsInput.present && fillsInput.unreadable === null;
 
   const calibration = new CalibrationSection(
     { bins: options.calibrationBins ?? 10, minBinCount: options.minBinCount ?? 30 },
@@ -350,6 +351,11 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
     );
   }
   if (ctx.missing.length > 0) verdict.notes.push(`Missing input file(s): ${ctx.missing.join(", ")}.`);
+  const unreadable = ctx.inputs.filter((f) => f.unreadable !== null);
+  if (unreadable.length > 0)
+    verdict.notes.push(
+      `Unreadable input file(s): ${unreadable.map((f) => `${f.file} (${f.unreadable})`).join(", ")}.`,
+    );
   // only the lines the Inputs table counts as bad (not the mixed-run or "not computable" issues)
   const malformed = ctx.inputs.reduce((n, f) => n + f.badLines, 0);
   if (malformed > 0) verdict.notes.push(`${malformed} malformed line(s) skipped (see Inputs).`);

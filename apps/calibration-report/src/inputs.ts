@@ -57,7 +57,12 @@ export async function openStream<K extends StreamName>(
   const path = join(dir, STREAM_FILES[name]);
   const parts = jsonlParts(path);
   let bytes = 0;
-  for (const p of parts) bytes += (await stat(p)).size;
+  let unreadable: string | null = null;
+  for (const p of parts) {
+    const st = await stat(p);
+    if (!st.isFile()) unreadable ??= `${st.isDirectory() ? "EISDIR: a directory" : "not a regular file"}`;
+    else bytes += st.size;
+  }
   const summary: InputFileSummary = {
     stream: name,
     file: STREAM_FILES[name],
@@ -66,12 +71,27 @@ export async function openStream<K extends StreamName>(
     records: 0,
     used: 0,
     badLines: 0,
+    unreadable,
   };
   const schema = STREAM_SCHEMAS[name] as unknown as import("zod").ZodType<StreamRecord[K]>;
   const reader = readJsonl<StreamRecord[K]>(path, schema, { onIssue: issues.onJsonlIssue, maxIssues: 0 });
+  /** The reader's batches; a read error (a directory, no permission) ends the stream as an issue. */
+  async function* batches(): AsyncGenerator<StreamRecord[K][]> {
+    if (unreadable !== null) {
+      issues.add(path, `unreadable: ${unreadable}; not read`);
+      return;
+    }
+    try {
+      yield* reader.batches();
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      summary.unreadable = e.code ?? e.message;
+      issues.add(path, `unreadable: ${e.code ? `${e.code}: ${e.message}` : e.message}; the rest not read`);
+    }
+  }
   return {
     summary,
-    batches: () => reader.batches(),
+    batches,
     finish: () => {
       summary.records = reader.stats.records;
       summary.badLines = reader.stats.bad + reader.stats.torn;
@@ -89,8 +109,11 @@ export async function readManifest(
   let text: string;
   try {
     text = await readFile(path, "utf8");
-  } catch {
-    return { manifest: null, present: false };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { manifest: null, present: false };
+    issues.add(path, `unreadable: ${code ?? (err as Error).message}`);
+    return { manifest: null, present: true };
   }
   let obj: unknown;
   try {

@@ -29,6 +29,8 @@ export interface InputFileSummary {
   used: number;
   /** Malformed / invalid / torn lines. */
   badLines: number;
+  /** Why (part of) the file could not be read (e.g. "EISDIR: a directory"), else null. */
+  unreadable: string | null;
 }
 
 /** Run summary section. */

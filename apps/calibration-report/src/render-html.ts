@@ -318,7 +318,11 @@ export function renderHtml(r: ReportModel): string {
       ["file", "present", "bytes", "records", "used", "bad lines"],
       r.inputs.map((f) => [
         esc(f.file),
-        f.present ? "yes" : '<span class="FAIL">MISSING</span>',
+        !f.present
+          ? '<span class="FAIL">MISSING</span>'
+          : f.unreadable !== null
+            ? `<span class="FAIL">UNREADABLE</span> <span class="muted">${esc(f.unreadable)}</span>`
+            : "yes",
         fmtInt(f.bytes),
         fmtInt(f.records),
         fmtInt(f.used),

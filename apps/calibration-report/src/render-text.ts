@@ -121,7 +121,8 @@ export function renderText(r: ReportModel): string {
   const s = r.summary;
   L.push(...title("MMKIT CALIBRATION REPORT  -  go / no-go"));
   L.push(...kv("Directory", r.dir));
-  L.push(...kv("Run", s.runId ?? "n/a (run.json missing)"));
+  const noRunId = r.missing.includes("run.json") ? "run.json missing" : "run.json invalid, see Inputs";
+  L.push(...kv("Run", s.runId ?? `n/a (${noRunId})`));
   if (r.timeRange.sinceMs !== null || r.timeRange.untilMs !== null) {
     L.push(...kv("Time filter", `${fmtTs(r.timeRange.sinceMs)} .. ${fmtTs(r.timeRange.untilMs)}`));
   }
@@ -278,9 +279,11 @@ export function renderText(r: ReportModel): string {
 
   L.push(...section("INPUTS"));
   for (const f of r.inputs) {
-    const state = f.present
-      ? `${fmtInt(f.records)} rec, ${fmtInt(f.used)} used, ${fmtInt(f.badLines)} bad`
-      : "MISSING";
+    const state = !f.present
+      ? "MISSING"
+      : f.unreadable !== null
+        ? `UNREADABLE (${f.unreadable}), ${fmtInt(f.records)} rec`
+        : `${fmtInt(f.records)} rec, ${fmtInt(f.used)} used, ${fmtInt(f.badLines)} bad`;
     L.push(...kv(f.file, state));
   }
   if (r.issueCount > 0) {
