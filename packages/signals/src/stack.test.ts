@@ -359,3 +359,52 @@ describe("SignalStack with a one-sided book", () => {
     expect(imb()).toMatchObject({ active: false, note: "one-sided book" });
   });
 });
+
+describe("SignalStack rejects non-finite timestamps", () => {
+  const t0 = 1_700_000_000_000;
+  const lv = (price: number, size: number) => ({ price, size });
+  const trade = (ts: number): MarketEvent => ({
+    type: "trade",
+    exchangeTsMs: ts,
+    localTsMs: ts,
+    trade: { price: 100, size: 1, aggressor: "buy", exchangeTsMs: ts, localTsMs: ts },
+  });
+
+  it("throws a RangeError naming the field and leaves warm-up and the book untouched", () => {
+    const st = new SignalStack();
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => st.onMarketEvent(trade(bad))).toThrow(
+        new RangeError(`SignalStack.onMarketEvent: event exchangeTsMs must be finite, got ${bad}`),
+      );
+      expect(() =>
+        st.onMarketEvent({
+          type: "snapshot",
+          exchangeTsMs: bad,
+          localTsMs: t0,
+          bids: [lv(100, 1)],
+          asks: [lv(101, 1)],
+        }),
+      ).toThrow(RangeError);
+    }
+    expect(st.book.isTwoSided()).toBe(false);
+    expect(st.warmup.getState()).toMatchObject({
+      trades: 0,
+      bookUpdates: 0,
+      firstTsMs: null,
+      lastTsMs: null,
+    });
+    // The stack keeps working: a NaN first timestamp used to leave `[WARMUP] progress=NaN%` for good.
+    for (let i = 0; i <= 60; i++) st.onMarketEvent(trade(t0 + i * 5000));
+    expect(st.warmup.logLine()).toMatch(
+      /^\[WARMUP\] progress=\d+% trades=61\/200 book_updates=0\/500 buckets=60\/60 /,
+    );
+    expect(() => st.cycle({ tsMs: Number.NaN })).toThrow(/cycle: ctx\.tsMs must be finite, got NaN/);
+  });
+
+  it("checks the local clock when the stack runs on it", () => {
+    const st = new SignalStack({ clock: "local" });
+    expect(() => st.onMarketEvent({ ...trade(t0), localTsMs: Number.NaN })).toThrow(
+      /event localTsMs must be finite/,
+    );
+  });
+});

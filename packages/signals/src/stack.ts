@@ -105,6 +105,12 @@ export interface SignalStackOptions {
   book?: L2Book;
 }
 
+/** The error for a market event whose clock timestamp is not a finite number (state left untouched). */
+function badTimestamp(where: string, exchangeClock: boolean, ts: number): RangeError {
+  const field = exchangeClock ? "exchangeTsMs" : "localTsMs";
+  return new RangeError(`${where}: event ${field} must be finite, got ${ts}`);
+}
+
 /** All signals + warm-up + integration behind one API (what the paper trader calls). */
 export class SignalStack {
   readonly config: SignalStackConfig;
@@ -175,7 +181,9 @@ export class SignalStack {
   }
 
   /**
-   * Feed one normalized market event. Crossed book updates are counted and ignored.
+   * Feed one normalized market event. Crossed book updates are counted and ignored. An event whose
+   * clock timestamp is not finite throws a RangeError before any state (book, signals, warm-up)
+   * changes.
    *
    * Own book (default): the stack applies the event to its book; `bookAccepted` is ignored.
    * Shared book: the caller has already applied the event to `book`; `bookAccepted` says whether
@@ -184,6 +192,7 @@ export class SignalStack {
    */
   onMarketEvent(ev: MarketEvent, bookAccepted = true): void {
     const ts = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
+    if (!Number.isFinite(ts)) throw badTimestamp("SignalStack.onMarketEvent", this.exchangeClock, ts);
     if (ts > this.lastTsMs) this.lastTsMs = ts;
     switch (ev.type) {
       case "snapshot":
@@ -232,6 +241,7 @@ export class SignalStack {
     if (signal === null || book === null) return;
     if (ev.type !== "snapshot" && ev.type !== "delta" && ev.type !== "bbo") return;
     const ts = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
+    if (!Number.isFinite(ts)) throw badTimestamp("SignalStack.onReferenceEvent", this.exchangeClock, ts);
     if (!applyBookEvent(book, ev)) {
       this.rejectedReferenceEvents++;
       return;
@@ -246,6 +256,9 @@ export class SignalStack {
 
   /** Record one of our fills: counts for warm-up and schedules its automatic markout. */
   onOwnFill(fill: Fill): void {
+    if (!Number.isFinite(fill.tsMs)) {
+      throw new RangeError(`SignalStack.onOwnFill: fill.tsMs must be finite, got ${fill.tsMs}`);
+    }
     this.warmup.onFill();
     if (this.config.markoutHorizonMs > 0 && fill.midAtFill > 0) {
       if (this.pendingMarkouts.length >= MAX_PENDING_MARKOUTS) this.pendingMarkouts.shift();
@@ -284,6 +297,7 @@ export class SignalStack {
   /** Run one quote cycle: update time-driven parts, collect adjustments, integrate. */
   cycle(ctx: CycleContext): CycleResult {
     const ts = ctx.tsMs;
+    if (!Number.isFinite(ts)) throw new RangeError(`SignalStack.cycle: ctx.tsMs must be finite, got ${ts}`);
     if (ts > this.lastTsMs) this.lastTsMs = ts;
     this.warmup.onTime(ts);
     if (ctx.estimatorConfidence !== undefined) this.warmup.setEstimatorConfidence(ctx.estimatorConfidence);

@@ -68,3 +68,16 @@ describe("WarmupTracker", () => {
     expect(() => new WarmupTracker({ tradesTarget: 0 })).toThrow(/tradesTarget/);
   });
 });
+
+describe("WarmupTracker with a non-finite timestamp", () => {
+  it("throws and keeps its state (a NaN first timestamp used to make progress NaN for good)", () => {
+    const w = new WarmupTracker({ bucketsTarget: 2, tradesWeight: 0, bookUpdatesWeight: 0 });
+    expect(() => w.onTrade(Number.NaN)).toThrow(new RangeError("warmup: tsMs must be finite, got NaN"));
+    expect(() => w.onBookUpdate(Number.NEGATIVE_INFINITY)).toThrow(RangeError);
+    expect(() => w.onTime(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(w.getState()).toMatchObject({ trades: 0, bookUpdates: 0, firstTsMs: null, lastTsMs: null });
+    w.onTime(0);
+    w.onTime(10_000);
+    expect(w.progress()).toBe(1);
+  });
+});

@@ -99,6 +99,8 @@ export class WarmupTracker {
   }
 
   private tick(tsMs: number): void {
+    // A NaN first timestamp would poison `buckets` (and so progress) for good: reject it up front.
+    if (!Number.isFinite(tsMs)) throw new RangeError(`warmup: tsMs must be finite, got ${tsMs}`);
     if (!this.hasFirst) {
       this.hasFirst = true;
       this.firstTsMs = tsMs;
@@ -116,19 +118,19 @@ export class WarmupTracker {
     }
   }
 
-  /** Count a public trade. */
+  /** Count a public trade (RangeError for a non-finite `tsMs`, state untouched). */
   onTrade(tsMs: number): void {
     this.tick(tsMs);
     this.trades++;
   }
 
-  /** Count a book update (snapshot, delta or BBO). */
+  /** Count a book update (snapshot, delta or BBO; RangeError for a non-finite `tsMs`). */
   onBookUpdate(tsMs: number): void {
     this.tick(tsMs);
     this.bookUpdates++;
   }
 
-  /** Advance time without an event. */
+  /** Advance time without an event (RangeError for a non-finite `tsMs`). */
   onTime(tsMs: number): void {
     this.tick(tsMs);
   }
