@@ -213,3 +213,67 @@ describe("EdgeTracker", () => {
     expect(snap.markouts[0]!.realizedEdgeBps).toBeCloseTo(100, 9);
   });
 });
+
+describe("EdgeTracker.update is all or nothing", () => {
+  type Markouts = { horizonMs: number; realizedEdgeBps: number | null }[];
+  const snap = (tsMs: number, markouts: Markouts, predictedEdgeBps = 0.5) => ({
+    tsMs,
+    predictedEdgeBps,
+    feeBps: 0,
+    markouts,
+  });
+  const two = (a: number, b: number): Markouts => [
+    { horizonMs: 1000, realizedEdgeBps: a },
+    { horizonMs: 5000, realizedEdgeBps: b },
+  ];
+  const seeded = (opts = {}) => {
+    const t = new EdgeTracker({ minSamples: 2, ...opts });
+    t.update(snap(0, two(1, 1)));
+    t.update(snap(1000, two(3, 3)));
+    return t;
+  };
+
+  it.each([
+    ["a NaN tsMs", snap(Number.NaN, two(100, 100)), /tsMs not finite, got NaN/],
+    ["a NaN predicted edge", snap(2000, two(100, 100), Number.NaN), /predictedEdgeBps not finite/],
+    ["a NaN second-horizon edge", snap(2000, two(100, Number.NaN)), /realizedEdgeBps at 5000 ms not finite/],
+    ["an infinite first-horizon edge", snap(2000, two(Number.POSITIVE_INFINITY, 1)), /at 1000 ms not finite/],
+    [
+      "a duplicate horizon",
+      snap(2000, [...two(100, 100), { horizonMs: 1000, realizedEdgeBps: 7 }]),
+      /duplicate markout horizon 1000 ms/,
+    ],
+    [
+      "a negative horizon",
+      snap(2000, [{ horizonMs: -5, realizedEdgeBps: 1 }]),
+      /horizonMs must be finite and >= 0, got -5/,
+    ],
+  ])("rejects %s with the tracker unchanged", (_, bad, message) => {
+    const t = seeded();
+    const before = JSON.stringify(t.getState());
+    expect(() => t.update(bad)).toThrow(message);
+    expect(JSON.stringify(t.getState())).toBe(before);
+    expect(t.report().fills).toBe(2);
+    expect(t.report().horizons.map((h) => [h.horizonMs, h.n, h.meanRealizedEdgeBps])).toEqual([
+      [1000, 2, 2],
+      [5000, 2, 2],
+    ]);
+  });
+
+  it("checks maxHorizons before counting the fill or adding any horizon", () => {
+    const t = seeded({ maxHorizons: 3 });
+    const before = JSON.stringify(t.getState());
+    const bad = snap(2000, [
+      { horizonMs: 1000, realizedEdgeBps: 1 },
+      { horizonMs: 10_000, realizedEdgeBps: 1 },
+      { horizonMs: 30_000, realizedEdgeBps: 1 },
+    ]);
+    expect(() => t.update(bad)).toThrow(/more than maxHorizons=3 horizons/);
+    expect(JSON.stringify(t.getState())).toBe(before);
+    // a null markout at a new horizon does not take a slot
+    t.update(snap(2000, [...two(1, 1), { horizonMs: 30_000, realizedEdgeBps: null }]));
+    t.update(snap(3000, [{ horizonMs: 10_000, realizedEdgeBps: 1 }]));
+    expect(t.report().horizons.map((h) => h.horizonMs)).toEqual([1000, 5000, 10_000]);
+    expect(() => new EdgeTracker({ maxHorizons: 0 })).toThrow(/maxHorizons must be an integer >= 1, got 0/);
+  });
+});

@@ -262,23 +262,21 @@ export class EdgeTracker {
       throw new Error(`EdgeTracker: minSamples must be >= 2, got ${this.minSamples}`);
     if (!(this.alpha > 0 && this.alpha < 1))
       throw new Error(`EdgeTracker: alpha must be in (0,1), got ${this.alpha}`);
+    if (!(Number.isInteger(this.maxHorizons) && this.maxHorizons >= 1))
+      throw new Error(`EdgeTracker: maxHorizons must be an integer >= 1, got ${this.maxHorizons}`);
   }
 
-  /** Add one fill. */
+  /**
+   * Add one fill. The whole snapshot is checked first (finite tsMs / predicted / realized edges,
+   * horizons finite ≥ 0 and distinct, room under maxHorizons): a bad one throws, tracker unchanged.
+   */
   update(snap: EdgeSnapshot): void {
-    if (!Number.isFinite(snap.predictedEdgeBps))
-      throw new Error("EdgeTracker.update: predictedEdgeBps not finite");
+    this.check(snap);
     this.fills += 1;
     for (const m of snap.markouts) {
       if (m.realizedEdgeBps === null) continue;
-      if (!Number.isFinite(m.realizedEdgeBps)) {
-        throw new Error(`EdgeTracker.update: realizedEdgeBps at ${m.horizonMs} ms not finite`);
-      }
       let h = this.byHorizon.get(m.horizonMs);
       if (!h) {
-        if (this.byHorizon.size >= this.maxHorizons) {
-          throw new Error(`EdgeTracker: more than maxHorizons=${this.maxHorizons} horizons`);
-        }
         h = newHorizonSums(m.horizonMs);
         this.byHorizon.set(m.horizonMs, h);
         this.primaryHorizonMs ??= m.horizonMs;
@@ -288,6 +286,34 @@ export class EdgeTracker {
       h.bias.push(snap.predictedEdgeBps - m.realizedEdgeBps);
       h.realizedOverlap.push(snap.tsMs, m.realizedEdgeBps);
       h.biasOverlap.push(snap.tsMs, snap.predictedEdgeBps - m.realizedEdgeBps);
+    }
+  }
+
+  /** Throw (naming the field) unless `update(snap)` can apply the whole snapshot. No allocation. */
+  private check(snap: EdgeSnapshot): void {
+    if (!Number.isFinite(snap.tsMs)) throw new Error(`EdgeTracker.update: tsMs not finite, got ${snap.tsMs}`);
+    if (!Number.isFinite(snap.predictedEdgeBps))
+      throw new Error(`EdgeTracker.update: predictedEdgeBps not finite, got ${snap.predictedEdgeBps}`);
+    const markouts = snap.markouts;
+    let added = 0;
+    for (let i = 0; i < markouts.length; i++) {
+      const m = markouts[i]!;
+      const hMs = m.horizonMs;
+      if (!(Number.isFinite(hMs) && hMs >= 0))
+        throw new Error(`EdgeTracker.update: horizonMs must be finite and >= 0, got ${hMs}`);
+      for (let j = 0; j < i; j++) {
+        if (markouts[j]!.horizonMs === hMs)
+          throw new Error(`EdgeTracker.update: duplicate markout horizon ${hMs} ms`);
+      }
+      if (m.realizedEdgeBps === null) continue;
+      if (!Number.isFinite(m.realizedEdgeBps)) {
+        throw new Error(
+          `EdgeTracker.update: realizedEdgeBps at ${hMs} ms not finite, got ${m.realizedEdgeBps}`,
+        );
+      }
+      if (!this.byHorizon.has(hMs) && this.byHorizon.size + ++added > this.maxHorizons) {
+        throw new Error(`EdgeTracker: more than maxHorizons=${this.maxHorizons} horizons`);
+      }
     }
   }
 
