@@ -220,6 +220,18 @@ describe("QuoteEngine.decide — pipeline order, floors, states", () => {
     expect(ks.state()).toBe("halted");
   });
 
+  it.each(["bogus", "", "Active", undefined, null])(
+    "an unknown riskState %j fails closed: no quotes, a fault, reported as halted",
+    (rs) => {
+      // A JS caller's typo used to quote as if active.
+      const d = new QuoteEngine().decide(input({ riskState: rs as unknown as QuoteInput["riskState"] }));
+      expect(d.ladder).toEqual({ bids: [], asks: [] });
+      expect(d.fault).toBe(`riskState must be "active", "reduceOnly" or "halted", got ${JSON.stringify(rs)}`);
+      expect(d.riskState).toBe("halted");
+      expect(d.warnings[0]).toMatch(/^fault: riskState must be/);
+    },
+  );
+
   it("uses the micro-price as fair when configured", () => {
     // Bid 59999 × 3, ask 60001 × 1: micro = (59999·1 + 60001·3)/4 = 60000.5.
     const d = new QuoteEngine({ fairPrice: "micro" }).decide(input({ book: book(59_999, 60_001, 3, 1) }));

@@ -232,6 +232,12 @@ export class QuoteEngine {
       bidSize = input.book.bidSize;
       askSize = input.book.askSize;
     }
+    const rs = input.riskState;
+    if (rs !== "active" && rs !== "reduceOnly" && rs !== "halted") {
+      // Fail closed: an unknown state (a JS caller's typo) must not quote as if active.
+      const reason = `riskState must be "active", "reduceOnly" or "halted", got ${JSON.stringify(rs)}`;
+      return this.fault(input, reason, "halted");
+    }
     const signals = input.signals ?? NEUTRAL_SIGNAL_EFFECT;
     const bad = firstNonFinite(input, bestBid, bestAsk, signals);
     if (bad !== null) return this.fault(input, `non-finite input ${bad}`);
@@ -412,7 +418,7 @@ export class QuoteEngine {
     return (c.c1 + 0.5 * sigmaPerSqrtSec * c.c2) * this.config.spreadMult * BPS_PER_FRAC;
   }
 
-  private fault(input: QuoteInput, reason: string): QuoteDecision {
+  private fault(input: QuoteInput, reason: string, riskState: RiskState = input.riskState): QuoteDecision {
     return {
       cycleId: input.cycleId,
       tsMs: input.tsMs,
@@ -421,7 +427,7 @@ export class QuoteEngine {
       ladder: { bids: [], asks: [] },
       effective: { ...NAN_PARAMS },
       trace: null,
-      riskState: input.riskState,
+      riskState,
       warnings: [`fault: ${reason}; no quotes (trip the kill switch)`],
       fault: reason,
     };
