@@ -43,22 +43,46 @@ export function arrivalCurveProblem(curve: ArrivalCurve): string | null {
   return null;
 }
 
-/** λ(δ) on an {@link ArrivalCurve}: linear between points, flat before the first and after the last. */
+/**
+ * λ(δ) on an {@link ArrivalCurve}: linear between points, flat before the first and after the last.
+ * O(log n) per call, so the curve is not re-validated in full (check it once with
+ * {@link arrivalCurveProblem}; the fill-probability functions below do): a RangeError for a NaN
+ * depth, mismatched or too short arrays, a last depth not above the first, or when the two points
+ * it interpolates between hold a NaN depth or give a rate that is not finite and >= 0. Unsorted
+ * inner depths are not detected here (the lookup then interpolates between two bracketing points).
+ */
 export function arrivalRateOnCurve(curve: ArrivalCurve, depthFrac: number): number {
   const d = curve.depthFrac;
   const r = curve.ratePerSec;
   const last = d.length - 1;
-  if (depthFrac <= d[0]!) return r[0]!;
-  if (depthFrac >= d[last]!) return r[last]!;
-  let lo = 0;
-  let hi = last;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (d[mid]! <= depthFrac) lo = mid;
-    else hi = mid;
+  if (!(last >= 1 && r.length === d.length && d[0]! < d[last]!)) {
+    throw new RangeError(
+      `arrivalRateOnCurve: ${arrivalCurveProblem(curve) ?? "arrival curve needs arrays of the same length >= 2"}`,
+    );
   }
-  const w = (depthFrac - d[lo]!) / (d[hi]! - d[lo]!);
-  return r[lo]! + w * (r[hi]! - r[lo]!);
+  if (Number.isNaN(depthFrac)) throw new RangeError("arrivalRateOnCurve: depthFrac must not be NaN");
+  let rate: number;
+  if (depthFrac <= d[0]!) rate = r[0]!;
+  else if (depthFrac >= d[last]!) rate = r[last]!;
+  else {
+    let lo = 0;
+    let hi = last;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (d[mid]! <= depthFrac) lo = mid;
+      else hi = mid;
+    }
+    const span = d[hi]! - d[lo]!;
+    if (!(span > 0)) throw curveError(curve);
+    rate = r[lo]! + ((depthFrac - d[lo]!) / span) * (r[hi]! - r[lo]!);
+  }
+  if (!(rate >= 0 && rate < Number.POSITIVE_INFINITY)) throw curveError(curve);
+  return rate;
+}
+
+/** The RangeError for a curve found broken mid-lookup (names the first problem). */
+function curveError(curve: ArrivalCurve): RangeError {
+  return new RangeError(`arrivalRateOnCurve: ${arrivalCurveProblem(curve) ?? "invalid arrival curve"}`);
 }
 
 /**

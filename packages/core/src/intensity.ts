@@ -1,13 +1,25 @@
 /** Trade-arrival intensity model λ(δ) = A·exp(−κδ), δ in fractions of mid, A in trades per second. */
 
-/** Arrival rate (per second) of market orders reaching depth δ (fraction of mid). */
+/**
+ * Arrival rate (per second) of market orders reaching depth δ (fraction of mid; δ < 0 counts as 0).
+ * A and κ must be finite and >= 0, δ finite (RangeError otherwise).
+ */
 export function arrivalRatePerSec(aPerSec: number, kappaPerFrac: number, depthFrac: number): number {
+  // Cheap comparisons only (called per lattice node); the message is built on failure alone.
+  if (
+    !(aPerSec >= 0 && aPerSec < Number.POSITIVE_INFINITY) ||
+    !(kappaPerFrac >= 0 && kappaPerFrac < Number.POSITIVE_INFINITY) ||
+    !Number.isFinite(depthFrac)
+  ) {
+    throw intensityInputError("arrivalRatePerSec", aPerSec, kappaPerFrac, depthFrac);
+  }
   return aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac));
 }
 
 /**
  * Probability that at least one market order reaches depth δ within `horizonSec`, for Poisson
  * arrivals at rate λ(δ): 1 − exp(−λ(δ)·h). κ is per fraction of mid, never a rate per second.
+ * A, κ, h must be finite and >= 0, δ finite (RangeError otherwise); the result is in [0, 1].
  */
 export function fillProbabilityWithin(
   aPerSec: number,
@@ -15,6 +27,30 @@ export function fillProbabilityWithin(
   depthFrac: number,
   horizonSec: number,
 ): number {
-  const lambda = arrivalRatePerSec(aPerSec, kappaPerFrac, depthFrac);
+  if (!(horizonSec >= 0 && horizonSec < Number.POSITIVE_INFINITY)) {
+    throw new RangeError(`fillProbabilityWithin: horizonSec must be finite and >= 0, got ${horizonSec}`);
+  }
+  if (
+    !(aPerSec >= 0 && aPerSec < Number.POSITIVE_INFINITY) ||
+    !(kappaPerFrac >= 0 && kappaPerFrac < Number.POSITIVE_INFINITY) ||
+    !Number.isFinite(depthFrac)
+  ) {
+    throw intensityInputError("fillProbabilityWithin", aPerSec, kappaPerFrac, depthFrac);
+  }
+  const lambda = aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac));
   return -Math.expm1(-lambda * horizonSec);
+}
+
+/** The RangeError naming the first bad one of A, κ, δ (built only on failure). */
+function intensityInputError(
+  fn: string,
+  aPerSec: number,
+  kappaPerFrac: number,
+  depthFrac: number,
+): RangeError {
+  if (!(aPerSec >= 0 && Number.isFinite(aPerSec)))
+    return new RangeError(`${fn}: aPerSec must be finite and >= 0, got ${aPerSec}`);
+  if (!(kappaPerFrac >= 0 && Number.isFinite(kappaPerFrac)))
+    return new RangeError(`${fn}: kappaPerFrac must be finite and >= 0, got ${kappaPerFrac}`);
+  return new RangeError(`${fn}: depthFrac must be finite, got ${depthFrac}`);
 }
