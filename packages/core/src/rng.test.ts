@@ -154,3 +154,60 @@ describe("Rng stream pin", () => {
     expect(h.digest("hex")).toBe(hash);
   });
 });
+
+describe("Rng rejects invalid arguments (cheap checks, stream unchanged)", () => {
+  it.each([
+    ["int(0)", (r: Rng) => r.int(0), "Rng.int: n must be an integer >= 1, got 0"], // returned 0, outside [0, 0)
+    ["int(-3)", (r: Rng) => r.int(-3), "Rng.int: n must be an integer >= 1, got -3"], // returned -2
+    ["int(2.5)", (r: Rng) => r.int(2.5), "Rng.int: n must be an integer >= 1, got 2.5"],
+    ["int(NaN)", (r: Rng) => r.int(Number.NaN), "Rng.int: n must be an integer >= 1, got NaN"],
+    ["int(Infinity)", (r: Rng) => r.int(Number.POSITIVE_INFINITY), "got Infinity"],
+    ["exponential(-1)", (r: Rng) => r.exponential(-1), "Rng.exponential: rate must be >= 0, got -1"],
+    ["exponential(NaN)", (r: Rng) => r.exponential(Number.NaN), "rate must be >= 0, got NaN"],
+    ["uniform(5, 1)", (r: Rng) => r.uniform(5, 1), "Rng.uniform: need finite min <= max, got min=5 max=1"],
+    ["uniform(NaN, 1)", (r: Rng) => r.uniform(Number.NaN, 1), "got min=NaN max=1"],
+    ["uniform(0, Infinity)", (r: Rng) => r.uniform(0, Number.POSITIVE_INFINITY), "got min=0 max=Infinity"],
+    ["bernoulli(2)", (r: Rng) => r.bernoulli(2), "Rng.bernoulli: p must be in [0, 1], got 2"],
+    ["bernoulli(NaN)", (r: Rng) => r.bernoulli(Number.NaN), "p must be in [0, 1], got NaN"],
+  ])("%s throws a RangeError without drawing", (_, call, message) => {
+    const r = new Rng(42);
+    const before = r.getState();
+    expect(() => call(r)).toThrow(RangeError);
+    expect(() => call(r)).toThrow(message);
+    expect(r.getState()).toEqual(before);
+  });
+
+  it("keeps the documented edge cases", () => {
+    const r = new Rng(42);
+    expect(r.exponential(0)).toBe(Number.POSITIVE_INFINITY); // a process that never fires
+    expect(r.uniform(3, 3)).toBe(3);
+    expect(r.int(1)).toBe(0);
+    expect(r.bernoulli(0)).toBe(false);
+    expect(r.bernoulli(1)).toBe(true);
+    // seeds are integers taken mod 2^32, so negative ones stay valid
+    expect(new Rng(-1).getState()).toEqual(new Rng(0xffffffff).getState());
+  });
+
+  it.each([Number.NaN, 1.5, Number.POSITIVE_INFINITY])("new Rng(%s) throws", (seed) => {
+    expect(() => new Rng(seed)).toThrow(new RangeError(`Rng: seed must be an integer, got ${seed}`));
+  });
+
+  it("setState rejects the all-zero state (0 forever) and malformed words, leaving the state alone", () => {
+    const r = new Rng(7);
+    const before = r.getState();
+    expect(() => r.setState([0, 0, 0, 0])).toThrow(/all-zero state is invalid/);
+    expect(() => r.setState([1, Number.NaN, 0, 0])).toThrow(
+      /word 1 must be an integer in \[0, 2\^32\), got NaN/,
+    );
+    expect(() => r.setState([2 ** 32, 1, 1, 1])).toThrow(/word 0 must be an integer/);
+    expect(() => r.setState([1, 1, 1] as unknown as [number, number, number, number])).toThrow(
+      /array of 4 words/,
+    );
+    expect(() => r.setCheckpoint({ state: before, spareNormal: Number.NaN })).toThrow(
+      /spareNormal must be finite/,
+    );
+    expect(r.getState()).toEqual(before);
+    r.setState([0, 0, 0, 1]);
+    expect(r.nextUint32() === 0 && r.nextUint32() === 0 && r.nextUint32() === 0).toBe(false);
+  });
+});

@@ -17,8 +17,9 @@ export class Rng {
   private hasSpare = false;
   private spare = 0;
 
-  /** Create a generator from an integer seed. */
+  /** Create a generator from an integer seed (taken mod 2^32; RangeError for a non-integer). */
   constructor(seed: number) {
+    if (!Number.isInteger(seed)) throw new RangeError(`Rng: seed must be an integer, got ${seed}`);
     let x = seed >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
@@ -64,13 +65,20 @@ export class Rng {
     this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
   }
 
-  /** Uniform in [min, max). */
+  /** Uniform in [min, max) (min when min = max); RangeError unless min <= max, both finite. */
   uniform(min: number, max: number): number {
-    return min + (max - min) * this.next();
+    const width = max - min;
+    if (!(width >= 0 && width < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(`Rng.uniform: need finite min <= max, got min=${min} max=${max}`);
+    }
+    return min + width * this.next();
   }
 
-  /** Uniform integer in [0, n). */
+  /** Uniform integer in [0, n); RangeError unless n is an integer in [1, 2^53). */
   int(n: number): number {
+    if (!(n >= 1 && n <= Number.MAX_SAFE_INTEGER) || Math.floor(n) !== n) {
+      throw new RangeError(`Rng.int: n must be an integer >= 1, got ${n}`);
+    }
     return Math.floor(this.next() * n);
   }
 
@@ -94,13 +102,15 @@ export class Rng {
     return u * m;
   }
 
-  /** Exponential with the given rate (mean 1/rate). */
+  /** Exponential with the given rate (mean 1/rate); rate 0 gives +Infinity (never), rate < 0 or NaN a RangeError. */
   exponential(rate: number): number {
+    if (!(rate >= 0)) throw new RangeError(`Rng.exponential: rate must be >= 0, got ${rate}`);
     return -Math.log(1 - this.next()) / rate;
   }
 
-  /** Bernoulli trial with probability p. */
+  /** Bernoulli trial with probability p in [0, 1] (RangeError otherwise). */
   bernoulli(p: number): boolean {
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`Rng.bernoulli: p must be in [0, 1], got ${p}`);
     return this.next() < p;
   }
 
@@ -109,8 +119,11 @@ export class Rng {
     return { state: this.getState(), spareNormal: this.hasSpare ? this.spare : null };
   }
 
-  /** Restore a `getCheckpoint()` value. */
+  /** Restore a `getCheckpoint()` value (RangeError for an invalid state or a non-finite spare). */
   setCheckpoint(cp: RngCheckpoint): void {
+    if (cp.spareNormal !== null && !Number.isFinite(cp.spareNormal)) {
+      throw new RangeError(`Rng.setCheckpoint: spareNormal must be finite or null, got ${cp.spareNormal}`);
+    }
     this.setState(cp.state);
     if (cp.spareNormal !== null) {
       this.hasSpare = true;
@@ -123,8 +136,23 @@ export class Rng {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
-  /** Restore a state from `getState()`. */
+  /**
+   * Restore a state from `getState()`: four integer words in [0, 2^32), not all 0 (xoshiro's
+   * all-zero state is a fixed point that returns 0 forever). RangeError otherwise, state unchanged.
+   */
   setState(state: readonly [number, number, number, number]): void {
+    if (!Array.isArray(state) || state.length !== 4) {
+      throw new RangeError("Rng.setState: state must be an array of 4 words");
+    }
+    for (let i = 0; i < 4; i++) {
+      const w = state[i]!;
+      if (!(Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+        throw new RangeError(`Rng.setState: word ${i} must be an integer in [0, 2^32), got ${w}`);
+      }
+    }
+    if ((state[0] | state[1] | state[2] | state[3]) === 0) {
+      throw new RangeError("Rng.setState: the all-zero state is invalid for xoshiro128**");
+    }
     this.s0 = state[0] | 0;
     this.s1 = state[1] | 0;
     this.s2 = state[2] | 0;
