@@ -129,3 +129,30 @@ describe("RegimeDetector checkpoint with a state of probability 0", () => {
     expect(restored.probs()!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 });
+
+describe("RegimeDetector.observeFeatures input checks", () => {
+  it.each([
+    [[Number.NaN, 1, 2], /feature lnRealizedVolBps \(index 0\) must be finite, got NaN/],
+    [[1, 2, Number.POSITIVE_INFINITY], /feature lnTradeCount \(index 2\) must be finite, got Infinity/],
+    [[1], /need 3 features \(lnRealizedVolBps, lnSpreadBps, lnTradeCount\), got 1 entries/],
+    [[1, 2, 3, 4], /need 3 features .*got 4 entries/],
+  ])("rejects %j at entry with the window unchanged", (bad, message) => {
+    // Such a row used to be accepted and fail ~120 buckets later, inside the event path, on every
+    // refit while it stayed in the window.
+    const d = new RegimeDetector({ warmupBuckets: 10, windowBuckets: 50, restarts: 1 });
+    d.observeFeatures([1, 2, 3]);
+    const before = JSON.stringify(d.getState());
+    expect(() => d.observeFeatures(bad)).toThrow(RangeError);
+    expect(() => d.observeFeatures(bad)).toThrow(message);
+    expect(JSON.stringify(d.getState())).toBe(before);
+  });
+
+  it("keeps a copy, so a caller reusing its array cannot change a stored bucket", () => {
+    const d = new RegimeDetector({ warmupBuckets: 400, windowBuckets: 400, restarts: 1 });
+    const row = [1, 2, 3];
+    d.observeFeatures(row);
+    const before = JSON.stringify(d.getState());
+    row[0] = Number.NaN;
+    expect(JSON.stringify(d.getState())).toBe(before);
+  });
+});

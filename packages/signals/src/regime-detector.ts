@@ -158,9 +158,27 @@ export class RegimeDetector {
     if (this.builder.due(tsMs)) this.consume(this.builder.advance(tsMs));
   }
 
-  /** Feed one already-computed feature vector (one bucket). */
-  observeFeatures(x: number[]): void {
-    this.consume([x]);
+  /**
+   * Feed one already-computed feature vector (one bucket, in `REGIME_FEATURE_NAMES` order). Throws
+   * a RangeError, state unchanged, unless it has exactly that many finite entries (a bad row would
+   * otherwise sit in the fit window and fail every refit while it stays there). Stored as a copy.
+   */
+  observeFeatures(x: readonly number[]): void {
+    const dim = REGIME_FEATURE_NAMES.length;
+    if (!Array.isArray(x) || x.length !== dim) {
+      const got = Array.isArray(x) ? `${x.length} entries` : typeof x;
+      throw new RangeError(
+        `RegimeDetector.observeFeatures: need ${dim} features (${REGIME_FEATURE_NAMES.join(", ")}), got ${got}`,
+      );
+    }
+    for (let i = 0; i < dim; i++) {
+      if (!Number.isFinite(x[i])) {
+        throw new RangeError(
+          `RegimeDetector.observeFeatures: feature ${REGIME_FEATURE_NAMES[i]} (index ${i}) must be finite, got ${x[i]}`,
+        );
+      }
+    }
+    this.consume([x.slice()]);
   }
 
   private consume(xs: number[][]): void {
