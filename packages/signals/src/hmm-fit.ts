@@ -3,7 +3,7 @@
  * restarts (best log-likelihood wins), variance floors, and volatility-ordered state labels.
  */
 import { Rng } from "@mmkit/core";
-import { type GaussianHmmParams, orderStatesByVolatility } from "./hmm.js";
+import { type GaussianHmmParams, orderStatesByVolatility, validateHmmParams } from "./hmm.js";
 
 /** Options of `fitGaussianHmm`. */
 export interface HmmFitOptions {
@@ -13,7 +13,7 @@ export interface HmmFitOptions {
   restarts?: number;
   /** Maximum EM iterations per restart (default 100). */
   maxIter?: number;
-  /** Stop when the log-likelihood gain per observation falls below this (default 1e-7). */
+  /** Stop when the log-likelihood gain per observation falls below this (default 1e-7; −∞ runs all `maxIter`). */
   tolPerObs?: number;
   /** Seed of the restart initialisations (default 1). */
   seed?: number;
@@ -459,10 +459,16 @@ function emStep(cur: FlatParams, next: FlatParams, w: Work, varFloor: number[]):
   return logLik;
 }
 
-/** Log-likelihood of a sequence under `params` (forward algorithm in log space). */
+/**
+ * Log-likelihood of a sequence under `params` (forward algorithm in log space). Throws an Error for
+ * invalid parameters, an empty sequence, or an observation that is not `dim` finite numbers.
+ */
 export function hmmLogLikelihood(params: GaussianHmmParams, obs: readonly (readonly number[])[]): number {
+  validateHmmParams(params);
   const k = params.initial.length;
   const dim = params.means[0]!.length;
+  if (!Array.isArray(obs) || obs.length < 1) throw new Error("hmm loglik: need at least one observation");
+  checkObservations("hmm loglik", obs, dim);
   const w = allocWork(obs, k, dim);
   const p = allocFlat(k, dim);
   toFlat(params, k, dim, p);
@@ -480,20 +486,22 @@ export function fitGaussianHmm(
   const maxIter = options.maxIter ?? 100;
   const tolPerObs = options.tolPerObs ?? 1e-7;
   const volFeature = options.volFeature ?? 0;
+  const seed = options.seed ?? 1;
   const t = obs.length;
   if (!(k >= 1 && Number.isInteger(k)))
     throw new Error(`hmm fit: numStates must be a positive integer, got ${k}`);
+  if (!(restarts >= 1 && Number.isInteger(restarts)))
+    throw new Error(`hmm fit: restarts must be a positive integer, got ${restarts}`);
+  if (!(maxIter >= 1 && Number.isInteger(maxIter)))
+    throw new Error(`hmm fit: maxIter must be a positive integer, got ${maxIter}`);
+  if (Number.isNaN(tolPerObs)) throw new Error("hmm fit: tolPerObs must be a number, got NaN");
+  if (!Number.isInteger(seed)) throw new Error(`hmm fit: seed must be an integer, got ${seed}`);
   if (t < 2 * k) throw new Error(`hmm fit: need at least ${2 * k} observations, got ${t}`);
   const dim = obs[0]!.length;
   if (dim < 1) throw new Error("hmm fit: observations must have at least one feature");
-  for (let i = 0; i < t; i++) {
-    const x = obs[i]!;
-    if (x.length !== dim)
-      throw new Error(`hmm fit: observation ${i} has ${x.length} features, expected ${dim}`);
-    for (const v of x)
-      if (!Number.isFinite(v)) throw new Error(`hmm fit: observation ${i} has a non-finite value`);
-  }
-  if (volFeature < 0 || volFeature >= dim) throw new Error(`hmm fit: volFeature ${volFeature} out of range`);
+  checkObservations("hmm fit", obs, dim);
+  if (!(Number.isInteger(volFeature) && volFeature >= 0 && volFeature < dim))
+    throw new Error(`hmm fit: volFeature ${volFeature} out of range`);
 
   const globalMean = new Array<number>(dim).fill(0);
   const globalVar = new Array<number>(dim).fill(0);
@@ -503,7 +511,7 @@ export function fitGaussianHmm(
     Math.max(options.absVarFloor ?? 1e-9, (options.relVarFloor ?? 1e-3) * v),
   );
 
-  const rng = new Rng(options.seed ?? 1);
+  const rng = new Rng(seed);
   const w = allocWork(obs, k, dim);
   // Current and re-estimated parameters: two buffers that swap roles every iteration.
   let cur = allocFlat(k, dim);
@@ -542,6 +550,17 @@ export function fitGaussianHmm(
   result.restartLogLikelihoods = restartLls;
   result.params = orderStatesByVolatility(result.params, volFeature);
   return result;
+}
+
+/** Throw (prefixed with `where`) unless every observation has `dim` finite values. */
+function checkObservations(where: string, obs: readonly (readonly number[])[], dim: number): void {
+  for (let i = 0; i < obs.length; i++) {
+    const x = obs[i]!;
+    if (x.length !== dim)
+      throw new Error(`${where}: observation ${i} has ${x.length} features, expected ${dim}`);
+    for (const v of x)
+      if (!Number.isFinite(v)) throw new Error(`${where}: observation ${i} has a non-finite value`);
+  }
 }
 
 function initialParams(

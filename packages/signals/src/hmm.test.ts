@@ -4,8 +4,10 @@ import {
   type GaussianHmmParams,
   filterSequence,
   hmmFromJson,
+  HmmForwardFilter,
   hmmToJson,
   logSumExp,
+  orderStatesByVolatility,
   sampleHmm,
 } from "./hmm.js";
 import { fitGaussianHmm, hmmLogLikelihood } from "./hmm-fit.js";
@@ -115,5 +117,63 @@ describe("Gaussian HMM Baum–Welch on a known 3-state HMM", () => {
     ).toThrow(/invalid parameters/);
     const bad = { ...TRUE, transition: [[0.5, 0.5, 0.5], TRUE.transition[1], TRUE.transition[2]] };
     expect(() => hmmFromJson(JSON.stringify({ version: 1, params: bad }))).toThrow(/row 0/);
+  });
+});
+
+describe("HMM input checks", () => {
+  const p1: GaussianHmmParams = {
+    initial: [0.6, 0.4],
+    transition: [
+      [0.9, 0.1],
+      [0.2, 0.8],
+    ],
+    means: [[0], [2]],
+    variances: [[1], [4]],
+  };
+  const { obs } = sampleHmm(TRUE, 60, new Rng(3));
+
+  it.each([
+    [{ restarts: 0 }, "hmm fit: restarts must be a positive integer, got 0"], // was a TypeError on `best!`
+    [{ restarts: 1.5 }, "restarts must be a positive integer, got 1.5"],
+    [{ restarts: Number.NaN }, "restarts must be a positive integer, got NaN"],
+    [{ maxIter: 0 }, "hmm fit: maxIter must be a positive integer, got 0"],
+    [{ maxIter: -1 }, "maxIter must be a positive integer, got -1"],
+    [{ tolPerObs: Number.NaN }, "hmm fit: tolPerObs must be a number, got NaN"],
+    [{ seed: 0.5 }, "hmm fit: seed must be an integer, got 0.5"],
+    [{ volFeature: 0.5 }, "volFeature 0.5 out of range"],
+  ])("fitGaussianHmm(obs, %j) throws a clear Error", (opts, message) => {
+    expect(() => fitGaussianHmm(obs, opts)).toThrow(message);
+  });
+
+  it("HmmForwardFilter.update rejects a wrong-sized or non-finite observation, belief unchanged", () => {
+    const f = new HmmForwardFilter(p1);
+    const first = f.update([0.5]);
+    expect(() => f.update([1, 2])).toThrow("hmm filter: observation must have D=1 features, got 2");
+    expect(() => f.update([])).toThrow("hmm filter: observation must have D=1 features, got 0");
+    expect(() => f.update([Number.NaN])).toThrow("hmm filter: observation[0] must be finite, got NaN");
+    expect(() => f.update([Number.NEGATIVE_INFINITY])).toThrow(/observation\[0\] must be finite/);
+    expect(f.count).toBe(1);
+    expect(f.probs()).toEqual(first);
+  });
+
+  it("hmmLogLikelihood rejects non-finite or wrong-sized observations instead of returning −∞", () => {
+    expect(() => hmmLogLikelihood(p1, [[Number.NaN]])).toThrow(
+      "hmm loglik: observation 0 has a non-finite value",
+    );
+    expect(() => hmmLogLikelihood(p1, [[1], [1, 2]])).toThrow(
+      "hmm loglik: observation 1 has 2 features, expected 1",
+    );
+    expect(() => hmmLogLikelihood(p1, [])).toThrow("hmm loglik: need at least one observation");
+    expect(() => hmmLogLikelihood({ ...p1, variances: [[-1], [4]] }, [[1]])).toThrow(/variances row 0/);
+    expect(Number.isFinite(hmmLogLikelihood(p1, [[0.5], [2.5]]))).toBe(true);
+  });
+
+  it("orderStatesByVolatility rejects a feature index the means do not have (it returned them unsorted)", () => {
+    const unsorted = { ...p1, means: [[2], [0]] };
+    expect(() => orderStatesByVolatility(unsorted, 3)).toThrow(
+      "hmm: volFeature 3 out of range (the means have 1 features)",
+    );
+    expect(() => orderStatesByVolatility(unsorted, -1)).toThrow(/volFeature -1 out of range/);
+    expect(orderStatesByVolatility(unsorted, 0).means).toEqual([[0], [2]]);
   });
 });

@@ -129,8 +129,19 @@ export class HmmForwardFilter {
     return lp;
   }
 
-  /** Incorporate one observation; returns the filtered probabilities (a fresh array). */
+  /**
+   * Incorporate one observation (exactly D finite values: an Error naming the problem otherwise,
+   * belief unchanged); returns the filtered probabilities (a fresh array).
+   */
   update(x: ArrayLike<number>): number[] {
+    const dim = this.params.means[0]!.length;
+    if (x === null || typeof x !== "object" || x.length !== dim) {
+      throw new Error(`hmm filter: observation must have D=${dim} features, got ${x?.length ?? x}`);
+    }
+    for (let d = 0; d < dim; d++) {
+      if (!Number.isFinite(x[d]))
+        throw new Error(`hmm filter: observation[${d}] must be finite, got ${x[d]}`);
+    }
     const k = this.numStates;
     const next = this.scratch;
     if (!this.started) {
@@ -229,10 +240,15 @@ export function sampleHmm(
 
 /**
  * Permute states so that state 0 has the smallest mean of feature `volFeature` (calmest) and the
- * last state the largest. Applied after every fit so labels never switch between fits.
+ * last state the largest. Applied after every fit so labels never switch between fits. Throws for a
+ * `volFeature` that is not an index of the means.
  */
 export function orderStatesByVolatility(params: GaussianHmmParams, volFeature = 0): GaussianHmmParams {
   const k = params.initial.length;
+  const dim = params.means[0]?.length ?? 0;
+  if (!(Number.isInteger(volFeature) && volFeature >= 0 && volFeature < dim)) {
+    throw new Error(`hmm: volFeature ${volFeature} out of range (the means have ${dim} features)`);
+  }
   const order = Array.from({ length: k }, (_, i) => i).sort(
     (a, b) => params.means[a]![volFeature]! - params.means[b]![volFeature]!,
   );

@@ -147,6 +147,14 @@ describe("RegimeDetector.observeFeatures input checks", () => {
     expect(JSON.stringify(d.getState())).toBe(before);
   });
 
+  it.each([
+    [{ restarts: 0 }, "regime: restarts must be a positive integer, got 0"],
+    [{ maxIter: 0.5 }, "regime: maxIter must be a positive integer, got 0.5"],
+    [{ seed: Number.NaN }, "regime: seed must be an integer, got NaN"],
+  ])("rejects the fit option %j at construction, not at the first fit", (opts, message) => {
+    expect(() => new RegimeDetector(opts)).toThrow(message);
+  });
+
   it("keeps a copy, so a caller reusing its array cannot change a stored bucket", () => {
     const d = new RegimeDetector({ warmupBuckets: 400, windowBuckets: 400, restarts: 1 });
     const row = [1, 2, 3];

@@ -115,6 +115,12 @@ export class RegimeDetector {
     if (!(c.windowBuckets >= c.warmupBuckets))
       throw new Error("regime: windowBuckets must be >= warmupBuckets");
     if (!(c.refitEveryBuckets >= 1)) throw new Error("regime: refitEveryBuckets must be >= 1");
+    // Checked here, not first at the warm-up fit deep inside the event path.
+    for (const key of ["restarts", "maxIter"] as const) {
+      if (!(Number.isInteger(c[key]) && c[key] >= 1))
+        throw new Error(`regime: ${key} must be a positive integer, got ${c[key]}`);
+    }
+    if (!Number.isInteger(c.seed)) throw new Error(`regime: seed must be an integer, got ${c.seed}`);
     this.config = c;
     this.builder = new RegimeFeatureBuilder(c.bucketMs);
   }
