@@ -123,3 +123,12 @@ describe("BrierCalibration", () => {
     expect(bootstrapMeanCi([1])).toBeNull();
   });
 });
+
+describe("bootstrapMeanCi input checks", () => {
+  it("throws naming a non-finite value (it returned {lo: 1, hi: NaN})", () => {
+    expect(() => bootstrapMeanCi([1, Number.NaN, 2])).toThrow(
+      "bootstrapMeanCi: values[1] must be finite, got NaN",
+    );
+    expect(() => bootstrapMeanCi(new Float64Array([1, 2, Number.POSITIVE_INFINITY]))).toThrow(/values\[2\]/);
+  });
+});

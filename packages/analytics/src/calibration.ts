@@ -122,7 +122,7 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
 /**
  * Percentile bootstrap CI of the mean of `values` (seeded): the (1 ± level)/2 quantiles of the
  * resampled means, type 7 as `np.percentile` / `scipy.stats.bootstrap(method="percentile")`.
- * Null if fewer than 2 values.
+ * Null if fewer than 2 values; an Error naming a non-finite value.
  */
 export function bootstrapMeanCi(
   values: ArrayLike<number>,
@@ -134,6 +134,10 @@ export function bootstrapMeanCi(
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new Error(`bootstrapMeanCi: level must be in (0,1), got ${level}`);
   if (!(nBoot >= 10)) throw new Error(`bootstrapMeanCi: nBoot must be >= 10, got ${nBoot}`);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(values[i]))
+      throw new Error(`bootstrapMeanCi: values[${i}] must be finite, got ${values[i]}`);
+  }
   const rng = new SeededRandom(options.seed ?? 1);
   const means = new Float64Array(nBoot);
   for (let b = 0; b < nBoot; b++) {

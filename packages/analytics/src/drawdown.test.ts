@@ -57,3 +57,13 @@ describe("drawdown helpers", () => {
     );
   });
 });
+
+describe("underwaterCurve input checks", () => {
+  it("throws on a non-finite sample, like maxDrawdown (it returned NaN)", () => {
+    expect(() => underwaterCurve([100, Number.NaN, 90])).toThrow(
+      "underwaterCurve: equity[1] is not finite (NaN)",
+    );
+    expect(() => maxDrawdown([100, Number.NaN, 90])).toThrow(/equity\[1\] is not finite/);
+    expect(Array.from(underwaterCurve([100, 110, 99]))).toEqual([0, 0, 0.1]);
+  });
+});

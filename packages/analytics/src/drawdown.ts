@@ -66,12 +66,17 @@ export function maxDrawdown(equity: ArrayLike<number>): DrawdownResult | null {
   };
 }
 
-/** Underwater curve: (running peak − equity) / running peak at every sample (0 at new highs). */
+/**
+ * Underwater curve: (running peak − equity) / running peak at every sample (0 at new highs; NaN
+ * while the running peak is ≤ 0, where a fraction of it is undefined). Throws, like
+ * {@link maxDrawdown}, on a non-finite sample.
+ */
 export function underwaterCurve(equity: ArrayLike<number>): Float64Array {
   const out = new Float64Array(equity.length);
   let peak = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < equity.length; i++) {
     const e = equity[i]!;
+    if (!Number.isFinite(e)) throw new Error(`underwaterCurve: equity[${i}] is not finite (${e})`);
     if (e > peak) peak = e;
     out[i] = peak > 0 ? (peak - e) / peak : Number.NaN;
   }

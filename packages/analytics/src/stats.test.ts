@@ -241,3 +241,66 @@ describe("RunningRegression", () => {
     expect(h.slope()!.slope).toBeCloseTo(0.5, 12);
   });
 });
+
+describe("non-finite and malformed inputs", () => {
+  it("RunningMoments.push and momentsOf reject NaN/±Infinity instead of poisoning every moment", () => {
+    const m = new RunningMoments();
+    m.push(1);
+    expect(() => m.push(Number.POSITIVE_INFINITY)).toThrow(
+      "RunningMoments.push: x must be finite, got Infinity",
+    );
+    expect(() => m.push(Number.NaN)).toThrow(/got NaN/);
+    m.push(2);
+    expect([m.n, m.mean(), m.variance()]).toEqual([2, 1.5, 0.5]);
+    expect(() => momentsOf([Number.NaN, 1, 2])).toThrow("momentsOf: xs[0] must be finite, got NaN");
+  });
+
+  it("welchTTest returns null for input that is not a testable summary, like oneSampleTTest", () => {
+    for (const args of [
+      [10, Number.NaN, 1, 10, 0, 1], // was all NaN
+      [10, 1, Number.POSITIVE_INFINITY, 10, 0, 1], // was NaN
+      [Number.POSITIVE_INFINITY, 1, 1, 10, 0, 1], // gave a p-value
+      [2.5, 1, 1, 10, 0, 1], // was accepted
+      [10, 1, -1, 10, 0, 1],
+      [10, 1, 1, 10, 0, Number.NaN],
+    ] as [number, number, number, number, number, number][]) {
+      expect(welchTTest(...args)).toBeNull();
+    }
+    expect(oneSampleTTest(10, Number.NaN, 1)).toBeNull();
+    expect(oneSampleTTest(Number.POSITIVE_INFINITY, 1, 1)).toBeNull();
+    expect(oneSampleTTest(2.5, 1, 1)).toBeNull();
+    expect(oneSampleTTest(10, 1, Number.POSITIVE_INFINITY)).toBeNull();
+    expect(welchTTest(10, 1, 1, 10, 0, 1)).not.toBeNull();
+  });
+
+  it("autocorrelations rejects a non-finite entry or a bad maxLag (it returned [0] for [1, NaN, 3, 4])", () => {
+    expect(() => autocorrelations([1, Number.NaN, 3, 4], 1)).toThrow(
+      "autocorrelations: xs[1] must be finite, got NaN",
+    );
+    expect(() => autocorrelations([1, 2, 3], Number.NaN)).toThrow("maxLag must be an integer >= 0, got NaN");
+    expect(() => autocorrelations([1, 2, 3], -1)).toThrow(/maxLag must be an integer >= 0/);
+    expect(autocorrelations([1, 1, 1, 1], 2)).toEqual([0, 0]);
+    expect(autocorrelations([1, 2, 3], 10)).toHaveLength(2);
+  });
+
+  it("Sharpe helpers throw on non-finite input and keep null for V ≤ 0 or n < 2", () => {
+    expect(() => sharpeStdError(0.1, Number.NaN, 0, 3)).toThrow("sharpeStdError: n must be finite, got NaN");
+    expect(() => sharpeStdError(Number.NaN, 100, 0, 3)).toThrow("sharpeStdError: srPerPeriod must be finite");
+    expect(() => sharpeStdError(0.1, Number.POSITIVE_INFINITY, 0, 3)).toThrow(
+      /n must be finite, got Infinity/,
+    );
+    expect(sharpeStdError(0.1, 1, 0, 3)).toBeNull();
+    expect(sharpeStdError(2, 100, 5, 1)).toBeNull(); // V = 1 − 10 + 0 < 0
+    expect(() => probabilisticSharpe(0.1, 100, Number.NaN, 3)).toThrow(
+      "probabilisticSharpe: skew must be finite",
+    );
+    expect(() => probabilisticSharpe(0.1, 100, 0, 3, 0, Number.NaN)).toThrow(
+      /varianceMultiplier must be finite/,
+    );
+    expect(() => loEta(10, [Number.NaN])).toThrow("loEta: rhos[0] must be finite, got NaN");
+    expect(() => loEta(Number.POSITIVE_INFINITY, [0.1])).toThrow(/q must be finite and >= 1/);
+    expect(() => longRunVarianceFactor([Number.NaN])).toThrow(
+      "longRunVarianceFactor: rhos[0] must be finite",
+    );
+  });
+});

@@ -38,8 +38,9 @@ export class RunningMoments {
   private m3 = 0;
   private m4 = 0;
 
-  /** Add one observation. */
+  /** Add one observation (an Error for NaN/±Infinity, which would poison every moment; state unchanged). */
   push(x: number): void {
+    if (!Number.isFinite(x)) throw new Error(`RunningMoments.push: x must be finite, got ${x}`);
     const n1 = this.n;
     this.n += 1;
     const n = this.n;
@@ -161,10 +162,14 @@ export class RunningMoments {
   }
 }
 
-/** Summary moments of an array (same definitions as {@link RunningMoments}). */
+/** Summary moments of an array (same definitions as {@link RunningMoments}; an Error naming a non-finite entry). */
 export function momentsOf(xs: ArrayLike<number>): RunningMoments {
   const m = new RunningMoments();
-  for (let i = 0; i < xs.length; i++) m.push(xs[i]!);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (!Number.isFinite(x)) throw new Error(`momentsOf: xs[${i}] must be finite, got ${x}`);
+    m.push(x);
+  }
   return m;
 }
 
@@ -198,7 +203,7 @@ function pValue(t: number, df: number, alternative: Alternative): number {
 
 /**
  * One-sample t-test of mean = mu0 from summary statistics (n, mean, sample std).
- * Null when n < 2 or std = 0.
+ * Null unless n is an integer >= 2 and the mean, mu0 and std > 0 are finite (no testable summary).
  */
 export function oneSampleTTest(
   n: number,
@@ -207,13 +212,13 @@ export function oneSampleTTest(
   mu0 = 0,
   alternative: Alternative = "two-sided",
 ): TTestResult | null {
-  if (n < 2 || !(std > 0)) return null;
+  if (!(n >= 2 && Number.isSafeInteger(n)) || !(std > 0 && std < Number.POSITIVE_INFINITY)) return null;
   return tTestFromSe(mean, std / Math.sqrt(n), n - 1, mu0, alternative);
 }
 
 /**
  * t-test of an estimate with a given standard error and degrees of freedom (e.g. a HAC standard
- * error); null unless se > 0 and df > 0.
+ * error); null unless se > 0 and df > 0 and the estimate, mu0 and se are finite.
  */
 export function tTestFromSe(
   estimate: number,
@@ -222,15 +227,22 @@ export function tTestFromSe(
   mu0 = 0,
   alternative: Alternative = "two-sided",
 ): TTestResult | null {
-  if (!(se > 0) || !(df > 0) || !Number.isFinite(estimate)) return null;
+  if (
+    !(se > 0 && se < Number.POSITIVE_INFINITY) ||
+    !(df > 0) ||
+    !Number.isFinite(estimate) ||
+    !Number.isFinite(mu0)
+  )
+    return null;
   const t = (estimate - mu0) / se;
   const q = studentTQuantile(0.975, df);
   return { estimate, se, t, df, p: pValue(t, df, alternative), ci95: [estimate - q * se, estimate + q * se] };
 }
 
 /**
- * Welch's unequal-variance t-test of mean1 − mean2 with Welch–Satterthwaite df.
- * Null when either group has n < 2 or both variances are 0.
+ * Welch's unequal-variance t-test of mean1 − mean2 with Welch–Satterthwaite df. Null (like
+ * {@link oneSampleTTest}) unless both n are integers >= 2, the means finite and the variances finite
+ * and >= 0, not both 0.
  */
 export function welchTTest(
   n1: number,
@@ -241,7 +253,10 @@ export function welchTTest(
   var2: number,
   alternative: Alternative = "two-sided",
 ): TTestResult | null {
-  if (n1 < 2 || n2 < 2) return null;
+  if (!(n1 >= 2 && Number.isSafeInteger(n1) && n2 >= 2 && Number.isSafeInteger(n2))) return null;
+  if (!(Number.isFinite(mean1) && Number.isFinite(mean2))) return null;
+  if (!(var1 >= 0 && var1 < Number.POSITIVE_INFINITY && var2 >= 0 && var2 < Number.POSITIVE_INFINITY))
+    return null;
   const a = var1 / n1;
   const b = var2 / n2;
   const se2 = a + b;
@@ -261,10 +276,15 @@ export function welchTTest(
  * q (Lo's formula assumes an integer), every lag k < q is included with weight q − k.
  */
 export function loEta(q: number, rhos: ArrayLike<number>): number | null {
-  if (!(q >= 1)) throw new Error(`loEta: q must be >= 1, got ${q}`);
+  if (!(q >= 1 && q < Number.POSITIVE_INFINITY))
+    throw new Error(`loEta: q must be finite and >= 1, got ${q}`);
   let s = 0;
   const kMax = Math.min(rhos.length, Math.ceil(q) - 1);
-  for (let k = 1; k <= kMax; k++) s += (q - k) * rhos[k - 1]!;
+  for (let k = 1; k <= kMax; k++) {
+    const rho = rhos[k - 1]!;
+    if (!Number.isFinite(rho)) throw new Error(`loEta: rhos[${k - 1}] must be finite, got ${rho}`);
+    s += (q - k) * rho;
+  }
   const radicand = q + 2 * s;
   if (!(radicand > 0)) return null;
   return q / Math.sqrt(radicand);
@@ -272,12 +292,19 @@ export function loEta(q: number, rhos: ArrayLike<number>): number | null {
 
 /**
  * Sample autocorrelations ρ_1..ρ_maxLag of `xs` (standard estimator: lag-k autocovariance with
- * 1/n over the variance with 1/n, both around the full-sample mean).
+ * 1/n over the variance with 1/n, both around the full-sample mean); at most n − 1 lags, 0 for a
+ * constant series. An Error for a non-finite entry or a maxLag that is not an integer >= 0.
  */
 export function autocorrelations(xs: ArrayLike<number>, maxLag: number): number[] {
+  if (!(maxLag >= 0 && Number.isSafeInteger(maxLag)))
+    throw new Error(`autocorrelations: maxLag must be an integer >= 0, got ${maxLag}`);
   const n = xs.length;
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += xs[i]!;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i]!;
+    if (!Number.isFinite(x)) throw new Error(`autocorrelations: xs[${i}] must be finite, got ${x}`);
+    mean += x;
+  }
   mean /= n;
   let c0 = 0;
   for (let i = 0; i < n; i++) c0 += (xs[i]! - mean) ** 2;
@@ -298,13 +325,25 @@ export function sharpeVarianceFactor(srPerPeriod: number, skew: number, kurtosis
   return 1 - skew * srPerPeriod + ((kurtosisRaw - 1) / 4) * srPerPeriod * srPerPeriod;
 }
 
-/** Standard error of the per-period Sharpe ratio, sqrt(V / n) (null if V ≤ 0 or n < 2). */
+/**
+ * Standard error of the per-period Sharpe ratio, sqrt(V / n) (null if V ≤ 0 or n < 2; an Error
+ * when an input is not finite).
+ */
 export function sharpeStdError(
   srPerPeriod: number,
   n: number,
   skew: number,
   kurtosisRaw: number,
 ): number | null {
+  if (
+    !(
+      Number.isFinite(srPerPeriod) &&
+      Number.isFinite(n) &&
+      Number.isFinite(skew) &&
+      Number.isFinite(kurtosisRaw)
+    )
+  )
+    throw nonFiniteArg("sharpeStdError", [srPerPeriod, n, skew, kurtosisRaw]);
   if (n < 2) return null;
   const v = sharpeVarianceFactor(srPerPeriod, skew, kurtosisRaw);
   return v > 0 ? Math.sqrt(v / n) : null;
@@ -319,7 +358,12 @@ export function longRunVarianceFactor(rhos: ArrayLike<number>): number | null {
   const L = rhos.length;
   if (L === 0) return null;
   let s = 0;
-  for (let k = 1; k <= L; k++) s += (1 - k / (L + 1)) * rhos[k - 1]!;
+  for (let k = 1; k <= L; k++) {
+    const rho = rhos[k - 1]!;
+    if (!Number.isFinite(rho))
+      throw new Error(`longRunVarianceFactor: rhos[${k - 1}] must be finite, got ${rho}`);
+    s += (1 - k / (L + 1)) * rho;
+  }
   const f = 1 + 2 * s;
   return f > 0 ? f : null;
 }
@@ -328,7 +372,7 @@ export function longRunVarianceFactor(rhos: ArrayLike<number>): number | null {
  * Probabilistic Sharpe Ratio (Bailey & López de Prado), all in per-period units and with RAW
  * kurtosis (normal = 3): PSR = Φ((SR − SR*)·√(n−1) / √(1 − γ3·SR + (γ4−1)/4·SR²)).
  * Null if n < 2 or the variance factor is ≤ 0. `varianceMultiplier` scales the variance (e.g. a
- * long-run variance factor for autocorrelated returns).
+ * long-run variance factor for autocorrelated returns). An Error when an input is not finite.
  */
 export function probabilisticSharpe(
   srPerPeriod: number,
@@ -338,10 +382,37 @@ export function probabilisticSharpe(
   benchmarkSrPerPeriod = 0,
   varianceMultiplier = 1,
 ): number | null {
+  if (
+    !(
+      Number.isFinite(srPerPeriod) &&
+      Number.isFinite(n) &&
+      Number.isFinite(skew) &&
+      Number.isFinite(kurtosisRaw)
+    ) ||
+    !(Number.isFinite(benchmarkSrPerPeriod) && Number.isFinite(varianceMultiplier))
+  ) {
+    const args = [srPerPeriod, n, skew, kurtosisRaw, benchmarkSrPerPeriod, varianceMultiplier];
+    throw nonFiniteArg("probabilisticSharpe", args);
+  }
   if (n < 2 || !(varianceMultiplier > 0)) return null;
   const v = sharpeVarianceFactor(srPerPeriod, skew, kurtosisRaw) * varianceMultiplier;
   if (!(v > 0)) return null;
   return normalCdf(((srPerPeriod - benchmarkSrPerPeriod) * Math.sqrt(n - 1)) / Math.sqrt(v));
+}
+
+const SHARPE_ARG_NAMES = [
+  "srPerPeriod",
+  "n",
+  "skew",
+  "kurtosisRaw",
+  "benchmarkSrPerPeriod",
+  "varianceMultiplier",
+];
+
+/** The Error naming the first non-finite of `xs` (in SHARPE_ARG_NAMES order); built on failure only. */
+function nonFiniteArg(fn: string, xs: number[]): Error {
+  const i = xs.findIndex((x) => !Number.isFinite(x));
+  return new Error(`${fn}: ${SHARPE_ARG_NAMES[i]} must be finite, got ${xs[i]}`);
 }
 
 /** Running simple-regression sums for y = a + b·x (O(1) memory). */
