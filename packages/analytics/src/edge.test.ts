@@ -277,3 +277,81 @@ describe("EdgeTracker.update is all or nothing", () => {
     expect(() => new EdgeTracker({ maxHorizons: 0 })).toThrow(/maxHorizons must be an integer >= 1, got 0/);
   });
 });
+
+describe("buildEdgeRecord input checks", () => {
+  const base = {
+    tsMs: 1500,
+    fillId: "f1",
+    cycleId: 1,
+    side: "buy" as const,
+    price: 99.99,
+    size: 0.1,
+    midAtFill: 100,
+    midAtPlacement: 100,
+    predictedSpreadBps: 1,
+    predictedAsBps: 0.4,
+    feeBps: -0.2,
+    markoutMids: [
+      { horizonMs: 1000, mid: 99.995 },
+      { horizonMs: 10_000, mid: 100.01 },
+    ],
+  };
+
+  it.each([
+    [
+      "a NaN markout mid",
+      { markoutMids: [{ horizonMs: 1000, mid: Number.NaN }] },
+      "markout mid at 1000 ms must be null or finite and > 0, got NaN",
+    ],
+    [
+      "a zero markout mid (realized AS was 10000 bps)",
+      { markoutMids: [{ horizonMs: 1000, mid: 0 }] },
+      "markout mid at 1000 ms",
+    ],
+    ["a NaN fee", { feeBps: Number.NaN }, "feeBps must be finite, got NaN"],
+    ["a NaN predicted AS", { predictedAsBps: Number.NaN }, "predictedAsBps must be finite"],
+    [
+      "a primary horizon not in the list (was a silent null)",
+      { primaryHorizonMs: 5000 },
+      "primaryHorizonMs must be one of the markout horizons [1000, 10000], got 5000",
+    ],
+    [
+      "duplicate horizons",
+      {
+        markoutMids: [
+          { horizonMs: 1000, mid: 100 },
+          { horizonMs: 1000, mid: 101 },
+        ],
+      },
+      "duplicate markout horizonMs, got 1000",
+    ],
+    [
+      "a negative horizon",
+      { markoutMids: [{ horizonMs: -1000, mid: 100 }] },
+      "markout horizonMs must be finite and >= 0",
+    ],
+    ["a negative size", { size: -1 }, "size must be finite and > 0, got -1"],
+    ["a zero size", { size: 0 }, "size must be finite and > 0, got 0"],
+    ["a NaN price", { price: Number.NaN }, "price must be finite and > 0, got NaN"],
+    ["an infinite midAtFill", { midAtFill: Number.POSITIVE_INFINITY }, "midAtFill must be finite and > 0"],
+    ["a zero midAtPlacement", { midAtPlacement: 0 }, "midAtPlacement must be null or finite and > 0, got 0"],
+    ["a NaN tsMs", { tsMs: Number.NaN }, "tsMs must be finite, got NaN"],
+    ["an unknown side", { side: "long" }, 'side must be "buy" or "sell", got "long"'],
+    ["pAdverseGivenFill 2", { pAdverseGivenFill: 2 }, "pAdverseGivenFill must be in [0, 1], got 2"],
+  ])("rejects %s", (_, over, message) => {
+    expect(() => buildEdgeRecord({ ...base, ...over } as Parameters<typeof buildEdgeRecord>[0])).toThrow(
+      `buildEdgeRecord: ${message}`,
+    );
+  });
+
+  it("still accepts unknown (null) mids, no markouts and a valid primary horizon", () => {
+    const r = buildEdgeRecord({
+      ...base,
+      markoutMids: [{ horizonMs: 1000, mid: null }],
+      midAtPlacement: null,
+    });
+    expect(r.realized_edge_bps).toBeNull();
+    expect(buildEdgeRecord({ ...base, markoutMids: [] }).markouts).toEqual([]);
+    expect(buildEdgeRecord({ ...base, primaryHorizonMs: 10_000 }).primary_horizon_ms).toBe(10_000);
+  });
+});

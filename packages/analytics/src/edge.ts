@@ -62,11 +62,13 @@ export interface EdgeFillInput {
   pAdverseGivenFill?: number;
 }
 
-/** Build an edge-validation record from a fill and its markout mids (formulas in the module doc). */
+/**
+ * Build an edge-validation record from a fill and its markout mids (formulas in the module doc).
+ * Throws an Error naming the field for input that would write NaN or nonsense into the record (see
+ * `checkEdgeFillInput`).
+ */
 export function buildEdgeRecord(input: EdgeFillInput): EdgeValidationRecord {
-  if (!(input.midAtFill > 0))
-    throw new Error(`buildEdgeRecord: midAtFill must be > 0, got ${input.midAtFill}`);
-  if (!(input.price > 0)) throw new Error(`buildEdgeRecord: price must be > 0, got ${input.price}`);
+  checkEdgeFillInput(input);
   const s = input.side === "buy" ? 1 : -1;
   const m0 = input.midAtFill;
   const spreadBps = (s * (m0 - input.price) * 1e4) / m0;
@@ -110,6 +112,52 @@ export function buildEdgeRecord(input: EdgeFillInput): EdgeValidationRecord {
   if (input.pAdverseGivenFill !== undefined) rec.p_adverse_given_fill = input.pAdverseGivenFill;
   if (input.orderId !== undefined) rec.order_id = input.orderId;
   return rec;
+}
+
+/**
+ * Reject an {@link EdgeFillInput} that cannot give a meaningful record: finite tsMs, side buy/sell,
+ * finite price / midAtFill / size > 0, midAtPlacement null or finite > 0, finite predicted spread,
+ * AS and fee, markout horizons finite, >= 0 and distinct with mids null or finite > 0, a
+ * primaryHorizonMs that is one of the markout horizons, pAdverseGivenFill in [0, 1].
+ */
+function checkEdgeFillInput(input: EdgeFillInput): void {
+  const bad = (what: string, got: unknown): never => {
+    throw new Error(`buildEdgeRecord: ${what}, got ${typeof got === "string" ? JSON.stringify(got) : got}`);
+  };
+  if (!Number.isFinite(input.tsMs)) bad("tsMs must be finite", input.tsMs);
+  if (input.side !== "buy" && input.side !== "sell") bad('side must be "buy" or "sell"', input.side);
+  const positive = (name: "price" | "midAtFill" | "size", x: number): void => {
+    if (!(x > 0 && x < Number.POSITIVE_INFINITY)) bad(`${name} must be finite and > 0`, x);
+  };
+  positive("midAtFill", input.midAtFill);
+  positive("price", input.price);
+  positive("size", input.size);
+  const mp = input.midAtPlacement;
+  if (mp !== null && !(mp > 0 && mp < Number.POSITIVE_INFINITY))
+    bad("midAtPlacement must be null or finite and > 0", mp);
+  for (const name of ["predictedSpreadBps", "predictedAsBps", "feeBps"] as const) {
+    if (!Number.isFinite(input[name])) bad(`${name} must be finite`, input[name]);
+  }
+  const mids = input.markoutMids;
+  for (let i = 0; i < mids.length; i++) {
+    const { horizonMs, mid } = mids[i]!;
+    if (!(Number.isFinite(horizonMs) && horizonMs >= 0))
+      bad("markout horizonMs must be finite and >= 0", horizonMs);
+    for (let j = 0; j < i; j++)
+      if (mids[j]!.horizonMs === horizonMs) bad("duplicate markout horizonMs", horizonMs);
+    if (mid !== null && !(mid > 0 && mid < Number.POSITIVE_INFINITY)) {
+      bad(`markout mid at ${horizonMs} ms must be null or finite and > 0`, mid);
+    }
+  }
+  const ph = input.primaryHorizonMs;
+  if (ph !== undefined && !mids.some((m) => m.horizonMs === ph)) {
+    bad(
+      `primaryHorizonMs must be one of the markout horizons [${mids.map((m) => m.horizonMs).join(", ")}]`,
+      ph,
+    );
+  }
+  const pa = input.pAdverseGivenFill;
+  if (pa !== undefined && !(pa >= 0 && pa <= 1)) bad("pAdverseGivenFill must be in [0, 1]", pa);
 }
 
 /** The tracker input from an edge-validation record. */
