@@ -132,3 +132,36 @@ describe("bootstrapMeanCi input checks", () => {
     expect(() => bootstrapMeanCi(new Float64Array([1, 2, Number.POSITIVE_INFINITY]))).toThrow(/values\[2\]/);
   });
 });
+
+describe("BrierCalibration.update outcome checks", () => {
+  it("skips a censored (null) outcome instead of counting it as 0", () => {
+    const c = new BrierCalibration();
+    c.update(0.3, null);
+    expect(c.count()).toBe(0);
+    c.update(0.3, 1);
+    c.update(0.3, null);
+    expect(c.count()).toBe(1);
+  });
+
+  it.each([2, "yes", undefined, Number.NaN])(
+    "rejects outcome %j (it counted as 0) with nothing counted",
+    (bad) => {
+      const c = new BrierCalibration();
+      expect(() => c.update(0.3, bad as unknown as 0)).toThrow(
+        /BrierCalibration\.update: outcome must be true, false, 1, 0 or null \(censored\), got /,
+      );
+      expect(c.count()).toBe(0);
+    },
+  );
+
+  it("rejects a NaN tsMs before counting (the block CI threw after the bins were updated)", () => {
+    const c = new BrierCalibration({ blockMs: 60_000 });
+    expect(() => c.update(0.3, 1, Number.NaN)).toThrow(
+      "BrierCalibration.update: tsMs must be finite when given, got NaN",
+    );
+    expect(c.count()).toBe(0);
+    expect(JSON.stringify(c.getState())).toBe(
+      JSON.stringify(new BrierCalibration({ blockMs: 60_000 }).getState()),
+    );
+  });
+});

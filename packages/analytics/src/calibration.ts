@@ -243,10 +243,23 @@ export class BrierCalibration {
     return Math.min(this.bins - 1, Math.floor(forecast * this.bins));
   }
 
-  /** Add one forecast in [0, 1] with its binary outcome (and, for the block CI, the time it was made). */
-  update(forecast: number, outcome: boolean | 0 | 1, tsMs?: number): void {
+  /**
+   * Add one forecast in [0, 1] with its binary outcome (and, for the block CI, the time it was made).
+   * A null outcome (censored: never observed) is skipped; any outcome other than true/false/1/0/null,
+   * or a non-finite tsMs, throws before anything is counted.
+   */
+  update(forecast: number, outcome: boolean | 0 | 1 | null, tsMs?: number): void {
     if (!(forecast >= 0 && forecast <= 1))
       throw new Error(`BrierCalibration.update: forecast must be in [0,1], got ${forecast}`);
+    if (outcome !== true && outcome !== false && outcome !== 1 && outcome !== 0 && outcome !== null) {
+      const got = typeof outcome === "string" ? JSON.stringify(outcome) : String(outcome);
+      throw new Error(
+        `BrierCalibration.update: outcome must be true, false, 1, 0 or null (censored), got ${got}`,
+      );
+    }
+    if (tsMs !== undefined && !Number.isFinite(tsMs))
+      throw new Error(`BrierCalibration.update: tsMs must be finite when given, got ${tsMs}`);
+    if (outcome === null) return;
     const o = outcome === true || outcome === 1 ? 1 : 0;
     const k = this.binOf(forecast);
     this.cnt[k]! += 1;
