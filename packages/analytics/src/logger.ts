@@ -104,7 +104,7 @@ const BUFFER_SLACK_BYTES = 64 * 1024;
 /** Largest initial byte buffer (a larger `maxBufferBytes` grows the buffer on demand). */
 const MAX_INITIAL_BUFFER_BYTES = 8 * 1024 * 1024;
 
-/** Writes validated records to one JSONL file per stream; never throws to the caller. */
+/** Writes validated records to one JSONL file per stream; writes never throw (the constructor rejects bad options). */
 export class AnalyticsLogger {
   /** The run directory. */
   readonly dir: string;
@@ -117,6 +117,12 @@ export class AnalyticsLogger {
   private otherErrors = 0;
 
   constructor(options: AnalyticsLoggerOptions) {
+    // Checked here: a missing dir used to be accepted and then fail every single write.
+    const dir: unknown = options?.dir;
+    if (typeof dir !== "string" || dir === "") {
+      const got = typeof dir === "string" ? '""' : String(dir);
+      throw new Error(`AnalyticsLogger: options.dir must be a non-empty directory path, got ${got}`);
+    }
     this.dir = options.dir;
     this.maxBufferBytes = options.maxBufferBytes ?? 256 * 1024;
     this.rotateBytes = options.rotateBytes ?? 64 * 1024 * 1024;

@@ -227,3 +227,15 @@ describe("AnalyticsLogger byte buffer", () => {
     log.close();
   });
 });
+
+describe("AnalyticsLogger options", () => {
+  it.each([
+    [{}, "got undefined"],
+    [{ dir: "" }, 'got ""'],
+    [{ dir: 42 }, "got 42"],
+  ])("rejects %j up front (it was accepted and every write then failed)", (options, got) => {
+    expect(() => new AnalyticsLogger(options as unknown as { dir: string })).toThrow(
+      `AnalyticsLogger: options.dir must be a non-empty directory path, ${got}`,
+    );
+  });
+});
