@@ -54,3 +54,16 @@ describe("BookImbalanceSignal", () => {
     expect(s.adjustment(400).active).toBe(true);
   });
 });
+
+describe("BookImbalanceSignal.adjustment time check", () => {
+  it("throws for a non-finite time instead of reporting active with confidence 1 (staleness bypassed)", () => {
+    const s = new BookImbalanceSignal();
+    s.onBbo(1_000, 99.99, 3, 100.01, 1);
+    expect(s.adjustment(1_100).active).toBe(true);
+    expect(s.adjustment(1_000_000).active).toBe(false); // stale
+    expect(() => s.adjustment(Number.NaN)).toThrow(
+      new RangeError("BookImbalanceSignal.adjustment: tsMs must be finite, got NaN"),
+    );
+    expect(() => s.adjustment(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+  });
+});

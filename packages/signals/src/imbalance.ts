@@ -116,8 +116,11 @@ export class BookImbalanceSignal {
     return this.edge;
   }
 
-  /** The signal's adjustment at time `tsMs`. */
+  /** The signal's adjustment at time `tsMs` (RangeError for a non-finite `tsMs`). */
   adjustment(tsMs: number): SignalAdjustment {
+    // A NaN time would pass the staleness test below (NaN > staleMs is false) and report active.
+    if (!Number.isFinite(tsMs))
+      throw new RangeError(`BookImbalanceSignal.adjustment: tsMs must be finite, got ${tsMs}`);
     if (!this.hasTs) return inactive(BOOK_IMBALANCE_SIGNAL_NAME, "no book yet");
     if (this.oneSided) return inactive(BOOK_IMBALANCE_SIGNAL_NAME, "one-sided book");
     if (tsMs - this.lastTsMs > this.config.staleMs) return inactive(BOOK_IMBALANCE_SIGNAL_NAME, "stale book");
