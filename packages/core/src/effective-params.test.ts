@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseQuoteEngineConfig } from "./config.js";
-import { computeEffectiveParams, type IntensityObservation, shrinkageWeight } from "./effective-params.js";
+import {
+  computeEffectiveParams,
+  type IntensityObservation,
+  r2Ramp,
+  shrinkageWeight,
+} from "./effective-params.js";
 import { NEUTRAL_SIGNAL_EFFECT, type SignalEffect } from "./signal.js";
 
 const base = parseQuoteEngineConfig({
@@ -169,5 +174,22 @@ describe("computeEffectiveParams", () => {
     expect(shrinkageWeight(30, 10)).toBe(0.75);
     expect(shrinkageWeight(Number.POSITIVE_INFINITY, 10)).toBe(1);
     expect(() => shrinkageWeight(5, 0)).toThrow(/priorSampleCount/);
+  });
+});
+
+describe("r2Ramp", () => {
+  it("ramps between minR2 and 1; with minR2 >= 1 only a perfect fit counts", () => {
+    expect(r2Ramp(0.9, 0.5)).toBeCloseTo(0.8, 12);
+    expect(r2Ramp(undefined, 0.5)).toBe(1);
+    expect(r2Ramp(Number.NaN, 0.5)).toBe(1);
+    expect(r2Ramp(0.99, 1)).toBe(0);
+    expect(r2Ramp(1, 1)).toBe(1);
+  });
+
+  it("rejects a NaN or −∞ minR2 (r2Ramp(0.9, NaN) returned NaN)", () => {
+    expect(() => r2Ramp(0.9, Number.NaN)).toThrow(
+      new RangeError("r2Ramp: minR2 must be a number > -Infinity, got NaN"),
+    );
+    expect(() => r2Ramp(0.9, Number.NEGATIVE_INFINITY)).toThrow(RangeError);
   });
 });

@@ -88,8 +88,13 @@ export function shrinkageWeight(sampleCount: number, priorSampleCount: number): 
   return sampleCount / (sampleCount + priorSampleCount);
 }
 
-/** R² quality factor: 1 when r2 is absent/NaN, else clamp((r2 − minR2)/(1 − minR2), 0, 1) (1 when minR2 ≥ 1). */
+/**
+ * R² quality factor: 1 when r2 is absent/NaN, else clamp((r2 − minR2)/(1 − minR2), 0, 1); with
+ * minR2 ≥ 1 only a perfect fit counts (1 when r2 ≥ 1, else 0). RangeError for a NaN or −∞ minR2.
+ */
 export function r2Ramp(r2: number | undefined, minR2: number): number {
+  if (!(minR2 > Number.NEGATIVE_INFINITY))
+    throw new RangeError(`r2Ramp: minR2 must be a number > -Infinity, got ${minR2}`);
   if (r2 === undefined || !Number.isFinite(r2)) return 1;
   if (minR2 >= 1) return r2 >= 1 ? 1 : 0;
   return Math.min(1, Math.max(0, (r2 - minR2) / (1 - minR2)));
