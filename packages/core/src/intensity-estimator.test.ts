@@ -334,3 +334,18 @@ describe("IntensityEstimator", () => {
     expect(() => new IntensityEstimator({ windowSec: 60, gridPoints: 2, fallback })).toThrow(/gridPoints/);
   });
 });
+
+describe("IntensityEstimator options", () => {
+  type Opts = ConstructorParameters<typeof IntensityEstimator>[0];
+  it("requires the fallback prior with a clear Error (it was a TypeError on opts.fallback.aPerSec)", () => {
+    expect(() => new IntensityEstimator({ windowSec: 600 } as unknown as Opts)).toThrow(
+      "IntensityEstimator: fallback {aPerSec, kappaPerFrac} is required (the prior until the fit is usable), got undefined",
+    );
+    expect(() => new IntensityEstimator(undefined as unknown as Opts)).toThrow(
+      "IntensityEstimator: options {windowSec, fallback, …} are required, got undefined",
+    );
+    expect(
+      () => new IntensityEstimator({ windowSec: 600, fallback: { aPerSec: 1.5 } } as unknown as Opts),
+    ).toThrow("IntensityEstimator: fallback.kappaPerFrac must be finite and > 0, got undefined");
+  });
+});

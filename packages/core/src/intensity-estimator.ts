@@ -142,6 +142,14 @@ export class IntensityEstimator {
 
   /** Create an estimator; throws naming the first invalid option. */
   constructor(opts: IntensityEstimatorOptions) {
+    if (opts === null || typeof opts !== "object")
+      throw new Error(`IntensityEstimator: options {windowSec, fallback, …} are required, got ${opts}`);
+    const fb: unknown = opts.fallback;
+    if (fb === null || typeof fb !== "object") {
+      throw new Error(
+        `IntensityEstimator: fallback {aPerSec, kappaPerFrac} is required (the prior until the fit is usable), got ${fb}`,
+      );
+    }
     const positive = (name: string, v: number): number => {
       if (!Number.isFinite(v) || v <= 0)
         throw new Error(`IntensityEstimator: ${name} must be finite and > 0, got ${v}`);
