@@ -86,3 +86,17 @@ describe("Recorder", () => {
     await expect(rec.write(seen[0]!)).rejects.toThrow(/after close/);
   });
 });
+
+describe("Recorder options", () => {
+  it.each([
+    [undefined, "Recorder: options {dir, source} are required, got undefined"],
+    [{}, "Recorder: dir must be a non-empty string, got undefined"], // was a TypeError on source.replace
+    [{ dir: "x" }, "Recorder: source must be a non-empty string, got undefined"],
+    [{ dir: "", source: "hl" }, 'Recorder: dir must be a non-empty string, got ""'],
+    [{ dir: "x", source: "hl", prefix: 5 }, "Recorder: prefix must be a non-empty string, got 5"],
+  ])("rejects %j with a clear Error", (options, message) => {
+    expect(() => new Recorder(options as unknown as ConstructorParameters<typeof Recorder>[0])).toThrow(
+      new Error(message),
+    );
+  });
+});

@@ -60,6 +60,17 @@ export class Recorder {
   eventsWritten = 0;
 
   constructor(private readonly o: RecorderOptions) {
+    const str = (name: string, v: unknown): void => {
+      if (typeof v !== "string" || v === "")
+        throw new Error(
+          `Recorder: ${name} must be a non-empty string, got ${typeof v === "string" ? '""' : String(v)}`,
+        );
+    };
+    if (o === null || typeof o !== "object")
+      throw new Error(`Recorder: options {dir, source} are required, got ${o}`);
+    str("dir", o.dir);
+    str("source", o.source);
+    if (o.prefix !== undefined) str("prefix", o.prefix);
     this.now = o.nowMs ?? Date.now;
     this.rotateBytes = o.rotateBytes ?? 256 * 1024 * 1024;
     this.rotateMs = o.rotateMs ?? 3_600_000;
