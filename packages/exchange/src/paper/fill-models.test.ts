@@ -223,6 +223,30 @@ describe("queue fill model: a print arriving after its own footprint in the book
     expect(ex.order(id)?.queueAheadSize).toBe(5);
   });
 
+  it("never leaves more ahead than the level shows when our better-priced order took the print", () => {
+    const { ex, id: b } = joined(4, 0);
+    ex.onMarketEvent(delta(T0 + 20, [[100, 1]], [])); // footprint: 3 of the 4 ahead left
+    expect(ex.order(b)?.queueAheadSize).toBe(1);
+    const a = ex.place({ side: "buy", price: 100.5, size: 3, postOnly: true }).orderId;
+    ex.advanceTo(T0 + 31);
+    // the print of 3 at 100 goes through our bid at 100.5 first, which takes all of it
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 40, 100, 3, "sell"))).map((f) => [f.orderId, f.size])).toEqual(
+      [[a, 3]],
+    );
+    expect(ex.order(b)?.queueAheadSize).toBeLessThanOrEqual(1); // 1 displayed
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 45, 100, 2, "sell"))).map((f) => f.size)).toEqual([1]);
+  });
+
+  it("a run of small decreases does not stretch the window: it runs from the first of them", () => {
+    const { ex, id } = joined(20, 0);
+    // ten 1-lot cancels 90 ms apart: each is within 100 ms of the previous one, not of the first
+    for (let i = 0; i < 10; i++) ex.onMarketEvent(delta(T0 + 100 + 90 * i, [[100, 19 - i]], []));
+    expect(ex.order(id)?.queueAheadSize).toBe(10);
+    // a print of 10 at T0 + 1000 is not the footprint of cancels 100-900 ms old: the queue advances by it
+    ex.onMarketEvent(trade(T0 + 1000, 100, 10, "sell"));
+    expect(ex.order(id)?.queueAheadSize).toBeLessThanOrEqual(2);
+  });
+
   it("a print after the lag is a second event (the earlier decrease stays a cancel)", () => {
     const { ex, id } = joined(10, 0);
     ex.onMarketEvent(delta(T0 + 20, [[100, 6]], []));

@@ -17,7 +17,7 @@ export interface QueueSlot {
   lagDecrease: number;
   /** The part of `lagDecrease` that was taken off the queue ahead of us (by the ahead/behind share). */
   lagAheadCut: number;
-  /** Time (ms) of the book update that showed `lagDecrease`. */
+  /** Time (ms) of the first book update of `lagDecrease` (the window runs from it). */
   lagTsMs: number;
 }
 
@@ -246,6 +246,10 @@ export class QueueFillModel implements FillModel {
       slot.lagDecrease -= matched;
     }
     slot.queueAheadSize = Math.max(0, slot.queueAheadSize - print.consumedAtLevel);
+    // Never more ahead than the level shows (the matched quantity already left it): the print may
+    // have gone partly to our own orders first (a better price, or ahead of us here), consuming
+    // less of this level than was put back.
+    if (matched > 0) slot.queueAheadSize = Math.min(slot.queueAheadSize, Math.max(0, slot.levelSize));
     // the matched quantity is already out of levelSize: only the rest is still to be explained
     slot.tradedSinceUpdate += print.printQty - matched;
   }
@@ -262,12 +266,14 @@ export class QueueFillModel implements FillModel {
     }
     slot.queueAheadSize = Math.min(Math.max(0, slot.queueAheadSize), Math.max(0, newSize));
     if (decrease > 0 && this.tradeLagMs > 0) {
-      // still open to a print within the lag (an older one still in reach is added to)
+      // Open to a print within the lag of the FIRST decrease of the record: one still in reach is
+      // added to (a footprint shown in several updates), keeping its time, so a run of small
+      // decreases never stretches the window; an expired one is replaced.
       const cut = Math.max(0, before - slot.queueAheadSize);
       const live = slot.lagDecrease > 0 && tsMs - slot.lagTsMs <= this.tradeLagMs;
       slot.lagDecrease = (live ? slot.lagDecrease : 0) + decrease;
       slot.lagAheadCut = Math.min(slot.lagDecrease, (live ? slot.lagAheadCut : 0) + cut);
-      slot.lagTsMs = tsMs;
+      if (!live) slot.lagTsMs = tsMs;
     }
     slot.levelSize = newSize;
     slot.tradedSinceUpdate = 0;
