@@ -137,6 +137,14 @@ export const KillSwitchConfigSchema = z
     staleAction: z
       .enum(["reduceOnly", "halted"], { error: 'must be "reduceOnly" or "halted"' })
       .default("reduceOnly"),
+    /**
+     * What a drawdown reduce-only does once the position is flat: equity no longer moves, so the
+     * drawdown can never recover and reduce-only would idle for good — "halted" says so and stops
+     * (default); "reduceOnly" keeps idling (e.g. for an operator to `reset`).
+     */
+    flatDrawdownAction: z
+      .enum(["reduceOnly", "halted"], { error: 'must be "reduceOnly" or "halted"' })
+      .default("halted"),
     /** Transitions kept in the log (oldest dropped first). */
     maxLogEntries: rangeNumber(1, 100_000, { int: true }).default(100),
   })

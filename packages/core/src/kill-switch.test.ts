@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { KillSwitch, type RiskObservation, markToMarketEquity } from "./kill-switch.js";
 
 const cfg = { haltDrawdownFrac: 0.15, reduceOnlyDrawdownFrac: 0.1, maxPositionBase: 1, staleDataMs: 5000 };
+// Not flat by default: a drawdown reduce-only with a flat position halts (flatDrawdownAction).
 const obs = (over: Partial<RiskObservation> = {}): RiskObservation => ({
   tsMs: 10_000,
   equityQuote: 1000,
-  inventoryBase: 0,
+  inventoryBase: 0.5,
   lastMarketDataTsMs: 10_000,
   ...over,
 });
@@ -16,6 +17,32 @@ describe("KillSwitch", () => {
     expect(ks.state()).toBe("active");
     expect(ks.update(obs())).toBe("active");
     expect(ks.transitions()).toEqual([]);
+  });
+
+  it("a drawdown reduce-only halts once the position is flat (it could never recover); configurable", () => {
+    const ks = new KillSwitch(cfg);
+    ks.update(obs({ equityQuote: 1000 }));
+    expect(ks.update(obs({ tsMs: 11_000, lastMarketDataTsMs: 11_000, equityQuote: 900 }))).toBe("reduceOnly");
+    // unwound to flat, still 10% down: halted, saying why
+    expect(
+      ks.update(obs({ tsMs: 12_000, lastMarketDataTsMs: 12_000, equityQuote: 900, inventoryBase: 0 })),
+    ).toBe("halted");
+    expect(ks.reason()).toMatch(/drawdown 10\.00% ≥ 10\.00% with a flat position: nothing left to reduce/);
+    // also in the hysteresis band (8% < 10% but not below the 7.5% recovery level)
+    const band = new KillSwitch(cfg);
+    band.update(obs({ equityQuote: 1000 }));
+    band.update(obs({ tsMs: 11_000, lastMarketDataTsMs: 11_000, equityQuote: 900 }));
+    expect(
+      band.update(obs({ tsMs: 12_000, lastMarketDataTsMs: 12_000, equityQuote: 920, inventoryBase: 0 })),
+    ).toBe("halted");
+    // "reduceOnly": keeps idling
+    const idle = new KillSwitch({ ...cfg, flatDrawdownAction: "reduceOnly" });
+    idle.update(obs({ equityQuote: 1000 }));
+    expect(
+      idle.update(obs({ tsMs: 11_000, lastMarketDataTsMs: 11_000, equityQuote: 900, inventoryBase: 0 })),
+    ).toBe("reduceOnly");
+    // flat without a drawdown is just active
+    expect(new KillSwitch(cfg).update(obs({ inventoryBase: 0 }))).toBe("active");
   });
 
   it("drawdown: 10% → reduceOnly, recovers to active, 15% → halted (sticky)", () => {

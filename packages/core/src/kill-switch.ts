@@ -6,6 +6,8 @@
  *   until the drawdown is back below reduceOnlyDrawdownFrac × drawdownRecoveryRatio (hysteresis);
  * - |inventory| > maxPositionBase (beyond floating-point summation noise, 1e-9 relative) → reduceOnly;
  * - market data older than staleDataMs → staleAction ("reduceOnly" by default, or "halted");
+ * - in a drawdown reduce-only with a flat position → flatDrawdownAction ("halted" by default: a
+ *   flat book's equity cannot recover the drawdown, so reduce-only would idle for good);
  * - any NaN/Infinity input, non-positive equity, or an exception in the computation → halted.
  * Equity is the caller's mark-to-market account value: cash (already net of every fee paid) plus
  * inventory × mid (see `markToMarketEquity`). ReduceOnly conditions are re-evaluated each update and
@@ -206,6 +208,18 @@ export class KillSwitch {
       reasons.push(`position ${qtyText(obs.inventoryBase)} over limit ±${qtyText(c.maxPositionBase)}`);
     }
     if (ageMs > c.staleDataMs) reasons.push(staleWhy);
+    // Flat in a drawdown reduce-only: nothing left to reduce, and a flat book's equity cannot
+    // recover the drawdown, so reduce-only would never end.
+    if (
+      this.drawdownLatched &&
+      c.flatDrawdownAction === "halted" &&
+      Math.abs(obs.inventoryBase) <= c.maxPositionBase * 1e-9
+    ) {
+      return {
+        state: "halted",
+        reason: `${reasons[0]} with a flat position: nothing left to reduce and the drawdown cannot recover`,
+      };
+    }
     if (reasons.length > 0) return { state: "reduceOnly", reason: reasons.join("; ") };
     return { state: "active", reason: "all checks passed" };
   }
