@@ -108,6 +108,35 @@ describe("live mode against a local venue replaying real Hyperliquid messages", 
   }, 60_000);
 });
 
+describe("live mode: a kill-switch halt", () => {
+  it("stops the live run once the halt's cancels have landed, with the halt as the stop reason", async () => {
+    const venue = await startFakeVenue(20);
+    const dir = tempDir();
+    const t0 = Date.now();
+    try {
+      const result = await runPaperTrader(
+        parseConfig({
+          source: "hyperliquid",
+          asset: "BTC",
+          hyperliquidUrl: venue.url,
+          durationSec: 40,
+          crashAtSec: 2,
+          outputDir: dir,
+        }),
+        { logger: createLogger("silent", false), print: () => {}, handleSignals: false },
+      );
+      expect(result.stopReason).toMatch(/kill switch HALTED: non-finite equity/);
+      // well before the 40 s duration: the drain ends when no order can fill any more
+      expect(Date.now() - t0).toBeLessThan(20_000);
+      const events = readStreams(dir).get("events.jsonl")!;
+      expect(events).toContain('"to":"halted"');
+      expect(events).toContain('"kind":"run_end"');
+    } finally {
+      await venue.close();
+    }
+  }, 60_000);
+});
+
 describe("live mode against a venue that acks the subscription and never sends data", () => {
   it("still ends at --duration of wall time, says no book arrived, and exports no-data metrics", async () => {
     const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
