@@ -59,8 +59,8 @@ export interface OrderManagerStats {
   cancelled: number;
   kept: number;
   rejected: number;
-  /** Placements and size increases not sent (or replaced by a cancel) because the position limit left no room. */
-  limited?: number;
+  /** Placements and size increases not sent (or replaced by a cancel) because the position limit left no room (0 after restoring an older checkpoint's stats). */
+  limited: number;
 }
 
 /**
@@ -220,7 +220,7 @@ export class OrderManager {
         // fill the old one gets meanwhile beyond that fill itself): it adds its size difference.
         const added = q.size - remaining;
         if (added > this.room[q.side]) {
-          this.noteLimited();
+          this.stats.limited++;
           this.cancelOrder(existing.id, out);
           this.byLevel.delete(key);
           return;
@@ -247,7 +247,7 @@ export class OrderManager {
       return;
     }
     if (q.size > this.room[q.side]) {
-      this.noteLimited();
+      this.stats.limited++;
       return;
     }
     this.room[q.side] -= q.size;
@@ -316,10 +316,6 @@ export class OrderManager {
       adverseBps: ctx.predictedAdverseBps,
       edgeBps: spreadBps - ctx.predictedAdverseBps - ctx.feeBps,
     };
-  }
-
-  private noteLimited(): void {
-    this.stats.limited = (this.stats.limited ?? 0) + 1;
   }
 
   private cancelOrder(orderId: string, out: ExchangeEvent[]): void {

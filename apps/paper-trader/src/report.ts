@@ -39,7 +39,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   );
   const os = trader.orders.stats;
   out.push(
-    `orders: placed=${os.placed} modified=${os.modified} kept=${os.kept} cancelled=${os.cancelled} rejected=${os.rejected} held_by_position_limit=${os.limited ?? 0} (placements or size increases not sent: the position could pass ±max_position if every open order on that side filled)`,
+    `orders: placed=${os.placed} modified=${os.modified} kept=${os.kept} cancelled=${os.cancelled} rejected=${os.rejected} held_by_position_limit=${os.limited} (placements or size increases not sent: the position could pass ±max_position if every open order on that side filled)`,
   );
   const dd = trader.drawdown.state();
   out.push(

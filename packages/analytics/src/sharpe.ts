@@ -210,9 +210,7 @@ export class SharpeTracker {
    * position; every ring slot has the same content, so moving the head changes nothing else.
    */
   private closeFlatBuckets(count: number): void {
-    const e = this.lastEquity;
-    const base = this.returnBasis === "starting_capital" ? this.capitalBase! : e;
-    const r = base !== 0 ? (e - e) / base : 0;
+    const r = 0; // a bucket without a sample starts and ends at the same equity
     for (let k = 0; k < count && this.firstRets.length < this.loMaxLags; k++) this.firstRets.push(r);
     this.head = (this.head + (count % this.cap)) % this.cap;
     this.all.pushRepeated(r, count);

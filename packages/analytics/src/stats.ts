@@ -280,11 +280,7 @@ export function loEta(q: number, rhos: ArrayLike<number>): number | null {
     throw new Error(`loEta: q must be finite and >= 1, got ${q}`);
   let s = 0;
   const kMax = Math.min(rhos.length, Math.ceil(q) - 1);
-  for (let k = 1; k <= kMax; k++) {
-    const rho = rhos[k - 1]!;
-    if (!Number.isFinite(rho)) throw new Error(`loEta: rhos[${k - 1}] must be finite, got ${rho}`);
-    s += (q - k) * rho;
-  }
+  for (let k = 1; k <= kMax; k++) s += (q - k) * finiteRho("loEta", rhos, k - 1);
   const radicand = q + 2 * s;
   if (!(radicand > 0)) return null;
   return q / Math.sqrt(radicand);
@@ -335,15 +331,7 @@ export function sharpeStdError(
   skew: number,
   kurtosisRaw: number,
 ): number | null {
-  if (
-    !(
-      Number.isFinite(srPerPeriod) &&
-      Number.isFinite(n) &&
-      Number.isFinite(skew) &&
-      Number.isFinite(kurtosisRaw)
-    )
-  )
-    throw nonFiniteArg("sharpeStdError", [srPerPeriod, n, skew, kurtosisRaw]);
+  assertFiniteArgs("sharpeStdError", [srPerPeriod, n, skew, kurtosisRaw]);
   if (n < 2) return null;
   const v = sharpeVarianceFactor(srPerPeriod, skew, kurtosisRaw);
   return v > 0 ? Math.sqrt(v / n) : null;
@@ -358,12 +346,7 @@ export function longRunVarianceFactor(rhos: ArrayLike<number>): number | null {
   const L = rhos.length;
   if (L === 0) return null;
   let s = 0;
-  for (let k = 1; k <= L; k++) {
-    const rho = rhos[k - 1]!;
-    if (!Number.isFinite(rho))
-      throw new Error(`longRunVarianceFactor: rhos[${k - 1}] must be finite, got ${rho}`);
-    s += (1 - k / (L + 1)) * rho;
-  }
+  for (let k = 1; k <= L; k++) s += (1 - k / (L + 1)) * finiteRho("longRunVarianceFactor", rhos, k - 1);
   const f = 1 + 2 * s;
   return f > 0 ? f : null;
 }
@@ -382,18 +365,14 @@ export function probabilisticSharpe(
   benchmarkSrPerPeriod = 0,
   varianceMultiplier = 1,
 ): number | null {
-  if (
-    !(
-      Number.isFinite(srPerPeriod) &&
-      Number.isFinite(n) &&
-      Number.isFinite(skew) &&
-      Number.isFinite(kurtosisRaw)
-    ) ||
-    !(Number.isFinite(benchmarkSrPerPeriod) && Number.isFinite(varianceMultiplier))
-  ) {
-    const args = [srPerPeriod, n, skew, kurtosisRaw, benchmarkSrPerPeriod, varianceMultiplier];
-    throw nonFiniteArg("probabilisticSharpe", args);
-  }
+  assertFiniteArgs("probabilisticSharpe", [
+    srPerPeriod,
+    n,
+    skew,
+    kurtosisRaw,
+    benchmarkSrPerPeriod,
+    varianceMultiplier,
+  ]);
   if (n < 2 || !(varianceMultiplier > 0)) return null;
   const v = sharpeVarianceFactor(srPerPeriod, skew, kurtosisRaw) * varianceMultiplier;
   if (!(v > 0)) return null;
@@ -409,10 +388,17 @@ const SHARPE_ARG_NAMES = [
   "varianceMultiplier",
 ];
 
-/** The Error naming the first non-finite of `xs` (in SHARPE_ARG_NAMES order); built on failure only. */
-function nonFiniteArg(fn: string, xs: number[]): Error {
+/** Throw an Error naming the first non-finite of `xs` (arguments in SHARPE_ARG_NAMES order). */
+function assertFiniteArgs(fn: string, xs: readonly number[]): void {
   const i = xs.findIndex((x) => !Number.isFinite(x));
-  return new Error(`${fn}: ${SHARPE_ARG_NAMES[i]} must be finite, got ${xs[i]}`);
+  if (i >= 0) throw new Error(`${fn}: ${SHARPE_ARG_NAMES[i]} must be finite, got ${xs[i]}`);
+}
+
+/** `rhos[i]`, or an Error naming it when it is not finite. */
+function finiteRho(fn: string, rhos: ArrayLike<number>, i: number): number {
+  const rho = rhos[i]!;
+  if (!Number.isFinite(rho)) throw new Error(`${fn}: rhos[${i}] must be finite, got ${rho}`);
+  return rho;
 }
 
 /** Running simple-regression sums for y = a + b·x (O(1) memory). */

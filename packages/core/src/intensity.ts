@@ -5,15 +5,7 @@
  * A and κ must be finite and >= 0, δ finite (RangeError otherwise).
  */
 export function arrivalRatePerSec(aPerSec: number, kappaPerFrac: number, depthFrac: number): number {
-  // Cheap comparisons only (called per lattice node); the message is built on failure alone.
-  if (
-    !(aPerSec >= 0 && aPerSec < Number.POSITIVE_INFINITY) ||
-    !(kappaPerFrac >= 0 && kappaPerFrac < Number.POSITIVE_INFINITY) ||
-    !Number.isFinite(depthFrac)
-  ) {
-    throw intensityInputError("arrivalRatePerSec", aPerSec, kappaPerFrac, depthFrac);
-  }
-  return aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac));
+  return checkedRate("arrivalRatePerSec", aPerSec, kappaPerFrac, depthFrac);
 }
 
 /**
@@ -30,15 +22,20 @@ export function fillProbabilityWithin(
   if (!(horizonSec >= 0 && horizonSec < Number.POSITIVE_INFINITY)) {
     throw new RangeError(`fillProbabilityWithin: horizonSec must be finite and >= 0, got ${horizonSec}`);
   }
+  const lambda = checkedRate("fillProbabilityWithin", aPerSec, kappaPerFrac, depthFrac);
+  return -Math.expm1(-lambda * horizonSec);
+}
+
+/** A·exp(−κ·max(0, δ)) after cheap checks (called per lattice node); `fn` names the caller in the error. */
+function checkedRate(fn: string, aPerSec: number, kappaPerFrac: number, depthFrac: number): number {
   if (
     !(aPerSec >= 0 && aPerSec < Number.POSITIVE_INFINITY) ||
     !(kappaPerFrac >= 0 && kappaPerFrac < Number.POSITIVE_INFINITY) ||
     !Number.isFinite(depthFrac)
   ) {
-    throw intensityInputError("fillProbabilityWithin", aPerSec, kappaPerFrac, depthFrac);
+    throw intensityInputError(fn, aPerSec, kappaPerFrac, depthFrac);
   }
-  const lambda = aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac));
-  return -Math.expm1(-lambda * horizonSec);
+  return aPerSec * Math.exp(-kappaPerFrac * Math.max(0, depthFrac));
 }
 
 /** The RangeError naming the first bad one of A, κ, δ (built only on failure). */

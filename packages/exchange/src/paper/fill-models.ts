@@ -221,12 +221,16 @@ export class QueueFillModel implements FillModel {
     if (!recorded || !(slot.lagDecrease > 0) || tsMs - slot.lagTsMs > this.tradeLagMs) return 0;
     return Math.min(slot.lagDecrease, printQty);
   }
+  /** The part of the queue ahead a matched decrease had taken, to put back (its share of the cut). */
+  private static restoredFor(slot: QueueSlot, matched: number): number {
+    return matched > 0 ? (slot.lagAheadCut * matched) / slot.lagDecrease : 0;
+  }
   /** Consume the queue ahead (shared with our other orders at this level), then fill us. */
   allocate(slot: QueueSlot, ctx: TradeContext): FillDecision {
     if (ctx.remainingQty <= 0) return NO_FILL;
     if (ctx.through) return { fillSize: Math.min(ctx.openSize, ctx.remainingQty), othersConsumed: 0 };
     const matched = this.lagMatched(slot, ctx.recorded, ctx.printQty, ctx.tsMs);
-    const restored = matched > 0 ? (slot.lagAheadCut * matched) / slot.lagDecrease : 0;
+    const restored = QueueFillModel.restoredFor(slot, matched);
     const need = Math.max(0, slot.queueAheadSize + restored - ctx.othersConsumedAtLevel);
     const consumed = Math.min(need, ctx.remainingQty);
     const left = ctx.remainingQty - consumed;
@@ -240,7 +244,7 @@ export class QueueFillModel implements FillModel {
     }
     const matched = this.lagMatched(slot, print.recorded, print.printQty, print.tsMs);
     if (matched > 0) {
-      const restored = (slot.lagAheadCut * matched) / slot.lagDecrease;
+      const restored = QueueFillModel.restoredFor(slot, matched);
       slot.queueAheadSize += restored;
       slot.lagAheadCut -= restored;
       slot.lagDecrease -= matched;
