@@ -64,10 +64,18 @@ export class RunMetrics {
     this.pnlQuote.set(x.pnlQuote);
     this.equityQuote.set(x.equityQuote);
     this.positionBase.set(x.positionBase);
-    this.killSwitchState.set(RISK_STATE_CODE[x.riskState]);
+    this.setRiskState(x.riskState);
     this.feedStalenessSec.set(x.feedAgeSec);
     if (x.leadAgeSec !== undefined && x.leadAgeSec !== null) this.leadStalenessSec?.set(x.leadAgeSec);
     this.observeEvents(x.eventsTotal);
+  }
+
+  /**
+   * Show a kill-switch transition at once (the periodic sample runs each second of market time:
+   * a halt whose cancels land at once stops the run before the next one).
+   */
+  setRiskState(state: RiskState): void {
+    this.killSwitchState.set(RISK_STATE_CODE[state]);
   }
 
   /** Record the total of market events processed so far; updates the counter and the wall-clock rate. */

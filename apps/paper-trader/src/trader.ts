@@ -478,6 +478,7 @@ export class PaperTrader {
     for (const t of newTransitions(all, c.lastTransition)) {
       this.p.logger.warn(`[KILL SWITCH] ${t.from} -> ${t.to}: ${t.reason}`);
       this.writeEvent(t.tsMs, "kill_switch", { from: t.from, to: t.to, reason: t.reason });
+      this.p.metrics?.setRiskState(t.to);
       c.lastTransition = { tsMs: t.tsMs, to: t.to, reason: t.reason };
     }
   }

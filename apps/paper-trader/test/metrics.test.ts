@@ -2,9 +2,13 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { fixedTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../src/config.js";
+import { buildParts } from "../src/build.js";
+import { ConfigError, parseConfig } from "../src/config.js";
+import { createLogger } from "../src/logging.js";
 import { RunMetrics } from "../src/metrics.js";
+import { PaperTrader } from "../src/trader.js";
 import { runInProcess, tempDir } from "./helpers.js";
 
 describe("Prometheus metrics", () => {
@@ -36,5 +40,36 @@ describe("Prometheus metrics", () => {
     } finally {
       busy.close();
     }
+  });
+});
+
+describe("kill-switch state on /metrics", () => {
+  it("a halt shows at once, not at the next once-a-second sample (a run whose cancels land at once stops before it)", async () => {
+    const metrics = new RunMetrics();
+    const t = new PaperTrader(
+      buildParts(parseConfig({ crashAtSec: 1.1, orderSizeBase: 0.001 }), {
+        logger: createLogger("silent", false),
+        out: null,
+        metrics,
+        tickRules: fixedTickRules(0.1, 0.001, 0),
+        firstMid: 100,
+        clock: "exchange",
+        quoteCurrency: "USD",
+      }),
+    );
+    const T0 = 1_000_000;
+    let ts = T0;
+    // books every 100 ms: cycles every 250 ms, equity samples (and the gauges) every 1,000 ms
+    for (; t.stopReason === null && ts < T0 + 5000; ts += 100)
+      t.onEvent({
+        type: "snapshot",
+        exchangeTsMs: ts,
+        localTsMs: ts,
+        bids: [{ price: 99.9, size: 1 }],
+        asks: [{ price: 100.1, size: 1 }],
+      });
+    expect(t.stopReason).toMatch(/HALTED/);
+    expect((ts - 100 - T0) % 1000).not.toBe(0); // halted between two samples
+    expect(await metrics.registry.metrics()).toMatch(/^mmkit_kill_switch_state 2$/m);
   });
 });
