@@ -25,6 +25,11 @@ export function fmtPctFrac(x: number | null | undefined, digits = 2): string {
   return `${(x * 100).toFixed(digits)}%`;
 }
 
+/** A confidence level in percent: 0.9 → "90", 0.995 → "99.5". */
+export function pct(level: number): string {
+  return String(Math.round(level * 1000) / 10);
+}
+
 /** p-value: 4 decimals, "<0.0001" below. */
 export function fmtP(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return "n/a";

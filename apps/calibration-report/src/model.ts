@@ -174,6 +174,11 @@ export interface EdgeHorizonModel {
   pValue: number | null;
   /** The same CI and test with the standard error robust to overlapping markouts (they drive the verdict). */
   ci95BpsOverlap: [number, number] | null;
+  /**
+   * The robust CI at the verdict's level 1 − 2α (90%): the verdict says POSITIVE/NEGATIVE exactly
+   * when it lies above/below 0 (the 95% CI disagrees for one-sided p between 0.025 and 0.05).
+   */
+  verdictCiBps: [number, number] | null;
   tStatOverlap: number | null;
   pValueOverlap: number | null;
   /** Independent fills the sample is worth (s²/Var(mean); n when no markouts overlap). */
@@ -195,6 +200,8 @@ export interface EdgeModel {
   fills: number;
   meanFeeBps: number | null;
   meanRealizedSpreadBps: number | null;
+  /** Level of each horizon's `verdictCiBps` (1 − 2α: 0.9). */
+  verdictCiLevel: number;
   horizons: EdgeHorizonModel[];
 }
 

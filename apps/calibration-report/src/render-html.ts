@@ -10,6 +10,7 @@ import {
   fmtPctFrac,
   fmtSigned,
   fmtTs,
+  pct,
   sharpeWindowCells,
   shownCi,
 } from "./format.js";
@@ -229,7 +230,7 @@ export function renderHtml(r: ReportModel): string {
         "n",
         "n_eff",
         "realized",
-        "95% CI (robust)",
+        `${pct(r.edge.verdictCiLevel)}% CI (robust)`,
         "t (robust)",
         "p (edge>0, robust)",
         "t (iid)",
@@ -243,7 +244,7 @@ export function renderHtml(r: ReportModel): string {
         fmtInt(h.n),
         h.effectiveN === null ? "n/a" : fmtInt(Math.round(h.effectiveN)),
         fmtNum(h.meanRealizedBps, 3),
-        h.ci95BpsOverlap ? `${fmtNum(h.ci95BpsOverlap[0], 3)} – ${fmtNum(h.ci95BpsOverlap[1], 3)}` : "n/a",
+        h.verdictCiBps ? `${fmtNum(h.verdictCiBps[0], 3)} – ${fmtNum(h.verdictCiBps[1], 3)}` : "n/a",
         fmtNum(h.tStatOverlap, 2),
         fmtP(h.pValueOverlap),
         fmtNum(h.tStat, 2),
@@ -255,7 +256,7 @@ export function renderHtml(r: ReportModel): string {
     ),
   );
   out.push(
-    `<p class="muted">${fmtInt(r.edge.fills)} fills; mean fee ${fmtNum(r.edge.meanFeeBps, 3)} bps; mean realized spread ${fmtNum(r.edge.meanRealizedSpreadBps, 3)} bps. Robust: standard errors robust to overlapping markouts (fills closer than the horizon share the mid's move; Bartlett weights over twice the horizon) — the verdict uses them; n_eff is the number of independent fills the sample is worth; iid: the test that treats fills as independent.</p>`,
+    `<p class="muted">${fmtInt(r.edge.fills)} fills; mean fee ${fmtNum(r.edge.meanFeeBps, 3)} bps; mean realized spread ${fmtNum(r.edge.meanRealizedSpreadBps, 3)} bps. Robust: standard errors robust to overlapping markouts (fills closer than the horizon share the mid's move; Bartlett weights over twice the horizon) — the verdict uses them; n_eff is the number of independent fills the sample is worth; iid: the test that treats fills as independent. The ${pct(r.edge.verdictCiLevel)}% CI is the verdict's rule: POSITIVE/NEGATIVE edge when it lies above/below 0 (one-sided tests at ${fmtNum((1 - r.edge.verdictCiLevel) / 2, 3)} each).</p>`,
   );
   out.push("</div></div></section>");
 

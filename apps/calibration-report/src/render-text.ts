@@ -10,6 +10,7 @@ import {
   fmtPctFrac,
   fmtSigned,
   fmtTs,
+  pct,
   sharpeWindowCells,
   shownCi,
 } from "./format.js";
@@ -211,13 +212,13 @@ export function renderText(r: ReportModel): string {
   );
   L.push(
     ...table(
-      ["horizon", "n", "n_eff", "realized", "CI95 rob", "t rob", "p(>0)", "t iid"],
+      ["horizon", "n", "n_eff", "realized", `CI${pct(r.edge.verdictCiLevel)} rob`, "t rob", "p(>0)", "t iid"],
       r.edge.horizons.map((h) => [
         fmtHorizon(h.horizonMs),
         fmtInt(h.n),
         h.effectiveN === null ? "n/a" : fmtInt(Math.round(h.effectiveN)),
         fmtNum(h.meanRealizedBps, 3),
-        h.ci95BpsOverlap ? `${fmtNum(h.ci95BpsOverlap[0], 2)},${fmtNum(h.ci95BpsOverlap[1], 2)}` : "n/a",
+        h.verdictCiBps ? `${fmtNum(h.verdictCiBps[0], 2)},${fmtNum(h.verdictCiBps[1], 2)}` : "n/a",
         fmtNum(h.tStatOverlap, 2),
         fmtP(h.pValueOverlap),
         fmtNum(h.tStat, 2),
@@ -228,6 +229,8 @@ export function renderText(r: ReportModel): string {
   L.push("    rob: errors robust to overlapping markouts (fills closer than the");
   L.push("    horizon share moves; the verdict uses them); n_eff: the independent");
   L.push("    fills they are worth; iid: the test that treats fills as independent");
+  L.push(`    CI${pct(r.edge.verdictCiLevel)}: the verdict calls an edge when it lies above or below 0`);
+  L.push(`    (one-sided tests at ${fmtNum((1 - r.edge.verdictCiLevel) / 2, 3)} each).`);
   L.push(
     ...table(
       ["horizon", "pred", "bias", "t rob", "p rob", "t iid"],

@@ -1,5 +1,5 @@
 /** The shutdown `=== EDGE VALIDATION REPORT ===`, built from the trader's trackers. */
-import type { CalibrationReport } from "@mmkit/analytics";
+import { type CalibrationReport, confidenceInterval } from "@mmkit/analytics";
 import { fmtOpt as num, fmtOptUnit, priceText, signed } from "./logging.js";
 import type { PaperTrader } from "./trader.js";
 
@@ -58,17 +58,19 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   );
   out.push("");
   out.push(
-    "-- Edge: realized vs predicted (bps per fill, net of fees; t-test H1: edge > 0 treating fills as independent; robust: the same with standard errors robust to overlapping markouts, which the verdict uses; n_eff = independent fills the sample is worth) --",
+    "-- Edge: realized vs predicted (bps per fill, net of fees; t-test H1: edge > 0 treating fills as independent; robust: the same with standard errors robust to overlapping markouts, which the verdict uses; n_eff = independent fills the sample is worth; ciNN: the CI at the verdict's level, which calls an edge positive/negative when it lies above/below 0) --",
   );
   const e = trader.edge.report();
-  const ci = (c: [number, number] | undefined): string => (c ? `[${num(c[0], 3)}, ${num(c[1], 3)}]` : "n/a");
+  const level = 1 - 2 * e.alpha;
+  const ciLabel = `ci${Math.round(level * 1000) / 10}`;
+  const ci = (c: [number, number] | null): string => (c ? `[${num(c[0], 3)}, ${num(c[1], 3)}]` : "n/a");
   for (const h of e.horizons) {
     const t = h.edgeTest;
     const b = h.biasTest;
     const rt = h.edgeTestOverlap;
     const rb = h.biasTestOverlap;
     out.push(
-      `h=${(h.horizonMs / 1000).toString().padStart(3)}s n=${String(h.n).padStart(6)} realized=${num(h.meanRealizedEdgeBps, 3)} predicted=${num(h.meanPredictedEdgeBps, 3)} ci95=${ci(t?.ci95)} t=${num(t?.t ?? null)} p=${num(t?.p ?? null, 4)} bias(pred-real)=${num(b?.estimate ?? null, 3)} bias_p=${num(b?.p ?? null, 4)} robust: n_eff=${num(h.effectiveN, 0)} ci95=${ci(rt?.ci95)} t=${num(rt?.t ?? null)} p=${num(rt?.p ?? null, 4)} bias_p=${num(rb?.p ?? null, 4)} ${h.verdict}`,
+      `h=${(h.horizonMs / 1000).toString().padStart(3)}s n=${String(h.n).padStart(6)} realized=${num(h.meanRealizedEdgeBps, 3)} predicted=${num(h.meanPredictedEdgeBps, 3)} ${ciLabel}=${ci(t ? confidenceInterval(t, level) : null)} t=${num(t?.t ?? null)} p=${num(t?.p ?? null, 4)} bias(pred-real)=${num(b?.estimate ?? null, 3)} bias_p=${num(b?.p ?? null, 4)} robust: n_eff=${num(h.effectiveN, 0)} ${ciLabel}=${ci(h.verdictInterval)} t=${num(rt?.t ?? null)} p=${num(rt?.p ?? null, 4)} bias_p=${num(rb?.p ?? null, 4)} ${h.verdict}`,
     );
   }
   out.push(

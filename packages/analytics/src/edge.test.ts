@@ -164,6 +164,41 @@ describe("EdgeTracker", () => {
     expect(h.edgeTest!.t).toBeCloseTo(-1.8, 10);
     expect(h.edgeTest!.ci95[1]).toBeGreaterThan(0); // the old rule said NO_SIGNIFICANT_EDGE
     expect(h.verdict).toBe("NEGATIVE_EDGE");
+    // the interval the verdict decides on is the 90% CI: mean ± t(0.95, 39)·se, below 0
+    const se = s / Math.sqrt(40);
+    expect(h.verdictInterval![0]).toBeCloseTo(shift - 1.684875122 * se, 8); // scipy t.ppf(0.95, 39)
+    expect(h.verdictInterval![1]).toBeCloseTo(shift + 1.684875122 * se, 8);
+    expect(h.verdictInterval![1]).toBeLessThan(0);
+  });
+
+  it("the verdict is POSITIVE/NEGATIVE exactly when its interval lies above/below 0 (random samples, α 0.05 and 0.2)", () => {
+    const rng = new SeededRandom(5);
+    const seen = new Set<string>();
+    for (let run = 0; run < 400; run++) {
+      const alpha = run % 2 === 0 ? 0.05 : 0.2;
+      const t = new EdgeTracker({ alpha, minSamples: 5 });
+      const drift = (rng.next() - 0.5) * 0.6;
+      const n = 5 + Math.floor(rng.next() * 40);
+      for (let i = 0; i < n; i++)
+        t.update({
+          tsMs: i * 400, // overlapping 1 s markouts: the robust test is not the iid one
+          predictedEdgeBps: 0,
+          feeBps: 0,
+          markouts: [{ horizonMs: 1000, realizedEdgeBps: drift + rng.next() - 0.5 }],
+        });
+      const h = t.report().horizons[0]!;
+      const [lo, hi] = h.verdictInterval!;
+      expect(h.verdict === "POSITIVE_EDGE").toBe(lo > 0);
+      expect(h.verdict === "NEGATIVE_EDGE").toBe(hi < 0);
+      expect(h.effectiveN!).toBeLessThanOrEqual(h.n * (1 + 1e-12)); // never worth more than n fills
+      seen.add(h.verdict);
+    }
+    expect(seen).toEqual(new Set(["POSITIVE_EDGE", "NEGATIVE_EDGE", "NO_SIGNIFICANT_EDGE"]));
+  });
+
+  it("rejects α outside (0, 0.5): the verdict's interval has level 1 − 2α", () => {
+    expect(() => new EdgeTracker({ alpha: 0.5 })).toThrow("alpha must be in (0,0.5), got 0.5");
+    expect(() => new EdgeTracker({ alpha: 0 })).toThrow("alpha must be in (0,0.5)");
   });
 
   it("restores a checkpoint written before the overlap-robust test (its fills count as independent)", () => {

@@ -21,6 +21,7 @@ import {
 } from "./checkpoint.js";
 import { OverlapVariance, type OverlapVarianceState } from "./overlap-variance.js";
 import {
+  confidenceInterval,
   oneSampleTTest,
   RunningMoments,
   type RunningMomentsState,
@@ -193,6 +194,12 @@ export interface EdgeHorizonStats {
   edgeTestOverlap: TTestResult | null;
   /** The bias test with the overlap-robust standard error. */
   biasTestOverlap: TTestResult | null;
+  /**
+   * The interval the verdict decides on: the overlap-robust two-sided CI at level 1 − 2α (90% at
+   * α = 0.05). The verdict is POSITIVE_EDGE exactly when it lies above 0 and NEGATIVE_EDGE when
+   * below (two one-sided tests at α); a 95% CI would disagree with it for 0.025 ≤ p < 0.05.
+   */
+  verdictInterval: [number, number] | null;
   /** s²/Var(mean) of the realized edge: the independent fills the sample is worth (n without overlap). */
   effectiveN: number | null;
   /** Verdict at this horizon (from the overlap-robust tests). */
@@ -214,7 +221,7 @@ export interface EdgeReport {
 export interface EdgeTrackerOptions {
   /** Minimum fills at a horizon before any verdict (default 30). */
   minSamples?: number;
-  /** Significance level of the one-sided test (default 0.05). */
+  /** Significance level of each one-sided test, in (0, 0.5) (default 0.05). */
   alpha?: number;
   /** Horizon of the headline verdict (default: the first horizon seen). */
   primaryHorizonMs?: number;
@@ -258,7 +265,7 @@ function newHorizonSums(horizonMs: number): HorizonSums {
 function overlapTest(ov: OverlapVariance, alternative: "greater" | "less" | "two-sided"): TTestResult | null {
   const n = ov.count();
   const mean = ov.mean();
-  const v = ov.varianceOfMean();
+  const v = ov.conservativeVarianceOfMean();
   const nEff = ov.effectiveN();
   const vDf = ov.varianceDf();
   if (mean === null || v === null || nEff === null || vDf === null || n < 2) return null;
@@ -308,8 +315,9 @@ export class EdgeTracker {
     this.primaryHorizonOption = this.primaryHorizonMs;
     if (!(this.minSamples >= 2))
       throw new Error(`EdgeTracker: minSamples must be >= 2, got ${this.minSamples}`);
-    if (!(this.alpha > 0 && this.alpha < 1))
-      throw new Error(`EdgeTracker: alpha must be in (0,1), got ${this.alpha}`);
+    // below 0.5: the verdict's interval has level 1 − 2α
+    if (!(this.alpha > 0 && this.alpha < 0.5))
+      throw new Error(`EdgeTracker: alpha must be in (0,0.5), got ${this.alpha}`);
     if (!(Number.isInteger(this.maxHorizons) && this.maxHorizons >= 1))
       throw new Error(`EdgeTracker: maxHorizons must be an integer >= 1, got ${this.maxHorizons}`);
   }
@@ -396,6 +404,8 @@ export class EdgeTracker {
           biasTest,
           edgeTestOverlap,
           biasTestOverlap,
+          verdictInterval:
+            edgeTestOverlap === null ? null : confidenceInterval(edgeTestOverlap, 1 - 2 * this.alpha),
           effectiveN: h.realizedOverlap.effectiveN(),
           verdict,
         };

@@ -79,6 +79,20 @@ describe("OverlapVariance", () => {
     expect(ov.varianceDf()).toBeCloseTo((1.5 * 16) / 6, 12);
   });
 
+  it("negatively correlated neighbours: HAC below s²/n, the conservative variance is s²/n and n_eff = n", () => {
+    // x = [2, −2] at t = 0, 0.5 s and [4, 0] at 60, 60.5 s; B = 1 s → w = 0.5 within a pair.
+    // x̄ = 1, e = [1, −3, 3, −1]: Q = Σe² + 2·0.5·(−3 − 3) = 20 − 6 = 14; Σw = 4 + 4·0.5 = 6;
+    // HAC = 14/(16 − 6) = 1.4 < s²/n = (20/3)/4 = 1.667
+    const ov = new OverlapVariance({ bandwidthMs: 1000 });
+    ov.push(0, 2);
+    ov.push(500, -2);
+    ov.push(60_000, 4);
+    ov.push(60_500, 0);
+    expect(ov.varianceOfMean()).toBeCloseTo(1.4, 12);
+    expect(ov.conservativeVarianceOfMean()).toBeCloseTo(20 / 3 / 4, 12);
+    expect(ov.effectiveN()).toBeCloseTo(4, 12); // not 20/3/1.4 = 4.76 > n
+  });
+
   it("values all at one instant are one observation: no variance of the mean can be estimated", () => {
     const ov = new OverlapVariance({ bandwidthMs: 1000 });
     for (const x of [1, 2, 3, 4]) ov.push(500, x);

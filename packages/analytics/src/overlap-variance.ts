@@ -136,9 +136,21 @@ export class OverlapVariance {
     return Math.max(0, this.sumYY - this.n * m * m) / (this.n - 1);
   }
 
-  /** s²/Var(x̄): how many independent values the sample is worth (n when nothing overlaps). */
-  effectiveN(): number | null {
+  /**
+   * The variance of the mean a test should use: the HAC estimate, but never below the i.i.d. s²/n.
+   * Negatively correlated neighbours (a buy and a sell straddling the same move) make the HAC
+   * estimate smaller than s²/n; that gain rests on noisy cross products, and a go/no-go does not
+   * claim more precision than independent values would give (as Lo's η is not let raise a Sharpe).
+   */
+  conservativeVarianceOfMean(): number | null {
     const v = this.varianceOfMean();
+    const s2 = this.sampleVariance();
+    return v === null || s2 === null ? null : Math.max(v, s2 / this.n);
+  }
+
+  /** s²/Var(x̄) with the conservative variance: the independent values the sample is worth (≤ n; n when nothing overlaps). */
+  effectiveN(): number | null {
+    const v = this.conservativeVarianceOfMean();
     const s2 = this.sampleVariance();
     if (v === null || s2 === null || !(v > 0)) return null;
     return s2 / v;

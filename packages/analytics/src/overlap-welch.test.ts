@@ -16,7 +16,10 @@ interface Pt {
   g: 0 | 1;
 }
 
-/** Var(m_A − m_B) by the definition, pair by pair. */
+/**
+ * Var(m_A − m_B) by the definition, pair by pair, with the floors the test applies: each group's
+ * variance at least its i.i.d. s²/n, the difference's at least Welch's s_A²/n_A + s_B²/n_B.
+ */
 function bruteForceVariance(pts: Pt[], b: number): number | null {
   const w = (i: Pt, j: Pt) => Math.max(0, 1 - Math.abs(i.t - j.t) / b);
   const A = pts.filter((p) => p.g === 0);
@@ -37,7 +40,10 @@ function bruteForceVariance(pts: Pt[], b: number): number | null {
   const dA = A.length ** 2 - sumW(A);
   const dB = B.length ** 2 - sumW(B);
   if (!(dA > 1e-9) || !(dB > 1e-9)) return null;
-  return q(A, A, mA, mA) / dA + q(B, B, mB, mB) / dB - (2 * q(A, B, mA, mB)) / (A.length * B.length);
+  const iid = (G: Pt[], mG: number) => G.reduce((a, p) => a + (p.x - mG) ** 2, 0) / (G.length - 1) / G.length;
+  const vA = Math.max(iid(A, mA), Math.max(0, q(A, A, mA, mA)) / dA);
+  const vB = Math.max(iid(B, mB), Math.max(0, q(B, B, mB, mB)) / dB);
+  return Math.max(iid(A, mA) + iid(B, mB), vA + vB - (2 * q(A, B, mA, mB)) / (A.length * B.length));
 }
 
 /** The robust test from the points: pair sums (shift 0) plus each group's moments. */
@@ -117,6 +123,25 @@ describe("OverlapWelch", () => {
     expect(r.t).toBeCloseTo(w.t, 12);
     expect(r.df).toBeCloseTo(w.df, 9);
     expect(r.p).toBeCloseTo(w.p, 12);
+  });
+
+  it("negatively correlated neighbours do not make the error smaller than Welch's i.i.d. one", () => {
+    // within each group, pairs 100 ms apart with opposite deviations (a buy and a sell straddling one
+    // move): the HAC variance of each mean is below s²/n; the test falls back to Welch's
+    const pts: Pt[] = [];
+    for (let k = 0; k < 20; k++) {
+      const g = (k % 2) as 0 | 1;
+      const d = 1 + (k % 5);
+      pts.push({ t: k * 10_000, x: d, g }, { t: k * 10_000 + 100, x: -d, g });
+    }
+    const r = robustTest(pts, 1000)!;
+    const A = pts.filter((p) => p.g === 0).map((p) => p.x);
+    const B = pts.filter((p) => p.g === 1).map((p) => p.x);
+    const m = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
+    const v = (xs: number[]) => xs.reduce((a, x) => a + (x - m(xs)) ** 2, 0) / (xs.length - 1);
+    const w = welchTTest(A.length, m(A), v(A), B.length, m(B), v(B))!;
+    expect(r.se).toBeCloseTo(w.se, 12);
+    expect(r.se).toBeGreaterThan(0);
   });
 });
 

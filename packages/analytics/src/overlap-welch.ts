@@ -11,7 +11,9 @@
  * moves, so the cross term matters too). This class keeps only the OFF-diagonal pair sums; the
  * diagonal (each value with itself) comes from the caller's running moments (n, mean, Σ(x − x̄)²),
  * so without overlapping pairs the test is bit for bit Welch's s_A²/n_A + s_B²/n_B with
- * Welch–Satterthwaite df. With overlaps each group's df is min(n_eff − 1, 1.5·n²/W) in that formula.
+ * Welch–Satterthwaite df. With overlaps each group's df is min(n_eff − 1, 1.5·n²/W) in that formula,
+ * and neither a group's variance nor the difference's is let fall below the i.i.d. one (negative
+ * covariances would claim more precision than independent fills give).
  * Values enter the pair sums shifted by a caller constant (for precision).
  */
 import { decodeNumber, type EncodedNumber, encodeNumber, readVersioned } from "./checkpoint.js";
@@ -85,7 +87,8 @@ export class OverlapWelch {
       const sumW = g.n + s[o + 2]!;
       const denom = g.n * g.n - sumW;
       if (!(denom > 0)) return null;
-      const v = Math.max(0, q) / denom;
+      // never below the i.i.d. s²/n (see OverlapVariance.conservativeVarianceOfMean)
+      const v = Math.max(iidV, Math.max(0, q) / denom);
       const nEff = v > 0 ? (iidV * g.n) / v : g.n;
       return { v, df: Math.min(g.n - 1, Math.max(1, Math.min(nEff - 1, (1.5 * g.n * g.n) / sumW))) };
     };
@@ -95,7 +98,9 @@ export class OverlapWelch {
     const mA = a.mean - shift;
     const mB = b.mean - shift;
     const qAB = s[9]! === 0 ? 0 : s[6]! - mB * s[7]! - mA * s[8]! + mA * mB * s[9]!;
-    const se2 = ga.v + gb.v - (2 * qAB) / (a.n * b.n);
+    // a positive covariance across the groups lowers the error; not below Welch's i.i.d. one either
+    const iidSe2 = a.m2 / (a.n - 1) / a.n + b.m2 / (b.n - 1) / b.n;
+    const se2 = Math.max(iidSe2, ga.v + gb.v - (2 * qAB) / (a.n * b.n));
     if (!(se2 > 0)) return null;
     const df = ((ga.v + gb.v) * (ga.v + gb.v)) / ((ga.v * ga.v) / ga.df + (gb.v * gb.v) / gb.df);
     return tTestFromSe(a.mean - b.mean, Math.sqrt(se2), df, 0, alternative);

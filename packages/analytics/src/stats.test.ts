@@ -5,6 +5,7 @@ import { SeededRandom } from "./prng.js";
 import { windowRecord } from "./sharpe-window.js";
 import {
   autocorrelations,
+  confidenceInterval,
   longRunVarianceFactor,
   loEta,
   momentsOf,
@@ -134,6 +135,20 @@ describe("t-tests", () => {
     expect(oneSampleTTest(1, 3, 1)).toBeNull();
     expect(oneSampleTTest(10, 3, 0)).toBeNull();
     expect(welchTTest(1, 0, 1, 5, 0, 1)).toBeNull();
+  });
+});
+
+describe("confidenceInterval", () => {
+  it("is estimate ± t quantile · se (scipy t.ppf), and its 95% is the test's ci95", () => {
+    const t = oneSampleTTest(31, 2, 3)!; // se = 3/√31, df 30
+    const se = 3 / Math.sqrt(31);
+    const [lo, hi] = confidenceInterval(t, 0.9);
+    expect(lo).toBeCloseTo(2 - 1.697260886593957 * se, 10); // t.ppf(0.95, 30)
+    expect(hi).toBeCloseTo(2 + 1.697260886593957 * se, 10);
+    expect(confidenceInterval(t, 0.95)[0]).toBeCloseTo(t.ci95[0], 10);
+    expect(confidenceInterval(t, 0.95)[1]).toBeCloseTo(t.ci95[1], 10);
+    expect(() => confidenceInterval(t, 1)).toThrow("level must be in (0,1), got 1");
+    expect(() => confidenceInterval(t, Number.NaN)).toThrow("level must be in (0,1)");
   });
 });
 

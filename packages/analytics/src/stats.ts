@@ -240,6 +240,16 @@ export function tTestFromSe(
 }
 
 /**
+ * Two-sided confidence interval of a t-test's estimate at `level` (e.g. 0.9): estimate ±
+ * t_{(1+level)/2, df}·se. Throws unless 0 < level < 1.
+ */
+export function confidenceInterval(test: TTestResult, level: number): [number, number] {
+  if (!(level > 0 && level < 1)) throw new Error(`confidenceInterval: level must be in (0,1), got ${level}`);
+  const q = studentTQuantile((1 + level) / 2, test.df);
+  return [test.estimate - q * test.se, test.estimate + q * test.se];
+}
+
+/**
  * Welch's unequal-variance t-test of mean1 − mean2 with Welch–Satterthwaite df. Null (like
  * {@link oneSampleTTest}) unless both n are integers >= 2, the means finite and the variances finite
  * and >= 0, not both 0.

@@ -98,6 +98,7 @@ export class EdgeSection {
       fills: this.fills,
       meanFeeBps: this.fee.mean(),
       meanRealizedSpreadBps: this.spread.mean(),
+      verdictCiLevel: 1 - 2 * rep.alpha,
       horizons: rep.horizons.map((h) => ({
         horizonMs: h.horizonMs,
         label: `${h.horizonMs}ms`,
@@ -108,6 +109,7 @@ export class EdgeSection {
         tStat: h.edgeTest ? h.edgeTest.t : null,
         pValue: h.edgeTest ? h.edgeTest.p : null,
         ci95BpsOverlap: h.edgeTestOverlap ? h.edgeTestOverlap.ci95 : null,
+        verdictCiBps: h.verdictInterval,
         tStatOverlap: h.edgeTestOverlap ? h.edgeTestOverlap.t : null,
         pValueOverlap: h.edgeTestOverlap ? h.edgeTestOverlap.p : null,
         effectiveN: h.effectiveN,
