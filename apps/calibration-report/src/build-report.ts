@@ -10,6 +10,7 @@ import {
   type StreamRecord,
 } from "@mmkit/analytics";
 import { type Criteria, DEFAULT_CRITERIA } from "./criteria.js";
+import { emptyBucketsText, fmtInt, fmtNum } from "./format.js";
 import { IssueLog, openStream, readManifest } from "./inputs.js";
 import { type InputFileSummary, REPORT_SCHEMA_VERSION, type ReportModel } from "./model.js";
 import { CalibrationSection } from "./sections/calibration.js";
@@ -350,6 +351,10 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
       "  (two traders wrote into one --output-dir: give each run its own)",
     );
   }
+  if (sharpe.emptyBuckets > 0 && allWin !== undefined && allWin.n > 0)
+    verdict.notes.push(
+      `Equity has holes: ${emptyBucketsText(sharpe)} - ${fmtNum((100 * sharpe.emptyBuckets) / allWin.n, 1)}% of the ${fmtInt(allWin.n)} Sharpe buckets. The Sharpe counts them as flat (zero-return) buckets, which pulls it toward 0; if they are a recording or feed outage, judge the complete stretches (--since/--until).`,
+    );
   if (ctx.missing.length > 0) verdict.notes.push(`Missing input file(s): ${ctx.missing.join(", ")}.`);
   const unreadable = ctx.inputs.filter((f) => f.unreadable !== null);
   if (unreadable.length > 0)

@@ -105,3 +105,14 @@ export function shownCi(c: {
 }): [number, number] | null {
   return c.brierBlockCi95 ?? c.brierCi95;
 }
+
+/** The Sharpe's empty buckets in words: "none", or "N in G gap(s); longest D from T". */
+export function emptyBucketsText(s: {
+  emptyBuckets: number;
+  gaps: number;
+  longestGapSecs: number | null;
+  longestGapStartTsMs: number | null;
+}): string {
+  if (s.emptyBuckets === 0) return "none";
+  return `${fmtInt(s.emptyBuckets)} in ${fmtInt(s.gaps)} gap(s); longest ${fmtDuration(s.longestGapSecs)} from ${fmtTs(s.longestGapStartTsMs)}`;
+}

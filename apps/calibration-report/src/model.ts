@@ -138,6 +138,15 @@ export interface SharpeModel {
   periodsPerYear: number;
   returnBasis: string;
   capitalBase: number | null;
+  /**
+   * Buckets with no equity sample (holes in equity.jsonl: a recording or feed gap). The Sharpe
+   * carries equity through them as flat, zero-return buckets, which pulls it toward 0.
+   */
+  emptyBuckets: number;
+  /** Holes (runs of empty buckets), the longest in seconds between its two samples, and its start. */
+  gaps: number;
+  longestGapSecs: number | null;
+  longestGapStartTsMs: number | null;
   windows: SharpeWindowModel[];
   /** The last sharpe_metrics.jsonl record's figures as written by the trader (for comparison). */
   logged: {

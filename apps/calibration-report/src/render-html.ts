@@ -9,6 +9,7 @@ import {
   fmtP,
   fmtPctFrac,
   fmtSigned,
+  emptyBucketsText,
   fmtTs,
   pct,
   sharpeWindowCells,
@@ -200,7 +201,7 @@ export function renderHtml(r: ReportModel): string {
     ),
   );
   out.push(
-    `<p class="muted">Recomputed from equity.jsonl: ${r.sharpe.bucketSecs}s buckets, ${fmtInt(r.sharpe.periodsPerYear)} periods per 365-day year, returns on ${esc(r.sharpe.returnBasis)} (${fmtNum(r.sharpe.capitalBase, 2)}). SE and PSR (hac) scale the i.i.d. (Mertens) variance by the returns' long-run variance factor 1 + 2Σ(1 − k/(L+1))ρ_k over the Lo lags (the JSON keeps both). The window's max DD is measured on bucket-end equity; the drawdown table below uses every equity sample, so it can only be deeper.</p>`,
+    `<p class="muted">Recomputed from equity.jsonl: ${r.sharpe.bucketSecs}s buckets, ${fmtInt(r.sharpe.periodsPerYear)} periods per 365-day year, returns on ${esc(r.sharpe.returnBasis)} (${fmtNum(r.sharpe.capitalBase, 2)}); buckets without equity: ${esc(emptyBucketsText(r.sharpe))}${r.sharpe.emptyBuckets > 0 ? " (counted as flat, zero-return buckets)" : ""}. SE and PSR (hac) scale the i.i.d. (Mertens) variance by the returns' long-run variance factor 1 + 2Σ(1 − k/(L+1))ρ_k over the Lo lags (the JSON keeps both). The window's max DD is measured on bucket-end equity; the drawdown table below uses every equity sample, so it can only be deeper.</p>`,
   );
   if (r.sharpe.logged) {
     out.push(

@@ -9,6 +9,7 @@ import {
   fmtP,
   fmtPctFrac,
   fmtSigned,
+  emptyBucketsText,
   fmtTs,
   pct,
   sharpeWindowCells,
@@ -185,6 +186,8 @@ export function renderText(r: ReportModel): string {
   L.push("    factor over the Lo lags (autocorrelation-consistent, first order)");
   L.push(...kv("Return basis", `${r.sharpe.returnBasis} ${fmtNum(r.sharpe.capitalBase, 2)}`));
   L.push(...kv("Periods per year", `${fmtInt(r.sharpe.periodsPerYear)} (365-day year)`));
+  L.push(...kv("Buckets without equity", emptyBucketsText(r.sharpe)));
+  if (r.sharpe.emptyBuckets > 0) L.push("    (counted as flat: zero-return buckets)");
   if (r.sharpe.logged) {
     L.push(
       ...kv(

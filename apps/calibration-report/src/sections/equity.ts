@@ -22,11 +22,20 @@ export class EquitySection {
   lastTsMs: number | null = null;
   /** Why the Sharpe tracker stopped (e.g. a non-positive first equity), if it did. */
   sharpeError: string | null = null;
+  /** Sharpe buckets with no equity sample between two samples (counted by the tracker as flat). */
+  emptyBuckets = 0;
+  /** Runs of such buckets: holes in the equity stream (recording or feed gaps). */
+  gaps = 0;
+  /** The longest time between two consecutive samples across a gap, and where it starts. */
+  longestGapMs = 0;
+  longestGapStartTsMs: number | null = null;
+  private readonly bucketMs: number;
   private maxFracSeen = 0;
   private peakTsAtMax: number | null = null;
   private troughTsAtMax: number | null = null;
 
   constructor(bucketMs: number, maxPoints: number) {
+    this.bucketMs = bucketMs;
     this.sharpeTracker = new SharpeTracker({ bucketMs });
     this.eqCurve = new MinMaxDownsampler(maxPoints);
     this.ddCurve = new MinMaxDownsampler(maxPoints);
@@ -36,6 +45,7 @@ export class EquitySection {
   add(r: EquityRecord): void {
     if (!Number.isFinite(r.equity)) return;
     this.samples++;
+    if (this.lastTsMs !== null) this.trackGap(this.lastTsMs, r.ts_ms);
     this.firstEquity ??= r.equity;
     this.lastEquity = r.equity;
     this.lastTsMs = r.ts_ms;
@@ -57,6 +67,18 @@ export class EquitySection {
     this.ddCurve.push(r.ts_ms, ds.drawdownFrac === null ? 0 : -100 * ds.drawdownFrac);
   }
 
+  /** Count the buckets wholly between two consecutive samples (the Sharpe carries equity through them). */
+  private trackGap(prevTsMs: number, tsMs: number): void {
+    const empty = Math.floor(tsMs / this.bucketMs) - Math.floor(prevTsMs / this.bucketMs) - 1;
+    if (!(empty > 0)) return;
+    this.gaps++;
+    this.emptyBuckets += empty;
+    if (tsMs - prevTsMs > this.longestGapMs) {
+      this.longestGapMs = tsMs - prevTsMs;
+      this.longestGapStartTsMs = prevTsMs;
+    }
+  }
+
   /** Sharpe windows at the last sample (its bucket, still open, is excluded); `logged` is shown beside. */
   sharpe(logged: SharpeMetricsRecord | null): SharpeModel {
     const summ = this.sharpeTracker.summary(this.lastTsMs ?? 0);
@@ -65,6 +87,10 @@ export class EquitySection {
       periodsPerYear: summ.periods_per_year,
       returnBasis: summ.return_basis,
       capitalBase: summ.capital_base,
+      emptyBuckets: this.emptyBuckets,
+      gaps: this.gaps,
+      longestGapSecs: this.gaps > 0 ? this.longestGapMs / 1000 : null,
+      longestGapStartTsMs: this.longestGapStartTsMs,
       windows: summ.windows.map((w) => ({
         window: w.window,
         n: w.n,
