@@ -1,6 +1,8 @@
 import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Writable } from "node:stream";
+import pino, { type Logger } from "pino";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../src/logging.js";
 import { parseConfig } from "../src/config.js";
@@ -55,10 +57,31 @@ async function startFakeVenue(
 }
 
 /** Scrape /metrics every `everyMs` while a run goes on; `text` is the latest scrape. */
-function pollMetrics(port: number, everyMs: number): { text: string; stop: () => void } {
+/**
+ * A logger for a run with `metricsPort: 0` (the OS picks a free port: a random fixed one can be in
+ * use, e.g. by an outgoing socket in the ephemeral range) and the port the run logs it bound.
+ */
+function boundMetricsPort(): { logger: Logger; port: () => number | null } {
+  let port: number | null = null;
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      const m = /\[METRICS\] Prometheus metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(
+        chunk.toString("utf8"),
+      );
+      if (m) port = Number(m[1]);
+      done();
+    },
+  });
+  return { logger: pino({ level: "info" }, sink), port: () => port };
+}
+
+/** Poll /metrics on the port `port()` names once it is known (null: not bound yet); keeps the last text. */
+function pollMetrics(port: () => number | null, everyMs: number): { text: string; stop: () => void } {
   const state = { text: "", stop: () => clearInterval(timer) };
   const timer = setInterval(() => {
-    fetch(`http://127.0.0.1:${port}/metrics`)
+    const p = port();
+    if (p === null) return;
+    fetch(`http://127.0.0.1:${p}/metrics`)
       .then((r) => r.text())
       .then((t) => {
         state.text = t;
@@ -72,19 +95,19 @@ describe("live mode against a local venue replaying real Hyperliquid messages", 
   it("subscribes, quotes, serves Prometheus metrics and shuts down cleanly at the duration", async () => {
     const venue = await startFakeVenue(20);
     const dir = tempDir();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const bound = boundMetricsPort();
     const config = parseConfig({
       source: "hyperliquid",
       asset: "BTC",
       hyperliquidUrl: venue.url,
       durationSec: 4,
       outputDir: dir,
-      metricsPort: port,
+      metricsPort: 0,
     });
-    const metrics = pollMetrics(port, 500);
+    const metrics = pollMetrics(bound.port, 250);
     try {
       const result = await runPaperTrader(config, {
-        logger: createLogger("silent", false),
+        logger: bound.logger,
         print: () => {},
         handleSignals: false,
       });
@@ -148,8 +171,8 @@ describe("live mode against a venue that acks the subscription and never sends d
           ws.send(JSON.stringify({ channel: "subscriptionResponse", data: msg }));
       }),
     );
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const metrics = pollMetrics(port, 300);
+    const bound = boundMetricsPort();
+    const metrics = pollMetrics(bound.port, 300);
     const t0 = Date.now();
     try {
       const result = await runPaperTrader(
@@ -159,9 +182,9 @@ describe("live mode against a venue that acks the subscription and never sends d
           hyperliquidUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
           durationSec: 2,
           outputDir: tempDir(),
-          metricsPort: port,
+          metricsPort: 0,
         }),
-        { logger: createLogger("silent", false), print: () => {}, handleSignals: false },
+        { logger: bound.logger, print: () => {}, handleSignals: false },
       );
       expect(Date.now() - t0).toBeLessThan(15_000);
       expect(result.stopReason).toBe("duration reached (2s of wall time)");
