@@ -2,7 +2,8 @@
 export * from "./config.js";
 export { parseCli, UsageError, FLAGS } from "./cli-args.js";
 export { runPaperTrader, archivePreviousRun, APP_VERSION, type RunOptions, type RunResult } from "./run.js";
-export { PaperTrader, PRIMARY_HORIZON_MS, QUOTE_INTERVAL_MS, REQUOTE_THRESHOLD_BPS } from "./trader.js";
+export { PaperTrader, QUOTE_INTERVAL_MS, REQUOTE_THRESHOLD_BPS } from "./trader.js";
+export { PRIMARY_HORIZON_MS } from "./trader-analytics.js";
 export { OrderManager } from "./order-manager.js";
 export { buildParts, chooseOrderSize } from "./build.js";
 export { createSource, inferFixedTickRules } from "./source.js";

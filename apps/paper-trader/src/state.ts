@@ -19,7 +19,8 @@ import { jsonlParts, STREAM_FILES, type StreamName } from "@mmkit/analytics";
 import type { PaperExchangeState } from "@mmkit/exchange";
 import { FIELD_TO_FLAG, type PaperTraderConfig, PaperTraderConfigSchema } from "./config.js";
 import type { OrderManager } from "./order-manager.js";
-import type { PaperTrader, TraderCounters } from "./trader.js";
+import type { PaperTrader } from "./trader.js";
+import type { TraderCounters } from "./trader-counters.js";
 
 /** What a checkpoint holds (JSON). */
 export interface TraderCheckpoint {

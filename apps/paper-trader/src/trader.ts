@@ -2,18 +2,7 @@
  * The quote loop as one object: market event → estimators → signals → quote engine → paper
  * exchange → analytics. It is wiring only: every decision is made by the packages.
  */
-import {
-  type AnalyticsLogger,
-  BrierCalibration,
-  DrawdownTracker,
-  EdgeTracker,
-  edgeSnapshotFromRecord,
-  PerSignalSharpeTracker,
-  SharpeTracker,
-  SignalPnLAttributor,
-  type StreamName,
-  type StreamRecord,
-} from "@mmkit/analytics";
+import type { AnalyticsLogger, StreamName, StreamRecord } from "@mmkit/analytics";
 import type {
   EwmaVolatility,
   IntensityEstimator,
@@ -24,27 +13,18 @@ import type {
   RiskState,
   SignalEffect,
 } from "@mmkit/core";
-import {
-  type ExchangeEvent,
-  eventTimeMs,
-  type IntensityEstimate,
-  type MarkoutRecord,
-  type PaperExchange,
-  type PaperFill,
-  type PredictionRecord,
-} from "@mmkit/exchange";
+import { type ExchangeEvent, eventTimeMs, type PaperExchange } from "@mmkit/exchange";
 import type { CycleContext, SignalStack } from "@mmkit/signals";
 import type { Logger } from "pino";
 import type { PaperTraderConfig } from "./config.js";
 import { logAnalytics } from "./analytics-logs.js";
-import { fmt, priceText, signed } from "./logging.js";
 import type { RunMetrics } from "./metrics.js";
-import { newTransitions, type RiskTransitionKey } from "./kill-switch-log.js";
+import { newTransitions } from "./kill-switch-log.js";
 import { OrderManager } from "./order-manager.js";
-import { contributionLine, edgeLine, equityLine, fillLine, header, predictionLine } from "./records.js";
-
-/** Markout horizon (ms) whose realized edge is the per-fill PnL for attribution and the headline edge. */
-export const PRIMARY_HORIZON_MS = 5000;
+import { predictionIntensity } from "./prediction-intensity.js";
+import { contributionLine } from "./records.js";
+import { EQUITY_SAMPLE_MS, type RunEventFields, TraderAnalytics } from "./trader-analytics.js";
+import { initialCounters, type TraderCounters } from "./trader-counters.js";
 
 /** Everything the trader is built from (constructed by `buildTrader`). */
 export interface TraderParts {
@@ -68,38 +48,6 @@ export interface TraderParts {
   quoteCurrency: string;
 }
 
-/** Run counters that a checkpoint carries. */
-export interface TraderCounters {
-  events: number;
-  cycles: number;
-  fills: number;
-  wins: number;
-  markedFills: number;
-  firstTsMs: number | null;
-  lastTsMs: number;
-  lastBookTsMs: number;
-  nextQuoteMs: number;
-  nextEquityMs: number;
-  nextEquityLineMs: number;
-  nextAnalyticsMs: number;
-  nextWarmupLogMs: number;
-  lastTransition: RiskTransitionKey | null;
-  lastGlftBaseBps: number | null;
-  /** Total PnL at the previous `[PNL SUMMARY]` (its `net` is the change since then). */
-  pnlAtLastSummary: number;
-  warmupDoneLogged: boolean;
-  /** Fill predictions made from the tape's measured arrival curve (the exponential fit not usable). */
-  empiricalPredictions: number;
-}
-
-/** How often (market ms) the loop samples equity, writes equity lines and logs warm-up. */
-const EQUITY_SAMPLE_MS = 1000;
-/**
- * One equity.jsonl line per equity sample (1 s): the report recomputes drawdown, underwater time
- * and Sharpe from these lines, so with every sample written its figures equal the trader's (at
- * 10 s lines its max drawdown missed dips between lines: 0.041 % vs the trader's 0.053 %).
- */
-const EQUITY_LINE_MS = EQUITY_SAMPLE_MS;
 const WARMUP_LOG_MS = 10_000;
 /** Minimum market time between quote cycles (a fill triggers one immediately). */
 export const QUOTE_INTERVAL_MS = 250;
@@ -110,32 +58,16 @@ export const REQUOTE_THRESHOLD_BPS = 0.5;
 export class PaperTrader {
   readonly p: TraderParts;
   readonly orders: OrderManager;
-  readonly sharpe: SharpeTracker;
-  readonly perSignalSharpe: PerSignalSharpeTracker;
-  readonly edge: EdgeTracker;
-  readonly attributor: SignalPnLAttributor;
-  readonly calibration = new Map<number, BrierCalibration>();
-  readonly drawdown = new DrawdownTracker();
-  counters: TraderCounters = {
-    events: 0,
-    cycles: 0,
-    fills: 0,
-    wins: 0,
-    markedFills: 0,
-    firstTsMs: null,
-    lastTsMs: 0,
-    lastBookTsMs: 0,
-    nextQuoteMs: 0,
-    nextEquityMs: 0,
-    nextEquityLineMs: 0,
-    nextAnalyticsMs: 0,
-    nextWarmupLogMs: 0,
-    lastTransition: null,
-    lastGlftBaseBps: null,
-    pnlAtLastSummary: 0,
-    warmupDoneLogged: false,
-    empiricalPredictions: 0,
-  };
+  /** Where fills, predictions, markouts and equity samples are recorded (owns the trackers below). */
+  readonly analytics: TraderAnalytics;
+  // The analytics' trackers, under the names the report, checkpoints and embedders use.
+  readonly sharpe: TraderAnalytics["sharpe"];
+  readonly perSignalSharpe: TraderAnalytics["perSignalSharpe"];
+  readonly edge: TraderAnalytics["edge"];
+  readonly attributor: TraderAnalytics["attributor"];
+  readonly calibration: TraderAnalytics["calibration"];
+  readonly drawdown: TraderAnalytics["drawdown"];
+  counters: TraderCounters = initialCounters();
   /** Set when the loop must stop (kill switch halted). */
   stopReason: string | null = null;
   lastDecision: QuoteDecision | null = null;
@@ -148,14 +80,14 @@ export class PaperTrader {
   constructor(parts: TraderParts) {
     this.p = parts;
     this.orders = new OrderManager(parts.exchange, REQUOTE_THRESHOLD_BPS);
-    this.sharpe = new SharpeTracker({ capitalBase: parts.capitalQuote });
-    this.perSignalSharpe = new PerSignalSharpeTracker({ capitalBase: parts.capitalQuote });
-    this.edge = new EdgeTracker({ primaryHorizonMs: PRIMARY_HORIZON_MS });
-    // PnL = the primary-horizon markout edge: fills closer than twice that horizon share moves
-    this.attributor = new SignalPnLAttributor({ overlapBandwidthMs: 2 * PRIMARY_HORIZON_MS });
-    // No bootstrap sample: the run report needs only the bin sums (the calibration report recomputes from files).
-    for (const h of parts.exchange.config.horizonsSec)
-      this.calibration.set(h * 1000, new BrierCalibration({ reservoirSize: 0 }));
+    const a = new TraderAnalytics(parts, this.orders);
+    this.analytics = a;
+    this.sharpe = a.sharpe;
+    this.perSignalSharpe = a.perSignalSharpe;
+    this.edge = a.edge;
+    this.attributor = a.attributor;
+    this.calibration = a.calibration;
+    this.drawdown = a.drawdown;
   }
 
   /** Process one market event end to end. */
@@ -285,22 +217,8 @@ export class PaperTrader {
       this.stopReason = `kill switch HALTED: ${p.killSwitch.reason()}`;
       return;
     }
-    let intensity: IntensityEstimate | null = null;
-    if (fit.aPerSec > 0 && fit.kappaPerFrac > 0) {
-      // Predictions use the quoting model: arrivals A·e^{−κδ} while the mid diffuses with the σ
-      // the quotes were priced with (their depth changes over the 1–30 s horizons). When the
-      // exponential does not fit the tape (A, κ are the fallback prior, e.g. a deep BTC book where
-      // nearly every print is at the touch), the arrival rates come from the tape itself instead:
-      // the estimator's empirical curve, once it has its minimum sample.
-      const sigma = decision.effective.sigmaPerSqrtSec;
-      const curve = fit.usedFallback ? p.intensity.arrivalCurve() : null;
-      const sigmaPerSqrtSec = Number.isFinite(sigma) && sigma > 0 ? sigma : 0;
-      intensity =
-        curve === null
-          ? { aPerSec: fit.aPerSec, kappaPerFrac: fit.kappaPerFrac, sigmaPerSqrtSec }
-          : { aPerSec: fit.aPerSec, kappaPerFrac: fit.kappaPerFrac, sigmaPerSqrtSec, curve };
-      p.exchange.setIntensity(intensity);
-    }
+    const intensity = predictionIntensity(fit, decision.effective.sigmaPerSqrtSec, p.intensity);
+    if (intensity !== null) p.exchange.setIntensity(intensity);
     const events = this.orders.reconcile(decision.ladder, {
       cycleId: cyc.record.cycleId,
       mid,
@@ -336,7 +254,8 @@ export class PaperTrader {
     for (const e of events) {
       switch (e.type) {
         case "fill":
-          this.onFill(e.fill);
+          this.fillSinceCycle = true;
+          this.analytics.onFill(e.fill, this.counters);
           break;
         case "filled":
         case "cancelled":
@@ -348,10 +267,10 @@ export class PaperTrader {
           else if (e.action === "place" || e.action === "modify") this.orders.onTerminal(e.orderId, e.tsMs);
           break;
         case "prediction":
-          this.onPrediction(e.record);
+          this.analytics.onPrediction(e.record, this.counters);
           break;
         case "markout":
-          this.onMarkout(e.record);
+          this.analytics.onMarkout(e.record, this.counters);
           break;
         default:
           break;
@@ -359,90 +278,9 @@ export class PaperTrader {
     }
   }
 
-  private onFill(fill: PaperFill): void {
-    const p = this.p;
-    const c = this.counters;
-    c.fills++;
-    this.fillSinceCycle = true;
-    const line = fillLine(fill, `F${c.fills}`);
-    this.write("fills", line);
-    this.sharpe.recordFill(line.spread_capture - line.fee);
-    p.signals.onOwnFill(fill);
-    const depthBps =
-      ((fill.side === "buy" ? fill.midAtFill - fill.price : fill.price - fill.midAtFill) / fill.midAtFill) *
-      1e4;
-    if (p.logger.isLevelEnabled("info"))
-      p.logger.info(
-        `[FILL PNL] side=${fill.side === "buy" ? "Buy" : "Sell"} price=${fill.price} size=${fill.size} spread_capture=${signed(line.spread_capture, 4)} fee=${fmt(line.fee, 4)} (${p.quoteCurrency}) mid_at_fill=${priceText(fill.midAtFill)} depth_bps=${fmt(depthBps, 3)} inventory_after=${fmt(fill.positionAfter, 6)} level=${fill.level ?? "?"} model=${fill.fillModel}`,
-      );
-    if (p.metrics !== null) p.metrics.fills.inc({ side: fill.side });
-  }
-
-  private onPrediction(rec: PredictionRecord): void {
-    const ctx = this.orders.context(rec.orderId);
-    const line = predictionLine(rec, ctx ?? null);
-    this.write("predictions", line);
-    if (rec.arrivalModel === "empirical") this.counters.empiricalPredictions++;
-    for (const h of line.horizons) {
-      if (h.filled === null) continue;
-      this.calibration.get(h.horizon_ms)?.update(h.p_fill, h.filled);
-    }
-  }
-
-  private onMarkout(rec: MarkoutRecord): void {
-    const line = edgeLine(rec, this.orders.context(rec.orderId), PRIMARY_HORIZON_MS);
-    this.write("edge_validation", line);
-    this.edge.update(edgeSnapshotFromRecord(line));
-    const edgeBps = line.realized_edge_bps;
-    if (edgeBps === null) return;
-    const c = this.counters;
-    c.markedFills++;
-    if (edgeBps > 0) c.wins++;
-    this.attributor.recordFill(rec.cycleId ?? null, edgeBps, rec.fillTsMs);
-    const pnlQuote = (edgeBps * rec.fillPrice * rec.size) / 1e4;
-    const active = rec.cycleId === undefined ? null : this.attributor.activeSignals(rec.cycleId);
-    this.perSignalSharpe.recordFill(rec.fillTsMs, pnlQuote, active ?? []);
-  }
-
-  /**
-   * At shutdown: a last equity sample and line at `ts` (the last event's time) when the latest
-   * sample is older, so equity.jsonl reaches the end of the run and the report closes the same
-   * Sharpe buckets the trader closed (else the last minute counted in one and not the other).
-   */
+  /** At shutdown: a last equity sample at `ts` when the latest is older (see `TraderAnalytics.sampleFinalEquity`). */
   sampleFinalEquity(ts: number): void {
-    // The latest periodic sample was at nextEquityMs − EQUITY_SAMPLE_MS (a checkpointed counter).
-    if (ts > this.counters.nextEquityMs - EQUITY_SAMPLE_MS) this.sampleEquity(ts, true);
-  }
-
-  /** Age (s) of the lead venue's last book update at `ts`: +∞ before the first, null without a lead. */
-  private leadAgeSec(ts: number): number | null {
-    if (!this.p.leadEnabled) return null;
-    const last = this.lastReferenceBookTsMs;
-    return last > 0 ? Math.max(0, (ts - last) / 1000) : Number.POSITIVE_INFINITY;
-  }
-
-  /** One equity sample: Sharpe, drawdown and per-signal trackers, the equity line, the metrics. */
-  private sampleEquity(ts: number, writeLine: boolean): void {
-    const c = this.counters;
-    const pnl = this.p.exchange.pnl();
-    if (!(Number.isFinite(pnl.equityQuote) && Number.isFinite(pnl.markPrice))) return;
-    this.sharpe.update(ts, pnl.equityQuote);
-    this.drawdown.update(ts, pnl.equityQuote);
-    this.perSignalSharpe.advanceTo(ts);
-    if (writeLine) {
-      c.nextEquityLineMs = ts + EQUITY_LINE_MS;
-      const dd = this.drawdown.state();
-      this.write("equity", equityLine(ts, pnl, dd?.drawdownFrac ?? 0, c.fills));
-    }
-    this.p.metrics?.sample({
-      pnlQuote: pnl.totalPnlQuote,
-      equityQuote: pnl.equityQuote,
-      positionBase: pnl.positionBase,
-      riskState: this.p.killSwitch.state(),
-      feedAgeSec: Math.max(0, (ts - c.lastBookTsMs) / 1000),
-      leadAgeSec: this.leadAgeSec(ts),
-      eventsTotal: c.events,
-    });
+    this.analytics.sampleFinalEquity(ts, this.counters, this.lastReferenceBookTsMs);
   }
 
   /** Time-driven work: equity samples, equity lines, analytics, warm-up logs. */
@@ -450,7 +288,7 @@ export class PaperTrader {
     const c = this.counters;
     if (ts >= c.nextEquityMs) {
       c.nextEquityMs = ts + EQUITY_SAMPLE_MS;
-      this.sampleEquity(ts, ts >= c.nextEquityLineMs);
+      this.analytics.sampleEquity(ts, c, ts >= c.nextEquityLineMs, this.lastReferenceBookTsMs);
     }
     if (ts >= c.nextWarmupLogMs && !c.warmupDoneLogged) {
       c.nextWarmupLogMs = ts + WARMUP_LOG_MS;
@@ -466,9 +304,7 @@ export class PaperTrader {
 
   /** Write sharpe_metrics (portfolio and per signal) and signal_pnl lines. */
   writeAnalytics(ts: number): void {
-    this.write("sharpe_metrics", this.sharpe.summary(ts));
-    for (const s of Object.values(this.perSignalSharpe.summaries(ts))) this.write("sharpe_metrics", s);
-    this.write("signal_pnl", this.attributor.summary(ts));
+    this.analytics.writeAnalytics(ts);
   }
 
   private logTransitions(): void {
@@ -484,16 +320,12 @@ export class PaperTrader {
   }
 
   /** Write a run event line (events.jsonl). */
-  writeEvent(
-    tsMs: number,
-    kind: string,
-    fields: { from?: string; to?: string; reason?: string; details?: Record<string, unknown> },
-  ): void {
-    this.write("events", { ...header(tsMs), kind, ...fields });
+  writeEvent(tsMs: number, kind: string, fields: RunEventFields): void {
+    this.analytics.writeEvent(tsMs, kind, fields);
   }
 
   /** Write one record to a stream (no-op without an output logger). */
   write<S extends StreamName>(stream: S, record: StreamRecord[S]): void {
-    if (this.p.out !== null) this.p.out.write(stream, record);
+    this.analytics.write(stream, record);
   }
 }
