@@ -1,6 +1,8 @@
 import { type Server, createServer } from "node:http";
 import type { RiskState } from "@mmkit/core";
+import type { Logger } from "pino";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { ConfigError } from "./config.js";
 
 const RISK_STATE_CODE: Record<RiskState, number> = { active: 0, reduceOnly: 1, halted: 2 };
 
@@ -121,4 +123,20 @@ export class RunMetrics {
     this.server = null;
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** Start the Prometheus endpoint; a port that cannot be bound is a ConfigError naming `--metrics-port`. */
+export async function serveMetrics(port: number, lead: boolean, logger: Logger): Promise<RunMetrics> {
+  const metrics = new RunMetrics(lead);
+  let bound: number;
+  try {
+    bound = await metrics.serve(port);
+  } catch (err) {
+    await metrics.close();
+    throw new ConfigError(
+      `invalid --metrics-port: ${port} cannot be used (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
+  }
+  logger.info(`[METRICS] Prometheus metrics on http://127.0.0.1:${bound}/metrics`);
+  return metrics;
 }

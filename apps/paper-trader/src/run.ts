@@ -1,24 +1,23 @@
 /** Orchestration of one paper-trading run: outputs, source, loop, checkpoints, shutdown, report. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
-import { join } from "node:path";
-import {
-  AnalyticsLogger,
-  RUN_MANIFEST_FILE,
-  type RunManifest,
-  SCHEMA_VERSION,
-  STREAM_FILES,
-} from "@mmkit/analytics";
+import { existsSync, statSync } from "node:fs";
+import { AnalyticsLogger } from "@mmkit/analytics";
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
 import type { Logger } from "pino";
+import { archivePreviousRun } from "./archive.js";
 import { buildParts, chooseOrderSize, leadVenueEnabled } from "./build.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
+import { CheckpointPacer } from "./checkpoint-pacing.js";
+import { HaltDrain } from "./halt-drain.js";
+import { MergedLead } from "./lead-merge.js";
+import { runManifest } from "./manifest.js";
 import { manifestStart, reprintCompleted, restoredTrader } from "./resume.js";
 import { lockOutputDir } from "./output-lock.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
-import { RunMetrics } from "./metrics.js";
+import { serveMetrics } from "./metrics.js";
 import { ProgressBar } from "./progress.js";
 import { edgeValidationReport } from "./report.js";
+import { feedSummary, finishTrader } from "./shutdown.js";
 import { applyToBook, createSource, firstMid, type RunSource } from "./source.js";
 import {
   assertResumable,
@@ -30,10 +29,8 @@ import {
   type TraderCheckpoint,
   truncateStreams,
 } from "./state.js";
+import { StopRequests } from "./stop-requests.js";
 import { PaperTrader } from "./trader.js";
-
-/** App version written to run.json. */
-export const APP_VERSION = "0.1.0";
 
 /** Options of `runPaperTrader`. */
 export interface RunOptions {
@@ -53,16 +50,6 @@ export interface RunResult {
   fills: number;
   events: number;
   outputDir: string;
-}
-
-/** Minimum wall time between periodic checkpoints (a max-speed replay would otherwise write one every few ms). */
-export const CHECKPOINT_MIN_WALL_MS = 2000;
-/** At most this much market time (ms) runs after a halt while its cancels land. */
-const MAX_HALT_DRAIN_MS = 60_000;
-
-/** Whether any of the trader's orders can still fill (pending, live or cancel in flight). */
-function hasOpenOrders(t: PaperTrader): boolean {
-  return t.p.exchange.openSizeOn("buy") + t.p.exchange.openSizeOn("sell") > 0;
 }
 
 /** Events processed between checks for stop requests, checkpoints and progress. */
@@ -144,44 +131,9 @@ async function runLocked(
     flushIntervalMs: 1000,
     rotateBytes: Math.round(config.rotateMb * 2 ** 20),
   });
-  const manifest = (endedTsMs: number | null): RunManifest => ({
-    schema_version: SCHEMA_VERSION,
-    run_id: runId,
-    started_ts_ms: runStartedMs,
-    ended_ts_ms: endedTsMs,
-    seed: config.seed,
-    source: { kind: config.source, ...source.describe },
-    fill_model: config.fillModel,
-    symbol: source.instrument,
-    venue: config.source === "synthetic" ? "synthetic" : config.source,
-    config: { ...config },
-    versions: { "@mmkit/paper-trader": APP_VERSION, node: process.version, schema: String(SCHEMA_VERSION) },
-    streams: Object.values(STREAM_FILES),
-  });
-  out.writeManifest(manifest(null));
+  out.writeManifest(runManifest(config, source, runId, runStartedMs, null));
 
-  let stopRequested: string | null = null;
-  /** The stop a user asked for (signal, abort): the run pauses, resumable. */
-  let pauseRequested: string | null = null;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    // A second signal must not kill the shutdown half-way (no report, no checkpoint): say so, carry on.
-    if (stopRequested !== null) {
-      logger.warn(
-        `[SHUTDOWN] ${sig} received: already stopping (${stopRequested}), finishing the report and files`,
-      );
-      return;
-    }
-    pauseRequested = `signal ${sig}`;
-    stopRequested = pauseRequested;
-  };
-  if (opts.handleSignals !== false) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  }
-  opts.signal?.addEventListener("abort", () => {
-    pauseRequested ??= "aborted";
-    stopRequested ??= pauseRequested;
-  });
+  const stops = new StopRequests(logger, opts.handleSignals !== false, opts.signal);
 
   let trader: PaperTrader | null = null;
   const makeTrader = (mid: number): PaperTrader => {
@@ -213,12 +165,9 @@ async function runLocked(
   const skip = checkpoint !== null && source.eventTime ? checkpoint.events_consumed : 0;
   let consumed = 0;
   const durationMs = config.durationSec * 1000;
-  const checkpointEveryMs = config.checkpointEveryMin * 60_000;
-  let nextCheckpointMs = Number.NaN;
-  let lastCheckpointWallMs = Date.now();
+  const checkpoints = new CheckpointPacer(config.checkpointEveryMin * 60_000);
   let stopReason = "end of data";
-  let haltTsMs: number | null = null;
-  let haltWallMs: number | null = null;
+  const drain = new HaltDrain();
   const liveBook = new L2Book();
   const pending: MarketEvent[] = [];
 
@@ -249,27 +198,16 @@ async function runLocked(
       // The halt sent cancels for every order, but a cancel lands only after the venue's latency:
       // the market runs on (nothing is quoted, the kill switch stays halted) until the book is
       // clear of our orders, so fills in that window count as they would live.
-      haltTsMs ??= c.lastTsMs;
-      if (hasOpenOrders(trader) && c.lastTsMs - haltTsMs < MAX_HALT_DRAIN_MS) return true;
+      if (drain.drainingAtEvent(trader)) return true;
       stopReason = trader.stopReason;
       return false;
     }
     if (c.firstTsMs !== null) {
-      if (Number.isNaN(nextCheckpointMs)) nextCheckpointMs = c.lastTsMs + checkpointEveryMs;
       if (c.lastTsMs - c.firstTsMs >= durationMs) {
         stopReason = `duration reached (${config.durationSec}s of market time)`;
         return false;
       }
-      if (c.lastTsMs >= nextCheckpointMs) {
-        nextCheckpointMs = c.lastTsMs + checkpointEveryMs;
-        // Fast replays cover minutes of market in milliseconds: at most one checkpoint per
-        // CHECKPOINT_MIN_WALL_MS of wall time (the next one comes one interval later).
-        const wallMs = Date.now();
-        if (wallMs - lastCheckpointWallMs >= CHECKPOINT_MIN_WALL_MS) {
-          lastCheckpointWallMs = wallMs;
-          doCheckpoint(trader);
-        }
-      }
+      if (checkpoints.due(c.lastTsMs)) doCheckpoint(trader);
     }
     return true;
   };
@@ -279,8 +217,8 @@ async function runLocked(
     if (t !== null && t.counters.firstTsMs !== null)
       progress.update(t.counters.lastTsMs - t.counters.firstTsMs, t.counters.events);
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (stopRequested !== null) {
-      stopReason = stopRequested;
+    if (stops.reason !== null) {
+      stopReason = stops.reason;
       return false;
     }
     return true;
@@ -314,16 +252,12 @@ async function runLocked(
         timer = setInterval(() => {
           if (trader !== null) trader.onTimer(Date.now());
           // a halt stops once its cancels have landed (see step), or after the drain time without events
-          if (trader?.stopReason) {
-            haltWallMs ??= Date.now();
-            if (!hasOpenOrders(trader) || Date.now() - haltWallMs >= MAX_HALT_DRAIN_MS)
-              stopRequested ??= trader.stopReason;
-          }
+          if (trader?.stopReason && drain.doneByWallClock(trader)) stops.request(trader.stopReason);
           const startMs = Math.min(trader?.counters.firstTsMs ?? liveStartedMs, liveStartedMs);
           if (Date.now() - startMs >= durationMs) {
-            stopRequested ??= `duration reached (${config.durationSec}s of wall time)`;
+            stops.request(`duration reached (${config.durationSec}s of wall time)`);
           }
-          if (stopRequested !== null) void source.feed.close();
+          if (stops.reason !== null) void source.feed.close();
         }, 1000);
       }
       // Lead venue events go to the LeadLag signal only (dropped until the trader exists: the signal
@@ -338,42 +272,26 @@ async function runLocked(
           : (async () => {
               for await (const ev of lead.feed) {
                 if (trader !== null) trader.onReferenceEvent(ev);
-                if (stopRequested !== null) break;
+                if (stops.reason !== null) break;
               }
             })();
-      const leadIt = merged ? lead.feed[Symbol.asyncIterator]() : null;
-      let leadNext: MarketEvent | null | undefined; // undefined: not read yet; null: exhausted
-      /** Feed the lead events up to `uptoMs`; while a resume skips processed events, drop them (their effect is in the checkpoint). */
-      const drainLead = async (
-        it: AsyncIterator<MarketEvent>,
-        uptoMs: number,
-        feed: boolean,
-      ): Promise<void> => {
-        for (;;) {
-          if (leadNext === undefined) {
-            const r = await it.next();
-            leadNext = r.done ? null : r.value;
-          }
-          if (leadNext === null || eventTimeMs(leadNext, source.clock) > uptoMs) return;
-          if (feed && trader !== null) trader.onReferenceEvent(leadNext);
-          leadNext = undefined;
-        }
-      };
+      const mergedLead = merged ? new MergedLead(lead.feed[Symbol.asyncIterator](), source.clock) : null;
       let n = 0;
       // A resumed event-time run goes through what it already processed at once, then paces.
       for await (const ev of source.asyncEvents(skip)) {
-        if (leadIt !== null) await drainLead(leadIt, eventTimeMs(ev, source.clock), consumed >= skip);
+        if (mergedLead !== null)
+          await mergedLead.feedUpTo(eventTimeMs(ev, source.clock), consumed >= skip ? trader : null);
         if (!step(ev)) break;
         if (++n % 256 === 0 && !(await afterChunk())) break;
-        if (stopRequested !== null) {
-          stopReason = stopRequested;
+        if (stops.reason !== null) {
+          stopReason = stops.reason;
           break;
         }
       }
-      if (stopRequested !== null) stopReason = stopRequested;
+      if (stops.reason !== null) stopReason = stops.reason;
     }
     // the data ended while a halt's cancels were landing: the run stopped for the halt
-    if (trader?.stopReason && stopRequested === null) stopReason = trader.stopReason;
+    if (trader?.stopReason && stops.reason === null) stopReason = trader.stopReason;
   } finally {
     if (timer !== null) clearInterval(timer);
     progress.done();
@@ -391,7 +309,7 @@ async function runLocked(
   if (t !== null) {
     // A stop asked for (SIGINT/SIGTERM, abort) is a pause: its checkpoint stays resumable, and a
     // later --resume continues from there (quotes were cancelled, like a restarted bot's).
-    const paused = pauseRequested !== null && stopReason === pauseRequested;
+    const paused = stops.paused(stopReason);
     if (paused) stopReason = `${stopReason} (--resume continues this run)`;
     finishTrader(t, stopReason);
     doCheckpoint(t, paused ? null : stopReason);
@@ -410,74 +328,10 @@ async function runLocked(
     ];
   }
   out.close();
-  out.writeManifest(manifest(Date.now()));
+  out.writeManifest(runManifest(config, source, runId, runStartedMs, Date.now()));
   if (metrics !== null) await metrics.close();
   for (const line of report) print(line);
   // Signals stay handled until everything is written and printed.
-  if (opts.handleSignals !== false) {
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
-  }
+  stops.dispose();
   return { stopReason, report, fills: t?.counters.fills ?? 0, events: t?.counters.events ?? 0, outputDir };
-}
-
-/** Start the Prometheus endpoint; a port that cannot be bound is a ConfigError naming `--metrics-port`. */
-async function serveMetrics(port: number, lead: boolean, logger: Logger): Promise<RunMetrics> {
-  const metrics = new RunMetrics(lead);
-  let bound: number;
-  try {
-    bound = await metrics.serve(port);
-  } catch (err) {
-    await metrics.close();
-    throw new ConfigError(
-      `invalid --metrics-port: ${port} cannot be used (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
-  logger.info(`[METRICS] Prometheus metrics on http://127.0.0.1:${bound}/metrics`);
-  return metrics;
-}
-
-/** Cancel quotes, flush pending prediction/markout records, write the final analytics. */
-function finishTrader(t: PaperTrader, stopReason: string): void {
-  const ts = t.counters.lastTsMs;
-  t.handle(t.orders.cancelAll());
-  t.handle(t.p.exchange.flushRecords());
-  t.sampleFinalEquity(ts);
-  t.writeAnalytics(ts);
-  t.writeEvent(ts, "run_end", { reason: stopReason });
-  t.p.logger.info(`[SHUTDOWN] ${stopReason}; quotes cancelled, records flushed`);
-}
-
-function feedSummary(source: RunSource): string {
-  const line = (feed: RunSource["feed"]): string => {
-    const s = feed.stats();
-    const e = s.events;
-    // The feed's own counters (stale frames dropped, duplicate trades, gaps…) when any is non-zero.
-    const extra = Object.entries(s.extra)
-      .filter(([, v]) => v !== 0)
-      .map(([k, v]) => `${k}=${v}`);
-    return `${feed.name} snapshot=${e.snapshot} delta=${e.delta} bbo=${e.bbo} trade=${e.trade} health=${e.health} invalid=${s.invalidMessages} ignored=${s.ignoredMessages} reconnects=${s.reconnects}${extra.length > 0 ? ` (${extra.join(" ")})` : ""}`;
-  };
-  return source.lead === null ? line(source.feed) : `${line(source.feed)}; lead ${line(source.lead.feed)}`;
-}
-
-/** Move a previous run's files into `<dir>/archive/<run id>/` so a fresh run never mixes with or destroys them. */
-export function archivePreviousRun(dir: string, logger: Logger): void {
-  if (!existsSync(dir)) return;
-  const names = readdirSync(dir).filter(
-    (f) => f.endsWith(".jsonl") || f === RUN_MANIFEST_FILE || f === "checkpoint.json",
-  );
-  if (names.length === 0) return;
-  let previous = `run-${Date.now().toString(36)}`;
-  try {
-    const m = JSON.parse(readFileSync(join(dir, RUN_MANIFEST_FILE), "utf8")) as { run_id?: unknown };
-    if (typeof m.run_id === "string" && /^[\w.-]+$/.test(m.run_id)) previous = m.run_id;
-  } catch {
-    // no or unreadable manifest: keep the time-based name
-  }
-  let target = join(dir, "archive", previous);
-  for (let i = 2; existsSync(target); i++) target = join(dir, "archive", `${previous}-${i}`);
-  mkdirSync(target, { recursive: true });
-  for (const f of names) renameSync(join(dir, f), join(target, f));
-  logger.info(`[OUTPUT] previous run's files moved to ${target}`);
 }

@@ -1,0 +1,26 @@
+/** Archiving a previous run's files before a fresh run writes to the same output directory. */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { RUN_MANIFEST_FILE } from "@mmkit/analytics";
+import type { Logger } from "pino";
+
+/** Move a previous run's files into `<dir>/archive/<run id>/` so a fresh run never mixes with or destroys them. */
+export function archivePreviousRun(dir: string, logger: Logger): void {
+  if (!existsSync(dir)) return;
+  const names = readdirSync(dir).filter(
+    (f) => f.endsWith(".jsonl") || f === RUN_MANIFEST_FILE || f === "checkpoint.json",
+  );
+  if (names.length === 0) return;
+  let previous = `run-${Date.now().toString(36)}`;
+  try {
+    const m = JSON.parse(readFileSync(join(dir, RUN_MANIFEST_FILE), "utf8")) as { run_id?: unknown };
+    if (typeof m.run_id === "string" && /^[\w.-]+$/.test(m.run_id)) previous = m.run_id;
+  } catch {
+    // no or unreadable manifest: keep the time-based name
+  }
+  let target = join(dir, "archive", previous);
+  for (let i = 2; existsSync(target); i++) target = join(dir, "archive", `${previous}-${i}`);
+  mkdirSync(target, { recursive: true });
+  for (const f of names) renameSync(join(dir, f), join(target, f));
+  logger.info(`[OUTPUT] previous run's files moved to ${target}`);
+}

@@ -1,0 +1,32 @@
+/** When a run writes its periodic checkpoint: each `--checkpoint-every-min` of market time, paced in wall time. */
+
+/** Minimum wall time between periodic checkpoints (a max-speed replay would otherwise write one every few ms). */
+export const CHECKPOINT_MIN_WALL_MS = 2000;
+
+/** Decides, event by event, whether a periodic checkpoint is due. */
+export class CheckpointPacer {
+  private readonly everyMs: number;
+  private nextMs = Number.NaN;
+  private lastWallMs = Date.now();
+
+  /** `everyMs`: market time between checkpoints; the wall-time pacing starts now. */
+  constructor(everyMs: number) {
+    this.everyMs = everyMs;
+  }
+
+  /** Whether to write a checkpoint at market time `tsMs` (the first call starts the interval). */
+  due(tsMs: number): boolean {
+    if (Number.isNaN(this.nextMs)) this.nextMs = tsMs + this.everyMs;
+    if (tsMs >= this.nextMs) {
+      this.nextMs = tsMs + this.everyMs;
+      // Fast replays cover minutes of market in milliseconds: at most one checkpoint per
+      // CHECKPOINT_MIN_WALL_MS of wall time (the next one comes one interval later).
+      const wallMs = Date.now();
+      if (wallMs - this.lastWallMs >= CHECKPOINT_MIN_WALL_MS) {
+        this.lastWallMs = wallMs;
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,28 @@
+/** The end of a run: the trader's last records, and the feed line of the report. */
+import type { RunSource } from "./source.js";
+import type { PaperTrader } from "./trader.js";
+
+/** Cancel quotes, flush pending prediction/markout records, write the final analytics. */
+export function finishTrader(t: PaperTrader, stopReason: string): void {
+  const ts = t.counters.lastTsMs;
+  t.handle(t.orders.cancelAll());
+  t.handle(t.p.exchange.flushRecords());
+  t.sampleFinalEquity(ts);
+  t.writeAnalytics(ts);
+  t.writeEvent(ts, "run_end", { reason: stopReason });
+  t.p.logger.info(`[SHUTDOWN] ${stopReason}; quotes cancelled, records flushed`);
+}
+
+/** The report's feed line: per feed (traded venue, lead) events by type, invalid/ignored messages, reconnects. */
+export function feedSummary(source: RunSource): string {
+  const line = (feed: RunSource["feed"]): string => {
+    const s = feed.stats();
+    const e = s.events;
+    // The feed's own counters (stale frames dropped, duplicate trades, gaps…) when any is non-zero.
+    const extra = Object.entries(s.extra)
+      .filter(([, v]) => v !== 0)
+      .map(([k, v]) => `${k}=${v}`);
+    return `${feed.name} snapshot=${e.snapshot} delta=${e.delta} bbo=${e.bbo} trade=${e.trade} health=${e.health} invalid=${s.invalidMessages} ignored=${s.ignoredMessages} reconnects=${s.reconnects}${extra.length > 0 ? ` (${extra.join(" ")})` : ""}`;
+  };
+  return source.lead === null ? line(source.feed) : `${line(source.feed)}; lead ${line(source.lead.feed)}`;
+}

@@ -1,0 +1,55 @@
+/** Requests to stop a run from outside its loop: signals, an abort, the live timer. */
+import type { Logger } from "pino";
+
+/** The run's stop requests: the first one wins; a user's (signal, abort) is a pause. */
+export class StopRequests {
+  /** The first stop asked for (null: none yet). */
+  reason: string | null = null;
+  /** The stop a user asked for (signal, abort): the run pauses, resumable. */
+  pause: string | null = null;
+  private readonly logger: Logger;
+  private readonly handleSignals: boolean;
+  private readonly onSignal = (sig: NodeJS.Signals): void => {
+    // A second signal must not kill the shutdown half-way (no report, no checkpoint): say so, carry on.
+    if (this.reason !== null) {
+      this.logger.warn(
+        `[SHUTDOWN] ${sig} received: already stopping (${this.reason}), finishing the report and files`,
+      );
+      return;
+    }
+    this.pause = `signal ${sig}`;
+    this.reason = this.pause;
+  };
+
+  /** Listen for SIGINT/SIGTERM (when `handleSignals`) and for `signal`'s abort. */
+  constructor(logger: Logger, handleSignals: boolean, signal: AbortSignal | undefined) {
+    this.logger = logger;
+    this.handleSignals = handleSignals;
+    if (handleSignals) {
+      process.on("SIGINT", this.onSignal);
+      process.on("SIGTERM", this.onSignal);
+    }
+    signal?.addEventListener("abort", () => {
+      this.pause ??= "aborted";
+      this.reason ??= this.pause;
+    });
+  }
+
+  /** Ask the run to stop, unless a stop was asked for already. */
+  request(reason: string): void {
+    this.reason ??= reason;
+  }
+
+  /** Whether a run that stopped for `stopReason` stopped because a user asked: a pause. */
+  paused(stopReason: string): boolean {
+    return this.pause !== null && stopReason === this.pause;
+  }
+
+  /** Stop handling signals (once everything is written and printed). */
+  dispose(): void {
+    if (this.handleSignals) {
+      process.removeListener("SIGINT", this.onSignal);
+      process.removeListener("SIGTERM", this.onSignal);
+    }
+  }
+}
