@@ -26,7 +26,7 @@ import { contributionLine } from "./records.js";
 import { EQUITY_SAMPLE_MS, type RunEventFields, TraderAnalytics } from "./trader-analytics.js";
 import { initialCounters, type TraderCounters } from "./trader-counters.js";
 
-/** Everything the trader is built from (constructed by `buildTrader`). */
+/** Everything the trader is built from (constructed by `buildParts`). */
 export interface TraderParts {
   config: PaperTraderConfig;
   logger: Logger;
