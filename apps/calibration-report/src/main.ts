@@ -107,7 +107,7 @@ export async function parseArgs(rawArgv: string[], io: CliIo = defaultIo): Promi
   const num = (v: unknown, flag: string): number | undefined => {
     if (v === undefined) return undefined;
     if (typeof v !== "number" || !Number.isFinite(v))
-      throw new UsageError(`--${flag}: expected a number, got ${String(v)}`);
+      throw new UsageError(`--${flag}: expected a number, got ${typedValue(argv, flag) ?? String(v)}`);
     return v;
   };
   const maxPoints = num(out["max-points"], "max-points") ?? 2000;
@@ -163,4 +163,15 @@ async function writeOutput(file: string, text: string): Promise<void> {
   } catch (err) {
     throw new Error(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
+}
+
+/** What the user typed for `--flag` (`--flag v` or `--flag=v`; the last one wins), quoted; null if absent. */
+function typedValue(argv: readonly string[], flag: string): string | null {
+  let typed: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === `--${flag}` && i + 1 < argv.length) typed = argv[i + 1]!;
+    else if (a.startsWith(`--${flag}=`)) typed = a.slice(flag.length + 3);
+  }
+  return typed === null ? null : JSON.stringify(typed);
 }

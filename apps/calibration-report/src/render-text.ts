@@ -59,20 +59,24 @@ function kv(key: string, value: string): string[] {
   return wrap(`  ${key.padEnd(25)} ${value}`, 26);
 }
 
-/** Table rows (indented) with right-aligned numeric columns; first column left-aligned. */
+/**
+ * Table rows (indented) with right-aligned numeric columns; first column left-aligned. A cell wider
+ * than its column widens the column (never cut: a cut number is a wrong number); a row that then
+ * passes the page width wraps like any other line.
+ */
 function table(header: string[], rows: string[][], widths: number[], indent = "  "): string[] {
+  const cols = widths.map((w, i) => Math.max(w, ...[header, ...rows].map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]): string[] =>
     wrap(
       indent +
         cells
           .map((c, i) => {
-            const w = widths[i] ?? 8;
-            const v = c.length > w ? c.slice(0, w) : c;
-            return i === 0 ? v.padEnd(w) : v.padStart(w);
+            const w = cols[i] ?? 8;
+            return i === 0 ? c.padEnd(w) : c.padStart(w);
           })
           .join(" "),
     );
-  return [...line(header), ...line(widths.map((w) => "-".repeat(w))), ...rows.flatMap(line)];
+  return [...line(header), ...line(cols.map((w) => "-".repeat(w))), ...rows.flatMap(line)];
 }
 
 function calibrationBlock(c: CalibrationModel): string[] {

@@ -267,6 +267,12 @@ describe("CLI exit codes (main)", () => {
       expect(err.trim().split("\n")).toHaveLength(1);
       expect(err).toMatch(/^calibration-report: /);
     }
+    // a bad number names what was typed, not yargs' NaN
+    for (const argv of [["--min-sharpe", "abc"], ["--min-sharpe=abc"]]) {
+      const c = capture();
+      expect(await main(argv, c.io)).toBe(2);
+      expect(c.err.join("")).toContain('--min-sharpe: expected a number, got "abc"');
+    }
   });
 
   it("the binary entry point (src/cli.ts) exits with the verdict code", async () => {

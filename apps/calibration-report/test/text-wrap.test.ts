@@ -44,6 +44,49 @@ describe("text report wrapping", () => {
     expect(text).toContain("2024-08-09T00:02:30.456Z");
   });
 
+  it("table cells wider than their column widen it: numbers and names are never cut", async () => {
+    const r = await buildReport(await writeRunDir(await tmp("wide"), goldenFiles()), {
+      criteria: parseCriteria(GOLDEN_CRITERIA),
+    });
+    const fill = r.calibration.fill[0]!;
+    const bin = fill.bins.find((b) => b.count > 0)!;
+    const model = {
+      ...r,
+      calibration: {
+        ...r.calibration,
+        fill: [{ ...fill, bins: fill.bins.map((b) => (b === bin ? { ...b, count: 1_234_567 } : b)) }],
+      },
+      sharpe: {
+        ...r.sharpe,
+        windows: r.sharpe.windows.map((w) => ({ ...w, sharpeAnnualized: 123_456.78 })),
+      },
+      attribution: {
+        ...r.attribution,
+        signals: [
+          {
+            signal: "RegimeDetectionWithALongName",
+            activePnlBps: 1,
+            inactivePnlBps: 0.5,
+            marginalValueBps: 0.5,
+            nActive: 10,
+            nInactive: 10,
+            tStat: 1,
+            pValue: 0.3,
+            tStatOverlap: 1,
+            pValueOverlap: 0.3,
+            slopeBpsPerBps: null,
+            slopeSe: null,
+          },
+        ],
+      },
+    };
+    const text = renderText(model);
+    for (const l of text.trimEnd().split("\n")) expect(cols(l), l).toBeLessThanOrEqual(TEXT_WIDTH);
+    expect(text).toContain("1,234,567");
+    expect(text).toContain("123456.78");
+    expect(squash(text)).toContain("RegimeDetectionWithALongName");
+  });
+
   it("wrap: breaks at spaces, splits only tokens longer than the line, indents continuations", () => {
     expect(wrap("short")).toEqual(["short"]);
     const words = `  ${"word ".repeat(30).trim()}`;
