@@ -162,7 +162,11 @@ describe("paper-trader CLI", () => {
     child.kill("SIGINT");
     setTimeout(() => child.kill("SIGINT"), 20);
     const r = await done;
-    expect(r.code, r.stderr).toBe(0);
+    // Exit 0. The one exception: under load this process's 20 ms timer can fire so late that the
+    // second SIGINT lands while the finished child is tearing down (node has closed its signal
+    // handles: default action). Everything below must then already be complete — a second signal
+    // that cut the shutdown itself would leave the report, checkpoint or streams short.
+    if (!(r.code === null && r.signal === "SIGINT")) expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("=== EDGE VALIDATION REPORT ===");
     expect(r.stdout).toContain("Stop: signal SIGINT (--resume continues this run)");
     expect(existsSync(join(dir, "checkpoint.json"))).toBe(true);

@@ -62,7 +62,7 @@ export function cliCommand(args: string[]): { argv: string[]; env: NodeJS.Proces
 /** Spawn the CLI from source (node + tsx), capturing output. */
 export function spawnCli(args: string[]): {
   child: ChildProcess;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 } {
   const { argv, env } = cliCommand(args);
   const child = spawn(argv[0]!, argv.slice(1), {
@@ -78,8 +78,13 @@ export function spawnCli(args: string[]): {
   child.stderr!.on("data", (d: Buffer) => {
     stderr += d.toString();
   });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => {
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   return { child, done };
 }
