@@ -22,17 +22,20 @@ export const BINANCE_USDM_WS_URL = "wss://fstream.binance.com";
 /** Binance USD-M futures REST base. */
 export const BINANCE_USDM_REST_URL = "https://fapi.binance.com";
 
-/** Source of depth snapshots (REST by default; tests serve one locally). */
-export type DepthSnapshotSource = (symbol: string) => Promise<BinanceDepthSnapshot>;
+/**
+ * Source of depth snapshots (REST by default; tests serve one locally). `signal` aborts the
+ * request when it times out or is superseded (reconnect, `close()`).
+ */
+export type DepthSnapshotSource = (symbol: string, signal?: AbortSignal) => Promise<BinanceDepthSnapshot>;
 
 /** Default snapshot source: GET `{restBaseUrl}/fapi/v1/depth?symbol=…&limit=…`, zod-validated. */
 export function restDepthSnapshotSource(
   restBaseUrl = BINANCE_USDM_REST_URL,
   limit = 1000,
 ): DepthSnapshotSource {
-  return async (symbol) => {
+  return async (symbol, signal) => {
     const url = `${restBaseUrl}/fapi/v1/depth?symbol=${encodeURIComponent(symbol.toUpperCase())}&limit=${limit}`;
-    const res = await fetch(url);
+    const res = await fetch(url, { signal: signal ?? null });
     if (!res.ok) throw new Error(`depth snapshot ${url}: HTTP ${res.status}`);
     const r = bnDepthSnapshotSchema.safeParse(await res.json());
     if (!r.success)
@@ -57,6 +60,8 @@ export interface BinanceFeedOptions extends LiveFeedOptions {
   snapshotSource?: DepthSnapshotSource;
   /** REST base for the default snapshot source. */
   restBaseUrl?: string;
+  /** Give up on a depth snapshot request after this long and retry with backoff (ms, default 10 000). */
+  snapshotTimeoutMs?: number;
   /** Client ping period (ms, default 30 000); the server must pong within `pongTimeoutMs`. */
   pingIntervalMs?: number;
   /** Pong timeout (ms, default 10 000). */
@@ -83,8 +88,8 @@ export class BinanceFeed implements MarketDataFeed {
   private readonly snapshotSource: DepthSnapshotSource;
   private readonly backoff: BackoffOptions;
   private readonly rng: Rng;
-  private generation = 0;
-  private fetching = false;
+  /** Aborts the snapshot request in flight (or its pending retry); null when none. */
+  private snapshotRequest: AbortController | null = null;
   private snapshotAttempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private lastExchangeTsMs = 0;
@@ -163,7 +168,7 @@ export class BinanceFeed implements MarketDataFeed {
     this.closed = true;
     const closed = this.session.stop();
     this.watchdog.disarm();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.cancelSnapshot();
     this.queue.end();
     this.invalidLog.flush("invalid messages dropped (not logged one by one)", { feed: this.name });
     await closed;
@@ -187,7 +192,6 @@ export class BinanceFeed implements MarketDataFeed {
 
   private onOpen(isReconnect: boolean): void {
     if (isReconnect) this.counters.reconnects++;
-    this.generation++;
     this.sync.reset();
     this.health("connected", isReconnect ? "reconnected" : "connected");
     this.watchdog.arm();
@@ -196,38 +200,58 @@ export class BinanceFeed implements MarketDataFeed {
 
   private onClose(code: number, reason: string): void {
     this.watchdog.disarm();
-    this.generation++;
+    // The snapshot in flight (or its pending retry) belongs to this connection's buffer: drop it,
+    // so the next connection fetches its own at once.
+    this.cancelSnapshot();
     this.health("disconnected", `socket closed code=${code}${reason ? ` reason=${reason}` : ""}`);
   }
 
+  /** Abort the snapshot request in flight and cancel a pending retry. */
+  private cancelSnapshot(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.snapshotRequest?.abort(new Error("depth snapshot cancelled"));
+    this.snapshotRequest = null;
+  }
+
+  /**
+   * Fetch a snapshot (after `delayMs`) unless one is already in flight or pending for this
+   * connection. A request superseded meanwhile (reconnect, close) is aborted and its outcome ignored.
+   */
   private requestSnapshot(delayMs: number): void {
-    if (this.fetching || this.closed) return;
-    this.fetching = true;
-    const gen = this.generation;
+    if (this.snapshotRequest || this.closed) return;
+    const req = new AbortController();
+    this.snapshotRequest = req;
+    const timeoutMs = this.o.snapshotTimeoutMs ?? 10_000;
     const run = async (): Promise<void> => {
       this.retryTimer = null;
+      const timer = setTimeout(() => req.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      let snap: BinanceDepthSnapshot;
       try {
-        const snap = await this.snapshotSource(this.o.symbol.toUpperCase());
-        this.fetching = false;
-        if (gen !== this.generation || this.closed) return;
-        const r = this.sync.applySnapshot(snap, this.now());
-        if (!r.ok) {
-          this.logger.warn({ feed: this.name, detail: r.detail }, "depth snapshot unusable, refetching");
-          bumpExtra(this.counters, "staleSnapshots");
-          this.retrySnapshot();
-          return;
-        }
-        this.snapshotAttempt = 0;
-        this.counters.resyncs++;
-        this.health("resynced", `depth snapshot lastUpdateId=${snap.lastUpdateId}`);
-        for (const e of r.events) this.push(e);
+        snap = await untilAborted(this.snapshotSource(this.o.symbol.toUpperCase(), req.signal), req.signal);
       } catch (err) {
-        this.fetching = false;
-        if (gen !== this.generation || this.closed) return;
+        if (this.snapshotRequest !== req) return;
+        this.snapshotRequest = null;
         bumpExtra(this.counters, "snapshotErrors");
-        this.logger.warn({ feed: this.name, error: (err as Error).message }, "depth snapshot failed");
+        this.logger.warn({ feed: this.name, error: errorText(err) }, "depth snapshot failed");
         this.retrySnapshot();
+        return;
+      } finally {
+        clearTimeout(timer);
       }
+      if (this.snapshotRequest !== req) return;
+      this.snapshotRequest = null;
+      const r = this.sync.applySnapshot(snap, this.now());
+      if (!r.ok) {
+        this.logger.warn({ feed: this.name, detail: r.detail }, "depth snapshot unusable, refetching");
+        bumpExtra(this.counters, "staleSnapshots");
+        this.retrySnapshot();
+        return;
+      }
+      this.snapshotAttempt = 0;
+      this.counters.resyncs++;
+      this.health("resynced", `depth snapshot lastUpdateId=${snap.lastUpdateId}`);
+      for (const e of r.events) this.push(e);
     };
     if (delayMs > 0) this.retryTimer = setTimeout(() => void run(), delayMs);
     else void run();
@@ -236,6 +260,13 @@ export class BinanceFeed implements MarketDataFeed {
   private retrySnapshot(): void {
     const delay = backoffDelayMs(this.snapshotAttempt++, this.backoff, this.rng);
     this.requestSnapshot(delay);
+  }
+
+  /** Note a book update; the first after a stall emits `resynced` (clears the `stale` it reported). */
+  private touchWatchdog(): void {
+    if (!this.watchdog.touch()) return;
+    this.counters.resyncs++;
+    this.health("resynced", "book updates resumed after a stall");
   }
 
   private onMessage(text: string): void {
@@ -262,12 +293,12 @@ export class BinanceFeed implements MarketDataFeed {
         return;
       case "bbo":
         this.session.noteHealthy();
-        this.watchdog.touch();
+        this.touchWatchdog();
         this.push(r.event);
         return;
       case "depth": {
         this.session.noteHealthy();
-        this.watchdog.touch();
+        this.touchWatchdog();
         const res = this.sync.onUpdate({
           firstId: r.firstId,
           lastId: r.lastId,
@@ -285,4 +316,24 @@ export class BinanceFeed implements MarketDataFeed {
       }
     }
   }
+}
+
+/** `p`, or a rejection with `signal.reason` as soon as `signal` aborts (for sources that ignore it). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** An error's message with its causes (`fetch failed: connect ECONNREFUSED …`). */
+function errorText(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err, depth = 0; e !== undefined && depth < 4; depth++) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(": ");
 }

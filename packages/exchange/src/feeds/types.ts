@@ -12,7 +12,7 @@ export interface FeedStats {
   ignoredMessages: number;
   /** Successful reconnects (not counting the first connect). */
   reconnects: number;
-  /** Book resyncs (fresh snapshot after a reconnect or a sequence gap). */
+  /** Book resyncs (fresh snapshot after a reconnect or a sequence gap, or book updates resuming after a stall). */
   resyncs: number;
   /** Sequence gaps detected (Binance depth `pu` mismatch). */
   gaps: number;

@@ -1,7 +1,7 @@
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BinanceFeed, type BinanceFeedOptions } from "../../src/feeds/binance-feed.js";
-import { FakeBinance } from "./binance-server.js";
+import { FakeBinance, HungRest } from "./binance-server.js";
 import { waitFor } from "./fixtures.js";
 
 class Consumer {
@@ -203,5 +203,76 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
     expect(warnings.filter((w) => w.startsWith("invalid messages dropped (not logged one by one)"))).toEqual([
       'invalid messages dropped (not logged one by one) {"feed":"binance:BTCUSDT","suppressed":1,"total":22}',
     ]);
+  });
+
+  it("a reconnect while the depth snapshot is in flight: the new connection fetches its own snapshot and resyncs", async () => {
+    // QA defect 1: the in-flight fetch of the dead connection blocked every new request, and its
+    // result was discarded, so the book stayed unsynced for good (no second request, no resync).
+    await server.stop();
+    server = await FakeBinance.start(400);
+    const c = makeFeed();
+    await waitFor(() => server.snapshotRequests === 1, 5000, "the first snapshot request");
+    server.conns[0]!.ws.terminate();
+    await waitFor(() => server.conns.length >= 2, 5000, "reconnect");
+    await waitFor(() => c.indexOfHealth("resynced", c.indexOfHealth("disconnected")) >= 0, 10_000, "resync");
+    expect(server.snapshotRequests).toBeGreaterThanOrEqual(2);
+    await drain(c);
+    expect(clientBook(c)).toEqual(venueBook());
+  });
+
+  it("a failed snapshot's pending retry does not block the next connection's snapshot", async () => {
+    // Two snapshot requests fail (HTTP 503); the second retry waits 1 s. A reconnect meanwhile must
+    // fetch at once: the retry belonged to the dead connection (its result was discarded).
+    server.failSnapshots = 2;
+    const c = makeFeed({ backoff: { initialMs: 50, maxMs: 5000, factor: 20, jitterFrac: 0 } });
+    await waitFor(() => (feed.stats().extra["snapshotErrors"] ?? 0) >= 2, 5000, "two failed snapshots");
+    server.conns[0]!.ws.terminate();
+    await waitFor(() => c.indexOfHealth("resynced") >= 0, 10_000, "resync on the new connection");
+    expect(c.indexOfHealth("resynced")).toBeGreaterThan(c.indexOfHealth("disconnected"));
+  });
+
+  it("the REST depth snapshot times out (snapshotTimeoutMs), is logged and retried", async () => {
+    // QA defect 2: a hung /fapi/v1/depth stalled depth sync for undici's 300 s header timeout.
+    const rest = await HungRest.start();
+    try {
+      const warnings: string[] = [];
+      const logger = {
+        warn: (o: Record<string, unknown>, m: string) => warnings.push(`${m} ${JSON.stringify(o)}`),
+        info: () => {},
+      };
+      makeFeed({ restBaseUrl: rest.url, snapshotTimeoutMs: 150, logger });
+      await waitFor(() => rest.requests >= 2, 10_000, "a retried snapshot request");
+      expect(warnings.find((w) => w.startsWith("depth snapshot failed"))).toContain("timed out after 150 ms");
+      // The timed-out request was aborted: its connection is released.
+      await waitFor(() => rest.clientGone >= 1, 5000, "the timed-out request's connection closed");
+    } finally {
+      await feed.close();
+      await rest.stop();
+    }
+  });
+
+  it("close() aborts an in-flight REST depth snapshot (nothing keeps the process alive)", async () => {
+    const rest = await HungRest.start();
+    try {
+      makeFeed({ restBaseUrl: rest.url, snapshotTimeoutMs: 60_000 });
+      await waitFor(() => rest.requests === 1, 5000, "the snapshot request");
+      await feed.close();
+      await waitFor(() => rest.clientGone === 1, 5000, "the request aborted by close()");
+    } finally {
+      await rest.stop();
+    }
+  });
+
+  it("a stall with the socket open: stale, then resynced when updates resume", async () => {
+    // QA defect 6: touch()'s "stale ended" was ignored, the feed reported `stale` for good.
+    const c = makeFeed({ staleAfterMs: 150 });
+    await waitFor(() => c.indexOfHealth("resynced") >= 0 && server.cursor > 100, 5000, "synced");
+    server.streaming = false;
+    await waitFor(() => c.indexOfHealth("stale") >= 0, 5000, "stale");
+    const stale = c.indexOfHealth("stale");
+    // Updates resume: a recorded bookTicker frame (the stream may have ended meanwhile on a slow machine).
+    server.broadcastRaw(server.frames.find((f) => f.includes('"bookTicker"'))!);
+    await waitFor(() => c.indexOfHealth("resynced", stale) >= 0, 5000, "resynced after the stall");
+    expect(c.events.slice(stale).some((e) => e.type === "health" && e.status === "disconnected")).toBe(false);
   });
 });

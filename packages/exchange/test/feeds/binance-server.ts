@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
-import { captureFrames } from "./fixtures.js";
+import { captureFrames, listenLocal } from "./fixtures.js";
 
 interface DepthData {
   U: number;
@@ -26,6 +26,8 @@ export class FakeBinance {
   /** When false the stream pauses. */
   streaming = true;
   snapshotRequests = 0;
+  /** Answer this many of the next snapshot requests with HTTP 503 (fault injection). */
+  failSnapshots = 0;
   /** The last snapshot body served. */
   lastServed: { lastUpdateId: number; bids: [string, string][]; asks: [string, string][] } | null = null;
   readonly frames: string[];
@@ -56,6 +58,11 @@ export class FakeBinance {
         return;
       }
       this.snapshotRequests++;
+      if (this.failSnapshots > 0) {
+        this.failSnapshots--;
+        res.writeHead(503).end();
+        return;
+      }
       this.lastServed = this.snapshot();
       const body = JSON.stringify(this.lastServed);
       setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end(body), snapshotDelayMs);
@@ -68,8 +75,7 @@ export class FakeBinance {
   static async start(snapshotDelayMs = 30, autoPong = true): Promise<FakeBinance> {
     const http = createServer();
     const wss = new WebSocketServer({ server: http, path: "/stream", autoPong });
-    await new Promise<void>((r) => http.listen(0, "127.0.0.1", () => r()));
-    return new FakeBinance(http, wss, snapshotDelayMs);
+    return new FakeBinance(await listenLocal(http), wss, snapshotDelayMs);
   }
 
   /** `ws://127.0.0.1:<port>` and `http://127.0.0.1:<port>`. */
@@ -127,6 +133,38 @@ export class FakeBinance {
     clearInterval(this.timer);
     for (const c of this.conns) c.ws.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
+    await new Promise<void>((r) => this.http.close(() => r()));
+  }
+}
+
+/**
+ * A REST endpoint that accepts every request and never answers (a hung load balancer): counts
+ * the requests and the ones whose client went away (aborted or closed the connection).
+ */
+export class HungRest {
+  requests = 0;
+  clientGone = 0;
+
+  private constructor(private readonly http: Server) {
+    http.on("request", (req) => {
+      this.requests++;
+      req.socket.once("close", () => this.clientGone++);
+    });
+  }
+
+  /** Listen on 127.0.0.1 (OS-assigned port). */
+  static async start(): Promise<HungRest> {
+    return new HungRest(await listenLocal(createServer()));
+  }
+
+  /** `http://127.0.0.1:<port>`. */
+  get url(): string {
+    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+  }
+
+  /** Drop every connection and stop listening. */
+  async stop(): Promise<void> {
+    this.http.closeAllConnections();
     await new Promise<void>((r) => this.http.close(() => r()));
   }
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 
@@ -23,4 +24,10 @@ export async function waitFor(pred: () => boolean, timeoutMs: number, what: stri
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** Listen on 127.0.0.1 with an OS-assigned port; resolves with the server once listening. */
+export async function listenLocal<S extends Server>(server: S): Promise<S> {
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return server;
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import { listenLocal } from "./fixtures.js";
 
 /** One TCP connection of the raw venue. */
 export interface RawConn {
@@ -69,9 +70,7 @@ export class RawWsVenue {
 
   /** Listen on 127.0.0.1 with an OS-assigned port. */
   static async start(): Promise<RawWsVenue> {
-    const server = createServer();
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    return new RawWsVenue(server);
+    return new RawWsVenue(await listenLocal(createServer()));
   }
 
   /** `ws://127.0.0.1:<port>`. */
