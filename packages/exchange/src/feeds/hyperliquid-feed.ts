@@ -3,7 +3,7 @@ import type { FeedHealthStatus, MarketEvent } from "@mmkit/core";
 import type WebSocket from "ws";
 import { AsyncQueue } from "./async-queue.js";
 import { DEFAULT_BACKOFF } from "./backoff.js";
-import { parseHyperliquidFrame } from "./hyperliquid-messages.js";
+import { type HlParsed, parseHyperliquidFrame } from "./hyperliquid-messages.js";
 import { LogThrottle } from "./log-throttle.js";
 import { RecentIds } from "./recent-ids.js";
 import { StaleTradeFilter } from "./stale-trades.js";
@@ -18,6 +18,9 @@ import {
   silentLogger,
 } from "./types.js";
 import { WsSession } from "./ws-session.js";
+
+/** Trades frames held at most before the connection's first book (oldest dropped beyond). */
+const MAX_HELD_TRADE_FRAMES = 1000;
 
 /** Hyperliquid public websocket endpoint. */
 export const HYPERLIQUID_WS_URL = "wss://api.hyperliquid.xyz/ws";
@@ -54,7 +57,10 @@ export interface HyperliquidFeedOptions extends LiveFeedOptions {
   pongTimeoutMs?: number;
   /** Expected book cadence (ms, default 500). */
   expectedBookIntervalMs?: number;
-  /** `stale` after `staleFactor` × cadence without a book update (default 10). */
+  /**
+   * `stale` after `staleFactor` × cadence without a book update (default 10): `l2Book` frames when
+   * subscribed (a flowing `bbo` does not hide a dead book stream), else `bbo` frames.
+   */
   staleFactor?: number;
 }
 
@@ -85,6 +91,14 @@ export class HyperliquidFeed implements MarketDataFeed {
   private readonly staleTradesLog: LogThrottle;
   /** The next trades frame is the recent-trades snapshot the venue sends on every (re)subscribe. */
   private tradesSnapshotPending = true;
+  /** The channel the stall watchdog watches: `l2Book` when subscribed, else `bbo` (null: neither). */
+  private readonly watched: "l2Book" | "bbo" | null;
+  /**
+   * Trades frames received on this connection before its first book (l2Book or bbo), held so the
+   * recent-trades snapshot is judged against this connection's book; null once a book arrived (or
+   * when no book channel is subscribed).
+   */
+  private heldTrades: (HlParsed & { kind: "events" })[] | null = null;
 
   constructor(private readonly o: HyperliquidFeedOptions) {
     if (!o.coin) throw new Error("HyperliquidFeed: coin is required");
@@ -112,15 +126,16 @@ export class HyperliquidFeed implements MarketDataFeed {
       onMessage: (text) => this.onMessage(text),
       onClose: (code, reason) => this.onClose(code, reason),
     });
-    const bookOn = o.l2Book !== false || o.bbo !== false;
+    const watched = o.l2Book !== false ? "l2Book" : o.bbo !== false ? "bbo" : null;
+    this.watched = watched;
     const staleAfterMs = (o.expectedBookIntervalMs ?? 500) * (o.staleFactor ?? 10);
-    this.watchdog = bookOn
+    this.watchdog = watched
       ? new StaleWatchdog(
           staleAfterMs,
           o.staleReconnectAfterMs ?? 30_000,
           (silent) => {
             this.counters.staleEvents++;
-            this.health("stale", `no book update for ${Math.round(silent)} ms`);
+            this.health("stale", `no ${watched} update for ${Math.round(silent)} ms`);
           },
           (silent) => {
             this.awaitingSnapshot = true;
@@ -191,6 +206,7 @@ export class HyperliquidFeed implements MarketDataFeed {
     if (isReconnect) this.counters.reconnects++;
     this.awaitingSnapshot = isReconnect || this.awaitingSnapshot;
     this.tradesSnapshotPending = true;
+    this.heldTrades = this.watched ? [] : null;
     this.health("connected", isReconnect ? "reconnected" : "connected");
     for (const m of this.subscriptions()) ws.send(JSON.stringify(m));
     this.watchdog?.arm();
@@ -199,6 +215,7 @@ export class HyperliquidFeed implements MarketDataFeed {
   private onClose(code: number, reason: string): void {
     this.watchdog?.disarm();
     this.awaitingSnapshot = true;
+    this.discardHeldTrades();
     this.health("disconnected", `socket closed code=${code}${reason ? ` reason=${reason}` : ""}`);
   }
 
@@ -261,42 +278,61 @@ export class HyperliquidFeed implements MarketDataFeed {
           return;
         }
         this.session.noteHealthy();
-        if (r.channel === "l2Book" || r.channel === "bbo") {
-          const endedStale = this.watchdog?.touch() ?? false;
-          if (r.channel === "l2Book") {
-            if (this.awaitingSnapshot) {
-              this.awaitingSnapshot = false;
-              this.counters.resyncs++;
-              this.lastExchangeTsMs = r.events[0]!.exchangeTsMs;
-              this.health("resynced", "book replaced from the first snapshot after reconnect");
-            } else if (endedStale) {
-              this.counters.resyncs++;
-              this.health("resynced", "book updates resumed after a stall");
-            }
-          }
+        if (r.channel === "trades" && this.heldTrades) {
+          if (this.heldTrades.length >= MAX_HELD_TRADE_FRAMES) this.discardHeldTrades(1);
+          this.heldTrades.push(r);
+          return;
         }
-        if (r.channel !== "trades") for (const e of r.events) this.stale.noteBook(e.exchangeTsMs);
-        let staleDropped = 0;
-        let newestStale = Number.NEGATIVE_INFINITY;
-        for (const e of r.events) {
-          if (e.type === "trade" && !this.stale.accepts(e.exchangeTsMs)) {
-            bumpExtra(this.counters, "staleTradesDropped");
-            staleDropped++;
-            if (e.exchangeTsMs > newestStale) newestStale = e.exchangeTsMs;
-            continue;
-          }
-          if (e.type === "trade" && e.trade.id !== undefined) {
-            if (!this.seenTradeIds.add(e.trade.id)) {
-              bumpExtra(this.counters, "duplicateTrades");
-              continue;
-            }
-          }
-          if (e.exchangeTsMs > this.lastExchangeTsMs) this.lastExchangeTsMs = e.exchangeTsMs;
-          this.push(e);
+        this.onEvents(r);
+        if (r.channel !== "trades" && this.heldTrades) {
+          const held = this.heldTrades;
+          this.heldTrades = null;
+          for (const t of held) this.onEvents(t);
         }
-        if (r.channel === "trades") this.noteStaleTrades(staleDropped, r.events.length, newestStale);
         return;
       }
     }
+  }
+
+  /** Drop the oldest `n` held trades frames (all by default), counted in `extra.tradesDroppedBeforeBook`. */
+  private discardHeldTrades(n = Number.POSITIVE_INFINITY): void {
+    if (!this.heldTrades) return;
+    for (const t of this.heldTrades.splice(0, n))
+      bumpExtra(this.counters, "tradesDroppedBeforeBook", t.events.length);
+  }
+
+  private onEvents(r: HlParsed & { kind: "events" }): void {
+    if (r.channel === this.watched) {
+      const endedStale = this.watchdog?.touch() ?? false;
+      if (r.channel === "l2Book" && this.awaitingSnapshot) {
+        this.awaitingSnapshot = false;
+        this.counters.resyncs++;
+        this.lastExchangeTsMs = r.events[0]!.exchangeTsMs;
+        this.health("resynced", "book replaced from the first snapshot after reconnect");
+      } else if (endedStale) {
+        this.counters.resyncs++;
+        this.health("resynced", "book updates resumed after a stall");
+      }
+    }
+    if (r.channel !== "trades") for (const e of r.events) this.stale.noteBook(e.exchangeTsMs);
+    let staleDropped = 0;
+    let newestStale = Number.NEGATIVE_INFINITY;
+    for (const e of r.events) {
+      if (e.type === "trade" && !this.stale.accepts(e.exchangeTsMs)) {
+        bumpExtra(this.counters, "staleTradesDropped");
+        staleDropped++;
+        if (e.exchangeTsMs > newestStale) newestStale = e.exchangeTsMs;
+        continue;
+      }
+      if (e.type === "trade" && e.trade.id !== undefined) {
+        if (!this.seenTradeIds.add(e.trade.id)) {
+          bumpExtra(this.counters, "duplicateTrades");
+          continue;
+        }
+      }
+      if (e.exchangeTsMs > this.lastExchangeTsMs) this.lastExchangeTsMs = e.exchangeTsMs;
+      this.push(e);
+    }
+    if (r.channel === "trades") this.noteStaleTrades(staleDropped, r.events.length, newestStale);
   }
 }

@@ -12,6 +12,9 @@ export interface HlConn {
   /** Fault switches for this connection. */
   answerPings: boolean;
   sendData: boolean;
+  /** With `sendData`: send the l2Book frames (true) and a `bbo` frame per tick (false unless `FakeHyperliquid.bbo`). */
+  sendBooks: boolean;
+  sendBbo: boolean;
 }
 
 /**
@@ -26,6 +29,12 @@ export class FakeHyperliquid {
   private readonly trades: string[];
   private cursor = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** `sendData` of new connections (false: the test starts the data itself). */
+  dataFromStart = true;
+  /** Send a `bbo` frame (the touch of the current recorded book, documented format) every tick. */
+  bbo = false;
+  /** Answer `l2Book` subscriptions with the venue's `Invalid subscription` error frame. */
+  rejectL2Book = false;
 
   private constructor(wss: WebSocketServer, intervalMs: number) {
     this.wss = wss;
@@ -39,7 +48,9 @@ export class FakeHyperliquid {
         pingsReceived: 0,
         booksSent: [],
         answerPings: true,
-        sendData: true,
+        sendData: this.dataFromStart,
+        sendBooks: true,
+        sendBbo: this.bbo,
       };
       this.conns.push(conn);
       ws.on("message", (data) => {
@@ -48,6 +59,13 @@ export class FakeHyperliquid {
           conn.pingsReceived++;
           if (conn.answerPings) ws.send('{"channel":"pong"}');
         } else if (msg.method === "subscribe") {
+          if (this.rejectL2Book && (msg.subscription as { type?: string }).type === "l2Book") {
+            conn.sendBooks = false;
+            ws.send(
+              JSON.stringify({ channel: "error", data: `Invalid subscription ${JSON.stringify(msg)}` }),
+            );
+            return;
+          }
           conn.subscriptions.push(msg.subscription);
           ws.send(JSON.stringify({ channel: "subscriptionResponse", data: msg }));
         }
@@ -83,8 +101,11 @@ export class FakeHyperliquid {
     const book = this.books[i % this.books.length]!;
     for (const c of this.openConns()) {
       if (c.subscriptions.length === 0 || !c.sendData) continue;
-      c.ws.send(book);
-      c.booksSent.push(book);
+      if (c.sendBbo) c.ws.send(bboFrame(book));
+      if (c.sendBooks) {
+        c.ws.send(book);
+        c.booksSent.push(book);
+      }
       if (i % 5 === 0) c.ws.send(this.trades[(i / 5) % this.trades.length]!);
     }
   }
@@ -100,4 +121,13 @@ export class FakeHyperliquid {
     for (const c of this.conns) c.ws.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
+}
+
+/** The `bbo` frame (documented format) of an l2Book frame's touch, at the book's time. */
+export function bboFrame(l2Book: string): string {
+  const d = (JSON.parse(l2Book) as { data: { coin: string; time: number; levels: unknown[][] } }).data;
+  return JSON.stringify({
+    channel: "bbo",
+    data: { coin: d.coin, time: d.time, bbo: [d.levels[0]![0], d.levels[1]![0]] },
+  });
 }

@@ -118,7 +118,7 @@ async function injectGhostAndDisconnect(c: Consumer, how: (ws: FakeHyperliquid) 
 describe("HyperliquidFeed against a local venue replaying real frames", () => {
   it("subscribes l2Book/bbo/trades and yields the recorded snapshots and trades", async () => {
     const c = makeFeed({ l2Book: { nSigFigs: 5 } });
-    await waitFor(() => c.events.filter((e) => e.type === "snapshot").length >= 3, 3000, "3 snapshots");
+    await waitFor(() => c.events.filter((e) => e.type === "snapshot").length >= 3, 5000, "3 snapshots");
     expect(server.last.subscriptions).toEqual([
       { type: "l2Book", coin: "BTC", nSigFigs: 5 },
       { type: "bbo", coin: "BTC" },
@@ -325,5 +325,89 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
     server.broadcastRaw("{bad");
     await waitFor(() => feed.stats().invalidMessages === 1, 2000, "invalid counted");
     expect(logger.warnings.filter((w) => w.startsWith("invalid message dropped"))).toHaveLength(1);
+  });
+
+  it("a stall ended by a bbo frame before the next l2Book: stale, then resynced right before that snapshot", async () => {
+    // QA defect 6: the bbo frame consumed the watchdog's "stale ended" signal, and `resynced` was only
+    // emitted for l2Book frames, so the feed stayed `stale` for good.
+    server.bbo = true;
+    const c = makeFeed();
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    server.last.sendData = false;
+    await waitFor(() => c.health("stale").length === 1, 5000, "stale");
+    const stale = c.indexOfHealth("stale");
+    server.last.sendData = true; // every tick sends the bbo frame first, then the l2Book
+    await waitFor(() => c.indexOfHealth("resynced", stale) >= 0, 5000, "resynced after the stall");
+    const r = c.indexOfHealth("resynced", stale);
+    expect(c.events.slice(stale, r).some((e) => e.type === "bbo")).toBe(true);
+    expect(c.events[r + 1]!.type).toBe("snapshot");
+    expect(feed.stats().reconnects).toBe(0);
+  });
+
+  it("bbo without l2Book: a stall emits stale, then resynced when bbo frames resume", async () => {
+    server.bbo = true;
+    const c = makeFeed({ l2Book: false });
+    await waitFor(() => c.events.some((e) => e.type === "bbo"), 5000, "first bbo");
+    server.last.sendData = false;
+    await waitFor(() => c.health("stale").length === 1, 5000, "stale");
+    const stale = c.indexOfHealth("stale");
+    server.last.sendData = true;
+    await waitFor(() => c.indexOfHealth("resynced", stale) >= 0, 5000, "resynced after the stall");
+    expect(c.events[c.indexOfHealth("resynced", stale) + 1]!.type).toBe("bbo");
+  });
+
+  it("the l2Book stream stops while bbo keeps flowing: stale, then a reconnect that resyncs the book", async () => {
+    // QA defect 7: bbo frames fed the one watchdog, so a dead l2Book stream went unnoticed (frozen book).
+    server.bbo = true;
+    const c = makeFeed({ staleReconnectAfterMs: 300 });
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    server.last.sendBooks = false;
+    const cut = c.events.length;
+    await waitFor(() => c.indexOfHealth("stale", cut) >= 0, 5000, "stale");
+    expect((c.events[c.indexOfHealth("stale", cut)] as MarketEvent & { type: "health" }).reason).toContain(
+      "l2Book",
+    );
+    await waitFor(() => server.conns.length >= 2, 5000, "reconnect after staleReconnectAfterMs");
+    const disc = c.indexOfHealth("disconnected", cut);
+    await waitFor(() => c.indexOfHealth("resynced", disc) >= 0, 5000, "resynced on the new connection");
+    expect(c.events[c.indexOfHealth("resynced", disc) + 1]!.type).toBe("snapshot");
+  });
+
+  it("a rejected l2Book subscription shows as a stalled book (stale, reconnect) although bbo flows", async () => {
+    server.bbo = true;
+    server.rejectL2Book = true;
+    const c = makeFeed({ staleReconnectAfterMs: 300 });
+    await waitFor(() => c.events.some((e) => e.type === "bbo"), 5000, "first bbo");
+    await waitFor(() => c.health("stale").length >= 1, 5000, "stale");
+    await waitFor(() => server.conns.length >= 2, 5000, "reconnect after staleReconnectAfterMs");
+    expect(feed.stats().extra["venueErrors"]).toBeGreaterThanOrEqual(1);
+    expect(c.events.some((e) => e.type === "snapshot")).toBe(false);
+  });
+
+  it("the recent-trades snapshot sent before the first book of the connection is held and dropped, not delivered", async () => {
+    // QA defect 9: before any book the stale-trade reference was −∞, so the subscription's
+    // recent-trades snapshot (prints up to 49 s older than the book) reached the consumer.
+    server.dataFromStart = false;
+    const c = makeFeed();
+    await waitFor(
+      () => server.conns.length === 1 && server.last.subscriptions.length === 3,
+      3000,
+      "subscribed",
+    );
+    // The recorded subscription snapshot: 30 prints, 3.5 s to 49 s older than the first recorded book.
+    const recentTrades = captureFrames("hyperliquid-btc-20250126.gz").find((f) =>
+      f.startsWith('{"channel":"trades"'),
+    )!;
+    const tids = new Set(
+      (JSON.parse(recentTrades) as { data: { tid: number }[] }).data.map((t) => String(t.tid)),
+    );
+    server.last.ws.send(recentTrades);
+    await waitFor(() => feed.stats().messages >= 1, 5000, "the trades frame received");
+    server.last.sendData = true;
+    await waitFor(() => c.events.filter((e) => e.type === "snapshot").length >= 3, 5000, "3 snapshots");
+    const firstBook = c.events.findIndex((e) => e.type === "snapshot");
+    expect(c.events.slice(0, firstBook).some((e) => e.type === "trade")).toBe(false);
+    expect(c.events.filter((e) => e.type === "trade" && tids.has(e.trade.id!))).toHaveLength(0);
+    expect(feed.stats().extra["staleTradesDropped"]).toBeGreaterThanOrEqual(tids.size);
   });
 });
