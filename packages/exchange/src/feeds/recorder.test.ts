@@ -4,9 +4,11 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
+import { AsyncQueue } from "./async-queue.js";
 import { isGzip, openReplay } from "./replay.js";
 import { Recorder, recordFeed } from "./recorder.js";
 import { SyntheticMarket } from "./synthetic.js";
+import { emptyFeedStats, type MarketDataFeed } from "./types.js";
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), "mmkit-rec-"));
 
@@ -84,6 +86,60 @@ describe("Recorder", () => {
     expect(seen).toEqual([...market.events()]);
     expect(replayAll(rec.files())).toEqual(seen);
     await expect(rec.write(seen[0]!)).rejects.toThrow(/after close/);
+  });
+});
+
+describe("recordFeed close() while the consumer still has buffered events", () => {
+  /** A live-like feed: events already received and queued, `close()` ends the queue (the consumer drains it). */
+  function queuedFeed(events: MarketEvent[]): MarketDataFeed {
+    const q = new AsyncQueue<MarketEvent>();
+    for (const e of events) q.push(e);
+    return {
+      name: "queued",
+      stats: emptyFeedStats,
+      close: async () => q.end(),
+      [Symbol.asyncIterator]: () => q[Symbol.asyncIterator](),
+    };
+  }
+  const events = [...new SyntheticMarket({ seed: 4, durationSec: 60 }).events()].slice(0, 500);
+
+  it("from outside the loop (a SIGINT handler), with a slow consumer: no throw, every event seen and recorded", async () => {
+    const rec = new Recorder({ dir: tmp(), source: "queued" });
+    const teed = recordFeed(queuedFeed(events), rec);
+    const seen: MarketEvent[] = [];
+    let release: () => void = () => {};
+    const tenSeen = new Promise<void>((r) => {
+      release = r;
+    });
+    const loop = (async () => {
+      for await (const e of teed) {
+        seen.push(e);
+        if (seen.length === 10) release();
+        await new Promise((r) => setImmediate(r)); // slower than the feed
+      }
+    })();
+    await tenSeen;
+    await teed.close();
+    // close() resolved: the recording is complete although the consumer is still behind
+    expect(seen.length).toBeLessThan(events.length);
+    expect(replayAll(rec.files())).toEqual(events);
+    await loop; // ends normally
+    expect(seen).toEqual(events);
+  });
+
+  it("from inside the loop: close() does not wait on the consumer (no deadlock) and the loop drains the rest", async () => {
+    const rec = new Recorder({ dir: tmp(), source: "queued" });
+    const teed = recordFeed(queuedFeed(events), rec);
+    const seen: MarketEvent[] = [];
+    for await (const e of teed) {
+      seen.push(e);
+      if (seen.length === 10) {
+        await teed.close();
+        expect(replayAll(rec.files())).toEqual(events);
+      }
+    }
+    expect(seen).toEqual(events);
+    await teed.close(); // idempotent
   });
 });
 

@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
-import { createGzip, type Gzip } from "node:zlib";
+import { createGzip, type Gzip, constants as zc } from "node:zlib";
 import type { MarketEvent } from "@mmkit/core";
 import { encodeRecordedEvent, encodeRecordingHeader } from "./recording.js";
 import type { FeedStats, MarketDataFeed } from "./types.js";
@@ -21,6 +21,12 @@ export interface RecorderOptions {
   rotateMs?: number;
   /** Clock for rotation and file names (default `Date.now`). */
   nowMs?: () => number;
+  /**
+   * Gzip: push what the compressor holds to the file (`Z_SYNC_FLUSH`) at this interval, so a
+   * process killed without `close()` loses at most about that long of events (wall-clock ms,
+   * default 1000; 0: only when a file is opened, rotated out or closed).
+   */
+  flushMs?: number;
 }
 
 interface OpenFile {
@@ -31,6 +37,12 @@ interface OpenFile {
   openedMs: number;
   /** Resolves on the stream's next "drain" while a write is waiting for it (one listener for all writers). */
   drain: Promise<void> | null;
+  /** Resolves when the file stream has closed (after `end()`, or destroyed after an error). */
+  closed: Promise<void>;
+  /** The first error of this file's streams. */
+  error: Error | null;
+  /** Gzip: data written since the last flush. */
+  dirty: boolean;
 }
 
 function stamp(ms: number): string {
@@ -56,6 +68,10 @@ export class Recorder {
   private closing: Promise<void> | null = null;
   /** Rotated-out files still flushing; `close()` waits for them and reports their first error. */
   private readonly finishing: Promise<Error | null>[] = [];
+  private readonly flushMs: number;
+  private flushTimer: NodeJS.Timeout | null = null;
+  /** The first error of any file: the next `write()` and `close()` reject with it. */
+  private error: Error | null = null;
   /** Events written. */
   eventsWritten = 0;
 
@@ -77,6 +93,9 @@ export class Recorder {
     if (!(this.rotateBytes > 0))
       throw new Error(`Recorder: rotateBytes must be > 0, got ${this.rotateBytes}`);
     if (!(this.rotateMs > 0)) throw new Error(`Recorder: rotateMs must be > 0, got ${this.rotateMs}`);
+    this.flushMs = o.flushMs ?? 1000;
+    if (!(this.flushMs >= 0 && Number.isFinite(this.flushMs)))
+      throw new Error(`Recorder: flushMs must be a finite number >= 0, got ${this.flushMs}`);
     this.prefix = o.prefix ?? o.source.replace(/[^A-Za-z0-9_.-]+/g, "_");
     mkdirSync(o.dir, { recursive: true });
   }
@@ -91,30 +110,70 @@ export class Recorder {
     const ext = this.o.gzip === false ? "jsonl" : "jsonl.gz";
     const path = join(this.o.dir, `${this.prefix}-${stamp(t)}-${String(this.part).padStart(4, "0")}.${ext}`);
     const file = createWriteStream(path);
-    let gz: Gzip | null = null;
-    if (this.o.gzip !== false) {
-      gz = createGzip();
+    const gz = this.o.gzip !== false ? createGzip() : null;
+    const f: OpenFile = {
+      path,
+      file,
+      gz,
+      bytes: 0,
+      openedMs: t,
+      drain: null,
+      closed: new Promise((resolve) => file.once("close", () => resolve())),
+      error: null,
+      dirty: false,
+    };
+    // Listeners before anything can fail (open, ENOSPC…): an error must never go uncaught.
+    file.on("error", (err) => this.fail(f, err));
+    if (gz) {
+      gz.on("error", (err) => this.fail(f, err));
       gz.pipe(file);
     }
-    const f: OpenFile = { path, file, gz, bytes: 0, openedMs: t, drain: null };
     this.written.push(path);
     this.writeRaw(f, `${encodeRecordingHeader(this.o.source, t, this.part)}\n`);
     this.part++;
+    if (gz) {
+      this.flush(f); // the header at once: a file killed before the first timer flush still opens
+      if (this.flushTimer === null && this.flushMs > 0) {
+        this.flushTimer = setInterval(() => {
+          if (this.cur?.dirty) this.flush(this.cur);
+        }, this.flushMs);
+        this.flushTimer.unref(); // never keeps the process alive
+      }
+    }
     return f;
+  }
+
+  /** Keep the first error (worded with the file), stop the file's streams; "close" still follows. */
+  private fail(f: OpenFile, err: Error): void {
+    const e = new Error(`Recorder: ${f.path}: ${err.message}`, { cause: err });
+    f.error ??= e;
+    this.error ??= e;
+    f.gz?.destroy();
+    f.file.destroy();
+  }
+
+  /** Gzip: everything compressed so far goes to the file (a sync flush point, cheap and readable up to it). */
+  private flush(f: OpenFile): void {
+    if (f.gz === null || f.error !== null || f.gz.writableEnded) return;
+    f.dirty = false;
+    f.gz.flush(zc.Z_SYNC_FLUSH);
   }
 
   private writeRaw(f: OpenFile, text: string): boolean {
     f.bytes += Buffer.byteLength(text);
-    return f.gz ? f.gz.write(text) : f.file.write(text);
+    if (f.gz === null) return f.file.write(text);
+    f.dirty = true;
+    return f.gz.write(text);
   }
 
-  private static finish(f: OpenFile): Promise<void> {
-    return new Promise((resolve, reject) => {
-      f.file.once("close", () => resolve());
-      f.file.once("error", reject);
+  /** End a file (gzip: its final block and trailer) and wait until it is closed; rejects with its error. */
+  private static async finish(f: OpenFile): Promise<void> {
+    if (f.error === null) {
       if (f.gz) f.gz.end();
       else f.file.end();
-    });
+    }
+    await f.closed;
+    if (f.error !== null) throw f.error;
   }
 
   /**
@@ -123,15 +182,11 @@ export class Recorder {
    * each exactly once (a rotated-out file finishes flushing in the background; `close()` waits).
    */
   async write(e: MarketEvent): Promise<void> {
+    if (this.error) throw this.error;
     if (this.closing) throw new Error("Recorder: write after close");
     let f = this.cur;
     if (f && (f.bytes >= this.rotateBytes || this.now() - f.openedMs >= this.rotateMs)) {
-      this.finishing.push(
-        Recorder.finish(f).then(
-          () => null,
-          (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
-        ),
-      );
+      this.finishing.push(Recorder.settled(Recorder.finish(f)));
       f = null;
     }
     if (!f) {
@@ -142,7 +197,8 @@ export class Recorder {
     if (!this.writeRaw(f, `${encodeRecordedEvent(e, this.o.source)}\n`)) {
       const file = f;
       const s = file.gz ?? file.file;
-      // Released by "drain", or by the file closing (a rotated-out stream that is ending never drains).
+      // Released by "drain", or by the file closing (a rotated-out stream that is ending never
+      // drains; a failed one is destroyed, which closes it).
       file.drain ??= new Promise<void>((resolve) => {
         const done = (): void => {
           s.off("drain", done);
@@ -154,45 +210,97 @@ export class Recorder {
         file.file.once("close", done);
       });
       await file.drain;
+      if (file.error) throw file.error;
     }
   }
 
-  /** Flush and close the current file and any rotated-out one still flushing (idempotent). */
+  /**
+   * Flush and close the current file and any rotated-out one still flushing (idempotent). Rejects
+   * with the first error of any file (`Recorder: <path>: <message>`) once every file is closed.
+   */
   close(): Promise<void> {
     if (!this.closing) {
+      if (this.flushTimer !== null) clearInterval(this.flushTimer);
       const f = this.cur;
       this.cur = null;
-      const current = f ? Recorder.finish(f) : Promise.resolve();
-      this.closing = Promise.all(this.finishing).then(async (errors) => {
-        await current;
-        const first = errors.find((x) => x !== null);
+      if (f) this.finishing.push(Recorder.settled(Recorder.finish(f)));
+      this.closing = Promise.all(this.finishing).then((errors) => {
+        const first = this.error ?? errors.find((x) => x !== null);
         if (first) throw first;
       });
     }
     return this.closing;
   }
+
+  private static settled(p: Promise<void>): Promise<Error | null> {
+    return p.then(
+      () => null,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    );
+  }
 }
 
 /**
  * Tee a feed into a recorder: iterating the returned feed yields the source's events unchanged
- * and writes each to the recorder; closing it closes the source and flushes the recorder.
+ * and writes each to the recorder. Closing it closes the source, records the events the source
+ * still had buffered and closes the recorder (resolved: the recording is complete); an iteration
+ * in progress still yields those events, then ends. It never waits on the consumer, so it may be
+ * called from inside the loop or from a signal handler.
  */
 export function recordFeed(feed: MarketDataFeed, recorder: Recorder): MarketDataFeed {
+  let source: AsyncIterator<MarketEvent> | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+  /** The next source event, recorded; serialized, so the iteration and `close()` never overlap on the source. */
+  const pull = (): Promise<IteratorResult<MarketEvent>> => {
+    const it = source!;
+    const next = queue.then(async () => {
+      const r = await it.next();
+      if (r.done !== true) await recorder.write(r.value);
+      return r;
+    });
+    queue = next.catch(() => {});
+    return next;
+  };
+  /** Events `close()` recorded after the source ended, still to be yielded by the iteration. */
+  const handedOver: MarketEvent[] = [];
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    await feed.close();
+    try {
+      if (source !== null)
+        for (let r = await pull(); r.done !== true; r = await pull()) handedOver.push(r.value);
+    } finally {
+      await recorder.close();
+    }
+  };
   return {
     name: `${feed.name}+recorder`,
     stats: (): FeedStats => feed.stats(),
-    close: async (): Promise<void> => {
-      await feed.close();
-      await recorder.close();
+    close: (): Promise<void> => {
+      closing ??= close();
+      return closing;
     },
     [Symbol.asyncIterator]: async function* (): AsyncGenerator<MarketEvent> {
+      source = feed[Symbol.asyncIterator]();
+      let done = false;
       try {
-        for await (const e of feed) {
-          await recorder.write(e);
-          yield e;
+        while (closing === null) {
+          const r = await pull();
+          if (r.done === true) break;
+          yield r.value;
         }
+        if (closing !== null) {
+          // close() drains the source into the recording; its error (if any) is close()'s to report
+          await closing.catch(() => {});
+          yield* handedOver.splice(0);
+        }
+        done = true;
       } finally {
-        await recorder.close();
+        // (after close() began, close() owns the source and the recorder)
+        if (closing === null) {
+          if (!done) await source.return?.(); // an early exit (break, throw) releases the source
+          await recorder.close();
+        }
       }
     },
   };
