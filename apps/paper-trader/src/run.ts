@@ -302,7 +302,10 @@ async function runLocked(
     }
   }
 
-  if (stopReason === "end of data" && source.feed.stats().extra["truncatedLastLine"] === 1)
+  const feedExtra = source.feed.stats().extra;
+  if (stopReason === "end of data" && feedExtra["corruptGzipData"] === 1)
+    stopReason = `end of data (corrupt gzip data after line ${feedExtra["corruptGzipAfterLine"]} of the input: replayed up to there, the rest of the file is unreadable)`;
+  else if (stopReason === "end of data" && feedExtra["truncatedLastLine"] === 1)
     stopReason = "end of data (the input ends mid-line: a truncated file, replayed up to the cut)";
   let report: string[] = [];
   const t = trader as PaperTrader | null;

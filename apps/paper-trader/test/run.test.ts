@@ -78,6 +78,23 @@ describe("paper-trader end to end (in process)", () => {
     expect(r.report.join("\n")).toContain("Stop: end of data (the input ends mid-line");
   });
 
+  it("a gzip corrupted mid-file (QA: 64 bytes flipped) ends normally with its report, which says the input is corrupt", async () => {
+    const dir = tempDir();
+    const input = join(dir, "corrupt.gz");
+    const b = Buffer.from(readFileSync(BINANCE_SAMPLE));
+    const at = Math.floor(b.length / 2);
+    for (let j = 0; j < 64; j++) b[at + j] = b[at + j]! ^ 0xa5;
+    writeFileSync(input, b);
+    const out = join(dir, "out");
+    const r = await runInProcess({ source: "replay", input, outputDir: out });
+    expect(r.stopReason).toMatch(/^end of data \(corrupt gzip data after line \d+ of the input/);
+    const report = r.report.join("\n");
+    expect(report).toContain("=== EDGE VALIDATION REPORT ===");
+    expect(report).toMatch(/Feed: replay:.*corruptGzipData=1/);
+    expect(r.events).toBeGreaterThan(10_000);
+    expect(existsSync(join(out, STREAM_FILES.sharpe_metrics))).toBe(true);
+  });
+
   it("a capture without a two-sided book (trades only) ends with a report saying why nothing was quoted", async () => {
     const dir = tempDir();
     const trades = gunzipSync(readFileSync(BINANCE_SAMPLE))

@@ -2,11 +2,12 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { detectReplayFormat, openReplay } from "./replay.js";
 import { StaleTradeFilter } from "./stale-trades.js";
+import type { FeedLogger } from "./types.js";
 
 const sample = (name: string): string =>
   fileURLToPath(new URL(`../../../../data/samples/${name}`, import.meta.url));
@@ -181,5 +182,82 @@ describe("format detection and bad lines", () => {
       /* drain */
     }
     expect(whole.stats().extra["truncatedLastLine"]).toBeUndefined();
+  });
+});
+
+describe("damaged gzip input", () => {
+  const reEscape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  /** A copy of `src` with 64 bytes at `at` (fraction of the size) overwritten by `f(byte)`. */
+  function damaged(src: string, at: number, f: (b: number) => number): string {
+    const b = Buffer.from(readFileSync(src));
+    const i = Math.floor(b.length * at);
+    for (let j = 0; j < 64; j++) b[i + j] = f(b[i + j]!);
+    const path = join(mkdtempSync(join(tmpdir(), "mmkit-replay-")), "damaged.gz");
+    writeFileSync(path, b);
+    return path;
+  }
+  function collectingLogger(): {
+    warnings: { fields: Record<string, unknown>; msg: string }[];
+    logger: FeedLogger;
+  } {
+    const warnings: { fields: Record<string, unknown>; msg: string }[] = [];
+    return { warnings, logger: { warn: (fields, msg) => warnings.push({ fields, msg }), info: () => {} } };
+  }
+  const local = { clock: "local", reorderWindowMs: 0 } as const;
+
+  it("an empty or header-only gzip (recorder killed before its first flush) is named and said to be empty", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmkit-replay-"));
+    const cases = {
+      "empty.jsonl": Buffer.alloc(0),
+      "header-only.jsonl.gz": gzipSync(Buffer.alloc(0)).subarray(0, 10), // what zlib writes at once
+      "no-records.jsonl.gz": gzipSync(Buffer.alloc(0)),
+      "cut-first-line.jsonl.gz": gzipSync('{"schema":"mmkit.marketdata","vers'),
+    };
+    for (const [name, bytes] of Object.entries(cases)) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      expect(() => openReplay(path), name).toThrow(`${path}: empty or truncated before the first record`);
+    }
+  });
+
+  it.each([
+    ["early data error (invalid distance)", 0.3, () => 0],
+    ["garbled second half, detected by the CRC", 0.5, (b: number) => b ^ 0xa5],
+  ])("a gzip corrupted mid-file (%s) replays up to the corruption and says where", async (_, at, f) => {
+    const path = damaged(HL, at, f);
+    const clean = [...openReplay(HL, local).events()];
+    const runs: MarketEvent[][] = [];
+    for (const streamed of [false, true]) {
+      const { warnings, logger } = collectingLogger();
+      const feed = openReplay(path, { ...local, logger });
+      const got: MarketEvent[] = [];
+      if (streamed) for await (const e of feed) got.push(e);
+      else for (const e of feed.events()) got.push(e);
+      runs.push(got);
+      expect(got.length, `streamed=${streamed}`).toBeGreaterThan(0);
+      expect(got).toEqual(clean.slice(0, got.length));
+      expect(feed.stats().extra["corruptGzipData"]).toBe(1);
+      expect(feed.stats().extra["truncatedLastLine"]).toBeUndefined();
+      const corrupt = warnings.filter((w) =>
+        new RegExp(`${reEscape(path)}: corrupt gzip data after line \\d+ \\(Z_DATA_ERROR\\)`).test(w.msg),
+      );
+      expect(corrupt, JSON.stringify(warnings)).toHaveLength(1);
+    }
+    // streamed inflates the damaged stretch in small steps: at most a few lines short of events()
+    expect(runs[0]!.length - runs[1]!.length).toBeLessThanOrEqual(5);
+  });
+
+  it("the QA case (64 bytes flipped mid Binance sample): bad-line warnings are throttled, the run ends normally", async () => {
+    const path = damaged(BINANCE, 0.5, (b) => b ^ 0xa5);
+    const { warnings, logger } = collectingLogger();
+    const feed = openReplay(path, { logger });
+    let n = 0;
+    for await (const _ of feed) n++;
+    expect(n).toBeGreaterThan(10_000);
+    expect(feed.stats().invalidMessages).toBeGreaterThan(1000);
+    expect(feed.stats().extra["corruptGzipData"]).toBe(1);
+    const bad = warnings.filter((w) => /bad line/.test(w.msg));
+    expect(bad.length).toBeLessThanOrEqual(3); // the first one, then a summary with the count
+    expect(bad.at(-1)!.fields["total"]).toBe(feed.stats().invalidMessages);
   });
 });

@@ -1,8 +1,10 @@
 import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
 import { constants as zc, createGunzip, gunzipSync } from "node:zlib";
 import type { ClockSource, MarketEvent } from "@mmkit/core";
 import { CaptureImporter, splitCaptureLine } from "./capture-import.js";
+import { LogThrottle } from "./log-throttle.js";
 import { type PaceSpeed, pace } from "./pace.js";
 import { decodeRecordedEvent, isRecordingHeader, recordingHeaderSchema } from "./recording.js";
 import { ReorderBuffer } from "./reorder.js";
@@ -53,6 +55,12 @@ const SALVAGE = { finishFlush: zc.Z_SYNC_FLUSH };
  */
 const STREAM_CHUNK_BYTES = 1 << 20;
 
+/**
+ * Where a streamed inflate failed on corrupt data, the damaged stretch is inflated again in steps
+ * of this many compressed bytes, so what precedes the error is lost only within one step.
+ */
+const SALVAGE_STEP_BYTES = 64;
+
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
@@ -76,17 +84,141 @@ export function detectReplayFormat(firstLine: string): ReplayFormat {
   );
 }
 
+/** A zlib error of the data itself (bit rot, a bad copy), as opposed to a cut file or a zlib failure. */
+function isCorruptData(err: unknown): err is NodeJS.ErrnoException {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === "Z_DATA_ERROR" || code === "Z_NEED_DICT";
+}
+
+/** The error, worded with the file (zlib's own messages name none). */
+function withPath(path: string, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(`replay: ${path}: ${message}`, { cause: err });
+}
+
+/**
+ * Inflate a whole gzip file's bytes up to where it is cut (`SALVAGE`) or, when its data is corrupt,
+ * the longest prefix that inflates (found by bisection: a few more passes, only for a corrupt file).
+ */
+function gunzipSalvage(path: string, raw: Buffer): { data: Buffer; corrupt: NodeJS.ErrnoException | null } {
+  try {
+    return { data: gunzipSync(raw, SALVAGE), corrupt: null };
+  } catch (err) {
+    if (!isCorruptData(err)) throw withPath(path, err);
+    let good = 0;
+    let bad = raw.length;
+    let data = Buffer.alloc(0);
+    while (bad - good > 1) {
+      const mid = Math.floor((good + bad) / 2);
+      try {
+        data = gunzipSync(raw.subarray(0, mid), SALVAGE);
+        good = mid;
+      } catch (e) {
+        if (!isCorruptData(e)) throw withPath(path, e);
+        bad = mid;
+      }
+    }
+    if (good > 0) data = gunzipSync(raw.subarray(0, good), SALVAGE);
+    return { data, corrupt: err };
+  }
+}
+
+/**
+ * Streamed inflate of a gzip file (`input` is its read stream). On corrupt data it ends like a cut
+ * file and sets `state.corrupt`, after yielding everything that precedes the error: zlib drops
+ * the output of the call that failed (up to a chunk), so the file is inflated again, fast up to
+ * the input the failed pass had consumed, then in small steps, skipping what was yielded.
+ */
+async function* inflateStreamed(
+  path: string,
+  input: Readable,
+  state: { corrupt: NodeJS.ErrnoException | null },
+): AsyncGenerator<Buffer> {
+  const gz = createGunzip({ ...SALVAGE, chunkSize: STREAM_CHUNK_BYTES });
+  let yielded = 0;
+  try {
+    input.pipe(gz);
+    for await (const chunk of gz as AsyncIterable<Buffer>) {
+      yielded += chunk.length;
+      yield chunk;
+    }
+    return;
+  } catch (err) {
+    if (!isCorruptData(err)) throw withPath(path, err);
+    state.corrupt = err;
+  } finally {
+    input.destroy();
+    gz.destroy();
+  }
+  yield* inflateUntilError(path, gz.bytesWritten, yielded);
+}
+
+/** Inflate `path` until its data error, in one pass: `fastBytes` of input at full speed, then small steps; output after the first `skip` bytes. */
+async function* inflateUntilError(path: string, fastBytes: number, skip: number): AsyncGenerator<Buffer> {
+  const gz = createGunzip({ ...SALVAGE, chunkSize: STREAM_CHUNK_BYTES });
+  const out: Buffer[] = [];
+  let toSkip = skip;
+  gz.on("data", (chunk: Buffer) => {
+    if (toSkip >= chunk.length) toSkip -= chunk.length;
+    else {
+      out.push(toSkip > 0 ? chunk.subarray(toSkip) : chunk);
+      toSkip = 0;
+    }
+  });
+  let failed = false;
+  gz.on("error", () => {
+    failed = true;
+  });
+  const stopped = new Promise<void>((resolve) => gz.once("close", () => resolve()));
+  const input = createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES });
+  try {
+    let pos = 0;
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      for (let off = 0; off < chunk.length && !failed; ) {
+        const n = pos < fastBytes ? Math.min(chunk.length - off, fastBytes - pos) : SALVAGE_STEP_BYTES;
+        const piece = chunk.subarray(off, off + n);
+        await Promise.race([new Promise<void>((resolve) => gz.write(piece, () => resolve())), stopped]);
+        off += piece.length;
+        pos += piece.length;
+        yield* out.splice(0);
+      }
+      if (failed) return;
+    }
+    await Promise.race([new Promise<void>((resolve) => gz.end(() => resolve())), stopped]);
+    yield* out.splice(0);
+  } finally {
+    input.destroy();
+    gz.destroy();
+  }
+}
+
+/** The start of the (decompressed) content, for format detection; errors name the file. */
 function readHeadText(path: string): string {
   const fd = openSync(path, "r");
   try {
     const buf = Buffer.alloc(64 * 1024);
     const n = readSync(fd, buf, 0, buf.length, 0);
     const head = buf.subarray(0, n);
-    if (isGzip(head)) return gunzipSync(head, SALVAGE).toString("utf8");
-    return head.toString("utf8");
+    if (!isGzip(head)) return head.toString("utf8");
+    const r = gunzipSalvage(path, head);
+    const text = r.data.toString("utf8");
+    if (r.corrupt !== null && !text.includes("\n"))
+      throw new Error(`openReplay: ${path}: corrupt gzip data before the first record (${r.corrupt.code})`, {
+        cause: r.corrupt,
+      });
+    return text;
   } finally {
     closeSync(fd);
   }
+}
+
+/** Nothing to replay: no line, or only the cut start of a recording header (a recorder killed at once). */
+function emptyOrCutHeader(head: string): boolean {
+  const t = head.trim();
+  if (t === "") return true;
+  if (t.includes("\n")) return false;
+  const header = '{"schema":"mmkit.marketdata"';
+  return (header.startsWith(t) || t.startsWith(header)) && !isRecordingHeader(t);
 }
 
 function firstNonEmptyLine(text: string): string {
@@ -124,7 +256,12 @@ export class ReplayFeed implements EventTimeFeed {
     this.windowMs = opts.reorderWindowMs ?? (this.clock === "exchange" ? 200 : 0);
     this.logger = opts.logger ?? silentLogger;
     this.maxBad = opts.maxBadLinesKept ?? 100;
-    const first = firstNonEmptyLine(readHeadText(path));
+    const head = readHeadText(path);
+    const first = firstNonEmptyLine(head);
+    if (emptyOrCutHeader(head))
+      throw new Error(
+        `openReplay: ${path}: empty or truncated before the first record (e.g. its recorder was killed before writing one)`,
+      );
     this.format = detectReplayFormat(first);
     this.recordingSource =
       this.format === "recording" ? recordingHeaderSchema.parse(JSON.parse(first.trim())).source : null;
@@ -156,7 +293,8 @@ export class ReplayFeed implements EventTimeFeed {
 
   private makeProcessor(): {
     line: (text: string, lineNo: number, out: MarketEvent[]) => void;
-    end: (out: MarketEvent[], endsWithNewline: boolean) => void;
+    /** End of the input: `corrupt` when it ended at a gzip data error rather than at its end. */
+    end: (out: MarketEvent[], endsWithNewline: boolean, corrupt: NodeJS.ErrnoException | null) => void;
   } {
     this.counters = emptyFeedStats();
     this.badLines.length = 0;
@@ -171,12 +309,14 @@ export class ReplayFeed implements EventTimeFeed {
     let sawHeader = false;
     let lastBadLine = -1;
     let lastLine = 0;
+    // Counted and kept one by one, logged at most every 30 s (a garbled file has thousands).
+    const badLog = new LogThrottle(this.logger);
     const bad = (lineNo: number, error: string): void => {
       lastBadLine = lineNo;
       stats.invalidMessages++;
       const where = `${this.path}:${lineNo}`;
       if (this.badLines.length < this.maxBad) this.badLines.push({ where, error });
-      this.logger.warn({ where, error }, "replay: bad line skipped");
+      badLog.warn({ where, error }, "replay: bad line skipped");
     };
     const emit = (out: MarketEvent[]): void => {
       for (const e of scratch) {
@@ -206,8 +346,22 @@ export class ReplayFeed implements EventTimeFeed {
         }
         emit(out);
       },
-      end: (out, endsWithNewline) => {
-        if (!endsWithNewline && lastBadLine === lastLine && lastLine > 0) {
+      end: (out, endsWithNewline, corrupt) => {
+        const lastBad = { where: `${this.path}:${lastBadLine}` };
+        badLog.flush(
+          "replay: bad lines skipped (all counted in invalidMessages, the first kept in badLines)",
+          lastBad,
+        );
+        if (corrupt !== null) {
+          // Like a cut file: the lines before the error were replayed (a cut last line was a bad line).
+          const complete = endsWithNewline ? lastLine : lastLine - 1;
+          stats.extra["corruptGzipData"] = 1;
+          stats.extra["corruptGzipAfterLine"] = complete;
+          this.logger.warn(
+            { where: `${this.path}:${complete}`, code: corrupt.code, error: corrupt.message },
+            `replay: ${this.path}: corrupt gzip data after line ${complete} (${corrupt.code}); the events before it were replayed, the rest of the file is unreadable`,
+          );
+        } else if (!endsWithNewline && lastBadLine === lastLine && lastLine > 0) {
           // A recorder or capture writes whole lines: an unterminated bad last line is a cut file.
           stats.extra["truncatedLastLine"] = 1;
           this.logger.warn(
@@ -226,8 +380,10 @@ export class ReplayFeed implements EventTimeFeed {
   /** All events synchronously in the chosen clock's order (bounded-lateness reordering). */
   *events(): Generator<MarketEvent> {
     const raw = readFileSync(this.path);
-    // Sync flush: a gzip cut short (recorder killed) yields what it holds instead of throwing.
-    const text = isGzip(raw) ? gunzipSync(raw, SALVAGE).toString("utf8") : raw.toString("utf8");
+    // Sync flush: a gzip cut short (recorder killed) yields what it holds instead of throwing;
+    // corrupt data ends the input like a cut, after what inflates before it.
+    const { data, corrupt } = isGzip(raw) ? gunzipSalvage(this.path, raw) : { data: raw, corrupt: null };
+    const text = data.toString("utf8");
     const proc = this.makeProcessor();
     const out: MarketEvent[] = [];
     let start = 0;
@@ -244,7 +400,7 @@ export class ReplayFeed implements EventTimeFeed {
         out.length = 0;
       }
     }
-    proc.end(out, text.length === 0 || text.endsWith("\n"));
+    proc.end(out, text.length === 0 || text.endsWith("\n"), corrupt);
     for (const e of out) yield e;
   }
 
@@ -258,8 +414,9 @@ export class ReplayFeed implements EventTimeFeed {
       });
       input.once("error", reject);
     });
+    const inflate = { corrupt: null as NodeJS.ErrnoException | null };
     const text = isGzip(head)
-      ? input.pipe(createGunzip({ ...SALVAGE, chunkSize: STREAM_CHUNK_BYTES }))
+      ? Readable.from(inflateStreamed(this.path, input, inflate), { objectMode: false })
       : input;
     let lastByte = 10;
     text.on("data", (chunk: Buffer) => {
@@ -280,11 +437,12 @@ export class ReplayFeed implements EventTimeFeed {
         }
       }
       if (!this.closed) {
-        proc.end(out, lastByte === 10);
+        proc.end(out, lastByte === 10, inflate.corrupt);
         for (const e of out) yield e;
       }
     } finally {
       rl.close();
+      text.destroy();
       input.destroy();
     }
   }
