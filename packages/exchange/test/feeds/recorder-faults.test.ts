@@ -85,13 +85,17 @@ describe("Recorder killed with SIGKILL", () => {
     const dir = tmp();
     const n = 50; // ≈16 s of the Hyperliquid sample: zlib alone would hold all of it in memory
     const { child, lines, exited } = startChild(["ack", dir, String(n)]);
-    await waitFor(() => lines.length > 0, "the child's acknowledgement");
-    const ack = JSON.parse(lines[0]!) as { acknowledged: number; files: string[] };
-    expect(ack.acknowledged).toBe(n);
-    const file = ack.files[0]!;
-    // The recorder flushes every second (default): wait for it, then kill.
-    await waitFor(() => replayedCount(file) === n, `${n} events replayable from ${file}`);
-    child.kill("SIGKILL");
+    let file: string;
+    try {
+      await waitFor(() => lines.length > 0, "the child's acknowledgement");
+      const ack = JSON.parse(lines[0]!) as { acknowledged: number; files: string[] };
+      expect(ack.acknowledged).toBe(n);
+      file = ack.files[0]!;
+      // The recorder flushes every second (default): wait for it, then kill.
+      await waitFor(() => replayedCount(file) === n, `${n} events replayable from ${file}`);
+    } finally {
+      child.kill("SIGKILL"); // also when the test fails: the child idles forever otherwise
+    }
     expect(await exited).toBe(null);
     const replayed = [...openReplay(file, { clock: "local", reorderWindowMs: 0 }).events()];
     const expected = [...openReplay(HL).events()].slice(0, n);
