@@ -36,7 +36,7 @@ function isCorruptData(err: unknown): err is NodeJS.ErrnoException {
 }
 
 /** The error, worded with the file (zlib's own messages name none). */
-export function withPath(path: string, err: unknown): Error {
+function withPath(path: string, err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
   return new Error(`replay: ${path}: ${message}`, { cause: err });
 }
