@@ -6,6 +6,7 @@ import {
   KillSwitch,
   MAX_ORDER_SIZE_BASE,
   QuoteEngine,
+  QuoteEngineConfigSchema,
   type QuoteEngineConfigInput,
   type TickRules,
   tickAbove,
@@ -18,6 +19,8 @@ import { ConfigError, type PaperTraderConfig } from "./config.js";
 import type { RunMetrics } from "./metrics.js";
 import type { TraderParts } from "./trader.js";
 
+/** The quote engine's defaults: what `--gamma` and `--max-position-lots` are when not given. */
+export const ENGINE_DEFAULTS = QuoteEngineConfigSchema.parse({});
 /** Target notional of one lot when `--order-size` is not given (quote currency). */
 export const DEFAULT_LOT_NOTIONAL_QUOTE = 100;
 /** Shortest spacing (ms) of the mid returns the quoting σ is estimated from. */
@@ -51,7 +54,7 @@ export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tic
       `invalid --order-size: ${sizeBase} base units is below the instrument's lot (${tickRules.lotSize}): no order could be sent`,
     );
   }
-  const maxPositionLots = config.maxPositionLots ?? 10;
+  const maxPositionLots = config.maxPositionLots ?? ENGINE_DEFAULTS.maxPositionLots;
   if (!(tickRules.roundSize(maxPositionLots * sizeBase, "down") > 0)) {
     throw new ConfigError(
       `invalid --max-position-lots: ${maxPositionLots} × ${sizeBase} base units is below the instrument's lot (${tickRules.lotSize}): no order could be sent`,
@@ -104,7 +107,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
       `the instrument is quoted in ${ctx.quoteCurrency}, not USD: the default lot of ${DEFAULT_LOT_NOTIONAL_QUOTE} ${ctx.quoteCurrency} of notional (${orderSizeBase} base units) may be far from what you mean; set --order-size`,
     );
   }
-  const maxPositionLots = config.maxPositionLots ?? 10;
+  const maxPositionLots = config.maxPositionLots ?? ENGINE_DEFAULTS.maxPositionLots;
   const capitalQuote =
     ctx.capitalQuote ?? (ctx.firstMid > 0 ? maxPositionLots * orderSizeBase * ctx.firstMid : 1000);
   const engineConfig: QuoteEngineConfigInput = {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import yargs from "yargs";
+import { DEFAULT_LOT_NOTIONAL_QUOTE, ENGINE_DEFAULTS } from "./build.js";
 import {
   ConfigError,
   type PaperTraderConfig,
@@ -9,6 +10,11 @@ import {
 } from "./config.js";
 
 const DEFAULTS = PaperTraderConfigSchema.parse({});
+/** Defaults the quote engine applies to fields the config leaves unset (shown by --help). */
+const UNSET_DEFAULTS: Partial<Record<keyof PaperTraderConfig, unknown>> = {
+  gamma: ENGINE_DEFAULTS.gamma,
+  maxPositionLots: ENGINE_DEFAULTS.maxPositionLots,
+};
 
 interface FlagSpec {
   field: keyof PaperTraderConfig;
@@ -72,7 +78,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   gamma: {
     field: "gamma",
     type: "number",
-    describe: "GLFT risk aversion γ per (fraction of mid × lot); default from the risk budget",
+    describe: "GLFT risk aversion γ per (fraction of mid × lot)",
   },
   "ladder-levels": { field: "ladderLevels", type: "number", describe: "quote levels per side" },
   "ladder-ratio": {
@@ -143,7 +149,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "order-size": {
     field: "orderSizeBase",
     type: "number",
-    describe: "order size per level in base units (1 lot), at most 1e9",
+    describe: `order size per level in base units (1 lot), at most 1e9; default ~${DEFAULT_LOT_NOTIONAL_QUOTE} of notional at the first mid, rounded up to the lot`,
   },
   "max-position-lots": { field: "maxPositionLots", type: "number", describe: "position limit in lots" },
   "maker-fee-bps": { field: "makerFeeBps", type: "number", describe: "maker fee in bps (negative = rebate)" },
@@ -211,7 +217,7 @@ export async function parseCli(argv: readonly string[]): Promise<CliResult> {
     })
     .wrap(Math.min(110, process.stdout.columns ?? 110));
   for (const [flag, spec] of Object.entries(FLAGS)) {
-    const def = flag === "config" ? undefined : DEFAULTS[spec.field];
+    const def = flag === "config" ? undefined : (DEFAULTS[spec.field] ?? UNSET_DEFAULTS[spec.field]);
     parser.option(flag, {
       type: spec.type,
       describe: spec.describe,

@@ -45,6 +45,19 @@ describe("paper-trader CLI", () => {
     expect(r.stdout).toContain('"logs/paper_trading"');
   });
 
+  it("--help shows the real defaults of --gamma and --max-position-lots", async () => {
+    const r = await spawnCli(["--", "--help"]).done;
+    expect(r.code).toBe(0);
+    const entry = (flag: string): string => {
+      const start = r.stdout.indexOf(`${flag} `);
+      const next = r.stdout.indexOf("\n      --", start + 1);
+      return r.stdout.slice(start, next < 0 ? undefined : next).replace(/\s+/g, " ");
+    };
+    expect(entry("--gamma")).toContain("[default: 400]");
+    expect(entry("--max-position-lots")).toContain("[default: 10]");
+    expect(r.stdout).not.toContain("default from the risk budget");
+  });
+
   it.each([
     [
       ["--fill-model", "magic"],
