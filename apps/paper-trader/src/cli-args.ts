@@ -3,6 +3,8 @@ import yargs from "yargs";
 import { DEFAULT_LOT_NOTIONAL_QUOTE, ENGINE_DEFAULTS } from "./build.js";
 import {
   ConfigError,
+  FIELD_TO_FLAG,
+  FLAG_KEY_TO_FIELD,
   type PaperTraderConfig,
   PaperTraderConfigSchema,
   parseConfig,
@@ -117,7 +119,8 @@ export const FLAGS: Record<string, FlagSpec> = {
   config: {
     field: "source",
     type: "string",
-    describe: "JSON config file (same schema as the flags; flags override it)",
+    describe:
+      "JSON config file: an object whose keys are flag names without -- (duration, ladder-levels) or the field names of run.json's config (durationSec, ladderLevels); flags override it, and on --resume its keys count as given",
   },
   resume: { field: "resume", type: "boolean", describe: "continue from the checkpoint in --output-dir" },
   "log-level": {
@@ -234,8 +237,9 @@ export async function parseCli(argv: readonly string[]): Promise<CliResult> {
   let fromFile: Record<string, unknown> = {};
   const configFile = parsed["config"];
   if (typeof configFile === "string") {
-    fromFile = readConfigFile(configFile);
-    validateFields(fromFile, "config");
+    const file = configFields(readConfigFile(configFile));
+    fromFile = file.fields;
+    validateFields(fromFile, "config", file.keys);
   }
   const fromFlags: Record<string, unknown> = {};
   for (const [flag, spec] of Object.entries(FLAGS)) {
@@ -268,6 +272,30 @@ function readConfigFile(path: string): Record<string, unknown> {
     throw new UsageError(`invalid --config: ${path} must hold a JSON object`);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * A config file's keys as config fields: flag names (`ladder-levels`) map to their field
+ * (`ladderLevels`), other keys stay as written (field names; unknown keys fail validation). `keys`
+ * gives each field's key as written, for errors. One field under both spellings is a UsageError.
+ */
+function configFields(raw: Record<string, unknown>): {
+  fields: Record<string, unknown>;
+  keys: Record<string, string>;
+} {
+  const fields: Record<string, unknown> = {};
+  const keys: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const field = FLAG_KEY_TO_FIELD[key] ?? key;
+    const other = keys[field];
+    if (other !== undefined)
+      throw new UsageError(
+        `invalid --config: keys "${other}" and "${key}" both set ${FIELD_TO_FLAG[field] ?? field}; keep one`,
+      );
+    keys[field] = key;
+    fields[field] = value;
+  }
+  return { fields, keys };
 }
 
 function flagName(flag: string): string {

@@ -115,6 +115,11 @@ export const FIELD_TO_FLAG: Record<string, string> = {
   crashAtSec: "--crash-at-sec",
 };
 
+/** A flag's name without `--` → its config field (`ladder-levels` → `ladderLevels`): keys a --config file may use. */
+export const FLAG_KEY_TO_FIELD: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(FIELD_TO_FLAG).map(([field, flag]) => [flag.slice(2), field]),
+);
+
 /** Error for a configuration problem; the message is one line naming the flag/field. */
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -142,8 +147,15 @@ export function parseConfig(input: unknown, origin: "flag" | "config" = "flag"):
   return cfg;
 }
 
-/** Schema validation only (no cross-field checks). */
-export function validateFields(input: unknown, origin: "flag" | "config"): PaperTraderConfig {
+/**
+ * Schema validation only (no cross-field checks). `keys` names a field by the key the config file
+ * spelled it with (a flag name or the field name), for errors with origin "config".
+ */
+export function validateFields(
+  input: unknown,
+  origin: "flag" | "config",
+  keys: Readonly<Record<string, string>> = {},
+): PaperTraderConfig {
   const result = PaperTraderConfigSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -153,7 +165,7 @@ export function validateFields(input: unknown, origin: "flag" | "config"): Paper
         ? (FIELD_TO_FLAG[field] ?? field)
         : issue.path.length === 0
           ? "config" // e.g. unknown keys at the top level
-          : `config field "${issue.path.join(".")}"`;
+          : `config field "${[keys[field] ?? field, ...issue.path.slice(1)].join(".")}"`;
     throw new ConfigError(`invalid ${name}: ${describeIssue(issue)}`);
   }
   return result.data;

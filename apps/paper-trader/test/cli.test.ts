@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { FIELD_TO_FLAG } from "../src/config.js";
 import {
   BINANCE_SAMPLE,
   readJoinedStreams,
+  REPO_ROOT,
   readStreams,
   runInProcess,
   spawnCli,
@@ -118,6 +120,52 @@ describe("paper-trader CLI", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(pattern);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it("--config takes flag names as well as config field names; one field in both spellings is exit 2", async () => {
+    const tmp = tempDir();
+    const cfg = join(tmp, "cfg.json");
+    const dir = join(tmp, "out");
+    writeFileSync(
+      cfg,
+      JSON.stringify({ duration: 60, "ladder-levels": 2, fillModel: "touch", "kill-drawdown-pct": 20 }),
+    );
+    const ok = await spawnCli(["--config", cfg, "--output-dir", dir, "--log-level", "warn"]).done;
+    expect(ok.code, ok.stderr).toBe(0);
+    const config = (
+      JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as { config: Record<string, unknown> }
+    ).config;
+    expect(config).toMatchObject({
+      durationSec: 60,
+      ladderLevels: 2,
+      fillModel: "touch",
+      killDrawdownPct: 20,
+    });
+    const bad = join(tmp, "bad");
+    for (const [body, message] of [
+      [
+        { duration: 60, durationSec: 120 },
+        'paper-trader: invalid --config: keys "duration" and "durationSec" both set --duration; keep one',
+      ],
+      [
+        { "ladder-levels": 0 },
+        'paper-trader: invalid config field "ladder-levels": Too small: expected number to be >=1',
+      ],
+      [{ config: "other.json" }, "paper-trader: invalid config: unknown key(s) config"],
+    ] as const) {
+      writeFileSync(cfg, JSON.stringify(body));
+      const r = await spawnCli(["--config", cfg, "--output-dir", bad]).done;
+      expect(r.code, JSON.stringify(body)).toBe(2);
+      expect(r.stderr).toBe(`${message}\n`);
+      expect(r.stdout).toBe("");
+    }
+    expect(existsSync(bad)).toBe(false);
+  });
+
+  it("the README lists every --config key in both spellings", () => {
+    const readme = readFileSync(join(REPO_ROOT, "apps/paper-trader/README.md"), "utf8");
+    for (const [field, flag] of Object.entries(FIELD_TO_FLAG))
+      expect(readme).toContain(`| \`${flag.slice(2)}\` | \`${field}\` |`);
   });
 
   it("a bad --config file names the field and exits 2", async () => {
