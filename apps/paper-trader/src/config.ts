@@ -131,20 +131,62 @@ export class ConfigError extends Error {
 /** Validate a config object; throws ConfigError naming the first bad field (as flag or config key). */
 export function parseConfig(input: unknown, origin: "flag" | "config" = "flag"): PaperTraderConfig {
   const cfg = validateFields(input, origin);
+  checkSources(cfg);
+  return cfg;
+}
+
+/** Where a setting acts, and what it does there. */
+interface SourceRule {
+  field: keyof PaperTraderConfig;
+  sources: readonly PaperTraderConfig["source"][];
+  does: string;
+}
+
+/** Settings that act on some sources only; elsewhere they would be ignored. */
+const SOURCE_ONLY: readonly SourceRule[] = [
+  { field: "input", sources: ["replay"], does: "it names the recording or capture a replay reads" },
+  {
+    field: "asset",
+    sources: ["replay", "hyperliquid"],
+    does: "it chooses the coin or symbol of a capture or of the live venue; the synthetic market has one",
+  },
+  {
+    field: "szDecimals",
+    sources: ["replay", "hyperliquid"],
+    does: "it sets Hyperliquid's price and size grid",
+  },
+  {
+    field: "tickSize",
+    sources: ["replay"],
+    does: "it overrides the inferred tick of a fixed-grid recording",
+  },
+  { field: "lotSize", sources: ["replay"], does: "it overrides the inferred lot of a fixed-grid recording" },
+  { field: "leadInput", sources: ["replay"], does: "a lead recording is replayed beside --input" },
+  { field: "binanceLead", sources: ["hyperliquid"], does: "the Binance lead feed is live-only" },
+];
+
+/**
+ * Cross-field checks: a replay needs `--input`, and a setting that acts on other sources only (or,
+ * for `--binance-symbol`, without `--binance-lead`) is refused rather than ignored. Only the fields
+ * in `given` are checked (default: every field), so values a resume takes from its checkpoint are not.
+ */
+export function checkSources(cfg: PaperTraderConfig, given?: ReadonlySet<string>): void {
   if (cfg.source === "replay" && cfg.input === undefined) {
     throw new ConfigError("invalid --input: required with --source replay (a recording or raw capture path)");
   }
-  if (cfg.leadInput !== undefined && cfg.source !== "replay") {
+  const set = (f: keyof PaperTraderConfig): boolean =>
+    (given === undefined || given.has(f)) && cfg[f] !== undefined && cfg[f] !== false;
+  for (const rule of SOURCE_ONLY) {
+    if (!set(rule.field) || rule.sources.includes(cfg.source)) continue;
     throw new ConfigError(
-      "invalid --lead-input: a lead recording is replayed beside --input, it needs --source replay",
+      `invalid ${FIELD_TO_FLAG[rule.field]}: no effect with --source ${cfg.source} (${rule.does}); it needs --source ${rule.sources.join(" or ")}`,
     );
   }
-  if (cfg.binanceLead && cfg.source !== "hyperliquid") {
+  if (set("binanceSymbol") && !cfg.binanceLead) {
     throw new ConfigError(
-      "invalid --binance-lead: the Binance lead feed is live-only, it needs --source hyperliquid",
+      "invalid --binance-symbol: no effect without --binance-lead (it names the symbol of the Binance lead feed); it needs --binance-lead with --source hyperliquid",
     );
   }
-  return cfg;
 }
 
 /**

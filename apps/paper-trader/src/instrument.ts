@@ -110,8 +110,19 @@ export function replayTickRules(
   logger: FeedLogger,
   venue: string | null = null,
 ): TickRules {
-  if (format === "hyperliquid-capture" || (format === "recording" && venue === "hyperliquid"))
+  if (format === "hyperliquid-capture" || (format === "recording" && venue === "hyperliquid")) {
+    const fixed =
+      config.tickSize !== undefined ? "--tick-size" : config.lotSize !== undefined ? "--lot-size" : null;
+    if (fixed !== null)
+      throw new ConfigError(
+        `invalid ${fixed}: this replay is Hyperliquid data, priced by Hyperliquid's rules (5 significant figures); set --sz-decimals instead`,
+      );
     return hyperliquidTickRules(config.szDecimals ?? inferHlSzDecimals(instrument, sample, logger));
+  }
+  if (config.szDecimals !== undefined)
+    throw new ConfigError(
+      `invalid --sz-decimals: this replay (${venue ?? format}) has a fixed tick and lot, not Hyperliquid's rules; set --tick-size / --lot-size instead`,
+    );
   const inferred = inferFixedGrid(sample);
   return fixedTickRules(config.tickSize ?? inferred.tick, config.lotSize ?? inferred.lot, 0);
 }

@@ -84,6 +84,50 @@ describe("paper-trader CLI", () => {
     [["--source", "replay", "--input", "/definitely/missing.gz"], /invalid --input: ENOENT/],
     [["--source", "replay", "--input", "package.json"], /invalid --input: unrecognized replay format/],
     [["--binance-lead"], /invalid --binance-lead: .*needs --source hyperliquid/],
+    // flags without effect on the chosen source (they ran the synthetic market, or only relabelled it)
+    [
+      ["--input", "data/samples/hyperliquid-btc-20250126.gz"],
+      /^paper-trader: invalid --input: no effect with --source synthetic .*; it needs --source replay$/,
+    ],
+    [
+      ["--asset", "ETH"],
+      /^paper-trader: invalid --asset: no effect with --source synthetic .*; it needs --source replay or hyperliquid$/,
+    ],
+    [
+      ["--sz-decimals", "3"],
+      /^paper-trader: invalid --sz-decimals: no effect with --source synthetic .*; it needs --source replay or hyperliquid$/,
+    ],
+    [
+      ["--tick-size", "0.5"],
+      /^paper-trader: invalid --tick-size: no effect with --source synthetic .*; it needs --source replay$/,
+    ],
+    [
+      ["--lot-size", "0.01"],
+      /^paper-trader: invalid --lot-size: no effect with --source synthetic .*; it needs --source replay$/,
+    ],
+    [
+      ["--source", "hyperliquid", "--tick-size", "1"],
+      /^paper-trader: invalid --tick-size: no effect with --source hyperliquid .*; it needs --source replay$/,
+    ],
+    [
+      ["--source", "hyperliquid", "--binance-symbol", "ETHUSDT"],
+      /^paper-trader: invalid --binance-symbol: .*needs --binance-lead/,
+    ],
+    [
+      ["--source", "replay", "--input", "data/samples/hyperliquid-btc-20250126.gz", "--tick-size", "1"],
+      /^paper-trader: invalid --tick-size: .*Hyperliquid.*--sz-decimals/,
+    ],
+    [
+      [
+        "--source",
+        "replay",
+        "--input",
+        "data/samples/binance-usdm-btcusdt-20240808-120s.gz",
+        "--sz-decimals",
+        "3",
+      ],
+      /^paper-trader: invalid --sz-decimals: .*--tick-size/,
+    ],
     [["--lead-input", "x.gz"], /invalid --lead-input: .*needs --source replay/],
     [
       [
@@ -118,11 +162,12 @@ describe("paper-trader CLI", () => {
     const r = await done;
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr.trim()).toMatch(pattern);
+    expect(r.stdout).toBe("");
     expect(existsSync(dir)).toBe(false);
   });
 
-  it("--config takes flag names as well as config field names; one field in both spellings is exit 2", async () => {
+  it("--config takes flag names as well as config field names; one field in both spellings, or a key without effect on the source, is exit 2", async () => {
     const tmp = tempDir();
     const cfg = join(tmp, "cfg.json");
     const dir = join(tmp, "out");
@@ -152,11 +197,16 @@ describe("paper-trader CLI", () => {
         'paper-trader: invalid config field "ladder-levels": Too small: expected number to be >=1',
       ],
       [{ config: "other.json" }, "paper-trader: invalid config: unknown key(s) config"],
+      [
+        { asset: "ETH" },
+        /^paper-trader: invalid --asset: no effect with --source synthetic .*; it needs --source replay or hyperliquid$/,
+      ],
     ] as const) {
       writeFileSync(cfg, JSON.stringify(body));
       const r = await spawnCli(["--config", cfg, "--output-dir", bad]).done;
       expect(r.code, JSON.stringify(body)).toBe(2);
-      expect(r.stderr).toBe(`${message}\n`);
+      if (typeof message === "string") expect(r.stderr).toBe(`${message}\n`);
+      else expect(r.stderr.trim()).toMatch(message);
       expect(r.stdout).toBe("");
     }
     expect(existsSync(bad)).toBe(false);
