@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { ConfigError } from "./config.js";
 
 /** File name of the checkpoint inside the output directory. */
 export const CHECKPOINT_FILE = "checkpoint.json";
@@ -26,14 +27,16 @@ export function readCheckpoint(outputDir: string): Record<string, unknown> | nul
     value = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     // nothing is written or moved: the run's files stay as they are for inspection
-    throw new Error(`cannot --resume: checkpoint ${path} is not readable JSON (${(err as Error).message})`);
+    throw new ConfigError(
+      `cannot --resume: checkpoint ${path} is not readable JSON (${(err as Error).message})`,
+    );
   }
   if (
     value === null ||
     typeof value !== "object" ||
     (value as Record<string, unknown>)["checkpoint_version"] !== CHECKPOINT_VERSION
   ) {
-    throw new Error(
+    throw new ConfigError(
       `cannot --resume: checkpoint ${path} has an unknown format (expected checkpoint_version ${CHECKPOINT_VERSION})`,
     );
   }

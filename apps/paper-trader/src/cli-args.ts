@@ -196,10 +196,14 @@ export class UsageError extends Error {
   }
 }
 
-/** Result of CLI parsing: either help/version text to print, or a validated config. */
+/**
+ * Result of CLI parsing: either help/version text to print, or a validated config with the fields
+ * the user gave (flags and --config keys; on --resume the others come from the checkpoint, and the
+ * cross-field checks wait for that merge).
+ */
 export type CliResult =
   | { kind: "help"; text: string }
-  | { kind: "run"; config: PaperTraderConfig; configFile?: string };
+  | { kind: "run"; config: PaperTraderConfig; given: ReadonlySet<string>; configFile?: string };
 
 /** Parse argv (without node and script) into a validated config. Throws UsageError/ConfigError on bad input. */
 export async function parseCli(argv: readonly string[]): Promise<CliResult> {
@@ -251,8 +255,12 @@ export async function parseCli(argv: readonly string[]): Promise<CliResult> {
     }
     fromFlags[spec.field] = value;
   }
-  const config = parseConfig({ ...fromFile, ...fromFlags }, "flag");
-  return typeof configFile === "string" ? { kind: "run", config, configFile } : { kind: "run", config };
+  const input = { ...fromFile, ...fromFlags };
+  const config = input["resume"] === true ? validateFields(input, "flag") : parseConfig(input, "flag");
+  const given = new Set(Object.keys(input));
+  return typeof configFile === "string"
+    ? { kind: "run", config, given, configFile }
+    : { kind: "run", config, given };
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

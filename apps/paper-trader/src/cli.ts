@@ -24,9 +24,10 @@ async function main(): Promise<number> {
   tuneHeapForLongRuns();
   const logger = createLogger(parsed.config.logLevel);
   try {
-    await runPaperTrader(parsed.config, { logger });
+    await runPaperTrader(parsed.config, { logger, given: parsed.given });
     return 0;
   } catch (err) {
+    // Flag, config and resume refusals: one line on stderr, nothing on stdout.
     if (err instanceof ConfigError) {
       process.stderr.write(`paper-trader: ${err.message}\n`);
       return 2;
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
     const msg = err instanceof Error ? err.message : String(err);
     logger.error({ err }, `paper-trader failed: ${msg}`);
     process.stderr.write(`paper-trader: ${msg}\n`);
-    return msg.startsWith("cannot --resume") ? 2 : 1;
+    return 1;
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { RUN_MANIFEST_FILE } from "@mmkit/analytics";
 import pino from "pino";
 import { buildParts } from "./build.js";
-import type { PaperTraderConfig } from "./config.js";
+import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { edgeValidationReport } from "./report.js";
 import type { RunOptions, RunResult } from "./run.js";
 import type { RunSource } from "./source.js";
@@ -42,7 +42,7 @@ export function restoredTrader(
   } catch (err) {
     // One line: some components word their checks as a multi-line issue list.
     const why = (err as Error).message.replace(/\s+/g, " ");
-    throw new Error(
+    throw new ConfigError(
       `cannot --resume: checkpoint.json in ${config.outputDir} does not restore (${why.length > 300 ? `${why.slice(0, 300)}…` : why}); nothing was changed`,
     );
   }

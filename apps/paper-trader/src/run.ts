@@ -20,10 +20,10 @@ import { edgeValidationReport } from "./report.js";
 import { feedSummary, finishTrader } from "./shutdown.js";
 import { applyToBook, createSource, firstMid, type RunSource } from "./source.js";
 import {
-  assertResumable,
   captureCheckpoint,
   parseCheckpoint,
   restoreCheckpoint,
+  resumedConfig,
   streamParts,
   streamSizes,
   type TraderCheckpoint,
@@ -41,6 +41,11 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** Stop request from the embedding program. */
   signal?: AbortSignal;
+  /**
+   * Config fields the user gave (flags, --config keys); on `--resume` the others come from the
+   * checkpoint (see `resumedConfig`). Default: every field counts as given.
+   */
+  given?: ReadonlySet<string>;
 }
 
 /** Outcome of a run. */
@@ -56,10 +61,19 @@ export interface RunResult {
 const CHUNK_EVENTS = 4096;
 
 /** Run the paper trader to completion (duration, end of data, signal or kill switch). */
-export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions): Promise<RunResult> {
+export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOptions): Promise<RunResult> {
   const logger = opts.logger;
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const outputDir = config.outputDir;
+  const outputDir = givenConfig.outputDir;
+  // A resume's settings (its source among them) come from the checkpoint: read it first (read only).
+  let checkpoint: TraderCheckpoint | null = null;
+  let config = givenConfig;
+  if (config.resume) {
+    const raw = readCheckpoint(outputDir);
+    if (raw === null) throw new ConfigError(`cannot --resume: no checkpoint.json in ${outputDir}`);
+    checkpoint = parseCheckpoint(raw, outputDir);
+    config = resumedConfig(checkpoint.config, config, outputDir, opts.given);
+  }
   const feedLogger = {
     warn: (obj: Record<string, unknown>, msg: string) => logger.warn(obj, `[FEED] ${msg}`),
     info: (obj: Record<string, unknown>, msg: string) => logger.info(obj, `[FEED] ${msg}`),
@@ -79,12 +93,7 @@ export async function runPaperTrader(config: PaperTraderConfig, opts: RunOptions
   // touching the output directory (a live source's default size waits for its first mid).
   if (!config.resume && (!Number.isNaN(initialMid) || config.orderSizeBase !== undefined))
     chooseOrderSize(config, initialMid, source.tickRules);
-  let checkpoint: TraderCheckpoint | null = null;
-  if (config.resume) {
-    const raw = readCheckpoint(outputDir);
-    if (raw === null) throw new Error(`cannot --resume: no checkpoint.json in ${outputDir}`);
-    checkpoint = parseCheckpoint(raw, outputDir);
-    assertResumable(checkpoint.config, config);
+  if (checkpoint !== null) {
     // Restore it once without outputs before any file is truncated or rewritten.
     const restored = restoredTrader(checkpoint, config, source);
     if (checkpoint.completed_reason !== null)

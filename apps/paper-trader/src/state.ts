@@ -17,7 +17,14 @@ import { z } from "zod";
 import { KillSwitch, type KillSwitchSnapshot } from "@mmkit/core";
 import { jsonlParts, STREAM_FILES, type StreamName } from "@mmkit/analytics";
 import type { PaperExchangeState } from "@mmkit/exchange";
-import { FIELD_TO_FLAG, type PaperTraderConfig, PaperTraderConfigSchema } from "./config.js";
+import {
+  ConfigError,
+  checkSources,
+  FIELD_TO_FLAG,
+  type PaperTraderConfig,
+  PaperTraderConfigSchema,
+  validateFields,
+} from "./config.js";
 import type { OrderManager } from "./order-manager.js";
 import type { PaperTrader } from "./trader.js";
 import type { TraderCounters } from "./trader-counters.js";
@@ -98,11 +105,15 @@ export function parseCheckpoint(raw: Record<string, unknown>, dir: string): Trad
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue === undefined ? "?" : issue.path.join(".") || "(top level)";
-    throw new Error(
-      `cannot --resume: checkpoint.json in ${dir} is damaged at ${where}: ${issue?.message ?? "invalid"}; nothing was changed`,
-    );
+    throw damaged(dir, where, issue?.message ?? "invalid");
   }
   return raw as unknown as TraderCheckpoint;
+}
+
+function damaged(dir: string, where: string, why: string): ConfigError {
+  return new ConfigError(
+    `cannot --resume: checkpoint.json in ${dir} is damaged at ${where}: ${why}; nothing was changed`,
+  );
 }
 
 /**
@@ -125,22 +136,59 @@ const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set([
 /** Fields holding a file path: the same file given relative or absolute is the same input. */
 const PATH_FIELDS: ReadonlySet<string> = new Set(["input", "leadInput"]);
 
+const DEFAULTS = PaperTraderConfigSchema.parse({});
+const FIELDS = Object.keys(PaperTraderConfigSchema.shape) as (keyof PaperTraderConfig)[];
+
+/** A field of a checkpoint's config; absent = not set (optional) or not existing yet (older version): its default. */
+function savedValue(saved: PaperTraderConfig, f: keyof PaperTraderConfig): unknown {
+  return f in saved ? saved[f] : DEFAULTS[f];
+}
+
+/**
+ * The config a resume runs with: the settings given now (`given`: flags and --config keys; default
+ * every field) and those a resume may change (pacing, logging, …: their new or default values), the
+ * checkpoint's value for every other field. A run-defining setting given with another value than
+ * the checkpoint's is refused, and so is a given setting without effect on the resumed source —
+ * ConfigErrors, one line, before any file changes.
+ */
+export function resumedConfig(
+  saved: PaperTraderConfig,
+  now: PaperTraderConfig,
+  dir: string,
+  given?: ReadonlySet<string>,
+): PaperTraderConfig {
+  const merged: Record<string, unknown> = {};
+  for (const f of FIELDS) {
+    const fromCheckpoint = given !== undefined && !given.has(f) && !RESUME_MAY_CHANGE.has(f);
+    const value = fromCheckpoint ? savedValue(saved, f) : now[f];
+    if (value !== undefined) merged[f] = value;
+  }
+  let config: PaperTraderConfig;
+  try {
+    config = validateFields(merged, "config");
+  } catch (err) {
+    // what was given now is valid: the bad value came from the checkpoint
+    throw damaged(dir, "config", (err as Error).message);
+  }
+  assertResumable(saved, config);
+  checkSources(config, given);
+  return config;
+}
+
 /**
  * Throw a clear error when the resumed config differs from the checkpoint's in a field that defines
- * the run. A field absent from the checkpoint's config was not set (optional) or did not exist yet
- * (older version): it counts as its default.
+ * the run. A field absent from the checkpoint's config counts as its default.
  */
 export function assertResumable(saved: PaperTraderConfig, now: PaperTraderConfig): void {
-  const defaults = PaperTraderConfigSchema.parse({});
   const fields = new Set([...Object.keys(saved), ...Object.keys(now)]) as Set<keyof PaperTraderConfig>;
   for (const f of fields) {
     if (RESUME_MAY_CHANGE.has(f)) continue;
-    const a = f in saved ? saved[f] : defaults[f];
-    const b = f in now ? now[f] : defaults[f];
+    const a = savedValue(saved, f);
+    const b = f in now ? now[f] : DEFAULTS[f];
     if (JSON.stringify(a) === JSON.stringify(b)) continue;
     if (PATH_FIELDS.has(f) && typeof a === "string" && typeof b === "string" && resolve(a) === resolve(b))
       continue;
-    throw new Error(
+    throw new ConfigError(
       `cannot --resume: ${FIELD_TO_FLAG[f] ?? f} differs from the checkpoint (checkpoint ${JSON.stringify(a) ?? "not set"}, now ${JSON.stringify(b) ?? "not set"}); a resumed run keeps its settings — start a new run in another --output-dir to change it`,
     );
   }
