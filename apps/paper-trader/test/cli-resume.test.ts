@@ -1,7 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BINANCE_SAMPLE, readStreams, runInProcess, spawnCli, tempDir, waitFor } from "./helpers.js";
+import {
+  BINANCE_SAMPLE,
+  killAtMidCheckpoint,
+  readStreams,
+  runInProcess,
+  spawnCli,
+  tempDir,
+} from "./helpers.js";
 
 /** Every file of a directory (not recursive) with its bytes: what "nothing changed" compares. */
 function snapshot(dir: string): Map<string, string> {
@@ -70,7 +77,7 @@ describe("CLI --resume takes what was not given from the checkpoint", () => {
       outputDir: ref,
     });
     const dir = join(tempDir(), "out");
-    const { child, done } = spawnCli([
+    const run = spawnCli([
       ...settings,
       "--checkpoint-every-min",
       "1",
@@ -81,17 +88,8 @@ describe("CLI --resume takes what was not given from the checkpoint", () => {
       "--output-dir",
       dir,
     ]);
+    expect(await killAtMidCheckpoint(run, dir)).toBe(true);
     const cp = join(dir, "checkpoint.json");
-    const midCheckpoint = (): boolean => {
-      try {
-        return (JSON.parse(readFileSync(cp, "utf8")) as { events_consumed: number }).events_consumed > 0;
-      } catch {
-        return false;
-      }
-    };
-    expect(await waitFor(midCheckpoint, 60_000)).toBe(true);
-    child.kill("SIGKILL");
-    await done;
     expect(
       (JSON.parse(readFileSync(cp, "utf8")) as { completed_reason: unknown }).completed_reason,
     ).toBeNull();

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { FIELD_TO_FLAG } from "../src/config.js";
 import {
   BINANCE_SAMPLE,
+  killAtMidCheckpoint,
   readJoinedStreams,
   REPO_ROOT,
   readStreams,
@@ -302,21 +303,10 @@ describe("paper-trader CLI", () => {
       "--log-level",
       "warn",
     ];
-    const { child, done } = spawnCli([...args, "--speed", "10x", "--output-dir", dir]);
+    const run = spawnCli([...args, "--speed", "10x", "--output-dir", dir]);
     const cp = join(dir, "checkpoint.json");
-    const midCheckpointWithCurve = (): boolean => {
-      try {
-        const text = readFileSync(cp, "utf8");
-        return (
-          (JSON.parse(text) as { events_consumed: number }).events_consumed > 0 && text.includes('"curve"')
-        );
-      } catch {
-        return false;
-      }
-    };
-    expect(await waitFor(midCheckpointWithCurve, 60_000)).toBe(true);
-    child.kill("SIGKILL");
-    await done;
+    // a mid-run checkpoint holding the empirical arrival curve
+    expect(await killAtMidCheckpoint(run, dir, (text) => text.includes('"curve"'))).toBe(true);
     expect(
       (JSON.parse(readFileSync(cp, "utf8")) as { completed_reason: string | null }).completed_reason,
     ).toBeNull();

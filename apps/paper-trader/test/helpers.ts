@@ -99,6 +99,30 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 5
   return cond();
 }
 
+/**
+ * SIGKILL a spawned run once the checkpoint in `dir` is a mid-run one (events consumed, and `more`
+ * holding for its text); false when none came within 60 s (the run is killed anyway).
+ */
+export async function killAtMidCheckpoint(
+  run: ReturnType<typeof spawnCli>,
+  dir: string,
+  more: (text: string) => boolean = () => true,
+): Promise<boolean> {
+  const cp = join(dir, "checkpoint.json");
+  const ready = (): boolean => {
+    try {
+      const text = readFileSync(cp, "utf8");
+      return (JSON.parse(text) as { events_consumed: number }).events_consumed > 0 && more(text);
+    } catch {
+      return false;
+    }
+  };
+  const seen = await waitFor(ready, 60_000);
+  run.child.kill("SIGKILL");
+  await run.done;
+  return seen;
+}
+
 /** The parsed lines of one JSONL stream of a run directory. */
 export function streamRecords<T>(dir: string, file: string): T[] {
   return (readStreams(dir).get(file) ?? "")
