@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
@@ -154,5 +154,34 @@ describe("Recorder options", () => {
     expect(() => new Recorder(options as unknown as ConstructorParameters<typeof Recorder>[0])).toThrow(
       new Error(message),
     );
+  });
+});
+
+describe("recordFeed with onError: a failing recorder never reaches the consumer", () => {
+  it("the directory gone mid-recording (ENOTDIR): every event still seen, the error reported once, close() resolves", async () => {
+    const market = new SyntheticMarket({ seed: 3, durationSec: 60 });
+    const expected = [...market.events()];
+    const dir = join(tmp(), "rec");
+    const rec = new Recorder({ dir, source: market.name, rotateBytes: 50_000 });
+    const errors: Error[] = [];
+    const teed = recordFeed(market, rec, { onError: (e) => errors.push(e) });
+    const seen: MarketEvent[] = [];
+    let moved = "";
+    for await (const e of teed) {
+      seen.push(e);
+      if (moved === "" && rec.files().length === 2) {
+        // The disk goes away under the recorder: the next part cannot be opened.
+        moved = `${dir}.moved`;
+        renameSync(dir, moved);
+        writeFileSync(dir, "not a directory");
+      }
+    }
+    await expect(teed.close()).resolves.toBeUndefined();
+    expect(seen).toEqual(expected);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/^Recorder: .*rec\/.*ENOTDIR/);
+    // the part finished before the failure replays completely
+    const first = join(moved, basename(rec.files()[0]!));
+    expect([...openReplay(first).events()].length).toBeGreaterThan(0);
   });
 });

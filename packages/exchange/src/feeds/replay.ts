@@ -8,6 +8,7 @@ import { LogThrottle } from "./log-throttle.js";
 import { type PaceSpeed, pace } from "./pace.js";
 import { decodeRecordedEvent, isRecordingHeader, recordingHeaderSchema } from "./recording.js";
 import { ReorderBuffer } from "./reorder.js";
+import { nonEmptyParts, type ReplayPart, replayPaths } from "./replay-parts.js";
 import {
   copyFeedStats,
   emptyFeedStats,
@@ -116,6 +117,9 @@ export class ReplayFeed implements EventTimeFeed {
   private closed = false;
   private importer: CaptureImporter | null = null;
 
+  /** The files replayed, in order: `path` itself, or the parts of the directory `path`. */
+  readonly files: readonly string[];
+
   constructor(
     readonly path: string,
     private readonly opts: ReplayOptions = {},
@@ -127,15 +131,39 @@ export class ReplayFeed implements EventTimeFeed {
     this.windowMs = opts.reorderWindowMs ?? (this.clock === "exchange" ? 200 : 0);
     this.logger = opts.logger ?? silentLogger;
     this.maxBad = opts.maxBadLinesKept ?? 100;
-    const head = readHeadText(path);
-    const first = firstNonEmptyLine(head);
-    if (emptyOrCutHeader(head))
-      throw new Error(
-        `openReplay: ${path}: empty or truncated before the first record (e.g. its recorder was killed before writing one)`,
+    const { files, directory } = replayPaths(path);
+    const empty = (p: string): Error =>
+      new Error(
+        `openReplay: ${p}: empty or truncated before the first record (e.g. its recorder was killed before writing one)`,
       );
-    this.format = detectReplayFormat(first);
-    this.recordingSource =
-      this.format === "recording" ? recordingHeaderSchema.parse(JSON.parse(first.trim())).source : null;
+    let parts: ReplayPart[] = files.map((f) => ({ path: f, head: readHeadText(f) }));
+    if (directory) parts = nonEmptyParts(path, parts, emptyOrCutHeader, empty, this.logger);
+    else if (emptyOrCutHeader(parts[0]!.head)) throw empty(path);
+    const detect = (p: ReplayPart): { format: ReplayFormat; source: string | null } => {
+      const first = firstNonEmptyLine(p.head);
+      let format: ReplayFormat;
+      try {
+        format = detectReplayFormat(first);
+      } catch (err) {
+        if (!directory) throw err;
+        throw new Error(`openReplay: ${p.path}: ${(err as Error).message}`);
+      }
+      const source =
+        format === "recording" ? recordingHeaderSchema.parse(JSON.parse(first.trim())).source : null;
+      return { format, source };
+    };
+    const head = detect(parts[0]!);
+    // One replay is one market: every part must be of the first one's format and (recordings) source.
+    for (const p of parts.slice(1)) {
+      const d = detect(p);
+      if (d.format !== head.format || d.source !== head.source)
+        throw new Error(
+          `openReplay: ${path}: ${p.path} is a ${d.format}${d.source !== null ? ` of ${d.source}` : ""}, ${parts[0]!.path} a ${head.format}${head.source !== null ? ` of ${head.source}` : ""}: a directory replays the parts of one recording (same format and source)`,
+        );
+    }
+    this.format = head.format;
+    this.recordingSource = head.source;
+    this.files = parts.map((p) => p.path);
     this.name = `replay:${path}`;
   }
 
@@ -163,9 +191,13 @@ export class ReplayFeed implements EventTimeFeed {
   }
 
   private makeProcessor(): {
+    /** The next file begins (line numbers and cut/corrupt checks are per file). */
+    file: (path: string) => void;
     line: (text: string, lineNo: number, out: MarketEvent[]) => void;
-    /** End of the input: `corrupt` when it ended at a gzip data error rather than at its end. */
-    end: (out: MarketEvent[], endsWithNewline: boolean, corrupt: NodeJS.ErrnoException | null) => void;
+    /** End of a file: `corrupt` when it ended at a gzip data error rather than at its end; `last`: of the input. */
+    fileEnd: (endsWithNewline: boolean, corrupt: NodeJS.ErrnoException | null, last: boolean) => void;
+    /** End of the input: what the importer and the reorder window still hold. */
+    end: (out: MarketEvent[]) => void;
   } {
     this.counters = emptyFeedStats();
     this.badLines.length = 0;
@@ -175,17 +207,20 @@ export class ReplayFeed implements EventTimeFeed {
       this.opts.instrument !== undefined ? { instrument: this.opts.instrument } : {},
     );
     this.importer = importer;
+    // One reorder window and one importer across the parts: a rotated recording replays as one file.
     const reorder = new ReorderBuffer(this.clock, this.windowMs);
     const scratch: MarketEvent[] = [];
-    let sawHeader = false;
+    let path = this.path;
     let lastBadLine = -1;
     let lastLine = 0;
+    let lastBadWhere = `${path}:-1`;
     // Counted and kept one by one, logged at most every 30 s (a garbled file has thousands).
     const badLog = new LogThrottle(this.logger);
     const bad = (lineNo: number, error: string): void => {
       lastBadLine = lineNo;
       stats.invalidMessages++;
-      const where = `${this.path}:${lineNo}`;
+      const where = `${path}:${lineNo}`;
+      lastBadWhere = where;
       if (this.badLines.length < this.maxBad) this.badLines.push({ where, error });
       badLog.warn({ where, error }, "replay: bad line skipped");
     };
@@ -196,17 +231,21 @@ export class ReplayFeed implements EventTimeFeed {
       }
       scratch.length = 0;
     };
+    const more = (key: string): void => {
+      stats.extra[key] = (stats.extra[key] ?? 0) + 1;
+    };
     return {
+      file: (p) => {
+        path = p;
+        lastBadLine = -1;
+        lastLine = 0;
+      },
       line: (text, lineNo, out) => {
         lastLine = lineNo;
         if (text.length === 0 || text.trim() === "") return;
         stats.messages++;
         if (this.format === "recording") {
-          if (!sawHeader && isRecordingHeader(text)) {
-            sawHeader = true;
-            return;
-          }
-          if (isRecordingHeader(text)) return; // header of a concatenated rotated part
+          if (isRecordingHeader(text)) return; // the header, or that of a concatenated rotated part
           const r = decodeRecordedEvent(text);
           if (!r.ok) return bad(lineNo, r.error);
           reorder.push(r.event, scratch);
@@ -217,29 +256,36 @@ export class ReplayFeed implements EventTimeFeed {
         }
         emit(out);
       },
-      end: (out, endsWithNewline, corrupt) => {
-        const lastBad = { where: `${this.path}:${lastBadLine}` };
-        badLog.flush(
-          "replay: bad lines skipped (all counted in invalidMessages, the first kept in badLines)",
-          lastBad,
-        );
+      fileEnd: (endsWithNewline, corrupt, last) => {
+        // An earlier part of a directory ending so (a recorder killed, then restarted into the same
+        // directory) is counted apart: the replay goes on with the next part.
+        const then = last ? "" : "; the replay goes on with the next part";
         if (corrupt !== null) {
           // Like a cut file: the lines before the error were replayed (a cut last line was a bad line).
           const complete = endsWithNewline ? lastLine : lastLine - 1;
-          stats.extra["corruptGzipData"] = 1;
-          stats.extra["corruptGzipAfterLine"] = complete;
+          if (last) {
+            stats.extra["corruptGzipData"] = 1;
+            stats.extra["corruptGzipAfterLine"] = complete;
+          } else more("corruptGzipParts");
           this.logger.warn(
-            { where: `${this.path}:${complete}`, code: corrupt.code, error: corrupt.message },
-            `replay: ${this.path}: corrupt gzip data after line ${complete} (${corrupt.code}); the events before it were replayed, the rest of the file is unreadable`,
+            { where: `${path}:${complete}`, code: corrupt.code, error: corrupt.message },
+            `replay: ${path}: corrupt gzip data after line ${complete} (${corrupt.code}); the events before it were replayed, the rest of the file is unreadable${then}`,
           );
         } else if (!endsWithNewline && lastBadLine === lastLine && lastLine > 0) {
           // A recorder or capture writes whole lines: an unterminated bad last line is a cut file.
-          stats.extra["truncatedLastLine"] = 1;
+          if (last) stats.extra["truncatedLastLine"] = 1;
+          else more("truncatedParts");
           this.logger.warn(
-            { where: `${this.path}:${lastLine}` },
-            "replay: the input ends mid-line (file truncated, e.g. its recorder was stopped mid-write); the events before the cut were replayed",
+            { where: `${path}:${lastLine}` },
+            `replay: ${last ? "the input" : path} ends mid-line (file truncated, e.g. its recorder was stopped mid-write); the events before the cut were replayed${then}`,
           );
         }
+      },
+      end: (out) => {
+        badLog.flush(
+          "replay: bad lines skipped (all counted in invalidMessages, the first kept in badLines)",
+          { where: lastBadWhere },
+        );
         for (const e of importer.finish()) reorder.push(e, scratch);
         reorder.flush(scratch);
         emit(out);
@@ -248,35 +294,58 @@ export class ReplayFeed implements EventTimeFeed {
     };
   }
 
-  /** All events synchronously in the chosen clock's order (bounded-lateness reordering). */
+  /** All events synchronously in the chosen clock's order (bounded-lateness reordering); one file in memory at a time. */
   *events(): Generator<MarketEvent> {
-    const raw = readFileSync(this.path);
-    // Sync flush: a gzip cut short (recorder killed) yields what it holds instead of throwing;
-    // corrupt data ends the input like a cut, after what inflates before it.
-    const { data, corrupt } = isGzip(raw) ? gunzipSalvage(this.path, raw) : { data: raw, corrupt: null };
-    const text = data.toString("utf8");
     const proc = this.makeProcessor();
     const out: MarketEvent[] = [];
-    let start = 0;
-    let lineNo = 0;
-    while (start < text.length) {
-      let end = text.indexOf("\n", start);
-      if (end < 0) end = text.length;
-      lineNo++;
-      const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-      proc.line(line, lineNo, out);
-      start = end + 1;
-      if (out.length > 0) {
-        for (const e of out) yield e;
-        out.length = 0;
+    for (const [i, path] of this.files.entries()) {
+      const raw = readFileSync(path);
+      // Sync flush: a gzip cut short (recorder killed) yields what it holds instead of throwing;
+      // corrupt data ends the file like a cut, after what inflates before it.
+      const { data, corrupt } = isGzip(raw) ? gunzipSalvage(path, raw) : { data: raw, corrupt: null };
+      const text = data.toString("utf8");
+      proc.file(path);
+      let start = 0;
+      let lineNo = 0;
+      while (start < text.length) {
+        let end = text.indexOf("\n", start);
+        if (end < 0) end = text.length;
+        lineNo++;
+        const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+        proc.line(line, lineNo, out);
+        start = end + 1;
+        if (out.length > 0) {
+          for (const e of out) yield e;
+          out.length = 0;
+        }
       }
+      proc.fileEnd(text.length === 0 || text.endsWith("\n"), corrupt, i === this.files.length - 1);
     }
-    proc.end(out, text.length === 0 || text.endsWith("\n"), corrupt);
+    proc.end(out);
     for (const e of out) yield e;
   }
 
   private async *streamed(): AsyncGenerator<MarketEvent> {
-    const input = createReadStream(this.path, { highWaterMark: STREAM_CHUNK_BYTES });
+    const proc = this.makeProcessor();
+    const out: MarketEvent[] = [];
+    for (const [i, path] of this.files.entries()) {
+      if (this.closed) return;
+      proc.file(path);
+      const r = yield* this.streamFile(path, proc.line, out);
+      if (this.closed) return;
+      proc.fileEnd(r.endsWithNewline, r.corrupt, i === this.files.length - 1);
+    }
+    proc.end(out);
+    for (const e of out) yield e;
+  }
+
+  /** One file's lines through `line`, streamed (gzip inflated on the fly); stops early once closed. */
+  private async *streamFile(
+    path: string,
+    line: (text: string, lineNo: number, out: MarketEvent[]) => void,
+    out: MarketEvent[],
+  ): AsyncGenerator<MarketEvent, { endsWithNewline: boolean; corrupt: NodeJS.ErrnoException | null }> {
+    const input = createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES });
     const head = await new Promise<Buffer>((resolve, reject) => {
       input.once("readable", () => {
         const chunk = input.read(2) as Buffer | null;
@@ -287,35 +356,30 @@ export class ReplayFeed implements EventTimeFeed {
     });
     const inflate = { corrupt: null as NodeJS.ErrnoException | null };
     const text = isGzip(head)
-      ? Readable.from(inflateStreamed(this.path, input, inflate), { objectMode: false })
+      ? Readable.from(inflateStreamed(path, input, inflate), { objectMode: false })
       : input;
     let lastByte = 10;
     text.on("data", (chunk: Buffer) => {
       if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
     });
     const rl = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
-    const proc = this.makeProcessor();
-    const out: MarketEvent[] = [];
     let lineNo = 0;
     try {
-      for await (const line of rl) {
+      for await (const l of rl) {
         if (this.closed) break;
         lineNo++;
-        proc.line(line, lineNo, out);
+        line(l, lineNo, out);
         if (out.length > 0) {
           for (const e of out) yield e;
           out.length = 0;
         }
-      }
-      if (!this.closed) {
-        proc.end(out, lastByte === 10, inflate.corrupt);
-        for (const e of out) yield e;
       }
     } finally {
       rl.close();
       text.destroy();
       input.destroy();
     }
+    return { endsWithNewline: lastByte === 10, corrupt: inflate.corrupt };
   }
 
   [Symbol.asyncIterator](): AsyncIterator<MarketEvent> {
@@ -324,7 +388,11 @@ export class ReplayFeed implements EventTimeFeed {
   }
 }
 
-/** Open a recording or raw capture for replay; the format is detected from the content. */
+/**
+ * Open a recording or raw capture for replay; the format is detected from the content. A directory
+ * replays every file in it (e.g. a recorder's rotated parts) in name order as one input: one
+ * reorder window across the parts, the same events as the parts concatenated into one file.
+ */
 export function openReplay(path: string, opts?: ReplayOptions): ReplayFeed {
   return new ReplayFeed(path, opts);
 }
