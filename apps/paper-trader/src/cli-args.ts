@@ -36,7 +36,8 @@ export const FLAGS: Record<string, FlagSpec> = {
   input: {
     field: "input",
     type: "string",
-    describe: "recording or raw capture to replay (format detected from content)",
+    describe:
+      "recording or raw capture to replay (format detected from content), or a directory: every file in it (e.g. the parts of a --record DIR) in file-name order, as one input",
   },
   asset: {
     field: "asset",
@@ -174,7 +175,18 @@ export const FLAGS: Record<string, FlagSpec> = {
     field: "leadInput",
     type: "string",
     describe:
-      "replay: a recording of the lead venue (e.g. Binance) made alongside --input, replayed beside it in exchange time and fed to the LeadLag signal only",
+      "replay: a recording of the lead venue (e.g. Binance) made alongside --input, replayed beside it in exchange time and fed to the LeadLag signal only; a directory as for --input (e.g. DIR/lead of --record DIR)",
+  },
+  record: {
+    field: "record",
+    type: "string",
+    describe:
+      "live mode: record every market event the feeds deliver into this directory (gzip JSONL, the traded venue's in DIR, the --binance-lead feed's in DIR/lead; replay with --input DIR [--lead-input DIR/lead])",
+  },
+  "record-rotate-min": {
+    field: "recordRotateMin",
+    type: "number",
+    describe: "--record: start a new file every this many minutes (or at 256 MiB uncompressed)",
   },
   "binance-url": {
     field: "binanceUrl",

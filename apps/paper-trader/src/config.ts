@@ -64,6 +64,8 @@ export const PaperTraderConfigSchema = z
       .optional(),
     binanceUrl: z.string().url().default("wss://fstream.binance.com"),
     leadInput: z.string().min(1).optional(),
+    record: z.string().min(1).optional(),
+    recordRotateMin: z.number().positive().max(1440).default(60),
     makerFeeBps: z.number().min(-10).max(100).default(1.5),
     takerFeeBps: z.number().min(-10).max(100).default(4.5),
     latencyMs: z.number().min(0).max(10_000).default(50),
@@ -109,6 +111,8 @@ export const FIELD_TO_FLAG: Record<string, string> = {
   binanceSymbol: "--binance-symbol",
   binanceUrl: "--binance-url",
   leadInput: "--lead-input",
+  record: "--record",
+  recordRotateMin: "--record-rotate-min",
   makerFeeBps: "--maker-fee-bps",
   takerFeeBps: "--taker-fee-bps",
   latencyMs: "--latency-ms",
@@ -163,6 +167,11 @@ const SOURCE_ONLY: readonly SourceRule[] = [
   { field: "lotSize", sources: ["replay"], does: "it overrides the inferred lot of a fixed-grid recording" },
   { field: "leadInput", sources: ["replay"], does: "a lead recording is replayed beside --input" },
   { field: "binanceLead", sources: ["hyperliquid"], does: "the Binance lead feed is live-only" },
+  {
+    field: "record",
+    sources: ["hyperliquid"],
+    does: "it records the live feeds; replay a recording with --input DIR",
+  },
 ];
 
 /**
@@ -180,6 +189,12 @@ export function checkSources(cfg: PaperTraderConfig, given?: ReadonlySet<string>
     if (!set(rule.field) || rule.sources.includes(cfg.source)) continue;
     throw new ConfigError(
       `invalid ${FIELD_TO_FLAG[rule.field]}: no effect with --source ${cfg.source} (${rule.does}); it needs --source ${rule.sources.join(" or ")}`,
+    );
+  }
+  // it has a default: only a value given explicitly can be one without effect
+  if (given?.has("recordRotateMin") === true && cfg.record === undefined) {
+    throw new ConfigError(
+      "invalid --record-rotate-min: no effect without --record (it sets how often a recording starts a new file); it needs --record DIR",
     );
   }
   if (set("binanceSymbol") && !cfg.binanceLead) {

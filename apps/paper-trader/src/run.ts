@@ -16,6 +16,7 @@ import { lockOutputDir } from "./output-lock.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { serveMetrics } from "./metrics.js";
 import { ProgressBar } from "./progress.js";
+import { FeedRecording, prepareRecordDirs } from "./record-feeds.js";
 import { edgeValidationReport } from "./report.js";
 import { feedSummary, finishTrader } from "./shutdown.js";
 import { applyToBook, createSource, firstMid, type RunSource } from "./source.js";
@@ -99,10 +100,21 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
     if (checkpoint.completed_reason !== null)
       return reprintCompleted(restored, checkpoint, config, opts, source, print);
   }
+  // A recording that cannot start is a flag error, raised before the output directory is touched.
+  prepareRecordDirs(config, source.lead !== null);
   // From here on files change: one run per directory, and the directory must be writable.
   const release = lockOutputDir(outputDir);
   try {
-    return await runLocked(config, opts, source, checkpoint, initialMid, print);
+    const recorded = FeedRecording.start(config, source, logger);
+    return await runLocked(
+      config,
+      opts,
+      recorded?.source ?? source,
+      checkpoint,
+      initialMid,
+      print,
+      recorded?.recording ?? null,
+    );
   } finally {
     release();
   }
@@ -116,6 +128,7 @@ async function runLocked(
   checkpoint: TraderCheckpoint | null,
   initialMid: number,
   print: (line: string) => void,
+  recording: FeedRecording | null,
 ): Promise<RunResult> {
   const logger = opts.logger;
   const outputDir = config.outputDir;
@@ -311,6 +324,9 @@ async function runLocked(
     }
   }
 
+  // The recorders are closed (with the feeds): the files are complete.
+  const feedLine = (): string =>
+    recording === null ? feedSummary(source) : `${feedSummary(source)}; ${recording.summary()}`;
   const feedExtra = source.feed.stats().extra;
   if (stopReason === "end of data" && feedExtra["corruptGzipData"] === 1)
     stopReason = `end of data (corrupt gzip data after line ${feedExtra["corruptGzipAfterLine"]} of the input: replayed up to there, the rest of the file is unreadable)`;
@@ -329,17 +345,18 @@ async function runLocked(
       stopReason,
       outputDir,
       wallSeconds: (Date.now() - startedWallMs) / 1000,
-      feedSummary: feedSummary(source),
+      feedSummary: feedLine(),
     });
   } else {
     // The trader starts at the first two-sided book: none came (no data, or trades / one side only).
     report = [
       `=== EDGE VALIDATION REPORT ===`,
       `no two-sided order book arrived, so nothing was quoted (${stopReason})`,
-      `Feed: ${feedSummary(source)}`,
+      `Feed: ${feedLine()}`,
     ];
   }
   out.close();
+  recording?.describeInto(source);
   out.writeManifest(runManifest(config, source, runId, runStartedMs, Date.now()));
   if (metrics !== null) await metrics.close();
   for (const line of report) print(line);

@@ -131,6 +131,8 @@ const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set([
   "hyperliquidUrl",
   "binanceUrl",
   "crashAtSec",
+  "record",
+  "recordRotateMin",
 ]);
 
 /** Fields holding a file path: the same file given relative or absolute is the same input. */

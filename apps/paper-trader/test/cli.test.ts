@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { openReplay, Recorder } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import { FIELD_TO_FLAG } from "../src/config.js";
 import {
@@ -289,39 +290,41 @@ describe("paper-trader CLI", () => {
     expect(events).toContain('"kind":"run_end"');
   });
 
-  it("--resume after SIGKILL on a real capture (event-time replay, empirical arrival curve in the checkpoint) is byte-identical", async () => {
-    const ref = tempDir();
-    await runInProcess({ source: "replay", input: BINANCE_SAMPLE, checkpointEveryMin: 1, outputDir: ref });
-    const dir = join(tempDir(), "out");
-    const args = [
-      "--source",
-      "replay",
-      "--input",
-      BINANCE_SAMPLE,
-      "--checkpoint-every-min",
-      "1",
-      "--log-level",
-      "warn",
-    ];
-    const run = spawnCli([...args, "--speed", "10x", "--output-dir", dir]);
-    const cp = join(dir, "checkpoint.json");
-    // a mid-run checkpoint holding the empirical arrival curve
-    expect(await killAtMidCheckpoint(run, dir, (text) => text.includes('"curve"'))).toBe(true);
-    expect(
-      (JSON.parse(readFileSync(cp, "utf8")) as { completed_reason: string | null }).completed_reason,
-    ).toBeNull();
-    await runInProcess({
-      source: "replay",
-      input: BINANCE_SAMPLE,
-      checkpointEveryMin: 1,
-      outputDir: dir,
-      resume: true,
-    });
-    const a = readStreams(ref);
-    const b = readStreams(dir);
-    expect(a.size).toBeGreaterThan(5);
-    for (const [file, text] of a) expect(b.get(file), file).toBe(text);
-  });
+  it.each([
+    ["a real capture", async () => BINANCE_SAMPLE],
+    // Parts of 1 MB (~6): the checkpoint at 1 min of market time, the kill and the resume lie past the first ones.
+    ["a directory of recording parts (--record's layout)", () => recordedParts(BINANCE_SAMPLE, 1_000_000)],
+  ])(
+    "--resume after SIGKILL on %s (event-time replay, empirical arrival curve in the checkpoint) is byte-identical",
+    async (_what, makeInput) => {
+      const input = await makeInput();
+      const ref = tempDir();
+      await runInProcess({ source: "replay", input, checkpointEveryMin: 1, outputDir: ref });
+      const dir = join(tempDir(), "out");
+      const args = [
+        "--source",
+        "replay",
+        "--input",
+        input,
+        "--checkpoint-every-min",
+        "1",
+        "--log-level",
+        "warn",
+      ];
+      const run = spawnCli([...args, "--speed", "10x", "--output-dir", dir]);
+      const cp = join(dir, "checkpoint.json");
+      // a mid-run checkpoint holding the empirical arrival curve
+      expect(await killAtMidCheckpoint(run, dir, (text) => text.includes('"curve"'))).toBe(true);
+      expect(
+        (JSON.parse(readFileSync(cp, "utf8")) as { completed_reason: string | null }).completed_reason,
+      ).toBeNull();
+      await runInProcess({ source: "replay", input, checkpointEveryMin: 1, outputDir: dir, resume: true });
+      const a = readStreams(ref);
+      const b = readStreams(dir);
+      expect(a.size).toBeGreaterThan(5);
+      for (const [file, text] of a) expect(b.get(file), file).toBe(text);
+    },
+  );
 
   it("--resume after SIGKILL continues to totals equal to an uninterrupted run, across stream rotations", async () => {
     // Streams rotate every 50 KiB, so some rotate between the last checkpoint and the kill: resume must
@@ -385,6 +388,16 @@ describe("paper-trader CLI", () => {
     expect(resumed.fills).toBeGreaterThan(0);
   }, 180_000);
 });
+
+/** `capture`'s events recorded as `--record` lays them out: a directory of gzip parts of `rotateBytes`. */
+async function recordedParts(capture: string, rotateBytes: number): Promise<string> {
+  const dir = join(tempDir(), "rec");
+  const recorder = new Recorder({ dir, source: "binance:BTCUSDT", rotateBytes });
+  for (const e of openReplay(capture).events()) await recorder.write(e);
+  await recorder.close();
+  expect(recorder.files().length).toBeGreaterThan(3);
+  return dir;
+}
 
 function predictionParts(dir: string): number {
   return readdirSync(dir).filter((f) => /^predictions\.\d+\.jsonl$/.test(f)).length;

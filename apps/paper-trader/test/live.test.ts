@@ -1,4 +1,3 @@
-import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -8,53 +7,10 @@ import { createLogger } from "../src/logging.js";
 import { parseConfig } from "../src/config.js";
 import { runPaperTrader } from "../src/run.js";
 import { deriveHl } from "./derive-hl.js";
-import {
-  BINANCE_SAMPLE,
-  HL_SAMPLE,
-  lastSignalNames,
-  predictionMids,
-  readStreams,
-  tempDir,
-} from "./helpers.js";
+import { lastSignalNames, predictionMids, readStreams, tempDir } from "./helpers.js";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import { type LoopingVenue, startLoopingVenue } from "./ws-venue.js";
-
-/** Recorded Hyperliquid frames (real messages from the repo sample, or derived from them), without the capture timestamp. */
-function recordedFrames(lines?: string[]): string[] {
-  return (lines ?? gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n"))
-    .filter((l) => l.length > 0)
-    .map((l) => l.slice(l.indexOf(" ") + 1));
-}
-
-/**
- * A local Hyperliquid imitation on 127.0.0.1: acks subscriptions, answers pings, and streams the
- * recorded l2Book/trades frames in a loop, stamping each with the current time as the venue would.
- */
-async function startFakeVenue(
-  intervalMs: number,
-  lines?: string[],
-): Promise<{ url: string; subscriptions: unknown[]; close: () => Promise<void> }> {
-  const subscriptions: unknown[] = [];
-  const venue = await startLoopingVenue(
-    recordedFrames(lines),
-    intervalMs,
-    (msg, now) => {
-      if (msg.channel === "l2Book") (msg.data as { time: number }).time = now;
-      if (msg.channel === "trades") for (const t of msg.data as { time: number }[]) t.time = now;
-    },
-    (ws) =>
-      ws.on("message", (data) => {
-        const msg = JSON.parse(data.toString()) as { method: string; subscription?: unknown };
-        if (msg.method === "ping") ws.send('{"channel":"pong"}');
-        if (msg.method === "subscribe") {
-          subscriptions.push(msg.subscription);
-          ws.send(JSON.stringify({ channel: "subscriptionResponse", data: msg }));
-        }
-      }),
-  );
-  return { ...venue, subscriptions };
-}
+import { startFakeBinance, startFakeVenue } from "./fake-venues.js";
 
 /** Scrape /metrics every `everyMs` while a run goes on; `text` is the latest scrape. */
 /**
@@ -284,31 +240,6 @@ describe("live mode for a tiny-price coin (kPEPE-like frames derived from the re
     ).rejects.toThrow(/--sz-decimals is required for kBONK/);
   });
 });
-
-/**
- * A local Binance USD-M imitation on 127.0.0.1: serves the combined-stream path the feed asks for
- * and streams the real recorded bookTicker frames of the repo's Binance sample in a loop, stamped
- * with the current time. Records the requested paths.
- */
-async function startFakeBinance(intervalMs: number): Promise<LoopingVenue & { paths: string[] }> {
-  const frames = gunzipSync(readFileSync(BINANCE_SAMPLE))
-    .toString("utf8")
-    .split("\n")
-    .filter((l) => l.includes("@bookTicker"))
-    .map((l) => l.slice(l.indexOf(" ") + 1));
-  const paths: string[] = [];
-  const venue = await startLoopingVenue(
-    frames,
-    intervalMs,
-    (msg, now) => {
-      const d = msg.data as { T: number; E: number };
-      d.T = now;
-      d.E = now;
-    },
-    (_ws, path) => paths.push(path),
-  );
-  return { ...venue, paths };
-}
 
 describe("live mode with the Binance lead feed (--binance-lead), both venues local", () => {
   it("subscribes the mapped Binance symbol, feeds LeadLag only, and leaves the traded book alone", async () => {
