@@ -1,7 +1,9 @@
 /** Local venue imitations on 127.0.0.1 replaying the repo's real recorded Hyperliquid and Binance frames. */
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { BINANCE_SAMPLE, HL_SAMPLE } from "./helpers.js";
+import type { PaperTraderConfigInput } from "../src/config.js";
+import type { RunResult } from "../src/run.js";
+import { BINANCE_SAMPLE, HL_SAMPLE, runInProcess } from "./helpers.js";
 import { type LoopingVenue, startLoopingVenue } from "./ws-venue.js";
 
 /** Recorded Hyperliquid frames (real messages from the repo sample, or derived from them), without the capture timestamp. */
@@ -63,4 +65,27 @@ export async function startFakeBinance(intervalMs: number): Promise<LoopingVenue
     (_ws, path) => paths.push(path),
   );
   return { ...venue, paths };
+}
+
+/** A 4 s live BTC run against both local venues with the Binance lead feed (`input` adds or overrides settings); the venues close after it. */
+export async function runLiveWithLead(
+  input: PaperTraderConfigInput,
+): Promise<{ result: RunResult; binancePaths: string[] }> {
+  const venue = await startFakeVenue(20);
+  const binance = await startFakeBinance(10);
+  try {
+    const result = await runInProcess({
+      source: "hyperliquid",
+      asset: "BTC",
+      hyperliquidUrl: venue.url,
+      binanceLead: true,
+      binanceUrl: binance.url,
+      durationSec: 4,
+      ...input,
+    });
+    return { result, binancePaths: binance.paths };
+  } finally {
+    await venue.close();
+    await binance.close();
+  }
 }

@@ -10,7 +10,7 @@ import { deriveHl } from "./derive-hl.js";
 import { lastSignalNames, predictionMids, readStreams, tempDir } from "./helpers.js";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import { startFakeBinance, startFakeVenue } from "./fake-venues.js";
+import { runLiveWithLead, startFakeVenue } from "./fake-venues.js";
 
 /** Scrape /metrics every `everyMs` while a run goes on; `text` is the latest scrape. */
 /**
@@ -243,43 +243,25 @@ describe("live mode for a tiny-price coin (kPEPE-like frames derived from the re
 
 describe("live mode with the Binance lead feed (--binance-lead), both venues local", () => {
   it("subscribes the mapped Binance symbol, feeds LeadLag only, and leaves the traded book alone", async () => {
-    const venue = await startFakeVenue(20);
-    const binance = await startFakeBinance(10);
     const dir = tempDir();
-    try {
-      const result = await runPaperTrader(
-        parseConfig({
-          source: "hyperliquid",
-          asset: "BTC",
-          hyperliquidUrl: venue.url,
-          binanceLead: true,
-          binanceUrl: binance.url,
-          durationSec: 4,
-          outputDir: dir,
-        }),
-        { logger: createLogger("silent", false), print: () => {}, handleSignals: false },
-      );
-      expect(result.stopReason).toMatch(/duration reached/);
-      // BTC → BTCUSDT, top of book only.
-      expect(binance.paths).toEqual(["/stream?streams=btcusdt@bookTicker"]);
-      const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {
-        source: { lead?: { kind: string; symbol: string } };
-      };
-      expect(manifest.source.lead).toMatchObject({ kind: "binance", symbol: "BTCUSDT" });
-      const feedLine = result.report.find((l) => l.startsWith("Feed: "))!;
-      expect(feedLine).toMatch(/; lead binance:BTCUSDT .*bbo=[1-9]/);
-      // Every cycle record carries the LeadLag contribution (the last one).
-      const names = lastSignalNames(dir);
-      expect(names.length).toBeGreaterThan(0);
-      for (const n of names) expect(n).toBe("LeadLag");
-      // The Binance sample trades at ~61.8k, the Hyperliquid one at ~105k: the paper exchange's
-      // book (every prediction's mid) only ever saw Hyperliquid.
-      const mids = predictionMids(dir);
-      expect(mids.length).toBeGreaterThan(0);
-      for (const m of mids) expect(m).toBeGreaterThan(100_000);
-    } finally {
-      await venue.close();
-      await binance.close();
-    }
+    const { result, binancePaths } = await runLiveWithLead({ outputDir: dir });
+    expect(result.stopReason).toMatch(/duration reached/);
+    // BTC → BTCUSDT, top of book only.
+    expect(binancePaths).toEqual(["/stream?streams=btcusdt@bookTicker"]);
+    const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {
+      source: { lead?: { kind: string; symbol: string } };
+    };
+    expect(manifest.source.lead).toMatchObject({ kind: "binance", symbol: "BTCUSDT" });
+    const feedLine = result.report.find((l) => l.startsWith("Feed: "))!;
+    expect(feedLine).toMatch(/; lead binance:BTCUSDT .*bbo=[1-9]/);
+    // Every cycle record carries the LeadLag contribution (the last one).
+    const names = lastSignalNames(dir);
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(n).toBe("LeadLag");
+    // The Binance sample trades at ~61.8k, the Hyperliquid one at ~105k: the paper exchange's
+    // book (every prediction's mid) only ever saw Hyperliquid.
+    const mids = predictionMids(dir);
+    expect(mids.length).toBeGreaterThan(0);
+    for (const m of mids) expect(m).toBeGreaterThan(100_000);
   }, 60_000);
 });

@@ -11,9 +11,8 @@ import { openReplay } from "@mmkit/exchange";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
-import { createLogger } from "../src/logging.js";
 import { runPaperTrader } from "../src/run.js";
-import { startFakeBinance, startFakeVenue } from "./fake-venues.js";
+import { runLiveWithLead, startFakeVenue } from "./fake-venues.js";
 import { runInProcess, spawnCli, tempDir, waitFor } from "./helpers.js";
 
 /** Events per type of one feed in the report's Feed line (`<name> snapshot=… delta=… bbo=… trade=… health=…`). */
@@ -33,30 +32,13 @@ const total = (c: Record<string, number>): number =>
 
 describe("--record: live → recording → replay", () => {
   it("records every event of both feeds into rotated parts, and --input DIR --lead-input DIR/lead replays all of them", async () => {
-    const venue = await startFakeVenue(20);
-    const binance = await startFakeBinance(10);
     const rec = join(tempDir(), "rec");
     const liveDir = tempDir();
-    let live: Awaited<ReturnType<typeof runPaperTrader>>;
-    try {
-      live = await runPaperTrader(
-        parseConfig({
-          source: "hyperliquid",
-          asset: "BTC",
-          hyperliquidUrl: venue.url,
-          binanceLead: true,
-          binanceUrl: binance.url,
-          durationSec: 4,
-          outputDir: liveDir,
-          record: rec,
-          recordRotateMin: 0.01, // a part every 0.6 s
-        }),
-        { logger: createLogger("silent", false), print: () => {}, handleSignals: false },
-      );
-    } finally {
-      await venue.close();
-      await binance.close();
-    }
+    const { result: live } = await runLiveWithLead({
+      outputDir: liveDir,
+      record: rec,
+      recordRotateMin: 0.01, // a part every 0.6 s
+    });
     expect(live.stopReason).toMatch(/duration reached/);
     expect(live.events).toBeGreaterThan(50);
     const liveFeed = feedLine(live.report);
