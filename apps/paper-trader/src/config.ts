@@ -135,7 +135,8 @@ export class ConfigError extends Error {
 /** Validate a config object; throws ConfigError naming the first bad field (as flag or config key). */
 export function parseConfig(input: unknown, origin: "flag" | "config" = "flag"): PaperTraderConfig {
   const cfg = validateFields(input, origin);
-  checkSources(cfg);
+  // the keys the caller set are the settings given (a default cannot be a setting without effect)
+  checkSources(cfg, new Set(Object.keys(input as Record<string, unknown>)));
   return cfg;
 }
 

@@ -116,6 +116,10 @@ describe("paper-trader CLI", () => {
       /^paper-trader: invalid --binance-symbol: .*needs --binance-lead/,
     ],
     [
+      ["--source", "hyperliquid", "--record-rotate-min", "5"],
+      /^paper-trader: invalid --record-rotate-min: no effect without --record .*; it needs --record DIR$/,
+    ],
+    [
       ["--source", "replay", "--input", "data/samples/hyperliquid-btc-20250126.gz", "--tick-size", "1"],
       /^paper-trader: invalid --tick-size: .*Hyperliquid.*--sz-decimals/,
     ],

@@ -163,10 +163,13 @@ describe("--record: a recorder failure mid-run", () => {
 
 describe("--record flag errors: one line, exit 2, nothing written", () => {
   it.each([
-    [[], /invalid --record: it records the live feeds, it needs --source hyperliquid/],
+    [
+      [],
+      /invalid --record: no effect with --source synthetic \(it records the live feeds.*it needs --source hyperliquid/,
+    ],
     [
       ["--source", "replay", "--input", "data/samples/hyperliquid-btc-20250126.gz"],
-      /invalid --record: it records the live feeds, it needs --source hyperliquid/,
+      /invalid --record: no effect with --source replay .*it needs --source hyperliquid/,
     ],
     [["--source", "hyperliquid", "--record-rotate-min", "0"], /invalid --record-rotate-min/],
   ])("%j", async (args, pattern) => {
