@@ -1,6 +1,12 @@
 import { MAX_ORDER_SIZE_BASE } from "@mmkit/core";
 import { DEFAULT_QUEUE_TRADE_LAG_MS } from "@mmkit/exchange";
+import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
+
+/** A path made absolute against the working directory (unchanged when absolute already). */
+function absolutePath(p: string): string {
+  return isAbsolute(p) ? p : resolve(p);
+}
 
 /** Replay/synthetic pacing: "max" (as fast as possible), "realtime", or an "Nx" multiplier. */
 export const SpeedSchema = z
@@ -15,7 +21,8 @@ export const SpeedSchema = z
 export const PaperTraderConfigSchema = z
   .object({
     source: z.enum(["synthetic", "replay", "hyperliquid"]).default("synthetic"),
-    input: z.string().min(1).optional(),
+    // absolute from here on (run.json, checkpoint): a resume from another directory reads the same file
+    input: z.string().min(1).transform(absolutePath).optional(),
     asset: z.string().min(1).optional(),
     durationSec: z
       .number()
@@ -63,7 +70,7 @@ export const PaperTraderConfigSchema = z
       .regex(/^[A-Za-z0-9]+$/, "expected a Binance symbol such as BTCUSDT")
       .optional(),
     binanceUrl: z.string().url().default("wss://fstream.binance.com"),
-    leadInput: z.string().min(1).optional(),
+    leadInput: z.string().min(1).transform(absolutePath).optional(),
     record: z.string().min(1).optional(),
     recordRotateMin: z.number().positive().max(1440).default(60),
     makerFeeBps: z.number().min(-10).max(100).default(1.5),

@@ -12,7 +12,7 @@ import {
   statSync,
   truncateSync,
 } from "node:fs";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { KillSwitch, type KillSwitchSnapshot } from "@mmkit/core";
 import { jsonlParts, STREAM_FILES, type StreamName } from "@mmkit/analytics";
@@ -163,6 +163,11 @@ export function resumedConfig(
   for (const f of FIELDS) {
     const fromCheckpoint = given !== undefined && !given.has(f) && !RESUME_MAY_CHANGE.has(f);
     const value = fromCheckpoint ? savedValue(saved, f) : now[f];
+    // Checkpoints of older versions kept a path as typed: relative to a directory not recorded.
+    if (fromCheckpoint && PATH_FIELDS.has(f) && typeof value === "string" && !isAbsolute(value))
+      throw new ConfigError(
+        `cannot --resume: the checkpoint's ${FIELD_TO_FLAG[f] ?? f} is the relative path ${JSON.stringify(value)} (an older version kept paths as typed), which depends on the directory the run started in; give ${FIELD_TO_FLAG[f] ?? f} again with the file's path`,
+      );
     if (value !== undefined) merged[f] = value;
   }
   let config: PaperTraderConfig;

@@ -1,8 +1,17 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   BINANCE_SAMPLE,
+  HL_SAMPLE,
   killAtMidCheckpoint,
   readStreams,
   runInProcess,
@@ -104,5 +113,61 @@ describe("CLI --resume takes what was not given from the checkpoint", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain("already complete (end of data)");
     expect(existsSync(join(dir, "archive"))).toBe(false);
+  }, 120_000);
+
+  it("a replay started with a relative --input resumes on the same file from any directory (its path is kept absolute)", async () => {
+    const tmp = tempDir();
+    const a = join(tmp, "A");
+    const b = join(tmp, "B");
+    mkdirSync(a);
+    mkdirSync(b);
+    copyFileSync(BINANCE_SAMPLE, join(a, "data.gz"));
+    copyFileSync(HL_SAMPLE, join(b, "data.gz")); // another recording under the same name
+    const ref = tempDir();
+    await runInProcess({
+      source: "replay",
+      input: join(a, "data.gz"),
+      checkpointEveryMin: 1,
+      outputDir: ref,
+    });
+    const dir = join(tmp, "out");
+    const run = spawnCli(
+      [
+        ...["--source", "replay", "--input", "data.gz", "--checkpoint-every-min", "1", "--speed", "10x"],
+        ...["--log-level", "warn", "--output-dir", dir],
+      ],
+      { cwd: a },
+    );
+    expect(await killAtMidCheckpoint(run, dir)).toBe(true);
+    const cp = join(dir, "checkpoint.json");
+    const saved = JSON.parse(readFileSync(cp, "utf8")) as { config: { input: string } };
+    expect(saved.config.input).toBe(join(a, "data.gz"));
+    const resumed = await spawnCli(["--resume", "--output-dir", dir, "--log-level", "warn"], { cwd: b }).done;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`replay:${join(a, "data.gz")}`);
+    const want = readStreams(ref);
+    const got = readStreams(dir);
+    expect(want.size).toBeGreaterThan(5);
+    for (const [file, text] of want) expect(got.get(file), file).toBe(text);
+  }, 120_000);
+
+  it("a checkpoint of an older version holding a relative --input: a bare --resume is refused in one line", async () => {
+    const dir = join(tempDir(), "out");
+    const run = spawnCli([
+      ...["--source", "replay", "--input", BINANCE_SAMPLE, "--checkpoint-every-min", "1", "--speed", "10x"],
+      ...["--log-level", "warn", "--output-dir", dir],
+    ]);
+    expect(await killAtMidCheckpoint(run, dir)).toBe(true);
+    const cp = join(dir, "checkpoint.json");
+    const saved = JSON.parse(readFileSync(cp, "utf8")) as { config: { input: string } };
+    saved.config.input = "data.gz"; // as an older version wrote it
+    writeFileSync(cp, JSON.stringify(saved));
+    const before = snapshot(dir);
+    const r = await spawnCli(["--resume", "--output-dir", dir]).done;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "paper-trader: cannot --resume: the checkpoint's --input is the relative path \"data.gz\" (an older version kept paths as typed), which depends on the directory the run started in; give --input again with the file's path\n",
+    );
+    expect(snapshot(dir)).toEqual(before);
   }, 120_000);
 });

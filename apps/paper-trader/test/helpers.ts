@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { jsonlParts, STREAM_FILES } from "@mmkit/analytics";
 import { createLogger } from "../src/logging.js";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
@@ -16,6 +17,7 @@ export const BINANCE_SAMPLE = join(REPO_ROOT, "data/samples/binance-usdm-btcusdt
 export const HL_SAMPLE = join(REPO_ROOT, "data/samples/hyperliquid-btc-20250126.gz");
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const TSCONFIG = fileURLToPath(new URL("../tsconfig.json", import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** A fresh temporary directory. */
 export function tempDir(prefix = "mmkit-pt-"): string {
@@ -54,19 +56,23 @@ export function readJoinedStreams(dir: string): Map<string, string> {
 export function cliCommand(args: string[]): { argv: string[]; env: NodeJS.ProcessEnv } {
   // tsx maps @mmkit/* to the packages' sources through this tsconfig's paths (no build needed).
   return {
-    argv: [process.execPath, "--import", "tsx", CLI, ...args],
+    // tsx by absolute URL: the CLI may run in any working directory
+    argv: [process.execPath, "--import", TSX_LOADER, CLI, ...args],
     env: { ...process.env, FORCE_COLOR: "0", TSX_TSCONFIG_PATH: TSCONFIG },
   };
 }
 
 /** Spawn the CLI from source (node + tsx), capturing output. */
-export function spawnCli(args: string[]): {
+export function spawnCli(
+  args: string[],
+  opts: { cwd?: string } = {},
+): {
   child: ChildProcess;
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 } {
   const { argv, env } = cliCommand(args);
   const child = spawn(argv[0]!, argv.slice(1), {
-    cwd: REPO_ROOT,
+    cwd: opts.cwd ?? REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
