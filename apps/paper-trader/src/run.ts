@@ -329,7 +329,10 @@ async function runLocked(
     recording === null ? feedSummary(source) : `${feedSummary(source)}; ${recording.summary()}`;
   const feedExtra = source.feed.stats().extra;
   if (stopReason === "end of data" && feedExtra["corruptGzipData"] === 1)
-    stopReason = `end of data (corrupt gzip data after line ${feedExtra["corruptGzipAfterLine"]} of the input: replayed up to there, the rest of the file is unreadable)`;
+    stopReason =
+      feedExtra["corruptGzipFoundByChecksum"] === 1
+        ? `end of data (corrupt gzip data, found by its checksum after line ${feedExtra["corruptGzipAfterLine"]} of the input: the damage lies somewhere before it${feedExtra["corruptGzipFirstBadLine"] === undefined ? "" : `, the first bad line is ${feedExtra["corruptGzipFirstBadLine"]}`}; events replayed near it may be garbled, the rest of the file is unreadable)`
+        : `end of data (corrupt gzip data after line ${feedExtra["corruptGzipAfterLine"]} of the input: replayed up to there, the rest of the file is unreadable)`;
   else if (stopReason === "end of data" && feedExtra["truncatedLastLine"] === 1)
     stopReason = "end of data (the input ends mid-line: a truncated file, replayed up to the cut)";
   let report: string[] = [];

@@ -221,31 +221,37 @@ describe("damaged gzip input", () => {
   });
 
   it.each([
-    ["early data error (invalid distance)", 0.3, () => 0],
-    ["garbled second half, detected by the CRC", 0.5, (b: number) => b ^ 0xa5],
-  ])("a gzip corrupted mid-file (%s) replays up to the corruption and says where", async (_, at, f) => {
-    const path = damaged(HL, at, f);
-    const clean = [...openReplay(HL, local).events()];
-    const runs: MarketEvent[][] = [];
-    for (const streamed of [false, true]) {
-      const { warnings, logger } = collectingLogger();
-      const feed = openReplay(path, { ...local, logger });
-      const got: MarketEvent[] = [];
-      if (streamed) for await (const e of feed) got.push(e);
-      else for (const e of feed.events()) got.push(e);
-      runs.push(got);
-      expect(got.length, `streamed=${streamed}`).toBeGreaterThan(0);
-      expect(got).toEqual(clean.slice(0, got.length));
-      expect(feed.stats().extra["corruptGzipData"]).toBe(1);
-      expect(feed.stats().extra["truncatedLastLine"]).toBeUndefined();
-      const corrupt = warnings.filter((w) =>
-        new RegExp(`${reEscape(path)}: corrupt gzip data after line \\d+ \\(Z_DATA_ERROR\\)`).test(w.msg),
-      );
-      expect(corrupt, JSON.stringify(warnings)).toHaveLength(1);
-    }
-    // streamed inflates the damaged stretch in small steps: at most a few lines short of events()
-    expect(runs[0]!.length - runs[1]!.length).toBeLessThanOrEqual(5);
-  });
+    ["early data error (invalid distance)", 0.3, () => 0, false],
+    ["garbled second half, detected by the CRC", 0.5, (b: number) => b ^ 0xa5, true],
+  ])(
+    "a gzip corrupted mid-file (%s) replays up to the corruption and says where",
+    async (_, at, f, byChecksum) => {
+      const path = damaged(HL, at, f);
+      const clean = [...openReplay(HL, local).events()];
+      const runs: MarketEvent[][] = [];
+      for (const streamed of [false, true]) {
+        const { warnings, logger } = collectingLogger();
+        const feed = openReplay(path, { ...local, logger });
+        const got: MarketEvent[] = [];
+        if (streamed) for await (const e of feed) got.push(e);
+        else for (const e of feed.events()) got.push(e);
+        runs.push(got);
+        expect(got.length, `streamed=${streamed}`).toBeGreaterThan(0);
+        expect(got).toEqual(clean.slice(0, got.length));
+        expect(feed.stats().extra["corruptGzipData"]).toBe(1);
+        expect(feed.stats().extra["truncatedLastLine"]).toBeUndefined();
+        // found only by the trailer's checksum: the damage is somewhere before, and the message says so
+        expect(feed.stats().extra["corruptGzipFoundByChecksum"]).toBe(byChecksum ? 1 : undefined);
+        const said = byChecksum
+          ? `${reEscape(path)}: corrupt gzip data, found by the checksum after line \\d+ \\(incorrect data check\\): the damage lies somewhere before it`
+          : `${reEscape(path)}: corrupt gzip data after line \\d+ \\(Z_DATA_ERROR\\)`;
+        const corrupt = warnings.filter((w) => new RegExp(said).test(w.msg));
+        expect(corrupt, JSON.stringify(warnings)).toHaveLength(1);
+      }
+      // streamed inflates the damaged stretch in small steps: at most a few lines short of events()
+      expect(runs[0]!.length - runs[1]!.length).toBeLessThanOrEqual(5);
+    },
+  );
 
   it("the QA case (64 bytes flipped mid Binance sample): bad-line warnings are throttled, the run ends normally", async () => {
     const path = damaged(BINANCE, 0.5, (b) => b ^ 0xa5);

@@ -212,12 +212,14 @@ export class ReplayFeed implements EventTimeFeed {
     const scratch: MarketEvent[] = [];
     let path = this.path;
     let lastBadLine = -1;
+    let firstBadLine = -1;
     let lastLine = 0;
     let lastBadWhere = `${path}:-1`;
     // Counted and kept one by one, logged at most every 30 s (a garbled file has thousands).
     const badLog = new LogThrottle(this.logger);
     const bad = (lineNo: number, error: string): void => {
       lastBadLine = lineNo;
+      if (firstBadLine < 0) firstBadLine = lineNo;
       stats.invalidMessages++;
       const where = `${path}:${lineNo}`;
       lastBadWhere = where;
@@ -238,6 +240,7 @@ export class ReplayFeed implements EventTimeFeed {
       file: (p) => {
         path = p;
         lastBadLine = -1;
+        firstBadLine = -1;
         lastLine = 0;
       },
       line: (text, lineNo, out) => {
@@ -263,13 +266,21 @@ export class ReplayFeed implements EventTimeFeed {
         if (corrupt !== null) {
           // Like a cut file: the lines before the error were replayed (a cut last line was a bad line).
           const complete = endsWithNewline ? lastLine : lastLine - 1;
+          // The trailer's checksums find damage only at the end of the compressed data: it lies
+          // somewhere before, and what inflated before the check may be garbled.
+          const byChecksum = /incorrect (data|length) check/.test(corrupt.message);
           if (last) {
             stats.extra["corruptGzipData"] = 1;
             stats.extra["corruptGzipAfterLine"] = complete;
+            if (byChecksum) stats.extra["corruptGzipFoundByChecksum"] = 1;
+            if (firstBadLine > 0) stats.extra["corruptGzipFirstBadLine"] = firstBadLine;
           } else more("corruptGzipParts");
+          const firstBad = firstBadLine > 0 ? ` (the first bad line is ${firstBadLine})` : "";
           this.logger.warn(
             { where: `${path}:${complete}`, code: corrupt.code, error: corrupt.message },
-            `replay: ${path}: corrupt gzip data after line ${complete} (${corrupt.code}); the events before it were replayed, the rest of the file is unreadable${then}`,
+            byChecksum
+              ? `replay: ${path}: corrupt gzip data, found by the checksum after line ${complete} (${corrupt.message}): the damage lies somewhere before it${firstBad}, so events replayed before it may include garbled lines that happened to parse; the rest of the file is unreadable${then}`
+              : `replay: ${path}: corrupt gzip data after line ${complete} (${corrupt.code}); the events before it were replayed, the rest of the file is unreadable${then}`,
           );
         } else if (!endsWithNewline && lastBadLine === lastLine && lastLine > 0) {
           // A recorder or capture writes whole lines: an unterminated bad last line is a cut file.
