@@ -46,6 +46,15 @@ function bruteForceVariance(pts: Pt[], b: number): number | null {
   return Math.max(iid(A, mA) + iid(B, mB), vA + vB - (2 * q(A, B, mA, mB)) / (A.length * B.length));
 }
 
+/** Welch's i.i.d. test of the two groups' means. */
+function plainWelch(pts: Pt[]) {
+  const A = pts.filter((p) => p.g === 0).map((p) => p.x);
+  const B = pts.filter((p) => p.g === 1).map((p) => p.x);
+  const m = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
+  const v = (xs: number[]) => xs.reduce((a, x) => a + (x - m(xs)) ** 2, 0) / (xs.length - 1);
+  return welchTTest(A.length, m(A), v(A), B.length, m(B), v(B))!;
+}
+
 /** The robust test from the points: pair sums (shift 0) plus each group's moments. */
 function robustTest(pts: Pt[], b: number) {
   const ow = new OverlapWelch();
@@ -115,11 +124,7 @@ describe("OverlapWelch", () => {
       g: (i % 3 === 0 ? 1 : 0) as 0 | 1,
     }));
     const r = robustTest(pts, 1000)!;
-    const A = pts.filter((p) => p.g === 0).map((p) => p.x);
-    const B = pts.filter((p) => p.g === 1).map((p) => p.x);
-    const m = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
-    const v = (xs: number[]) => xs.reduce((a, x) => a + (x - m(xs)) ** 2, 0) / (xs.length - 1);
-    const w = welchTTest(A.length, m(A), v(A), B.length, m(B), v(B))!;
+    const w = plainWelch(pts);
     expect(r.t).toBeCloseTo(w.t, 12);
     expect(r.df).toBeCloseTo(w.df, 9);
     expect(r.p).toBeCloseTo(w.p, 12);
@@ -135,11 +140,7 @@ describe("OverlapWelch", () => {
       pts.push({ t: k * 10_000, x: d, g }, { t: k * 10_000 + 100, x: -d, g });
     }
     const r = robustTest(pts, 1000)!;
-    const A = pts.filter((p) => p.g === 0).map((p) => p.x);
-    const B = pts.filter((p) => p.g === 1).map((p) => p.x);
-    const m = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
-    const v = (xs: number[]) => xs.reduce((a, x) => a + (x - m(xs)) ** 2, 0) / (xs.length - 1);
-    const w = welchTTest(A.length, m(A), v(A), B.length, m(B), v(B))!;
+    const w = plainWelch(pts);
     expect(r.se).toBeCloseTo(w.se, 12);
     expect(r.se).toBeGreaterThan(0);
   });
