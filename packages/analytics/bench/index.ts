@@ -158,9 +158,11 @@ async function main(): Promise<void> {
       `${"SharpeTracker.summary (7d ring full)".padEnd(48)} ${(((performance.now() - t0) / 20) * 1000).toFixed(0)}µs`,
     );
     const edge = new EdgeTracker();
-    benchLatency("EdgeTracker.update (3 horizons)", (i) => {
+    // One fill a second: each fill is paired with the fills within twice the longest horizon (here
+    // 20), so the cost grows with the fill rate × horizon (a fill per ms: ~1 ms per update).
+    benchLatency("EdgeTracker.update (3 horizons, 1 fill/s)", (i) => {
       edge.update({
-        tsMs: i,
+        tsMs: i * 1000,
         predictedEdgeBps: 1,
         feeBps: 0,
         markouts: [
