@@ -41,10 +41,18 @@ function lockHolder(path: string): number | null {
  * running process holds the lock. A lock left by a process that no longer runs (killed) is taken over.
  */
 export function lockOutputDir(dir: string): () => void {
+  return lockDir(dir, "--output-dir", "give each run its own --output-dir");
+}
+
+/**
+ * The same lock for the directory a flag names (`--output-dir`, `--record`): errors name `flag`
+ * and end with `advice` when another running paper-trader holds it.
+ */
+export function lockDir(dir: string, flag: string, advice: string): () => void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw new ConfigError(`invalid --output-dir: cannot create ${dir} (${errCode(err)})`);
+    throw new ConfigError(`invalid ${flag}: cannot create ${dir} (${errCode(err)})`);
   }
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
@@ -53,14 +61,14 @@ export function lockOutputDir(dir: string): () => void {
       fd = openSync(path, "wx");
     } catch (err) {
       const code = errCode(err);
-      if (code !== "EEXIST") throw new ConfigError(`invalid --output-dir: ${dir} is not writable (${code})`);
+      if (code !== "EEXIST") throw new ConfigError(`invalid ${flag}: ${dir} is not writable (${code})`);
       const pid = lockHolder(path);
       if (pid !== null && processAlive(pid)) {
         throw new ConfigError(
-          `invalid --output-dir: ${dir} is in use by another paper-trader (pid ${pid}${pid === process.pid ? ", this process" : ""}); give each run its own --output-dir`,
+          `invalid ${flag}: ${dir} is in use by another paper-trader (pid ${pid}${pid === process.pid ? ", this process" : ""}); ${advice}`,
         );
       }
-      if (attempt > 0) throw new ConfigError(`invalid --output-dir: cannot take the lock ${path}`);
+      if (attempt > 0) throw new ConfigError(`invalid ${flag}: cannot take the lock ${path}`);
       unlinkSync(path); // left by a run that was killed
       continue;
     }

@@ -4,7 +4,7 @@
  * (`--input DIR`, `--lead-input DIR/lead`).
  */
 import { accessSync, constants, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { type MarketDataFeed, Recorder, recordFeed } from "@mmkit/exchange";
 import type { Logger } from "pino";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
@@ -25,7 +25,14 @@ function recordDirs(config: PaperTraderConfig, lead: boolean): string[] {
  * Create the `--record` directories and check they are writable, before the output directory is
  * touched: a recording that cannot even start is a flag error (exit 2).
  */
-export function prepareRecordDirs(config: PaperTraderConfig, lead: boolean): void {
+export function prepareRecordDirs(config: PaperTraderConfig, lead: boolean, outputDir: string): void {
+  if (config.record !== undefined) {
+    const rel = relative(resolve(outputDir), resolve(config.record));
+    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel)))
+      throw new ConfigError(
+        `invalid --record: ${config.record} is the --output-dir or inside it; give the recording its own directory (the run's files would be replayed as parts, and a new run archives the directory)`,
+      );
+  }
   for (const dir of recordDirs(config, lead)) {
     try {
       mkdirSync(dir, { recursive: true });

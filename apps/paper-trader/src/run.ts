@@ -12,7 +12,7 @@ import { HaltDrain } from "./halt-drain.js";
 import { MergedLead } from "./lead-merge.js";
 import { runManifest } from "./manifest.js";
 import { manifestStart, reprintCompleted, restoredTrader } from "./resume.js";
-import { lockOutputDir } from "./output-lock.js";
+import { lockDir, lockOutputDir } from "./output-lock.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { serveMetrics } from "./metrics.js";
 import { ProgressBar } from "./progress.js";
@@ -100,11 +100,21 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
     if (checkpoint.completed_reason !== null)
       return reprintCompleted(restored, checkpoint, config, opts, source, print);
   }
-  // A recording that cannot start is a flag error, raised before the output directory is touched.
-  prepareRecordDirs(config, source.lead !== null);
+  // A recording that cannot start is a flag error, raised before the output directory is touched;
+  // one live recorder per directory (two would interleave their parts in time).
+  prepareRecordDirs(config, source.lead !== null, outputDir);
+  const releaseRecord =
+    config.record === undefined
+      ? () => {}
+      : lockDir(config.record, "--record", "record each live run into its own directory");
   // From here on files change: one run per directory, and the directory must be writable.
-  const release = lockOutputDir(outputDir);
+  let release: () => void = releaseRecord;
   try {
+    const releaseOutput = lockOutputDir(outputDir);
+    release = () => {
+      releaseOutput();
+      releaseRecord();
+    };
     const recorded = FeedRecording.start(config, source, logger);
     return await runLocked(
       config,

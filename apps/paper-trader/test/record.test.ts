@@ -4,7 +4,7 @@
  * --lead-input DIR/lead` replays all of them; a recorder failure mid-run is reported and the run
  * goes on unrecorded.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { openReplay } from "@mmkit/exchange";
@@ -202,5 +202,27 @@ describe("--record flag errors: one line, exit 2, nothing written", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/invalid --record: cannot write to .*file\/rec \(ENOTDIR\)/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("a --record directory in use by another live run, or the --output-dir itself: exit 2 before the output directory is touched", async () => {
+    const tmp = tempDir();
+    const rec = join(tmp, "rec");
+    mkdirSync(rec);
+    writeFileSync(join(rec, ".paper-trader.lock"), `${process.pid}\n`); // a running recorder holds it
+    const out = join(tmp, "out");
+    const live = ["--source", "hyperliquid", "--hyperliquid-url", "ws://127.0.0.1:9"];
+    const busy = await spawnCli([...live, "--record", rec, "--output-dir", out]).done;
+    expect(busy.code).toBe(2);
+    expect(busy.stderr.trim().split("\n")).toHaveLength(1);
+    expect(busy.stderr).toMatch(
+      /invalid --record: .*rec is in use by another paper-trader \(pid \d+\); record each live run into its own directory/,
+    );
+    expect(existsSync(out)).toBe(false);
+    for (const inside of [out, join(out, "hl")]) {
+      const r = await spawnCli([...live, "--record", inside, "--output-dir", out]).done;
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/invalid --record: .* is the --output-dir or inside it/);
+      expect(existsSync(out)).toBe(false);
+    }
   });
 });

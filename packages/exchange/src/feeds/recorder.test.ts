@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -35,6 +35,46 @@ describe("Recorder", () => {
     expect(openReplay(files[0]!).format).toBe("recording");
     expect(replayAll(files)).toEqual(expected);
     expect(rec.eventsWritten).toBe(expected.length);
+  });
+
+  it("two recorders on one directory in the same second (a second process, a quick restart) never truncate each other's parts", async () => {
+    const events = [...new SyntheticMarket({ seed: 2, durationSec: 5 }).events()];
+    const dir = tmp();
+    const t0 = Date.UTC(2025, 0, 1);
+    const a = new Recorder({ dir, source: "hl:BTC", nowMs: () => t0 });
+    const b = new Recorder({ dir, source: "hl:BTC", nowMs: () => t0 });
+    const half = Math.floor(events.length / 2);
+    for (const e of events.slice(0, half)) await a.write(e);
+    for (const e of events.slice(half)) await b.write(e);
+    await Promise.all([a.close(), b.close()]);
+    expect(a.files()).toHaveLength(1);
+    expect(b.files()).toHaveLength(1);
+    expect(b.files()[0]).not.toBe(a.files()[0]); // the next free part number
+    expect(replayAll(a.files())).toEqual(events.slice(0, half));
+    expect(replayAll(b.files())).toEqual(events.slice(half));
+  });
+
+  it("a recording file removed under the recorder (its directory deleted) is an error at the next flush tick, not silent loss", async () => {
+    for (const gzip of [true, false]) {
+      const events = [...new SyntheticMarket({ seed: 3, durationSec: 5 }).events()];
+      const dir = join(tmp(), "rec");
+      const rec = new Recorder({ dir, source: "hl:BTC", gzip, flushMs: 20 });
+      await rec.write(events[0]!);
+      await new Promise((r) => setTimeout(r, 100)); // the file is open and written to
+      rmSync(dir, { recursive: true, force: true });
+      const t = Date.now();
+      let err: unknown = null;
+      while (err === null && Date.now() - t < 10_000) {
+        await new Promise((r) => setTimeout(r, 25));
+        await rec.write(events[1]!).catch((e: unknown) => {
+          err = e;
+        });
+      }
+      expect(String(err), `gzip=${gzip}`).toMatch(
+        /Recorder: .*rec\/.*: the file was removed or replaced while recording/,
+      );
+      await expect(rec.close()).rejects.toThrow(/removed or replaced/);
+    }
   });
 
   it("writes that are not awaited land once each, in call order, across rotations, with one drain listener", async () => {

@@ -1,4 +1,12 @@
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import {
+  createWriteStream,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  statSync,
+  type WriteStream,
+} from "node:fs";
 import { join } from "node:path";
 import { createGzip, type Gzip, constants as zc } from "node:zlib";
 import type { MarketEvent } from "@mmkit/core";
@@ -31,6 +39,8 @@ export interface RecorderOptions {
 
 interface OpenFile {
   path: string;
+  /** The descriptor the file stream writes to (checked against the path: still the same file?); null: opened by the stream. */
+  fd: number | null;
   file: WriteStream;
   gz: Gzip | null;
   bytes: number;
@@ -105,14 +115,44 @@ export class Recorder {
     return [...this.written];
   }
 
+  /**
+   * Create the next part without truncating a recording already there: a regular file holding the
+   * name (a second process recording into the same directory, or a restart within the same second)
+   * moves the part number on to a free one. Anything else at the name (a directory, a link to a
+   * device) is opened as before, and its error is the file's. Throws `Recorder: <path>: <message>`
+   * when the file cannot be made.
+   */
+  private create(t: number): { path: string; fd: number | null } {
+    const ext = this.o.gzip === false ? "jsonl" : "jsonl.gz";
+    for (;;) {
+      const path = join(
+        this.o.dir,
+        `${this.prefix}-${stamp(t)}-${String(this.part).padStart(4, "0")}.${ext}`,
+      );
+      try {
+        return { path, fd: openSync(path, "wx") };
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "EEXIST" && lstatSync(path).isFile()) {
+          this.part++;
+          continue;
+        }
+        if (code === "EEXIST") return { path, fd: null };
+        const e = new Error(`Recorder: ${path}: ${(err as Error).message}`, { cause: err });
+        this.error ??= e;
+        throw e;
+      }
+    }
+  }
+
   private open(): OpenFile {
     const t = this.now();
-    const ext = this.o.gzip === false ? "jsonl" : "jsonl.gz";
-    const path = join(this.o.dir, `${this.prefix}-${stamp(t)}-${String(this.part).padStart(4, "0")}.${ext}`);
-    const file = createWriteStream(path);
+    const { path, fd } = this.create(t);
+    const file = fd === null ? createWriteStream(path) : createWriteStream(path, { fd });
     const gz = this.o.gzip !== false ? createGzip() : null;
     const f: OpenFile = {
       path,
+      fd,
       file,
       gz,
       bytes: 0,
@@ -131,16 +171,43 @@ export class Recorder {
     this.written.push(path);
     this.writeRaw(f, `${encodeRecordingHeader(this.o.source, t, this.part)}\n`);
     this.part++;
-    if (gz) {
-      this.flush(f); // the header at once: a file killed before the first timer flush still opens
-      if (this.flushTimer === null && this.flushMs > 0) {
-        this.flushTimer = setInterval(() => {
-          if (this.cur?.dirty) this.flush(this.cur);
-        }, this.flushMs);
-        this.flushTimer.unref(); // never keeps the process alive
-      }
+    if (gz) this.flush(f); // the header at once: a file killed before the first timer flush still opens
+    if (this.flushTimer === null && this.flushMs > 0) {
+      this.flushTimer = setInterval(() => {
+        const cur = this.cur;
+        if (cur === null) return;
+        this.checkStillThere(cur);
+        if (cur.dirty) this.flush(cur);
+      }, this.flushMs);
+      this.flushTimer.unref(); // never keeps the process alive
     }
     return f;
+  }
+
+  /**
+   * A file deleted or replaced under the recorder (its directory removed, say) still takes writes on
+   * its open descriptor: nothing would ever fail while every event went nowhere. Checked at each
+   * flush tick: the path must still name the open file.
+   */
+  private checkStillThere(f: OpenFile): void {
+    if (f.error !== null || f.fd === null) return;
+    let open: ReturnType<typeof fstatSync>;
+    try {
+      open = fstatSync(f.fd);
+    } catch {
+      return; // closing meanwhile
+    }
+    let named: ReturnType<typeof statSync> | null = null;
+    try {
+      named = statSync(f.path);
+    } catch {
+      named = null;
+    }
+    if (open.nlink > 0 && named !== null && open.ino === named.ino && open.dev === named.dev) return;
+    this.fail(
+      f,
+      new Error("the file was removed or replaced while recording (is its directory still there?)"),
+    );
   }
 
   /** Keep the first error (worded with the file), stop the file's streams; "close" still follows. */

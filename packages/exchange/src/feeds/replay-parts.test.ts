@@ -1,5 +1,5 @@
 /** A directory of recording parts replays as one input: the same events as one file, in one reorder window. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,7 @@ describe("openReplay of a directory (a rotated recording)", () => {
     expect(files.length).toBeGreaterThan(3);
     mkdirSync(join(parts, "lead")); // a subdirectory (the lead's recording) is not entered
     writeFileSync(join(parts, ".paper-trader.lock"), "1"); // hidden files are ignored
+    symlinkSync(join(parts, "gone"), join(parts, "zz-dangling-link")); // so is a dangling link
     const one = join(tmp(), "one");
     const single = await record(one, events, 1e12);
     expect(single).toHaveLength(1);

@@ -20,9 +20,18 @@ export function replayPaths(path: string): { files: string[]; directory: boolean
     .filter((f) => !f.startsWith("."))
     .sort()
     .map((f) => join(path, f))
-    .filter((f) => statSync(f).isFile());
+    .filter(isRegularFile);
   if (files.length === 0) throw new Error(`openReplay: ${path}: the directory holds no files to replay`);
   return { files, directory: true };
+}
+
+/** A regular file (through a link); a dangling link or an entry gone meanwhile is not one. */
+function isRegularFile(f: string): boolean {
+  try {
+    return statSync(f).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
