@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { jsonlParts, STREAM_FILES } from "@mmkit/analytics";
+import { afterEach } from "vitest";
 import { createLogger } from "../src/logging.js";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
 import { type RunResult, runPaperTrader } from "../src/run.js";
@@ -76,6 +77,8 @@ export function spawnCli(
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d: Buffer) => {
@@ -94,6 +97,17 @@ export function spawnCli(
   });
   return { child, done };
 }
+
+/**
+ * CLI children still running. A test that fails or times out before its child ends (a live run
+ * still connecting, say) must not leave the child behind: they are killed after every test of the
+ * files that import these helpers (a passing test has awaited its children already).
+ */
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  for (const c of running) c.kill("SIGKILL");
+  running.clear();
+});
 
 /** Poll until `cond()` holds or the timeout passes. */
 export async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 50): Promise<boolean> {
