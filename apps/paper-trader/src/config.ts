@@ -71,7 +71,7 @@ export const PaperTraderConfigSchema = z
       .optional(),
     binanceUrl: z.string().url().default("wss://fstream.binance.com"),
     leadInput: z.string().min(1).transform(absolutePath).optional(),
-    record: z.string().min(1).optional(),
+    record: z.string().min(1).transform(absolutePath).optional(),
     recordRotateMin: z.number().positive().max(1440).default(60),
     makerFeeBps: z.number().min(-10).max(100).default(1.5),
     takerFeeBps: z.number().min(-10).max(100).default(4.5),

@@ -135,6 +135,12 @@ const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set([
   "recordRotateMin",
 ]);
 
+/**
+ * Of those, the ones a resume keeps from the checkpoint unless given again: a restarted 24/7 run
+ * goes on recording where it did (a new `--record` DIR or rotation may still be given).
+ */
+const RESUME_CARRIES: ReadonlySet<string> = new Set(["record", "recordRotateMin"]);
+
 /** Fields holding a file path: the same file given relative or absolute is the same input. */
 const PATH_FIELDS: ReadonlySet<string> = new Set(["input", "leadInput"]);
 
@@ -161,7 +167,8 @@ export function resumedConfig(
 ): PaperTraderConfig {
   const merged: Record<string, unknown> = {};
   for (const f of FIELDS) {
-    const fromCheckpoint = given !== undefined && !given.has(f) && !RESUME_MAY_CHANGE.has(f);
+    const fromCheckpoint =
+      given !== undefined && !given.has(f) && (!RESUME_MAY_CHANGE.has(f) || RESUME_CARRIES.has(f));
     const value = fromCheckpoint ? savedValue(saved, f) : now[f];
     // Checkpoints of older versions kept a path as typed: relative to a directory not recorded.
     if (fromCheckpoint && PATH_FIELDS.has(f) && typeof value === "string" && !isAbsolute(value))

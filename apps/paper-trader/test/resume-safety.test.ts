@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, truncateSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
 import { createLogger } from "../src/logging.js";
 import { LOCK_FILE } from "../src/output-lock.js";
 import { type RunResult, runPaperTrader } from "../src/run.js";
+import { resumedConfig } from "../src/state.js";
 import { readStreams, runInProcess, tempDir } from "./helpers.js";
 
 const BASE = { durationSec: 900, seed: 5, checkpointEveryMin: 1 } as const;
@@ -96,5 +97,24 @@ describe("resume keeps a run's files safe", () => {
     const r = await runInProcess({ ...BASE, durationSec: 120, outputDir: dir });
     expect(r.fills).toBeGreaterThan(0);
     expect(readStreams(dir).size).toBeGreaterThan(5);
+  });
+});
+
+describe("--resume and --record", () => {
+  it("a resume keeps recording where the run did unless --record or its rotation is given again", () => {
+    const saved = parseConfig({ source: "hyperliquid", record: "/data/hl", recordRotateMin: 30 });
+    const bare = resumedConfig(saved, parseConfig({ resume: true }), "/tmp/x", new Set(["resume"]));
+    expect(bare.record).toBe("/data/hl");
+    expect(bare.recordRotateMin).toBe(30);
+    const moved = resumedConfig(
+      saved,
+      parseConfig({ resume: true, source: "hyperliquid", record: "/disk2/hl" }),
+      "/tmp/x",
+      new Set(["resume", "record"]),
+    );
+    expect(moved.record).toBe("/disk2/hl");
+    expect(moved.recordRotateMin).toBe(30);
+    // a relative --record is kept absolute: a resume from another directory records into the same one
+    expect(parseConfig({ source: "hyperliquid", record: "rel/hl" }).record).toBe(resolve("rel/hl"));
   });
 });
