@@ -107,26 +107,25 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
     config.record === undefined
       ? () => {}
       : lockDir(config.record, "--record", "record each live run into its own directory");
-  // From here on files change: one run per directory, and the directory must be writable.
-  let release: () => void = releaseRecord;
   try {
+    // From here on files change: one run per directory, and the directory must be writable.
     const releaseOutput = lockOutputDir(outputDir);
-    release = () => {
+    try {
+      const recorded = FeedRecording.start(config, source, logger);
+      return await runLocked(
+        config,
+        opts,
+        recorded?.source ?? source,
+        checkpoint,
+        initialMid,
+        print,
+        recorded?.recording ?? null,
+      );
+    } finally {
       releaseOutput();
-      releaseRecord();
-    };
-    const recorded = FeedRecording.start(config, source, logger);
-    return await runLocked(
-      config,
-      opts,
-      recorded?.source ?? source,
-      checkpoint,
-      initialMid,
-      print,
-      recorded?.recording ?? null,
-    );
+    }
   } finally {
-    release();
+    releaseRecord();
   }
 }
 
@@ -339,10 +338,7 @@ async function runLocked(
     recording === null ? feedSummary(source) : `${feedSummary(source)}; ${recording.summary()}`;
   const feedExtra = source.feed.stats().extra;
   if (stopReason === "end of data" && feedExtra["corruptGzipData"] === 1)
-    stopReason =
-      feedExtra["corruptGzipFoundByChecksum"] === 1
-        ? `end of data (corrupt gzip data, found by its checksum after line ${feedExtra["corruptGzipAfterLine"]} of the input: the damage lies somewhere before it${feedExtra["corruptGzipFirstBadLine"] === undefined ? "" : `, the first bad line is ${feedExtra["corruptGzipFirstBadLine"]}`}; events replayed near it may be garbled, the rest of the file is unreadable)`
-        : `end of data (corrupt gzip data after line ${feedExtra["corruptGzipAfterLine"]} of the input: replayed up to there, the rest of the file is unreadable)`;
+    stopReason = `end of data (${corruptInputText(feedExtra)})`;
   else if (stopReason === "end of data" && feedExtra["truncatedLastLine"] === 1)
     stopReason = "end of data (the input ends mid-line: a truncated file, replayed up to the cut)";
   let report: string[] = [];
@@ -376,4 +372,13 @@ async function runLocked(
   // Signals stay handled until everything is written and printed.
   stops.dispose();
   return { stopReason, report, fills: t?.counters.fills ?? 0, events: t?.counters.events ?? 0, outputDir };
+}
+
+/** How a replay that ended at corrupt gzip data ended (from the feed's `extra` counters). */
+function corruptInputText(extra: Readonly<Record<string, number>>): string {
+  const after = extra["corruptGzipAfterLine"];
+  if (extra["corruptGzipFoundByChecksum"] !== 1)
+    return `corrupt gzip data after line ${after} of the input: replayed up to there, the rest of the file is unreadable`;
+  const firstBad = extra["corruptGzipFirstBadLine"];
+  return `corrupt gzip data, found by its checksum after line ${after} of the input: the damage lies somewhere before it${firstBad === undefined ? "" : `, the first bad line is ${firstBad}`}; events replayed near it may be garbled, the rest of the file is unreadable`;
 }
