@@ -180,34 +180,100 @@ const SOURCE_ONLY: readonly SourceRule[] = [
     sources: ["hyperliquid"],
     does: "it records the live feeds; replay a recording with --input DIR",
   },
+  {
+    field: "speed",
+    sources: ["synthetic", "replay"],
+    does: "it paces event-time sources; a live feed runs in real time",
+  },
+  {
+    field: "hyperliquidUrl",
+    sources: ["hyperliquid"],
+    does: "it is the websocket of the live Hyperliquid feed",
+  },
 ];
 
+/** A setting that acts only when another setting allows it; elsewhere it would be ignored. */
+interface DependentRule {
+  field: keyof PaperTraderConfig;
+  /** Whether the setting acts under this configuration. */
+  acts: (cfg: PaperTraderConfig) => boolean;
+  /** Why it does not act here, e.g. "without --record" or "with --fill-model queue". */
+  why: (cfg: PaperTraderConfig) => string;
+  does: string;
+  needs: string;
+}
+
+/** Settings that act under some values of another setting only. */
+const DEPENDENT: readonly DependentRule[] = [
+  {
+    field: "recordRotateMin",
+    acts: (c) => c.record !== undefined,
+    why: () => "without --record",
+    does: "it sets how often a recording starts a new file",
+    needs: "--record DIR",
+  },
+  {
+    field: "binanceSymbol",
+    acts: (c) => c.binanceLead,
+    why: () => "without --binance-lead",
+    does: "it names the symbol of the Binance lead feed",
+    needs: "--binance-lead with --source hyperliquid",
+  },
+  {
+    field: "binanceUrl",
+    acts: (c) => c.binanceLead,
+    why: () => "without --binance-lead",
+    does: "it is the websocket of the Binance lead feed",
+    needs: "--binance-lead with --source hyperliquid",
+  },
+  {
+    field: "fillProb",
+    acts: (c) => c.fillModel === "touch",
+    why: (c) => `with --fill-model ${c.fillModel}`,
+    does: "it is the touch model's chance that a print at an order's price fills it",
+    needs: "--fill-model touch",
+  },
+  {
+    field: "queueTradeLagMs",
+    acts: (c) => c.fillModel === "queue",
+    why: (c) => `with --fill-model ${c.fillModel}`,
+    does: "it tells the queue model which prints the book already showed",
+    needs: "--fill-model queue",
+  },
+];
+
+/** Schema defaults: a value equal to its default changes nothing, so it is never refused as without effect. */
+let schemaDefaults: PaperTraderConfig | undefined;
+
 /**
- * Cross-field checks: a replay needs `--input`, and a setting that acts on other sources only (or,
- * for `--binance-symbol`, without `--binance-lead`) is refused rather than ignored. Only the fields
- * in `given` are checked (default: every field), so values a resume takes from its checkpoint are not.
+ * Cross-field checks: a replay needs `--input`, and a setting that acts on other sources only (or
+ * under other values of another setting, e.g. `--fill-prob` outside `--fill-model touch`) is refused
+ * rather than ignored, unless its value is the default. Only the fields in `given` are checked
+ * (default: every field), so values a resume takes from its checkpoint are not.
  */
 export function checkSources(cfg: PaperTraderConfig, given?: ReadonlySet<string>): void {
   if (cfg.source === "replay" && cfg.input === undefined) {
     throw new ConfigError("invalid --input: required with --source replay (a recording or raw capture path)");
   }
+  schemaDefaults ??= PaperTraderConfigSchema.parse({});
+  const defaults = schemaDefaults;
+  // A default value is accepted anywhere, so a previous run's run.json `config` block (every field,
+  // defaults included) is a valid --config file whatever its source.
   const set = (f: keyof PaperTraderConfig): boolean =>
-    (given === undefined || given.has(f)) && cfg[f] !== undefined && cfg[f] !== false;
+    (given === undefined || given.has(f)) &&
+    cfg[f] !== defaults[f] &&
+    cfg[f] !== undefined &&
+    cfg[f] !== false;
   for (const rule of SOURCE_ONLY) {
     if (!set(rule.field) || rule.sources.includes(cfg.source)) continue;
     throw new ConfigError(
       `invalid ${FIELD_TO_FLAG[rule.field]}: no effect with --source ${cfg.source} (${rule.does}); it needs --source ${rule.sources.join(" or ")}`,
     );
   }
-  // it has a default: only a value given explicitly can be one without effect
-  if (given?.has("recordRotateMin") === true && cfg.record === undefined) {
+  for (const rule of DEPENDENT) {
+    if (!set(rule.field) || rule.acts(cfg)) continue;
     throw new ConfigError(
-      "invalid --record-rotate-min: no effect without --record (it sets how often a recording starts a new file); it needs --record DIR",
-    );
-  }
-  if (set("binanceSymbol") && !cfg.binanceLead) {
-    throw new ConfigError(
-      "invalid --binance-symbol: no effect without --binance-lead (it names the symbol of the Binance lead feed); it needs --binance-lead with --source hyperliquid",
+      `invalid ${FIELD_TO_FLAG[rule.field]}: no effect ${rule.why(cfg)} (${rule.does}); it needs ${rule.needs}`,
     );
   }
 }

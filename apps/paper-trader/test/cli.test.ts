@@ -120,6 +120,26 @@ describe("paper-trader CLI", () => {
       /^paper-trader: invalid --record-rotate-min: no effect without --record .*; it needs --record DIR$/,
     ],
     [
+      ["--fill-prob", "0.3"],
+      /^paper-trader: invalid --fill-prob: no effect with --fill-model queue .*; it needs --fill-model touch$/,
+    ],
+    [
+      ["--fill-model", "through", "--queue-trade-lag-ms", "100"],
+      /^paper-trader: invalid --queue-trade-lag-ms: no effect with --fill-model through .*; it needs --fill-model queue$/,
+    ],
+    [
+      ["--source", "hyperliquid", "--speed", "2x"],
+      /^paper-trader: invalid --speed: no effect with --source hyperliquid .*; it needs --source synthetic or replay$/,
+    ],
+    [
+      ["--hyperliquid-url", "ws://127.0.0.1:9"],
+      /^paper-trader: invalid --hyperliquid-url: no effect with --source synthetic .*; it needs --source hyperliquid$/,
+    ],
+    [
+      ["--source", "hyperliquid", "--binance-url", "ws://127.0.0.1:9"],
+      /^paper-trader: invalid --binance-url: no effect without --binance-lead .*; it needs --binance-lead/,
+    ],
+    [
       ["--source", "replay", "--input", "data/samples/hyperliquid-btc-20250126.gz", "--tick-size", "1"],
       /^paper-trader: invalid --tick-size: .*Hyperliquid.*--sz-decimals/,
     ],
@@ -173,7 +193,7 @@ describe("paper-trader CLI", () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it("--config takes flag names as well as config field names; one field in both spellings, or a key without effect on the source, is exit 2", async () => {
+  it("--config takes flag names as well as config field names and a previous run's config block; one field in both spellings, or a key without effect on the source, is exit 2", async () => {
     const tmp = tempDir();
     const cfg = join(tmp, "cfg.json");
     const dir = join(tmp, "out");
@@ -216,6 +236,12 @@ describe("paper-trader CLI", () => {
       expect(r.stdout).toBe("");
     }
     expect(existsSync(bad)).toBe(false);
+    // A previous run's whole config block (every field, defaults included) is a valid config file.
+    const { outputDir: _o, resume: _r, ...previous } = config;
+    writeFileSync(cfg, JSON.stringify(previous));
+    const again = await spawnCli(["--config", cfg, "--output-dir", join(tmp, "again"), "--log-level", "warn"])
+      .done;
+    expect(again.code, again.stderr).toBe(0);
   });
 
   it("the README lists every --config key in both spellings", () => {

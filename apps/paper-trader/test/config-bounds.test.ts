@@ -1,7 +1,7 @@
 import { fixedTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { buildParts } from "../src/build.js";
-import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
+import { checkSources, type PaperTraderConfigInput, parseConfig } from "../src/config.js";
 import { createLogger } from "../src/logging.js";
 
 /** Build the run's parts as the CLI does once the first mid is known. */
@@ -35,11 +35,31 @@ describe("every value the paper-trader config accepts is one the packages accept
     { makerFeeBps: 100 },
     { latencyMs: 0 },
     { latencyMs: 10_000 },
-    { fillProb: 0 },
+    { fillModel: "touch", fillProb: 0 },
+    { fillModel: "touch", fillProb: 1 },
     { queueTradeLagMs: 0 },
     { queueTradeLagMs: 60_000 },
     { killDrawdownPct: 100 },
   ])("%j builds", (over) => {
     expect(() => build(over)).not.toThrow();
+  });
+});
+
+describe("checkSources without the list of given fields", () => {
+  it("never refuses a default value, so a previous run's whole config block is a valid config", () => {
+    const live = parseConfig({ source: "hyperliquid" });
+    expect(() => checkSources(live)).not.toThrow(); // speed "max" and queueTradeLagMs are defaults
+    const synthetic = parseConfig({ ...live, source: "synthetic", fillProb: 0.5, recordRotateMin: 60 });
+    expect(() => checkSources(synthetic, new Set(Object.keys(synthetic)))).not.toThrow();
+  });
+  it("refuses a value that differs from its default where it has no effect", () => {
+    const cfg = parseConfig({ fillModel: "touch", fillProb: 0.3 });
+    expect(() => checkSources({ ...cfg, fillModel: "queue" })).toThrow(
+      /^invalid --fill-prob: no effect with --fill-model queue .*; it needs --fill-model touch$/,
+    );
+    const live = parseConfig({ source: "hyperliquid" });
+    expect(() => checkSources({ ...live, speed: "2x" })).toThrow(
+      /^invalid --speed: no effect with --source hyperliquid/,
+    );
   });
 });
