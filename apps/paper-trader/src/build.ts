@@ -63,6 +63,18 @@ export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tic
   return sizeBase;
 }
 
+/**
+ * A new run on an instrument quoted in a known currency other than dollars needs `--order-size`:
+ * the default lot is ~100 units of the quote currency, and 100 BTC (ETHBTC) is millions of dollars.
+ */
+export function requireOrderSizeOffUsd(config: PaperTraderConfig, quoteCurrency: string): void {
+  // "quote": the symbol names no currency (e.g. a recording of a test venue) — warned at build time
+  if (quoteCurrency === "USD" || quoteCurrency === "quote" || config.orderSizeBase !== undefined) return;
+  throw new ConfigError(
+    `invalid --order-size: required when the instrument is quoted in ${quoteCurrency}, not USD (the default lot is ~${DEFAULT_LOT_NOTIONAL_QUOTE} units of the quote currency); set it in base units`,
+  );
+}
+
 /** ~$100 of notional at the first mid, rounded up to the lot (0.001 without a mid). */
 function defaultOrderSize(firstMid: number, tickRules: TickRules): number {
   if (!(firstMid > 0)) return 0.001;

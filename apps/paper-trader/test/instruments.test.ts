@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { quoteCurrency, replayInstrument } from "../src/instrument.js";
 import { priceText } from "../src/logging.js";
 import { deriveHl } from "./derive-hl.js";
-import { HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
+import { BINANCE_SAMPLE, HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
 
 function writeGz(dir: string, name: string, lines: string[]): string {
   const path = join(dir, name);
@@ -132,6 +132,34 @@ describe("quote currency", () => {
     expect(quoteCurrency("binance", "USDT")).toBe("quote");
     expect(quoteCurrency("hyperliquid", "ETH")).toBe("USD");
     expect(quoteCurrency("synthetic", "BTC")).toBe("USD");
+  });
+});
+
+describe("an instrument not quoted in dollars", () => {
+  it("needs --order-size (the default ~100 of the quote currency is 100 BTC on ETHBTC); nothing is written without it", async () => {
+    const dir = tempDir();
+    const lines = gunzipSync(readFileSync(BINANCE_SAMPLE))
+      .toString("utf8")
+      .replaceAll("btcusdt", "ethbtc")
+      .replaceAll("BTCUSDT", "ETHBTC")
+      .split("\n")
+      .filter(Boolean);
+    const input = writeGz(dir, "ethbtc.gz", lines);
+    const out = join(dir, "out");
+    await expect(runInProcess({ source: "replay", input, outputDir: out, durationSec: 30 })).rejects.toThrow(
+      /^invalid --order-size: required when the instrument is quoted in BTC, not USD/,
+    );
+    expect(existsSync(out)).toBe(false);
+    const r = await runInProcess({
+      source: "replay",
+      input,
+      outputDir: out,
+      orderSizeBase: 0.002,
+      durationSec: 30,
+    });
+    expect(r.events).toBeGreaterThan(0);
+    const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as { symbol: string };
+    expect(manifest.symbol).toBe("ETHBTC");
   });
 });
 
