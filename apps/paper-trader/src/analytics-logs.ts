@@ -1,6 +1,6 @@
 /** The periodic `[ANALYTICS]`, `[PNL SUMMARY]`, `[SIGNALS]` and `[SPREAD TRACE]` log lines. */
 import { formatSpreadTrace } from "@mmkit/core";
-import { fmt, fmtOpt, fmtOptUnit, signed } from "./logging.js";
+import { fmt, fmtOpt, fmtOptUnit, moneyExtraDecimals, signed } from "./logging.js";
 import { type PaperTrader, REQUOTE_THRESHOLD_BPS } from "./trader.js";
 
 /** Log the analytics block users grep for (every `--analytics-every-sec` of market time). */
@@ -21,9 +21,10 @@ export function logAnalytics(trader: PaperTrader, ts: number): void {
   const pnl = trader.p.exchange.pnl();
   const winRate = c.markedFills > 0 ? (100 * c.wins) / c.markedFills : 0;
   const net = pnl.totalPnlQuote - c.pnlAtLastSummary;
+  const d4 = 4 + moneyExtraDecimals(trader.p.capitalQuote);
   c.pnlAtLastSummary = pnl.totalPnlQuote;
   log.info(
-    `[PNL SUMMARY] fills=${c.fills} spread=${signed(pnl.spreadCaptureQuote, 4)} inventory=${signed(pnl.inventoryMtmQuote, 4)} fee=${signed(-pnl.feesQuote, 4)} net=${signed(net, 4)} cum=${signed(pnl.totalPnlQuote, 4)} position=${fmt(pnl.positionBase, 6)} win_rate=${fmt(winRate, 1)}%`,
+    `[PNL SUMMARY] fills=${c.fills} spread=${signed(pnl.spreadCaptureQuote, d4)} inventory=${signed(pnl.inventoryMtmQuote, d4)} fee=${signed(-pnl.feesQuote, d4)} net=${signed(net, d4)} cum=${signed(pnl.totalPnlQuote, d4)} position=${fmt(pnl.positionBase, 6)} win_rate=${fmt(winRate, 1)}%`,
   );
   if (trader.lastEffect !== null) log.info(trader.p.signals.signalsLogLine(trader.lastEffect));
   const d = trader.lastDecision;

@@ -16,6 +16,7 @@ import { PaperExchange } from "@mmkit/exchange";
 import { SignalStack } from "@mmkit/signals";
 import type { Logger } from "pino";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
+import { moneyExtraDecimals } from "./logging.js";
 import type { RunMetrics } from "./metrics.js";
 import type { TraderParts } from "./trader.js";
 
@@ -139,7 +140,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
   });
   const budget = validateRiskBudget(engineConfig, PRIOR_MARKET);
   ctx.logger.info(
-    `[CONFIG] gamma=${budget.gamma} half_spread_bps=${budget.halfSpreadBps.toFixed(4)}${budget.floorBound ? " (floor)" : ""} skew_per_lot_bps=${budget.skewPerLotBps.toFixed(4)} skew_at_max_bps=${budget.skewAtMaxBps.toFixed(4)} full_position_shift=${budget.fullPositionShiftRatio.toFixed(2)}x_half_spread order_size=${orderSizeBase} max_position_lots=${maxPositionLots} capital=${capitalQuote.toFixed(2)} fill_model=${config.fillModel} (prior market: sigma=${PRIOR_MARKET.sigmaPerSqrtSec}/sqrt_s A=${PRIOR_MARKET.aPerSec}/s kappa=${PRIOR_MARKET.kappaPerFrac}; quoting follows the estimates once warmed up)`,
+    `[CONFIG] gamma=${budget.gamma} half_spread_bps=${budget.halfSpreadBps.toFixed(4)}${budget.floorBound ? " (floor)" : ""} skew_per_lot_bps=${budget.skewPerLotBps.toFixed(4)} skew_at_max_bps=${budget.skewAtMaxBps.toFixed(4)} full_position_shift=${budget.fullPositionShiftRatio.toFixed(2)}x_half_spread order_size=${orderSizeBase} max_position_lots=${maxPositionLots} capital=${capitalQuote.toFixed(2 + moneyExtraDecimals(capitalQuote))} fill_model=${config.fillModel} (prior market: sigma=${PRIOR_MARKET.sigmaPerSqrtSec}/sqrt_s A=${PRIOR_MARKET.aPerSec}/s kappa=${PRIOR_MARKET.kappaPerFrac}; quoting follows the estimates once warmed up)`,
   );
   if (budget.warning !== null) ctx.logger.warn(`[CONFIG] ${budget.warning}`);
   const haltFrac = config.killDrawdownPct / 100;

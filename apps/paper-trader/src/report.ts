@@ -1,6 +1,6 @@
 /** The shutdown `=== EDGE VALIDATION REPORT ===`, built from the trader's trackers. */
 import { type CalibrationReport, confidenceInterval } from "@mmkit/analytics";
-import { fmtOpt as num, fmtOptUnit, priceText, signed } from "./logging.js";
+import { fmtOpt as num, fmtOptUnit, moneyExtraDecimals, priceText, signed } from "./logging.js";
 import type { PaperTrader } from "./trader.js";
 
 /** Inputs the report needs beside the trader. */
@@ -18,6 +18,8 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   const pnl = p.exchange.pnl();
   const ts = c.lastTsMs;
   const marketSec = c.firstTsMs === null ? 0 : (c.lastTsMs - c.firstTsMs) / 1000;
+  const x = moneyExtraDecimals(p.capitalQuote);
+  const sgn = (v: number): string => signed(v, 4 + x);
   const out: string[] = [];
   const line = "=".repeat(72);
   out.push(line, "=== EDGE VALIDATION REPORT ===", line);
@@ -27,15 +29,15 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   out.push(`Stop: ${ctx.stopReason}`);
   out.push(`Feed: ${ctx.feedSummary}`);
   out.push("");
-  out.push("-- Fills and PnL (quote currency) --");
+  out.push(`-- Fills and PnL (${p.quoteCurrency === "quote" ? "quote currency" : p.quoteCurrency}) --`);
   out.push(
-    `fills=${c.fills} volume=${pnl.volumeQuote.toFixed(2)} position=${pnl.positionBase.toFixed(6)} avg_entry=${priceText(pnl.avgEntryPrice)}`,
+    `fills=${c.fills} volume=${pnl.volumeQuote.toFixed(2 + x)} position=${pnl.positionBase.toFixed(6)} avg_entry=${priceText(pnl.avgEntryPrice)}`,
   );
   out.push(
     `spread_capture=${sgn(pnl.spreadCaptureQuote)} inventory_mtm=${sgn(pnl.inventoryMtmQuote)} fees=${sgn(-pnl.feesQuote)} total=${sgn(pnl.totalPnlQuote)}  (realized=${sgn(pnl.realizedPnlQuote)} unrealized=${sgn(pnl.unrealizedPnlQuote)})`,
   );
   out.push(
-    `equity=${pnl.equityQuote.toFixed(2)} capital=${p.capitalQuote.toFixed(2)} return=${pct(pnl.totalPnlQuote / p.capitalQuote)}`,
+    `equity=${pnl.equityQuote.toFixed(2 + x)} capital=${p.capitalQuote.toFixed(2 + x)} return=${pct(pnl.totalPnlQuote / p.capitalQuote)}`,
   );
   const os = trader.orders.stats;
   out.push(
@@ -43,7 +45,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   );
   const dd = trader.drawdown.state();
   out.push(
-    `max_drawdown=${dd === null ? "n/a" : `${pct(dd.maxDrawdownFrac ?? Number.NaN)} (${dd.maxDrawdownAbs.toFixed(4)}), longest underwater ${(dd.maxDurationMs / 1000).toFixed(0)}s`}`,
+    `max_drawdown=${dd === null ? "n/a" : `${pct(dd.maxDrawdownFrac ?? Number.NaN)} (${dd.maxDrawdownAbs.toFixed(4 + x)}), longest underwater ${(dd.maxDurationMs / 1000).toFixed(0)}s`}`,
   );
   out.push("");
   out.push("-- Sharpe (time-bucketed returns on capital, annualized on 365 d; SE = standard error) --");
@@ -141,10 +143,6 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
 function calibrationLine(r: CalibrationReport | null): string {
   if (r === null) return "n=0 INSUFFICIENT DATA";
   return `n=${r.n} brier=${r.brier.toFixed(4)} reliability=${r.reliability.toFixed(4)} resolution=${r.resolution.toFixed(4)} uncertainty=${r.uncertainty.toFixed(4)} skill=${num(r.brierSkill, 3)} log_loss=${r.logLoss.toFixed(4)} base_rate=${r.baseRate.toFixed(3)}`;
-}
-
-function sgn(x: number): string {
-  return signed(x, 4);
 }
 
 function pct(x: number): string {

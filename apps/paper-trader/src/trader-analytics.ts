@@ -15,7 +15,7 @@ import {
   type StreamRecord,
 } from "@mmkit/analytics";
 import type { MarkoutRecord, PaperFill, PredictionRecord } from "@mmkit/exchange";
-import { fmt, priceText, signed } from "./logging.js";
+import { fmt, moneyExtraDecimals, priceText, signed } from "./logging.js";
 import type { OrderManager } from "./order-manager.js";
 import { edgeLine, equityLine, fillLine, header, predictionLine } from "./records.js";
 import type { TraderParts } from "./trader.js";
@@ -75,10 +75,12 @@ export class TraderAnalytics {
     const depthBps =
       ((fill.side === "buy" ? fill.midAtFill - fill.price : fill.price - fill.midAtFill) / fill.midAtFill) *
       1e4;
-    if (p.logger.isLevelEnabled("info"))
+    if (p.logger.isLevelEnabled("info")) {
+      const d4 = 4 + moneyExtraDecimals(p.capitalQuote);
       p.logger.info(
-        `[FILL PNL] side=${fill.side === "buy" ? "Buy" : "Sell"} price=${fill.price} size=${fill.size} spread_capture=${signed(line.spread_capture, 4)} fee=${fmt(line.fee, 4)} (${p.quoteCurrency}) mid_at_fill=${priceText(fill.midAtFill)} depth_bps=${fmt(depthBps, 3)} inventory_after=${fmt(fill.positionAfter, 6)} level=${fill.level ?? "?"} model=${fill.fillModel}`,
+        `[FILL PNL] side=${fill.side === "buy" ? "Buy" : "Sell"} price=${fill.price} size=${fill.size} spread_capture=${signed(line.spread_capture, d4)} fee=${fmt(line.fee, d4)} (${p.quoteCurrency}) mid_at_fill=${priceText(fill.midAtFill)} depth_bps=${fmt(depthBps, 3)} inventory_after=${fmt(fill.positionAfter, 6)} level=${fill.level ?? "?"} model=${fill.fillModel}`,
       );
+    }
     if (p.metrics !== null) p.metrics.fills.inc({ side: fill.side });
   }
 

@@ -5,7 +5,9 @@ import type { MarketEvent } from "@mmkit/core";
 import { Recorder, type ReplayFeed, SyntheticMarket, silentLogger } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import { quoteCurrency, replayInstrument } from "../src/instrument.js";
-import { priceText } from "../src/logging.js";
+import { parseConfig } from "../src/config.js";
+import { createLogger, moneyExtraDecimals, priceText } from "../src/logging.js";
+import { runPaperTrader } from "../src/run.js";
 import { deriveHl } from "./derive-hl.js";
 import { BINANCE_SAMPLE, HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
 
@@ -121,6 +123,19 @@ describe("report prices", () => {
   });
 });
 
+describe("amounts in the quote currency", () => {
+  it("get one more decimal per factor of 10 the capital is below 100", () => {
+    expect(moneyExtraDecimals(1000)).toBe(0);
+    expect(moneyExtraDecimals(100)).toBe(0);
+    expect(moneyExtraDecimals(99)).toBe(1);
+    expect(moneyExtraDecimals(10)).toBe(1);
+    expect(moneyExtraDecimals(0.0226)).toBe(4); // 0.0226 BTC: 2 + 4 decimals show 0.022602
+    expect(moneyExtraDecimals(0)).toBe(0);
+    expect(moneyExtraDecimals(Number.NaN)).toBe(0);
+    expect(moneyExtraDecimals(1e-300)).toBe(12);
+  });
+});
+
 describe("quote currency", () => {
   it("USD for dollar quotes, synthetic and Hyperliquid; the quote asset otherwise", () => {
     expect(quoteCurrency("binance", "BTCUSDT")).toBe("USD");
@@ -150,14 +165,13 @@ describe("an instrument not quoted in dollars", () => {
       /^invalid --order-size: required when the instrument is quoted in BTC, not USD/,
     );
     expect(existsSync(out)).toBe(false);
-    const r = await runInProcess({
-      source: "replay",
-      input,
-      outputDir: out,
-      orderSizeBase: 0.002,
-      durationSec: 30,
-    });
+    const printed: string[] = [];
+    const r = await runPaperTrader(
+      parseConfig({ source: "replay", input, outputDir: out, orderSizeBase: 0.002, durationSec: 30 }),
+      { logger: createLogger("silent", false), print: (l) => printed.push(l), handleSignals: false },
+    );
     expect(r.events).toBeGreaterThan(0);
+    expect(printed.join("\n")).toContain("-- Fills and PnL (BTC) --"); // the currency amounts are in
     const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as { symbol: string };
     expect(manifest.symbol).toBe("ETHBTC");
   });
