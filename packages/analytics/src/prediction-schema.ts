@@ -1,0 +1,62 @@
+/** Schema of `predictions.jsonl`: fill forecasts of one quote level and their outcomes. */
+import { z } from "zod";
+import { base, cycleId, num, sideSchema } from "./record-fields.js";
+
+/** Fill forecast and outcome of one quote level at one horizon. */
+export const predictionHorizonSchema = z.object({
+  horizon_ms: num,
+  /** Predicted probability of a fill within the horizon. */
+  p_fill: z.number().min(0).max(1),
+  /** Whether it filled within the horizon (null when censored). */
+  filled: z.boolean().nullable(),
+  /** True when the order was cancelled/replaced before the horizon without a fill: no outcome. */
+  censored: z.boolean(),
+});
+/** One horizon of one prediction. */
+export type PredictionHorizonRecord = z.infer<typeof predictionHorizonSchema>;
+
+/** Market state at prediction time (all optional). */
+export const marketStateSchema = z.object({
+  best_bid: num.optional(),
+  best_ask: num.optional(),
+  sigma_per_sqrt_sec: num.optional(),
+  kappa: num.optional(),
+  gamma: num.optional(),
+  inventory: num.optional(),
+  regime: z.number().int().optional(),
+});
+
+/** Per live quote level, written once its outcomes are known. */
+export const predictionSchema = z.object({
+  ...base,
+  cycle_id: cycleId,
+  order_id: z.string().optional(),
+  level: z.number().int().nonnegative(),
+  side: sideSchema,
+  price: num,
+  size: num,
+  depth_from_mid_bps: num,
+  mid: num.optional(),
+  /** Name of the fill model that produced p_fill. */
+  fill_model: z.string(),
+  /**
+   * Arrival-rate model behind p_fill: "exponential" = A·e^{−κδ} (the fit, or its fallback prior;
+   * `market.kappa` tells), "empirical" = the tape's measured arrival curve (used when the
+   * exponential does not fit). Absent in files written before it existed.
+   */
+  arrival_model: z.enum(["exponential", "empirical"]).optional(),
+  horizons: z.array(predictionHorizonSchema),
+  /** Original-style flat fields (probability of fill within 100 ms / 1 s / 10 s). */
+  p_fill_100ms: num.optional(),
+  p_fill_1s: num.optional(),
+  p_fill_10s: num.optional(),
+  /** Predicted probability the fill is adverse (markout against us). */
+  p_adverse_given_fill: z.number().min(0).max(1).optional(),
+  /** Whether the fill was adverse (null: no fill or not known). */
+  adverse: z.boolean().nullable().optional(),
+  /** True if any horizon is censored. */
+  censored: z.boolean(),
+  market: marketStateSchema.optional(),
+});
+/** One predictions.jsonl record. */
+export type PredictionRecord = z.infer<typeof predictionSchema>;

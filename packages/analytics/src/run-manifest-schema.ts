@@ -1,0 +1,26 @@
+/** Schema of the run manifest `run.json`. */
+import { z } from "zod";
+import { num, numOrNull } from "./record-fields.js";
+
+/** The run manifest (`run.json`), written at start and rewritten at end. */
+export const runManifestSchema = z.object({
+  schema_version: z.number().int().positive(),
+  run_id: z.string(),
+  started_ts_ms: num,
+  ended_ts_ms: numOrNull,
+  seed: z.number().int().nullable(),
+  /** Market-data source, e.g. { kind: "replay", path: "..." } or { kind: "synthetic" }. */
+  source: z.object({ kind: z.string() }).catchall(z.unknown()),
+  /** Fill model name. */
+  fill_model: z.string(),
+  symbol: z.string().optional(),
+  venue: z.string().optional(),
+  /** Full resolved config object. */
+  config: z.record(z.string(), z.unknown()),
+  /** Package / app versions, e.g. { "@mmkit/analytics": "0.1.0", node: "v20..." }. */
+  versions: z.record(z.string(), z.string()),
+  /** Streams this run wrote (stream names). */
+  streams: z.array(z.string()).optional(),
+});
+/** The run manifest. */
+export type RunManifest = z.infer<typeof runManifestSchema>;
