@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildEdgeRecord, EdgeTracker, edgeSnapshotFromRecord } from "./edge.js";
+import { EdgeTracker, edgeSnapshotFromRecord } from "./edge.js";
+import { buildEdgeRecord } from "./edge-record.js";
 import { SeededRandom } from "./prng.js";
 import { edgeValidationSchema } from "./records.js";
 import { studentTCdf } from "./stats.js";

@@ -7,6 +7,8 @@ export * from "./sharpe-state.js";
 export * from "./per-signal-sharpe.js";
 export * from "./attribution.js";
 export * from "./edge.js";
+export * from "./edge-record.js";
+export * from "./edge-report.js";
 export * from "./calibration.js";
 export * from "./fast-validate.js";
 export * from "./jsonl-reader.js";
