@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { SignalPnLAttributor, toSignalContribution, type CycleContributions } from "./attribution.js";
+import { SignalPnLAttributor } from "./attribution.js";
 import { PerSignalSharpeTracker } from "./per-signal-sharpe.js";
 import { SeededRandom } from "./prng.js";
 import { signalContributionsSchema, signalPnlSchema } from "./records.js";
+import { type CycleContributions, toSignalContribution } from "./signal-contribution.js";
 import { welchTTest } from "./stats.js";
 
 function cycle(id: number, aActive: boolean, aSpreadBps: number): CycleContributions {

@@ -12,37 +12,25 @@
  * error robust to overlapping markouts ({@link OverlapWelch}; fills closer than the bandwidth are
  * paired with Bartlett weights), kept from the fills of the last bandwidth + 60 s.
  */
-import {
-  SCHEMA_VERSION,
-  type SignalContributionRecord,
-  type SignalContributionsRecord,
-  type SignalPnlRecord,
-  type SignalPnlStats,
-  tsMsToNs,
-} from "./records.js";
-import {
-  encodeNumber,
-  readAnyVersion,
-  readArray,
-  readInt,
-  readNullableNumber,
-  readNumber,
-  readNumberArray,
-  readRecord,
-  readString,
-  requireSameConfig,
-} from "./checkpoint.js";
-import { type OverlapGroup, OverlapWelch, type OverlapWelchState } from "./overlap-welch.js";
-import { RecentByTime } from "./recent-by-time.js";
+import { decodeAttributorState, readAttributorOptions } from "./attribution-decode.js";
 import {
   type CycleEntry,
   encodeCycles,
   type Layout,
-  readCyclesV1,
-  readCyclesV2,
   type SignalPnLAttributorState,
   type SignalPnLAttributorStateV2,
 } from "./attribution-state.js";
+import { encodeNumber } from "./checkpoint.js";
+import { type OverlapGroup, OverlapWelch } from "./overlap-welch.js";
+import { RecentByTime } from "./recent-by-time.js";
+import { SCHEMA_VERSION, type SignalPnlRecord, type SignalPnlStats, tsMsToNs } from "./records.js";
+import {
+  adjustmentMagnitudeBps,
+  type CycleContributions,
+  type SignalContribution,
+} from "./signal-contribution.js";
+import { type SignalSums, signalPnlStats } from "./signal-sums.js";
+import { RunningMoments, RunningRegression } from "./stats.js";
 
 export type {
   OverlapRecentState,
@@ -51,13 +39,6 @@ export type {
   SignalPnLAttributorStateV2,
   SignalSumsState,
 } from "./attribution-state.js";
-import {
-  RunningMoments,
-  type RunningMomentsState,
-  RunningRegression,
-  type RunningRegressionState,
-  welchTTest,
-} from "./stats.js";
 
 /** Fills arriving up to this long out of time order still pair with every neighbour. */
 const OVERLAP_LATE_MS = 60_000;
@@ -66,61 +47,6 @@ const OVERLAP_LATE_MS = 60_000;
 interface RecentFill {
   y: number;
   groups: Int8Array;
-}
-
-/** One signal's contribution to one quote cycle (the `signal_contributions.jsonl` element shape). */
-export type SignalContribution = SignalContributionRecord;
-
-/** All contributions of one quote cycle (one `signal_contributions.jsonl` record). */
-export type CycleContributions = SignalContributionsRecord;
-
-/** Structural shape of a signal adjustment (matches @mmkit/core's SignalAdjustment; no import). */
-export interface SignalAdjustmentLike {
-  name: string;
-  spreadAdjBps: number;
-  skewAdjBps: number;
-  active: boolean;
-  confidence: number;
-  rawValue: number;
-  kappaMult?: number;
-  gammaMult?: number;
-  bidExtraBps?: number;
-  askExtraBps?: number;
-  pullBid?: boolean;
-  pullAsk?: boolean;
-  note?: string;
-}
-
-/** Convert a core-style signal adjustment to a {@link SignalContribution} record element. */
-export function toSignalContribution(adj: SignalAdjustmentLike): SignalContribution {
-  const out: SignalContribution = {
-    signal_name: adj.name,
-    spread_adjustment_bps: adj.spreadAdjBps,
-    skew_adjustment_bps: adj.skewAdjBps,
-    was_active: adj.active,
-    gating_weight: adj.confidence,
-    raw_value: adj.rawValue,
-  };
-  if (adj.kappaMult !== undefined) out.kappa_mult = adj.kappaMult;
-  if (adj.gammaMult !== undefined) out.gamma_mult = adj.gammaMult;
-  if (adj.bidExtraBps !== undefined) out.bid_extra_bps = adj.bidExtraBps;
-  if (adj.askExtraBps !== undefined) out.ask_extra_bps = adj.askExtraBps;
-  if (adj.pullBid !== undefined) out.pull_bid = adj.pullBid;
-  if (adj.pullAsk !== undefined) out.pull_ask = adj.pullAsk;
-  if (adj.note !== undefined) out.note = adj.note;
-  return out;
-}
-
-/** Adjustment magnitude used in the regression: |spread adj| + |skew adj|, bps. */
-export function adjustmentMagnitudeBps(c: SignalContribution): number {
-  return Math.abs(c.spread_adjustment_bps) + Math.abs(c.skew_adjustment_bps);
-}
-
-interface SignalSums {
-  active: RunningMoments;
-  inactive: RunningMoments;
-  reg: RunningRegression;
-  overlap: OverlapWelch;
 }
 
 /** Options of {@link SignalPnLAttributor}. */
@@ -365,43 +291,14 @@ export class SignalPnLAttributor {
   /** Statistics of one signal (null if never seen). */
   stats(name: string): SignalPnlStats | null {
     const k = this.index.get(name);
-    return k === undefined ? null : this.statsOf(this.sums[k]!);
-  }
-
-  private statsOf(s: SignalSums): SignalPnlStats {
-    const ma = s.active.mean();
-    const mi = s.inactive.mean();
-    const va = s.active.variance();
-    const vi = s.inactive.variance();
-    const w =
-      ma !== null && mi !== null && va !== null && vi !== null
-        ? welchTTest(s.active.n, ma, va, s.inactive.n, mi, vi, "two-sided")
-        : null;
-    const slope = s.reg.slope();
-    const mom = (m: RunningMoments) => ({ n: m.n, mean: m.mean() ?? 0, m2: m.m2Sum() });
-    const o = s.overlap.test(mom(s.active), mom(s.inactive), this.shift, "two-sided");
-    return {
-      active_pnl_bps: ma,
-      inactive_pnl_bps: mi,
-      marginal_value_bps: ma !== null && mi !== null ? ma - mi : null,
-      n_active: s.active.n,
-      n_inactive: s.inactive.n,
-      t_stat: w ? w.t : null,
-      df: w ? w.df : null,
-      p_value: w ? w.p : null,
-      t_stat_overlap: o ? o.t : null,
-      df_overlap: o ? o.df : null,
-      p_value_overlap: o ? o.p : null,
-      slope_bps_per_bps: slope ? slope.slope : null,
-      slope_se: slope ? slope.se : null,
-      slope_n: s.reg.n,
-    };
+    return k === undefined ? null : signalPnlStats(this.sums[k]!, this.shift);
   }
 
   /** A `signal_pnl.jsonl` record at time nowMs. */
   summary(nowMs: number): SignalPnlRecord {
     const signals: Record<string, SignalPnlStats> = {};
-    for (let k = 0; k < this.names.length; k++) signals[this.names[k]!] = this.statsOf(this.sums[k]!);
+    for (let k = 0; k < this.names.length; k++)
+      signals[this.names[k]!] = signalPnlStats(this.sums[k]!, this.shift);
     return {
       schema_version: SCHEMA_VERSION,
       ts_ms: nowMs,
@@ -450,48 +347,12 @@ export class SignalPnLAttributor {
    * bad field and leaves this unchanged.
    */
   setState(state: SignalPnLAttributorState, where = "SignalPnLAttributor state"): void {
-    const { r, version } = readAnyVersion(state, where, [1, 2]);
-    const cw = `${where}.config`;
-    requireSameConfig(
+    const { index, names, sums, recent, cycles, nFills, nAttributed, evicted } = decodeAttributorState(
+      state,
       where,
-      "config.maxCycles",
       this.maxCycles,
-      readNumber(readRecord(r["config"], cw), "maxCycles", cw),
+      this.bandwidthMs,
     );
-    const index = new Map<string, number>();
-    const names: string[] = [];
-    const sums: SignalSums[] = [];
-    let legacyOverlap = false;
-    readArray(r, "signals", where).forEach((v, i) => {
-      const at = `${where}.signals[${i}]`;
-      const e = readRecord(v, at);
-      const name = readString(e, "name", at);
-      if (index.has(name)) throw new Error(`${at}.name: duplicate signal "${name}"`);
-      index.set(name, names.length);
-      names.push(name);
-      const active = RunningMoments.fromState(e["active"] as RunningMomentsState, `${at}.active`);
-      const inactive = RunningMoments.fromState(e["inactive"] as RunningMomentsState, `${at}.inactive`);
-      // an older checkpoint has no pair sums: its fills count as independent
-      const overlap = new OverlapWelch();
-      if (e["overlap"] === undefined) legacyOverlap = true;
-      else overlap.setState(e["overlap"] as OverlapWelchState, `${at}.overlap`);
-      sums.push({
-        active,
-        inactive,
-        reg: RunningRegression.fromState(e["regression"] as RunningRegressionState, `${at}.regression`),
-        overlap,
-      });
-    });
-    const recent = this.readOverlapRecent(r, where, names.length, legacyOverlap);
-    const cycles =
-      version === 2
-        ? readCyclesV2(readRecord(r["cycles"], `${where}.cycles`), `${where}.cycles`, names, this.maxCycles)
-        : readCyclesV1(r, where, index, this.maxCycles);
-    const nFills = readInt(r, "nFills", where);
-    const nAttributed = readInt(r, "nAttributed", where);
-    if (nAttributed > nFills)
-      throw new Error(`${where}.nAttributed: ${nAttributed} exceeds nFills ${nFills}`);
-    const evicted = readInt(r, "evicted", where);
     this.cycles.clear();
     let last: Layout | null = null;
     this.seq = 0;
@@ -522,63 +383,12 @@ export class SignalPnLAttributor {
     }
   }
 
-  private readOverlapRecent(
-    r: Record<string, unknown>,
-    where: string,
-    nSignals: number,
-    legacy: boolean,
-  ): {
-    shift: number;
-    shiftSet: boolean;
-    newestTsMs: number;
-    ts: number[];
-    y: number[];
-    groups: Int8Array[];
-  } {
-    const raw = r["overlap"];
-    if (raw === undefined || legacy) {
-      return { shift: 0, shiftSet: false, newestTsMs: Number.NEGATIVE_INFINITY, ts: [], y: [], groups: [] };
-    }
-    const at = `${where}.overlap`;
-    const o = readRecord(raw, at);
-    const bw = readNullableNumber(o, "bandwidthMs", at);
-    requireSameConfig(where, "overlap.bandwidthMs", this.bandwidthMs, bw);
-    const shift = readNumber(o, "shift", at);
-    const ts = readNumberArray(o, "ts", at);
-    const y = readNumberArray(o, "y", at, ts.length);
-    const groups = readArray(o, "groups", at).map((g, i) => {
-      if (!Array.isArray(g) || g.length > nSignals || g.some((x) => x !== -1 && x !== 0 && x !== 1)) {
-        throw new Error(`${at}.groups[${i}]: expected at most ${nSignals} entries of -1, 0 or 1`);
-      }
-      return Int8Array.from(g as number[]);
-    });
-    if (groups.length !== ts.length) throw new Error(`${at}.groups: expected ${ts.length} entries`);
-    return {
-      shift: Number.isNaN(shift) ? 0 : shift,
-      shiftSet: !Number.isNaN(shift),
-      newestTsMs: readNumber(o, "newestTsMs", at),
-      ts,
-      y,
-      groups,
-    };
-  }
-
   /** A new attributor built with the checkpoint's own options and restored from it. */
   static fromState(
     state: SignalPnLAttributorState,
     where = "SignalPnLAttributor state",
   ): SignalPnLAttributor {
-    const cw = `${where}.config`;
-    const maxCycles = readNumber(
-      readRecord(readAnyVersion(state, where, [1, 2]).r["config"], cw),
-      "maxCycles",
-      cw,
-    );
-    const ov = readAnyVersion(state, where, [1, 2]).r["overlap"];
-    const bw =
-      ov === undefined
-        ? null
-        : readNullableNumber(readRecord(ov, `${where}.overlap`), "bandwidthMs", `${where}.overlap`);
+    const { maxCycles, bandwidthMs: bw } = readAttributorOptions(state, where);
     const a = new SignalPnLAttributor(bw === null ? { maxCycles } : { maxCycles, overlapBandwidthMs: bw });
     a.setState(state, where);
     return a;

@@ -6,6 +6,7 @@ export * from "./sharpe.js";
 export * from "./sharpe-state.js";
 export * from "./per-signal-sharpe.js";
 export * from "./attribution.js";
+export * from "./signal-contribution.js";
 export * from "./edge.js";
 export * from "./edge-record.js";
 export * from "./edge-report.js";

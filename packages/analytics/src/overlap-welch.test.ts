@@ -1,13 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  type CycleContributions,
-  SignalPnLAttributor,
-  type SignalPnLAttributorStateV2,
-} from "./attribution.js";
+import { SignalPnLAttributor, type SignalPnLAttributorStateV2 } from "./attribution.js";
 import { markoutFills, normalDraw as normal } from "./fixtures/markout-market.js";
 import { OverlapWelch } from "./overlap-welch.js";
 import { SeededRandom } from "./prng.js";
+import type { CycleContributions } from "./signal-contribution.js";
 import { welchTTest } from "./stats.js";
 
 interface Pt {
