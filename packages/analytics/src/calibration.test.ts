@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addPredictionOutcome, BrierCalibration, bootstrapMeanCi, quantileSorted } from "./calibration.js";
+import { bootstrapMeanCi, quantileSorted } from "./bootstrap.js";
+import { addPredictionOutcome, BrierCalibration } from "./calibration.js";
 import { SeededRandom } from "./prng.js";
 
 describe("BrierCalibration", () => {

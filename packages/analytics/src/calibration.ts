@@ -10,8 +10,10 @@
  *   WBV = Σ_k Σ_{i∈k} (f_i − f̄_k)² / N,  WBC = 2 Σ_k Σ_{i∈k} (f_i − f̄_k)(o_i − ō_k) / N.
  * With bin-constant forecasts WBV = WBC = 0 and BS = REL − RES + UNC (Murphy 1973).
  */
+import { bootstrapMeanCi, type BootstrapOptions } from "./bootstrap.js";
+import type { CalibrationReport, ReliabilityBin } from "./calibration-report.js";
+import type { BrierCalibrationState, BrierCalibrationStateV2 } from "./calibration-state.js";
 import {
-  type EncodedNumber,
   encodeFloat64s,
   encodeNumber,
   encodeNumbers,
@@ -25,57 +27,7 @@ import {
 } from "./checkpoint.js";
 import { SeededRandom, type SeededRandomState } from "./prng.js";
 import type { PredictionRecord } from "./records.js";
-import { type BlockMeanCi, TimeBlockMean, type TimeBlockMeanState } from "./time-block-mean.js";
-
-/** One bin of the reliability table. */
-export interface ReliabilityBin {
-  /** Bin index. */
-  bin: number;
-  /** Lower edge (inclusive). */
-  lo: number;
-  /** Upper edge (exclusive, except the last bin which includes 1). */
-  hi: number;
-  /** Forecasts in the bin. */
-  n: number;
-  /** Mean forecast in the bin (null if empty). */
-  meanForecast: number | null;
-  /** Observed event frequency in the bin (null if empty). */
-  observedFreq: number | null;
-  /** True when n < minBinCount: the bin's frequency is too noisy to trust. */
-  lowCount: boolean;
-}
-
-/** Calibration report; produced only when at least one forecast was seen. */
-export interface CalibrationReport {
-  n: number;
-  /** Observed event frequency ō. */
-  baseRate: number;
-  /** Mean (f − o)². */
-  brier: number;
-  reliability: number;
-  resolution: number;
-  uncertainty: number;
-  /** Within-bin forecast variance term WBV. */
-  withinBinVariance: number;
-  /** Within-bin forecast/outcome covariance term WBC. */
-  withinBinCovariance: number;
-  /** Mean log loss with forecasts clipped to [eps, 1 − eps]. */
-  logLoss: number;
-  /** Clipping eps used in the log loss. */
-  logLossEps: number;
-  /** 1 − BS / UNC (null when UNC = 0, i.e. all outcomes equal). */
-  brierSkill: number | null;
-  /** Bootstrap percentile CI of the Brier score (null if not requested or n < 2). */
-  brierCi: { level: number; lo: number; hi: number; nBoot: number; resampledFrom: number } | null;
-  /**
-   * 95 % CI of the Brier score from time blocks (`blockMs`; forecasts placed close together are
-   * decided by the same market moves, which the bootstrap of single forecasts ignores); null without
-   * `blockMs`, when some forecast had no time, or below 2 blocks; clipped to [0, 1], the score's range.
-   */
-  brierBlockCi: BlockMeanCi | null;
-  table: ReliabilityBin[];
-  minBinCount: number;
-}
+import { TimeBlockMean, type TimeBlockMeanState } from "./time-block-mean.js";
 
 /** Options of {@link BrierCalibration}. */
 export interface CalibrationOptions {
@@ -94,101 +46,6 @@ export interface CalibrationOptions {
   seed?: number;
   /** Time blocks for `brierBlockCi`, ms (forecasts must then carry their time). Absent: no block CI. */
   blockMs?: number;
-}
-
-/** Options of a bootstrap. */
-export interface BootstrapOptions {
-  /** Resamples (default 1000). */
-  nBoot?: number;
-  /** Confidence level (default 0.95). */
-  level?: number;
-  /** Seed (default 1). */
-  seed?: number;
-}
-
-/**
- * Quantile of ascending `sorted` values by linear interpolation between order statistics at
- * h = p·(n − 1) (Hyndman & Fan 1996 type 7; numpy's default `np.quantile(x, p)`).
- */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0 || !(p >= 0 && p <= 1)) return Number.NaN;
-  const h = p * (n - 1);
-  const i = Math.floor(h);
-  if (i >= n - 1) return sorted[n - 1]!;
-  return sorted[i]! + (h - i) * (sorted[i + 1]! - sorted[i]!);
-}
-
-/**
- * Percentile bootstrap CI of the mean of `values` (seeded): the (1 ± level)/2 quantiles of the
- * resampled means, type 7 as `np.percentile` / `scipy.stats.bootstrap(method="percentile")`.
- * Null if fewer than 2 values; an Error naming a non-finite value.
- */
-export function bootstrapMeanCi(
-  values: ArrayLike<number>,
-  options: BootstrapOptions = {},
-): { lo: number; hi: number; level: number; nBoot: number } | null {
-  const n = values.length;
-  if (n < 2) return null;
-  const nBoot = options.nBoot ?? 1000;
-  const level = options.level ?? 0.95;
-  if (!(level > 0 && level < 1)) throw new Error(`bootstrapMeanCi: level must be in (0,1), got ${level}`);
-  if (!(nBoot >= 10)) throw new Error(`bootstrapMeanCi: nBoot must be >= 10, got ${nBoot}`);
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(values[i]))
-      throw new Error(`bootstrapMeanCi: values[${i}] must be finite, got ${values[i]}`);
-  }
-  const rng = new SeededRandom(options.seed ?? 1);
-  const means = new Float64Array(nBoot);
-  for (let b = 0; b < nBoot; b++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += values[Math.floor(rng.next() * n)]!;
-    means[b] = s / n;
-  }
-  means.sort();
-  const a = (1 - level) / 2;
-  return { lo: quantileSorted(means, a), hi: quantileSorted(means, 1 - a), level, nBoot };
-}
-
-/** Checkpoint of a {@link BrierCalibration}: version 2 (written) or version 1 (still read). */
-export type BrierCalibrationState = BrierCalibrationStateV1 | BrierCalibrationStateV2;
-
-/** Version-1 checkpoint; per-bin sums have `bins` elements, the reservoir its filled part. */
-export interface BrierCalibrationStateV1 {
-  version: 1;
-  config: {
-    bins: number;
-    minBinCount: EncodedNumber;
-    logLossEps: EncodedNumber;
-    reservoirSize: number;
-    seed: number;
-  };
-  n: number;
-  binCount: EncodedNumber[];
-  sumForecast: EncodedNumber[];
-  sumForecastSq: EncodedNumber[];
-  sumOutcome: EncodedNumber[];
-  sumForecastOutcome: EncodedNumber[];
-  sumSq: EncodedNumber;
-  sumLog: EncodedNumber;
-  /** Filled part of the bootstrap reservoir (min(n, reservoirSize) squared errors). */
-  reservoir: EncodedNumber[];
-  rng: SeededRandomState;
-}
-
-/**
- * Version-2 checkpoint: as version 1, but the reservoir (the only part the bootstrap needs beyond
- * the bin sums; order matters for the seeded resampling) is base64 float64, bit-exact, ≈10.7
- * characters per forecast instead of ≈19; empty when `reservoirSize` is 0.
- */
-export interface BrierCalibrationStateV2 extends Omit<BrierCalibrationStateV1, "version" | "reservoir"> {
-  version: 2;
-  /** Filled part of the bootstrap reservoir (base64 of little-endian float64). */
-  reservoir: string;
-  /** Time-block sums (with `blockMs`). */
-  blocks?: TimeBlockMeanState;
-  /** Forecasts added without a time. */
-  untimed?: number;
 }
 
 /** Streaming Brier calibration tracker (O(bins + reservoir) memory). */

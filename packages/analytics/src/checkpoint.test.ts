@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { SignalPnLAttributor, type SignalPnLAttributorState } from "./attribution.js";
-import { BrierCalibration, type BrierCalibrationState } from "./calibration.js";
+import { BrierCalibration } from "./calibration.js";
+import type { BrierCalibrationState } from "./calibration-state.js";
 import {
   decodeNumber,
   encodeFloat64s,
