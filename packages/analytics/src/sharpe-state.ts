@@ -15,17 +15,8 @@ import {
   readString,
 } from "./checkpoint.js";
 import { DrawdownTracker, type DrawdownTrackerState } from "./drawdown.js";
-import type { SharpeWindowSpec } from "./sharpe.js";
+import type { ResolvedSharpeOptions } from "./sharpe-options.js";
 import { RunningMoments, type RunningMomentsState } from "./stats.js";
-
-/** {@link SharpeTrackerOptions} with every default applied. */
-export interface ResolvedSharpeOptions {
-  bucketMs: number;
-  returnBasis: "starting_capital" | "bucket_start_equity";
-  capitalBase: number | null;
-  windows: readonly SharpeWindowSpec[];
-  loMaxLags: number;
-}
 
 /** The options a {@link SharpeTrackerState} was written with (checked on restore). */
 export interface SharpeTrackerConfigState {

@@ -11,80 +11,38 @@
  * - Windows 1h / 24h / 7d read the last N buckets of one ring buffer (capacity = the longest
  *   window), "all" uses running moments plus exact lag-k autocovariances kept from O(maxLags) state.
  */
-import {
-  type EncodedNumber,
-  encodeFloat64s,
-  encodeNumber,
-  encodeNumbers,
-  readAnyVersion,
-  requireSameConfig,
-} from "./checkpoint.js";
+import { encodeNumber, encodeNumbers, readAnyVersion, requireSameConfig } from "./checkpoint.js";
 import { DrawdownTracker } from "./drawdown.js";
+import { SCHEMA_VERSION, type SharpeMetricsRecord, type SharpeWindowRecord, tsMsToNs } from "./records.js";
+import {
+  ORIGINAL_PER_FILL_SHARPE_LABEL,
+  resolveSharpeOptions,
+  SECONDS_PER_YEAR,
+  type SharpeTrackerOptions,
+  type SharpeWindowSpec,
+} from "./sharpe-options.js";
+import {
+  encodeRingV1,
+  encodeRingV2,
+  ringLastReturns,
+  ringWindowInput,
+  type SharpeRingBuffers,
+} from "./sharpe-ring.js";
 import {
   decodeSharpeConfig,
   decodeSharpeTrackerState,
   encodeSharpeConfig,
-  type ResolvedSharpeOptions,
-  runLengths,
-  type SharpeRingV2,
   type SharpeTrackerState,
   type SharpeTrackerStateV1,
 } from "./sharpe-state.js";
-import { SCHEMA_VERSION, type SharpeMetricsRecord, type SharpeWindowRecord, tsMsToNs } from "./records.js";
-import { effectiveLags, type WindowInput, windowRecord } from "./sharpe-window.js";
-import { autocorrelations, momentsOf, RunningMoments } from "./stats.js";
+import { effectiveLags, windowRecord } from "./sharpe-window.js";
+import { RunningMoments } from "./stats.js";
 
+export * from "./sharpe-options.js";
 export { effectiveLags, type WindowInput, windowRecord } from "./sharpe-window.js";
 
 /** A serializable Sharpe snapshot; identical to one `sharpe_metrics.jsonl` record. */
 export type SharpeSummary = SharpeMetricsRecord;
-
-/** One rolling window definition. */
-export interface SharpeWindowSpec {
-  /** Label, e.g. "1h". */
-  label: string;
-  /** Length in seconds. */
-  secs: number;
-}
-
-/** The default windows: 1h, 24h, 7d (plus "all", always present). */
-export const DEFAULT_SHARPE_WINDOWS: readonly SharpeWindowSpec[] = [
-  { label: "1h", secs: 3600 },
-  { label: "24h", secs: 86_400 },
-  { label: "7d", secs: 604_800 },
-];
-
-/** Seconds in the 365-day year used for annualization. */
-export const SECONDS_PER_YEAR = 365 * 86_400;
-
-/** Label attached to the original system's per-fill Sharpe figure. */
-export const ORIGINAL_PER_FILL_SHARPE_LABEL =
-  "original system's (mean/std)*sqrt(fills/elapsed_years) over per-fill PnL; for comparison only, not a Sharpe ratio";
-
-/** Options of {@link SharpeTracker}. */
-export interface SharpeTrackerOptions {
-  /** Bucket length, ms (default 60 000). */
-  bucketMs?: number;
-  /** Denominator of a bucket return (default "starting_capital"). */
-  returnBasis?: "starting_capital" | "bucket_start_equity";
-  /** Capital base for "starting_capital" (default: the first equity sample). Must be > 0. */
-  capitalBase?: number;
-  /** Rolling windows (default 1h / 24h / 7d). */
-  windows?: readonly SharpeWindowSpec[];
-  /** Maximum autocorrelation lag used in Lo's η (default 10; effective lags = min(this, ⌊n/4⌋)). */
-  loMaxLags?: number;
-}
-
-/** Apply the defaults of {@link SharpeTrackerOptions} (no validation). */
-export function resolveSharpeOptions(options: SharpeTrackerOptions): ResolvedSharpeOptions {
-  return {
-    bucketMs: options.bucketMs ?? 60_000,
-    returnBasis: options.returnBasis ?? "starting_capital",
-    capitalBase: options.capitalBase ?? null,
-    windows: options.windows ?? DEFAULT_SHARPE_WINDOWS,
-    loMaxLags: options.loMaxLags ?? 10,
-  };
-}
 
 /** Rolling-window Sharpe tracker over equity samples; bounded memory for any run length. */
 export class SharpeTracker {
@@ -242,37 +200,18 @@ export class SharpeTracker {
 
   /** Closed bucket returns of the last `n` buckets (oldest first), as fractions. */
   lastReturns(n: number): Float64Array {
-    const m = Math.min(n, this.size);
-    const out = new Float64Array(m);
-    const start = (this.head - m + this.cap) % this.cap;
-    for (let i = 0; i < m; i++) out[i] = this.rets[(start + i) % this.cap]!;
-    return out;
+    return ringLastReturns(this.ring(), n);
   }
 
-  private windowInput(nBuckets: number): WindowInput {
-    const m = Math.min(nBuckets, this.size);
-    const start = (this.head - m + this.cap) % this.cap;
-    const rets = this.lastReturns(m);
-    let maxAbs: number | null = null;
-    let maxFrac: number | null = null;
-    if (m > 0) {
-      let peak = this.startEq[start]!;
-      maxAbs = 0;
-      maxFrac = 0;
-      for (let i = 0; i < m; i++) {
-        const e = this.endEq[(start + i) % this.cap]!;
-        if (e > peak) peak = e;
-        const dd = peak - e;
-        if (dd > maxAbs) maxAbs = dd;
-        if (maxFrac !== null) maxFrac = peak > 0 ? Math.max(maxFrac, dd / peak) : null;
-      }
-    }
+  /** The ring buffers (for reading: window inputs, checkpoint). */
+  private ring(): SharpeRingBuffers {
     return {
-      returns: rets,
-      rhos: autocorrelations(rets, effectiveLags(m, this.loMaxLags)),
-      moments: momentsOf(rets),
-      maxDrawdownAbs: maxAbs,
-      maxDrawdownFrac: maxFrac,
+      rets: this.rets,
+      startEq: this.startEq,
+      endEq: this.endEq,
+      head: this.head,
+      size: this.size,
+      cap: this.cap,
     };
   }
 
@@ -305,8 +244,14 @@ export class SharpeTracker {
   summary(nowMs: number, extra: { scope?: "portfolio" | "signal"; signalName?: string } = {}): SharpeSummary {
     if (this.firstTsMs !== null && nowMs > this.lastTsMs) this.advanceTo(nowMs);
     const P = this.periodsPerYear;
+    const ring = this.ring();
     const windows: SharpeWindowRecord[] = this.windows.map((w) =>
-      windowRecord(w.label, w.secs, this.windowInput(Math.ceil((w.secs * 1000) / this.bucketMs)), P),
+      windowRecord(
+        w.label,
+        w.secs,
+        ringWindowInput(ring, Math.ceil((w.secs * 1000) / this.bucketMs), this.loMaxLags),
+        P,
+      ),
     );
     const dd = this.allDd.state();
     const allRec = windowRecord(
@@ -364,7 +309,7 @@ export class SharpeTracker {
    * moments. Size is bounded by the ring capacity, whatever the run length.
    */
   getState(): SharpeTrackerState {
-    const ring = this.ringV2();
+    const ring = encodeRingV2(this.ring(), this.returnBasis, this.capitalBase);
     const common = {
       config: encodeSharpeConfig({
         bucketMs: this.bucketMs,
@@ -393,48 +338,8 @@ export class SharpeTracker {
       return { version: 2, ...common, ...ring, ...rest };
     }
     // a ring restored from a version-1 state that breaks the chaining invariant: keep it verbatim
-    const start = (this.head - this.size + this.cap) % this.cap;
-    const chrono = (buf: Float64Array): EncodedNumber[] => {
-      const out: EncodedNumber[] = [];
-      for (let i = 0; i < this.size; i++) out.push(encodeNumber(buf[(start + i) % this.cap]!));
-      return out;
-    };
-    const v1: SharpeTrackerStateV1 = {
-      version: 1,
-      ...common,
-      returns: chrono(this.rets),
-      startEquity: chrono(this.startEq),
-      endEquity: chrono(this.endEq),
-      ...rest,
-    };
+    const v1: SharpeTrackerStateV1 = { version: 1, ...common, ...encodeRingV1(this.ring()), ...rest };
     return v1;
-  }
-
-  /**
-   * The ring as a version-2 state, or null when it cannot be rebuilt bit-exactly from bucket-end
-   * equities (each bucket must start at the previous end, with its return recomputable).
-   */
-  private ringV2(): SharpeRingV2 | null {
-    const start = (this.head - this.size + this.cap) % this.cap;
-    const ends = new Float64Array(this.size);
-    let prevEnd = this.size > 0 ? this.startEq[start]! : Number.NaN;
-    for (let i = 0; i < this.size; i++) {
-      const idx = (start + i) % this.cap;
-      const s0 = this.startEq[idx]!;
-      const e = this.endEq[idx]!;
-      const base = this.returnBasis === "starting_capital" ? this.capitalBase! : s0;
-      const r = base !== 0 ? (e - s0) / base : 0;
-      if (!Object.is(s0, prevEnd) || !Object.is(r, this.rets[idx]!)) return null;
-      ends[i] = e;
-      prevEnd = e;
-    }
-    const { values, runs } = runLengths(ends);
-    return {
-      buckets: this.size,
-      firstStartEquity: encodeNumber(this.size > 0 ? this.startEq[start]! : Number.NaN),
-      endEquity: encodeFloat64s(values),
-      endEquityRuns: runs.length === this.size ? [] : runs,
-    };
   }
 
   /**
