@@ -2,7 +2,8 @@
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildReport, MAX_PLAUSIBLE_TS_MS, plausibleTime } from "../src/build-report.js";
+import { buildReport } from "../src/build-report.js";
+import { MAX_PLAUSIBLE_TS_MS, plausibleTime } from "../src/read-context.js";
 import { parseCriteria } from "../src/criteria.js";
 import { fmtTs } from "../src/format.js";
 import { main } from "../src/main.js";
