@@ -7,8 +7,10 @@ import {
   type TickRules,
 } from "@mmkit/core";
 import type { FeedLogger, ReplayFeed, ReplayFormat } from "@mmkit/exchange";
+import { tickSizeNear } from "./build.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { HL_SZ_DECIMALS, inferDecimals, inferFixedGrid } from "./grid.js";
+import type { RunSource } from "./source.js";
 
 /**
  * The instrument a capture replay trades, as the venue spells it: `--asset` (which must occur in
@@ -136,4 +138,34 @@ export function liveHyperliquidTickRules(coin: string, config: PaperTraderConfig
     );
   }
   return hyperliquidTickRules(szd);
+}
+
+/** What a run trades and on which grid, as run.json's `source` and the report state it. */
+export interface InstrumentGrid {
+  venue: string;
+  instrument: string;
+  quote_currency: string;
+  /** Size step in base units. */
+  lot_size: number;
+  /** Price step near the first mid (Hyperliquid's varies with the price); null before a mid is known. */
+  tick_size: number | null;
+}
+
+/** The grid of a run's instrument, with the price step near `mid` (NaN: not known yet). */
+export function instrumentGrid(source: RunSource, mid: number): InstrumentGrid {
+  const tick = tickSizeNear(source.tickRules, mid);
+  return {
+    venue: source.venue,
+    instrument: source.instrument,
+    quote_currency: source.quoteCurrency,
+    lot_size: source.tickRules.lotSize,
+    tick_size: tick > 0 ? tick : null,
+  };
+}
+
+/** One line for the report: "ETHBTC on binance, in BTC; tick 0.00001 near the first mid, lot 0.0001". */
+export function instrumentText(g: InstrumentGrid): string {
+  const currency = g.quote_currency === "quote" ? "its quote currency" : g.quote_currency;
+  const tick = g.tick_size === null ? "tick unknown" : `tick ${g.tick_size} near the first mid`;
+  return `${g.instrument} on ${g.venue}, in ${currency}; ${tick}, lot ${g.lot_size}`;
 }

@@ -1,31 +1,56 @@
 /** The run manifest (run.json): what ran, from what, with which versions. */
+import { closeSync, openSync } from "node:fs";
+import { join } from "node:path";
 import { type RunManifest, SCHEMA_VERSION, STREAM_FILES } from "@mmkit/analytics";
 import type { PaperTraderConfig } from "./config.js";
+import { instrumentGrid } from "./instrument.js";
 import type { RunSource } from "./source.js";
 
 /** App version written to run.json. */
 export const APP_VERSION = "0.1.0";
 
-/** The manifest of run `runId`, started at `startedTsMs` (wall), ended at `endedTsMs` (null while running). */
+/**
+ * The manifest of run `runId`, started at `startedTsMs` (wall), ended at `endedTsMs` (null while
+ * running); `firstMid` (NaN until known) gives the price step `source.tick_size` states.
+ */
 export function runManifest(
   config: PaperTraderConfig,
   source: RunSource,
   runId: string,
   startedTsMs: number,
   endedTsMs: number | null,
+  firstMid = Number.NaN,
 ): RunManifest {
+  const { venue, instrument: _i, ...grid } = instrumentGrid(source, firstMid);
   return {
     schema_version: SCHEMA_VERSION,
     run_id: runId,
     started_ts_ms: startedTsMs,
     ended_ts_ms: endedTsMs,
     seed: config.seed,
-    source: { kind: config.source, ...source.describe },
+    source: { kind: config.source, ...source.describe, ...grid },
     fill_model: config.fillModel,
     symbol: source.instrument,
-    venue: config.source === "synthetic" ? "synthetic" : config.source,
+    venue,
     config: { ...config },
     versions: { "@mmkit/paper-trader": APP_VERSION, node: process.version, schema: String(SCHEMA_VERSION) },
     streams: Object.values(STREAM_FILES),
   };
+}
+
+/**
+ * Create every stream file run.json lists that does not exist yet (appending nothing, so a resumed
+ * run's files are untouched): a run with no fill still leaves an empty fills.jsonl, which a reader
+ * takes as "no records" rather than a missing input. Returns the errors (the logger counts its own).
+ */
+export function createStreamFiles(dir: string): string[] {
+  const errors: string[] = [];
+  for (const file of Object.values(STREAM_FILES)) {
+    try {
+      closeSync(openSync(join(dir, file), "a"));
+    } catch (err) {
+      errors.push(`${file}: ${(err as Error).message}`);
+    }
+  }
+  return errors;
 }

@@ -9,6 +9,8 @@ export interface ReportContext {
   outputDir: string | null;
   wallSeconds: number;
   feedSummary: string;
+  /** What was traded and on which grid ({@link instrumentText}). */
+  instrument: string;
 }
 
 /** Render the final report as text lines. */
@@ -26,6 +28,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   out.push(
     `Run: source=${p.config.source} fill_model=${p.exchange.fillModel.name} seed=${p.config.seed} market_time=${marketSec.toFixed(0)}s wall=${ctx.wallSeconds.toFixed(1)}s events=${c.events} cycles=${c.cycles}`,
   );
+  out.push(`Instrument: ${ctx.instrument}`);
   out.push(`Stop: ${ctx.stopReason}`);
   out.push(`Feed: ${ctx.feedSummary}`);
   out.push("");

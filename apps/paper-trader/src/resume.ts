@@ -7,7 +7,8 @@ import { buildParts } from "./build.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { edgeValidationReport } from "./report.js";
 import type { RunOptions, RunResult } from "./run.js";
-import type { RunSource } from "./source.js";
+import { instrumentGrid, instrumentText } from "./instrument.js";
+import { firstMid, type RunSource } from "./source.js";
 import { restoreCheckpoint, type TraderCheckpoint } from "./state.js";
 import { PaperTrader } from "./trader.js";
 
@@ -65,6 +66,7 @@ export async function reprintCompleted(
     outputDir: config.outputDir,
     wallSeconds: 0,
     feedSummary: source.feed.name,
+    instrument: instrumentText(instrumentGrid(source, firstMid(source.sample))),
   });
   for (const line of report) print(line);
   return {

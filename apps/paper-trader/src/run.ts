@@ -10,7 +10,7 @@ import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
 import { CheckpointPacer } from "./checkpoint-pacing.js";
 import { HaltDrain } from "./halt-drain.js";
 import { MergedLead } from "./lead-merge.js";
-import { runManifest } from "./manifest.js";
+import { createStreamFiles, runManifest } from "./manifest.js";
 import { manifestStart, reprintCompleted, restoredTrader } from "./resume.js";
 import { lockDir, lockOutputDir } from "./output-lock.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
@@ -19,6 +19,7 @@ import { ProgressBar } from "./progress.js";
 import { FeedRecording, prepareRecordDirs } from "./record-feeds.js";
 import { edgeValidationReport } from "./report.js";
 import { feedSummary, finishTrader } from "./shutdown.js";
+import { instrumentGrid, instrumentText } from "./instrument.js";
 import { applyToBook, createSource, firstMid, type RunSource } from "./source.js";
 import {
   captureCheckpoint,
@@ -163,12 +164,15 @@ async function runLocked(
     flushIntervalMs: 1000,
     rotateBytes: Math.round(config.rotateMb * 2 ** 20),
   });
-  out.writeManifest(runManifest(config, source, runId, runStartedMs, null));
+  out.writeManifest(runManifest(config, source, runId, runStartedMs, null, initialMid));
+  for (const e of createStreamFiles(outputDir)) logger.warn(`cannot create stream file ${e}`);
 
   const stops = new StopRequests(logger, opts.handleSignals !== false, opts.signal);
 
   let trader: PaperTrader | null = null;
+  let gridMid = initialMid; // the mid the trader started at: the report states the price step near it
   const makeTrader = (mid: number): PaperTrader => {
+    gridMid = mid;
     const cfg = checkpoint !== null ? { ...config, orderSizeBase: checkpoint.order_size_base } : config;
     const t = new PaperTrader(
       buildParts(cfg, {
@@ -356,6 +360,7 @@ async function runLocked(
       outputDir,
       wallSeconds: (Date.now() - startedWallMs) / 1000,
       feedSummary: feedLine(),
+      instrument: instrumentText(instrumentGrid(source, gridMid)),
     });
   } else {
     // The trader starts at the first two-sided book: none came (no data, or trades / one side only).
@@ -367,7 +372,7 @@ async function runLocked(
   }
   out.close();
   recording?.describeInto(source);
-  out.writeManifest(runManifest(config, source, runId, runStartedMs, Date.now()));
+  out.writeManifest(runManifest(config, source, runId, runStartedMs, Date.now(), gridMid));
   if (metrics !== null) await metrics.close();
   for (const line of report) print(line);
   // Signals stay handled until everything is written and printed.

@@ -52,6 +52,8 @@ export interface RunSource {
   instrument: string;
   /** Currency of PnL, fees and capital (`quoteCurrency`). */
   quoteCurrency: string;
+  /** Venue of the market data: synthetic, binance or hyperliquid (a replay's format or recording header), else "replay". */
+  venue: string;
   /** The Binance lead feed of a live run with `--binance-lead`, else null. */
   lead: LeadFeed | null;
 }
@@ -122,6 +124,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
       sample,
       instrument,
       quoteCurrency: quoteCurrency(replayVenue(feed.format, feed.recordingSource), instrument),
+      venue: replayVenue(feed.format, feed.recordingSource) ?? "replay",
       lead,
     };
   }
@@ -150,6 +153,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
     sample: [],
     instrument: coin,
     quoteCurrency: quoteCurrency("hyperliquid", coin),
+    venue: "hyperliquid",
     lead,
   };
 }
@@ -180,6 +184,7 @@ function eventTimeSource(
     expectedSpanMs,
     instrument,
     quoteCurrency: quote,
+    venue: "synthetic",
     lead: null,
   };
 }

@@ -150,6 +150,25 @@ describe("quote currency", () => {
   });
 });
 
+describe("what run.json says of the instrument", () => {
+  it("names the venue and the grid, and every stream it lists exists even when nothing filled", async () => {
+    const dir = tempDir();
+    const out = join(dir, "out");
+    const r = await runInProcess({ source: "replay", input: HL_SAMPLE, outputDir: out });
+    expect(r.fills).toBe(0); // 25 s of Hyperliquid data: no fill
+    const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as {
+      venue: string;
+      streams: string[];
+      source: Record<string, unknown>;
+    };
+    expect(manifest.venue).toBe("hyperliquid");
+    // BTC: szDecimals 5, prices of 5 significant figures (whole dollars near 100k)
+    expect(manifest.source).toMatchObject({ quote_currency: "USD", lot_size: 0.00001, tick_size: 1 });
+    for (const f of manifest.streams) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readFileSync(join(out, "fills.jsonl"), "utf8")).toBe("");
+  });
+});
+
 describe("an instrument not quoted in dollars", () => {
   it("needs --order-size (the default ~100 of the quote currency is 100 BTC on ETHBTC); nothing is written without it", async () => {
     const dir = tempDir();
