@@ -24,80 +24,23 @@
  * t ≥ minTStat. No spread / κ / γ effect.
  */
 import type { SignalAdjustment } from "@mmkit/core";
-import { z } from "zod";
 import { inactive, makeAdjustment } from "./adjust.js";
+import { DEFAULT_LEAD_LAG_CONFIG, type LeadLagConfig, validateLeadLagConfig } from "./lead-lag-config.js";
+import {
+  leadLagNoteText,
+  NOTE_ACTIVE,
+  NOTE_LOCAL_STALE,
+  NOTE_NO_LEAD,
+  NOTE_REF_STALE,
+  NOTE_WARMUP,
+} from "./lead-lag-notes.js";
+import { type LeadLagState, LeadLagStateSchema } from "./lead-lag-state.js";
+
+export { DEFAULT_LEAD_LAG_CONFIG, type LeadLagConfig } from "./lead-lag-config.js";
+export { type LeadLagState, LeadLagStateSchema } from "./lead-lag-state.js";
 
 /** Signal name of the lead–lag skew. */
 export const LEAD_LAG_SIGNAL_NAME = "LeadLag";
-
-/** Configuration of the lead–lag skew. */
-export interface LeadLagConfig {
-  /** Sampling grid step of the basis (ms of event time). Default 100. */
-  sampleMs: number;
-  /** Prediction horizon H (ms; a positive multiple of sampleMs). Default 2000. */
-  horizonMs: number;
-  /** Half-life of the persistent-basis EWMA μ (ms of valid samples). Default 300000 (5 min). */
-  basisHalfLifeMs: number;
-  /** Half-life of the regression weights (ms of regression pairs). Default 600000 (10 min). */
-  betaHalfLifeMs: number;
-  /** Regression pairs (one per valid grid time) needed before the signal may act. Default 300. */
-  minPairs: number;
-  /** Maximum age of the reference mid, and of the local mid, for sampling and acting (ms). Default 3000. */
-  maxReferenceAgeMs: number;
-  /** t-statistic of β̂ needed to act (dimensionless). Default 2. */
-  minTStat: number;
-  /** t-statistic at which the confidence reaches 1 (confidence = min(1, t / this)). Default 4. */
-  fullConfidenceTStat: number;
-  /** Lower clamp of β̂ (dimensionless; 0 = a negative β means no lead). Default 0. */
-  minBeta: number;
-  /** Upper clamp of β̂ (dimensionless). Default 1.5. */
-  maxBeta: number;
-  /** Bound on |skew| (bps). Default 3. */
-  maxSkewBps: number;
-  /** Deviations and returns enter the regression clipped to ±this (bps; robustness to glitches). Default 50. */
-  regressionClipBps: number;
-}
-
-/** Default configuration. */
-export const DEFAULT_LEAD_LAG_CONFIG: LeadLagConfig = {
-  sampleMs: 100,
-  horizonMs: 2000,
-  basisHalfLifeMs: 300_000,
-  betaHalfLifeMs: 600_000,
-  minPairs: 300,
-  maxReferenceAgeMs: 3000,
-  minTStat: 2,
-  fullConfidenceTStat: 4,
-  minBeta: 0,
-  maxBeta: 1.5,
-  maxSkewBps: 3,
-  regressionClipBps: 50,
-};
-
-const finite = z.number().finite();
-const timedMid = z.object({ mid: z.number().positive().finite(), tsMs: finite });
-
-/** zod schema of `LeadLagSignal.getState()` (ring entries are null for invalid grid samples). */
-export const LeadLagStateSchema = z.object({
-  reference: timedMid.nullable(),
-  local: timedMid.nullable(),
-  nextGridMs: finite.nullable(),
-  basisBps: finite.nullable(),
-  basisSamples: z.number().int().nonnegative(),
-  devBps: z.array(finite.nullable()),
-  lnLocal: z.array(finite.nullable()),
-  head: z.number().int().nonnegative(),
-  invalidRun: z.number().int().nonnegative(),
-  sumW: finite,
-  sumW2: finite,
-  sumDD: finite,
-  sumDY: finite,
-  sumYY: finite,
-  pairs: z.number().int().nonnegative(),
-});
-
-/** Serializable state of the lead–lag signal. */
-export type LeadLagState = z.infer<typeof LeadLagStateSchema>;
 
 /** Bound on |t| (keeps a perfect fit finite). */
 const MAX_ABS_T = 1e9;
@@ -107,13 +50,6 @@ const MAX_GRID_STEPS = 100_000;
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 /** Rounded to 0.1 (stale ages in notes: the memo then rebuilds the text once per 0.1 s). */
 const tenths = (x: number): number => Math.round(x * 10) / 10;
-
-/** Note kinds, for the note memo. */
-const NOTE_REF_STALE = 0;
-const NOTE_LOCAL_STALE = 1;
-const NOTE_WARMUP = 2;
-const NOTE_NO_LEAD = 3;
-const NOTE_ACTIVE = 4;
 
 /** Lead–lag skew from a reference venue's mid (signal `"LeadLag"`). */
 export class LeadLagSignal {
@@ -163,26 +99,7 @@ export class LeadLagSignal {
   /** Create the signal; unspecified fields take `DEFAULT_LEAD_LAG_CONFIG`. */
   constructor(config: Partial<LeadLagConfig> = {}) {
     const c = { ...DEFAULT_LEAD_LAG_CONFIG, ...config };
-    if (!(c.sampleMs > 0 && Number.isFinite(c.sampleMs))) throw new Error("lead-lag: sampleMs must be > 0");
-    const k = c.horizonMs / c.sampleMs;
-    if (!(Number.isInteger(k) && k >= 1 && k <= 100_000)) {
-      throw new Error("lead-lag: horizonMs must be a positive multiple of sampleMs (at most 100000 steps)");
-    }
-    if (!(c.basisHalfLifeMs > 0 && c.betaHalfLifeMs > 0)) throw new Error("lead-lag: half-lives must be > 0");
-    if (!(Number.isInteger(c.minPairs) && c.minPairs >= 0))
-      throw new Error("lead-lag: minPairs must be an integer >= 0");
-    if (!(c.maxReferenceAgeMs > 0)) throw new Error("lead-lag: maxReferenceAgeMs must be > 0");
-    if (!(c.minTStat >= 0 && Number.isFinite(c.minTStat) && c.fullConfidenceTStat > 0)) {
-      throw new Error("lead-lag: need minTStat >= 0 and fullConfidenceTStat > 0");
-    }
-    if (!(Number.isFinite(c.minBeta) && Number.isFinite(c.maxBeta) && c.minBeta <= c.maxBeta)) {
-      throw new Error("lead-lag: need finite minBeta <= maxBeta");
-    }
-    if (!(c.maxSkewBps >= 0 && Number.isFinite(c.maxSkewBps)))
-      throw new Error("lead-lag: maxSkewBps must be >= 0");
-    if (!(c.regressionClipBps > 0 && Number.isFinite(c.regressionClipBps))) {
-      throw new Error("lead-lag: regressionClipBps must be > 0");
-    }
+    const k = validateLeadLagConfig(c);
     this.config = c;
     this.k = k;
     this.step = c.sampleMs;
@@ -407,23 +324,7 @@ export class LeadLagSignal {
     this.noteKind = kind;
     this.noteA = a;
     this.noteB = b;
-    switch (kind) {
-      case NOTE_REF_STALE:
-        this.noteText = `reference stale ${a.toFixed(1)} s`;
-        break;
-      case NOTE_LOCAL_STALE:
-        this.noteText = `local stale ${a.toFixed(1)} s`;
-        break;
-      case NOTE_WARMUP:
-        this.noteText = `warm-up ${a}/${this.config.minPairs}`;
-        break;
-      case NOTE_NO_LEAD:
-        this.noteText = `no lead: t=${a.toFixed(1)}`;
-        break;
-      case NOTE_ACTIVE:
-        this.noteText = `beta ${a.toFixed(2)} t=${b.toFixed(1)}`;
-        break;
-    }
+    this.noteText = leadLagNoteText(kind, a, b, this.config.minPairs);
     return this.noteText;
   }
 

@@ -1,6 +1,6 @@
 /** zod schema of a `SignalStack` checkpoint (what `getState()` returns and `setState()` accepts). */
 import { z } from "zod";
-import { LeadLagStateSchema } from "./lead-lag.js";
+import { LeadLagStateSchema } from "./lead-lag-state.js";
 
 const num = z.number();
 const finite = z.number().finite();
