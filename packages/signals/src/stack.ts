@@ -4,7 +4,6 @@
  * (opt-in) `onReferenceEvent(ev)` for the lead–lag signal's reference venue.
  */
 import {
-  type ClockSource,
   type Fill,
   L2Book,
   type MarketEvent,
@@ -13,71 +12,21 @@ import {
   type SignalEffect,
 } from "@mmkit/core";
 import { inactive } from "./adjust.js";
-import { ALPHA_KAPPA_SIGNAL_NAME, AlphaKappaFeedback, type AlphaKappaConfig } from "./alpha-kappa.js";
-import { FALLING_KNIFE_SIGNAL_NAME, FallingKnifeGuard, type FallingKnifeConfig } from "./falling-knife.js";
-import { BOOK_IMBALANCE_SIGNAL_NAME, BookImbalanceSignal, type BookImbalanceConfig } from "./imbalance.js";
-import {
-  type IntegrateContext,
-  type IntegratorConfig,
-  type SignalContributionRecord,
-  SignalIntegrator,
-} from "./integrator.js";
-import { LEAD_LAG_SIGNAL_NAME, type LeadLagConfig, LeadLagSignal } from "./lead-lag.js";
-import { REGIME_SIGNAL_NAME, RegimeDetector, type RegimeDetectorConfig } from "./regime-detector.js";
-import { RL_SIGNAL_NAME, type RlObservation, type RlPolicyConfig, RlSpreadPolicy } from "./rl-policy.js";
+import { ALPHA_KAPPA_SIGNAL_NAME, AlphaKappaFeedback } from "./alpha-kappa.js";
+import { FALLING_KNIFE_SIGNAL_NAME, FallingKnifeGuard } from "./falling-knife.js";
+import { BOOK_IMBALANCE_SIGNAL_NAME, BookImbalanceSignal } from "./imbalance.js";
+import { type IntegrateContext, SignalIntegrator } from "./integrator.js";
+import { LEAD_LAG_SIGNAL_NAME, LeadLagSignal } from "./lead-lag.js";
+import { REGIME_SIGNAL_NAME, RegimeDetector } from "./regime-detector.js";
+import { RL_SIGNAL_NAME, type RlObservation, RlSpreadPolicy } from "./rl-policy.js";
+import { applyBookEvent, badTimestamp } from "./stack-book-events.js";
+import { resolveSignalStackConfig, type SignalStackConfig, type SignalStackOptions } from "./stack-config.js";
+import type { CycleContext, CycleResult } from "./stack-cycle.js";
 import { type SignalStackState, SignalStackStateSchema } from "./stack-state.js";
-import { type WarmupConfig, WarmupTracker } from "./warmup.js";
+import { WarmupTracker } from "./warmup.js";
 
-/** Configuration of the whole stack (each part optional; defaults per component). */
-export interface SignalStackConfig {
-  /** Which timestamp of market events drives the signals. Default "exchange". */
-  clock: ClockSource;
-  /** Horizon of the automatic markout of `onOwnFill` fills (ms; 0 disables). Default 5000. */
-  markoutHorizonMs: number;
-  /** Enable the RL spread policy. Default true. */
-  rlEnabled: boolean;
-  regime: Partial<RegimeDetectorConfig>;
-  knife: Partial<FallingKnifeConfig>;
-  alphaKappa: Partial<AlphaKappaConfig>;
-  rl: Partial<RlPolicyConfig>;
-  imbalance: Partial<BookImbalanceConfig>;
-  warmup: Partial<WarmupConfig>;
-  integrator: Partial<IntegratorConfig>;
-  /**
-   * Lead–lag skew from a reference venue fed through `onReferenceEvent` (`enabled` default false:
-   * then the stack's outputs and checkpoints are exactly those without it).
-   */
-  leadLag: LeadLagStackConfig;
-}
-
-/** The stack's lead–lag options: the signal's configuration plus the opt-in switch. */
-export type LeadLagStackConfig = Partial<LeadLagConfig> & { enabled?: boolean };
-
-/** Per-cycle inputs from the quote loop. All optional except `tsMs`. */
-export interface CycleContext {
-  tsMs: number;
-  /** Current GLFT half-spread (bps): converts RL multipliers to bps and fills `total_spread_mult`. */
-  baseHalfSpreadBps?: number;
-  /** Signed inventory / position limit in [−1, 1] (RL state). */
-  inventoryFrac?: number;
-  /** Cumulative mark-to-market PnL (quote currency; RL reward). */
-  pnlQuote?: number;
-  /** Notional for the RL reward in bps (quote currency). */
-  notionalQuote?: number;
-  /** Estimators' confidence in [0, 1] (warm-up component). */
-  estimatorConfidence?: number;
-}
-
-/**
- * Output of one quote cycle. Read-only for the caller: an adjustment that did not change since
- * the previous cycle is the same object as then, and so is `effect.regime` while the regime
- * belief is unchanged.
- */
-export interface CycleResult {
-  effect: SignalEffect;
-  record: SignalContributionRecord;
-  adjustments: SignalAdjustment[];
-}
+export type { LeadLagStackConfig, SignalStackConfig, SignalStackOptions } from "./stack-config.js";
+export type { CycleContext, CycleResult } from "./stack-cycle.js";
 
 const MAX_PENDING_MARKOUTS = 10_000;
 
@@ -91,25 +40,6 @@ const IDLE_OBSERVATION: RlObservation = {
   pnlQuote: 0,
   notionalQuote: 1,
 };
-
-/** Options of the `SignalStack` constructor beside its configuration. */
-export interface SignalStackOptions {
-  /**
-   * A book owned and updated by the caller (shared-book mode). When given, the stack never applies
-   * market events to it: the caller must apply every book event (snapshot / delta / BBO) to this
-   * book BEFORE passing the event to `onMarketEvent(ev, bookAccepted)`, and say with `bookAccepted`
-   * whether its book accepted the event (false = rejected as crossed). The stack only reads the
-   * book, and `setState` leaves it alone (the owner restores it). Without it the stack keeps and
-   * updates its own book (the default).
-   */
-  book?: L2Book;
-}
-
-/** The error for a market event whose clock timestamp is not a finite number (state left untouched). */
-function badTimestamp(where: string, exchangeClock: boolean, ts: number): RangeError {
-  const field = exchangeClock ? "exchangeTsMs" : "localTsMs";
-  return new RangeError(`${where}: event ${field} must be finite, got ${ts}`);
-}
 
 /** All signals + warm-up + integration behind one API (what the paper trader calls). */
 export class SignalStack {
@@ -151,20 +81,7 @@ export class SignalStack {
    * book the caller owns and updates (see `SignalStackOptions.book`).
    */
   constructor(config: Partial<SignalStackConfig> & SignalStackOptions = {}) {
-    this.config = {
-      clock: config.clock ?? "exchange",
-      markoutHorizonMs: config.markoutHorizonMs ?? 5000,
-      rlEnabled: config.rlEnabled ?? true,
-      regime: config.regime ?? {},
-      knife: config.knife ?? {},
-      alphaKappa: config.alphaKappa ?? {},
-      rl: config.rl ?? {},
-      imbalance: config.imbalance ?? {},
-      warmup: config.warmup ?? {},
-      integrator: config.integrator ?? {},
-      leadLag: config.leadLag ?? {},
-    };
-    if (!(this.config.markoutHorizonMs >= 0)) throw new Error("signal stack: markoutHorizonMs must be >= 0");
+    this.config = resolveSignalStackConfig(config);
     this.ownsBook = config.book === undefined;
     this.book = config.book ?? new L2Book();
     this.exchangeClock = this.config.clock === "exchange";
@@ -443,20 +360,4 @@ export class SignalStack {
       this.book.applySnapshot(s.book.bids, s.book.asks, s.book.exchangeTsMs, s.book.localTsMs);
     }
   }
-}
-
-/** Apply a book event to `book`; false when it was rejected as crossed or invalid (price ≤ 0). */
-function applyBookEvent(
-  book: L2Book,
-  ev: Extract<MarketEvent, { type: "snapshot" | "delta" | "bbo" }>,
-): boolean {
-  try {
-    if (ev.type === "snapshot") book.applySnapshot(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
-    else if (ev.type === "delta") book.applyDelta(ev.bids, ev.asks, ev.exchangeTsMs, ev.localTsMs);
-    else book.applyBbo(ev.bbo, ev.exchangeTsMs, ev.localTsMs);
-  } catch (e) {
-    if (e instanceof Error && (e.name === "CrossedBookError" || e.name === "InvalidLevelError")) return false;
-    throw e;
-  }
-  return true;
 }
