@@ -13,99 +13,31 @@
  * buy aggressors only (they lift asks: the intensity our ASK quotes face), `value("sell")` the bid side;
  * each per-side fit has about half the data.
  *
- * With `adaptiveGrid` the deepest grid point follows the tape instead of staying at `maxFitDepthBps`
- * (which becomes its floor): an instrument whose spread or typical print is tens of bps wide would
- * otherwise put every print past a 10 bps grid, leaving nothing to fit. Every `checkEveryTrades`
- * trades the estimator looks at its own histogram: when more than 2·(1 − quantile) of the window's
- * trades reach the deepest point, or (above the floor) fewer than (1 − quantile)/4 reach half of it,
- * the deepest point is reset to the window's `quantile` depth (never below the floor) and the window's
- * trades are re-bucketed. Deterministic for a given trade sequence; the grid is part of the checkpoint.
+ * With `adaptiveGrid` the deepest grid point follows the tape (see adaptive-grid.ts for when and where
+ * it moves); `maxFitDepthBps` is then its floor and the grid is part of the checkpoint.
  */
+import { gridNeedsAdapting, windowDepthQuantile } from "./adaptive-grid.js";
 import type { ArrivalCurve } from "./arrival-curve.js";
 import type { Side } from "./types.js";
 import { fitSurvivalCurve } from "./intensity-fit.js";
+import type { IntensityFit, IntensitySurvival } from "./intensity-fit-result.js";
+import {
+  type IntensityEstimatorOptions,
+  resolveIntensityEstimatorOptions,
+} from "./intensity-estimator-options.js";
+import {
+  checkIntensityEstimatorState,
+  checkStateEvent,
+  type IntensityEstimatorState,
+  windowEvents,
+} from "./intensity-estimator-state.js";
 import { TradeDepthRing } from "./trade-depth-ring.js";
 import { BPS_PER_FRAC, MS_PER_SEC } from "./units.js";
 
-/** Options of `IntensityEstimator`. */
-export interface IntensityEstimatorOptions {
-  /** Rolling window length, seconds. */
-  windowSec: number;
-  /** Deepest grid point of the fit, bps (default 10). */
-  maxFitDepthBps?: number;
-  /** Shallowest grid point of the fit, bps (default 0; raise it above the typical touch half-spread if wanted). */
-  minFitDepthBps?: number;
-  /** Number of grid points (default 20). */
-  gridPoints?: number;
-  /** Grid points reached by fewer trades are left out of the fit (default 10). */
-  minPointCount?: number;
-  /** Trades in the window needed for a fit (default 100). */
-  minSamples?: number;
-  /** Weighted R² needed to accept the fit (default 0.8). */
-  minR2?: number;
-  /** Ring-buffer capacity in trades (default 100,000); past it the oldest trades are dropped early. */
-  maxEvents?: number;
-  /** Values returned while the fit is not usable. */
-  fallback: { aPerSec: number; kappaPerFrac: number };
-  /** Let the deepest grid point follow the tape (see the module doc); `maxFitDepthBps` is then its floor. */
-  adaptiveGrid?: AdaptiveGridOptions;
-}
-
-/** Options of the adaptive fit grid. */
-export interface AdaptiveGridOptions {
-  /** The deepest grid point is set to this quantile of the window's trade depths (default 0.99). */
-  quantile?: number;
-  /** Trades between two looks at the grid (default 500). */
-  checkEveryTrades?: number;
-}
-
-/** Result of the intensity fit (or the fallback). */
-export interface IntensityFit {
-  /** Per-side arrival rate at zero depth, trades per second. */
-  aPerSec: number;
-  /** Decay of intensity with depth, per fraction of mid. */
-  kappaPerFrac: number;
-  /** Weighted R² of the log-linear fit (NaN when no fit was possible). */
-  r2: number;
-  /** Trades (sweeps merged) in the window. */
-  sampleCount: number;
-  /** Whether the fit passed the sample, R² and sign checks. */
-  fitOk: boolean;
-  /** Whether aPerSec/kappaPerFrac are the fallback values. */
-  usedFallback: boolean;
-  /** Configured window, seconds. */
-  windowSec: number;
-  /** Time span the counts cover (shorter than the window during warm-up), seconds. */
-  observedSec: number;
-  /** Grid points that entered the fit. */
-  pointsUsed: number;
-  /** Fitted A even when rejected (NaN when no fit was possible). */
-  fittedAPerSec: number;
-  /** Fitted κ even when rejected (NaN when no fit was possible). */
-  fittedKappaPerFrac: number;
-}
-
-/** Empirical survival curve of the window: per grid depth, the trades reaching it and the per-side rate. */
-export interface IntensitySurvival {
-  depthBps: number[];
-  count: number[];
-  ratePerSecPerSide: number[];
-}
-
-/** Checkpoint of an `IntensityEstimator` (plain JSON). */
-export interface IntensityEstimatorState {
-  version: 1;
-  /** Trades in the window, oldest first: [tsMs, depthFrac, 1 = buy aggressor | 0 = sell]. */
-  events: Array<[number, number, number]>;
-  startTsMs: number | null;
-  nowTsMs: number | null;
-  capacityDropTsMs: number | null;
-  rejectedCount: number;
-  /** Deepest grid point as a fraction of mid (adaptive grid; absent = the configured one). */
-  maxFitDepthFrac?: number;
-  /** Trades since the adaptive grid was last looked at. */
-  tradesSinceGridCheck?: number;
-}
+export type { AdaptiveGridOptions } from "./adaptive-grid.js";
+export type { IntensityEstimatorOptions } from "./intensity-estimator-options.js";
+export type { IntensityEstimatorState } from "./intensity-estimator-state.js";
+export type { IntensityFit, IntensitySurvival } from "./intensity-fit-result.js";
 
 /** Rolling-window A/κ estimator from trade depths (see the module doc for the method). */
 export class IntensityEstimator {
@@ -142,61 +74,22 @@ export class IntensityEstimator {
 
   /** Create an estimator; throws naming the first invalid option. */
   constructor(opts: IntensityEstimatorOptions) {
-    if (opts === null || typeof opts !== "object")
-      throw new Error(`IntensityEstimator: options {windowSec, fallback, …} are required, got ${opts}`);
-    const fb: unknown = opts.fallback;
-    if (fb === null || typeof fb !== "object") {
-      throw new Error(
-        `IntensityEstimator: fallback {aPerSec, kappaPerFrac} is required (the prior until the fit is usable), got ${fb}`,
-      );
-    }
-    const positive = (name: string, v: number): number => {
-      if (!Number.isFinite(v) || v <= 0)
-        throw new Error(`IntensityEstimator: ${name} must be finite and > 0, got ${v}`);
-      return v;
-    };
-    const intAtLeast = (name: string, v: number, min: number): number => {
-      if (!Number.isInteger(v) || v < min)
-        throw new Error(`IntensityEstimator: ${name} must be an integer >= ${min}, got ${v}`);
-      return v;
-    };
-    this.windowSec = positive("windowSec", opts.windowSec);
-    this.windowMs = this.windowSec * MS_PER_SEC;
-    const maxFitBps = positive("maxFitDepthBps", opts.maxFitDepthBps ?? 10);
-    const minFitBps = opts.minFitDepthBps ?? 0;
-    if (!Number.isFinite(minFitBps) || minFitBps < 0 || minFitBps >= maxFitBps) {
-      throw new Error(`IntensityEstimator: minFitDepthBps must be in [0, maxFitDepthBps), got ${minFitBps}`);
-    }
-    this.gridPoints = intAtLeast("gridPoints", opts.gridPoints ?? 20, 3);
-    if (this.gridPoints > 10_000)
-      throw new Error(`IntensityEstimator: gridPoints must be <= 10000, got ${this.gridPoints}`);
-    this.minFitDepthFrac = minFitBps / BPS_PER_FRAC;
-    this.floorMaxFitDepthFrac = maxFitBps / BPS_PER_FRAC;
+    const o = resolveIntensityEstimatorOptions(opts);
+    this.windowSec = o.windowSec;
+    this.windowMs = o.windowMs;
+    this.gridPoints = o.gridPoints;
+    this.minFitDepthFrac = o.minFitDepthFrac;
+    this.floorMaxFitDepthFrac = o.floorMaxFitDepthFrac;
     this.maxFitDepthFrac = this.floorMaxFitDepthFrac;
-    this.floorStepFrac = (maxFitBps - minFitBps) / BPS_PER_FRAC / (this.gridPoints - 1);
+    this.floorStepFrac = o.floorStepFrac;
     this.stepFrac = this.floorStepFrac;
-    const adaptive = opts.adaptiveGrid;
-    this.gridQuantile = adaptive?.quantile ?? 0.99;
-    if (!(this.gridQuantile > 0.5 && this.gridQuantile < 1)) {
-      throw new Error(
-        `IntensityEstimator: adaptiveGrid.quantile must be in (0.5, 1), got ${this.gridQuantile}`,
-      );
-    }
-    this.gridCheckEvery =
-      adaptive === undefined
-        ? 0
-        : intAtLeast("adaptiveGrid.checkEveryTrades", adaptive.checkEveryTrades ?? 500, 1);
-    this.minPointCount = intAtLeast("minPointCount", opts.minPointCount ?? 10, 1);
-    this.minSamples = intAtLeast("minSamples", opts.minSamples ?? 100, 1);
-    const minR2 = opts.minR2 ?? 0.8;
-    if (!Number.isFinite(minR2) || minR2 < 0 || minR2 > 1) {
-      throw new Error(`IntensityEstimator: minR2 must be in [0, 1], got ${minR2}`);
-    }
-    this.minR2 = minR2;
-    this.maxEvents = intAtLeast("maxEvents", opts.maxEvents ?? 100_000, 16);
-    positive("fallback.aPerSec", opts.fallback.aPerSec);
-    positive("fallback.kappaPerFrac", opts.fallback.kappaPerFrac);
-    this.fallback = { aPerSec: opts.fallback.aPerSec, kappaPerFrac: opts.fallback.kappaPerFrac };
+    this.gridQuantile = o.gridQuantile;
+    this.gridCheckEvery = o.gridCheckEvery;
+    this.minPointCount = o.minPointCount;
+    this.minSamples = o.minSamples;
+    this.minR2 = o.minR2;
+    this.maxEvents = o.maxEvents;
+    this.fallback = o.fallback;
     this.hist = new Float64Array(this.gridPoints + 1);
     this.histBuy = new Float64Array(this.gridPoints + 1);
     this.ring = new TradeDepthRing(this.maxEvents);
@@ -342,12 +235,9 @@ export class IntensityEstimator {
 
   /** Serializable checkpoint (the trades in the window, so memory is bounded by the window). */
   getState(): IntensityEstimatorState {
-    const events: Array<[number, number, number]> = [];
-    for (let k = 0; k < this.ring.size; k++)
-      events.push([this.ring.tsAt(k), this.ring.depthAt(k), this.ring.buyAt(k)]);
     return {
       version: 1,
-      events,
+      events: windowEvents(this.ring),
       startTsMs: this.startTsMs,
       nowTsMs: this.nowTsMs,
       capacityDropTsMs: this.capacityDropTsMs,
@@ -359,28 +249,12 @@ export class IntensityEstimator {
 
   /** Restore a checkpoint from `getState()`; throws on a malformed state. */
   setState(state: IntensityEstimatorState): void {
-    if (state.version !== 1)
-      throw new Error(`IntensityEstimator.setState: unsupported version ${String(state.version)}`);
-    if (state.events.length > this.maxEvents) {
-      throw new Error(
-        `IntensityEstimator.setState: ${state.events.length} events exceed maxEvents ${this.maxEvents}`,
-      );
-    }
-    const gridMax = state.maxFitDepthFrac ?? this.floorMaxFitDepthFrac;
-    const sinceCheck = state.tradesSinceGridCheck ?? 0;
-    if (!Number.isFinite(gridMax) || gridMax < this.floorMaxFitDepthFrac * (1 - 1e-12)) {
-      throw new Error(
-        `IntensityEstimator.setState: maxFitDepthFrac must be finite and >= the configured maxFitDepthBps, got ${gridMax}`,
-      );
-    }
-    if (gridMax !== this.floorMaxFitDepthFrac && this.gridCheckEvery === 0) {
-      throw new Error("IntensityEstimator.setState: the state has an adapted grid but adaptiveGrid is off");
-    }
-    if (!Number.isInteger(sinceCheck) || sinceCheck < 0) {
-      throw new Error(
-        `IntensityEstimator.setState: tradesSinceGridCheck must be an integer >= 0, got ${sinceCheck}`,
-      );
-    }
+    const { gridMax, sinceCheck } = checkIntensityEstimatorState(
+      state,
+      this.maxEvents,
+      this.floorMaxFitDepthFrac,
+      this.gridCheckEvery,
+    );
     this.setGridMax(gridMax);
     this.tradesSinceGridCheck = sinceCheck;
     this.ring.clear();
@@ -391,15 +265,7 @@ export class IntensityEstimator {
     this.capacityDropTsMs = null;
     let prevTs = Number.NEGATIVE_INFINITY;
     for (const [ts, depth, buy] of state.events) {
-      if (
-        !Number.isFinite(ts) ||
-        ts < prevTs ||
-        !Number.isFinite(depth) ||
-        depth < 0 ||
-        (buy !== 0 && buy !== 1)
-      ) {
-        throw new Error("IntensityEstimator.setState: events must be [tsMs ascending, depthFrac >= 0, 0|1]");
-      }
+      checkStateEvent(ts, prevTs, depth, buy);
       prevTs = ts;
       const b = this.bucketOf(depth);
       this.ring.push(ts, depth, buy, b);
@@ -426,19 +292,9 @@ export class IntensityEstimator {
   private adaptGrid(): void {
     const n = this.ring.size;
     if (n < this.minSamples) return;
-    const tail = 1 - this.gridQuantile;
-    const pastMax = this.hist[this.gridPoints]! / n;
-    let reachHalf = 0;
-    const halfBucket = Math.ceil((this.gridPoints - 1) / 2) + 1;
-    for (let b = halfBucket; b <= this.gridPoints; b++) reachHalf += this.hist[b]!;
-    const outgrown = pastMax > 2 * tail;
-    const shrunk = this.maxFitDepthFrac > this.floorMaxFitDepthFrac && reachHalf / n < tail / 4;
-    if (!outgrown && !shrunk) return;
-    const depths = new Float64Array(n);
-    for (let k = 0; k < n; k++) depths[k] = this.ring.depthAt(k);
-    depths.sort();
-    const q = depths[Math.min(n - 1, Math.ceil(this.gridQuantile * n) - 1)]!;
-    const target = Math.max(this.floorMaxFitDepthFrac, q);
+    const aboveFloor = this.maxFitDepthFrac > this.floorMaxFitDepthFrac;
+    if (!gridNeedsAdapting(this.hist, this.gridPoints, n, this.gridQuantile, aboveFloor)) return;
+    const target = Math.max(this.floorMaxFitDepthFrac, windowDepthQuantile(this.ring, this.gridQuantile));
     if (!(target > this.minFitDepthFrac) || target === this.maxFitDepthFrac) return;
     this.setGridMax(target);
     this.hist.fill(0);
