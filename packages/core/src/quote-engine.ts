@@ -10,99 +10,27 @@
  */
 import { L2Book } from "./book.js";
 import { type QuoteEngineConfig, type QuoteEngineConfigInput, parseQuoteEngineConfig } from "./config.js";
-import {
-  computeEffectiveParams,
-  type EffectiveParams,
-  type IntensityObservation,
-} from "./effective-params.js";
-import { skewAtMaxBps } from "./gamma-for-skew.js";
+import { computeEffectiveParams, type EffectiveParams } from "./effective-params.js";
 import { glftCoefficients, glftQuote } from "./glft.js";
+import { halfSpreadFloorBps } from "./half-spread-floor.js";
 import type { RiskState } from "./kill-switch.js";
 import { buildLadder } from "./ladder.js";
+import type { EffectiveQuoteParams, QuoteDecision, QuoteInput } from "./quote-decision.js";
+import { firstNonFinite } from "./quote-input-check.js";
 import { NEUTRAL_SIGNAL_EFFECT, regimeOnlyEffect, type SignalEffect } from "./signal.js";
 import type { SpreadTrace } from "./spread-trace.js";
 import { fixedTickRules, hyperliquidTickRules, type TickRules } from "./tick-rules.js";
-import type { Bbo, QuoteLadder } from "./types.js";
+import type { QuoteLadder } from "./types.js";
 import { BPS_PER_FRAC } from "./units.js";
 
-/** One quote cycle's inputs. */
-export interface QuoteInput {
-  /** Decision time (ms, the run's clock). */
-  tsMs: number;
-  /** Quote-cycle id (attribution key). */
-  cycleId: number;
-  /** Current book (or its best bid/offer). */
-  book: L2Book | Bbo;
-  /** σ estimate per √s and its confidence in [0, 1] (low confidence shrinks σ toward the prior). */
-  sigma: { sigmaPerSqrtSec: number; confidence: number };
-  /**
-   * Intensity fit (null before any fit) and the estimator's confidence in [0, 1]. The gating weight is
-   * computed smoothly from the fit's sampleCount and R² (see effective-params.ts); the confidence is
-   * carried into the trace for logs.
-   */
-  intensity: { fit: IntensityObservation | null; confidence: number };
-  /** Blended signal effect (default: neutral). */
-  signals?: SignalEffect;
-  /** Inventory in base units (lots = inventoryBase / orderSizeBase). */
-  inventoryBase: number;
-  /** The caller's kill-switch state. */
-  riskState: RiskState;
-}
-
-/** The parameters a decision quoted with. */
-export interface EffectiveQuoteParams {
-  gamma: number;
-  kappaPerFrac: number;
-  aPerSec: number;
-  sigmaPerSqrtSec: number;
-}
-
-/** One quote decision: the desired ladder and why it looks the way it does. */
-export interface QuoteDecision {
-  cycleId: number;
-  tsMs: number;
-  /** Fair price the depths are measured from (NaN on a fault). */
-  fairPrice: number;
-  /** Book mid (NaN on a fault). */
-  mid: number;
-  ladder: QuoteLadder;
-  /** Effective parameters (NaN on a fault). */
-  effective: EffectiveQuoteParams;
-  /** Spread trace (null on a fault, when nothing could be computed). */
-  trace: SpreadTrace | null;
-  riskState: RiskState;
-  /** Human-readable warnings (faults, halts, dropped levels, over-limit inventory). */
-  warnings: string[];
-  /** Set when the inputs or the computation were invalid: the caller should trip its kill switch. */
-  fault: string | null;
-}
-
-/** Market parameters for the start-up risk-budget check. */
-export interface MarketParams {
-  sigmaPerSqrtSec: number;
-  aPerSec: number;
-  kappaPerFrac: number;
-}
-
-/** Start-up figures: how much a full position moves the quotes, with a warning when it barely does. */
-export interface RiskBudgetReport {
-  /** γ quoting uses (the configured one inside [gammaMin, gammaMax]). */
-  gamma: number;
-  /** Quoted half-spread incl. fee, bps, at least the configured floor. */
-  halfSpreadBps: number;
-  skewPerLotBps: number;
-  /** Inventory skew at max position, bps. */
-  skewAtMaxBps: number;
-  /** skewAtMax / halfSpread. */
-  fullPositionShiftRatio: number;
-  /** Whether the floor (minHalfSpreadBps), not GLFT, sets the half-spread. */
-  floorBound: boolean;
-  /** Non-null when γ was clamped or skew at max position is under 0.1 bps (inventory would never move the quotes). */
-  warning: string | null;
-}
-
-/** Skew at max position below which `validateRiskBudget` warns, bps. */
-export const MIN_SKEW_AT_MAX_BPS = 0.1;
+export { halfSpreadFloorBps, MIN_QUOTED_HALF_SPREAD_BPS } from "./half-spread-floor.js";
+export type { EffectiveQuoteParams, QuoteDecision, QuoteInput } from "./quote-decision.js";
+export {
+  type MarketParams,
+  MIN_SKEW_AT_MAX_BPS,
+  type RiskBudgetReport,
+  validateRiskBudget,
+} from "./risk-budget.js";
 
 /** Tick rules for a parsed config's choice. */
 export function tickRulesFromConfig(config: QuoteEngineConfig): TickRules {
@@ -112,91 +40,12 @@ export function tickRulesFromConfig(config: QuoteEngineConfig): TickRules {
     : fixedTickRules(t.tick, t.lot, t.minNotional);
 }
 
-/** Check that inventory matters under `config` on `market`; warns when skew at max position < 0.1 bps. */
-export function validateRiskBudget(config: QuoteEngineConfigInput, market: MarketParams): RiskBudgetReport {
-  const cfg = parseQuoteEngineConfig(config);
-  // What quoting will use: γ inside its clamp, the half-spread at least the floor.
-  const gamma = Math.min(Math.max(cfg.gamma, cfg.gammaMin), cfg.gammaMax);
-  const g = glftQuote({
-    gamma,
-    kappaPerFrac: market.kappaPerFrac,
-    aPerSec: market.aPerSec,
-    sigmaPerSqrtSec: market.sigmaPerSqrtSec,
-    inventoryLots: 0,
-    makerFeeBps: cfg.makerFeeBps,
-    spreadMult: cfg.spreadMult,
-    skewMult: cfg.skewMult,
-  });
-  const atMax =
-    skewAtMaxBps(gamma, market.sigmaPerSqrtSec, market.aPerSec, market.kappaPerFrac, cfg.maxPositionLots) *
-    cfg.skewMult;
-  const halfSpreadBps = Math.max(g.halfSpreadBps, halfSpreadFloorBps(cfg));
-  const warnings: string[] = [];
-  if (gamma !== cfg.gamma)
-    warnings.push(
-      `risk budget: γ=${cfg.gamma} is outside [${cfg.gammaMin}, ${cfg.gammaMax}]: quoting uses γ=${gamma}`,
-    );
-  if (atMax < MIN_SKEW_AT_MAX_BPS)
-    warnings.push(
-      `risk budget: inventory skew at max position is ${atMax.toPrecision(3)} bps (< ${MIN_SKEW_AT_MAX_BPS} bps) with γ=${gamma}, ` +
-        `σ=${market.sigmaPerSqrtSec}/√s, A=${market.aPerSec}/s, κ=${market.kappaPerFrac}, max position ${cfg.maxPositionLots} lots; ` +
-        `half-spread ${halfSpreadBps.toFixed(4)} bps: inventory will not move the quotes (raise γ, e.g. via gammaForSkew)`,
-    );
-  return {
-    gamma,
-    halfSpreadBps,
-    skewPerLotBps: g.skewPerLotBps,
-    skewAtMaxBps: atMax,
-    fullPositionShiftRatio: atMax / halfSpreadBps,
-    floorBound: halfSpreadBps > g.halfSpreadBps,
-    warning: warnings.length > 0 ? warnings.join("; ") : null,
-  };
-}
-
 const NAN_PARAMS: EffectiveQuoteParams = Object.freeze({
   gamma: Number.NaN,
   kappaPerFrac: Number.NaN,
   aPerSec: Number.NaN,
   sigmaPerSqrtSec: Number.NaN,
 });
-
-/** The first non-finite quote input as `name=value` (checked in a fixed order), or null. */
-function firstNonFinite(
-  input: QuoteInput,
-  bestBid: number,
-  bestAsk: number,
-  signals: SignalEffect,
-): string | null {
-  // Plain comparisons instead of a list of [name, value] pairs: this runs on every quote cycle.
-  if (!Number.isFinite(input.tsMs)) return `tsMs=${input.tsMs}`;
-  if (!Number.isFinite(bestBid)) return `book.bestBid=${bestBid}`;
-  if (!Number.isFinite(bestAsk)) return `book.bestAsk=${bestAsk}`;
-  if (!Number.isFinite(input.sigma.sigmaPerSqrtSec))
-    return `sigma.sigmaPerSqrtSec=${input.sigma.sigmaPerSqrtSec}`;
-  if (!Number.isFinite(input.sigma.confidence)) return `sigma.confidence=${input.sigma.confidence}`;
-  if (!Number.isFinite(input.intensity.confidence))
-    return `intensity.confidence=${input.intensity.confidence}`;
-  if (!Number.isFinite(input.inventoryBase)) return `inventoryBase=${input.inventoryBase}`;
-  if (!Number.isFinite(signals.spreadAdjBps)) return `signals.spreadAdjBps=${signals.spreadAdjBps}`;
-  if (!Number.isFinite(signals.skewAdjBps)) return `signals.skewAdjBps=${signals.skewAdjBps}`;
-  if (!Number.isFinite(signals.kappaMult)) return `signals.kappaMult=${signals.kappaMult}`;
-  if (!Number.isFinite(signals.gammaMult)) return `signals.gammaMult=${signals.gammaMult}`;
-  if (!Number.isFinite(signals.bidExtraBps)) return `signals.bidExtraBps=${signals.bidExtraBps}`;
-  if (!Number.isFinite(signals.askExtraBps)) return `signals.askExtraBps=${signals.askExtraBps}`;
-  return null;
-}
-
-/**
- * Smallest half-spread ever quoted, bps: with `minHalfSpreadBps` 0 a maker rebate can take the
- * GLFT half-spread plus fee to 0 or below, and a zero total spread has no bid below the ask. Any
- * positive value works (prices then round away from fair onto the tick grid, a tick apart at least).
- */
-export const MIN_QUOTED_HALF_SPREAD_BPS = 1e-4;
-
-/** The half-spread floor a config implies: `minHalfSpreadBps`, but never below {@link MIN_QUOTED_HALF_SPREAD_BPS}. */
-export function halfSpreadFloorBps(cfg: Pick<QuoteEngineConfig, "minHalfSpreadBps">): number {
-  return Math.max(cfg.minHalfSpreadBps, MIN_QUOTED_HALF_SPREAD_BPS);
-}
 
 /** The quote engine; stateless between decisions apart from its config and tick rules. */
 export class QuoteEngine {
