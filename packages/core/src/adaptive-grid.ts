@@ -1,16 +1,17 @@
+/** Adaptive fit grid of the `IntensityEstimator`: when and where its deepest grid point moves with the tape. */
+import type { TradeDepthRing } from "./trade-depth-ring.js";
+
 /**
- * Adaptive fit grid of the `IntensityEstimator`: with `adaptiveGrid` the deepest grid point follows the
- * tape instead of staying at `maxFitDepthBps` (which becomes its floor): an instrument whose spread or
- * typical print is tens of bps wide would otherwise put every print past a 10 bps grid, leaving nothing
- * to fit. Every `checkEveryTrades` trades the estimator looks at its own histogram: when more than
+ * Options of the adaptive fit grid.
+ *
+ * With `adaptiveGrid` the deepest grid point of the `IntensityEstimator` follows the tape instead of
+ * staying at `maxFitDepthBps` (which becomes its floor): an instrument whose spread or typical print
+ * is tens of bps wide would otherwise put every print past a 10 bps grid, leaving nothing to fit. Every `checkEveryTrades` trades the estimator looks at its own histogram: when more than
  * 2·(1 − quantile) of the window's trades reach the deepest point, or (above the floor) fewer than
  * (1 − quantile)/4 reach half of it, the deepest point is reset to the window's `quantile` depth (never
  * below the floor) and the window's trades are re-bucketed. Deterministic for a given trade sequence;
  * the grid is part of the checkpoint.
  */
-import type { TradeDepthRing } from "./trade-depth-ring.js";
-
-/** Options of the adaptive fit grid. */
 export interface AdaptiveGridOptions {
   /** The deepest grid point is set to this quantile of the window's trade depths (default 0.99). */
   quantile?: number;
