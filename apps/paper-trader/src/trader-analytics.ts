@@ -125,10 +125,13 @@ export class TraderAnalytics {
     return last > 0 ? Math.max(0, (ts - last) / 1000) : Number.POSITIVE_INFINITY;
   }
 
-  /** One equity sample: Sharpe, drawdown and per-signal trackers, the equity line, the metrics. */
-  sampleEquity(ts: number, c: TraderCounters, writeLine: boolean, lastReferenceBookTsMs: number): void {
+  /**
+   * One equity sample: Sharpe, drawdown and per-signal trackers, the equity line, the metrics.
+   * False (nothing sampled) while the exchange has no mark price yet.
+   */
+  sampleEquity(ts: number, c: TraderCounters, writeLine: boolean, lastReferenceBookTsMs: number): boolean {
     const pnl = this.p.exchange.pnl();
-    if (!(Number.isFinite(pnl.equityQuote) && Number.isFinite(pnl.markPrice))) return;
+    if (!(Number.isFinite(pnl.equityQuote) && Number.isFinite(pnl.markPrice))) return false;
     this.sharpe.update(ts, pnl.equityQuote);
     this.drawdown.update(ts, pnl.equityQuote);
     this.perSignalSharpe.advanceTo(ts);
@@ -146,6 +149,7 @@ export class TraderAnalytics {
       leadAgeSec: this.leadAgeSec(ts, lastReferenceBookTsMs),
       eventsTotal: c.events,
     });
+    return true;
   }
 
   /** Write sharpe_metrics (portfolio and per signal) and signal_pnl lines. */

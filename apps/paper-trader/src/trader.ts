@@ -286,10 +286,13 @@ export class PaperTrader {
   /** Time-driven work: equity samples, equity lines, analytics, warm-up logs. */
   private periodic(ts: number): void {
     const c = this.counters;
-    if (ts >= c.nextEquityMs) {
+    // Until the exchange has a mark price (its first mid) every event tries: the run's first equity
+    // sample must come before its first fill, not a whole sampling interval later.
+    if (
+      ts >= c.nextEquityMs &&
+      this.analytics.sampleEquity(ts, c, ts >= c.nextEquityLineMs, this.lastReferenceBookTsMs)
+    )
       c.nextEquityMs = ts + EQUITY_SAMPLE_MS;
-      this.analytics.sampleEquity(ts, c, ts >= c.nextEquityLineMs, this.lastReferenceBookTsMs);
-    }
     if (ts >= c.nextWarmupLogMs && !c.warmupDoneLogged) {
       c.nextWarmupLogMs = ts + WARMUP_LOG_MS;
       this.p.logger.info(this.p.signals.warmupLogLine());
