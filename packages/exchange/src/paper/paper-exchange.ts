@@ -10,7 +10,9 @@ import type {
   RejectReason,
 } from "./events.js";
 import type { LedgerState, PnlSnapshot } from "./ledger.js";
-import { H_PENDING, type PendingAction, VenueCore } from "./venue-core.js";
+import { BookUpkeep } from "./book-upkeep.js";
+import { H_PENDING } from "./hot-state.js";
+import type { PendingAction } from "./venue-core.js";
 import type { RecordTrackerState } from "./records.js";
 import {
   type PaperOrder,
@@ -79,7 +81,7 @@ function ackEvent(
  * (`exchangeTsMs` by default), update its L2 book, make orders live and cancels effective once
  * their latency has elapsed, and run the fill model on trade prints.
  */
-export class PaperExchange extends VenueCore {
+export class PaperExchange extends BookUpkeep {
   /** Current exchange clock (ms): the latest event or `advanceTo` time seen. */
   get nowMs(): number {
     return this.clockMs;

@@ -1,0 +1,181 @@
+/** Order lifecycle: an order going live (or rejected as crossing), cancelled, or replaced by a modify. */
+import type { ExchangeEvent, RejectReason } from "./events.js";
+import {
+  type PaperOrder,
+  PREDICTION,
+  insertByPriority,
+  refreshStatus,
+  removeFrom,
+  viewOf,
+} from "./resting.js";
+import { VenueCore } from "./venue-core.js";
+import { VirtualNode } from "./virtual-book.js";
+
+/** Activation, cancel and cancel-replace of our orders once their latency has elapsed. */
+export abstract class OrderLifecycle extends VenueCore {
+  protected crossReason(side: PaperOrder["side"], price: number): string | null {
+    if (side === "buy") {
+      const ask = this.book.bestAsk();
+      return price >= ask ? `buy at ${price} would cross best ask ${ask}` : null;
+    }
+    const bid = this.book.bestBid();
+    return price <= bid ? `sell at ${price} would cross best bid ${bid}` : null;
+  }
+
+  protected goLive(orderId: string, tsMs: number, out: ExchangeEvent[]): void {
+    const o = this.orders.get(orderId);
+    if (o === undefined || o.status !== "pending" || o.liveTsMs !== null) return;
+    const cross = this.crossReason(o.side, o.price);
+    if (cross !== null) {
+      o.status = "rejected";
+      this.orders.delete(o.id);
+      this.reject(out, tsMs, "place", o.id, o.clientId, "postOnlyWouldCross", cross);
+      return;
+    }
+    this.activate(o, tsMs, out);
+  }
+
+  protected activate(o: PaperOrder, tsMs: number, out: ExchangeEvent[]): void {
+    o.liveTsMs = tsMs;
+    const displayed = this.book.sizeAt(o.side === "buy" ? "bid" : "ask", o.price);
+    o.queueAheadSize = this.fillModel.initialQueueAhead(displayed);
+    o.levelSize = displayed;
+    o.tradedSinceUpdate = 0;
+    o.lagDecrease = 0;
+    o.lagAheadCut = 0;
+    refreshStatus(o);
+    insertByPriority(o.side === "buy" ? this.bids : this.asks, o);
+    this.refreshSpan();
+    out.push({ type: "live", tsMs, order: viewOf(o) });
+    const intensity = o.intensity ?? this.intensity;
+    const mid = this.book.mid();
+    if (intensity !== undefined && Number.isFinite(mid)) {
+      // Optional inputs may be undefined here: openPrediction only copies the defined ones.
+      o[PREDICTION] = this.tracker.openPrediction({
+        orderId: o.id,
+        clientId: o.clientId,
+        cycleId: o.cycleId,
+        level: o.level,
+        side: o.side,
+        price: o.price,
+        size: o.size,
+        liveTsMs: tsMs,
+        midAtLive: mid,
+        intensity,
+        fillModel: this.fillModel.name,
+        atPriceFillFactor: this.fillModel.atPriceFillFactor,
+        tickSize: this.config.tickSize,
+      });
+    }
+  }
+
+  /** Take a live order off the book; keep observing its prediction as a virtual order. */
+  protected removeLive(o: PaperOrder, tsMs: number, reason: "user" | "replaced", out: ExchangeEvent[]): void {
+    removeFrom(o.side === "buy" ? this.bids : this.asks, o);
+    this.refreshSpan();
+    o.status = "cancelled";
+    this.orders.delete(o.id);
+    // Still observed (prediction open, no fill yet): the cancel censors the record and the order
+    // lives on as a virtual order, kept with its prediction, which releases it when emitted.
+    const h = this.predictionOf(o);
+    if (h >= 0 && this.tracker.cancelObservedAt(h, tsMs)) {
+      const v = this.virtuals.insert(new VirtualNode(o.id, o.side, o.price, o, h));
+      this.tracker.attach(h, v);
+    }
+    out.push(cancelledEvent(tsMs, o.id, o.clientId, o.filledSize, reason));
+  }
+
+  protected cancelNow(orderId: string, tsMs: number, out: ExchangeEvent[]): void {
+    const o = this.orders.get(orderId);
+    if (o === undefined) {
+      this.reject(
+        out,
+        tsMs,
+        "cancel",
+        orderId,
+        undefined,
+        "orderNotOpen",
+        `order ${orderId} was filled before the cancel took effect`,
+      );
+      return;
+    }
+    if (o.liveTsMs === null) {
+      o.status = "cancelled";
+      this.orders.delete(o.id);
+      out.push(cancelledEvent(tsMs, o.id, o.clientId, 0, "user"));
+      return;
+    }
+    this.removeLive(o, tsMs, "user", out);
+  }
+
+  protected modifyNow(oldId: string, newId: string, tsMs: number, out: ExchangeEvent[]): void {
+    const neu = this.orders.get(newId);
+    const old = this.orders.get(oldId);
+    if (neu === undefined) {
+      // The replacement was cancelled before the modify took effect: the old order stays, and the
+      // client is told so (it tracked the replacement; the old order would rest unmanaged).
+      if (old !== undefined) {
+        old.cancelRequested = false;
+        refreshStatus(old);
+        const message = `replacement ${newId} was cancelled before the modify took effect: ${oldId} stays open`;
+        this.reject(out, tsMs, "modify", newId, old.clientId, "replacementCancelled", message, oldId);
+      }
+      return;
+    }
+    const cross = this.crossReason(neu.side, neu.price);
+    if (old === undefined)
+      this.failModify(
+        neu,
+        old,
+        tsMs,
+        "orderNotOpen",
+        `order ${oldId} was filled before the modify took effect`,
+        out,
+      );
+    else if (cross !== null) this.failModify(neu, old, tsMs, "postOnlyWouldCross", cross, out);
+    else {
+      this.removeLive(old, tsMs, "replaced", out);
+      this.activate(neu, tsMs, out);
+    }
+  }
+
+  /** A modify could not take effect: the replacement is rejected, the old order stays as it was. */
+  private failModify(
+    neu: PaperOrder,
+    old: PaperOrder | undefined,
+    tsMs: number,
+    reason: RejectReason,
+    message: string,
+    out: ExchangeEvent[],
+  ): void {
+    neu.status = "rejected";
+    this.orders.delete(neu.id);
+    if (old === undefined) {
+      this.reject(out, tsMs, "modify", neu.id, neu.clientId, reason, message);
+      return;
+    }
+    old.cancelRequested = false;
+    refreshStatus(old);
+    this.reject(
+      out,
+      tsMs,
+      "modify",
+      neu.id,
+      neu.clientId,
+      reason,
+      `${message}; ${old.id} stays open`,
+      old.id,
+    );
+  }
+}
+
+/** A `cancelled` event (an absent clientId is undefined: JSON omits it). */
+function cancelledEvent(
+  tsMs: number,
+  orderId: string,
+  clientId: string | undefined,
+  filledSize: number,
+  reason: "user" | "replaced",
+): ExchangeEvent {
+  return { type: "cancelled", tsMs, orderId, clientId, filledSize, reason };
+}
