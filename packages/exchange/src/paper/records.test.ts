@@ -6,7 +6,7 @@ import {
 import { describe, expect, it } from "vitest";
 import type { ExchangeEvent, MarkoutRecord, PredictionRecord } from "./events.js";
 import { PaperExchange } from "./paper-exchange.js";
-import { predictFillProbability } from "./records.js";
+import { predictFillProbability } from "./fill-prediction.js";
 import { snap, trade } from "./test-helpers.js";
 
 const T0 = 1_000_000;

@@ -1,12 +1,5 @@
-import {
-  type FillOutcome,
-  fillOutcomeDiffusing,
-  fillOutcomeDiffusingOnCurve,
-  fillProbabilityDiffusing,
-  fillProbabilityDiffusingOnCurve,
-  type Side,
-  sideSign,
-} from "@mmkit/core";
+/** Record tracking: prediction and markout records kept open until their horizons elapse, then emitted. */
+import { type Side, sideSign } from "@mmkit/core";
 import type {
   ExchangeEvent,
   FillModelName,
@@ -15,6 +8,31 @@ import type {
   PredictedEdge,
   PredictionRecord,
 } from "./events.js";
+import { predictFillProbability } from "./fill-prediction.js";
+import { Fifo, type PendingMarkout, setMarkout } from "./markouts.js";
+import {
+  EMPIRICAL,
+  F_A,
+  F_CYCLE,
+  F_DEPTH,
+  F_END,
+  F_FLAGS,
+  F_KAPPA,
+  F_LEVEL,
+  F_LIVE,
+  F_MID,
+  F_PFILL,
+  F_PRICE,
+  F_SIGMA,
+  F_SIZE,
+  HAS_CYCLE,
+  HAS_LEVEL,
+  META,
+  OpenPredictions,
+  RESTORED,
+  SELL,
+} from "./open-predictions.js";
+import { finishPrediction, predictionRecord } from "./prediction-record.js";
 
 /** Inputs to open a prediction record when an order becomes live. */
 export interface PredictionInput {
@@ -33,257 +51,6 @@ export interface PredictionInput {
   atPriceFillFactor: number;
   /** Price increment: a print one tick beyond our price is "through". 0 = continuous prices. */
   tickSize: number;
-}
-
-/**
- * Predicted P(fill within h) for a passive order at depth δ = side·(mid − price)/mid: arrivals at
- * λ_eff(δ) = λ(δ⁺) + factor·(λ(δ) − λ(δ⁺)), λ(x) = A·exp(−κx), δ⁺ = δ + tick/mid (prints strictly
- * through us), while the mid diffuses with the estimate's σ (`fillProbabilityDiffusing`). Without
- * σ (or σ = 0) the depth stays δ: 1 − exp(−λ_eff(δ)·h).
- */
-export function predictFillProbability(
-  intensity: IntensityEstimate,
-  depthFrac: number,
-  horizonSec: number,
-  atPriceFillFactor: number,
-  tickFrac: number,
-): number {
-  if (intensity.curve !== undefined)
-    return fillProbabilityDiffusingOnCurve(
-      intensity.curve,
-      depthFrac,
-      intensity.sigmaPerSqrtSec ?? 0,
-      horizonSec,
-      atPriceFillFactor,
-      tickFrac,
-    );
-  return fillProbabilityDiffusing(
-    intensity.aPerSec,
-    intensity.kappaPerFrac,
-    depthFrac,
-    intensity.sigmaPerSqrtSec ?? 0,
-    horizonSec,
-    atPriceFillFactor,
-    tickFrac,
-  );
-}
-
-/**
- * {@link predictFillProbability} plus where the order stands when it fills (E[depth at the fill |
- * a fill within h], `fillOutcomeDiffusing`), from the same arrival model.
- */
-export function predictFillOutcome(
-  intensity: IntensityEstimate,
-  depthFrac: number,
-  horizonSec: number,
-  atPriceFillFactor: number,
-  tickFrac: number,
-): FillOutcome {
-  const sigma = intensity.sigmaPerSqrtSec ?? 0;
-  if (intensity.curve !== undefined)
-    return fillOutcomeDiffusingOnCurve(
-      intensity.curve,
-      depthFrac,
-      sigma,
-      horizonSec,
-      atPriceFillFactor,
-      tickFrac,
-    );
-  const { aPerSec, kappaPerFrac } = intensity;
-  return fillOutcomeDiffusing(
-    aPerSec,
-    kappaPerFrac,
-    depthFrac,
-    sigma,
-    horizonSec,
-    atPriceFillFactor,
-    tickFrac,
-  );
-}
-
-// Numeric fields of an open prediction, one Float64Array row per prediction (then its pFill values).
-const F_PRICE = 0;
-const F_SIZE = 1;
-const F_LIVE = 2;
-const F_MID = 3;
-const F_DEPTH = 4;
-const F_A = 5;
-const F_KAPPA = 6;
-const F_SIGMA = 7;
-const F_END = 8;
-const F_FIRST_FILL = 9;
-const F_CANCELLED = 10;
-const F_CYCLE = 11;
-const F_LEVEL = 12;
-const F_FLAGS = 13;
-const F_PFILL = 14;
-// F_FLAGS bits.
-const HAS_FILL = 1;
-const CENSORED = 2;
-const HAS_CYCLE = 4;
-const HAS_LEVEL = 8;
-const SELL = 16;
-const RESTORED = 32;
-const EMPIRICAL = 64;
-/** Entries per slot in OpenPredictions.meta. */
-const META = 4;
-
-/**
- * The open predictions, oldest first. Each is one Float64Array row (its numbers, flags and pFill
- * values: two cache lines) plus its order id, client id and fill model in `meta`, instead of a
- * record object with boxed numbers, three arrays and a wrapper: a busy quoter keeps about a
- * thousand open for 30 s each. The record is built when it is emitted. Predictions restored by
- * `setState` keep their record object (in `restored`), exactly as given.
- */
-class OpenPredictions {
-  /**
-   * Absolute index of slot 0: a prediction's handle is base + slot, never reused (`byId` and the
-   * owner's handles hold absolute indices).
-   */
-  base = 0;
-  /** First open slot; slots before it are finished and dropped by `compact`. */
-  head = 0;
-  /** Number of slots in use (open ones are head .. n−1). */
-  n = 0;
-  readonly stride: number;
-  rows: Float64Array;
-  /** orderId, clientId, fillModel and the owner's attachment per slot (META entries each). */
-  readonly meta: unknown[] = [];
-  /**
-   * Open slot (absolute index) by order id; built on the first lookup by id only (the paper
-   * exchange uses the handles that openPrediction returns), then kept up to date.
-   */
-  byId: Map<string, number> | null = null;
-  /** Records restored by setState, by absolute index. */
-  readonly restored = new Map<number, PredictionRecord>();
-
-  constructor(readonly horizons: number) {
-    this.stride = F_PFILL + horizons;
-    this.rows = new Float64Array(this.stride * 1024);
-  }
-
-  get length(): number {
-    return this.n - this.head;
-  }
-
-  /** The id index, built from the open slots on first use. */
-  index(): Map<string, number> {
-    let byId = this.byId;
-    if (byId === null) {
-      byId = new Map();
-      for (let slot = this.head; slot < this.n; slot++) byId.set(this.orderId(slot), this.base + slot);
-      this.byId = byId;
-    }
-    return byId;
-  }
-
-  /** Slot of an open prediction of `orderId`, or −1. */
-  slotOf(orderId: string): number {
-    const abs = this.index().get(orderId);
-    return abs === undefined ? -1 : abs - this.base;
-  }
-
-  /** Slot of the prediction with handle (absolute index) `handle` while it is open, or −1. */
-  slotAt(handle: number): number {
-    const slot = handle - this.base;
-    return slot >= this.head && slot < this.n ? slot : -1;
-  }
-
-  /** Offset of a slot's row in `rows`. */
-  row(slot: number): number {
-    return slot * this.stride;
-  }
-
-  /** Append a slot for `orderId` (its row is stale: write the F_FLAGS and fields used); returns the slot. */
-  push(orderId: string, clientId: string | undefined, fillModel: string): number {
-    const slot = this.n;
-    // The row is not cleared: the caller writes every field it will read (flags say which).
-    const need = (slot + 1) * this.stride;
-    if (need > this.rows.length) {
-      const grown = new Float64Array(Math.max(need, this.rows.length * 2));
-      grown.set(this.rows.subarray(0, slot * this.stride));
-      this.rows = grown;
-    }
-    this.meta.push(orderId, clientId, fillModel, undefined);
-    this.n = slot + 1;
-    if (this.byId !== null) this.byId.set(orderId, this.base + slot);
-    return slot;
-  }
-
-  orderId(slot: number): string {
-    return this.meta[slot * META] as string;
-  }
-
-  /** The restored record of a slot (only when its RESTORED flag is set). */
-  restoredAt(slot: number): PredictionRecord {
-    return this.restored.get(this.base + slot)!;
-  }
-
-  /** Drop the finished slots once they are the larger part of the store (amortized O(1)). */
-  compact(): void {
-    const h = this.head;
-    if (h <= 1024 || h * 2 <= this.n) return;
-    const stride = this.stride;
-    this.rows.copyWithin(0, h * stride, this.n * stride);
-    const meta = this.meta;
-    const m = meta.length;
-    const k = h * META;
-    for (let i = k; i < m; i++) meta[i - k] = meta[i];
-    meta.length = m - k;
-    if (this.restored.size > 0) {
-      for (const abs of [...this.restored.keys()]) if (abs < this.base + h) this.restored.delete(abs);
-    }
-    this.base += h;
-    this.n -= h;
-    this.head = 0;
-  }
-
-  /** Drop every slot. Handles stay unique: `base` moves past the dropped ones (never back). */
-  clear(): void {
-    this.meta.length = 0;
-    this.byId = null;
-    this.restored.clear();
-    this.base += this.n;
-    this.head = 0;
-    this.n = 0;
-  }
-}
-
-interface PendingMarkout {
-  record: MarkoutRecord;
-  next: number;
-}
-
-/** FIFO with O(1) amortized push/shift (items arrive in deadline order). */
-class Fifo<T> {
-  private items: T[] = [];
-  private head = 0;
-  push(x: T): void {
-    this.items.push(x);
-  }
-  peek(): T | undefined {
-    return this.items[this.head];
-  }
-  shift(): T | undefined {
-    const x = this.items[this.head];
-    if (x === undefined) return undefined;
-    this.head++;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return x;
-  }
-  get length(): number {
-    return this.items.length - this.head;
-  }
-  toArray(): T[] {
-    return this.items.slice(this.head);
-  }
-  clear(): void {
-    this.items = [];
-    this.head = 0;
-  }
 }
 
 /** Serializable tracker state. */
@@ -380,14 +147,16 @@ export class RecordTracker {
    * marks it censored when that happened before its longest horizon.
    */
   cancelObservedAt(handle: number, tsMs: number): boolean {
-    const slot = this.predictions.slotAt(handle);
-    return slot >= 0 && this.cancelObservedSlot(slot, tsMs);
+    const P = this.predictions;
+    const slot = P.slotAt(handle);
+    return slot >= 0 && P.cancelObserved(slot, tsMs);
   }
 
   /** A real or virtual fill at `tsMs` for the prediction with handle `handle` (no-op once emitted). */
   noteFillAt(handle: number, tsMs: number): void {
-    const slot = this.predictions.slotAt(handle);
-    if (slot >= 0) this.noteFillSlot(slot, tsMs);
+    const P = this.predictions;
+    const slot = P.slotAt(handle);
+    if (slot >= 0) P.noteFill(slot, tsMs);
   }
 
   /**
@@ -398,42 +167,6 @@ export class RecordTracker {
     const P = this.predictions;
     const slot = P.slotAt(handle);
     if (slot >= 0) P.meta[slot * META + 3] = value;
-  }
-
-  private cancelObservedSlot(slot: number, tsMs: number): boolean {
-    const P = this.predictions;
-    const rows = P.rows;
-    const r = P.row(slot);
-    const flags = rows[r + F_FLAGS]!;
-    if (flags & RESTORED) {
-      const rec = P.restoredAt(slot);
-      if (rec.firstFillTsMs !== null) return false;
-      if (tsMs < rows[r + F_END]!) {
-        rec.censored = true;
-        rec.cancelledTsMs = tsMs;
-      }
-      return true;
-    }
-    if (flags & HAS_FILL) return false;
-    if (tsMs < rows[r + F_END]!) {
-      rows[r + F_FLAGS] = flags | CENSORED;
-      rows[r + F_CANCELLED] = tsMs;
-    }
-    return true;
-  }
-
-  private noteFillSlot(slot: number, tsMs: number): void {
-    const P = this.predictions;
-    const rows = P.rows;
-    const r = P.row(slot);
-    const flags = rows[r + F_FLAGS]!;
-    if (flags & RESTORED) {
-      const rec = P.restoredAt(slot);
-      if (rec.firstFillTsMs === null) rec.firstFillTsMs = tsMs;
-    } else if ((flags & HAS_FILL) === 0) {
-      rows[r + F_FLAGS] = flags | HAS_FILL;
-      rows[r + F_FIRST_FILL] = tsMs;
-    }
   }
 
   /** Open a markout record for a fill. */
@@ -506,7 +239,7 @@ export class RecordTracker {
         out.push({
           type: "prediction",
           tsMs: endMs,
-          record: this.finishPrediction(slot, Number.POSITIVE_INFINITY),
+          record: finishPrediction(P, slot, Number.POSITIVE_INFINITY, this.horizonsMs, this.horizonsSec),
         });
         if (released !== undefined) {
           const a = P.meta[slot * META + 3];
@@ -525,7 +258,7 @@ export class RecordTracker {
         m = q.peek()
       ) {
         q.shift();
-        this.setMarkout(m.record, i, mid);
+        setMarkout(m.record, i, mid);
         m.next = i + 1;
         if (i < last) {
           this.markoutQueues[i + 1]!.push(m);
@@ -567,7 +300,7 @@ export class RecordTracker {
   flush(nowMs: number, out: ExchangeEvent[]): void {
     const P = this.predictions;
     for (let slot = P.head; slot < P.n; slot++) {
-      const record = this.finishPrediction(slot, nowMs);
+      const record = finishPrediction(P, slot, nowMs, this.horizonsMs, this.horizonsSec);
       record.complete = false;
       out.push({ type: "prediction", tsMs: nowMs, record });
     }
@@ -627,33 +360,6 @@ export class RecordTracker {
     return next;
   }
 
-  /**
-   * Close the prediction in `slot` and return its record: outcomes per horizon as known by
-   * `knownUntilMs` (+∞ when every horizon has elapsed).
-   */
-  private finishPrediction(slot: number, knownUntilMs: number): PredictionRecord {
-    const P = this.predictions;
-    if (P.byId !== null) P.byId.delete(P.orderId(slot));
-    const rows = P.rows;
-    const row = P.row(slot);
-    const flags = rows[row + F_FLAGS]!;
-    if (flags & RESTORED) {
-      const r = P.restoredAt(slot);
-      r.complete = knownUntilMs === Number.POSITIVE_INFINITY;
-      for (let i = 0; i < this.horizonsMs.length; i++) {
-        const end = r.liveTsMs + this.horizonsMs[i]!;
-        r.filled[i] = outcomeAt(end, r.firstFillTsMs, knownUntilMs);
-      }
-      return r;
-    }
-    const liveTsMs = rows[row + F_LIVE]!;
-    const first = flags & HAS_FILL ? rows[row + F_FIRST_FILL]! : null;
-    const n = this.horizonsMs.length;
-    const filled = new Array<boolean | null>(n);
-    for (let i = 0; i < n; i++) filled[i] = outcomeAt(liveTsMs + this.horizonsMs[i]!, first, knownUntilMs);
-    return this.recordAt(slot, filled, knownUntilMs === Number.POSITIVE_INFINITY);
-  }
-
   /** The records of the open predictions as they stand (outcomes unknown yet), for getState. */
   private openRecords(): PredictionRecord[] {
     const P = this.predictions;
@@ -662,87 +368,11 @@ export class RecordTracker {
       out.push(
         P.rows[P.row(slot) + F_FLAGS]! & RESTORED
           ? structuredClone(P.restoredAt(slot))
-          : this.recordAt(slot, nulls(this.horizonsSec.length), false),
+          : predictionRecord(P, slot, this.horizonsSec, nulls(this.horizonsSec.length), false),
       );
     }
     return out;
   }
-
-  /** A fresh record object for an open (not restored) slot, in the declared key order. */
-  private recordAt(slot: number, filled: (boolean | null)[], complete: boolean): PredictionRecord {
-    const P = this.predictions;
-    const rows = P.rows;
-    const row = P.row(slot);
-    const meta = P.meta;
-    const orderId = meta[slot * META] as string;
-    const clientId = meta[slot * META + 1] as string | undefined;
-    const fillModel = meta[slot * META + 2] as FillModelName;
-    const flags = rows[row + F_FLAGS]!;
-    const cycleId = flags & HAS_CYCLE ? rows[row + F_CYCLE]! : undefined;
-    const level = flags & HAS_LEVEL ? rows[row + F_LEVEL]! : undefined;
-    const side: Side = flags & SELL ? "sell" : "buy";
-    const price = rows[row + F_PRICE]!;
-    const size = rows[row + F_SIZE]!;
-    const liveTsMs = rows[row + F_LIVE]!;
-    const midAtLive = rows[row + F_MID]!;
-    const depthFrac = rows[row + F_DEPTH]!;
-    const depthBps = depthFrac * 1e4;
-    const aPerSec = rows[row + F_A]!;
-    const kappaPerFrac = rows[row + F_KAPPA]!;
-    const sigmaPerSqrtSec = rows[row + F_SIGMA]!;
-    const horizonsSec = this.horizonsSec.slice();
-    const n = P.horizons;
-    const pFill = new Array<number>(n);
-    for (let i = 0; i < n; i++) pFill[i] = rows[row + F_PFILL + i]!;
-    const firstFillTsMs = flags & HAS_FILL ? rows[row + F_FIRST_FILL]! : null;
-    const censored = (flags & CENSORED) !== 0;
-    const cancelledTsMs = censored ? rows[row + F_CANCELLED]! : null;
-    // One literal (one allocation, one shape, no spread); absent optional fields are undefined,
-    // which JSON omits exactly as a missing key.
-    return {
-      kind: "prediction",
-      orderId,
-      clientId,
-      cycleId,
-      level,
-      side,
-      price,
-      size,
-      fillModel,
-      liveTsMs,
-      midAtLive,
-      depthFrac,
-      depthBps,
-      aPerSec,
-      kappaPerFrac,
-      sigmaPerSqrtSec,
-      arrivalModel: flags & EMPIRICAL ? "empirical" : "exponential",
-      horizonsSec,
-      pFill,
-      filled,
-      firstFillTsMs,
-      censored,
-      cancelledTsMs,
-      complete,
-    };
-  }
-
-  private setMarkout(r: MarkoutRecord, i: number, mid: number): void {
-    const sign = sideSign(r.side);
-    r.midAtHorizon[i] = mid;
-    r.realizedEdgeBps[i] = ((sign * (mid - r.fillPrice)) / r.fillPrice) * 1e4 - r.feeBps;
-    r.realizedAdverseBps[i] = ((sign * (r.midAtFill - mid)) / r.fillPrice) * 1e4;
-  }
-}
-
-/**
- * A horizon's outcome: filled by `endMs` or not, or null when its window is not over by
- * `knownUntilMs` (shutdown). An unfinished window is null even if the order already filled:
- * keeping only the windows that happened to fill early would bias the Brier sample toward fills.
- */
-function outcomeAt(endMs: number, firstFillTsMs: number | null, knownUntilMs: number): boolean | null {
-  if (endMs > knownUntilMs) return null;
-  return firstFillTsMs !== null && firstFillTsMs <= endMs;
 }
 
 function nulls(n: number): null[] {
