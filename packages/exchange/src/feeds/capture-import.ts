@@ -1,7 +1,17 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import { type BnParsed, binanceLevels, bnDepthSnapshotSchema, normalizeBinance } from "./binance-messages.js";
+import {
+  type DepthUpdateSeen,
+  type HeldSnapshot,
+  MAX_HELD_SNAPSHOTS,
+  MAX_RECENT_DEPTH,
+  SNAPSHOT_MAX_MID_DEVIATION,
+  bookMidPx,
+  snapshotFit,
+} from "./capture-snapshots.js";
 import { normalizeHyperliquid } from "./hyperliquid-messages.js";
 import { RecentIds } from "./recent-ids.js";
+import { dropBetterIn } from "./stale-levels.js";
 import { StaleTradeFilter } from "./stale-trades.js";
 import { bumpExtra, type FeedStats } from "./types.js";
 
@@ -380,79 +390,14 @@ export class CaptureImporter {
   }
 }
 
-/** A depth update of the kept instrument as applied: its first/last update ids and event. */
-interface DepthUpdateSeen {
-  firstId: number;
-  lastId: number;
-  event: MarketEvent & { type: "delta" };
-}
-
-/** A parsed REST depth snapshot of the capture (its own time, or the local one when it has none). */
-interface HeldSnapshot {
-  lastUpdateId: number;
-  exchangeTsMs: number;
-  localTsMs: number;
-  bids: PriceLevel[];
-  asks: PriceLevel[];
-}
-
-/**
- * How a snapshot relates to a depth update by Binance's documented bridge: the update `bridges`
- * it when `U ≤ lastUpdateId+1` and `u ≥ lastUpdateId` (the spot and futures rules), ends before it
- * (`updateBefore`: undecided yet) or starts past it (`updateAfter`: the snapshot does not fit).
- */
-function snapshotFit(
-  lastUpdateId: number,
-  u: { firstId: number; lastId: number },
-): "bridges" | "updateBefore" | "updateAfter" {
-  if (u.lastId < lastUpdateId) return "updateBefore";
-  return u.firstId <= lastUpdateId + 1 ? "bridges" : "updateAfter";
-}
-
-/** Mid of a best-first book (one side's best when the other is empty; NaN when both are). */
-function bookMidPx(bids: readonly PriceLevel[], asks: readonly PriceLevel[]): number {
-  const bid = bids[0]?.price;
-  const ask = asks[0]?.price;
-  if (bid !== undefined && ask !== undefined) return (bid + ask) / 2;
-  return bid ?? ask ?? Number.NaN;
-}
-
 /** Weight of a new sample in the exchange − local clock offset estimate. */
 const CLOCK_OFFSET_ALPHA = 0.05;
 /** Most spot bookTicker events held while no frame has given the clock offset. */
 const MAX_HELD_BBO = 10_000;
 const NO_EVENTS: MarketEvent[] = [];
-/** Depth updates kept for bridging a snapshot that arrives after them. */
-const MAX_RECENT_DEPTH = 256;
-/** Snapshots held at once while undecided (a multi-instrument capture brings one per instrument). */
-const MAX_HELD_SNAPSHOTS = 16;
-/**
- * Largest relative distance between a snapshot's mid and the kept instrument's latest price for the
- * snapshot to be that instrument's: a REST snapshot taken alongside the stream sits within a fraction
- * of a percent of it, another instrument almost never within 5 %.
- */
-const SNAPSHOT_MAX_MID_DEVIATION = 0.05;
 /**
  * Trade ids remembered for duplicate detection. A duplicate arrives within milliseconds of the
  * original (two overlapping connections, a reconnect re-sending recent prints): 10 000 prints is
  * minutes of a busy market, at a flat ~1 MB however long the capture.
  */
 const RECENT_TRADE_IDS = 10_000;
-
-function dropBetterIn<T extends { bids: PriceLevel[]; asks: PriceLevel[] }>(
-  e: T,
-  bidPx: number,
-  askPx: number,
-): { event: T; dropped: number } {
-  const bids = dropBetter(e.bids, (p) => p > bidPx);
-  const asks = dropBetter(e.asks, (p) => p < askPx);
-  const dropped = e.bids.length - bids.length + (e.asks.length - asks.length);
-  return { event: dropped > 0 ? { ...e, bids, asks } : e, dropped };
-}
-
-function dropBetter(levels: PriceLevel[], isBetter: (p: number) => boolean): PriceLevel[] {
-  let n = 0;
-  for (const l of levels) if (l.size > 0 && isBetter(l.price)) n++;
-  if (n === 0) return levels;
-  return levels.filter((l) => !(l.size > 0 && isBetter(l.price)));
-}
