@@ -1,12 +1,19 @@
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import type { ClockSource, MarketEvent } from "@mmkit/core";
-import { CaptureImporter, splitCaptureLine } from "./capture-import.js";
+import { CaptureImporter } from "./capture-import.js";
 import { gunzipSalvage, inflateStreamed, isGzip, STREAM_CHUNK_BYTES } from "./gzip-salvage.js";
 import { LogThrottle } from "./log-throttle.js";
 import { type PaceSpeed, pace } from "./pace.js";
 import { decodeRecordedEvent, isRecordingHeader, recordingHeaderSchema } from "./recording.js";
+import {
+  detectReplayFormat,
+  emptyOrCutHeader,
+  firstNonEmptyLine,
+  type ReplayFormat,
+  readHeadText,
+} from "./replay-format.js";
 import { ReorderBuffer } from "./reorder.js";
 import { nonEmptyParts, type ReplayPart, replayPaths } from "./replay-parts.js";
 import {
@@ -19,9 +26,7 @@ import {
 } from "./types.js";
 
 export { isGzip } from "./gzip-salvage.js";
-
-/** File formats `openReplay` recognizes from content. */
-export type ReplayFormat = "recording" | "binance-capture" | "hyperliquid-capture";
+export { detectReplayFormat, type ReplayFormat } from "./replay-format.js";
 
 /** Options for `openReplay`. */
 export interface ReplayOptions {
@@ -47,55 +52,6 @@ export interface BadLine {
   /** `path:lineNumber` (1-based). */
   where: string;
   error: string;
-}
-
-/** Detect the format from the first non-empty line of the (decompressed) content. */
-export function detectReplayFormat(firstLine: string): ReplayFormat {
-  const line = firstLine.trim();
-  if (isRecordingHeader(line)) return "recording";
-  const parts = splitCaptureLine(line);
-  if (parts) {
-    if (/^\{\s*"channel"/.test(parts.json)) return "hyperliquid-capture";
-    if (/^\{\s*"(stream|e)"/.test(parts.json)) return "binance-capture";
-  }
-  throw new Error(
-    `unrecognized replay format: first line starts with ${JSON.stringify(line.slice(0, 60))} ` +
-      "(expected an mmkit recording header or `<local ns> <json>` Binance/Hyperliquid capture)",
-  );
-}
-
-/** The start of the (decompressed) content, for format detection; errors name the file. */
-function readHeadText(path: string): string {
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const head = buf.subarray(0, n);
-    if (!isGzip(head)) return head.toString("utf8");
-    const r = gunzipSalvage(path, head);
-    const text = r.data.toString("utf8");
-    if (r.corrupt !== null && !text.includes("\n"))
-      throw new Error(`openReplay: ${path}: corrupt gzip data before the first record (${r.corrupt.code})`, {
-        cause: r.corrupt,
-      });
-    return text;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Nothing to replay: no line, or only the cut start of a recording header (a recorder killed at once). */
-function emptyOrCutHeader(head: string): boolean {
-  const t = head.trim();
-  if (t === "") return true;
-  if (t.includes("\n")) return false;
-  const header = '{"schema":"mmkit.marketdata"';
-  return (header.startsWith(t) || t.startsWith(header)) && !isRecordingHeader(t);
-}
-
-function firstNonEmptyLine(text: string): string {
-  for (const l of text.split("\n")) if (l.trim() !== "") return l;
-  return "";
 }
 
 /**
