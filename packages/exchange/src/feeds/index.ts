@@ -13,6 +13,7 @@ export * from "./capture-import.js";
 export * from "./recording.js";
 export * from "./replay.js";
 export * from "./recorder.js";
+export * from "./record-feed.js";
 export * from "./synthetic-config.js";
 export * from "./synthetic-path.js";
 export * from "./synthetic.js";

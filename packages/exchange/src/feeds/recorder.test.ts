@@ -6,7 +6,8 @@ import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { AsyncQueue } from "./async-queue.js";
 import { isGzip, openReplay } from "./replay.js";
-import { Recorder, recordFeed } from "./recorder.js";
+import { recordFeed } from "./record-feed.js";
+import { Recorder } from "./recorder.js";
 import { SyntheticMarket } from "./synthetic.js";
 import { emptyFeedStats, type MarketDataFeed } from "./types.js";
 
