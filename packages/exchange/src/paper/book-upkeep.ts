@@ -3,18 +3,12 @@ import { CrossedBookError, InvalidLevelError, type MarketEvent, type Side } from
 import { CrossedFills } from "./crossed-fills.js";
 import type { ExchangeEvent } from "./events.js";
 import type { QueueSlot } from "./fill-models.js";
-import {
-  H2_ASK_HI,
-  H2_BID_LO,
-  H2_VASK_HI,
-  H2_VBID_LO,
-  H_ASK_LO,
-  H_BID_HI,
-  H_VASK_LO,
-  H_VBID_HI,
-} from "./hot-state.js";
+import * as hs from "./hot-state.js";
 import type { PaperOrder } from "./resting.js";
 import type { PriceBucket, SidePrices } from "./virtual-book.js";
+
+// Module-local copies of the hot-array indices, read per event (why: see hot-state.ts).
+const { H2_ASK_HI, H2_BID_LO, H2_VASK_HI, H2_VBID_LO, H_ASK_LO, H_BID_HI, H_VASK_LO, H_VBID_HI } = hs;
 
 /** Book events: the book copy, then queue upkeep of our and the virtual orders, then crossed fills. */
 export abstract class BookUpkeep extends CrossedFills {

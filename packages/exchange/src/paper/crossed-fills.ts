@@ -1,8 +1,11 @@
 /** Crossed-book fills: a book on or through our resting prices shown to our orders as a print. */
 import type { Trade } from "@mmkit/core";
 import type { ExchangeEvent } from "./events.js";
-import { H_ASK_LO, H_BID_HI, H_VASK_LO, H_VBID_HI } from "./hot-state.js";
+import * as hs from "./hot-state.js";
 import { PrintFills } from "./print-fills.js";
+
+// Module-local copies of the hot-array indices, read per event (why: see hot-state.ts).
+const { H_ASK_LO, H_BID_HI, H_VASK_LO, H_VBID_HI } = hs;
 
 /** The opposite book reaching our orders (real and virtual, each with its own memory of what it was shown). */
 export abstract class CrossedFills extends PrintFills {

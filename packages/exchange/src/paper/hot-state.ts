@@ -1,4 +1,6 @@
 /** The per-event numbers of the paper venue: indices into its `hot` and `bounds` arrays, and their initial values. */
+// Modules reading them on per-event paths copy them into module-local consts (`const { H_X } = hs`):
+// V8 folds a module's own constants into optimized code but reloads an imported binding at each use.
 
 // Indices into VenueCore.hot: at most 8 doubles, so that V8 keeps the array's storage on the heap
 // next to it (no separate backing store to fetch).

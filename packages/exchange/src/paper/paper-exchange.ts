@@ -11,7 +11,7 @@ import type {
 } from "./events.js";
 import type { LedgerState, PnlSnapshot } from "./ledger.js";
 import { BookUpkeep } from "./book-upkeep.js";
-import { H_PENDING } from "./hot-state.js";
+import * as hs from "./hot-state.js";
 import type { PendingAction } from "./venue-core.js";
 import type { RecordTrackerState } from "./records.js";
 import {
@@ -24,6 +24,9 @@ import {
 } from "./resting.js";
 import { intensityProblem, validatePlace } from "./validate.js";
 import { VirtualNode } from "./virtual-book.js";
+
+// Module-local copies of the hot-array indices, read per event (why: see hot-state.ts).
+const { H_PENDING } = hs;
 
 export type { PaperExchangeComponents } from "./venue-core.js";
 

@@ -1,8 +1,11 @@
 /** Pending actions: order entries, cancels and modifies queued until their latency elapses. */
 import type { ExchangeEvent } from "./events.js";
-import { H_PENDING } from "./hot-state.js";
+import * as hs from "./hot-state.js";
 import { OrderLifecycle } from "./order-lifecycle.js";
 import type { PendingAction } from "./venue-core.js";
+
+// Module-local copies of the hot-array indices, read per event (why: see hot-state.ts).
+const { H_PENDING } = hs;
 
 /** The queue of actions waiting for their latency, ordered by (effective time, seq), and running them. */
 export abstract class PendingActions extends OrderLifecycle {

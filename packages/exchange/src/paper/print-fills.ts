@@ -1,10 +1,13 @@
 /** Print fills: a trade print filling our resting orders and observed by the virtual ones; booking a fill. */
 import { type Trade, roundToLot } from "@mmkit/core";
 import type { ExchangeEvent, PaperFill } from "./events.js";
-import { H_ASK_LO, H_BID_HI, H_VASK_LO, H_VBID_HI } from "./hot-state.js";
+import * as hs from "./hot-state.js";
 import { allocatePrint, observePrint } from "./matching.js";
 import { PendingActions } from "./pending-actions.js";
 import { type PaperOrder, openSize, refreshStatus, removeFrom } from "./resting.js";
+
+// Module-local copies of the hot-array indices, read per event (why: see hot-state.ts).
+const { H_ASK_LO, H_BID_HI, H_VASK_LO, H_VBID_HI } = hs;
 
 /** Trade prints: fills of our orders (best price first, time priority), then the virtual orders. */
 export abstract class PrintFills extends PendingActions {

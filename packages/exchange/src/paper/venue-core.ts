@@ -7,23 +7,15 @@ import {
 } from "./config.js";
 import type { ActionKind, ExchangeEvent, IntensityEstimate, PlaceRequest, RejectReason } from "./events.js";
 import { type FillModel, fillModelFromConfig } from "./fill-models.js";
-import {
-  H2_ASK_HI,
-  H2_BID_LO,
-  H2_VBID_LO,
-  H_ASK_LO,
-  H_BID_HI,
-  H_CLOCK,
-  H_DEADLINE,
-  H_VBID_HI,
-  newBounds,
-  newHot,
-} from "./hot-state.js";
+import * as hs from "./hot-state.js";
 import { type LatencyModel, latencyFromConfig } from "./latency.js";
 import { PositionLedger } from "./ledger.js";
 import { RecordTracker } from "./records.js";
 import { PREDICTION, type PaperOrder } from "./resting.js";
 import { VirtualBook, type VirtualNode } from "./virtual-book.js";
+
+// Module-local copies of the hot-array indices, read per event (why: see hot-state.ts).
+const { H2_ASK_HI, H2_BID_LO, H2_VBID_LO, H_ASK_LO, H_BID_HI, H_CLOCK, H_DEADLINE, H_VBID_HI } = hs;
 
 /** An order-entry, cancel or cancel-replace waiting for its latency to elapse. */
 export interface PendingAction {
@@ -79,9 +71,9 @@ export abstract class VenueCore {
    * record deadline, the clock, and the inner price bounds (highest bid, lowest ask) of our orders
    * and of the virtual orders.
    */
-  protected readonly hot = newHot();
+  protected readonly hot = hs.newHot();
   /** The outer price bounds (see H2_*), read by delta events only. */
-  protected readonly bounds = newBounds();
+  protected readonly bounds = hs.newBounds();
   /** Cancelled orders still observed for their prediction, by side and price (see VirtualBook). */
   protected readonly virtuals = new VirtualBook(this.bounds, H2_VBID_LO, this.hot, H_VBID_HI);
   protected pending: PendingAction[] = [];
