@@ -26,6 +26,8 @@ export const ENGINE_DEFAULTS = QuoteEngineConfigSchema.parse({});
 export const DEFAULT_LOT_NOTIONAL_QUOTE = 100;
 /** Shortest spacing (ms) of the mid returns the quoting σ is estimated from. */
 export const VOL_SAMPLE_SPACING_MS = 1000;
+/** Market-data silence (ms) after which the kill switch goes reduce-only and outcomes are censored. */
+export const STALE_DATA_MS = 10_000;
 /** Prior market parameters (what the synthetic default market is built with). */
 export const PRIOR_MARKET = { sigmaPerSqrtSec: 1e-4, aPerSec: 1.5, kappaPerFrac: 8000 } as const;
 
@@ -148,7 +150,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     haltDrawdownFrac: haltFrac,
     reduceOnlyDrawdownFrac: (haltFrac * 2) / 3,
     maxPositionBase: maxPositionLots * orderSizeBase,
-    staleDataMs: 10_000,
+    staleDataMs: STALE_DATA_MS,
   });
   const exchange = new PaperExchange({
     fillModel: config.fillModel,
@@ -169,6 +171,8 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     lotSize: ctx.tickRules.lotSize,
     startingEquityQuote: capitalQuote,
     clock: ctx.clock,
+    // the silence after which the kill switch calls the data stale is where outcomes become unknown
+    maxDataGapMs: STALE_DATA_MS,
     intensity: { aPerSec: PRIOR_MARKET.aPerSec, kappaPerFrac: PRIOR_MARKET.kappaPerFrac },
   });
   // The stack reads the exchange's book (updated by the exchange) instead of keeping a copy.

@@ -227,6 +227,19 @@ describe("replay of a recording with a gap", () => {
     expect(stale).toBeDefined();
     // Noticed inside the gap (10 s after the data stopped), not when the data came back.
     expect(stale!.ts_ms).toBeLessThan(lastBeforeGap + 60_000);
+    // Fill forecasts whose window reaches past the first 10 s of the hole are censored, not scored
+    // as "not filled" against the last book before it.
+    const preds = readFileSync(join(out, "predictions.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map(
+        (l) => JSON.parse(l) as { ts_ms: number; horizons: { horizon_ms: number; filled: boolean | null }[] },
+      );
+    const spanning = preds.filter(
+      (p) => p.ts_ms <= lastBeforeGap && p.ts_ms + 30_000 > lastBeforeGap + 10_000,
+    );
+    expect(spanning.length).toBeGreaterThan(0);
+    for (const p of spanning) expect(p.horizons.find((h) => h.horizon_ms === 30_000)!.filled).toBeNull();
   });
 });
 

@@ -59,6 +59,13 @@ export const PaperExchangeConfigSchema = z.object({
   lotSize: z.number().min(0).default(0),
   /** Starting equity (cash) in quote currency. */
   startingEquityQuote: z.number().default(0),
+  /**
+   * Market-data silence (ms) after which the feed counts as out (a recording gap, an outage): until
+   * the next market event, horizons ending in the silence past this limit get no outcome — a
+   * markout's mid there and a fill window overlapping it are unknown (null), not read off the
+   * last book before the outage. The paper trader uses its kill switch's staleness limit.
+   */
+  maxDataGapMs: z.number().positive().max(86_400_000).default(10_000),
   /** Which event timestamp drives the exchange clock. */
   clock: z.enum(["exchange", "local"]).default("exchange"),
   /** Fitted intensity for predictions (can be updated with `setIntensity`). */

@@ -58,6 +58,8 @@ export interface PaperExchangeState {
   crossShown?: [number, number];
   /** The same for the virtual orders (absent in older checkpoints: derived from `crossShown`). */
   crossShownVirtual?: [number, number];
+  /** Clock time of the last market event (absent in older checkpoints, or before the first: none). */
+  lastMarketTsMs?: number;
 }
 
 /**
@@ -232,6 +234,9 @@ export class PaperExchange extends BookUpkeep {
     let t = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
     if (!(t >= this.clockMs)) t = this.clockMs;
     const out: ExchangeEvent[] = [];
+    // Before the pending actions: those due inside an outage resolve records there too.
+    this.noteDataGap(t, true);
+    this.lastMarketTsMs = t;
     if (t > this.clockMs && this.hot[H_PENDING]! <= t) this.runPending(t, out);
     // Through resolveRecords, so the virtual orders of the predictions emitted here are released too
     // (a direct tracker.resolve left them orphaned: observed, drawing random numbers, never freed).
@@ -262,6 +267,7 @@ export class PaperExchange extends BookUpkeep {
     if (!Number.isFinite(tsMs)) throw new Error(`advanceTo needs a finite tsMs, got ${tsMs}`);
     const t = Math.max(tsMs, this.clockMs);
     const out: ExchangeEvent[] = [];
+    this.noteDataGap(t, false);
     if (t > this.clockMs && this.hot[H_PENDING]! <= t) this.runPending(t, out);
     this.clockMs = t;
     this.resolveRecords(t, out);
@@ -338,6 +344,7 @@ export class PaperExchange extends BookUpkeep {
       rejectedBookEvents: this.rejectedBookEvents,
       crossShown: this.crossShown,
       crossShownVirtual: this.crossShownVirtual,
+      ...(Number.isFinite(this.lastMarketTsMs) ? { lastMarketTsMs: this.lastMarketTsMs } : {}),
     });
   }
 
@@ -380,6 +387,7 @@ export class PaperExchange extends BookUpkeep {
     this.fillRng.setState(s.rng.fill);
     this.virtualRng.setState(s.rng.virtual);
     this.rejectedBookEvents = s.rejectedBookEvents;
+    this.lastMarketTsMs = s.lastMarketTsMs ?? Number.NaN;
     // After the book and the orders: an older checkpoint's shared memory is split using them.
     this.restoreCrossShown(s.crossShown, s.crossShownVirtual);
   }

@@ -33,6 +33,7 @@ import {
   SELL,
 } from "./open-predictions.js";
 import { finishPrediction, predictionRecord } from "./prediction-record.js";
+import { UnobservedSpans } from "./unobserved-spans.js";
 
 /** Inputs to open a prediction record when an order becomes live. */
 export interface PredictionInput {
@@ -57,6 +58,8 @@ export interface PredictionInput {
 export interface RecordTrackerState {
   predictions: PredictionRecord[];
   markouts: { record: MarkoutRecord; next: number }[];
+  /** Recent spans without market data, [start, end or null while open] (absent in older checkpoints: none). */
+  unobserved?: [number, number | null][];
 }
 
 /**
@@ -76,6 +79,8 @@ export class RecordTracker {
   /** Where `mirrorDeadline` asked the next deadline to be copied (null: nowhere). */
   private deadlineOut: Float64Array | null = null;
   private deadlineIndex = 0;
+  /** Recent spans without market data: outcomes depending on them are censored. */
+  private readonly unobserved = new UnobservedSpans();
 
   constructor(horizonsSec: readonly number[]) {
     if (horizonsSec.length === 0) throw new Error("horizonsSec must list at least one horizon");
@@ -169,6 +174,19 @@ export class RecordTracker {
     if (slot >= 0) P.meta[slot * META + 3] = value;
   }
 
+  /**
+   * No market data from `startMs` on (an outage: the caller's silence limit passed); until
+   * {@link dataResumed}, horizons ending in it get no outcome.
+   */
+  dataStopped(startMs: number): void {
+    this.unobserved.begin(startMs);
+  }
+
+  /** Market data came again at `tsMs` after {@link dataStopped}. */
+  dataResumed(tsMs: number): void {
+    this.unobserved.end(tsMs);
+  }
+
   /** Open a markout record for a fill. */
   openMarkout(
     fill: {
@@ -236,11 +254,9 @@ export class RecordTracker {
         const endMs = P.rows[P.head * stride + F_END]!;
         if (!(inclusive ? endMs <= tsMs : endMs < tsMs)) break;
         const slot = P.head++;
-        out.push({
-          type: "prediction",
-          tsMs: endMs,
-          record: finishPrediction(P, slot, Number.POSITIVE_INFINITY, this.horizonsMs, this.horizonsSec),
-        });
+        const record = finishPrediction(P, slot, Number.POSITIVE_INFINITY, this.horizonsMs, this.horizonsSec);
+        if (!this.unobserved.isEmpty) this.censorUnobserved(record);
+        out.push({ type: "prediction", tsMs: endMs, record });
         if (released !== undefined) {
           const a = P.meta[slot * META + 3];
           if (a !== undefined) released.push(a);
@@ -258,7 +274,9 @@ export class RecordTracker {
         m = q.peek()
       ) {
         q.shift();
-        setMarkout(m.record, i, mid);
+        // no market data at this horizon's end: its mid is unknown (left null), not the stale one
+        if (this.unobserved.isEmpty || !this.unobserved.covers(m.record.fillTsMs + hMs))
+          setMarkout(m.record, i, mid);
         m.next = i + 1;
         if (i < last) {
           this.markoutQueues[i + 1]!.push(m);
@@ -270,6 +288,29 @@ export class RecordTracker {
       }
     }
     this.setDeadline(this.computeNextDeadline());
+    if (!this.unobserved.isEmpty) this.unobserved.pruneBefore(this.earliestOpenStartMs());
+  }
+
+  /** A fill-outcome window that overlaps a span without market data has no known outcome. */
+  private censorUnobserved(record: PredictionRecord): void {
+    for (let i = 0; i < this.horizonsMs.length; i++)
+      if (
+        record.filled[i] !== null &&
+        this.unobserved.overlaps(record.liveTsMs, record.liveTsMs + this.horizonsMs[i]!)
+      )
+        record.filled[i] = null;
+  }
+
+  /** Where the earliest open record's window starts (+∞ when none is open). */
+  private earliestOpenStartMs(): number {
+    let start = Number.POSITIVE_INFINITY;
+    const P = this.predictions;
+    if (P.head < P.n) start = P.rows[P.row(P.head) + F_LIVE]!;
+    for (const q of this.markoutQueues) {
+      const m = q.peek();
+      if (m !== undefined) start = Math.min(start, m.record.fillTsMs);
+    }
+    return start;
   }
 
   /**
@@ -302,6 +343,7 @@ export class RecordTracker {
     for (let slot = P.head; slot < P.n; slot++) {
       const record = finishPrediction(P, slot, nowMs, this.horizonsMs, this.horizonsSec);
       record.complete = false;
+      if (!this.unobserved.isEmpty) this.censorUnobserved(record);
       out.push({ type: "prediction", tsMs: nowMs, record });
     }
     for (const m of this.allMarkouts()) out.push({ type: "markout", tsMs: nowMs, record: m.record });
@@ -321,6 +363,7 @@ export class RecordTracker {
     return {
       predictions: this.openRecords(),
       markouts: this.allMarkouts().map((m) => ({ record: structuredClone(m.record), next: m.next })),
+      ...(this.unobserved.isEmpty ? {} : { unobserved: this.unobserved.toState() }),
     };
   }
 
@@ -342,6 +385,7 @@ export class RecordTracker {
     ms.sort((a, b) => a.record.fillTsMs - b.record.fillTsMs);
     for (const m of ms) this.markoutQueues[m.next]!.push(m);
     this.openMarkouts = ms.length;
+    this.unobserved.fromState(state.unobserved);
     this.setDeadline(this.computeNextDeadline());
   }
 

@@ -89,6 +89,8 @@ export abstract class VenueCore {
    */
   protected crossShown: [number, number] = [0, 0];
   protected crossShownVirtual: [number, number] = [0, 0];
+  /** Clock time of the last market event (NaN before the first): a silence past `maxDataGapMs` is an outage. */
+  protected lastMarketTsMs = Number.NaN;
 
   /** Create from a config (validated, defaults applied) and optional custom components. */
   constructor(config: PaperExchangeConfigInput = {}, components: PaperExchangeComponents = {}) {
@@ -223,6 +225,19 @@ export abstract class VenueCore {
   private lastKnownMid(): number {
     const mid = this.book.mid();
     return Number.isFinite(mid) ? mid : this.ledger.markPrice;
+  }
+
+  /**
+   * Tell the record tracker when market data has been silent past `maxDataGapMs` before `t`: from
+   * the last market event + the limit, outcomes are unknown until the next market event
+   * (`marketEvent`: whether `t` is one, which ends the outage).
+   */
+  protected noteDataGap(t: number, marketEvent: boolean): void {
+    const last = this.lastMarketTsMs;
+    if (t - last > this.config.maxDataGapMs) {
+      this.tracker.dataStopped(last + this.config.maxDataGapMs);
+      if (marketEvent) this.tracker.dataResumed(t);
+    }
   }
 
   protected resolveRecords(t: number, out: ExchangeEvent[], inclusive = true): void {
