@@ -13,6 +13,26 @@ export function fmtSigned(x: number | null | undefined, digits = 2): string {
   return `${x >= 0 ? "+" : ""}${x.toFixed(digits)}`;
 }
 
+/** How a run's amounts in its quote currency print: the currency's name and the extra decimals. */
+export interface MoneyFormat {
+  /** run.json's `source.quote_currency` (USD, BTC, …), else "quote". */
+  currency: string;
+  /** One more decimal per factor of 10 the starting equity is below 100 (0.0226 BTC → 4). */
+  extraDecimals: number;
+}
+
+/** The money format of a run from its manifest's source and starting equity. */
+export function moneyFormat(source: Record<string, unknown> | null, startEquity: number | null): MoneyFormat {
+  const named = source?.["quote_currency"];
+  const currency = typeof named === "string" && named !== "" ? named : "quote";
+  const cap = startEquity ?? Number.NaN;
+  const extraDecimals =
+    cap > 0 && cap < Number.POSITIVE_INFINITY
+      ? Math.min(12, Math.max(0, Math.ceil(Math.log10(100 / cap))))
+      : 0;
+  return { currency, extraDecimals };
+}
+
 /** Integer with thousands separators. */
 export function fmtInt(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";

@@ -11,6 +11,7 @@ import {
   fmtSigned,
   emptyBucketsText,
   fmtTs,
+  moneyFormat,
   pct,
   sharpeWindowCells,
   shownCi,
@@ -93,6 +94,7 @@ function calibrationTable(c: CalibrationModel): string {
 /** Render the report as a self-contained HTML page. */
 export function renderHtml(r: ReportModel): string {
   const s = r.summary;
+  const { currency: cur, extraDecimals: x } = moneyFormat(s.source, s.startEquity);
   const v = r.verdict;
   const out: string[] = [];
   out.push(
@@ -139,14 +141,16 @@ export function renderHtml(r: ReportModel): string {
             `${fmtInt(s.fills)} (buy ${fmtInt(s.buyFills)}, sell ${fmtInt(s.sellFills)}, maker ${fmtInt(s.makerFills)}, taker ${fmtInt(s.takerFills)})`,
           ),
         ],
-        ["volume", esc(`${fmtNum(s.volumeBase, 4)} base · ${fmtNum(s.volumeQuote, 2)} quote`)],
+        ["volume", esc(`${fmtNum(s.volumeBase, 4)} base · ${fmtNum(s.volumeQuote, 2 + x)} ${cur}`)],
         [
           "fees / spread capture",
-          esc(`${fmtNum(s.feesQuote, 4)} / ${fmtNum(s.spreadCaptureQuote, 4)} quote`),
+          esc(`${fmtNum(s.feesQuote, 4 + x)} / ${fmtNum(s.spreadCaptureQuote, 4 + x)} ${cur}`),
         ],
         [
           "equity",
-          esc(`${fmtNum(s.startEquity, 2)} → ${fmtNum(s.endEquity, 2)} (${fmtSigned(s.netPnlQuote, 4)})`),
+          esc(
+            `${fmtNum(s.startEquity, 2 + x)} → ${fmtNum(s.endEquity, 2 + x)} (${fmtSigned(s.netPnlQuote, 4 + x)})`,
+          ),
         ],
       ],
     ),
@@ -181,7 +185,7 @@ export function renderHtml(r: ReportModel): string {
 
   const d = r.drawdown;
   out.push(`<section id="performance"><h2>Equity, drawdown and Sharpe</h2><div class="row"><div>`);
-  out.push(seriesSvg("equity", r.charts.equity, "equity (quote)", "#1f77b4"));
+  out.push(seriesSvg("equity", r.charts.equity, `equity (${cur})`, "#1f77b4"));
   out.push(seriesSvg("drawdown", r.charts.drawdownPct, "drawdown (% of peak)", "#d62728", true));
   out.push(`</div><div>`);
   out.push(
@@ -212,7 +216,7 @@ export function renderHtml(r: ReportModel): string {
     tableHtml(
       ["drawdown", "value"],
       [
-        ["max", `${fmtPctFrac(d.maxDrawdownFrac, 3)} (${fmtNum(d.maxDrawdownAbs, 4)} quote)`],
+        ["max", `${fmtPctFrac(d.maxDrawdownFrac, 3)} (${fmtNum(d.maxDrawdownAbs, 4 + x)} ${esc(cur)})`],
         ["peak → trough", esc(`${fmtTs(d.peakTsMs)} → ${fmtTs(d.troughTsMs)}`)],
         ["longest underwater", esc(fmtDuration(d.longestUnderwaterSecs))],
         ["current", fmtPctFrac(d.currentDrawdownFrac, 3)],

@@ -2,6 +2,7 @@
 import {
   ARRIVAL_MODEL_COLUMNS,
   arrivalModelCells,
+  emptyBucketsText,
   fmtDuration,
   fmtHorizon,
   fmtInt,
@@ -9,8 +10,8 @@ import {
   fmtP,
   fmtPctFrac,
   fmtSigned,
-  emptyBucketsText,
   fmtTs,
+  moneyFormat,
   pct,
   sharpeWindowCells,
   shownCi,
@@ -149,14 +150,18 @@ export function renderText(r: ReportModel): string {
       `${fmtInt(s.fills)} (buy ${fmtInt(s.buyFills)}, sell ${fmtInt(s.sellFills)}, maker ${fmtInt(s.makerFills)})`,
     ),
   );
-  L.push(...kv("Volume", `${fmtNum(s.volumeBase, 4)} base / ${fmtNum(s.volumeQuote, 2)} quote`));
+  const { currency: cur, extraDecimals: x } = moneyFormat(s.source, s.startEquity);
+  L.push(...kv("Volume", `${fmtNum(s.volumeBase, 4)} base / ${fmtNum(s.volumeQuote, 2 + x)} ${cur}`));
   L.push(
-    ...kv("Fees / spread capture", `${fmtNum(s.feesQuote, 4)} / ${fmtNum(s.spreadCaptureQuote, 4)} quote`),
+    ...kv(
+      "Fees / spread capture",
+      `${fmtNum(s.feesQuote, 4 + x)} / ${fmtNum(s.spreadCaptureQuote, 4 + x)} ${cur}`,
+    ),
   );
   L.push(
     ...kv(
       "Equity start -> end",
-      `${fmtNum(s.startEquity, 2)} -> ${fmtNum(s.endEquity, 2)} (${fmtSigned(s.netPnlQuote, 4)})`,
+      `${fmtNum(s.startEquity, 2 + x)} -> ${fmtNum(s.endEquity, 2 + x)} (${fmtSigned(s.netPnlQuote, 4 + x)})`,
     ),
   );
   if (s.config) L.push(...kv("Config keys", Object.keys(s.config).join(", ") || "(empty)"));
@@ -204,7 +209,9 @@ export function renderText(r: ReportModel): string {
 
   L.push(...section("DRAWDOWN"));
   const d = r.drawdown;
-  L.push(...kv("Max drawdown", `${fmtPctFrac(d.maxDrawdownFrac, 3)} (${fmtNum(d.maxDrawdownAbs, 4)} quote)`));
+  L.push(
+    ...kv("Max drawdown", `${fmtPctFrac(d.maxDrawdownFrac, 3)} (${fmtNum(d.maxDrawdownAbs, 4 + x)} ${cur})`),
+  );
   L.push(...kv("Peak -> trough", `${fmtTs(d.peakTsMs)} -> ${fmtTs(d.troughTsMs)}`));
   L.push(...kv("Longest underwater", fmtDuration(d.longestUnderwaterSecs)));
   L.push(...kv("Current drawdown", fmtPctFrac(d.currentDrawdownFrac, 3)));
