@@ -124,7 +124,7 @@ describe("paper-trader CLI", () => {
       /^paper-trader: invalid --fill-prob: no effect with --fill-model queue .*; it needs --fill-model touch$/,
     ],
     [
-      ["--fill-model", "through", "--queue-trade-lag-ms", "100"],
+      ["--fill-model", "through", "--queue-trade-lag-ms", "250"],
       /^paper-trader: invalid --queue-trade-lag-ms: no effect with --fill-model through .*; it needs --fill-model queue$/,
     ],
     [
