@@ -234,9 +234,11 @@ export class PaperExchange extends BookUpkeep {
     let t = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
     if (!(t >= this.clockMs)) t = this.clockMs;
     const out: ExchangeEvent[] = [];
-    // Before the pending actions: those due inside an outage resolve records there too.
-    this.noteDataGap(t, true);
-    this.lastMarketTsMs = t;
+    // Before the pending actions: those due inside an outage resolve records there too. A health
+    // event (connected, stale…) is not market data: it neither ends an outage nor restarts the count.
+    const data = ev.type !== "health";
+    this.noteDataGap(t, data);
+    if (data) this.lastMarketTsMs = t;
     if (t > this.clockMs && this.hot[H_PENDING]! <= t) this.runPending(t, out);
     // Through resolveRecords, so the virtual orders of the predictions emitted here are released too
     // (a direct tracker.resolve left them orphaned: observed, drawing random numbers, never freed).

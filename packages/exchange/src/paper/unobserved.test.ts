@@ -77,6 +77,22 @@ describe("outcomes across a silence in the market data (recording gap, feed outa
     expect(records(after).predictions.map((p) => p.filled)).toEqual([[false, false, false]]);
   });
 
+  it("health events during an outage (stale, reconnecting…) are not market data: the outage goes on", () => {
+    const { ex, evs } = filledBid();
+    for (let ts = T0 + 8000; ts <= T0 + 60_000; ts += 5000)
+      evs.push(
+        ...ex.onMarketEvent({
+          type: "health",
+          exchangeTsMs: ts,
+          localTsMs: ts,
+          status: "stale",
+          reason: "no data",
+        }),
+      );
+    evs.push(...ex.onMarketEvent(snap(T0 + 63_000, [[109, 1]], [[111, 1]])));
+    expect(records(evs).markouts[0]!.midAtHorizon).toEqual([100, 100, null]);
+  });
+
   it("a checkpoint taken during an outage resumes to the same records", () => {
     const run = (checkpointAt: number | null): ExchangeEvent[] => {
       let { ex, evs } = filledBid();
