@@ -52,9 +52,9 @@ export function replayInstrument(
 }
 
 /** Quote assets that are US dollars or dollar stablecoins: PnL in them is labelled USD (longest first). */
-const USD_QUOTES = ["FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USDP", "USD"] as const;
+const USD_QUOTES = ["FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USDP", "USD", "DAI"] as const;
 /** Other quote assets a Binance symbol may end with. */
-const OTHER_QUOTES = ["BTC", "ETH", "BNB", "EUR", "TRY", "BRL", "JPY", "GBP", "AUD", "DAI"] as const;
+const OTHER_QUOTES = ["BTC", "ETH", "BNB", "EUR", "TRY", "BRL", "JPY", "GBP", "AUD"] as const;
 
 /**
  * The currency PnL, fees and capital are counted in: USD for synthetic and Hyperliquid markets (USDC
@@ -166,6 +166,13 @@ export function instrumentGrid(source: RunSource, mid: number): InstrumentGrid {
 /** One line for the report: "ETHBTC on binance, in BTC; tick 0.00001 near the first mid, lot 0.0001". */
 export function instrumentText(g: InstrumentGrid): string {
   const currency = g.quote_currency === "quote" ? "its quote currency" : g.quote_currency;
-  const tick = g.tick_size === null ? "tick unknown" : `tick ${g.tick_size} near the first mid`;
-  return `${g.instrument} on ${g.venue}, in ${currency}; ${tick}, lot ${g.lot_size}`;
+  const tick = g.tick_size === null ? "tick unknown" : `tick ${decimalText(g.tick_size)} near the first mid`;
+  return `${g.instrument} on ${g.venue}, in ${currency}; ${tick}, lot ${decimalText(g.lot_size)}`;
+}
+
+/** A grid step in plain decimals (0.0000001, not 1e-7): at most 15 significant digits, no trailing zeros. */
+export function decimalText(x: number): string {
+  if (!Number.isFinite(x) || x === 0 || Math.abs(x) >= 1e-6) return String(x);
+  const decimals = Math.min(100, 14 - Math.floor(Math.log10(Math.abs(x))));
+  return x.toFixed(decimals).replace(/\.?0+$/, "");
 }

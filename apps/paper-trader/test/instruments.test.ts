@@ -4,7 +4,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import type { MarketEvent } from "@mmkit/core";
 import { Recorder, type ReplayFeed, SyntheticMarket, silentLogger } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
-import { quoteCurrency, replayInstrument } from "../src/instrument.js";
+import { decimalText, quoteCurrency, replayInstrument } from "../src/instrument.js";
 import { parseConfig } from "../src/config.js";
 import { createLogger, moneyExtraDecimals, priceText } from "../src/logging.js";
 import { runPaperTrader } from "../src/run.js";
@@ -136,11 +136,22 @@ describe("amounts in the quote currency", () => {
   });
 });
 
+describe("grid steps in the report", () => {
+  it("print in plain decimals, never in exponent notation", () => {
+    expect(decimalText(1e-7)).toBe("0.0000001");
+    expect(decimalText(2.5e-8)).toBe("0.000000025");
+    expect(decimalText(0.00001)).toBe("0.00001");
+    expect(decimalText(0.1)).toBe("0.1");
+    expect(decimalText(1)).toBe("1");
+  });
+});
+
 describe("quote currency", () => {
   it("USD for dollar quotes, synthetic and Hyperliquid; the quote asset otherwise", () => {
     expect(quoteCurrency("binance", "BTCUSDT")).toBe("USD");
     expect(quoteCurrency("binance", "ethfdusd")).toBe("USD");
     expect(quoteCurrency(null, "1000PEPEUSDC")).toBe("USD");
+    expect(quoteCurrency("binance", "ETHDAI")).toBe("USD"); // a dollar stablecoin
     expect(quoteCurrency("binance", "ETHBTC")).toBe("BTC");
     expect(quoteCurrency("binance", "SOLBNB")).toBe("BNB");
     expect(quoteCurrency("binance", "FOOBAR")).toBe("quote");

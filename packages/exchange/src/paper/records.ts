@@ -288,7 +288,9 @@ export class RecordTracker {
       }
     }
     this.setDeadline(this.computeNextDeadline());
-    if (!this.unobserved.isEmpty) this.unobserved.pruneBefore(this.earliestOpenStartMs());
+    // A record opened later starts at or after `tsMs` (an order the pending actions bring live
+    // during this very catch-up may start inside a span that ends after `tsMs`): keep those spans.
+    if (!this.unobserved.isEmpty) this.unobserved.pruneBefore(Math.min(tsMs, this.earliestOpenStartMs()));
   }
 
   /** A fill-outcome window that overlaps a span without market data has no known outcome. */

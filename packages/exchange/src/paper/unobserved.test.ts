@@ -93,6 +93,24 @@ describe("outcomes across a silence in the market data (recording gap, feed outa
     expect(records(evs).markouts[0]!.midAtHorizon).toEqual([100, 100, null]);
   });
 
+  it("an order that goes live inside an outage (its entry applied when data returns) gets no outcome", () => {
+    const ex = new PaperExchange(CONFIG);
+    const evs: ExchangeEvent[] = [...ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]))];
+    evs.push(...ex.place({ side: "buy", price: 100, size: 1, postOnly: true }).events);
+    // timer ticks only from here: the outage starts at T0 + 10,000
+    for (let ts = T0 + 10; ts <= T0 + 30_001; ts += ts === T0 + 10 ? 990 : 1000)
+      evs.push(...ex.advanceTo(ts));
+    evs.push(...ex.advanceTo(T0 + 30_001));
+    // live at T0 + 30,011, inside the outage; the bid's record (due T0 + 30,010) resolves on the way
+    evs.push(...ex.place({ side: "sell", price: 102, size: 1, postOnly: true }).events);
+    evs.push(...ex.onMarketEvent(snap(T0 + 45_000, [[99, 1]], [[101, 1]])));
+    for (let ts = T0 + 46_000; ts <= T0 + 80_000; ts += 1000)
+      evs.push(...ex.onMarketEvent(snap(ts, [[99, 1]], [[101, 1]])));
+    const sell = records(evs).predictions.find((p) => p.side === "sell");
+    expect(sell?.liveTsMs).toBe(T0 + 30_011);
+    expect(sell!.filled).toEqual([null, null, null]);
+  });
+
   it("a checkpoint taken during an outage resumes to the same records", () => {
     const run = (checkpointAt: number | null): ExchangeEvent[] => {
       let { ex, evs } = filledBid();
