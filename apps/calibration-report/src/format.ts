@@ -1,3 +1,4 @@
+import { moneyExtraDecimals } from "@mmkit/analytics";
 import type { CalibrationModel, SharpeWindowModel } from "./model.js";
 /** Number and time formatting shared by the terminal and HTML renderers. */
 
@@ -25,12 +26,7 @@ export interface MoneyFormat {
 export function moneyFormat(source: Record<string, unknown> | null, startEquity: number | null): MoneyFormat {
   const named = source?.["quote_currency"];
   const currency = typeof named === "string" && named !== "" ? named : "quote";
-  const cap = startEquity ?? Number.NaN;
-  const extraDecimals =
-    cap > 0 && cap < Number.POSITIVE_INFINITY
-      ? Math.min(12, Math.max(0, Math.ceil(Math.log10(100 / cap))))
-      : 0;
-  return { currency, extraDecimals };
+  return { currency, extraDecimals: moneyExtraDecimals(startEquity ?? Number.NaN) };
 }
 
 /** Integer with thousands separators. */

@@ -2,16 +2,15 @@ import { readFileSync } from "node:fs";
 import yargs from "yargs";
 import { DEFAULT_LOT_NOTIONAL_QUOTE, ENGINE_DEFAULTS } from "./build.js";
 import {
+  CONFIG_DEFAULTS,
   ConfigError,
   FIELD_TO_FLAG,
   FLAG_KEY_TO_FIELD,
   type PaperTraderConfig,
-  PaperTraderConfigSchema,
   parseConfig,
   validateFields,
 } from "./config.js";
 
-const DEFAULTS = PaperTraderConfigSchema.parse({});
 /** Defaults the quote engine applies to fields the config leaves unset (shown by --help). */
 const UNSET_DEFAULTS: Partial<Record<keyof PaperTraderConfig, unknown>> = {
   gamma: ENGINE_DEFAULTS.gamma,
@@ -236,7 +235,7 @@ export async function parseCli(argv: readonly string[]): Promise<CliResult> {
     })
     .wrap(Math.min(110, process.stdout.columns ?? 110));
   for (const [flag, spec] of Object.entries(FLAGS)) {
-    const def = flag === "config" ? undefined : (DEFAULTS[spec.field] ?? UNSET_DEFAULTS[spec.field]);
+    const def = flag === "config" ? undefined : (CONFIG_DEFAULTS[spec.field] ?? UNSET_DEFAULTS[spec.field]);
     parser.option(flag, {
       type: spec.type,
       describe: spec.describe,

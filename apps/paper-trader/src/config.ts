@@ -82,6 +82,8 @@ export const PaperTraderConfigSchema = z
 
 /** Validated paper-trader configuration. */
 export type PaperTraderConfig = z.infer<typeof PaperTraderConfigSchema>;
+/** Every setting at its default (optional ones unset). */
+export const CONFIG_DEFAULTS: PaperTraderConfig = PaperTraderConfigSchema.parse({});
 /** Configuration as a user writes it (every field optional). */
 export type PaperTraderConfigInput = z.input<typeof PaperTraderConfigSchema>;
 
@@ -242,9 +244,6 @@ const DEPENDENT: readonly DependentRule[] = [
   },
 ];
 
-/** Schema defaults: a value equal to its default changes nothing, so it is never refused as without effect. */
-let schemaDefaults: PaperTraderConfig | undefined;
-
 /**
  * Cross-field checks: a replay needs `--input`, and a setting that acts on other sources only (or
  * under other values of another setting, e.g. `--fill-prob` outside `--fill-model touch`) is refused
@@ -255,13 +254,11 @@ export function checkSources(cfg: PaperTraderConfig, given?: ReadonlySet<string>
   if (cfg.source === "replay" && cfg.input === undefined) {
     throw new ConfigError("invalid --input: required with --source replay (a recording or raw capture path)");
   }
-  schemaDefaults ??= PaperTraderConfigSchema.parse({});
-  const defaults = schemaDefaults;
   // A default value is accepted anywhere, so a previous run's run.json `config` block (every field,
   // defaults included) is a valid --config file whatever its source.
   const set = (f: keyof PaperTraderConfig): boolean =>
     (given === undefined || given.has(f)) &&
-    cfg[f] !== defaults[f] &&
+    cfg[f] !== CONFIG_DEFAULTS[f] &&
     cfg[f] !== undefined &&
     cfg[f] !== false;
   for (const rule of SOURCE_ONLY) {

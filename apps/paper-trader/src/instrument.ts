@@ -1,6 +1,7 @@
 /** Which instrument a replay trades and its price/size grid: from flags, a built-in table, or the data. */
 import {
   fixedTickRules,
+  gridDecimals,
   HL_PERP_MAX_PRICE_DECIMALS,
   hyperliquidTickRules,
   type MarketEvent,
@@ -170,9 +171,8 @@ export function instrumentText(g: InstrumentGrid): string {
   return `${g.instrument} on ${g.venue}, in ${currency}; ${tick}, lot ${decimalText(g.lot_size)}`;
 }
 
-/** A grid step in plain decimals (0.0000001, not 1e-7): at most 15 significant digits, no trailing zeros. */
-export function decimalText(x: number): string {
-  if (!Number.isFinite(x) || x === 0 || Math.abs(x) >= 1e-6) return String(x);
-  const decimals = Math.min(100, 14 - Math.floor(Math.log10(Math.abs(x))));
-  return x.toFixed(decimals).replace(/\.?0+$/, "");
+/** A grid step in plain decimals (0.0000001, not 1e-7), with the step's own decimals. */
+export function decimalText(step: number): string {
+  const d = gridDecimals(step);
+  return d > 0 ? step.toFixed(d) : String(step);
 }

@@ -50,15 +50,8 @@ export function fmtOptUnit(value: number | null | undefined, unit: string, decim
   return text === "n/a" ? text : `${text}${unit}`;
 }
 
-/**
- * Extra decimals for amounts in the quote currency when the run's capital is small in it (0.02 for
- * ETHBTC): 0 for a capital of 100 or more, one more per factor of 10 below, so amounts printed with
- * 2 or 4 decimals on a 1000 USD capital keep as many significant digits.
- */
-export function moneyExtraDecimals(capitalQuote: number): number {
-  if (!(capitalQuote > 0 && capitalQuote < Number.POSITIVE_INFINITY)) return 0;
-  return Math.min(12, Math.max(0, Math.ceil(Math.log10(100 / capitalQuote))));
-}
+/** Extra decimals for quote-currency amounts on a small capital (shared with the calibration report). */
+export { moneyExtraDecimals } from "@mmkit/analytics";
 
 /** A price with at least 6 significant digits and 2 decimals (0.0123450, 3301.25, 105055.50); n/a when not finite. */
 export function priceText(price: number): string {

@@ -18,6 +18,7 @@ import { KillSwitch, type KillSwitchSnapshot } from "@mmkit/core";
 import { jsonlParts, STREAM_FILES, type StreamName } from "@mmkit/analytics";
 import type { PaperExchangeState } from "@mmkit/exchange";
 import {
+  CONFIG_DEFAULTS,
   ConfigError,
   checkSources,
   FIELD_TO_FLAG,
@@ -144,12 +145,11 @@ const RESUME_CARRIES: ReadonlySet<string> = new Set(["record", "recordRotateMin"
 /** Fields holding a file path: the same file given relative or absolute is the same input. */
 const PATH_FIELDS: ReadonlySet<string> = new Set(["input", "leadInput"]);
 
-const DEFAULTS = PaperTraderConfigSchema.parse({});
 const FIELDS = Object.keys(PaperTraderConfigSchema.shape) as (keyof PaperTraderConfig)[];
 
 /** A field of a checkpoint's config; absent = not set (optional) or not existing yet (older version): its default. */
 function savedValue(saved: PaperTraderConfig, f: keyof PaperTraderConfig): unknown {
-  return f in saved ? saved[f] : DEFAULTS[f];
+  return f in saved ? saved[f] : CONFIG_DEFAULTS[f];
 }
 
 /**
@@ -198,7 +198,7 @@ export function assertResumable(saved: PaperTraderConfig, now: PaperTraderConfig
   for (const f of fields) {
     if (RESUME_MAY_CHANGE.has(f)) continue;
     const a = savedValue(saved, f);
-    const b = f in now ? now[f] : DEFAULTS[f];
+    const b = f in now ? now[f] : CONFIG_DEFAULTS[f];
     if (JSON.stringify(a) === JSON.stringify(b)) continue;
     if (PATH_FIELDS.has(f) && typeof a === "string" && typeof b === "string" && resolve(a) === resolve(b))
       continue;

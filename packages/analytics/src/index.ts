@@ -2,6 +2,7 @@
 export * from "./records.js";
 export * from "./stats.js";
 export * from "./drawdown.js";
+export * from "./money-decimals.js";
 export * from "./sharpe.js";
 export * from "./sharpe-state.js";
 export * from "./per-signal-sharpe.js";

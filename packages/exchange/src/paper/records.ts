@@ -79,8 +79,8 @@ export class RecordTracker {
   /** Where `mirrorDeadline` asked the next deadline to be copied (null: nowhere). */
   private deadlineOut: Float64Array | null = null;
   private deadlineIndex = 0;
-  /** Recent spans without market data: outcomes depending on them are censored. */
-  private readonly unobserved = new UnobservedSpans();
+  /** Recent spans without market data (the venue marks outages here): outcomes depending on them are censored. */
+  readonly unobserved = new UnobservedSpans();
 
   constructor(horizonsSec: readonly number[]) {
     if (horizonsSec.length === 0) throw new Error("horizonsSec must list at least one horizon");
@@ -174,19 +174,6 @@ export class RecordTracker {
     if (slot >= 0) P.meta[slot * META + 3] = value;
   }
 
-  /**
-   * No market data from `startMs` on (an outage: the caller's silence limit passed); until
-   * {@link dataResumed}, horizons ending in it get no outcome.
-   */
-  dataStopped(startMs: number): void {
-    this.unobserved.begin(startMs);
-  }
-
-  /** Market data came again at `tsMs` after {@link dataStopped}. */
-  dataResumed(tsMs: number): void {
-    this.unobserved.end(tsMs);
-  }
-
   /** Open a markout record for a fill. */
   openMarkout(
     fill: {
@@ -255,7 +242,7 @@ export class RecordTracker {
         if (!(inclusive ? endMs <= tsMs : endMs < tsMs)) break;
         const slot = P.head++;
         const record = finishPrediction(P, slot, Number.POSITIVE_INFINITY, this.horizonsMs, this.horizonsSec);
-        if (!this.unobserved.isEmpty) this.censorUnobserved(record);
+        if (!this.unobserved.isEmpty) this.unobserved.censorFillWindows(record, this.horizonsMs);
         out.push({ type: "prediction", tsMs: endMs, record });
         if (released !== undefined) {
           const a = P.meta[slot * META + 3];
@@ -291,16 +278,6 @@ export class RecordTracker {
     // A record opened later starts at or after `tsMs` (an order the pending actions bring live
     // during this very catch-up may start inside a span that ends after `tsMs`): keep those spans.
     if (!this.unobserved.isEmpty) this.unobserved.pruneBefore(Math.min(tsMs, this.earliestOpenStartMs()));
-  }
-
-  /** A fill-outcome window that overlaps a span without market data has no known outcome. */
-  private censorUnobserved(record: PredictionRecord): void {
-    for (let i = 0; i < this.horizonsMs.length; i++)
-      if (
-        record.filled[i] !== null &&
-        this.unobserved.overlaps(record.liveTsMs, record.liveTsMs + this.horizonsMs[i]!)
-      )
-        record.filled[i] = null;
   }
 
   /** Where the earliest open record's window starts (+∞ when none is open). */
@@ -345,7 +322,7 @@ export class RecordTracker {
     for (let slot = P.head; slot < P.n; slot++) {
       const record = finishPrediction(P, slot, nowMs, this.horizonsMs, this.horizonsSec);
       record.complete = false;
-      if (!this.unobserved.isEmpty) this.censorUnobserved(record);
+      if (!this.unobserved.isEmpty) this.unobserved.censorFillWindows(record, this.horizonsMs);
       out.push({ type: "prediction", tsMs: nowMs, record });
     }
     for (const m of this.allMarkouts()) out.push({ type: "markout", tsMs: nowMs, record: m.record });

@@ -1,4 +1,5 @@
 /** Spans of time with no market data (feed outages, recording gaps): outcomes that depend on them are unknown. */
+import type { PredictionRecord } from "./events.js";
 
 /** A span [startMs, endMs) without market data; endMs is +∞ while the outage lasts. */
 export type UnobservedSpan = [startMs: number, endMs: number];
@@ -39,6 +40,13 @@ export class UnobservedSpans {
   overlaps(fromMs: number, toMs: number): boolean {
     for (const [s, e] of this.spans) if (s < toMs && e > fromMs) return true;
     return false;
+  }
+
+  /** Censor (null) each horizon of a prediction whose fill window (live, live + h] overlaps a span. */
+  censorFillWindows(record: PredictionRecord, horizonsMs: readonly number[]): void {
+    for (let i = 0; i < horizonsMs.length; i++)
+      if (record.filled[i] !== null && this.overlaps(record.liveTsMs, record.liveTsMs + horizonsMs[i]!))
+        record.filled[i] = null;
   }
 
   /** Forget the closed spans that end at or before `tsMs` (no open record can depend on them). */

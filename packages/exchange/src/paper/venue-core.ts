@@ -235,8 +235,8 @@ export abstract class VenueCore {
   protected noteDataGap(t: number, marketEvent: boolean): void {
     const last = this.lastMarketTsMs;
     if (t - last > this.config.maxDataGapMs) {
-      this.tracker.dataStopped(last + this.config.maxDataGapMs);
-      if (marketEvent) this.tracker.dataResumed(t);
+      this.tracker.unobserved.begin(last + this.config.maxDataGapMs);
+      if (marketEvent) this.tracker.unobserved.end(t);
     }
   }
 
