@@ -9,7 +9,7 @@ import { edgeValidationReport } from "./report.js";
 import type { RunOptions, RunResult } from "./run.js";
 import { instrumentGrid, instrumentText } from "./instrument.js";
 import { firstMid, type RunSource } from "./source.js";
-import { restoreCheckpoint, type TraderCheckpoint } from "./state.js";
+import { PRINT_MERGE_VERSION, restoreCheckpoint, type TraderCheckpoint } from "./state.js";
 import { PaperTrader } from "./trader.js";
 
 /**
@@ -87,4 +87,18 @@ export function manifestStart(dir: string, runId: string): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A capture replay resumes by event count: a checkpoint of a version that replayed each print of a
+ * taker order apart counted more events than this version's replay has at the same place, so it
+ * would resume at the wrong event. Refused (nothing changed) unless the run had finished.
+ */
+export function requireSamePrintCounting(cp: TraderCheckpoint, source: RunSource, outputDir: string): void {
+  const format = source.describe["format"];
+  if (cp.completed_reason !== null || cp.print_merge === PRINT_MERGE_VERSION) return;
+  if (format !== "binance-capture" && format !== "hyperliquid-capture") return;
+  throw new ConfigError(
+    `cannot --resume: checkpoint.json in ${outputDir} was written by an mmkit version that replayed each print of a taker order as its own event; this version merges them per taker order and price (as Binance's aggTrade does), so the checkpoint's ${cp.events_consumed} events no longer end at the same place in the input. Start a new run in another --output-dir; nothing was changed`,
+  );
 }

@@ -11,7 +11,7 @@ import { CheckpointPacer } from "./checkpoint-pacing.js";
 import { HaltDrain } from "./halt-drain.js";
 import { MergedLead } from "./lead-merge.js";
 import { createStreamFiles, runManifest } from "./manifest.js";
-import { manifestStart, reprintCompleted, restoredTrader } from "./resume.js";
+import { manifestStart, reprintCompleted, requireSamePrintCounting, restoredTrader } from "./resume.js";
 import { lockDir, lockOutputDir } from "./output-lock.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { serveMetrics } from "./metrics.js";
@@ -99,6 +99,7 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
   if (checkpoint !== null) {
     // Restore it once without outputs before any file is truncated or rewritten.
     const restored = restoredTrader(checkpoint, config, source);
+    requireSamePrintCounting(checkpoint, source, outputDir);
     if (checkpoint.completed_reason !== null)
       return reprintCompleted(restored, checkpoint, config, opts, source, print);
   }

@@ -30,6 +30,9 @@ import type { OrderManager } from "./order-manager.js";
 import type { PaperTrader } from "./trader.js";
 import type { TraderCounters } from "./trader-counters.js";
 
+/** How capture prints are counted as events: per taker order and price (the exchange's print-merge.ts). */
+export const PRINT_MERGE_VERSION = 1;
+
 /** What a checkpoint holds (JSON). */
 export interface TraderCheckpoint {
   run_id: string;
@@ -43,6 +46,11 @@ export interface TraderCheckpoint {
   stream_bytes: Record<string, number>;
   /** Rotated parts (`name.N.jsonl`) of each stream at the checkpoint (absent in older checkpoints). */
   stream_parts?: Record<string, number>;
+  /**
+   * 1: a capture's prints of one taker order at one price were one event when `events_consumed`
+   * was counted (absent in checkpoints of versions that replayed each print apart).
+   */
+  print_merge?: number;
   order_size_base: number;
   capital_quote: number;
   counters: TraderCounters;
@@ -73,6 +81,7 @@ const CheckpointSchema = z.looseObject({
   events_consumed: count,
   stream_bytes: z.record(z.string(), count),
   stream_parts: z.record(z.string(), count).optional(),
+  print_merge: z.literal(PRINT_MERGE_VERSION).optional(),
   order_size_base: positive,
   capital_quote: positive,
   counters: z.looseObject({
@@ -329,6 +338,7 @@ export function captureCheckpoint(
     events_consumed: eventsConsumed,
     stream_bytes: streamBytes,
     stream_parts: streamPartCounts,
+    print_merge: PRINT_MERGE_VERSION,
     order_size_base: p.orderSizeBase,
     capital_quote: p.capitalQuote,
     counters: { ...trader.counters },

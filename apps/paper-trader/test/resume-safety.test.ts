@@ -7,7 +7,7 @@ import { createLogger } from "../src/logging.js";
 import { LOCK_FILE } from "../src/output-lock.js";
 import { type RunResult, runPaperTrader } from "../src/run.js";
 import { resumedConfig } from "../src/state.js";
-import { readStreams, runInProcess, tempDir } from "./helpers.js";
+import { HL_SAMPLE, readStreams, runInProcess, tempDir } from "./helpers.js";
 
 const BASE = { durationSec: 900, seed: 5, checkpointEveryMin: 1 } as const;
 
@@ -63,6 +63,29 @@ describe("resume keeps a run's files safe", () => {
       /--latency-ms differs/,
     );
     expect(readStreams(dir)).toEqual(before);
+  });
+
+  it("a capture replay's checkpoint from before prints were merged per taker order is refused", async () => {
+    const dir = tempDir();
+    const replay = { source: "replay", input: HL_SAMPLE, checkpointEveryMin: 1 } as const;
+    await runInProcess({ ...replay, outputDir: dir });
+    const before = readStreams(dir);
+    const cp = checkpointOf(dir);
+    expect(cp["print_merge"]).toBe(1);
+    // the older version's checkpoint: no print_merge, counted 3 more events (one sweep's prints)
+    const { print_merge: _, ...older } = cp;
+    writeFileSync(join(dir, "checkpoint.json"), JSON.stringify({ ...older, completed_reason: null }));
+    await expect(runInProcess({ ...replay, outputDir: dir, resume: true })).rejects.toThrow(
+      /^cannot --resume: checkpoint.json in .* was written by an mmkit version that replayed each print of a taker order as its own event/,
+    );
+    expect(readStreams(dir)).toEqual(before);
+    // a synthetic run's checkpoint of that version still resumes (no prints to merge)
+    const syn = tempDir();
+    await runInProcess({ ...BASE, outputDir: syn });
+    const { print_merge: __, ...olderSyn } = checkpointOf(syn);
+    writeFileSync(join(syn, "checkpoint.json"), JSON.stringify({ ...olderSyn, completed_reason: null }));
+    const resumed = await runInProcess({ ...BASE, outputDir: syn, resume: true });
+    expect(resumed.stopReason).toMatch(/^duration reached/);
   });
 
   it("a paused run (SIGINT, abort) stays resumable and --resume finishes it", async () => {

@@ -10,6 +10,7 @@ import {
   snapshotFit,
 } from "./capture-snapshots.js";
 import { normalizeHyperliquid } from "./hyperliquid-messages.js";
+import { addPrintSizes, continuesPrint, type HeldPrint } from "./print-merge.js";
 import { RecentIds } from "./recent-ids.js";
 import { dropBetterIn } from "./stale-levels.js";
 import { StaleTradeFilter } from "./stale-trades.js";
@@ -89,6 +90,10 @@ export class CaptureImporter {
    */
   private heldBbo: (MarketEvent & { type: "bbo" })[] = [];
   private holdingBbo = true;
+  /** The latest Binance `@trade` print, held until a line brings events (see {@link importLine}). */
+  private heldPrint: HeldPrint | null = null;
+  /** While a line is imported: the print held before it (the one it may continue). */
+  private releasing: HeldPrint | null = null;
 
   constructor(
     private readonly stats: FeedStats,
@@ -143,7 +148,10 @@ export class CaptureImporter {
     if (this.heldBbo.length > 0) bumpExtra(this.stats, "bboLeftOnLocalClock", this.heldBbo.length);
     for (const _ of this.heldSnapshots) this.dropFrame("unresolvedSnapshotsDropped");
     this.heldSnapshots = [];
-    return this.releaseHeld();
+    const print = this.heldPrint;
+    this.heldPrint = null;
+    const bbo = this.releaseHeld();
+    return print === null ? bbo : [print.event, ...bbo];
   }
 
   /** Drop levels of an update older than the latest BBO that are better than that BBO (stale). */
@@ -259,8 +267,28 @@ export class CaptureImporter {
     return Math.abs(midPx / refPx - 1) <= SNAPSHOT_MAX_MID_DEVIATION;
   }
 
-  /** Import one line; `venue` detected per line from the JSON keys. */
+  /**
+   * Import one line; `venue` detected per line from the JSON keys. A Binance `@trade` print is held
+   * until a line brings events: when those are the next print of the same taker order (next trade
+   * id, same time, price and side) it is merged into the held one (counted in `mergedPrints`;
+   * see print-merge.ts), otherwise the held print comes out ahead of them.
+   */
   importLine(line: string): CaptureLineResult {
+    const prev = this.heldPrint;
+    this.heldPrint = null;
+    this.releasing = prev;
+    const r = this.importFrame(line);
+    this.releasing = null;
+    if (prev === null || this.heldPrint === prev) return r;
+    if (!r.ok || (this.heldPrint === null && r.events.length === 0)) {
+      // nothing came out (a bad, ignored or other-instrument line): the print stays held
+      this.heldPrint = prev;
+      return r;
+    }
+    return { ok: true, events: [prev.event, ...r.events] };
+  }
+
+  private importFrame(line: string): CaptureLineResult {
     const parts = splitCaptureLine(line);
     if (!parts) return { ok: false, error: "expected `<local ns> <json>`" };
     let json: unknown;
@@ -283,6 +311,7 @@ export class CaptureImporter {
           for (const e of r.events) this.hlStale.noteBook(e.exchangeTsMs);
           return { ok: true, events: r.events };
         }
+        if (r.mergedPrints !== undefined) bumpExtra(this.stats, "mergedPrints", r.mergedPrints);
         const current = r.events.filter((e) => this.hlStale.accepts(e.exchangeTsMs));
         if (current.length < r.events.length)
           bumpExtra(this.stats, "staleTradesDropped", r.events.length - current.length);
@@ -347,6 +376,17 @@ export class CaptureImporter {
           return this.dropFrame("duplicateTrades");
         this.lastTradePx = r.event.trade.price;
         const held = this.noteClocks(r.event.exchangeTsMs, localTsMs);
+        const seq = r.eventType === "trade" && id !== undefined ? Number(id) : Number.NaN;
+        if (Number.isSafeInteger(seq)) {
+          const prev = this.releasing;
+          if (prev !== null && continuesPrint(prev, r.event, seq)) {
+            prev.event.trade.size = addPrintSizes(prev.event.trade.size, r.event.trade.size);
+            prev.lastId = seq;
+            bumpExtra(this.stats, "mergedPrints");
+            this.heldPrint = prev;
+          } else this.heldPrint = { event: r.event, lastId: seq };
+          return { ok: true, events: held };
+        }
         return { ok: true, events: held.length > 0 ? [...held, r.event] : [r.event] };
       }
       case "nonMarketTrade":

@@ -315,6 +315,7 @@ export class HyperliquidFeed implements MarketDataFeed {
       }
     }
     if (r.channel !== "trades") for (const e of r.events) this.stale.noteBook(e.exchangeTsMs);
+    if (r.mergedPrints !== undefined) bumpExtra(this.counters, "mergedPrints", r.mergedPrints);
     let staleDropped = 0;
     let newestStale = Number.NEGATIVE_INFINITY;
     for (const e of r.events) {

@@ -1,5 +1,6 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import { z } from "zod";
+import { mergeHyperliquidPrints } from "./print-merge.js";
 
 import { isDecimalString } from "./decimal.js";
 import { scanL2BookFrame } from "./hyperliquid-l2book-scan.js";
@@ -91,7 +92,14 @@ export const hlEnvelopeSchema = z.object({ channel: z.string(), data: z.unknown(
 
 /** Result of parsing one inbound Hyperliquid frame. */
 export type HlParsed =
-  | { kind: "events"; channel: "l2Book" | "trades" | "bbo"; coin: string; events: MarketEvent[] }
+  | {
+      kind: "events";
+      channel: "l2Book" | "trades" | "bbo";
+      coin: string;
+      events: MarketEvent[];
+      /** Trades: prints merged into the one before (one taker order at one price; see print-merge.ts). */
+      mergedPrints?: number;
+    }
   | { kind: "mids"; mids: Record<string, number>; localTsMs: number }
   | { kind: "pong" }
   /** An `error` channel frame (e.g. `Invalid subscription …`, `Websocket rate limited`): `data` as text. */
@@ -179,20 +187,29 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
     case "trades": {
       const r = z.array(hlTradeSchema).safeParse(data);
       if (!r.success) return { kind: "invalid", error: `trades ${issueText(r.error)}` };
-      const events: MarketEvent[] = r.data.map((t) => ({
+      // One taker order meeting several makers at one price is one print (see print-merge.ts).
+      const prints = mergeHyperliquidPrints(r.data);
+      const events: MarketEvent[] = prints.map(({ print: t, size }) => ({
         type: "trade",
         exchangeTsMs: t.time,
         localTsMs,
         trade: {
           price: Number(t.px),
-          size: Number(t.sz),
+          size,
           aggressor: t.side === "B" ? "buy" : "sell",
           exchangeTsMs: t.time,
           localTsMs,
           ...(t.tid !== undefined ? { id: String(t.tid) } : {}),
         },
       }));
-      return { kind: "events", channel, coin: r.data[0]?.coin ?? "", events };
+      const mergedPrints = r.data.length - prints.length;
+      return {
+        kind: "events",
+        channel,
+        coin: r.data[0]?.coin ?? "",
+        events,
+        ...(mergedPrints > 0 ? { mergedPrints } : {}),
+      };
     }
     case "bbo": {
       const r = hlBboSchema.safeParse(data);

@@ -1,0 +1,157 @@
+import { gunzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import type { MarketEvent } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { CaptureImporter } from "./capture-import.js";
+import { normalizeHyperliquid } from "./hyperliquid-messages.js";
+import { addPrintSizes, mergeHyperliquidPrints } from "./print-merge.js";
+import { emptyFeedStats } from "./types.js";
+
+const T0_MS = 1_723_161_256_000;
+
+/** A Binance `@trade` capture line (local clock 1.2 s behind); `m` true = the buyer was the maker. */
+function bnTrade(t: number, tsMs: number, px: string, q: string, m = false, e = "trade"): string {
+  const data = {
+    e,
+    E: tsMs,
+    T: tsMs,
+    s: "BTCUSDT",
+    ...(e === "trade" ? { t } : { a: t }),
+    p: px,
+    q,
+    X: "MARKET",
+    m,
+  };
+  return `${BigInt(tsMs - 1200) * 1_000_000n} ${JSON.stringify({ stream: `btcusdt@${e}`, data })}`;
+}
+
+function bnTicker(u: number, tsMs: number): string {
+  const data = {
+    e: "bookTicker",
+    u,
+    s: "BTCUSDT",
+    b: "61800.20",
+    B: "1",
+    a: "61800.30",
+    A: "2",
+    T: tsMs,
+    E: tsMs,
+  };
+  return `${BigInt(tsMs - 1200) * 1_000_000n} ${JSON.stringify({ stream: "btcusdt@bookTicker", data })}`;
+}
+
+function importAll(lines: string[]): {
+  prints: [string | undefined, number, number][];
+  merged: number;
+  types: string[];
+} {
+  const stats = emptyFeedStats();
+  const imp = new CaptureImporter(stats);
+  const events: MarketEvent[] = [];
+  for (const l of lines) {
+    const r = imp.importLine(l);
+    if (r.ok) events.push(...r.events);
+  }
+  events.push(...imp.finish());
+  return {
+    prints: events.flatMap((e) =>
+      e.type === "trade" ? [[e.trade.id, e.trade.size, e.trade.price]] : [],
+    ) as [string | undefined, number, number][],
+    merged: stats.extra["mergedPrints"] ?? 0,
+    types: events.map((e) => e.type),
+  };
+}
+
+describe("addPrintSizes", () => {
+  it("sums decimal sizes without binary residue", () => {
+    expect(0.006 + 0.199).not.toBe(0.205);
+    expect(addPrintSizes(0.006, 0.199)).toBe(0.205);
+    expect(addPrintSizes(0.00014, 0.00014)).toBe(0.00028);
+    expect(addPrintSizes(1_250_000, 3)).toBe(1_250_003);
+    expect(addPrintSizes(0.1, 0.2)).toBe(0.3);
+  });
+});
+
+describe("Binance @trade prints of one taker order", () => {
+  it("merges the next trade id at the same time, price and side; keeps the first id", () => {
+    const r = importAll([
+      bnTrade(100, T0_MS, "61800.30", "0.006"),
+      bnTrade(101, T0_MS, "61800.30", "0.199"),
+      bnTrade(102, T0_MS, "61800.30", "0.010"),
+      bnTrade(103, T0_MS, "61800.40", "0.500"), // next price of the sweep: its own print
+    ]);
+    expect(r.prints).toEqual([
+      ["100", 0.215, 61800.3],
+      ["103", 0.5, 61800.4],
+    ]);
+    expect(r.merged).toBe(2);
+  });
+
+  it("does not merge across an id gap, another time, another side, an aggTrade or a book event", () => {
+    const r = importAll([
+      bnTrade(200, T0_MS, "61800.30", "0.1"),
+      bnTrade(202, T0_MS, "61800.30", "0.1"), // id gap (a print of another taker order between)
+      bnTrade(203, T0_MS + 1, "61800.30", "0.1"), // a millisecond later
+      bnTrade(204, T0_MS + 1, "61800.30", "0.1", true), // the seller was the taker
+      bnTicker(1, T0_MS + 1),
+      bnTrade(205, T0_MS + 1, "61800.30", "0.1", true), // a book event came out between
+      bnTrade(300, T0_MS + 2, "61800.30", "0.1", false, "aggTrade"),
+      bnTrade(301, T0_MS + 2, "61800.30", "0.1", false, "aggTrade"), // aggTrades are merged already
+    ]);
+    expect(r.prints.map((p) => p[0])).toEqual(["200", "202", "203", "204", "205", "300", "301"]);
+    expect(r.merged).toBe(0);
+    // the held print comes out ahead of the book event that ended it
+    expect(r.types).toEqual(["trade", "trade", "trade", "trade", "bbo", "trade", "trade", "trade"]);
+  });
+
+  it("a bad line between two prints of one order neither ends the merge nor loses the print", () => {
+    const lines = [bnTrade(400, T0_MS, "61800.30", "0.1"), "garbage", bnTrade(401, T0_MS, "61800.30", "0.2")];
+    const r = importAll(lines);
+    expect(r.prints).toEqual([["400", 0.3, 61800.3]]);
+    // the last print of the input comes out at the end
+    expect(importAll(lines.slice(0, 2)).prints).toEqual([["400", 0.1, 61800.3]]);
+  });
+});
+
+describe("Hyperliquid prints of one taker order", () => {
+  // Real frames of the embedded sample (hyperliquid-btc-20250126.gz, 2025-01-26 19:14 UTC).
+  const frames = gunzipSync(
+    readFileSync(new URL("../../../../data/samples/hyperliquid-btc-20250126.gz", import.meta.url)),
+  )
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l.includes('"channel":"trades"'))
+    .map(
+      (l) => JSON.parse(l.slice(l.indexOf(" ") + 1)) as { data: { hash: string; px: string; sz: string }[] },
+    );
+
+  it("merges one action's prints at one price (same hash), not several takers' prints in one block", () => {
+    const sweep = frames.find((f) => f.data.length === 7)!;
+    // one sell order (one hash) sweeping 105055 (4 makers), 105054, 105053, 105051
+    expect(new Set(sweep.data.map((t) => t.hash)).size).toBe(1);
+    const r = normalizeHyperliquid(sweep, 0);
+    if (r.kind !== "events") throw new Error(r.kind);
+    const sizes = r.events.map((e) => (e.type === "trade" ? [e.trade.price, e.trade.size] : []));
+    expect(sizes).toEqual([
+      [105055, 0.12005], // 0.06201 + 0.00022 + 0.00073 + 0.05709
+      [105054, 0.1428],
+      [105053, 0.1428],
+      [105051, 0.19435],
+    ]);
+    expect(r.mergedPrints).toBe(3);
+    // 21 prints in one block at one price and side, each its own action (hash): 21 taker orders
+    const block = frames.find((f) => f.data.length === 21)!;
+    expect(new Set(block.data.map((t) => t.hash)).size).toBe(21);
+    const b = normalizeHyperliquid(block, 0);
+    if (b.kind !== "events") throw new Error(b.kind);
+    expect(b.events.length).toBe(21);
+    expect(b.mergedPrints).toBeUndefined();
+  });
+
+  it("never merges prints without an action hash (zero hash)", () => {
+    const p = { px: "100", sz: "1", side: "B" as const, time: 5, hash: "0x0000" };
+    expect(mergeHyperliquidPrints([p, p]).length).toBe(2);
+    const h = { ...p, hash: "0xab" };
+    expect(mergeHyperliquidPrints([h, h]).map((m) => [m.size, m.merged])).toEqual([[2, 2]]);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Prints of one taker order at one price, merged into one print (what Binance's `aggTrade` stream
+ * does at the venue). A taker order that meets several resting orders at a price is reported by
+ * `@trade` (Binance) and by the `trades` channel (Hyperliquid) as one print per maker; an order of
+ * ours in that queue would have been ONE fill of that taker order, not one fill per maker. Left
+ * apart, those prints cut one fill of ours into several within a millisecond (more fills, the
+ * same size) and count one market order as several arrivals in the intensity fit.
+ */
+import { gridDecimals, type MarketEvent } from "@mmkit/core";
+
+/** Most decimals a summed size keeps exact (sizes are decimal strings of at most ~10 decimals). */
+const MAX_SIZE_DECIMALS = 20;
+
+/** a + b for two decimal sizes, rounded to the larger number of decimals (0.006 + 0.199 = 0.205, not 0.20500000000000002). */
+export function addPrintSizes(a: number, b: number): number {
+  const da = gridDecimals(a);
+  const db = gridDecimals(b);
+  const sum = a + b;
+  if (da < 0 || db < 0) return sum;
+  const d = Math.max(da, db);
+  return d > MAX_SIZE_DECIMALS ? sum : Number(sum.toFixed(d));
+}
+
+/** One Hyperliquid `trades` entry as the merge reads it (validated strings). */
+interface HlPrint {
+  px: string;
+  sz: string;
+  side: "B" | "A";
+  time: number;
+  hash?: string | undefined;
+}
+
+/** Hyperliquid's hash of prints it does not tie to one action (e.g. TWAP slices): never merged. */
+const ZERO_HASH = /^0x0*$/;
+
+/**
+ * Hyperliquid: consecutive prints of one message with the same time, price, side and (non-zero)
+ * action hash are one taker order meeting several makers at one price. Returns each merged
+ * print as [first entry, summed size, entries merged]; the entries are not modified.
+ */
+export function mergeHyperliquidPrints<T extends HlPrint>(
+  prints: readonly T[],
+): { print: T; size: number; merged: number }[] {
+  const out: { print: T; size: number; merged: number }[] = [];
+  let last: { print: T; size: number; merged: number } | null = null;
+  for (const p of prints) {
+    const h = p.hash;
+    if (
+      last !== null &&
+      h !== undefined &&
+      h === last.print.hash &&
+      !ZERO_HASH.test(h) &&
+      p.time === last.print.time &&
+      p.px === last.print.px &&
+      p.side === last.print.side
+    ) {
+      last.size = addPrintSizes(last.size, Number(p.sz));
+      last.merged++;
+      continue;
+    }
+    last = { print: p, size: Number(p.sz), merged: 1 };
+    out.push(last);
+  }
+  return out;
+}
+
+/** A Binance `@trade` print held for merging, and the trade id of the last print merged into it. */
+export interface HeldPrint {
+  event: MarketEvent & { type: "trade" };
+  lastId: number;
+}
+
+/** Whether print `e` with trade id `id` is the next print of the same taker order as `held`. */
+export function continuesPrint(held: HeldPrint, e: MarketEvent & { type: "trade" }, id: number): boolean {
+  const a = held.event.trade;
+  const b = e.trade;
+  return (
+    id === held.lastId + 1 &&
+    e.exchangeTsMs === held.event.exchangeTsMs &&
+    b.price === a.price &&
+    b.aggressor === a.aggressor
+  );
+}
