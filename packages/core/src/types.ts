@@ -36,6 +36,11 @@ export interface Trade {
   exchangeTsMs: number;
   localTsMs: number;
   id?: string;
+  /**
+   * More prints of the same taker order follow at this instant (it swept several prices): the
+   * venue matched them at once, so nothing can be placed or cancelled between them.
+   */
+  sweepContinues?: boolean;
 }
 
 /** Best bid / offer. */

@@ -10,7 +10,7 @@ import {
   snapshotFit,
 } from "./capture-snapshots.js";
 import { normalizeHyperliquid } from "./hyperliquid-messages.js";
-import { addPrintSizes, continuesPrint, type HeldPrint } from "./print-merge.js";
+import { addPrintSizes, continuesPrint, continuesSweep, type HeldPrint } from "./print-merge.js";
 import { RecentIds } from "./recent-ids.js";
 import { dropBetterIn } from "./stale-levels.js";
 import { StaleTradeFilter } from "./stale-trades.js";
@@ -285,6 +285,10 @@ export class CaptureImporter {
       this.heldPrint = prev;
       return r;
     }
+    // The next print of the same taker order at another price: the sweep goes on past the held one.
+    const next = this.heldPrint as HeldPrint | null; // set by importFrame
+    if (next !== null && next !== prev && continuesSweep(prev, next.event, next.lastId))
+      prev.event.trade.sweepContinues = true;
     return { ok: true, events: [prev.event, ...r.events] };
   }
 

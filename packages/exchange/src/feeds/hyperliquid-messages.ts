@@ -189,7 +189,7 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
       if (!r.success) return { kind: "invalid", error: `trades ${issueText(r.error)}` };
       // One taker order meeting several makers at one price is one print (see print-merge.ts).
       const prints = mergeHyperliquidPrints(r.data);
-      const events: MarketEvent[] = prints.map(({ print: t, size }) => ({
+      const events: MarketEvent[] = prints.map(({ print: t, size, sweepContinues }) => ({
         type: "trade",
         exchangeTsMs: t.time,
         localTsMs,
@@ -200,6 +200,7 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
           exchangeTsMs: t.time,
           localTsMs,
           ...(t.tid !== undefined ? { id: String(t.tid) } : {}),
+          ...(sweepContinues ? { sweepContinues } : {}),
         },
       }));
       const mergedPrints = r.data.length - prints.length;

@@ -42,6 +42,7 @@ function bnTicker(u: number, tsMs: number): string {
 
 function importAll(lines: string[]): {
   prints: [string | undefined, number, number][];
+  sweeps: boolean[];
   merged: number;
   types: string[];
 } {
@@ -57,6 +58,7 @@ function importAll(lines: string[]): {
     prints: events.flatMap((e) =>
       e.type === "trade" ? [[e.trade.id, e.trade.size, e.trade.price]] : [],
     ) as [string | undefined, number, number][],
+    sweeps: events.flatMap((e) => (e.type === "trade" ? [e.trade.sweepContinues === true] : [])),
     merged: stats.extra["mergedPrints"] ?? 0,
     types: events.map((e) => e.type),
   };
@@ -85,6 +87,20 @@ describe("Binance @trade prints of one taker order", () => {
       ["103", 0.5, 61800.4],
     ]);
     expect(r.merged).toBe(2);
+    // the same taker order goes on at the next price: the first print says the sweep continues
+    expect(r.sweeps).toEqual([true, false]);
+  });
+
+  it("marks a sweep through several prices print by print, and only the same taker order's", () => {
+    const r = importAll([
+      bnTrade(500, T0_MS, "61800.30", "0.1", true), // a market sell: prices fall
+      bnTrade(501, T0_MS, "61800.20", "0.1", true),
+      bnTrade(502, T0_MS, "61800.10", "0.1", true),
+      bnTrade(503, T0_MS, "61800.20", "0.1", true), // back up: another taker order
+      bnTrade(504, T0_MS, "61800.10", "0.1", false), // the other side: another one
+    ]);
+    expect(r.prints.map((p) => p[0])).toEqual(["500", "501", "502", "503", "504"]);
+    expect(r.sweeps).toEqual([true, true, false, false, false]);
   });
 
   it("does not merge across an id gap, another time, another side, an aggTrade or a book event", () => {
@@ -139,6 +155,13 @@ describe("Hyperliquid prints of one taker order", () => {
       [105051, 0.19435],
     ]);
     expect(r.mergedPrints).toBe(3);
+    // one action through four prices: every print but its last says the sweep goes on
+    expect(r.events.map((e) => e.type === "trade" && e.trade.sweepContinues === true)).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     // 21 prints in one block at one price and side, each its own action (hash): 21 taker orders
     const block = frames.find((f) => f.data.length === 21)!;
     expect(new Set(block.data.map((t) => t.hash)).size).toBe(21);
@@ -146,6 +169,7 @@ describe("Hyperliquid prints of one taker order", () => {
     if (b.kind !== "events") throw new Error(b.kind);
     expect(b.events.length).toBe(21);
     expect(b.mergedPrints).toBeUndefined();
+    expect(b.events.some((e) => e.type === "trade" && e.trade.sweepContinues === true)).toBe(false);
   });
 
   it("never merges prints without an action hash (zero hash)", () => {

@@ -33,32 +33,39 @@ interface HlPrint {
 /** Hyperliquid's hash of prints it does not tie to one action (e.g. TWAP slices): never merged. */
 const ZERO_HASH = /^0x0*$/;
 
+/** Whether two Hyperliquid prints come from one action (the same non-zero hash) at one instant and side. */
+function sameHlTaker(a: HlPrint, b: HlPrint): boolean {
+  const h = b.hash;
+  return h !== undefined && h === a.hash && !ZERO_HASH.test(h) && b.time === a.time && b.side === a.side;
+}
+
+/** One merged Hyperliquid print: its first entry, the summed size, how many entries it holds. */
+export interface MergedHlPrint<T> {
+  print: T;
+  size: number;
+  merged: number;
+  /** The next merged print is the same action at another price (a sweep goes on). */
+  sweepContinues: boolean;
+}
+
 /**
  * Hyperliquid: consecutive prints of one message with the same time, price, side and (non-zero)
- * action hash are one taker order meeting several makers at one price. Returns each merged
- * print as [first entry, summed size, entries merged]; the entries are not modified.
+ * action hash are one taker order meeting several makers at one price; merged, in order. The
+ * entries are not modified.
  */
-export function mergeHyperliquidPrints<T extends HlPrint>(
-  prints: readonly T[],
-): { print: T; size: number; merged: number }[] {
-  const out: { print: T; size: number; merged: number }[] = [];
-  let last: { print: T; size: number; merged: number } | null = null;
+export function mergeHyperliquidPrints<T extends HlPrint>(prints: readonly T[]): MergedHlPrint<T>[] {
+  const out: MergedHlPrint<T>[] = [];
+  let last: MergedHlPrint<T> | null = null;
   for (const p of prints) {
-    const h = p.hash;
-    if (
-      last !== null &&
-      h !== undefined &&
-      h === last.print.hash &&
-      !ZERO_HASH.test(h) &&
-      p.time === last.print.time &&
-      p.px === last.print.px &&
-      p.side === last.print.side
-    ) {
-      last.size = addPrintSizes(last.size, Number(p.sz));
-      last.merged++;
-      continue;
+    if (last !== null && sameHlTaker(last.print, p)) {
+      if (p.px === last.print.px) {
+        last.size = addPrintSizes(last.size, Number(p.sz));
+        last.merged++;
+        continue;
+      }
+      last.sweepContinues = true;
     }
-    last = { print: p, size: Number(p.sz), merged: 1 };
+    last = { print: p, size: Number(p.sz), merged: 1, sweepContinues: false };
     out.push(last);
   }
   return out;
@@ -79,5 +86,20 @@ export function continuesPrint(held: HeldPrint, e: MarketEvent & { type: "trade"
     e.exchangeTsMs === held.event.exchangeTsMs &&
     b.price === a.price &&
     b.aggressor === a.aggressor
+  );
+}
+
+/**
+ * Whether print `e` (trade id `id`) is the same taker order as `held` going on at a worse price for
+ * it (higher for a buyer, lower for a seller): a sweep through several prices.
+ */
+export function continuesSweep(held: HeldPrint, e: MarketEvent & { type: "trade" }, id: number): boolean {
+  const a = held.event.trade;
+  const b = e.trade;
+  return (
+    id === held.lastId + 1 &&
+    e.exchangeTsMs === held.event.exchangeTsMs &&
+    b.aggressor === a.aggressor &&
+    (a.aggressor === "buy" ? b.price > a.price : b.price < a.price)
   );
 }

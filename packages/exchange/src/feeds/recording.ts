@@ -50,6 +50,7 @@ export const recordedEventSchema = z.discriminatedUnion("type", [
       exchangeTsMs: num,
       localTsMs: num,
       id: z.string().optional(),
+      sweepContinues: z.boolean().optional(),
     }),
   }),
   z.object({

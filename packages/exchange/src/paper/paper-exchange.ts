@@ -14,6 +14,7 @@ import { BookUpkeep } from "./book-upkeep.js";
 import * as hs from "./hot-state.js";
 import type { PendingAction } from "./venue-core.js";
 import type { RecordTrackerState } from "./records.js";
+import type { SweepFill } from "./print-fills.js";
 import {
   type PaperOrder,
   type VirtualOrder,
@@ -60,6 +61,8 @@ export interface PaperExchangeState {
   crossShownVirtual?: [number, number];
   /** Clock time of the last market event (absent in older checkpoints, or before the first: none). */
   lastMarketTsMs?: number;
+  /** Fills of a sweep still going on at the checkpoint, not reported yet (absent: none). */
+  sweepFills?: SweepFill[];
 }
 
 /**
@@ -234,6 +237,8 @@ export class PaperExchange extends BookUpkeep {
     let t = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
     if (!(t >= this.clockMs)) t = this.clockMs;
     const out: ExchangeEvent[] = [];
+    // Anything but a print ends a sweep that was going on (its fills happened before this event).
+    if (ev.type !== "trade") this.endSweep(out);
     // Before the pending actions: those due inside an outage resolve records there too. A health
     // event (connected, stale…) is not market data: it neither ends an outage nor restarts the count.
     const data = ev.type !== "health";
@@ -269,6 +274,7 @@ export class PaperExchange extends BookUpkeep {
     if (!Number.isFinite(tsMs)) throw new Error(`advanceTo needs a finite tsMs, got ${tsMs}`);
     const t = Math.max(tsMs, this.clockMs);
     const out: ExchangeEvent[] = [];
+    this.endSweep(out);
     this.noteDataGap(t, false);
     if (t > this.clockMs && this.hot[H_PENDING]! <= t) this.runPending(t, out);
     this.clockMs = t;
@@ -279,6 +285,7 @@ export class PaperExchange extends BookUpkeep {
   /** Emit every open prediction/markout record now, marked incomplete (call at shutdown). */
   flushRecords(): ExchangeEvent[] {
     const out: ExchangeEvent[] = [];
+    this.endSweep(out); // a sweep cut by the end of the run: its fills first (they open markouts)
     this.tracker.flush(this.clockMs, out);
     this.virtuals.clear();
     return out;
@@ -347,6 +354,7 @@ export class PaperExchange extends BookUpkeep {
       crossShown: this.crossShown,
       crossShownVirtual: this.crossShownVirtual,
       ...(Number.isFinite(this.lastMarketTsMs) ? { lastMarketTsMs: this.lastMarketTsMs } : {}),
+      ...(this.sweepFills.length > 0 ? { sweepFills: this.sweepFills } : {}),
     });
   }
 
@@ -390,6 +398,7 @@ export class PaperExchange extends BookUpkeep {
     this.virtualRng.setState(s.rng.virtual);
     this.rejectedBookEvents = s.rejectedBookEvents;
     this.lastMarketTsMs = s.lastMarketTsMs ?? Number.NaN;
+    this.sweepFills = s.sweepFills ?? [];
     // After the book and the orders: an older checkpoint's shared memory is split using them.
     this.restoreCrossShown(s.crossShown, s.crossShownVirtual);
   }

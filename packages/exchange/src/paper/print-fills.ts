@@ -1,6 +1,7 @@
 /** Print fills: a trade print filling our resting orders and observed by the virtual ones; booking a fill. */
 import { type Trade, roundToLot } from "@mmkit/core";
-import type { ExchangeEvent, PaperFill } from "./events.js";
+import { addPrintSizes } from "../feeds/print-merge.js";
+import type { ExchangeEvent, PaperFill, PredictedEdge } from "./events.js";
 import * as hs from "./hot-state.js";
 import { allocatePrint, observePrint } from "./matching.js";
 import { PendingActions } from "./pending-actions.js";
@@ -9,13 +10,43 @@ import { type PaperOrder, openSize, refreshStatus, removeFrom } from "./resting.
 // Module-local copies of the hot-array indices, read per event (why: see hot-state.ts).
 const { H_ASK_LO, H_BID_HI, H_VASK_LO, H_VBID_HI } = hs;
 
+/** A fill of an order by the sweep in progress, emitted when the sweep ends (JSON: it goes into checkpoints). */
+export interface SweepFill {
+  fill: PaperFill;
+  /** The order's predicted edge (for the markout opened at emission). */
+  predicted?: PredictedEdge;
+  /** The order is completely filled (a `filled` event follows the fill). */
+  completed: boolean;
+}
+
 /** Trade prints: fills of our orders (best price first, time priority), then the virtual orders. */
 export abstract class PrintFills extends PendingActions {
+  /**
+   * Fills by the taker order sweeping now (`Trade.sweepContinues`): one per order, however many of
+   * the sweep's prices reached it — one taker order meets one order of ours once.
+   */
+  protected sweepFills: SweepFill[] = [];
+  /** A sweep's print is being allocated: fills wait in `sweepFills`. */
+  private inSweep = false;
+
   /** Allocate one print across our orders (best price first, time priority), then to virtual orders. */
   protected onTrade(tr: Trade, t: number, out: ExchangeEvent[]): void {
-    if (!(tr.size > 0) || !Number.isFinite(tr.price)) return;
-    this.fillReal(tr, t, true, out);
-    this.observeVirtual(tr, t, true);
+    const goesOn = tr.sweepContinues === true;
+    this.inSweep = goesOn || this.sweepFills.length > 0;
+    if (tr.size > 0 && Number.isFinite(tr.price)) {
+      this.fillReal(tr, t, true, out);
+      this.observeVirtual(tr, t, true);
+    }
+    if (!goesOn) this.endSweep(out);
+  }
+
+  /** The sweep is over (its last print, or any other event): its fills come out, in order. */
+  protected endSweep(out: ExchangeEvent[]): void {
+    this.inSweep = false;
+    if (this.sweepFills.length === 0) return;
+    const held = this.sweepFills;
+    this.sweepFills = [];
+    for (const h of held) this.emitFill(h.fill, h.predicted, h.completed, out);
   }
 
   /** A print's fills of our real orders. */
@@ -98,12 +129,41 @@ export abstract class PrintFills extends PendingActions {
       realizedPnlAfter: this.ledger.realizedPnlQuote,
       totalPnlAfter: this.ledger.totalPnlQuote,
     };
-    out.push({ type: "fill", tsMs: t, fill });
     this.tracker.noteFillAt(this.predictionOf(o), t);
-    this.tracker.openMarkout(fill, feeBps, o.predicted);
-    if (o.status !== "filled") return false;
-    this.orders.delete(o.id);
-    out.push({ type: "filled", tsMs: t, orderId: o.id, clientId: o.clientId });
-    return true;
+    const completed = o.status === "filled";
+    if (completed) this.orders.delete(o.id);
+    const held = this.inSweep ? this.sweepFills.find((h) => h.fill.orderId === orderId) : undefined;
+    if (held !== undefined) {
+      // the sweep reached this order again at a deeper price: still one fill
+      const f = held.fill;
+      f.size = addPrintSizes(f.size, size);
+      if (lot > 0) f.size = roundToLot(f.size, lot, "nearest");
+      f.feeQuote += feeQuote;
+      f.remainingSize = remainingSize;
+      f.positionAfter = positionAfter;
+      f.realizedPnlAfter = fill.realizedPnlAfter;
+      f.totalPnlAfter = fill.totalPnlAfter;
+      held.completed = completed;
+    } else if (this.inSweep)
+      this.sweepFills.push({
+        fill,
+        ...(o.predicted !== undefined ? { predicted: o.predicted } : {}),
+        completed,
+      });
+    else this.emitFill(fill, o.predicted, completed, out);
+    return completed;
+  }
+
+  /** Report a fill (and the order's end when it completed it), opening its markouts. */
+  private emitFill(
+    fill: PaperFill,
+    predicted: PredictedEdge | undefined,
+    completed: boolean,
+    out: ExchangeEvent[],
+  ): void {
+    const t = fill.tsMs;
+    out.push({ type: "fill", tsMs: t, fill });
+    this.tracker.openMarkout(fill, fill.feeBps, predicted);
+    if (completed) out.push({ type: "filled", tsMs: t, orderId: fill.orderId, clientId: fill.clientId });
   }
 }
