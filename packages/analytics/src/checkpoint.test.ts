@@ -17,7 +17,7 @@ import { EdgeTracker, type EdgeSnapshot, type EdgeTrackerState } from "./edge.js
 import { v1Streams } from "./fixtures/v1-streams.js";
 import { PerSignalSharpeTracker, type PerSignalSharpeTrackerState } from "./per-signal-sharpe.js";
 import { SeededRandom } from "./prng.js";
-import { SharpeTracker, type SharpeTrackerOptions } from "./sharpe.js";
+import { type SharpeSummary, SharpeTracker, type SharpeTrackerOptions } from "./sharpe.js";
 import type { SharpeTrackerState } from "./sharpe-state.js";
 import { RunningMoments, RunningRegression } from "./stats.js";
 
@@ -167,6 +167,49 @@ describe("SharpeTracker resumes bit-identically", () => {
     expect(t.bucketCount()).toBe(120);
     expect(t.outOfOrder).toBeGreaterThan(0);
     expect(report(t).windows.at(-1)!.n).toBeGreaterThan(1_000);
+  });
+
+  it("a checkpoint without the GMM sums (written before them) still loads", () => {
+    const strip = (st: SharpeTrackerState): SharpeTrackerState => {
+      const { gmm, ...rest } = st as SharpeTrackerState & { gmm?: unknown };
+      expect(gmm).toBeDefined();
+      return rest as SharpeTrackerState;
+    };
+    const full = new SharpeTracker(opts);
+    for (const e of events) e(full);
+    const want = report(full);
+    // While the ring holds every return since the start, the sums are rebuilt exactly from it:
+    // the rest of the run is bit-identical, GMM fields and written state included.
+    const early = events.findIndex((_, i) => {
+      const t = new SharpeTracker(opts);
+      for (const e of events.slice(0, i)) e(t);
+      return t.bucketCount() >= 60 && t.bucketCount() < 120;
+    });
+    expect(early).toBeGreaterThan(0);
+    for (const split of [0, 5, early]) {
+      const before = new SharpeTracker(opts);
+      for (const e of events.slice(0, split)) e(before);
+      const resumed = SharpeTracker.fromState(viaJson(strip(before.getState())));
+      for (const e of events.slice(split)) e(resumed);
+      expect(canon(report(resumed))).toBe(canon(want));
+      expect(canon(resumed.getState())).toBe(canon(full.getState()));
+    }
+    // Once the "all" window has outgrown the ring they cannot be: its two GMM fields are null for
+    // the rest of that run (everything else is identical) and no sums are written.
+    const before = new SharpeTracker(opts);
+    for (const e of events.slice(0, 2_345)) e(before);
+    const resumed = SharpeTracker.fromState(viaJson(strip(before.getState())));
+    for (const e of events.slice(2_345)) e(resumed);
+    const got = report(resumed);
+    const all = want.windows.at(-1)!;
+    expect(all.sharpe_se_hac_annualized).not.toBeNull();
+    expect(canon(got)).toBe(
+      canon({
+        ...want,
+        windows: [...want.windows.slice(0, -1), { ...all, sharpe_se_hac_annualized: null, psr_hac: null }],
+      }),
+    );
+    expect(canon(resumed.getState())).toBe(canon(strip(full.getState())));
   });
 
   it("bucket-start-equity basis with default windows, via fromState", () => {
@@ -360,6 +403,16 @@ describe("malformed checkpoints throw a clear Error and leave the tracker unchan
       [bad((s) => (s["outOfOrder"] = -1)), /outOfOrder: expected an integer >= 0/],
       [bad((s) => ((s["all"] as Record<string, unknown>)["m2"] = {})), /state\.all\.m2: expected/],
       [bad((s) => (s["firstReturns"] as unknown[]).pop()), /firstReturns: expected min\(all\.n, loMaxLags\)/],
+      [bad((s) => (s["gmm"] = 5)), /SharpeTracker state\.gmm: expected an object, got 5/],
+      [
+        bad((s) => ((s["gmm"] as Record<string, unknown>)["n"] = 3)),
+        /state\.gmm\.n: expected all\.n = \d+, got 3/,
+      ],
+      [
+        bad((s) => (s["gmm"] as Record<string, unknown[]>)["p22"]!.pop()),
+        /state\.gmm\.p22: expected 3 elements, got 2/,
+      ],
+      [bad((s) => ((s["gmm"] as Record<string, unknown[]>)["tail"]![0] = null)), /state\.gmm\.tail\[0\]/],
     ];
     for (const [state, msg] of cases) {
       expect(() => t.setState(state)).toThrow(msg);
@@ -453,31 +506,42 @@ describe("version-1 checkpoints (written before the compact format) still restor
   };
   const streams = v1Streams();
 
-  /** Restore the fixture state, replay the rest; compare with an uninterrupted run (reports and v2 state). */
+  /**
+   * Restore the fixture state, replay the rest; compare with an uninterrupted run (reports and v2
+   * state), the uninterrupted one passed through `lacking` (what a resumed run cannot know).
+   */
   function expectV1Resume<T extends { getState(): unknown }>(
     state: { version: number },
     stream: { events: ((t: T) => void)[]; split: number },
     make: () => T,
     restore: () => T,
     report: (t: T) => unknown,
+    lacking: { report: (r: unknown) => unknown; state: (s: unknown) => unknown } = {
+      report: (r) => r,
+      state: (s) => s,
+    },
   ): void {
     expect(state.version).toBe(1);
     const full = make();
     for (const e of stream.events) e(full);
     const resumed = restore();
     for (const e of stream.events.slice(stream.split)) e(resumed);
-    expect(canon(report(resumed))).toBe(canon(report(full)));
-    expect(canon(resumed.getState())).toBe(canon(full.getState()));
+    expect(canon(report(resumed))).toBe(canon(lacking.report(report(full))));
+    expect(canon(resumed.getState())).toBe(canon(lacking.state(full.getState())));
   }
 
   it("SharpeTracker, PerSignalSharpeTracker, SignalPnLAttributor, BrierCalibration", () => {
     const s = streams;
+    // The fixture predates Lo's GMM sums and its "all" window had outgrown the ring (649 returns,
+    // 40 held), so they cannot be rebuilt: the "all" GMM fields stay null and the sums unwritten.
+    expect(fixture.sharpe.all.n).toBeGreaterThan(40);
     expectV1Resume(
       fixture.sharpe,
       s.sharpe,
       () => new SharpeTracker(s.sharpe.opts),
       () => SharpeTracker.fromState(viaJson(fixture.sharpe)),
       (t) => t.summary(1_700_000_000_000 + 3_000_000),
+      { report: (r) => withoutAllGmm(r as SharpeSummary), state: (st) => withoutGmmSums(st) },
     );
     expectV1Resume(
       fixture.perSignal,
@@ -485,6 +549,16 @@ describe("version-1 checkpoints (written before the compact format) still restor
       () => new PerSignalSharpeTracker(s.perSignal.opts),
       () => PerSignalSharpeTracker.fromState(viaJson(fixture.perSignal)),
       (t) => t.summaries(5_000_000),
+      {
+        report: (r) =>
+          Object.fromEntries(
+            Object.entries(r as Record<string, SharpeSummary>).map(([k, v]) => [k, withoutAllGmm(v)]),
+          ),
+        state: (st) => {
+          const p = st as PerSignalSharpeTrackerState;
+          return { ...p, signals: p.signals.map((x) => ({ ...x, tracker: withoutGmmSums(x.tracker) })) };
+        },
+      },
     );
     expectV1Resume(
       fixture.attributor,
@@ -626,6 +700,25 @@ describe("compact state encodings", () => {
     expect(() => new BrierCalibration({ reservoirSize: 1 })).toThrow(/reservoirSize must be 0/);
   });
 });
+
+/** A Sharpe summary as a run without the "all" GMM sums reports it: those two fields null. */
+function withoutAllGmm(s: SharpeSummary): SharpeSummary {
+  const windows = s.windows.map((w) =>
+    w.window === "all" ? { ...w, sharpe_se_hac_annualized: null, psr_hac: null } : w,
+  );
+  const all = windows.at(-1)!;
+  const was = s.windows.at(-1)!;
+  expect(was.sharpe_se_hac_annualized).not.toBeNull(); // the uninterrupted run had them
+  expect(all.window).toBe("all");
+  return { ...s, windows };
+}
+
+/** A Sharpe state less its GMM sums. */
+function withoutGmmSums(st: unknown): unknown {
+  const { gmm, ...rest } = st as Record<string, unknown>;
+  expect(gmm).toBeDefined();
+  return rest;
+}
 
 function stampFor(id: number): { schema_version: number; ts_ms: number; timestamp_ns: number } {
   return { schema_version: 1, ts_ms: id, timestamp_ns: id * 1e6 };

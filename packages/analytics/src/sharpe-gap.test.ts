@@ -32,6 +32,8 @@ function close(a: unknown, b: unknown, rel: number, path: string): void {
 /** Sample plan: equity samples before a gap, the gap in empty buckets, samples after it. */
 interface Plan {
   opts: SharpeTrackerOptions;
+  /** A second sample in the first bucket (a non-zero first return), or null. */
+  intra: number | null;
   before: number[];
   gapBuckets: number;
   after: number[];
@@ -46,9 +48,13 @@ function feed(p: Plan, fillGap: boolean): { t: SharpeTracker; endMs: number } {
   const t = new SharpeTracker(p.opts);
   let ts = 1_700_000_000_000;
   let eq = 0;
-  for (const e of p.before) {
+  for (const [i, e] of p.before.entries()) {
     t.update(ts, e);
     eq = e;
+    if (i === 0 && p.intra !== null) {
+      t.update(ts + BUCKET / 3, p.intra);
+      eq = p.intra;
+    }
     ts += BUCKET;
   }
   const last = ts - BUCKET;
@@ -75,6 +81,7 @@ const planArb: fc.Arbitrary<Plan> = fc.record({
     loMaxLags: fc.integer({ min: 1, max: 8 }),
     returnBasis: fc.constantFrom("starting_capital" as const, "bucket_start_equity" as const),
   }),
+  intra: fc.option(fc.double({ min: 900, max: 1100, noNaN: true })),
   before: fc.array(fc.double({ min: 900, max: 1100, noNaN: true }), { minLength: 1, maxLength: 12 }),
   gapBuckets: fc.integer({ min: 0, max: 60 }),
   after: fc.array(fc.double({ min: 900, max: 1100, noNaN: true }), { minLength: 0, maxLength: 12 }),
@@ -89,15 +96,23 @@ describe("SharpeTracker — a gap of empty buckets", () => {
         const endMs = Math.max(bulk.endMs, one.endMs) + 3 * BUCKET;
         // summary() first closes every bucket up to endMs (the gap too when no sample follows it)
         close(bulk.t.summary(endMs), one.t.summary(endMs), 1e-12, "summary");
-        // Everything but the "all" moments is bit-identical: ring, lag products, sums, drawdown.
+        // Everything but the "all" moments and GMM sums is bit-identical: ring, lag products, sums, drawdown.
         const sb = bulk.t.getState() as SharpeTrackerStateV2;
         const so = one.t.getState() as SharpeTrackerStateV2;
-        const { all: allB, ...restB } = sb;
-        const { all: allO, ...restO } = so;
+        const { all: allB, gmm: gmmB, ...restB } = sb;
+        const { all: allO, gmm: gmmO, ...restO } = so;
         expect(restB).toEqual(restO);
         expect(allB.n).toBe(allO.n);
         // The moments are merged in closed form: equal up to rounding (≤ 60 pushes ≈ 1e−14 relative).
         close(allB, allO, 1e-12, "all");
+        // So are the GMM sums (count·x^k for a run of x = 0 − shift); their counts and kept returns exactly.
+        expect([gmmB!.n, gmmB!.shift, gmmB!.head, gmmB!.tail]).toEqual([
+          gmmO!.n,
+          gmmO!.shift,
+          gmmO!.head,
+          gmmO!.tail,
+        ]);
+        close(gmmB, gmmO, 1e-12, "gmm");
       }),
       { seed: 20_261_127, numRuns: 300 },
     );

@@ -15,6 +15,7 @@ import {
   readString,
 } from "./checkpoint.js";
 import { DrawdownTracker, type DrawdownTrackerState } from "./drawdown.js";
+import { LoGmmSums, type LoGmmSumsState } from "./lo-gmm.js";
 import type { ResolvedSharpeOptions } from "./sharpe-options.js";
 import { RunningMoments, type RunningMomentsState } from "./stats.js";
 
@@ -92,6 +93,12 @@ export interface SharpeTrackerStateV1 {
   sumAll: EncodedNumber;
   fillPnl: RunningMomentsState;
   outOfOrder: number;
+  /**
+   * Sums behind Lo's GMM SE of the "all" window (optional: checkpoints written before it lack them;
+   * restoring one rebuilds them from the ring while it holds every return, else the "all" GMM
+   * fields are null for the rest of that run).
+   */
+  gmm?: LoGmmSumsState;
 }
 
 /**
@@ -185,6 +192,8 @@ export interface DecodedSharpeTrackerState {
   sumAll: number;
   fillPnl: RunningMoments;
   outOfOrder: number;
+  /** Null when the checkpoint has no GMM sums. */
+  gmm: LoGmmSums | null;
 }
 
 /**
@@ -253,9 +262,16 @@ export function decodeSharpeTrackerState(
     sumAll: readNumber(r, "sumAll", where),
     fillPnl: RunningMoments.fromState(r["fillPnl"] as RunningMomentsState, `${where}.fillPnl`),
     outOfOrder: readInt(r, "outOfOrder", where),
+    gmm:
+      r["gmm"] === undefined
+        ? null
+        : LoGmmSums.fromState(r["gmm"] as LoGmmSumsState, limits.loMaxLags, `${where}.gmm`),
   };
   if ((d.firstTsMs === null) !== (d.curBucket === null)) {
     throw new Error(`${where}: firstTsMs and curBucket must both be null (no sample yet) or both be set`);
+  }
+  if (d.gmm !== null && d.gmm.n !== d.all.n) {
+    throw new Error(`${where}.gmm.n: expected all.n = ${d.all.n}, got ${d.gmm.n}`);
   }
   if (firstReturns.length !== Math.min(d.all.n, limits.loMaxLags)) {
     throw new Error(

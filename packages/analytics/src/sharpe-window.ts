@@ -1,8 +1,12 @@
 /** One rolling window's Sharpe record (Lo-adjusted, with standard error and PSR) from its returns. */
 import type { SharpeWindowRecord } from "./records.js";
 import {
+  type LoGmmOmega,
   longRunVarianceFactor,
   loEta,
+  loGmmOmega,
+  loGmmVariance,
+  normalCdf,
   probabilisticSharpe,
   type RunningMoments,
   sharpeStdError,
@@ -22,6 +26,12 @@ export interface WindowInput {
   returns: ArrayLike<number>;
   /** Lag-1..L autocorrelations of `returns` (standard estimator). */
   rhos: number[];
+  /**
+   * Lo's GMM long-run covariance Ω̃ of the returns over the same L = `rhos.length` lags, when it is
+   * not to be computed from `returns` (the "all" window keeps it from running sums); null when it
+   * is unavailable (the GMM fields are then null).
+   */
+  gmm?: LoGmmOmega | null;
   /** Moments of `returns`. */
   moments: RunningMoments;
   /** Max drawdown of the bucket-end equity path (including the start equity). */
@@ -34,6 +44,9 @@ export interface WindowInput {
  * Compute one window's record from its returns' moments and autocorrelations.
  * `periodsPerYear` annualizes (√P); Lo's q = periodsPerYear. Sharpe and everything derived from it
  * (Lo, SE, PSR) is null when n < 2 or std ≤ {@link MIN_RETURN_STD} (constant up to rounding).
+ * The HAC fields are Lo's GMM ones: V = ∇g Ω̂ ∇g' over the same L lags as `lrv_factor`
+ * (see lo-gmm.ts), SE = √(V/n)·√P, PSR = Φ(SR·√(n−1)/√V); null when V ≤ 0 or where the i.i.d.
+ * SE or `lrv_factor` is null.
  */
 export function windowRecord(
   label: string,
@@ -55,11 +68,13 @@ export function windowRecord(
   const f = sr !== null && lags >= 1 ? longRunVarianceFactor(input.rhos) : null;
   const psr =
     sr !== null && skew !== null && kurt !== null ? probabilisticSharpe(sr, n, skew, kurt, 0) : null;
-  // the variance of SR̂ inflated by the returns' long-run variance factor (first order)
-  const psrHac =
-    f !== null && sr !== null && skew !== null && kurt !== null
-      ? probabilisticSharpe(sr, n, skew, kurt, 0, f)
-      : null;
+  // Lo's GMM (Newey–West, Bartlett, L lags) variance of SR̂; only where the i.i.d. SE and the
+  // long-run variance factor exist (sePp ≠ null implies SR, skew and kurtosis do)
+  let vGmm: number | null = null;
+  if (sePp !== null && f !== null) {
+    const omega = input.gmm !== undefined ? input.gmm : loGmmOmega(input.returns, lags);
+    vGmm = omega === null ? null : loGmmVariance(sr!, omega);
+  }
   return {
     window: label,
     window_secs: windowSecs,
@@ -76,8 +91,8 @@ export function windowRecord(
     lo_sharpe_se_annualized: sePp !== null && eta !== null ? sePp * eta : null,
     psr,
     lrv_factor: f,
-    sharpe_se_hac_annualized: sePp !== null && f !== null ? sePp * Math.sqrt(f) * sqrtP : null,
-    psr_hac: psrHac,
+    sharpe_se_hac_annualized: vGmm === null ? null : Math.sqrt(vGmm / n) * sqrtP,
+    psr_hac: vGmm === null ? null : normalCdf((sr! * Math.sqrt(n - 1)) / Math.sqrt(vGmm)),
     skew,
     kurtosis_raw: kurt,
     max_drawdown_frac: input.maxDrawdownFrac,

@@ -9,7 +9,8 @@
  *   keeps passing when nothing happens (windows never freeze).
  * - Only closed buckets count; the bucket in progress is excluded from every statistic.
  * - Windows 1h / 24h / 7d read the last N buckets of one ring buffer (capacity = the longest
- *   window), "all" uses running moments plus exact lag-k autocovariances kept from O(maxLags) state.
+ *   window), "all" uses running moments plus exact lag-k autocovariances kept from O(maxLags) state,
+ *   and Lo's GMM long-run covariance from exact O(maxLags) sums ({@link LoGmmSums}).
  */
 import { encodeNumber, encodeNumbers, readAnyVersion, requireSameConfig } from "./checkpoint.js";
 import { DrawdownTracker } from "./drawdown.js";
@@ -36,7 +37,7 @@ import {
   type SharpeTrackerStateV1,
 } from "./sharpe-state.js";
 import { effectiveLags, windowRecord } from "./sharpe-window.js";
-import { RunningMoments } from "./stats.js";
+import { LoGmmSums, RunningMoments } from "./stats.js";
 
 export * from "./sharpe-options.js";
 export { effectiveLags, type WindowInput, windowRecord } from "./sharpe-window.js";
@@ -73,6 +74,11 @@ export class SharpeTracker {
   private readonly firstRets: number[] = [];
   private readonly lagProd: Float64Array;
   private sumAll = 0;
+  /**
+   * Sums behind Lo's GMM SE of "all"; null after restoring a checkpoint written without them once
+   * the ring no longer held every return (the "all" GMM fields are then null for the rest of the run).
+   */
+  private gmm: LoGmmSums | null;
   // original per-fill figure
   private fillPnl = new RunningMoments();
   /** Samples whose time was before the previous sample (treated as at the previous time). */
@@ -100,6 +106,7 @@ export class SharpeTracker {
     this.startEq = new Float64Array(this.cap);
     this.endEq = new Float64Array(this.cap);
     this.lagProd = new Float64Array(this.loMaxLags + 1);
+    this.gmm = new LoGmmSums(this.loMaxLags);
   }
 
   /** Add an equity sample (quote currency) at time tsMs. */
@@ -172,6 +179,7 @@ export class SharpeTracker {
     for (let k = 0; k < count && this.firstRets.length < this.loMaxLags; k++) this.firstRets.push(r);
     this.head = (this.head + (count % this.cap)) % this.cap;
     this.all.pushRepeated(r, count);
+    this.gmm?.pushRepeated(r, count);
   }
 
   private closeBucket(startEquity: number, endEquity: number): void {
@@ -189,6 +197,7 @@ export class SharpeTracker {
     this.head = (this.head + 1) % this.cap;
     if (this.size < this.cap) this.size += 1;
     this.all.push(r);
+    this.gmm?.push(r);
     this.sumAll += r;
     this.allDd.update(0, endEquity);
   }
@@ -254,12 +263,14 @@ export class SharpeTracker {
       ),
     );
     const dd = this.allDd.state();
+    const allRhos = this.allRhos();
     const allRec = windowRecord(
       "all",
       null,
       {
         returns: [],
-        rhos: this.allRhos(),
+        rhos: allRhos,
+        gmm: this.gmm === null ? null : this.gmm.omega(this.all, allRhos.length),
         moments: this.all,
         maxDrawdownAbs: this.all.n > 0 && dd ? dd.maxDrawdownAbs : null,
         maxDrawdownFrac: this.all.n > 0 && dd ? dd.maxDrawdownFrac : null,
@@ -333,6 +344,7 @@ export class SharpeTracker {
       sumAll: encodeNumber(this.sumAll),
       fillPnl: this.fillPnl.getState(),
       outOfOrder: this.outOfOrder,
+      ...(this.gmm === null ? {} : { gmm: this.gmm.getState() }),
     };
     if (ring !== null) {
       return { version: 2, ...common, ...ring, ...rest };
@@ -385,6 +397,19 @@ export class SharpeTracker {
     this.all = d.all;
     this.allDd = d.allDrawdown;
     this.fillPnl = d.fillPnl;
+    this.gmm = d.gmm ?? this.rebuildGmm();
+  }
+
+  /**
+   * GMM sums for a checkpoint written without them: rebuilt exactly (the same pushes in the same
+   * order) while the ring still holds every return since the start, else null (unavailable).
+   */
+  private rebuildGmm(): LoGmmSums | null {
+    if (this.all.n !== this.size) return null;
+    const g = new LoGmmSums(this.loMaxLags);
+    const rets = this.lastReturns(this.size);
+    for (let i = 0; i < rets.length; i++) g.push(rets[i]!);
+    return g;
   }
 
   /** A new tracker built with the checkpoint's own options and restored from it. */

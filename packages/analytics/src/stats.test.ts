@@ -202,7 +202,7 @@ describe("Sharpe SE and PSR", () => {
     expect(longRunVarianceFactor([-0.9, -0.9])).toBeNull(); // 1 + 2·(−0.9) < 0
   });
 
-  it("on AR(1) returns the HAC SE covers the true Sharpe; the i.i.d. SE does not", () => {
+  it("on AR(1) returns the HAC (Lo GMM) SE covers the true Sharpe; the i.i.d. SE does not", () => {
     // r_t = μ + φ(r_{t−1} − μ) + e_t, φ = 0.5: Var(mean) is (1+φ)/(1−φ) = 3× the i.i.d. one.
     const rng = new SeededRandom(17);
     const phi = 0.5;
@@ -237,8 +237,10 @@ describe("Sharpe SE and PSR", () => {
       // more variance, less certainty: the PSR moves toward 1/2
       expect(Math.abs(rec.psr_hac! - 0.5)).toBeLessThanOrEqual(Math.abs(rec.psr! - 0.5) + 1e-12);
     }
+    // measured 0.73 and 0.94 (Lo's GMM SE; the first-order one it replaced also gave 0.94: at a
+    // per-period SR of 0.1 the SR² terms where they differ are negligible)
     expect(iid / runs).toBeLessThan(0.82);
-    expect(hac / runs).toBeGreaterThan(0.88);
+    expect(hac / runs).toBeGreaterThanOrEqual(0.92);
   });
 });
 
