@@ -34,12 +34,19 @@ export const sharpeWindowSchema = z.object({
   psr: numOrNull,
   /**
    * Bartlett long-run variance factor of the window's returns, 1 + 2Σ(1 − k/(L+1))ρ_k over the Lo
-   * lags (1 for uncorrelated returns); the HAC fields below scale the i.i.d. ones by it.
+   * lags (1 for uncorrelated returns): the long-run variance of the standardised returns, Ω̃11 of
+   * the GMM fields below.
    */
   lrv_factor: numOrNull.optional(),
-  /** Annualized Sharpe SE with the i.i.d. (Mertens) variance × lrv_factor (first order in the autocorrelation). */
+  /**
+   * Annualized Sharpe SE of Lo (2002) for non-IID returns: GMM with a Newey–West (Bartlett, L = Lo
+   * lags) covariance of the moments (r − μ, (r − μ)² − σ²), σ² the population variance;
+   * √(V/n)·√P with V = Ω̃11 − SR·Ω̃12 + SR²/4·Ω̃22 (= the Mertens factor when L = 0). Null where the
+   * i.i.d. SE or lrv_factor is, or V ≤ 0; null for "all" after resuming a checkpoint written
+   * before it (see the analytics README).
+   */
   sharpe_se_hac_annualized: numOrNull.optional(),
-  /** PSR with the same autocorrelation-consistent variance. */
+  /** PSR with the same GMM variance: Φ(SR·√(n−1)/√V). */
   psr_hac: numOrNull.optional(),
   /** Sample skewness γ3 of bucket returns. */
   skew: numOrNull,
