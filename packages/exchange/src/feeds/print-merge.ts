@@ -77,16 +77,18 @@ export interface HeldPrint {
   lastId: number;
 }
 
-/** Whether print `e` with trade id `id` is the next print of the same taker order as `held`. */
-export function continuesPrint(held: HeldPrint, e: MarketEvent & { type: "trade" }, id: number): boolean {
-  const a = held.event.trade;
-  const b = e.trade;
+/** Whether print `e` (trade id `id`) comes right after `held` from the same taker order: next id, same time and side. */
+function nextOfSameTaker(held: HeldPrint, e: MarketEvent & { type: "trade" }, id: number): boolean {
   return (
     id === held.lastId + 1 &&
     e.exchangeTsMs === held.event.exchangeTsMs &&
-    b.price === a.price &&
-    b.aggressor === a.aggressor
+    e.trade.aggressor === held.event.trade.aggressor
   );
+}
+
+/** Whether print `e` with trade id `id` is the next print of the same taker order as `held`, at its price. */
+export function continuesPrint(held: HeldPrint, e: MarketEvent & { type: "trade" }, id: number): boolean {
+  return nextOfSameTaker(held, e, id) && e.trade.price === held.event.trade.price;
 }
 
 /**
@@ -94,12 +96,7 @@ export function continuesPrint(held: HeldPrint, e: MarketEvent & { type: "trade"
  * it (higher for a buyer, lower for a seller): a sweep through several prices.
  */
 export function continuesSweep(held: HeldPrint, e: MarketEvent & { type: "trade" }, id: number): boolean {
-  const a = held.event.trade;
-  const b = e.trade;
-  return (
-    id === held.lastId + 1 &&
-    e.exchangeTsMs === held.event.exchangeTsMs &&
-    b.aggressor === a.aggressor &&
-    (a.aggressor === "buy" ? b.price > a.price : b.price < a.price)
-  );
+  const a = held.event.trade.price;
+  const b = e.trade.price;
+  return nextOfSameTaker(held, e, id) && (held.event.trade.aggressor === "buy" ? b > a : b < a);
 }

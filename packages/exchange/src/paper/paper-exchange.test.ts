@@ -3,7 +3,7 @@ import type { MarketEvent } from "@mmkit/core";
 import type { ExchangeEvent } from "./events.js";
 import { ThroughFillModel } from "./fill-models.js";
 import { PaperExchange, type PaperExchangeState } from "./paper-exchange.js";
-import { delta, fillsOf, snap, trade } from "./test-helpers.js";
+import { delta, fillsOf, snap, stairBook, trade } from "./test-helpers.js";
 
 const T0 = 1_000_000;
 const LAT = { kind: "constant" as const, orderEntryMs: 10, cancelMs: 10 };
@@ -405,15 +405,7 @@ describe("composition and clock", () => {
 
 describe("zero latency: an action takes effect after every event stamped with its submission time", () => {
   const Z = { kind: "constant" as const, orderEntryMs: 0, cancelMs: 0 };
-  const book = snap(
-    T0,
-    [[100, 5]],
-    [
-      [100.2, 5],
-      [100.3, 5],
-      [100.4, 5],
-    ],
-  );
+  const book = stairBook(T0);
 
   it("a re-quote made after one print of a sweep does not fill on the next print of that sweep", () => {
     const ex = new PaperExchange({ fillModel: "through", latency: Z });

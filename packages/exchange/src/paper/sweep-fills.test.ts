@@ -2,20 +2,11 @@ import type { MarketEvent, Side } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import type { ExchangeEvent } from "./events.js";
 import { PaperExchange, type PaperExchangeState } from "./paper-exchange.js";
-import { fillsOf, snap, trade } from "./test-helpers.js";
+import { fillsOf, snap, stairBook, trade } from "./test-helpers.js";
 
 const T0 = 1_000_000;
 const Z = { kind: "constant" as const, orderEntryMs: 0, cancelMs: 0 };
-// Asks 100.2 / 100.3 / 100.4 (5 each) above a 100 bid.
-const book = snap(
-  T0,
-  [[100, 5]],
-  [
-    [100.2, 5],
-    [100.3, 5],
-    [100.4, 5],
-  ],
-);
+const book = stairBook(T0);
 
 /** A print of a taker order sweeping on (`goesOn`): more of its prints follow at this instant. */
 function sweepPrint(tsMs: number, price: number, size: number, side: Side, goesOn: boolean): MarketEvent {

@@ -47,3 +47,16 @@ export function fillsOf(events: readonly ExchangeEvent[]): PaperFill[] {
   for (const e of events) if (e.type === "fill") out.push(e.fill);
   return out;
 }
+
+/** Test helper: a 100 bid (5) under asks 100.2 / 100.3 / 100.4 (5 each), at `tsMs` — a book to sweep. */
+export function stairBook(tsMs: number): MarketEvent {
+  return snap(
+    tsMs,
+    [[100, 5]],
+    [
+      [100.2, 5],
+      [100.3, 5],
+      [100.4, 5],
+    ],
+  );
+}
