@@ -120,6 +120,9 @@ export class PaperTrader {
     // A health event before any book (live: "connected") has nothing to quote on: a cycle would only
     // log a spurious "no market data yet" kill-switch transition at every start.
     if (ev.type === "health" && c.lastBookTsMs === 0) return;
+    // Between the prints of one sweep nothing can be done (the venue matched them at once), and
+    // its fills are reported after its last print: quote and sample then.
+    if (ev.type === "trade" && ev.trade.sweepContinues === true) return;
     if (ts >= c.nextQuoteMs || this.fillSinceCycle) this.cycle(ts);
     this.periodic(ts);
   }

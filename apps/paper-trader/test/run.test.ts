@@ -36,9 +36,9 @@ describe("paper-trader end to end (in process)", () => {
     const dir = tempDir();
     const r = await runInProcess({ source: "replay", input: BINANCE_SAMPLE, outputDir: dir });
     expect(r.stopReason).toBe("end of data");
-    // 22,436 bbo + 2,293 depth + 1 snapshot + 1 resync + 2,153 prints (the 4,315 `@trade` prints
+    // 22,436 bbo + 2,293 depth + 1 snapshot + 1 resync + 2,074 prints (the 4,315 `@trade` prints
     // merged per taker order and price, as Binance's aggTrade does; see the exchange's print-merge.ts)
-    expect(r.events).toBe(26_884);
+    expect(r.events).toBe(26_805);
     for (const f of Object.values(STREAM_FILES)) expect(existsSync(join(dir, f)), f).toBe(true);
     const streams = readStreams(dir);
     for (const f of [

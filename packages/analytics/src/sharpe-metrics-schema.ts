@@ -24,7 +24,7 @@ export const sharpeWindowSchema = z.object({
   lo_q: numOrNull,
   /** η(q) = q / sqrt(q + 2 Σ_{k=1}^{q−1} (q−k) ρ_k) over the lags estimated (see README). */
   lo_eta: numOrNull,
-  /** Number of autocorrelation lags used in η. */
+  /** Number of autocorrelation lags L used in η, `lrv_factor` and the HAC (GMM) fields (null when none of them is computed). */
   lo_lags: count.nullable(),
   /** Standard error of the annualized Sharpe (Mertens: skew and raw kurtosis), same units. */
   sharpe_se_annualized: numOrNull,

@@ -86,7 +86,8 @@ export function windowRecord(
     lo_sharpe_annualized: sr !== null && eta !== null ? sr * eta : null,
     lo_q: eta === null ? null : periodsPerYear,
     lo_eta: eta,
-    lo_lags: eta === null ? null : lags,
+    // the L of η, lrv_factor and the GMM fields: set whenever one of them is
+    lo_lags: eta === null && f === null ? null : lags,
     sharpe_se_annualized: sePp === null ? null : sePp * sqrtP,
     lo_sharpe_se_annualized: sePp !== null && eta !== null ? sePp * eta : null,
     psr,

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { normalDraw } from "./fixtures/markout-market.js";
 import { SeededRandom } from "./prng.js";
 import type { SharpeWindowRecord } from "./records.js";
 import { sharpeMetricsSchema } from "./records.js";
 import { effectiveLags, SharpeTracker } from "./sharpe.js";
+import { windowRecord } from "./sharpe-window.js";
+import { momentsOf } from "./stats.js";
 
 const P_1MIN = (365 * 86_400) / 60; // 525 600 one-minute periods per 365-day year
 
@@ -236,5 +239,24 @@ describe("SharpeTracker — 7-day stream at 1 event/s", () => {
       s.windows.find((w) => w.window === "10m")!,
       bruteWindow(rets.slice(-10), starts[170]!, ends.slice(-10), 5),
     );
+  });
+});
+
+describe("windowRecord — lags reported with what used them", () => {
+  it("lo_lags names the L of lrv_factor and the GMM SE even when η has no value", () => {
+    const rng = new SeededRandom(3);
+    const xs = Array.from({ length: 100 }, () => 0.1 + normalDraw(rng));
+    // Σρ = −0.6: Lo's radicand q(1 + 2Σρ) < 0 (no η), Bartlett f = 1 − 2·0.15·(0.8+0.6+0.4+0.2) = 0.4
+    const rhos = [-0.15, -0.15, -0.15, -0.15];
+    const w = windowRecord(
+      "w",
+      null,
+      { returns: xs, rhos, moments: momentsOf(xs), maxDrawdownAbs: null, maxDrawdownFrac: null },
+      525_600,
+    );
+    expect(w.lo_eta).toBeNull();
+    expect(w.lrv_factor).toBeCloseTo(0.4, 12);
+    expect(w.sharpe_se_hac_annualized).not.toBeNull();
+    expect(w.lo_lags).toBe(4);
   });
 });

@@ -30,6 +30,12 @@ export interface CaptureImportOptions {
    * instrument seen is kept, so a multi-coin capture never mixes two books into one.
    */
   instrument?: string;
+  /**
+   * Whether book events that came between two prices of one taker order's sweep may wait behind
+   * its later prints (default true: they are at or after its exchange time). False keeps receive
+   * order (a local-clock replay): such a sweep is then not marked across them.
+   */
+  sweepAcrossFrames?: boolean;
 }
 
 /** Split `<local ns> <json>` into local ms and the JSON text, or null when the shape is wrong. */
@@ -68,6 +74,8 @@ export class CaptureImporter {
   private lastBbo: (MarketEvent & { type: "bbo" }) | null = null;
   /** Price of the kept instrument's latest trade (NaN before the first). */
   private lastTradePx = Number.NaN;
+  /** Exchange time of the kept instrument's latest print (−∞ before the first). */
+  private lastTradeTsMs = Number.NEGATIVE_INFINITY;
   /** Recent depth updates, so a snapshot that arrives late can be bridged (Binance's documented method). */
   private readonly recentDepth: DepthUpdateSeen[] = [];
   /** Symbol-less REST snapshots waiting for the kept instrument's next depth update to be attributed. */
@@ -94,12 +102,18 @@ export class CaptureImporter {
   private heldPrint: HeldPrint | null = null;
   /** While a line is imported: the print held before it (the one it may continue). */
   private releasing: HeldPrint | null = null;
+  /** Book events that came after the held print, waiting behind it (see {@link importLine}). */
+  private deferred: MarketEvent[] = [];
+  private readonly sweepAcrossFrames: boolean;
+  /** A Binance `@trade` stream was seen: `aggTrade` prints of the same market are dropped (counted twice else). */
+  private tradeStreamSeen = false;
 
   constructor(
     private readonly stats: FeedStats,
     opts: CaptureImportOptions = {},
   ) {
     this.keep = opts.instrument !== undefined ? opts.instrument.toUpperCase() : null;
+    this.sweepAcrossFrames = opts.sweepAcrossFrames ?? true;
   }
 
   /** The instrument kept: the one asked for, else the first seen (null before any). */
@@ -151,7 +165,7 @@ export class CaptureImporter {
     const print = this.heldPrint;
     this.heldPrint = null;
     const bbo = this.releaseHeld();
-    return print === null ? bbo : [print.event, ...bbo];
+    return print === null ? bbo : [print.event, ...this.takeDeferred(), ...bbo];
   }
 
   /** Drop levels of an update older than the latest BBO that are better than that BBO (stale). */
@@ -269,9 +283,11 @@ export class CaptureImporter {
 
   /**
    * Import one line; `venue` detected per line from the JSON keys. A Binance `@trade` print is held
-   * until a line brings events: when those are the next print of the same taker order (next trade
-   * id, same time, price and side) it is merged into the held one (counted in `mergedPrints`;
-   * see print-merge.ts), otherwise the held print comes out ahead of them.
+   * until the next print tells whether the same taker order goes on (see print-merge.ts): at its
+   * price it is merged into the held one (counted in `mergedPrints`), at a worse price the held one
+   * is marked `sweepContinues`. Book events that come in between (Binance interleaves its streams)
+   * wait behind the taker order's prints, at most `MAX_DEFERRED_EVENTS` of them within
+   * `DEFER_WINDOW_MS` of the print on the local clock; anything else releases them in order.
    */
   importLine(line: string): CaptureLineResult {
     const prev = this.heldPrint;
@@ -279,17 +295,52 @@ export class CaptureImporter {
     this.releasing = prev;
     const r = this.importFrame(line);
     this.releasing = null;
-    if (prev === null || this.heldPrint === prev) return r;
-    if (!r.ok || (this.heldPrint === null && r.events.length === 0)) {
-      // nothing came out (a bad, ignored or other-instrument line): the print stays held
-      this.heldPrint = prev;
+    if (prev === null) return r; // nothing held: nothing deferred either
+    if (!r.ok) {
+      this.heldPrint = prev; // a bad line changes nothing
       return r;
     }
-    // The next print of the same taker order at another price: the sweep goes on past the held one.
     const next = this.heldPrint as HeldPrint | null; // set by importFrame
-    if (next !== null && next !== prev && continuesSweep(prev, next.event, next.lastId))
+    if (next === prev) {
+      // merged into the held print: whatever else the line brought waits behind it
+      this.deferred.push(...r.events);
+      return { ok: true, events: [] };
+    }
+    if (next === null) {
+      // a line without a print to hold: a book event may still be followed by the same taker's print
+      if (r.events.length === 0 || this.mayDefer(prev, r.events)) {
+        this.heldPrint = prev;
+        this.deferred.push(...r.events);
+        return { ok: true, events: [] };
+      }
+      return { ok: true, events: [prev.event, ...this.takeDeferred(), ...r.events] };
+    }
+    if (
+      continuesSweep(prev, next.event, next.lastId) &&
+      (this.sweepAcrossFrames || this.deferred.length === 0)
+    ) {
+      // the same taker order at a worse price: its prints stay together, the book events after them
       prev.event.trade.sweepContinues = true;
-    return { ok: true, events: [prev.event, ...r.events] };
+      this.deferred.push(...r.events);
+      return { ok: true, events: [prev.event] };
+    }
+    return { ok: true, events: [prev.event, ...this.takeDeferred(), ...r.events] };
+  }
+
+  /** Whether book events may wait behind the held print (no print among them, few, close in time). */
+  private mayDefer(held: HeldPrint, events: readonly MarketEvent[]): boolean {
+    if (this.deferred.length + events.length > MAX_DEFERRED_EVENTS) return false;
+    for (const e of events) {
+      if (e.type === "trade") return false;
+      if (e.localTsMs - held.event.localTsMs > DEFER_WINDOW_MS) return false;
+    }
+    return true;
+  }
+
+  private takeDeferred(): MarketEvent[] {
+    const out = this.deferred;
+    this.deferred = [];
+    return out;
   }
 
   private importFrame(line: string): CaptureLineResult {
@@ -357,7 +408,8 @@ export class CaptureImporter {
           // trade frames use, or it would run ~1 s ahead of (or behind) the prints it goes with.
           bumpExtra(this.stats, "bboTimedFromLocalClock");
           if (!Number.isNaN(this.clockOffsetMs))
-            r.event.exchangeTsMs = Math.round(localTsMs + this.clockOffsetMs);
+            // never before a print the stream delivered ahead of it (the estimate is noisy)
+            r.event.exchangeTsMs = Math.max(Math.round(localTsMs + this.clockOffsetMs), this.lastTradeTsMs);
           else if (this.holdingBbo) {
             // no offset yet: hold it (bounded: a capture of bookTicker alone releases them)
             this.heldBbo.push(r.event);
@@ -375,10 +427,15 @@ export class CaptureImporter {
         return { ok: true, events: held.length > 0 ? [...held, ...events] : events };
       }
       case "trade": {
+        // Both streams of one market: `@trade` has every print (and the ids that tie a sweep); an
+        // `aggTrade` is the same prints again, merged.
+        if (r.eventType === "trade") this.tradeStreamSeen = true;
+        else if (this.tradeStreamSeen) return this.dropFrame("aggTradesDroppedForTrade");
         const id = r.event.trade.id;
         if (id !== undefined && !this.isNewTrade(`${r.eventType}:${id}`))
           return this.dropFrame("duplicateTrades");
         this.lastTradePx = r.event.trade.price;
+        if (r.event.exchangeTsMs > this.lastTradeTsMs) this.lastTradeTsMs = r.event.exchangeTsMs;
         const held = this.noteClocks(r.event.exchangeTsMs, localTsMs);
         const seq = r.eventType === "trade" && id !== undefined ? Number(id) : Number.NaN;
         if (Number.isSafeInteger(seq)) {
@@ -434,6 +491,10 @@ export class CaptureImporter {
   }
 }
 
+/** Most book events that wait behind a held print for the same taker order's next print. */
+const MAX_DEFERRED_EVENTS = 32;
+/** How long (local clock, ms) after a held print its taker order's next print may still come. */
+const DEFER_WINDOW_MS = 10;
 /** Weight of a new sample in the exchange − local clock offset estimate. */
 const CLOCK_OFFSET_ALPHA = 0.05;
 /** Most spot bookTicker events held while no frame has given the clock offset. */

@@ -103,21 +103,54 @@ describe("Binance @trade prints of one taker order", () => {
     expect(r.sweeps).toEqual([true, true, false, false, false]);
   });
 
-  it("does not merge across an id gap, another time, another side, an aggTrade or a book event", () => {
+  it("does not merge across an id gap, another time, another side or a book event 20 ms later", () => {
     const r = importAll([
       bnTrade(200, T0_MS, "61800.30", "0.1"),
       bnTrade(202, T0_MS, "61800.30", "0.1"), // id gap (a print of another taker order between)
       bnTrade(203, T0_MS + 1, "61800.30", "0.1"), // a millisecond later
       bnTrade(204, T0_MS + 1, "61800.30", "0.1", true), // the seller was the taker
-      bnTicker(1, T0_MS + 1),
-      bnTrade(205, T0_MS + 1, "61800.30", "0.1", true), // a book event came out between
+      bnTicker(1, T0_MS + 21), // received 20 ms after the print: past the 10 ms window
+      bnTrade(205, T0_MS + 1, "61800.30", "0.1", true),
+    ]);
+    expect(r.prints.map((p) => p[0])).toEqual(["200", "202", "203", "204", "205"]);
+    expect(r.merged).toBe(0);
+    // the held print comes out ahead of the book event that ended it
+    expect(r.types).toEqual(["trade", "trade", "trade", "trade", "bbo", "trade"]);
+  });
+
+  it("merges across book frames Binance interleaves, which then come after the taker order's prints", () => {
+    const r = importAll([
+      bnTrade(204, T0_MS + 1, "61800.30", "0.1", true),
+      bnTicker(1, T0_MS + 1), // the combined stream put a bookTicker between two prints of one order
+      bnTrade(205, T0_MS + 1, "61800.30", "0.1", true),
+      bnTicker(2, T0_MS + 1),
+      bnTrade(206, T0_MS + 1, "61800.20", "0.1", true), // on to the next price: a sweep
+      bnTicker(3, T0_MS + 2),
+      bnTrade(207, T0_MS + 2, "61800.20", "0.1", false), // another taker order
+    ]);
+    expect(r.prints).toEqual([
+      ["204", 0.2, 61800.3],
+      ["206", 0.1, 61800.2],
+      ["207", 0.1, 61800.2],
+    ]);
+    expect(r.merged).toBe(1);
+    expect(r.sweeps).toEqual([true, false, false]);
+    expect(r.types).toEqual(["trade", "trade", "bbo", "bbo", "bbo", "trade"]);
+  });
+
+  it("keeps aggTrade prints apart, and drops them where the capture also has the @trade stream", () => {
+    const agg = importAll([
       bnTrade(300, T0_MS + 2, "61800.30", "0.1", false, "aggTrade"),
       bnTrade(301, T0_MS + 2, "61800.30", "0.1", false, "aggTrade"), // aggTrades are merged already
     ]);
-    expect(r.prints.map((p) => p[0])).toEqual(["200", "202", "203", "204", "205", "300", "301"]);
-    expect(r.merged).toBe(0);
-    // the held print comes out ahead of the book event that ended it
-    expect(r.types).toEqual(["trade", "trade", "trade", "trade", "bbo", "trade", "trade", "trade"]);
+    expect(agg.prints.map((p) => p[0])).toEqual(["300", "301"]);
+    expect(agg.merged).toBe(0);
+    const stats = emptyFeedStats();
+    const imp = new CaptureImporter(stats);
+    imp.importLine(bnTrade(400, T0_MS, "61800.30", "0.1"));
+    imp.importLine(bnTrade(90, T0_MS, "61800.30", "0.1", false, "aggTrade")); // the same print again
+    expect(stats.extra["aggTradesDroppedForTrade"]).toBe(1);
+    expect(imp.finish().filter((e) => e.type === "trade").length).toBe(1);
   });
 
   it("a bad line between two prints of one order neither ends the merge nor loses the print", () => {

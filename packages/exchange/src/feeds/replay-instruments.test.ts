@@ -168,6 +168,25 @@ describe("spot bookTicker frames before the first frame that gives the clock off
     expect(streamed).toEqual(evs);
   });
 
+  it("a bookTicker is never put before a print the stream delivered ahead of it (noisy offset)", () => {
+    // The offset is learnt from the first print (exchange 1270 ms ahead); the second one reached the
+    // collector 50 ms faster, and the bookTicker right after it would be estimated ~47 ms before it.
+    const kinds: string[] = [
+      `${BigInt(T) * 1_000_000n} ${trade(1, T + skewMs)}`,
+      `${BigInt(T + 100) * 1_000_000n} ${trade(2, T + 150 + skewMs)}`,
+      `${BigInt(T + 101) * 1_000_000n} ${ticker(3)}`,
+    ];
+    const path = join(dir, "spot-late-print.txt");
+    writeFileSync(path, `${kinds.join("\n")}\n`);
+    const evs = [...openReplay(path).events()];
+    expect(evs.map((e) => [e.type, e.exchangeTsMs])).toEqual([
+      ["trade", T + skewMs],
+      ["trade", T + 150 + skewMs],
+      // estimate T + 101 + 1272.5 (offset EWMA 1270 + 0.05·50): clamped to the print before it
+      ["bbo", T + 150 + skewMs],
+    ]);
+  });
+
   it("a bookTicker-only capture (no clock offset ever) releases them on the local clock, counted", () => {
     const { path, locals } = capture("spot-bbo-only.txt", ["b", "b", "b", "b"]);
     const feed = openReplay(path);

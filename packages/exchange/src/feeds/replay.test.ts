@@ -56,11 +56,11 @@ describe("replay of the real Binance USD-M capture", () => {
     expect(outOfOrder).toBe(st.extra["lateEvents"] ?? 0);
     // From the data README: 22,435 bookTicker, 2,291 depth, 4,315 trade frames (+1 REST snapshot).
     // bbo = 22,435 + 1 top-of-book re-applied after the snapshot; delta = 2,291 + 2 bridging updates re-applied.
-    // trade: the 4,315 prints are 2,153 taker orders at one price (computed apart, in Python: a
-    // print is merged into the one before when no frame lies between them and it has the next
-    // trade id, the same time, price and side), the other 2,162 are merged.
-    expect(st.events).toEqual({ snapshot: 1, delta: 2293, bbo: 22436, trade: 2153, health: 1 });
-    expect(st.extra["mergedPrints"]).toBe(2162);
+    // trade: the 4,315 prints are 2,074 taker orders at one price (computed apart, in Python: a
+    // print is merged into the one before when it has the next trade id, the same time, price and
+    // side, and at most 32 book frames received within 10 ms lie between them), 2,241 are merged.
+    expect(st.events).toEqual({ snapshot: 1, delta: 2293, bbo: 22436, trade: 2074, health: 1 });
+    expect(st.extra["mergedPrints"]).toBe(2241);
     expect(st.gaps).toBe(0);
     expect(book.isTwoSided()).toBe(true);
   });

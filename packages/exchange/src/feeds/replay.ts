@@ -158,10 +158,11 @@ export class ReplayFeed implements EventTimeFeed {
     this.counters = emptyFeedStats();
     this.badLines.length = 0;
     const stats = this.counters;
-    const importer = new CaptureImporter(
-      stats,
-      this.opts.instrument !== undefined ? { instrument: this.opts.instrument } : {},
-    );
+    // On the local clock events keep their receive order: a sweep is not regrouped across book frames.
+    const importer = new CaptureImporter(stats, {
+      ...(this.opts.instrument !== undefined ? { instrument: this.opts.instrument } : {}),
+      sweepAcrossFrames: this.clock === "exchange",
+    });
     this.importer = importer;
     // One reorder window and one importer across the parts: a rotated recording replays as one file.
     const reorder = new ReorderBuffer(this.clock, this.windowMs);

@@ -17,6 +17,8 @@ export interface SweepFill {
   predicted?: PredictedEdge;
   /** The order is completely filled (a `filled` event follows the fill). */
   completed: boolean;
+  /** Exchange time of the sweep's prints (a print at another time is another taker order). */
+  sweepTsMs: number;
 }
 
 /** Trade prints: fills of our orders (best price first, time priority), then the virtual orders. */
@@ -28,10 +30,18 @@ export abstract class PrintFills extends PendingActions {
   protected sweepFills: SweepFill[] = [];
   /** A sweep's print is being allocated: fills wait in `sweepFills`. */
   private inSweep = false;
+  /** Exchange time of the print being allocated. */
+  private sweepTsMs = 0;
 
   /** Allocate one print across our orders (best price first, time priority), then to virtual orders. */
   protected onTrade(tr: Trade, t: number, out: ExchangeEvent[]): void {
     const goesOn = tr.sweepContinues === true;
+    // A sweep whose last print never came (dropped as a duplicate, say) ends at a print of another
+    // taker order: another time or side. Its fills are not that order's.
+    const held = this.sweepFills[0];
+    if (held !== undefined && (held.sweepTsMs !== tr.exchangeTsMs || held.fill.side === tr.aggressor))
+      this.endSweep(out);
+    this.sweepTsMs = tr.exchangeTsMs;
     this.inSweep = goesOn || this.sweepFills.length > 0;
     if (tr.size > 0 && Number.isFinite(tr.price)) {
       this.fillReal(tr, t, true, out);
@@ -149,6 +159,7 @@ export abstract class PrintFills extends PendingActions {
         fill,
         ...(o.predicted !== undefined ? { predicted: o.predicted } : {}),
         completed,
+        sweepTsMs: this.sweepTsMs,
       });
     else this.emitFill(fill, o.predicted, completed, out);
     return completed;

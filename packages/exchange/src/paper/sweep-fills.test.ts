@@ -67,6 +67,22 @@ describe("one taker order sweeping several prices fills an order of ours once", 
     expect(fillsOf(out)[0]).toMatchObject({ orderId: id, size: 1, remainingSize: 0 });
   });
 
+  it("a sweep whose last print never came ends at the next taker's print: two fills, each at its time", () => {
+    const { ex, id } = setUp();
+    expect(ex.onMarketEvent(sweepPrint(T0 + 5, 100.2, 0.3, "buy", true))).toEqual([]);
+    // its last print was dropped (a duplicate, say); 40 ms later another market buy comes
+    const out = ex.onMarketEvent(trade(T0 + 45, 100.3, 0.5, "buy"));
+    expect(fillsOf(out).map((f) => [f.orderId, f.size, f.tsMs])).toEqual([
+      [id, 0.3, T0 + 5],
+      [id, 0.5, T0 + 45],
+    ]);
+    // and a print of the other side at the same instant is another taker order too
+    const b = setUp();
+    b.ex.onMarketEvent(sweepPrint(T0 + 5, 100.2, 0.3, "buy", true));
+    const sell = b.ex.onMarketEvent(trade(T0 + 5, 99.9, 0.5, "sell"));
+    expect(fillsOf(sell).map((f) => [f.side, f.size])).toEqual([["sell", 0.3]]);
+  });
+
   it("a checkpoint in the middle of a sweep resumes to the same events", () => {
     const whole = setUp();
     const all = sweep(true).flatMap((e) => whole.ex.onMarketEvent(e));
