@@ -26,13 +26,7 @@ export function autocorrelations(xs: ArrayLike<number>, maxLag: number): number[
   if (!(maxLag >= 0 && Number.isSafeInteger(maxLag)))
     throw new Error(`autocorrelations: maxLag must be an integer >= 0, got ${maxLag}`);
   const n = xs.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) {
-    const x = xs[i]!;
-    if (!Number.isFinite(x)) throw new Error(`autocorrelations: xs[${i}] must be finite, got ${x}`);
-    mean += x;
-  }
-  mean /= n;
+  const mean = finiteMean(xs, "autocorrelations");
   let c0 = 0;
   for (let i = 0; i < n; i++) c0 += (xs[i]! - mean) ** 2;
   const out: number[] = [];
@@ -63,4 +57,16 @@ function finiteRho(fn: string, rhos: ArrayLike<number>, i: number): number {
   const rho = rhos[i]!;
   if (!Number.isFinite(rho)) throw new Error(`${fn}: rhos[${i}] must be finite, got ${rho}`);
   return rho;
+}
+
+/** Mean of `xs` (NaN when empty); an Error naming `where` and the index of a non-finite value. */
+export function finiteMean(xs: ArrayLike<number>, where: string): number {
+  const n = xs.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i]!;
+    if (!Number.isFinite(x)) throw new Error(`${where}: xs[${i}] must be finite, got ${x}`);
+    mean += x;
+  }
+  return mean / n;
 }

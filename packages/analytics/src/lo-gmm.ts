@@ -24,6 +24,7 @@ import {
   readNumberArray,
   readVersioned,
 } from "./checkpoint.js";
+import { finiteMean } from "./autocorrelation.js";
 import type { RunningMoments } from "./running-moments.js";
 
 /** Standardised long-run covariance of (z_t, z_t² − 1) (see the module doc). */
@@ -53,13 +54,7 @@ export function loGmmOmega(xs: ArrayLike<number>, lags: number): LoGmmOmega | nu
   if (!(Number.isSafeInteger(lags) && lags >= 0 && lags <= n - 1)) {
     throw new Error(`loGmmOmega: lags must be an integer in [0, ${n - 1}], got ${lags}`);
   }
-  let mean = 0;
-  for (let i = 0; i < n; i++) {
-    const x = xs[i]!;
-    if (!Number.isFinite(x)) throw new Error(`loGmmOmega: xs[${i}] must be finite, got ${x}`);
-    mean += x;
-  }
-  mean /= n;
+  const mean = finiteMean(xs, "loGmmOmega");
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (xs[i]! - mean) ** 2;
   const s = Math.sqrt(ss / n);
