@@ -104,6 +104,8 @@ export class CaptureImporter {
   private releasing: HeldPrint | null = null;
   /** Book events that came after the held print, waiting behind it (see {@link importLine}). */
   private deferred: MarketEvent[] = [];
+  /** Of `deferred`, how many came after the print held now (the limits are per print). */
+  private deferredSinceHeld = 0;
   private readonly sweepAcrossFrames: boolean;
   /** A Binance `@trade` stream was seen: `aggTrade` prints of the same market are dropped (counted twice else). */
   private tradeStreamSeen = false;
@@ -304,6 +306,7 @@ export class CaptureImporter {
     if (next === prev) {
       // merged into the held print: whatever else the line brought waits behind it
       this.deferred.push(...r.events);
+      this.deferredSinceHeld += r.events.length;
       return { ok: true, events: [] };
     }
     if (next === null) {
@@ -311,6 +314,7 @@ export class CaptureImporter {
       if (r.events.length === 0 || this.mayDefer(prev, r.events)) {
         this.heldPrint = prev;
         this.deferred.push(...r.events);
+        this.deferredSinceHeld += r.events.length;
         return { ok: true, events: [] };
       }
       return { ok: true, events: [prev.event, ...this.takeDeferred(), ...r.events] };
@@ -322,14 +326,27 @@ export class CaptureImporter {
       // the same taker order at a worse price: its prints stay together, the book events after them
       prev.event.trade.sweepContinues = true;
       this.deferred.push(...r.events);
+      this.deferredSinceHeld = r.events.length; // the limits count from the print now held
       return { ok: true, events: [prev.event] };
     }
     return { ok: true, events: [prev.event, ...this.takeDeferred(), ...r.events] };
   }
 
+  /**
+   * A spot bookTicker's exchange time from its local time and the learnt offset, but never before
+   * a print the stream delivered ahead of it (the estimate is noisy) — unless that print is more
+   * than `MAX_BBO_CLAMP_MS` ahead of the estimate (a print with a wrong time must not drag the book).
+   */
+  private bboTimeFromLocal(localTsMs: number): number {
+    const est = Math.round(localTsMs + this.clockOffsetMs);
+    const t = this.lastTradeTsMs;
+    return t > est && t - est <= MAX_BBO_CLAMP_MS ? t : est;
+  }
+
   /** Whether book events may wait behind the held print (no print among them, few, close in time). */
   private mayDefer(held: HeldPrint, events: readonly MarketEvent[]): boolean {
-    if (this.deferred.length + events.length > MAX_DEFERRED_EVENTS) return false;
+    if (this.deferredSinceHeld + events.length > MAX_DEFERRED_EVENTS) return false;
+    if (this.deferred.length + events.length > MAX_DEFERRED_TOTAL) return false;
     for (const e of events) {
       if (e.type === "trade") return false;
       if (e.localTsMs - held.event.localTsMs > DEFER_WINDOW_MS) return false;
@@ -340,6 +357,7 @@ export class CaptureImporter {
   private takeDeferred(): MarketEvent[] {
     const out = this.deferred;
     this.deferred = [];
+    this.deferredSinceHeld = 0;
     return out;
   }
 
@@ -407,9 +425,7 @@ export class CaptureImporter {
           // Spot bookTicker has no exchange time: put it on the exchange clock the depth and
           // trade frames use, or it would run ~1 s ahead of (or behind) the prints it goes with.
           bumpExtra(this.stats, "bboTimedFromLocalClock");
-          if (!Number.isNaN(this.clockOffsetMs))
-            // never before a print the stream delivered ahead of it (the estimate is noisy)
-            r.event.exchangeTsMs = Math.max(Math.round(localTsMs + this.clockOffsetMs), this.lastTradeTsMs);
+          if (!Number.isNaN(this.clockOffsetMs)) r.event.exchangeTsMs = this.bboTimeFromLocal(localTsMs);
           else if (this.holdingBbo) {
             // no offset yet: hold it (bounded: a capture of bookTicker alone releases them)
             this.heldBbo.push(r.event);
@@ -493,8 +509,12 @@ export class CaptureImporter {
 
 /** Most book events that wait behind a held print for the same taker order's next print. */
 const MAX_DEFERRED_EVENTS = 32;
+/** Most book events that wait behind one sweep (a bound on memory; a sweep has a few dozen prices). */
+const MAX_DEFERRED_TOTAL = 4096;
 /** How long (local clock, ms) after a held print its taker order's next print may still come. */
 const DEFER_WINDOW_MS = 10;
+/** Largest correction of a spot bookTicker's estimated time toward the print before it (ms). */
+const MAX_BBO_CLAMP_MS = 1000;
 /** Weight of a new sample in the exchange − local clock offset estimate. */
 const CLOCK_OFFSET_ALPHA = 0.05;
 /** Most spot bookTicker events held while no frame has given the clock offset. */

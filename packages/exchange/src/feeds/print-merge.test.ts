@@ -138,6 +138,24 @@ describe("Binance @trade prints of one taker order", () => {
     expect(r.types).toEqual(["trade", "trade", "bbo", "bbo", "bbo", "trade"]);
   });
 
+  it("the frame limit counts from each print of a sweep, not from its first", () => {
+    const tickers = (from: number): string[] =>
+      Array.from({ length: 20 }, (_, i) => bnTicker(from + i, T0_MS));
+    const r = importAll([
+      bnTrade(600, T0_MS, "61800.30", "0.1"),
+      ...tickers(10),
+      bnTrade(601, T0_MS, "61800.40", "0.1"), // the sweep goes on: 20 frames after the first print
+      ...tickers(30),
+      bnTrade(602, T0_MS, "61800.40", "0.2"), // same price as 601: 20 after it (40 after 600)
+    ]);
+    expect(r.prints).toEqual([
+      ["600", 0.1, 61800.3],
+      ["601", 0.3, 61800.4],
+    ]);
+    expect(r.sweeps).toEqual([true, false]);
+    expect(r.types.filter((t) => t === "bbo")).toHaveLength(40);
+  });
+
   it("keeps aggTrade prints apart, and drops them where the capture also has the @trade stream", () => {
     const agg = importAll([
       bnTrade(300, T0_MS + 2, "61800.30", "0.1", false, "aggTrade"),

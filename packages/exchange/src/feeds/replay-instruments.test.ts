@@ -187,6 +187,19 @@ describe("spot bookTicker frames before the first frame that gives the clock off
     ]);
   });
 
+  it("a print with a wrong time (1 h ahead) does not drag the bookTickers after it", () => {
+    const kinds: string[] = [
+      `${BigInt(T) * 1_000_000n} ${trade(1, T + skewMs)}`,
+      `${BigInt(T + 100) * 1_000_000n} ${trade(2, T + 100 + skewMs + 3_600_000)}`,
+      `${BigInt(T + 101) * 1_000_000n} ${ticker(3)}`,
+    ];
+    const path = join(dir, "spot-bad-print-time.txt");
+    writeFileSync(path, `${kinds.join("\n")}\n`);
+    const bbo = [...openReplay(path).events()].find((e) => e.type === "bbo")!;
+    // on its own estimate (the offset EWMA moved 5 % of the way to the bad print: +180 s), not 1 h ahead
+    expect(bbo.exchangeTsMs).toBe(T + 101 + skewMs + 180_000);
+  });
+
   it("a bookTicker-only capture (no clock offset ever) releases them on the local clock, counted", () => {
     const { path, locals } = capture("spot-bbo-only.txt", ["b", "b", "b", "b"]);
     const feed = openReplay(path);
