@@ -10,7 +10,7 @@ import {
   snapshotFit,
 } from "./capture-snapshots.js";
 import { normalizeHyperliquid } from "./hyperliquid-messages.js";
-import { addPrintSizes, continuesPrint, continuesSweep, type HeldPrint } from "./print-merge.js";
+import { type IdPrint, PrintHold } from "./print-hold.js";
 import { RecentIds } from "./recent-ids.js";
 import { dropBetterIn } from "./stale-levels.js";
 import { StaleTradeFilter } from "./stale-trades.js";
@@ -98,15 +98,10 @@ export class CaptureImporter {
    */
   private heldBbo: (MarketEvent & { type: "bbo" })[] = [];
   private holdingBbo = true;
-  /** The latest Binance `@trade` print, held until a line brings events (see {@link importLine}). */
-  private heldPrint: HeldPrint | null = null;
-  /** While a line is imported: the print held before it (the one it may continue). */
-  private releasing: HeldPrint | null = null;
-  /** Book events that came after the held print, waiting behind it (see {@link importLine}). */
-  private deferred: MarketEvent[] = [];
-  /** Of `deferred`, how many came after the print held now (the limits are per print). */
-  private deferredSinceHeld = 0;
-  private readonly sweepAcrossFrames: boolean;
+  /** The latest Binance `@trade` print, held for the same taker order's next print (print-hold.ts). */
+  private readonly printHold: PrintHold;
+  /** While a line is imported: the `@trade` print it brought for the hold. */
+  private incoming: IdPrint | null = null;
   /** A Binance `@trade` stream was seen: `aggTrade` prints of the same market are dropped (counted twice else). */
   private tradeStreamSeen = false;
 
@@ -115,7 +110,7 @@ export class CaptureImporter {
     opts: CaptureImportOptions = {},
   ) {
     this.keep = opts.instrument !== undefined ? opts.instrument.toUpperCase() : null;
-    this.sweepAcrossFrames = opts.sweepAcrossFrames ?? true;
+    this.printHold = new PrintHold(opts.sweepAcrossFrames ?? true, () => bumpExtra(stats, "mergedPrints"));
   }
 
   /** The instrument kept: the one asked for, else the first seen (null before any). */
@@ -164,10 +159,9 @@ export class CaptureImporter {
     if (this.heldBbo.length > 0) bumpExtra(this.stats, "bboLeftOnLocalClock", this.heldBbo.length);
     for (const _ of this.heldSnapshots) this.dropFrame("unresolvedSnapshotsDropped");
     this.heldSnapshots = [];
-    const print = this.heldPrint;
-    this.heldPrint = null;
+    const prints = this.printHold.finish();
     const bbo = this.releaseHeld();
-    return print === null ? bbo : [print.event, ...this.takeDeferred(), ...bbo];
+    return prints.length === 0 ? bbo : [...prints, ...bbo];
   }
 
   /** Drop levels of an update older than the latest BBO that are better than that BBO (stale). */
@@ -284,52 +278,15 @@ export class CaptureImporter {
   }
 
   /**
-   * Import one line; `venue` detected per line from the JSON keys. A Binance `@trade` print is held
-   * until the next print tells whether the same taker order goes on (see print-merge.ts): at its
-   * price it is merged into the held one (counted in `mergedPrints`), at a worse price the held one
-   * is marked `sweepContinues`. Book events that come in between (Binance interleaves its streams)
-   * wait behind the taker order's prints, at most `MAX_DEFERRED_EVENTS` of them within
-   * `DEFER_WINDOW_MS` of the print on the local clock; anything else releases them in order.
+   * Import one line; `venue` detected per line from the JSON keys. A Binance `@trade` print goes
+   * through the print hold (print-hold.ts): merged with the next print of its taker order at its
+   * price, marked when the order sweeps on, with book events in between waiting behind it.
    */
   importLine(line: string): CaptureLineResult {
-    const prev = this.heldPrint;
-    this.heldPrint = null;
-    this.releasing = prev;
+    this.incoming = null;
     const r = this.importFrame(line);
-    this.releasing = null;
-    if (prev === null) return r; // nothing held: nothing deferred either
-    if (!r.ok) {
-      this.heldPrint = prev; // a bad line changes nothing
-      return r;
-    }
-    const next = this.heldPrint as HeldPrint | null; // set by importFrame
-    if (next === prev) {
-      // merged into the held print: whatever else the line brought waits behind it
-      this.deferred.push(...r.events);
-      this.deferredSinceHeld += r.events.length;
-      return { ok: true, events: [] };
-    }
-    if (next === null) {
-      // a line without a print to hold: a book event may still be followed by the same taker's print
-      if (r.events.length === 0 || this.mayDefer(prev, r.events)) {
-        this.heldPrint = prev;
-        this.deferred.push(...r.events);
-        this.deferredSinceHeld += r.events.length;
-        return { ok: true, events: [] };
-      }
-      return { ok: true, events: [prev.event, ...this.takeDeferred(), ...r.events] };
-    }
-    if (
-      continuesSweep(prev, next.event, next.lastId) &&
-      (this.sweepAcrossFrames || this.deferred.length === 0)
-    ) {
-      // the same taker order at a worse price: its prints stay together, the book events after them
-      prev.event.trade.sweepContinues = true;
-      this.deferred.push(...r.events);
-      this.deferredSinceHeld = r.events.length; // the limits count from the print now held
-      return { ok: true, events: [prev.event] };
-    }
-    return { ok: true, events: [prev.event, ...this.takeDeferred(), ...r.events] };
+    if (!r.ok) return r; // a bad line changes nothing
+    return { ok: true, events: this.printHold.next(r.events, this.incoming) };
   }
 
   /**
@@ -341,24 +298,6 @@ export class CaptureImporter {
     const est = Math.round(localTsMs + this.clockOffsetMs);
     const t = this.lastTradeTsMs;
     return t > est && t - est <= MAX_BBO_CLAMP_MS ? t : est;
-  }
-
-  /** Whether book events may wait behind the held print (no print among them, few, close in time). */
-  private mayDefer(held: HeldPrint, events: readonly MarketEvent[]): boolean {
-    if (this.deferredSinceHeld + events.length > MAX_DEFERRED_EVENTS) return false;
-    if (this.deferred.length + events.length > MAX_DEFERRED_TOTAL) return false;
-    for (const e of events) {
-      if (e.type === "trade") return false;
-      if (e.localTsMs - held.event.localTsMs > DEFER_WINDOW_MS) return false;
-    }
-    return true;
-  }
-
-  private takeDeferred(): MarketEvent[] {
-    const out = this.deferred;
-    this.deferred = [];
-    this.deferredSinceHeld = 0;
-    return out;
   }
 
   private importFrame(line: string): CaptureLineResult {
@@ -455,13 +394,7 @@ export class CaptureImporter {
         const held = this.noteClocks(r.event.exchangeTsMs, localTsMs);
         const seq = r.eventType === "trade" && id !== undefined ? Number(id) : Number.NaN;
         if (Number.isSafeInteger(seq)) {
-          const prev = this.releasing;
-          if (prev !== null && continuesPrint(prev, r.event, seq)) {
-            prev.event.trade.size = addPrintSizes(prev.event.trade.size, r.event.trade.size);
-            prev.lastId = seq;
-            bumpExtra(this.stats, "mergedPrints");
-            this.heldPrint = prev;
-          } else this.heldPrint = { event: r.event, lastId: seq };
+          this.incoming = { event: r.event, id: seq }; // to the print hold (see importLine)
           return { ok: true, events: held };
         }
         return { ok: true, events: held.length > 0 ? [...held, r.event] : [r.event] };
@@ -507,12 +440,6 @@ export class CaptureImporter {
   }
 }
 
-/** Most book events that wait behind a held print for the same taker order's next print. */
-const MAX_DEFERRED_EVENTS = 32;
-/** Most book events that wait behind one sweep (a bound on memory; a sweep has a few dozen prices). */
-const MAX_DEFERRED_TOTAL = 4096;
-/** How long (local clock, ms) after a held print its taker order's next print may still come. */
-const DEFER_WINDOW_MS = 10;
 /** Largest correction of a spot bookTicker's estimated time toward the print before it (ms). */
 const MAX_BBO_CLAMP_MS = 1000;
 /** Weight of a new sample in the exchange − local clock offset estimate. */
