@@ -246,6 +246,8 @@ export class LoGmmSums {
     const s2 = m2 / n; // population variance
     const s = Math.sqrt(s2);
     const m = this.sumX / n; // mean of x = r − shift
+    const m2_ = m * m;
+    const m3_ = m2_ * m;
     let o11 = 1;
     let o12 = g3;
     let o22 = g4 - 1;
@@ -270,8 +272,6 @@ export class LoGmmSums {
       const s12 = this.p12[j - 1]!;
       const s21 = this.p21[j - 1]!;
       const s22 = this.p22[j - 1]!;
-      const m2_ = m * m;
-      const m3_ = m2_ * m;
       // Σ d_t d_{t−j}, d = x − m
       const a = s11 - m * (s10 + s01) + m2_ * s00;
       const dLate = s10 - m * s00;
