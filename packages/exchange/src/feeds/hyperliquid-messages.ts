@@ -1,9 +1,9 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import { z } from "zod";
-import { mergeHyperliquidPrints } from "./print-merge.js";
 
 import { isDecimalString } from "./decimal.js";
 import { scanL2BookFrame } from "./hyperliquid-l2book-scan.js";
+import { mergeHyperliquidPrints } from "./print-merge.js";
 
 export { isDecimalString };
 
