@@ -39,6 +39,9 @@ export const bnTradeSchema = z.object({
   s: z.string(),
   t: z.number().optional(),
   a: z.number().optional(),
+  /** `aggTrade`: first and last `@trade` id it aggregates. */
+  f: z.number().optional(),
+  l: z.number().optional(),
   p: dec,
   q: dec,
   m: z.boolean(),
@@ -103,6 +106,8 @@ export function isBnTrade(o: Record<string, unknown>): boolean {
     typeof o["s"] === "string" &&
     optNum(o["t"]) &&
     optNum(o["a"]) &&
+    optNum(o["f"]) &&
+    optNum(o["l"]) &&
     isDec(o["p"]) &&
     isDec(o["q"]) &&
     typeof o["m"] === "boolean" &&
@@ -146,6 +151,8 @@ export type BnParsed =
       symbol: string;
       /** Stream the print came from: `trade` ids (`t`) and `aggTrade` ids (`a`) are separate sequences. */
       eventType: "trade" | "aggTrade";
+      /** `aggTrade` only: the last `@trade` id it aggregates (`l`), when the frame has it. */
+      lastTradeId?: number;
     }
   | { kind: "nonMarketTrade"; tradeType: string; symbol: string }
   | { kind: "ignored"; what: string }
@@ -254,6 +261,7 @@ export function normalizeBinance(json: unknown, localTsMs: number): BnParsed {
         kind: "trade",
         symbol: d.s,
         eventType: d.e,
+        ...(d.e === "aggTrade" && d.l !== undefined ? { lastTradeId: d.l } : {}),
         event: {
           type: "trade",
           exchangeTsMs: d.T,

@@ -104,6 +104,8 @@ export class CaptureImporter {
   private incoming: IdPrint | null = null;
   /** A Binance `@trade` stream was seen: `aggTrade` prints of the same market are dropped (counted twice else). */
   private tradeStreamSeen = false;
+  /** Highest `@trade` id inside a counted `aggTrade` (its `l`): those `@trade` prints are dropped. */
+  private aggLastTradeId = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly stats: FeedStats,
@@ -384,8 +386,15 @@ export class CaptureImporter {
       case "trade": {
         // Both streams of one market: `@trade` has every print (and the ids that tie a sweep); an
         // `aggTrade` is the same prints again, merged.
-        if (r.eventType === "trade") this.tradeStreamSeen = true;
-        else if (this.tradeStreamSeen) return this.dropFrame("aggTradesDroppedForTrade");
+        if (r.eventType === "trade") {
+          this.tradeStreamSeen = true;
+          // Before the first `@trade` frame the `aggTrade` prints counted; the `@trade` prints
+          // they already hold (ids up to the last one's `l`) are not counted again.
+          if (Number(r.event.trade.id) <= this.aggLastTradeId)
+            return this.dropFrame("tradesInCountedAggTrade");
+        } else if (this.tradeStreamSeen) return this.dropFrame("aggTradesDroppedForTrade");
+        else if (r.lastTradeId !== undefined && r.lastTradeId > this.aggLastTradeId)
+          this.aggLastTradeId = r.lastTradeId;
         const id = r.event.trade.id;
         if (id !== undefined && !this.isNewTrade(`${r.eventType}:${id}`))
           return this.dropFrame("duplicateTrades");

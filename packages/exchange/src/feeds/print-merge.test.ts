@@ -171,6 +171,32 @@ describe("Binance @trade prints of one taker order", () => {
     expect(imp.finish().filter((e) => e.type === "trade").length).toBe(1);
   });
 
+  it("an aggTrade before the first @trade frame counts once: the @trade prints it holds are dropped", () => {
+    const aggTrade = (a: number, f: number, l: number, tsMs: number, q: string): string => {
+      const data = { e: "aggTrade", E: tsMs, T: tsMs, s: "BTCUSDT", a, f, l, p: "61800.30", q, m: false };
+      return `${BigInt(tsMs - 1200) * 1_000_000n} ${JSON.stringify({ stream: "btcusdt@aggTrade", data })}`;
+    };
+    const stats = emptyFeedStats();
+    const imp = new CaptureImporter(stats);
+    const events = [
+      aggTrade(90, 400, 401, T0_MS, "0.3"), // the capture starts on the aggTrade stream
+      bnTrade(400, T0_MS, "61800.30", "0.1"), // the same taker order, print by print
+      bnTrade(401, T0_MS, "61800.30", "0.2"),
+      aggTrade(91, 402, 402, T0_MS + 5, "0.4"), // from here on @trade is the count
+      bnTrade(402, T0_MS + 5, "61800.30", "0.4"),
+    ].flatMap((l) => {
+      const r = imp.importLine(l);
+      return r.ok ? r.events : [];
+    });
+    const prints = [...events, ...imp.finish()].filter((e) => e.type === "trade");
+    expect(prints.map((e) => [e.trade.id, e.trade.size])).toEqual([
+      ["90", 0.3],
+      ["402", 0.4],
+    ]);
+    expect(stats.extra["tradesInCountedAggTrade"]).toBe(2);
+    expect(stats.extra["aggTradesDroppedForTrade"]).toBe(1);
+  });
+
   it("a bad line between two prints of one order neither ends the merge nor loses the print", () => {
     const lines = [bnTrade(400, T0_MS, "61800.30", "0.1"), "garbage", bnTrade(401, T0_MS, "61800.30", "0.2")];
     const r = importAll(lines);
