@@ -121,8 +121,9 @@ export function predictionLine(
   };
   if (market !== null && Number.isFinite(market.sigmaPerSqrtSec) && Number.isFinite(market.gamma)) {
     line.market = {
-      sigma_per_sqrt_sec: market.sigmaPerSqrtSec,
+      sigma_per_sqrt_sec: rec.sigmaPerSqrtSec,
       kappa: rec.kappaPerFrac,
+      a_per_sec: rec.aPerSec,
       gamma: market.gamma,
       inventory: market.inventoryBase,
     };

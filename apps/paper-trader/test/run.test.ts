@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { STREAM_FILES } from "@mmkit/analytics";
+import { fillProbabilityDiffusing } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { BINANCE_SAMPLE, readStreams, runInProcess, tempDir } from "./helpers.js";
 
@@ -30,6 +31,39 @@ describe("paper-trader end to end (in process)", () => {
     const c = tempDir();
     await runInProcess({ durationSec: 300, seed: 8, outputDir: c });
     expect(readStreams(c).get("fills.jsonl")).not.toBe(sa.get("fills.jsonl"));
+  });
+
+  it("each prediction record carries the inputs its forecast used: p_fill recomputes from them", async () => {
+    const dir = tempDir();
+    await runInProcess({ durationSec: 300, seed: 7, outputDir: dir }); // queue model: at-price prints count fully
+    const preds = readStreams(dir)
+      .get("predictions.jsonl")!
+      .split("\n")
+      .filter(Boolean)
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            arrival_model: string;
+            depth_from_mid_bps: number;
+            market: { sigma_per_sqrt_sec: number; kappa: number; a_per_sec: number };
+            horizons: { horizon_ms: number; p_fill: number }[];
+          },
+      );
+    const exponential = preds.filter((p) => p.arrival_model === "exponential");
+    expect(exponential.length).toBeGreaterThan(100);
+    for (const p of exponential) {
+      const m = p.market;
+      for (const h of p.horizons) {
+        const expected = fillProbabilityDiffusing(
+          m.a_per_sec,
+          m.kappa,
+          p.depth_from_mid_bps / 1e4,
+          m.sigma_per_sqrt_sec,
+          h.horizon_ms / 1000,
+        );
+        expect(Math.abs(h.p_fill - expected)).toBeLessThan(1e-9);
+      }
+    }
   });
 
   it("replays the real Binance USD-M sample to completion and writes every stream", async () => {

@@ -19,8 +19,12 @@ export type PredictionHorizonRecord = z.infer<typeof predictionHorizonSchema>;
 export const marketStateSchema = z.object({
   best_bid: num.optional(),
   best_ask: num.optional(),
+  /** σ of the mid per √s the forecast used (paper trader: the quotes' σ, blended with the prior while warming up). */
   sigma_per_sqrt_sec: num.optional(),
+  /** κ of A·e^{−κδ} the forecast used (the fit, or the fallback prior; not used when `arrival_model` is "empirical"). */
   kappa: num.optional(),
+  /** A of A·e^{−κδ}, arrivals per second per side at the touch (same provenance as `kappa`). */
+  a_per_sec: num.optional(),
   gamma: num.optional(),
   inventory: num.optional(),
   regime: z.number().int().optional(),

@@ -3,7 +3,9 @@
  *
  * Every market trade is recorded with the depth it reached on the aggressor's side relative to the mid just
  * before it: δ = (price − mid)/mid for a buy aggressor (ask side), (mid − price)/mid for a sell, floored at 0.
- * Prints of one sweep (same timestamp, same aggressor side) count once, at the deepest print. Over a rolling
+ * Prints of one sweep (same timestamp, same aggressor side) count once, at the deepest print, so A counts
+ * taker orders, not prints: with millisecond timestamps, independent prints that share a millisecond merge
+ * too (a Poisson tape of 50 prints/s reads ≈2 % low, 200/s ≈7 %). Over a rolling
  * time window the empirical survival curve S(δ_i) = #trades reaching ≥ δ_i is taken on an even grid of
  * depths in [minFitDepthBps, maxFitDepthBps]; ln(S_i / (2·T)) = ln A − κ·δ_i is fitted by weighted least
  * squares (weights S_i ≈ inverse variance of ln S_i) on grid points with at least `minPointCount` trades.
