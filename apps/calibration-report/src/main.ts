@@ -36,10 +36,44 @@ export interface CliOptions {
   maxPoints: number;
 }
 
+/** The flags that take a value (yargs silently drops one given without its value). */
+const VALUED_FLAGS = new Set([
+  "json",
+  "html",
+  "criteria",
+  "min-sharpe",
+  "max-brier",
+  "max-drawdown-pct",
+  "min-fills",
+  "min-predictions",
+  "min-sharpe-samples",
+  "since",
+  "until",
+  "max-points",
+]);
+
+/** A flag given twice, or a valued flag with nothing after it: a UsageError naming it. */
+function checkValuedFlags(argv: readonly string[]): void {
+  const seen = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (!token.startsWith("--") || token === "--") continue;
+    const name = token.slice(2).split("=", 1)[0]!;
+    if (!VALUED_FLAGS.has(name) && name !== "quiet") continue;
+    if (seen.has(name)) throw new UsageError(`--${name}: given more than once; give it once`);
+    seen.add(name);
+    if (name === "quiet") continue;
+    const value = token.includes("=") ? token.slice(token.indexOf("=") + 1) : argv[i + 1];
+    if (value === undefined || value === "" || (!token.includes("=") && value.startsWith("--")))
+      throw new UsageError(`--${name}: needs a value`);
+  }
+}
+
 /** Parse argv (without node and script) into options; throws an Error with one clear line on bad usage. */
 export async function parseArgs(rawArgv: string[], io: CliIo = defaultIo): Promise<CliOptions | "help"> {
   // `pnpm calibration-report -- <args>` forwards the "--" separator itself: drop a leading one
   const argv = rawArgv[0] === "--" ? rawArgv.slice(1) : rawArgv;
+  checkValuedFlags(argv);
   let helpShown = false;
   const parser = yargs(argv)
     .scriptName("calibration-report")

@@ -260,6 +260,10 @@ describe("CLI exit codes (main)", () => {
       ["--since", "yesterday"],
       ["--max-brier", "5"],
       ["--criteria", "/nonexistent.json"],
+      ["--min-fills"], // a valued flag without its value is not silently the default
+      ["--max-brier", "--quiet"],
+      ["--min-fills", "10", "--min-fills", "20"], // given twice
+      ["--json", "a.json", "--json", "b.json"],
     ]) {
       const c = capture();
       expect(await main(argv, c.io), argv.join(" ")).toBe(2);

@@ -219,6 +219,7 @@ export type CliResult =
 /** Parse argv (without node and script) into a validated config. Throws UsageError/ConfigError on bad input. */
 export async function parseCli(argv: readonly string[]): Promise<CliResult> {
   const args = argv[0] === "--" ? argv.slice(1) : [...argv];
+  checkFlagTokens(args);
   let failure: string | undefined;
   const parser = yargs(args)
     .scriptName("paper-trader")
@@ -272,6 +273,56 @@ export async function parseCli(argv: readonly string[]): Promise<CliResult> {
   return typeof configFile === "string"
     ? { kind: "run", config, given, configFile }
     : { kind: "run", config, given };
+}
+
+/** A decimal number as a flag value (no hex, binary or octal, which JavaScript would also read). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A flag's kebab-case name as written (`--ladderLevels=3` → `ladder-levels`), or null for a non-flag token. */
+function flagOfToken(token: string): string | null {
+  if (!token.startsWith("--") || token === "--") return null;
+  const name = token.slice(2).split("=", 1)[0]!;
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * Checks yargs would pass silently: a flag given twice (yargs makes an array, and a second
+ * --config would ignore both files) and a valued flag with nothing after it (yargs drops it and the
+ * default runs instead). Both are UsageErrors naming the flag.
+ */
+function checkFlagTokens(args: readonly string[]): void {
+  const seen = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token === "--") break;
+    const flag = flagOfToken(token);
+    const spec = flag === null ? undefined : FLAGS[flag.startsWith("no-") ? flag.slice(3) : flag];
+    if (flag === null || spec === undefined) continue; // values, and unknown flags (yargs names those)
+    const name = flag.startsWith("no-") ? flag.slice(3) : flag;
+    if (seen.has(name)) throw new UsageError(`invalid --${name}: given more than once; give it once`);
+    seen.add(name);
+    const eq = token.indexOf("=");
+    if (spec.type === "boolean") {
+      const v = eq < 0 ? "true" : token.slice(eq + 1);
+      if (v !== "true" && v !== "false")
+        throw new UsageError(`invalid --${name}: got "${v}", allowed values are true|false`);
+      continue;
+    }
+    const wanted = spec.type === "number" ? "a number" : spec.choices ? spec.choices.join("|") : "a string";
+    let value: string | undefined;
+    if (eq >= 0) value = token.slice(eq + 1);
+    else {
+      value = args[i + 1];
+      if (value?.startsWith("--")) value = undefined;
+      // yargs reads "-1x" as short flags; a number like -1 is a value
+      else if (value?.startsWith("-") && !DECIMAL.test(value))
+        throw new UsageError(`invalid --${name}: "${value}" reads as a flag; write --${name}=${value}`);
+    }
+    if (value === undefined || value === "")
+      throw new UsageError(`invalid --${name}: needs a value (${wanted})`);
+    if (spec.type === "number" && !DECIMAL.test(value))
+      throw new UsageError(`invalid --${name}: expected a decimal number, got "${value}"`);
+  }
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -330,10 +381,11 @@ function oneLine(msg: string): string {
   }
   const unknown = /Unknown arguments?: (.*)/.exec(msg);
   if (unknown)
-    return `unknown flag(s): ${unknown[1]!
-      .split(/,\s*/)
-      .map((f) => `--${f}`)
-      .join(", ")} (see --help)`;
+    return `unknown flag(s): ${[
+      ...new Set(
+        unknown[1]!.split(/,\s*/).map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+      ),
+    ].join(", ")} (see --help)`;
   return msg.replace(/\s+/g, " ").trim();
 }
 

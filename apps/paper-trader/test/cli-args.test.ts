@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { parseCli, UsageError } from "../src/cli-args.js";
+
+describe("flags yargs would take silently are refused with the flag named", () => {
+  it.each([
+    [["--config", "a.json", "--config", "b.json"], "invalid --config: given more than once"],
+    [["--output-dir", "X", "--outputDir", "X"], "invalid --output-dir: given more than once"],
+    [["--resume", "--no-resume"], "invalid --resume: given more than once"],
+    [["--duration"], "invalid --duration: needs a value (a number)"],
+    [["--duration", "--seed", "3"], "invalid --duration: needs a value (a number)"],
+    [["--crash-at-sec"], "invalid --crash-at-sec: needs a value"],
+    [["--duration="], "invalid --duration: needs a value"],
+    [["--fill-model"], "invalid --fill-model: needs a value (touch|queue|through)"],
+    [["--speed", "-1x"], 'invalid --speed: "-1x" reads as a flag; write --speed=-1x'],
+    [["--duration", "0x10"], 'invalid --duration: expected a decimal number, got "0x10"'],
+    [["--seed=0b11"], 'invalid --seed: expected a decimal number, got "0b11"'],
+    [["--duration", "Infinity"], "invalid --duration: expected a decimal number"],
+    [["--resume=maybe"], 'invalid --resume: got "maybe", allowed values are true|false'],
+  ])("%j", async (args, message) => {
+    const err = await parseCli(args).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toContain(message);
+  });
+
+  it("an unknown flag is named once, in the spelling given", async () => {
+    const err = await parseCli(["--bogus-flag"]).catch((e: unknown) => e);
+    expect((err as Error).message).toBe("unknown flag(s): --bogus-flag (see --help)");
+  });
+
+  it("still takes negative numbers, exponents, --flag=value and booleans as before", async () => {
+    const r = await parseCli(["--maker-fee-bps", "-1", "--duration=1e1", "--resume=false", "--seed", "+3"]);
+    if (r.kind !== "run") throw new Error("expected a run");
+    expect(r.config.makerFeeBps).toBe(-1);
+    expect(r.config.durationSec).toBe(10);
+    expect(r.config.seed).toBe(3);
+    expect(r.config.resume).toBe(false);
+  });
+});
