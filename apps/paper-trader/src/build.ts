@@ -47,7 +47,8 @@ export function tickSizeNear(tickRules: TickRules, mid: number): number {
 /**
  * Order size in base units: the flag, or ~$100 of notional at the first mid rounded up to the lot.
  * Throws a ConfigError naming `--order-size` when that default exceeds the engine's limit (prices below
- * ~1e-7) or the size is below one lot, and naming `--max-position-lots` when the limit is below one lot.
+ * ~1e-7), the size is below one lot or not a whole number of lots, and naming `--max-position-lots` when the
+ * limit is below one lot.
  */
 export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tickRules: TickRules): number {
   const sizeBase = config.orderSizeBase ?? defaultOrderSize(firstMid, tickRules);
@@ -55,6 +56,15 @@ export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tic
   if (!(tickRules.roundSize(sizeBase, "down") > 0)) {
     throw new ConfigError(
       `invalid --order-size: ${sizeBase} base units is below the instrument's lot (${tickRules.lotSize}): no order could be sent`,
+    );
+  }
+  // Orders go out rounded down to the lot, so a size between lots would quote less than the capital,
+  // position limit and kill switch are computed from.
+  const lots = tickRules.roundSize(sizeBase, "down");
+  if (config.orderSizeBase !== undefined && Math.abs(lots - sizeBase) > 1e-9 * sizeBase) {
+    const up = tickRules.roundSize(sizeBase, "up");
+    throw new ConfigError(
+      `invalid --order-size: ${sizeBase} base units is not a whole number of lots (lot ${tickRules.lotSize}); use ${lots} or ${up}`,
     );
   }
   const maxPositionLots = config.maxPositionLots ?? ENGINE_DEFAULTS.maxPositionLots;

@@ -72,6 +72,18 @@ describe("default order size", () => {
     expect(chooseOrderSize(explicit, 5e-8, lotOne)).toBe(MAX_ORDER_SIZE_BASE);
   });
 
+  it("an --order-size between lots is a ConfigError naming the two whole-lot sizes (it would quote less than the capital assumes)", () => {
+    const btcLots = fixedTickRules(0.1, 0.001, 0);
+    const between = parseConfig({ source: "replay", input: "x.gz", orderSizeBase: 0.0015 });
+    expect(() => chooseOrderSize(between, 60_000, btcLots)).toThrow(
+      "invalid --order-size: 0.0015 base units is not a whole number of lots (lot 0.001); use 0.001 or 0.002",
+    );
+    for (const ok of [0.001, 0.003, 0.007, 1.234]) {
+      const whole = parseConfig({ source: "replay", input: "x.gz", orderSizeBase: ok });
+      expect(chooseOrderSize(whole, 60_000, btcLots)).toBe(ok);
+    }
+  });
+
   it("--order-size above the engine's limit is rejected as a config error", () => {
     expect(() => parseConfig({ source: "replay", input: "x.gz", orderSizeBase: 2e9 })).toThrow(
       /invalid --order-size: must be at most/,
