@@ -1,5 +1,6 @@
 /** Orchestration of one paper-trading run: outputs, source, loop, checkpoints, shutdown, report. */
 import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
@@ -88,9 +89,20 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(`invalid --input: ${(err as Error).message}`);
   }
+  // Node's recursive mkdir spins forever under /proc (and /sys is no place for files either)
+  if (/^\/(proc|sys)(\/|$)/.test(resolve(outputDir)))
+    throw new ConfigError(`invalid --output-dir: ${outputDir} is inside a kernel pseudo-filesystem`);
   if (existsSync(outputDir) && !statSync(outputDir).isDirectory())
     throw new ConfigError(`invalid --output-dir: ${outputDir} exists and is not a directory`);
   const initialMid = firstMid(source.sample);
+  if (
+    config.tickSize !== undefined &&
+    initialMid > 0 &&
+    !(source.tickRules.roundPrice(initialMid, "down") > 0)
+  )
+    throw new ConfigError(
+      `invalid --tick-size: ${config.tickSize} is above the first price (${initialMid}): no price of the grid is near it`,
+    );
   // An order size beyond the engine's limit or below the lot is a ConfigError: raise it before
   // touching the output directory (a live source's default size waits for its first mid).
   if (!config.resume) requireOrderSizeOffUsd(config, source.quoteCurrency);

@@ -160,6 +160,21 @@ describe("paper-trader CLI", () => {
         "--source",
         "replay",
         "--input",
+        "data/samples/binance-usdm-btcusdt-20240808-120s.gz",
+        "--tick-size",
+        "1000000",
+      ],
+      /^paper-trader: invalid --tick-size: 1000000 is above the first price \(61800\.25\)/,
+    ],
+    [
+      ["--order-size", "0.0015"],
+      /^paper-trader: invalid --order-size: .*not a whole number of lots \(lot 0\.001\); use 0\.001 or 0\.002$/,
+    ],
+    [
+      [
+        "--source",
+        "replay",
+        "--input",
         "data/samples/hyperliquid-btc-20250126.gz",
         "--lead-input",
         "/nope.gz",
