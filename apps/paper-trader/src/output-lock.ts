@@ -4,7 +4,7 @@
  * first's files while it still writes them). Taking the lock also proves the directory writable
  * before anything is moved, truncated or written.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "./config.js";
 
@@ -18,6 +18,29 @@ function processAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Linux's clock ticks per second in /proc/<pid>/stat (USER_HZ: 100 on every mainstream architecture). */
+const USER_HZ = 100;
+
+/**
+ * Whether the process with this pid provably started after `tsMs` (Linux /proc; false where that
+ * cannot be told): then it is not the run that wrote a lock at `tsMs`, only one that reused its pid —
+ * e.g. a container restarted with the same pid 1, or a host rebooted.
+ */
+export function startedAfter(pid: number, tsMs: number): boolean {
+  try {
+    const btime = /^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"));
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // fields after the command name (which may hold spaces and parentheses): state is field 3, starttime 22
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const startTicks = Number(fields[22 - 3]);
+    if (btime === null || !Number.isFinite(startTicks)) return false;
+    const startedMs = (Number(btime[1]) + startTicks / USER_HZ) * 1000;
+    return startedMs > tsMs + 2000; // btime is whole seconds: keep a margin
+  } catch {
+    return false;
   }
 }
 
@@ -35,10 +58,20 @@ function lockHolder(path: string): number | null {
   }
 }
 
+/** When the lock file was written (ms; +∞ when it cannot be read, so no holder is deemed newer). */
+function lockWrittenMs(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
 /**
  * Create `dir` if needed and take its lock; returns the function that releases it. Throws a
  * ConfigError (exit 2, nothing written) when the directory cannot be created or written, or when a
- * running process holds the lock. A lock left by a process that no longer runs (killed) is taken over.
+ * running process holds the lock. A lock left by a process that no longer runs (killed), or whose pid a
+ * process started since then has reused (container restart, reboot), is taken over.
  */
 export function lockOutputDir(dir: string): () => void {
   return lockDir(dir, "--output-dir", "give each run its own --output-dir");
@@ -63,7 +96,7 @@ export function lockDir(dir: string, flag: string, advice: string): () => void {
       const code = errCode(err);
       if (code !== "EEXIST") throw new ConfigError(`invalid ${flag}: ${dir} is not writable (${code})`);
       const pid = lockHolder(path);
-      if (pid !== null && processAlive(pid)) {
+      if (pid !== null && processAlive(pid) && !startedAfter(pid, lockWrittenMs(path))) {
         throw new ConfigError(
           `invalid ${flag}: ${dir} is in use by another paper-trader (pid ${pid}${pid === process.pid ? ", this process" : ""}); ${advice}`,
         );

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
@@ -121,6 +121,31 @@ describe("resume keeps a run's files safe", () => {
     expect(r.fills).toBeGreaterThan(0);
     expect(readStreams(dir).size).toBeGreaterThan(5);
   });
+
+  it.runIf(existsSync("/proc/stat"))(
+    "a lock whose pid a later process reused (container restart with the same pid, reboot) is taken over",
+    async () => {
+      const dir = tempDir();
+      const lock = join(dir, LOCK_FILE);
+      // pid 1 runs, but started after this lock was written (the previous boot's pid 1 wrote it)
+      writeFileSync(lock, "1\n");
+      const y2000 = new Date("2000-01-01T00:00:00Z");
+      utimesSync(lock, y2000, y2000);
+      await runInProcess({ ...BASE, durationSec: 60, outputDir: dir });
+      expect(existsSync(lock)).toBe(false);
+      // the same pid on a lock written now: a running holder, refused
+      writeFileSync(lock, "1\n");
+      await expect(runInProcess({ ...BASE, durationSec: 60, outputDir: dir })).rejects.toThrow(
+        /is in use by another paper-trader \(pid 1\)/,
+      );
+      // this process's own pid, on a lock written before it started (its previous incarnation)
+      writeFileSync(lock, `${process.pid}\n`);
+      const before = new Date(Date.now() - process.uptime() * 1000 - 60_000);
+      utimesSync(lock, before, before);
+      await runInProcess({ ...BASE, durationSec: 60, outputDir: dir });
+      expect(existsSync(lock)).toBe(false); // taken over and released
+    },
+  );
 });
 
 describe("--resume and --record", () => {
