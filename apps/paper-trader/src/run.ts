@@ -27,6 +27,7 @@ import {
   parseCheckpoint,
   restoreCheckpoint,
   resumedConfig,
+  savedEffectiveConfig,
   streamParts,
   streamSizes,
   type TraderCheckpoint,
@@ -75,7 +76,7 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
     const raw = readCheckpoint(outputDir);
     if (raw === null) throw new ConfigError(`cannot --resume: no checkpoint.json in ${outputDir}`);
     checkpoint = parseCheckpoint(raw, outputDir);
-    config = resumedConfig(checkpoint.config, config, outputDir, opts.given);
+    config = resumedConfig(savedEffectiveConfig(checkpoint), config, outputDir, opts.given);
   }
   const feedLogger = {
     warn: (obj: Record<string, unknown>, msg: string) => logger.warn(obj, `[FEED] ${msg}`),

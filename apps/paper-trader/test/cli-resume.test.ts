@@ -51,7 +51,7 @@ describe("CLI --resume takes what was not given from the checkpoint", () => {
     for (const [args, message] of [
       [
         ["--gamma", "300"],
-        "paper-trader: cannot --resume: --gamma differs from the checkpoint (checkpoint not set, now 300); a resumed run keeps its settings — start a new run in another --output-dir to change it",
+        "paper-trader: cannot --resume: --gamma differs from the checkpoint (checkpoint 400, now 300); a resumed run keeps its settings — start a new run in another --output-dir to change it",
       ],
       [
         ["--config", cfg],

@@ -6,7 +6,7 @@ import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
 import { createLogger } from "../src/logging.js";
 import { LOCK_FILE } from "../src/output-lock.js";
 import { type RunResult, runPaperTrader } from "../src/run.js";
-import { resumedConfig } from "../src/state.js";
+import { resumedConfig, savedEffectiveConfig } from "../src/state.js";
 import { HL_SAMPLE, readStreams, runInProcess, tempDir } from "./helpers.js";
 
 const BASE = { durationSec: 900, seed: 5, checkpointEveryMin: 1 } as const;
@@ -57,7 +57,7 @@ describe("resume keeps a run's files safe", () => {
     );
     write({ ...cp, completed_reason: null });
     await expect(runInProcess({ ...BASE, outputDir: dir, resume: true, gamma: 100 })).rejects.toThrow(
-      "cannot --resume: --gamma differs from the checkpoint (checkpoint not set, now 100)",
+      "cannot --resume: --gamma differs from the checkpoint (checkpoint 400, now 100)",
     );
     await expect(runInProcess({ ...BASE, outputDir: dir, resume: true, latencyMs: 500 })).rejects.toThrow(
       /--latency-ms differs/,
@@ -146,6 +146,23 @@ describe("resume keeps a run's files safe", () => {
       expect(existsSync(lock)).toBe(false); // taken over and released
     },
   );
+});
+
+describe("--resume with settings given explicitly", () => {
+  it("the values the run used where its config left them unset (engine defaults, the chosen size) are no change", () => {
+    const saved = savedEffectiveConfig({ config: parseConfig({}), order_size_base: 0.002 });
+    const given = new Set(["resume", "gamma", "maxPositionLots", "orderSizeBase"]);
+    const same = parseConfig({ resume: true, gamma: 400, maxPositionLots: 10, orderSizeBase: 0.002 });
+    expect(resumedConfig(saved, same, "/tmp/x", given).gamma).toBe(400);
+    for (const [field, value] of [
+      ["gamma", 300],
+      ["maxPositionLots", 9],
+      ["orderSizeBase", 0.001],
+    ] as const) {
+      const other = parseConfig({ ...same, [field]: value });
+      expect(() => resumedConfig(saved, other, "/tmp/x", given)).toThrow(/differs from the checkpoint/);
+    }
+  });
 });
 
 describe("--resume and --record", () => {
