@@ -3,6 +3,11 @@
 import { hideBin } from "yargs/helpers";
 import { main } from "./main.js";
 
+// `calibration-report --help | head`: a closed stdout is not an error
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
+
 main(hideBin(process.argv)).then(
   (code) => {
     process.exitCode = code;

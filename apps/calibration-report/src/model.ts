@@ -126,7 +126,7 @@ export interface SharpeWindowModel {
   /** Annualized SE and PSR assuming uncorrelated bucket returns (Mertens). */
   sharpeSeAnnualized: number | null;
   psr: number | null;
-  /** The same with the returns' long-run variance factor (autocorrelation-consistent, first order); the tables show these. */
+  /** The same by Lo's (2002) GMM for autocorrelated returns (Newey–West over the Lo lags); the tables show these. */
   sharpeSeHacAnnualized: number | null;
   psrHac: number | null;
   maxDrawdownFrac: number | null;

@@ -205,7 +205,7 @@ export function renderHtml(r: ReportModel): string {
     ),
   );
   out.push(
-    `<p class="muted">Recomputed from equity.jsonl: ${r.sharpe.bucketSecs}s buckets, ${fmtInt(r.sharpe.periodsPerYear)} periods per 365-day year, returns on ${esc(r.sharpe.returnBasis)} (${fmtNum(r.sharpe.capitalBase, 2)}); buckets without equity: ${esc(emptyBucketsText(r.sharpe))}${r.sharpe.emptyBuckets > 0 ? " (counted as flat, zero-return buckets)" : ""}. SE and PSR (hac) scale the i.i.d. (Mertens) variance by the returns' long-run variance factor 1 + 2Σ(1 − k/(L+1))ρ_k over the Lo lags (the JSON keeps both). The window's max DD is measured on bucket-end equity; the drawdown table below uses every equity sample, so it can only be deeper.</p>`,
+    `<p class="muted">Recomputed from equity.jsonl: ${r.sharpe.bucketSecs}s buckets, ${fmtInt(r.sharpe.periodsPerYear)} periods per 365-day year, returns on ${esc(r.sharpe.returnBasis)} (${fmtNum(r.sharpe.capitalBase, 2)}); buckets without equity: ${esc(emptyBucketsText(r.sharpe))}${r.sharpe.emptyBuckets > 0 ? " (counted as flat, zero-return buckets)" : ""}. SE and PSR (hac) are Lo's (2002) GMM standard error for autocorrelated returns: a Newey–West (Bartlett) long-run covariance of the mean and variance moments over the Lo lags; the i.i.d. (Mertens) figures are in the JSON too. The window's max DD is measured on bucket-end equity; the drawdown table below uses every equity sample, so it can only be deeper.</p>`,
   );
   if (r.sharpe.logged) {
     out.push(
@@ -251,7 +251,7 @@ export function renderHtml(r: ReportModel): string {
         fmtNum(h.meanRealizedBps, 3),
         h.verdictCiBps ? `${fmtNum(h.verdictCiBps[0], 3)} – ${fmtNum(h.verdictCiBps[1], 3)}` : "n/a",
         fmtNum(h.tStatOverlap, 2),
-        fmtP(h.pValueOverlap),
+        esc(fmtP(h.pValueOverlap)),
         fmtNum(h.tStat, 2),
         fmtNum(h.meanPredictedBps, 3),
         fmtNum(h.biasBps, 3),
@@ -290,7 +290,7 @@ export function renderHtml(r: ReportModel): string {
         fmtNum(a.inactivePnlBps, 3),
         fmtSigned(a.marginalValueBps, 3),
         fmtNum(a.tStatOverlap, 2),
-        fmtP(a.pValueOverlap),
+        esc(fmtP(a.pValueOverlap)),
         fmtNum(a.tStat, 2),
         fmtNum(a.slopeBpsPerBps, 4),
         fmtInt(a.nActive),

@@ -65,12 +65,12 @@ export const FLAGS: Record<string, FlagSpec> = {
   duration: {
     field: "durationSec",
     type: "number",
-    describe: "seconds of market time to run (replay: at most the file)",
+    describe: "seconds of market time to run (replay: at most the file; live: seconds of wall time)",
   },
   speed: {
     field: "speed",
     type: "string",
-    describe: "pacing of synthetic/replay sources: max | realtime | Nx",
+    describe: "pacing of synthetic/replay sources: max, realtime or Nx (N times real time, e.g. 10x)",
   },
   seed: {
     field: "seed",

@@ -42,18 +42,31 @@ async function main(): Promise<number> {
 // A signal after the run has finished (report printed) must not turn exit 0 into 130: exit with the
 // run's code at once. During the run, runPaperTrader's own handlers stop it gracefully; before it
 // installs them (start-up) a signal ends the process as usual.
+// Once the run has installed its handlers and removed them again it is finishing (report printed,
+// files flushed): a signal then must not turn its exit 0 into 130 either, so it is ignored.
 let finishedCode: number | null = null;
+let runHandlersSeen = false;
 const onSignal = (sig: NodeJS.Signals): void => {
   if (finishedCode !== null) process.exit(finishedCode);
-  if (process.listenerCount(sig) === 1) process.exit(128 + (sig === "SIGINT" ? 2 : 15));
+  if (process.listenerCount(sig) === 1 && !runHandlersSeen) process.exit(128 + (sig === "SIGINT" ? 2 : 15));
 };
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
+process.on("newListener", (event) => {
+  if (event === "SIGINT" || event === "SIGTERM") runHandlersSeen = true;
+});
+// `paper-trader | head`: a closed stdout must not crash the run (its files are the result)
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
 
 main().then(
   (code) => {
     finishedCode = code;
     process.exitCode = code;
+    // Exit as soon as stdout is flushed rather than when the event loop drains: a signal that lands
+    // while Node tears the loop down takes the default action (exit 130) after a clean finish.
+    process.stdout.write("", () => process.exit(code));
   },
   (err: unknown) => {
     process.stderr.write(

@@ -9,8 +9,12 @@ const REPORT_CLI = fileURLToPath(new URL("../../calibration-report/src/cli.ts", 
 const REPORT_TSCONFIG = fileURLToPath(new URL("../../calibration-report/tsconfig.json", import.meta.url));
 
 /** Run the calibration report CLI (sources, through tsx) on a run directory, writing its JSON model. */
-function runReport(dir: string, json: string): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ["--import", "tsx", REPORT_CLI, dir, "--json", json], {
+function runReport(
+  dir: string,
+  json: string,
+  ...more: string[]
+): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, ["--import", "tsx", REPORT_CLI, dir, "--json", json, ...more], {
     cwd: REPO_ROOT,
     env: { ...process.env, TSX_TSCONFIG_PATH: REPORT_TSCONFIG },
     encoding: "utf8",
@@ -45,8 +49,13 @@ describe("the calibration report judges a real paper-trader run", () => {
     const dir = tempDir();
     await runInProcess({ durationSec: 1800, seed: 4, outputDir: dir });
     const json = join(dir, "report.json");
-    const r = runReport(dir, json);
+    const html = join(dir, "report.html");
+    const r = runReport(dir, json, "--html", html);
     expect([0, 1, 3], r.stderr).toContain(r.status);
+    // text cells are escaped: a p-value below 0.0001 reads "&lt;0.0001", never a stray "<0" tag
+    const page = readFileSync(html, "utf8");
+    expect(page).toContain("&lt;0.0001");
+    expect(page).not.toMatch(/<[0-9]/);
     const model = JSON.parse(readFileSync(json, "utf8")) as {
       sharpe: { windows: { window: string; n: number; sharpeAnnualized: number | null }[] };
       drawdown: { maxDrawdownFrac: number };

@@ -9,7 +9,7 @@ export const predictionHorizonSchema = z.object({
   p_fill: z.number().min(0).max(1),
   /** Whether it filled within the horizon (null when censored). */
   filled: z.boolean().nullable(),
-  /** True when the order was cancelled/replaced before the horizon without a fill: no outcome. */
+  /** True when the horizon has no observed outcome (`filled` null): skip it in calibration. */
   censored: z.boolean(),
 });
 /** One horizon of one prediction. */
@@ -25,7 +25,9 @@ export const marketStateSchema = z.object({
   kappa: num.optional(),
   /** A of A·e^{−κδ}, arrivals per second per side at the touch (same provenance as `kappa`). */
   a_per_sec: num.optional(),
+  /** γ of the placing cycle (paper trader). */
   gamma: num.optional(),
+  /** Inventory (base units) at the placing cycle (paper trader). */
   inventory: num.optional(),
   regime: z.number().int().optional(),
 });
@@ -58,7 +60,7 @@ export const predictionSchema = z.object({
   p_adverse_given_fill: z.number().min(0).max(1).optional(),
   /** Whether the fill was adverse (null: no fill or not known). */
   adverse: z.boolean().nullable().optional(),
-  /** True if any horizon is censored. */
+  /** True when the real order left (cancelled/replaced) before the last horizon; horizons may still have outcomes (tracked virtually). */
   censored: z.boolean(),
   market: marketStateSchema.optional(),
 });
