@@ -152,6 +152,15 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
     verdict.notes.push(
       `Equity has holes: ${emptyBucketsText(sharpe)} - ${fmtNum((100 * sharpe.emptyBuckets) / allWin.n, 1)}% of the ${fmtInt(allWin.n)} Sharpe buckets. The Sharpe counts them as flat (zero-return) buckets, which pulls it toward 0; if they are a recording or feed outage, judge the complete stretches (--since/--until).`,
     );
+  if (manifest !== null && manifest.ended_ts_ms === null)
+    verdict.notes.push(
+      "run.json has no end time: the run did not end cleanly (killed, or still running); the report covers what its streams hold so far.",
+    );
+  const wholeRun = range.sinceMs === null && range.untilMs === null;
+  if (wholeRun && fillsPresent && equity.lastFills !== null && equity.lastFills !== fills.fills)
+    verdict.notes.push(
+      `fills.jsonl holds ${fmtInt(fills.fills)} fill(s) but the last equity sample counts ${fmtInt(equity.lastFills)}: the fill statistics cover only the lines present.`,
+    );
   if (ctx.missing.length > 0) verdict.notes.push(`Missing input file(s): ${ctx.missing.join(", ")}.`);
   const unreadable = ctx.inputs.filter((f) => f.unreadable !== null);
   if (unreadable.length > 0)

@@ -83,6 +83,25 @@ describe("robustness", () => {
     expect(r.verdict.overall).toBe("GO");
   });
 
+  it("a run that did not end cleanly, or whose fills.jsonl lost lines, is said so in the notes", async () => {
+    const clean = await buildReport(await writeRunDir(await tmp("clean"), goldenFiles()), { criteria });
+    expect(clean.verdict.notes.join("\n")).not.toMatch(/no end time|fills\.jsonl holds/);
+    const files = goldenFiles();
+    files.manifest = { ...files.manifest!, ended_ts_ms: null }; // killed: the manifest was never closed
+    const last = files.equity!.at(-1)!;
+    files.equity!.push({ ...last, ts_ms: last.ts_ms + 1000, fills: 6 }); // it counted 6 fills, the file has 4
+    const r = await buildReport(await writeRunDir(await tmp("killed"), files), { criteria });
+    const notes = r.verdict.notes.join("\n");
+    expect(notes).toContain("run.json has no end time: the run did not end cleanly");
+    expect(notes).toContain("fills.jsonl holds 4 fill(s) but the last equity sample counts 6");
+    // judged over a time range the counts legitimately differ: no note
+    const ranged = await buildReport(await writeRunDir(await tmp("ranged"), files), {
+      criteria,
+      timeRange: { sinceMs: files.equity![0]!.ts_ms, untilMs: null },
+    });
+    expect(ranged.verdict.notes.join("\n")).not.toContain("fills.jsonl holds");
+  });
+
   it("reads what AnalyticsLogger writes, including rotated parts and a crash-torn tail", async () => {
     const dir = await tmp("logger");
     const files = goldenFiles();

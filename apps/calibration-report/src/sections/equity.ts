@@ -20,6 +20,8 @@ export class EquitySection {
   firstEquity: number | null = null;
   lastEquity: number | null = null;
   lastTsMs: number | null = null;
+  /** The fill count the last sample carries (`fills`; null when the records have none). */
+  lastFills: number | null = null;
   /** Why the Sharpe tracker stopped (e.g. a non-positive first equity), if it did. */
   sharpeError: string | null = null;
   /** Sharpe buckets with no equity sample between two samples (counted by the tracker as flat). */
@@ -49,6 +51,7 @@ export class EquitySection {
     this.firstEquity ??= r.equity;
     this.lastEquity = r.equity;
     this.lastTsMs = r.ts_ms;
+    this.lastFills = r.fills ?? null;
     if (this.sharpeError === null) {
       try {
         this.sharpeTracker.update(r.ts_ms, r.equity);
