@@ -3,6 +3,9 @@ import { type CalibrationReport, confidenceInterval } from "@mmkit/analytics";
 import { fmtOpt as num, fmtOptUnit, moneyExtraDecimals, priceText, signed } from "./logging.js";
 import type { PaperTrader } from "./trader.js";
 
+/** Buckets below which a window's Sharpe is flagged (the calibration report's default minimum). */
+const FEW_SHARPE_BUCKETS = 30;
+
 /** Inputs the report needs beside the trader. */
 export interface ReportContext {
   stopReason: string;
@@ -58,6 +61,11 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
       `${w.window.padEnd(4)} n=${String(w.n).padStart(6)} sharpe=${num(w.sharpe_annualized)} se=${num(w.sharpe_se_annualized)} lo_adjusted=${num(w.lo_sharpe_annualized)} psr=${num(w.psr, 3)} se_hac=${num(w.sharpe_se_hac_annualized ?? null)} psr_hac=${num(w.psr_hac ?? null, 3)} mean=${fmtOptUnit(w.mean_return_bps, "bps", 4)} std=${fmtOptUnit(w.std_return_bps, "bps", 4)}`,
     );
   }
+  const few = s.windows.filter((w) => w.n > 0 && w.n < FEW_SHARPE_BUCKETS).map((w) => w.window);
+  if (few.length > 0)
+    out.push(
+      `(${few.join(", ")}: fewer than ${FEW_SHARPE_BUCKETS} buckets, too few for a Sharpe to mean much; the calibration report needs ${FEW_SHARPE_BUCKETS} by default)`,
+    );
   out.push(
     `bucket=${s.bucket_secs}s; original per-fill figure (for comparison only, not a Sharpe): ${num(s.original_per_fill_sharpe)}`,
   );

@@ -85,6 +85,8 @@ describe("paper-trader end to end (in process)", () => {
       expect(streams.get(f)!.length, f).toBeGreaterThan(0);
     }
     expect(r.report.join("\n")).toContain("source=replay");
+    // 2 one-minute buckets: the Sharpe rows are printed and flagged as too few to mean much
+    expect(r.report.join("\n")).toContain("(1h, 24h, 7d, all: fewer than 30 buckets, too few for a Sharpe");
     // Signals never active on this short sample: a missing statistic reads "n/a", not "n/abps".
     expect(r.report.join("\n")).toContain("marginal=n/a ");
     expect(r.report.join("\n")).not.toMatch(/n\/a[a-z%]/);
