@@ -22,6 +22,9 @@ import type { TraderParts } from "./trader.js";
 
 /** The quote engine's defaults: what `--gamma` and `--max-position-lots` are when not given. */
 export const ENGINE_DEFAULTS = QuoteEngineConfigSchema.parse({});
+
+/** A ladder whose deepest level would sit farther than this from the mid (10 %) is warned about. */
+const DEEPEST_LEVEL_WARN_BPS = 1000;
 /** Target notional of one lot when `--order-size` is not given (quote currency). */
 export const DEFAULT_LOT_NOTIONAL_QUOTE = 100;
 /** Shortest spacing (ms) of the mid returns the quoting σ is estimated from. */
@@ -155,6 +158,13 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     `[CONFIG] gamma=${budget.gamma} half_spread_bps=${budget.halfSpreadBps.toFixed(4)}${budget.floorBound ? " (floor)" : ""} skew_per_lot_bps=${budget.skewPerLotBps.toFixed(4)} skew_at_max_bps=${budget.skewAtMaxBps.toFixed(4)} full_position_shift=${budget.fullPositionShiftRatio.toFixed(2)}x_half_spread order_size=${orderSizeBase} max_position_lots=${maxPositionLots} capital=${capitalQuote.toFixed(2 + moneyExtraDecimals(capitalQuote))} fill_model=${config.fillModel} (prior market: sigma=${PRIOR_MARKET.sigmaPerSqrtSec}/sqrt_s A=${PRIOR_MARKET.aPerSec}/s kappa=${PRIOR_MARKET.kappaPerFrac}; quoting follows the estimates once warmed up)`,
   );
   if (budget.warning !== null) ctx.logger.warn(`[CONFIG] ${budget.warning}`);
+  // Level i sits at d0·ratio^i: a steep ratio over many levels leaves the price range (bids at or
+  // below 0 are dropped, so the sides end up with different level counts).
+  const deepestBps = budget.halfSpreadBps * config.ladderRatio ** (config.ladderLevels - 1);
+  if (deepestBps > DEEPEST_LEVEL_WARN_BPS)
+    ctx.logger.warn(
+      `[CONFIG] ladder: level ${config.ladderLevels} would sit ~${deepestBps.toExponential(2)} bps from the mid at the prior market (${config.ladderLevels} levels, ratio ${config.ladderRatio}); levels beyond 10,000 bps cannot be quoted on the bid side and are dropped, and the deep ones will not fill — fewer levels or a smaller --ladder-ratio`,
+    );
   const haltFrac = config.killDrawdownPct / 100;
   const killSwitch = new KillSwitch({
     haltDrawdownFrac: haltFrac,

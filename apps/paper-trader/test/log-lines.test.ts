@@ -8,7 +8,11 @@ import { runPaperTrader } from "../src/run.js";
 import { tempDir } from "./helpers.js";
 
 /** Run in process with an info logger whose JSON lines are collected; returns the messages. */
-async function logMessages(durationSec: number, outputDir = tempDir()): Promise<string[]> {
+async function logMessages(
+  durationSec: number,
+  outputDir = tempDir(),
+  more: Record<string, unknown> = {},
+): Promise<string[]> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -17,13 +21,24 @@ async function logMessages(durationSec: number, outputDir = tempDir()): Promise<
       done();
     },
   });
-  await runPaperTrader(parseConfig({ durationSec, seed: 3, outputDir, logLevel: "info" }), {
+  await runPaperTrader(parseConfig({ durationSec, seed: 3, outputDir, logLevel: "info", ...more }), {
     logger: pino({ level: "info" }, sink),
     print: () => {},
     handleSignals: false,
   });
   return lines;
 }
+
+describe("[CONFIG] warns about a ladder that leaves the price range", () => {
+  it("20 levels at ratio 5 (level 20 at ~5e13 bps) is warned about; the default ladder is not", async () => {
+    const steep = await logMessages(5, tempDir(), { ladderLevels: 20, ladderRatio: 5 });
+    expect(
+      steep.some((m) => /^\[CONFIG\] ladder: level 20 would sit ~5\.\d\de\+13 bps from the mid/.test(m)),
+    ).toBe(true);
+    const plain = await logMessages(5);
+    expect(plain.some((m) => m.startsWith("[CONFIG] ladder:"))).toBe(false);
+  });
+});
 
 describe("signal_contributions.jsonl agrees with the trace", () => {
   it("total_spread_mult is the multiplier this cycle's quotes got: (glft + signal adj) / glft", async () => {
