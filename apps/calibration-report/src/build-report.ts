@@ -152,6 +152,19 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
     verdict.notes.push(
       `Equity has holes: ${emptyBucketsText(sharpe)} - ${fmtNum((100 * sharpe.emptyBuckets) / allWin.n, 1)}% of the ${fmtInt(allWin.n)} Sharpe buckets. The Sharpe counts them as flat (zero-return) buckets, which pulls it toward 0; if they are a recording or feed outage, judge the complete stretches (--since/--until).`,
     );
+  // An absolute Brier bound also fails calibrated forecasts of a base rate near ½ (climatology
+  // scores p(1 − p) ≤ 0.25): say so when the judged forecasts beat climatology.
+  const brierFailed = verdict.criteria.some((c) => c.id === "brier" && c.status === "FAIL");
+  if (
+    brierFailed &&
+    judged !== null &&
+    judged.skill !== null &&
+    judged.skill > 0 &&
+    judged.uncertainty !== null
+  )
+    verdict.notes.push(
+      `The Brier criterion failed, yet these forecasts beat climatology (skill ${fmtNum(judged.skill, 3)}, reliability ${fmtNum(judged.reliability ?? Number.NaN, 4)}): at a base rate of ${fmtNum(judged.baseRate ?? Number.NaN, 3)} even the climatological forecast scores ${fmtNum(judged.uncertainty, 4)}. The bound is absolute; judge calibration by reliability and skill, or set --max-brier for this market.`,
+    );
   if (manifest !== null && manifest.ended_ts_ms === null)
     verdict.notes.push(
       "run.json has no end time: the run did not end cleanly (killed, or still running); the report covers what its streams hold so far.",

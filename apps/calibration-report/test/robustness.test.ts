@@ -83,6 +83,20 @@ describe("robustness", () => {
     expect(r.verdict.overall).toBe("GO");
   });
 
+  it("a failed Brier bound on forecasts that beat climatology says the bound is absolute", async () => {
+    const dir = await writeRunDir(await tmp("brier"), goldenFiles());
+    // the golden 1 s forecasts: Brier 0.1625 at a base rate of 0.5 (climatology 0.25): skill 0.35
+    const strict = await buildReport(dir, {
+      criteria: parseCriteria({ ...GOLDEN_CRITERIA, maxBrier: 0.15 }),
+    });
+    expect(strict.verdict.overall).toBe("NO-GO");
+    expect(strict.verdict.notes.join("\n")).toContain(
+      "The Brier criterion failed, yet these forecasts beat climatology (skill 0.350",
+    );
+    const passing = await buildReport(dir, { criteria });
+    expect(passing.verdict.notes.join("\n")).not.toContain("The Brier criterion failed");
+  });
+
   it("a run that did not end cleanly, or whose fills.jsonl lost lines, is said so in the notes", async () => {
     const clean = await buildReport(await writeRunDir(await tmp("clean"), goldenFiles()), { criteria });
     expect(clean.verdict.notes.join("\n")).not.toMatch(/no end time|fills\.jsonl holds/);
