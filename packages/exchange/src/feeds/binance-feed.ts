@@ -122,6 +122,7 @@ export class BinanceFeed implements MarketDataFeed {
       onOpen: (_ws, isReconnect) => this.onOpen(isReconnect),
       onMessage: (text) => this.onMessage(text),
       onClose: (code, reason) => this.onClose(code, reason),
+      onConnectFailed: () => bumpExtra(this.counters, "failedConnects"),
     });
     this.watchdog = new StaleWatchdog(
       o.staleAfterMs ?? 5_000,

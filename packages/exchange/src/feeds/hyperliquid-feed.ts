@@ -125,6 +125,7 @@ export class HyperliquidFeed implements MarketDataFeed {
       onOpen: (ws, isReconnect) => this.onOpen(ws, isReconnect),
       onMessage: (text) => this.onMessage(text),
       onClose: (code, reason) => this.onClose(code, reason),
+      onConnectFailed: () => bumpExtra(this.counters, "failedConnects"),
     });
     const watched = o.l2Book !== false ? "l2Book" : o.bbo !== false ? "bbo" : null;
     this.watched = watched;

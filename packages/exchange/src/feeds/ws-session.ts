@@ -21,6 +21,8 @@ export interface WsSessionOptions {
   onMessage: (text: string) => void;
   /** Called when an open socket closes (not for failed connect attempts). */
   onClose: (code: number, reason: string) => void;
+  /** Called when a connect attempt ends without the socket opening (refused, unreachable, timeout). */
+  onConnectFailed?: () => void;
   /** On `stop()`, terminate the socket if the venue has not answered the close frame within this (ms, default 1000). */
   closeGraceMs?: number;
 }
@@ -170,6 +172,7 @@ export class WsSession {
       this.clearTimers();
       this.ws = null;
       if (this.wasOpen) this.o.onClose(code, reasonBuf.toString());
+      else this.o.onConnectFailed?.();
       this.scheduleReconnect();
     });
   }

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from "node:net";
 import { L2Book, type MarketEvent, type PriceLevel } from "@mmkit/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HyperliquidFeed, type HyperliquidFeedOptions } from "../../src/feeds/hyperliquid-feed.js";
@@ -141,6 +142,17 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
         : null,
     );
     expect(c.book.isCrossed()).toBe(false);
+  });
+
+  it("an unreachable venue: every failed connect attempt is counted (failedConnects), reconnects stays 0", async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r())); // nothing listens there now
+    const c = makeFeed({ url: `ws://127.0.0.1:${port}` });
+    await waitFor(() => (feed.stats().extra["failedConnects"] ?? 0) >= 3, 5000, "3 failed connects");
+    expect(feed.stats().reconnects).toBe(0);
+    expect(c.health("connected")).toHaveLength(0);
   });
 
   it("close code 1000: reconnects, resubscribes, replaces the book from the next snapshot", async () => {
