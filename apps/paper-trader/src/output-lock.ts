@@ -58,6 +58,13 @@ function lockHolder(path: string): number | null {
   }
 }
 
+/** The pid of a running process that holds `dir`'s lock, or null (no lock, or a stale one). */
+export function activeLockHolder(dir: string): number | null {
+  const path = join(dir, LOCK_FILE);
+  const pid = lockHolder(path);
+  return pid !== null && processAlive(pid) && !startedAfter(pid, lockWrittenMs(path)) ? pid : null;
+}
+
 /** When the lock file was written (ms; +∞ when it cannot be read, so no holder is deemed newer). */
 function lockWrittenMs(path: string): number {
   try {
@@ -95,8 +102,8 @@ export function lockDir(dir: string, flag: string, advice: string): () => void {
     } catch (err) {
       const code = errCode(err);
       if (code !== "EEXIST") throw new ConfigError(`invalid ${flag}: ${dir} is not writable (${code})`);
-      const pid = lockHolder(path);
-      if (pid !== null && processAlive(pid) && !startedAfter(pid, lockWrittenMs(path))) {
+      const pid = activeLockHolder(dir);
+      if (pid !== null) {
         throw new ConfigError(
           `invalid ${flag}: ${dir} is in use by another paper-trader (pid ${pid}${pid === process.pid ? ", this process" : ""}); ${advice}`,
         );

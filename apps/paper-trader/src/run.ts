@@ -13,7 +13,7 @@ import { HaltDrain } from "./halt-drain.js";
 import { MergedLead } from "./lead-merge.js";
 import { createStreamFiles, runManifest } from "./manifest.js";
 import { manifestStart, reprintCompleted, requireSamePrintCounting, restoredTrader } from "./resume.js";
-import { lockDir, lockOutputDir } from "./output-lock.js";
+import { activeLockHolder, lockDir, lockOutputDir } from "./output-lock.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { serveMetrics } from "./metrics.js";
 import { ProgressBar } from "./progress.js";
@@ -74,7 +74,14 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
   let config = givenConfig;
   if (config.resume) {
     const raw = readCheckpoint(outputDir);
-    if (raw === null) throw new ConfigError(`cannot --resume: no checkpoint.json in ${outputDir}`);
+    if (raw === null) {
+      const holder = activeLockHolder(outputDir);
+      throw new ConfigError(
+        holder === null
+          ? `cannot --resume: no checkpoint.json in ${outputDir}`
+          : `cannot --resume: ${outputDir} is in use by a running paper-trader (pid ${holder}) that has not written its first checkpoint yet`,
+      );
+    }
     checkpoint = parseCheckpoint(raw, outputDir);
     config = resumedConfig(savedEffectiveConfig(checkpoint), config, outputDir, opts.given);
   }

@@ -122,6 +122,14 @@ describe("resume keeps a run's files safe", () => {
     expect(readStreams(dir).size).toBeGreaterThan(5);
   });
 
+  it("--resume of a directory a running paper-trader holds before its first checkpoint says it is in use", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, LOCK_FILE), `${process.pid}\n`); // this process: running, no checkpoint yet
+    await expect(runInProcess({ ...BASE, outputDir: dir, resume: true })).rejects.toThrow(
+      /^cannot --resume: .* is in use by a running paper-trader \(pid \d+\) that has not written its first checkpoint yet$/,
+    );
+  });
+
   it.runIf(existsSync("/proc/stat"))(
     "a lock whose pid a later process reused (container restart with the same pid, reboot) is taken over",
     async () => {
