@@ -191,8 +191,8 @@ export function renderText(r: ReportModel): string {
       [6, 7, 8, 8, 7, 7, 9, 9],
     ),
   );
-  L.push("    hac: Lo's (2002) GMM standard error for autocorrelated returns (Newey–West");
-  L.push("    long-run covariance of the mean and variance moments over the Lo lags)");
+  L.push("    hac: Lo's (2002) GMM SE for autocorrelated returns (Newey-West");
+  L.push("    long-run covariance of the mean and variance moments, Lo lags)");
   L.push(...kv("Return basis", `${r.sharpe.returnBasis} ${fmtNum(r.sharpe.capitalBase, 2)}`));
   L.push(...kv("Periods per year", `${fmtInt(r.sharpe.periodsPerYear)} (365-day year)`));
   L.push(...kv("Buckets without equity", emptyBucketsText(r.sharpe)));
