@@ -1,10 +1,12 @@
 /**
- * One run per output directory: `<dir>/.paper-trader.lock` holds the pid of the run using it.
+ * One run per output directory: `<dir>/.paper-trader.lock` holds the pid of the run using it and
+ * where it runs (host, boot, pid namespace, start time), so a reused pid is told from the holder.
  * Two runs writing the same streams would interleave them (and the second would archive the
  * first's files while it still writes them). Taking the lock also proves the directory writable
  * before anything is moved, truncated or written.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync, unlinkSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "./config.js";
 
@@ -21,65 +23,131 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Linux's clock ticks per second in /proc/<pid>/stat (USER_HZ: 100 on every mainstream architecture). */
-const USER_HZ = 100;
+/**
+ * Where a process runs, as far as a lock can tell: host name, boot, pid namespace and the start time
+ * (clock ticks since boot) of the pid. Linux fields are absent elsewhere.
+ */
+interface LockIdentity {
+  host: string;
+  boot?: string;
+  pidns?: string;
+  start?: number;
+}
+
+/** Start of a process in clock ticks since boot (/proc/<pid>/stat field 22), or undefined. */
+function startTicks(pid: number | "self"): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // fields after the command name (which may hold spaces and parentheses): state is field 3
+    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[22 - 3]);
+    return Number.isFinite(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readTrimmed(read: () => string): string | undefined {
+  try {
+    return read().trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process's identity, written into the lock it takes. */
+function ownIdentity(): LockIdentity {
+  const id: LockIdentity = { host: hostname() };
+  const boot = readTrimmed(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8"));
+  const pidns = readTrimmed(() => readlinkSync("/proc/self/ns/pid"));
+  const start = startTicks("self");
+  if (boot !== undefined) id.boot = boot;
+  if (pidns !== undefined) id.pidns = pidns;
+  if (start !== undefined) id.start = start;
+  return id;
+}
+
+/** A lock file: the holder's pid (first line, all older versions wrote) and its identity (`key=value` lines). */
+interface LockRecord {
+  pid: number;
+  id: Partial<LockIdentity>;
+}
+
+function readLock(path: string): LockRecord | null {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+  const [first, ...rest] = text.split("\n");
+  const pid = Number.parseInt((first ?? "").trim(), 10);
+  if (!(Number.isInteger(pid) && pid > 0)) return null;
+  const id: Partial<LockIdentity> = {};
+  for (const line of rest) {
+    const eq = line.indexOf("=");
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1).trim();
+    if (eq <= 0 || value === "") continue;
+    if (key === "host" || key === "boot" || key === "pidns") id[key] = value;
+    else if (key === "start" && Number.isFinite(Number(value))) id.start = Number(value);
+  }
+  return { pid, id };
+}
+
+function lockText(pid: number, id: LockIdentity): string {
+  const lines = [String(pid), `host=${id.host}`];
+  if (id.boot !== undefined) lines.push(`boot=${id.boot}`);
+  if (id.pidns !== undefined) lines.push(`pidns=${id.pidns}`);
+  if (id.start !== undefined) lines.push(`start=${id.start}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Who holds a lock: nobody (no lock, or a stale one), a process checked to be running, or one that cannot be checked from here. */
+export type LockHolder =
+  | { kind: "running"; pid: number }
+  | { kind: "elsewhere"; pid: number; host: string }
+  | null;
 
 /**
- * Whether the process with this pid provably started after `tsMs` (Linux /proc; false where that
- * cannot be told): then it is not the run that wrote a lock at `tsMs`, only one that reused its pid —
- * e.g. a container restarted with the same pid 1, or a host rebooted.
+ * The holder of `dir`'s lock. A lock written with this machine's boot, pid namespace and host is
+ * held while its pid runs with the recorded start time (so a pid reused since — a restart, a
+ * reboot — is stale). A lock from another host or pid namespace (another container on a shared
+ * volume) cannot be checked from here: it counts as held. A lock without identity (older versions)
+ * is held while its pid runs.
  */
-export function startedAfter(pid: number, tsMs: number): boolean {
-  try {
-    const btime = /^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"));
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // fields after the command name (which may hold spaces and parentheses): state is field 3, starttime 22
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const startTicks = Number(fields[22 - 3]);
-    if (btime === null || !Number.isFinite(startTicks)) return false;
-    const startedMs = (Number(btime[1]) + startTicks / USER_HZ) * 1000;
-    return startedMs > tsMs + 2000; // btime is whole seconds: keep a margin
-  } catch {
-    return false;
+export function activeLockHolder(dir: string): LockHolder {
+  const rec = readLock(join(dir, LOCK_FILE));
+  if (rec === null) return null;
+  const me = ownIdentity();
+  const { id } = rec;
+  if (id.host !== undefined && id.pidns !== undefined && id.boot !== undefined && id.start !== undefined) {
+    const here = id.host === me.host && id.pidns === me.pidns;
+    if (here && id.boot !== me.boot) return null; // this machine rebooted since: nothing of that boot runs
+    if (!here) return { kind: "elsewhere", pid: rec.pid, host: id.host };
+    return processAlive(rec.pid) && startTicks(rec.pid) === id.start
+      ? { kind: "running", pid: rec.pid }
+      : null;
   }
+  return processAlive(rec.pid) ? { kind: "running", pid: rec.pid } : null;
 }
 
 function errCode(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 }
 
-/** The pid written in a lock file, or null when it holds none. */
-function lockHolder(path: string): number | null {
-  try {
-    const pid = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The pid of a running process that holds `dir`'s lock, or null (no lock, or a stale one). */
-export function activeLockHolder(dir: string): number | null {
-  const path = join(dir, LOCK_FILE);
-  const pid = lockHolder(path);
-  return pid !== null && processAlive(pid) && !startedAfter(pid, lockWrittenMs(path)) ? pid : null;
-}
-
-/** When the lock file was written (ms; +∞ when it cannot be read, so no holder is deemed newer). */
-function lockWrittenMs(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
 /**
  * Create `dir` if needed and take its lock; returns the function that releases it. Throws a
  * ConfigError (exit 2, nothing written) when the directory cannot be created or written, or when a
- * running process holds the lock. A lock left by a process that no longer runs (killed), or whose pid a
- * process started since then has reused (container restart, reboot), is taken over.
+ * running process holds the lock (see `activeLockHolder`). A lock left by a process that no longer
+ * runs (killed), or whose pid was reused since (restart, reboot), is taken over.
  */
+/** "DIR is in use by …" for a lock holder (the error text of both the lock and --resume). */
+export function inUseText(dir: string, holder: NonNullable<LockHolder>): string {
+  if (holder.kind === "running")
+    return `${dir} is in use by another paper-trader (pid ${holder.pid}${holder.pid === process.pid ? ", this process" : ""})`;
+  return `${dir} is in use by a paper-trader on ${holder.host} (pid ${holder.pid} in another container or host, which cannot be checked from here; if none runs there, delete ${join(dir, LOCK_FILE)})`;
+}
+
 export function lockOutputDir(dir: string): () => void {
   return lockDir(dir, "--output-dir", "give each run its own --output-dir");
 }
@@ -102,23 +170,19 @@ export function lockDir(dir: string, flag: string, advice: string): () => void {
     } catch (err) {
       const code = errCode(err);
       if (code !== "EEXIST") throw new ConfigError(`invalid ${flag}: ${dir} is not writable (${code})`);
-      const pid = activeLockHolder(dir);
-      if (pid !== null) {
-        throw new ConfigError(
-          `invalid ${flag}: ${dir} is in use by another paper-trader (pid ${pid}${pid === process.pid ? ", this process" : ""}); ${advice}`,
-        );
-      }
+      const holder = activeLockHolder(dir);
+      if (holder !== null) throw new ConfigError(`invalid ${flag}: ${inUseText(dir, holder)}; ${advice}`);
       if (attempt > 0) throw new ConfigError(`invalid ${flag}: cannot take the lock ${path}`);
       unlinkSync(path); // left by a run that was killed
       continue;
     }
     try {
-      writeSync(fd, `${process.pid}\n`);
+      writeSync(fd, lockText(process.pid, ownIdentity()));
     } finally {
       closeSync(fd);
     }
     return () => {
-      if (lockHolder(path) === process.pid) unlinkSync(path);
+      if (readLock(path)?.pid === process.pid) unlinkSync(path);
     };
   }
 }

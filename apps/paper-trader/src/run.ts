@@ -13,7 +13,7 @@ import { HaltDrain } from "./halt-drain.js";
 import { MergedLead } from "./lead-merge.js";
 import { createStreamFiles, runManifest } from "./manifest.js";
 import { manifestStart, reprintCompleted, requireSamePrintCounting, restoredTrader } from "./resume.js";
-import { activeLockHolder, lockDir, lockOutputDir } from "./output-lock.js";
+import { activeLockHolder, inUseText, lockDir, lockOutputDir } from "./output-lock.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { serveMetrics } from "./metrics.js";
 import { ProgressBar } from "./progress.js";
@@ -79,7 +79,7 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
       throw new ConfigError(
         holder === null
           ? `cannot --resume: no checkpoint.json in ${outputDir}`
-          : `cannot --resume: ${outputDir} is in use by a running paper-trader (pid ${holder}) that has not written its first checkpoint yet`,
+          : `cannot --resume: ${inUseText(outputDir, holder)}, and it has not written its first checkpoint yet`,
       );
     }
     checkpoint = parseCheckpoint(raw, outputDir);

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
@@ -126,32 +127,42 @@ describe("resume keeps a run's files safe", () => {
     const dir = tempDir();
     writeFileSync(join(dir, LOCK_FILE), `${process.pid}\n`); // this process: running, no checkpoint yet
     await expect(runInProcess({ ...BASE, outputDir: dir, resume: true })).rejects.toThrow(
-      /^cannot --resume: .* is in use by a running paper-trader \(pid \d+\) that has not written its first checkpoint yet$/,
+      /^cannot --resume: .* is in use by another paper-trader \(pid \d+, this process\), and it has not written its first checkpoint yet$/,
     );
   });
 
-  it.runIf(existsSync("/proc/stat"))(
-    "a lock whose pid a later process reused (container restart with the same pid, reboot) is taken over",
+  it.runIf(existsSync("/proc/self/ns/pid"))(
+    "a lock records where its holder runs: a reused pid is taken over, another container's lock is not",
     async () => {
       const dir = tempDir();
       const lock = join(dir, LOCK_FILE);
-      // pid 1 runs, but started after this lock was written (the previous boot's pid 1 wrote it)
-      writeFileSync(lock, "1\n");
-      const y2000 = new Date("2000-01-01T00:00:00Z");
-      utimesSync(lock, y2000, y2000);
-      await runInProcess({ ...BASE, durationSec: 60, outputDir: dir });
-      expect(existsSync(lock)).toBe(false);
-      // the same pid on a lock written now: a running holder, refused
-      writeFileSync(lock, "1\n");
-      await expect(runInProcess({ ...BASE, durationSec: 60, outputDir: dir })).rejects.toThrow(
-        /is in use by another paper-trader \(pid 1\)/,
-      );
-      // this process's own pid, on a lock written before it started (its previous incarnation)
+      // Take the lock once to learn this machine's identity lines (host, boot, pid namespace, start).
+      await runInProcess({ ...BASE, durationSec: 1, outputDir: dir });
       writeFileSync(lock, `${process.pid}\n`);
-      const before = new Date(Date.now() - process.uptime() * 1000 - 60_000);
-      utimesSync(lock, before, before);
-      await runInProcess({ ...BASE, durationSec: 60, outputDir: dir });
-      expect(existsSync(lock)).toBe(false); // taken over and released
+      await expect(runInProcess({ ...BASE, durationSec: 1, outputDir: dir })).rejects.toThrow(/this process/);
+      const ours = readFileSync("/proc/self/stat", "utf8");
+      const start = Number(ours.slice(ours.lastIndexOf(")") + 2).split(" ")[19]);
+      const identity = (host: string, pidns: string, startTicks: number) =>
+        [
+          `host=${host}`,
+          `boot=${readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim()}`,
+          `pidns=${pidns}`,
+          `start=${startTicks}`,
+        ].join("\n");
+      const here = readlinkSync("/proc/self/ns/pid");
+      // this process, as recorded: running, refused
+      writeFileSync(lock, `${process.pid}\n${identity(hostname(), here, start)}\n`);
+      await expect(runInProcess({ ...BASE, durationSec: 1, outputDir: dir })).rejects.toThrow(/this process/);
+      // pid 1 is running but did not start when the lock says (a restart or reboot reused the pid): taken over
+      writeFileSync(lock, `1\n${identity(hostname(), here, 12345)}\n`);
+      await runInProcess({ ...BASE, durationSec: 1, outputDir: dir });
+      expect(existsSync(lock)).toBe(false);
+      // another container on a shared volume (its own pid namespace and host name): cannot be checked, refused
+      // even though no pid 999999 runs here
+      writeFileSync(lock, `999999\n${identity("other-box", "pid:[4026530000]", 77)}\n`);
+      await expect(runInProcess({ ...BASE, durationSec: 1, outputDir: dir })).rejects.toThrow(
+        /in use by a paper-trader on other-box \(pid 999999 in another container or host, which cannot be checked from here; if none runs there, delete /,
+      );
     },
   );
 });
