@@ -50,8 +50,7 @@ export function tickSizeNear(tickRules: TickRules, mid: number): number {
 /**
  * Order size in base units: the flag, or ~$100 of notional at the first mid rounded up to the lot.
  * Throws a ConfigError naming `--order-size` when that default exceeds the engine's limit (prices below
- * ~1e-7), the size is below one lot or not a whole number of lots, and naming `--max-position-lots` when the
- * limit is below one lot.
+ * ~1e-7) or the size is below one lot, and naming `--max-position-lots` when the limit is below one lot.
  */
 export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tickRules: TickRules): number {
   const sizeBase = config.orderSizeBase ?? defaultOrderSize(firstMid, tickRules);
@@ -61,15 +60,6 @@ export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tic
       `invalid --order-size: ${sizeBase} base units is below the instrument's lot (${tickRules.lotSize}): no order could be sent`,
     );
   }
-  // Orders go out rounded down to the lot, so a size between lots would quote less than the capital,
-  // position limit and kill switch are computed from.
-  const lots = tickRules.roundSize(sizeBase, "down");
-  if (config.orderSizeBase !== undefined && Math.abs(lots - sizeBase) > 1e-9 * sizeBase) {
-    const up = tickRules.roundSize(sizeBase, "up");
-    throw new ConfigError(
-      `invalid --order-size: ${sizeBase} base units is not a whole number of lots (lot ${tickRules.lotSize}); use ${lots} or ${up}`,
-    );
-  }
   const maxPositionLots = config.maxPositionLots ?? ENGINE_DEFAULTS.maxPositionLots;
   if (!(tickRules.roundSize(maxPositionLots * sizeBase, "down") > 0)) {
     throw new ConfigError(
@@ -77,6 +67,21 @@ export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tic
     );
   }
   return sizeBase;
+}
+
+/**
+ * A new run's `--order-size` must be a whole number of lots: orders go out rounded down to the lot,
+ * so a size between lots would quote less than the capital, position limit and kill switch are
+ * computed from. A ConfigError names the two whole-lot sizes around it. (Not applied on --resume: a
+ * checkpoint keeps the size its run used.)
+ */
+export function requireWholeLots(orderSizeBase: number, tickRules: TickRules): void {
+  const lots = tickRules.roundSize(orderSizeBase, "down");
+  if (Math.abs(lots - orderSizeBase) <= 1e-9 * orderSizeBase) return;
+  const up = tickRules.roundSize(orderSizeBase, "up");
+  throw new ConfigError(
+    `invalid --order-size: ${orderSizeBase} base units is not a whole number of lots (lot ${tickRules.lotSize}); use ${lots} or ${up}`,
+  );
 }
 
 /**
@@ -158,12 +163,13 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     `[CONFIG] gamma=${budget.gamma} half_spread_bps=${budget.halfSpreadBps.toFixed(4)}${budget.floorBound ? " (floor)" : ""} skew_per_lot_bps=${budget.skewPerLotBps.toFixed(4)} skew_at_max_bps=${budget.skewAtMaxBps.toFixed(4)} full_position_shift=${budget.fullPositionShiftRatio.toFixed(2)}x_half_spread order_size=${orderSizeBase} max_position_lots=${maxPositionLots} capital=${capitalQuote.toFixed(2 + moneyExtraDecimals(capitalQuote))} fill_model=${config.fillModel} (prior market: sigma=${PRIOR_MARKET.sigmaPerSqrtSec}/sqrt_s A=${PRIOR_MARKET.aPerSec}/s kappa=${PRIOR_MARKET.kappaPerFrac}; quoting follows the estimates once warmed up)`,
   );
   if (budget.warning !== null) ctx.logger.warn(`[CONFIG] ${budget.warning}`);
-  // Level i sits at d0·ratio^i: a steep ratio over many levels leaves the price range (bids at or
-  // below 0 are dropped, so the sides end up with different level counts).
+  // Level i sits at least at d0·ratio^i (deeper when the minimum level spacing exceeds d0): a steep
+  // ratio over many levels leaves the price range (bids at or below 0 are dropped, so the sides end
+  // up with different level counts).
   const deepestBps = budget.halfSpreadBps * config.ladderRatio ** (config.ladderLevels - 1);
   if (deepestBps > DEEPEST_LEVEL_WARN_BPS)
     ctx.logger.warn(
-      `[CONFIG] ladder: level ${config.ladderLevels} would sit ~${deepestBps.toExponential(2)} bps from the mid at the prior market (${config.ladderLevels} levels, ratio ${config.ladderRatio}); levels beyond 10,000 bps cannot be quoted on the bid side and are dropped, and the deep ones will not fill — fewer levels or a smaller --ladder-ratio`,
+      `[CONFIG] ladder: level ${config.ladderLevels} would sit at least ~${deepestBps.toExponential(2)} bps from the mid at the prior market (${config.ladderLevels} levels, ratio ${config.ladderRatio}); levels beyond 10,000 bps cannot be quoted on the bid side and are dropped, and the deep ones will not fill — fewer levels or a smaller --ladder-ratio`,
     );
   const haltFrac = config.killDrawdownPct / 100;
   const killSwitch = new KillSwitch({

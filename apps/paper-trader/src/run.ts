@@ -6,7 +6,13 @@ import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
 import type { Logger } from "pino";
 import { archivePreviousRun } from "./archive.js";
-import { buildParts, chooseOrderSize, leadVenueEnabled, requireOrderSizeOffUsd } from "./build.js";
+import {
+  buildParts,
+  chooseOrderSize,
+  leadVenueEnabled,
+  requireOrderSizeOffUsd,
+  requireWholeLots,
+} from "./build.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
 import { CheckpointPacer } from "./checkpoint-pacing.js";
 import { HaltDrain } from "./halt-drain.js";
@@ -114,6 +120,8 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
   // An order size beyond the engine's limit or below the lot is a ConfigError: raise it before
   // touching the output directory (a live source's default size waits for its first mid).
   if (!config.resume) requireOrderSizeOffUsd(config, source.quoteCurrency);
+  if (!config.resume && config.orderSizeBase !== undefined)
+    requireWholeLots(config.orderSizeBase, source.tickRules);
   if (!config.resume && (!Number.isNaN(initialMid) || config.orderSizeBase !== undefined))
     chooseOrderSize(config, initialMid, source.tickRules);
   if (checkpoint !== null) {

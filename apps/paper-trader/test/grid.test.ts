@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fixedTickRules, type MarketEvent, MAX_ORDER_SIZE_BASE } from "@mmkit/core";
 import { Recorder, SyntheticMarket } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
-import { chooseOrderSize } from "../src/build.js";
+import { chooseOrderSize, requireWholeLots } from "../src/build.js";
 import { ConfigError, parseConfig } from "../src/config.js";
 import { decimalsOf, inferFixedGrid } from "../src/grid.js";
 import { runInProcess, tempDir } from "./helpers.js";
@@ -74,14 +74,10 @@ describe("default order size", () => {
 
   it("an --order-size between lots is a ConfigError naming the two whole-lot sizes (it would quote less than the capital assumes)", () => {
     const btcLots = fixedTickRules(0.1, 0.001, 0);
-    const between = parseConfig({ source: "replay", input: "x.gz", orderSizeBase: 0.0015 });
-    expect(() => chooseOrderSize(between, 60_000, btcLots)).toThrow(
+    expect(() => requireWholeLots(0.0015, btcLots)).toThrow(
       "invalid --order-size: 0.0015 base units is not a whole number of lots (lot 0.001); use 0.001 or 0.002",
     );
-    for (const ok of [0.001, 0.003, 0.007, 1.234]) {
-      const whole = parseConfig({ source: "replay", input: "x.gz", orderSizeBase: ok });
-      expect(chooseOrderSize(whole, 60_000, btcLots)).toBe(ok);
-    }
+    for (const ok of [0.001, 0.003, 0.007, 1.234]) expect(() => requireWholeLots(ok, btcLots)).not.toThrow();
   });
 
   it("--order-size above the engine's limit is rejected as a config error", () => {

@@ -33,7 +33,9 @@ describe("[CONFIG] warns about a ladder that leaves the price range", () => {
   it("20 levels at ratio 5 (level 20 at ~5e13 bps) is warned about; the default ladder is not", async () => {
     const steep = await logMessages(5, tempDir(), { ladderLevels: 20, ladderRatio: 5 });
     expect(
-      steep.some((m) => /^\[CONFIG\] ladder: level 20 would sit ~5\.\d\de\+13 bps from the mid/.test(m)),
+      steep.some((m) =>
+        /^\[CONFIG\] ladder: level 20 would sit at least ~5\.\d\de\+13 bps from the mid/.test(m),
+      ),
     ).toBe(true);
     const plain = await logMessages(5);
     expect(plain.some((m) => m.startsWith("[CONFIG] ladder:"))).toBe(false);

@@ -41,6 +41,17 @@ describe("resume keeps a run's files safe", () => {
     expect(again.fills).toBe(done.fills);
   });
 
+  it("a checkpoint whose order size is between lots (allowed by older versions) still resumes and reprints", async () => {
+    const dir = tempDir();
+    const done = await runInProcess({ ...BASE, outputDir: dir, orderSizeBase: 0.002 });
+    const cp = checkpointOf(dir);
+    const config = { ...(cp["config"] as Record<string, unknown>), orderSizeBase: 0.0015 };
+    writeFileSync(join(dir, "checkpoint.json"), JSON.stringify({ ...cp, config, order_size_base: 0.0015 }));
+    const again = await runInProcess({ ...BASE, outputDir: dir, resume: true });
+    expect(again.stopReason).toMatch(/^already complete/);
+    expect(again.fills).toBe(done.fills);
+  });
+
   it("a damaged checkpoint or a changed strategy setting is refused before any file changes", async () => {
     const dir = tempDir();
     await runInProcess({ ...BASE, outputDir: dir });
