@@ -151,8 +151,8 @@ export type BnParsed =
       symbol: string;
       /** Stream the print came from: `trade` ids (`t`) and `aggTrade` ids (`a`) are separate sequences. */
       eventType: "trade" | "aggTrade";
-      /** `aggTrade` only: the last `@trade` id it aggregates (`l`), when the frame has it. */
-      lastTradeId?: number;
+      /** `aggTrade` only: the first and last `@trade` ids it aggregates (`f`, `l`), when the frame has them. */
+      tradeIds?: { first: number; last: number };
     }
   | { kind: "nonMarketTrade"; tradeType: string; symbol: string }
   | { kind: "ignored"; what: string }
@@ -261,7 +261,9 @@ export function normalizeBinance(json: unknown, localTsMs: number): BnParsed {
         kind: "trade",
         symbol: d.s,
         eventType: d.e,
-        ...(d.e === "aggTrade" && d.l !== undefined ? { lastTradeId: d.l } : {}),
+        ...(d.e === "aggTrade" && d.f !== undefined && d.l !== undefined
+          ? { tradeIds: { first: d.f, last: d.l } }
+          : {}),
         event: {
           type: "trade",
           exchangeTsMs: d.T,

@@ -14,6 +14,7 @@ import { type IdPrint, PrintHold } from "./print-hold.js";
 import { RecentIds } from "./recent-ids.js";
 import { dropBetterIn } from "./stale-levels.js";
 import { StaleTradeFilter } from "./stale-trades.js";
+import { TradeStreamOverlap } from "./trade-stream-overlap.js";
 import { bumpExtra, type FeedStats } from "./types.js";
 
 /** Venue of a raw `<local ns> <json>` websocket capture. */
@@ -102,10 +103,8 @@ export class CaptureImporter {
   private readonly printHold: PrintHold;
   /** While a line is imported: the `@trade` print it brought for the hold. */
   private incoming: IdPrint | null = null;
-  /** A Binance `@trade` stream was seen: `aggTrade` prints of the same market are dropped (counted twice else). */
-  private tradeStreamSeen = false;
-  /** Highest `@trade` id inside a counted `aggTrade` (its `l`): those `@trade` prints are dropped. */
-  private aggLastTradeId = Number.NEGATIVE_INFINITY;
+  /** Binance `@trade` and `aggTrade` of one market: each taker order counted once (trade-stream-overlap.ts). */
+  private readonly streamOverlap = new TradeStreamOverlap();
 
   constructor(
     private readonly stats: FeedStats,
@@ -386,15 +385,8 @@ export class CaptureImporter {
       case "trade": {
         // Both streams of one market: `@trade` has every print (and the ids that tie a sweep); an
         // `aggTrade` is the same prints again, merged.
-        if (r.eventType === "trade") {
-          this.tradeStreamSeen = true;
-          // Before the first `@trade` frame the `aggTrade` prints counted; the `@trade` prints
-          // they already hold (ids up to the last one's `l`) are not counted again.
-          if (Number(r.event.trade.id) <= this.aggLastTradeId)
-            return this.dropFrame("tradesInCountedAggTrade");
-        } else if (this.tradeStreamSeen) return this.dropFrame("aggTradesDroppedForTrade");
-        else if (r.lastTradeId !== undefined && r.lastTradeId > this.aggLastTradeId)
-          this.aggLastTradeId = r.lastTradeId;
+        const dup = this.streamOverlap.admit(r);
+        if (dup !== null) return this.dropFrame(dup);
         const id = r.event.trade.id;
         if (id !== undefined && !this.isNewTrade(`${r.eventType}:${id}`))
           return this.dropFrame("duplicateTrades");

@@ -197,6 +197,42 @@ describe("Binance @trade prints of one taker order", () => {
     expect(stats.extra["aggTradesDroppedForTrade"]).toBe(1);
   });
 
+  it("@trade and aggTrade are told apart by ids: a lagging @trade print is kept, a later part without @trade counts", () => {
+    const aggTrade = (a: number, f: number, l: number, tsMs: number, q: string): string => {
+      const data = { e: "aggTrade", E: tsMs, T: tsMs, s: "BTCUSDT", a, f, l, p: "61800.30", q, m: false };
+      return `${BigInt(tsMs - 1200) * 1_000_000n} ${JSON.stringify({ stream: "btcusdt@aggTrade", data })}`;
+    };
+    const run = (lines: string[]) => {
+      const stats = emptyFeedStats();
+      const imp = new CaptureImporter(stats);
+      const events = lines.flatMap((l) => {
+        const r = imp.importLine(l);
+        return r.ok ? r.events : [];
+      });
+      const prints = [...events, ...imp.finish()].filter((e) => e.type === "trade");
+      return { ids: prints.map((e) => e.trade.id), extra: stats.extra };
+    };
+    // the @trade stream lags: print 399 (an earlier taker order) comes after aggTrade 400..401
+    const lag = run([
+      aggTrade(90, 400, 401, T0_MS, "0.3"),
+      bnTrade(399, T0_MS - 1, "61800.20", "0.5"),
+      bnTrade(400, T0_MS, "61800.30", "0.1"),
+      bnTrade(401, T0_MS, "61800.30", "0.2"),
+      bnTrade(402, T0_MS + 5, "61800.40", "0.4"),
+    ]);
+    expect(lag.ids).toEqual(["90", "399", "402"]);
+    expect(lag.extra["tradesInCountedAggTrade"]).toBe(2);
+    // both streams, then (a later recording part) aggTrade alone: its taker orders still count
+    const later = run([
+      bnTrade(500, T0_MS, "61800.30", "0.1"),
+      aggTrade(95, 500, 500, T0_MS, "0.1"), // the same order again: dropped
+      aggTrade(96, 501, 502, T0_MS + 60_000, "0.2"), // a minute on, no @trade any more
+      aggTrade(97, 503, 503, T0_MS + 60_010, "0.3"),
+    ]);
+    expect(later.ids).toEqual(["500", "96", "97"]);
+    expect(later.extra["aggTradesDroppedForTrade"]).toBe(1);
+  });
+
   it("a bad line between two prints of one order neither ends the merge nor loses the print", () => {
     const lines = [bnTrade(400, T0_MS, "61800.30", "0.1"), "garbage", bnTrade(401, T0_MS, "61800.30", "0.2")];
     const r = importAll(lines);
