@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { type MarketDataFeed, Recorder, recordFeed } from "@mmkit/exchange";
 import type { Logger } from "pino";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
+import { requireNotPseudoFs } from "./pseudo-fs.js";
 import type { RunSource } from "./source.js";
 
 /** Subdirectory of `--record DIR` holding the lead feed's recording. */
@@ -34,6 +35,7 @@ export function prepareRecordDirs(config: PaperTraderConfig, lead: boolean, outp
       );
   }
   for (const dir of recordDirs(config, lead)) {
+    requireNotPseudoFs(dir, "--record");
     try {
       mkdirSync(dir, { recursive: true });
       accessSync(dir, constants.W_OK);

@@ -1,6 +1,5 @@
 /** Orchestration of one paper-trading run: outputs, source, loop, checkpoints, shutdown, report. */
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
@@ -20,6 +19,7 @@ import { MergedLead } from "./lead-merge.js";
 import { createStreamFiles, runManifest } from "./manifest.js";
 import { manifestStart, reprintCompleted, requireSamePrintCounting, restoredTrader } from "./resume.js";
 import { activeLockHolder, inUseText, lockDir, lockOutputDir } from "./output-lock.js";
+import { requireNotPseudoFs } from "./pseudo-fs.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { serveMetrics } from "./metrics.js";
 import { ProgressBar } from "./progress.js";
@@ -103,9 +103,7 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(`invalid --input: ${(err as Error).message}`);
   }
-  // Node's recursive mkdir spins forever under /proc (and /sys is no place for files either)
-  if (/^\/(proc|sys)(\/|$)/.test(resolve(outputDir)))
-    throw new ConfigError(`invalid --output-dir: ${outputDir} is inside a kernel pseudo-filesystem`);
+  requireNotPseudoFs(outputDir, "--output-dir");
   if (existsSync(outputDir) && !statSync(outputDir).isDirectory())
     throw new ConfigError(`invalid --output-dir: ${outputDir} exists and is not a directory`);
   const initialMid = firstMid(source.sample);
