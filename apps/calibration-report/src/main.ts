@@ -57,14 +57,26 @@ function checkValuedFlags(argv: readonly string[]): void {
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
-    if (!token.startsWith("--") || token === "--") continue;
-    const name = token.slice(2).split("=", 1)[0]!;
+    if (token === "--") break;
+    if (token === "-q") {
+      if (seen.has("quiet")) throw new UsageError("--quiet: given more than once; give it once");
+      seen.add("quiet");
+      continue;
+    }
+    if (!token.startsWith("--")) continue;
+    // yargs takes camelCase for the kebab-case flags: one flag either way
+    const name = token
+      .slice(2)
+      .split("=", 1)[0]!
+      .replace(/(?<=[a-z0-9])[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     if (!VALUED_FLAGS.has(name) && name !== "quiet") continue;
     if (seen.has(name)) throw new UsageError(`--${name}: given more than once; give it once`);
     seen.add(name);
     if (name === "quiet") continue;
     const value = token.includes("=") ? token.slice(token.indexOf("=") + 1) : argv[i + 1];
-    if (value === undefined || value === "" || (!token.includes("=") && value.startsWith("--")))
+    const isFlag =
+      !token.includes("=") && value !== undefined && value.startsWith("-") && !Number.isFinite(Number(value));
+    if (value === undefined || value === "" || value === "-" || isFlag)
       throw new UsageError(`--${name}: needs a value`);
   }
 }

@@ -264,6 +264,9 @@ describe("CLI exit codes (main)", () => {
       ["--max-brier", "--quiet"],
       ["--min-fills", "10", "--min-fills", "20"], // given twice
       ["--json", "a.json", "--json", "b.json"],
+      ["-q", "--quiet"], // an alias is the same flag
+      ["--minSharpe", "1", "--min-sharpe", "2"], // camelCase is the same flag
+      ["--json", "-"],
     ]) {
       const c = capture();
       expect(await main(argv, c.io), argv.join(" ")).toBe(2);

@@ -218,8 +218,7 @@ export type CliResult =
 
 /** Parse argv (without node and script) into a validated config. Throws UsageError/ConfigError on bad input. */
 export async function parseCli(argv: readonly string[]): Promise<CliResult> {
-  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
-  checkFlagTokens(args);
+  const args = checkFlagTokens(argv[0] === "--" ? argv.slice(1) : [...argv]);
   let failure: string | undefined;
   const parser = yargs(args)
     .scriptName("paper-trader")
@@ -281,8 +280,12 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** A flag's kebab-case name as written (`--ladderLevels=3` → `ladder-levels`), or null for a non-flag token. */
 function flagOfToken(token: string): string | null {
   if (!token.startsWith("--") || token === "--") return null;
-  const name = token.slice(2).split("=", 1)[0]!;
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return kebab(token.slice(2).split("=", 1)[0]!);
+}
+
+/** `ladderLevels` → `ladder-levels` (as yargs aliases them); a leading capital stays (`Gamma` is no flag). */
+function kebab(name: string): string {
+  return name.replace(/(?<=[a-z0-9])[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /**
@@ -290,7 +293,8 @@ function flagOfToken(token: string): string | null {
  * --config would ignore both files) and a valued flag with nothing after it (yargs drops it and the
  * default runs instead). Both are UsageErrors naming the flag.
  */
-function checkFlagTokens(args: readonly string[]): void {
+function checkFlagTokens(args: readonly string[]): string[] {
+  const out = [...args];
   const seen = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const token = args[i]!;
@@ -315,14 +319,20 @@ function checkFlagTokens(args: readonly string[]): void {
       value = args[i + 1];
       if (value?.startsWith("--")) value = undefined;
       // yargs reads "-1x" as short flags; a number like -1 is a value
-      else if (value?.startsWith("-") && !DECIMAL.test(value))
-        throw new UsageError(`invalid --${name}: "${value}" reads as a flag; write --${name}=${value}`);
+      else if (value?.startsWith("-")) {
+        if (!DECIMAL.test(value))
+          throw new UsageError(`invalid --${name}: "${value}" reads as a flag; write --${name}=${value}`);
+        // a negative number: hand it to yargs as --flag=value (it reads "-1e-1" as short flags)
+        out[i] = `${token}=${value}`;
+        out[i + 1] = "";
+      }
     }
     if (value === undefined || value === "")
       throw new UsageError(`invalid --${name}: needs a value (${wanted})`);
     if (spec.type === "number" && !DECIMAL.test(value))
       throw new UsageError(`invalid --${name}: expected a decimal number, got "${value}"`);
   }
+  return out.filter((a, i) => a !== "" || args[i] === "");
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -381,11 +391,9 @@ function oneLine(msg: string): string {
   }
   const unknown = /Unknown arguments?: (.*)/.exec(msg);
   if (unknown)
-    return `unknown flag(s): ${[
-      ...new Set(
-        unknown[1]!.split(/,\s*/).map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
-      ),
-    ].join(", ")} (see --help)`;
+    return `unknown flag(s): ${[...new Set(unknown[1]!.split(/,\s*/).map((f) => `--${kebab(f)}`))].join(
+      ", ",
+    )} (see --help)`;
   return msg.replace(/\s+/g, " ").trim();
 }
 

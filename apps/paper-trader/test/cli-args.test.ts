@@ -25,6 +25,21 @@ describe("flags yargs would take silently are refused with the flag named", () =
   it("an unknown flag is named once, in the spelling given", async () => {
     const err = await parseCli(["--bogus-flag"]).catch((e: unknown) => e);
     expect((err as Error).message).toBe("unknown flag(s): --bogus-flag (see --help)");
+    const upper = await parseCli(["--Gamma", "5"]).catch((e: unknown) => e);
+    expect((upper as Error).message).toBe("unknown flag(s): --Gamma (see --help)");
+  });
+
+  it("negative numbers in every decimal spelling are values, not short flags", async () => {
+    for (const [v, expected] of [
+      ["-1e-1", -0.1],
+      ["-5.", -5],
+      ["-.5", -0.5],
+      ["-2E0", -2],
+    ] as const) {
+      const r = await parseCli(["--maker-fee-bps", v]);
+      if (r.kind !== "run") throw new Error("expected a run");
+      expect(r.config.makerFeeBps, v).toBe(expected);
+    }
   });
 
   it("still takes negative numbers, exponents, --flag=value and booleans as before", async () => {
