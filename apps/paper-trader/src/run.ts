@@ -118,10 +118,10 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
   // An order size beyond the engine's limit or below the lot is a ConfigError: raise it before
   // touching the output directory (a live source's default size waits for its first mid).
   if (!config.resume) requireOrderSizeOffUsd(config, source.quoteCurrency);
+  if (!config.resume && (!Number.isNaN(initialMid) || config.orderSizeBase !== undefined))
+    chooseOrderSize(config, initialMid, source.tickRules); // first: a size below one lot says so
   if (!config.resume && config.orderSizeBase !== undefined)
     requireWholeLots(config.orderSizeBase, source.tickRules);
-  if (!config.resume && (!Number.isNaN(initialMid) || config.orderSizeBase !== undefined))
-    chooseOrderSize(config, initialMid, source.tickRules);
   if (checkpoint !== null) {
     // Restore it once without outputs before any file is truncated or rewritten.
     const restored = restoredTrader(checkpoint, config, source);
