@@ -22,7 +22,16 @@ import type { TraderParts } from "./trader.js";
 
 /** The quote engine's defaults: what `--gamma` and `--max-position-lots` are when not given. */
 export const ENGINE_DEFAULTS = QuoteEngineConfigSchema.parse({});
+/** The config fields the quote engine defaults when unset, with those defaults (--help shows them; a resume compares with them). */
+export const ENGINE_UNSET_DEFAULTS: Required<Pick<PaperTraderConfig, "gamma" | "maxPositionLots">> = {
+  gamma: ENGINE_DEFAULTS.gamma,
+  maxPositionLots: ENGINE_DEFAULTS.maxPositionLots,
+};
 
+/** The quote engine's default of a config field it defaults when unset (undefined for other fields). */
+export function engineUnsetDefault(field: keyof PaperTraderConfig): number | undefined {
+  return field === "gamma" || field === "maxPositionLots" ? ENGINE_UNSET_DEFAULTS[field] : undefined;
+}
 /** A ladder whose deepest level would sit farther than this from the mid (10 %) is warned about. */
 const DEEPEST_LEVEL_WARN_BPS = 1000;
 /** Target notional of one lot when `--order-size` is not given (quote currency). */
@@ -67,6 +76,29 @@ export function chooseOrderSize(config: PaperTraderConfig, firstMid: number, tic
     );
   }
   return sizeBase;
+}
+
+/**
+ * The price grid and order size flags against the first mid, before the output directory is touched
+ * (ConfigErrors): a `--tick-size` above the price; for a new run, a size beyond the engine's limit,
+ * below one lot (said first) or between lots, and a default size off dollars. A live source's
+ * default size waits for its first mid.
+ */
+export function checkGridFlags(
+  config: PaperTraderConfig,
+  initialMid: number,
+  tickRules: TickRules,
+  quoteCurrency: string,
+): void {
+  if (config.tickSize !== undefined && initialMid > 0 && !(tickRules.roundPrice(initialMid, "down") > 0))
+    throw new ConfigError(
+      `invalid --tick-size: ${config.tickSize} is above the first price (${initialMid}): no price of the grid is near it`,
+    );
+  if (config.resume) return; // a checkpoint keeps the size its run used
+  requireOrderSizeOffUsd(config, quoteCurrency);
+  if (!Number.isNaN(initialMid) || config.orderSizeBase !== undefined)
+    chooseOrderSize(config, initialMid, tickRules);
+  if (config.orderSizeBase !== undefined) requireWholeLots(config.orderSizeBase, tickRules);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import yargs from "yargs";
-import { DEFAULT_LOT_NOTIONAL_QUOTE, ENGINE_DEFAULTS } from "./build.js";
+import { DEFAULT_LOT_NOTIONAL_QUOTE, engineUnsetDefault } from "./build.js";
 import {
   CONFIG_DEFAULTS,
   ConfigError,
@@ -10,12 +10,6 @@ import {
   parseConfig,
   validateFields,
 } from "./config.js";
-
-/** Defaults the quote engine applies to fields the config leaves unset (shown by --help). */
-const UNSET_DEFAULTS: Partial<Record<keyof PaperTraderConfig, unknown>> = {
-  gamma: ENGINE_DEFAULTS.gamma,
-  maxPositionLots: ENGINE_DEFAULTS.maxPositionLots,
-};
 
 interface FlagSpec {
   field: keyof PaperTraderConfig;
@@ -235,7 +229,8 @@ export async function parseCli(argv: readonly string[]): Promise<CliResult> {
     })
     .wrap(Math.min(110, process.stdout.columns ?? 110));
   for (const [flag, spec] of Object.entries(FLAGS)) {
-    const def = flag === "config" ? undefined : (CONFIG_DEFAULTS[spec.field] ?? UNSET_DEFAULTS[spec.field]);
+    const def =
+      flag === "config" ? undefined : (CONFIG_DEFAULTS[spec.field] ?? engineUnsetDefault(spec.field));
     parser.option(flag, {
       type: spec.type,
       describe: spec.describe,
@@ -294,17 +289,21 @@ function kebab(name: string): string {
  * default runs instead). Both are UsageErrors naming the flag.
  */
 function checkFlagTokens(args: readonly string[]): string[] {
-  const out = [...args];
+  const out: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const token = args[i]!;
-    if (token === "--") break;
+    out.push(token);
+    if (token === "--") {
+      out.push(...args.slice(i + 1));
+      break;
+    }
     const flag = flagOfToken(token);
-    const spec = flag === null ? undefined : FLAGS[flag.startsWith("no-") ? flag.slice(3) : flag];
-    if (flag === null || spec === undefined) continue; // values, and unknown flags (yargs names those)
-    const name = flag.startsWith("no-") ? flag.slice(3) : flag;
-    if (seen.has(name)) throw new UsageError(`invalid --${name}: given more than once; give it once`);
-    seen.add(name);
+    const name = flag?.startsWith("no-") ? flag.slice(3) : flag;
+    const spec = name === null || name === undefined ? undefined : FLAGS[name];
+    if (spec === undefined) continue; // values, and unknown flags (yargs names those)
+    if (seen.has(name!)) throw new UsageError(`invalid --${name}: given more than once; give it once`);
+    seen.add(name!);
     const eq = token.indexOf("=");
     if (spec.type === "boolean") {
       const v = eq < 0 ? "true" : token.slice(eq + 1);
@@ -323,8 +322,8 @@ function checkFlagTokens(args: readonly string[]): string[] {
         if (!DECIMAL.test(value))
           throw new UsageError(`invalid --${name}: "${value}" reads as a flag; write --${name}=${value}`);
         // a negative number: hand it to yargs as --flag=value (it reads "-1e-1" as short flags)
-        out[i] = `${token}=${value}`;
-        out[i + 1] = "";
+        out[out.length - 1] = `${token}=${value}`;
+        i++;
       }
     }
     if (value === undefined || value === "")
@@ -332,7 +331,7 @@ function checkFlagTokens(args: readonly string[]): string[] {
     if (spec.type === "number" && !DECIMAL.test(value))
       throw new UsageError(`invalid --${name}: expected a decimal number, got "${value}"`);
   }
-  return out.filter((a, i) => a !== "" || args[i] === "");
+  return out;
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

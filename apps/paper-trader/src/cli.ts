@@ -39,11 +39,10 @@ async function main(): Promise<number> {
   }
 }
 
-// A signal after the run has finished (report printed) must not turn exit 0 into 130: exit with the
-// run's code at once. During the run, runPaperTrader's own handlers stop it gracefully; before it
-// installs them (start-up) a signal ends the process as usual.
-// Once the run has installed its handlers and removed them again it is finishing (report printed,
-// files flushed): a signal then must not turn its exit 0 into 130 either, so it is ignored.
+// Before the run installs its handlers (start-up) a signal ends the process as usual (130/143).
+// During the run, runPaperTrader's own handlers stop it gracefully. Once it has removed them again
+// it is finishing (report printed, files flushed), and after it a signal exits with the run's code:
+// neither may turn a clean exit 0 into 130.
 let finishedCode: number | null = null;
 let runHandlersSeen = false;
 const onSignal = (sig: NodeJS.Signals): void => {

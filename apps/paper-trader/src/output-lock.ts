@@ -135,12 +135,6 @@ function errCode(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 }
 
-/**
- * Create `dir` if needed and take its lock; returns the function that releases it. Throws a
- * ConfigError (exit 2, nothing written) when the directory cannot be created or written, or when a
- * running process holds the lock (see `activeLockHolder`). A lock left by a process that no longer
- * runs (killed), or whose pid was reused since (restart, reboot), is taken over.
- */
 /** "DIR is in use by …" for a lock holder (the error text of both the lock and --resume). */
 export function inUseText(dir: string, holder: NonNullable<LockHolder>): string {
   if (holder.kind === "running")
@@ -148,6 +142,12 @@ export function inUseText(dir: string, holder: NonNullable<LockHolder>): string 
   return `${dir} is in use by a paper-trader on ${holder.host} (pid ${holder.pid} in another container or host, which cannot be checked from here; if none runs there, delete ${join(dir, LOCK_FILE)})`;
 }
 
+/**
+ * Create `dir` if needed and take its lock; returns the function that releases it. Throws a
+ * ConfigError (exit 2, nothing written) when the directory cannot be created or written, or when a
+ * running process holds the lock (see `activeLockHolder`). A lock left by a process that no longer
+ * runs (killed), or whose pid was reused since (restart, reboot), is taken over.
+ */
 export function lockOutputDir(dir: string): () => void {
   return lockDir(dir, "--output-dir", "give each run its own --output-dir");
 }

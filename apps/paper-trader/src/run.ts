@@ -5,13 +5,7 @@ import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
 import type { Logger } from "pino";
 import { archivePreviousRun } from "./archive.js";
-import {
-  buildParts,
-  chooseOrderSize,
-  leadVenueEnabled,
-  requireOrderSizeOffUsd,
-  requireWholeLots,
-} from "./build.js";
+import { buildParts, checkGridFlags, leadVenueEnabled } from "./build.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
 import { CheckpointPacer } from "./checkpoint-pacing.js";
 import { HaltDrain } from "./halt-drain.js";
@@ -107,21 +101,7 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
   if (existsSync(outputDir) && !statSync(outputDir).isDirectory())
     throw new ConfigError(`invalid --output-dir: ${outputDir} exists and is not a directory`);
   const initialMid = firstMid(source.sample);
-  if (
-    config.tickSize !== undefined &&
-    initialMid > 0 &&
-    !(source.tickRules.roundPrice(initialMid, "down") > 0)
-  )
-    throw new ConfigError(
-      `invalid --tick-size: ${config.tickSize} is above the first price (${initialMid}): no price of the grid is near it`,
-    );
-  // An order size beyond the engine's limit or below the lot is a ConfigError: raise it before
-  // touching the output directory (a live source's default size waits for its first mid).
-  if (!config.resume) requireOrderSizeOffUsd(config, source.quoteCurrency);
-  if (!config.resume && (!Number.isNaN(initialMid) || config.orderSizeBase !== undefined))
-    chooseOrderSize(config, initialMid, source.tickRules); // first: a size below one lot says so
-  if (!config.resume && config.orderSizeBase !== undefined)
-    requireWholeLots(config.orderSizeBase, source.tickRules);
+  checkGridFlags(config, initialMid, source.tickRules, source.quoteCurrency);
   if (checkpoint !== null) {
     // Restore it once without outputs before any file is truncated or rewritten.
     const restored = restoredTrader(checkpoint, config, source);

@@ -26,7 +26,7 @@ import {
   PaperTraderConfigSchema,
   validateFields,
 } from "./config.js";
-import { ENGINE_DEFAULTS } from "./build.js";
+import { ENGINE_UNSET_DEFAULTS, engineUnsetDefault } from "./build.js";
 import type { OrderManager } from "./order-manager.js";
 import type { PaperTrader } from "./trader.js";
 import type { TraderCounters } from "./trader-counters.js";
@@ -157,13 +157,6 @@ const PATH_FIELDS: ReadonlySet<string> = new Set(["input", "leadInput"]);
 
 const FIELDS = Object.keys(PaperTraderConfigSchema.shape) as (keyof PaperTraderConfig)[];
 
-/** A field of a checkpoint's config; absent = not set (optional) or not existing yet (older version): its default. */
-/** What the quote engine uses for a field the config leaves unset. */
-const ENGINE_UNSET: Partial<Record<keyof PaperTraderConfig, unknown>> = {
-  gamma: ENGINE_DEFAULTS.gamma,
-  maxPositionLots: ENGINE_DEFAULTS.maxPositionLots,
-};
-
 /**
  * The checkpoint's config with the values the run actually used where it left a field unset (γ and
  * the position limit: the engine's defaults; the order size: the one chosen at the first mid), so a
@@ -173,13 +166,13 @@ export function savedEffectiveConfig(
   cp: Pick<TraderCheckpoint, "config" | "order_size_base">,
 ): PaperTraderConfig {
   return {
+    ...ENGINE_UNSET_DEFAULTS,
     ...cp.config,
-    gamma: cp.config.gamma ?? ENGINE_DEFAULTS.gamma,
-    maxPositionLots: cp.config.maxPositionLots ?? ENGINE_DEFAULTS.maxPositionLots,
     orderSizeBase: cp.config.orderSizeBase ?? cp.order_size_base,
   };
 }
 
+/** A field of a checkpoint's config; absent = not set (optional) or not existing yet (older version): its default. */
 function savedValue(saved: PaperTraderConfig, f: keyof PaperTraderConfig): unknown {
   return f in saved ? saved[f] : CONFIG_DEFAULTS[f];
 }
@@ -231,7 +224,7 @@ export function assertResumable(saved: PaperTraderConfig, now: PaperTraderConfig
     if (RESUME_MAY_CHANGE.has(f)) continue;
     const a = savedValue(saved, f);
     // unset now: the default — the engine's for γ and the limit; the order size comes from the checkpoint
-    const b = f in now ? now[f] : f === "orderSizeBase" ? a : (ENGINE_UNSET[f] ?? CONFIG_DEFAULTS[f]);
+    const b = f in now ? now[f] : f === "orderSizeBase" ? a : (engineUnsetDefault(f) ?? CONFIG_DEFAULTS[f]);
     if (JSON.stringify(a) === JSON.stringify(b)) continue;
     if (PATH_FIELDS.has(f) && typeof a === "string" && typeof b === "string" && resolve(a) === resolve(b))
       continue;

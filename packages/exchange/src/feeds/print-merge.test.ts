@@ -25,6 +25,12 @@ function bnTrade(t: number, tsMs: number, px: string, q: string, m = false, e = 
   return `${BigInt(tsMs - 1200) * 1_000_000n} ${JSON.stringify({ stream: `btcusdt@${e}`, data })}`;
 }
 
+/** A Binance `aggTrade` capture line of the `@trade` ids `f`..`l`. */
+function bnAggTrade(a: number, f: number, l: number, tsMs: number, q: string): string {
+  const data = { e: "aggTrade", E: tsMs, T: tsMs, s: "BTCUSDT", a, f, l, p: "61800.30", q, m: false };
+  return `${BigInt(tsMs - 1200) * 1_000_000n} ${JSON.stringify({ stream: "btcusdt@aggTrade", data })}`;
+}
+
 function bnTicker(u: number, tsMs: number): string {
   const data = {
     e: "bookTicker",
@@ -45,6 +51,7 @@ function importAll(lines: string[]): {
   sweeps: boolean[];
   merged: number;
   types: string[];
+  extra: Record<string, number>;
 } {
   const stats = emptyFeedStats();
   const imp = new CaptureImporter(stats);
@@ -61,6 +68,7 @@ function importAll(lines: string[]): {
     sweeps: events.flatMap((e) => (e.type === "trade" ? [e.trade.sweepContinues === true] : [])),
     merged: stats.extra["mergedPrints"] ?? 0,
     types: events.map((e) => e.type),
+    extra: stats.extra,
   };
 }
 
@@ -172,49 +180,29 @@ describe("Binance @trade prints of one taker order", () => {
   });
 
   it("an aggTrade before the first @trade frame counts once: the @trade prints it holds are dropped", () => {
-    const aggTrade = (a: number, f: number, l: number, tsMs: number, q: string): string => {
-      const data = { e: "aggTrade", E: tsMs, T: tsMs, s: "BTCUSDT", a, f, l, p: "61800.30", q, m: false };
-      return `${BigInt(tsMs - 1200) * 1_000_000n} ${JSON.stringify({ stream: "btcusdt@aggTrade", data })}`;
-    };
-    const stats = emptyFeedStats();
-    const imp = new CaptureImporter(stats);
-    const events = [
-      aggTrade(90, 400, 401, T0_MS, "0.3"), // the capture starts on the aggTrade stream
+    const r = importAll([
+      bnAggTrade(90, 400, 401, T0_MS, "0.3"), // the capture starts on the aggTrade stream
       bnTrade(400, T0_MS, "61800.30", "0.1"), // the same taker order, print by print
       bnTrade(401, T0_MS, "61800.30", "0.2"),
-      aggTrade(91, 402, 402, T0_MS + 5, "0.4"), // from here on @trade is the count
+      bnAggTrade(91, 402, 402, T0_MS + 5, "0.4"), // from here on @trade is the count
       bnTrade(402, T0_MS + 5, "61800.30", "0.4"),
-    ].flatMap((l) => {
-      const r = imp.importLine(l);
-      return r.ok ? r.events : [];
-    });
-    const prints = [...events, ...imp.finish()].filter((e) => e.type === "trade");
-    expect(prints.map((e) => [e.trade.id, e.trade.size])).toEqual([
+    ]);
+    expect(r.prints.map(([id, size]) => [id, size])).toEqual([
       ["90", 0.3],
       ["402", 0.4],
     ]);
-    expect(stats.extra["tradesInCountedAggTrade"]).toBe(2);
-    expect(stats.extra["aggTradesDroppedForTrade"]).toBe(1);
+    expect(r.extra["tradesInCountedAggTrade"]).toBe(2);
+    expect(r.extra["aggTradesDroppedForTrade"]).toBe(1);
   });
 
   it("@trade and aggTrade are told apart by ids: a lagging @trade print is kept, a later part without @trade counts", () => {
-    const aggTrade = (a: number, f: number, l: number, tsMs: number, q: string): string => {
-      const data = { e: "aggTrade", E: tsMs, T: tsMs, s: "BTCUSDT", a, f, l, p: "61800.30", q, m: false };
-      return `${BigInt(tsMs - 1200) * 1_000_000n} ${JSON.stringify({ stream: "btcusdt@aggTrade", data })}`;
-    };
     const run = (lines: string[]) => {
-      const stats = emptyFeedStats();
-      const imp = new CaptureImporter(stats);
-      const events = lines.flatMap((l) => {
-        const r = imp.importLine(l);
-        return r.ok ? r.events : [];
-      });
-      const prints = [...events, ...imp.finish()].filter((e) => e.type === "trade");
-      return { ids: prints.map((e) => e.trade.id), extra: stats.extra };
+      const r = importAll(lines);
+      return { ids: r.prints.map(([id]) => id), extra: r.extra };
     };
     // the @trade stream lags: print 399 (an earlier taker order) comes after aggTrade 400..401
     const lag = run([
-      aggTrade(90, 400, 401, T0_MS, "0.3"),
+      bnAggTrade(90, 400, 401, T0_MS, "0.3"),
       bnTrade(399, T0_MS - 1, "61800.20", "0.5"),
       bnTrade(400, T0_MS, "61800.30", "0.1"),
       bnTrade(401, T0_MS, "61800.30", "0.2"),
@@ -225,9 +213,9 @@ describe("Binance @trade prints of one taker order", () => {
     // both streams, then (a later recording part) aggTrade alone: its taker orders still count
     const later = run([
       bnTrade(500, T0_MS, "61800.30", "0.1"),
-      aggTrade(95, 500, 500, T0_MS, "0.1"), // the same order again: dropped
-      aggTrade(96, 501, 502, T0_MS + 60_000, "0.2"), // a minute on, no @trade any more
-      aggTrade(97, 503, 503, T0_MS + 60_010, "0.3"),
+      bnAggTrade(95, 500, 500, T0_MS, "0.1"), // the same order again: dropped
+      bnAggTrade(96, 501, 502, T0_MS + 60_000, "0.2"), // a minute on, no @trade any more
+      bnAggTrade(97, 503, 503, T0_MS + 60_010, "0.3"),
     ]);
     expect(later.ids).toEqual(["500", "96", "97"]);
     expect(later.extra["aggTradesDroppedForTrade"]).toBe(1);
