@@ -5,7 +5,17 @@
  * first's files while it still writes them). Taking the lock also proves the directory writable
  * before anything is moved, truncated or written.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync, unlinkSync, writeSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "./config.js";
@@ -116,7 +126,12 @@ export type LockHolder =
  * is held while its pid runs.
  */
 export function activeLockHolder(dir: string): LockHolder {
-  const rec = readLock(join(dir, LOCK_FILE));
+  return holderOf(join(dir, LOCK_FILE));
+}
+
+/** The holder of the lock file at `path` (see `activeLockHolder`). */
+function holderOf(path: string): LockHolder {
+  const rec = readLock(path);
   if (rec === null) return null;
   const me = ownIdentity();
   const { id } = rec;
@@ -142,6 +157,60 @@ export function inUseText(dir: string, holder: NonNullable<LockHolder>): string 
   return `${dir} is in use by a paper-trader on ${holder.host} (pid ${holder.pid} in another container or host, which cannot be checked from here; if none runs there, delete ${join(dir, LOCK_FILE)})`;
 }
 
+/** Sleep the thread (the lock is taken before the run starts: nothing else is waiting on it). */
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Make `path` appear whole and only if absent: the record goes to a temporary file first and is
+ * hard-linked to `path` (atomic; EEXIST when it exists), so no reader ever sees a half-written lock.
+ * Returns false when `path` exists. With `replace`, renames over `path` instead (atomic replace).
+ */
+function publish(path: string, text: string, replace = false): boolean {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, text, { flag: "wx" });
+  try {
+    if (replace) {
+      renameSync(tmp, path);
+      return true;
+    }
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if (errCode(err) === "EEXIST") return false;
+    throw err;
+  } finally {
+    rmSync(tmp, { force: true }); // a link's second name, or nothing left after a rename
+  }
+}
+
+/** How long a takeover waits for another one in progress (each lasts a few ms) before giving up. */
+const TAKEOVER_WAIT_MS = 3000;
+
+/**
+ * Run `takeover` holding `<lock>.takeover`, the mutex that serialises takeovers of a stale lock:
+ * without it two runs that both found the lock stale could each replace it and both run. A mutex
+ * left by a run killed inside its takeover (a few ms) is removed once its holder is gone.
+ */
+function withTakeoverMutex<T>(lockPath: string, text: string, takeover: () => T): T | "busy" {
+  const mutex = `${lockPath}.takeover`;
+  const deadline = Date.now() + TAKEOVER_WAIT_MS;
+  for (;;) {
+    if (publish(mutex, text)) {
+      try {
+        return takeover();
+      } finally {
+        rmSync(mutex, { force: true });
+      }
+    }
+    if (holderOf(mutex) === null)
+      rmSync(mutex, { force: true }); // its holder died mid-takeover
+    else if (Date.now() > deadline) return "busy";
+    else sleepMs(5);
+  }
+}
+
 /**
  * Create `dir` if needed and take its lock; returns the function that releases it. Throws a
  * ConfigError (exit 2, nothing written) when the directory cannot be created or written, or when a
@@ -154,7 +223,8 @@ export function lockOutputDir(dir: string): () => void {
 
 /**
  * The same lock for the directory a flag names (`--output-dir`, `--record`): errors name `flag`
- * and end with `advice` when another running paper-trader holds it.
+ * and end with `advice` when another running paper-trader holds it. Taking it is atomic: of runs
+ * starting together on one directory exactly one gets it, whether the lock was absent or stale.
  */
 export function lockDir(dir: string, flag: string, advice: string): () => void {
   try {
@@ -163,26 +233,37 @@ export function lockDir(dir: string, flag: string, advice: string): () => void {
     throw new ConfigError(`invalid ${flag}: cannot create ${dir} (${errCode(err)})`);
   }
   const path = join(dir, LOCK_FILE);
-  for (let attempt = 0; ; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, "wx");
-    } catch (err) {
-      const code = errCode(err);
-      if (code !== "EEXIST") throw new ConfigError(`invalid ${flag}: ${dir} is not writable (${code})`);
+  const me = ownIdentity();
+  const text = lockText(process.pid, me);
+  const inUse = (holder: NonNullable<LockHolder>): ConfigError =>
+    new ConfigError(`invalid ${flag}: ${inUseText(dir, holder)}; ${advice}`);
+  let taken: boolean;
+  try {
+    taken = publish(path, text);
+    if (!taken) {
       const holder = activeLockHolder(dir);
-      if (holder !== null) throw new ConfigError(`invalid ${flag}: ${inUseText(dir, holder)}; ${advice}`);
-      if (attempt > 0) throw new ConfigError(`invalid ${flag}: cannot take the lock ${path}`);
-      unlinkSync(path); // left by a run that was killed
-      continue;
+      if (holder !== null) throw inUse(holder);
+      // stale: replace it, re-checked under the takeover mutex (another run may have taken it since)
+      const outcome = withTakeoverMutex(path, text, () => {
+        const now = activeLockHolder(dir);
+        if (now !== null) return now;
+        if (publish(path, text, existsSync(path))) return true;
+        return activeLockHolder(dir) ?? false; // released and taken afresh in between
+      });
+      if (outcome === "busy")
+        throw new ConfigError(
+          `invalid ${flag}: cannot take the lock ${path}: another run's takeover of it (${path}.takeover) did not finish`,
+        );
+      if (typeof outcome === "object") throw inUse(outcome);
+      taken = outcome;
     }
-    try {
-      writeSync(fd, lockText(process.pid, ownIdentity()));
-    } finally {
-      closeSync(fd);
-    }
-    return () => {
-      if (readLock(path)?.pid === process.pid) unlinkSync(path);
-    };
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`invalid ${flag}: ${dir} is not writable (${errCode(err)})`);
   }
+  if (!taken) throw new ConfigError(`invalid ${flag}: cannot take the lock ${path}`);
+  return () => {
+    const rec = readLock(path);
+    if (rec?.pid === process.pid && rec.id.start === me.start) unlinkSync(path);
+  };
 }
