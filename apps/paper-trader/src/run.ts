@@ -28,11 +28,9 @@ import {
   restoreCheckpoint,
   resumedConfig,
   savedEffectiveConfig,
-  streamParts,
-  streamSizes,
   type TraderCheckpoint,
-  truncateStreams,
 } from "./state.js";
+import { streamParts, streamSizes, truncateStreams } from "./stream-files.js";
 import { StopRequests } from "./stop-requests.js";
 import { PaperTrader } from "./trader.js";
 
