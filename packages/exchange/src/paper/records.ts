@@ -1,58 +1,19 @@
 /** Record tracking: prediction and markout records kept open until their horizons elapse, then emitted. */
-import { type Side, sideSign } from "@mmkit/core";
-import type {
-  ExchangeEvent,
-  FillModelName,
-  IntensityEstimate,
-  MarkoutRecord,
-  PredictedEdge,
-  PredictionRecord,
-} from "./events.js";
-import { predictFillProbability } from "./fill-prediction.js";
-import { Fifo, type PendingMarkout, setMarkout } from "./markouts.js";
+import type { ExchangeEvent, MarkoutRecord, PredictedEdge, PredictionRecord } from "./events.js";
 import {
-  EMPIRICAL,
-  F_A,
-  F_CYCLE,
-  F_DEPTH,
-  F_END,
-  F_FLAGS,
-  F_KAPPA,
-  F_LEVEL,
-  F_LIVE,
-  F_MID,
-  F_PFILL,
-  F_PRICE,
-  F_SIGMA,
-  F_SIZE,
-  HAS_CYCLE,
-  HAS_LEVEL,
-  META,
-  OpenPredictions,
-  RESTORED,
-  SELL,
-} from "./open-predictions.js";
+  Fifo,
+  type MarkoutFill,
+  newMarkoutRecord,
+  nulls,
+  type PendingMarkout,
+  setMarkout,
+} from "./markouts.js";
+import { F_END, F_FLAGS, F_LIVE, META, OpenPredictions, RESTORED } from "./open-predictions.js";
+import { type PredictionInput, pushPrediction } from "./prediction-input.js";
 import { finishPrediction, predictionRecord } from "./prediction-record.js";
 import { UnobservedSpans } from "./unobserved-spans.js";
 
-/** Inputs to open a prediction record when an order becomes live. */
-export interface PredictionInput {
-  orderId: string;
-  clientId?: string;
-  cycleId?: number;
-  level?: number;
-  side: Side;
-  price: number;
-  size: number;
-  liveTsMs: number;
-  midAtLive: number;
-  intensity: IntensityEstimate;
-  fillModel: FillModelName;
-  /** Factor on prints landing exactly at our price (touch p, queue 1, through 0). */
-  atPriceFillFactor: number;
-  /** Price increment: a print one tick beyond our price is "through". 0 = continuous prices. */
-  tickSize: number;
-}
+export type { PredictionInput } from "./prediction-input.js";
 
 /** Serializable tracker state. */
 export interface RecordTrackerState {
@@ -98,43 +59,9 @@ export class RecordTracker {
    * methods (valid until the record is emitted).
    */
   openPrediction(inp: PredictionInput): number {
-    const depthFrac = (sideSign(inp.side) * (inp.midAtLive - inp.price)) / inp.midAtLive;
-    const tickFrac = inp.tickSize / inp.midAtLive;
     const P = this.predictions;
     const endMs = inp.liveTsMs + this.maxHorizonMs;
-    const slot = P.push(inp.orderId, inp.clientId, inp.fillModel);
-    const rows = P.rows;
-    const r = P.row(slot);
-    rows[r + F_PRICE] = inp.price;
-    rows[r + F_SIZE] = inp.size;
-    rows[r + F_LIVE] = inp.liveTsMs;
-    rows[r + F_MID] = inp.midAtLive;
-    rows[r + F_DEPTH] = depthFrac;
-    rows[r + F_A] = inp.intensity.aPerSec;
-    rows[r + F_KAPPA] = inp.intensity.kappaPerFrac;
-    const sigma = inp.intensity.sigmaPerSqrtSec ?? 0;
-    rows[r + F_SIGMA] = sigma;
-    rows[r + F_END] = endMs;
-    let flags = inp.side === "sell" ? SELL : 0;
-    if (inp.cycleId !== undefined) {
-      flags |= HAS_CYCLE;
-      rows[r + F_CYCLE] = inp.cycleId;
-    }
-    if (inp.level !== undefined) {
-      flags |= HAS_LEVEL;
-      rows[r + F_LEVEL] = inp.level;
-    }
-    if (inp.intensity.curve !== undefined) flags |= EMPIRICAL;
-    rows[r + F_FLAGS] = flags;
-    const hs = this.horizonsSec;
-    for (let i = 0; i < hs.length; i++)
-      rows[r + F_PFILL + i] = predictFillProbability(
-        inp.intensity,
-        depthFrac,
-        hs[i]!,
-        inp.atPriceFillFactor,
-        tickFrac,
-      );
+    const slot = pushPrediction(P, inp, endMs, this.horizonsSec);
     if (endMs < this.nextDeadlineMs) this.setDeadline(endMs);
     return P.base + slot;
   }
@@ -175,53 +102,8 @@ export class RecordTracker {
   }
 
   /** Open a markout record for a fill. */
-  openMarkout(
-    fill: {
-      orderId: string;
-      side: Side;
-      price: number;
-      size: number;
-      tsMs: number;
-      midAtFill: number;
-      cycleId?: number;
-      level?: number;
-    },
-    feeBps: number,
-    predicted: PredictedEdge | undefined,
-  ): void {
-    const sign = sideSign(fill.side);
-    const n = this.horizonsSec.length;
-    const { orderId, cycleId, level, side, price: fillPrice, size, tsMs: fillTsMs, midAtFill } = fill;
-    const predictedSpreadBps = predicted?.spreadBps ?? null;
-    const predictedAdverseBps = predicted?.adverseBps ?? null;
-    const predictedEdgeBps = predicted?.edgeBps ?? null;
-    const realizedSpreadBps = ((sign * (midAtFill - fillPrice)) / fillPrice) * 1e4;
-    const horizonsSec = this.horizonsSec.slice();
-    const midAtHorizon = nulls(n);
-    const realizedEdgeBps = nulls(n);
-    const realizedAdverseBps = nulls(n);
-    // One literal, no spread: an absent cycleId/level is undefined, which JSON omits like a missing key.
-    const record: MarkoutRecord = {
-      kind: "markout",
-      orderId,
-      cycleId,
-      level,
-      side,
-      fillPrice,
-      size,
-      fillTsMs,
-      midAtFill,
-      feeBps,
-      predictedSpreadBps,
-      predictedAdverseBps,
-      predictedEdgeBps,
-      realizedSpreadBps,
-      horizonsSec,
-      midAtHorizon,
-      realizedEdgeBps,
-      realizedAdverseBps,
-      complete: false,
-    };
+  openMarkout(fill: MarkoutFill, feeBps: number, predicted: PredictedEdge | undefined): void {
+    const record = newMarkoutRecord(fill, feeBps, predicted, this.horizonsSec);
     this.markoutQueues[0]!.push({ record, next: 0 });
     this.openMarkouts++;
     const d = fill.tsMs + this.horizonsMs[0]!;
@@ -396,10 +278,4 @@ export class RecordTracker {
     }
     return out;
   }
-}
-
-function nulls(n: number): null[] {
-  const a = new Array<null>(n);
-  for (let i = 0; i < n; i++) a[i] = null;
-  return a;
 }
