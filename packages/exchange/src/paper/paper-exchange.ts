@@ -1,29 +1,14 @@
+/** The paper venue's public API: order entry (order-entry.ts), market events and the clock, views and checkpoints. */
 import type { MarketEvent, Side } from "@mmkit/core";
-import type {
-  ActionResult,
-  BatchAction,
-  ExchangeEvent,
-  IntensityEstimate,
-  ModifyRequest,
-  OrderView,
-  PlaceRequest,
-  RejectReason,
-} from "./events.js";
+import type { ExchangeEvent, IntensityEstimate, OrderView } from "./events.js";
 import type { LedgerState, PnlSnapshot } from "./ledger.js";
-import { BookUpkeep } from "./book-upkeep.js";
 import * as hs from "./hot-state.js";
+import { OrderEntry } from "./order-entry.js";
 import type { PendingAction } from "./venue-core.js";
 import type { RecordTrackerState } from "./records.js";
 import type { SweepFill } from "./print-fills.js";
-import {
-  type PaperOrder,
-  type VirtualOrder,
-  insertByPriority,
-  isRestingStatus,
-  refreshStatus,
-  viewOf,
-} from "./resting.js";
-import { intensityProblem, validatePlace } from "./validate.js";
+import { type PaperOrder, type VirtualOrder, insertByPriority, isRestingStatus, viewOf } from "./resting.js";
+import { intensityProblem } from "./validate.js";
 import { VirtualNode } from "./virtual-book.js";
 
 // Module-local copies of the hot-array indices, read per event (why: see hot-state.ts).
@@ -65,31 +50,16 @@ export interface PaperExchangeState {
   sweepFills?: SweepFill[];
 }
 
-/**
- * A simulated venue driven in event time. The quote engine talks to it as to a live venue
- * (place / cancel / modify / batch, acks and order events); market events move the clock
- * (`exchangeTsMs` by default), update its L2 book, make orders live and cancels effective once
- * their latency has elapsed, and run the fill model on trade prints.
- */
+/** The shared empty answer of an event that changed nothing (callers must not mutate it). */
 const EMPTY: readonly ExchangeEvent[] = Object.freeze([]);
 
-/** An `ack` of a place or cancel (an absent clientId is undefined: JSON omits it). */
-function ackEvent(
-  tsMs: number,
-  action: "place" | "cancel",
-  orderId: string,
-  clientId: string | undefined,
-): ExchangeEvent {
-  return { type: "ack", tsMs, action, orderId, clientId };
-}
-
 /**
  * A simulated venue driven in event time. The quote engine talks to it as to a live venue
  * (place / cancel / modify / batch, acks and order events); market events move the clock
  * (`exchangeTsMs` by default), update its L2 book, make orders live and cancels effective once
  * their latency has elapsed, and run the fill model on trade prints.
  */
-export class PaperExchange extends BookUpkeep {
+export class PaperExchange extends OrderEntry {
   /** Current exchange clock (ms): the latest event or `advanceTo` time seen. */
   get nowMs(): number {
     return this.clockMs;
@@ -100,126 +70,6 @@ export class PaperExchange extends BookUpkeep {
     const problem = intensity === undefined ? null : intensityProblem(intensity);
     if (problem !== null) throw new Error(problem);
     this.intensity = intensity;
-  }
-
-  /** Submit a post-only limit order; it goes live (or is rejected) after the order-entry latency. */
-  place(req: PlaceRequest): ActionResult {
-    const id = this.newId();
-    const problem = validatePlace(req);
-    if (problem !== null) {
-      const out: ExchangeEvent[] = [];
-      this.reject(out, this.clockMs, "place", id, req.clientId, problem.reason, problem.message);
-      return { ok: false, orderId: id, events: out };
-    }
-    this.createOrder(id, req);
-    this.schedule({ kind: "live", effTsMs: this.clockMs + this.entryLatency(), seq: this.seq, orderId: id });
-    return { ok: true, orderId: id, events: [ackEvent(this.clockMs, "place", id, req.clientId)] };
-  }
-
-  /** Request a cancel; it takes effect after the cancel latency (fills before then are honoured). */
-  cancel(orderId: string): ActionResult {
-    const out: ExchangeEvent[] = [];
-    const o = this.orders.get(orderId);
-    if (o === undefined) {
-      this.reject(
-        out,
-        this.clockMs,
-        "cancel",
-        orderId,
-        undefined,
-        "unknownOrder",
-        `no open order ${orderId}`,
-      );
-      return { ok: false, orderId, events: out };
-    }
-    if (o.cancelRequested) {
-      this.reject(
-        out,
-        this.clockMs,
-        "cancel",
-        orderId,
-        o.clientId,
-        "duplicateCancel",
-        `order ${orderId} already has a cancel or modify in flight`,
-      );
-      return { ok: false, orderId, events: out };
-    }
-    o.cancelRequested = true;
-    refreshStatus(o);
-    this.seq++;
-    this.schedule({ kind: "cancel", effTsMs: this.clockMs + this.cancelLatency(), seq: this.seq, orderId });
-    return { ok: true, orderId, events: [ackEvent(this.clockMs, "cancel", orderId, o.clientId)] };
-  }
-
-  /**
-   * Cancel-replace with a NEW order id (like Hyperliquid's modify). After the order-entry latency
-   * the old order is cancelled and the new one goes live atomically; if the old one is no longer
-   * open, or the new price would cross, the modify is rejected and the old order stays as it is.
-   */
-  modify(orderId: string, update: ModifyRequest): ActionResult {
-    const newId = this.newId();
-    const out: ExchangeEvent[] = [];
-    const old = this.orders.get(orderId);
-    if (old === undefined || old.liveTsMs === null || old.cancelRequested) {
-      const reason: RejectReason = old === undefined ? "unknownOrder" : "orderNotOpen";
-      this.reject(
-        out,
-        this.clockMs,
-        "modify",
-        newId,
-        old?.clientId,
-        reason,
-        `order ${orderId} is not open for modify`,
-      );
-      return { ok: false, orderId: newId, events: out };
-    }
-    // Internal request (validatePlace and createOrder skip the undefined optional fields).
-    const req: PlaceRequest = {
-      side: old.side,
-      price: update.price,
-      size: update.size,
-      postOnly: true,
-      clientId: old.clientId,
-      cycleId: update.cycleId ?? old.cycleId,
-      level: old.level,
-      intensity: update.intensity ?? old.intensity,
-      predicted: update.predicted ?? old.predicted,
-    };
-    const problem = validatePlace(req);
-    if (problem !== null) {
-      this.reject(out, this.clockMs, "modify", newId, old.clientId, problem.reason, problem.message);
-      return { ok: false, orderId: newId, events: out };
-    }
-    old.cancelRequested = true;
-    refreshStatus(old);
-    this.createOrder(newId, req);
-    this.schedule({
-      kind: "modify",
-      effTsMs: this.clockMs + this.entryLatency(),
-      seq: this.seq,
-      orderId,
-      newOrderId: newId,
-    });
-    const ack: ExchangeEvent = {
-      type: "ack",
-      tsMs: this.clockMs,
-      action: "modify",
-      orderId: newId,
-      replacesOrderId: orderId,
-      clientId: old.clientId,
-    };
-    return { ok: true, orderId: newId, events: [ack] };
-  }
-
-  /** Apply several actions in order, as one request (each gets its own latency draw). */
-  batch(actions: readonly BatchAction[]): ActionResult[] {
-    return actions.map((a) =>
-      a.type === "place"
-        ? this.place(a.order)
-        : a.type === "cancel"
-          ? this.cancel(a.orderId)
-          : this.modify(a.orderId, a.update),
-    );
   }
 
   /**

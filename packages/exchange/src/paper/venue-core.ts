@@ -36,7 +36,8 @@ export interface PaperExchangeComponents {
  * Internal base of `PaperExchange`: its state and the helpers every layer uses. The layers on top,
  * each in its own module: `OrderLifecycle` (activation, cancel, cancel-replace), `PendingActions`
  * (the latency queue), `PrintFills` (trade prints), `CrossedFills` (a book through our prices),
- * `BookUpkeep` (book events and queue positions), then `PaperExchange` (the public API).
+ * `BookUpkeep` (book events and queue positions), `OrderEntry` (place, cancel, modify, batch), then
+ * `PaperExchange` (the rest of the public API).
  */
 export abstract class VenueCore {
   readonly config: PaperExchangeConfig;
