@@ -1,6 +1,6 @@
 /** Replay formats: recognizing a recording or raw capture from the start of its (decompressed) content. */
 import { closeSync, openSync, readSync } from "node:fs";
-import { splitCaptureLine } from "./capture-import.js";
+import { splitCaptureLine } from "./capture-line.js";
 import { gunzipSalvage, isGzip } from "./gzip-salvage.js";
 import { isRecordingHeader } from "./recording.js";
 
