@@ -10,10 +10,10 @@
  * - Only closed buckets count; the bucket in progress is excluded from every statistic.
  * - Windows 1h / 24h / 7d read the last N buckets of one ring buffer (capacity = the longest
  *   window), "all" uses running moments plus exact lag-k autocovariances kept from O(maxLags) state,
- *   and Lo's GMM long-run covariance from exact O(maxLags) sums ({@link LoGmmSums}).
+ *   and Lo's GMM long-run covariance from exact O(maxLags) sums ({@link LoGmmSums}), all kept by
+ *   {@link AllWindowSums} (sharpe-all-window.ts).
  */
 import { encodeNumber, encodeNumbers, readAnyVersion, requireSameConfig } from "./checkpoint.js";
-import { DrawdownTracker } from "./drawdown.js";
 import { SCHEMA_VERSION, type SharpeMetricsRecord, type SharpeWindowRecord, tsMsToNs } from "./records.js";
 import {
   ORIGINAL_PER_FILL_SHARPE_LABEL,
@@ -36,7 +36,8 @@ import {
   type SharpeTrackerState,
   type SharpeTrackerStateV1,
 } from "./sharpe-state.js";
-import { effectiveLags, windowRecord } from "./sharpe-window.js";
+import { AllWindowSums } from "./sharpe-all-window.js";
+import { windowRecord } from "./sharpe-window.js";
 import { LoGmmSums, RunningMoments } from "./stats.js";
 
 export * from "./sharpe-options.js";
@@ -68,17 +69,8 @@ export class SharpeTracker {
   private lastEquity = Number.NaN;
   private firstTsMs: number | null = null;
   private lastTsMs = Number.NaN;
-  // "all" window state
-  private all = new RunningMoments();
-  private allDd = new DrawdownTracker();
-  private readonly firstRets: number[] = [];
-  private readonly lagProd: Float64Array;
-  private sumAll = 0;
-  /**
-   * Sums behind Lo's GMM SE of "all"; null after restoring a checkpoint written without them once
-   * the ring no longer held every return (the "all" GMM fields are then null for the rest of the run).
-   */
-  private gmm: LoGmmSums | null;
+  /** The "all" window: what is kept of every return since the start. */
+  private readonly all: AllWindowSums;
   // original per-fill figure
   private fillPnl = new RunningMoments();
   /** Samples whose time was before the previous sample (treated as at the previous time). */
@@ -105,8 +97,7 @@ export class SharpeTracker {
     this.rets = new Float64Array(this.cap);
     this.startEq = new Float64Array(this.cap);
     this.endEq = new Float64Array(this.cap);
-    this.lagProd = new Float64Array(this.loMaxLags + 1);
-    this.gmm = new LoGmmSums(this.loMaxLags);
+    this.all = new AllWindowSums(this.loMaxLags);
   }
 
   /** Add an equity sample (quote currency) at time tsMs. */
@@ -125,7 +116,7 @@ export class SharpeTracker {
       this.curBucket = Math.floor(tsMs / this.bucketMs);
       this.bucketStartEquity = equity;
       this.lastEquity = equity;
-      this.allDd.update(tsMs, equity);
+      this.all.drawdown.update(tsMs, equity);
       return;
     }
     if (tsMs < this.lastTsMs) {
@@ -176,30 +167,19 @@ export class SharpeTracker {
    */
   private closeFlatBuckets(count: number): void {
     const r = 0; // a bucket without a sample starts and ends at the same equity
-    for (let k = 0; k < count && this.firstRets.length < this.loMaxLags; k++) this.firstRets.push(r);
     this.head = (this.head + (count % this.cap)) % this.cap;
     this.all.pushRepeated(r, count);
-    this.gmm?.pushRepeated(r, count);
   }
 
   private closeBucket(startEquity: number, endEquity: number): void {
     const base = this.returnBasis === "starting_capital" ? this.capitalBase! : startEquity;
     const r = base !== 0 ? (endEquity - startEquity) / base : 0;
-    // lag products Σ r_t r_{t−k} use the previous L returns still in the ring
-    for (let k = 1; k <= this.loMaxLags && k <= this.size; k++) {
-      const idx = (this.head - k + this.cap * 2) % this.cap;
-      this.lagProd[k]! += r * this.rets[idx]!;
-    }
-    if (this.firstRets.length < this.loMaxLags) this.firstRets.push(r);
+    this.all.push(r, endEquity, this.ring()); // before the ring holds r (lag products)
     this.rets[this.head] = r;
     this.startEq[this.head] = startEquity;
     this.endEq[this.head] = endEquity;
     this.head = (this.head + 1) % this.cap;
     if (this.size < this.cap) this.size += 1;
-    this.all.push(r);
-    this.gmm?.push(r);
-    this.sumAll += r;
-    this.allDd.update(0, endEquity);
   }
 
   /** Number of closed buckets held for the rolling windows. */
@@ -224,31 +204,6 @@ export class SharpeTracker {
     };
   }
 
-  /** Exact lag-1..L autocorrelations of all returns since start, from O(L) state. */
-  private allRhos(): number[] {
-    const n = this.all.n;
-    const lags = Math.min(effectiveLags(n, this.loMaxLags), this.size);
-    const mean = this.all.mean();
-    const v = this.all.variance();
-    if (mean === null || v === null || lags < 1) return [];
-    const c0 = v * (n - 1);
-    const out: number[] = [];
-    let headSum = 0; // sum of the first k returns
-    let tailSum = 0; // sum of the last k returns
-    for (let k = 1; k <= lags; k++) {
-      headSum += this.firstRets[k - 1]!;
-      tailSum += this.rets[(this.head - k + this.cap * 2) % this.cap]!;
-      // Σ_{i=k}^{n−1} (x_i − m)(x_{i−k} − m) = P_k − m·(S − head_k) − m·(S − tail_k) + (n − k)·m²
-      const ck =
-        this.lagProd[k]! -
-        mean * (this.sumAll - headSum) -
-        mean * (this.sumAll - tailSum) +
-        (n - k) * mean * mean;
-      out.push(c0 > 0 ? ck / c0 : 0);
-    }
-    return out;
-  }
-
   /** Snapshot at time nowMs (closes buckets up to nowMs first); `fillCount` overrides the fill count. */
   summary(nowMs: number, extra: { scope?: "portfolio" | "signal"; signalName?: string } = {}): SharpeSummary {
     if (this.firstTsMs !== null && nowMs > this.lastTsMs) this.advanceTo(nowMs);
@@ -262,21 +217,7 @@ export class SharpeTracker {
         P,
       ),
     );
-    const dd = this.allDd.state();
-    const allRhos = this.allRhos();
-    const allRec = windowRecord(
-      "all",
-      null,
-      {
-        returns: [],
-        rhos: allRhos,
-        gmm: this.gmm === null ? null : this.gmm.omega(this.all, allRhos.length),
-        moments: this.all,
-        maxDrawdownAbs: this.all.n > 0 && dd ? dd.maxDrawdownAbs : null,
-        maxDrawdownFrac: this.all.n > 0 && dd ? dd.maxDrawdownFrac : null,
-      },
-      P,
-    );
+    const allRec = this.all.record(ring, P);
     windows.push(allRec);
     const byLabel = (l: string): number | null =>
       windows.find((w) => w.window === l)?.sharpe_annualized ?? null;
@@ -337,14 +278,14 @@ export class SharpeTracker {
       lastEquity: encodeNumber(this.lastEquity),
       firstTsMs: this.firstTsMs === null ? null : encodeNumber(this.firstTsMs),
       lastTsMs: encodeNumber(this.lastTsMs),
-      all: this.all.getState(),
-      allDrawdown: this.allDd.getState(),
-      firstReturns: encodeNumbers(this.firstRets),
-      lagProducts: encodeNumbers(this.lagProd),
-      sumAll: encodeNumber(this.sumAll),
+      all: this.all.moments.getState(),
+      allDrawdown: this.all.drawdown.getState(),
+      firstReturns: encodeNumbers(this.all.firstRets),
+      lagProducts: encodeNumbers(this.all.lagProd),
+      sumAll: encodeNumber(this.all.sumAll),
       fillPnl: this.fillPnl.getState(),
       outOfOrder: this.outOfOrder,
-      ...(this.gmm === null ? {} : { gmm: this.gmm.getState() }),
+      ...(this.all.gmm === null ? {} : { gmm: this.all.gmm.getState() }),
     };
     if (ring !== null) {
       return { version: 2, ...common, ...ring, ...rest };
@@ -383,21 +324,21 @@ export class SharpeTracker {
     this.endEq.set(d.endEquity);
     this.size = d.returns.length;
     this.head = d.returns.length % this.cap;
-    this.lagProd.set(d.lagProducts);
-    this.firstRets.length = 0;
-    this.firstRets.push(...d.firstReturns);
+    this.all.lagProd.set(d.lagProducts);
+    this.all.firstRets.length = 0;
+    this.all.firstRets.push(...d.firstReturns);
     this.capitalBase = d.capitalBase;
     this.curBucket = d.curBucket;
     this.bucketStartEquity = d.bucketStartEquity;
     this.lastEquity = d.lastEquity;
     this.firstTsMs = d.firstTsMs;
     this.lastTsMs = d.lastTsMs;
-    this.sumAll = d.sumAll;
+    this.all.sumAll = d.sumAll;
     this.outOfOrder = d.outOfOrder;
-    this.all = d.all;
-    this.allDd = d.allDrawdown;
+    this.all.moments = d.all;
+    this.all.drawdown = d.allDrawdown;
     this.fillPnl = d.fillPnl;
-    this.gmm = d.gmm ?? this.rebuildGmm();
+    this.all.gmm = d.gmm ?? this.rebuildGmm();
   }
 
   /**
@@ -405,7 +346,7 @@ export class SharpeTracker {
    * order) while the ring still holds every return since the start, else null (unavailable).
    */
   private rebuildGmm(): LoGmmSums | null {
-    if (this.all.n !== this.size) return null;
+    if (this.all.moments.n !== this.size) return null;
     const g = new LoGmmSums(this.loMaxLags);
     const rets = this.lastReturns(this.size);
     for (let i = 0; i < rets.length; i++) g.push(rets[i]!);
