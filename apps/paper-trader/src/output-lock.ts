@@ -162,12 +162,21 @@ function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** Error codes of `link` on file systems without hard links (FAT, some FUSE and SMB mounts). */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
+
 /**
  * Make `path` appear whole and only if absent: the record goes to a temporary file first and is
  * hard-linked to `path` (atomic; EEXIST when it exists), so no reader ever sees a half-written lock.
  * Returns false when `path` exists. With `replace`, renames over `path` instead (atomic replace).
+ * Where the file system has no hard links it falls back to an exclusive create, then the write.
  */
-function publish(path: string, text: string, replace = false): boolean {
+export function publishLockFile(
+  path: string,
+  text: string,
+  replace = false,
+  link: (existing: string, created: string) => void = linkSync,
+): boolean {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(tmp, text, { flag: "wx" });
   try {
@@ -175,7 +184,12 @@ function publish(path: string, text: string, replace = false): boolean {
       renameSync(tmp, path);
       return true;
     }
-    linkSync(tmp, path);
+    try {
+      link(tmp, path);
+    } catch (err) {
+      if (!NO_HARD_LINKS.has(errCode(err))) throw err;
+      writeFileSync(path, text, { flag: "wx" });
+    }
     return true;
   } catch (err) {
     if (errCode(err) === "EEXIST") return false;
@@ -197,7 +211,7 @@ function withTakeoverMutex<T>(lockPath: string, text: string, takeover: () => T)
   const mutex = `${lockPath}.takeover`;
   const deadline = Date.now() + TAKEOVER_WAIT_MS;
   for (;;) {
-    if (publish(mutex, text)) {
+    if (publishLockFile(mutex, text)) {
       try {
         return takeover();
       } finally {
@@ -239,7 +253,7 @@ export function lockDir(dir: string, flag: string, advice: string): () => void {
     new ConfigError(`invalid ${flag}: ${inUseText(dir, holder)}; ${advice}`);
   let taken: boolean;
   try {
-    taken = publish(path, text);
+    taken = publishLockFile(path, text);
     if (!taken) {
       const holder = activeLockHolder(dir);
       if (holder !== null) throw inUse(holder);
@@ -247,7 +261,7 @@ export function lockDir(dir: string, flag: string, advice: string): () => void {
       const outcome = withTakeoverMutex(path, text, () => {
         const now = activeLockHolder(dir);
         if (now !== null) return now;
-        if (publish(path, text, existsSync(path))) return true;
+        if (publishLockFile(path, text, existsSync(path))) return true;
         return activeLockHolder(dir) ?? false; // released and taken afresh in between
       });
       if (outcome === "busy")

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { LOCK_FILE, lockOutputDir } from "../src/output-lock.js";
+import { LOCK_FILE, lockOutputDir, publishLockFile } from "../src/output-lock.js";
 import { cliCommand, tempDir } from "./helpers.js";
 
 const CONTENDER = fileURLToPath(new URL("./lock-contender.ts", import.meta.url));
@@ -76,5 +76,22 @@ describe("output lock: one run per directory, also when runs start together", ()
     expect(() => lockOutputDir(dir)).toThrow(/another run's takeover of it .*\.takeover\) did not finish/);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2900);
     expect(readFileSync(join(dir, LOCK_FILE), "utf8"), "the stale lock is left as it was").toMatch(/^\d+\n$/);
+  });
+
+  it("on a file system without hard links the lock is still created exclusively", () => {
+    const dir = tempDir();
+    const path = join(dir, LOCK_FILE);
+    const noLinks = (): never => {
+      throw Object.assign(new Error("operation not supported"), { code: "ENOTSUP" });
+    };
+    expect(publishLockFile(path, "123\n", false, noLinks)).toBe(true);
+    expect(readFileSync(path, "utf8")).toBe("123\n");
+    expect(publishLockFile(path, "456\n", false, noLinks), "exists: not taken").toBe(false);
+    expect(readFileSync(path, "utf8")).toBe("123\n");
+    const denied = (): never => {
+      throw Object.assign(new Error("no space left"), { code: "ENOSPC" });
+    };
+    expect(() => publishLockFile(join(dir, "other.lock"), "1\n", false, denied)).toThrow(/no space/);
+    expect(readdirSync(dir).sort(), "no temporary file left behind").toEqual([LOCK_FILE]);
   });
 });
