@@ -9,10 +9,12 @@ import {
   existsSync,
   linkSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -199,6 +201,22 @@ export function publishLockFile(
   }
 }
 
+/** Age after which a lock's temporary file is a leftover (a run killed between writing and linking it). */
+const LEFTOVER_TMP_AGE_MS = 60_000;
+
+/** Remove temporary lock files that runs killed mid-publish left in `dir` (best effort). */
+function removeLeftoverTempFiles(dir: string): void {
+  try {
+    for (const name of readdirSync(dir)) {
+      if (!(name.startsWith(`${LOCK_FILE}.`) && name.endsWith(".tmp"))) continue;
+      const file = join(dir, name);
+      if (Date.now() - statSync(file).mtimeMs > LEFTOVER_TMP_AGE_MS) rmSync(file, { force: true });
+    }
+  } catch {
+    // a file gone meanwhile or an unreadable directory: nothing to tidy
+  }
+}
+
 /** How long a takeover waits for another one in progress (each lasts a few ms) before giving up. */
 const TAKEOVER_WAIT_MS = 3000;
 
@@ -276,6 +294,7 @@ export function lockDir(dir: string, flag: string, advice: string): () => void {
     throw new ConfigError(`invalid ${flag}: ${dir} is not writable (${errCode(err)})`);
   }
   if (!taken) throw new ConfigError(`invalid ${flag}: cannot take the lock ${path}`);
+  removeLeftoverTempFiles(dir);
   return () => {
     const rec = readLock(path);
     if (rec?.pid === process.pid && rec.id.start === me.start) unlinkSync(path);

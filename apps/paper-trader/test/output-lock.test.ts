@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -93,5 +93,19 @@ describe("output lock: one run per directory, also when runs start together", ()
     };
     expect(() => publishLockFile(join(dir, "other.lock"), "1\n", false, denied)).toThrow(/no space/);
     expect(readdirSync(dir).sort(), "no temporary file left behind").toEqual([LOCK_FILE]);
+  });
+
+  it("temporary lock files left by a run killed mid-publish are removed once they are a minute old", () => {
+    const dir = tempDir();
+    const old = join(dir, `${LOCK_FILE}.4242.abc.tmp`);
+    const fresh = join(dir, `${LOCK_FILE}.4343.def.tmp`);
+    writeFileSync(old, "4242\n");
+    writeFileSync(fresh, "4343\n");
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    utimesSync(old, twoMinutesAgo, twoMinutesAgo);
+    const release = lockOutputDir(dir);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh), "may belong to a run publishing right now").toBe(true);
+    release();
   });
 });
