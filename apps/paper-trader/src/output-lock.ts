@@ -1,151 +1,37 @@
 /**
- * One run per output directory: `<dir>/.paper-trader.lock` holds the pid of the run using it and
- * where it runs (host, boot, pid namespace, start time), so a reused pid is told from the holder.
- * Two runs writing the same streams would interleave them (and the second would archive the
- * first's files while it still writes them). Taking the lock also proves the directory writable
- * before anything is moved, truncated or written.
+ * One run per output directory. Two runs writing the same streams would interleave them (and the
+ * second would archive the first's files while it still writes them). A run holds two things:
+ * - a kernel mutex for the directory (Linux; kernel-mutex.ts), freed by the kernel when the run
+ *   exits however it dies, under which a stale lock file is judged and replaced — so of runs
+ *   starting together exactly one gets the directory;
+ * - `<dir>/.paper-trader.lock`, the holder's pid and where it runs (host, boot, pid namespace,
+ *   start time; lock-holder.ts): what another container or host on a shared volume, which cannot
+ *   see the mutex, checks, and what the "in use" message names.
+ * Taking the lock also proves the directory writable before anything is moved, truncated or written.
  */
 import {
-  existsSync,
   linkSync,
   mkdirSync,
   readdirSync,
-  readFileSync,
-  readlinkSync,
   renameSync,
   rmSync,
   statSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "./config.js";
+import { type KernelMutex, takeKernelMutex } from "./kernel-mutex.js";
+import { holderOf, type LockHolder, lockText, ownIdentity, readLock } from "./lock-holder.js";
+
+export type { LockHolder } from "./lock-holder.js";
 
 /** File name of the lock inside the output directory. */
 export const LOCK_FILE = ".paper-trader.lock";
 
-/** Whether a process with this pid is running (EPERM: it exists but belongs to another user). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * Where a process runs, as far as a lock can tell: host name, boot, pid namespace and the start time
- * (clock ticks since boot) of the pid. Linux fields are absent elsewhere.
- */
-interface LockIdentity {
-  host: string;
-  boot?: string;
-  pidns?: string;
-  start?: number;
-}
-
-/** Start of a process in clock ticks since boot (/proc/<pid>/stat field 22), or undefined. */
-function startTicks(pid: number | "self"): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // fields after the command name (which may hold spaces and parentheses): state is field 3
-    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[22 - 3]);
-    return Number.isFinite(ticks) ? ticks : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readTrimmed(read: () => string): string | undefined {
-  try {
-    return read().trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** This process's identity, written into the lock it takes. */
-function ownIdentity(): LockIdentity {
-  const id: LockIdentity = { host: hostname() };
-  const boot = readTrimmed(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8"));
-  const pidns = readTrimmed(() => readlinkSync("/proc/self/ns/pid"));
-  const start = startTicks("self");
-  if (boot !== undefined) id.boot = boot;
-  if (pidns !== undefined) id.pidns = pidns;
-  if (start !== undefined) id.start = start;
-  return id;
-}
-
-/** A lock file: the holder's pid (first line, all older versions wrote) and its identity (`key=value` lines). */
-interface LockRecord {
-  pid: number;
-  id: Partial<LockIdentity>;
-}
-
-function readLock(path: string): LockRecord | null {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
-  const [first, ...rest] = text.split("\n");
-  const pid = Number.parseInt((first ?? "").trim(), 10);
-  if (!(Number.isInteger(pid) && pid > 0)) return null;
-  const id: Partial<LockIdentity> = {};
-  for (const line of rest) {
-    const eq = line.indexOf("=");
-    const key = line.slice(0, eq);
-    const value = line.slice(eq + 1).trim();
-    if (eq <= 0 || value === "") continue;
-    if (key === "host" || key === "boot" || key === "pidns") id[key] = value;
-    else if (key === "start" && Number.isFinite(Number(value))) id.start = Number(value);
-  }
-  return { pid, id };
-}
-
-function lockText(pid: number, id: LockIdentity): string {
-  const lines = [String(pid), `host=${id.host}`];
-  if (id.boot !== undefined) lines.push(`boot=${id.boot}`);
-  if (id.pidns !== undefined) lines.push(`pidns=${id.pidns}`);
-  if (id.start !== undefined) lines.push(`start=${id.start}`);
-  return `${lines.join("\n")}\n`;
-}
-
-/** Who holds a lock: nobody (no lock, or a stale one), a process checked to be running, or one that cannot be checked from here. */
-export type LockHolder =
-  | { kind: "running"; pid: number }
-  | { kind: "elsewhere"; pid: number; host: string }
-  | null;
-
-/**
- * The holder of `dir`'s lock. A lock written with this machine's boot, pid namespace and host is
- * held while its pid runs with the recorded start time (so a pid reused since — a restart, a
- * reboot — is stale). A lock from another host or pid namespace (another container on a shared
- * volume) cannot be checked from here: it counts as held. A lock without identity (older versions)
- * is held while its pid runs.
- */
+/** The holder of `dir`'s lock file (see `holderOf`): null when there is none or it is stale. */
 export function activeLockHolder(dir: string): LockHolder {
   return holderOf(join(dir, LOCK_FILE));
-}
-
-/** The holder of the lock file at `path` (see `activeLockHolder`). */
-function holderOf(path: string): LockHolder {
-  const rec = readLock(path);
-  if (rec === null) return null;
-  const me = ownIdentity();
-  const { id } = rec;
-  if (id.host !== undefined && id.pidns !== undefined && id.boot !== undefined && id.start !== undefined) {
-    const here = id.host === me.host && id.pidns === me.pidns;
-    if (here && id.boot !== me.boot) return null; // this machine rebooted since: nothing of that boot runs
-    if (!here) return { kind: "elsewhere", pid: rec.pid, host: id.host };
-    return processAlive(rec.pid) && startTicks(rec.pid) === id.start
-      ? { kind: "running", pid: rec.pid }
-      : null;
-  }
-  return processAlive(rec.pid) ? { kind: "running", pid: rec.pid } : null;
 }
 
 function errCode(err: unknown): string {
@@ -156,12 +42,9 @@ function errCode(err: unknown): string {
 export function inUseText(dir: string, holder: NonNullable<LockHolder>): string {
   if (holder.kind === "running")
     return `${dir} is in use by another paper-trader (pid ${holder.pid}${holder.pid === process.pid ? ", this process" : ""})`;
+  if (holder.kind === "starting")
+    return `${dir} is in use by another paper-trader that is starting (its lock ${join(dir, LOCK_FILE)} is being written)`;
   return `${dir} is in use by a paper-trader on ${holder.host} (pid ${holder.pid} in another container or host, which cannot be checked from here; if none runs there, delete ${join(dir, LOCK_FILE)})`;
-}
-
-/** Sleep the thread (the lock is taken before the run starts: nothing else is waiting on it). */
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Error codes of `link` on file systems without hard links (FAT, some FUSE and SMB mounts). */
@@ -180,8 +63,8 @@ export function publishLockFile(
   link: (existing: string, created: string) => void = linkSync,
 ): boolean {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, text, { flag: "wx" });
   try {
+    writeFileSync(tmp, text, { flag: "wx" });
     if (replace) {
       renameSync(tmp, path);
       return true;
@@ -197,68 +80,64 @@ export function publishLockFile(
     if (errCode(err) === "EEXIST") return false;
     throw err;
   } finally {
-    rmSync(tmp, { force: true }); // a link's second name, or nothing left after a rename
+    rmSync(tmp, { force: true }); // a link's second name, a failed write, or nothing after a rename
   }
 }
 
 /** Age after which a lock's temporary file is a leftover (a run killed between writing and linking it). */
-const LEFTOVER_TMP_AGE_MS = 60_000;
+const LEFTOVER_TMP_AGE_MS = 3_600_000;
 
 /** Remove temporary lock files that runs killed mid-publish left in `dir` (best effort). */
 function removeLeftoverTempFiles(dir: string): void {
+  let names: string[];
   try {
-    for (const name of readdirSync(dir)) {
-      if (!(name.startsWith(`${LOCK_FILE}.`) && name.endsWith(".tmp"))) continue;
-      const file = join(dir, name);
-      if (Date.now() - statSync(file).mtimeMs > LEFTOVER_TMP_AGE_MS) rmSync(file, { force: true });
-    }
+    names = readdirSync(dir);
   } catch {
-    // a file gone meanwhile or an unreadable directory: nothing to tidy
+    return;
   }
-}
-
-/** How long a takeover waits for another one in progress (each lasts a few ms) before giving up. */
-const TAKEOVER_WAIT_MS = 3000;
-
-/**
- * Run `takeover` holding `<lock>.takeover`, the mutex that serialises takeovers of a stale lock:
- * without it two runs that both found the lock stale could each replace it and both run. A mutex
- * left by a run killed inside its takeover (a few ms) is removed once its holder is gone.
- */
-function withTakeoverMutex<T>(lockPath: string, text: string, takeover: () => T): T | "busy" {
-  const mutex = `${lockPath}.takeover`;
-  const deadline = Date.now() + TAKEOVER_WAIT_MS;
-  for (;;) {
-    if (publishLockFile(mutex, text)) {
-      try {
-        return takeover();
-      } finally {
-        rmSync(mutex, { force: true });
-      }
+  for (const name of names) {
+    if (!(name.startsWith(`${LOCK_FILE}.`) && name.endsWith(".tmp"))) continue;
+    const file = join(dir, name);
+    try {
+      if (Date.now() - statSync(file).mtimeMs > LEFTOVER_TMP_AGE_MS) rmSync(file, { force: true });
+    } catch {
+      // gone meanwhile: nothing to tidy
     }
-    if (holderOf(mutex) === null)
-      rmSync(mutex, { force: true }); // its holder died mid-takeover
-    else if (Date.now() > deadline) return "busy";
-    else sleepMs(5);
   }
 }
 
 /**
- * Create `dir` if needed and take its lock; returns the function that releases it. Throws a
- * ConfigError (exit 2, nothing written) when the directory cannot be created or written, or when a
- * running process holds the lock (see `activeLockHolder`). A lock left by a process that no longer
- * runs (killed), or whose pid was reused since (restart, reboot), is taken over.
+ * Take the lock file at `path`: true, or the holder that keeps it. A stale one is replaced — safe
+ * under the kernel mutex (no run in this namespace can be judging it at the same time, and a run in
+ * another container sees this lock as "elsewhere" and never replaces it); without the mutex two
+ * runs replacing the same stale lock at the same instant could both proceed.
  */
-export function lockOutputDir(dir: string): () => void {
+function takeLockFile(dir: string, path: string, text: string): true | NonNullable<LockHolder> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (publishLockFile(path, text)) return true;
+    const holder = activeLockHolder(dir);
+    if (holder !== null) return holder;
+    // stale: replace it in one rename (the path never goes missing in between)
+    if (publishLockFile(path, text, true)) return true;
+  }
+  throw new Error(`the lock ${path} kept changing`);
+}
+
+/**
+ * Create `dir` if needed and take its lock; resolves to the function that releases it. Rejects
+ * with a ConfigError (exit 2, nothing written) when the directory cannot be created or written, or
+ * when a running process holds the lock (see `activeLockHolder`). A lock left by a process that no
+ * longer runs (killed), or whose pid was reused since (restart, reboot), is taken over.
+ */
+export function lockOutputDir(dir: string): Promise<() => void> {
   return lockDir(dir, "--output-dir", "give each run its own --output-dir");
 }
 
 /**
  * The same lock for the directory a flag names (`--output-dir`, `--record`): errors name `flag`
- * and end with `advice` when another running paper-trader holds it. Taking it is atomic: of runs
- * starting together on one directory exactly one gets it, whether the lock was absent or stale.
+ * and end with `advice` when another running paper-trader holds it.
  */
-export function lockDir(dir: string, flag: string, advice: string): () => void {
+export async function lockDir(dir: string, flag: string, advice: string): Promise<() => void> {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
@@ -266,37 +145,29 @@ export function lockDir(dir: string, flag: string, advice: string): () => void {
   }
   const path = join(dir, LOCK_FILE);
   const me = ownIdentity();
-  const text = lockText(process.pid, me);
   const inUse = (holder: NonNullable<LockHolder>): ConfigError =>
     new ConfigError(`invalid ${flag}: ${inUseText(dir, holder)}; ${advice}`);
-  let taken: boolean;
+  const mutex: KernelMutex | "busy" | null = await takeKernelMutex(dir);
+  if (mutex === "busy") throw inUse(activeLockHolder(dir) ?? { kind: "starting" });
   try {
-    taken = publishLockFile(path, text);
-    if (!taken) {
-      const holder = activeLockHolder(dir);
-      if (holder !== null) throw inUse(holder);
-      // stale: replace it, re-checked under the takeover mutex (another run may have taken it since)
-      const outcome = withTakeoverMutex(path, text, () => {
-        const now = activeLockHolder(dir);
-        if (now !== null) return now;
-        if (publishLockFile(path, text, existsSync(path))) return true;
-        return activeLockHolder(dir) ?? false; // released and taken afresh in between
-      });
-      if (outcome === "busy")
-        throw new ConfigError(
-          `invalid ${flag}: cannot take the lock ${path}: another run's takeover of it (${path}.takeover) did not finish`,
-        );
-      if (typeof outcome === "object") throw inUse(outcome);
-      taken = outcome;
-    }
+    const taken = takeLockFile(dir, path, lockText(process.pid, me));
+    if (taken !== true) throw inUse(taken);
   } catch (err) {
+    mutex?.release();
     if (err instanceof ConfigError) throw err;
+    // a read-only directory that a running paper-trader holds is "in use" rather than "not writable"
+    const holder = activeLockHolder(dir);
+    if (holder !== null) throw inUse(holder);
     throw new ConfigError(`invalid ${flag}: ${dir} is not writable (${errCode(err)})`);
   }
-  if (!taken) throw new ConfigError(`invalid ${flag}: cannot take the lock ${path}`);
   removeLeftoverTempFiles(dir);
   return () => {
-    const rec = readLock(path);
-    if (rec?.pid === process.pid && rec.id.start === me.start) unlinkSync(path);
+    try {
+      const rec = readLock(path);
+      if (rec?.pid === process.pid && rec.id.start === me.start) unlinkSync(path);
+    } catch {
+      // already gone, or the directory became unwritable: the mutex is freed all the same
+    }
+    mutex?.release();
   };
 }

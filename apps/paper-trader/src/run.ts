@@ -113,10 +113,10 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
   const releaseRecord =
     config.record === undefined
       ? () => {}
-      : lockDir(config.record, "--record", "record each live run into its own directory");
+      : await lockDir(config.record, "--record", "record each live run into its own directory");
   try {
     // From here on files change: one run per directory, and the directory must be writable.
-    const releaseOutput = lockOutputDir(outputDir);
+    const releaseOutput = await lockOutputDir(outputDir);
     try {
       const recorded = FeedRecording.start(config, source, logger);
       return await runLocked(

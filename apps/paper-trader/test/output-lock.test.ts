@@ -1,31 +1,68 @@
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { LOCK_FILE, lockOutputDir, publishLockFile } from "../src/output-lock.js";
 import { cliCommand, tempDir } from "./helpers.js";
 
 const CONTENDER = fileURLToPath(new URL("./lock-contender.ts", import.meta.url));
 
-/** Start `n` processes that all try to lock `dir` at the same instant; their outputs. */
-async function contend(dir: string, n: number): Promise<string[]> {
-  // time for every contender to start (tsx compiles on start-up) before the common instant
-  const atMs = Date.now() + 4000;
-  const { argv, env } = cliCommand([]);
-  const loader = argv.slice(1, 3); // --import <tsx>
-  const runs = Array.from({ length: n }, () => {
-    const child = spawn(argv[0]!, [...loader, CONTENDER, dir, String(atMs), "1500"], { env });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
+/** A contender process (lock-contender.ts) and its output lines. */
+class Contender {
+  readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: string[] = [];
+  private waiters: Array<() => void> = [];
+  constructor(dir: string) {
+    const { argv, env } = cliCommand([]);
+    this.child = spawn(argv[0]!, [...argv.slice(1, 3), CONTENDER, dir], { env });
+    let buf = "";
+    this.child.stdout.on("data", (d: Buffer) => {
+      buf += d.toString();
+      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+        this.lines.push(buf.slice(0, nl));
+        buf = buf.slice(nl + 1);
+      }
+      for (const w of this.waiters.splice(0)) w();
     });
-    child.stderr.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    return new Promise<string>((resolve) => child.on("close", () => resolve(out.trim())));
-  });
-  return Promise.all(runs);
+    this.child.stderr.on("data", (d: Buffer) => this.lines.push(`STDERR ${d.toString()}`));
+  }
+  /** The first output line after the first `skip` ones. */
+  async line(skip: number): Promise<string> {
+    while (this.lines.length <= skip) await new Promise<void>((r) => this.waiters.push(r));
+    return this.lines[skip]!;
+  }
+  send(cmd: "GO" | "RELEASE"): void {
+    this.child.stdin.write(`${cmd}\n`);
+  }
+}
+
+const started: Contender[] = [];
+afterEach(() => {
+  for (const c of started.splice(0)) c.child.kill("SIGKILL");
+});
+
+/** `n` contenders on `dir`, all loaded and waiting for GO. */
+async function ready(dir: string, n: number): Promise<Contender[]> {
+  const cs = Array.from({ length: n }, () => new Contender(dir));
+  started.push(...cs);
+  for (const c of cs) expect(await c.line(0)).toBe("READY");
+  return cs;
+}
+
+/** Release them all at once (GO written to each, microseconds apart); their answers. */
+async function go(cs: Contender[]): Promise<string[]> {
+  for (const c of cs) c.send("GO");
+  return Promise.all(cs.map((c) => c.line(1)));
 }
 
 /** A pid that ran and exited (its lock is stale). */
@@ -33,49 +70,75 @@ function exitedPid(): number {
   return spawnSync(process.execPath, ["-e", "0"]).pid!;
 }
 
+const IN_USE = /^REFUSED invalid --output-dir: .* is in use by another paper-trader/;
+
 describe("output lock: one run per directory, also when runs start together", () => {
-  it("of runs starting at the same instant exactly one takes the lock, absent or stale", async () => {
-    for (const stale of [false, true]) {
-      for (let round = 0; round < 2; round++) {
-        const dir = tempDir();
-        if (stale) writeFileSync(join(dir, LOCK_FILE), `${exitedPid()}\n`);
-        const outs = await contend(dir, 5);
-        expect(
-          outs.filter((o) => o === "TOOK"),
-          `${stale ? "stale" : "absent"} lock: ${outs.join(" | ")}`,
-        ).toHaveLength(1);
-        for (const o of outs.filter((x) => x !== "TOOK"))
-          expect(o).toMatch(/^REFUSED .* is in use by another paper-trader/);
-        expect(existsSync(join(dir, LOCK_FILE)), "released by its holder").toBe(false);
-      }
+  it("of runs released at the same instant exactly one takes the lock: absent, stale, or just released", async () => {
+    // written by a run of this machine, boot and pid namespace whose pid has exited
+    const staleWithIdentity = (pid: number): string =>
+      `${pid}\nhost=${hostname()}\nboot=${readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim()}\npidns=${readlinkSync("/proc/self/ns/pid")}\nstart=1\n`;
+    for (const lock of ["absent", "stale pid", "stale identity"] as const) {
+      const dir = tempDir();
+      if (lock === "stale pid") writeFileSync(join(dir, LOCK_FILE), `${exitedPid()}\n`);
+      if (lock === "stale identity") writeFileSync(join(dir, LOCK_FILE), staleWithIdentity(exitedPid()));
+      const cs = await ready(dir, 5);
+      const outs = await go(cs);
+      expect(
+        outs.filter((o) => o === "TOOK"),
+        `${lock} lock: ${outs.join(" | ")}`,
+      ).toHaveLength(1);
+      for (const o of outs.filter((x) => x !== "TOOK")) expect(o).toMatch(IN_USE);
     }
+    // the holder releases while four others try: never two holders
+    const dir = tempDir();
+    const [holder, ...others] = await ready(dir, 5);
+    holder!.send("GO");
+    expect(await holder!.line(1)).toBe("TOOK");
+    holder!.send("RELEASE");
+    const outs = await go(others);
+    expect(outs.filter((o) => o === "TOOK").length, outs.join(" | ")).toBeLessThanOrEqual(1);
+    for (const o of outs.filter((x) => x !== "TOOK")) expect(o).toMatch(IN_USE);
   }, 120_000);
 
-  it("the lock file is never seen half-written: it holds the holder's pid and identity", () => {
+  it("a run killed with SIGKILL leaves nothing that blocks the next one", async () => {
     const dir = tempDir();
-    const release = lockOutputDir(dir);
+    const [c] = await ready(dir, 1);
+    c!.send("GO");
+    expect(await c!.line(1)).toBe("TOOK");
+    await expect(lockOutputDir(dir)).rejects.toThrow(/in use by another paper-trader \(pid \d+\)/);
+    c!.child.kill("SIGKILL");
+    await new Promise((r) => c!.child.once("exit", r));
+    const release = await lockOutputDir(dir);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8").split("\n")[0]).toBe(String(process.pid));
+    release();
+  }, 60_000);
+
+  it("the holder keeps the directory even when its lock file is deleted by hand (kernel mutex, Linux)", async () => {
+    const dir = tempDir();
+    const release = await lockOutputDir(dir);
     const text = readFileSync(join(dir, LOCK_FILE), "utf8");
     expect(text.split("\n")[0]).toBe(String(process.pid));
     expect(text).toMatch(/\nhost=/);
-    expect(() => lockOutputDir(dir)).toThrow(/in use by another paper-trader \(pid \d+, this process\)/);
+    await expect(lockOutputDir(dir)).rejects.toThrow(
+      /in use by another paper-trader \(pid \d+, this process\)/,
+    );
+    rmSync(join(dir, LOCK_FILE));
+    await expect(lockOutputDir(dir)).rejects.toThrow(/in use by another paper-trader that is starting/);
     release();
+    const again = await lockOutputDir(dir);
+    again();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
 
-  it("a takeover mutex left by a run killed mid-takeover is cleared; a live one makes the next run wait, then refuse", () => {
+  it("a lock file without a valid pid is held while it may be being written (5 s), stale after", async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, LOCK_FILE), `${exitedPid()}\n`);
-    writeFileSync(join(dir, `${LOCK_FILE}.takeover`), `${exitedPid()}\n`);
-    const release = lockOutputDir(dir);
-    expect(existsSync(join(dir, `${LOCK_FILE}.takeover`))).toBe(false);
+    writeFileSync(join(dir, LOCK_FILE), "");
+    await expect(lockOutputDir(dir)).rejects.toThrow(/that is starting/);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, LOCK_FILE), old, old);
+    const release = await lockOutputDir(dir);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8").split("\n")[0]).toBe(String(process.pid));
     release();
-
-    writeFileSync(join(dir, LOCK_FILE), `${exitedPid()}\n`);
-    writeFileSync(join(dir, `${LOCK_FILE}.takeover`), `${process.pid}\n`); // a takeover in progress
-    const t0 = Date.now();
-    expect(() => lockOutputDir(dir)).toThrow(/another run's takeover of it .*\.takeover\) did not finish/);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(2900);
-    expect(readFileSync(join(dir, LOCK_FILE), "utf8"), "the stale lock is left as it was").toMatch(/^\d+\n$/);
   });
 
   it("on a file system without hard links the lock is still created exclusively", () => {
@@ -95,15 +158,15 @@ describe("output lock: one run per directory, also when runs start together", ()
     expect(readdirSync(dir).sort(), "no temporary file left behind").toEqual([LOCK_FILE]);
   });
 
-  it("temporary lock files left by a run killed mid-publish are removed once they are a minute old", () => {
+  it("temporary lock files left by a run killed mid-publish are removed once they are an hour old", async () => {
     const dir = tempDir();
     const old = join(dir, `${LOCK_FILE}.4242.abc.tmp`);
     const fresh = join(dir, `${LOCK_FILE}.4343.def.tmp`);
     writeFileSync(old, "4242\n");
     writeFileSync(fresh, "4343\n");
-    const twoMinutesAgo = new Date(Date.now() - 120_000);
-    utimesSync(old, twoMinutesAgo, twoMinutesAgo);
-    const release = lockOutputDir(dir);
+    const twoHoursAgo = new Date(Date.now() - 7_200_000);
+    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    const release = await lockOutputDir(dir);
     expect(existsSync(old)).toBe(false);
     expect(existsSync(fresh), "may belong to a run publishing right now").toBe(true);
     release();
