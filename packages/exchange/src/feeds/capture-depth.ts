@@ -184,6 +184,7 @@ export class CaptureDepth {
     return Math.abs(midPx / refPx - 1) <= SNAPSHOT_MAX_MID_DEVIATION;
   }
 
+  /** Skip a valid frame that must not reach the book: counted as ignored and under `counter`. */
   private dropFrame(counter: string): CaptureLineResult {
     return skipFrame(this.stats, counter);
   }
