@@ -32,8 +32,14 @@ export class RunMetrics {
     help: "market events processed",
     registers: [this.registry],
   });
+  readonly rejectedBooks = new Counter({
+    name: "mmkit_rejected_book_events_total",
+    help: "book updates the paper exchange refused (crossed, invalid levels); they do not count as fresh data",
+    registers: [this.registry],
+  });
   private server: Server | null = null;
   private lastEventCount = 0;
+  private lastRejectedBooks = 0;
   private lastEventWallMs = Number.NaN;
 
   /** `lead`: a lead venue feeds the run (its staleness gauge is exported). */
@@ -62,6 +68,8 @@ export class RunMetrics {
     /** Age of the lead feed's last book update (null: no lead feed). */
     leadAgeSec?: number | null;
     eventsTotal: number;
+    /** Book updates refused so far (omitted: unchanged). */
+    rejectedBookEvents?: number;
   }): void {
     this.pnlQuote.set(x.pnlQuote);
     this.equityQuote.set(x.equityQuote);
@@ -70,6 +78,10 @@ export class RunMetrics {
     this.feedStalenessSec.set(x.feedAgeSec);
     if (x.leadAgeSec !== undefined && x.leadAgeSec !== null) this.leadStalenessSec?.set(x.leadAgeSec);
     this.observeEvents(x.eventsTotal);
+    if (x.rejectedBookEvents !== undefined && x.rejectedBookEvents > this.lastRejectedBooks) {
+      this.rejectedBooks.inc(x.rejectedBookEvents - this.lastRejectedBooks);
+      this.lastRejectedBooks = x.rejectedBookEvents;
+    }
   }
 
   /**

@@ -364,7 +364,7 @@ async function runLocked(
       stopReason,
       outputDir,
       wallSeconds: (Date.now() - startedWallMs) / 1000,
-      feedSummary: feedLine(),
+      feedSummary: `${feedLine()}${rejectedBooksText(t.p.exchange.rejectedBookEvents)}`,
       instrument: instrumentText(instrumentGrid(source, gridMid)),
     });
   } else {
@@ -392,4 +392,11 @@ function corruptInputText(extra: Readonly<Record<string, number>>): string {
     return `corrupt gzip data after line ${after} of the input: replayed up to there, the rest of the file is unreadable`;
   const firstBad = extra["corruptGzipFirstBadLine"];
   return `corrupt gzip data, found by its checksum after line ${after} of the input: the damage lies somewhere before it${firstBad === undefined ? "" : `, the first bad line is ${firstBad}`}; events replayed near it may be garbled, the rest of the file is unreadable`;
+}
+
+/** The report's note on book updates the paper exchange refused (empty when none). */
+function rejectedBooksText(n: number): string {
+  return n === 0
+    ? ""
+    : `; paper exchange refused ${n} book update(s) (crossed or invalid levels: not fresh data)`;
 }

@@ -148,6 +148,7 @@ export class TraderAnalytics {
       feedAgeSec: Math.max(0, (ts - c.lastBookTsMs) / 1000),
       leadAgeSec: this.leadAgeSec(ts, lastReferenceBookTsMs),
       eventsTotal: c.events,
+      rejectedBookEvents: this.p.exchange.rejectedBookEvents,
     });
     return true;
   }

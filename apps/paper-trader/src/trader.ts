@@ -23,6 +23,7 @@ import { newTransitions } from "./kill-switch-log.js";
 import { OrderManager } from "./order-manager.js";
 import { predictionIntensity } from "./prediction-intensity.js";
 import { contributionLine } from "./records.js";
+import { RejectedBookLog } from "./rejected-book-log.js";
 import { EQUITY_SAMPLE_MS, type RunEventFields, TraderAnalytics } from "./trader-analytics.js";
 import { initialCounters, type TraderCounters } from "./trader-counters.js";
 
@@ -76,9 +77,12 @@ export class PaperTrader {
   private nextPruneMs = 0;
   /** Time of the lead venue's last book update (0: none yet; `--binance-lead` / `--lead-input`). */
   lastReferenceBookTsMs = 0;
+  /** Throttled log of book updates the paper exchange refused. */
+  private readonly rejectedBooks: RejectedBookLog;
 
   constructor(parts: TraderParts) {
     this.p = parts;
+    this.rejectedBooks = new RejectedBookLog(parts.logger);
     this.orders = new OrderManager(parts.exchange, REQUOTE_THRESHOLD_BPS);
     const a = new TraderAnalytics(parts, this.orders);
     this.analytics = a;
@@ -110,10 +114,14 @@ export class PaperTrader {
       if (priorMid > 0) this.p.intensity.onTrade(ts, ev.trade.price, ev.trade.aggressor, priorMid);
     } else if (ev.type === "health") {
       this.p.logger.warn({ status: ev.status, reason: ev.reason }, `[FEED] ${ev.status}: ${ev.reason}`);
-    } else {
+    } else if (this.p.exchange.rejectedBookEvents === rejectedBefore) {
       c.lastBookTsMs = ts;
       const mid = book.mid();
       if (mid > 0) this.p.vol.update(ts, mid);
+    } else {
+      // A refused update (crossed, a price ≤ 0…) is not fresh data: the book keeps its last valid
+      // state, and if only refused updates come the kill switch sees the feed go stale.
+      this.rejectedBooks.note(ts, this.p.exchange.lastRejectedBookReason);
     }
     // The signals share the exchange's book: tell them whether it accepted this event.
     this.p.signals.onMarketEvent(ev, this.p.exchange.rejectedBookEvents === rejectedBefore);

@@ -25,6 +25,22 @@ describe("Prometheus metrics", () => {
     expect(text).not.toContain("mmkit_process_process_");
   });
 
+  it("counts refused book updates from the exchange's running total, whatever the sampling", async () => {
+    const m = new RunMetrics();
+    const base = {
+      pnlQuote: 0,
+      equityQuote: 1000,
+      positionBase: 0,
+      riskState: "active" as const,
+      feedAgeSec: 0,
+    };
+    m.sample({ ...base, eventsTotal: 10, rejectedBookEvents: 3 });
+    m.sample({ ...base, eventsTotal: 20, rejectedBookEvents: 3 });
+    m.sample({ ...base, eventsTotal: 30, rejectedBookEvents: 7 });
+    m.sample({ ...base, eventsTotal: 40 });
+    expect(await m.registry.metrics()).toMatch(/^mmkit_rejected_book_events_total 7$/m);
+  });
+
   it("a --metrics-port in use is a flag error raised before the previous run is archived", async () => {
     const dir = tempDir();
     await runInProcess({ durationSec: 60, outputDir: dir });

@@ -37,6 +37,7 @@ export abstract class BookUpkeep extends CrossedFills {
       // data to reject, not a reason to stop the run: the book keeps its last valid state.
       if (e instanceof CrossedBookError || e instanceof InvalidLevelError) {
         this.rejectedBookEvents++;
+        this.lastRejectedBookReason = e.message;
         return false;
       }
       throw e;

@@ -45,8 +45,10 @@ export abstract class VenueCore {
   readonly latencyModel: LatencyModel;
   /** The exchange's own copy of the public book (others' orders only; ours are not in it). */
   readonly book = new L2Book();
-  /** Book events skipped because they would leave the book crossed. */
+  /** Book events skipped because they would leave the book crossed or hold an invalid level. */
   rejectedBookEvents = 0;
+  /** Why the last book event was rejected (null: none yet; not checkpointed). */
+  lastRejectedBookReason: string | null = null;
   protected readonly ledger: PositionLedger;
   protected readonly tracker: RecordTracker;
   protected readonly latencyRng: Rng;
