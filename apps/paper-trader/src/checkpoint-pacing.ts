@@ -9,14 +9,20 @@ export class CheckpointPacer {
   private nextMs = Number.NaN;
   private lastWallMs = Date.now();
 
-  /** `everyMs`: market time between checkpoints; the wall-time pacing starts now. */
-  constructor(everyMs: number) {
+  private readonly firstAfterMs: number;
+
+  /**
+   * `everyMs`: market time between checkpoints; `firstAfterMs`: market time from the first event to
+   * the first checkpoint (default `everyMs`). The wall-time pacing starts now.
+   */
+  constructor(everyMs: number, firstAfterMs = everyMs) {
     this.everyMs = everyMs;
+    this.firstAfterMs = Math.min(firstAfterMs, everyMs);
   }
 
   /** Whether to write a checkpoint at market time `tsMs` (the first call starts the interval). */
   due(tsMs: number): boolean {
-    if (Number.isNaN(this.nextMs)) this.nextMs = tsMs + this.everyMs;
+    if (Number.isNaN(this.nextMs)) this.nextMs = tsMs + this.firstAfterMs;
     if (tsMs >= this.nextMs) {
       this.nextMs = tsMs + this.everyMs;
       // Fast replays cover minutes of market in milliseconds: at most one checkpoint per

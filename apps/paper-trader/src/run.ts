@@ -1,5 +1,6 @@
 /** Orchestration of one paper-trading run: outputs, source, loop, checkpoints, shutdown, report. */
 import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
@@ -57,6 +58,20 @@ export interface RunResult {
   fills: number;
   events: number;
   outputDir: string;
+}
+
+/** Directory (in the output directory) where a live resume sets aside what followed its checkpoint. */
+export const AFTER_CHECKPOINT_DIR = "after-checkpoint";
+
+/** Market time after a live run's first event at which its first checkpoint is due. */
+const LIVE_FIRST_CHECKPOINT_MS = 10_000;
+
+/** A UTC time as a file-name part: 2026-11-27T10-51-27Z. */
+function fileStamp(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replaceAll(":", "-");
 }
 
 /** Events processed between checks for stop requests, checkpoints and progress. */
@@ -154,7 +169,9 @@ async function runLocked(
       ? await serveMetrics(config.metricsPort, leadVenueEnabled(config), logger)
       : null;
   if (checkpoint !== null) {
-    for (const note of truncateStreams(outputDir, checkpoint.stream_bytes, checkpoint.stream_parts))
+    // A live market cannot be replayed: what was written after the checkpoint is set aside, not deleted.
+    const setAside = source.eventTime ? null : join(outputDir, AFTER_CHECKPOINT_DIR, fileStamp(Date.now()));
+    for (const note of truncateStreams(outputDir, checkpoint.stream_bytes, checkpoint.stream_parts, setAside))
       logger[note.level](`[RESUME] ${note.text}`);
   } else {
     archivePreviousRun(outputDir, logger);
@@ -206,7 +223,11 @@ async function runLocked(
   const skip = checkpoint !== null && source.eventTime ? checkpoint.events_consumed : 0;
   let consumed = 0;
   const durationMs = config.durationSec * 1000;
-  const checkpoints = new CheckpointPacer(config.checkpointEveryMin * 60_000);
+  // Live: a first checkpoint soon after the start, so a run killed early is still resumable.
+  const checkpoints = new CheckpointPacer(
+    config.checkpointEveryMin * 60_000,
+    source.eventTime ? undefined : LIVE_FIRST_CHECKPOINT_MS,
+  );
   let stopReason = "end of data";
   const drain = new HaltDrain();
   const liveBook = new L2Book();

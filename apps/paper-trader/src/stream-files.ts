@@ -3,8 +3,10 @@
  * putting them back as they were at it when a run resumes (so no record is written twice).
  */
 import {
+  appendFileSync,
   closeSync,
   existsSync,
+  mkdirSync,
   openSync,
   readSync,
   renameSync,
@@ -41,28 +43,46 @@ function rotatedParts(path: string): string[] {
  * exactly once: when the stream rotated after the checkpoint, the part that was current then is
  * renamed back (newer parts and the newer current file are removed); then the current file is
  * truncated to its checkpointed size. `parts` is absent in checkpoints written before rotation was
- * tracked (only truncation then).
+ * tracked (only truncation then). With `setAsideDir` (a live source, whose events cannot be
+ * replayed) nothing written after the checkpoint is deleted: it is moved into that directory.
  */
 export function truncateStreams(
   dir: string,
   sizes: Record<string, number>,
   parts?: Record<string, number>,
+  setAsideDir: string | null = null,
 ): ResumeNote[] {
   const notes: ResumeNote[] = [];
+  const aside = setAsideDir === null ? null : new SetAside(setAsideDir);
   for (const [name, file] of Object.entries(STREAM_FILES) as [StreamName, string][]) {
     const path = join(dir, file);
     const keepParts = parts?.[name];
+    const want = sizes[name] ?? 0;
+    let setAside = false;
     if (keepParts !== undefined) {
       const rotated = rotatedParts(path);
       if (rotated.length > keepParts) {
         // rotated[keepParts] was the current file at the checkpoint; everything after it is newer.
-        for (const newer of rotated.slice(keepParts + 1)) rmSync(newer);
+        const was = rotated[keepParts]!;
+        const newer = rotated.slice(keepParts + 1);
+        if (aside !== null) {
+          // in the order written: the rest of the part current at the checkpoint, newer parts, the current file
+          aside.append(file, was, want);
+          for (const f of [...newer, path]) if (existsSync(f)) aside.append(file, f, 0);
+          setAside = true;
+        }
+        for (const f of newer) rmSync(f);
         if (existsSync(path)) rmSync(path);
-        renameSync(rotated[keepParts]!, path);
-        notes.push(info(`${file}: ${rotated.length - keepParts} rotation(s) after the checkpoint undone`));
+        renameSync(was, path);
+        notes.push(
+          aside === null
+            ? info(`${file}: ${rotated.length - keepParts} rotation(s) after the checkpoint undone`)
+            : warn(
+                `${file}: ${rotated.length - keepParts} rotation(s) after the checkpoint undone; what was written after the checkpoint was moved to ${join(aside.dir, file)} (a live market cannot be replayed: that trading is not part of the resumed run)`,
+              ),
+        );
       }
     }
-    const want = sizes[name] ?? 0;
     if (!existsSync(path)) {
       if (want > 0)
         notes.push(
@@ -74,8 +94,18 @@ export function truncateStreams(
     }
     const have = statSync(path).size;
     if (have > want) {
+      if (aside !== null && !setAside) aside.append(file, path, want);
       truncateSync(path, want);
-      notes.push(info(`${file}: ${have - want} bytes after the checkpoint removed (they will be rewritten)`));
+      if (aside === null)
+        notes.push(
+          info(`${file}: ${have - want} bytes after the checkpoint removed (they will be rewritten)`),
+        );
+      else if (!setAside)
+        notes.push(
+          warn(
+            `${file}: ${have - want} bytes written after the checkpoint moved to ${join(aside.dir, file)} (a live market cannot be replayed: that trading is not part of the resumed run)`,
+          ),
+        );
     } else if (have < want) {
       // Lost on disk (e.g. a power cut before the data reached it): keep whole lines only, so the
       // records appended now start on a line of their own.
@@ -89,6 +119,30 @@ export function truncateStreams(
     }
   }
   return notes;
+}
+
+/** Where a live resume moves what was written after its checkpoint (created on first use). */
+class SetAside {
+  constructor(readonly dir: string) {}
+
+  /** Append `path` from byte `from` to its end to this directory's `file`. */
+  append(file: string, path: string, from: number): void {
+    mkdirSync(this.dir, { recursive: true });
+    const to = statSync(path).size;
+    const fd = openSync(path, "r");
+    try {
+      const target = join(this.dir, file);
+      const chunk = Buffer.alloc(1 << 20);
+      for (let pos = from; pos < to; ) {
+        const n = readSync(fd, chunk, 0, Math.min(chunk.length, to - pos), pos);
+        if (n === 0) break;
+        appendFileSync(target, chunk.subarray(0, n));
+        pos += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 /** A message about the stream files a resume found; `warn` when records were lost. */

@@ -1,0 +1,65 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CheckpointPacer } from "../src/checkpoint-pacing.js";
+import { streamParts, streamSizes, truncateStreams } from "../src/stream-files.js";
+import { tempDir } from "./helpers.js";
+
+const lines = (from: number, to: number): string =>
+  Array.from({ length: to - from }, (_, i) => `{"n":${from + i}}\n`).join("");
+
+describe("putting the streams back to a checkpoint on --resume", () => {
+  it("an event-time source: what followed the checkpoint is removed (the replay writes it again)", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "fills.jsonl"), lines(0, 3));
+    const sizes = streamSizes(dir);
+    writeFileSync(join(dir, "fills.jsonl"), lines(0, 5));
+    const notes = truncateStreams(dir, sizes, streamParts(dir));
+    expect(readFileSync(join(dir, "fills.jsonl"), "utf8")).toBe(lines(0, 3));
+    expect(notes.map((n) => n.text)).toEqual([
+      expect.stringMatching(
+        /^fills\.jsonl: \d+ bytes after the checkpoint removed \(they will be rewritten\)$/,
+      ),
+    ]);
+  });
+
+  it("a live source: what followed the checkpoint is moved aside whole and in order, never deleted", () => {
+    const dir = tempDir();
+    const aside = join(dir, "after-checkpoint", "x");
+    // fills: no rotation since the checkpoint; edge: rotated twice since (parts .1 and .2 are newer)
+    writeFileSync(join(dir, "fills.jsonl"), lines(0, 3));
+    writeFileSync(join(dir, "edge_validation.jsonl"), lines(100, 102));
+    const sizes = streamSizes(dir);
+    const parts = streamParts(dir);
+    writeFileSync(join(dir, "fills.jsonl"), lines(0, 6));
+    writeFileSync(join(dir, "edge_validation.1.jsonl"), lines(100, 104)); // the checkpoint's current file, rotated
+    writeFileSync(join(dir, "edge_validation.2.jsonl"), lines(104, 107));
+    writeFileSync(join(dir, "edge_validation.jsonl"), lines(107, 108));
+    const notes = truncateStreams(dir, sizes, parts, aside);
+    expect(readFileSync(join(dir, "fills.jsonl"), "utf8")).toBe(lines(0, 3));
+    expect(readFileSync(join(aside, "fills.jsonl"), "utf8")).toBe(lines(3, 6));
+    expect(readFileSync(join(dir, "edge_validation.jsonl"), "utf8")).toBe(lines(100, 102));
+    expect(readFileSync(join(aside, "edge_validation.jsonl"), "utf8")).toBe(lines(102, 108));
+    expect(existsSync(join(dir, "edge_validation.1.jsonl"))).toBe(false);
+    expect(readdirSync(aside).sort()).toEqual(["edge_validation.jsonl", "fills.jsonl"]);
+    expect(notes.every((n) => n.level === "warn")).toBe(true);
+    expect(notes.map((n) => n.text).join("\n")).toMatch(
+      /fills\.jsonl: \d+ bytes written after the checkpoint moved to .*a live market cannot be replayed/,
+    );
+  });
+});
+
+describe("checkpoint pacing", () => {
+  it("a live run's first checkpoint can come before the interval; later ones follow the interval", () => {
+    const p = new CheckpointPacer(300_000, 10_000);
+    expect(p.due(1_000_000)).toBe(false); // the first event starts the clock
+    expect(p.due(1_009_999)).toBe(false);
+    // due at 10 s of market time, paced to at least 2 s of wall time since construction
+    const t0 = Date.now();
+    while (Date.now() - t0 < 2100) {
+      // wait out the wall-time pacing
+    }
+    expect(p.due(1_010_000)).toBe(true);
+    expect(p.due(1_200_000)).toBe(false);
+  });
+});
