@@ -144,7 +144,8 @@ export function edgeLine(
 ): EdgeValidationRecord {
   return buildEdgeRecord({
     tsMs: rec.fillTsMs,
-    fillId: `${rec.orderId}@${rec.fillTsMs}`,
+    // the fill's id in fills.jsonl; a markout of an older checkpoint has no fill number
+    fillId: rec.fillSeq !== undefined ? `F${rec.fillSeq}` : `${rec.orderId}@${rec.fillTsMs}`,
     orderId: rec.orderId,
     cycleId: rec.cycleId ?? null,
     side: rec.side,

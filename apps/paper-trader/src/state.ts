@@ -275,6 +275,8 @@ export function restoreCheckpoint(trader: PaperTrader, cp: TraderCheckpoint): vo
   trader.orders.setState(cp.orders);
   // fields added since a checkpoint was written keep their fresh-run defaults
   trader.counters = { ...trader.counters, ...cp.counters };
+  // An older checkpoint's exchange did not count its reported fills: they are the trader's fills.
+  if (cp.exchange.fillsReported === undefined) p.exchange.fillsReported = trader.counters.fills;
   const t = cp.trackers;
   trader.sharpe.setState(t.sharpe as Parameters<typeof trader.sharpe.setState>[0]);
   trader.perSignalSharpe.setState(

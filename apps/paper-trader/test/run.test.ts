@@ -22,6 +22,39 @@ describe("paper-trader end to end (in process)", () => {
       expect(text.includes("NaN"), `${file} has NaN`).toBe(false);
       for (const line of text.split("\n").filter(Boolean)) JSON.parse(line);
     }
+    // every edge record names its fill in fills.jsonl (same order, time, price and size), once
+    const fills = new Map(
+      sa
+        .get("fills.jsonl")!
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => {
+          const f = JSON.parse(l) as {
+            fill_id: string;
+            order_id: string;
+            ts_ms: number;
+            price: number;
+            size: number;
+          };
+          return [f.fill_id, f] as const;
+        }),
+    );
+    const edges = sa.get("edge_validation.jsonl")!.split("\n").filter(Boolean);
+    const edgeIds = new Set<string>();
+    for (const l of edges) {
+      const e = JSON.parse(l) as {
+        fill_id: string;
+        order_id: string;
+        ts_ms: number;
+        price: number;
+        size: number;
+      };
+      const f = fills.get(e.fill_id);
+      expect(f, e.fill_id).toBeDefined();
+      expect([f!.order_id, f!.ts_ms, f!.price, f!.size]).toEqual([e.order_id, e.ts_ms, e.price, e.size]);
+      edgeIds.add(e.fill_id);
+    }
+    expect(edgeIds.size).toBe(edges.length);
     expect(ra.report.join("\n")).toContain("=== EDGE VALIDATION REPORT ===");
     expect(ra.report.join("\n")).not.toMatch(/NaN/);
     const manifest = JSON.parse(readFileSync(join(a, "run.json"), "utf8"));

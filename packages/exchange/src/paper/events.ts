@@ -120,6 +120,8 @@ export interface PaperFill extends Fill {
   realizedPnlAfter: number;
   /** Total PnL (spread capture + inventory MtM − fees, quote) right after this fill. */
   totalPnlAfter: number;
+  /** 1-based number of this fill among the fills the exchange reported (set when reported). */
+  fillSeq?: number;
 }
 
 /** Fill-probability prediction for one live order and its observed outcomes. */
@@ -164,6 +166,8 @@ export interface PredictionRecord {
 export interface MarkoutRecord {
   kind: "markout";
   orderId: string;
+  /** The fill's `fillSeq` (absent in records of older checkpoints). */
+  fillSeq?: number;
   cycleId?: number;
   level?: number;
   side: Side;

@@ -61,6 +61,7 @@ export interface MarkoutFill {
   midAtFill: number;
   cycleId?: number;
   level?: number;
+  fillSeq?: number;
 }
 
 /** A new markout record for `fill` at `horizons` (seconds, ascending), none of them reached yet (null). */
@@ -72,7 +73,7 @@ export function newMarkoutRecord(
 ): MarkoutRecord {
   const sign = sideSign(fill.side);
   const n = horizons.length;
-  const { orderId, cycleId, level, side, price: fillPrice, size, tsMs: fillTsMs, midAtFill } = fill;
+  const { orderId, fillSeq, cycleId, level, side, price: fillPrice, size, tsMs: fillTsMs, midAtFill } = fill;
   const predictedSpreadBps = predicted?.spreadBps ?? null;
   const predictedAdverseBps = predicted?.adverseBps ?? null;
   const predictedEdgeBps = predicted?.edgeBps ?? null;
@@ -85,6 +86,7 @@ export function newMarkoutRecord(
   return {
     kind: "markout",
     orderId,
+    fillSeq,
     cycleId,
     level,
     side,

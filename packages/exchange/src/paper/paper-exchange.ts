@@ -37,6 +37,8 @@ export interface PaperExchangeState {
     virtual: [number, number, number, number];
   };
   rejectedBookEvents: number;
+  /** Fills reported so far (absent in older checkpoints: the trader sets it from its own count). */
+  fillsReported?: number;
   /**
    * `fillCrossed`'s quantities already shown to our real orders (absent in older checkpoints:
    * none); before `crossShownVirtual` existed, one memory shared with the virtual orders.
@@ -201,6 +203,7 @@ export class PaperExchange extends OrderEntry {
         virtual: this.virtualRng.getState(),
       },
       rejectedBookEvents: this.rejectedBookEvents,
+      fillsReported: this.fillsReported,
       crossShown: this.crossShown,
       crossShownVirtual: this.crossShownVirtual,
       ...(Number.isFinite(this.lastMarketTsMs) ? { lastMarketTsMs: this.lastMarketTsMs } : {}),
@@ -247,6 +250,7 @@ export class PaperExchange extends OrderEntry {
     this.fillRng.setState(s.rng.fill);
     this.virtualRng.setState(s.rng.virtual);
     this.rejectedBookEvents = s.rejectedBookEvents;
+    this.fillsReported = s.fillsReported ?? 0;
     this.lastMarketTsMs = s.lastMarketTsMs ?? Number.NaN;
     this.sweepFills = s.sweepFills ?? [];
     // After the book and the orders: an older checkpoint's shared memory is split using them.

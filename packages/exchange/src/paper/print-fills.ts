@@ -173,6 +173,7 @@ export abstract class PrintFills extends PendingActions {
     out: ExchangeEvent[],
   ): void {
     const t = fill.tsMs;
+    fill.fillSeq = ++this.fillsReported;
     out.push({ type: "fill", tsMs: t, fill });
     this.tracker.openMarkout(fill, fill.feeBps, predicted);
     if (completed) out.push({ type: "filled", tsMs: t, orderId: fill.orderId, clientId: fill.clientId });

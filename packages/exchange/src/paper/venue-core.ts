@@ -47,6 +47,8 @@ export abstract class VenueCore {
   readonly book = new L2Book();
   /** Book events skipped because they would leave the book crossed or hold an invalid level. */
   rejectedBookEvents = 0;
+  /** Fills reported so far (the last one's `fillSeq`). */
+  fillsReported = 0;
   /** Why the last book event was rejected (null: none yet; not checkpointed). */
   lastRejectedBookReason: string | null = null;
   protected readonly ledger: PositionLedger;
