@@ -266,7 +266,8 @@ async function runLocked(
     }
     if (c.firstTsMs !== null) {
       if (c.lastTsMs - c.firstTsMs >= durationMs) {
-        stopReason = `duration reached (${config.durationSec}s of market time)`;
+        // live, market time is the local receive clock: the same wall time the timer below reports
+        stopReason = `duration reached (${config.durationSec}s of ${source.eventTime ? "market" : "wall"} time)`;
         return false;
       }
       if (checkpoints.due(c.lastTsMs)) doCheckpoint(trader);
