@@ -1,6 +1,7 @@
 import { Rng } from "@mmkit/core";
 import WebSocket from "ws";
 import { type BackoffOptions, backoffDelayMs, checkBackoff } from "./backoff.js";
+import { LogThrottle } from "./log-throttle.js";
 import type { FeedLogger } from "./types.js";
 
 /** Options of a reconnecting websocket session. */
@@ -25,11 +26,26 @@ export interface WsSessionOptions {
   onConnectFailed?: () => void;
   /** On `stop()`, terminate the socket if the venue has not answered the close frame within this (ms, default 1000). */
   closeGraceMs?: number;
+  /**
+   * A connection resets the backoff only once it has delivered data (`noteHealthy`) for at least
+   * this long (ms, default `backoff.maxMs`: 30 s with the default backoff). See `WsSession`.
+   */
+  healthyAfterMs?: number;
+  /** Wall clock for the healthy-connection rule (ms, default `Date.now`). */
+  nowMs?: () => number;
 }
 
 /**
  * A websocket that keeps itself alive: heartbeat with pong timeout, reconnect with capped
  * exponential backoff and seeded jitter, until `stop()`.
+ *
+ * When the backoff starts over: a connection counts as healthy once it has delivered data
+ * (`noteHealthy`) for `healthyAfterMs` (default: the backoff cap, 30 s). When a healthy connection
+ * closes, the next reconnect is immediate-ish again (`backoff.initialMs`); when a connection closes
+ * before that (a venue that accepts and then drops every connection, or one that never sends
+ * data), the delay keeps growing to the cap. So a venue that flaps costs at most one connection
+ * per cap interval once the delay has grown, while a 24/7 run whose connection was up for hours
+ * reconnects at once after a drop. The uptime is judged when the connection closes.
  */
 export class WsSession {
   private ws: WebSocket | null = null;
@@ -42,10 +58,25 @@ export class WsSession {
   private connectTimer: NodeJS.Timeout | null = null;
   private readonly rng: Rng;
   private wasOpen = false;
+  /** When the current connection first delivered data (null: not yet, or no connection). */
+  private healthySinceMs: number | null = null;
+  private readonly healthyAfterMs: number;
+  private readonly now: () => number;
+  /** Socket errors (one per failed connect while a venue is down): the first logged, then one line per 30 s. */
+  private readonly errorLog: LogThrottle;
 
   constructor(private readonly o: WsSessionOptions) {
     checkBackoff(o.backoff);
     this.rng = new Rng(o.seed);
+    this.healthyAfterMs = o.healthyAfterMs ?? o.backoff.maxMs;
+    if (!(this.healthyAfterMs >= 0)) throw new Error(`healthyAfterMs must be >= 0, got ${o.healthyAfterMs}`);
+    this.now = o.nowMs ?? Date.now;
+    this.errorLog = new LogThrottle(o.logger, 30_000, this.now);
+  }
+
+  /** Retry number of the next reconnect (0 after a healthy connection): its delay is `backoffDelayMs(attempt)`. */
+  get backoffAttempt(): number {
+    return this.attempt;
   }
 
   /** Number of successful opens so far. */
@@ -74,6 +105,7 @@ export class WsSession {
   stop(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
+    this.errorLog.flush("ws: errors (not logged one by one)");
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     const ws = this.ws;
@@ -112,9 +144,12 @@ export class WsSession {
     this.pongTimer = null;
   }
 
-  /** The first useful message after an open resets the backoff attempt counter. */
+  /**
+   * A useful message arrived: the connection is delivering data. The backoff starts over when this
+   * connection closes after `healthyAfterMs` counted from its first useful message.
+   */
   noteHealthy(): void {
-    this.attempt = 0;
+    if (this.healthySinceMs === null && this.ws !== null) this.healthySinceMs = this.now();
   }
 
   /** Drop the current socket and reconnect (e.g. on a pong timeout or a prolonged stall). */
@@ -147,6 +182,7 @@ export class WsSession {
     const ws = new WebSocket(url, { handshakeTimeout: this.o.connectTimeoutMs });
     this.ws = ws;
     this.wasOpen = false;
+    this.healthySinceMs = null;
     this.connectTimer = setTimeout(() => {
       this.o.logger.warn({ url }, "ws: connect timeout");
       ws.terminate();
@@ -166,11 +202,14 @@ export class WsSession {
       this.o.onMessage(text);
     });
     ws.on("pong", () => this.notePong());
-    ws.on("error", (err) => this.o.logger.warn({ url, error: err.message }, "ws: error"));
+    ws.on("error", (err) => this.errorLog.warn({ url, error: err.message }, "ws: error"));
     ws.on("close", (code, reasonBuf) => {
       if (ws !== this.ws) return;
       this.clearTimers();
       this.ws = null;
+      if (this.healthySinceMs !== null && this.now() - this.healthySinceMs >= this.healthyAfterMs)
+        this.attempt = 0;
+      this.healthySinceMs = null;
       if (this.wasOpen) this.o.onClose(code, reasonBuf.toString());
       else this.o.onConnectFailed?.();
       this.scheduleReconnect();
