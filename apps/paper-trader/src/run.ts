@@ -373,6 +373,9 @@ async function runLocked(
     stopReason = `end of data (${corruptInputText(feedExtra)})`;
   else if (stopReason === "end of data" && feedExtra["truncatedLastLine"] === 1)
     stopReason = "end of data (the input ends mid-line: a truncated file, replayed up to the cut)";
+  else if (stopReason === "end of data" && feedExtra["truncatedGzip"] === 1)
+    stopReason =
+      "end of data (the input's gzip ends without its trailer: a truncated file, replayed up to the cut)";
   let report: string[] = [];
   const t = trader as PaperTrader | null;
   if (t !== null) {

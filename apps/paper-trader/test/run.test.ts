@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { constants as zc, createGzip, gunzipSync, gzipSync } from "node:zlib";
 import { STREAM_FILES } from "@mmkit/analytics";
 import { fillProbabilityDiffusing } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
@@ -147,6 +147,28 @@ describe("paper-trader end to end (in process)", () => {
     expect(r.stopReason).toMatch(/^end of data \(the input ends mid-line: a truncated file/);
     expect(r.events).toBeGreaterThan(5000);
     expect(r.report.join("\n")).toContain("Stop: end of data (the input ends mid-line");
+  });
+
+  it("a gzip cut right after a flush (whole lines, no trailer) replays up to the cut and the stop reason says so", async () => {
+    const dir = tempDir();
+    const cut = join(dir, "cut.gz");
+    const gz = createGzip();
+    const chunks: Buffer[] = [];
+    gz.on("data", (c: Buffer) => chunks.push(c));
+    gz.write(
+      gunzipSync(readFileSync(BINANCE_SAMPLE))
+        .subarray(0, 2_000_000)
+        .toString("utf8")
+        .replace(/[^\n]*$/, ""),
+    );
+    await new Promise<void>((resolve) => gz.flush(zc.Z_SYNC_FLUSH, () => resolve()));
+    writeFileSync(cut, Buffer.concat(chunks)); // the bytes before end(): a recorder killed after a flush
+    gz.destroy();
+    const r = await runInProcess({ source: "replay", input: cut, outputDir: join(dir, "out") });
+    expect(r.stopReason).toMatch(
+      /^end of data \(the input's gzip ends without its trailer: a truncated file/,
+    );
+    expect(r.events).toBeGreaterThan(5000);
   });
 
   it("a gzip corrupted mid-file (QA: 64 bytes flipped) ends normally with its report, which says the input is corrupt", async () => {

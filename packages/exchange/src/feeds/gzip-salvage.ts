@@ -41,16 +41,28 @@ function withPath(path: string, err: unknown): Error {
   return new Error(`replay: ${path}: ${message}`, { cause: err });
 }
 
+/** zlib's "unexpected end of file": the gzip stream ends before its trailer (a cut file). */
+function isCutShort(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === "Z_BUF_ERROR";
+}
+
 /**
- * Inflate a whole gzip file's bytes up to where it is cut (`SALVAGE`) or, when its data is corrupt,
- * the longest prefix that inflates (found by bisection: a few more passes, only for a corrupt file).
+ * Inflate a whole gzip file's bytes up to where it is cut (`SALVAGE`; `cut`: it ends without its
+ * trailer, e.g. a recorder killed right after a flush, whose text may still end with a whole line)
+ * or, when its data is corrupt, the longest prefix that inflates (found by bisection: a few more
+ * passes, only for a corrupt file). A complete file is inflated once.
  */
 export function gunzipSalvage(
   path: string,
   raw: Buffer,
-): { data: Buffer; corrupt: NodeJS.ErrnoException | null } {
+): { data: Buffer; corrupt: NodeJS.ErrnoException | null; cut: boolean } {
   try {
-    return { data: gunzipSync(raw, SALVAGE), corrupt: null };
+    return { data: gunzipSync(raw), corrupt: null, cut: false };
+  } catch (err) {
+    if (!isCutShort(err) && !isCorruptData(err)) throw withPath(path, err);
+  }
+  try {
+    return { data: gunzipSync(raw, SALVAGE), corrupt: null, cut: true };
   } catch (err) {
     if (!isCorruptData(err)) throw withPath(path, err);
     let good = 0;
@@ -67,22 +79,23 @@ export function gunzipSalvage(
       }
     }
     if (good > 0) data = gunzipSync(raw.subarray(0, good), SALVAGE);
-    return { data, corrupt: err };
+    return { data, corrupt: err, cut: false };
   }
 }
 
 /**
  * Streamed inflate of a gzip file (`input` is its read stream). On corrupt data it ends like a cut
- * file and sets `state.corrupt`, after yielding everything that precedes the error: zlib drops
- * the output of the call that failed (up to a chunk), so the file is inflated again, fast up to
- * the input the failed pass had consumed, then in small steps, skipping what was yielded.
+ * file and sets `state.corrupt`; when the file ends before its gzip trailer it sets `state.cut`.
+ * Either way it yields everything that precedes the error first: zlib drops the output of the
+ * call that failed (up to a chunk), so the file is inflated again (a cut file: one more pass),
+ * fast up to the input the failed pass had consumed, then in small steps, skipping what was yielded.
  */
 export async function* inflateStreamed(
   path: string,
   input: Readable,
-  state: { corrupt: NodeJS.ErrnoException | null },
+  state: { corrupt: NodeJS.ErrnoException | null; cut: boolean },
 ): AsyncGenerator<Buffer> {
-  const gz = createGunzip({ ...SALVAGE, chunkSize: STREAM_CHUNK_BYTES });
+  const gz = createGunzip({ chunkSize: STREAM_CHUNK_BYTES });
   let yielded = 0;
   try {
     input.pipe(gz);
@@ -92,8 +105,9 @@ export async function* inflateStreamed(
     }
     return;
   } catch (err) {
-    if (!isCorruptData(err)) throw withPath(path, err);
-    state.corrupt = err;
+    if (isCutShort(err)) state.cut = true;
+    else if (isCorruptData(err)) state.corrupt = err;
+    else throw withPath(path, err);
   } finally {
     input.destroy();
     gz.destroy();

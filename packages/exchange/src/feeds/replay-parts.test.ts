@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { constants as zc, createGzip, gunzipSync, gzipSync } from "node:zlib";
 import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { Recorder } from "./recorder.js";
@@ -27,6 +27,18 @@ async function streamed(path: string): Promise<MarketEvent[]> {
   const out: MarketEvent[] = [];
   for await (const e of openReplay(path)) out.push(e);
   return out;
+}
+
+/** `text` gzipped by zlib's stream, flushed with Z_SYNC_FLUSH, and the bytes before `end()`: a recorder killed after a flush. */
+async function gzipCutAtFlush(text: string): Promise<Buffer> {
+  const gz = createGzip();
+  const chunks: Buffer[] = [];
+  gz.on("data", (c: Buffer) => chunks.push(c));
+  gz.write(text);
+  await new Promise<void>((resolve) => gz.flush(zc.Z_SYNC_FLUSH, () => resolve()));
+  const cut = Buffer.concat(chunks);
+  gz.destroy();
+  return cut;
 }
 
 const sampleEvents = (): MarketEvent[] => [...openReplay(BINANCE, { clock: "local" }).events()];
@@ -89,5 +101,49 @@ describe("openReplay of a directory (a rotated recording)", () => {
     expect(feed.stats().extra["truncatedParts"]).toBe(1);
     expect(feed.stats().extra["truncatedLastLine"]).toBeUndefined();
     expect(feed.badLines[0]!.where).toBe(`${files[0]}:${cut.split("\n").length}`);
+  });
+
+  it("a gzip part cut at a flush boundary (whole lines, no trailer) is counted (truncatedParts), streamed or not", async () => {
+    const events = sampleEvents().slice(0, 3000);
+    const dir = tmp();
+    const files = await record(dir, events, 150_000);
+    expect(files.length).toBeGreaterThan(2);
+    const text = gunzipSync(readFileSync(files[0]!)).toString("utf8");
+    const cut = await gzipCutAtFlush(text);
+    expect(() => gunzipSync(cut)).toThrow(/unexpected end of file/); // what `gzip -t` says of it
+    writeFileSync(files[0]!, cut);
+    const warnings: string[] = [];
+    const logger: FeedLogger = { warn: (_o, msg) => warnings.push(msg), info: () => {} };
+    const feed = openReplay(dir, { logger });
+    expect([...feed.events()]).toHaveLength(3000);
+    expect(feed.stats().extra["truncatedParts"]).toBe(1);
+    expect(feed.stats().extra["truncatedGzip"]).toBeUndefined();
+    expect(feed.stats().invalidMessages).toBe(0);
+    expect(warnings.join("\n")).toMatch(
+      /ends without its gzip trailer after line \d+ .*goes on with the next part/,
+    );
+    const live = openReplay(dir, { logger });
+    let n = 0;
+    for await (const _ of live) n++;
+    expect(n).toBe(3000);
+    expect(live.stats().extra["truncatedParts"]).toBe(1);
+  });
+
+  it("the last file cut at a flush boundary is flagged truncatedGzip (not truncatedLastLine); a whole file is not", async () => {
+    const events = sampleEvents().slice(0, 3000);
+    const [file] = await record(tmp(), events, 1e12);
+    const text = gunzipSync(readFileSync(file!)).toString("utf8");
+    const cutPath = join(tmp(), "cut.jsonl.gz");
+    writeFileSync(cutPath, await gzipCutAtFlush(text));
+    for (const feed of [openReplay(cutPath), openReplay(file!)]) {
+      expect([...feed.events()]).toHaveLength(3000);
+      expect(feed.stats().extra["truncatedGzip"]).toBe(feed.files[0] === cutPath ? 1 : undefined);
+      expect(feed.stats().extra["truncatedLastLine"]).toBeUndefined();
+    }
+    const live = openReplay(cutPath);
+    for await (const _ of live) {
+      /* drain */
+    }
+    expect(live.stats().extra["truncatedGzip"]).toBe(1);
   });
 });

@@ -150,8 +150,16 @@ export class ReplayFeed implements EventTimeFeed {
     /** The next file begins (line numbers and cut/corrupt checks are per file). */
     file: (path: string) => void;
     line: (text: string, lineNo: number, out: MarketEvent[]) => void;
-    /** End of a file: `corrupt` when it ended at a gzip data error rather than at its end; `last`: of the input. */
-    fileEnd: (endsWithNewline: boolean, corrupt: NodeJS.ErrnoException | null, last: boolean) => void;
+    /**
+     * End of a file: `corrupt` when it ended at a gzip data error rather than at its end; `cut` when
+     * its gzip stream ended without the trailer (cut short); `last`: of the input.
+     */
+    fileEnd: (
+      endsWithNewline: boolean,
+      corrupt: NodeJS.ErrnoException | null,
+      cut: boolean,
+      last: boolean,
+    ) => void;
     /** End of the input: what the importer and the reorder window still hold. */
     end: (out: MarketEvent[]) => void;
   } {
@@ -216,7 +224,7 @@ export class ReplayFeed implements EventTimeFeed {
         }
         emit(out);
       },
-      fileEnd: (endsWithNewline, corrupt, last) => {
+      fileEnd: (endsWithNewline, corrupt, cut, last) => {
         // An earlier part of a directory ending so (a recorder killed, then restarted into the same
         // directory) is counted apart: the replay goes on with the next part.
         const then = last ? "" : "; the replay goes on with the next part";
@@ -239,13 +247,19 @@ export class ReplayFeed implements EventTimeFeed {
               ? `replay: ${path}: corrupt gzip data, found by the checksum after line ${complete} (${corrupt.message}): the damage lies somewhere before it${firstBad}, so events replayed before it may include garbled lines that happened to parse; the rest of the file is unreadable${then}`
               : `replay: ${path}: corrupt gzip data after line ${complete} (${corrupt.code}); the events before it were replayed, the rest of the file is unreadable${then}`,
           );
-        } else if (!endsWithNewline && lastBadLine === lastLine && lastLine > 0) {
+        } else {
           // A recorder or capture writes whole lines: an unterminated bad last line is a cut file.
-          if (last) stats.extra["truncatedLastLine"] = 1;
-          else more("truncatedParts");
+          const midLine = !endsWithNewline && lastBadLine === lastLine && lastLine > 0;
+          // A gzip killed right after a flush ends on a whole line, but without its trailer.
+          if (!midLine && !cut) return;
+          if (!last) more("truncatedParts");
+          else if (midLine) stats.extra["truncatedLastLine"] = 1;
+          else stats.extra["truncatedGzip"] = 1;
           this.logger.warn(
             { where: `${path}:${lastLine}` },
-            `replay: ${last ? "the input" : path} ends mid-line (file truncated, e.g. its recorder was stopped mid-write); the events before the cut were replayed${then}`,
+            midLine
+              ? `replay: ${last ? "the input" : path} ends mid-line (file truncated, e.g. its recorder was stopped mid-write); the events before the cut were replayed${then}`
+              : `replay: ${last ? "the input" : path} ends without its gzip trailer after line ${lastLine} (file truncated, e.g. its recorder was killed); the events before the cut were replayed${then}`,
           );
         }
       },
@@ -270,7 +284,9 @@ export class ReplayFeed implements EventTimeFeed {
       const raw = readFileSync(path);
       // Sync flush: a gzip cut short (recorder killed) yields what it holds instead of throwing;
       // corrupt data ends the file like a cut, after what inflates before it.
-      const { data, corrupt } = isGzip(raw) ? gunzipSalvage(path, raw) : { data: raw, corrupt: null };
+      const { data, corrupt, cut } = isGzip(raw)
+        ? gunzipSalvage(path, raw)
+        : { data: raw, corrupt: null, cut: false };
       const text = data.toString("utf8");
       proc.file(path);
       let start = 0;
@@ -287,7 +303,7 @@ export class ReplayFeed implements EventTimeFeed {
           out.length = 0;
         }
       }
-      proc.fileEnd(text.length === 0 || text.endsWith("\n"), corrupt, i === this.files.length - 1);
+      proc.fileEnd(text.length === 0 || text.endsWith("\n"), corrupt, cut, i === this.files.length - 1);
     }
     proc.end(out);
     for (const e of out) yield e;
@@ -301,7 +317,7 @@ export class ReplayFeed implements EventTimeFeed {
       proc.file(path);
       const r = yield* this.streamFile(path, proc.line, out);
       if (this.closed) return;
-      proc.fileEnd(r.endsWithNewline, r.corrupt, i === this.files.length - 1);
+      proc.fileEnd(r.endsWithNewline, r.corrupt, r.cut, i === this.files.length - 1);
     }
     proc.end(out);
     for (const e of out) yield e;
@@ -312,7 +328,10 @@ export class ReplayFeed implements EventTimeFeed {
     path: string,
     line: (text: string, lineNo: number, out: MarketEvent[]) => void,
     out: MarketEvent[],
-  ): AsyncGenerator<MarketEvent, { endsWithNewline: boolean; corrupt: NodeJS.ErrnoException | null }> {
+  ): AsyncGenerator<
+    MarketEvent,
+    { endsWithNewline: boolean; corrupt: NodeJS.ErrnoException | null; cut: boolean }
+  > {
     const input = createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES });
     const head = await new Promise<Buffer>((resolve, reject) => {
       input.once("readable", () => {
@@ -322,7 +341,7 @@ export class ReplayFeed implements EventTimeFeed {
       });
       input.once("error", reject);
     });
-    const inflate = { corrupt: null as NodeJS.ErrnoException | null };
+    const inflate = { corrupt: null as NodeJS.ErrnoException | null, cut: false };
     const text = isGzip(head)
       ? Readable.from(inflateStreamed(path, input, inflate), { objectMode: false })
       : input;
@@ -347,7 +366,7 @@ export class ReplayFeed implements EventTimeFeed {
       text.destroy();
       input.destroy();
     }
-    return { endsWithNewline: lastByte === 10, corrupt: inflate.corrupt };
+    return { endsWithNewline: lastByte === 10, corrupt: inflate.corrupt, cut: inflate.cut };
   }
 
   [Symbol.asyncIterator](): AsyncIterator<MarketEvent> {
