@@ -365,6 +365,7 @@ async function runLocked(
     }
   }
 
+  (trader as PaperTrader | null)?.flushFeedHealthLogs();
   // The recorders are closed (with the feeds): the files are complete.
   const feedLine = (): string =>
     recording === null ? feedSummary(source) : `${feedSummary(source)}; ${recording.summary()}`;

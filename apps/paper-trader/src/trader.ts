@@ -13,7 +13,7 @@ import type {
   RiskState,
   SignalEffect,
 } from "@mmkit/core";
-import { type ExchangeEvent, eventTimeMs, type PaperExchange } from "@mmkit/exchange";
+import { type ExchangeEvent, eventTimeMs, FeedHealthLog, type PaperExchange } from "@mmkit/exchange";
 import type { CycleContext, SignalStack } from "@mmkit/signals";
 import type { Logger } from "pino";
 import type { PaperTraderConfig } from "./config.js";
@@ -79,6 +79,9 @@ export class PaperTrader {
   lastReferenceBookTsMs = 0;
   /** Throttled log of book updates the paper exchange refused. */
   private readonly rejectedBooks: RejectedBookLog;
+  /** Health lines of the traded venue and the lead: a flapping venue costs a few lines per minute. */
+  private readonly feedHealthLog: FeedHealthLog;
+  private readonly leadHealthLog: FeedHealthLog;
 
   constructor(parts: TraderParts) {
     this.p = parts;
@@ -92,6 +95,14 @@ export class PaperTrader {
     this.attributor = a.attributor;
     this.calibration = a.calibration;
     this.drawdown = a.drawdown;
+    this.feedHealthLog = new FeedHealthLog(parts.logger, "[FEED]");
+    this.leadHealthLog = new FeedHealthLog(parts.logger, "[LEAD FEED]");
+  }
+
+  /** At shutdown: log the feed health events (disconnects, reconnects, resyncs) not logged one by one. */
+  flushFeedHealthLogs(): void {
+    this.feedHealthLog.flush();
+    this.leadHealthLog.flush();
   }
 
   /** Process one market event end to end. */
@@ -113,7 +124,7 @@ export class PaperTrader {
     if (ev.type === "trade") {
       if (priorMid > 0) this.p.intensity.onTrade(ts, ev.trade.price, ev.trade.aggressor, priorMid);
     } else if (ev.type === "health") {
-      this.p.logger.warn({ status: ev.status, reason: ev.reason }, `[FEED] ${ev.status}: ${ev.reason}`);
+      this.feedHealthLog.note(ev);
     } else if (this.p.exchange.rejectedBookEvents === rejectedBefore) {
       c.lastBookTsMs = ts;
       const mid = book.mid();
@@ -141,7 +152,7 @@ export class PaperTrader {
    */
   onReferenceEvent(ev: MarketEvent): void {
     if (ev.type === "health") {
-      this.p.logger.warn({ status: ev.status, reason: ev.reason }, `[LEAD FEED] ${ev.status}: ${ev.reason}`);
+      this.leadHealthLog.note(ev);
     } else if (ev.type !== "trade") {
       this.lastReferenceBookTsMs = eventTimeMs(ev, this.p.clock);
     }
