@@ -168,7 +168,7 @@ export const FLAGS: Record<string, FlagSpec> = {
     field: "leadInput",
     type: "string",
     describe:
-      "replay: a recording of the lead venue (e.g. Binance) made alongside --input, replayed beside it in exchange time and fed to the LeadLag signal only; a directory as for --input (e.g. DIR/lead of --record DIR)",
+      "replay: a recording of the lead venue (e.g. Binance) made alongside --input, replayed beside it on the same clock (a recording's local receive time, a capture's exchange time) and fed to the LeadLag signal only; a directory as for --input (e.g. DIR/lead of --record DIR)",
   },
   record: {
     field: "record",

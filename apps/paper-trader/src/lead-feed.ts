@@ -1,6 +1,14 @@
 /** The optional lead-venue feed: Binance USD-M bookTicker live (`--binance-lead`), or a lead recording in a replay (`--lead-input`). */
-import { BinanceFeed, type FeedLogger, type MarketDataFeed, openReplay } from "@mmkit/exchange";
+import type { ClockSource } from "@mmkit/core";
+import {
+  BinanceFeed,
+  type FeedLogger,
+  type MarketDataFeed,
+  type ReplayFeed,
+  type ReplayFormat,
+} from "@mmkit/exchange";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
+import { openClockedReplay } from "./replay-clock.js";
 
 /**
  * Binance USD-M symbol of a Hyperliquid coin: `COIN` + `USDT`, and Hyperliquid's 1000× contracts
@@ -51,18 +59,31 @@ export function createLeadFeed(
 }
 
 /**
- * The lead recording of a replay (`--lead-input`), streamed beside `--input` in exchange time, or
- * null. Captures holding several instruments replay the first (as for `--input`).
+ * The lead recording of a replay (`--lead-input`), streamed beside `--input` on the traded
+ * venue's `clock` (both are merged on it: a live run's two recordings were stamped by the same
+ * machine's clock, so they interleave as the run saw them), or null. Warns when the lead and the
+ * traded input are not both recordings or both captures: their clocks may then not compare.
+ * Captures holding several instruments replay the first (as for `--input`).
  */
-export function openLeadReplay(config: PaperTraderConfig, feedLogger: FeedLogger): LeadFeed | null {
+export function openLeadReplay(
+  config: PaperTraderConfig,
+  feedLogger: FeedLogger,
+  clock: ClockSource,
+  tradedFormat: ReplayFormat,
+): LeadFeed | null {
   if (config.leadInput === undefined) return null;
   const logger = leadLogger(feedLogger);
-  let feed: ReturnType<typeof openReplay>;
+  let feed: ReplayFeed;
   try {
-    feed = openReplay(config.leadInput, { clock: "exchange", logger });
+    feed = openClockedReplay(config.leadInput, { clock, logger }).feed;
   } catch (err) {
     throw new ConfigError(`invalid --lead-input: ${(err as Error).message}`);
   }
+  if ((feed.format === "recording") !== (tradedFormat === "recording"))
+    logger.warn(
+      { lead: feed.format, traded: tradedFormat },
+      `--lead-input is a ${feed.format}, --input a ${tradedFormat}: the lead is merged on the ${clock} clock (${clock === "local" ? "the recorder's receive time" : "the venue's time"}), which the two files may not share`,
+    );
   const recorded = feed.recordingSource;
   return {
     feed,
@@ -70,6 +91,7 @@ export function openLeadReplay(config: PaperTraderConfig, feedLogger: FeedLogger
       kind: "replay",
       path: config.leadInput,
       format: feed.format,
+      clock,
       ...(recorded !== null ? { source: recorded } : {}),
     },
   };

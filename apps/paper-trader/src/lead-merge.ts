@@ -1,4 +1,4 @@
-/** A replay's lead venue recording, merged into the traded venue's events in exchange time. */
+/** A replay's lead venue recording, merged into the traded venue's events on the replay's clock (local for recordings, exchange for captures). */
 import type { MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
 import type { PaperTrader } from "./trader.js";

@@ -28,7 +28,7 @@ export function runManifest(
     started_ts_ms: startedTsMs,
     ended_ts_ms: endedTsMs,
     seed: config.seed,
-    source: { kind: config.source, ...source.describe, ...grid },
+    source: { kind: config.source, ...source.describe, clock: source.clock, ...grid },
     fill_model: config.fillModel,
     symbol: source.instrument,
     venue,

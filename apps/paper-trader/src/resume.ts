@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_MANIFEST_FILE } from "@mmkit/analytics";
+import type { ClockSource } from "@mmkit/core";
 import pino from "pino";
 import { buildParts } from "./build.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
@@ -78,15 +79,49 @@ export async function reprintCompleted(
   };
 }
 
-/** `started_ts_ms` of the run.json in `dir` when it belongs to `runId`, else null. */
-export function manifestStart(dir: string, runId: string): number | null {
+/** The run.json in `dir` when it belongs to `runId`, else null. */
+function runManifestOf(dir: string, runId: string): Record<string, unknown> | null {
   try {
     const m = JSON.parse(readFileSync(join(dir, RUN_MANIFEST_FILE), "utf8")) as Record<string, unknown>;
-    const started = m["started_ts_ms"];
-    return m["run_id"] === runId && typeof started === "number" && Number.isFinite(started) ? started : null;
+    return m !== null && typeof m === "object" && m["run_id"] === runId ? m : null;
   } catch {
     return null;
   }
+}
+
+/** `started_ts_ms` of the run.json in `dir` when it belongs to `runId`, else null. */
+export function manifestStart(dir: string, runId: string): number | null {
+  const started = runManifestOf(dir, runId)?.["started_ts_ms"];
+  return typeof started === "number" && Number.isFinite(started) ? started : null;
+}
+
+/**
+ * The clock the run in `dir` replayed on, as its run.json states it (`source.clock`; versions
+ * before it was written replayed every event-time source on the exchange clock), or null when
+ * `dir` holds no run.json of `runId`.
+ */
+export function manifestClock(dir: string, runId: string): ClockSource | null {
+  const m = runManifestOf(dir, runId);
+  if (m === null) return null;
+  const source = m["source"];
+  const clock =
+    source !== null && typeof source === "object" ? (source as Record<string, unknown>)["clock"] : undefined;
+  return clock === "local" ? "local" : "exchange";
+}
+
+/**
+ * An event-time source resumes by event count, and its events' order depends on the clock (the
+ * reorder window sorts by it): a checkpoint of a run that replayed on another clock — a
+ * recording replayed on the exchange clock by a version before recordings replayed on local
+ * receive time — would resume at the wrong event. Refused (nothing changed) unless the run had finished.
+ */
+export function requireSameClock(cp: TraderCheckpoint, source: RunSource, outputDir: string): void {
+  if (!source.eventTime || cp.completed_reason !== null) return;
+  const before = manifestClock(outputDir, cp.run_id);
+  if (before === null || before === source.clock) return;
+  throw new ConfigError(
+    `cannot --resume: the run in ${outputDir} replayed ${String(source.describe["path"] ?? "its input")} on the ${before} clock (run.json); this version replays ${source.describe["format"] === "recording" ? "a recording on the local receive time its live run ran on" : `it on the ${source.clock} clock`}, which orders the events differently, so the checkpoint's ${cp.events_consumed} events no longer end at the same place. Start a new run in another --output-dir; nothing was changed`,
+  );
 }
 
 /**

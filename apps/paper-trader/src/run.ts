@@ -12,7 +12,13 @@ import { CheckpointPacer } from "./checkpoint-pacing.js";
 import { HaltDrain } from "./halt-drain.js";
 import { MergedLead } from "./lead-merge.js";
 import { createStreamFiles, runManifest } from "./manifest.js";
-import { manifestStart, reprintCompleted, requireSamePrintCounting, restoredTrader } from "./resume.js";
+import {
+  manifestStart,
+  reprintCompleted,
+  requireSameClock,
+  requireSamePrintCounting,
+  restoredTrader,
+} from "./resume.js";
 import { activeLockHolder, inUseText, lockDir, lockOutputDir } from "./output-lock.js";
 import { requireNotPseudoFs } from "./pseudo-fs.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
@@ -119,6 +125,7 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
     // Restore it once without outputs before any file is truncated or rewritten.
     const restored = restoredTrader(checkpoint, config, source);
     requireSamePrintCounting(checkpoint, source, outputDir);
+    requireSameClock(checkpoint, source, outputDir);
     if (checkpoint.completed_reason !== null)
       return reprintCompleted(restored, checkpoint, config, opts, source, print);
   }
@@ -325,7 +332,7 @@ async function runLocked(
       }
       // Lead venue events go to the LeadLag signal only (dropped until the trader exists: the signal
       // needs fresh data anyway). Live, the lead feed runs beside the traded venue's feed on the same
-      // event loop; in a replay, the lead recording is merged in exchange time: before each event,
+      // event loop; in a replay, the lead recording is merged on the replay's clock: before each event,
       // the lead events up to its time.
       const lead = source.lead;
       const merged = lead !== null && source.eventTime;

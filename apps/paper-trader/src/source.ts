@@ -5,7 +5,6 @@ import {
   type FeedLogger,
   HyperliquidFeed,
   type MarketDataFeed,
-  openReplay,
   pace,
   SyntheticMarket,
 } from "@mmkit/exchange";
@@ -19,6 +18,7 @@ import {
   replayVenue,
 } from "./instrument.js";
 import { createLeadFeed, type LeadFeed, openLeadReplay } from "./lead-feed.js";
+import { openClockedReplay, withSkewWarning } from "./replay-clock.js";
 
 export {
   type FixedGrid,
@@ -91,8 +91,8 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
   if (config.source === "replay") {
     const path = config.input!;
     // Paced here rather than by the feed, so a resume skips what it processed without waiting.
-    const feed = openReplay(path, {
-      clock: "exchange",
+    // A recording replays on the clock its live run ran on (local receive time), a capture on the venue's.
+    const { feed, clock } = openClockedReplay(path, {
       logger,
       ...(config.asset !== undefined ? { instrument: config.asset } : {}),
     });
@@ -105,12 +105,13 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
     const instrument = replayInstrument(feed, config.asset, sample, logger);
     const venue = recordingVenue(feed.recordingSource)?.venue ?? null;
     const tickRules = replayTickRules(feed.format, instrument, sample, config, logger, venue);
-    const lead = openLeadReplay(config, logger);
+    const lead = openLeadReplay(config, logger, clock, feed.format);
     return {
       feed,
       syncEvents: null,
-      asyncEvents: (unpacedPrefix = 0) => pace(feed, speed, { clock: "exchange", unpacedPrefix }),
-      clock: "exchange",
+      asyncEvents: (unpacedPrefix = 0) =>
+        withSkewWarning(pace(feed, speed, { clock, unpacedPrefix }), clock, logger),
+      clock,
       eventTime: true,
       tickRules,
       describe: {

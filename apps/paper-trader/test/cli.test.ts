@@ -336,15 +336,20 @@ describe("paper-trader CLI", () => {
   });
 
   it.each([
-    ["a real capture", async () => BINANCE_SAMPLE],
-    // Parts of 1 MB (~6): the checkpoint at 1 min of market time, the kill and the resume lie past the first ones.
-    ["a directory of recording parts (--record's layout)", () => recordedParts(BINANCE_SAMPLE, 1_000_000)],
+    ["a real capture", async () => BINANCE_SAMPLE, 1],
+    // Parts of 1 MB (~6): the kill and the resume lie past the first ones. Replayed on local receive
+    // time, the tape's arrival curve is in use at 30 s of market time (not at 1 min, back at 90 s).
+    [
+      "a directory of recording parts (--record's layout)",
+      () => recordedParts(BINANCE_SAMPLE, 1_000_000),
+      0.5,
+    ],
   ])(
     "--resume after SIGKILL on %s (event-time replay, empirical arrival curve in the checkpoint) is byte-identical",
-    async (_what, makeInput) => {
+    async (_what, makeInput, checkpointEveryMin) => {
       const input = await makeInput();
       const ref = tempDir();
-      await runInProcess({ source: "replay", input, checkpointEveryMin: 1, outputDir: ref });
+      await runInProcess({ source: "replay", input, checkpointEveryMin, outputDir: ref });
       const dir = join(tempDir(), "out");
       const args = [
         "--source",
@@ -352,7 +357,7 @@ describe("paper-trader CLI", () => {
         "--input",
         input,
         "--checkpoint-every-min",
-        "1",
+        String(checkpointEveryMin),
         "--log-level",
         "warn",
       ];
@@ -363,7 +368,7 @@ describe("paper-trader CLI", () => {
       expect(
         (JSON.parse(readFileSync(cp, "utf8")) as { completed_reason: string | null }).completed_reason,
       ).toBeNull();
-      await runInProcess({ source: "replay", input, checkpointEveryMin: 1, outputDir: dir, resume: true });
+      await runInProcess({ source: "replay", input, checkpointEveryMin, outputDir: dir, resume: true });
       const a = readStreams(ref);
       const b = readStreams(dir);
       expect(a.size).toBeGreaterThan(5);
@@ -438,7 +443,8 @@ describe("paper-trader CLI", () => {
 async function recordedParts(capture: string, rotateBytes: number): Promise<string> {
   const dir = join(tempDir(), "rec");
   const recorder = new Recorder({ dir, source: "binance:BTCUSDT", rotateBytes });
-  for (const e of openReplay(capture).events()) await recorder.write(e);
+  // in receive order, as a live run's recorder writes them
+  for (const e of openReplay(capture, { clock: "local" }).events()) await recorder.write(e);
   await recorder.close();
   expect(recorder.files().length).toBeGreaterThan(3);
   return dir;
