@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_MANIFEST_FILE } from "@mmkit/analytics";
-import type { ClockSource } from "@mmkit/core";
+import { type ClockSource, L2Book } from "@mmkit/core";
 import pino from "pino";
 import { buildParts } from "./build.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
@@ -136,4 +136,43 @@ export function requireSamePrintCounting(cp: TraderCheckpoint, source: RunSource
   throw new ConfigError(
     `cannot --resume: checkpoint.json in ${outputDir} was written by an mmkit version that replayed each print of a taker order as its own event; this version merges them per taker order and price (as Binance's aggTrade does), so the checkpoint's ${cp.events_consumed} events no longer end at the same place in the input. Start a new run in another --output-dir; nothing was changed`,
   );
+}
+
+/**
+ * Settings a live source is reached through (the venue URLs: `--hyperliquid-url`, `--binance-url`)
+ * that a resume keeps from the checkpoint unless given again (`given`: the fields given now;
+ * undefined: every one counts as given). A bare `--resume` of a run against another venue (a
+ * testnet, a local one) must not connect to the public default instead. The URLs may still change
+ * on a resume (they do not define the run): give them again.
+ */
+export const RESUME_KEEPS_VENUE = ["hyperliquidUrl", "binanceUrl"] as const;
+
+/** `config` with the checkpoint's (`saved`) venue URLs where they were not given again. */
+export function keepVenueUrls(
+  saved: PaperTraderConfig,
+  config: PaperTraderConfig,
+  given?: ReadonlySet<string>,
+): PaperTraderConfig {
+  if (given === undefined) return config;
+  let kept = config;
+  for (const f of RESUME_KEEPS_VENUE) {
+    const url = saved[f];
+    if (!given.has(f) && url !== undefined && url !== config[f]) kept = { ...kept, [f]: url };
+  }
+  return kept;
+}
+
+/**
+ * The mid of the book a checkpoint holds (the paper exchange's), or NaN when it is not two-sided:
+ * a resumed live run states its price step (run.json `source.tick_size`, the report) near it until
+ * the venue sends a book, and finishes its trader from it when none comes.
+ */
+export function checkpointMid(cp: TraderCheckpoint): number {
+  const book = new L2Book();
+  try {
+    book.applySnapshot(cp.exchange.book.bids, cp.exchange.book.asks);
+  } catch {
+    return Number.NaN;
+  }
+  return book.isTwoSided() ? book.mid() : Number.NaN;
 }

@@ -13,6 +13,8 @@ import { HaltDrain } from "./halt-drain.js";
 import { MergedLead } from "./lead-merge.js";
 import { createStreamFiles, runManifest } from "./manifest.js";
 import {
+  checkpointMid,
+  keepVenueUrls,
   manifestStart,
   reprintCompleted,
   requireSameClock,
@@ -102,7 +104,8 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
       );
     }
     checkpoint = parseCheckpoint(raw, outputDir);
-    config = resumedConfig(savedEffectiveConfig(checkpoint), config, outputDir, opts.given);
+    const saved = savedEffectiveConfig(checkpoint);
+    config = keepVenueUrls(saved, resumedConfig(saved, config, outputDir, opts.given), opts.given);
   }
   const feedLogger = {
     warn: (obj: Record<string, unknown>, msg: string) => logger.warn(obj, `[FEED] ${msg}`),
@@ -188,18 +191,21 @@ async function runLocked(
   // A resumed run keeps the start time its run.json already states.
   const runStartedMs = (checkpoint !== null ? manifestStart(outputDir, runId) : null) ?? startedWallMs;
 
+  // The mid the run's grid is stated near (run.json, the report) until the trader starts. A resumed live run
+  // has no sample: until the venue sends a book, the checkpoint's book gives it.
+  const startMid = Number.isNaN(initialMid) && checkpoint !== null ? checkpointMid(checkpoint) : initialMid;
   const out = new AnalyticsLogger({
     dir: outputDir,
     flushIntervalMs: 1000,
     rotateBytes: Math.round(config.rotateMb * 2 ** 20),
   });
-  out.writeManifest(runManifest(config, source, runId, runStartedMs, null, initialMid));
+  out.writeManifest(runManifest(config, source, runId, runStartedMs, null, startMid));
   for (const e of createStreamFiles(outputDir)) logger.warn(`cannot create stream file ${e}`);
 
   const stops = new StopRequests(logger, opts.handleSignals !== false, opts.signal);
 
   let trader: PaperTrader | null = null;
-  let gridMid = initialMid; // the mid the trader started at: the report states the price step near it
+  let gridMid = startMid; // the mid the trader started at: the report states the price step near it
   const makeTrader = (mid: number): PaperTrader => {
     gridMid = mid;
     const cfg = checkpoint !== null ? { ...config, orderSizeBase: checkpoint.order_size_base } : config;
@@ -323,7 +329,8 @@ async function runLocked(
           if (trader !== null) trader.onTimer(Date.now());
           // a halt stops once its cancels have landed (see step), or after the drain time without events
           if (trader?.stopReason && drain.doneByWallClock(trader)) stops.request(trader.stopReason);
-          const startMs = Math.min(trader?.counters.firstTsMs ?? liveStartedMs, liveStartedMs);
+          const firstTsMs = trader?.counters.firstTsMs ?? checkpoint?.counters.firstTsMs ?? null;
+          const startMs = Math.min(firstTsMs ?? liveStartedMs, liveStartedMs);
           if (Date.now() - startMs >= durationMs) {
             stops.request(`duration reached (${config.durationSec}s of wall time)`);
           }
@@ -385,6 +392,9 @@ async function runLocked(
     stopReason =
       "end of data (the input's gzip ends without its trailer: a truncated file, replayed up to the cut)";
   let report: string[] = [];
+  // A resumed run whose session got no two-sided book (a silent venue) still has the run so far:
+  // its trader is restored from the checkpoint, so the report and the final checkpoint cover it.
+  if ((trader as PaperTrader | null) === null && checkpoint !== null) trader = makeTrader(startMid);
   const t = trader as PaperTrader | null;
   if (t !== null) {
     // A stop asked for (SIGINT/SIGTERM, abort) is a pause: its checkpoint stays resumable, and a
