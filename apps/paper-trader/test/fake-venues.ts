@@ -1,12 +1,25 @@
 /** Local venue imitations on 127.0.0.1 replaying the repo's real recorded Hyperliquid and Binance frames. */
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import type { WebSocket } from "ws";
 import type { PaperTraderConfigInput } from "../src/config.js";
 import type { RunResult } from "../src/run.js";
 import { BINANCE_SAMPLE, HL_SAMPLE, runInProcess } from "./helpers.js";
 import { type LoopingVenue, startLoopingVenue } from "./ws-venue.js";
 
 /** Recorded Hyperliquid frames (real messages from the repo sample, or derived from them), without the capture timestamp. */
+/** Answer a Hyperliquid client as the venue does: pong its pings, acknowledge (and note) its subscriptions. */
+export function answerHyperliquidClient(ws: WebSocket, subscriptions: unknown[]): void {
+  ws.on("message", (data) => {
+    const msg = JSON.parse(data.toString()) as { method: string; subscription?: unknown };
+    if (msg.method === "ping") ws.send('{"channel":"pong"}');
+    if (msg.method === "subscribe") {
+      subscriptions.push(msg.subscription);
+      ws.send(JSON.stringify({ channel: "subscriptionResponse", data: msg }));
+    }
+  });
+}
+
 function recordedFrames(lines?: string[]): string[] {
   return (lines ?? gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n"))
     .filter((l) => l.length > 0)
@@ -29,15 +42,7 @@ export async function startFakeVenue(
       if (msg.channel === "l2Book") (msg.data as { time: number }).time = now;
       if (msg.channel === "trades") for (const t of msg.data as { time: number }[]) t.time = now;
     },
-    (ws) =>
-      ws.on("message", (data) => {
-        const msg = JSON.parse(data.toString()) as { method: string; subscription?: unknown };
-        if (msg.method === "ping") ws.send('{"channel":"pong"}');
-        if (msg.method === "subscribe") {
-          subscriptions.push(msg.subscription);
-          ws.send(JSON.stringify({ channel: "subscriptionResponse", data: msg }));
-        }
-      }),
+    (ws) => answerHyperliquidClient(ws, subscriptions),
   );
   return { ...venue, subscriptions };
 }

@@ -11,6 +11,7 @@ import { createLogger } from "../src/logging.js";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
 import { keepVenueUrls } from "../src/resume.js";
 import { type RunResult, runPaperTrader } from "../src/run.js";
+import { answerHyperliquidClient } from "./fake-venues.js";
 import { HL_SAMPLE, tempDir } from "./helpers.js";
 import { startLoopingVenue } from "./ws-venue.js";
 
@@ -53,15 +54,7 @@ async function startDriftingVenue(): Promise<{
           t.px = (Number(t.px) + off).toFixed(1);
         }
     },
-    (ws) =>
-      ws.on("message", (data) => {
-        const msg = JSON.parse(data.toString()) as { method: string; subscription?: unknown };
-        if (msg.method === "ping") ws.send('{"channel":"pong"}');
-        if (msg.method === "subscribe") {
-          subscriptions.push(msg.subscription);
-          ws.send(JSON.stringify({ channel: "subscriptionResponse", data: msg }));
-        }
-      }),
+    (ws) => answerHyperliquidClient(ws, subscriptions),
   );
   return { ...venue, subscriptions };
 }
