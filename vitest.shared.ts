@@ -7,3 +7,6 @@ export const workspaceAlias: Record<string, string> = {
   "@mmkit/analytics": fileURLToPath(new URL("./packages/analytics/src/index.ts", import.meta.url)),
   "@mmkit/exchange": fileURLToPath(new URL("./packages/exchange/src/index.ts", import.meta.url)),
 };
+
+/** The global setup that gives each test run its own temporary directory, removed at the end. */
+export const tmpdirSetup = fileURLToPath(new URL("./vitest.tmpdir.ts", import.meta.url));

@@ -1,7 +1,12 @@
 import { defineConfig } from "vitest/config";
-import { workspaceAlias } from "../../vitest.shared";
+import { tmpdirSetup, workspaceAlias } from "../../vitest.shared";
 
 export default defineConfig({
   resolve: { alias: workspaceAlias },
-  test: { include: ["src/**/*.test.ts", "test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },
+  test: {
+    globalSetup: [tmpdirSetup],
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
 });
