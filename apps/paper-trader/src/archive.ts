@@ -3,12 +3,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "no
 import { join } from "node:path";
 import { RUN_MANIFEST_FILE } from "@mmkit/analytics";
 import type { Logger } from "pino";
+import { AFTER_CHECKPOINT_DIR } from "./stream-files.js";
 
 /** Move a previous run's files into `<dir>/archive/<run id>/` so a fresh run never mixes with or destroys them. */
 export function archivePreviousRun(dir: string, logger: Logger): void {
   if (!existsSync(dir)) return;
   const names = readdirSync(dir).filter(
-    (f) => f.endsWith(".jsonl") || f === RUN_MANIFEST_FILE || f === "checkpoint.json",
+    (f) =>
+      f.endsWith(".jsonl") ||
+      f === RUN_MANIFEST_FILE ||
+      f === "checkpoint.json" ||
+      f === AFTER_CHECKPOINT_DIR,
   );
   if (names.length === 0) return;
   let previous = `run-${Date.now().toString(36)}`;

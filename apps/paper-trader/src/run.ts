@@ -1,6 +1,5 @@
 /** Orchestration of one paper-trading run: outputs, source, loop, checkpoints, shutdown, report. */
 import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
@@ -39,7 +38,7 @@ import {
   savedEffectiveConfig,
   type TraderCheckpoint,
 } from "./state.js";
-import { streamParts, streamSizes, truncateStreams } from "./stream-files.js";
+import { newSetAsideDir, streamParts, streamSizes, truncateStreams } from "./stream-files.js";
 import { StopRequests } from "./stop-requests.js";
 import { PaperTrader } from "./trader.js";
 
@@ -68,19 +67,8 @@ export interface RunResult {
   outputDir: string;
 }
 
-/** Directory (in the output directory) where a live resume sets aside what followed its checkpoint. */
-export const AFTER_CHECKPOINT_DIR = "after-checkpoint";
-
 /** Market time after a live run's first event at which its first checkpoint is due. */
 const LIVE_FIRST_CHECKPOINT_MS = 10_000;
-
-/** A UTC time as a file-name part: 2026-11-27T10-51-27Z. */
-function fileStamp(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/\.\d+Z$/, "Z")
-    .replaceAll(":", "-");
-}
 
 /** Events processed between checks for stop requests, checkpoints and progress. */
 const CHUNK_EVENTS = 4096;
@@ -180,7 +168,7 @@ async function runLocked(
       : null;
   if (checkpoint !== null) {
     // A live market cannot be replayed: what was written after the checkpoint is set aside, not deleted.
-    const setAside = source.eventTime ? null : join(outputDir, AFTER_CHECKPOINT_DIR, fileStamp(Date.now()));
+    const setAside = source.eventTime ? null : newSetAsideDir(outputDir);
     for (const note of truncateStreams(outputDir, checkpoint.stream_bytes, checkpoint.stream_parts, setAside))
       logger[note.level](`[RESUME] ${note.text}`);
   } else {

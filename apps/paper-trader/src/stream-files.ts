@@ -121,6 +121,17 @@ export function truncateStreams(
   return notes;
 }
 
+/** Directory (in the output directory) where a live resume sets aside what followed its checkpoint. */
+export const AFTER_CHECKPOINT_DIR = "after-checkpoint";
+
+/** A set-aside directory of its own for this resume: `after-checkpoint/<UTC time to the ms>[-N]` (not created). */
+export function newSetAsideDir(outputDir: string): string {
+  const stamp = new Date().toISOString().replaceAll(":", "-");
+  let dir = join(outputDir, AFTER_CHECKPOINT_DIR, stamp);
+  for (let i = 2; existsSync(dir); i++) dir = join(outputDir, AFTER_CHECKPOINT_DIR, `${stamp}-${i}`);
+  return dir;
+}
+
 /** Where a live resume moves what was written after its checkpoint (created on first use). */
 class SetAside {
   constructor(readonly dir: string) {}

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CheckpointPacer } from "../src/checkpoint-pacing.js";
-import { streamParts, streamSizes, truncateStreams } from "../src/stream-files.js";
+import { newSetAsideDir, streamParts, streamSizes, truncateStreams } from "../src/stream-files.js";
 import { tempDir } from "./helpers.js";
 
 const lines = (from: number, to: number): string =>
@@ -46,6 +46,17 @@ describe("putting the streams back to a checkpoint on --resume", () => {
     expect(notes.map((n) => n.text).join("\n")).toMatch(
       /fills\.jsonl: \d+ bytes written after the checkpoint moved to .*a live market cannot be replayed/,
     );
+  });
+});
+
+describe("set-aside directories", () => {
+  it("each live resume gets its own, even within one millisecond", () => {
+    const dir = tempDir();
+    const first = newSetAsideDir(dir);
+    mkdirSync(first, { recursive: true });
+    const second = newSetAsideDir(dir);
+    expect(second).not.toBe(first);
+    expect(second.startsWith(join(dir, "after-checkpoint"))).toBe(true);
   });
 });
 
