@@ -67,6 +67,9 @@ export interface RunResult {
   outputDir: string;
 }
 
+/** Events buffered while waiting for the first two-sided book, at most (the older half is dropped beyond). */
+const MAX_PENDING_EVENTS = 200_000;
+
 /** Market time after a live run's first event at which its first checkpoint is due. */
 const LIVE_FIRST_CHECKPOINT_MS = 10_000;
 
@@ -249,6 +252,14 @@ async function runLocked(
     if (trader === null) {
       // No two-sided book yet: wait for one to size orders, then replay what was buffered.
       pending.push(ev);
+      if (pending.length > MAX_PENDING_EVENTS) {
+        // A feed that never sends a two-sided book (trades or one side only) must not grow memory
+        // without bound: keep the most recent half.
+        const dropped = pending.splice(0, MAX_PENDING_EVENTS / 2).length;
+        logger.warn(
+          `[FEED] no two-sided order book after ${consumed} events: the ${dropped} oldest events waiting for one were dropped`,
+        );
+      }
       applyToBook(liveBook, ev);
       if (!liveBook.isTwoSided()) return true;
       trader = makeTrader(liveBook.mid());
@@ -382,7 +393,12 @@ async function runLocked(
   let report: string[] = [];
   // A resumed run whose session got no two-sided book (a silent venue) still has the run so far:
   // its trader is restored from the checkpoint, so the report and the final checkpoint cover it.
-  if ((trader as PaperTrader | null) === null && checkpoint !== null) trader = makeTrader(startMid);
+  if ((trader as PaperTrader | null) === null && checkpoint !== null) {
+    const restored = makeTrader(startMid);
+    // what the session received (trades, one-sided books) still reaches it, as it would have
+    for (const e of pending.splice(0)) restored.onEvent(e);
+    trader = restored;
+  }
   const t = trader as PaperTrader | null;
   if (t !== null) {
     // A stop asked for (SIGINT/SIGTERM, abort) is a pause: its checkpoint stays resumable, and a
