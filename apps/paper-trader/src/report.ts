@@ -33,7 +33,10 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   );
   out.push(`Instrument: ${ctx.instrument}`);
   out.push(`Stop: ${ctx.stopReason}`);
-  out.push(`Feed: ${ctx.feedSummary}`);
+  const refused = p.exchange.rejectedBookEvents;
+  out.push(
+    `Feed: ${ctx.feedSummary}${refused === 0 ? "" : `; paper exchange refused ${refused} book update(s) (crossed or invalid levels: not fresh data)`}`,
+  );
   out.push("");
   out.push(`-- Fills and PnL (${p.quoteCurrency === "quote" ? "quote currency" : p.quoteCurrency}) --`);
   out.push(

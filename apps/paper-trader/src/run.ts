@@ -1,7 +1,7 @@
 /** Orchestration of one paper-trading run: outputs, source, loop, checkpoints, shutdown, report. */
 import { existsSync, statSync } from "node:fs";
 import { AnalyticsLogger } from "@mmkit/analytics";
-import { L2Book, type MarketEvent } from "@mmkit/core";
+import type { MarketEvent } from "@mmkit/core";
 import { eventTimeMs } from "@mmkit/exchange";
 import type { Logger } from "pino";
 import { archivePreviousRun } from "./archive.js";
@@ -28,8 +28,10 @@ import { ProgressBar } from "./progress.js";
 import { FeedRecording, prepareRecordDirs } from "./record-feeds.js";
 import { edgeValidationReport } from "./report.js";
 import { feedSummary, finishTrader } from "./shutdown.js";
+import { FirstBookWait } from "./first-book-wait.js";
+import { endOfDataReason } from "./input-end.js";
 import { instrumentGrid, instrumentText } from "./instrument.js";
-import { applyToBook, createSource, firstMid, type RunSource } from "./source.js";
+import { createSource, firstMid, type RunSource } from "./source.js";
 import {
   captureCheckpoint,
   parseCheckpoint,
@@ -66,9 +68,6 @@ export interface RunResult {
   events: number;
   outputDir: string;
 }
-
-/** Events buffered while waiting for the first two-sided book, at most (the older half is dropped beyond). */
-const MAX_PENDING_EVENTS = 200_000;
 
 /** Market time after a live run's first event at which its first checkpoint is due. */
 const LIVE_FIRST_CHECKPOINT_MS = 10_000;
@@ -234,8 +233,7 @@ async function runLocked(
   );
   let stopReason = "end of data";
   const drain = new HaltDrain();
-  const liveBook = new L2Book();
-  const pending: MarketEvent[] = [];
+  const firstBook = new FirstBookWait(logger);
 
   const doCheckpoint = (t: PaperTrader, completedReason: string | null = null): void => {
     out.flush();
@@ -251,19 +249,10 @@ async function runLocked(
     if (consumed <= skip) return true;
     if (trader === null) {
       // No two-sided book yet: wait for one to size orders, then replay what was buffered.
-      pending.push(ev);
-      if (pending.length > MAX_PENDING_EVENTS) {
-        // A feed that never sends a two-sided book (trades or one side only) must not grow memory
-        // without bound: keep the most recent half.
-        const dropped = pending.splice(0, MAX_PENDING_EVENTS / 2).length;
-        logger.warn(
-          `[FEED] no two-sided order book after ${consumed} events: the ${dropped} oldest events waiting for one were dropped`,
-        );
-      }
-      applyToBook(liveBook, ev);
-      if (!liveBook.isTwoSided()) return true;
-      trader = makeTrader(liveBook.mid());
-      for (const e of pending.splice(0)) trader.onEvent(e);
+      const mid = firstBook.add(ev);
+      if (Number.isNaN(mid)) return true;
+      trader = makeTrader(mid);
+      for (const e of firstBook.drain()) trader.onEvent(e);
     } else {
       trader.onEvent(ev);
     }
@@ -378,25 +367,18 @@ async function runLocked(
     }
   }
 
-  (trader as PaperTrader | null)?.flushFeedHealthLogs();
+  (trader as PaperTrader | null)?.flushThrottledLogs();
   // The recorders are closed (with the feeds): the files are complete.
   const feedLine = (): string =>
     recording === null ? feedSummary(source) : `${feedSummary(source)}; ${recording.summary()}`;
-  const feedExtra = source.feed.stats().extra;
-  if (stopReason === "end of data" && feedExtra["corruptGzipData"] === 1)
-    stopReason = `end of data (${corruptInputText(feedExtra)})`;
-  else if (stopReason === "end of data" && feedExtra["truncatedLastLine"] === 1)
-    stopReason = "end of data (the input ends mid-line: a truncated file, replayed up to the cut)";
-  else if (stopReason === "end of data" && feedExtra["truncatedGzip"] === 1)
-    stopReason =
-      "end of data (the input's gzip ends without its trailer: a truncated file, replayed up to the cut)";
+  if (stopReason === "end of data") stopReason = endOfDataReason(source.feed.stats().extra);
   let report: string[] = [];
   // A resumed run whose session got no two-sided book (a silent venue) still has the run so far:
   // its trader is restored from the checkpoint, so the report and the final checkpoint cover it.
   if ((trader as PaperTrader | null) === null && checkpoint !== null) {
     const restored = makeTrader(startMid);
     // what the session received (trades, one-sided books) still reaches it, as it would have
-    for (const e of pending.splice(0)) restored.onEvent(e);
+    for (const e of firstBook.drain()) restored.onEvent(e);
     trader = restored;
   }
   const t = trader as PaperTrader | null;
@@ -411,7 +393,7 @@ async function runLocked(
       stopReason,
       outputDir,
       wallSeconds: (Date.now() - startedWallMs) / 1000,
-      feedSummary: `${feedLine()}${rejectedBooksText(t.p.exchange.rejectedBookEvents)}`,
+      feedSummary: feedLine(),
       instrument: instrumentText(instrumentGrid(source, gridMid)),
     });
   } else {
@@ -430,20 +412,4 @@ async function runLocked(
   // Signals stay handled until everything is written and printed.
   stops.dispose();
   return { stopReason, report, fills: t?.counters.fills ?? 0, events: t?.counters.events ?? 0, outputDir };
-}
-
-/** How a replay that ended at corrupt gzip data ended (from the feed's `extra` counters). */
-function corruptInputText(extra: Readonly<Record<string, number>>): string {
-  const after = extra["corruptGzipAfterLine"];
-  if (extra["corruptGzipFoundByChecksum"] !== 1)
-    return `corrupt gzip data after line ${after} of the input: replayed up to there, the rest of the file is unreadable`;
-  const firstBad = extra["corruptGzipFirstBadLine"];
-  return `corrupt gzip data, found by its checksum after line ${after} of the input: the damage lies somewhere before it${firstBad === undefined ? "" : `, the first bad line is ${firstBad}`}; events replayed near it may be garbled, the rest of the file is unreadable`;
-}
-
-/** The report's note on book updates the paper exchange refused (empty when none). */
-function rejectedBooksText(n: number): string {
-  return n === 0
-    ? ""
-    : `; paper exchange refused ${n} book update(s) (crossed or invalid levels: not fresh data)`;
 }

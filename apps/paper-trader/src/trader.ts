@@ -13,7 +13,13 @@ import type {
   RiskState,
   SignalEffect,
 } from "@mmkit/core";
-import { type ExchangeEvent, eventTimeMs, FeedHealthLog, type PaperExchange } from "@mmkit/exchange";
+import {
+  type ExchangeEvent,
+  eventTimeMs,
+  FeedHealthLog,
+  LogThrottle,
+  type PaperExchange,
+} from "@mmkit/exchange";
 import type { CycleContext, SignalStack } from "@mmkit/signals";
 import type { Logger } from "pino";
 import type { PaperTraderConfig } from "./config.js";
@@ -23,7 +29,6 @@ import { newTransitions } from "./kill-switch-log.js";
 import { OrderManager } from "./order-manager.js";
 import { predictionIntensity } from "./prediction-intensity.js";
 import { contributionLine } from "./records.js";
-import { RejectedBookLog } from "./rejected-book-log.js";
 import { EQUITY_SAMPLE_MS, type RunEventFields, TraderAnalytics } from "./trader-analytics.js";
 import { initialCounters, type TraderCounters } from "./trader-counters.js";
 
@@ -77,15 +82,15 @@ export class PaperTrader {
   private nextPruneMs = 0;
   /** Time of the lead venue's last book update (0: none yet; `--binance-lead` / `--lead-input`). */
   lastReferenceBookTsMs = 0;
-  /** Throttled log of book updates the paper exchange refused. */
-  private readonly rejectedBooks: RejectedBookLog;
+  /** Book updates the paper exchange refused: the first logged, then one line a minute of market time. */
+  private readonly rejectedBooks: LogThrottle;
   /** Health lines of the traded venue and the lead: a flapping venue costs a few lines per minute. */
   private readonly feedHealthLog: FeedHealthLog;
   private readonly leadHealthLog: FeedHealthLog;
 
   constructor(parts: TraderParts) {
     this.p = parts;
-    this.rejectedBooks = new RejectedBookLog(parts.logger);
+    this.rejectedBooks = new LogThrottle(parts.logger, 60_000, () => this.counters.lastTsMs);
     this.orders = new OrderManager(parts.exchange, REQUOTE_THRESHOLD_BPS);
     const a = new TraderAnalytics(parts, this.orders);
     this.analytics = a;
@@ -99,10 +104,11 @@ export class PaperTrader {
     this.leadHealthLog = new FeedHealthLog(parts.logger, "[LEAD FEED]");
   }
 
-  /** At shutdown: log the feed health events (disconnects, reconnects, resyncs) not logged one by one. */
-  flushFeedHealthLogs(): void {
+  /** At shutdown: log the counts of throttled feed lines (health events, refused books) not logged one by one. */
+  flushThrottledLogs(): void {
     this.feedHealthLog.flush();
     this.leadHealthLog.flush();
+    this.rejectedBooks.flush("[FEED] book updates refused by the paper exchange since the last line");
   }
 
   /** Process one market event end to end. */
@@ -121,21 +127,25 @@ export class PaperTrader {
     const priorMid = book.mid();
     const rejectedBefore = this.p.exchange.rejectedBookEvents;
     this.handle(this.p.exchange.onMarketEvent(ev));
+    const accepted = this.p.exchange.rejectedBookEvents === rejectedBefore;
     if (ev.type === "trade") {
       if (priorMid > 0) this.p.intensity.onTrade(ts, ev.trade.price, ev.trade.aggressor, priorMid);
     } else if (ev.type === "health") {
       this.feedHealthLog.note(ev);
-    } else if (this.p.exchange.rejectedBookEvents === rejectedBefore) {
+    } else if (accepted) {
       c.lastBookTsMs = ts;
       const mid = book.mid();
       if (mid > 0) this.p.vol.update(ts, mid);
     } else {
       // A refused update (crossed, a price ≤ 0…) is not fresh data: the book keeps its last valid
       // state, and if only refused updates come the kill switch sees the feed go stale.
-      this.rejectedBooks.note(ts, this.p.exchange.lastRejectedBookReason);
+      this.rejectedBooks.note(
+        { reason: this.p.exchange.lastRejectedBookReason },
+        `[FEED] book update refused by the paper exchange (${this.p.exchange.lastRejectedBookReason}): the book keeps its last valid state, and the feed counts as stale while only refused updates arrive`,
+      );
     }
     // The signals share the exchange's book: tell them whether it accepted this event.
-    this.p.signals.onMarketEvent(ev, this.p.exchange.rejectedBookEvents === rejectedBefore);
+    this.p.signals.onMarketEvent(ev, accepted);
     // A health event before any book (live: "connected") has nothing to quote on: a cycle would only
     // log a spurious "no market data yet" kill-switch transition at every start.
     if (ev.type === "health" && c.lastBookTsMs === 0) return;

@@ -22,5 +22,6 @@ export * from "./stale-trades.js";
 export * from "./recent-ids.js";
 export * from "./ws-session.js";
 export * from "./health-log.js";
+export * from "./log-throttle.js";
 export * from "./hyperliquid-feed.js";
 export * from "./binance-feed.js";
