@@ -122,6 +122,12 @@ export function shownCi(c: {
   return c.brierBlockCi95 ?? c.brierCi95;
 }
 
+/** The Sharpe's unobserved time in words: "none", or "N bucket(s) left out, in G gap(s)". */
+export function unobservedText(s: { unobservedBuckets: number; unobservedGaps: number }): string {
+  if (s.unobservedGaps === 0) return "none";
+  return `${fmtInt(s.unobservedBuckets)} bucket(s) left out, in ${fmtInt(s.unobservedGaps)} gap(s)`;
+}
+
 /** The Sharpe's empty buckets in words: "none", or "N in G gap(s); longest D from T". */
 export function emptyBucketsText(s: {
   emptyBuckets: number;

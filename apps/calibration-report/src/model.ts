@@ -147,6 +147,12 @@ export interface SharpeModel {
   gaps: number;
   longestGapSecs: number | null;
   longestGapStartTsMs: number | null;
+  /**
+   * Whole buckets the trader marked as unobserved (no market data: feed outage, a stop between
+   * sessions), left out of the Sharpe rather than counted flat, and the gaps they came in.
+   */
+  unobservedBuckets: number;
+  unobservedGaps: number;
   windows: SharpeWindowModel[];
   /** The last sharpe_metrics.jsonl record's figures as written by the trader (for comparison). */
   logged: {

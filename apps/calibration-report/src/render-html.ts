@@ -10,6 +10,7 @@ import {
   fmtPctFrac,
   fmtSigned,
   emptyBucketsText,
+  unobservedText,
   fmtTs,
   moneyFormat,
   pct,
@@ -205,7 +206,7 @@ export function renderHtml(r: ReportModel): string {
     ),
   );
   out.push(
-    `<p class="muted">Recomputed from equity.jsonl: ${r.sharpe.bucketSecs}s buckets, ${fmtInt(r.sharpe.periodsPerYear)} periods per 365-day year, returns on ${esc(r.sharpe.returnBasis)} (${fmtNum(r.sharpe.capitalBase, 2)}); buckets without equity: ${esc(emptyBucketsText(r.sharpe))}${r.sharpe.emptyBuckets > 0 ? " (counted as flat, zero-return buckets)" : ""}. SE and PSR (hac) are Lo's (2002) GMM standard error for autocorrelated returns: a Newey–West (Bartlett) long-run covariance of the mean and variance moments over the Lo lags; the i.i.d. (Mertens) figures are in the JSON too. The window's max DD is measured on bucket-end equity; the drawdown table below uses every equity sample, so it can only be deeper.</p>`,
+    `<p class="muted">Recomputed from equity.jsonl: ${r.sharpe.bucketSecs}s buckets, ${fmtInt(r.sharpe.periodsPerYear)} periods per 365-day year, returns on ${esc(r.sharpe.returnBasis)} (${fmtNum(r.sharpe.capitalBase, 2)}); buckets without equity: ${esc(emptyBucketsText(r.sharpe))}${r.sharpe.emptyBuckets > 0 ? " (counted as flat, zero-return buckets)" : ""}${r.sharpe.unobservedGaps > 0 ? `; without market data (left out, the bucket after each gap carrying its return): ${esc(unobservedText(r.sharpe))}` : ""}. SE and PSR (hac) are Lo's (2002) GMM standard error for autocorrelated returns: a Newey–West (Bartlett) long-run covariance of the mean and variance moments over the Lo lags; the i.i.d. (Mertens) figures are in the JSON too. The window's max DD is measured on bucket-end equity; the drawdown table below uses every equity sample, so it can only be deeper.</p>`,
   );
   if (r.sharpe.logged) {
     out.push(

@@ -3,6 +3,7 @@ import {
   ARRIVAL_MODEL_COLUMNS,
   arrivalModelCells,
   emptyBucketsText,
+  unobservedText,
   fmtDuration,
   fmtHorizon,
   fmtInt,
@@ -197,6 +198,10 @@ export function renderText(r: ReportModel): string {
   L.push(...kv("Periods per year", `${fmtInt(r.sharpe.periodsPerYear)} (365-day year)`));
   L.push(...kv("Buckets without equity", emptyBucketsText(r.sharpe)));
   if (r.sharpe.emptyBuckets > 0) L.push("    (counted as flat: zero-return buckets)");
+  if (r.sharpe.unobservedGaps > 0) {
+    L.push(...kv("No market data", unobservedText(r.sharpe)));
+    L.push("    (left out; the bucket after a gap carries its return)");
+  }
   if (r.sharpe.logged) {
     L.push(
       ...kv(

@@ -42,4 +42,29 @@ describe("equity gaps", () => {
     expect(text).toContain("(counted as flat: zero-return buckets)");
     expect(renderHtml(r)).toContain("buckets without equity: 9 in 1 gap(s)");
   });
+
+  it("a gap the trader marked as unobserved is left out of the Sharpe, not counted flat", async () => {
+    const files = goldenFiles();
+    // the same 10 minutes, but the trader paused at T0 + 335 s (data stale) and marked the sample after
+    const after = { ...equity(T0 + 930 * S, 10_060), unobserved_since_ms: T0 + 335 * S };
+    files.equity = [
+      ...(files.equity ?? []),
+      equity(T0 + 335 * S, 10_050),
+      after,
+      equity(T0 + 935 * S, 10_070),
+    ];
+    const r = await buildReport(await writeRunDir(await tmp("unobserved"), files), { criteria });
+    expect(r.sharpe.emptyBuckets).toBe(0);
+    expect(r.sharpe.gaps).toBe(0);
+    expect(r.sharpe.unobservedBuckets).toBe(9);
+    expect(r.sharpe.unobservedGaps).toBe(1);
+    // closed buckets 0..5 only (bucket 5 closes on resuming; 6..14 skipped; 15 is still open)
+    const all = r.sharpe.windows.find((w) => w.window === "all")!;
+    expect(all.n).toBe(6);
+    expect(r.verdict.notes.join("\n")).not.toContain("holes");
+    const text = renderText(r);
+    expect(text).toMatch(/Buckets without equity\s+none/);
+    expect(text).toMatch(/No market data\s+9 bucket\(s\) left out, in 1 gap\(s\)/);
+    expect(renderHtml(r)).toContain("without market data (left out");
+  });
 });

@@ -37,6 +37,11 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   out.push(
     `Feed: ${ctx.feedSummary}${refused === 0 ? "" : `; paper exchange refused ${refused} book update(s) (crossed or invalid levels: not fresh data)`}`,
   );
+  const late = trader.leadDelay;
+  if (late.lateFrames > 0)
+    out.push(
+      `Lead delivery: ${late.lateFrames} of ${late.frames} frame(s) more than ${late.lateMs / 1000} s late (max ${(late.maxExcessMs / 1000).toFixed(1)} s); LeadLag took them as of their venue stamps`,
+    );
   out.push("");
   out.push(`-- Fills and PnL (${p.quoteCurrency === "quote" ? "quote currency" : p.quoteCurrency}) --`);
   out.push(
@@ -72,6 +77,12 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   out.push(
     `bucket=${s.bucket_secs}s; original per-fill figure (for comparison only, not a Sharpe): ${num(s.original_per_fill_sharpe)}`,
   );
+  const unobserved = s.unobserved_buckets ?? 0;
+  if (unobserved > 0)
+    out.push(
+      `unobserved: ${unobserved} whole bucket(s) without market data left out`,
+      "(not counted flat; the bucket after a gap carries its return; see data_gap in events.jsonl)",
+    );
   out.push("");
   out.push(
     "-- Edge: realized vs predicted (bps per fill, net of fees; t-test H1: edge > 0 treating fills as independent; robust: the same with standard errors robust to overlapping markouts, which the verdict uses; n_eff = independent fills the sample is worth; ciNN: the CI at the verdict's level, which calls an edge positive/negative when it lies above/below 0) --",

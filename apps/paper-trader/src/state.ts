@@ -6,7 +6,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { KillSwitch, type KillSwitchSnapshot } from "@mmkit/core";
-import type { PaperExchangeState } from "@mmkit/exchange";
+import type { FeedDelayState, PaperExchangeState } from "@mmkit/exchange";
 import {
   CONFIG_DEFAULTS,
   ConfigError,
@@ -51,6 +51,8 @@ export interface TraderCheckpoint {
   intensity: unknown;
   kill_switch: KillSwitchSnapshot;
   orders: ReturnType<OrderManager["getState"]>;
+  /** The lead venue's delivery-delay estimate (runs with a lead; absent in older checkpoints). */
+  lead_delay?: FeedDelayState;
   trackers: {
     sharpe: unknown;
     per_signal_sharpe: unknown;
@@ -252,6 +254,7 @@ export function captureCheckpoint(
     intensity: p.intensity.getState(),
     kill_switch: p.killSwitch.toJSON(),
     orders: trader.orders.getState(),
+    ...(p.leadEnabled ? { lead_delay: trader.leadDelay.getState() } : {}),
     trackers: {
       sharpe: trader.sharpe.getState(),
       per_signal_sharpe: trader.perSignalSharpe.getState(),
@@ -273,6 +276,7 @@ export function restoreCheckpoint(trader: PaperTrader, cp: TraderCheckpoint): vo
   const ks = KillSwitch.fromJSON(p.killSwitch.config, cp.kill_switch);
   (trader.p as { killSwitch: KillSwitch }).killSwitch = ks;
   trader.orders.setState(cp.orders);
+  if (cp.lead_delay !== undefined) trader.leadDelay.setState(cp.lead_delay, "checkpoint lead_delay");
   // fields added since a checkpoint was written keep their fresh-run defaults
   trader.counters = { ...trader.counters, ...cp.counters };
   // An older checkpoint's exchange did not count its reported fills: they are the trader's fills.

@@ -126,19 +126,55 @@ export class TraderAnalytics {
   }
 
   /**
+   * Time nobody observed: once the last accepted book is older than the kill switch's staleness
+   * limit, the Sharpe trackers pause from the instant it went stale (`SharpeTracker.pause`), after
+   * an equity line there (the last observed instant: the report pauses where the trader did). The
+   * first fresh sample resumes them ({@link sampleEquity}). Called before anything at `ts` is
+   * processed, so the line holds the equity as it was when the data went stale.
+   */
+  observe(ts: number, c: TraderCounters, lastReferenceBookTsMs: number): void {
+    if (c.lastBookTsMs <= 0 || this.sharpe.pausedAtMs() !== null) return;
+    const staleFromMs = c.lastBookTsMs + this.p.killSwitch.config.staleDataMs;
+    if (!(ts > staleFromMs)) return;
+    if (staleFromMs > c.nextEquityLineMs - EQUITY_LINE_MS)
+      this.sampleEquity(staleFromMs, c, true, lastReferenceBookTsMs);
+    this.sharpe.pause(staleFromMs);
+    this.perSignalSharpe.pause(staleFromMs);
+  }
+
+  /** Whether a sample at `ts` would end a pause of the statistics (fresh data again). */
+  resumable(ts: number, c: TraderCounters): boolean {
+    return this.sharpe.pausedAtMs() !== null && !this.stale(ts, c);
+  }
+
+  private stale(ts: number, c: TraderCounters): boolean {
+    return c.lastBookTsMs > 0 && ts - c.lastBookTsMs > this.p.killSwitch.config.staleDataMs;
+  }
+
+  /**
    * One equity sample: Sharpe, drawdown and per-signal trackers, the equity line, the metrics.
-   * False (nothing sampled) while the exchange has no mark price yet.
+   * False (nothing sampled) while the exchange has no mark price yet. While market data is stale
+   * only the metrics are sampled (the marks are old: nothing new to record); the first sample
+   * with fresh data after a pause writes a `data_gap` event and an equity line carrying
+   * `unobserved_since_ms`, and resumes the trackers.
    */
   sampleEquity(ts: number, c: TraderCounters, writeLine: boolean, lastReferenceBookTsMs: number): boolean {
     const pnl = this.p.exchange.pnl();
     if (!(Number.isFinite(pnl.equityQuote) && Number.isFinite(pnl.markPrice))) return false;
-    this.sharpe.update(ts, pnl.equityQuote);
-    this.drawdown.update(ts, pnl.equityQuote);
-    this.perSignalSharpe.advanceTo(ts);
-    if (writeLine) {
-      c.nextEquityLineMs = ts + EQUITY_LINE_MS;
-      const dd = this.drawdown.state();
-      this.write("equity", equityLine(ts, pnl, dd?.drawdownFrac ?? 0, c.fills));
+    if (!this.stale(ts, c)) {
+      const pausedAt = this.sharpe.pausedAtMs();
+      const skippedBefore = this.sharpe.unobservedBuckets;
+      this.sharpe.update(ts, pnl.equityQuote);
+      this.drawdown.update(ts, pnl.equityQuote);
+      this.perSignalSharpe.advanceTo(ts);
+      if (writeLine || pausedAt !== null) {
+        c.nextEquityLineMs = ts + EQUITY_LINE_MS;
+        const dd = this.drawdown.state();
+        const line = equityLine(ts, pnl, dd?.drawdownFrac ?? 0, c.fills);
+        if (pausedAt !== null) line.unobserved_since_ms = pausedAt;
+        this.write("equity", line);
+      }
+      if (pausedAt !== null) this.noteDataGap(pausedAt, ts, this.sharpe.unobservedBuckets - skippedBefore);
     }
     this.p.metrics?.sample({
       pnlQuote: pnl.totalPnlQuote,
@@ -151,6 +187,23 @@ export class TraderAnalytics {
       rejectedBookEvents: this.p.exchange.rejectedBookEvents,
     });
     return true;
+  }
+
+  /** The events.jsonl record and log line of a data gap that just ended. */
+  private noteDataGap(staleFromMs: number, ts: number, skippedBuckets: number): void {
+    const lastBookMs = staleFromMs - this.p.killSwitch.config.staleDataMs;
+    const gapSec = (ts - lastBookMs) / 1000;
+    const reason = `no accepted market data for ${fmt(gapSec, 1)} s (feed outage, recording gap or a stop between sessions): ${skippedBuckets} whole Sharpe bucket(s) left out as unobserved`;
+    this.p.logger.warn(`[FEED] ${reason}`);
+    this.writeEvent(ts, "data_gap", {
+      reason,
+      details: {
+        last_book_ts_ms: lastBookMs,
+        unobserved_since_ms: staleFromMs,
+        gap_secs: gapSec,
+        unobserved_buckets: skippedBuckets,
+      },
+    });
   }
 
   /** Write sharpe_metrics (portfolio and per signal) and signal_pnl lines. */

@@ -17,6 +17,7 @@ import {
   type ExchangeEvent,
   eventTimeMs,
   FeedHealthLog,
+  FeedDelayTracker,
   LogThrottle,
   type PaperExchange,
 } from "@mmkit/exchange";
@@ -80,8 +81,10 @@ export class PaperTrader {
   lastEffect: SignalEffect | null = null;
   private fillSinceCycle = false;
   private nextPruneMs = 0;
-  /** Time of the lead venue's last book update (0: none yet; `--binance-lead` / `--lead-input`). */
+  /** Time of the lead venue's last book update, as of its content (0: none yet; `--binance-lead` / `--lead-input`). */
   lastReferenceBookTsMs = 0;
+  /** How late the lead venue's frames arrive (used on the local clock; checkpointed with a lead). */
+  readonly leadDelay = new FeedDelayTracker();
   /** Book updates the paper exchange refused: the first logged, then one line a minute of market time. */
   private readonly rejectedBooks: LogThrottle;
   /** Health lines of the traded venue and the lead: a flapping venue costs a few lines per minute. */
@@ -121,6 +124,7 @@ export class PaperTrader {
     // quotes resting on the old book are pulled instead of being filled by the next print.
     const staleMs = this.p.killSwitch.config.staleDataMs;
     if (c.lastBookTsMs > 0 && ts - c.lastTsMs > staleMs) this.onTimer(c.lastTsMs + staleMs + 1);
+    this.analytics.observe(ts, c, this.lastReferenceBookTsMs);
     if (ts > c.lastTsMs) c.lastTsMs = ts;
     c.events++;
     const book = this.p.exchange.book;
@@ -163,15 +167,24 @@ export class PaperTrader {
   onReferenceEvent(ev: MarketEvent): void {
     if (ev.type === "health") {
       this.leadHealthLog.note(ev);
-    } else if (ev.type !== "trade") {
-      this.lastReferenceBookTsMs = eventTimeMs(ev, this.p.clock);
+      this.p.signals.onReferenceEvent(ev);
+      return;
     }
-    this.p.signals.onReferenceEvent(ev);
+    // On the local clock a frame counts as of its venue stamp (moved onto the local clock): one
+    // delivered 3 s late is 3 s old, not fresh, for LeadLag's age limit and the staleness metric.
+    let e = ev;
+    if (this.p.clock === "local") {
+      const asOf = this.leadDelay.asOfMs(ev.localTsMs, ev.exchangeTsMs);
+      if (asOf !== ev.localTsMs) e = { ...ev, localTsMs: asOf };
+    }
+    if (e.type !== "trade") this.lastReferenceBookTsMs = eventTimeMs(e, this.p.clock);
+    this.p.signals.onReferenceEvent(e);
   }
 
   /** Time passes without market data (live mode timer): runs risk checks and periodic work. */
   onTimer(tsMs: number): void {
     if (this.counters.firstTsMs === null) return;
+    this.analytics.observe(tsMs, this.counters, this.lastReferenceBookTsMs);
     // Time passed even without data: the records written at shutdown must not go back behind the
     // equity lines this timer wrote during an outage.
     if (tsMs > this.counters.lastTsMs) this.counters.lastTsMs = tsMs;
@@ -320,8 +333,9 @@ export class PaperTrader {
     const c = this.counters;
     // Until the exchange has a mark price (its first mid) every event tries: the run's first equity
     // sample must come before its first fill, not a whole sampling interval later.
+    // Fresh data after a gap resumes the statistics at once (see TraderAnalytics.observe).
     if (
-      ts >= c.nextEquityMs &&
+      (ts >= c.nextEquityMs || this.analytics.resumable(ts, c)) &&
       this.analytics.sampleEquity(ts, c, ts >= c.nextEquityLineMs, this.lastReferenceBookTsMs)
     )
       c.nextEquityMs = ts + EQUITY_SAMPLE_MS;

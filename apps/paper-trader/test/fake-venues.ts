@@ -33,7 +33,7 @@ function recordedFrames(lines?: string[]): string[] {
 export async function startFakeVenue(
   intervalMs: number,
   lines?: string[],
-): Promise<{ url: string; subscriptions: unknown[]; close: () => Promise<void> }> {
+): Promise<LoopingVenue & { subscriptions: unknown[] }> {
   const subscriptions: unknown[] = [];
   const venue = await startLoopingVenue(
     recordedFrames(lines),
@@ -52,7 +52,11 @@ export async function startFakeVenue(
  * and streams the real recorded bookTicker frames of the repo's Binance sample in a loop, stamped
  * with the current time. Records the requested paths.
  */
-export async function startFakeBinance(intervalMs: number): Promise<LoopingVenue & { paths: string[] }> {
+export async function startFakeBinance(
+  intervalMs: number,
+  /** How old (ms) each frame's content is when sent (default 0: stamped now). */
+  lagMs: () => number = () => 0,
+): Promise<LoopingVenue & { paths: string[] }> {
   const frames = gunzipSync(readFileSync(BINANCE_SAMPLE))
     .toString("utf8")
     .split("\n")
@@ -64,8 +68,8 @@ export async function startFakeBinance(intervalMs: number): Promise<LoopingVenue
     intervalMs,
     (msg, now) => {
       const d = msg.data as { T: number; E: number };
-      d.T = now;
-      d.E = now;
+      d.T = now - lagMs();
+      d.E = d.T;
     },
     (_ws, path) => paths.push(path),
   );
@@ -75,9 +79,10 @@ export async function startFakeBinance(intervalMs: number): Promise<LoopingVenue
 /** A 4 s live BTC run against both local venues with the Binance lead feed (`input` adds or overrides settings); the venues close after it. */
 export async function runLiveWithLead(
   input: PaperTraderConfigInput,
+  leadLagMs?: () => number,
 ): Promise<{ result: RunResult; binancePaths: string[] }> {
   const venue = await startFakeVenue(20);
-  const binance = await startFakeBinance(10);
+  const binance = await startFakeBinance(10, leadLagMs);
   try {
     const result = await runInProcess({
       source: "hyperliquid",

@@ -10,7 +10,7 @@ import { deriveHl } from "./derive-hl.js";
 import { lastSignalNames, predictionMids, readStreams, tempDir } from "./helpers.js";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import { runLiveWithLead, startFakeVenue } from "./fake-venues.js";
+import { runLiveWithLead, startFakeBinance, startFakeVenue } from "./fake-venues.js";
 
 /** Scrape /metrics every `everyMs` while a run goes on; `text` is the latest scrape. */
 /**
@@ -189,6 +189,57 @@ describe("live mode through a venue outage", () => {
   }, 60_000);
 });
 
+describe("live mode through a silent venue", () => {
+  it("pauses the statistics while the data is stale and resumes them, with a data_gap record, when it returns", async () => {
+    // The venue keeps the connection but sends nothing for 12.5 s (the staleness limit is 10 s).
+    const venue = await startFakeVenue(20);
+    const dir = tempDir();
+    const quiet = setTimeout(() => venue.silence(12_500), 1500);
+    try {
+      await runPaperTrader(
+        parseConfig({
+          source: "hyperliquid",
+          asset: "BTC",
+          hyperliquidUrl: venue.url,
+          durationSec: 17,
+          outputDir: dir,
+        }),
+        { logger: createLogger("silent", false), print: () => {}, handleSignals: false },
+      );
+      const rows = (f: string) =>
+        readStreams(dir)
+          .get(f)!
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const gaps = rows("events.jsonl").filter((r) => r["kind"] === "data_gap");
+      expect(gaps).toHaveLength(1);
+      const d = gaps[0]!["details"] as {
+        last_book_ts_ms: number;
+        unobserved_since_ms: number;
+        gap_secs: number;
+      };
+      expect(d.unobserved_since_ms - d.last_book_ts_ms).toBe(10_000);
+      expect(d.gap_secs).toBeGreaterThan(12);
+      expect(d.gap_secs).toBeLessThan(14);
+      // the 1 s timer wrote the last observed line at the stale instant, then none until the data came back
+      const eq = rows("equity.jsonl").map((r) => ({
+        ts: r["ts_ms"] as number,
+        since: r["unobserved_since_ms"],
+      }));
+      expect(eq.some((e) => e.ts === d.unobserved_since_ms)).toBe(true);
+      const resumed = eq.filter((e) => e.since !== undefined);
+      expect(resumed).toHaveLength(1);
+      expect(resumed[0]!.since).toBe(d.unobserved_since_ms);
+      expect(eq.filter((e) => e.ts > d.unobserved_since_ms && e.ts < resumed[0]!.ts)).toEqual([]);
+      expect(resumed[0]!.ts).toBe(gaps[0]!["ts_ms"]);
+    } finally {
+      clearTimeout(quiet);
+      await venue.close();
+    }
+  }, 60_000);
+});
+
 describe("live mode for a tiny-price coin (kPEPE-like frames derived from the real ones)", () => {
   it("subscribes the coin and quotes on its grid: 6 decimals at 0.0123, whole-unit sizes", async () => {
     const venue = await startFakeVenue(20, deriveHl("kPEPE", 0.012345, 0));
@@ -242,6 +293,46 @@ describe("live mode for a tiny-price coin (kPEPE-like frames derived from the re
 });
 
 describe("live mode with the Binance lead feed (--binance-lead), both venues local", () => {
+  it("lead frames delivered 4 s late count as 4 s old: the staleness metric and the report say so", async () => {
+    const startMs = Date.now();
+    const venue = await startFakeVenue(20);
+    // on time for 1.5 s, then every frame's content 4 s old on arrival
+    const binance = await startFakeBinance(10, () => (Date.now() - startMs > 1500 ? 4000 : 0));
+    const dir = tempDir();
+    const bound = boundMetricsPort();
+    const metrics = pollMetrics(bound.port, 200);
+    try {
+      const result = await runPaperTrader(
+        parseConfig({
+          source: "hyperliquid",
+          asset: "BTC",
+          hyperliquidUrl: venue.url,
+          binanceLead: true,
+          binanceUrl: binance.url,
+          durationSec: 4,
+          outputDir: dir,
+          metricsPort: 0,
+        }),
+        { logger: bound.logger, print: () => {}, handleSignals: false },
+      );
+      expect(result.stopReason).toMatch(/duration reached/);
+      const line = result.report.find((l) => l.startsWith("Lead delivery: "));
+      expect(line).toMatch(/^Lead delivery: \d+ of \d+ frame\(s\) more than 1 s late \(max 4\.\d s\)/);
+      // received a few ms ago, but its content is 4 s old
+      const age = Number(/^mmkit_lead_feed_staleness_seconds (\S+)/m.exec(metrics.text)?.[1]);
+      expect(age).toBeGreaterThan(3.9);
+      expect(age).toBeLessThan(6);
+      const cp = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as {
+        lead_delay?: { lateFrames: number };
+      };
+      expect(cp.lead_delay?.lateFrames).toBeGreaterThan(0);
+    } finally {
+      metrics.stop();
+      await venue.close();
+      await binance.close();
+    }
+  }, 60_000);
+
   it("subscribes the mapped Binance symbol, feeds LeadLag only, and leaves the traded book alone", async () => {
     const dir = tempDir();
     const { result, binancePaths } = await runLiveWithLead({ outputDir: dir });

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -91,5 +92,76 @@ describe("the calibration report judges a real paper-trader run", () => {
     );
     expect(traderMaxDd).toBeGreaterThan(0);
     expect(model.drawdown.maxDrawdownFrac).toBeCloseTo(traderMaxDd, 12);
+  }, 180_000);
+
+  it("a 10-minute hole in the recording is left out of the Sharpe (trader and report alike), with a data_gap event", async () => {
+    // The real sample with every line after its middle moved 600 s later (receipt time and the
+    // venue's E/T stamps): a recording that lost 10 minutes.
+    const lines = gunzipSync(readFileSync(BINANCE_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const shiftMs = 600_000;
+    const moved = lines.map((line, i) => {
+      if (i < lines.length / 2) return line;
+      const sp = line.indexOf(" ");
+      const msg = JSON.parse(line.slice(sp + 1)) as { data: Record<string, unknown> };
+      for (const k of ["E", "T"])
+        if (typeof msg.data[k] === "number") msg.data[k] = (msg.data[k] as number) + shiftMs;
+      return `${BigInt(line.slice(0, sp)) + BigInt(shiftMs) * 1_000_000n} ${JSON.stringify(msg)}`;
+    });
+    const dir = tempDir();
+    const input = join(dir, "gapped.gz");
+    writeFileSync(input, gzipSync(`${moved.join("\n")}\n`));
+    const out = join(dir, "run");
+    await runInProcess({ source: "replay", input, outputDir: out });
+    const records = (file: string): Record<string, unknown>[] =>
+      readFileSync(join(out, file), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const gaps = records("events.jsonl").filter((e) => e["kind"] === "data_gap");
+    expect(gaps).toHaveLength(1);
+    const details = gaps[0]!["details"] as {
+      gap_secs: number;
+      unobserved_since_ms: number;
+      unobserved_buckets: number;
+    };
+    expect(details.gap_secs).toBeGreaterThanOrEqual(600);
+    expect(details.gap_secs).toBeLessThan(610);
+    expect(details.unobserved_buckets).toBeGreaterThanOrEqual(9);
+    // equity lines stop at the instant the data went stale and resume with the marker
+    const eq = records("equity.jsonl");
+    const marked = eq.filter((e) => e["unobserved_since_ms"] !== undefined);
+    expect(marked).toHaveLength(1);
+    const since = marked[0]!["unobserved_since_ms"] as number;
+    expect(since).toBe(details.unobserved_since_ms);
+    const resumeTs = marked[0]!["ts_ms"] as number;
+    expect(eq.filter((e) => (e["ts_ms"] as number) > since && (e["ts_ms"] as number) < resumeTs)).toEqual([]);
+    const logged = records("sharpe_metrics.jsonl")
+      .filter((x) => x["scope"] === "portfolio")
+      .at(-1) as {
+      unobserved_buckets: number;
+      windows: { window: string; n: number; sharpe_annualized: number | null }[];
+    };
+    expect(logged.unobserved_buckets).toBe(details.unobserved_buckets);
+    // the report, from equity.jsonl alone, pauses where the trader did: the same buckets and Sharpe
+    const json = join(dir, "report.json");
+    const r = runReport(out, json);
+    expect([0, 1, 3], r.stderr).toContain(r.status);
+    const model = JSON.parse(readFileSync(json, "utf8")) as {
+      sharpe: {
+        emptyBuckets: number;
+        unobservedBuckets: number;
+        windows: { window: string; n: number; sharpeAnnualized: number | null }[];
+      };
+    };
+    expect(model.sharpe.emptyBuckets).toBe(0);
+    expect(model.sharpe.unobservedBuckets).toBe(details.unobserved_buckets);
+    for (const w of model.sharpe.windows) {
+      const t = logged.windows.find((x) => x.window === w.window)!;
+      expect(w.n, w.window).toBe(t.n);
+      if (t.sharpe_annualized === null) expect(w.sharpeAnnualized).toBeNull();
+      else expect(w.sharpeAnnualized, w.window).toBeCloseTo(t.sharpe_annualized, 6);
+    }
+    // 2 minutes of data: a handful of observed buckets, not the 12 a flat-counted gap would add
+    expect(logged.windows.find((w) => w.window === "all")!.n).toBeLessThanOrEqual(3);
   }, 180_000);
 });

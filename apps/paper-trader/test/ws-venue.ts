@@ -5,6 +5,8 @@ import { type WebSocket, WebSocketServer } from "ws";
 export interface LoopingVenue {
   url: string;
   close: () => Promise<void>;
+  /** Send nothing for `ms` from now (connections stay open: a venue gone silent). */
+  silence: (ms: number) => void;
 }
 
 /**
@@ -27,7 +29,9 @@ export async function startLoopingVenue(
     onConnection(ws, req.url ?? "");
   });
   let i = 0;
+  let silentUntilMs = 0;
   const timer = setInterval(() => {
+    if (Date.now() < silentUntilMs) return;
     const msg = JSON.parse(frames[i++ % frames.length]!) as Record<string, unknown>;
     stamp(msg, Date.now());
     const text = JSON.stringify(msg);
@@ -35,6 +39,9 @@ export async function startLoopingVenue(
   }, intervalMs);
   return {
     url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+    silence: (ms) => {
+      silentUntilMs = Date.now() + ms;
+    },
     close: async () => {
       clearInterval(timer);
       for (const c of clients) c.terminate();

@@ -22,6 +22,12 @@ export const equitySchema = z.object({
   /** Drawdown from the running equity peak, fraction. */
   drawdown_frac: num.optional(),
   fills: count.optional(),
+  /**
+   * On the first sample after a period without market data (feed outage, recording gap, a stop
+   * between sessions): the instant (ms) from which nothing was observed. Bucketed statistics leave
+   * the time between out (`SharpeTracker.pause` there, then this sample) instead of counting it flat.
+   */
+  unobserved_since_ms: num.optional(),
 });
 /** One equity.jsonl record. */
 export type EquityRecord = z.infer<typeof equitySchema>;

@@ -129,6 +129,15 @@ export class PerSignalSharpeTracker {
     for (let k = 0; k < trackers.length; k++) trackers[k]!.update(tsMs, this.capitalBase + this.cumPnl[k]!);
   }
 
+  /**
+   * No market data from tsMs on: pause every signal's tracker (see `SharpeTracker.pause`); the next
+   * {@link advanceTo} or fill resumes them, leaving the whole buckets between out.
+   */
+  pause(tsMs: number): void {
+    const trackers = this.trackers;
+    for (let k = 0; k < trackers.length; k++) trackers[k]!.pause(tsMs);
+  }
+
   /** Names of the signals tracked. */
   signals(): string[] {
     return this.names.slice();

@@ -87,6 +87,11 @@ export const sharpeMetricsSchema = z.object({
   bucket_secs: num,
   /** Periods per 365-day year (= 365·86400 / bucket_secs). */
   periods_per_year: num,
+  /**
+   * Whole buckets left out as unobserved time (no market data: a feed outage, a stop between
+   * sessions) rather than counted as flat; absent in files written before it existed.
+   */
+  unobserved_buckets: count.optional(),
   /** What a bucket return is divided by. */
   return_basis: z.enum(["starting_capital", "bucket_start_equity"]),
   /** The capital base (quote currency) when return_basis = "starting_capital". */

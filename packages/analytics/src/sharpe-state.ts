@@ -93,6 +93,10 @@ export interface SharpeTrackerStateV1 {
   sumAll: EncodedNumber;
   fillPnl: RunningMomentsState;
   outOfOrder: number;
+  /** Whole buckets left out as unobserved (optional: absent in checkpoints written before pauses; 0). */
+  unobservedBuckets?: number;
+  /** Time of the pause in force, or null (optional: absent = not paused). */
+  pausedAtMs?: EncodedNumber | null;
   /**
    * Sums behind Lo's GMM SE of the "all" window (optional: checkpoints written before it lack them;
    * restoring one rebuilds them from the ring while it holds every return, else the "all" GMM
@@ -192,6 +196,8 @@ export interface DecodedSharpeTrackerState {
   sumAll: number;
   fillPnl: RunningMoments;
   outOfOrder: number;
+  unobservedBuckets: number;
+  pausedAtMs: number | null;
   /** Null when the checkpoint has no GMM sums. */
   gmm: LoGmmSums | null;
 }
@@ -262,6 +268,8 @@ export function decodeSharpeTrackerState(
     sumAll: readNumber(r, "sumAll", where),
     fillPnl: RunningMoments.fromState(r["fillPnl"] as RunningMomentsState, `${where}.fillPnl`),
     outOfOrder: readInt(r, "outOfOrder", where),
+    unobservedBuckets: r["unobservedBuckets"] === undefined ? 0 : readInt(r, "unobservedBuckets", where),
+    pausedAtMs: r["pausedAtMs"] === undefined ? null : readNullableNumber(r, "pausedAtMs", where),
     gmm:
       r["gmm"] === undefined
         ? null
@@ -269,6 +277,14 @@ export function decodeSharpeTrackerState(
   };
   if ((d.firstTsMs === null) !== (d.curBucket === null)) {
     throw new Error(`${where}: firstTsMs and curBucket must both be null (no sample yet) or both be set`);
+  }
+  if (d.pausedAtMs !== null && d.firstTsMs === null) {
+    throw new Error(`${where}.pausedAtMs: must be null before the first sample`);
+  }
+  if (d.pausedAtMs !== null && d.pausedAtMs !== d.lastTsMs) {
+    throw new Error(
+      `${where}.pausedAtMs: expected lastTsMs = ${d.lastTsMs} (a pause stops the clock), got ${d.pausedAtMs}`,
+    );
   }
   if (d.gmm !== null && d.gmm.n !== d.all.n) {
     throw new Error(`${where}.gmm.n: expected all.n = ${d.all.n}, got ${d.gmm.n}`);

@@ -7,6 +7,11 @@
  *   the bucket start (`"bucket_start_equity"`). Equity at a bucket end is the last sample in it,
  *   carried forward through buckets with no sample: those count as ZERO-return buckets, so time
  *   keeps passing when nothing happens (windows never freeze).
+ * - Time nobody observed is different: {@link SharpeTracker.pause} (market data stopped: a feed
+ *   outage, a stop between sessions) freezes the clock at the pause; the next sample resumes it,
+ *   its bucket carrying the return across the gap (so returns still add up to the PnL), and the
+ *   whole buckets in between are left out (`unobserved_buckets`) instead of counted as flat ones,
+ *   which would dilute the Sharpe and shrink its SE. Windows then hold the last N observed buckets.
  * - Only closed buckets count; the bucket in progress is excluded from every statistic.
  * - Windows 1h / 24h / 7d read the last N buckets of one ring buffer (capacity = the longest
  *   window), "all" uses running moments plus exact lag-k autocovariances kept from O(maxLags) state,
@@ -75,6 +80,10 @@ export class SharpeTracker {
   private fillPnl = new RunningMoments();
   /** Samples whose time was before the previous sample (treated as at the previous time). */
   outOfOrder = 0;
+  /** Whole buckets left out as unobserved time (between a {@link pause} and the next sample). */
+  unobservedBuckets = 0;
+  /** Time of the pause in force, or null (see {@link pause}). */
+  private pausedAt: number | null = null;
 
   constructor(options: SharpeTrackerOptions = {}) {
     const cfg = resolveSharpeOptions(options);
@@ -123,9 +132,52 @@ export class SharpeTracker {
       this.outOfOrder += 1;
       tsMs = this.lastTsMs;
     }
+    if (this.pausedAt !== null) {
+      // A sample stamped at or before the pause (late: a markout of a fill before the gap) belongs
+      // to the observed time: it moves the equity and keeps the pause.
+      if (tsMs <= this.pausedAt) {
+        this.lastEquity = equity;
+        return;
+      }
+      this.resumeAt(tsMs);
+    }
     this.advanceTo(tsMs);
     this.lastTsMs = tsMs;
     this.lastEquity = equity;
+  }
+
+  /**
+   * Nothing is observed from tsMs on (market data stopped): buckets close up to tsMs (or the last
+   * sample, if later), then time stands still — {@link advanceTo} and {@link summary} close no
+   * bucket — until the next {@link update} resumes it (see the module comment). No-op before the
+   * first sample or while already paused.
+   */
+  pause(tsMs: number): void {
+    if (!Number.isFinite(tsMs)) throw new Error(`SharpeTracker.pause: tsMs is not finite (${tsMs})`);
+    if (this.firstTsMs === null || this.pausedAt !== null) return;
+    const at = Math.max(tsMs, this.lastTsMs);
+    this.advanceTo(at);
+    this.lastTsMs = at;
+    this.pausedAt = at;
+  }
+
+  /** Time of the pause in force (see {@link pause}), or null while observing. */
+  pausedAtMs(): number | null {
+    return this.pausedAt;
+  }
+
+  /**
+   * End a pause at tsMs: the bucket in progress at the pause closes, the whole buckets of the gap
+   * are skipped, and the bucket holding tsMs starts from the equity before the gap.
+   */
+  private resumeAt(tsMs: number): void {
+    this.pausedAt = null;
+    const b = Math.floor(tsMs / this.bucketMs);
+    if (this.curBucket === null || b <= this.curBucket) return;
+    this.closeBucket(this.bucketStartEquity, this.lastEquity);
+    this.unobservedBuckets += b - this.curBucket - 1;
+    this.curBucket = b;
+    this.bucketStartEquity = this.lastEquity;
   }
 
   /** Add a PnL sample as equity = capitalBase + cumulative PnL (requires `capitalBase`). */
@@ -141,9 +193,9 @@ export class SharpeTracker {
     this.fillPnl.push(pnlQuote);
   }
 
-  /** Close every bucket that ended at or before tsMs (empty ones as zero-return buckets). */
+  /** Close every bucket that ended at or before tsMs (empty ones as zero-return buckets); no-op while paused. */
   advanceTo(tsMs: number): void {
-    if (this.curBucket === null) return;
+    if (this.curBucket === null || this.pausedAt !== null) return;
     const b = Math.floor(tsMs / this.bucketMs);
     if (b <= this.curBucket) return;
     this.closeBucket(this.bucketStartEquity, this.lastEquity);
@@ -238,6 +290,7 @@ export class SharpeTracker {
       elapsed_secs: elapsedSecs,
       bucket_secs: this.bucketMs / 1000,
       periods_per_year: P,
+      unobserved_buckets: this.unobservedBuckets,
       return_basis: this.returnBasis,
       capital_base: this.returnBasis === "starting_capital" ? this.capitalBase : null,
       equity: this.firstTsMs === null ? null : this.lastEquity,
@@ -285,6 +338,8 @@ export class SharpeTracker {
       sumAll: encodeNumber(this.all.sumAll),
       fillPnl: this.fillPnl.getState(),
       outOfOrder: this.outOfOrder,
+      unobservedBuckets: this.unobservedBuckets,
+      pausedAtMs: this.pausedAt === null ? null : encodeNumber(this.pausedAt),
       ...(this.all.gmm === null ? {} : { gmm: this.all.gmm.getState() }),
     };
     if (ring !== null) {
@@ -335,6 +390,8 @@ export class SharpeTracker {
     this.lastTsMs = d.lastTsMs;
     this.all.sumAll = d.sumAll;
     this.outOfOrder = d.outOfOrder;
+    this.unobservedBuckets = d.unobservedBuckets;
+    this.pausedAt = d.pausedAtMs;
     this.all.moments = d.all;
     this.all.drawdown = d.allDrawdown;
     this.fillPnl = d.fillPnl;

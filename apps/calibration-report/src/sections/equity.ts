@@ -28,6 +28,11 @@ export class EquitySection {
   emptyBuckets = 0;
   /** Runs of such buckets: holes in the equity stream (recording or feed gaps). */
   gaps = 0;
+  /**
+   * Periods the trader marked as unobserved (`unobserved_since_ms`: no market data): the Sharpe
+   * pauses over them, leaving their whole buckets out instead of counting them as flat.
+   */
+  unobservedGaps = 0;
   /** The longest time between two consecutive samples across a gap, and where it starts. */
   longestGapMs = 0;
   longestGapStartTsMs: number | null = null;
@@ -47,13 +52,16 @@ export class EquitySection {
   add(r: EquityRecord): void {
     if (!Number.isFinite(r.equity)) return;
     this.samples++;
-    if (this.lastTsMs !== null) this.trackGap(this.lastTsMs, r.ts_ms);
+    const unobservedSince = r.unobserved_since_ms;
+    if (unobservedSince !== undefined) this.unobservedGaps++;
+    else if (this.lastTsMs !== null) this.trackGap(this.lastTsMs, r.ts_ms);
     this.firstEquity ??= r.equity;
     this.lastEquity = r.equity;
     this.lastTsMs = r.ts_ms;
     this.lastFills = r.fills ?? null;
     if (this.sharpeError === null) {
       try {
+        if (unobservedSince !== undefined) this.sharpeTracker.pause(unobservedSince);
         this.sharpeTracker.update(r.ts_ms, r.equity);
       } catch (err) {
         this.sharpeError = (err as Error).message;
@@ -92,6 +100,8 @@ export class EquitySection {
       capitalBase: summ.capital_base,
       emptyBuckets: this.emptyBuckets,
       gaps: this.gaps,
+      unobservedBuckets: summ.unobserved_buckets ?? 0,
+      unobservedGaps: this.unobservedGaps,
       longestGapSecs: this.gaps > 0 ? this.longestGapMs / 1000 : null,
       longestGapStartTsMs: this.longestGapStartTsMs,
       windows: summ.windows.map((w) => ({

@@ -25,3 +25,4 @@ export * from "./health-log.js";
 export * from "./log-throttle.js";
 export * from "./hyperliquid-feed.js";
 export * from "./binance-feed.js";
+export * from "./feed-delay.js";
