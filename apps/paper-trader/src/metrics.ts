@@ -1,10 +1,25 @@
 import { type Server, createServer } from "node:http";
 import type { RiskState } from "@mmkit/core";
+import type { FeedStats } from "@mmkit/exchange";
 import type { Logger } from "pino";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import { ConfigError } from "./config.js";
 
 const RISK_STATE_CODE: Record<RiskState, number> = { active: 0, reduceOnly: 1, halted: 2 };
+
+/** A feed's counters by name: the fixed ones and its `extra` ones. */
+export function feedCounters(s: FeedStats): Record<string, number> {
+  return {
+    invalidMessages: s.invalidMessages,
+    ignoredMessages: s.ignoredMessages,
+    reconnects: s.reconnects,
+    resyncs: s.resyncs,
+    gaps: s.gaps,
+    staleEvents: s.staleEvents,
+    droppedEvents: s.droppedEvents,
+    ...s.extra,
+  };
+}
 
 /** Prometheus metrics of a paper-trading run. */
 export class RunMetrics {
@@ -47,7 +62,7 @@ export class RunMetrics {
     this.leadStalenessSec = lead
       ? this.gauge(
           "mmkit_lead_feed_staleness_seconds",
-          "age of the last lead-venue (Binance) book update; +Inf before the first (only with a lead venue)",
+          "age of the last lead-venue (Binance) book update, as of its venue stamp (a frame delivered late is as old as its content); +Inf before the first (only with a lead venue)",
         )
       : null;
     // prom-client's own names already say process_/nodejs_ (mmkit_process_cpu_user_seconds_total).
@@ -101,6 +116,35 @@ export class RunMetrics {
     }
     this.lastEventCount = totalEvents;
     this.lastEventWallMs = wallMs;
+  }
+
+  /**
+   * Export the feeds' own counters — invalid and ignored messages, reconnects, resyncs, sequence
+   * gaps, stale declarations, dropped events and each feed-specific one (stale trades dropped,
+   * duplicates…) — as `mmkit_feed_counter_total{feed, counter}`, read at each scrape.
+   */
+  watchFeeds(feeds: readonly { name: string; stats: () => FeedStats }[]): void {
+    const seen = new Map<string, number>();
+    const counter = new Counter({
+      name: "mmkit_feed_counter_total",
+      help: "a feed's own counters (invalid/ignored messages, reconnects, resyncs, gaps, stale declarations, dropped events, feed-specific ones such as staleTradesDropped)",
+      labelNames: ["feed", "counter"],
+      registers: [this.registry],
+      collect: () => {
+        for (const f of feeds) {
+          for (const [name, value] of Object.entries(feedCounters(f.stats()))) {
+            const key = `${f.name}\u0000${name}`;
+            const prev = seen.get(key) ?? 0;
+            if (value > prev) counter.inc({ feed: f.name, counter: name }, value - prev);
+            seen.set(key, Math.max(prev, value));
+          }
+        }
+      },
+    });
+    // the counters a feed has at the start show from then on, at their value (0 for most)
+    for (const f of feeds)
+      for (const name of Object.keys(feedCounters(f.stats())))
+        counter.inc({ feed: f.name, counter: name }, 0);
   }
 
   private gauge(name: string, help: string): Gauge {

@@ -10,8 +10,46 @@ import { edgeValidationReport } from "./report.js";
 import type { RunOptions, RunResult } from "./run.js";
 import { instrumentGrid, instrumentText } from "./instrument.js";
 import { firstMid, type RunSource } from "./source.js";
-import { PRINT_MERGE_VERSION, restoreCheckpoint, type TraderCheckpoint } from "./state.js";
+import { readCheckpoint } from "./checkpoint.js";
+import { activeLockHolder, inUseText } from "./output-lock.js";
+import {
+  PRINT_MERGE_VERSION,
+  parseCheckpoint,
+  restoreCheckpoint,
+  resumedConfig,
+  savedEffectiveConfig,
+  type TraderCheckpoint,
+} from "./state.js";
 import { PaperTrader } from "./trader.js";
+
+/**
+ * On `--resume`: the checkpoint (read only, its own fields checked) and the config the resumed run
+ * uses (see `resumedConfig`, `keepVenueUrls`); otherwise no checkpoint and the config as given.
+ * Throws a `cannot --resume` ConfigError when there is no checkpoint (naming a run that holds the
+ * directory and has not written one yet) or it is damaged.
+ */
+export function resumeSettings(
+  given: PaperTraderConfig,
+  givenFields: ReadonlySet<string> | undefined,
+): { checkpoint: TraderCheckpoint | null; config: PaperTraderConfig } {
+  if (!given.resume) return { checkpoint: null, config: given };
+  const dir = given.outputDir;
+  const raw = readCheckpoint(dir);
+  if (raw === null) {
+    const holder = activeLockHolder(dir);
+    throw new ConfigError(
+      holder === null
+        ? `cannot --resume: no checkpoint.json in ${dir}`
+        : `cannot --resume: ${inUseText(dir, holder)}, and it has not written its first checkpoint yet`,
+    );
+  }
+  const checkpoint = parseCheckpoint(raw, dir);
+  const saved = savedEffectiveConfig(checkpoint);
+  return {
+    checkpoint,
+    config: keepVenueUrls(saved, resumedConfig(saved, given, dir, givenFields), givenFields),
+  };
+}
 
 /**
  * A trader restored from a checkpoint without outputs (nothing is written): proves the checkpoint

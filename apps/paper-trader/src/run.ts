@@ -6,21 +6,21 @@ import { eventTimeMs } from "@mmkit/exchange";
 import type { Logger } from "pino";
 import { archivePreviousRun } from "./archive.js";
 import { buildParts, checkGridFlags, leadVenueEnabled } from "./build.js";
-import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
+import { writeCheckpoint } from "./checkpoint.js";
 import { CheckpointPacer } from "./checkpoint-pacing.js";
 import { HaltDrain } from "./halt-drain.js";
 import { MergedLead } from "./lead-merge.js";
 import { createStreamFiles, runManifest } from "./manifest.js";
 import {
   checkpointMid,
-  keepVenueUrls,
   manifestStart,
   reprintCompleted,
   requireSameClock,
   requireSamePrintCounting,
   restoredTrader,
+  resumeSettings,
 } from "./resume.js";
-import { activeLockHolder, inUseText, lockDir, lockOutputDir } from "./output-lock.js";
+import { lockDir, lockOutputDir } from "./output-lock.js";
 import { requireNotPseudoFs } from "./pseudo-fs.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { serveMetrics } from "./metrics.js";
@@ -32,14 +32,7 @@ import { FirstBookWait } from "./first-book-wait.js";
 import { endOfDataReason } from "./input-end.js";
 import { instrumentGrid, instrumentText } from "./instrument.js";
 import { createSource, firstMid, type RunSource } from "./source.js";
-import {
-  captureCheckpoint,
-  parseCheckpoint,
-  restoreCheckpoint,
-  resumedConfig,
-  savedEffectiveConfig,
-  type TraderCheckpoint,
-} from "./state.js";
+import { captureCheckpoint, restoreCheckpoint, type TraderCheckpoint } from "./state.js";
 import { newSetAsideDir, streamParts, streamSizes, truncateStreams } from "./stream-files.js";
 import { StopRequests } from "./stop-requests.js";
 import { PaperTrader } from "./trader.js";
@@ -81,22 +74,7 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const outputDir = givenConfig.outputDir;
   // A resume's settings (its source among them) come from the checkpoint: read it first (read only).
-  let checkpoint: TraderCheckpoint | null = null;
-  let config = givenConfig;
-  if (config.resume) {
-    const raw = readCheckpoint(outputDir);
-    if (raw === null) {
-      const holder = activeLockHolder(outputDir);
-      throw new ConfigError(
-        holder === null
-          ? `cannot --resume: no checkpoint.json in ${outputDir}`
-          : `cannot --resume: ${inUseText(outputDir, holder)}, and it has not written its first checkpoint yet`,
-      );
-    }
-    checkpoint = parseCheckpoint(raw, outputDir);
-    const saved = savedEffectiveConfig(checkpoint);
-    config = keepVenueUrls(saved, resumedConfig(saved, config, outputDir, opts.given), opts.given);
-  }
+  const { checkpoint, config } = resumeSettings(givenConfig, opts.given);
   const feedLogger = {
     warn: (obj: Record<string, unknown>, msg: string) => logger.warn(obj, `[FEED] ${msg}`),
     info: (obj: Record<string, unknown>, msg: string) => logger.info(obj, `[FEED] ${msg}`),
@@ -168,6 +146,7 @@ async function runLocked(
     config.metricsPort !== undefined
       ? await serveMetrics(config.metricsPort, leadVenueEnabled(config), logger)
       : null;
+  metrics?.watchFeeds(source.lead === null ? [source.feed] : [source.feed, source.lead.feed]);
   if (checkpoint !== null) {
     // A live market cannot be replayed: what was written after the checkpoint is set aside, not deleted.
     const setAside = source.eventTime ? null : newSetAsideDir(outputDir);

@@ -18,8 +18,16 @@ export function feedSummary(source: RunSource): string {
   const line = (feed: RunSource["feed"]): string => {
     const s = feed.stats();
     const e = s.events;
-    // The feed's own counters (stale frames dropped, duplicate trades, gaps…) when any is non-zero.
-    const extra = Object.entries(s.extra)
+    // The feed's other counters (resyncs, sequence gaps, stale declarations, stale frames dropped,
+    // duplicate trades…) when non-zero.
+    const others = {
+      resyncs: s.resyncs,
+      gaps: s.gaps,
+      staleEvents: s.staleEvents,
+      droppedEvents: s.droppedEvents,
+      ...s.extra,
+    };
+    const extra = Object.entries(others)
       .filter(([, v]) => v !== 0)
       .map(([k, v]) => `${k}=${v}`);
     return `${feed.name} snapshot=${e.snapshot} delta=${e.delta} bbo=${e.bbo} trade=${e.trade} health=${e.health} invalid=${s.invalidMessages} ignored=${s.ignoredMessages} reconnects=${s.reconnects}${extra.length > 0 ? ` (${extra.join(" ")})` : ""}`;

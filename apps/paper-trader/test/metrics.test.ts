@@ -3,13 +3,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fixedTickRules } from "@mmkit/core";
+import { openReplay } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import { buildParts } from "../src/build.js";
 import { ConfigError, parseConfig } from "../src/config.js";
 import { createLogger } from "../src/logging.js";
 import { RunMetrics } from "../src/metrics.js";
 import { PaperTrader } from "../src/trader.js";
-import { runInProcess, tempDir } from "./helpers.js";
+import { BINANCE_SAMPLE, runInProcess, tempDir } from "./helpers.js";
 
 describe("Prometheus metrics", () => {
   it("before any market data: feed staleness +Inf and a kill switch that does not quote, not a healthy 0", async () => {
@@ -23,6 +24,30 @@ describe("Prometheus metrics", () => {
     // prom-client's default names already start with process_ / nodejs_
     expect(text).toContain("mmkit_process_cpu_user_seconds_total");
     expect(text).not.toContain("mmkit_process_process_");
+  });
+
+  it("exports a real feed's own counters by name, from 0 at the start to their totals after it ran", async () => {
+    const feed = openReplay(BINANCE_SAMPLE);
+    const m = new RunMetrics();
+    m.watchFeeds([feed]);
+    const value = (text: string, counter: string): number => {
+      const label = `mmkit_feed_counter_total{feed="${feed.name}",counter="${counter}"} `;
+      const line = text.split("\n").find((l) => l.startsWith(label));
+      return line === undefined ? Number.NaN : Number(line.slice(label.length));
+    };
+    const before = await m.registry.metrics();
+    expect(value(before, "reconnects")).toBe(0);
+    expect(value(before, "resyncs")).toBe(0);
+    for await (const _ of feed) {
+      // consume the whole recording
+    }
+    const after = await m.registry.metrics();
+    const s = feed.stats();
+    expect(s.resyncs).toBeGreaterThan(0);
+    expect(value(after, "resyncs")).toBe(s.resyncs);
+    expect(value(after, "mergedPrints")).toBe(s.extra["mergedPrints"]);
+    // a second scrape does not count them again
+    expect(value(await m.registry.metrics(), "resyncs")).toBe(s.resyncs);
   });
 
   it("counts refused book updates from the exchange's running total, whatever the sampling", async () => {
