@@ -5,7 +5,7 @@
  */
 import { DrawdownTracker } from "./drawdown.js";
 import type { SharpeWindowRecord } from "./records.js";
-import type { SharpeRingBuffers } from "./sharpe-ring.js";
+import { ringLastReturns, type SharpeRingBuffers } from "./sharpe-ring.js";
 import { effectiveLags, windowRecord } from "./sharpe-window.js";
 import { LoGmmSums, RunningMoments } from "./stats.js";
 
@@ -30,6 +30,18 @@ export class AllWindowSums {
   constructor(private readonly loMaxLags: number) {
     this.lagProd = new Float64Array(loMaxLags + 1);
     this.gmm = new LoGmmSums(loMaxLags);
+  }
+
+  /**
+   * GMM sums for a checkpoint written without them: rebuilt exactly (the same pushes in the same
+   * order) while `ring` still holds every return since the start, else null (unavailable).
+   */
+  rebuildGmm(ring: SharpeRingBuffers): LoGmmSums | null {
+    if (this.moments.n !== ring.size) return null;
+    const g = new LoGmmSums(this.loMaxLags);
+    const rets = ringLastReturns(ring, ring.size);
+    for (let i = 0; i < rets.length; i++) g.push(rets[i]!);
+    return g;
   }
 
   /**

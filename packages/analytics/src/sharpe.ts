@@ -19,14 +19,14 @@
  *   {@link AllWindowSums} (sharpe-all-window.ts).
  */
 import { encodeNumber, encodeNumbers, readAnyVersion, requireSameConfig } from "./checkpoint.js";
-import { SCHEMA_VERSION, type SharpeMetricsRecord, type SharpeWindowRecord, tsMsToNs } from "./records.js";
+import type { SharpeMetricsRecord, SharpeWindowRecord } from "./records.js";
 import {
-  ORIGINAL_PER_FILL_SHARPE_LABEL,
   resolveSharpeOptions,
   SECONDS_PER_YEAR,
   type SharpeTrackerOptions,
   type SharpeWindowSpec,
 } from "./sharpe-options.js";
+import { originalPerFillSharpe, summaryRecord } from "./sharpe-summary.js";
 import {
   encodeRingV1,
   encodeRingV2,
@@ -43,7 +43,7 @@ import {
 } from "./sharpe-state.js";
 import { AllWindowSums } from "./sharpe-all-window.js";
 import { windowRecord } from "./sharpe-window.js";
-import { LoGmmSums, RunningMoments } from "./stats.js";
+import { RunningMoments } from "./stats.js";
 
 export * from "./sharpe-options.js";
 export { effectiveLags, type WindowInput, windowRecord } from "./sharpe-window.js";
@@ -269,43 +269,26 @@ export class SharpeTracker {
         P,
       ),
     );
-    const allRec = this.all.record(ring, P);
-    windows.push(allRec);
-    const byLabel = (l: string): number | null =>
-      windows.find((w) => w.window === l)?.sharpe_annualized ?? null;
-    const elapsedSecs = this.firstTsMs === null ? 0 : Math.max(0, (nowMs - this.firstTsMs) / 1000);
-    return {
-      schema_version: SCHEMA_VERSION,
-      ts_ms: nowMs,
-      timestamp_ns: tsMsToNs(nowMs),
+    windows.push(this.all.record(ring, P));
+    return summaryRecord({
+      nowMs,
       scope: extra.scope ?? "portfolio",
-      ...(extra.signalName !== undefined ? { signal_name: extra.signalName } : {}),
-      sharpe_1h: byLabel("1h"),
-      sharpe_24h: byLabel("24h"),
-      sharpe_7d: byLabel("7d"),
-      sharpe_all: allRec.sharpe_annualized,
-      count: this.fillPnl.n,
-      mean_return_bps: allRec.mean_return_bps,
-      std_return_bps: allRec.std_return_bps,
-      elapsed_secs: elapsedSecs,
-      bucket_secs: this.bucketMs / 1000,
-      periods_per_year: P,
-      unobserved_buckets: this.unobservedBuckets,
-      return_basis: this.returnBasis,
-      capital_base: this.returnBasis === "starting_capital" ? this.capitalBase : null,
-      equity: this.firstTsMs === null ? null : this.lastEquity,
+      ...(extra.signalName !== undefined ? { signalName: extra.signalName } : {}),
       windows,
-      original_per_fill_sharpe: this.originalPerFillSharpe(elapsedSecs),
-      original_per_fill_sharpe_label: ORIGINAL_PER_FILL_SHARPE_LABEL,
-    };
+      fillPnl: this.fillPnl,
+      firstTsMs: this.firstTsMs,
+      bucketMs: this.bucketMs,
+      periodsPerYear: P,
+      unobservedBuckets: this.unobservedBuckets,
+      returnBasis: this.returnBasis,
+      capitalBase: this.capitalBase,
+      lastEquity: this.lastEquity,
+    });
   }
 
   /** The original's (mean/std)·√(fills / elapsed years) over per-fill PnL; for comparison only. */
   originalPerFillSharpe(elapsedSecs: number): number | null {
-    const mean = this.fillPnl.mean();
-    const std = this.fillPnl.std();
-    if (mean === null || std === null || !(std > 0) || !(elapsedSecs > 0)) return null;
-    return (mean / std) * Math.sqrt(this.fillPnl.n / (elapsedSecs / SECONDS_PER_YEAR));
+    return originalPerFillSharpe(this.fillPnl, elapsedSecs);
   }
 
   /**
@@ -395,19 +378,7 @@ export class SharpeTracker {
     this.all.moments = d.all;
     this.all.drawdown = d.allDrawdown;
     this.fillPnl = d.fillPnl;
-    this.all.gmm = d.gmm ?? this.rebuildGmm();
-  }
-
-  /**
-   * GMM sums for a checkpoint written without them: rebuilt exactly (the same pushes in the same
-   * order) while the ring still holds every return since the start, else null (unavailable).
-   */
-  private rebuildGmm(): LoGmmSums | null {
-    if (this.all.moments.n !== this.size) return null;
-    const g = new LoGmmSums(this.loMaxLags);
-    const rets = this.lastReturns(this.size);
-    for (let i = 0; i < rets.length; i++) g.push(rets[i]!);
-    return g;
+    this.all.gmm = d.gmm ?? this.all.rebuildGmm(this.ring());
   }
 
   /** A new tracker built with the checkpoint's own options and restored from it. */
