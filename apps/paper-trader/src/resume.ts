@@ -201,8 +201,8 @@ export function keepVenueUrls(
 }
 
 /**
- * The mid of the book a checkpoint holds (the paper exchange's), or NaN when it is not two-sided:
- * a resumed live run states its price step (run.json `source.tick_size`, the report) near it until
+ * The mid of the book a checkpoint holds (the paper exchange's; when it is one-sided, the last mid
+ * its ledger was marked at), or NaN when there is neither: a resumed live run states its price step (run.json `source.tick_size`, the report) near it until
  * the venue sends a book, and finishes its trader from it when none comes.
  */
 export function checkpointMid(cp: TraderCheckpoint): number {
@@ -212,5 +212,9 @@ export function checkpointMid(cp: TraderCheckpoint): number {
   } catch {
     return Number.NaN;
   }
-  return book.isTwoSided() ? book.mid() : Number.NaN;
+  if (book.isTwoSided()) return book.mid();
+  // The book went one-sided after its last two-sided state (a venue sending one side only): the
+  // ledger is marked at the last mid there was.
+  const mark = (cp.exchange.ledger as { markPrice?: unknown } | undefined)?.markPrice;
+  return typeof mark === "number" && mark > 0 && Number.isFinite(mark) ? mark : Number.NaN;
 }

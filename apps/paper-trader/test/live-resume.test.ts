@@ -1,7 +1,7 @@
 /**
  * A bare `--resume` of a live run goes on against the venue the run used (its `--hyperliquid-url`,
  * from the checkpoint), keeps the tick size in run.json, and reports the whole run even when the
- * resumed session receives nothing.
+ * resumed session receives nothing or only one-sided books.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import { createLogger } from "../src/logging.js";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
 import { keepVenueUrls } from "../src/resume.js";
 import { type RunResult, runPaperTrader } from "../src/run.js";
-import { answerHyperliquidClient } from "./fake-venues.js";
+import { answerHyperliquidClient, startFakeVenue } from "./fake-venues.js";
 import { HL_SAMPLE, tempDir } from "./helpers.js";
 import { startLoopingVenue } from "./ws-venue.js";
 
@@ -141,13 +141,43 @@ describe("bare --resume of a live run", () => {
       expect(manifest(dir).source.url).toBe(venue.url);
       expect(manifest(dir).config.hyperliquidUrl).toBe(venue.url);
       expect(manifest(dir).source.tick_size).toBe(tick);
+      // A session whose venue sends bid-only books (never a two-sided one) and trades: no trader
+      // starts during it, yet the restored trader at its end still gets what it received.
+      const oneSided = gunzipSync(readFileSync(HL_SAMPLE))
+        .toString("utf8")
+        .split("\n")
+        .filter((l) => l.length > 0)
+        .map((l) => {
+          const sp = l.indexOf(" ");
+          const msg = JSON.parse(l.slice(sp + 1)) as { channel: string; data: { levels?: unknown[][] } };
+          if (msg.channel === "l2Book" && msg.data.levels !== undefined) msg.data.levels[1] = [];
+          return `${l.slice(0, sp)} ${JSON.stringify(msg)}`;
+        });
+      const bidOnlyVenue = await startFakeVenue(20, oneSided);
+      let bookless: RunResult;
+      try {
+        bookless = await runPaused(
+          { resume: true, outputDir: dir, source: "hyperliquid", hyperliquidUrl: bidOnlyVenue.url },
+          2500,
+          ["resume", "source", "outputDir", "hyperliquidUrl"],
+        );
+      } finally {
+        await bidOnlyVenue.close();
+      }
+      expect(bookless.report.join("\n")).toMatch(/snapshot=[1-9]/);
+      expect(bookless.events).toBeGreaterThan(second.events + 10);
+      expect(bookless.fills).toBe(second.fills);
       // The venue goes silent: the resumed session gets no book, the report is still the run's.
       await venue.close();
       closed = true;
-      const third = await runPaused({ resume: true, outputDir: dir }, 2500, ["resume", "outputDir"]);
+      const third = await runPaused(
+        { resume: true, outputDir: dir, source: "hyperliquid", hyperliquidUrl: venue.url },
+        2500,
+        ["resume", "source", "outputDir", "hyperliquidUrl"],
+      );
       expect(third.report.join("\n")).not.toMatch(/nothing was quoted/);
       expect(third.fills).toBe(second.fills);
-      expect(third.events).toBe(second.events);
+      expect(third.events).toBe(bookless.events);
       expect(fillsLine(third)).toBe(fillsLine(second));
       expect(manifest(dir).source).toMatchObject({ url: venue.url, tick_size: tick });
       // and it stays resumable (a pause, its checkpoint the run's)
