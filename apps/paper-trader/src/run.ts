@@ -2,7 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import { AnalyticsLogger } from "@mmkit/analytics";
 import type { MarketEvent } from "@mmkit/core";
-import { eventTimeMs } from "@mmkit/exchange";
+import { eventTimeMs, FeedHealthLog } from "@mmkit/exchange";
 import type { Logger } from "pino";
 import { archivePreviousRun } from "./archive.js";
 import { buildParts, checkGridFlags, leadVenueEnabled } from "./build.js";
@@ -173,6 +173,9 @@ async function runLocked(
 
   const stops = new StopRequests(logger, opts.handleSignals !== false, opts.signal);
 
+  // The traded venue's health lines, from the first event on: a venue that flaps before it ever
+  // sends a book is logged too (the trader takes this log over and does not log those again).
+  const feedHealth = new FeedHealthLog(logger, "[FEED]");
   let trader: PaperTrader | null = null;
   let gridMid = startMid; // the mid the trader started at: the report states the price step near it
   const makeTrader = (mid: number): PaperTrader => {
@@ -189,6 +192,7 @@ async function runLocked(
         quoteCurrency: source.quoteCurrency,
         ...(checkpoint !== null ? { capitalQuote: checkpoint.capital_quote } : {}),
       }),
+      { feedHealthLog: feedHealth },
     );
     if (checkpoint !== null) {
       restoreCheckpoint(t, checkpoint);
@@ -228,10 +232,11 @@ async function runLocked(
     if (consumed <= skip) return true;
     if (trader === null) {
       // No two-sided book yet: wait for one to size orders, then replay what was buffered.
+      if (ev.type === "health") feedHealth.note(ev);
       const mid = firstBook.add(ev);
       if (Number.isNaN(mid)) return true;
       trader = makeTrader(mid);
-      for (const e of firstBook.drain()) trader.onEvent(e);
+      for (const e of firstBook.drain()) trader.onEvent(e, true);
     } else {
       trader.onEvent(ev);
     }
@@ -346,7 +351,8 @@ async function runLocked(
     }
   }
 
-  (trader as PaperTrader | null)?.flushThrottledLogs();
+  if ((trader as PaperTrader | null) === null) feedHealth.flush();
+  else (trader as PaperTrader).flushThrottledLogs();
   // The recorders are closed (with the feeds): the files are complete.
   const feedLine = (): string =>
     recording === null ? feedSummary(source) : `${feedSummary(source)}; ${recording.summary()}`;
@@ -357,7 +363,7 @@ async function runLocked(
   if ((trader as PaperTrader | null) === null && checkpoint !== null) {
     const restored = makeTrader(startMid);
     // what the session received (trades, one-sided books) still reaches it, as it would have
-    for (const e of firstBook.drain()) restored.onEvent(e);
+    for (const e of firstBook.drain()) restored.onEvent(e, true);
     trader = restored;
   }
   const t = trader as PaperTrader | null;

@@ -91,7 +91,11 @@ export class PaperTrader {
   private readonly feedHealthLog: FeedHealthLog;
   private readonly leadHealthLog: FeedHealthLog;
 
-  constructor(parts: TraderParts) {
+  /**
+   * `feedHealthLog`: the traded venue's health-line log, when the caller already logged health
+   * events into it before this trader existed (the run, while waiting for the first book).
+   */
+  constructor(parts: TraderParts, options: { feedHealthLog?: FeedHealthLog } = {}) {
     this.p = parts;
     this.rejectedBooks = new LogThrottle(parts.logger, 60_000, () => this.counters.lastTsMs);
     this.orders = new OrderManager(parts.exchange, REQUOTE_THRESHOLD_BPS);
@@ -103,7 +107,7 @@ export class PaperTrader {
     this.attributor = a.attributor;
     this.calibration = a.calibration;
     this.drawdown = a.drawdown;
-    this.feedHealthLog = new FeedHealthLog(parts.logger, "[FEED]");
+    this.feedHealthLog = options.feedHealthLog ?? new FeedHealthLog(parts.logger, "[FEED]");
     this.leadHealthLog = new FeedHealthLog(parts.logger, "[LEAD FEED]");
   }
 
@@ -114,8 +118,8 @@ export class PaperTrader {
     this.rejectedBooks.flush("[FEED] book updates refused by the paper exchange since the last line");
   }
 
-  /** Process one market event end to end. */
-  onEvent(ev: MarketEvent): void {
+  /** Process one market event end to end (`healthLogged`: a health event the caller already logged). */
+  onEvent(ev: MarketEvent, healthLogged = false): void {
     const ts = eventTimeMs(ev, this.p.clock);
     const c = this.counters;
     if (c.firstTsMs === null) this.start(ts);
@@ -135,7 +139,7 @@ export class PaperTrader {
     if (ev.type === "trade") {
       if (priorMid > 0) this.p.intensity.onTrade(ts, ev.trade.price, ev.trade.aggressor, priorMid);
     } else if (ev.type === "health") {
-      this.feedHealthLog.note(ev);
+      if (!healthLogged) this.feedHealthLog.note(ev);
     } else if (accepted) {
       c.lastBookTsMs = ts;
       const mid = book.mid();

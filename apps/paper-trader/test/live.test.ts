@@ -240,6 +240,46 @@ describe("live mode through a silent venue", () => {
   }, 60_000);
 });
 
+describe("live mode against a venue that flaps without ever sending a book", () => {
+  it("logs its health lines while no trader exists yet, once each", async () => {
+    // Accepts the connection, acknowledges nothing, drops it after 150 ms: no book ever arrives.
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise<void>((r) => wss.once("listening", () => r()));
+    wss.on("connection", (ws) => setTimeout(() => ws.terminate(), 150));
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString("utf8"));
+        done();
+      },
+    });
+    try {
+      const result = await runPaperTrader(
+        parseConfig({
+          source: "hyperliquid",
+          asset: "BTC",
+          hyperliquidUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+          durationSec: 3,
+          outputDir: tempDir(),
+        }),
+        { logger: pino({ level: "info" }, sink), print: () => {}, handleSignals: false },
+      );
+      expect(result.stopReason).toMatch(/duration reached/);
+      expect(result.report.join("\n")).toMatch(/no two-sided order book arrived/);
+      const health = lines
+        .map((l) => (JSON.parse(l) as { msg: string }).msg)
+        .filter((m) => /^\[FEED\] (connected|disconnected|reconnected)/.test(m));
+      expect(health.some((m) => m.startsWith("[FEED] connected"))).toBe(true);
+      expect(health.some((m) => m.startsWith("[FEED] disconnected"))).toBe(true);
+      // each health line once: no second copy when the events are handed to a trader
+      expect(new Set(health).size).toBe(health.length);
+    } finally {
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+    }
+  }, 60_000);
+});
+
 describe("live mode for a tiny-price coin (kPEPE-like frames derived from the real ones)", () => {
   it("subscribes the coin and quotes on its grid: 6 decimals at 0.0123, whole-unit sizes", async () => {
     const venue = await startFakeVenue(20, deriveHl("kPEPE", 0.012345, 0));
