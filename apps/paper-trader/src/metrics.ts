@@ -100,6 +100,16 @@ export class RunMetrics {
   }
 
   /**
+   * A resumed run: its running totals so far (from the checkpoint) are where this process's
+   * counters start counting from, so they do not jump by the previous sessions' totals at the first
+   * sample (a counter restarting at 0 with the process is what Prometheus expects).
+   */
+  resumeFrom(totals: { eventsTotal: number; rejectedBookEvents: number }): void {
+    this.lastEventCount = totals.eventsTotal;
+    this.lastRejectedBooks = totals.rejectedBookEvents;
+  }
+
+  /**
    * Show a kill-switch transition at once (the periodic sample runs each second of market time:
    * a halt whose cancels land at once stops the run before the next one).
    */

@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_MANIFEST_FILE } from "@mmkit/analytics";
 import { type ClockSource, L2Book } from "@mmkit/core";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { buildParts } from "./build.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
+import type { RunMetrics } from "./metrics.js";
 import { edgeValidationReport } from "./report.js";
 import type { RunOptions, RunResult } from "./run.js";
 import { instrumentGrid, instrumentText } from "./instrument.js";
@@ -21,6 +22,27 @@ import {
   type TraderCheckpoint,
 } from "./state.js";
 import { PaperTrader } from "./trader.js";
+
+/**
+ * Continue a run with a new trader: every component and tracker restored from the checkpoint, and
+ * the metrics counting from its totals (no jump by the previous sessions' counts).
+ */
+export function continueFrom(
+  t: PaperTrader,
+  cp: TraderCheckpoint,
+  runId: string,
+  logger: Logger,
+  metrics: RunMetrics | null,
+): void {
+  restoreCheckpoint(t, cp);
+  metrics?.resumeFrom({
+    eventsTotal: t.counters.events,
+    rejectedBookEvents: t.p.exchange.rejectedBookEvents,
+  });
+  logger.info(
+    `[RESUME] continuing ${runId} after ${cp.events_consumed} events (fills so far ${t.counters.fills})`,
+  );
+}
 
 /**
  * On `--resume`: the checkpoint (read only, its own fields checked) and the config the resumed run

@@ -13,6 +13,7 @@ import { MergedLead } from "./lead-merge.js";
 import { createStreamFiles, runManifest } from "./manifest.js";
 import {
   checkpointMid,
+  continueFrom,
   manifestStart,
   reprintCompleted,
   requireSameClock,
@@ -32,7 +33,7 @@ import { FirstBookWait } from "./first-book-wait.js";
 import { endOfDataReason } from "./input-end.js";
 import { instrumentGrid, instrumentText } from "./instrument.js";
 import { createSource, firstMid, type RunSource } from "./source.js";
-import { captureCheckpoint, restoreCheckpoint, type TraderCheckpoint } from "./state.js";
+import { captureCheckpoint, type TraderCheckpoint } from "./state.js";
 import { newSetAsideDir, streamParts, streamSizes, truncateStreams } from "./stream-files.js";
 import { StopRequests } from "./stop-requests.js";
 import { PaperTrader } from "./trader.js";
@@ -194,12 +195,7 @@ async function runLocked(
       }),
       { feedHealthLog: feedHealth },
     );
-    if (checkpoint !== null) {
-      restoreCheckpoint(t, checkpoint);
-      logger.info(
-        `[RESUME] continuing ${runId} after ${checkpoint.events_consumed} events (fills so far ${t.counters.fills})`,
-      );
-    }
+    if (checkpoint !== null) continueFrom(t, checkpoint, runId, logger, metrics);
     return t;
   };
   // Without a two-sided book in the first events (or for live feeds) the trader is built on the first one.

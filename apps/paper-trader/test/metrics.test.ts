@@ -66,6 +66,22 @@ describe("Prometheus metrics", () => {
     expect(await m.registry.metrics()).toMatch(/^mmkit_rejected_book_events_total 7$/m);
   });
 
+  it("a resumed run's counters count from its checkpoint's totals: no jump by the previous sessions' counts", async () => {
+    const m = new RunMetrics();
+    m.resumeFrom({ eventsTotal: 1_000_000, rejectedBookEvents: 40 });
+    const base = {
+      pnlQuote: 0,
+      equityQuote: 1000,
+      positionBase: 0,
+      riskState: "active" as const,
+      feedAgeSec: 0,
+    };
+    m.sample({ ...base, eventsTotal: 1_000_250, rejectedBookEvents: 42 });
+    const text = await m.registry.metrics();
+    expect(text).toMatch(/^mmkit_events_total 250$/m);
+    expect(text).toMatch(/^mmkit_rejected_book_events_total 2$/m);
+  });
+
   it("a --metrics-port in use is a flag error raised before the previous run is archived", async () => {
     const dir = tempDir();
     await runInProcess({ durationSec: 60, outputDir: dir });
