@@ -67,4 +67,21 @@ describe("equity gaps", () => {
     expect(text).toMatch(/No market data\s+9 bucket\(s\) left out, in 1 gap\(s\)/);
     expect(renderHtml(r)).toContain("without market data (left out");
   });
+
+  it("a --since window starting inside a marked gap counts no gap (its first sample has none before it)", async () => {
+    const files = goldenFiles();
+    const after = { ...equity(T0 + 930 * S, 10_060), unobserved_since_ms: T0 + 335 * S };
+    files.equity = [
+      ...(files.equity ?? []),
+      equity(T0 + 335 * S, 10_050),
+      after,
+      equity(T0 + 935 * S, 10_070),
+    ];
+    const r = await buildReport(await writeRunDir(await tmp("since-in-gap"), files), {
+      criteria,
+      timeRange: { sinceMs: T0 + 600 * S, untilMs: null },
+    });
+    expect(r.sharpe.unobservedGaps).toBe(0);
+    expect(r.sharpe.unobservedBuckets).toBe(0);
+  });
 });

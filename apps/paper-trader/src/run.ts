@@ -29,6 +29,7 @@ import { ProgressBar } from "./progress.js";
 import { FeedRecording, prepareRecordDirs } from "./record-feeds.js";
 import { edgeValidationReport } from "./report.js";
 import { feedSummary, finishTrader } from "./shutdown.js";
+import { DurationLimit } from "./duration-limit.js";
 import { FirstBookWait } from "./first-book-wait.js";
 import { endOfDataReason } from "./input-end.js";
 import { instrumentGrid, instrumentText } from "./instrument.js";
@@ -204,7 +205,7 @@ async function runLocked(
   const progress = new ProgressBar(source.expectedSpanMs ?? 0);
   const skip = checkpoint !== null && source.eventTime ? checkpoint.events_consumed : 0;
   let consumed = 0;
-  const durationMs = config.durationSec * 1000;
+  const duration = new DurationLimit(config.durationSec, source.eventTime, source.clock);
   // Live: a first checkpoint soon after the start, so a run killed early is still resumable.
   const checkpoints = new CheckpointPacer(
     config.checkpointEveryMin * 60_000,
@@ -233,6 +234,12 @@ async function runLocked(
       if (Number.isNaN(mid)) return true;
       trader = makeTrader(mid);
       for (const e of firstBook.drain()) trader.onEvent(e, true);
+    } else if (duration.endBefore(trader.counters, ev) !== null) {
+      // The run's market time ends at its duration, also when the next event lies beyond it (after
+      // a hole in the data): the trader's clock is taken to the end without it.
+      trader.onTimer(duration.endBefore(trader.counters, ev) as number);
+      stopReason = duration.reason;
+      return false;
     } else {
       trader.onEvent(ev);
     }
@@ -245,14 +252,12 @@ async function runLocked(
       stopReason = trader.stopReason;
       return false;
     }
-    if (c.firstTsMs !== null) {
-      if (c.lastTsMs - c.firstTsMs >= durationMs) {
-        // live, market time is the local receive clock: the same wall time the timer below reports
-        stopReason = `duration reached (${config.durationSec}s of ${source.eventTime ? "market" : "wall"} time)`;
-        return false;
-      }
-      if (checkpoints.due(c.lastTsMs)) doCheckpoint(trader);
+    // live, market time is the local receive clock: the same wall time the timer below reports
+    if (duration.reached(c)) {
+      stopReason = duration.reason;
+      return false;
     }
+    if (c.firstTsMs !== null && checkpoints.due(c.lastTsMs)) doCheckpoint(trader);
     return true;
   };
 
@@ -299,9 +304,7 @@ async function runLocked(
           if (trader?.stopReason && drain.doneByWallClock(trader)) stops.request(trader.stopReason);
           const firstTsMs = trader?.counters.firstTsMs ?? checkpoint?.counters.firstTsMs ?? null;
           const startMs = Math.min(firstTsMs ?? liveStartedMs, liveStartedMs);
-          if (Date.now() - startMs >= durationMs) {
-            stops.request(`duration reached (${config.durationSec}s of wall time)`);
-          }
+          if (Date.now() - startMs >= duration.ms) stops.request(duration.reason);
           if (stops.reason !== null) void source.feed.close();
         }, 1000);
       }

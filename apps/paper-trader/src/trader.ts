@@ -141,7 +141,8 @@ export class PaperTrader {
     } else if (ev.type === "health") {
       if (!healthLogged) this.feedHealthLog.note(ev);
     } else if (accepted) {
-      c.lastBookTsMs = ts;
+      // A late update (stamped before the last one) is not newer data: the freshness never goes back.
+      if (ts > c.lastBookTsMs) c.lastBookTsMs = ts;
       const mid = book.mid();
       if (mid > 0) this.p.vol.update(ts, mid);
     } else {

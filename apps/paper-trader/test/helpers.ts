@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { jsonlParts, STREAM_FILES } from "@mmkit/analytics";
 import { afterEach } from "vitest";
 import { createLogger } from "../src/logging.js";
@@ -19,6 +20,25 @@ export const HL_SAMPLE = join(REPO_ROOT, "data/samples/hyperliquid-btc-20250126.
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const TSCONFIG = fileURLToPath(new URL("../tsconfig.json", import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+/**
+ * The real Binance sample with every line after its middle moved `shiftMs` later (receipt time and
+ * the venue's E/T stamps): a recording that lost that much time. Written to `dir`; returns its path.
+ */
+export function sampleWithHole(dir: string, shiftMs: number): string {
+  const lines = gunzipSync(readFileSync(BINANCE_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+  const moved = lines.map((line, i) => {
+    if (i < lines.length / 2) return line;
+    const sp = line.indexOf(" ");
+    const msg = JSON.parse(line.slice(sp + 1)) as { data: Record<string, unknown> };
+    for (const k of ["E", "T"])
+      if (typeof msg.data[k] === "number") msg.data[k] = (msg.data[k] as number) + shiftMs;
+    return `${BigInt(line.slice(0, sp)) + BigInt(shiftMs) * 1_000_000n} ${JSON.stringify(msg)}`;
+  });
+  const path = join(dir, "with-hole.gz");
+  writeFileSync(path, gzipSync(`${moved.join("\n")}\n`));
+  return path;
+}
 
 /** A fresh temporary directory. */
 export function tempDir(prefix = "mmkit-pt-"): string {

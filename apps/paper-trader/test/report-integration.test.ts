@@ -1,10 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { BINANCE_SAMPLE, REPO_ROOT, runInProcess, tempDir } from "./helpers.js";
+import { BINANCE_SAMPLE, REPO_ROOT, runInProcess, sampleWithHole, tempDir } from "./helpers.js";
 
 const REPORT_CLI = fileURLToPath(new URL("../../calibration-report/src/cli.ts", import.meta.url));
 const REPORT_TSCONFIG = fileURLToPath(new URL("../../calibration-report/tsconfig.json", import.meta.url));
@@ -95,21 +94,8 @@ describe("the calibration report judges a real paper-trader run", () => {
   }, 180_000);
 
   it("a 10-minute hole in the recording is left out of the Sharpe (trader and report alike), with a data_gap event", async () => {
-    // The real sample with every line after its middle moved 600 s later (receipt time and the
-    // venue's E/T stamps): a recording that lost 10 minutes.
-    const lines = gunzipSync(readFileSync(BINANCE_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
-    const shiftMs = 600_000;
-    const moved = lines.map((line, i) => {
-      if (i < lines.length / 2) return line;
-      const sp = line.indexOf(" ");
-      const msg = JSON.parse(line.slice(sp + 1)) as { data: Record<string, unknown> };
-      for (const k of ["E", "T"])
-        if (typeof msg.data[k] === "number") msg.data[k] = (msg.data[k] as number) + shiftMs;
-      return `${BigInt(line.slice(0, sp)) + BigInt(shiftMs) * 1_000_000n} ${JSON.stringify(msg)}`;
-    });
     const dir = tempDir();
-    const input = join(dir, "gapped.gz");
-    writeFileSync(input, gzipSync(`${moved.join("\n")}\n`));
+    const input = sampleWithHole(dir, 600_000);
     const out = join(dir, "run");
     await runInProcess({ source: "replay", input, outputDir: out });
     const records = (file: string): Record<string, unknown>[] =>

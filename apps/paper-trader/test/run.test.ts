@@ -4,7 +4,7 @@ import { constants as zc, createGzip, gunzipSync, gzipSync } from "node:zlib";
 import { STREAM_FILES } from "@mmkit/analytics";
 import { fillProbabilityDiffusing } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
-import { BINANCE_SAMPLE, readStreams, runInProcess, tempDir } from "./helpers.js";
+import { BINANCE_SAMPLE, readStreams, runInProcess, sampleWithHole, tempDir } from "./helpers.js";
 
 describe("paper-trader end to end (in process)", () => {
   it("a synthetic run with a fixed seed is deterministic: identical JSONL, fills > 0, no NaN", async () => {
@@ -339,4 +339,52 @@ describe("paper-trader end to end (in process)", () => {
       expect(touch[i]!).toBeLessThan(queue[i]!);
     }
   });
+});
+
+describe("--duration and a hole in the data", () => {
+  it("a duration that ends inside a hole stops there, not at the first event after it", async () => {
+    const dir = tempDir();
+    // the sample's second half comes 10 minutes late: the hole starts ~60 s in
+    const out = join(dir, "run");
+    const r = await runInProcess({
+      source: "replay",
+      input: sampleWithHole(dir, 600_000),
+      durationSec: 100,
+      outputDir: out,
+    });
+    expect(r.stopReason).toBe("duration reached (100s of market time)");
+    expect(r.report.find((l) => l.startsWith("Run: "))).toMatch(/ market_time=100s /);
+    const rows = (f: string) =>
+      readStreams(out)
+        .get(f)!
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { ts_ms: number; kind?: string });
+    const events = rows("events.jsonl");
+    const start = events.find((e) => e.kind === "run_start")!.ts_ms;
+    const end = events.find((e) => e.kind === "run_end")!.ts_ms;
+    expect(end - start).toBe(100_000);
+    // nothing after the hole was processed: no record beyond the end, no data_gap (the data never came back)
+    expect(events.some((e) => e.kind === "data_gap")).toBe(false);
+    for (const f of ["equity.jsonl", "fills.jsonl", "sharpe_metrics.jsonl"])
+      for (const x of rows(f)) expect(x.ts_ms, f).toBeLessThanOrEqual(end);
+  }, 60_000);
+
+  it("one book update stamped 15 s late is not a hole: no data_gap, no stale transition", async () => {
+    const dir = tempDir();
+    const lines = gunzipSync(readFileSync(BINANCE_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const k = lines.findIndex((l, i) => i > lines.length / 2 && l.includes("@bookTicker"));
+    const sp = lines[k]!.indexOf(" ");
+    const msg = JSON.parse(lines[k]!.slice(sp + 1)) as { data: { E: number; T: number } };
+    msg.data.E -= 15_000;
+    msg.data.T -= 15_000;
+    lines[k] = `${lines[k]!.slice(0, sp)} ${JSON.stringify(msg)}`;
+    const input = join(dir, "late-book.gz");
+    writeFileSync(input, gzipSync(`${lines.join("\n")}\n`));
+    const out = join(dir, "run");
+    await runInProcess({ source: "replay", input, outputDir: out });
+    const events = readStreams(out).get("events.jsonl")!;
+    expect(events).not.toContain('"data_gap"');
+    expect(events).not.toContain("stale market data");
+  }, 60_000);
 });

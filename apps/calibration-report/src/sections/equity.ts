@@ -53,8 +53,10 @@ export class EquitySection {
     if (!Number.isFinite(r.equity)) return;
     this.samples++;
     const unobservedSince = r.unobserved_since_ms;
-    if (unobservedSince !== undefined) this.unobservedGaps++;
-    else if (this.lastTsMs !== null) this.trackGap(this.lastTsMs, r.ts_ms);
+    // A marker on the first sample read (a --since window starting inside a gap) has no gap to count.
+    if (unobservedSince !== undefined) {
+      if (this.lastTsMs !== null) this.unobservedGaps++;
+    } else if (this.lastTsMs !== null) this.trackGap(this.lastTsMs, r.ts_ms);
     this.firstEquity ??= r.equity;
     this.lastEquity = r.equity;
     this.lastTsMs = r.ts_ms;

@@ -91,11 +91,11 @@ export class PaperExchange extends OrderEntry {
     const out: ExchangeEvent[] = [];
     // Anything but a print ends a sweep that was going on (its fills happened before this event).
     if (ev.type !== "trade") this.endSweep(out);
-    // Before the pending actions: those due inside an outage resolve records there too. A health
-    // event (connected, stale…) is not market data: it neither ends an outage nor restarts the count.
-    const data = ev.type !== "health";
-    this.noteDataGap(t, data);
-    if (data) this.lastMarketTsMs = t;
+    // Before the pending actions: those due inside an outage resolve records there too. Outcomes
+    // need the mid, so only a book update the book accepts is fresh data (it ends an outage and
+    // restarts the count, below): prints alone (trades flowing while the book feed is stuck), a
+    // refused book or a health event do not — markouts on a frozen mid would read no adverse move.
+    this.noteDataGap(t, false);
     if (t > this.clockMs && this.hot[H_PENDING]! <= t) this.runPending(t, out);
     // Through resolveRecords, so the virtual orders of the predictions emitted here are released too
     // (a direct tracker.resolve left them orphaned: observed, drawing random numbers, never freed).
@@ -106,9 +106,12 @@ export class PaperExchange extends OrderEntry {
         break;
       case "snapshot":
       case "delta":
-      case "bbo":
+      case "bbo": {
+        const refusedBefore = this.rejectedBookEvents;
         this.applyBook(ev, t, out);
+        if (this.rejectedBookEvents === refusedBefore) this.freshBook(t);
         break;
+      }
       case "health":
         break;
     }

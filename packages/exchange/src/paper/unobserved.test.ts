@@ -93,6 +93,27 @@ describe("outcomes across a silence in the market data (recording gap, feed outa
     expect(records(evs).markouts[0]!.midAtHorizon).toEqual([100, 100, null]);
   });
 
+  it("prints without book updates (the book feed stuck) do not count as data: the frozen mid scores nothing", () => {
+    const { ex, evs } = filledBid();
+    // trades every second until T0+63,000 at prices the frozen book never shows, then a book
+    for (let ts = T0 + 4000; ts < T0 + 63_000; ts += 1000)
+      evs.push(...ex.onMarketEvent(trade(ts, 105, 0.1, "buy")));
+    evs.push(...ex.onMarketEvent(snap(T0 + 63_000, [[109, 1]], [[111, 1]])));
+    const { markouts, predictions } = records(evs);
+    // the 30 s horizon ends in the no-book span: no mid, not the frozen 100 (an adverse move of 0)
+    expect(markouts[0]!.midAtHorizon).toEqual([100, 100, null]);
+    expect(predictions[0]!.filled).toEqual([true, true, null]);
+  });
+
+  it("refused (crossed) book updates do not count as data either", () => {
+    const { ex, evs } = filledBid();
+    for (let ts = T0 + 4000; ts < T0 + 63_000; ts += 1000)
+      evs.push(...ex.onMarketEvent(snap(ts, [[102, 1]], [[101, 1]])));
+    expect(ex.rejectedBookEvents).toBeGreaterThan(50);
+    evs.push(...ex.onMarketEvent(snap(T0 + 63_000, [[109, 1]], [[111, 1]])));
+    expect(records(evs).markouts[0]!.midAtHorizon).toEqual([100, 100, null]);
+  });
+
   it("an order that goes live inside an outage (its entry applied when data returns) gets no outcome", () => {
     const ex = new PaperExchange(CONFIG);
     const evs: ExchangeEvent[] = [...ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]))];

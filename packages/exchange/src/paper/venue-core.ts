@@ -94,7 +94,7 @@ export abstract class VenueCore {
    */
   protected crossShown: [number, number] = [0, 0];
   protected crossShownVirtual: [number, number] = [0, 0];
-  /** Clock time of the last market event (NaN before the first): a silence past `maxDataGapMs` is an outage. */
+  /** Clock time of the last accepted book update (NaN before the first): a silence past `maxDataGapMs` is an outage. */
   protected lastMarketTsMs = Number.NaN;
 
   /** Create from a config (validated, defaults applied) and optional custom components. */
@@ -234,8 +234,8 @@ export abstract class VenueCore {
 
   /**
    * Tell the record tracker when market data has been silent past `maxDataGapMs` before `t`: from
-   * the last market event + the limit, outcomes are unknown until the next market event
-   * (`marketEvent`: whether `t` is one, which ends the outage).
+   * the last accepted book update + the limit, outcomes are unknown until the next one
+   * (`marketEvent`: whether `t` is one, which ends the outage; see {@link freshBook}).
    */
   protected noteDataGap(t: number, marketEvent: boolean): void {
     const last = this.lastMarketTsMs;
@@ -243,6 +243,12 @@ export abstract class VenueCore {
       this.tracker.unobserved.begin(last + this.config.maxDataGapMs);
       if (marketEvent) this.tracker.unobserved.end(t);
     }
+  }
+
+  /** The book accepted an update at `t`: an outage (if any) ends there, and the count restarts. */
+  protected freshBook(t: number): void {
+    this.noteDataGap(t, true);
+    this.lastMarketTsMs = t;
   }
 
   protected resolveRecords(t: number, out: ExchangeEvent[], inclusive = true): void {
