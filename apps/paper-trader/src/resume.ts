@@ -31,6 +31,7 @@ export function continueFrom(
   t: PaperTrader,
   cp: TraderCheckpoint,
   runId: string,
+  eventTime: boolean,
   logger: Logger,
   metrics: RunMetrics | null,
 ): void {
@@ -39,8 +40,10 @@ export function continueFrom(
     eventsTotal: t.counters.events,
     rejectedBookEvents: t.p.exchange.rejectedBookEvents,
   });
+  // An event-time source goes on after the events it consumed; a live one from now.
+  const from = eventTime ? `; the source goes on after its event ${cp.events_consumed}` : "";
   logger.info(
-    `[RESUME] continuing ${runId} after ${cp.events_consumed} events (fills so far ${t.counters.fills})`,
+    `[RESUME] continuing ${runId}: ${t.counters.events} events and ${t.counters.fills} fills so far${from}`,
   );
 }
 

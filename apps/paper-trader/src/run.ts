@@ -196,11 +196,14 @@ async function runLocked(
       }),
       { feedHealthLog: feedHealth },
     );
-    if (checkpoint !== null) continueFrom(t, checkpoint, runId, logger, metrics);
+    if (checkpoint !== null) continueFrom(t, checkpoint, runId, source.eventTime, logger, metrics);
     return t;
   };
   // Without a two-sided book in the first events (or for live feeds) the trader is built on the first one.
   if (!Number.isNaN(initialMid)) trader = makeTrader(initialMid);
+  // A resumed run's trader is restored at once (its order size and capital are the checkpoint's):
+  // until the venue sends a book its metrics, lead feed and risk checks go on from the checkpoint.
+  else if (checkpoint !== null) trader = makeTrader(startMid);
 
   const progress = new ProgressBar(source.expectedSpanMs ?? 0);
   const skip = checkpoint !== null && source.eventTime ? checkpoint.events_consumed : 0;
@@ -357,21 +360,13 @@ async function runLocked(
     recording === null ? feedSummary(source) : `${feedSummary(source)}; ${recording.summary()}`;
   if (stopReason === "end of data") stopReason = endOfDataReason(source.feed.stats().extra);
   let report: string[] = [];
-  // A resumed run whose session got no two-sided book (a silent venue) still has the run so far:
-  // its trader is restored from the checkpoint, so the report and the final checkpoint cover it.
-  if ((trader as PaperTrader | null) === null && checkpoint !== null) {
-    const restored = makeTrader(startMid);
-    // what the session received (trades, one-sided books) still reaches it, as it would have
-    for (const e of firstBook.drain()) restored.onEvent(e, true);
-    trader = restored;
-  }
   const t = trader as PaperTrader | null;
   if (t !== null) {
     // A stop asked for (SIGINT/SIGTERM, abort) is a pause: its checkpoint stays resumable, and a
     // later --resume continues from there (quotes were cancelled, like a restarted bot's).
     const paused = stops.paused(stopReason);
     if (paused) stopReason = `${stopReason} (--resume continues this run)`;
-    finishTrader(t, stopReason);
+    finishTrader(t, stopReason, paused && !source.eventTime);
     doCheckpoint(t, paused ? null : stopReason);
     report = edgeValidationReport(t, {
       stopReason,

@@ -2,12 +2,16 @@
 import type { RunSource } from "./source.js";
 import type { PaperTrader } from "./trader.js";
 
-/** Cancel quotes, flush pending prediction/markout records, write the final analytics. */
-export function finishTrader(t: PaperTrader, stopReason: string): void {
+/**
+ * Cancel quotes, flush pending prediction/markout records, write the final analytics.
+ * `pauseStatistics`: a live run paused by a stop request (the time until `--resume` is unobserved).
+ */
+export function finishTrader(t: PaperTrader, stopReason: string, pauseStatistics = false): void {
   const ts = t.counters.lastTsMs;
   t.handle(t.orders.cancelAll());
   t.handle(t.p.exchange.flushRecords());
   t.sampleFinalEquity(ts);
+  if (pauseStatistics) t.analytics.pauseAtStop(ts);
   t.writeAnalytics(ts);
   t.writeEvent(ts, "run_end", { reason: stopReason });
   t.p.logger.info(`[SHUTDOWN] ${stopReason}; quotes cancelled, records flushed`);

@@ -142,6 +142,16 @@ export class TraderAnalytics {
     this.perSignalSharpe.pause(staleFromMs);
   }
 
+  /**
+   * A live run stops (a pause: `--resume` continues it later): nothing is observed from `ts` until
+   * the resumed session's first fresh data, so the Sharpe trackers pause here, at the last instant
+   * this session saw, instead of counting the time between the sessions.
+   */
+  pauseAtStop(ts: number): void {
+    this.sharpe.pause(ts);
+    this.perSignalSharpe.pause(ts);
+  }
+
   /** Whether a sample at `ts` would end a pause of the statistics (fresh data again). */
   resumable(ts: number, c: TraderCounters): boolean {
     return this.sharpe.pausedAtMs() !== null && !this.stale(ts, c);

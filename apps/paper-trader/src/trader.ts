@@ -143,6 +143,11 @@ export class PaperTrader {
     } else if (accepted) {
       // A late update (stamped before the last one) is not newer data: the freshness never goes back.
       if (ts > c.lastBookTsMs) c.lastBookTsMs = ts;
+      // Fresh data after a gap: the statistics resume (data_gap record) before this event's cycle.
+      if (this.analytics.resumable(ts, c)) {
+        this.analytics.sampleEquity(ts, c, true, this.lastReferenceBookTsMs);
+        c.nextEquityMs = ts + EQUITY_SAMPLE_MS;
+      }
       const mid = book.mid();
       if (mid > 0) this.p.vol.update(ts, mid);
     } else {
@@ -267,6 +272,12 @@ export class PaperTrader {
       this.stopReason = `kill switch HALTED: ${p.killSwitch.reason()}`;
       return;
     }
+    // Blind: no accepted book for longer than the staleness limit. Even reduce-only quotes would
+    // rest on prices nobody has seen for that long and fill at them on the first fresh book.
+    if (c.lastBookTsMs > 0 && ts - c.lastBookTsMs > p.killSwitch.config.staleDataMs) {
+      this.handle(this.orders.cancelAll());
+      return;
+    }
     const intensity = predictionIntensity(fit, decision.effective.sigmaPerSqrtSec, p.intensity);
     if (intensity !== null) p.exchange.setIntensity(intensity);
     const events = this.orders.reconcile(decision.ladder, {
@@ -338,9 +349,8 @@ export class PaperTrader {
     const c = this.counters;
     // Until the exchange has a mark price (its first mid) every event tries: the run's first equity
     // sample must come before its first fill, not a whole sampling interval later.
-    // Fresh data after a gap resumes the statistics at once (see TraderAnalytics.observe).
     if (
-      (ts >= c.nextEquityMs || this.analytics.resumable(ts, c)) &&
+      ts >= c.nextEquityMs &&
       this.analytics.sampleEquity(ts, c, ts >= c.nextEquityLineMs, this.lastReferenceBookTsMs)
     )
       c.nextEquityMs = ts + EQUITY_SAMPLE_MS;

@@ -131,6 +131,12 @@ describe("bare --resume of a live run", () => {
       );
       expect(first.stopReason).toMatch(/aborted/);
       expect(first.fills, first.report.join("\n")).toBeGreaterThan(0);
+      // the stop is a pause: the statistics pause at the session's last instant
+      const paused = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as {
+        counters: { lastTsMs: number };
+        trackers: { sharpe: { pausedAtMs?: number | null } };
+      };
+      expect(paused.trackers.sharpe.pausedAtMs).toBe(paused.counters.lastTsMs);
       const tick = manifest(dir).source.tick_size;
       expect(tick).not.toBeNull();
       // Bare resume (only --resume and --output-dir given): the same venue, not the public default.
@@ -138,6 +144,15 @@ describe("bare --resume of a live run", () => {
       const second = await runPaused({ resume: true, outputDir: dir }, 3000, ["resume", "outputDir"]);
       expect(venue.subscriptions.length).toBeGreaterThan(subscribed);
       expect(second.events).toBeGreaterThan(first.events);
+      // the time between the sessions is unobserved: the resumed session's first sample says from when
+      const equityLines = readFileSync(join(dir, "equity.jsonl"), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { ts_ms: number; unobserved_since_ms?: number });
+      expect(
+        equityLines.filter((e) => e.unobserved_since_ms !== undefined).map((e) => e.unobserved_since_ms),
+      ).toEqual([paused.counters.lastTsMs]);
+      expect(readFileSync(join(dir, "events.jsonl"), "utf8")).toContain('"kind":"data_gap"');
       expect(manifest(dir).source.url).toBe(venue.url);
       expect(manifest(dir).config.hyperliquidUrl).toBe(venue.url);
       expect(manifest(dir).source.tick_size).toBe(tick);

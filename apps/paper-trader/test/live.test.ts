@@ -233,6 +233,20 @@ describe("live mode through a silent venue", () => {
       expect(resumed[0]!.since).toBe(d.unobserved_since_ms);
       expect(eq.filter((e) => e.ts > d.unobserved_since_ms && e.ts < resumed[0]!.ts)).toEqual([]);
       expect(resumed[0]!.ts).toBe(gaps[0]!["ts_ms"]);
+      // the gap's record comes before the kill switch's return to active that the same data brings
+      const events = rows("events.jsonl");
+      const gapAt = events.findIndex((r) => r["kind"] === "data_gap");
+      const backToActive = events.findIndex(
+        (r, i) =>
+          i > events.findIndex((x) => x["kind"] === "kill_switch" && x["to"] !== "active") &&
+          r["to"] === "active",
+      );
+      expect(backToActive).toBeGreaterThan(gapAt);
+      // and while blind nothing was placed: no quote cycle placed orders inside the gap
+      const placedInGap = rows("signal_contributions.jsonl").filter(
+        (r) => (r["ts_ms"] as number) > d.unobserved_since_ms && (r["ts_ms"] as number) < resumed[0]!.ts,
+      );
+      expect(placedInGap).toEqual([]);
     } finally {
       clearTimeout(quiet);
       await venue.close();

@@ -6,10 +6,17 @@
  * is when its content was current ("as of"): a frame delivered 3 s late is 3 s old on arrival,
  * though its receipt time says it is fresh.
  *
- * The minimum is kept per slot (windowMs / 60 each) in a ring: O(1) per frame, 60 numbers of
- * state whatever the frame rate, so it checkpoints small. A permanent rise of the latency (a new
- * route) counts as delay until it has been the minimum for a whole window.
+ * The minimum is kept per slot (windowMs / 60 each) in a ring: 60 numbers of state whatever the
+ * frame rate, so it checkpoints small. The base is the third smallest slot minimum (the smallest
+ * while fewer than three slots have frames: a run's first seconds), not the smallest: a glitch confined
+ * to one or two slots — one frame stamped an hour ahead by a venue's clock hiccup — would otherwise
+ * make every normal frame look an hour late for a whole window. A frame below the base (a lower
+ * latency, a venue clock stepping ahead) is not late: its excess is 0. A permanent rise of the
+ * latency (a new route) counts as delay until it has been the base for a whole window.
  */
+
+/** Slot minima ranked for the base: the k-th smallest (see the module comment). */
+const BASE_RANK = 3;
 
 /** Slots of the sliding minimum. */
 const SLOTS = 60;
@@ -34,7 +41,8 @@ export class FeedDelayTracker {
   private readonly slotMs: number;
   private readonly mins = new Float64Array(SLOTS).fill(Number.POSITIVE_INFINITY);
   private curSlot: number | null = null;
-  private min = Number.POSITIVE_INFINITY;
+  /** The base: the BASE_RANK-th smallest slot minimum (see the module comment). */
+  private base = Number.POSITIVE_INFINITY;
   /** Frames with both stamps finite. */
   frames = 0;
   /** Frames whose excess delay exceeded `lateMs`. */
@@ -63,9 +71,11 @@ export class FeedDelayTracker {
     const slot = Math.floor(localTsMs / this.slotMs);
     if (this.curSlot === null || slot > this.curSlot) this.rotateTo(slot);
     const k = (((this.curSlot ?? slot) % SLOTS) + SLOTS) % SLOTS;
-    if (offset < this.mins[k]!) this.mins[k] = offset;
-    if (offset < this.min) this.min = offset;
-    const excess = offset - this.min;
+    if (offset < this.mins[k]!) {
+      this.mins[k] = offset;
+      this.base = rankedBase(this.mins);
+    }
+    const excess = Math.max(0, offset - this.base);
     this.frames++;
     this.lastExcessMs = excess;
     if (excess > this.maxExcessMs) this.maxExcessMs = excess;
@@ -79,9 +89,7 @@ export class FeedDelayTracker {
     const steps = Math.min(SLOTS, slot - from);
     for (let i = 1; i <= steps; i++) this.mins[(((slot - steps + i) % SLOTS) + SLOTS) % SLOTS] = Infinity;
     this.curSlot = slot;
-    let m = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < SLOTS; i++) if (this.mins[i]! < m) m = this.mins[i]!;
-    this.min = m;
+    this.base = rankedBase(this.mins);
   }
 
   /** JSON-safe checkpoint. */
@@ -116,15 +124,34 @@ export class FeedDelayTracker {
     if (!(typeof s.maxExcessMs === "number" && s.maxExcessMs >= 0 && Number.isFinite(s.maxExcessMs)))
       throw bad("maxExcessMs", "a finite number >= 0", s.maxExcessMs);
     this.curSlot = s.curSlot;
-    let m = Number.POSITIVE_INFINITY;
     s.mins.forEach((v, i) => {
-      const x = v ?? Number.POSITIVE_INFINITY;
-      this.mins[i] = x;
-      if (x < m) m = x;
+      this.mins[i] = v ?? Number.POSITIVE_INFINITY;
     });
-    this.min = m;
+    this.base = rankedBase(this.mins);
     this.frames = s.frames;
     this.lateFrames = s.lateFrames;
     this.maxExcessMs = s.maxExcessMs;
   }
+}
+
+/** The BASE_RANK-th smallest finite slot minimum, or the smallest while there are fewer; +∞ when there is none. */
+function rankedBase(mins: Float64Array): number {
+  const low = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+  let n = 0;
+  for (let i = 0; i < mins.length; i++) {
+    const v = mins[i]!;
+    if (v === Number.POSITIVE_INFINITY) continue;
+    n++;
+    // keep the three smallest, ascending
+    if (v < low[2]!) {
+      if (v < low[1]!) {
+        low[2] = low[1]!;
+        if (v < low[0]!) {
+          low[1] = low[0]!;
+          low[0] = v;
+        } else low[1] = v;
+      } else low[2] = v;
+    }
+  }
+  return n < BASE_RANK ? low[0]! : low[BASE_RANK - 1]!;
 }

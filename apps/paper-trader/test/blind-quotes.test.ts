@@ -1,0 +1,56 @@
+/** No quotes while blind: once the book is older than the staleness limit every order is pulled, reduce-only ones too. */
+import { fixedTickRules, type MarketEvent } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { buildParts } from "../src/build.js";
+import { parseConfig } from "../src/config.js";
+import { createLogger } from "../src/logging.js";
+import { PaperTrader } from "../src/trader.js";
+
+const T0 = 1_000_000;
+
+function book(ts: number): MarketEvent {
+  return {
+    type: "snapshot",
+    exchangeTsMs: ts,
+    localTsMs: ts,
+    bids: [{ price: 99.9, size: 1 }],
+    asks: [{ price: 100.1, size: 1 }],
+  };
+}
+
+describe("quoting while the market data is stale", () => {
+  it("pulls every order, the reducing side included, until fresh data comes", () => {
+    const t = new PaperTrader(
+      buildParts(parseConfig({ orderSizeBase: 0.001 }), {
+        logger: createLogger("silent", false),
+        out: null,
+        metrics: null,
+        tickRules: fixedTickRules(0.1, 0.001, 0),
+        firstMid: 100,
+        clock: "exchange",
+        quoteCurrency: "USD",
+      }),
+    );
+    let ts = T0;
+    for (; ts < T0 + 5000; ts += 100) t.onEvent(book(ts));
+    // a seller sweeps through our bids: we are long
+    t.onEvent({
+      type: "trade",
+      exchangeTsMs: ts,
+      localTsMs: ts,
+      trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
+    });
+    for (ts += 100; ts < T0 + 7000; ts += 100) t.onEvent(book(ts));
+    const lastBook = ts - 100;
+    expect(t.p.exchange.pnl().positionBase).toBeGreaterThan(0);
+    expect(t.p.exchange.openOrders().length).toBeGreaterThan(0);
+    // the feed goes silent; the live timer ticks on past the 10 s limit: the kill switch goes
+    // reduce-only, and nothing may rest on the 10-second-old book, the asks that would reduce included
+    for (let now = lastBook + 1000; now <= lastBook + 15_000; now += 1000) t.onTimer(now);
+    expect(t.p.killSwitch.state()).toBe("reduceOnly");
+    expect(t.p.exchange.openOrders()).toEqual([]);
+    // fresh data: quoting resumes (reduce-only lifts once the checks pass)
+    for (let now = lastBook + 16_000; now <= lastBook + 20_000; now += 100) t.onEvent(book(now));
+    expect(t.p.exchange.openOrders().length).toBeGreaterThan(0);
+  });
+});
