@@ -22,7 +22,7 @@ import { gridNeedsAdapting, windowDepthQuantile } from "./adaptive-grid.js";
 import type { ArrivalCurve } from "./arrival-curve.js";
 import type { Side } from "./types.js";
 import { fitSurvivalCurve } from "./intensity-fit.js";
-import type { IntensityFit, IntensitySurvival } from "./intensity-fit-result.js";
+import { type IntensityFit, type IntensitySurvival, intensityFitOf } from "./intensity-fit-result.js";
 import {
   type IntensityEstimatorOptions,
   resolveIntensityEstimatorOptions,
@@ -365,37 +365,14 @@ export class IntensityEstimator {
       aggressor === undefined ? 2 : 1,
       this.minPointCount,
     );
-    // Built field by field: this runs every quote cycle and object spread is a slow path.
-    const out: IntensityFit = {
-      aPerSec: this.fallback.aPerSec,
-      kappaPerFrac: this.fallback.kappaPerFrac,
-      r2: Number.NaN,
+    return intensityFitOf(fit, {
+      fallback: this.fallback,
       sampleCount,
-      fitOk: false,
-      usedFallback: true,
       windowSec: this.windowSec,
       observedSec,
-      pointsUsed: 0,
-      fittedAPerSec: Number.NaN,
-      fittedKappaPerFrac: Number.NaN,
-    };
-    if (fit === null) return out;
-    out.r2 = fit.r2;
-    out.pointsUsed = fit.pointsUsed;
-    out.fittedAPerSec = fit.aPerSec;
-    out.fittedKappaPerFrac = fit.kappaPerFrac;
-    const fitOk =
-      sampleCount >= this.minSamples &&
-      fit.r2 >= this.minR2 &&
-      fit.kappaPerFrac > 0 &&
-      Number.isFinite(fit.kappaPerFrac) &&
-      Number.isFinite(fit.aPerSec);
-    if (!fitOk) return out;
-    out.aPerSec = fit.aPerSec;
-    out.kappaPerFrac = fit.kappaPerFrac;
-    out.fitOk = true;
-    out.usedFallback = false;
-    return out;
+      minSamples: this.minSamples,
+      minR2: this.minR2,
+    });
   }
 
   /** Trades of one aggressor side below the first grid point (bucket 0). */

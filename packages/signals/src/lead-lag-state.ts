@@ -25,3 +25,24 @@ export const LeadLagStateSchema = z.object({
 
 /** Serializable state of the lead–lag signal. */
 export type LeadLagState = z.infer<typeof LeadLagStateSchema>;
+
+/** The state of a signal that has seen nothing, for `k` grid samples per horizon. */
+export function freshLeadLagState(k: number): LeadLagState {
+  return {
+    reference: null,
+    local: null,
+    nextGridMs: null,
+    basisBps: null,
+    basisSamples: 0,
+    devBps: new Array<null>(k).fill(null),
+    lnLocal: new Array<null>(k).fill(null),
+    head: 0,
+    invalidRun: k,
+    sumW: 0,
+    sumW2: 0,
+    sumDD: 0,
+    sumDY: 0,
+    sumYY: 0,
+    pairs: 0,
+  };
+}

@@ -34,7 +34,7 @@ import {
   NOTE_REF_STALE,
   NOTE_WARMUP,
 } from "./lead-lag-notes.js";
-import { type LeadLagState, LeadLagStateSchema } from "./lead-lag-state.js";
+import { freshLeadLagState, type LeadLagState, LeadLagStateSchema } from "./lead-lag-state.js";
 
 export { DEFAULT_LEAD_LAG_CONFIG, type LeadLagConfig } from "./lead-lag-config.js";
 export { type LeadLagState, LeadLagStateSchema } from "./lead-lag-state.js";
@@ -385,19 +385,6 @@ export class LeadLagSignal {
 
   /** Forget everything (as freshly constructed). */
   reset(): void {
-    this.hasRef = false;
-    this.hasLocal = false;
-    this.refMid = this.refTsMs = this.localMid = this.localTsMs = 0;
-    this.hasGrid = false;
-    this.nextGridMs = 0;
-    this.basis = 0;
-    this.basisSamples = 0;
-    this.devs.fill(Number.NaN);
-    this.lnLocals.fill(Number.NaN);
-    this.head = 0;
-    this.invalidRun = this.k;
-    this.sumW = this.sumW2 = this.sumDD = this.sumDY = this.sumYY = 0;
-    this.pairCount = 0;
-    this.estimate();
+    this.setState(freshLeadLagState(this.k));
   }
 }
