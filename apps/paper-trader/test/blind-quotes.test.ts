@@ -1,10 +1,7 @@
 /** No quotes while blind: once the book is older than the staleness limit every order is pulled, reduce-only ones too. */
-import { fixedTickRules, type MarketEvent } from "@mmkit/core";
+import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
-import { buildParts } from "../src/build.js";
-import { parseConfig } from "../src/config.js";
-import { createLogger } from "../src/logging.js";
-import { PaperTrader } from "../src/trader.js";
+import { gridTrader } from "./helpers.js";
 
 const T0 = 1_000_000;
 
@@ -20,17 +17,7 @@ function book(ts: number): MarketEvent {
 
 describe("quoting while the market data is stale", () => {
   it("pulls every order, the reducing side included, until fresh data comes", () => {
-    const t = new PaperTrader(
-      buildParts(parseConfig({ orderSizeBase: 0.001 }), {
-        logger: createLogger("silent", false),
-        out: null,
-        metrics: null,
-        tickRules: fixedTickRules(0.1, 0.001, 0),
-        firstMid: 100,
-        clock: "exchange",
-        quoteCurrency: "USD",
-      }),
-    );
+    const t = gridTrader({ orderSizeBase: 0.001 });
     let ts = T0;
     for (; ts < T0 + 5000; ts += 100) t.onEvent(book(ts));
     // a seller sweeps through our bids: we are long

@@ -6,10 +6,14 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { jsonlParts, STREAM_FILES } from "@mmkit/analytics";
+import { fixedTickRules } from "@mmkit/core";
 import { afterEach } from "vitest";
 import { createLogger } from "../src/logging.js";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
 import { type RunResult, runPaperTrader } from "../src/run.js";
+import { buildParts } from "../src/build.js";
+import type { RunMetrics } from "../src/metrics.js";
+import { PaperTrader } from "../src/trader.js";
 
 /** Repository root (tests read only the repo's own embedded samples). */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -38,6 +42,24 @@ export function sampleWithHole(dir: string, shiftMs: number): string {
   const path = join(dir, "with-hole.gz");
   writeFileSync(path, gzipSync(`${moved.join("\n")}\n`));
   return path;
+}
+
+/**
+ * A trader wired as the CLI wires it, on a fixed 0.1 / 0.001 grid at a mid of 100, exchange clock,
+ * USD, no outputs and a silent logger: for driving the loop event by event in a test.
+ */
+export function gridTrader(input: PaperTraderConfigInput, metrics: RunMetrics | null = null): PaperTrader {
+  return new PaperTrader(
+    buildParts(parseConfig(input), {
+      logger: createLogger("silent", false),
+      out: null,
+      metrics,
+      tickRules: fixedTickRules(0.1, 0.001, 0),
+      firstMid: 100,
+      clock: "exchange",
+      quoteCurrency: "USD",
+    }),
+  );
 }
 
 /** A fresh temporary directory. */

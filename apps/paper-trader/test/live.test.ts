@@ -8,9 +8,8 @@ import { parseConfig } from "../src/config.js";
 import { runPaperTrader } from "../src/run.js";
 import { deriveHl } from "./derive-hl.js";
 import { lastSignalNames, predictionMids, readStreams, tempDir } from "./helpers.js";
-import type { AddressInfo } from "node:net";
-import { WebSocketServer } from "ws";
 import { runLiveWithLead, startFakeBinance, startFakeVenue } from "./fake-venues.js";
+import { startLocalWsServer } from "./ws-venue.js";
 
 /** Scrape /metrics every `everyMs` while a run goes on; `text` is the latest scrape. */
 /**
@@ -118,9 +117,7 @@ describe("live mode: a kill-switch halt", () => {
 
 describe("live mode against a venue that acks the subscription and never sends data", () => {
   it("still ends at --duration of wall time, says no book arrived, and exports no-data metrics", async () => {
-    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-    await new Promise<void>((r) => wss.once("listening", () => r()));
-    wss.on("connection", (ws) =>
+    const venue = await startLocalWsServer((ws) =>
       ws.on("message", (data) => {
         const msg = JSON.parse(data.toString()) as { method: string; subscription?: unknown };
         if (msg.method === "subscribe")
@@ -135,7 +132,7 @@ describe("live mode against a venue that acks the subscription and never sends d
         parseConfig({
           source: "hyperliquid",
           asset: "BTC",
-          hyperliquidUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+          hyperliquidUrl: venue.url,
           durationSec: 2,
           outputDir: tempDir(),
           metricsPort: 0,
@@ -148,8 +145,7 @@ describe("live mode against a venue that acks the subscription and never sends d
       expect(metrics.text).toMatch(/^mmkit_feed_staleness_seconds \+Inf$/m);
     } finally {
       metrics.stop();
-      for (const c of wss.clients) c.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
+      await venue.close();
     }
   }, 60_000);
 });
@@ -257,9 +253,7 @@ describe("live mode through a silent venue", () => {
 describe("live mode against a venue that flaps without ever sending a book", () => {
   it("logs its health lines while no trader exists yet, once each", async () => {
     // Accepts the connection, acknowledges nothing, drops it after 150 ms: no book ever arrives.
-    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-    await new Promise<void>((r) => wss.once("listening", () => r()));
-    wss.on("connection", (ws) => setTimeout(() => ws.terminate(), 150));
+    const venue = await startLocalWsServer((ws) => setTimeout(() => ws.terminate(), 150));
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -272,7 +266,7 @@ describe("live mode against a venue that flaps without ever sending a book", () 
         parseConfig({
           source: "hyperliquid",
           asset: "BTC",
-          hyperliquidUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+          hyperliquidUrl: venue.url,
           durationSec: 3,
           outputDir: tempDir(),
         }),
@@ -288,8 +282,7 @@ describe("live mode against a venue that flaps without ever sending a book", () 
       // each health line once: no second copy when the events are handed to a trader
       expect(new Set(health).size).toBe(health.length);
     } finally {
-      for (const c of wss.clients) c.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
+      await venue.close();
     }
   }, 60_000);
 });

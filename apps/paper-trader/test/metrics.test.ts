@@ -2,15 +2,11 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { fixedTickRules } from "@mmkit/core";
 import { openReplay } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
-import { buildParts } from "../src/build.js";
-import { ConfigError, parseConfig } from "../src/config.js";
-import { createLogger } from "../src/logging.js";
+import { ConfigError } from "../src/config.js";
 import { RunMetrics } from "../src/metrics.js";
-import { PaperTrader } from "../src/trader.js";
-import { BINANCE_SAMPLE, runInProcess, tempDir } from "./helpers.js";
+import { BINANCE_SAMPLE, gridTrader, runInProcess, tempDir } from "./helpers.js";
 
 describe("Prometheus metrics", () => {
   it("before any market data: feed staleness +Inf and a kill switch that does not quote, not a healthy 0", async () => {
@@ -103,17 +99,7 @@ describe("Prometheus metrics", () => {
 describe("kill-switch state on /metrics", () => {
   it("a halt shows at once, not at the next once-a-second sample (a run whose cancels land at once stops before it)", async () => {
     const metrics = new RunMetrics();
-    const t = new PaperTrader(
-      buildParts(parseConfig({ crashAtSec: 1.1, orderSizeBase: 0.001 }), {
-        logger: createLogger("silent", false),
-        out: null,
-        metrics,
-        tickRules: fixedTickRules(0.1, 0.001, 0),
-        firstMid: 100,
-        clock: "exchange",
-        quoteCurrency: "USD",
-      }),
-    );
+    const t = gridTrader({ crashAtSec: 1.1, orderSizeBase: 0.001 }, metrics);
     const T0 = 1_000_000;
     let ts = T0;
     // books every 100 ms: cycles every 250 ms, equity samples (and the gauges) every 1,000 ms

@@ -1,11 +1,9 @@
-import { fixedTickRules, type MarketEvent, type Quote, type QuoteLadder, Rng } from "@mmkit/core";
+import { type MarketEvent, type Quote, type QuoteLadder, Rng } from "@mmkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildParts } from "../src/build.js";
-import { parseConfig } from "../src/config.js";
-import { createLogger } from "../src/logging.js";
 import type { PlacementContext } from "../src/order-manager.js";
-import { PaperTrader } from "../src/trader.js";
+import type { PaperTrader } from "../src/trader.js";
+import { gridTrader } from "./helpers.js";
 
 const T0 = 1_000_000;
 
@@ -21,17 +19,7 @@ function snap(t: number, bid: number, ask: number): MarketEvent {
 
 /** A trader wired as the CLI wires it (exchange with constant latencies, order manager, handle). */
 function trader(entryMs: number, cancelMs: number): PaperTrader {
-  const t = new PaperTrader(
-    buildParts(parseConfig({ latencyMs: entryMs, orderSizeBase: 0.001 }), {
-      logger: createLogger("silent", false),
-      out: null,
-      metrics: null,
-      tickRules: fixedTickRules(0.1, 0.001, 0),
-      firstMid: 100,
-      clock: "exchange",
-      quoteCurrency: "USD",
-    }),
-  );
+  const t = gridTrader({ latencyMs: entryMs, orderSizeBase: 0.001 });
   // deterministic latencies for the race: entry `entryMs`, cancel `cancelMs`
   (t.p.exchange as { latencyModel: unknown }).latencyModel = {
     orderEntryMs: (): number => entryMs,
