@@ -7,7 +7,7 @@ import { createLogger } from "../src/logging.js";
 import { parseConfig } from "../src/config.js";
 import { runPaperTrader } from "../src/run.js";
 import { deriveHl } from "./derive-hl.js";
-import { lastSignalNames, predictionMids, readStreams, tempDir } from "./helpers.js";
+import { lastSignalNames, predictionMids, readStreams, streamRecords, tempDir } from "./helpers.js";
 import { runLiveWithLead, startFakeBinance, startFakeVenue } from "./fake-venues.js";
 import { startLocalWsServer } from "./ws-venue.js";
 
@@ -167,12 +167,7 @@ describe("live mode through a venue outage", () => {
         { logger: createLogger("silent", false), print: () => {}, handleSignals: false },
       );
       expect(result.stopReason).toBe("duration reached (4s of wall time)");
-      const rows = (f: string) =>
-        readStreams(dir)
-          .get(f)!
-          .split("\n")
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as { ts_ms: number; kind?: string });
+      const rows = (f: string) => streamRecords<{ ts_ms: number; kind?: string }>(dir, f);
       const lastEquityTs = Math.max(...rows("equity.jsonl").map((r) => r.ts_ms));
       const end = rows("events.jsonl").find((r) => r.kind === "run_end")!;
       const firstEquityTs = Math.min(...rows("equity.jsonl").map((r) => r.ts_ms));
@@ -202,12 +197,7 @@ describe("live mode through a silent venue", () => {
         }),
         { logger: createLogger("silent", false), print: () => {}, handleSignals: false },
       );
-      const rows = (f: string) =>
-        readStreams(dir)
-          .get(f)!
-          .split("\n")
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const rows = (f: string) => streamRecords<Record<string, unknown>>(dir, f);
       const gaps = rows("events.jsonl").filter((r) => r["kind"] === "data_gap");
       expect(gaps).toHaveLength(1);
       const d = gaps[0]!["details"] as {

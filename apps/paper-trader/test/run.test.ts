@@ -4,7 +4,14 @@ import { constants as zc, createGzip, gunzipSync, gzipSync } from "node:zlib";
 import { STREAM_FILES } from "@mmkit/analytics";
 import { fillProbabilityDiffusing } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
-import { BINANCE_SAMPLE, readStreams, runInProcess, sampleWithHole, tempDir } from "./helpers.js";
+import {
+  BINANCE_SAMPLE,
+  readStreams,
+  runInProcess,
+  sampleWithHole,
+  streamRecords,
+  tempDir,
+} from "./helpers.js";
 
 describe("paper-trader end to end (in process)", () => {
   it("a synthetic run with a fixed seed is deterministic: identical JSONL, fills > 0, no NaN", async () => {
@@ -354,12 +361,7 @@ describe("--duration and a hole in the data", () => {
     });
     expect(r.stopReason).toBe("duration reached (100s of market time)");
     expect(r.report.find((l) => l.startsWith("Run: "))).toMatch(/ market_time=100s /);
-    const rows = (f: string) =>
-      readStreams(out)
-        .get(f)!
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { ts_ms: number; kind?: string });
+    const rows = (f: string) => streamRecords<{ ts_ms: number; kind?: string }>(out, f);
     const events = rows("events.jsonl");
     const start = events.find((e) => e.kind === "run_start")!.ts_ms;
     const end = events.find((e) => e.kind === "run_end")!.ts_ms;
