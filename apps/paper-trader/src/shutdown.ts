@@ -12,7 +12,7 @@ export function finishTrader(t: PaperTrader, stopReason: string, pauseStatistics
   t.handle(t.p.exchange.flushRecords());
   t.sampleFinalEquity(ts);
   if (pauseStatistics) t.analytics.pauseAtStop(ts);
-  t.writeAnalytics(ts);
+  t.writeAnalytics(ts, true);
   t.writeEvent(ts, "run_end", { reason: stopReason });
   t.p.logger.info(`[SHUTDOWN] ${stopReason}; quotes cancelled, records flushed`);
 }

@@ -366,9 +366,9 @@ export class PaperTrader {
     }
   }
 
-  /** Write sharpe_metrics (portfolio and per signal) and signal_pnl lines. */
-  writeAnalytics(ts: number): void {
-    this.analytics.writeAnalytics(ts);
+  /** Write sharpe_metrics (portfolio and per signal) and signal_pnl lines (`final`: at shutdown, every markout in). */
+  writeAnalytics(ts: number, final = false): void {
+    this.analytics.writeAnalytics(ts, final);
   }
 
   private logTransitions(): void {

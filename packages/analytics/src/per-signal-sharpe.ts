@@ -124,7 +124,9 @@ export class PerSignalSharpeTracker {
   /** Let time pass for every signal (closes buckets; no PnL change). */
   advanceTo(tsMs: number): void {
     this.startTsMs ??= tsMs;
-    if (this.lastTsMs === null || tsMs > this.lastTsMs) this.lastTsMs = tsMs;
+    // Not forward: nothing to close (a fill stamped later already moved every tracker on).
+    if (this.lastTsMs !== null && tsMs <= this.lastTsMs) return;
+    this.lastTsMs = tsMs;
     const trackers = this.trackers;
     for (let k = 0; k < trackers.length; k++) trackers[k]!.update(tsMs, this.capitalBase + this.cumPnl[k]!);
   }
@@ -143,18 +145,23 @@ export class PerSignalSharpeTracker {
     return this.names.slice();
   }
 
-  /** Summary of one signal (null if never seen). */
-  summary(name: string, nowMs: number): SharpeSummary | null {
+  /** Summary of one signal (null if never seen); buckets closed up to `asOfMs` (see `SharpeTracker.summary`). */
+  summary(name: string, nowMs: number, asOfMs = nowMs): SharpeSummary | null {
     const k = this.index.get(name);
-    return k === undefined ? null : this.trackers[k]!.summary(nowMs, { scope: "signal", signalName: name });
+    return k === undefined
+      ? null
+      : this.trackers[k]!.summary(nowMs, { scope: "signal", signalName: name, asOfMs });
   }
 
-  /** Summaries of all signals, keyed by name. */
-  summaries(nowMs: number): Record<string, SharpeSummary> {
+  /**
+   * Summaries of all signals, keyed by name, stamped `nowMs`, buckets closed up to `asOfMs` (≤ nowMs):
+   * a fill's PnL that is known only later (a markout) still lands in its own bucket.
+   */
+  summaries(nowMs: number, asOfMs = nowMs): Record<string, SharpeSummary> {
     const out: Record<string, SharpeSummary> = {};
     for (let k = 0; k < this.names.length; k++) {
       const name = this.names[k]!;
-      out[name] = this.trackers[k]!.summary(nowMs, { scope: "signal", signalName: name });
+      out[name] = this.trackers[k]!.summary(nowMs, { scope: "signal", signalName: name, asOfMs });
     }
     return out;
   }

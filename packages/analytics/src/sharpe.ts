@@ -256,9 +256,14 @@ export class SharpeTracker {
     };
   }
 
-  /** Snapshot at time nowMs (closes buckets up to nowMs first); `fillCount` overrides the fill count. */
-  summary(nowMs: number, extra: { scope?: "portfolio" | "signal"; signalName?: string } = {}): SharpeSummary {
-    if (this.firstTsMs !== null && nowMs > this.lastTsMs) this.advanceTo(nowMs);
+  /** Snapshot at time nowMs (closes buckets up to nowMs, or `extra.asOfMs`, first). */
+  summary(
+    nowMs: number,
+    extra: { scope?: "portfolio" | "signal"; signalName?: string; asOfMs?: number } = {},
+  ): SharpeSummary {
+    // `asOfMs` (≤ nowMs): close buckets only up to it, when samples stamped before nowMs may still come.
+    const closeTo = Math.min(nowMs, extra.asOfMs ?? nowMs);
+    if (this.firstTsMs !== null && closeTo > this.lastTsMs) this.advanceTo(closeTo);
     const P = this.periodsPerYear;
     const ring = this.ring();
     const windows: SharpeWindowRecord[] = this.windows.map((w) =>

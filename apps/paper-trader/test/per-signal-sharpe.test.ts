@@ -1,0 +1,76 @@
+/**
+ * The per-signal Sharpe, recomputed from the files alone: each fill's PnL (its primary-horizon
+ * markout edge × notional) booked at its fill time, for the signals active in the cycle that placed
+ * it, in 60 s buckets on the capital base. The trader learns that PnL only when the fill's last
+ * markout is in (30 s later), so this checks that it still lands in the fill's own bucket.
+ */
+import { describe, expect, it } from "vitest";
+import { runInProcess, streamRecords, tempDir } from "./helpers.js";
+
+interface Edge {
+  ts_ms: number;
+  cycle_id?: number;
+  price: number;
+  size: number;
+  realized_edge_bps: number | null;
+}
+interface Contribution {
+  cycle_id: number;
+  contributions: { signal_name: string; was_active: boolean }[];
+}
+interface SharpeLine {
+  ts_ms: number;
+  scope: string;
+  signal_name?: string;
+  capital_base: number;
+  windows: { window: string; n: number; mean_return_bps: number | null; std_return_bps: number | null }[];
+}
+
+const BUCKET_MS = 60_000;
+
+describe("per-signal Sharpe from the files alone", () => {
+  it("books each fill's PnL in the bucket of its fill time, as an independent recomputation does", async () => {
+    const dir = tempDir();
+    await runInProcess({ durationSec: 3600, seed: 5, outputDir: dir });
+    const active = new Map<number, string[]>();
+    for (const c of streamRecords<Contribution>(dir, "signal_contributions.jsonl"))
+      active.set(
+        c.cycle_id,
+        c.contributions.filter((x) => x.was_active).map((x) => x.signal_name),
+      );
+    const lines = streamRecords<SharpeLine>(dir, "sharpe_metrics.jsonl");
+    const endTs = lines[lines.length - 1]!.ts_ms;
+    // the last record of each signal: the shutdown's, with every markout in
+    const last = new Map<string, SharpeLine>();
+    for (const l of lines) if (l.scope === "signal") last.set(l.signal_name!, l);
+    const finals = [...last.values()];
+    for (const f of finals) expect(f.ts_ms).toBe(endTs);
+    expect(finals.length).toBeGreaterThan(2);
+    // the trackers start with the run's first equity sample, 40 s back (the markout lag)
+    const start = streamRecords<{ ts_ms: number }>(dir, "equity.jsonl")[0]!.ts_ms - 40_000;
+    const b0 = Math.floor(start / BUCKET_MS);
+    const bEnd = Math.floor(endTs / BUCKET_MS); // the bucket in progress at the end is not closed
+    let checked = 0;
+    for (const fin of finals) {
+      const name = fin.signal_name!;
+      const pnlByBucket = new Float64Array(bEnd - b0);
+      for (const e of streamRecords<Edge>(dir, "edge_validation.jsonl")) {
+        if (e.realized_edge_bps === null || e.cycle_id === undefined) continue;
+        if (!(active.get(e.cycle_id) ?? []).includes(name)) continue;
+        const b = Math.floor(e.ts_ms / BUCKET_MS) - b0;
+        if (b >= 0 && b < pnlByBucket.length)
+          pnlByBucket[b]! += (e.realized_edge_bps * e.price * e.size) / 1e4;
+      }
+      const rets = Array.from(pnlByBucket, (p) => (p / fin.capital_base) * 1e4);
+      const mean = rets.reduce((s, r) => s + r, 0) / rets.length;
+      const std = Math.sqrt(rets.reduce((s, r) => s + (r - mean) ** 2, 0) / (rets.length - 1));
+      const all = fin.windows.find((w) => w.window === "all")!;
+      expect(all.n, name).toBe(rets.length);
+      if (std === 0) continue; // a signal never active: nothing to compare
+      expect(all.mean_return_bps! / mean, name).toBeCloseTo(1, 9);
+      expect(all.std_return_bps! / std, name).toBeCloseTo(1, 9);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(1);
+  }, 120_000);
+});
