@@ -11,6 +11,14 @@ const criteria = parseCriteria(GOLDEN_CRITERIA);
 const tmp = tempDirs("gaps");
 const S = 1000;
 
+/** The golden run with 10 minutes without samples that the trader marked as unobserved (paused at T0 + 335 s). */
+function filesWithMarkedGap(): ReturnType<typeof goldenFiles> {
+  const files = goldenFiles();
+  const after = { ...equity(T0 + 930 * S, 10_060), unobserved_since_ms: T0 + 335 * S };
+  files.equity = [...(files.equity ?? []), equity(T0 + 335 * S, 10_050), after, equity(T0 + 935 * S, 10_070)];
+  return files;
+}
+
 describe("equity gaps", () => {
   it("a complete equity stream has no empty buckets and no note", async () => {
     const r = await buildReport(await writeRunDir(await tmp("none"), goldenFiles()), { criteria });
@@ -44,15 +52,7 @@ describe("equity gaps", () => {
   });
 
   it("a gap the trader marked as unobserved is left out of the Sharpe, not counted flat", async () => {
-    const files = goldenFiles();
-    // the same 10 minutes, but the trader paused at T0 + 335 s (data stale) and marked the sample after
-    const after = { ...equity(T0 + 930 * S, 10_060), unobserved_since_ms: T0 + 335 * S };
-    files.equity = [
-      ...(files.equity ?? []),
-      equity(T0 + 335 * S, 10_050),
-      after,
-      equity(T0 + 935 * S, 10_070),
-    ];
+    const files = filesWithMarkedGap();
     const r = await buildReport(await writeRunDir(await tmp("unobserved"), files), { criteria });
     expect(r.sharpe.emptyBuckets).toBe(0);
     expect(r.sharpe.gaps).toBe(0);
@@ -69,14 +69,7 @@ describe("equity gaps", () => {
   });
 
   it("a --since window starting inside a marked gap counts no gap (its first sample has none before it)", async () => {
-    const files = goldenFiles();
-    const after = { ...equity(T0 + 930 * S, 10_060), unobserved_since_ms: T0 + 335 * S };
-    files.equity = [
-      ...(files.equity ?? []),
-      equity(T0 + 335 * S, 10_050),
-      after,
-      equity(T0 + 935 * S, 10_070),
-    ];
+    const files = filesWithMarkedGap();
     const r = await buildReport(await writeRunDir(await tmp("since-in-gap"), files), {
       criteria,
       timeRange: { sinceMs: T0 + 600 * S, untilMs: null },
