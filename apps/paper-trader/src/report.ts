@@ -147,7 +147,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
               .map((k) => `${k}.jsonl`)
               .join(", ")
           : "streams"
-      })`,
+      }, checkpoint.json)`,
     );
     if (st !== undefined) {
       const problems = Object.entries(st.streams).filter(
