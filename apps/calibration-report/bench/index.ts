@@ -1,10 +1,11 @@
 /**
  * Benchmarks: report build throughput (MB/s) and peak RSS on synthetic runs of 100 MB and 1 GB
  * (each in a fresh child process, so RSS is the report's own), plus renderer latency.
- * Set REPORT_BENCH_GB to change the large size (default 1). Generated data is cached in the OS tmp dir.
+ * Set REPORT_BENCH_GB to change the large size (default 1). The generated runs (~1.1 GB in the OS
+ * tmp dir) are removed at the end unless REPORT_BENCH_KEEP=1 keeps them for the next run.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,8 +17,11 @@ import { generateRun } from "./generate.js";
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), "..");
 
+const generated = new Set<string>();
+
 async function ensureRun(bytes: number): Promise<{ dir: string; bytes: number }> {
   const dir = join(tmpdir(), `mmkit-report-bench-${Math.round(bytes / 1e6)}MB`);
+  generated.add(dir);
   const marker = join(dir, ".generated");
   if (existsSync(marker)) return { dir, bytes: Number(readFileSync(marker, "utf8")) };
   const t0 = Date.now();
@@ -64,3 +68,6 @@ const small = await ensureRun(100e6);
 const report = await buildReport(small.dir);
 benchLatency("renderText (full report)", () => void renderText(report), 200, 20);
 benchLatency("renderHtml (full report, inline SVG)", () => void renderHtml(report), 200, 20);
+
+if (process.env.REPORT_BENCH_KEEP !== "1")
+  for (const dir of generated) rmSync(dir, { recursive: true, force: true });
