@@ -1,7 +1,8 @@
 /** The optional lead-venue feed: Binance USD-M bookTicker live (`--binance-lead`), or a lead recording in a replay (`--lead-input`). */
-import type { ClockSource } from "@mmkit/core";
+import type { ClockSource, MarketEvent } from "@mmkit/core";
 import {
   BinanceFeed,
+  type FeedDelayTracker,
   type FeedLogger,
   type MarketDataFeed,
   type ReplayFeed,
@@ -95,4 +96,13 @@ export function openLeadReplay(
       ...(recorded !== null ? { source: recorded } : {}),
     },
   };
+}
+
+/**
+ * A lead frame as of its content, on the local clock: its receipt time moved back by its delivery
+ * delay (`FeedDelayTracker`), so a frame delivered 3 s late is 3 s old for LeadLag and the metrics.
+ */
+export function leadFrameAsOf(ev: MarketEvent, delay: FeedDelayTracker): MarketEvent {
+  const asOf = delay.asOfMs(ev.localTsMs, ev.exchangeTsMs);
+  return asOf === ev.localTsMs ? ev : { ...ev, localTsMs: asOf };
 }

@@ -201,9 +201,15 @@ async function runLocked(
   };
   // Without a two-sided book in the first events (or for live feeds) the trader is built on the first one.
   if (!Number.isNaN(initialMid)) trader = makeTrader(initialMid);
-  // A resumed run's trader is restored at once (its order size and capital are the checkpoint's):
-  // until the venue sends a book its metrics, lead feed and risk checks go on from the checkpoint.
-  else if (checkpoint !== null) trader = makeTrader(startMid);
+  // A resumed run's trader is restored at once (metrics, lead feed and risk checks go on); live, it
+  // quotes only on a book of this session and its clock is taken to now (no back-dated tick).
+  else if (checkpoint !== null) {
+    trader = makeTrader(startMid);
+    if (!source.eventTime) {
+      trader.awaitFreshBook();
+      trader.onTimer(Date.now());
+    }
+  }
 
   const progress = new ProgressBar(source.expectedSpanMs ?? 0);
   const skip = checkpoint !== null && source.eventTime ? checkpoint.events_consumed : 0;

@@ -26,7 +26,8 @@ import type { Logger } from "pino";
 import type { PaperTraderConfig } from "./config.js";
 import { logAnalytics } from "./analytics-logs.js";
 import type { RunMetrics } from "./metrics.js";
-import { newTransitions } from "./kill-switch-log.js";
+import { logTransitions } from "./kill-switch-log.js";
+import { leadFrameAsOf } from "./lead-feed.js";
 import { OrderManager } from "./order-manager.js";
 import { predictionIntensity } from "./prediction-intensity.js";
 import { contributionLine } from "./records.js";
@@ -80,6 +81,8 @@ export class PaperTrader {
   lastDecision: QuoteDecision | null = null;
   lastEffect: SignalEffect | null = null;
   private fillSinceCycle = false;
+  /** A resumed live session quotes only once its venue has sent a book (see {@link awaitFreshBook}). */
+  private awaitingFreshBook = false;
   private nextPruneMs = 0;
   /** Time of the lead venue's last book update, as of its content (0: none yet; `--binance-lead` / `--lead-input`). */
   lastReferenceBookTsMs = 0;
@@ -143,6 +146,7 @@ export class PaperTrader {
     } else if (accepted) {
       // A late update (stamped before the last one) is not newer data: the freshness never goes back.
       if (ts > c.lastBookTsMs) c.lastBookTsMs = ts;
+      this.awaitingFreshBook = false;
       // Fresh data after a gap: the statistics resume (data_gap record) before this event's cycle.
       if (this.analytics.resumable(ts, c)) {
         this.analytics.sampleEquity(ts, c, true, this.lastReferenceBookTsMs);
@@ -180,15 +184,18 @@ export class PaperTrader {
       this.p.signals.onReferenceEvent(ev);
       return;
     }
-    // On the local clock a frame counts as of its venue stamp (moved onto the local clock): one
-    // delivered 3 s late is 3 s old, not fresh, for LeadLag's age limit and the staleness metric.
-    let e = ev;
-    if (this.p.clock === "local") {
-      const asOf = this.leadDelay.asOfMs(ev.localTsMs, ev.exchangeTsMs);
-      if (asOf !== ev.localTsMs) e = { ...ev, localTsMs: asOf };
-    }
+    // On the local clock a frame counts as of its venue stamp: one delivered 3 s late is 3 s old.
+    const e = this.p.clock === "local" ? leadFrameAsOf(ev, this.leadDelay) : ev;
     if (e.type !== "trade") this.lastReferenceBookTsMs = eventTimeMs(e, this.p.clock);
     this.p.signals.onReferenceEvent(e);
+  }
+
+  /**
+   * A resumed live session: its book is the previous process's until the venue sends one, so
+   * nothing is quoted before that (a restarted bot waits for fresh data too).
+   */
+  awaitFreshBook(): void {
+    this.awaitingFreshBook = true;
   }
 
   /** Time passes without market data (live mode timer): runs risk checks and periodic work. */
@@ -263,7 +270,7 @@ export class PaperTrader {
     });
     if (decision.fault !== null && p.exchange.book.isTwoSided())
       riskState = p.killSwitch.halt(ts, decision.fault);
-    this.logTransitions();
+    logTransitions(this);
     this.lastDecision = decision;
     this.lastEffect = cyc.effect;
     if (decision.trace !== null) c.lastGlftBaseBps = decision.trace.glftBaseBps;
@@ -272,9 +279,13 @@ export class PaperTrader {
       this.stopReason = `kill switch HALTED: ${p.killSwitch.reason()}`;
       return;
     }
-    // Blind: no accepted book for longer than the staleness limit. Even reduce-only quotes would
-    // rest on prices nobody has seen for that long and fill at them on the first fresh book.
-    if (c.lastBookTsMs > 0 && ts - c.lastBookTsMs > p.killSwitch.config.staleDataMs) {
+    // Blind: no accepted book for longer than the staleness limit (or none yet in a resumed live
+    // session). Even reduce-only quotes would rest on prices nobody has seen for that long and
+    // fill at them on the first fresh book.
+    if (
+      this.awaitingFreshBook ||
+      (c.lastBookTsMs > 0 && ts - c.lastBookTsMs > p.killSwitch.config.staleDataMs)
+    ) {
       this.handle(this.orders.cancelAll());
       return;
     }
@@ -369,18 +380,6 @@ export class PaperTrader {
   /** Write sharpe_metrics (portfolio and per signal) and signal_pnl lines (`final`: at shutdown, every markout in). */
   writeAnalytics(ts: number, final = false): void {
     this.analytics.writeAnalytics(ts, final);
-  }
-
-  private logTransitions(): void {
-    const all = this.p.killSwitch.transitions();
-    const c = this.counters;
-    // The transition log is bounded: log only the ones after the last logged one.
-    for (const t of newTransitions(all, c.lastTransition)) {
-      this.p.logger.warn(`[KILL SWITCH] ${t.from} -> ${t.to}: ${t.reason}`);
-      this.writeEvent(t.tsMs, "kill_switch", { from: t.from, to: t.to, reason: t.reason });
-      this.p.metrics?.setRiskState(t.to);
-      c.lastTransition = { tsMs: t.tsMs, to: t.to, reason: t.reason };
-    }
   }
 
   /** Write a run event line (events.jsonl). */

@@ -141,7 +141,18 @@ describe("bare --resume of a live run", () => {
       expect(tick).not.toBeNull();
       // Bare resume (only --resume and --output-dir given): the same venue, not the public default.
       const subscribed = venue.subscriptions.length;
+      // resumed after more than the staleness limit: the data is stale when the session starts
+      await new Promise((r) => setTimeout(r, 11_000));
+      const secondStartMs = Date.now();
       const second = await runPaused({ resume: true, outputDir: dir }, 3000, ["resume", "outputDir"]);
+      // nothing of the resumed session is stamped between the sessions (no back-dated tick)
+      const events = readFileSync(join(dir, "events.jsonl"), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { ts_ms: number; kind: string });
+      const pauseEnd = events.findIndex((e) => e.kind === "run_end");
+      for (const e of events.slice(pauseEnd + 1))
+        expect(e.ts_ms, e.kind).toBeGreaterThanOrEqual(secondStartMs);
       expect(venue.subscriptions.length).toBeGreaterThan(subscribed);
       expect(second.events).toBeGreaterThan(first.events);
       // the time between the sessions is unobserved: the resumed session's first sample says from when
