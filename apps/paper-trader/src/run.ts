@@ -243,13 +243,15 @@ async function runLocked(
       if (Number.isNaN(mid)) return true;
       trader = makeTrader(mid);
       for (const e of firstBook.drain()) trader.onEvent(e, true);
-    } else if (duration.endBefore(trader.counters, ev) !== null) {
+    } else {
       // The run's market time ends at its duration, also when the next event lies beyond it (after
       // a hole in the data): the trader's clock is taken to the end without it.
-      trader.onTimer(duration.endBefore(trader.counters, ev) as number);
-      stopReason = duration.reason;
-      return false;
-    } else {
+      const end = duration.endBefore(trader.counters, ev);
+      if (end !== null) {
+        trader.onTimer(end);
+        stopReason = duration.reason;
+        return false;
+      }
       trader.onEvent(ev);
     }
     const c = trader.counters;
@@ -311,8 +313,8 @@ async function runLocked(
           if (trader !== null) trader.onTimer(Date.now());
           // a halt stops once its cancels have landed (see step), or after the drain time without events
           if (trader?.stopReason && drain.doneByWallClock(trader)) stops.request(trader.stopReason);
-          const firstTsMs = trader?.counters.firstTsMs ?? checkpoint?.counters.firstTsMs ?? null;
-          const startMs = Math.min(firstTsMs ?? liveStartedMs, liveStartedMs);
+          // a resumed run's trader exists from the start: its first event is the run's
+          const startMs = Math.min(trader?.counters.firstTsMs ?? liveStartedMs, liveStartedMs);
           if (Date.now() - startMs >= duration.ms) stops.request(duration.reason);
           if (stops.reason !== null) void source.feed.close();
         }, 1000);

@@ -1,4 +1,5 @@
 /** The end of a run: the trader's last records, and the feed line of the report. */
+import { feedCounters } from "./metrics.js";
 import type { RunSource } from "./source.js";
 import type { PaperTrader } from "./trader.js";
 
@@ -11,7 +12,7 @@ export function finishTrader(t: PaperTrader, stopReason: string, pauseStatistics
   t.handle(t.orders.cancelAll());
   t.handle(t.p.exchange.flushRecords());
   t.sampleFinalEquity(ts);
-  if (pauseStatistics) t.analytics.pauseAtStop(ts);
+  if (pauseStatistics) t.analytics.pauseStatistics(ts);
   t.writeAnalytics(ts, true);
   t.writeEvent(ts, "run_end", { reason: stopReason });
   t.p.logger.info(`[SHUTDOWN] ${stopReason}; quotes cancelled, records flushed`);
@@ -23,14 +24,8 @@ export function feedSummary(source: RunSource): string {
     const s = feed.stats();
     const e = s.events;
     // The feed's other counters (resyncs, sequence gaps, stale declarations, stale frames dropped,
-    // duplicate trades…) when non-zero.
-    const others = {
-      resyncs: s.resyncs,
-      gaps: s.gaps,
-      staleEvents: s.staleEvents,
-      droppedEvents: s.droppedEvents,
-      ...s.extra,
-    };
+    // duplicate trades…) when non-zero; the three shown inline are left out.
+    const { invalidMessages: _i, ignoredMessages: _g, reconnects: _r, ...others } = feedCounters(s);
     const extra = Object.entries(others)
       .filter(([, v]) => v !== 0)
       .map(([k, v]) => `${k}=${v}`);

@@ -19,7 +19,7 @@ import { fmt, moneyExtraDecimals, priceText, signed } from "./logging.js";
 import type { OrderManager } from "./order-manager.js";
 import { edgeLine, equityLine, fillLine, header, predictionLine } from "./records.js";
 import type { TraderParts } from "./trader.js";
-import type { TraderCounters } from "./trader-counters.js";
+import { marketDataStale, type TraderCounters } from "./trader-counters.js";
 
 /** Markout horizon (ms) whose realized edge is the per-fill PnL for attribution and the headline edge. */
 export const PRIMARY_HORIZON_MS = 5000;
@@ -147,16 +147,14 @@ export class TraderAnalytics {
     if (!(ts > staleFromMs)) return;
     if (staleFromMs > c.nextEquityLineMs - EQUITY_LINE_MS)
       this.sampleEquity(staleFromMs, c, true, lastReferenceBookTsMs);
-    this.sharpe.pause(staleFromMs);
-    this.perSignalSharpe.pause(staleFromMs);
+    this.pauseStatistics(staleFromMs);
   }
 
   /**
-   * A live run stops (a pause: `--resume` continues it later): nothing is observed from `ts` until
-   * the resumed session's first fresh data, so the Sharpe trackers pause here, at the last instant
-   * this session saw, instead of counting the time between the sessions.
+   * Nothing is observed from `ts` until fresh data comes: the Sharpe trackers pause there (the data
+   * went stale; a live run stopped, whose `--resume` continues it later) instead of counting the time.
    */
-  pauseAtStop(ts: number): void {
+  pauseStatistics(ts: number): void {
     this.sharpe.pause(ts);
     this.perSignalSharpe.pause(ts);
   }
@@ -167,7 +165,7 @@ export class TraderAnalytics {
   }
 
   private stale(ts: number, c: TraderCounters): boolean {
-    return c.lastBookTsMs > 0 && ts - c.lastBookTsMs > this.p.killSwitch.config.staleDataMs;
+    return marketDataStale(c, ts, this.p.killSwitch.config.staleDataMs);
   }
 
   /**

@@ -48,3 +48,11 @@ export function initialCounters(): TraderCounters {
     empiricalPredictions: 0,
   };
 }
+
+/**
+ * Whether the market data is stale at `ts`: the last accepted book is older than `staleMs` (the
+ * kill switch's limit). Nothing is quoted and the statistics pause while it is.
+ */
+export function marketDataStale(c: TraderCounters, ts: number, staleMs: number): boolean {
+  return c.lastBookTsMs > 0 && ts - c.lastBookTsMs > staleMs;
+}

@@ -32,7 +32,7 @@ import { OrderManager } from "./order-manager.js";
 import { predictionIntensity } from "./prediction-intensity.js";
 import { contributionLine } from "./records.js";
 import { EQUITY_SAMPLE_MS, type RunEventFields, TraderAnalytics } from "./trader-analytics.js";
-import { initialCounters, type TraderCounters } from "./trader-counters.js";
+import { initialCounters, marketDataStale, type TraderCounters } from "./trader-counters.js";
 
 /** Everything the trader is built from (constructed by `buildParts`). */
 export interface TraderParts {
@@ -282,10 +282,7 @@ export class PaperTrader {
     // Blind: no accepted book for longer than the staleness limit (or none yet in a resumed live
     // session). Even reduce-only quotes would rest on prices nobody has seen for that long and
     // fill at them on the first fresh book.
-    if (
-      this.awaitingFreshBook ||
-      (c.lastBookTsMs > 0 && ts - c.lastBookTsMs > p.killSwitch.config.staleDataMs)
-    ) {
+    if (this.awaitingFreshBook || marketDataStale(c, ts, p.killSwitch.config.staleDataMs)) {
       this.handle(this.orders.cancelAll());
       return;
     }

@@ -8,6 +8,15 @@ import { ConfigError } from "../src/config.js";
 import { RunMetrics } from "../src/metrics.js";
 import { BINANCE_SAMPLE, gridTrader, runInProcess, tempDir } from "./helpers.js";
 
+/** One sample's fields besides the running totals the tests vary. */
+const SAMPLE = {
+  pnlQuote: 0,
+  equityQuote: 1000,
+  positionBase: 0,
+  riskState: "active" as const,
+  feedAgeSec: 0,
+};
+
 describe("Prometheus metrics", () => {
   it("before any market data: feed staleness +Inf and a kill switch that does not quote, not a healthy 0", async () => {
     const text = await new RunMetrics().registry.metrics();
@@ -48,31 +57,17 @@ describe("Prometheus metrics", () => {
 
   it("counts refused book updates from the exchange's running total, whatever the sampling", async () => {
     const m = new RunMetrics();
-    const base = {
-      pnlQuote: 0,
-      equityQuote: 1000,
-      positionBase: 0,
-      riskState: "active" as const,
-      feedAgeSec: 0,
-    };
-    m.sample({ ...base, eventsTotal: 10, rejectedBookEvents: 3 });
-    m.sample({ ...base, eventsTotal: 20, rejectedBookEvents: 3 });
-    m.sample({ ...base, eventsTotal: 30, rejectedBookEvents: 7 });
-    m.sample({ ...base, eventsTotal: 40 });
+    m.sample({ ...SAMPLE, eventsTotal: 10, rejectedBookEvents: 3 });
+    m.sample({ ...SAMPLE, eventsTotal: 20, rejectedBookEvents: 3 });
+    m.sample({ ...SAMPLE, eventsTotal: 30, rejectedBookEvents: 7 });
+    m.sample({ ...SAMPLE, eventsTotal: 40 });
     expect(await m.registry.metrics()).toMatch(/^mmkit_rejected_book_events_total 7$/m);
   });
 
   it("a resumed run's counters count from its checkpoint's totals: no jump by the previous sessions' counts", async () => {
     const m = new RunMetrics();
     m.resumeFrom({ eventsTotal: 1_000_000, rejectedBookEvents: 40 });
-    const base = {
-      pnlQuote: 0,
-      equityQuote: 1000,
-      positionBase: 0,
-      riskState: "active" as const,
-      feedAgeSec: 0,
-    };
-    m.sample({ ...base, eventsTotal: 1_000_250, rejectedBookEvents: 42 });
+    m.sample({ ...SAMPLE, eventsTotal: 1_000_250, rejectedBookEvents: 42 });
     const text = await m.registry.metrics();
     expect(text).toMatch(/^mmkit_events_total 250$/m);
     expect(text).toMatch(/^mmkit_rejected_book_events_total 2$/m);

@@ -14,14 +14,16 @@ const { H2_ASK_HI, H2_BID_LO, H2_VASK_HI, H2_VBID_LO, H_ASK_LO, H_BID_HI, H_VASK
 export abstract class BookUpkeep extends CrossedFills {
   /**
    * Apply a book event, then fill the resting orders (and observe the virtual ones) that the book
-   * has moved onto or through (`fillCrossed`).
+   * has moved onto or through (`fillCrossed`); false when the book refused it (crossed or invalid).
    */
   protected applyBook(
     ev: Exclude<MarketEvent, { type: "trade" | "health" }>,
     t: number,
     out: ExchangeEvent[],
-  ): void {
-    if (this.applyBookLevels(ev, t)) this.fillCrossed(t, out);
+  ): boolean {
+    const accepted = this.applyBookLevels(ev, t);
+    if (accepted) this.fillCrossed(t, out);
+    return accepted;
   }
 
   /** Apply a book event to the book and the queue positions; false when it was rejected (crossed or invalid). */

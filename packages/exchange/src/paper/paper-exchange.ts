@@ -106,12 +106,9 @@ export class PaperExchange extends OrderEntry {
         break;
       case "snapshot":
       case "delta":
-      case "bbo": {
-        const refusedBefore = this.rejectedBookEvents;
-        this.applyBook(ev, t, out);
-        if (this.rejectedBookEvents === refusedBefore) this.freshBook(t);
+      case "bbo":
+        if (this.applyBook(ev, t, out)) this.freshBook(t);
         break;
-      }
       case "health":
         break;
     }
