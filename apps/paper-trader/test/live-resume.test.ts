@@ -179,6 +179,10 @@ describe("bare --resume of a live run", () => {
           if (msg.channel === "l2Book" && msg.data.levels !== undefined) msg.data.levels[1] = [];
           return `${l.slice(0, sp)} ${JSON.stringify(msg)}`;
         });
+      // The cancels sent at the previous stop are in flight for up to the latency cap (5 × 50 ms
+      // + 1): a session resumed within it can rightly see one filled by its first prints, as the
+      // venue would have. Resume after it, so every fill here would be a new quote's.
+      await new Promise((r) => setTimeout(r, 500));
       const bidOnlyVenue = await startFakeVenue(20, oneSided);
       let bookless: RunResult;
       try {
