@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { captureFrames, waitFor } from "./fixtures.js";
+import { feed, logger, makeFeed, server, useFakeHyperliquid } from "./hl-feed-harness.js";
+
+useFakeHyperliquid();
+
+describe("HyperliquidFeed against a local venue replaying real frames", () => {
+  it("a book stamped an hour ahead (clock glitch) costs only the prints before the next book; later drops are warned", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    for (const conn of server.openConns()) conn.sendData = false;
+    await new Promise((r) => setTimeout(r, 100)); // let the recorded frames in flight arrive
+    const droppedBefore = feed.stats().extra["staleTradesDropped"] ?? 0;
+    const book = (t: number) => {
+      const f = JSON.parse(server.last.booksSent[0]!) as { data: { time: number } };
+      f.data.time = t;
+      return JSON.stringify(f);
+    };
+    const trade = (tid: number, t: number) =>
+      JSON.stringify({
+        channel: "trades",
+        data: [{ coin: "BTC", side: "B", px: "105000.0", sz: "0.01", time: t, tid }],
+      });
+    const T = Date.now();
+    for (const f of [
+      book(T),
+      trade(900001, T + 100),
+      book(T + 3_600_000), // the glitch
+      trade(900002, T + 200), // judged against the glitched book: dropped
+      book(T + 500),
+      trade(900003, T + 600),
+      book(T + 1000),
+      trade(900004, T + 1100),
+      trade(900005, T - 60_000), // a genuinely stale print: still dropped
+      trade(900006, T + 1200),
+    ])
+      server.broadcastRaw(f);
+    const ids = () => c.events.flatMap((e) => (e.type === "trade" ? [e.trade.id] : []));
+    await waitFor(() => ids().includes("900006"), 2000, "the last print");
+    // Before the fix the filter kept the maximum book time: 900003, 900004, 900006 were lost too.
+    expect(ids().filter((id) => id!.startsWith("9000"))).toEqual(["900001", "900003", "900004", "900006"]);
+    expect((feed.stats().extra["staleTradesDropped"] ?? 0) - droppedBefore).toBe(2);
+    expect(logger.warnings.some((w) => w.startsWith("stale trades dropped"))).toBe(true);
+  });
+
+  it("the recent-trades snapshot sent before the first book of the connection is held and dropped, not delivered", async () => {
+    // QA defect 9: before any book the stale-trade reference was −∞, so the subscription's
+    // recent-trades snapshot (prints up to 49 s older than the book) reached the consumer.
+    server.dataFromStart = false;
+    const c = makeFeed();
+    await waitFor(
+      () => server.conns.length === 1 && server.last.subscriptions.length === 3,
+      3000,
+      "subscribed",
+    );
+    // The recorded subscription snapshot: 30 prints, 3.5 s to 49 s older than the first recorded book.
+    const recentTrades = captureFrames("hyperliquid-btc-20250126.gz").find((f) =>
+      f.startsWith('{"channel":"trades"'),
+    )!;
+    const tids = new Set(
+      (JSON.parse(recentTrades) as { data: { tid: number }[] }).data.map((t) => String(t.tid)),
+    );
+    server.last.ws.send(recentTrades);
+    await waitFor(() => feed.stats().messages >= 1, 5000, "the trades frame received");
+    server.last.sendData = true;
+    await waitFor(() => c.events.filter((e) => e.type === "snapshot").length >= 3, 5000, "3 snapshots");
+    const firstBook = c.events.findIndex((e) => e.type === "snapshot");
+    expect(c.events.slice(0, firstBook).some((e) => e.type === "trade")).toBe(false);
+    expect(c.events.filter((e) => e.type === "trade" && tids.has(e.trade.id!))).toHaveLength(0);
+    expect(feed.stats().extra["staleTradesDropped"]).toBeGreaterThanOrEqual(tids.size);
+  });
+});

@@ -1,0 +1,81 @@
+import type { MarketEvent } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { SignalStack } from "./stack.js";
+import { pathEvents, smallConfig, T0 } from "./stack-test-helpers.js";
+
+describe("SignalStack", () => {
+  it("own fills produce automatic markouts that feed alpha→κ", () => {
+    const stack = new SignalStack({ ...smallConfig, markoutHorizonMs: 5000 });
+    let n = 0;
+    for (const ev of pathEvents(2, 400)) {
+      stack.onMarketEvent(ev);
+      if (ev.type === "bbo" && (ev.exchangeTsMs - T0) % 10_000 === 0) {
+        const mid = (ev.bbo.bidPrice + ev.bbo.askPrice) / 2;
+        stack.onOwnFill({
+          orderId: `o${n++}`,
+          side: "buy",
+          price: mid,
+          size: 1,
+          feeQuote: 0,
+          liquidity: "maker",
+          tsMs: ev.exchangeTsMs,
+          midAtFill: mid,
+        });
+      }
+    }
+    expect(stack.alphaKappa.count).toBeGreaterThanOrEqual(n - 1);
+    expect(stack.warmup.counts().fills).toBe(n);
+  });
+});
+
+describe("SignalStack automatic markouts use the mid in force at the horizon", () => {
+  // Definition (alpha-kappa.ts; same convention as the paper exchange's markout records):
+  // m_h = the last mid at or before fill time + horizon; asBps = −sideSign·(m_h − m₀)/m₀·1e4.
+  const bbo = (tsMs: number, mid: number): MarketEvent => ({
+    type: "bbo",
+    exchangeTsMs: tsMs,
+    localTsMs: tsMs,
+    bbo: { bidPrice: mid - 0.005, bidSize: 1, askPrice: mid + 0.005, askSize: 1 },
+  });
+  const buyFillAt100 = {
+    orderId: "o1",
+    side: "buy" as const,
+    price: 100,
+    size: 1,
+    feeQuote: 0,
+    liquidity: "maker" as const,
+    tsMs: T0,
+    midAtFill: 100,
+  };
+
+  it("horizon between two updates: the earlier mid (99 → +100 bps; the old code took 101 → −100)", () => {
+    const stack = new SignalStack({ markoutHorizonMs: 5000 });
+    stack.onMarketEvent(bbo(T0, 100));
+    stack.onOwnFill(buyFillAt100);
+    stack.onMarketEvent(bbo(T0 + 4000, 99));
+    stack.onMarketEvent(bbo(T0 + 6000, 101));
+    expect(stack.alphaKappa.count).toBe(1);
+    // −(+1)·(99 − 100)/100·1e4 = +100 bps (the first markout enters with weight 1)
+    expect(stack.alphaKappa.toxicityBps).toBeCloseTo(100, 9);
+  });
+
+  it("an update exactly at the horizon is in force at it (98 → +200 bps)", () => {
+    const stack = new SignalStack({ markoutHorizonMs: 5000 });
+    stack.onMarketEvent(bbo(T0, 100));
+    stack.onOwnFill(buyFillAt100);
+    stack.onMarketEvent(bbo(T0 + 4000, 99));
+    stack.onMarketEvent(bbo(T0 + 5000, 98));
+    expect(stack.alphaKappa.toxicityBps).toBeCloseTo(200, 9);
+  });
+
+  it("the mid in force survives a checkpoint taken before the horizon", () => {
+    const a = new SignalStack({ markoutHorizonMs: 5000 });
+    a.onMarketEvent(bbo(T0, 100));
+    a.onOwnFill(buyFillAt100);
+    a.onMarketEvent(bbo(T0 + 4000, 99));
+    const b = new SignalStack({ markoutHorizonMs: 5000 });
+    b.setState(JSON.parse(JSON.stringify(a.getState())));
+    b.onMarketEvent(bbo(T0 + 6000, 101));
+    expect(b.alphaKappa.toxicityBps).toBeCloseTo(100, 9);
+  });
+});
