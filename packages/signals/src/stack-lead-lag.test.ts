@@ -3,20 +3,8 @@ import { describe, expect, it } from "vitest";
 import { generateLeadLagPath, type LeadLagPath } from "../test/lead-lag-path.js";
 import { LEAD_LAG_SIGNAL_NAME } from "./lead-lag.js";
 import { type CycleResult, SignalStack, type SignalStackConfig } from "./stack.js";
+import { smallConfig, T0 } from "./stack-test-helpers.js";
 
-const T0 = 1_700_000_000_000;
-
-const smallConfig: Partial<SignalStackConfig> = {
-  warmup: { tradesTarget: 100, bookUpdatesTarget: 200, bucketsTarget: 60, bucketMs: 1000 },
-  regime: {
-    bucketMs: 1000,
-    warmupBuckets: 120,
-    refitEveryBuckets: 600,
-    windowBuckets: 600,
-    restarts: 1,
-    maxIter: 30,
-  },
-};
 const enabled: Partial<SignalStackConfig> = { ...smallConfig, leadLag: { enabled: true } };
 
 const bbo = (tsMs: number, mid: number, bidSize = 1, askSize = 1): MarketEvent => ({
