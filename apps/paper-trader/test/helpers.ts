@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { jsonlParts, STREAM_FILES } from "@mmkit/analytics";
 import { fixedTickRules } from "@mmkit/core";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import { createLogger } from "../src/logging.js";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
 import { type RunResult, runPaperTrader } from "../src/run.js";
@@ -83,6 +83,12 @@ export function readStreams(dir: string): Map<string, string> {
   for (const f of readdirSync(dir).sort())
     if (f.endsWith(".jsonl")) out.set(f, readFileSync(join(dir, f), "utf8"));
   return out;
+}
+
+/** A resumed run's streams equal the uninterrupted reference's, file by file (and there are some). */
+export function expectSameStreams(ref: Map<string, string>, got: Map<string, string>): void {
+  expect(ref.size).toBeGreaterThan(5);
+  for (const [file, text] of ref) expect(got.get(file), file).toBe(text);
 }
 
 /** Every stream of a run directory as one text: its rotated parts (oldest first) joined with the current file. */
