@@ -175,7 +175,13 @@ export class TraderAnalytics {
    * with fresh data after a pause writes a `data_gap` event and an equity line carrying
    * `unobserved_since_ms`, and resumes the trackers.
    */
-  sampleEquity(ts: number, c: TraderCounters, writeLine: boolean, lastReferenceBookTsMs: number): boolean {
+  sampleEquity(
+    ts: number,
+    c: TraderCounters,
+    writeLine: boolean,
+    lastReferenceBookTsMs: number,
+    lastBookBeforeMs?: number,
+  ): boolean {
     const pnl = this.p.exchange.pnl();
     if (!(Number.isFinite(pnl.equityQuote) && Number.isFinite(pnl.markPrice))) return false;
     if (!this.stale(ts, c)) {
@@ -191,7 +197,8 @@ export class TraderAnalytics {
         if (pausedAt !== null) line.unobserved_since_ms = pausedAt;
         this.write("equity", line);
       }
-      if (pausedAt !== null) this.noteDataGap(pausedAt, ts, this.sharpe.unobservedBuckets - skippedBefore);
+      if (pausedAt !== null)
+        this.noteDataGap(pausedAt, ts, this.sharpe.unobservedBuckets - skippedBefore, lastBookBeforeMs);
     }
     this.p.metrics?.sample({
       pnlQuote: pnl.totalPnlQuote,
@@ -206,9 +213,21 @@ export class TraderAnalytics {
     return true;
   }
 
-  /** The events.jsonl record and log line of a data gap that just ended. */
-  private noteDataGap(staleFromMs: number, ts: number, skippedBuckets: number): void {
-    const lastBookMs = staleFromMs - this.p.killSwitch.config.staleDataMs;
+  /**
+   * The events.jsonl record and log line of a data gap that just ended. `lastBookBeforeMs`: the
+   * last accepted book before it, when known (a stop pauses at its own last instant, not 10 s
+   * after the last book); else the pause began when that book went stale.
+   */
+  private noteDataGap(
+    staleFromMs: number,
+    ts: number,
+    skippedBuckets: number,
+    lastBookBeforeMs?: number,
+  ): void {
+    const lastBookMs =
+      lastBookBeforeMs !== undefined && lastBookBeforeMs > 0
+        ? lastBookBeforeMs
+        : staleFromMs - this.p.killSwitch.config.staleDataMs;
     const gapSec = (ts - lastBookMs) / 1000;
     const reason = `no accepted market data for ${fmt(gapSec, 1)} s (feed outage, recording gap or a stop between sessions): ${skippedBuckets} whole Sharpe bucket(s) left out as unobserved`;
     this.p.logger.warn(`[FEED] ${reason}`);

@@ -145,11 +145,12 @@ export class PaperTrader {
       if (!healthLogged) this.feedHealthLog.note(ev);
     } else if (accepted) {
       // A late update (stamped before the last one) is not newer data: the freshness never goes back.
+      const lastBookBeforeMs = c.lastBookTsMs;
       if (ts > c.lastBookTsMs) c.lastBookTsMs = ts;
       this.awaitingFreshBook = false;
       // Fresh data after a gap: the statistics resume (data_gap record) before this event's cycle.
       if (this.analytics.resumable(ts, c)) {
-        this.analytics.sampleEquity(ts, c, true, this.lastReferenceBookTsMs);
+        this.analytics.sampleEquity(ts, c, true, this.lastReferenceBookTsMs, lastBookBeforeMs);
         c.nextEquityMs = ts + EQUITY_SAMPLE_MS;
       }
       const mid = book.mid();

@@ -133,7 +133,7 @@ describe("bare --resume of a live run", () => {
       expect(first.fills, first.report.join("\n")).toBeGreaterThan(0);
       // the stop is a pause: the statistics pause at the session's last instant
       const paused = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as {
-        counters: { lastTsMs: number };
+        counters: { lastTsMs: number; lastBookTsMs: number };
         trackers: { sharpe: { pausedAtMs?: number | null } };
       };
       expect(paused.trackers.sharpe.pausedAtMs).toBe(paused.counters.lastTsMs);
@@ -163,7 +163,16 @@ describe("bare --resume of a live run", () => {
       expect(
         equityLines.filter((e) => e.unobserved_since_ms !== undefined).map((e) => e.unobserved_since_ms),
       ).toEqual([paused.counters.lastTsMs]);
-      expect(readFileSync(join(dir, "events.jsonl"), "utf8")).toContain('"kind":"data_gap"');
+      // the gap runs from the paused session's last book (not from 10 s before the stop) to the first new one
+      const gap = events.find((e) => e.kind === "data_gap") as
+        | {
+            ts_ms: number;
+            details: { last_book_ts_ms: number; unobserved_since_ms: number; gap_secs: number };
+          }
+        | undefined;
+      expect(gap?.details.last_book_ts_ms).toBe(paused.counters.lastBookTsMs);
+      expect(gap?.details.unobserved_since_ms).toBe(paused.counters.lastTsMs);
+      expect(gap?.details.gap_secs).toBeCloseTo((gap!.ts_ms - paused.counters.lastBookTsMs) / 1000, 9);
       expect(manifest(dir).source.url).toBe(venue.url);
       expect(manifest(dir).config.hyperliquidUrl).toBe(venue.url);
       expect(manifest(dir).source.tick_size).toBe(tick);
