@@ -40,6 +40,9 @@ export function continueFrom(
     eventsTotal: t.counters.events,
     rejectedBookEvents: t.p.exchange.rejectedBookEvents,
   });
+  // The gauges show the restored account at once, not an empty one while a replay skips the
+  // events it already processed.
+  t.publishMetrics();
   // An event-time source goes on after the events it consumed; a live one from now.
   const from = eventTime ? `; the source goes on after its event ${cp.events_consumed}` : "";
   logger.info(

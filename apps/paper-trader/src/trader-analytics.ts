@@ -200,7 +200,15 @@ export class TraderAnalytics {
       if (pausedAt !== null)
         this.noteDataGap(pausedAt, ts, this.sharpe.unobservedBuckets - skippedBefore, lastBookBeforeMs);
     }
-    this.p.metrics?.sample({
+    this.publishMetrics(ts, c, lastReferenceBookTsMs);
+    return true;
+  }
+
+  /** Set the Prometheus gauges to the state at `ts` (nothing is written or sampled for statistics). */
+  publishMetrics(ts: number, c: TraderCounters, lastReferenceBookTsMs: number): void {
+    const pnl = this.p.exchange.pnl();
+    if (this.p.metrics === null || !Number.isFinite(pnl.equityQuote)) return;
+    this.p.metrics.sample({
       pnlQuote: pnl.totalPnlQuote,
       equityQuote: pnl.equityQuote,
       positionBase: pnl.positionBase,
@@ -210,7 +218,6 @@ export class TraderAnalytics {
       eventsTotal: c.events,
       rejectedBookEvents: this.p.exchange.rejectedBookEvents,
     });
-    return true;
   }
 
   /**

@@ -353,6 +353,11 @@ export class PaperTrader {
     this.analytics.sampleFinalEquity(ts, this.counters, this.lastReferenceBookTsMs);
   }
 
+  /** Set the metrics to the state as of the last event (a restored trader, before its first event). */
+  publishMetrics(): void {
+    this.analytics.publishMetrics(this.counters.lastTsMs, this.counters, this.lastReferenceBookTsMs);
+  }
+
   /** Time-driven work: equity samples, equity lines, analytics, warm-up logs. */
   private periodic(ts: number): void {
     const c = this.counters;

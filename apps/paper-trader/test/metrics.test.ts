@@ -1,11 +1,16 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { openReplay } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../src/config.js";
+import { fixedTickRules } from "@mmkit/core";
+import { buildParts } from "../src/build.js";
+import { ConfigError, parseConfig } from "../src/config.js";
+import { createLogger } from "../src/logging.js";
 import { RunMetrics } from "../src/metrics.js";
+import { checkpointMid, continueFrom, resumeSettings } from "../src/resume.js";
+import { PaperTrader } from "../src/trader.js";
 import { BINANCE_SAMPLE, gridTrader, runInProcess, tempDir } from "./helpers.js";
 
 /** One sample's fields besides the running totals the tests vary. */
@@ -17,7 +22,46 @@ const SAMPLE = {
   feedAgeSec: 0,
 };
 
+/** A gauge's value in a Prometheus text exposition (NaN when absent). */
+function gauge(text: string, name: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  return line === undefined ? Number.NaN : Number(line.slice(name.length + 1));
+}
+
 describe("Prometheus metrics", () => {
+  it("a resumed run's gauges show the restored account before its first event, not an empty one", async () => {
+    // (a replay resumed from a checkpoint first skips the events it processed, which can take long)
+    const dir = tempDir();
+    const done = await runInProcess({ durationSec: 600, outputDir: dir });
+    expect(done.fills).toBeGreaterThan(0);
+    const { checkpoint, config } = resumeSettings(
+      parseConfig({ resume: true, outputDir: dir }),
+      new Set(["resume", "outputDir"]),
+    );
+    const m = new RunMetrics();
+    const t = new PaperTrader(
+      buildParts(config, {
+        logger: createLogger("silent", false),
+        out: null,
+        metrics: m,
+        tickRules: fixedTickRules(0.1, 0.001, 10),
+        firstMid: checkpointMid(checkpoint!),
+        clock: "exchange",
+        quoteCurrency: "USD",
+        capitalQuote: checkpoint!.capital_quote,
+      }),
+    );
+    continueFrom(t, checkpoint!, "r", true, createLogger("silent", false), m);
+    const text = await m.registry.metrics();
+    const lines = readFileSync(join(dir, "equity.jsonl"), "utf8").trim().split("\n");
+    const last = JSON.parse(lines[lines.length - 1]!) as { equity: number; position: number; ts_ms: number };
+    expect(last.ts_ms).toBe(t.counters.lastTsMs);
+    expect(gauge(text, "mmkit_equity_quote")).toBeCloseTo(last.equity, 9);
+    expect(gauge(text, "mmkit_position_base")).toBeCloseTo(last.position, 12);
+    expect(last.position).not.toBe(0);
+    expect(gauge(text, "mmkit_feed_staleness_seconds")).toBeLessThan(10);
+  });
+
   it("before any market data: feed staleness +Inf and a kill switch that does not quote, not a healthy 0", async () => {
     const text = await new RunMetrics().registry.metrics();
     expect(text).toMatch(/^mmkit_feed_staleness_seconds \+Inf$/m);
