@@ -127,13 +127,15 @@ export async function reprintCompleted(
 ): Promise<RunResult> {
   await source.feed.close();
   const stopReason = `already complete (${cp.completed_reason}); nothing to resume`;
+  const mid = firstMid(source.sample);
   opts.logger.info(`[RESUME] ${stopReason}`);
   const report = edgeValidationReport(trader, {
     stopReason,
     outputDir: config.outputDir,
     wallSeconds: 0,
-    feedSummary: source.feed.name,
-    instrument: instrumentText(instrumentGrid(source, firstMid(source.sample))),
+    feedSummary: `${source.feed.name} (nothing read: the run had ended; its own report has the counts)`,
+    // A live source has no sample: the price step near the checkpoint's mid, as the run stated it.
+    instrument: instrumentText(instrumentGrid(source, Number.isNaN(mid) ? checkpointMid(cp) : mid)),
   });
   for (const line of report) print(line);
   return {

@@ -369,6 +369,10 @@ async function runLocked(
   if (stopReason === "end of data") stopReason = endOfDataReason(source.feed.stats().extra);
   let report: string[] = [];
   const t = trader as PaperTrader | null;
+  // run.json's end goes in before the final checkpoint: a kill between the two leaves either a
+  // resumable checkpoint (the resume rewrites run.json) or a finished run whose run.json says so.
+  recording?.describeInto(source);
+  out.writeManifest(runManifest(config, source, runId, runStartedMs, Date.now(), gridMid));
   if (t !== null) {
     // A stop asked for (SIGINT/SIGTERM, abort) is a pause: its checkpoint stays resumable, and a
     // later --resume continues from there (quotes were cancelled, like a restarted bot's).
@@ -392,8 +396,6 @@ async function runLocked(
     ];
   }
   out.close();
-  recording?.describeInto(source);
-  out.writeManifest(runManifest(config, source, runId, runStartedMs, Date.now(), gridMid));
   if (metrics !== null) await metrics.close();
   for (const line of report) print(line);
   // Signals stay handled until everything is written and printed.

@@ -79,6 +79,19 @@ describe("live mode against a local venue replaying real Hyperliquid messages", 
       expect(metrics.text).toContain("mmkit_kill_switch_state");
       expect(metrics.text).toContain("mmkit_position_base");
       expect(Number(/^mmkit_events_total (\d+)/m.exec(metrics.text)?.[1] ?? 0)).toBeGreaterThan(0);
+      // --resume of the finished live run reprints its report with the run's price step (the
+      // resuming process reads no data), and its run.json keeps the end
+      const instrument = (r: string[]): string | undefined => r.find((l) => l.startsWith("Instrument:"));
+      const again = await runPaperTrader(parseConfig({ resume: true, outputDir: dir }), {
+        logger: createLogger("silent", false),
+        print: () => {},
+        handleSignals: false,
+        given: new Set(["resume", "outputDir"]),
+      });
+      expect(again.stopReason).toMatch(/^already complete \(duration reached/);
+      expect(instrument(again.report)).toBe(instrument(result.report));
+      expect(instrument(again.report)).not.toContain("unknown");
+      expect(again.report.join("\n")).toContain("Feed: hyperliquid:BTC (nothing read: the run had ended");
     } finally {
       metrics.stop();
       await venue.close();

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -39,6 +39,21 @@ describe("resume keeps a run's files safe", () => {
     const again = await runInProcess({ ...BASE, outputDir: dir, resume: true });
     expect(again.stopReason).toMatch(/^already complete \(duration reached/);
     expect(again.fills).toBe(done.fills);
+  });
+
+  it("run.json records the end before the final checkpoint does (a kill between them leaves a consistent pair)", async () => {
+    // The final checkpoint cannot be written (its temp path is a directory): the run fails there,
+    // and run.json must already say it ended (else a finished run's run.json kept ended_ts_ms null).
+    const dir = tempDir();
+    mkdirSync(join(dir, "checkpoint.json.tmp"));
+    await expect(runInProcess({ durationSec: 120, outputDir: dir, checkpointEveryMin: 60 })).rejects.toThrow(
+      /EISDIR/,
+    );
+    const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {
+      ended_ts_ms: number | null;
+    };
+    expect(manifest.ended_ts_ms).not.toBeNull();
+    expect(existsSync(join(dir, "checkpoint.json"))).toBe(false);
   });
 
   it("a checkpoint whose order size is between lots (allowed by older versions) still resumes and reprints", async () => {
