@@ -67,7 +67,7 @@ export function resumeSettings(
     const holder = activeLockHolder(dir);
     throw new ConfigError(
       holder === null
-        ? `cannot --resume: no checkpoint.json in ${dir}`
+        ? `cannot --resume: no checkpoint.json in ${dir} (a run writes its first checkpoint 10 s of market time after its first event; one stopped before that has nothing to resume: start it again without --resume)`
         : `cannot --resume: ${inUseText(dir, holder)}, and it has not written its first checkpoint yet`,
     );
   }

@@ -47,6 +47,29 @@ describe("paper-trader CLI", () => {
     expect(events).toContain('"kind":"run_end"');
   });
 
+  it("a replay paced in real time has a checkpoint 10 s of market time in, so a SIGKILL soon after is resumable", async () => {
+    const ref = tempDir();
+    await runInProcess({ source: "replay", input: BINANCE_SAMPLE, outputDir: ref });
+    const dir = join(tempDir(), "out");
+    const args = [
+      "--source",
+      "replay",
+      "--input",
+      BINANCE_SAMPLE,
+      "--log-level",
+      "warn",
+      "--output-dir",
+      dir,
+    ];
+    const run = spawnCli([...args, "--speed", "2x"]);
+    // 10 s of market time are 5 s of wall time at 2x (the interval's first checkpoint: 5 min in)
+    expect(await waitFor(() => existsSync(join(dir, "checkpoint.json")), 15_000)).toBe(true);
+    run.child.kill("SIGKILL");
+    await run.done;
+    await runInProcess({ source: "replay", input: BINANCE_SAMPLE, outputDir: dir, resume: true });
+    expectSameStreams(readStreams(ref), readStreams(dir));
+  }, 60_000);
+
   it.each([
     ["a real capture", async () => BINANCE_SAMPLE, 1],
     // Parts of 1 MB (~6): the kill and the resume lie past the first ones. Replayed on local receive
