@@ -3,6 +3,12 @@
 /** Minimum wall time between periodic checkpoints (a max-speed replay would otherwise write one every few ms). */
 export const CHECKPOINT_MIN_WALL_MS = 2000;
 
+/**
+ * Market time from a run's first event to its first checkpoint: soon, so a run killed early is still
+ * resumable (a live run, a replay at 1x or a slow synthetic market would otherwise wait an interval).
+ */
+export const FIRST_CHECKPOINT_MS = 10_000;
+
 /** Decides, event by event, whether a periodic checkpoint is due. */
 export class CheckpointPacer {
   private readonly everyMs: number;
@@ -13,9 +19,9 @@ export class CheckpointPacer {
 
   /**
    * `everyMs`: market time between checkpoints; `firstAfterMs`: market time from the first event to
-   * the first checkpoint (default `everyMs`). The wall-time pacing starts now.
+   * the first checkpoint (at most `everyMs`). The wall-time pacing starts now.
    */
-  constructor(everyMs: number, firstAfterMs = everyMs) {
+  constructor(everyMs: number, firstAfterMs = FIRST_CHECKPOINT_MS) {
     this.everyMs = everyMs;
     this.firstAfterMs = Math.min(firstAfterMs, everyMs);
   }

@@ -12,6 +12,7 @@ import type { RunOptions, RunResult } from "./run.js";
 import { instrumentGrid, instrumentText } from "./instrument.js";
 import { firstMid, type RunSource } from "./source.js";
 import { readCheckpoint } from "./checkpoint.js";
+import { FIRST_CHECKPOINT_MS } from "./checkpoint-pacing.js";
 import { activeLockHolder, inUseText } from "./output-lock.js";
 import {
   PRINT_MERGE_VERSION,
@@ -67,7 +68,7 @@ export function resumeSettings(
     const holder = activeLockHolder(dir);
     throw new ConfigError(
       holder === null
-        ? `cannot --resume: no checkpoint.json in ${dir} (a run writes its first checkpoint 10 s of market time after its first event; one stopped before that has nothing to resume: start it again without --resume)`
+        ? `cannot --resume: no checkpoint.json in ${dir} (a run writes its first checkpoint ${FIRST_CHECKPOINT_MS / 1000} s of market time after its first event; one stopped before that has nothing to resume: start it again without --resume)`
         : `cannot --resume: ${inUseText(dir, holder)}, and it has not written its first checkpoint yet`,
     );
   }

@@ -64,9 +64,6 @@ export interface RunResult {
   outputDir: string;
 }
 
-/** Market time after a run's first event at which its first checkpoint is due. */
-const FIRST_CHECKPOINT_MS = 10_000;
-
 /** Events processed between checks for stop requests, checkpoints and progress. */
 const CHUNK_EVENTS = 4096;
 
@@ -215,9 +212,7 @@ async function runLocked(
   const skip = checkpoint !== null && source.eventTime ? checkpoint.events_consumed : 0;
   let consumed = 0;
   const duration = new DurationLimit(config.durationSec, source.eventTime, source.clock);
-  // A first checkpoint soon after the start, so a run killed early is still resumable (a replay
-  // at 1x or a slow synthetic market would otherwise wait a whole interval).
-  const checkpoints = new CheckpointPacer(config.checkpointEveryMin * 60_000, FIRST_CHECKPOINT_MS);
+  const checkpoints = new CheckpointPacer(config.checkpointEveryMin * 60_000);
   let stopReason = "end of data";
   const drain = new HaltDrain();
   const firstBook = new FirstBookWait(logger);

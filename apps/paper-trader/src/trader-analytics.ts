@@ -14,7 +14,7 @@ import {
   type StreamName,
   type StreamRecord,
 } from "@mmkit/analytics";
-import type { MarkoutRecord, PaperFill, PredictionRecord } from "@mmkit/exchange";
+import type { MarkoutRecord, PaperFill, PnlSnapshot, PredictionRecord } from "@mmkit/exchange";
 import { fmt, moneyExtraDecimals, priceText, signed } from "./logging.js";
 import type { OrderManager } from "./order-manager.js";
 import { edgeLine, equityLine, fillLine, header, predictionLine } from "./records.js";
@@ -200,13 +200,17 @@ export class TraderAnalytics {
       if (pausedAt !== null)
         this.noteDataGap(pausedAt, ts, this.sharpe.unobservedBuckets - skippedBefore, lastBookBeforeMs);
     }
-    this.publishMetrics(ts, c, lastReferenceBookTsMs);
+    this.publishMetrics(ts, c, lastReferenceBookTsMs, pnl);
     return true;
   }
 
   /** Set the Prometheus gauges to the state at `ts` (nothing is written or sampled for statistics). */
-  publishMetrics(ts: number, c: TraderCounters, lastReferenceBookTsMs: number): void {
-    const pnl = this.p.exchange.pnl();
+  publishMetrics(
+    ts: number,
+    c: TraderCounters,
+    lastReferenceBookTsMs: number,
+    pnl: PnlSnapshot = this.p.exchange.pnl(),
+  ): void {
     if (this.p.metrics === null || !Number.isFinite(pnl.equityQuote)) return;
     this.p.metrics.sample({
       pnlQuote: pnl.totalPnlQuote,

@@ -46,9 +46,14 @@ export function sampleWithHole(dir: string, shiftMs: number): string {
 
 /**
  * A trader wired as the CLI wires it, on a fixed 0.1 / 0.001 grid at a mid of 100, exchange clock,
- * USD, no outputs and a silent logger: for driving the loop event by event in a test.
+ * USD, no outputs and a silent logger: for driving the loop event by event in a test
+ * (`capitalQuote`: a checkpoint's, to restore it into).
  */
-export function gridTrader(input: PaperTraderConfigInput, metrics: RunMetrics | null = null): PaperTrader {
+export function gridTrader(
+  input: PaperTraderConfigInput,
+  metrics: RunMetrics | null = null,
+  capitalQuote?: number,
+): PaperTrader {
   return new PaperTrader(
     buildParts(parseConfig(input), {
       logger: createLogger("silent", false),
@@ -58,6 +63,7 @@ export function gridTrader(input: PaperTraderConfigInput, metrics: RunMetrics | 
       firstMid: 100,
       clock: "exchange",
       quoteCurrency: "USD",
+      ...(capitalQuote !== undefined ? { capitalQuote } : {}),
     }),
   );
 }

@@ -4,13 +4,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { openReplay } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
-import { fixedTickRules } from "@mmkit/core";
-import { buildParts } from "../src/build.js";
 import { ConfigError, parseConfig } from "../src/config.js";
 import { createLogger } from "../src/logging.js";
 import { RunMetrics } from "../src/metrics.js";
-import { checkpointMid, continueFrom, resumeSettings } from "../src/resume.js";
-import { PaperTrader } from "../src/trader.js";
+import { continueFrom, resumeSettings } from "../src/resume.js";
 import { BINANCE_SAMPLE, gridTrader, runInProcess, tempDir } from "./helpers.js";
 
 /** One sample's fields besides the running totals the tests vary. */
@@ -39,18 +36,7 @@ describe("Prometheus metrics", () => {
       new Set(["resume", "outputDir"]),
     );
     const m = new RunMetrics();
-    const t = new PaperTrader(
-      buildParts(config, {
-        logger: createLogger("silent", false),
-        out: null,
-        metrics: m,
-        tickRules: fixedTickRules(0.1, 0.001, 10),
-        firstMid: checkpointMid(checkpoint!),
-        clock: "exchange",
-        quoteCurrency: "USD",
-        capitalQuote: checkpoint!.capital_quote,
-      }),
-    );
+    const t = gridTrader(config, m, checkpoint!.capital_quote);
     continueFrom(t, checkpoint!, "r", true, createLogger("silent", false), m);
     const text = await m.registry.metrics();
     const lines = readFileSync(join(dir, "equity.jsonl"), "utf8").trim().split("\n");
