@@ -4,15 +4,12 @@ import { readFileSync } from "node:fs";
 import type { Fill, MarketEvent } from "@mmkit/core";
 import { SyntheticMarket } from "@mmkit/exchange";
 import { expect, it } from "vitest";
+import { readmeTsBlock } from "../../../readme-example.js";
 import { LeadLagSignal, SignalStack, type SignalStackState } from "./index.js";
 
 /** The lines of the README's ```ts block that follows `heading` (blank and import lines dropped). */
 function readmeBlockLines(heading: string): string[] {
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  const section = readme.slice(readme.indexOf(heading));
-  const open = section.indexOf("```ts") + 5;
-  return section
-    .slice(open, section.indexOf("```", open))
+  return readmeTsBlock(new URL("../README.md", import.meta.url), heading)
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => l !== "" && !l.startsWith("import "));
@@ -114,21 +111,8 @@ it("README lead–lag example runs and matches the README", () => {
   expect(adj.note).toBe("warm-up 0/300");
   expect(forLogs).toEqual({ d: 0, beta: 0, t: 0, refAgeMs: 0 });
 
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  const section = readme.slice(readme.indexOf("### Lead–lag example"));
-  const block = section.slice(
-    section.indexOf("```ts") + 5,
-    section.indexOf("```", section.indexOf("```ts") + 5),
-  );
-  const source = readFileSync(new URL(import.meta.url), "utf8");
-  const example = source.slice(
-    source.indexOf("// --- example start ---"),
-    source.indexOf("// --- example end ---"),
-  );
-  const readmeLines = block
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("import "));
+  const readmeLines = readmeBlockLines("### Lead–lag example");
+  const example = exampleSource("example");
   expect(readmeLines.length).toBeGreaterThan(8);
   for (const line of readmeLines) expect(example).toContain(line);
 });
