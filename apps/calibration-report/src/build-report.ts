@@ -68,11 +68,14 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
   if (!manifestPresent) ctx.missing.push(RUN_MANIFEST_FILE);
 
   const mixing = new RunMixingCheck(options.orderToleranceMs ?? DEFAULT_ORDER_TOLERANCE_MS);
-  const equity = new EquitySection(options.bucketMs ?? 60_000, options.maxPoints ?? 2000);
+  const equity = new EquitySection(options.bucketMs ?? 60_000, options.maxPoints ?? 2000, range);
   await ctx.consume(
     "equity",
     (r) => equity.add(r),
-    (r, file, i) => mixing.timed("equity", r.ts_ms, file, i),
+    (r, file, i) => {
+      mixing.timed("equity", r.ts_ms, file, i);
+      equity.seeOutOfRange(r);
+    },
   );
 
   const fills = new FillSection();
@@ -132,6 +135,7 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
       brier: judged?.brier ?? null,
       brierSamples: judged?.n ?? 0,
       brierHorizonMs: judged?.horizonMs ?? criteria.brierHorizonMs,
+      brierBaseRate: judged?.baseRate ?? null,
       maxDrawdownPct: drawdown.maxDrawdownFrac === null ? null : drawdown.maxDrawdownFrac * 100,
       equitySamples: equity.samples,
       fills: fillCount,

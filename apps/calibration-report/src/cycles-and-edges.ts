@@ -43,7 +43,11 @@ export async function consumeCyclesAndEdges(
   };
   const takeCycle = (c: SignalContributionsRecord): void => {
     cPos++;
-    if (!ctx.keep(c.ts_ms)) return;
+    // a cycle outside the time window still placed orders that may fill inside it
+    if (!ctx.keep(c.ts_ms)) {
+      section.rememberCycle(c);
+      return;
+    }
     cs.summary.used++;
     section.addCycle(c);
   };

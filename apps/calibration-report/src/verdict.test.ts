@@ -69,6 +69,17 @@ describe("verdict", () => {
     expect(v.exitCode).toBe(3);
   });
 
+  it("a Brier over forecasts that all resolved the same way is INSUFFICIENT DATA, not a pass", () => {
+    // e.g. quotes so wide that nothing fills: forecasts near 0, outcomes all 0, Brier ≈ 0
+    for (const brierBaseRate of [0, 1]) {
+      const v = computeVerdict({ ...good, brier: 0.0001, brierBaseRate }, DEFAULT_CRITERIA);
+      expect(v.criteria[1]!.status).toBe("INSUFFICIENT DATA");
+      expect(v.criteria[1]!.detail).toMatch(/resolved (unfilled|filled)/);
+      expect(v.overall).toBe("INSUFFICIENT DATA");
+    }
+    expect(computeVerdict({ ...good, brierBaseRate: 0.001 }, DEFAULT_CRITERIA).overall).toBe("GO");
+  });
+
   it("too few fills blocks GO with a warning", () => {
     const v = computeVerdict({ ...good, fills: 4999 }, DEFAULT_CRITERIA);
     expect(v.overall).toBe("INSUFFICIENT DATA");

@@ -55,6 +55,11 @@ export interface VerdictInputs {
   brierSamples: number;
   /** Horizon (ms) the Brier score was taken at, if any. */
   brierHorizonMs: number | null;
+  /**
+   * Share of those forecasts whose order filled (null/absent: unknown). At 0 or 1 every forecast
+   * resolved the same way: the score cannot tell a good forecaster, so the criterion is not judged.
+   */
+  brierBaseRate?: number | null;
   /** Maximum drawdown in percent of peak equity; null if no equity. */
   maxDrawdownPct: number | null;
   /** Equity samples behind the drawdown. */
@@ -138,6 +143,7 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
   );
 
   const horizon = inputs.brierHorizonMs === null ? "" : ` @${inputs.brierHorizonMs} ms`;
+  const oneOutcome = inputs.brierBaseRate === 0 || inputs.brierBaseRate === 1;
   results.push(
     judge({
       id: "brier",
@@ -145,8 +151,10 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
       threshold: `< ${criteria.maxBrier}`,
       value: inputs.brier,
       samples: inputs.brierSamples,
-      minSamples: criteria.minPredictions,
-      insufficient: `${inputs.brierSamples} resolved forecasts (need >= ${criteria.minPredictions})`,
+      minSamples: oneOutcome ? Number.POSITIVE_INFINITY : criteria.minPredictions,
+      insufficient: oneOutcome
+        ? `every one of ${inputs.brierSamples} forecasts resolved ${inputs.brierBaseRate === 0 ? "unfilled" : "filled"}: a score without both outcomes cannot tell a good forecaster`
+        : `${inputs.brierSamples} resolved forecasts (need >= ${criteria.minPredictions})`,
       pass: (v) => v < criteria.maxBrier,
       detail: (v, pass) =>
         `${fmt(v, 4)} ${pass ? "<" : ">="} ${criteria.maxBrier} over ${inputs.brierSamples} forecasts`,

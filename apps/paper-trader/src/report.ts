@@ -48,7 +48,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
     `fills=${c.fills} volume=${pnl.volumeQuote.toFixed(2 + x)} position=${pnl.positionBase.toFixed(6)} avg_entry=${priceText(pnl.avgEntryPrice)}`,
   );
   out.push(
-    `spread_capture=${sgn(pnl.spreadCaptureQuote)} inventory_mtm=${sgn(pnl.inventoryMtmQuote)} fees=${sgn(-pnl.feesQuote)} total=${sgn(pnl.totalPnlQuote)}  (realized=${sgn(pnl.realizedPnlQuote)} unrealized=${sgn(pnl.unrealizedPnlQuote)})`,
+    `spread_capture=${sgn(pnl.spreadCaptureQuote)} inventory_mtm=${sgn(pnl.inventoryMtmQuote)} fees=${sgn(-pnl.feesQuote)} total=${sgn(pnl.totalPnlQuote)}  (before fees: realized=${sgn(pnl.realizedPnlQuote)} unrealized=${sgn(pnl.unrealizedPnlQuote)})`,
   );
   out.push(
     `equity=${pnl.equityQuote.toFixed(2 + x)} capital=${p.capitalQuote.toFixed(2 + x)} return=${pct(pnl.totalPnlQuote / p.capitalQuote)}`,
@@ -97,7 +97,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
     const rt = h.edgeTestOverlap;
     const rb = h.biasTestOverlap;
     out.push(
-      `h=${(h.horizonMs / 1000).toString().padStart(3)}s n=${String(h.n).padStart(6)} realized=${num(h.meanRealizedEdgeBps, 3)} predicted=${num(h.meanPredictedEdgeBps, 3)} ${ciLabel}=${ci(t ? confidenceInterval(t, level) : null)} t=${num(t?.t ?? null)} p=${num(t?.p ?? null, 4)} bias(pred-real)=${num(b?.estimate ?? null, 3)} bias_p=${num(b?.p ?? null, 4)} robust: n_eff=${num(h.effectiveN, 0)} ${ciLabel}=${ci(h.verdictInterval)} t=${num(rt?.t ?? null)} p=${num(rt?.p ?? null, 4)} bias_p=${num(rb?.p ?? null, 4)} ${h.verdict}`,
+      `h=${(h.horizonMs / 1000).toString().padStart(3)}s n=${String(h.n).padStart(6)} realized=${num(h.meanRealizedEdgeBps, 3)} predicted=${num(h.meanPredictedEdgeBps, 3)} ${ciLabel}=${ci(t ? confidenceInterval(t, level) : null)} t=${num(t?.t ?? null)} p=${num(t?.p ?? null, 4)} bias(pred-real)=${num(h.meanBiasBps, 3)} bias_p=${num(b?.p ?? null, 4)} robust: n_eff=${num(h.effectiveN, 0)} ${ciLabel}=${ci(h.verdictInterval)} t=${num(rt?.t ?? null)} p=${num(rt?.p ?? null, 4)} bias_p=${num(rb?.p ?? null, 4)} ${h.verdict}`,
     );
   }
   out.push(

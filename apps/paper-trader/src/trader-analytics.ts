@@ -189,7 +189,10 @@ export class TraderAnalytics {
       const skippedBefore = this.sharpe.unobservedBuckets;
       this.sharpe.update(ts, pnl.equityQuote);
       this.drawdown.update(ts, pnl.equityQuote);
-      this.perSignalSharpe.advanceTo(ts - this.signalPnlLagMs);
+      // Per-signal buckets close one markout lag behind, but never before the run's first sample:
+      // the per-signal windows cover the same buckets as the portfolio's.
+      const firstMs = this.sharpe.firstSampleTsMs() ?? ts;
+      this.perSignalSharpe.advanceTo(Math.max(ts - this.signalPnlLagMs, firstMs));
       if (writeLine || pausedAt !== null) {
         c.nextEquityLineMs = ts + EQUITY_LINE_MS;
         const dd = this.drawdown.state();
@@ -255,13 +258,16 @@ export class TraderAnalytics {
 
   /**
    * Write sharpe_metrics (portfolio and per signal) and signal_pnl lines. `final`: every markout is
-   * in (shutdown, after the flush), so the per-signal buckets close up to `ts` too.
+   * in (shutdown, after the flush), so the per-signal buckets close up to `ts` too; those lines
+   * carry `final: true` (a periodic write may have happened at the same ts, with lagged buckets).
    */
   writeAnalytics(ts: number, final = false): void {
-    this.write("sharpe_metrics", this.sharpe.summary(ts));
+    const mark = <T extends object>(r: T): T => (final ? { ...r, final: true } : r);
+    this.write("sharpe_metrics", mark(this.sharpe.summary(ts)));
     const asOf = final ? ts : ts - this.signalPnlLagMs;
-    for (const s of Object.values(this.perSignalSharpe.summaries(ts, asOf))) this.write("sharpe_metrics", s);
-    this.write("signal_pnl", this.attributor.summary(ts));
+    for (const s of Object.values(this.perSignalSharpe.summaries(ts, asOf)))
+      this.write("sharpe_metrics", mark(s));
+    this.write("signal_pnl", mark(this.attributor.summary(ts)));
   }
 
   /** Write a run event line (events.jsonl). */

@@ -23,6 +23,7 @@ interface SharpeLine {
   scope: string;
   signal_name?: string;
   capital_base: number;
+  final?: true;
   windows: { window: string; n: number; mean_return_bps: number | null; std_return_bps: number | null }[];
 }
 
@@ -40,14 +41,20 @@ describe("per-signal Sharpe from the files alone", () => {
       );
     const lines = streamRecords<SharpeLine>(dir, "sharpe_metrics.jsonl");
     const endTs = lines[lines.length - 1]!.ts_ms;
-    // the last record of each signal: the shutdown's, with every markout in
+    // the shutdown's records, with every markout in: flagged `final`, the last of each signal,
+    // after the periodic ones of the same instant (the run ends on a 60 s analytics instant)
+    const closing = lines.filter((l) => l.final === true);
     const last = new Map<string, SharpeLine>();
     for (const l of lines) if (l.scope === "signal") last.set(l.signal_name!, l);
     const finals = [...last.values()];
-    for (const f of finals) expect(f.ts_ms).toBe(endTs);
     expect(finals.length).toBeGreaterThan(2);
-    // the trackers start with the run's first equity sample, 40 s back (the markout lag)
-    const start = streamRecords<{ ts_ms: number }>(dir, "equity.jsonl")[0]!.ts_ms - 40_000;
+    expect(closing).toEqual([lines.find((l) => l.scope === "portfolio" && l.final === true), ...finals]);
+    expect(lines.filter((l) => l.ts_ms === endTs).length).toBe(2 * closing.length);
+    for (const f of finals) expect(f.ts_ms).toBe(endTs);
+    // the per-signal trackers cover the portfolio's buckets: from the run's first equity sample
+    // (not one markout lag before it, which added a zero bucket from before the run)
+    const portfolioAll = closing[0]!.windows.find((w) => w.window === "all")!;
+    const start = streamRecords<{ ts_ms: number }>(dir, "equity.jsonl")[0]!.ts_ms;
     const b0 = Math.floor(start / BUCKET_MS);
     const bEnd = Math.floor(endTs / BUCKET_MS); // the bucket in progress at the end is not closed
     let checked = 0;
@@ -66,6 +73,7 @@ describe("per-signal Sharpe from the files alone", () => {
       const std = Math.sqrt(rets.reduce((s, r) => s + (r - mean) ** 2, 0) / (rets.length - 1));
       const all = fin.windows.find((w) => w.window === "all")!;
       expect(all.n, name).toBe(rets.length);
+      expect(all.n, name).toBe(portfolioAll.n);
       if (std === 0) continue; // a signal never active: nothing to compare
       expect(all.mean_return_bps! / mean, name).toBeCloseTo(1, 9);
       expect(all.std_return_bps! / std, name).toBeCloseTo(1, 9);

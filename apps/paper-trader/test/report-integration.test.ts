@@ -150,4 +150,53 @@ describe("the calibration report judges a real paper-trader run", () => {
     // 2 minutes of data: a handful of observed buckets, not the 12 a flat-counted gap would add
     expect(logged.windows.find((w) => w.window === "all")!.n).toBeLessThanOrEqual(3);
   }, 180_000);
+
+  it("a --since/--until hour of a longer run gives the trader's own 1h window at that time", async () => {
+    // The window's first bucket starts from the equity just before --since and its last one,
+    // ending at --until, is complete because the run went on: as the trader's 1h window has them.
+    const dir = tempDir();
+    await runInProcess({ durationSec: 4000, seed: 6, outputDir: dir });
+    const lines = readFileSync(join(dir, "sharpe_metrics.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            ts_ms: number;
+            scope: string;
+            windows: { window: string; n: number; sharpe_annualized: number | null }[];
+          },
+      )
+      .filter((x) => x.scope === "portfolio");
+    const untilMs = lines[0]!.ts_ms + 3_900_000;
+    const logged = lines.find((l) => l.ts_ms === untilMs)!.windows.find((w) => w.window === "1h")!;
+    expect(logged.n).toBe(60);
+    const json = join(dir, "report.json");
+    const r = runReport(dir, json, "--since", String(untilMs - 3_600_000), "--until", String(untilMs));
+    expect([0, 1, 3], r.stderr).toContain(r.status);
+    const model = JSON.parse(readFileSync(json, "utf8")) as {
+      sharpe: { windows: { window: string; n: number; sharpeAnnualized: number | null }[] };
+    };
+    const all = model.sharpe.windows.find((w) => w.window === "all")!;
+    expect(all.n).toBe(60);
+    expect(all.sharpeAnnualized).toBeCloseTo(logged.sharpe_annualized!, 6);
+
+    // A window starting at a fill whose order was placed by an earlier quote cycle: that fill is
+    // still attributed to the signals of its placing cycle.
+    const records = (file: string) =>
+      readFileSync(join(dir, file), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { ts_ms: number; cycle_id: number });
+    const cycleTs = new Map(records("signal_contributions.jsonl").map((c) => [c.cycle_id, c.ts_ms]));
+    const early = records("fills.jsonl").find((f) => cycleTs.get(f.cycle_id)! < f.ts_ms)!;
+    const r2 = runReport(dir, json, "--since", String(early.ts_ms), "--until", String(untilMs));
+    expect([0, 1, 3], r2.stderr).toContain(r2.status);
+    const { attribution } = JSON.parse(readFileSync(json, "utf8")) as {
+      attribution: { source: string; nFills: number; nAttributed: number };
+    };
+    expect(attribution.source).toMatch(/^recomputed/);
+    expect(attribution.nFills).toBeGreaterThan(100);
+    expect(attribution.nAttributed).toBe(attribution.nFills);
+  }, 180_000);
 });

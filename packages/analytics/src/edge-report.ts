@@ -12,6 +12,8 @@ export interface EdgeHorizonStats {
   meanRealizedEdgeBps: number | null;
   stdRealizedEdgeBps: number | null;
   meanPredictedEdgeBps: number | null;
+  /** Mean of predicted − realized edge (bps), from the first fill on (its test needs two). */
+  meanBiasBps: number | null;
   /** One-sample t-test of mean realized edge treating fills as independent, H1: edge > 0 (`p` one-sided; `ci95` two-sided 95% t CI). */
   edgeTest: TTestResult | null;
   /** t-test of mean(predicted − realized) = 0 treating fills as independent (two-sided). */

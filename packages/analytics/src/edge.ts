@@ -177,6 +177,7 @@ export class EdgeTracker {
           meanRealizedEdgeBps: mean,
           stdRealizedEdgeBps: std,
           meanPredictedEdgeBps: h.predicted.mean(),
+          meanBiasBps: bm,
           edgeTest,
           biasTest,
           edgeTestOverlap,

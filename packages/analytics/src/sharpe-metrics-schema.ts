@@ -100,6 +100,11 @@ export const sharpeMetricsSchema = z.object({
   equity: numOrNull,
   /** Per-window statistics. */
   windows: z.array(sharpeWindowSchema),
+  /**
+   * True on the lines written when a run (or a live session) stops, with every pending markout in;
+   * they supersede a periodic line of the same ts_ms (absent on periodic lines).
+   */
+  final: z.literal(true).optional(),
   /** The original system's per-fill figure (mean/std)·√(fills/elapsed years); for comparison only. */
   original_per_fill_sharpe: numOrNull,
   /** Label stating what original_per_fill_sharpe is. */

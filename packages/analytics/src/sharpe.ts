@@ -161,6 +161,11 @@ export class SharpeTracker {
     this.pausedAt = at;
   }
 
+  /** Time of the first sample (where bucket counting starts), or null before it. */
+  firstSampleTsMs(): number | null {
+    return this.firstTsMs;
+  }
+
   /** Time of the pause in force (see {@link pause}), or null while observing. */
   pausedAtMs(): number | null {
     return this.pausedAt;

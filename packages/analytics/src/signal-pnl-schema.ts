@@ -37,6 +37,8 @@ export type SignalPnlStats = z.infer<typeof signalPnlStatsSchema>;
 /** Periodic per-signal attribution summary. */
 export const signalPnlSchema = z.object({
   ...base,
+  /** True on the line written when a run (or a live session) stops (see sharpe_metrics `final`). */
+  final: z.literal(true).optional(),
   /** Fills seen by the attributor. */
   n_fills: count,
   /** Fills whose placing cycle was known (attributed). */

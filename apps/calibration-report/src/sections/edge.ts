@@ -70,6 +70,11 @@ export class EdgeSection {
     this.attributor.recordCycle(c);
   }
 
+  /** Know a cycle outside the time window (not counted): a fill inside it may come from its orders. */
+  rememberCycle(c: SignalContributionsRecord): void {
+    this.attributor.recordCycle(c);
+  }
+
   /** Add one fill's edge record; throws (after counting the fill) if the edge tracker rejects it. */
   addEdge(r: EdgeValidationRecord): void {
     // overlap-robust attribution tests: fills closer than twice the markout horizon share moves
@@ -114,7 +119,7 @@ export class EdgeSection {
         pValueOverlap: h.edgeTestOverlap ? h.edgeTestOverlap.p : null,
         effectiveN: h.effectiveN,
         meanPredictedBps: h.meanPredictedEdgeBps,
-        biasBps: h.biasTest ? h.biasTest.estimate : null,
+        biasBps: h.meanBiasBps,
         biasTStat: h.biasTest ? h.biasTest.t : null,
         biasPValue: h.biasTest ? h.biasTest.p : null,
         biasTStatOverlap: h.biasTestOverlap ? h.biasTestOverlap.t : null,

@@ -7,6 +7,7 @@ import {
 } from "@mmkit/analytics";
 import { MinMaxDownsampler } from "../downsample.js";
 import type { ChartsModel, DrawdownModel, SharpeModel } from "../model.js";
+import type { TimeRange } from "../time-range.js";
 
 /** Consumes equity samples in time order; O(1) memory apart from the bounded Sharpe ring and curves. */
 export class EquitySection {
@@ -37,12 +38,22 @@ export class EquitySection {
   longestGapMs = 0;
   longestGapStartTsMs: number | null = null;
   private readonly bucketMs: number;
+  /** `--since` / `--until` (null: open). */
+  private readonly range: TimeRange;
+  /** The last sample before `--since` (null: none). */
+  private beforeSince: { tsMs: number; equity: number } | null = null;
+  /**
+   * Until when the run observed the market past `--until`: the first sample after it (its pause
+   * start when it follows a gap), or null when none follows.
+   */
+  private observedBeyondUntilMs: number | null = null;
   private maxFracSeen = 0;
   private peakTsAtMax: number | null = null;
   private troughTsAtMax: number | null = null;
 
-  constructor(bucketMs: number, maxPoints: number) {
+  constructor(bucketMs: number, maxPoints: number, range: TimeRange = { sinceMs: null, untilMs: null }) {
     this.bucketMs = bucketMs;
+    this.range = range;
     this.sharpeTracker = new SharpeTracker({ bucketMs });
     this.eqCurve = new MinMaxDownsampler(maxPoints);
     this.ddCurve = new MinMaxDownsampler(maxPoints);
@@ -63,6 +74,7 @@ export class EquitySection {
     this.lastFills = r.fills ?? null;
     if (this.sharpeError === null) {
       try {
+        if (this.samples === 1) this.startAtSince(r.ts_ms, unobservedSince);
         if (unobservedSince !== undefined) this.sharpeTracker.pause(unobservedSince);
         this.sharpeTracker.update(r.ts_ms, r.equity);
       } catch (err) {
@@ -80,6 +92,32 @@ export class EquitySection {
     this.ddCurve.push(r.ts_ms, ds.drawdownFrac === null ? 0 : -100 * ds.drawdownFrac);
   }
 
+  /**
+   * Before the window's first sample: its bucket starts from the equity just before `--since` (as
+   * the trader's does) when samples on both sides lie within a bucket of it and no gap the trader
+   * marked lies between (else from the first sample: the capital base is then that equity).
+   */
+  private startAtSince(firstTsMs: number, unobservedSince: number | undefined): void {
+    const sinceMs = this.range.sinceMs;
+    const before = this.beforeSince;
+    if (sinceMs === null || before === null || unobservedSince !== undefined) return;
+    if (sinceMs - before.tsMs > this.bucketMs || firstTsMs - sinceMs > this.bucketMs) return;
+    this.sharpeTracker.update(sinceMs, before.equity);
+  }
+
+  /**
+   * See a record whatever its time. The last one before `--since` is the equity the window's first
+   * bucket starts from (as the trader's bucket does); the first one after `--until` tells that the
+   * run went on observing past it, so the buckets that end by `--until` are complete.
+   */
+  seeOutOfRange(r: EquityRecord): void {
+    const { sinceMs, untilMs } = this.range;
+    if (sinceMs !== null && r.ts_ms < sinceMs && Number.isFinite(r.equity))
+      this.beforeSince = { tsMs: r.ts_ms, equity: r.equity };
+    if (untilMs === null || this.observedBeyondUntilMs !== null || !(r.ts_ms > untilMs)) return;
+    this.observedBeyondUntilMs = r.unobserved_since_ms ?? r.ts_ms;
+  }
+
   /** Count the buckets wholly between two consecutive samples (the Sharpe carries equity through them). */
   private trackGap(prevTsMs: number, tsMs: number): void {
     const empty = Math.floor(tsMs / this.bucketMs) - Math.floor(prevTsMs / this.bucketMs) - 1;
@@ -92,9 +130,18 @@ export class EquitySection {
     }
   }
 
-  /** Sharpe windows at the last sample (its bucket, still open, is excluded); `logged` is shown beside. */
+  /**
+   * Sharpe windows at the last sample (its bucket, still open, is excluded) — or, when the run went
+   * on past `--until`, with every bucket that ended by `--until` (as the trader's line at that time
+   * has them); `logged` is shown beside.
+   */
   sharpe(logged: SharpeMetricsRecord | null): SharpeModel {
-    const summ = this.sharpeTracker.summary(this.lastTsMs ?? 0);
+    const last = this.lastTsMs ?? 0;
+    const observedTo =
+      this.range.untilMs !== null && this.observedBeyondUntilMs !== null
+        ? Math.min(this.range.untilMs, this.observedBeyondUntilMs)
+        : last;
+    const summ = this.sharpeTracker.summary(Math.max(last, observedTo));
     return {
       bucketSecs: summ.bucket_secs,
       periodsPerYear: summ.periods_per_year,
