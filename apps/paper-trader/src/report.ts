@@ -121,6 +121,11 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
     .map(([n, x]) => `${n}=${num(x.sharpe_all)}`)
     .join(" ");
   out.push(`per-signal Sharpe(all): ${ps === "" ? "n/a" : ps}`);
+  const warmup = trader.p.signals.warmup;
+  if (!warmup.complete)
+    out.push(
+      `signals warm-up not complete at the end (${warmup.note()}; ${warmup.logLine().replace(/^\[WARMUP\] progress=\d+% /, "")}): every signal stayed inactive`,
+    );
   out.push("");
   out.push("-- Calibration of fill-probability predictions (Brier; lower is better) --");
   for (const [h, cal] of trader.calibration) {

@@ -29,6 +29,8 @@ export const SignalStackStateSchema = z.object({
     bookUpdates: z.number().int().nonnegative(),
     buckets: z.number().int().nonnegative(),
     estimatorConfidence: nullableNum,
+    /** Absent in checkpoints written before it existed. */
+    bestEstimatorConfidence: nullableNum.optional(),
     fills: z.number().int().nonnegative(),
     firstTsMs: nullableNum,
     lastTsMs: nullableNum,

@@ -297,7 +297,7 @@ export class SignalStack {
       this.knife.active && dir > 0
     } momentum_severity=${this.knife.severity.toFixed(2)} knife_score=${this.knife.score.toFixed(2)} kappa_used=${effect.kappaMult.toFixed(3)} as_warmed_up=${
       this.alphaKappa.confidence() >= 0.5
-    } regime=${effect.regime === undefined ? "n/a" : this.regime.stateLabel(effect.regime.state)}${lead}`;
+    } regime=${effect.regime === undefined ? "n/a" : this.regime.stateLabel(effect.regime.state)} warmup=${this.warmup.progressPct()}%${lead}`;
   }
 
   /** JSON-serializable checkpoint of every component. */

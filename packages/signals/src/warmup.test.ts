@@ -20,6 +20,7 @@ describe("WarmupTracker", () => {
       bookUpdates: 100,
       buckets: 5,
       estimatorConfidence: null,
+      bestEstimatorConfidence: null,
       fills: 0,
     });
     // (0.5 + 0.5 + 0.5) / 3 = 0.5
@@ -41,7 +42,7 @@ describe("WarmupTracker", () => {
     w.setEstimatorConfidence(0.25); // target 0.5 → 50%; (1+1+1+0.5)/4 = 0.875
     expect(w.progress()).toBeCloseTo(0.875, 12);
     expect(w.logLine()).toMatch(
-      /^\[WARMUP\] progress=87% trades=1\/1 book_updates=1\/1 buckets=1\/1 estimator_conf=0.25 fills=0$/,
+      /^\[WARMUP\] progress=87% trades=1\/1 book_updates=1\/1 buckets=1\/1 estimator_conf=0.25 estimator_conf_best=0.25\/0.5 fills=0$/,
     );
     w.setEstimatorConfidence(0.6);
     expect(w.complete).toBe(true);
@@ -62,6 +63,28 @@ describe("WarmupTracker", () => {
     f.onFill();
     // (1 + 1 + 1 + 1·0.25) / 4 = 0.8125
     expect(f.progress()).toBeCloseTo(0.8125, 12);
+  });
+
+  it("counts the best estimator confidence so far: a fit that weakened before the rest was ready does not block", () => {
+    // Real BTC perp capture: the κ fit was confident (0.75) at 3 min, had no fit (0) by the time
+    // 5 min of buckets were in; the signals stayed off for the whole run when only the current
+    // value counted.
+    const w = new WarmupTracker({ tradesTarget: 1, bookUpdatesTarget: 1, bucketsTarget: 5, bucketMs: 1000 });
+    w.onTrade(0);
+    w.onBookUpdate(0);
+    w.onTime(3000);
+    w.setEstimatorConfidence(0.75);
+    expect(w.complete).toBe(false); // 3 of 5 buckets
+    w.setEstimatorConfidence(0);
+    w.onTime(5000);
+    expect(w.complete).toBe(true);
+    expect(w.logLine()).toContain("estimator_conf=0.00 estimator_conf_best=0.75/0.5");
+    // restored from a checkpoint written before the field existed: the current value stands in
+    const r = new WarmupTracker({ tradesTarget: 1, bookUpdatesTarget: 1, bucketsTarget: 5, bucketMs: 1000 });
+    const { bestEstimatorConfidence: _b, ...old } = { ...w.getState(), completed: false };
+    r.setState({ ...old, estimatorConfidence: 0.3 });
+    expect(r.counts().bestEstimatorConfidence).toBe(0.3);
+    expect(r.progress()).toBeCloseTo((1 + 1 + 1 + 0.6) / 4, 12);
   });
 
   it("rejects non-positive targets", () => {

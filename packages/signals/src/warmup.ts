@@ -50,6 +50,12 @@ export interface WarmupCounts {
   bookUpdates: number;
   buckets: number;
   estimatorConfidence: number | null;
+  /**
+   * The highest estimator confidence reported so far: what warm-up counts (the estimators have been
+   * fitted once), so a fit that later weakens — gated in the engine by its current confidence —
+   * does not keep the signals off for good. Absent in older checkpoints (then the current value).
+   */
+  bestEstimatorConfidence?: number | null;
   fills: number;
 }
 
@@ -69,6 +75,7 @@ export class WarmupTracker {
   private bookUpdates = 0;
   private buckets = 0;
   private estimatorConfidence: number | null = null;
+  private bestEstimatorConfidence: number | null = null;
   private fills = 0;
   private hasFirst = false;
   private firstTsMs = 0;
@@ -145,6 +152,8 @@ export class WarmupTracker {
     if (!(confidence >= 0 && confidence <= 1))
       throw new Error(`warmup: estimator confidence must be in [0,1], got ${confidence}`);
     this.estimatorConfidence = confidence;
+    if (this.bestEstimatorConfidence === null || confidence > this.bestEstimatorConfidence)
+      this.bestEstimatorConfidence = confidence;
   }
 
   /** Progress in [0, 1]. Once complete it stays complete. */
@@ -161,8 +170,8 @@ export class WarmupTracker {
     add(c.tradesWeight, this.trades / c.tradesTarget);
     add(c.bookUpdatesWeight, this.bookUpdates / c.bookUpdatesTarget);
     add(c.bucketsWeight, this.buckets / c.bucketsTarget);
-    if (this.estimatorConfidence !== null)
-      add(c.estimatorWeight, this.estimatorConfidence / c.estimatorConfidenceTarget);
+    if (this.bestEstimatorConfidence !== null)
+      add(c.estimatorWeight, this.bestEstimatorConfidence / c.estimatorConfidenceTarget);
     add(c.fillsWeight, this.fills / c.fillsTarget);
     const p = den > 0 ? num / den : 0;
     if (p >= 1 - 1e-12) {
@@ -184,8 +193,8 @@ export class WarmupTracker {
 
   /** Per-component counts. */
   counts(): WarmupCounts {
-    const { trades, bookUpdates, buckets, estimatorConfidence, fills } = this;
-    return { trades, bookUpdates, buckets, estimatorConfidence, fills };
+    const { trades, bookUpdates, buckets, estimatorConfidence, bestEstimatorConfidence, fills } = this;
+    return { trades, bookUpdates, buckets, estimatorConfidence, bestEstimatorConfidence, fills };
   }
 
   /** Note for inactive signals, e.g. "warmup 40%". */
@@ -196,8 +205,9 @@ export class WarmupTracker {
   /** The `[WARMUP]` log line. */
   logLine(): string {
     const c = this.counts();
-    const est = c.estimatorConfidence === null ? "n/a" : c.estimatorConfidence.toFixed(2);
-    return `[WARMUP] progress=${this.progressPct()}% trades=${c.trades}/${this.config.tradesTarget} book_updates=${c.bookUpdates}/${this.config.bookUpdatesTarget} buckets=${c.buckets}/${this.config.bucketsTarget} estimator_conf=${est} fills=${c.fills}`;
+    const conf = (x: number | null | undefined): string =>
+      x === null || x === undefined ? "n/a" : x.toFixed(2);
+    return `[WARMUP] progress=${this.progressPct()}% trades=${c.trades}/${this.config.tradesTarget} book_updates=${c.bookUpdates}/${this.config.bookUpdatesTarget} buckets=${c.buckets}/${this.config.bucketsTarget} estimator_conf=${conf(c.estimatorConfidence)} estimator_conf_best=${conf(c.bestEstimatorConfidence)}/${this.config.estimatorConfidenceTarget} fills=${c.fills}`;
   }
 
   /** Serializable state. */
@@ -207,6 +217,7 @@ export class WarmupTracker {
       bookUpdates: this.bookUpdates,
       buckets: this.buckets,
       estimatorConfidence: this.estimatorConfidence,
+      bestEstimatorConfidence: this.bestEstimatorConfidence,
       fills: this.fills,
       firstTsMs: this.hasFirst ? this.firstTsMs : null,
       lastTsMs: this.hasLast ? this.lastTsMs : null,
@@ -220,6 +231,8 @@ export class WarmupTracker {
     this.bookUpdates = s.bookUpdates;
     this.buckets = s.buckets;
     this.estimatorConfidence = s.estimatorConfidence;
+    this.bestEstimatorConfidence =
+      s.bestEstimatorConfidence === undefined ? s.estimatorConfidence : s.bestEstimatorConfidence;
     this.fills = s.fills;
     this.hasFirst = s.firstTsMs !== null;
     this.firstTsMs = s.firstTsMs ?? 0;
