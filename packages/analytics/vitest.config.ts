@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { tmpdirSetup, workspaceAlias } from "../../vitest.shared";
+import { tmpdirSetup, workspaceAlias } from "../../vitest.shared.js";
 
 export default defineConfig({
   resolve: { alias: workspaceAlias },

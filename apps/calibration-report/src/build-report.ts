@@ -1,6 +1,9 @@
 /** buildReport: stream a run directory once per file through the analytics trackers into a ReportModel. */
+import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import {
+  jsonlParts,
   RUN_MANIFEST_FILE,
   STREAM_FILES,
   type SharpeMetricsRecord,
@@ -10,7 +13,7 @@ import { type Criteria, DEFAULT_CRITERIA } from "./criteria.js";
 import { consumeCyclesAndEdges } from "./cycles-and-edges.js";
 import { emptyBucketsText, fmtInt, fmtNum } from "./format.js";
 import { readManifest } from "./inputs.js";
-import { REPORT_SCHEMA_VERSION, type ReportModel } from "./model.js";
+import { type EdgeModel, REPORT_SCHEMA_VERSION, type ReportModel } from "./model.js";
 import { ReadContext } from "./read-context.js";
 import { CalibrationSection } from "./sections/calibration.js";
 import { EdgeSection } from "./sections/edge.js";
@@ -18,7 +21,7 @@ import { EquitySection } from "./sections/equity.js";
 import { DEFAULT_ORDER_TOLERANCE_MS, RunMixingCheck } from "./run-mixing.js";
 import { EventsSection, FillSection } from "./sections/run.js";
 import type { TimeRange } from "./time-range.js";
-import { computeVerdict } from "./verdict.js";
+import { computeVerdict, type EdgeVerdictInput } from "./verdict.js";
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
@@ -50,7 +53,7 @@ const MAX_HORIZONS = 16;
 /**
  * Build the report model of a run directory. Each JSONL file is streamed once (bounded memory);
  * malformed lines are collected with file:line; missing files are listed in `missing`.
- * Throws only when `dir` itself is not a readable directory.
+ * Throws only when `dir` is not a readable directory or holds none of a run's files.
  */
 export async function buildReport(dir: string, options: BuildReportOptions = {}): Promise<ReportModel> {
   const criteria = options.criteria ?? DEFAULT_CRITERIA;
@@ -62,6 +65,7 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
     throw new Error(`run directory not found: ${dir}`);
   }
   if (!st.isDirectory()) throw new Error(`not a directory: ${dir}`);
+  requireRunFiles(dir);
   const ctx = new ReadContext(dir, range);
 
   const { manifest, present: manifestPresent } = await readManifest(dir, ctx.issues);
@@ -123,6 +127,7 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
   const allWin = sharpe.windows.find((w) => w.window === "all");
 
   const fillCount = fillsPresent ? fills.fills : edge.fills;
+  const edgeModel = edge.result();
   const judged =
     (criteria.brierHorizonMs !== null
       ? cal.fill.find((c) => c.horizonMs === criteria.brierHorizonMs)
@@ -136,6 +141,8 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
       brierSamples: judged?.n ?? 0,
       brierHorizonMs: judged?.horizonMs ?? criteria.brierHorizonMs,
       brierBaseRate: judged?.baseRate ?? null,
+      brierSkill: judged?.skill ?? null,
+      edge: edgeVerdictInput(edgeModel, edge.primaryHorizonMs),
       maxDrawdownPct: drawdown.maxDrawdownFrac === null ? null : drawdown.maxDrawdownFrac * 100,
       equitySamples: equity.samples,
       fills: fillCount,
@@ -169,6 +176,17 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
     verdict.notes.push(
       `The Brier criterion failed, yet these forecasts beat climatology (skill ${fmtNum(judged.skill, 3)}, reliability ${fmtNum(judged.reliability ?? Number.NaN, 4)}): at a base rate of ${fmtNum(judged.baseRate ?? Number.NaN, 3)} even the climatological forecast scores ${fmtNum(judged.uncertainty, 4)}. The bound is absolute; judge calibration by reliability and skill, or set --max-brier for this market.`,
     );
+  if (manifest?.source.kind === "synthetic")
+    verdict.notes.push(
+      "The market was SYNTHETIC (simulated, with known parameters): this verdict checks the machinery, not an edge on a real market. Judge a replay of real data or a live paper run before risking money.",
+    );
+  const spanHours = ctx.spanHi > ctx.spanLo ? (ctx.spanHi - ctx.spanLo) / 3_600_000 : 0;
+  if (fillCount > 0 && fillCount < criteria.minFills && spanHours > 0) {
+    const perHour = fillCount / spanHours;
+    verdict.notes.push(
+      `At this run's pace (${fmtNum(perHour, perHour < 10 ? 1 : 0)} fills per hour of market time), the ${fmtInt(criteria.minFills)} fills take about ${fmtNum((criteria.minFills - fillCount) / perHour, 1)} more hours of market data (a stopped live run continues with --resume; a replay needs a longer recording).`,
+    );
+  }
   if (manifest !== null && manifest.ended_ts_ms === null)
     verdict.notes.push(
       "run.json has no end time: the run did not end cleanly (killed, or still running); the report covers what its streams hold so far.",
@@ -230,10 +248,37 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
     calibration: cal,
     sharpe,
     drawdown,
-    edge: edge.result(),
+    edge: edgeModel,
     attribution: edge.attribution(hasSpan ? ctx.spanHi : 0, lastSignalPnl),
     events: events.model,
     charts: equity.charts(),
     verdict,
+  };
+}
+
+/**
+ * A directory holding none of a run's files (run.json or any stream, rotated parts included) is a
+ * wrong path, not a run with insufficient data: an input error naming what was looked for.
+ */
+function requireRunFiles(dir: string): void {
+  if (existsSync(join(dir, RUN_MANIFEST_FILE))) return;
+  const files = Object.values(STREAM_FILES);
+  if (files.some((f) => jsonlParts(join(dir, f)).length > 0)) return;
+  throw new Error(
+    `no paper-trading run in ${dir}: none of ${RUN_MANIFEST_FILE}, ${files.join(", ")} (give the run's --output-dir)`,
+  );
+}
+
+/** The edge criterion's input: the primary horizon's figures (else the first horizon's), or null. */
+function edgeVerdictInput(model: EdgeModel, primaryHorizonMs: number | null): EdgeVerdictInput | null {
+  const h = model.horizons.find((x) => x.horizonMs === primaryHorizonMs) ?? model.horizons[0];
+  if (h === undefined) return null;
+  return {
+    horizonMs: h.horizonMs,
+    n: h.n,
+    meanBps: h.meanRealizedBps,
+    verdict: h.verdict,
+    ciBps: h.verdictCiBps,
+    ciLevel: model.verdictCiLevel,
   };
 }

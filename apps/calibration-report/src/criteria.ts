@@ -9,6 +9,19 @@ export const CriteriaSchema = z
     minSharpe: z.number().finite().default(2.0),
     /** Maximum Brier score of the fill-probability forecasts (strictly lower passes). */
     maxBrier: z.number().min(0).max(1).default(0.2),
+    /**
+     * Minimum Brier skill score against the base rate, 1 − Brier/(ō(1 − ō)) (strictly greater
+     * passes): forecasts no better than always predicting the observed fill rate fail however low
+     * their Brier score (a rare outcome makes any near-0 forecast score well). null = not checked.
+     */
+    minBrierSkill: z.number().max(1).nullable().default(0),
+    /**
+     * The edge criterion, on the fills' realized edge at the primary markout horizon (overlap-robust
+     * one-sided tests at the edge verdict's α): "positive" — PASS only when significantly > 0, FAIL
+     * when significantly < 0 or not significant over `minFills` fills; "not_negative" — FAIL only when
+     * significantly < 0; "off" — not judged.
+     */
+    edgeCriterion: z.enum(["positive", "not_negative", "off"]).default("positive"),
     /** Maximum drawdown from peak equity, in percent (strictly lower passes). */
     maxDrawdownPct: z.number().positive().max(100).default(3),
     /** Minimum fills before any verdict is trusted. */

@@ -47,6 +47,9 @@ const VALUED_FLAGS = new Set([
   "min-fills",
   "min-predictions",
   "min-sharpe-samples",
+  "min-brier-skill",
+  "min-edge-samples",
+  "edge-criterion",
   "since",
   "until",
   "max-points",
@@ -79,6 +82,19 @@ function checkValuedFlags(argv: readonly string[]): void {
     if (value === undefined || value === "" || value === "-" || isFlag)
       throw new UsageError(`--${name}: needs a value`);
   }
+}
+
+/**
+ * yargs' message in one line; an unknown flag is named once, as typed (yargs also lists the
+ * camelCase twin it derives: "Unknown arguments: min-sharp, minSharp").
+ */
+function usageMessage(msg: string): string {
+  const unknown = /^Unknown arguments?: (.*)$/s.exec(msg.trim());
+  if (unknown === null) return msg.replace(/\s+/g, " ").trim();
+  const names = unknown[1]!.split(/,\s*/);
+  const kebab = (n: string) => n.replace(/(?<=[a-z0-9])[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const typed = names.filter((n) => n === kebab(n) || !names.includes(kebab(n)));
+  return `unknown flag(s): ${typed.map((n) => `--${n}`).join(", ")} (see --help)`;
 }
 
 /** Parse argv (without node and script) into options; throws an Error with one clear line on bad usage. */
@@ -122,6 +138,19 @@ export async function parseArgs(rawArgv: string[], io: CliIo = defaultIo): Promi
       type: "number",
       describe: `return buckets needed for the Sharpe criterion [default: ${DEFAULT_CRITERIA.minSharpeSamples}]`,
     })
+    .option("min-brier-skill", {
+      type: "number",
+      describe: `minimum Brier skill vs always forecasting the fill rate (1 - Brier/(r(1-r))) [default: ${DEFAULT_CRITERIA.minBrierSkill}]`,
+    })
+    .option("min-edge-samples", {
+      type: "number",
+      describe: `fills with a markout needed before the edge is tested [default: ${DEFAULT_CRITERIA.minEdgeSamples}]`,
+    })
+    .option("edge-criterion", {
+      type: "string",
+      choices: ["positive", "not_negative", "off"],
+      describe: `edge per fill at the primary horizon: significantly > 0 (positive), not significantly < 0, or not judged [default: ${DEFAULT_CRITERIA.edgeCriterion}]`,
+    })
     .option("since", { type: "string", describe: "ignore records before this time (ISO-8601 or epoch ms)" })
     .option("until", { type: "string", describe: "ignore records after this time (ISO-8601 or epoch ms)" })
     .option("max-points", { type: "number", default: 2000, describe: "maximum points per plotted curve" })
@@ -139,7 +168,7 @@ export async function parseArgs(rawArgv: string[], io: CliIo = defaultIo): Promi
     .exitProcess(false)
     .showHelpOnFail(false)
     .fail((msg, err) => {
-      throw new UsageError(msg ?? err?.message ?? "invalid arguments");
+      throw new UsageError(usageMessage(msg ?? err?.message ?? "invalid arguments"));
     });
   const out = await parser.parseAsync(argv, {}, (_err, _a, output) => {
     if (output) {
@@ -175,6 +204,9 @@ export async function parseArgs(rawArgv: string[], io: CliIo = defaultIo): Promi
       minFills: num(out["min-fills"], "min-fills"),
       minPredictions: num(out["min-predictions"], "min-predictions"),
       minSharpeSamples: num(out["min-sharpe-samples"], "min-sharpe-samples"),
+      minBrierSkill: num(out["min-brier-skill"], "min-brier-skill"),
+      minEdgeSamples: num(out["min-edge-samples"], "min-edge-samples"),
+      edgeCriterion: out["edge-criterion"] as CriteriaInput["edgeCriterion"],
     },
   };
 }

@@ -36,6 +36,7 @@ table{border-collapse:collapse;font-size:12.5px;margin:6px 0}
 th,td{border-bottom:1px solid #eee;padding:3px 8px;text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
 th{background:#f2f2f2}
+table.kv td:last-child,table.wrap-last td:last-child{white-space:normal;overflow-wrap:anywhere;text-align:left;min-width:14em}
 .PASS{color:#2e7d32;font-weight:bold}.FAIL{color:#c62828;font-weight:bold}.INSUFFICIENT{color:#ef6c00;font-weight:bold}
 .muted{color:#777;font-size:12px}
 svg.chart{background:#fff;max-width:100%;height:auto}
@@ -119,6 +120,7 @@ export function renderHtml(r: ReportModel): string {
         `<span class="${statusCls(c.status)}">${esc(c.status)}</span>`,
         `<span class="muted">${esc(c.detail)}</span>`,
       ]),
+      "wrap-last",
     ),
   );
   out.push(`<ul>${v.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></section>`);
@@ -154,6 +156,7 @@ export function renderHtml(r: ReportModel): string {
           ),
         ],
       ],
+      "kv",
     ),
   );
   if (s.config)
@@ -238,7 +241,7 @@ export function renderHtml(r: ReportModel): string {
         "realized",
         `${pct(r.edge.verdictCiLevel)}% CI (robust)`,
         "t (robust)",
-        "p (edge>0, robust)",
+        "p-value (H1: edge > 0, robust)",
         "t (iid)",
         "predicted",
         "bias",

@@ -168,6 +168,8 @@ export function renderText(r: ReportModel): string {
   if (s.config) L.push(...kv("Config keys", Object.keys(s.config).join(", ") || "(empty)"));
 
   L.push(...section("CALIBRATION (fill probability, adverse selection)"));
+  L.push("  Brier: mean (forecast - outcome)^2, lower is better; skill: 1 - Brier");
+  L.push("  / Brier of always forecasting the observed rate (> 0: better)");
   for (const c of r.calibration.fill) L.push(...calibrationBlock(c));
   if (r.calibration.fill.length === 0) L.push("  fill probability: INSUFFICIENT DATA (no predictions)");
   L.push(...calibrationBlock(r.calibration.adverse));
@@ -193,7 +195,8 @@ export function renderText(r: ReportModel): string {
     ),
   );
   L.push("    hac: Lo's (2002) GMM SE for autocorrelated returns (Newey-West");
-  L.push("    long-run covariance of the mean and variance moments, Lo lags)");
+  L.push("    long-run covariance of the mean and variance moments, Lo lags);");
+  L.push("    PSR: probability that the true Sharpe is above 0 given the sample");
   L.push(...kv("Return basis", `${r.sharpe.returnBasis} ${fmtNum(r.sharpe.capitalBase, 2)}`));
   L.push(...kv("Periods per year", `${fmtInt(r.sharpe.periodsPerYear)} (365-day year)`));
   L.push(...kv("Buckets without equity", emptyBucketsText(r.sharpe)));
@@ -231,7 +234,7 @@ export function renderText(r: ReportModel): string {
   );
   L.push(
     ...table(
-      ["horizon", "n", "n_eff", "realized", `CI${pct(r.edge.verdictCiLevel)} rob`, "t rob", "p(>0)", "t iid"],
+      ["horizon", "n", "n_eff", "realized", `CI${pct(r.edge.verdictCiLevel)} rob`, "t rob", "p rob", "t iid"],
       r.edge.horizons.map((h) => [
         fmtHorizon(h.horizonMs),
         fmtInt(h.n),
@@ -249,7 +252,11 @@ export function renderText(r: ReportModel): string {
   L.push("    horizon share moves; the verdict uses them); n_eff: the independent");
   L.push("    fills they are worth; iid: the test that treats fills as independent");
   L.push(`    CI${pct(r.edge.verdictCiLevel)}: the verdict calls an edge when it lies above or below 0`);
-  L.push(`    (one-sided tests at ${fmtNum((1 - r.edge.verdictCiLevel) / 2, 3)} each).`);
+  L.push(
+    `    (one-sided tests at ${fmtNum((1 - r.edge.verdictCiLevel) / 2, 3)} each). p rob: p-value of the`,
+  );
+  L.push("    test of H1 edge > 0 (small: evidence of a positive edge; near 1: the");
+  L.push("    edge is below 0), not a probability that the edge is positive.");
   L.push(
     ...table(
       ["horizon", "pred", "bias", "t rob", "p rob", "t iid"],

@@ -80,6 +80,69 @@ describe("verdict", () => {
     expect(computeVerdict({ ...good, brierBaseRate: 0.001 }, DEFAULT_CRITERIA).overall).toBe("GO");
   });
 
+  it("a Brier under the bound but no better than always forecasting the fill rate FAILs", () => {
+    // real capture: Brier 0.0445 at 1 s, base rate 0.04, skill −0.154
+    const v = computeVerdict(
+      { ...good, brier: 0.0445, brierSkill: -0.154, brierBaseRate: 0.04 },
+      DEFAULT_CRITERIA,
+    );
+    expect(v.criteria[1]!.status).toBe("FAIL");
+    expect(v.criteria[1]!.detail).toMatch(
+      /skill -0\.154 <= 0: no better than always forecasting the fill rate 0\.040/,
+    );
+    expect(v.overall).toBe("NO-GO");
+    expect(computeVerdict({ ...good, brierSkill: 0.07 }, DEFAULT_CRITERIA).overall).toBe("GO");
+    const unchecked = { ...DEFAULT_CRITERIA, minBrierSkill: null };
+    expect(computeVerdict({ ...good, brierSkill: -0.154 }, unchecked).overall).toBe("GO");
+  });
+
+  it("edge criterion: significantly negative FAILs at any sample, not significant waits for minFills", () => {
+    const edge = {
+      horizonMs: 5000,
+      n: 56,
+      meanBps: -2.434,
+      ciBps: [-3.56, -1.31] as [number, number],
+      ciLevel: 0.9,
+    };
+    const neg = computeVerdict(
+      { ...good, fills: 56, edge: { ...edge, verdict: "NEGATIVE_EDGE" } },
+      DEFAULT_CRITERIA,
+    );
+    const e = neg.criteria.find((c) => c.id === "edge")!;
+    expect(e.status).toBe("FAIL");
+    expect(e.detail).toBe("significantly negative: mean -2.434 bps over 56 fills, 90% CI [-3.560, -1.310]");
+    expect(neg.overall).toBe("NO-GO"); // a FAIL dominates the too-few-fills INSUFFICIENT DATA
+    const flat = {
+      ...edge,
+      meanBps: 0.1,
+      ciBps: [-0.2, 0.4] as [number, number],
+      verdict: "NO_SIGNIFICANT_EDGE",
+    };
+    const early = computeVerdict({ ...good, fills: 56, edge: flat }, DEFAULT_CRITERIA);
+    expect(early.criteria.find((c) => c.id === "edge")!.status).toBe("INSUFFICIENT DATA");
+    const late = computeVerdict({ ...good, edge: { ...flat, n: 6000 } }, DEFAULT_CRITERIA);
+    expect(late.criteria.find((c) => c.id === "edge")!.status).toBe("FAIL");
+    expect(late.overall).toBe("NO-GO");
+    const lenient = { ...DEFAULT_CRITERIA, edgeCriterion: "not_negative" as const };
+    expect(computeVerdict({ ...good, edge: { ...flat, n: 6000 } }, lenient).overall).toBe("GO");
+    expect(computeVerdict({ ...good, edge: { ...edge, verdict: "NEGATIVE_EDGE" } }, lenient).overall).toBe(
+      "NO-GO",
+    );
+    const pos = computeVerdict(
+      { ...good, edge: { ...edge, meanBps: 1.2, verdict: "POSITIVE_EDGE" } },
+      DEFAULT_CRITERIA,
+    );
+    expect(pos.overall).toBe("GO");
+    expect(pos.criteria.map((c) => c.id)).toEqual(["sharpe", "brier", "drawdown", "fills", "edge"]);
+    const off = { ...DEFAULT_CRITERIA, edgeCriterion: "off" as const };
+    expect(computeVerdict({ ...good, edge: { ...edge, verdict: "NEGATIVE_EDGE" } }, off).overall).toBe("GO");
+    const few = computeVerdict(
+      { ...good, edge: { ...edge, n: 5, verdict: "INSUFFICIENT_DATA" } },
+      DEFAULT_CRITERIA,
+    );
+    expect(few.criteria.find((c) => c.id === "edge")!.detail).toBe("5 fills with a markout (need >= 30)");
+  });
+
   it("too few fills blocks GO with a warning", () => {
     const v = computeVerdict({ ...good, fills: 4999 }, DEFAULT_CRITERIA);
     expect(v.overall).toBe("INSUFFICIENT DATA");

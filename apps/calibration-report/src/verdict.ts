@@ -10,7 +10,7 @@ export type OverallVerdict = "GO" | "NO-GO" | "INSUFFICIENT DATA";
 
 /** One evaluated criterion. */
 export interface CriterionResult {
-  /** Stable id: "sharpe" | "brier" | "drawdown" | "fills" | "kill_switch" (listed only when it halted). */
+  /** Stable id: "sharpe" | "brier" | "drawdown" | "fills" | "edge" | "kill_switch" (listed only when it halted). */
   id: string;
   /** Human-readable name. */
   name: string;
@@ -33,6 +33,20 @@ export interface Verdict {
   criteria: CriterionResult[];
   /** Plain-language reasons and warnings. */
   notes: string[];
+}
+
+/** The edge figures the edge criterion judges (the analytics EdgeTracker's at one horizon). */
+export interface EdgeVerdictInput {
+  /** null: the records' primary `realized_edge_bps`, horizon not named. */
+  horizonMs: number | null;
+  /** Fills with a realized edge at that horizon. */
+  n: number;
+  meanBps: number | null;
+  /** `POSITIVE_EDGE` | `NEGATIVE_EDGE` | `NO_SIGNIFICANT_EDGE` | `INSUFFICIENT_DATA`. */
+  verdict: string;
+  /** The robust CI at the verdict's level, and that level (e.g. 0.9). */
+  ciBps: [number, number] | null;
+  ciLevel: number;
 }
 
 /** The measured figures the verdict is computed from. */
@@ -60,6 +74,10 @@ export interface VerdictInputs {
    * resolved the same way: the score cannot tell a good forecaster, so the criterion is not judged.
    */
   brierBaseRate?: number | null;
+  /** Brier skill score against the base rate at that horizon (null/absent: not computable). */
+  brierSkill?: number | null;
+  /** The fills' realized edge at the primary markout horizon (absent: no edge data). */
+  edge?: EdgeVerdictInput | null;
   /** Maximum drawdown in percent of peak equity; null if no equity. */
   maxDrawdownPct: number | null;
   /** Equity samples behind the drawdown. */
@@ -97,6 +115,44 @@ function judge(c: {
   }
   const pass = c.pass(c.value);
   return { ...base, status: pass ? "PASS" : "FAIL", detail: c.detail(c.value, pass) };
+}
+
+/**
+ * The edge criterion: a significantly negative edge FAILs at any sample size past `minEdgeSamples`
+ * (evidence enough to stop); a significantly positive one PASSes; an edge not significant is
+ * INSUFFICIENT DATA until `minFills`, then FAILs under "positive" (no edge shown) and PASSes under
+ * "not_negative".
+ */
+function judgeEdge(e: EdgeVerdictInput, criteria: Criteria, enoughFills: boolean): CriterionResult {
+  const positive = criteria.edgeCriterion === "positive";
+  const h = e.horizonMs === null ? "primary horizon" : `${e.horizonMs / 1000}s`;
+  const level = `${Math.round(e.ciLevel * 1000) / 10}%`;
+  const ci = e.ciBps === null ? "" : `, ${level} CI [${fmt(e.ciBps[0], 3)}, ${fmt(e.ciBps[1], 3)}]`;
+  const what = `mean ${fmt(e.meanBps ?? Number.NaN, 3)} bps over ${e.n} fills${ci}`;
+  const base = {
+    id: "edge",
+    name: `Edge per fill @${h} (robust test)`,
+    threshold: positive ? "> 0, significant" : "not significantly < 0",
+    value: e.meanBps,
+    samples: e.n,
+  };
+  switch (e.verdict) {
+    case "POSITIVE_EDGE":
+      return { ...base, status: "PASS", detail: `significantly positive: ${what}` };
+    case "NEGATIVE_EDGE":
+      return { ...base, status: "FAIL", detail: `significantly negative: ${what}` };
+    case "NO_SIGNIFICANT_EDGE":
+      if (!positive) return { ...base, status: "PASS", detail: `not significantly negative: ${what}` };
+      return enoughFills
+        ? { ...base, status: "FAIL", detail: `no significant edge over ${criteria.minFills}+ fills: ${what}` }
+        : { ...base, status: "INSUFFICIENT DATA", detail: `not significant yet: ${what}` };
+    default:
+      return {
+        ...base,
+        status: "INSUFFICIENT DATA",
+        detail: `${e.n} fills with a markout (need >= ${criteria.minEdgeSamples})`,
+      };
+  }
 }
 
 /** Exit code for an overall verdict. */
@@ -144,6 +200,9 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
 
   const horizon = inputs.brierHorizonMs === null ? "" : ` @${inputs.brierHorizonMs} ms`;
   const oneOutcome = inputs.brierBaseRate === 0 || inputs.brierBaseRate === 1;
+  const skill = inputs.brierSkill ?? null;
+  const brierUnskilled =
+    criteria.minBrierSkill !== null && skill !== null && !(skill > criteria.minBrierSkill);
   results.push(
     judge({
       id: "brier",
@@ -155,9 +214,11 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
       insufficient: oneOutcome
         ? `every one of ${inputs.brierSamples} forecasts resolved ${inputs.brierBaseRate === 0 ? "unfilled" : "filled"}: a score without both outcomes cannot tell a good forecaster`
         : `${inputs.brierSamples} resolved forecasts (need >= ${criteria.minPredictions})`,
-      pass: (v) => v < criteria.maxBrier,
+      pass: (v) => v < criteria.maxBrier && !brierUnskilled,
       detail: (v, pass) =>
-        `${fmt(v, 4)} ${pass ? "<" : ">="} ${criteria.maxBrier} over ${inputs.brierSamples} forecasts`,
+        brierUnskilled && v < criteria.maxBrier
+          ? `${fmt(v, 4)} < ${criteria.maxBrier} but skill ${fmt(skill!, 3)} <= ${criteria.minBrierSkill}: no better than always forecasting the fill rate ${fmt(inputs.brierBaseRate ?? Number.NaN, 3)}`
+          : `${fmt(v, 4)} ${pass ? "<" : ">="} ${criteria.maxBrier} over ${inputs.brierSamples} forecasts${skill === null ? "" : `, skill ${fmt(skill, 3)}`}`,
     }),
   );
 
@@ -188,6 +249,9 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
       : `only ${inputs.fills} fills; the target is ${criteria.minFills}+ before trusting any figure`,
   });
   if (!enough) notes.push(`WARNING: too few fills (${inputs.fills} < ${criteria.minFills}).`);
+
+  const edge = inputs.edge ?? null;
+  if (criteria.edgeCriterion !== "off" && edge !== null) results.push(judgeEdge(edge, criteria, enough));
 
   // A halt means the strategy blew a risk limit (drawdown, a non-finite input, an error): the
   // figures describe a run that had to be stopped, so it is a FAIL like a breached drawdown.

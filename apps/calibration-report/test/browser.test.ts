@@ -148,6 +148,26 @@ describe.skipIf(!haveChromium && !process.env.CI)("HTML report in headless Chrom
     }
   });
 
+  it("at 1200 px the criteria and run summary show whole: long values wrap instead of running off", async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    try {
+      const files = goldenFiles();
+      const long = `/home/someone/${"very-long-directory-name/".repeat(8)}btcusdt_20240808.gz`;
+      files.manifest = { ...files.manifest!, source: { kind: "replay", path: long } };
+      const { page, dir } = await open(browser, "wide", files, {}, 1200);
+      const got = await page.evaluate(() =>
+        ["#criteria", "#summary"].map((id) => {
+          const t = document.querySelector(`${id} table`)!;
+          return { id, table: t.scrollWidth, box: t.parentElement!.clientWidth };
+        }),
+      );
+      await rm(dir, { recursive: true, force: true });
+      for (const g of got) expect(g.table, g.id).toBeLessThanOrEqual(g.box);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("fits a 400 px viewport: tables scroll inside their box, charts keep a legible size", async () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
     try {

@@ -132,7 +132,7 @@ describe("golden run", () => {
     // bias = predicted 1.5 − realized: −0.5, −2.5, 2.5, −1.5 → mean −0.5
     expect(e1.biasBps).toBeCloseTo(-0.5, 12);
     expect(e1.meanPredictedBps).toBeCloseTo(1.5, 12);
-    expect(e1.verdict).toBe("INSUFFICIENT_DATA"); // 4 < 30 fills
+    expect(e1.verdict).toBe("NO_SIGNIFICANT_EDGE"); // 4 ≥ minEdgeSamples 2; p ≈ 0.08 > α = 0.05
     expect(e1.histogram.total).toBe(4);
     const e10 = r.edge.horizons.find((h) => h.horizonMs === 10_000)!;
     expect(e10.meanRealizedBps).toBeCloseTo(1, 12);
@@ -169,7 +169,11 @@ describe("golden run", () => {
       ["brier", "PASS"],
       ["drawdown", "PASS"],
       ["fills", "PASS"],
+      ["edge", "PASS"],
     ]);
+    expect(r.verdict.criteria[4]!.detail).toMatch(
+      /^not significantly negative: mean 2\.000 bps over 4 fills, 90% CI \[/,
+    );
 
     // terminal report: every line within 72 columns, key figures present
     const text = renderText(r);
@@ -225,7 +229,18 @@ describe("golden run", () => {
 describe("CLI exit codes (main)", () => {
   it("0 = GO, 1 = NO-GO, 3 = insufficient, and writes JSON + HTML", async () => {
     const goDir = await writeRunDir(await tmp("cli-go"), goldenFiles());
-    const flags = ["--min-fills", "4", "--min-sharpe-samples", "5", "--min-predictions", "10"];
+    const flags = [
+      "--min-fills",
+      "4",
+      "--min-sharpe-samples",
+      "5",
+      "--min-predictions",
+      "10",
+      "--min-edge-samples",
+      "2",
+      "--edge-criterion",
+      "not_negative",
+    ];
     const jsonOut = join(goDir, "report.json");
     const htmlOut = join(goDir, "report.html");
     const c = capture();
@@ -273,6 +288,18 @@ describe("CLI exit codes (main)", () => {
       const err = c.err.join("");
       expect(err.trim().split("\n")).toHaveLength(1);
       expect(err).toMatch(/^calibration-report: /);
+    }
+    // an unknown flag is named once, as typed; a directory with no run files is an input error
+    for (const [argv, message] of [
+      [["--min-sharp", "1"], "calibration-report: unknown flag(s): --min-sharp (see --help)\n"],
+      [
+        [await tmp("not-a-run")],
+        /^calibration-report: no paper-trading run in .*not-a-run.*: none of run\.json, /,
+      ],
+    ] as const) {
+      const c = capture();
+      expect(await main([...argv], c.io)).toBe(2);
+      expect(c.err.join("")).toMatch(message);
     }
     // a bad number names what was typed, not yargs' NaN
     for (const argv of [["--min-sharpe", "abc"], ["--min-sharpe=abc"]]) {

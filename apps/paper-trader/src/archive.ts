@@ -17,9 +17,14 @@ export function archivePreviousRun(dir: string, logger: Logger): void {
   );
   if (names.length === 0) return;
   let previous = `run-${Date.now().toString(36)}`;
+  let unfinished = false;
   try {
-    const m = JSON.parse(readFileSync(join(dir, RUN_MANIFEST_FILE), "utf8")) as { run_id?: unknown };
+    const m = JSON.parse(readFileSync(join(dir, RUN_MANIFEST_FILE), "utf8")) as {
+      run_id?: unknown;
+      ended_ts_ms?: unknown;
+    };
     if (typeof m.run_id === "string" && /^[\w.-]+$/.test(m.run_id)) previous = m.run_id;
+    unfinished = m.ended_ts_ms === null && names.includes("checkpoint.json");
   } catch {
     // no or unreadable manifest: keep the time-based name
   }
@@ -27,5 +32,9 @@ export function archivePreviousRun(dir: string, logger: Logger): void {
   for (let i = 2; existsSync(target); i++) target = join(dir, "archive", `${previous}-${i}`);
   mkdirSync(target, { recursive: true });
   for (const f of names) renameSync(join(dir, f), join(target, f));
-  logger.info(`[OUTPUT] previous run's files moved to ${target}`);
+  if (unfinished)
+    logger.warn(
+      `[OUTPUT] the previous run had not finished (stopped or killed, resumable): its files moved to ${target}; continue it with --resume --output-dir ${target}`,
+    );
+  else logger.info(`[OUTPUT] previous run's files moved to ${target}`);
 }

@@ -1,5 +1,5 @@
 /** Resuming a run: restore a checkpoint without outputs (to check it, or to reprint a finished run's report). */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_MANIFEST_FILE } from "@mmkit/analytics";
 import { type ClockSource, L2Book } from "@mmkit/core";
@@ -63,6 +63,10 @@ export function resumeSettings(
 ): { checkpoint: TraderCheckpoint | null; config: PaperTraderConfig } {
   if (!given.resume) return { checkpoint: null, config: given };
   const dir = given.outputDir;
+  if (!existsSync(dir))
+    throw new ConfigError(
+      `cannot --resume: ${dir} does not exist (--output-dir must name the directory of the run to continue)`,
+    );
   const raw = readCheckpoint(dir);
   if (raw === null) {
     const holder = activeLockHolder(dir);

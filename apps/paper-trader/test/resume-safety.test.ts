@@ -90,6 +90,12 @@ describe("resume keeps a run's files safe", () => {
       /--latency-ms differs/,
     );
     expect(readStreams(dir)).toEqual(before);
+    // a mistyped --output-dir: says the directory does not exist, and creates nothing
+    const missing = join(dir, "no-such-run");
+    await expect(runInProcess({ ...BASE, outputDir: missing, resume: true })).rejects.toThrow(
+      `cannot --resume: ${missing} does not exist (--output-dir must name the directory of the run to continue)`,
+    );
+    expect(existsSync(missing)).toBe(false);
   });
 
   it("a capture replay's checkpoint from before prints were merged per taker order is refused", async () => {

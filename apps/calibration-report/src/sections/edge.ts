@@ -75,8 +75,12 @@ export class EdgeSection {
     this.attributor.recordCycle(c);
   }
 
+  /** The markout horizon the records name as primary (the first record's), or null. */
+  primaryHorizonMs: number | null = null;
+
   /** Add one fill's edge record; throws (after counting the fill) if the edge tracker rejects it. */
   addEdge(r: EdgeValidationRecord): void {
+    this.primaryHorizonMs ??= r.primary_horizon_ms ?? null;
     // overlap-robust attribution tests: fills closer than twice the markout horizon share moves
     if (this.fills++ === 0)
       this.attributor.setOverlapBandwidthMs(2 * Math.max(1, r.primary_horizon_ms ?? 5000));

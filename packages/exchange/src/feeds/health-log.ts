@@ -22,7 +22,8 @@ export interface FeedHealthLogOptions {
  * - `connected`: the first connect at info; a reconnect at warn when the outage before it lasted
  *   `outageWarnMs` or more (quotes were likely pulled: the user must see the recovery), else at
  *   info, throttled like `disconnected`.
- * - `resynced` following a reconnect: info, throttled likewise; after a stall (no reconnect): warn.
+ * - `resynced`: the first one (the book's initial sync, e.g. a replay's REST snapshot) at info;
+ *   following a reconnect: info, throttled likewise; after a stall (no reconnect): warn.
  * - `stale`: warn, every time.
  * `flush()` (at the end of the run) logs the counts still unreported.
  */
@@ -34,6 +35,7 @@ export class FeedHealthLog {
   private tMs = 0;
   private downSinceMs: number | null = null;
   private resyncFollowsReconnect = false;
+  private synced = false;
 
   constructor(
     private readonly logger: FeedLogger,
@@ -73,7 +75,11 @@ export class FeedHealthLog {
         return;
       }
       case "resynced":
-        if (this.resyncFollowsReconnect) {
+        if (!this.synced) {
+          this.synced = true;
+          this.resyncFollowsReconnect = false;
+          this.logger.info(fields, line);
+        } else if (this.resyncFollowsReconnect) {
           this.resyncFollowsReconnect = false;
           this.resyncs.note(fields, line);
         } else this.logger.warn(fields, line);
