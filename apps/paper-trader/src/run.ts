@@ -327,7 +327,9 @@ async function runLocked(
                 if (stops.reason !== null) break;
               }
             })();
-      const mergedLead = merged ? new MergedLead(lead.feed[Symbol.asyncIterator](), source.clock) : null;
+      const mergedLead = merged
+        ? new MergedLead(lead.feed[Symbol.asyncIterator](), source.clock, (msg) => logger.warn(msg))
+        : null;
       let n = 0;
       // A resumed event-time run goes through what it already processed at once, then paces.
       for await (const ev of source.asyncEvents(skip)) {

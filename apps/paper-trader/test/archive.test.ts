@@ -1,21 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
-import pino from "pino";
 import { expect, it } from "vitest";
 import { archivePreviousRun } from "../src/archive.js";
-import { tempDir } from "./helpers.js";
-
-/** A pino logger whose JSON lines land in `lines`. */
-function capturingLogger(lines: { level: number; msg: string }[]): pino.Logger {
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split("\n")) if (l !== "") lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  return pino({ level: "info" }, sink);
-}
+import { capturingLogger, tempDir } from "./helpers.js";
 
 it("archiving an unfinished (resumable) run warns and says how to continue it; a finished one is a note", async () => {
   for (const ended of [null, 1_700_000_000_000]) {

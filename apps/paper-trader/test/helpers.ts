@@ -3,10 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
+import { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { jsonlParts, STREAM_FILES } from "@mmkit/analytics";
 import { fixedTickRules } from "@mmkit/core";
+import pino from "pino";
 import { afterEach, expect } from "vitest";
 import { createLogger } from "../src/logging.js";
 import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
@@ -73,14 +75,25 @@ export function tempDir(prefix = "mmkit-pt-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Run the trader in-process with a silent logger; returns the result (report lines in `report`). */
-export async function runInProcess(input: PaperTraderConfigInput): Promise<RunResult> {
+/** Run the trader in-process with a silent logger (or `logger`); returns the result (report lines in `report`). */
+export async function runInProcess(input: PaperTraderConfigInput, logger?: pino.Logger): Promise<RunResult> {
   const config = parseConfig(input);
   return runPaperTrader(config, {
-    logger: createLogger("silent", false),
+    logger: logger ?? createLogger("silent", false),
     print: () => {},
     handleSignals: false,
   });
+}
+
+/** A pino logger (level info) whose JSON lines land in `lines`. */
+export function capturingLogger(lines: { level: number; msg: string }[]): pino.Logger {
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split("\n")) if (l !== "") lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  return pino({ level: "info" }, sink);
 }
 
 /** Every JSONL file of a run directory with its text. */

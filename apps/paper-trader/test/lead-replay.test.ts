@@ -2,14 +2,21 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { BINANCE_SAMPLE, lastSignalNames, predictionMids, runInProcess, tempDir } from "./helpers.js";
+import {
+  BINANCE_SAMPLE,
+  capturingLogger,
+  lastSignalNames,
+  predictionMids,
+  runInProcess,
+  tempDir,
+} from "./helpers.js";
 
 /**
  * A lead-venue capture derived from the repo's real Binance sample: its bookTicker frames with
  * every price × 1.5 (so a lead event reaching the paper book would show) and every time 1 s
- * earlier (the lead shows each move 1 s before the traded venue does).
+ * earlier (the lead shows each move 1 s before the traded venue does), or `shiftMs` later.
  */
-function leadCapture(): string {
+function leadCapture(shiftMs = -1000): string {
   const lines = gunzipSync(readFileSync(BINANCE_SAMPLE)).toString("utf8").split("\n");
   const out: string[] = [];
   for (const line of lines) {
@@ -21,9 +28,9 @@ function leadCapture(): string {
     const d = msg.data;
     d.b = (Number(d.b) * 1.5).toFixed(2);
     d.a = (Number(d.a) * 1.5).toFixed(2);
-    d.T -= 1000;
-    d.E -= 1000;
-    out.push(`${BigInt(line.slice(0, sp)) - 1_000_000_000n} ${JSON.stringify(msg)}`);
+    d.T += shiftMs;
+    d.E += shiftMs;
+    out.push(`${BigInt(line.slice(0, sp)) + BigInt(shiftMs) * 1_000_000n} ${JSON.stringify(msg)}`);
   }
   const path = join(tempDir(), "lead-capture.txt");
   writeFileSync(path, `${out.join("\n")}\n`);
@@ -52,5 +59,21 @@ describe("replay with a lead recording (--lead-input)", () => {
     const mids = predictionMids(dir);
     expect(mids.length).toBeGreaterThan(0);
     for (const m of mids) expect(m).toBeLessThan(70_000);
+  }, 60_000);
+
+  it("a lead recording of another period is warned about at the start", async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const day = 86_400_000;
+    const r = await runInProcess(
+      { source: "replay", input: BINANCE_SAMPLE, leadInput: leadCapture(day), outputDir: tempDir() },
+      capturingLogger(lines),
+    );
+    expect(r.stopReason).toBe("end of data");
+    const warned = lines.filter((l) => l.level === 40 && l.msg.startsWith("[LEAD]"));
+    expect(warned.map((l) => l.msg)).toEqual([
+      expect.stringMatching(
+        /^\[LEAD\] the lead recording starts at 2024-08-09T23:54:\S+Z, the traded data at 2024-08-08T23:54:\S+Z: they do not overlap in time/,
+      ),
+    ]);
   }, 60_000);
 });
