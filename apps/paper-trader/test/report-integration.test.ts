@@ -3,7 +3,26 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { BINANCE_SAMPLE, REPO_ROOT, runInProcess, sampleWithHole, tempDir } from "./helpers.js";
+import {
+  BINANCE_SAMPLE,
+  REPO_ROOT,
+  runInProcess,
+  sampleWithHole,
+  streamRecords,
+  tempDir,
+} from "./helpers.js";
+
+/** A sharpe_metrics.jsonl line, as far as these tests read it. */
+interface SharpeLine {
+  ts_ms: number;
+  scope: string;
+  windows: {
+    window: string;
+    n: number;
+    sharpe_annualized: number | null;
+    max_drawdown_frac: number | null;
+  }[];
+}
 
 const REPORT_CLI = fileURLToPath(new URL("../../calibration-report/src/cli.ts", import.meta.url));
 const REPORT_TSCONFIG = fileURLToPath(new URL("../../calibration-report/tsconfig.json", import.meta.url));
@@ -60,21 +79,7 @@ describe("the calibration report judges a real paper-trader run", () => {
       sharpe: { windows: { window: string; n: number; sharpeAnnualized: number | null }[] };
       drawdown: { maxDrawdownFrac: number };
     };
-    const logged = readFileSync(join(dir, "sharpe_metrics.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map(
-        (l) =>
-          JSON.parse(l) as {
-            scope: string;
-            windows: {
-              window: string;
-              n: number;
-              sharpe_annualized: number | null;
-              max_drawdown_frac: number | null;
-            }[];
-          },
-      )
+    const logged = streamRecords<SharpeLine>(dir, "sharpe_metrics.jsonl")
       .filter((x) => x.scope === "portfolio")
       .at(-1)!;
     for (const w of model.sharpe.windows) {
@@ -156,18 +161,9 @@ describe("the calibration report judges a real paper-trader run", () => {
     // ending at --until, is complete because the run went on: as the trader's 1h window has them.
     const dir = tempDir();
     await runInProcess({ durationSec: 4000, seed: 6, outputDir: dir });
-    const lines = readFileSync(join(dir, "sharpe_metrics.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map(
-        (l) =>
-          JSON.parse(l) as {
-            ts_ms: number;
-            scope: string;
-            windows: { window: string; n: number; sharpe_annualized: number | null }[];
-          },
-      )
-      .filter((x) => x.scope === "portfolio");
+    const lines = streamRecords<SharpeLine>(dir, "sharpe_metrics.jsonl").filter(
+      (x) => x.scope === "portfolio",
+    );
     const untilMs = lines[0]!.ts_ms + 3_900_000;
     const logged = lines.find((l) => l.ts_ms === untilMs)!.windows.find((w) => w.window === "1h")!;
     expect(logged.n).toBe(60);
@@ -183,13 +179,11 @@ describe("the calibration report judges a real paper-trader run", () => {
 
     // A window starting at a fill whose order was placed by an earlier quote cycle: that fill is
     // still attributed to the signals of its placing cycle.
-    const records = (file: string) =>
-      readFileSync(join(dir, file), "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { ts_ms: number; cycle_id: number });
-    const cycleTs = new Map(records("signal_contributions.jsonl").map((c) => [c.cycle_id, c.ts_ms]));
-    const early = records("fills.jsonl").find((f) => cycleTs.get(f.cycle_id)! < f.ts_ms)!;
+    type Stamped = { ts_ms: number; cycle_id: number };
+    const cycleTs = new Map(
+      streamRecords<Stamped>(dir, "signal_contributions.jsonl").map((c) => [c.cycle_id, c.ts_ms]),
+    );
+    const early = streamRecords<Stamped>(dir, "fills.jsonl").find((f) => cycleTs.get(f.cycle_id)! < f.ts_ms)!;
     const r2 = runReport(dir, json, "--since", String(early.ts_ms), "--until", String(untilMs));
     expect([0, 1, 3], r2.stderr).toContain(r2.status);
     const { attribution } = JSON.parse(readFileSync(json, "utf8")) as {
