@@ -24,8 +24,10 @@ async function main(): Promise<number> {
   tuneHeapForLongRuns();
   const logger = createLogger(parsed.config.logLevel);
   try {
-    await runPaperTrader(parsed.config, { logger, given: parsed.given });
-    return 0;
+    const result = await runPaperTrader(parsed.config, { logger, given: parsed.given });
+    if (result.unusableInput === undefined) return 0;
+    process.stderr.write(`paper-trader: ${result.unusableInput}\n`);
+    return 1;
   } catch (err) {
     // Flag, config and resume refusals: one line on stderr, nothing on stdout.
     if (err instanceof ConfigError) {

@@ -58,6 +58,11 @@ export interface RunOptions {
 /** Outcome of a run. */
 export interface RunResult {
   stopReason: string;
+  /**
+   * Set when a replay ended without one two-sided order book (nothing was quoted): why, for the
+   * CLI's error line and exit code 1 — the input holds no usable market data.
+   */
+  unusableInput?: string;
   report: string[];
   fills: number;
   events: number;
@@ -395,5 +400,17 @@ async function runLocked(
   for (const line of report) print(line);
   // Signals stay handled until everything is written and printed.
   stops.dispose();
-  return { stopReason, report, fills: t?.counters.fills ?? 0, events: t?.counters.events ?? 0, outputDir };
+  const result: RunResult = {
+    stopReason,
+    report,
+    fills: t?.counters.fills ?? 0,
+    events: t?.counters.events ?? 0,
+    outputDir,
+  };
+  if (t === null && config.source === "replay" && stopReason.startsWith("end of data")) {
+    const st = source.feed.stats();
+    const events = Object.values(st.events).reduce((a, b) => a + b, 0);
+    result.unusableInput = `no usable market data in ${config.input}: no two-sided order book arrived (events read: ${events}, invalid messages: ${st.invalidMessages}, ignored: ${st.ignoredMessages}; see the [FEED] warnings), so nothing was quoted`;
+  }
+  return result;
 }

@@ -168,4 +168,18 @@ describe("paper-trader CLI", () => {
     expect(readFileSync(join(dir, "fills.jsonl"), "utf8")).toBe('{"written":"before"}\n');
     expect(readFileSync(join(dir, "checkpoint.json"), "utf8")).toBe('{"checkpoint_version": ');
   });
+
+  it("a replay whose every frame is invalid: the report says why, stderr names the input, exit 1", async () => {
+    const dir = tempDir();
+    const input = join(dir, "numbers-as-booleans.txt");
+    const line =
+      '{"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":1,"s":"BTCUSDT","b":true,"B":"1","a":"2","A":"1","T":1,"E":1}}';
+    writeFileSync(input, `1723161240000000000 ${line}\n1723161240100000000 ${line}\n`);
+    const r = await spawnCli(["--source", "replay", "--input", input, "--output-dir", join(dir, "out")]).done;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("no two-sided order book arrived, so nothing was quoted (end of data)");
+    expect(r.stderr).toMatch(
+      /^paper-trader: no usable market data in .*numbers-as-booleans\.txt: .*invalid messages: 2,/m,
+    );
+  });
 });

@@ -212,6 +212,12 @@ describe("paper-trader end to end (in process)", () => {
       "no two-sided order book arrived, so nothing was quoted (end of data)",
     );
     expect(r.report.join("\n")).toMatch(/Feed: replay:.* bbo=0 trade=[1-9]/);
+    // the CLI prints this on stderr and exits 1: the input holds no usable market data
+    expect(r.unusableInput).toMatch(
+      /^no usable market data in .*trades-only\.gz: no two-sided order book arrived \(events read: [1-9]\d*, invalid messages: 0, ignored: 0; see the \[FEED\] warnings\), so nothing was quoted$/,
+    );
+    const synthetic = await runInProcess({ durationSec: 60, outputDir: join(dir, "synthetic") });
+    expect(synthetic.unusableInput).toBeUndefined();
   });
 
   it("the kill switch trips on an injected risk fault, quoting stops and the run reports HALTED", async () => {

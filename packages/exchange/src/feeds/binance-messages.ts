@@ -1,8 +1,9 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import { z } from "zod";
-import { isDecimalString } from "./decimal.js";
+import { isDecimalValue } from "./decimal.js";
 
-const dec = z.string().regex(/^-?\d+(\.\d+)?$/, "decimal string");
+/** A price or size: a decimal string as the venue sends it, or a finite number (converted captures). */
+const dec = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "decimal string"), z.number().finite()]);
 const levelTuple = z.tuple([dec, dec]).rest(z.unknown());
 
 /** `bookTicker` payload (futures carries `E`/`T`; spot has neither). */
@@ -55,7 +56,7 @@ type BnTrade = z.infer<typeof bnTradeSchema>;
 // Fast guards for the three hot payloads: the same rules as the schemas above, checked in place
 // (zod copies every frame into a new object and runs the decimal regex: ~15 % of a replay). A frame
 // that fails a guard goes through zod, which accepts it or words the error, so results are zod's.
-const isDec = (x: unknown): boolean => typeof x === "string" && isDecimalString(x);
+const isDec = isDecimalValue;
 const optNum = (x: unknown): boolean => x === undefined || typeof x === "number";
 
 /** Whether `o` passes `bnBookTickerSchema` as it is (the fields the normalizer reads are valid). */

@@ -15,3 +15,11 @@ export function isDecimalString(s: string): boolean {
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
+
+/**
+ * A price or size as a venue message may carry it: a decimal string (what Binance and Hyperliquid
+ * send) or a finite JSON number (what converted or third-party captures often hold).
+ */
+export function isDecimalValue(x: unknown): x is string | number {
+  return typeof x === "string" ? isDecimalString(x) : typeof x === "number" && Number.isFinite(x);
+}

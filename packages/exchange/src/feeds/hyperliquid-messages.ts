@@ -1,7 +1,7 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import { z } from "zod";
 
-import { isDecimalString } from "./decimal.js";
+import { isDecimalString, isDecimalValue } from "./decimal.js";
 import { scanL2BookFrame } from "./hyperliquid-l2book-scan.js";
 import { mergeHyperliquidPrints } from "./print-merge.js";
 
@@ -9,7 +9,8 @@ export { isDecimalString };
 
 /** Pattern of a decimal string as Hyperliquid sends prices and sizes ("105055.0"). */
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
-const decimalString = z.string().regex(DECIMAL_RE, "decimal string");
+/** A price or size: a decimal string as Hyperliquid sends it, or a finite number (converted captures). */
+const decimalString = z.union([z.string().regex(DECIMAL_RE, "decimal string"), z.number().finite()]);
 
 /** One book level `{px, sz, n}`. */
 export const hlLevelSchema = z.object({
@@ -47,8 +48,7 @@ function fastLevels(x: unknown): PriceLevel[] | null {
     const l: unknown = x[i];
     if (typeof l !== "object" || l === null || Array.isArray(l)) return null;
     const { px, sz, n } = l as Record<string, unknown>;
-    if (typeof px !== "string" || typeof sz !== "string" || !isDecimalString(px) || !isDecimalString(sz))
-      return null;
+    if (!isDecimalValue(px) || !isDecimalValue(sz)) return null;
     if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return null;
     const price = Number(px);
     const size = Number(sz);
@@ -130,7 +130,10 @@ function fastL2Book(data: unknown, localTsMs: number): HlParsed | null {
 }
 
 /** Levels as numbers, or the path of the first field that is not a finite decimal. */
-function levels(raw: readonly { px: string; sz: string; n: number }[], path: string): PriceLevel[] | string {
+function levels(
+  raw: readonly { px: string | number; sz: string | number; n: number }[],
+  path: string,
+): PriceLevel[] | string {
   const out: PriceLevel[] = new Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const l = raw[i]!;

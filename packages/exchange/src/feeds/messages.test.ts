@@ -316,3 +316,29 @@ describe("scanL2BookFrame (canonical-layout fast path)", () => {
     expect(accepted).toBeGreaterThan(200);
   });
 });
+
+describe("prices and sizes as JSON numbers (converted or third-party captures)", () => {
+  /** The frame with every decimal-string price/size turned into the number it spells. */
+  const numeric = (raw: string): string => raw.replace(/"(-?\d+(?:\.\d+)?)"/g, "$1");
+  const same = (frames: string[], parse: (raw: string, t: number) => unknown): number => {
+    let n = 0;
+    for (const raw of frames) {
+      const asNumbers = numeric(raw);
+      if (asNumbers === raw) continue;
+      expect(parse(asNumbers, 7), asNumbers.slice(0, 80)).toEqual(parse(raw, 7));
+      n++;
+    }
+    return n;
+  };
+
+  it("Binance bookTicker, depth and trade frames parse to the same events as the strings", () => {
+    const frames = fixture("binance-usdm-btcusdt-20240808-head600.gz");
+    expect(same(frames, parseBinanceFrame)).toBeGreaterThan(500);
+    const bt = parseBinanceFrame(numeric(frames.find((f) => f.includes('"bookTicker"'))!), 0);
+    expect(bt).toMatchObject({ kind: "bbo", event: { bbo: { bidPrice: 61800.2, askPrice: 61800.3 } } });
+  });
+
+  it("Hyperliquid l2Book and trades frames parse to the same events as the strings", () => {
+    expect(same(fixture("hyperliquid-btc-20250126.gz"), parseHyperliquidFrame)).toBe(55);
+  });
+});

@@ -23,8 +23,8 @@ export function addPrintSizes(a: number, b: number): number {
 
 /** One Hyperliquid `trades` entry as the merge reads it (validated strings). */
 interface HlPrint {
-  px: string;
-  sz: string;
+  px: string | number;
+  sz: string | number;
   side: "B" | "A";
   time: number;
   hash?: string | undefined;
