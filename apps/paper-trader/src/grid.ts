@@ -46,15 +46,62 @@ export function inferDecimals(
   return { priceDecimals, sizeDecimals };
 }
 
+/** Distinct values needed before a step coarser than the finest decimal is believed. */
+export const MIN_DISTINCT_FOR_COARSE_STEP = 30;
+
 /**
- * Infer a fixed tick/lot grid from the first book and trade events of a recording: the finest
- * decimal step seen in prices (tick) and sizes (lot). Venues print prices on their tick grid, so
- * a few thousand events are enough.
+ * Infer a fixed tick/lot grid from the first book and trade events of a recording. Venues print
+ * prices on their tick grid, so a few thousand events are enough: the tick is the greatest common
+ * step of the prices seen in units of their finest decimal (a tick of 0.05 or 0.5 prints prices
+ * with two or one decimals that are all multiples of 5), once at least
+ * `MIN_DISTINCT_FOR_COARSE_STEP` distinct prices are seen (else the finest decimal step); the lot
+ * likewise from sizes.
  */
 export function inferFixedGrid(events: Iterable<MarketEvent>, sample = 5000): FixedGrid {
-  const d = inferDecimals(events, sample);
+  const seen: MarketEvent[] = [];
+  for (const ev of events) {
+    seen.push(ev);
+    if (seen.length >= sample) break;
+  }
+  const d = inferDecimals(seen, sample);
+  const prices = new Set<number>();
+  const sizes = new Set<number>();
+  const pScale = 10 ** d.priceDecimals;
+  const sScale = 10 ** d.sizeDecimals;
+  const see = (price: number, size: number): void => {
+    prices.add(Math.round(Math.abs(price) * pScale));
+    sizes.add(Math.round(Math.abs(size) * sScale));
+  };
+  for (const ev of seen) {
+    if (ev.type === "snapshot" || ev.type === "delta") {
+      for (const l of ev.bids) see(l.price, l.size);
+      for (const l of ev.asks) see(l.price, l.size);
+    } else if (ev.type === "bbo") {
+      see(ev.bbo.bidPrice, ev.bbo.bidSize);
+      see(ev.bbo.askPrice, ev.bbo.askSize);
+    } else if (ev.type === "trade") see(ev.trade.price, ev.trade.size);
+  }
   // 1 / 10 ** d, not 10 ** -d: 10 ** -5 is 0.000009999999999999999.
-  return { tick: 1 / 10 ** d.priceDecimals, lot: 1 / 10 ** d.sizeDecimals };
+  return {
+    tick: commonStep(prices) / 10 ** d.priceDecimals,
+    lot: commonStep(sizes) / 10 ** d.sizeDecimals,
+  };
+}
+
+/** Greatest common divisor of the non-zero whole numbers, or 1 with too few distinct ones to trust it. */
+function commonStep(units: ReadonlySet<number>): number {
+  let g = 0;
+  let distinct = 0;
+  for (const u of units) {
+    if (u === 0 || !Number.isSafeInteger(u)) continue;
+    distinct++;
+    let a = g;
+    let b = u;
+    while (b !== 0) [a, b] = [b, a % b];
+    g = a;
+    if (g === 1) return 1;
+  }
+  return distinct >= MIN_DISTINCT_FOR_COARSE_STEP && g > 1 ? g : 1;
 }
 
 /** `inferFixedGrid` as tick rules (no minimum notional). */

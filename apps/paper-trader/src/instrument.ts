@@ -64,9 +64,22 @@ const OTHER_QUOTES = ["BTC", "ETH", "BNB", "EUR", "TRY", "BRL", "JPY", "GBP", "A
  */
 export function quoteCurrency(venue: string | null, instrument: string): string {
   if (venue === "synthetic" || venue === "hyperliquid") return "USD";
-  const symbol = instrument.toUpperCase();
+  // a delivery or perpetual suffix (BTCUSDT_240927, BTCUSD_PERP) says nothing about the quote
+  const symbol = instrument.toUpperCase().replace(/_(PERP|\d{6})$/, "");
   if (USD_QUOTES.some((q) => symbol.endsWith(q) && symbol.length > q.length)) return "USD";
   return OTHER_QUOTES.find((q) => symbol.endsWith(q) && symbol.length > q.length) ?? "quote";
+}
+
+/**
+ * Refuse a Binance coin-margined (inverse) contract, `BTCUSD_PERP` or `BTCUSD_240927`: its sizes are
+ * contracts worth a fixed number of dollars and its PnL is in the base coin, which the linear
+ * accounting here would misstate by orders of magnitude.
+ */
+export function requireLinearContract(venue: string | null, instrument: string): void {
+  if (venue !== "binance" || !/USD_(PERP|\d{6})$/i.test(instrument)) return;
+  throw new ConfigError(
+    `${instrument} is a coin-margined (inverse) contract: sizes in contracts and PnL in the coin are not modelled; replay a USDT- or USDC-margined symbol (e.g. ${instrument.toUpperCase().replace(/USD_(PERP|\d{6})$/, "USDT")})`,
+  );
 }
 
 /** Venue of a replay: the capture's format, or the venue a recording's header names. */

@@ -15,6 +15,7 @@ import {
   recordingVenue,
   replayInstrument,
   replayTickRules,
+  requireLinearContract,
   replayVenue,
 } from "./instrument.js";
 import { createLeadFeed, type LeadFeed, openLeadReplay } from "./lead-feed.js";
@@ -103,6 +104,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
       if (sample.length >= SAMPLE_EVENTS) break;
     }
     const instrument = replayInstrument(feed, config.asset, sample, logger);
+    requireLinearContract(replayVenue(feed.format, feed.recordingSource), instrument);
     const venue = recordingVenue(feed.recordingSource)?.venue ?? null;
     const tickRules = replayTickRules(feed.format, instrument, sample, config, logger, venue);
     const lead = openLeadReplay(config, logger, clock, feed.format);

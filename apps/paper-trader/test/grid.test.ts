@@ -55,6 +55,24 @@ describe("decimals of printed values", () => {
     const btc = inferFixedGrid([delta(["60000.1", "0.001"], ["60000.2", "0.123"])]);
     expect(btc).toEqual({ tick: 0.1, lot: 0.001 });
   });
+
+  it("infers ticks and lots that are not powers of ten from the common step of many prices", () => {
+    // tick 0.05, lot 0.005: two-decimal prices all multiples of 0.05 (a 1/10^decimals rule said 0.01)
+    const book = (n: number, tick: number, lot: number): MarketEvent[] =>
+      Array.from({ length: n }, (_, i) =>
+        delta(
+          [(2500 - (i + 1) * tick).toFixed(2), (lot * (3 + 7 * i)).toFixed(3)],
+          [(2500 + (i + 1) * tick).toFixed(2), (lot * (2 + 5 * i)).toFixed(3)],
+        ),
+      );
+    expect(inferFixedGrid(book(40, 0.05, 0.005))).toEqual({ tick: 0.05, lot: 0.005 });
+    expect(inferFixedGrid(book(40, 0.5, 0.005)).tick).toBe(0.5);
+    // too few distinct prices to believe a coarser step: the finest decimal stands
+    expect(inferFixedGrid(book(5, 0.05, 0.005))).toEqual({ tick: 0.01, lot: 0.001 });
+    // one price off the coarse grid is enough to keep the fine one
+    const mixed = [...book(40, 0.05, 0.005), delta(["2499.97", "0.001"], ["2500.03", "0.002"])];
+    expect(inferFixedGrid(mixed)).toEqual({ tick: 0.01, lot: 0.001 });
+  });
 });
 
 describe("default order size", () => {

@@ -4,7 +4,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import type { MarketEvent } from "@mmkit/core";
 import { Recorder, type ReplayFeed, SyntheticMarket, silentLogger } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
-import { decimalText, quoteCurrency, replayInstrument } from "../src/instrument.js";
+import { decimalText, quoteCurrency, replayInstrument, requireLinearContract } from "../src/instrument.js";
 import { parseConfig } from "../src/config.js";
 import { createLogger, moneyExtraDecimals, priceText } from "../src/logging.js";
 import { runPaperTrader } from "../src/run.js";
@@ -158,6 +158,18 @@ describe("quote currency", () => {
     expect(quoteCurrency("binance", "USDT")).toBe("quote");
     expect(quoteCurrency("hyperliquid", "ETH")).toBe("USD");
     expect(quoteCurrency("synthetic", "BTC")).toBe("USD");
+    // delivery and perpetual suffixes say nothing about the quote
+    expect(quoteCurrency("binance", "BTCUSDT_240927")).toBe("USD");
+    expect(quoteCurrency("binance", "ETHBTC_PERP")).toBe("BTC");
+  });
+
+  it("a coin-margined (inverse) Binance contract is refused, naming the linear one to use", () => {
+    for (const s of ["BTCUSD_PERP", "ethusd_240927"])
+      expect(() => requireLinearContract("binance", s)).toThrow(/is a coin-margined \(inverse\) contract/);
+    expect(() => requireLinearContract("binance", "BTCUSD_PERP")).toThrow(/\(e\.g\. BTCUSDT\)$/);
+    for (const s of ["BTCUSDT", "BTCUSDT_240927", "BTCUSDC"])
+      expect(() => requireLinearContract("binance", s)).not.toThrow();
+    expect(() => requireLinearContract("hyperliquid", "USD_PERP")).not.toThrow();
   });
 });
 
