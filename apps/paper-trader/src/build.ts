@@ -271,5 +271,6 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     clock: ctx.clock,
     leadEnabled,
     quoteCurrency: ctx.quoteCurrency,
+    ...(config.source === "synthetic" ? {} : { gridCheck: ctx.tickRules }),
   };
 }

@@ -117,6 +117,21 @@ export function inferHlSzDecimals(coin: string, sample: readonly MarketEvent[], 
   return inferred;
 }
 
+/** Warn when a given `--sz-decimals` contradicts the data (finer sizes, or prices with more decimals than it allows). */
+function warnIfDataContradicts(
+  szd: number,
+  coin: string,
+  sample: readonly MarketEvent[],
+  logger: FeedLogger,
+): void {
+  const d = inferDecimals(sample);
+  if (d.sizeDecimals <= szd && d.priceDecimals <= HL_PERP_MAX_PRICE_DECIMALS - szd) return;
+  logger.warn(
+    { coin, szDecimals: szd },
+    `--sz-decimals ${szd} contradicts the data of ${coin} (sizes with ${d.sizeDecimals} decimals, prices with ${d.priceDecimals}; it allows sizes with ${szd} and prices with ${Math.max(0, HL_PERP_MAX_PRICE_DECIMALS - szd)}): quotes and sizes follow the flag`,
+  );
+}
+
 /** Tick rules of a replay: Hyperliquid rules by szDecimals, else a fixed grid (flags override the inferred tick/lot). */
 export function replayTickRules(
   format: ReplayFormat,
@@ -133,6 +148,7 @@ export function replayTickRules(
       throw new ConfigError(
         `invalid ${fixed}: this replay is Hyperliquid data, priced by Hyperliquid's rules (5 significant figures); set --sz-decimals instead`,
       );
+    if (config.szDecimals !== undefined) warnIfDataContradicts(config.szDecimals, instrument, sample, logger);
     return hyperliquidTickRules(config.szDecimals ?? inferHlSzDecimals(instrument, sample, logger));
   }
   if (config.szDecimals !== undefined)

@@ -385,7 +385,7 @@ async function runLocked(
       outputDir,
       wallSeconds: (Date.now() - startedWallMs) / 1000,
       feedSummary: feedLine(),
-      instrument: instrumentText(instrumentGrid(source, gridMid)),
+      instrument: `${instrumentText(instrumentGrid(source, gridMid))}${t.offGridPrints > 0 ? `; ${t.offGridPrints} trade print(s) off this grid in this session: the venue's tick changed or the inferred one is wrong (--tick-size / --sz-decimals)` : ""}`,
     });
   } else {
     // The trader starts at the first two-sided book: none came (no data, or trades / one side only).

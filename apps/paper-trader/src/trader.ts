@@ -12,6 +12,7 @@ import type {
   QuoteEngine,
   RiskState,
   SignalEffect,
+  TickRules,
 } from "@mmkit/core";
 import {
   type ExchangeEvent,
@@ -25,6 +26,8 @@ import type { CycleContext, SignalStack } from "@mmkit/signals";
 import type { Logger } from "pino";
 import type { PaperTraderConfig } from "./config.js";
 import { logAnalytics } from "./analytics-logs.js";
+import { tickSizeNear } from "./build.js";
+import { decimalText } from "./instrument.js";
 import type { RunMetrics } from "./metrics.js";
 import { logTransitions } from "./kill-switch-log.js";
 import { leadFrameAsOf } from "./lead-feed.js";
@@ -54,6 +57,11 @@ export interface TraderParts {
   leadEnabled: boolean;
   /** Currency of PnL, fees and capital, as the `[FILL PNL]` line labels them. */
   quoteCurrency: string;
+  /**
+   * The venue's price rules to check trade prints against (real data only: a print off them means
+   * the venue's tick changed or the inferred/given grid is wrong); absent for the synthetic market.
+   */
+  gridCheck?: TickRules;
 }
 
 const WARMUP_LOG_MS = 10_000;
@@ -76,6 +84,8 @@ export class PaperTrader {
   readonly calibration: TraderAnalytics["calibration"];
   readonly drawdown: TraderAnalytics["drawdown"];
   counters: TraderCounters = initialCounters();
+  /** Trade prints of this session off `p.gridCheck` (the first is warned about, the count reported). */
+  offGridPrints = 0;
   /** Set when the loop must stop (kill switch halted). */
   stopReason: string | null = null;
   lastDecision: QuoteDecision | null = null;
@@ -121,6 +131,15 @@ export class PaperTrader {
     this.rejectedBooks.flush("[FEED] book updates refused by the paper exchange since the last line");
   }
 
+  /** Count a trade print off the price rules; warn at the first one. */
+  private noteOffGrid(price: number, mid: number): void {
+    if (this.offGridPrints++ > 0) return;
+    const tick = mid > 0 ? ` (tick ${tickSizeNear(this.p.gridCheck!, mid)} near the mid)` : "";
+    this.p.logger.warn(
+      `[GRID] a trade printed at ${decimalText(price)}, off the price grid the run quotes on${tick}: the venue's tick changed or the inferred one is wrong; quotes may be off the venue's grid (set --tick-size / --sz-decimals; the report counts such prints)`,
+    );
+  }
+
   /** Process one market event end to end (`healthLogged`: a health event the caller already logged). */
   onEvent(ev: MarketEvent, healthLogged = false): void {
     const ts = eventTimeMs(ev, this.p.clock);
@@ -141,6 +160,9 @@ export class PaperTrader {
     const accepted = this.p.exchange.rejectedBookEvents === rejectedBefore;
     if (ev.type === "trade") {
       if (priorMid > 0) this.p.intensity.onTrade(ts, ev.trade.price, ev.trade.aggressor, priorMid);
+      const grid = this.p.gridCheck;
+      if (grid !== undefined && !grid.isValidPrice(ev.trade.price))
+        this.noteOffGrid(ev.trade.price, priorMid);
     } else if (ev.type === "health") {
       if (!healthLogged) this.feedHealthLog.note(ev);
     } else if (accepted) {

@@ -9,7 +9,7 @@ import { parseConfig } from "../src/config.js";
 import { createLogger, moneyExtraDecimals, priceText } from "../src/logging.js";
 import { runPaperTrader } from "../src/run.js";
 import { deriveHl } from "./derive-hl.js";
-import { BINANCE_SAMPLE, HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
+import { BINANCE_SAMPLE, capturingLogger, HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
 
 function writeGz(dir: string, name: string, lines: string[]): string {
   const path = join(dir, name);
@@ -170,6 +170,48 @@ describe("quote currency", () => {
     for (const s of ["BTCUSDT", "BTCUSDT_240927", "BTCUSDC"])
       expect(() => requireLinearContract("binance", s)).not.toThrow();
     expect(() => requireLinearContract("hyperliquid", "USD_PERP")).not.toThrow();
+  });
+});
+
+describe("trade prints off the price grid", () => {
+  it("are warned about once and counted in the report (a venue tick change, or a wrong --tick-size)", async () => {
+    // the real sample trades on a 0.1 grid: about half its prints are off a 0.2 one
+    const lines: { level: number; msg: string }[] = [];
+    const r = await runInProcess(
+      { source: "replay", input: BINANCE_SAMPLE, tickSize: 0.2, outputDir: tempDir() },
+      capturingLogger(lines),
+    );
+    const warned = lines.filter((l) => l.msg.startsWith("[GRID]"));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ level: 40 });
+    expect(warned[0]!.msg).toMatch(
+      /^\[GRID\] a trade printed at 618\d\d\.\d, off the price grid the run quotes on \(tick 0\.2 near the mid\)/,
+    );
+    const instrument = r.report.find((l) => l.startsWith("Instrument: "))!;
+    const n = Number(/; (\d+) trade print\(s\) off this grid/.exec(instrument)?.[1]);
+    expect(n).toBeGreaterThan(100);
+    // on its own grid, none
+    const own = await runInProcess({ source: "replay", input: BINANCE_SAMPLE, outputDir: tempDir() });
+    expect(own.report.find((l) => l.startsWith("Instrument: "))).not.toMatch(/off this grid/);
+  });
+});
+
+describe("a given --sz-decimals", () => {
+  it("that contradicts the data is warned about (sizes finer than it allows); one that fits is not", async () => {
+    for (const [szDecimals, warned] of [
+      [2, 1],
+      [5, 0],
+    ] as const) {
+      const lines: { level: number; msg: string }[] = [];
+      await runInProcess(
+        { source: "replay", input: HL_SAMPLE, szDecimals, outputDir: tempDir() },
+        capturingLogger(lines),
+      );
+      const w = lines.filter(
+        (l) => l.level === 40 && l.msg.includes(`--sz-decimals ${szDecimals} contradicts`),
+      );
+      expect(w, String(szDecimals)).toHaveLength(warned);
+    }
   });
 });
 
