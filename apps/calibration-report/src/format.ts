@@ -138,3 +138,24 @@ export function emptyBucketsText(s: {
   if (s.emptyBuckets === 0) return "none";
   return `${fmtInt(s.emptyBuckets)} in ${fmtInt(s.gaps)} gap(s); longest ${fmtDuration(s.longestGapSecs)} from ${fmtTs(s.longestGapStartTsMs)}`;
 }
+
+/** A number as plain decimals (0.0000000001, not 1e-10): tick and lot sizes of tiny-priced coins. */
+export function plainNumber(x: number): string {
+  const s = String(x);
+  if (!/e/i.test(s) || !Number.isFinite(x) || Math.abs(x) >= 1) return s;
+  // shortest round-trip digits, shifted: 8.004e-7 → 0.0000008004
+  const [mant, exp] = s.split(/e/i) as [string, string];
+  const neg = mant.startsWith("-");
+  const digits = mant.replace(/^-/, "").replace(".", "");
+  return `${neg ? "-" : ""}0.${"0".repeat(-Number(exp) - 1)}${digits}`;
+}
+
+/** The run's `source` (run.json) as `key=value` pairs, numbers in plain decimals; null when unknown. */
+export function sourceText(source: Record<string, unknown> | null): string | null {
+  if (source === null) return null;
+  const parts = Object.entries(source).map(
+    ([k, v]) =>
+      `${k}=${typeof v === "string" ? v : typeof v === "number" ? plainNumber(v) : JSON.stringify(v)}`,
+  );
+  return parts.length > 0 ? parts.join(" ") : null;
+}

@@ -16,6 +16,7 @@ import {
   pct,
   sharpeWindowCells,
   shownCi,
+  sourceText,
 } from "./format.js";
 import type { CalibrationModel, ReportModel } from "./model.js";
 import { edgeHistogramSvg, esc, reliabilitySvg, seriesSvg, signalBarsSvg } from "./svg.js";
@@ -125,11 +126,7 @@ export function renderHtml(r: ReportModel): string {
   );
   out.push(`<ul>${v.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></section>`);
 
-  const src = s.source
-    ? Object.entries(s.source)
-        .map(([k, val]) => `${k}=${typeof val === "string" ? val : JSON.stringify(val)}`)
-        .join(" ")
-    : "n/a";
+  const src = sourceText(s.source) ?? "n/a";
   out.push(`<section id="summary"><h2>Run summary</h2>`);
   out.push(
     tableHtml(

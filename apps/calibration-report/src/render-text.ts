@@ -16,6 +16,7 @@ import {
   pct,
   sharpeWindowCells,
   shownCi,
+  sourceText,
 } from "./format.js";
 import type { CalibrationModel, ReportModel } from "./model.js";
 
@@ -139,10 +140,7 @@ export function renderText(r: ReportModel): string {
   L.push(...kv("Start", fmtTs(s.startTsMs)));
   L.push(...kv("End", fmtTs(s.endTsMs)));
   L.push(...kv("Duration", fmtDuration(s.spanSecs)));
-  const src = s.source
-    ? Object.entries(s.source).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-    : [];
-  L.push(...kv("Source", src.length > 0 ? src.join(" ") : "n/a"));
+  L.push(...kv("Source", sourceText(s.source) ?? "n/a"));
   L.push(...kv("Symbol / venue", `${s.symbol ?? "n/a"} / ${s.venue ?? "n/a"}`));
   L.push(...kv("Fill model / seed", `${s.fillModel ?? "n/a"} / ${s.seed ?? "n/a"}`));
   L.push(

@@ -16,7 +16,7 @@ import { PaperExchange } from "@mmkit/exchange";
 import { SignalStack } from "@mmkit/signals";
 import type { Logger } from "pino";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
-import { moneyExtraDecimals } from "./logging.js";
+import { moneyExtraDecimals, priceText } from "./logging.js";
 import type { RunMetrics } from "./metrics.js";
 import type { TraderParts } from "./trader.js";
 
@@ -136,7 +136,7 @@ function defaultOrderSize(firstMid: number, tickRules: TickRules): number {
   const sizeBase = rounded > 0 ? rounded : raw;
   if (sizeBase > MAX_ORDER_SIZE_BASE) {
     throw new ConfigError(
-      `the default order (~${DEFAULT_LOT_NOTIONAL_QUOTE} quote at the first mid ${firstMid}) is ${sizeBase} base units, above the limit of ${MAX_ORDER_SIZE_BASE}: set --order-size (at most ${MAX_ORDER_SIZE_BASE})`,
+      `the default order (~${DEFAULT_LOT_NOTIONAL_QUOTE} quote at the first mid ${priceText(firstMid)}) is ${sizeBase} base units, above the limit of ${MAX_ORDER_SIZE_BASE}: set --order-size (at most ${MAX_ORDER_SIZE_BASE})`,
     );
   }
   return sizeBase;

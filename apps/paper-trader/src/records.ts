@@ -80,7 +80,8 @@ export function fillLine(fill: PaperFill, fillId: string): FillRecord {
     fee: fill.feeQuote,
     fee_bps: fill.feeBps,
     liquidity: fill.liquidity,
-    mid_at_fill: fill.midAtFill,
+    // (bid + ask) / 2 carries a last-digit error (0.040404999999999996): 15 significant digits drop it
+    mid_at_fill: Number(fill.midAtFill.toPrecision(15)),
     position_after: fill.positionAfter,
     spread_capture: sign * (fill.midAtFill - fill.price) * fill.size,
     // after this fill: several fills of one event each get their own running totals

@@ -16,6 +16,7 @@ import {
 } from "@mmkit/analytics";
 import type { MarkoutRecord, PaperFill, PnlSnapshot, PredictionRecord } from "@mmkit/exchange";
 import { fmt, moneyExtraDecimals, priceText, signed } from "./logging.js";
+import { decimalText } from "./instrument.js";
 import type { OrderManager } from "./order-manager.js";
 import { edgeLine, equityLine, fillLine, header, predictionLine } from "./records.js";
 import type { TraderParts } from "./trader.js";
@@ -87,7 +88,7 @@ export class TraderAnalytics {
     if (p.logger.isLevelEnabled("info")) {
       const d4 = 4 + moneyExtraDecimals(p.capitalQuote);
       p.logger.info(
-        `[FILL PNL] side=${fill.side === "buy" ? "Buy" : "Sell"} price=${fill.price} size=${fill.size} spread_capture=${signed(line.spread_capture, d4)} fee=${fmt(line.fee, d4)} (${p.quoteCurrency}) mid_at_fill=${priceText(fill.midAtFill)} depth_bps=${fmt(depthBps, 3)} inventory_after=${fmt(fill.positionAfter, 6)} level=${fill.level ?? "?"} model=${fill.fillModel}`,
+        `[FILL PNL] side=${fill.side === "buy" ? "Buy" : "Sell"} price=${decimalText(fill.price)} size=${decimalText(fill.size)} spread_capture=${signed(line.spread_capture, d4)} fee=${fmt(line.fee, d4)} (${p.quoteCurrency}) mid_at_fill=${priceText(fill.midAtFill)} depth_bps=${fmt(depthBps, 3)} inventory_after=${fmt(fill.positionAfter, 6)} level=${fill.level ?? "?"} model=${fill.fillModel}`,
       );
     }
     if (p.metrics !== null) p.metrics.fills.inc({ side: fill.side });
