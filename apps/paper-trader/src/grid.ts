@@ -27,23 +27,25 @@ export function inferDecimals(
   let priceDecimals = 0;
   let sizeDecimals = 0;
   let n = 0;
-  const see = (price: number, size: number): void => {
-    priceDecimals = Math.max(priceDecimals, decimalsOf(price));
-    sizeDecimals = Math.max(sizeDecimals, decimalsOf(size));
-  };
   for (const ev of events) {
-    if (ev.type === "snapshot" || ev.type === "delta") {
-      for (const l of ev.bids) see(l.price, l.size);
-      for (const l of ev.asks) see(l.price, l.size);
-    } else if (ev.type === "bbo") {
-      see(ev.bbo.bidPrice, ev.bbo.bidSize);
-      see(ev.bbo.askPrice, ev.bbo.askSize);
-    } else if (ev.type === "trade") {
-      see(ev.trade.price, ev.trade.size);
-    }
+    forEachPriceSize(ev, (price, size) => {
+      priceDecimals = Math.max(priceDecimals, decimalsOf(price));
+      sizeDecimals = Math.max(sizeDecimals, decimalsOf(size));
+    });
     if (++n >= sample) break;
   }
   return { priceDecimals, sizeDecimals };
+}
+
+/** Call `see` with every price and size a book or trade event carries. */
+function forEachPriceSize(ev: MarketEvent, see: (price: number, size: number) => void): void {
+  if (ev.type === "snapshot" || ev.type === "delta") {
+    for (const l of ev.bids) see(l.price, l.size);
+    for (const l of ev.asks) see(l.price, l.size);
+  } else if (ev.type === "bbo") {
+    see(ev.bbo.bidPrice, ev.bbo.bidSize);
+    see(ev.bbo.askPrice, ev.bbo.askSize);
+  } else if (ev.type === "trade") see(ev.trade.price, ev.trade.size);
 }
 
 /** Distinct values needed before a step coarser than the finest decimal is believed. */
@@ -68,19 +70,11 @@ export function inferFixedGrid(events: Iterable<MarketEvent>, sample = 5000): Fi
   const sizes = new Set<number>();
   const pScale = 10 ** d.priceDecimals;
   const sScale = 10 ** d.sizeDecimals;
-  const see = (price: number, size: number): void => {
-    prices.add(Math.round(Math.abs(price) * pScale));
-    sizes.add(Math.round(Math.abs(size) * sScale));
-  };
-  for (const ev of seen) {
-    if (ev.type === "snapshot" || ev.type === "delta") {
-      for (const l of ev.bids) see(l.price, l.size);
-      for (const l of ev.asks) see(l.price, l.size);
-    } else if (ev.type === "bbo") {
-      see(ev.bbo.bidPrice, ev.bbo.bidSize);
-      see(ev.bbo.askPrice, ev.bbo.askSize);
-    } else if (ev.type === "trade") see(ev.trade.price, ev.trade.size);
-  }
+  for (const ev of seen)
+    forEachPriceSize(ev, (price, size) => {
+      prices.add(Math.round(Math.abs(price) * pScale));
+      sizes.add(Math.round(Math.abs(size) * sScale));
+    });
   // 1 / 10 ** d, not 10 ** -d: 10 ** -5 is 0.000009999999999999999.
   return {
     tick: commonStep(prices) / 10 ** d.priceDecimals,
