@@ -64,6 +64,32 @@ describe("order manager: a modify that does not take effect leaves no unmanaged 
     expect(ex.openOrders()).toEqual([]);
   });
 
+  it("a stop while a modify is in flight cancels its original too: nothing rests to fill after the stop", () => {
+    // The flaky live-resume failure: the stop cancelled only the replacement the level tracks, its
+    // cancel landed first, the modify failed, the original rested on unmanaged and a print of the
+    // resumed session filled it before any cycle could see it.
+    const t = trader(50, 10);
+    const ex = t.p.exchange;
+    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(t.orders.reconcile(bid(99.5), ctx(T0)));
+    t.handle(ex.advanceTo(T0 + 50)); // live at 99.5
+    t.handle(t.orders.reconcile(bid(99.6), ctx(T0 + 50))); // modify in flight (50 ms)
+    t.handle(t.orders.cancelAll()); // the stop
+    const fillsBefore = t.counters.fills;
+    // the next session: a sell print through 99.5 after every latency has passed
+    t.handle(
+      ex.onMarketEvent({
+        type: "trade",
+        exchangeTsMs: T0 + 500,
+        localTsMs: T0 + 500,
+        trade: { price: 99.4, size: 1, aggressor: "sell", exchangeTsMs: T0 + 500, localTsMs: T0 + 500 },
+      }),
+    );
+    expect(ex.openOrders()).toEqual([]);
+    expect(t.counters.fills).toBe(fillsBefore);
+    expect(ex.pnl().positionBase).toBe(0);
+  });
+
   it("modify rejected (would cross): the old order keeps the level, no second order joins it", () => {
     const t = trader(10, 10);
     const ex = t.p.exchange;

@@ -154,6 +154,28 @@ describe("order lifecycle", () => {
     expect(ex.order(m.orderId)?.status).toBe("open");
   });
 
+  it("a cancel of a modify's replacement cancels the order, whichever version rests (as a venue's order id)", () => {
+    // entry 50 ms, cancel 10 ms: the cancel of the replacement lands before the modify would
+    const ex = new PaperExchange({
+      fillModel: "through",
+      latency: { kind: "constant", orderEntryMs: 50, cancelMs: 10 },
+    });
+    ex.onMarketEvent(snap(T0, [[99, 2]], [[101, 1]]));
+    const id = ex.place({ side: "buy", price: 99.5, size: 1, postOnly: true }).orderId;
+    ex.advanceTo(T0 + 50);
+    const m = ex.modify(id, { price: 99.6, size: 1 });
+    ex.cancel(m.orderId);
+    const evs = ex.advanceTo(T0 + 60);
+    expect(evs).toMatchObject([
+      { type: "cancelled", orderId: m.orderId, reason: "user" },
+      { type: "cancelled", orderId: id, reason: "user" },
+    ]);
+    expect(ex.advanceTo(T0 + 100)).toEqual([]); // the modify finds nothing left to replace
+    expect(ex.openOrders()).toEqual([]);
+    // a print through the old price later fills nothing (the old order used to rest on, unmanaged)
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 200, 99.4, 5, "sell")))).toEqual([]);
+  });
+
   it("each fill carries the running PnL right after it, not after the whole event, and the exact fee rate", () => {
     const ex = new PaperExchange({ fillModel: "through", latency: LAT, makerFeeBps: 1.5 });
     ex.onMarketEvent(snap(T0, [[99, 2]], [[101, 1]]));

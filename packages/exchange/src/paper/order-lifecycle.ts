@@ -103,22 +103,37 @@ export abstract class OrderLifecycle extends VenueCore {
       o.status = "cancelled";
       this.orders.delete(o.id);
       out.push(cancelledEvent(tsMs, o.id, o.clientId, 0, "user"));
+      // The replacement of a modify still in flight: a modify keeps the order's identity on a
+      // venue, so the cancel is for the order, whichever version rests — the old one goes now.
+      // (Keeping it left it resting unmanaged after a stop, to fill on the first print of the
+      // resumed session before any quote cycle could pull it.)
+      const old = this.modifyOriginOf(orderId);
+      if (old !== undefined) this.removeLive(old, tsMs, "user", out);
       return;
     }
     this.removeLive(o, tsMs, "user", out);
+  }
+
+  /** The live order a pending modify would replace with `newId`, if any. */
+  private modifyOriginOf(newId: string): PaperOrder | undefined {
+    for (const a of this.pending) {
+      if (a.kind !== "modify" || a.newOrderId !== newId) continue;
+      const old = this.orders.get(a.orderId);
+      return old !== undefined && old.liveTsMs !== null ? old : undefined;
+    }
+    return undefined;
   }
 
   protected modifyNow(oldId: string, newId: string, tsMs: number, out: ExchangeEvent[]): void {
     const neu = this.orders.get(newId);
     const old = this.orders.get(oldId);
     if (neu === undefined) {
-      // The replacement was cancelled before the modify took effect: the old order stays, and the
-      // client is told so (it tracked the replacement; the old order would rest unmanaged).
+      // The replacement was cancelled before the modify took effect, and the old order with it
+      // (see cancelNow): nothing is left to modify.
       if (old !== undefined) {
-        old.cancelRequested = false;
-        refreshStatus(old);
-        const message = `replacement ${newId} was cancelled before the modify took effect: ${oldId} stays open`;
-        this.reject(out, tsMs, "modify", newId, old.clientId, "replacementCancelled", message, oldId);
+        this.removeLive(old, tsMs, "user", out);
+        const message = `replacement ${newId} was cancelled before the modify took effect: ${oldId} is cancelled too`;
+        this.reject(out, tsMs, "modify", newId, old.clientId, "replacementCancelled", message);
       }
       return;
     }
