@@ -271,9 +271,18 @@ function requireRunFiles(dir: string): void {
 
 /** The edge criterion's input: the primary horizon's figures (else the first horizon's), or null. */
 function edgeVerdictInput(model: EdgeModel, primaryHorizonMs: number | null): EdgeVerdictInput | null {
-  const h = model.horizons.find((x) => x.horizonMs === primaryHorizonMs) ?? model.horizons[0];
+  const primary = model.horizons.find((x) => x.horizonMs === primaryHorizonMs);
+  const h = primary ?? model.horizons[0];
   if (h === undefined) return null;
   return {
+    ...(primary === undefined
+      ? {
+          note:
+            primaryHorizonMs === null
+              ? "the records name no primary horizon: the first one is judged"
+              : `no markouts at the records' primary horizon ${primaryHorizonMs / 1000}s: the first horizon is judged`,
+        }
+      : {}),
     horizonMs: h.horizonMs,
     n: h.n,
     meanBps: h.meanRealizedBps,

@@ -136,6 +136,25 @@ describe("verdict", () => {
     expect(pos.criteria.map((c) => c.id)).toEqual(["sharpe", "brier", "drawdown", "fills", "edge"]);
     const off = { ...DEFAULT_CRITERIA, edgeCriterion: "off" as const };
     expect(computeVerdict({ ...good, edge: { ...edge, verdict: "NEGATIVE_EDGE" } }, off).overall).toBe("GO");
+    // another horizon than the records' primary one is judged: the detail says so
+    const other = computeVerdict(
+      {
+        ...good,
+        edge: {
+          ...edge,
+          verdict: "NEGATIVE_EDGE",
+          note: "the records name no primary horizon: the first one is judged",
+        },
+      },
+      DEFAULT_CRITERIA,
+    );
+    expect(other.criteria.find((c) => c.id === "edge")!.detail).toMatch(
+      /\(the records name no primary horizon: the first one is judged\)$/,
+    );
+    // no edge records at all (file missing or unreadable): never a GO by leaving the edge out
+    const missing = computeVerdict({ ...good, edge: null }, DEFAULT_CRITERIA);
+    expect(missing.criteria.find((c) => c.id === "edge")!.status).toBe("INSUFFICIENT DATA");
+    expect(missing.overall).toBe("INSUFFICIENT DATA");
     const few = computeVerdict(
       { ...good, edge: { ...edge, n: 5, verdict: "INSUFFICIENT_DATA" } },
       DEFAULT_CRITERIA,

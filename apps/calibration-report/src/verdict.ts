@@ -47,6 +47,8 @@ export interface EdgeVerdictInput {
   /** The robust CI at the verdict's level, and that level (e.g. 0.9). */
   ciBps: [number, number] | null;
   ciLevel: number;
+  /** Why another horizon than the records' primary one is judged, if so. */
+  note?: string;
 }
 
 /** The measured figures the verdict is computed from. */
@@ -76,7 +78,11 @@ export interface VerdictInputs {
   brierBaseRate?: number | null;
   /** Brier skill score against the base rate at that horizon (null/absent: not computable). */
   brierSkill?: number | null;
-  /** The fills' realized edge at the primary markout horizon (absent: no edge data). */
+  /**
+   * The fills' realized edge at the primary markout horizon; null: the run has no edge records
+   * (edge_validation.jsonl missing, unreadable or empty) → the edge criterion is INSUFFICIENT DATA;
+   * absent: the caller supplies no edge figures → not judged.
+   */
   edge?: EdgeVerdictInput | null;
   /** Maximum drawdown in percent of peak equity; null if no equity. */
   maxDrawdownPct: number | null;
@@ -128,7 +134,7 @@ function judgeEdge(e: EdgeVerdictInput, criteria: Criteria, enoughFills: boolean
   const h = e.horizonMs === null ? "primary horizon" : `${e.horizonMs / 1000}s`;
   const level = `${Math.round(e.ciLevel * 1000) / 10}%`;
   const ci = e.ciBps === null ? "" : `, ${level} CI [${fmt(e.ciBps[0], 3)}, ${fmt(e.ciBps[1], 3)}]`;
-  const what = `mean ${fmt(e.meanBps ?? Number.NaN, 3)} bps over ${e.n} fills${ci}`;
+  const what = `mean ${fmt(e.meanBps ?? Number.NaN, 3)} bps over ${e.n} fills${ci}${e.note === undefined ? "" : ` (${e.note})`}`;
   const base = {
     id: "edge",
     name: `Edge per fill @${h} (robust test)`,
@@ -250,8 +256,20 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
   });
   if (!enough) notes.push(`WARNING: too few fills (${inputs.fills} < ${criteria.minFills}).`);
 
-  const edge = inputs.edge ?? null;
-  if (criteria.edgeCriterion !== "off" && edge !== null) results.push(judgeEdge(edge, criteria, enough));
+  if (criteria.edgeCriterion !== "off" && inputs.edge !== undefined)
+    results.push(
+      inputs.edge === null
+        ? {
+            id: "edge",
+            name: "Edge per fill (robust test)",
+            threshold: criteria.edgeCriterion === "positive" ? "> 0, significant" : "not significantly < 0",
+            value: null,
+            samples: 0,
+            status: "INSUFFICIENT DATA",
+            detail: "no edge records (edge_validation.jsonl missing, unreadable or empty)",
+          }
+        : judgeEdge(inputs.edge, criteria, enough),
+    );
 
   // A halt means the strategy blew a risk limit (drawdown, a non-finite input, an error): the
   // figures describe a run that had to be stopped, so it is a FAIL like a breached drawdown.

@@ -24,9 +24,18 @@ export function archivePreviousRun(dir: string, logger: Logger): void {
       ended_ts_ms?: unknown;
     };
     if (typeof m.run_id === "string" && /^[\w.-]+$/.test(m.run_id)) previous = m.run_id;
-    unfinished = m.ended_ts_ms === null && names.includes("checkpoint.json");
   } catch {
     // no or unreadable manifest: keep the time-based name
+  }
+  // Resumable: a checkpoint that does not say the run completed (a pause writes run.json's end
+  // too, so only the checkpoint tells a paused run from a finished one).
+  try {
+    const cp = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as {
+      completed_reason?: unknown;
+    };
+    unfinished = cp.completed_reason === null;
+  } catch {
+    // no or unreadable checkpoint: nothing to resume
   }
   let target = join(dir, "archive", previous);
   for (let i = 2; existsSync(target); i++) target = join(dir, "archive", `${previous}-${i}`);

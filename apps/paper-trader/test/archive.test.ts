@@ -4,12 +4,17 @@ import { expect, it } from "vitest";
 import { archivePreviousRun } from "../src/archive.js";
 import { capturingLogger, tempDir } from "./helpers.js";
 
-it("archiving an unfinished (resumable) run warns and says how to continue it; a finished one is a note", async () => {
-  for (const ended of [null, 1_700_000_000_000]) {
+it("archiving a resumable run (paused or killed) warns and says how to continue it; a completed one is a note", async () => {
+  // a pause (SIGINT) writes run.json's end too: only the checkpoint's completed_reason tells
+  for (const [ended, completed, resumable] of [
+    [null, null, true], // killed
+    [1_700_000_000_000, null, true], // paused
+    [1_700_000_000_000, "duration reached", false], // completed
+  ] as const) {
     const dir = tempDir();
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "run.json"), JSON.stringify({ run_id: "r1", ended_ts_ms: ended }));
-    writeFileSync(join(dir, "checkpoint.json"), "{}");
+    writeFileSync(join(dir, "checkpoint.json"), JSON.stringify({ completed_reason: completed }));
     writeFileSync(join(dir, "fills.jsonl"), "");
     const lines: { level: number; msg: string }[] = [];
     archivePreviousRun(dir, capturingLogger(lines));
@@ -17,7 +22,7 @@ it("archiving an unfinished (resumable) run warns and says how to continue it; a
     const target = join(dir, "archive", "r1");
     expect(existsSync(join(target, "checkpoint.json"))).toBe(true);
     expect(lines).toHaveLength(1);
-    if (ended === null) {
+    if (resumable) {
       expect(lines[0]!.level).toBe(40);
       expect(lines[0]!.msg).toContain(`continue it with --resume --output-dir ${target}`);
     } else {
