@@ -9,11 +9,15 @@ export const CHECKPOINT_MIN_WALL_MS = 2000;
  */
 export const FIRST_CHECKPOINT_MS = 10_000;
 
+/** While a due checkpoint waits for the wall-time pacing, the clock is read once per this many calls. */
+const WALL_CHECK_EVERY_CALLS = 1024;
+
 /** Decides, event by event, whether a periodic checkpoint is due. */
 export class CheckpointPacer {
   private readonly everyMs: number;
   private nextMs = Number.NaN;
   private lastWallMs = Date.now();
+  private callsUntilWallCheck = 0;
 
   private readonly firstAfterMs: number;
 
@@ -29,16 +33,22 @@ export class CheckpointPacer {
   /** Whether to write a checkpoint at market time `tsMs` (the first call starts the interval). */
   due(tsMs: number): boolean {
     if (Number.isNaN(this.nextMs)) this.nextMs = tsMs + this.firstAfterMs;
-    if (tsMs >= this.nextMs) {
-      this.nextMs = tsMs + this.everyMs;
-      // Fast replays cover minutes of market in milliseconds: at most one checkpoint per
-      // CHECKPOINT_MIN_WALL_MS of wall time (the next one comes one interval later).
-      const wallMs = Date.now();
-      if (wallMs - this.lastWallMs >= CHECKPOINT_MIN_WALL_MS) {
-        this.lastWallMs = wallMs;
-        return true;
-      }
+    if (tsMs < this.nextMs) return false;
+    // Fast replays cover minutes of market in milliseconds: at most one checkpoint per
+    // CHECKPOINT_MIN_WALL_MS of wall time. A due checkpoint held back by it stays due and is
+    // written as soon as that time has passed (it used to wait a whole interval more, so a fast
+    // replay killed in its first seconds had no checkpoint to resume from).
+    if (this.callsUntilWallCheck > 0) {
+      this.callsUntilWallCheck--;
+      return false;
     }
-    return false;
+    const wallMs = Date.now();
+    if (wallMs - this.lastWallMs < CHECKPOINT_MIN_WALL_MS) {
+      this.callsUntilWallCheck = WALL_CHECK_EVERY_CALLS;
+      return false;
+    }
+    this.lastWallMs = wallMs;
+    this.nextMs = tsMs + this.everyMs;
+    return true;
   }
 }

@@ -73,4 +73,22 @@ describe("checkpoint pacing", () => {
     expect(p.due(1_010_000)).toBe(true);
     expect(p.due(1_200_000)).toBe(false);
   });
+
+  it("a checkpoint held back by the wall-time pacing stays due and comes as soon as the pacing allows", () => {
+    // a max-speed replay: 10 s of market pass within the first 2 s of wall time
+    const p = new CheckpointPacer(300_000, 10_000);
+    p.due(0);
+    let t = 10_000;
+    expect(p.due(t)).toBe(false); // due, held back
+    const t0 = Date.now();
+    let written: number | null = null;
+    while (written === null && Date.now() - t0 < 5000) {
+      t = 10_000 + (Date.now() - t0); // market time moves on with the wall clock
+      if (p.due(t)) written = Date.now() - t0;
+    }
+    // written once the 2 s since construction had passed (not an interval, 300 s of market, later)
+    expect(written).not.toBeNull();
+    expect(t).toBeLessThan(300_000);
+    expect(p.due(t + 1)).toBe(false);
+  });
 });
