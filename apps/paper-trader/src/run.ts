@@ -348,6 +348,7 @@ async function runLocked(
         }
       }
       if (stops.reason !== null) stopReason = stops.reason;
+      mergedLead?.finish();
     }
     // the data ended while a halt's cancels were landing: the run stopped for the halt
     if (trader?.stopReason && stops.reason === null) stopReason = trader.stopReason;

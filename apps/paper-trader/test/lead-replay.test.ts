@@ -76,4 +76,25 @@ describe("replay with a lead recording (--lead-input)", () => {
       ),
     ]);
   }, 60_000);
+
+  it("a lead recording that starts after the traded data ended is warned about at the end", async () => {
+    // 6 minutes later: within the start check's hour, but no lead event falls in the 120 s traded
+    const lines: { level: number; msg: string }[] = [];
+    await runInProcess(
+      { source: "replay", input: BINANCE_SAMPLE, leadInput: leadCapture(360_000), outputDir: tempDir() },
+      capturingLogger(lines),
+    );
+    expect(lines.filter((l) => l.level === 40 && l.msg.startsWith("[LEAD]")).map((l) => l.msg)).toEqual([
+      expect.stringMatching(
+        /^\[LEAD\] no lead event fell within the traded data's time \(from 2024-08-08T23:54:/,
+      ),
+    ]);
+    // the lead recorded alongside: no warning
+    const ok: { level: number; msg: string }[] = [];
+    await runInProcess(
+      { source: "replay", input: BINANCE_SAMPLE, leadInput: leadCapture(), outputDir: tempDir() },
+      capturingLogger(ok),
+    );
+    expect(ok.filter((l) => l.msg.startsWith("[LEAD]"))).toEqual([]);
+  }, 60_000);
 });
