@@ -117,13 +117,19 @@ export function inferHlSzDecimals(coin: string, sample: readonly MarketEvent[], 
   return inferred;
 }
 
-/** Warn when a given `--sz-decimals` contradicts the data (finer sizes, or prices with more decimals than it allows). */
+/** Warn when a given `--sz-decimals` differs from the built-in value or contradicts the data (finer sizes, or prices with more decimals than it allows). */
 function warnIfDataContradicts(
   szd: number,
   coin: string,
   sample: readonly MarketEvent[],
   logger: FeedLogger,
 ): void {
+  const known = HL_SZ_DECIMALS[coin.toUpperCase()];
+  if (known !== undefined && known !== szd)
+    logger.warn(
+      { coin, szDecimals: szd, builtIn: known },
+      `--sz-decimals ${szd} differs from the built-in szDecimals ${known} of ${coin}: the run follows the flag`,
+    );
   const d = inferDecimals(sample);
   if (d.sizeDecimals <= szd && d.priceDecimals <= HL_PERP_MAX_PRICE_DECIMALS - szd) return;
   logger.warn(
@@ -156,7 +162,24 @@ export function replayTickRules(
       `invalid --sz-decimals: this replay (${venue ?? format}) has a fixed tick and lot, not Hyperliquid's rules; set --tick-size / --lot-size instead`,
     );
   const inferred = inferFixedGrid(sample);
+  warnIfFinerThanData("--tick-size", config.tickSize, inferred.tick, "price", logger);
+  warnIfFinerThanData("--lot-size", config.lotSize, inferred.lot, "size", logger);
   return fixedTickRules(config.tickSize ?? inferred.tick, config.lotSize ?? inferred.lot, 0);
+}
+
+/** A given grid step finer than the data's: quotes (or sizes) may fall between the venue's steps. */
+function warnIfFinerThanData(
+  flag: string,
+  given: number | undefined,
+  dataStep: number,
+  what: "price" | "size",
+  logger: FeedLogger,
+): void {
+  if (given === undefined || !(dataStep > given * (1 + 1e-9))) return;
+  logger.warn(
+    { [flag.slice(2)]: given, data_step: dataStep },
+    `${flag} ${decimalText(given)} is finer than the data's ${what} grid (${decimalText(dataStep)}, from its first events): ${what === "price" ? "quotes may fall between the venue's ticks" : "sizes may not be whole venue lots"}; the run follows the flag`,
+  );
 }
 
 /** Tick rules of a live Hyperliquid coin: `--sz-decimals` or the built-in table (no data yet to infer from). */

@@ -215,6 +215,36 @@ describe("a given --sz-decimals", () => {
   });
 });
 
+describe("grid flags finer than the data", () => {
+  it("--tick-size finer than the data's tick, and --sz-decimals other than the built-in, are warned about", async () => {
+    const warnings = async (input: Parameters<typeof runInProcess>[0]): Promise<string[]> => {
+      const lines: { level: number; msg: string }[] = [];
+      await runInProcess(input, capturingLogger(lines));
+      return lines.filter((l) => l.level === 40).map((l) => l.msg);
+    };
+    const fine = await warnings({
+      source: "replay",
+      input: BINANCE_SAMPLE,
+      tickSize: 0.01,
+      outputDir: tempDir(),
+    });
+    expect(
+      fine.filter((m) => m.includes("--tick-size 0.01 is finer than the data's price grid (0.1,")),
+    ).toHaveLength(1);
+    const same = await warnings({
+      source: "replay",
+      input: BINANCE_SAMPLE,
+      tickSize: 0.1,
+      outputDir: tempDir(),
+    });
+    expect(same.filter((m) => m.includes("is finer than"))).toEqual([]);
+    const szd = await warnings({ source: "replay", input: HL_SAMPLE, szDecimals: 4, outputDir: tempDir() });
+    expect(
+      szd.filter((m) => m.includes("--sz-decimals 4 differs from the built-in szDecimals 5 of BTC")),
+    ).toHaveLength(1);
+  });
+});
+
 describe("what run.json says of the instrument", () => {
   it("names the venue and the grid, and every stream it lists exists even when nothing filled", async () => {
     const dir = tempDir();
