@@ -30,6 +30,8 @@ export const CriteriaSchema = z
     minSharpeSamples: z.number().int().min(2).default(30),
     /** Minimum resolved forecasts behind the Brier figure. */
     minPredictions: z.number().int().min(1).default(100),
+    /** Minimum filled AND unfilled forecasts behind the Brier figure (its skill is noise with fewer). */
+    minBrierOutcomes: z.number().int().min(1).default(10),
     /** Minimum equity samples behind the drawdown figure. */
     minEquitySamples: z.number().int().min(2).default(2),
     /** Minimum fills at a markout horizon before the edge t-test gives a verdict. */

@@ -48,6 +48,7 @@ const VALUED_FLAGS = new Set([
   "min-predictions",
   "min-sharpe-samples",
   "min-brier-skill",
+  "min-brier-outcomes",
   "min-edge-samples",
   "edge-criterion",
   "since",
@@ -142,6 +143,10 @@ export async function parseArgs(rawArgv: string[], io: CliIo = defaultIo): Promi
       type: "number",
       describe: `minimum Brier skill vs always forecasting the fill rate (1 - Brier/(r(1-r))) [default: ${DEFAULT_CRITERIA.minBrierSkill}]`,
     })
+    .option("min-brier-outcomes", {
+      type: "number",
+      describe: `filled and unfilled forecasts (each) needed for the Brier criterion [default: ${DEFAULT_CRITERIA.minBrierOutcomes}]`,
+    })
     .option("min-edge-samples", {
       type: "number",
       describe: `fills with a markout needed before the edge is tested [default: ${DEFAULT_CRITERIA.minEdgeSamples}]`,
@@ -205,6 +210,7 @@ export async function parseArgs(rawArgv: string[], io: CliIo = defaultIo): Promi
       minPredictions: num(out["min-predictions"], "min-predictions"),
       minSharpeSamples: num(out["min-sharpe-samples"], "min-sharpe-samples"),
       minBrierSkill: num(out["min-brier-skill"], "min-brier-skill"),
+      minBrierOutcomes: num(out["min-brier-outcomes"], "min-brier-outcomes"),
       minEdgeSamples: num(out["min-edge-samples"], "min-edge-samples"),
       edgeCriterion: out["edge-criterion"] as CriteriaInput["edgeCriterion"],
     },

@@ -92,6 +92,13 @@ describe("verdict", () => {
     );
     expect(v.overall).toBe("NO-GO");
     expect(computeVerdict({ ...good, brierSkill: 0.07 }, DEFAULT_CRITERIA).overall).toBe("GO");
+    // one fill among 300 forecasts (a 120 s capture): too few of one outcome to judge at all
+    const few = computeVerdict(
+      { ...good, brier: 0.0032, brierSamples: 300, brierSkill: -0.17, brierBaseRate: 1 / 300 },
+      DEFAULT_CRITERIA,
+    );
+    expect(few.criteria[1]!.status).toBe("INSUFFICIENT DATA");
+    expect(few.criteria[1]!.detail).toBe("1 filled and 299 unfilled forecasts (need >= 10 of each)");
     const unchecked = { ...DEFAULT_CRITERIA, minBrierSkill: null };
     expect(computeVerdict({ ...good, brierSkill: -0.154 }, unchecked).overall).toBe("GO");
   });

@@ -205,7 +205,15 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
   );
 
   const horizon = inputs.brierHorizonMs === null ? "" : ` @${inputs.brierHorizonMs} ms`;
-  const oneOutcome = inputs.brierBaseRate === 0 || inputs.brierBaseRate === 1;
+  const rate = inputs.brierBaseRate;
+  const oneOutcome = rate === 0 || rate === 1;
+  // Filled and unfilled forecasts behind the score: a handful of either makes its skill noise
+  // (one fill among 300 forecasts read as skill −0.17 on a 120 s capture).
+  const filled = rate === undefined || rate === null ? null : Math.round(rate * inputs.brierSamples);
+  const fewOfOne =
+    !oneOutcome &&
+    filled !== null &&
+    Math.min(filled, inputs.brierSamples - filled) < criteria.minBrierOutcomes;
   const skill = inputs.brierSkill ?? null;
   const brierUnskilled =
     criteria.minBrierSkill !== null && skill !== null && !(skill > criteria.minBrierSkill);
@@ -216,10 +224,12 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
       threshold: `< ${criteria.maxBrier}`,
       value: inputs.brier,
       samples: inputs.brierSamples,
-      minSamples: oneOutcome ? Number.POSITIVE_INFINITY : criteria.minPredictions,
+      minSamples: oneOutcome || fewOfOne ? Number.POSITIVE_INFINITY : criteria.minPredictions,
       insufficient: oneOutcome
-        ? `every one of ${inputs.brierSamples} forecasts resolved ${inputs.brierBaseRate === 0 ? "unfilled" : "filled"}: a score without both outcomes cannot tell a good forecaster`
-        : `${inputs.brierSamples} resolved forecasts (need >= ${criteria.minPredictions})`,
+        ? `every one of ${inputs.brierSamples} forecasts resolved ${rate === 0 ? "unfilled" : "filled"}: a score without both outcomes cannot tell a good forecaster`
+        : fewOfOne
+          ? `${filled} filled and ${inputs.brierSamples - filled!} unfilled forecasts (need >= ${criteria.minBrierOutcomes} of each)`
+          : `${inputs.brierSamples} resolved forecasts (need >= ${criteria.minPredictions})`,
       pass: (v) => v < criteria.maxBrier && !brierUnskilled,
       detail: (v, pass) =>
         brierUnskilled && v < criteria.maxBrier

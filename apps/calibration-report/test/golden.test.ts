@@ -236,6 +236,8 @@ describe("CLI exit codes (main)", () => {
       "5",
       "--min-predictions",
       "10",
+      "--min-brier-outcomes",
+      "3",
       "--min-edge-samples",
       "2",
       "--edge-criterion",

@@ -123,6 +123,7 @@ export const GOLDEN_CRITERIA = {
   minFills: 4,
   minSharpeSamples: 5,
   minPredictions: 10,
+  minBrierOutcomes: 3,
   minEdgeSamples: 2,
   edgeCriterion: "not_negative",
 } as const;
