@@ -11,9 +11,9 @@ import {
 } from "@mmkit/analytics";
 import { type Criteria, DEFAULT_CRITERIA } from "./criteria.js";
 import { consumeCyclesAndEdges } from "./cycles-and-edges.js";
-import { emptyBucketsText, fmtInt, fmtNum } from "./format.js";
+import { emptyBucketsText, fmtInt, fmtNum, shownCi } from "./format.js";
 import { readManifest } from "./inputs.js";
-import { type EdgeModel, REPORT_SCHEMA_VERSION, type ReportModel } from "./model.js";
+import { type CalibrationModel, type EdgeModel, REPORT_SCHEMA_VERSION, type ReportModel } from "./model.js";
 import { ReadContext } from "./read-context.js";
 import { CalibrationSection } from "./sections/calibration.js";
 import { EdgeSection } from "./sections/edge.js";
@@ -142,6 +142,7 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
       brierHorizonMs: judged?.horizonMs ?? criteria.brierHorizonMs,
       brierBaseRate: judged?.baseRate ?? null,
       brierSkill: judged?.skill ?? null,
+      brierSkillCiHigh: skillCiHigh(judged),
       edge: edgeVerdictInput(edgeModel, edge.primaryHorizonMs),
       maxDrawdownPct: drawdown.maxDrawdownFrac === null ? null : drawdown.maxDrawdownFrac * 100,
       equitySamples: equity.samples,
@@ -267,6 +268,13 @@ function requireRunFiles(dir: string): void {
   throw new Error(
     `no paper-trading run in ${dir}: none of ${RUN_MANIFEST_FILE}, ${files.join(", ")} (give the run's --output-dir)`,
   );
+}
+
+/** The best skill the Brier score's 95% CI allows, 1 − low/uncertainty (null without a CI). */
+function skillCiHigh(c: CalibrationModel | null): number | null {
+  const ci = c === null ? null : shownCi(c);
+  if (c === null || ci === null || c.uncertainty === null || !(c.uncertainty > 0)) return null;
+  return 1 - ci[0] / c.uncertainty;
 }
 
 /** The edge criterion's input: the primary horizon's figures (else the first horizon's), or null. */

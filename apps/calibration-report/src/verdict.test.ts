@@ -92,6 +92,16 @@ describe("verdict", () => {
     );
     expect(v.overall).toBe("NO-GO");
     expect(computeVerdict({ ...good, brierSkill: 0.07 }, DEFAULT_CRITERIA).overall).toBe("GO");
+    // the skill's CI decides: below 0 at its best → FAIL; reaching above 0 → not shown yet
+    const real = { ...good, brier: 0.0445, brierSkill: -0.154, brierBaseRate: 0.04 };
+    const sig = computeVerdict({ ...real, brierSkillCiHigh: -0.02 }, DEFAULT_CRITERIA);
+    expect(sig.criteria[1]!.status).toBe("FAIL");
+    expect(sig.criteria[1]!.detail).toContain("skill -0.154 (95% CI up to -0.020) <= 0");
+    const open = computeVerdict({ ...real, brierSkillCiHigh: 0.03 }, DEFAULT_CRITERIA);
+    expect(open.criteria[1]!.status).toBe("INSUFFICIENT DATA");
+    expect(open.criteria[1]!.detail).toBe(
+      "skill -0.154 (95% CI up to 0.030): not shown better than always forecasting the fill rate 0.040 yet",
+    );
     // one fill among 300 forecasts (a 120 s capture): too few of one outcome to judge at all
     const few = computeVerdict(
       { ...good, brier: 0.0032, brierSamples: 300, brierSkill: -0.17, brierBaseRate: 1 / 300 },

@@ -79,6 +79,11 @@ export interface VerdictInputs {
   /** Brier skill score against the base rate at that horizon (null/absent: not computable). */
   brierSkill?: number | null;
   /**
+   * The skill at the low end of the Brier score's 95% CI, 1 − Brier_lo/(ō(1 − ō)): the best skill
+   * the data allow (null/absent: no CI). A skill ≤ minBrierSkill FAILs only when this is ≤ it too.
+   */
+  brierSkillCiHigh?: number | null;
+  /**
    * The fills' realized edge at the primary markout horizon; null: the run has no edge records
    * (edge_validation.jsonl missing, unreadable or empty) → the edge criterion is INSUFFICIENT DATA;
    * absent: the caller supplies no edge figures → not judged.
@@ -215,8 +220,11 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
     filled !== null &&
     Math.min(filled, inputs.brierSamples - filled) < criteria.minBrierOutcomes;
   const skill = inputs.brierSkill ?? null;
-  const brierUnskilled =
-    criteria.minBrierSkill !== null && skill !== null && !(skill > criteria.minBrierSkill);
+  const minSkill = criteria.minBrierSkill;
+  const brierUnskilled = minSkill !== null && skill !== null && !(skill > minSkill);
+  // not better on the point estimate, but the CI allows it: not shown either way yet
+  const skillHigh = inputs.brierSkillCiHigh ?? null;
+  const skillUndecided = brierUnskilled && skillHigh !== null && skillHigh > minSkill!;
   results.push(
     judge({
       id: "brier",
@@ -224,16 +232,21 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
       threshold: `< ${criteria.maxBrier}`,
       value: inputs.brier,
       samples: inputs.brierSamples,
-      minSamples: oneOutcome || fewOfOne ? Number.POSITIVE_INFINITY : criteria.minPredictions,
+      minSamples:
+        oneOutcome || fewOfOne || (skillUndecided && (inputs.brier ?? 1) < criteria.maxBrier)
+          ? Number.POSITIVE_INFINITY
+          : criteria.minPredictions,
       insufficient: oneOutcome
         ? `every one of ${inputs.brierSamples} forecasts resolved ${rate === 0 ? "unfilled" : "filled"}: a score without both outcomes cannot tell a good forecaster`
         : fewOfOne
           ? `${filled} filled and ${inputs.brierSamples - filled!} unfilled forecasts (need >= ${criteria.minBrierOutcomes} of each)`
-          : `${inputs.brierSamples} resolved forecasts (need >= ${criteria.minPredictions})`,
+          : skillUndecided
+            ? `skill ${fmt(skill!, 3)} (95% CI up to ${fmt(skillHigh!, 3)}): not shown better than always forecasting the fill rate ${fmt(rate ?? Number.NaN, 3)} yet`
+            : `${inputs.brierSamples} resolved forecasts (need >= ${criteria.minPredictions})`,
       pass: (v) => v < criteria.maxBrier && !brierUnskilled,
       detail: (v, pass) =>
         brierUnskilled && v < criteria.maxBrier
-          ? `${fmt(v, 4)} < ${criteria.maxBrier} but skill ${fmt(skill!, 3)} <= ${criteria.minBrierSkill}: no better than always forecasting the fill rate ${fmt(inputs.brierBaseRate ?? Number.NaN, 3)}`
+          ? `${fmt(v, 4)} < ${criteria.maxBrier} but skill ${fmt(skill!, 3)}${skillHigh === null ? "" : ` (95% CI up to ${fmt(skillHigh, 3)})`} <= ${criteria.minBrierSkill}: no better than always forecasting the fill rate ${fmt(inputs.brierBaseRate ?? Number.NaN, 3)}`
           : `${fmt(v, 4)} ${pass ? "<" : ">="} ${criteria.maxBrier} over ${inputs.brierSamples} forecasts${skill === null ? "" : `, skill ${fmt(skill, 3)}`}`,
     }),
   );
