@@ -65,6 +65,8 @@ export class ReplayFeed implements EventTimeFeed {
   readonly format: ReplayFormat;
   /** Bad lines kept (first `maxBadLinesKept`). */
   readonly badLines: BadLine[] = [];
+  /** `file:line` of the bad lines already logged by an earlier pass (a re-read logs only new ones). */
+  private readonly loggedBad = new Set<string>();
   private counters: FeedStats = emptyFeedStats();
   private readonly clock: ClockSource;
   private readonly windowMs: number;
@@ -189,6 +191,10 @@ export class ReplayFeed implements EventTimeFeed {
       const where = `${path}:${lineNo}`;
       lastBadWhere = where;
       if (this.badLines.length < this.maxBad) this.badLines.push({ where, error });
+      // A second pass over the same file (e.g. after a first look at its start) counts its bad
+      // lines again but does not log the ones already logged (bounded: the first maxBad).
+      if (this.loggedBad.has(where)) return;
+      if (this.loggedBad.size < this.maxBad) this.loggedBad.add(where);
       badLog.warn({ where, error }, "replay: bad line skipped");
     };
     const emit = (out: MarketEvent[]): void => {
