@@ -3,7 +3,6 @@ import { existsSync, statSync } from "node:fs";
 import { AnalyticsLogger } from "@mmkit/analytics";
 import type { MarketEvent } from "@mmkit/core";
 import { eventTimeMs, FeedHealthLog } from "@mmkit/exchange";
-import type { Logger } from "pino";
 import { archivePreviousRun } from "./archive.js";
 import { buildParts, checkGridFlags, leadVenueEnabled } from "./build.js";
 import { writeCheckpoint } from "./checkpoint.js";
@@ -31,7 +30,7 @@ import { edgeValidationReport } from "./report.js";
 import { feedSummary, finishTrader } from "./shutdown.js";
 import { DurationLimit } from "./duration-limit.js";
 import { FirstBookWait } from "./first-book-wait.js";
-import { endOfDataReason } from "./input-end.js";
+import { endOfDataReason, noBookReport, unusableInputText } from "./input-end.js";
 import { instrumentGrid, instrumentText } from "./instrument.js";
 import { createSource, firstMid, type RunSource } from "./source.js";
 import { captureCheckpoint, type TraderCheckpoint } from "./state.js";
@@ -39,35 +38,9 @@ import { newSetAsideDir, streamParts, streamSizes, truncateStreams } from "./str
 import { StopRequests } from "./stop-requests.js";
 import { PaperTrader } from "./trader.js";
 
-/** Options of `runPaperTrader`. */
-export interface RunOptions {
-  logger: Logger;
-  /** Where the final report is printed (default stdout). */
-  print?: (line: string) => void;
-  /** Install SIGINT/SIGTERM handlers that stop the run gracefully (default true). */
-  handleSignals?: boolean;
-  /** Stop request from the embedding program. */
-  signal?: AbortSignal;
-  /**
-   * Config fields the user gave (flags, --config keys); on `--resume` the others come from the
-   * checkpoint (see `resumedConfig`). Default: every field counts as given.
-   */
-  given?: ReadonlySet<string>;
-}
+import type { RunOptions, RunResult } from "./run-types.js";
 
-/** Outcome of a run. */
-export interface RunResult {
-  stopReason: string;
-  /**
-   * Set when a replay ended without one two-sided order book (nothing was quoted): why, for the
-   * CLI's error line and exit code 1 — the input holds no usable market data.
-   */
-  unusableInput?: string;
-  report: string[];
-  fills: number;
-  events: number;
-  outputDir: string;
-}
+export type { RunOptions, RunResult };
 
 /** Events processed between checks for stop requests, checkpoints and progress. */
 const CHUNK_EVENTS = 4096;
@@ -386,32 +359,21 @@ async function runLocked(
       outputDir,
       wallSeconds: (Date.now() - startedWallMs) / 1000,
       feedSummary: feedLine(),
-      instrument: `${instrumentText(instrumentGrid(source, gridMid))}${t.offGridPrints > 0 ? `; ${t.offGridPrints} trade print(s) off this grid in this session: the venue's tick changed or the inferred one is wrong (--tick-size / --sz-decimals)` : ""}`,
+      instrument: `${instrumentText(instrumentGrid(source, gridMid))}${t.offGrid?.reportText() ?? ""}`,
     });
-  } else {
-    // The trader starts at the first two-sided book: none came (no data, or trades / one side only).
-    report = [
-      `=== EDGE VALIDATION REPORT ===`,
-      `no two-sided order book arrived, so nothing was quoted (${stopReason})`,
-      `Feed: ${feedLine()}`,
-    ];
-  }
+  } else report = noBookReport(stopReason, feedLine());
   out.close();
   if (metrics !== null) await metrics.close();
   for (const line of report) print(line);
   // Signals stay handled until everything is written and printed.
   stops.dispose();
-  const result: RunResult = {
+  const unusable = t === null && config.source === "replay" && stopReason.startsWith("end of data");
+  const counts = { fills: t?.counters.fills ?? 0, events: t?.counters.events ?? 0 };
+  return {
     stopReason,
     report,
-    fills: t?.counters.fills ?? 0,
-    events: t?.counters.events ?? 0,
+    ...counts,
     outputDir,
+    ...(unusable ? { unusableInput: unusableInputText(config.input!, source.feed.stats()) } : {}),
   };
-  if (t === null && config.source === "replay" && stopReason.startsWith("end of data")) {
-    const st = source.feed.stats();
-    const events = Object.values(st.events).reduce((a, b) => a + b, 0);
-    result.unusableInput = `no usable market data in ${config.input}: no two-sided order book arrived (events read: ${events}, invalid messages: ${st.invalidMessages}, ignored: ${st.ignoredMessages}; see the [FEED] warnings), so nothing was quoted`;
-  }
-  return result;
 }

@@ -2,67 +2,28 @@
  * The quote loop as one object: market event → estimators → signals → quote engine → paper
  * exchange → analytics. It is wiring only: every decision is made by the packages.
  */
-import type { AnalyticsLogger, StreamName, StreamRecord } from "@mmkit/analytics";
-import type {
-  EwmaVolatility,
-  IntensityEstimator,
-  KillSwitch,
-  MarketEvent,
-  QuoteDecision,
-  QuoteEngine,
-  RiskState,
-  SignalEffect,
-  TickRules,
-} from "@mmkit/core";
+import type { StreamName, StreamRecord } from "@mmkit/analytics";
+import type { MarketEvent, QuoteDecision, RiskState, SignalEffect } from "@mmkit/core";
 import {
   type ExchangeEvent,
   eventTimeMs,
   FeedHealthLog,
   FeedDelayTracker,
   LogThrottle,
-  type PaperExchange,
 } from "@mmkit/exchange";
-import type { CycleContext, SignalStack } from "@mmkit/signals";
-import type { Logger } from "pino";
-import type { PaperTraderConfig } from "./config.js";
+import type { CycleContext } from "@mmkit/signals";
 import { logAnalytics } from "./analytics-logs.js";
-import { tickSizeNear } from "./build.js";
-import { decimalText } from "./instrument.js";
-import type { RunMetrics } from "./metrics.js";
 import { logTransitions } from "./kill-switch-log.js";
 import { leadFrameAsOf } from "./lead-feed.js";
+import { OffGridPrints } from "./off-grid-prints.js";
 import { OrderManager } from "./order-manager.js";
 import { predictionIntensity } from "./prediction-intensity.js";
 import { contributionLine } from "./records.js";
 import { EQUITY_SAMPLE_MS, type RunEventFields, TraderAnalytics } from "./trader-analytics.js";
+import type { TraderParts } from "./trader-parts.js";
 import { initialCounters, marketDataStale, type TraderCounters } from "./trader-counters.js";
 
-/** Everything the trader is built from (constructed by `buildParts`). */
-export interface TraderParts {
-  config: PaperTraderConfig;
-  logger: Logger;
-  out: AnalyticsLogger | null;
-  metrics: RunMetrics | null;
-  exchange: PaperExchange;
-  engine: QuoteEngine;
-  signals: SignalStack;
-  vol: EwmaVolatility;
-  intensity: IntensityEstimator;
-  killSwitch: KillSwitch;
-  orderSizeBase: number;
-  maxPositionLots: number;
-  capitalQuote: number;
-  clock: "exchange" | "local";
-  /** Whether a lead venue feeds the LeadLag signal (`--binance-lead`). */
-  leadEnabled: boolean;
-  /** Currency of PnL, fees and capital, as the `[FILL PNL]` line labels them. */
-  quoteCurrency: string;
-  /**
-   * The venue's price rules to check trade prints against (real data only: a print off them means
-   * the venue's tick changed or the inferred/given grid is wrong); absent for the synthetic market.
-   */
-  gridCheck?: TickRules;
-}
+export type { TraderParts };
 
 const WARMUP_LOG_MS = 10_000;
 /** Minimum market time between quote cycles (a fill triggers one immediately). */
@@ -85,7 +46,7 @@ export class PaperTrader {
   readonly drawdown: TraderAnalytics["drawdown"];
   counters: TraderCounters = initialCounters();
   /** Trade prints of this session off `p.gridCheck` (the first is warned about, the count reported). */
-  offGridPrints = 0;
+  readonly offGrid: OffGridPrints | null;
   /** Set when the loop must stop (kill switch halted). */
   stopReason: string | null = null;
   lastDecision: QuoteDecision | null = null;
@@ -112,6 +73,7 @@ export class PaperTrader {
     this.p = parts;
     this.rejectedBooks = new LogThrottle(parts.logger, 60_000, () => this.counters.lastTsMs);
     this.orders = new OrderManager(parts.exchange, REQUOTE_THRESHOLD_BPS);
+    this.offGrid = parts.gridCheck === undefined ? null : new OffGridPrints(parts.gridCheck, parts.logger);
     const a = new TraderAnalytics(parts, this.orders);
     this.analytics = a;
     this.sharpe = a.sharpe;
@@ -129,15 +91,6 @@ export class PaperTrader {
     this.feedHealthLog.flush();
     this.leadHealthLog.flush();
     this.rejectedBooks.flush("[FEED] book updates refused by the paper exchange since the last line");
-  }
-
-  /** Count a trade print off the price rules; warn at the first one. */
-  private noteOffGrid(price: number, mid: number): void {
-    if (this.offGridPrints++ > 0) return;
-    const tick = mid > 0 ? ` (tick ${tickSizeNear(this.p.gridCheck!, mid)} near the mid)` : "";
-    this.p.logger.warn(
-      `[GRID] a trade printed at ${decimalText(price)}, off the price grid the run quotes on${tick}: the venue's tick changed or the inferred one is wrong; quotes may be off the venue's grid (set --tick-size / --sz-decimals; the report counts such prints)`,
-    );
   }
 
   /** Process one market event end to end (`healthLogged`: a health event the caller already logged). */
@@ -160,9 +113,7 @@ export class PaperTrader {
     const accepted = this.p.exchange.rejectedBookEvents === rejectedBefore;
     if (ev.type === "trade") {
       if (priorMid > 0) this.p.intensity.onTrade(ts, ev.trade.price, ev.trade.aggressor, priorMid);
-      const grid = this.p.gridCheck;
-      if (grid !== undefined && !grid.isValidPrice(ev.trade.price))
-        this.noteOffGrid(ev.trade.price, priorMid);
+      this.offGrid?.check(ev.trade.price, priorMid);
     } else if (ev.type === "health") {
       if (!healthLogged) this.feedHealthLog.note(ev);
     } else if (accepted) {
