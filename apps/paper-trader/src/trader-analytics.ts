@@ -185,8 +185,10 @@ export class TraderAnalytics {
   ): boolean {
     const pnl = this.p.exchange.pnl();
     if (!(Number.isFinite(pnl.equityQuote) && Number.isFinite(pnl.markPrice))) return false;
-    if (!this.stale(ts, c)) {
-      const pausedAt = this.sharpe.pausedAtMs();
+    // A pause ends only with fresh data (the caller passes the last book before it): a timer sample
+    // right after a resume sees the checkpoint's book, which is not data of this session.
+    const pausedAt = this.sharpe.pausedAtMs();
+    if (!this.stale(ts, c) && (pausedAt === null || lastBookBeforeMs !== undefined)) {
       const skippedBefore = this.sharpe.unobservedBuckets;
       this.sharpe.update(ts, pnl.equityQuote);
       this.drawdown.update(ts, pnl.equityQuote);
