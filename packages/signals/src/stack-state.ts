@@ -34,6 +34,9 @@ export const SignalStackStateSchema = z.object({
     fills: z.number().int().nonnegative(),
     firstTsMs: nullableNum,
     lastTsMs: nullableNum,
+    /** Absent in checkpoints written before they existed. */
+    lastDataTsMs: nullableNum.optional(),
+    unobservedMs: z.number().nonnegative().optional(),
     completed: z.boolean(),
   }),
   regime: z.object({

@@ -87,6 +87,29 @@ describe("WarmupTracker", () => {
     expect(r.progress()).toBeCloseTo((1 + 1 + 1 + 0.6) / 4, 12);
   });
 
+  it("time without data beyond the staleness limit (outage, recording hole, stop) is not warm-up", () => {
+    // QA: a 70 s venue silence took buckets from 12/60 to 26/60 with trades frozen
+    const w = new WarmupTracker({ bucketMs: 5000 });
+    for (let t = 0; t <= 20_000; t += 100) w.onBookUpdate(t);
+    for (let t = 21_000; t <= 89_000; t += 1000) w.onTime(t); // silent: only the timer ticks
+    expect(w.counts().buckets).toBe(6); // 20 s of data + 10 s until it went stale
+    w.onBookUpdate(90_000); // data again
+    expect(w.counts().buckets).toBe(6);
+    for (let t = 90_100; t <= 100_000; t += 100) w.onTrade(t);
+    expect(w.counts().buckets).toBe(8); // + 10 s observed
+    // checkpointed and restored, the left-out time stays out
+    const r = new WarmupTracker({ bucketMs: 5000 });
+    r.setState(w.getState());
+    r.onTrade(100_100);
+    expect(r.counts().buckets).toBe(8);
+    // an older checkpoint (no lastDataTsMs/unobservedMs): counted as before, from first to last
+    const { lastDataTsMs: _l, unobservedMs: _u, ...old } = w.getState();
+    const o = new WarmupTracker({ bucketMs: 5000 });
+    o.setState(old);
+    o.onTime(100_000);
+    expect(o.counts().buckets).toBe(20);
+  });
+
   it("rejects non-positive targets", () => {
     expect(() => new WarmupTracker({ tradesTarget: 0 })).toThrow(/tradesTarget/);
   });

@@ -13,7 +13,7 @@ export interface WarmupConfig {
   tradesTarget: number;
   /** Book updates needed. Default 500. */
   bookUpdatesTarget: number;
-  /** Elapsed buckets of event time needed. Default 60. */
+  /** Elapsed buckets of observed event time needed. Default 60. */
   bucketsTarget: number;
   /** Bucket length (ms). Default 5000. */
   bucketMs: number;
@@ -63,8 +63,18 @@ export interface WarmupCounts {
 export interface WarmupState extends WarmupCounts {
   firstTsMs: number | null;
   lastTsMs: number | null;
+  /** Time of the last trade or book update (absent in older checkpoints: `lastTsMs`). */
+  lastDataTsMs?: number | null;
+  /** Time left out of the buckets: data gaps beyond the staleness limit (absent in older checkpoints: 0). */
+  unobservedMs?: number;
   completed: boolean;
 }
+
+/**
+ * Data older than this is stale (the kill switch's default limit): time past it without a trade or
+ * book update — an outage, a recording hole, a stop between sessions — is not counted as warm-up.
+ */
+export const WARMUP_STALE_DATA_MS = 10_000;
 
 /** Warm-up progress tracker. */
 export class WarmupTracker {
@@ -81,6 +91,9 @@ export class WarmupTracker {
   private firstTsMs = 0;
   private hasLast = false;
   private lastTsMs = 0;
+  private hasData = false;
+  private lastDataTsMs = 0;
+  private unobservedMs = 0;
   private completed = false;
   /** Whether `buckets` may differ from floor((last − first) / bucketMs) (see `tick`). */
   private bucketsStale = true;
@@ -118,21 +131,42 @@ export class WarmupTracker {
       this.lastTsMs = tsMs;
       this.bucketsStale = true;
     }
-    // A pure function of first/last: recomputed only when one of them (or the state) changed.
+    // A pure function of the times: recomputed only when one of them (or the state) changed. Time
+    // after the last data counts only up to the staleness limit.
     if (this.bucketsStale) {
       this.bucketsStale = false;
-      this.buckets = Math.floor((this.lastTsMs - this.firstTsMs) / this.bucketMs);
+      const end = this.hasData
+        ? Math.min(this.lastTsMs, this.lastDataTsMs + WARMUP_STALE_DATA_MS)
+        : this.lastTsMs;
+      this.buckets = Math.floor((end - this.firstTsMs - this.unobservedMs) / this.bucketMs);
+    }
+  }
+
+  /** A trade or book update at `tsMs`: a gap since the previous one beyond the staleness limit is left out. */
+  private data(tsMs: number): void {
+    if (this.hasData && tsMs - this.lastDataTsMs > WARMUP_STALE_DATA_MS) {
+      this.unobservedMs += tsMs - this.lastDataTsMs - WARMUP_STALE_DATA_MS;
+      this.bucketsStale = true;
+    }
+    if (!this.hasData || tsMs > this.lastDataTsMs) {
+      this.hasData = true;
+      this.lastDataTsMs = tsMs;
+      this.bucketsStale = true;
     }
   }
 
   /** Count a public trade (RangeError for a non-finite `tsMs`, state untouched). */
   onTrade(tsMs: number): void {
+    if (!Number.isFinite(tsMs)) throw new RangeError(`warmup: tsMs must be finite, got ${tsMs}`);
+    this.data(tsMs);
     this.tick(tsMs);
     this.trades++;
   }
 
   /** Count a book update (snapshot, delta or BBO; RangeError for a non-finite `tsMs`). */
   onBookUpdate(tsMs: number): void {
+    if (!Number.isFinite(tsMs)) throw new RangeError(`warmup: tsMs must be finite, got ${tsMs}`);
+    this.data(tsMs);
     this.tick(tsMs);
     this.bookUpdates++;
   }
@@ -221,6 +255,8 @@ export class WarmupTracker {
       fills: this.fills,
       firstTsMs: this.hasFirst ? this.firstTsMs : null,
       lastTsMs: this.hasLast ? this.lastTsMs : null,
+      lastDataTsMs: this.hasData ? this.lastDataTsMs : null,
+      unobservedMs: this.unobservedMs,
       completed: this.completed,
     };
   }
@@ -238,6 +274,10 @@ export class WarmupTracker {
     this.firstTsMs = s.firstTsMs ?? 0;
     this.hasLast = s.lastTsMs !== null;
     this.lastTsMs = s.lastTsMs ?? 0;
+    const lastData = s.lastDataTsMs === undefined ? s.lastTsMs : s.lastDataTsMs;
+    this.hasData = lastData !== null;
+    this.lastDataTsMs = lastData ?? 0;
+    this.unobservedMs = s.unobservedMs ?? 0;
     this.completed = s.completed;
     this.bucketsStale = true;
   }
