@@ -88,20 +88,6 @@ describe("EdgeTracker", () => {
     expect(h.meanBiasBps).toBeCloseTo(1, 12);
   });
 
-  it("one fill: the bias is its predicted − realized edge, its test needs two", () => {
-    const t = new EdgeTracker();
-    t.update({
-      tsMs: 0,
-      predictedEdgeBps: -1.136,
-      feeBps: 0,
-      markouts: [{ horizonMs: 5000, realizedEdgeBps: 1.518 }],
-    });
-    const h = t.report().horizons[0]!;
-    expect(h.meanBiasBps).toBeCloseTo(-2.654, 12);
-    expect(h.biasTest).toBeNull();
-    expect(h.edgeTest).toBeNull();
-  });
-
   it("refuses a verdict below the minimum sample", () => {
     const t = new EdgeTracker({ minSamples: 30 });
     expect(t.report().verdict).toBe("INSUFFICIENT_DATA");
