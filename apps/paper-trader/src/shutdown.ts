@@ -11,6 +11,7 @@ export function finishTrader(t: PaperTrader, stopReason: string, pauseStatistics
   const ts = t.counters.lastTsMs;
   t.handle(t.orders.cancelAll());
   t.handle(t.p.exchange.flushRecords());
+  t.p.signals.discardPendingMarkouts(); // incomplete in the records: not learned either
   t.sampleFinalEquity(ts);
   if (pauseStatistics) t.analytics.pauseStatistics(ts);
   t.writeAnalytics(ts, true);

@@ -68,6 +68,18 @@ describe("SignalStack automatic markouts use the mid in force at the horizon", (
     expect(stack.alphaKappa.toxicityBps).toBeCloseTo(200, 9);
   });
 
+  it("markouts pending at a stop are discarded, as the run's records leave them incomplete", () => {
+    const stack = new SignalStack({ markoutHorizonMs: 5000 });
+    stack.onMarketEvent(bbo(T0, 100));
+    stack.onOwnFill(buyFillAt100);
+    stack.onMarketEvent(bbo(T0 + 1000, 99.5));
+    stack.discardPendingMarkouts(); // the stop, 1 s after the fill
+    expect(stack.getState().pendingMarkouts).toEqual([]);
+    // the resumed session's first book, long after the horizon: nothing is settled on the old mid
+    stack.onMarketEvent(bbo(T0 + 60_000, 101));
+    expect(stack.alphaKappa.count).toBe(0);
+  });
+
   it("the mid in force survives a checkpoint taken before the horizon", () => {
     const a = new SignalStack({ markoutHorizonMs: 5000 });
     a.onMarketEvent(bbo(T0, 100));

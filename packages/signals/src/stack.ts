@@ -187,6 +187,15 @@ export class SignalStack {
     }
   }
 
+  /**
+   * At a stop: forget the markouts still pending. The run records them as incomplete (null in
+   * edge_validation.jsonl), so AlphaKappa does not learn them either — settled after a resume they
+   * would read the pre-stop mid as the mid at their horizon.
+   */
+  discardPendingMarkouts(): void {
+    this.pendingMarkouts.length = 0;
+  }
+
   /** Record an externally computed markout of one of our fills. */
   onMarkout(side: Side, midAtFill: number, midAtHorizon: number): void {
     this.alphaKappa.onMarkout(side, midAtFill, midAtHorizon);
