@@ -129,11 +129,9 @@ export class OrderManager {
   cancelAll(): ExchangeEvent[] {
     const out: ExchangeEvent[] = [];
     for (const orderId of this.byLevel.values()) this.cancelOrder(orderId, out);
+    // The original of a modify in flight goes with its replacement's cancel: the exchange cancels
+    // the order, whichever version rests.
     this.byLevel.clear();
-    // And any order no level tracks (none should: a safety net for the stop, whose orders must not
-    // rest on into a resumed session). The original of a modify in flight goes with its
-    // replacement's cancel (the exchange cancels the order, whichever version rests).
-    for (const o of this.exchange.openOrders()) this.cancelOrder(o.id, out);
     return out;
   }
 

@@ -10,9 +10,7 @@ export type RejectReason =
   | "unknownOrder"
   | "orderNotOpen"
   | "duplicateCancel"
-  | "unsupported"
-  /** The replacement of a modify was cancelled before the modify took effect. */
-  | "replacementCancelled";
+  | "unsupported";
 
 /** Arrival model a fill prediction used: the exponential A·exp(−κδ) or an empirical curve. */
 export type ArrivalModel = "exponential" | "empirical";

@@ -127,16 +127,9 @@ export abstract class OrderLifecycle extends VenueCore {
   protected modifyNow(oldId: string, newId: string, tsMs: number, out: ExchangeEvent[]): void {
     const neu = this.orders.get(newId);
     const old = this.orders.get(oldId);
-    if (neu === undefined) {
-      // The replacement was cancelled before the modify took effect, and the old order with it
-      // (see cancelNow): nothing is left to modify.
-      if (old !== undefined) {
-        this.removeLive(old, tsMs, "user", out);
-        const message = `replacement ${newId} was cancelled before the modify took effect: ${oldId} is cancelled too`;
-        this.reject(out, tsMs, "modify", newId, old.clientId, "replacementCancelled", message);
-      }
-      return;
-    }
+    // The replacement was cancelled before the modify took effect, and the old order with it
+    // (see cancelNow): nothing is left to modify.
+    if (neu === undefined) return;
     const cross = this.crossReason(neu.side, neu.price);
     if (old === undefined)
       this.failModify(
