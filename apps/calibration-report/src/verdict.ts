@@ -166,6 +166,49 @@ function judgeEdge(e: EdgeVerdictInput, criteria: Criteria, enoughFills: boolean
   }
 }
 
+/**
+ * The Brier criterion: below `maxBrier` and with skill above `minBrierSkill`. Not judged
+ * (INSUFFICIENT DATA) with too few forecasts, with fewer than `minBrierOutcomes` of either outcome
+ * (one fill among 300 forecasts read as skill −0.17 on a 120 s capture), or when the skill is not
+ * above the minimum but the score's CI still allows it.
+ */
+function judgeBrier(inputs: VerdictInputs, criteria: Criteria): CriterionResult {
+  const n = inputs.brierSamples;
+  const rate = inputs.brierBaseRate ?? null;
+  const skill = inputs.brierSkill ?? null;
+  const skillHigh = inputs.brierSkillCiHigh ?? null;
+  const minSkill = criteria.minBrierSkill;
+  const unskilled = minSkill !== null && skill !== null && !(skill > minSkill);
+  const ciText = skillHigh === null ? "" : ` (95% CI up to ${fmt(skillHigh, 3)})`;
+  const filled = rate === null ? null : Math.round(rate * n);
+  let notJudged: string | null = null;
+  if (rate === 0 || rate === 1)
+    notJudged = `every one of ${n} forecasts resolved ${rate === 0 ? "unfilled" : "filled"}: a score without both outcomes cannot tell a good forecaster`;
+  else if (filled !== null && Math.min(filled, n - filled) < criteria.minBrierOutcomes)
+    notJudged = `${filled} filled and ${n - filled} unfilled forecasts (need >= ${criteria.minBrierOutcomes} of each)`;
+  else if (
+    unskilled &&
+    skillHigh !== null &&
+    skillHigh > minSkill! &&
+    (inputs.brier ?? 1) < criteria.maxBrier
+  )
+    notJudged = `skill ${fmt(skill!, 3)}${ciText}: not shown better than always forecasting the fill rate ${fmt(rate ?? Number.NaN, 3)} yet`;
+  return judge({
+    id: "brier",
+    name: `Brier (fill prob.${inputs.brierHorizonMs === null ? "" : ` @${inputs.brierHorizonMs} ms`})`,
+    threshold: `< ${criteria.maxBrier}`,
+    value: inputs.brier,
+    samples: n,
+    minSamples: notJudged === null ? criteria.minPredictions : Number.POSITIVE_INFINITY,
+    insufficient: notJudged ?? `${n} resolved forecasts (need >= ${criteria.minPredictions})`,
+    pass: (v) => v < criteria.maxBrier && !unskilled,
+    detail: (v, pass) =>
+      unskilled && v < criteria.maxBrier
+        ? `${fmt(v, 4)} < ${criteria.maxBrier} but skill ${fmt(skill!, 3)}${ciText} <= ${minSkill}: no better than always forecasting the fill rate ${fmt(rate ?? Number.NaN, 3)}`
+        : `${fmt(v, 4)} ${pass ? "<" : ">="} ${criteria.maxBrier} over ${n} forecasts${skill === null ? "" : `, skill ${fmt(skill, 3)}`}`,
+  });
+}
+
 /** Exit code for an overall verdict. */
 export function exitCodeFor(overall: OverallVerdict): 0 | 1 | 3 {
   return overall === "GO" ? 0 : overall === "NO-GO" ? 1 : 3;
@@ -209,47 +252,7 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
     }),
   );
 
-  const horizon = inputs.brierHorizonMs === null ? "" : ` @${inputs.brierHorizonMs} ms`;
-  const rate = inputs.brierBaseRate;
-  const oneOutcome = rate === 0 || rate === 1;
-  // Filled and unfilled forecasts behind the score: a handful of either makes its skill noise
-  // (one fill among 300 forecasts read as skill −0.17 on a 120 s capture).
-  const filled = rate === undefined || rate === null ? null : Math.round(rate * inputs.brierSamples);
-  const fewOfOne =
-    !oneOutcome &&
-    filled !== null &&
-    Math.min(filled, inputs.brierSamples - filled) < criteria.minBrierOutcomes;
-  const skill = inputs.brierSkill ?? null;
-  const minSkill = criteria.minBrierSkill;
-  const brierUnskilled = minSkill !== null && skill !== null && !(skill > minSkill);
-  // not better on the point estimate, but the CI allows it: not shown either way yet
-  const skillHigh = inputs.brierSkillCiHigh ?? null;
-  const skillUndecided = brierUnskilled && skillHigh !== null && skillHigh > minSkill!;
-  results.push(
-    judge({
-      id: "brier",
-      name: `Brier (fill prob.${horizon})`,
-      threshold: `< ${criteria.maxBrier}`,
-      value: inputs.brier,
-      samples: inputs.brierSamples,
-      minSamples:
-        oneOutcome || fewOfOne || (skillUndecided && (inputs.brier ?? 1) < criteria.maxBrier)
-          ? Number.POSITIVE_INFINITY
-          : criteria.minPredictions,
-      insufficient: oneOutcome
-        ? `every one of ${inputs.brierSamples} forecasts resolved ${rate === 0 ? "unfilled" : "filled"}: a score without both outcomes cannot tell a good forecaster`
-        : fewOfOne
-          ? `${filled} filled and ${inputs.brierSamples - filled!} unfilled forecasts (need >= ${criteria.minBrierOutcomes} of each)`
-          : skillUndecided
-            ? `skill ${fmt(skill!, 3)} (95% CI up to ${fmt(skillHigh!, 3)}): not shown better than always forecasting the fill rate ${fmt(rate ?? Number.NaN, 3)} yet`
-            : `${inputs.brierSamples} resolved forecasts (need >= ${criteria.minPredictions})`,
-      pass: (v) => v < criteria.maxBrier && !brierUnskilled,
-      detail: (v, pass) =>
-        brierUnskilled && v < criteria.maxBrier
-          ? `${fmt(v, 4)} < ${criteria.maxBrier} but skill ${fmt(skill!, 3)}${skillHigh === null ? "" : ` (95% CI up to ${fmt(skillHigh, 3)})`} <= ${criteria.minBrierSkill}: no better than always forecasting the fill rate ${fmt(inputs.brierBaseRate ?? Number.NaN, 3)}`
-          : `${fmt(v, 4)} ${pass ? "<" : ">="} ${criteria.maxBrier} over ${inputs.brierSamples} forecasts${skill === null ? "" : `, skill ${fmt(skill, 3)}`}`,
-    }),
-  );
+  results.push(judgeBrier(inputs, criteria));
 
   results.push(
     judge({

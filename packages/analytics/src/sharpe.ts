@@ -14,9 +14,8 @@
  *   which would dilute the Sharpe and shrink its SE. Windows then hold the last N observed buckets.
  * - Only closed buckets count; the bucket in progress is excluded from every statistic.
  * - Windows 1h / 24h / 7d read the last N buckets of one ring buffer (capacity = the longest
- *   window), "all" uses running moments plus exact lag-k autocovariances kept from O(maxLags) state,
- *   and Lo's GMM long-run covariance from exact O(maxLags) sums ({@link LoGmmSums}), all kept by
- *   {@link AllWindowSums} (sharpe-all-window.ts).
+ *   window); "all" keeps running moments, exact lag-k autocovariances and Lo's GMM sums from
+ *   O(maxLags) state ({@link AllWindowSums}, sharpe-all-window.ts).
  */
 import { encodeNumber, encodeNumbers, readAnyVersion, requireSameConfig } from "./checkpoint.js";
 import type { SharpeMetricsRecord, SharpeWindowRecord } from "./records.js";

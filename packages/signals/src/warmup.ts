@@ -118,9 +118,11 @@ export class WarmupTracker {
     this.bucketMs = c.bucketMs;
   }
 
-  private tick(tsMs: number): void {
+  /** Advance the clock to `tsMs`; `isData`: a trade or book update (see {@link data}). */
+  private tick(tsMs: number, isData: boolean): void {
     // A NaN first timestamp would poison `buckets` (and so progress) for good: reject it up front.
     if (!Number.isFinite(tsMs)) throw new RangeError(`warmup: tsMs must be finite, got ${tsMs}`);
+    if (isData) this.data(tsMs);
     if (!this.hasFirst) {
       this.hasFirst = true;
       this.firstTsMs = tsMs;
@@ -157,23 +159,19 @@ export class WarmupTracker {
 
   /** Count a public trade (RangeError for a non-finite `tsMs`, state untouched). */
   onTrade(tsMs: number): void {
-    if (!Number.isFinite(tsMs)) throw new RangeError(`warmup: tsMs must be finite, got ${tsMs}`);
-    this.data(tsMs);
-    this.tick(tsMs);
+    this.tick(tsMs, true);
     this.trades++;
   }
 
   /** Count a book update (snapshot, delta or BBO; RangeError for a non-finite `tsMs`). */
   onBookUpdate(tsMs: number): void {
-    if (!Number.isFinite(tsMs)) throw new RangeError(`warmup: tsMs must be finite, got ${tsMs}`);
-    this.data(tsMs);
-    this.tick(tsMs);
+    this.tick(tsMs, true);
     this.bookUpdates++;
   }
 
   /** Advance time without an event (RangeError for a non-finite `tsMs`). */
   onTime(tsMs: number): void {
-    this.tick(tsMs);
+    this.tick(tsMs, false);
   }
 
   /** Count one of our fills. */
