@@ -229,3 +229,16 @@ export function lastSignalNames(dir: string): string[] {
 export function predictionMids(dir: string): number[] {
   return streamRecords<{ mid: number }>(dir, "predictions.jsonl").map((r) => r.mid);
 }
+
+/**
+ * A run with a lead venue: every cycle record ends with the LeadLag contribution, and the paper
+ * exchange's book (every prediction's mid) only saw the traded venue (`tradedMid` holds for each).
+ */
+export function expectLeadOnlyInLeadLag(dir: string, tradedMid: (mid: number) => boolean): void {
+  const names = lastSignalNames(dir);
+  expect(names.length).toBeGreaterThan(0);
+  for (const n of names) expect(n).toBe("LeadLag");
+  const mids = predictionMids(dir);
+  expect(mids.length).toBeGreaterThan(0);
+  for (const m of mids) expect(tradedMid(m), String(m)).toBe(true);
+}
