@@ -102,7 +102,7 @@ describe("verdict", () => {
     expect(open.criteria[1]!.detail).toBe(
       "skill -0.154 (95% CI up to 0.030): not shown better than always forecasting the fill rate 0.040 yet",
     );
-    // one fill among 300 forecasts (a 120 s capture): too few of one outcome to judge at all
+    // one fill among 300 forecasts (like the 120 s sample: 1 of 366): too few of one outcome to judge
     const few = computeVerdict(
       { ...good, brier: 0.0032, brierSamples: 300, brierSkill: -0.17, brierBaseRate: 1 / 300 },
       DEFAULT_CRITERIA,

@@ -169,7 +169,7 @@ function judgeEdge(e: EdgeVerdictInput, criteria: Criteria, enoughFills: boolean
 /**
  * The Brier criterion: below `maxBrier` and with skill above `minBrierSkill`. Not judged
  * (INSUFFICIENT DATA) with too few forecasts, with fewer than `minBrierOutcomes` of either outcome
- * (one fill among 300 forecasts read as skill −0.17 on a 120 s capture), or when the skill is not
+ * (one fill among 366 forecasts read as skill −0.17 on the 120 s sample), or when the skill is not
  * above the minimum but the score's CI still allows it.
  */
 function judgeBrier(inputs: VerdictInputs, criteria: Criteria): CriterionResult {
