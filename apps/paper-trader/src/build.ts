@@ -206,7 +206,8 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
   const haltFrac = config.killDrawdownPct / 100;
   const killSwitch = new KillSwitch({
     haltDrawdownFrac: haltFrac,
-    reduceOnlyDrawdownFrac: (haltFrac * 2) / 3,
+    // ⅔ of the halt level, divided last so 15 % gives exactly 10 % (not 0.09999999999999999).
+    reduceOnlyDrawdownFrac: (config.killDrawdownPct * 2) / 3 / 100,
     maxPositionBase: maxPositionLots * orderSizeBase,
     staleDataMs: STALE_DATA_MS,
   });

@@ -80,6 +80,17 @@ describe("KillSwitch", () => {
     expect(ks.transitions().map((t) => t.to)).toEqual(["reduceOnly", "active"]);
   });
 
+  it("reasons show levels under 1 % with three significant digits (0.0500 %, not 0.05 %)", () => {
+    const ks = new KillSwitch({ ...cfg, haltDrawdownFrac: 0.0005, reduceOnlyDrawdownFrac: 0.0005 / 1.5 });
+    ks.update(obs({ equityQuote: 1000 }));
+    expect(ks.update(obs({ tsMs: 11_000, lastMarketDataTsMs: 11_000, equityQuote: 999.6 }))).toBe(
+      "reduceOnly",
+    );
+    expect(ks.reason()).toMatch(/drawdown 0\.0400% ≥ 0\.0333%/);
+    expect(ks.update(obs({ tsMs: 12_000, lastMarketDataTsMs: 12_000, equityQuote: 999.5 }))).toBe("halted");
+    expect(ks.reason()).toMatch(/drawdown 0\.0500% ≥ 0\.0500%/);
+  });
+
   it("recovery ratio 1 restores the old behaviour (back to active as soon as the drawdown is under the level)", () => {
     const ks = new KillSwitch({ ...cfg, drawdownRecoveryRatio: 1 });
     ks.update(obs({ equityQuote: 1000 }));

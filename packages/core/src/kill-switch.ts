@@ -180,7 +180,11 @@ export class KillSwitch {
     if (!Number.isFinite(dd))
       return { state: "halted", reason: `drawdown not computable (peak ${this.peakEquity})` };
     this.lastDrawdown = dd;
-    const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+    // Two decimals, or three significant digits below 1 % (a 0.05 % halt level is 0.0500 %, not 0.05 %).
+    const pct = (x: number): string => {
+      const v = x * 100;
+      return `${Math.abs(v) >= 1 || v === 0 ? v.toFixed(2) : v.toPrecision(3)}%`;
+    };
     if (dd >= c.haltDrawdownFrac) {
       return {
         state: "halted",
