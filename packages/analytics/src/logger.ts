@@ -1,11 +1,14 @@
 /**
  * AnalyticsLogger: one append-only JSONL file per stream in a run directory.
  *
- * - Every record is validated against its stream schema on write; an invalid record is counted
- *   and NOT written. `write` never throws.
+ * - Every record is validated against its stream schema on write; an invalid record (a field the
+ *   schema does not know included) is counted and NOT written. `write` never throws.
  * - Records are buffered per stream and flushed every `flushIntervalMs`, when a buffer passes
- *   `maxBufferBytes`, and on `close()`. A crash loses at most the unflushed buffer; a crash
- *   mid-write leaves a torn last line that the readers report and skip.
+ *   `maxBufferBytes`, on `close()`, and at process exit for a logger never closed (a sync flush in
+ *   an `exit` listener; an uncaught exception still runs it, a SIGKILL does not). A crash loses at
+ *   most the unflushed buffer; a crash mid-write leaves a torn last line that the readers report
+ *   and skip, and a logger appending to such a file ends that line first, so the torn line stays
+ *   one bad line and the new records are whole.
  * - Size-based rotation: before a flush would push `name.jsonl` past `rotateBytes`, it is renamed
  *   to `name.N.jsonl` (N = 1 + the highest existing part, so 1 is the oldest) and a fresh
  *   `name.jsonl` is started. Readers read parts 1, 2, …, then `name.jsonl`.
@@ -18,6 +21,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readSync,
   renameSync,
   writeFileSync,
   writeSync,
@@ -104,6 +108,49 @@ const BUFFER_SLACK_BYTES = 64 * 1024;
 /** Largest initial byte buffer (a larger `maxBufferBytes` grows the buffer on demand). */
 const MAX_INITIAL_BUFFER_BYTES = 8 * 1024 * 1024;
 
+/** Loggers not yet closed; flushed synchronously when the process exits. */
+const openLoggers = new Set<AnalyticsLogger>();
+let exitHookInstalled = false;
+
+function flushOpenLoggersAtExit(): void {
+  for (const logger of openLoggers) logger.flush();
+}
+
+/** Whether the file open at `fd` (of `size` bytes) ends mid-line (a torn last line from a crash). */
+function endsMidLine(fd: number, size: number): boolean {
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
+}
+
+/**
+ * Path of the first key of `input` that validation dropped from `output` (zod strips unknown keys;
+ * a field the schema does not know would otherwise vanish from the file without a word), or null.
+ */
+function firstStrippedKey(input: unknown, output: unknown, path: string): string | null {
+  if (typeof input !== "object" || input === null || typeof output !== "object" || output === null)
+    return null;
+  if (Array.isArray(input)) {
+    if (!Array.isArray(output)) return null;
+    for (let i = 0; i < input.length; i++) {
+      const k = firstStrippedKey(input[i], output[i], `${path}[${i}]`);
+      if (k !== null) return k;
+    }
+    return null;
+  }
+  const out = output as Record<string, unknown>;
+  for (const [key, value] of Object.entries(input)) {
+    const at = path === "" ? key : `${path}.${key}`;
+    if (!(key in out)) {
+      if (value === undefined) continue; // an absent optional field written as undefined
+      return at;
+    }
+    const k = firstStrippedKey(value, out[key], at);
+    if (k !== null) return k;
+  }
+  return null;
+}
+
 /** Writes validated records to one JSONL file per stream; writes never throw (the constructor rejects bad options). */
 export class AnalyticsLogger {
   /** The run directory. */
@@ -160,6 +207,11 @@ export class AnalyticsLogger {
       this.timer = setInterval(() => this.flush(), interval);
       this.timer.unref();
     }
+    openLoggers.add(this);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.on("exit", flushOpenLoggersAtExit);
+    }
   }
 
   /** Path of a stream's current file. */
@@ -188,6 +240,8 @@ export class AnalyticsLogger {
             `invalid ${stream} record: ${first ? `${first.path.join(".")}: ${first.message}` : "?"}`,
           );
         }
+        const stripped = firstStrippedKey(record, r.data, "");
+        if (stripped !== null) throw new Error(`invalid ${stream} record: unknown field ${stripped}`);
         data = r.data;
       }
       json = JSON.stringify(data);
@@ -270,8 +324,12 @@ export class AnalyticsLogger {
         st.stats.rotations += 1;
       }
       if (st.fd === null) {
-        st.fd = openSync(this.path(stream), "a");
+        st.fd = openSync(this.path(stream), "a+");
         st.size = fstatSync(st.fd).size;
+        if (endsMidLine(st.fd, st.size)) {
+          // a torn line left by a crash: end it, or the first new record would be glued onto it
+          st.size += writeSync(st.fd, "\n");
+        }
         if (st.size > 0 && st.size + bytes > this.rotateBytes) {
           // an existing file from an earlier run is already full: rotate before appending
           closeSync(st.fd);
@@ -310,6 +368,7 @@ export class AnalyticsLogger {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    openLoggers.delete(this);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const st of this.streams.values()) {

@@ -78,6 +78,49 @@ describe("AnalyticsLogger + readJsonl", () => {
     expect(issues).toEqual([expect.objectContaining({ file: path, line: 101, kind: "torn" })]);
   });
 
+  it("a new logger appending after a torn line ends it first: the new records are whole", async () => {
+    const dir = tmp();
+    const path = join(dir, STREAM_FILES.fills);
+    const line = JSON.stringify(fill(1));
+    writeFileSync(path, `${JSON.stringify(fill(0))}\n${line.slice(0, 20)}`); // crashed mid-write
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
+    expect(log.write("fills", fill(2))).toBe(true);
+    log.close();
+    const reader = readJsonl(path, fillSchema);
+    expect(await readAll(reader)).toEqual([fill(0), fill(2)]);
+    expect(reader.issues).toEqual([expect.objectContaining({ line: 2 })]);
+    // a whole last line gets no extra newline
+    const again = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
+    again.write("fills", fill(3));
+    again.close();
+    expect(readFileSync(path, "utf8").split("\n")).toHaveLength(5);
+  });
+
+  it("a logger never closed is flushed when the process exits (sync exit listener)", () => {
+    const dir = tmp();
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
+    log.write("fills", fill(0));
+    const hook = process.listeners("exit").find((f) => f.name === "flushOpenLoggersAtExit");
+    expect(hook).toBeDefined();
+    hook?.(0);
+    expect(readFileSync(join(dir, STREAM_FILES.fills), "utf8")).toBe(`${JSON.stringify(fill(0))}\n`);
+    log.close();
+    // closed loggers are no longer held (nor flushed) by the hook
+    expect(log.stats().totalWritten).toBe(1);
+  });
+
+  it("a record with a field its schema does not know is rejected and named, not written without it", () => {
+    const dir = tmp();
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
+    const extra = { ...fill(0), my_field: 1 } as FillRecord;
+    expect(log.write("fills", extra)).toBe(false);
+    expect(log.stats().streams.fills.lastError).toBe("invalid fills record: unknown field my_field");
+    expect(log.write("fills", fill(2))).toBe(true);
+    log.close();
+    expect(log.stats().totalInvalid).toBe(1);
+    expect(readFileSync(join(dir, STREAM_FILES.fills), "utf8")).toBe(`${JSON.stringify(fill(2))}\n`);
+  });
+
   it("truncating the file mid-line (real crash) loses only the cut record", async () => {
     const dir = tmp();
     const log = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
