@@ -47,6 +47,9 @@ describe("QuoteEngineConfigSchema", () => {
       /quoteEngineConfig\.levels: must be in \[1, 50\]/,
     );
     expect(() => parseQuoteEngineConfig({ levels: 2.5 })).toThrow(/levels: must be an integer in \[1, 50\]/);
+    expect(() => parseQuoteEngineConfig({ gama: 5, levls: 2 } as never)).toThrow(
+      /invalid quoteEngineConfig: unknown options "gama", "levls" \(known: gamma, /,
+    );
     expect(() => parseQuoteEngineConfig({ depthRatio: 1 })).toThrow(/depthRatio: must be in \(1, 10\]/);
     expect(() => parseQuoteEngineConfig({ regimeBlend: { currentWeight: 0.5 } })).toThrow(
       /regimeBlend.*must equal 1/,

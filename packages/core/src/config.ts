@@ -157,8 +157,24 @@ export type KillSwitchConfig = z.infer<typeof KillSwitchConfigSchema>;
 /** Kill-switch configuration as a user writes it. */
 export type KillSwitchConfigInput = z.input<typeof KillSwitchConfigSchema>;
 
+/**
+ * Throw an Error naming every top-level key of `input` that `schema` does not declare: zod drops
+ * unknown keys, so a typo (`{ sede: 3 }`, or a config loaded from JSON) would run on the defaults.
+ */
+export function rejectUnknownKeys(schema: z.ZodObject, input: unknown, what: string): void {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return;
+  const known = Object.keys(schema.shape);
+  const unknown = Object.keys(input).filter((k) => !known.includes(k));
+  if (unknown.length === 0) return;
+  const names = unknown.map((k) => JSON.stringify(k)).join(", ");
+  throw new Error(
+    `invalid ${what}: unknown option${unknown.length > 1 ? "s" : ""} ${names} (known: ${known.join(", ")})`,
+  );
+}
+
 /** Parse with a schema and throw an Error naming every bad field and its allowed range. */
-function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+function parseOrThrow<S extends z.ZodObject>(schema: S, input: unknown, what: string): z.infer<S> {
+  rejectUnknownKeys(schema, input, what);
   const r = schema.safeParse(input ?? {});
   if (r.success) return r.data;
   const lines = r.error.issues.map(

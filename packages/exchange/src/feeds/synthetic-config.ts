@@ -1,3 +1,4 @@
+import { rejectUnknownKeys } from "@mmkit/core";
 import { z } from "zod";
 
 const pos = (name: string) => z.number().positive(`${name} must be > 0`);
@@ -145,6 +146,7 @@ export type SyntheticMarketConfig = z.output<typeof syntheticMarketConfigSchema>
 
 /** Validate a config, throwing an Error naming each bad field. */
 export function parseSyntheticConfig(input: SyntheticMarketConfigInput = {}): SyntheticMarketConfig {
+  rejectUnknownKeys(syntheticMarketConfigSchema, input, "SyntheticMarket config");
   const r = syntheticMarketConfigSchema.safeParse(input);
   if (!r.success) {
     const msg = r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");

@@ -1,6 +1,7 @@
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { PaperExchange } from "../paper/paper-exchange.js";
 import { parseSyntheticConfig } from "./synthetic-config.js";
 import { drawLatentPath } from "./synthetic-path.js";
 import { SyntheticMarket } from "./synthetic.js";
@@ -34,6 +35,13 @@ describe("SyntheticMarket config", () => {
     expect(() => new SyntheticMarket({ book: { levels: 5 } })).toThrow(/book\.levels/);
     expect(() => new SyntheticMarket({ marketOrders: { kappaPerFrac: 0 } })).toThrow(/kappaPerFrac/);
     expect(() => new SyntheticMarket({ tickSize: 0.3 })).toThrow(/1\/tickSize must be an integer/);
+    // a misspelt option is named (zod alone would drop it and run on the default seed)
+    expect(() => new SyntheticMarket({ sede: 3 } as never)).toThrow(
+      /invalid SyntheticMarket config: unknown option "sede" \(known: seed, /,
+    );
+    expect(() => new PaperExchange({ fillModle: "through" } as never)).toThrow(
+      /invalid paper exchange config: unknown option "fillModle"/,
+    );
   });
 
   it("accepts tiny decimal grids (1/1e-9 is 999999999.9999999 in doubles)", () => {

@@ -1,4 +1,4 @@
-import { arrivalCurveProblem } from "@mmkit/core";
+import { arrivalCurveProblem, rejectUnknownKeys } from "@mmkit/core";
 import { z } from "zod";
 import { DEFAULT_QUEUE_TRADE_LAG_MS } from "./fill-models.js";
 
@@ -92,6 +92,7 @@ export type PaperExchangeConfig = z.output<typeof PaperExchangeConfigSchema>;
 
 /** Parse and validate a config; errors name the field and the allowed range. */
 export function parsePaperExchangeConfig(input: PaperExchangeConfigInput = {}): PaperExchangeConfig {
+  rejectUnknownKeys(PaperExchangeConfigSchema, input, "paper exchange config");
   const r = PaperExchangeConfigSchema.safeParse(input);
   if (!r.success) {
     const msg = r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");

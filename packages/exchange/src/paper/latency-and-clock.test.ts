@@ -30,6 +30,24 @@ describe("composition and clock", () => {
     ex.onMarketEvent(ev);
     expect(ex.nowMs).toBe(T0);
   });
+
+  it("an event with a NaN time or a print with a NaN price / negative size is a RangeError, and fills nothing", () => {
+    const ex = new PaperExchange({ latency: LAT, fillModel: "touch" });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    ex.place({ side: "buy", price: 100, size: 1, postOnly: true });
+    ex.advanceTo(T0 + 20);
+    expect(() => ex.onMarketEvent(trade(Number.NaN, 100, 1, "sell"))).toThrow(
+      "PaperExchange.onMarketEvent: exchangeTsMs of a trade event must be finite, got NaN",
+    );
+    expect(() => ex.onMarketEvent(trade(T0 + 30, Number.NaN, 1, "sell"))).toThrow(
+      "trade price must be finite, got NaN",
+    );
+    expect(() => ex.onMarketEvent(trade(T0 + 30, 100, -1, "sell"))).toThrow(
+      "trade size must be finite and >= 0, got -1",
+    );
+    expect(ex.openOrders()).toHaveLength(1);
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 30, 99, 1, "sell")))).toHaveLength(1); // through our bid
+  });
 });
 
 describe("zero latency: an action takes effect after every event stamped with its submission time", () => {

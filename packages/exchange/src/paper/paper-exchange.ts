@@ -1,5 +1,5 @@
 /** The paper venue's public API: order entry (order-entry.ts), market events and the clock, views and checkpoints. */
-import type { MarketEvent, Side } from "@mmkit/core";
+import type { MarketEvent, Side, Trade } from "@mmkit/core";
 import type { ExchangeEvent, IntensityEstimate, OrderView } from "./events.js";
 import type { LedgerState, PnlSnapshot } from "./ledger.js";
 import * as hs from "./hot-state.js";
@@ -77,7 +77,9 @@ export class PaperExchange extends OrderEntry {
   /**
    * Feed one market event. Actions whose latency ended at or before its time happen first, then
    * the event (book update or trade → fills), then records whose horizons ended are emitted.
-   * An event older than the clock is processed at the current clock.
+   * An event older than the clock is processed at the current clock. A non-finite time stamp, or a
+   * trade with a non-finite price or a negative or non-finite size, is a RangeError naming the field
+   * (it used to run at the current clock, or be dropped without a word).
    *
    * An action submitted at clock t takes effect no earlier than t + latency and only after every
    * event stamped t: an event at the current clock runs no pending action. Without that, a zero
@@ -87,7 +89,14 @@ export class PaperExchange extends OrderEntry {
    */
   onMarketEvent(ev: MarketEvent): readonly ExchangeEvent[] {
     let t = this.exchangeClock ? ev.exchangeTsMs : ev.localTsMs;
-    if (!(t >= this.clockMs)) t = this.clockMs;
+    if (!(t >= this.clockMs)) {
+      if (!Number.isFinite(t))
+        throw new RangeError(
+          `PaperExchange.onMarketEvent: ${this.exchangeClock ? "exchangeTsMs" : "localTsMs"} of a ${ev.type} event must be finite, got ${t}`,
+        );
+      t = this.clockMs;
+    }
+    if (ev.type === "trade") checkTrade(ev.trade);
     const out: ExchangeEvent[] = [];
     // Anything but a print ends a sweep that was going on (its fills happened before this event).
     if (ev.type !== "trade") this.endSweep(out);
@@ -256,4 +265,12 @@ export class PaperExchange extends OrderEntry {
     // After the book and the orders: an older checkpoint's shared memory is split using them.
     this.restoreCrossShown(s.crossShown, s.crossShownVirtual);
   }
+}
+
+/** RangeError for a print no venue could send (the exchange used to drop it without a word). */
+function checkTrade(tr: Trade): void {
+  if (!Number.isFinite(tr.price))
+    throw new RangeError(`PaperExchange.onMarketEvent: trade price must be finite, got ${tr.price}`);
+  if (!(tr.size >= 0 && tr.size < Number.POSITIVE_INFINITY))
+    throw new RangeError(`PaperExchange.onMarketEvent: trade size must be finite and >= 0, got ${tr.size}`);
 }
