@@ -149,9 +149,24 @@ export const FLAGS: Record<string, FlagSpec> = {
     describe: `order size per level in base units (1 lot), at most 1e9; default ~${DEFAULT_LOT_NOTIONAL_QUOTE} of notional at the first mid, rounded up to the lot`,
   },
   "max-position-lots": { field: "maxPositionLots", type: "number", describe: "position limit in lots" },
-  "maker-fee-bps": { field: "makerFeeBps", type: "number", describe: "maker fee in bps (negative = rebate)" },
-  "taker-fee-bps": { field: "takerFeeBps", type: "number", describe: "taker fee in bps" },
-  "latency-ms": { field: "latencyMs", type: "number", describe: "order entry / cancel latency in ms" },
+  "maker-fee-bps": {
+    field: "makerFeeBps",
+    type: "number",
+    describe:
+      "maker fee in bps (negative = rebate); default the venue's base tier: Hyperliquid and synthetic 1.5, Binance USD-M 2, Binance spot 10",
+  },
+  "taker-fee-bps": {
+    field: "takerFeeBps",
+    type: "number",
+    describe:
+      "taker fee in bps; default the venue's base tier: Hyperliquid and synthetic 4.5, Binance USD-M 5, Binance spot 10",
+  },
+  "latency-ms": {
+    field: "latencyMs",
+    type: "number",
+    describe:
+      "median order entry / cancel latency in ms, counted from the event's venue time: include your feed delay",
+  },
   "hyperliquid-url": { field: "hyperliquidUrl", type: "string", describe: "Hyperliquid websocket URL" },
   "binance-lead": {
     field: "binanceLead",

@@ -73,8 +73,9 @@ export const PaperTraderConfigSchema = z
     leadInput: z.string().min(1).transform(absolutePath).optional(),
     record: z.string().min(1).transform(absolutePath).optional(),
     recordRotateMin: z.number().positive().max(1440).default(60),
-    makerFeeBps: z.number().min(-10).max(100).default(1.5),
-    takerFeeBps: z.number().min(-10).max(100).default(4.5),
+    // unset: the venue's base tier (venue-fees.ts), resolved once the source is open
+    makerFeeBps: z.number().min(-10).max(100).optional(),
+    takerFeeBps: z.number().min(-10).max(100).optional(),
     latencyMs: z.number().min(0).max(10_000).default(50),
     crashAtSec: z.number().positive().optional(),
   })

@@ -39,6 +39,7 @@ import { StopRequests } from "./stop-requests.js";
 import { PaperTrader } from "./trader.js";
 
 import type { RunOptions, RunResult } from "./run-types.js";
+import { withVenueFees } from "./venue-fees.js";
 
 export type { RunOptions, RunResult };
 
@@ -51,7 +52,7 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const outputDir = givenConfig.outputDir;
   // A resume's settings (its source among them) come from the checkpoint: read it first (read only).
-  const { checkpoint, config } = resumeSettings(givenConfig, opts.given);
+  const { checkpoint, config: settings } = resumeSettings(givenConfig, opts.given);
   const feedLogger = {
     warn: (obj: Record<string, unknown>, msg: string) => logger.warn(obj, `[FEED] ${msg}`),
     info: (obj: Record<string, unknown>, msg: string) => logger.info(obj, `[FEED] ${msg}`),
@@ -59,11 +60,14 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
   // Open the source before touching the output directory: a bad --input writes nothing.
   let source: RunSource;
   try {
-    source = await createSource(config, feedLogger);
+    source = await createSource(settings, feedLogger);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(`invalid --input: ${(err as Error).message}`);
   }
+  // Fees left unset are the traded venue's base tier (known once the source is open); a resume's
+  // come from its checkpoint.
+  const config = withVenueFees(settings, source);
   requireNotPseudoFs(outputDir, "--output-dir");
   if (existsSync(outputDir) && !statSync(outputDir).isDirectory())
     throw new ConfigError(`invalid --output-dir: ${outputDir} exists and is not a directory`);

@@ -55,6 +55,8 @@ export interface RunSource {
   quoteCurrency: string;
   /** Venue of the market data: synthetic, binance or hyperliquid (a replay's format or recording header), else "replay". */
   venue: string;
+  /** Binance data: `"usdm"` or `"spot"` as the capture's frames show (null: not known, or not Binance). */
+  binanceMarket: "usdm" | "spot" | null;
   /** The Binance lead feed of a live run with `--binance-lead`, else null. */
   lead: LeadFeed | null;
 }
@@ -128,6 +130,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
       instrument,
       quoteCurrency: quoteCurrency(replayVenue(feed.format, feed.recordingSource), instrument),
       venue: replayVenue(feed.format, feed.recordingSource) ?? "replay",
+      binanceMarket: feed.binanceMarket(),
       lead,
     };
   }
@@ -157,6 +160,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
     instrument: coin,
     quoteCurrency: quoteCurrency("hyperliquid", coin),
     venue: "hyperliquid",
+    binanceMarket: null,
     lead,
   };
 }
@@ -188,6 +192,7 @@ function eventTimeSource(
     instrument,
     quoteCurrency: quote,
     venue: "synthetic",
+    binanceMarket: null,
     lead: null,
   };
 }

@@ -144,6 +144,13 @@ const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set([
  */
 const RESUME_CARRIES: ReadonlySet<string> = new Set(["record", "recordRotateMin"]);
 
+/**
+ * Fields whose unset value is resolved when the run starts (the traded venue's base-tier fees,
+ * venue-fees.ts): left unset on a resume, they are the checkpoint's — the venue is the same, and
+ * a run from before venue fees keeps the fee it ran with.
+ */
+const RESOLVED_AT_START: ReadonlySet<string> = new Set(["makerFeeBps", "takerFeeBps"]);
+
 /** Fields holding a file path: the same file given relative or absolute is the same input. */
 const PATH_FIELDS: ReadonlySet<string> = new Set(["input", "leadInput"]);
 
@@ -186,7 +193,8 @@ export function resumedConfig(
   for (const f of FIELDS) {
     const fromCheckpoint =
       given !== undefined && !given.has(f) && (!RESUME_MAY_CHANGE.has(f) || RESUME_CARRIES.has(f));
-    const value = fromCheckpoint ? savedValue(saved, f) : now[f];
+    const value =
+      fromCheckpoint || (RESOLVED_AT_START.has(f) && now[f] === undefined) ? savedValue(saved, f) : now[f];
     // Checkpoints of older versions kept a path as typed: relative to a directory not recorded.
     if (fromCheckpoint && PATH_FIELDS.has(f) && typeof value === "string" && !isAbsolute(value))
       throw new ConfigError(

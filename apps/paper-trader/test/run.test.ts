@@ -125,6 +125,7 @@ describe("paper-trader end to end (in process)", () => {
       expect(streams.get(f)!.length, f).toBeGreaterThan(0);
     }
     expect(r.report.join("\n")).toContain("source=replay");
+    expect(r.report.join("\n")).toContain("maker_fee_bps=2 taker_fee_bps=5"); // Binance USD-M's base tier
     // 2 one-minute buckets: the Sharpe rows are printed and flagged as too few to mean much
     expect(r.report.join("\n")).toContain("(1h, 24h, 7d, all: fewer than 30 buckets, too few for a Sharpe");
     // Signals never active on this short sample: a missing statistic reads "n/a", not "n/abps".

@@ -45,7 +45,10 @@ export class BboClock {
       ? offset
       : this.clockOffsetMs + CLOCK_OFFSET_ALPHA * (offset - this.clockOffsetMs);
     if (!first) return NO_EVENTS;
-    for (const e of this.heldBbo) e.exchangeTsMs = Math.round(e.localTsMs + this.clockOffsetMs);
+    for (const e of this.heldBbo) {
+      e.exchangeTsMs = Math.max(Math.round(e.localTsMs + this.clockOffsetMs), this.lastBboTsMs);
+      this.lastBboTsMs = e.exchangeTsMs;
+    }
     return this.release();
   }
 
@@ -67,13 +70,20 @@ export class BboClock {
    * A spot bookTicker's exchange time from its local time and the learnt offset, but never before
    * a print the stream delivered ahead of it (`lastTradeTsMs`; the estimate is noisy) — unless that
    * print is more than `MAX_BBO_CLAMP_MS` ahead of the estimate (a print with a wrong time must not
-   * drag the book).
+   * drag the book) — and never before the previous bookTicker's time: the frames arrive in update-id
+   * order, and an offset pulled back by a late burst of prints must not reorder them (QA: 527 frames
+   * of a spot capture replayed up to 119 ms early, putting the book back to a stale state mid-crash).
    */
   timeFromLocal(localTsMs: number, lastTradeTsMs: number): number {
     const est = Math.round(localTsMs + this.clockOffsetMs);
     const t = lastTradeTsMs;
-    return t > est && t - est <= MAX_BBO_CLAMP_MS ? t : est;
+    const time = t > est && t - est <= MAX_BBO_CLAMP_MS ? t : est;
+    if (time > this.lastBboTsMs) this.lastBboTsMs = time;
+    return this.lastBboTsMs;
   }
+
+  /** Exchange time given to the latest bookTicker (−∞ before the first). */
+  private lastBboTsMs = Number.NEGATIVE_INFINITY;
 }
 
 /** Largest correction of a spot bookTicker's estimated time toward the print before it (ms). */

@@ -69,6 +69,52 @@ function importAll(lines: string[], instrument?: string): Replayed {
   return { events, stats };
 }
 
+describe("which Binance market a capture is", () => {
+  const market = (lines: string[]): "usdm" | "spot" | null => {
+    const imp = new CaptureImporter(emptyFeedStats());
+    for (const l of lines) imp.importLine(l);
+    return imp.binanceMarket;
+  };
+  it("USD-M: bookTicker with exchange times, depth updates with pu; spot: neither; trades alone: unknown", () => {
+    expect(market([bookTicker("BTCUSDT", 100, T0_MS, "61800.20", "61800.30")])).toBe("usdm");
+    expect(market([depth("BTCUSDT", 101, 110, 100, T0_MS, "61800.00", "61801.00")])).toBe("usdm");
+    const spotTicker = { u: 100, s: "BTCUSDT", b: "61800.20", B: "1.0", a: "61800.30", A: "2.0" };
+    expect(market([line(T0_MS, { stream: "btcusdt@bookTicker", data: spotTicker })])).toBe("spot");
+    const spotDepth = {
+      e: "depthUpdate",
+      E: T0_MS,
+      s: "BTCUSDT",
+      U: 101,
+      u: 110,
+      b: [["61800.00", "1"]],
+      a: [],
+    };
+    expect(market([line(T0_MS, { stream: "btcusdt@depth@100ms", data: spotDepth })])).toBe("spot");
+    expect(market([trade("BTCUSDT", 1, T0_MS, "61800.00")])).toBeNull();
+  });
+});
+
+describe("spot bookTicker times (no exchange time in the frame)", () => {
+  it("a late burst of old prints pulling the clock offset back does not put a bookTicker before the one ahead of it", () => {
+    const localNs = (ms: number): string => `${BigInt(ms) * 1_000_000n}`;
+    const spot = (u: number, localMs: number, bid: string) =>
+      `${localNs(localMs)} ${JSON.stringify({ stream: "btcusdt@bookTicker", data: { u, s: "BTCUSDT", b: bid, B: "1", a: "61900.00", A: "1" } })}`;
+    const print = (t: number, exchMs: number, localMs: number) =>
+      `${localNs(localMs)} ${JSON.stringify({ stream: "btcusdt@trade", data: { e: "trade", E: exchMs, T: exchMs, s: "BTCUSDT", t, p: "61800.00", q: "0.01", m: false } })}`;
+    const L0 = T0_MS - LOCAL_BEHIND_MS;
+    const lines = [print(1, T0_MS, L0), spot(100, L0 + 10, "61800.00")];
+    // ten prints from 3 s ago, delivered now: exchange − local falls from +1200 to about 0
+    for (let i = 0; i < 10; i++) lines.push(print(2 + i, T0_MS - 1790, L0 + 11));
+    lines.push(spot(101, L0 + 12, "61799.00"), spot(102, L0 + 400, "61798.00"));
+    const bbo = importAll(lines).events.flatMap((e) => (e.type === "bbo" ? [e] : []));
+    expect(bbo.map((e) => e.bbo.bidPrice)).toEqual([61800, 61799, 61798]);
+    const times = bbo.map((e) => e.exchangeTsMs);
+    expect(times[0]).toBe(T0_MS + 10);
+    expect(times[1]).toBe(T0_MS + 10); // its estimate (~T0 − 1188) is before the frame ahead of it
+    expect(times[2]).toBeGreaterThanOrEqual(times[1]!);
+  });
+});
+
 describe("stale Binance frames in a capture", () => {
   it("a bookTicker with a lower update id than the last applied one is dropped and counted", () => {
     const { events, stats } = importAll([

@@ -93,6 +93,12 @@ export class CaptureImporter {
     return this.keep;
   }
 
+  /**
+   * Which Binance market the kept instrument's frames come from: `"usdm"` (futures: bookTicker
+   * with an exchange time, depth updates with `pu`), `"spot"` (neither), null before such a frame.
+   */
+  binanceMarket: "usdm" | "spot" | null = null;
+
   /** Count the frame's instrument; whether it is the one kept. */
   private isKept(instrument: string): boolean {
     this.instrumentsSeen.set(instrument, (this.instrumentsSeen.get(instrument) ?? 0) + 1);
@@ -188,6 +194,7 @@ export class CaptureImporter {
         this.top.bidPx = r.event.bbo.bidPrice;
         this.top.askPx = r.event.bbo.askPrice;
         this.top.bbo = r.event;
+        this.binanceMarket ??= r.hasExchangeTime ? "usdm" : "spot";
         if (!r.hasExchangeTime) {
           // Spot bookTicker has no exchange time: put it on the exchange clock the depth and
           // trade frames use, or it would run ~1 s ahead of (or behind) the prints it goes with.
@@ -205,6 +212,7 @@ export class CaptureImporter {
       case "depth": {
         // Final id at or below the last applied one: a replayed or reordered update, already in the book.
         if (this.depth.isStale(r.lastId)) return this.dropFrame("staleDepthDropped");
+        this.binanceMarket ??= r.prevId !== undefined ? "usdm" : "spot";
         const held = this.bboClock.note(r.event.exchangeTsMs, localTsMs);
         const events = this.depth.depthEvents(r);
         return { ok: true, events: held.length > 0 ? [...held, ...events] : events };

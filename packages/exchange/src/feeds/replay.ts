@@ -138,6 +138,11 @@ export class ReplayFeed implements EventTimeFeed {
     return new Map(this.importer?.instrumentsSeen ?? []);
   }
 
+  /** Binance captures: `"usdm"` (futures) or `"spot"`, from the frames read so far (null: not known, or not Binance). */
+  binanceMarket(): "usdm" | "spot" | null {
+    return this.importer?.binanceMarket ?? null;
+  }
+
   /** Captures: the instrument replayed (upper case; null before the first instrument-tagged frame). */
   instrument(): string | null {
     return this.importer?.instrument ?? null;
