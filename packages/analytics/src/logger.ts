@@ -4,31 +4,22 @@
  * - Every record is validated against its stream schema on write; an invalid record (a field the
  *   schema does not know included) is counted and NOT written. `write` never throws.
  * - Records are buffered per stream and flushed every `flushIntervalMs`, when a buffer passes
- *   `maxBufferBytes`, on `close()`, and at process exit for a logger never closed (a sync flush in
- *   an `exit` listener; an uncaught exception still runs it, a SIGKILL does not). A crash loses at
- *   most the unflushed buffer; a crash mid-write leaves a torn last line that the readers report
- *   and skip, and a logger appending to such a file ends that line first, so the torn line stays
- *   one bad line and the new records are whole.
+ *   `maxBufferBytes`, on `close()`, and at process exit for a logger never closed (a sync `exit`
+ *   listener: an uncaught exception still runs it, a SIGKILL does not). A crash mid-write leaves a
+ *   torn last line the readers report and skip; appending to such a file ends that line first.
  * - Size-based rotation: before a flush would push `name.jsonl` past `rotateBytes`, it is renamed
  *   to `name.N.jsonl` (N = 1 + the highest existing part, so 1 is the oldest) and a fresh
  *   `name.jsonl` is started. Readers read parts 1, 2, …, then `name.jsonl`.
- * - I/O errors (disk full, permissions, missing directory) are caught, counted, the affected
- *   buffer is dropped (counted as `dropped`), and the next flush retries.
+ * - I/O errors (disk full, permissions, missing directory) are caught and counted; a partly
+ *   written buffer is cut back off the file, the records stay in memory (up to `retainBytes`,
+ *   beyond that dropped and counted) and are retried at most once a second, and `onWriteTrouble`
+ *   says when a stream starts failing and when it recovers.
  */
-import {
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  renameSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
-import { basename, extname, join } from "node:path";
+import { closeSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { z } from "zod";
 import { type FastCheck, fastCheckFor } from "./fast-validate.js";
+import { appendToStreamFile } from "./stream-append.js";
 import {
   RUN_MANIFEST_FILE,
   type RunManifest,
@@ -51,6 +42,23 @@ export interface AnalyticsLoggerOptions {
   maxBufferBytes?: number;
   /** Rotate a stream file before it would exceed this size, bytes (default 64 MiB). */
   rotateBytes?: number;
+  /**
+   * After a write error (disk full, …) a stream keeps its unwritten records in memory, retried at
+   * most once per second, up to this many bytes; beyond, they are dropped (counted). Default 64 MiB.
+   */
+  retainBytes?: number;
+  /** Called when a stream's writes start failing (`error`) and when they succeed again (`recovered`). */
+  onWriteTrouble?: (event: WriteTroubleEvent) => void;
+}
+
+/** A stream's writes failing or succeeding again (see {@link AnalyticsLoggerOptions.onWriteTrouble}). */
+export interface WriteTroubleEvent {
+  kind: "error" | "recovered";
+  stream: StreamName;
+  /** The error (`error`), or how many records the retry wrote (`recovered`). */
+  message: string;
+  /** Records held in memory for the retry (`error`), written by it (`recovered`). */
+  records: number;
 }
 
 /** Counters of one stream. */
@@ -101,7 +109,12 @@ interface StreamState {
   fd: number | null;
   size: number;
   stats: StreamStats;
+  /** Wall time (ms) before which a failed stream is not retried; 0 while writes succeed. */
+  retryAtMs: number;
 }
+
+/** Shortest wait between retries of a stream whose writes failed (wall ms). */
+const WRITE_RETRY_MS = 1000;
 
 /** Initial capacity of a stream's byte buffer beyond `maxBufferBytes` (room for the line that crosses it). */
 const BUFFER_SLACK_BYTES = 64 * 1024;
@@ -113,14 +126,7 @@ const openLoggers = new Set<AnalyticsLogger>();
 let exitHookInstalled = false;
 
 function flushOpenLoggersAtExit(): void {
-  for (const logger of openLoggers) logger.flush();
-}
-
-/** Whether the file open at `fd` (of `size` bytes) ends mid-line (a torn last line from a crash). */
-function endsMidLine(fd: number, size: number): boolean {
-  if (size === 0) return false;
-  const last = Buffer.alloc(1);
-  return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
+  for (const logger of openLoggers) logger.flush(true);
 }
 
 /**
@@ -157,6 +163,8 @@ export class AnalyticsLogger {
   readonly dir: string;
   private readonly maxBufferBytes: number;
   private readonly rotateBytes: number;
+  private readonly retainBytes: number;
+  private readonly onWriteTrouble: ((event: WriteTroubleEvent) => void) | null;
   private readonly streams = new Map<StreamName, StreamState>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
@@ -173,6 +181,8 @@ export class AnalyticsLogger {
     this.dir = options.dir;
     this.maxBufferBytes = options.maxBufferBytes ?? 256 * 1024;
     this.rotateBytes = options.rotateBytes ?? 64 * 1024 * 1024;
+    this.retainBytes = options.retainBytes ?? 64 * 1024 * 1024;
+    this.onWriteTrouble = options.onWriteTrouble ?? null;
     if (!(this.rotateBytes > 0)) throw new Error(`AnalyticsLogger: rotateBytes must be > 0`);
     for (const name of Object.keys(STREAM_FILES) as StreamName[]) {
       const schema = STREAM_SCHEMAS[name] as z.ZodType;
@@ -184,6 +194,7 @@ export class AnalyticsLogger {
         bufferedBytes: 0,
         fd: null,
         size: 0,
+        retryAtMs: 0,
         stats: {
           written: 0,
           invalid: 0,
@@ -287,87 +298,78 @@ export class AnalyticsLogger {
     }
   }
 
-  /** Flush every stream's buffer to disk. Never throws. */
-  flush(): void {
-    for (const [name, st] of this.streams) this.flushStream(name, st);
+  /**
+   * Flush every stream's buffer to disk. Never throws. A stream whose last write failed is retried
+   * only once its wait is over, unless `force`.
+   */
+  flush(force = false): void {
+    for (const [name, st] of this.streams) this.flushStream(name, st, force);
   }
 
-  private nextPartNumber(stream: StreamName): number {
-    const file = STREAM_FILES[stream];
-    const ext = extname(file);
-    const stem = basename(file, ext);
-    let max = 0;
-    for (const f of readdirSync(this.dir)) {
-      if (!f.startsWith(`${stem}.`) || !f.endsWith(ext)) continue;
-      const mid = f.slice(stem.length + 1, f.length - ext.length);
-      if (/^\d+$/.test(mid)) max = Math.max(max, Number(mid));
-    }
-    return max + 1;
+  /** Records accepted but not on disk because a write failed (held for the retry). */
+  unwrittenRecords(): number {
+    let n = 0;
+    for (const st of this.streams.values()) if (st.retryAtMs > 0) n += st.stats.buffered;
+    return n;
   }
 
-  private flushStream(stream: StreamName, st: StreamState): void {
+  private flushStream(stream: StreamName, st: StreamState, force = false): void {
     if (st.stats.buffered === 0 || st.buf === null) return;
+    if (st.retryAtMs > 0 && !force && Date.now() < st.retryAtMs) return;
     const n = st.stats.buffered;
     const bytes = st.used;
-    const buf = st.buf;
+    try {
+      appendToStreamFile(st, this.dir, STREAM_FILES[stream], st.buf, bytes, this.rotateBytes);
+    } catch (e) {
+      st.stats.writeErrors += 1;
+      st.stats.lastError = `write ${STREAM_FILES[stream]}: ${(e as Error).message}`;
+      this.lastError = st.stats.lastError;
+      const first = st.retryAtMs === 0;
+      st.retryAtMs = Date.now() + WRITE_RETRY_MS;
+      if (bytes > this.retainBytes) {
+        st.stats.dropped += n;
+        this.emptyBuffer(st);
+      }
+      if (first)
+        this.onWriteTrouble?.({
+          kind: "error",
+          stream,
+          message: st.stats.lastError,
+          records: st.stats.buffered,
+        });
+      return;
+    }
+    st.stats.bytes += bytes;
+    st.stats.written += n;
+    this.emptyBuffer(st);
+    if (st.retryAtMs > 0) {
+      st.retryAtMs = 0;
+      this.onWriteTrouble?.({
+        kind: "recovered",
+        stream,
+        message: `${n} held record(s) written`,
+        records: n,
+      });
+    }
+  }
+
+  private emptyBuffer(st: StreamState): void {
     st.used = 0;
     st.bufferedBytes = 0;
     st.stats.buffered = 0;
-    try {
-      if (st.fd !== null && st.size > 0 && st.size + bytes > this.rotateBytes) {
-        closeSync(st.fd);
-        st.fd = null;
-        const file = this.path(stream);
-        const ext = extname(file);
-        const rotated = join(this.dir, `${basename(file, ext)}.${this.nextPartNumber(stream)}${ext}`);
-        renameSync(file, rotated);
-        st.stats.rotations += 1;
-      }
-      if (st.fd === null) {
-        st.fd = openSync(this.path(stream), "a+");
-        st.size = fstatSync(st.fd).size;
-        if (endsMidLine(st.fd, st.size)) {
-          // a torn line left by a crash: end it, or the first new record would be glued onto it
-          st.size += writeSync(st.fd, "\n");
-        }
-        if (st.size > 0 && st.size + bytes > this.rotateBytes) {
-          // an existing file from an earlier run is already full: rotate before appending
-          closeSync(st.fd);
-          st.fd = null;
-          const file = this.path(stream);
-          const ext = extname(file);
-          renameSync(file, join(this.dir, `${basename(file, ext)}.${this.nextPartNumber(stream)}${ext}`));
-          st.stats.rotations += 1;
-          st.fd = openSync(file, "a");
-          st.size = 0;
-        }
-      }
-      let off = 0;
-      while (off < bytes) off += writeSync(st.fd, buf, off, bytes - off);
-      st.size += bytes;
-      st.stats.bytes += bytes;
-      st.stats.written += n;
-    } catch (e) {
-      st.stats.writeErrors += 1;
-      st.stats.dropped += n;
-      st.stats.lastError = `write ${STREAM_FILES[stream]}: ${(e as Error).message}`;
-      this.lastError = st.stats.lastError;
-      if (st.fd !== null) {
-        try {
-          closeSync(st.fd);
-        } catch {
-          // already counted; the fd is abandoned
-        }
-        st.fd = null;
-      }
-    }
   }
 
   /** Flush, close every file and stop the timer. Further writes are rejected (counted invalid). */
   close(): void {
     if (this.closed) return;
-    this.flush();
+    this.flush(true);
     this.closed = true;
+    for (const st of this.streams.values()) {
+      // a last retry failed: what it held is lost now
+      if (st.stats.buffered === 0) continue;
+      st.stats.dropped += st.stats.buffered;
+      this.emptyBuffer(st);
+    }
     openLoggers.delete(this);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

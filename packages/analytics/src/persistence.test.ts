@@ -3,15 +3,18 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
+  symlinkSync,
   truncateSync,
+  unlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type JsonlIssue, readJsonl } from "./jsonl-reader.js";
-import { AnalyticsLogger, stamp } from "./logger.js";
+import { AnalyticsLogger, stamp, type WriteTroubleEvent } from "./logger.js";
 import {
   type EventRecord,
   eventSchema,
@@ -198,10 +201,56 @@ describe("AnalyticsLogger + readJsonl", () => {
     expect(() => log.flush()).not.toThrow();
     expect(() => log.close()).not.toThrow();
     const st = log.stats();
-    expect(st.streams.fills.writeErrors).toBe(1);
+    expect(st.streams.fills.writeErrors).toBe(2); // the flush, and close()'s last retry
     expect(st.streams.fills.dropped).toBe(1);
     expect(st.totalWriteErrors).toBeGreaterThanOrEqual(2); // mkdir + write
     expect(st.lastError).toMatch(/fills\.jsonl/);
+  });
+
+  it("a full disk loses nothing: records are held, retried, written once there is room; no cut record", () => {
+    const dir = tmp();
+    const path = join(dir, STREAM_FILES.fills);
+    writeFileSync(path, `${JSON.stringify(fill(0))}\n`);
+    // the disk fills up: the stream file becomes /dev/full (every write fails with ENOSPC)
+    renameSync(path, join(dir, "kept"));
+    symlinkSync("/dev/full", path);
+    const events: WriteTroubleEvent[] = [];
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0, onWriteTrouble: (e) => events.push(e) });
+    log.write("fills", fill(1));
+    log.write("fills", fill(2));
+    log.flush();
+    expect(events).toEqual([
+      { kind: "error", stream: "fills", message: expect.stringMatching(/ENOSPC/), records: 2 },
+    ]);
+    expect(log.unwrittenRecords()).toBe(2);
+    log.write("fills", fill(3));
+    log.flush(); // within the retry wait: not tried again
+    expect(log.stats().streams.fills.writeErrors).toBe(1);
+    // room again
+    unlinkSync(path);
+    renameSync(join(dir, "kept"), path);
+    log.flush(true);
+    expect(events[1]).toEqual({
+      kind: "recovered",
+      stream: "fills",
+      message: "3 held record(s) written",
+      records: 3,
+    });
+    log.close();
+    expect(readFileSync(path, "utf8")).toBe([0, 1, 2, 3].map((i) => `${JSON.stringify(fill(i))}\n`).join(""));
+    expect(log.stats().streams.fills.dropped).toBe(0);
+    expect(log.unwrittenRecords()).toBe(0);
+  });
+
+  it("past retainBytes the held records are dropped and counted", () => {
+    const dir = tmp();
+    symlinkSync("/dev/full", join(dir, STREAM_FILES.fills));
+    const log = new AnalyticsLogger({ dir, flushIntervalMs: 0, retainBytes: 100 });
+    log.write("fills", fill(1));
+    log.flush();
+    expect(log.stats().streams.fills.dropped).toBe(1);
+    expect(log.unwrittenRecords()).toBe(0);
+    log.close();
   });
 
   it("periodic flush writes without close; manifest is validated", async () => {
