@@ -1,8 +1,9 @@
 /** Archiving a previous run's files before a fresh run writes to the same output directory. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_MANIFEST_FILE } from "@mmkit/analytics";
 import type { Logger } from "pino";
+import { ConfigError } from "./config.js";
 import { AFTER_CHECKPOINT_DIR } from "./stream-files.js";
 
 /** Move a previous run's files into `<dir>/archive/<run id>/` so a fresh run never mixes with or destroys them. */
@@ -40,10 +41,32 @@ export function archivePreviousRun(dir: string, logger: Logger): void {
   let target = join(dir, "archive", previous);
   for (let i = 2; existsSync(target); i++) target = join(dir, "archive", `${previous}-${i}`);
   mkdirSync(target, { recursive: true });
-  for (const f of names) renameSync(join(dir, f), join(target, f));
+  const moved: string[] = [];
+  try {
+    for (const f of names) {
+      renameSync(join(dir, f), join(target, f));
+      moved.push(f);
+    }
+  } catch (err) {
+    // All or nothing: a run half in the archive and half in place would be two runs to the next try.
+    for (const f of moved.reverse()) renameSync(join(target, f), join(dir, f));
+    rmdirIfEmpty(target);
+    rmdirIfEmpty(join(dir, "archive"));
+    throw new ConfigError(
+      `invalid --output-dir: cannot archive the previous run in ${dir} (${(err as Error).message}): its files were left in place; free it (permissions, immutable flag) or choose another --output-dir`,
+    );
+  }
   if (unfinished)
     logger.warn(
       `[OUTPUT] the previous run had not finished (stopped or killed, resumable): its files moved to ${target}; continue it with --resume --output-dir ${target}`,
     );
   else logger.info(`[OUTPUT] previous run's files moved to ${target}`);
+}
+
+function rmdirIfEmpty(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch {
+    // not empty or already gone: leave it
+  }
 }

@@ -358,7 +358,8 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // a byte-order mark (editors on Windows write one) is not part of the JSON
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (err) {
     throw new UsageError(`invalid --config: ${path} is not valid JSON (${(err as Error).message})`);
   }
@@ -380,6 +381,8 @@ function configFields(raw: Record<string, unknown>): {
   const fields: Record<string, unknown> = {};
   const keys: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
+    // JSON.parse keeps "__proto__" as a key; assigned below it would replace the object's prototype
+    if (key === "__proto__") throw new UsageError(`invalid config: unknown key(s) __proto__`);
     const field = FLAG_KEY_TO_FIELD[key] ?? key;
     const other = keys[field];
     if (other !== undefined)

@@ -25,6 +25,10 @@ async function main(): Promise<number> {
   const logger = createLogger(parsed.config.logLevel);
   try {
     const result = await runPaperTrader(parsed.config, { logger, given: parsed.given });
+    if (result.lostRecords !== undefined) {
+      process.stderr.write(`paper-trader: ${result.lostRecords}\n`);
+      return 1;
+    }
     if (result.unusableInput === undefined) return 0;
     process.stderr.write(`paper-trader: ${result.unusableInput}\n`);
     return 1;
@@ -49,12 +53,14 @@ let finishedCode: number | null = null;
 let runHandlersSeen = false;
 const onSignal = (sig: NodeJS.Signals): void => {
   if (finishedCode !== null) process.exit(finishedCode);
-  if (process.listenerCount(sig) === 1 && !runHandlersSeen) process.exit(128 + (sig === "SIGINT" ? 2 : 15));
+  if (process.listenerCount(sig) === 1 && !runHandlersSeen)
+    process.exit(128 + (sig === "SIGINT" ? 2 : sig === "SIGHUP" ? 1 : 15));
 };
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
+process.on("SIGHUP", onSignal);
 process.on("newListener", (event) => {
-  if (event === "SIGINT" || event === "SIGTERM") runHandlersSeen = true;
+  if (event === "SIGINT" || event === "SIGTERM" || event === "SIGHUP") runHandlersSeen = true;
 });
 // `paper-trader | head`: a closed stdout must not crash the run (its files are the result)
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {

@@ -50,7 +50,8 @@ export const PaperTraderConfigSchema = z
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     metricsPort: z.number().int().min(0).max(65_535).optional(),
     checkpointEveryMin: z.number().positive().max(1440).default(5),
-    analyticsEverySec: z.number().positive().default(60),
+    // at least 1 s: each tick writes sharpe_metrics and signal_pnl lines (1e-9 wrote 23 MB per market minute)
+    analyticsEverySec: z.number().min(1).max(86_400).default(60),
     rotateMb: z.number().min(0.01).max(4096).default(64),
     orderSizeBase: z
       .number()

@@ -22,6 +22,8 @@ export interface RunResult {
   stopReason: string;
   /** Why the replay's input holds no usable market data (no two-sided book: the CLI exits 1). */
   unusableInput?: string;
+  /** Records the run could not write, or a final checkpoint it could not write (the CLI exits 1). */
+  lostRecords?: string;
   report: string[];
   fills: number;
   events: number;

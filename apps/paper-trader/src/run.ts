@@ -5,7 +5,7 @@ import type { MarketEvent } from "@mmkit/core";
 import { eventTimeMs, FeedHealthLog } from "@mmkit/exchange";
 import { archivePreviousRun } from "./archive.js";
 import { buildParts, checkGridFlags, leadVenueEnabled } from "./build.js";
-import { writeCheckpoint } from "./checkpoint.js";
+import { HeldCheckpoints, lostRecordsText, writeCheckpoint } from "./checkpoint.js";
 import { CheckpointPacer } from "./checkpoint-pacing.js";
 import { HaltDrain } from "./halt-drain.js";
 import { MergedLead } from "./lead-merge.js";
@@ -34,7 +34,13 @@ import { endOfDataReason, noBookReport, unusableInputText } from "./input-end.js
 import { instrumentGrid, instrumentText } from "./instrument.js";
 import { createSource, firstMid, type RunSource } from "./source.js";
 import { captureCheckpoint, type TraderCheckpoint } from "./state.js";
-import { newSetAsideDir, streamParts, streamSizes, truncateStreams } from "./stream-files.js";
+import {
+  checkStreamsAtCheckpoint,
+  newSetAsideDir,
+  streamParts,
+  streamSizes,
+  truncateStreams,
+} from "./stream-files.js";
 import { StopRequests } from "./stop-requests.js";
 import { PaperTrader } from "./trader.js";
 
@@ -80,6 +86,7 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
     requireSameClock(checkpoint, source, outputDir);
     if (checkpoint.completed_reason !== null)
       return reprintCompleted(restored, checkpoint, config, opts, source, print);
+    checkStreamsAtCheckpoint(outputDir, checkpoint.stream_bytes, checkpoint.stream_parts);
   }
   // A recording that cannot start is a flag error, raised before the output directory is touched;
   // one live recorder per directory (two would interleave their parts in time).
@@ -148,7 +155,14 @@ async function runLocked(
     dir: outputDir,
     flushIntervalMs: 1000,
     rotateBytes: Math.round(config.rotateMb * 2 ** 20),
+    onWriteTrouble: (e) =>
+      e.kind === "error"
+        ? logger.error(
+            `[OUTPUT] cannot write ${e.stream}.jsonl (${e.message}): its records are held in memory and retried every second; checkpoints wait until they are on disk`,
+          )
+        : logger.warn(`[OUTPUT] ${e.stream}.jsonl is writable again: ${e.message}`),
   });
+  const heldCheckpoints = new HeldCheckpoints(logger);
   out.writeManifest(runManifest(config, source, runId, runStartedMs, null, startMid));
   for (const e of createStreamFiles(outputDir)) logger.warn(`cannot create stream file ${e}`);
 
@@ -199,11 +213,22 @@ async function runLocked(
   const drain = new HaltDrain();
   const firstBook = new FirstBookWait(logger);
 
-  const doCheckpoint = (t: PaperTrader, completedReason: string | null = null): void => {
-    out.flush();
-    writeCheckpoint(
-      outputDir,
-      captureCheckpoint(t, runId, consumed, streamSizes(outputDir), streamParts(outputDir), completedReason),
+  // A checkpoint states the files' sizes: it waits while records are held after a write error (a
+  // resume from it would never rewrite them), and a failed write keeps the last good one.
+  const doCheckpoint = (t: PaperTrader, completedReason: string | null = null, final = false): void => {
+    out.flush(final);
+    heldCheckpoints.write(out.unwrittenRecords(), () =>
+      writeCheckpoint(
+        outputDir,
+        captureCheckpoint(
+          t,
+          runId,
+          consumed,
+          streamSizes(outputDir),
+          streamParts(outputDir),
+          completedReason,
+        ),
+      ),
     );
   };
 
@@ -357,7 +382,7 @@ async function runLocked(
     const paused = stops.paused(stopReason);
     if (paused) stopReason = `${stopReason} (--resume continues this run)`;
     finishTrader(t, stopReason, paused && !source.eventTime);
-    doCheckpoint(t, paused ? null : stopReason);
+    doCheckpoint(t, paused ? null : stopReason, true);
     report = edgeValidationReport(t, {
       stopReason,
       outputDir,
@@ -368,6 +393,8 @@ async function runLocked(
   } else report = noBookReport(stopReason, feedLine());
   out.close();
   if (metrics !== null) await metrics.close();
+  const lost = lostRecordsText(out.stats(), heldCheckpoints);
+  if (lost !== null) report.splice(report.length - 1, 0, `ERROR: ${lost}`);
   for (const line of report) print(line);
   // Signals stay handled until everything is written and printed.
   stops.dispose();
@@ -379,5 +406,6 @@ async function runLocked(
     ...counts,
     outputDir,
     ...(unusable ? { unusableInput: unusableInputText(config.input!, source.feed.stats()) } : {}),
+    ...(lost !== null ? { lostRecords: lost } : {}),
   };
 }

@@ -21,13 +21,15 @@ export class StopRequests {
     this.reason = this.pause;
   };
 
-  /** Listen for SIGINT/SIGTERM (when `handleSignals`) and for `signal`'s abort. */
+  /** Listen for SIGINT/SIGTERM/SIGHUP (when `handleSignals`) and for `signal`'s abort. */
   constructor(logger: Logger, handleSignals: boolean, signal: AbortSignal | undefined) {
     this.logger = logger;
     this.handleSignals = handleSignals;
     if (handleSignals) {
       process.on("SIGINT", this.onSignal);
       process.on("SIGTERM", this.onSignal);
+      // a closed terminal or SSH session: stop as asked (a resumable pause), not die like a SIGKILL
+      process.on("SIGHUP", this.onSignal);
     }
     signal?.addEventListener("abort", () => {
       this.pause ??= "aborted";
@@ -50,6 +52,7 @@ export class StopRequests {
     if (this.handleSignals) {
       process.removeListener("SIGINT", this.onSignal);
       process.removeListener("SIGTERM", this.onSignal);
+      process.removeListener("SIGHUP", this.onSignal);
     }
   }
 }

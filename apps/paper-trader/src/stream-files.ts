@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { jsonlParts, STREAM_FILES, type StreamName } from "@mmkit/analytics";
+import { ConfigError } from "./config.js";
 
 /** Current size of every stream file in `dir` (0 when missing). */
 export function streamSizes(dir: string): Record<string, number> {
@@ -36,6 +37,43 @@ export function streamParts(dir: string): Record<string, number> {
 
 function rotatedParts(path: string): string[] {
   return jsonlParts(path).filter((f) => f !== path);
+}
+
+/**
+ * Refuse a resume (ConfigError, before any file changes) when a stream was changed before the
+ * checkpoint's end: the file holding that end no longer has a line break right before it (a line
+ * edited by hand, shorter or longer), so truncating there would glue half an old record onto the
+ * first new one.
+ */
+export function checkStreamsAtCheckpoint(
+  dir: string,
+  sizes: Record<string, number>,
+  parts?: Record<string, number>,
+): void {
+  for (const [name, file] of Object.entries(STREAM_FILES) as [StreamName, string][]) {
+    const want = sizes[name] ?? 0;
+    if (want === 0) continue;
+    const path = join(dir, file);
+    const keepParts = parts?.[name];
+    const rotated = rotatedParts(path);
+    // the file that was current at the checkpoint: a part renamed since, or the current file
+    const held = keepParts !== undefined && rotated.length > keepParts ? rotated[keepParts]! : path;
+    if (!existsSync(held) || statSync(held).size < want) continue; // shorter: truncateStreams warns
+    if (byteAt(held, want - 1) === 10) continue;
+    throw new ConfigError(
+      `cannot --resume: ${file} was changed before the checkpoint's end (its byte ${want} is not the end of a line: a line edited or removed by hand?); resuming would cut a record in half. Put the file back as the run wrote it, or start a new run in another --output-dir; nothing was changed`,
+    );
+  }
+}
+
+function byteAt(path: string, offset: number): number {
+  const fd = openSync(path, "r");
+  try {
+    const b = Buffer.alloc(1);
+    return readSync(fd, b, 0, 1, offset) === 1 ? b[0]! : -1;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

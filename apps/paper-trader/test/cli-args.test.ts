@@ -1,5 +1,8 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCli, UsageError } from "../src/cli-args.js";
+import { tempDir } from "./helpers.js";
 
 describe("flags yargs would take silently are refused with the flag named", () => {
   it.each([
@@ -49,5 +52,21 @@ describe("flags yargs would take silently are refused with the flag named", () =
     expect(r.config.durationSec).toBe(10);
     expect(r.config.seed).toBe(3);
     expect(r.config.resume).toBe(false);
+  });
+});
+
+describe("--config files as editors write them", () => {
+  it("a byte-order mark is skipped; a __proto__ key is an unknown key, not a prototype", async () => {
+    const dir = tempDir();
+    const bom = join(dir, "bom.json");
+    writeFileSync(bom, `\uFEFF${JSON.stringify({ seed: 7 })}`);
+    const r = await parseCli(["--config", bom]);
+    if (r.kind !== "run") throw new Error("expected a run");
+    expect(r.config.seed).toBe(7);
+    const proto = join(dir, "proto.json");
+    writeFileSync(proto, '{"seed": 3, "__proto__": {"gamma": 1}}');
+    const err = await parseCli(["--config", proto]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe("invalid config: unknown key(s) __proto__");
   });
 });

@@ -47,6 +47,30 @@ describe("paper-trader CLI", () => {
     expect(events).toContain('"kind":"run_end"');
   });
 
+  it("SIGHUP (a closed terminal or SSH session) pauses the run like SIGINT: report, resumable checkpoint, exit 0", async () => {
+    const dir = join(tempDir(), "out");
+    const { child, done } = spawnCli([
+      "--duration",
+      "3600",
+      "--speed",
+      "60x",
+      "--output-dir",
+      dir,
+      "--log-level",
+      "warn",
+    ]);
+    expect(await waitFor(() => existsSync(join(dir, "fills.jsonl")), 30_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill("SIGHUP");
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Stop: signal SIGHUP (--resume continues this run)");
+    const cp = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as {
+      completed_reason: unknown;
+    };
+    expect(cp.completed_reason).toBeNull();
+  });
+
   it("a replay paced in real time has a checkpoint 10 s of market time in, so a SIGKILL soon after is resumable", async () => {
     const ref = tempDir();
     await runInProcess({ source: "replay", input: BINANCE_SAMPLE, outputDir: ref });

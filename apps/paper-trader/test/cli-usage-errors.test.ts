@@ -17,6 +17,10 @@ describe("paper-trader CLI", () => {
     [["--ladder-ratio", "1"], /invalid --ladder-ratio: .*>1/],
     [["--max-position-lots", "2e9"], /invalid --max-position-lots/],
     [["--queue-trade-lag-ms", "-5"], /invalid --queue-trade-lag-ms/],
+    [
+      ["--analytics-every-sec", "1e-9"],
+      /invalid --analytics-every-sec: Too small: expected number to be >=1/,
+    ],
     // below the synthetic market's 0.001 lot: nothing could ever be quoted (it ran with 0 fills)
     [
       ["--order-size", "0.0001"],

@@ -42,18 +42,35 @@ describe("resume keeps a run's files safe", () => {
   });
 
   it("run.json records the end before the final checkpoint does (a kill between them leaves a consistent pair)", async () => {
-    // The final checkpoint cannot be written (its temp path is a directory): the run fails there,
-    // and run.json must already say it ended (else a finished run's run.json kept ended_ts_ms null).
+    // The final checkpoint cannot be written (its temp path is a directory): the run says so (the
+    // CLI exits 1), and run.json already says it ended (else a finished run's run.json kept
+    // ended_ts_ms null).
     const dir = tempDir();
     mkdirSync(join(dir, "checkpoint.json.tmp"));
-    await expect(runInProcess({ durationSec: 120, outputDir: dir, checkpointEveryMin: 60 })).rejects.toThrow(
-      /EISDIR/,
+    const r = await runInProcess({ durationSec: 120, outputDir: dir, checkpointEveryMin: 60 });
+    expect(r.lostRecords).toMatch(
+      /^the final checkpoint was not written \(cannot write checkpoint\.json \(EISDIR/,
     );
     const manifest = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {
       ended_ts_ms: number | null;
     };
     expect(manifest.ended_ts_ms).not.toBeNull();
     expect(existsSync(join(dir, "checkpoint.json"))).toBe(false);
+  });
+
+  it("a stream edited by hand before the checkpoint's end is refused before any file changes", async () => {
+    const dir = tempDir();
+    await runAndPause({ ...BASE, durationSec: 3600, outputDir: dir }, 1500);
+    const path = join(dir, "fills.jsonl");
+    const lines = readFileSync(path, "utf8").split("\n");
+    expect(lines.length).toBeGreaterThan(3);
+    lines[1] = `${lines[1]!.slice(0, -1)},"note":"checked by hand"}`; // edited in place: longer
+    writeFileSync(path, lines.join("\n"));
+    const before = readStreams(dir);
+    await expect(runInProcess({ ...BASE, durationSec: 3600, outputDir: dir, resume: true })).rejects.toThrow(
+      /^cannot --resume: fills\.jsonl was changed before the checkpoint's end \(its byte \d+ is not the end of a line/,
+    );
+    expect(readStreams(dir)).toEqual(before);
   });
 
   it("a checkpoint whose order size is between lots (allowed by older versions) still resumes and reprints", async () => {
