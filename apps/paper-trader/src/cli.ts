@@ -62,9 +62,10 @@ process.on("SIGHUP", onSignal);
 process.on("newListener", (event) => {
   if (event === "SIGINT" || event === "SIGTERM" || event === "SIGHUP") runHandlersSeen = true;
 });
-// `paper-trader | head`: a closed stdout must not crash the run (its files are the result)
+// `paper-trader | head`, or stdout on a full disk: a broken stdout must not crash the run (its
+// files are the result; the report is also printed to stdout only, so the failure is said on stderr)
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-  if (err.code !== "EPIPE") throw err;
+  if (err.code !== "EPIPE") process.stderr.write(`paper-trader: stdout failed (${err.message})\n`);
 });
 
 main().then(

@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import pino, { type Logger, type LoggerOptions } from "pino";
 import pretty from "pino-pretty";
 import { clearTransientLine } from "./progress.js";
@@ -23,8 +24,37 @@ export function createLogger(level: string, prettyOutput = process.stdout.isTTY 
   }
   return pino(
     { level, base: null, hooks, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ fd: 1, sync: true }),
+    bestEffort(pino.destination({ fd: 1, sync: true })),
   );
+}
+
+/**
+ * The log destination, best effort: a log output that fails (stdout on a full disk, /dev/full) is
+ * said once on stderr and logging stops, while the run goes on — its files are the result (it used
+ * to crash mid-run with `unexpected error: ENOSPC … SonicBoom.actualWrite`).
+ */
+function bestEffort(dest: pino.DestinationStream & NodeJS.EventEmitter): pino.DestinationStream {
+  let broken = false;
+  const give = (err: unknown): void => {
+    if (broken) return;
+    broken = true;
+    try {
+      writeSync(2, `paper-trader: log output failed (${(err as Error).message}); logging stops, the run goes on\n`);
+    } catch {
+      // stderr is gone too: nothing left to tell
+    }
+  };
+  dest.on("error", give);
+  return {
+    write(line: string): void {
+      if (broken) return;
+      try {
+        dest.write(line);
+      } catch (err) {
+        give(err);
+      }
+    },
+  };
 }
 
 /** Format a number for a log line with a fixed number of decimals (NaN/Infinity spelled out). */

@@ -1,12 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openReplay, Recorder } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import {
   BINANCE_SAMPLE,
+  cliCommand,
   expectSameStreams,
   killAtMidCheckpoint,
   readJoinedStreams,
+  REPO_ROOT,
   readStreams,
   runInProcess,
   spawnCli,
@@ -206,3 +209,24 @@ async function recordedParts(capture: string, rotateBytes: number): Promise<stri
 function predictionParts(dir: string): number {
   return readdirSync(dir).filter((f) => /^predictions\.\d+\.jsonl$/.test(f)).length;
 }
+
+describe("a broken log output", () => {
+  it("stdout on a full disk (/dev/full): said once on stderr, the run goes on and finishes its files, exit 0", async () => {
+    const dir = join(tempDir(), "out");
+    const { argv, env } = cliCommand(["--duration", "600", "--output-dir", dir]);
+    const full = openSync("/dev/full", "w");
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, env, stdio: ["ignore", full, "pipe"] });
+    closeSync(full);
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toBe(
+      "paper-trader: log output failed (ENOSPC: no space left on device, write); logging stops, the run goes on\n",
+    );
+    const cp = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as { completed_reason: string };
+    expect(cp.completed_reason).toMatch(/^duration reached/);
+  });
+});
