@@ -1,5 +1,6 @@
 /** Go/no-go thresholds: a zod schema with defaults, loadable from a JSON file or CLI flags. */
 import { readFile } from "node:fs/promises";
+import { stripBom } from "@mmkit/analytics";
 import { z } from "zod";
 
 /** Zod schema of the go/no-go criteria (every field has a default). */
@@ -80,7 +81,7 @@ export async function loadCriteria(
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(stripBom(text)); // a byte-order mark (Windows editors) is not an error
     } catch (err) {
       throw new Error(`criteria file ${file} is not valid JSON: ${(err as Error).message}`);
     }

@@ -12,6 +12,7 @@ import {
   STREAM_SCHEMAS,
   type StreamName,
   type StreamRecord,
+  stripBom,
 } from "@mmkit/analytics";
 import type { InputFileSummary, InputIssue } from "./model.js";
 
@@ -117,7 +118,7 @@ export async function readManifest(
   }
   let obj: unknown;
   try {
-    obj = JSON.parse(text);
+    obj = JSON.parse(stripBom(text));
   } catch (err) {
     issues.add(`${path}:1`, `invalid JSON: ${(err as Error).message}`);
     return { manifest: null, present: true };

@@ -15,6 +15,7 @@ import {
   STREAM_FILES,
   STREAM_SCHEMAS,
   type StreamName,
+  stripBom,
   validateRecord,
 } from "@mmkit/analytics";
 import { MAX_DATE_MS } from "./format.js";
@@ -75,7 +76,8 @@ export async function recordLines(
   let index = 0;
   const handle = (raw: string): void => {
     lineNo++;
-    const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const text = lineNo === 1 ? stripBom(line) : line; // as the reader does
     if (text.trim().length === 0) return;
     let obj: unknown;
     try {

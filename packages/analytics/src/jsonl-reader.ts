@@ -75,6 +75,11 @@ export function jsonlParts(path: string): string[] {
   return out;
 }
 
+/** `text` without a leading UTF-8 byte-order mark (U+FEFF), which JSON.parse rejects. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 function describeZodError(err: z.ZodError): string {
   const first = err.issues[0];
   if (!first) return "invalid record";
@@ -106,7 +111,9 @@ export class JsonlReader<T> implements AsyncIterable<T> {
     this.options.onIssue?.(i);
   }
 
-  private handleLine(text: string, file: string, line: number, isTail: boolean, out: T[]): void {
+  private handleLine(raw: string, file: string, line: number, isTail: boolean, out: T[]): void {
+    // a file saved with a UTF-8 byte-order mark (Windows editors) starts with U+FEFF: not JSON
+    const text = line === 1 ? stripBom(raw) : raw;
     let obj: unknown;
     try {
       obj = JSON.parse(text);

@@ -278,6 +278,15 @@ describe("AnalyticsLogger + readJsonl", () => {
     log.close();
   });
 
+  it("skips a UTF-8 byte-order mark at the start of a file (each part's first line)", async () => {
+    const dir = tmp();
+    const path = join(dir, STREAM_FILES.fills);
+    writeFileSync(path, `\uFEFF${JSON.stringify(fill(0))}\n${JSON.stringify(fill(1))}\n`);
+    const reader = readJsonl(path, fillSchema);
+    expect(await readAll(reader)).toEqual([fill(0), fill(1)]);
+    expect(reader.stats.bad).toBe(0);
+  });
+
   it("handles lines longer than the read chunk and CRLF endings", async () => {
     const dir = tmp();
     const path = join(dir, "events.jsonl");
