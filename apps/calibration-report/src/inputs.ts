@@ -1,5 +1,5 @@
 /** Input bookkeeping: which stream files exist, streaming reads with issue collection, run.json. */
-import { stat, readFile } from "node:fs/promises";
+import { lstat, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type JsonlIssue,
@@ -57,11 +57,15 @@ export async function openStream<K extends StreamName>(
 ): Promise<OpenStream<K>> {
   const path = join(dir, STREAM_FILES[name]);
   const parts = jsonlParts(path);
+  // jsonlParts leaves out a name that cannot be followed (a symlink loop or to nothing): present all the same
+  if (!parts.includes(path) && (await lstat(path).catch(() => null)) !== null) parts.push(path);
   let bytes = 0;
   let unreadable: string | null = null;
   for (const p of parts) {
-    const st = await stat(p);
-    if (!st.isFile()) unreadable ??= `${st.isDirectory() ? "EISDIR: a directory" : "not a regular file"}`;
+    const st = await stat(p).catch((err: NodeJS.ErrnoException) => statError(err));
+    if (typeof st === "string") unreadable ??= st;
+    else if (!st.isFile())
+      unreadable ??= `${st.isDirectory() ? "EISDIR: a directory" : "not a regular file"}`;
     else bytes += st.size;
   }
   const summary: InputFileSummary = {
@@ -101,6 +105,20 @@ export async function openStream<K extends StreamName>(
   };
 }
 
+/** Why a present file cannot be stat'ed, as the Inputs table shows it ("ELOOP: a symbolic link loop"). */
+function statError(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case "ELOOP":
+      return "ELOOP: a symbolic link loop";
+    case "ENOENT":
+      return "ENOENT: a symbolic link to nothing";
+    case "EACCES":
+      return "EACCES: permission denied";
+    default:
+      return err.code === undefined ? err.message : `${err.code}: ${err.message}`;
+  }
+}
+
 /** Read and validate run.json; missing → null (named by the caller), invalid → an issue and null. */
 export async function readManifest(
   dir: string,
@@ -112,8 +130,10 @@ export async function readManifest(
     text = await readFile(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { manifest: null, present: false };
-    issues.add(path, `unreadable: ${code ?? (err as Error).message}`);
+    // ENOENT through a symlink to nothing: the name is there, so it is unreadable, not missing
+    if (code === "ENOENT" && (await lstat(path).catch(() => null)) === null)
+      return { manifest: null, present: false };
+    issues.add(path, `unreadable: ${statError(err as NodeJS.ErrnoException)}`);
     return { manifest: null, present: true };
   }
   let obj: unknown;

@@ -1,5 +1,5 @@
 /** Inputs that exist but cannot be read: named as such, never a crash or "missing". */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildReport } from "../src/build-report.js";
@@ -46,5 +46,46 @@ describe("unreadable inputs", () => {
     expect(text).not.toContain("run.json missing");
     await rm(join(dir, "run.json"));
     expect(renderText(await buildReport(dir, { criteria }))).toMatch(/Run +n\/a \(run\.json missing\)/);
+  });
+});
+
+describe("inputs that cannot be followed", () => {
+  it("a symlink loop as fills.jsonl (and as run.json) is UNREADABLE (ELOOP), not MISSING", async () => {
+    const dir = await writeRunDir(await tmp("eloop"), goldenFiles());
+    await rm(join(dir, "fills.jsonl"));
+    await symlink("fills.jsonl", join(dir, "fills.jsonl")); // points at itself
+    await rm(join(dir, "run.json"));
+    await symlink("run.json", join(dir, "run.json"));
+    const r = await buildReport(dir, { criteria });
+    const f = r.inputs.find((i) => i.stream === "fills")!;
+    expect(f.present).toBe(true);
+    expect(f.unreadable).toBe("ELOOP: a symbolic link loop");
+    expect(r.missing).toEqual(["signal_pnl.jsonl"]); // the golden run writes none
+    expect(r.issues).toContainEqual({
+      location: join(dir, "fills.jsonl"),
+      reason: "unreadable: ELOOP: a symbolic link loop; not read",
+    });
+    expect(r.issues).toContainEqual({
+      location: join(dir, "run.json"),
+      reason: "unreadable: ELOOP: a symbolic link loop",
+    });
+    expect(r.verdict.notes).toContain("Unreadable input file(s): fills.jsonl (ELOOP: a symbolic link loop).");
+    expect(r.summary.fills).toBe(4); // from edge_validation.jsonl, as for any unreadable fills.jsonl
+    const text = renderText(r);
+    expect(text).toContain("UNREADABLE (ELOOP: a symbolic link loop)");
+    expect(text).toMatch(/signal_pnl\.jsonl +MISSING/);
+    expect(text).not.toMatch(/fills\.jsonl +MISSING/);
+    expect(await main([dir, "-q"], quiet)).not.toBe(2);
+  });
+
+  it("a symlink to nothing as equity.jsonl is UNREADABLE (ENOENT), not MISSING", async () => {
+    const dir = await writeRunDir(await tmp("dangling"), goldenFiles());
+    await rm(join(dir, "equity.jsonl"));
+    await symlink("gone.jsonl", join(dir, "equity.jsonl"));
+    const r = await buildReport(dir, { criteria });
+    expect(r.inputs.find((i) => i.stream === "equity")!.unreadable).toBe(
+      "ENOENT: a symbolic link to nothing",
+    );
+    expect(r.missing).toEqual(["signal_pnl.jsonl"]); // the golden run writes none
   });
 });
