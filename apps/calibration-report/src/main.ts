@@ -36,6 +36,9 @@ export interface CliOptions {
   maxPoints: number;
 }
 
+/** What `--since` / `--until` accept (see `parseTimeBound`). */
+const TIME_FORMS = "ISO-8601 date/time, or epoch ms >= 1e11: epoch seconds are refused";
+
 /** The flags that take a value (yargs silently drops one given without its value). */
 const VALUED_FLAGS = new Set([
   "json",
@@ -156,8 +159,8 @@ export async function parseArgs(rawArgv: string[], io: CliIo = defaultIo): Promi
       choices: ["positive", "not_negative", "off"],
       describe: `edge per fill at the primary horizon: significantly > 0 (positive), not significantly < 0, or not judged [default: ${DEFAULT_CRITERIA.edgeCriterion}]`,
     })
-    .option("since", { type: "string", describe: "ignore records before this time (ISO-8601 or epoch ms)" })
-    .option("until", { type: "string", describe: "ignore records after this time (ISO-8601 or epoch ms)" })
+    .option("since", { type: "string", describe: `ignore records before this time (${TIME_FORMS})` })
+    .option("until", { type: "string", describe: `ignore records after this time (${TIME_FORMS})` })
     .option("max-points", { type: "number", default: 2000, describe: "maximum points per plotted curve" })
     .option("quiet", {
       type: "boolean",

@@ -294,6 +294,15 @@ describe("CLI exit codes (main)", () => {
     // an unknown flag is named once, as typed; a directory with no run files is an input error
     for (const [argv, message] of [
       [["--min-sharp", "1"], "calibration-report: unknown flag(s): --min-sharp (see --help)\n"],
+      // an impossible date is refused, not rolled over into March; epoch seconds are not read as 1970 ms
+      [
+        ["--since", "2025-02-30"],
+        'calibration-report: --since: "2025-02-30" is not a calendar date/time: day 30 does not exist in 2025-02 (28 days)\n',
+      ],
+      [
+        ["--until", "1723161256"],
+        "calibration-report: --until: 1723161256 looks like epoch seconds (2024-08-08T23:54:16Z); give epoch ms (1723161256000) or an ISO-8601 date\n",
+      ],
       [
         [await tmp("not-a-run")],
         /^calibration-report: no paper-trading run in .*not-a-run.*: none of run\.json, /,
@@ -347,6 +356,9 @@ describe("CLI exit codes (main)", () => {
       expect(help).toContain(flag);
     }
     expect(help).toContain("logs/paper_trading");
+    expect(help.replace(/\s+/g, " ")).toContain(
+      "ignore records before this time (ISO-8601 date/time, or epoch ms >= 1e11: epoch seconds are refused)",
+    );
     expect(help).toContain("[default: 2]");
     expect(help).toContain("[default: 0.2]");
     expect(help).toContain("[default: 3]");
