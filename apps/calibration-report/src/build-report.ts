@@ -22,6 +22,7 @@ import { DEFAULT_ORDER_TOLERANCE_MS, RunMixingCheck } from "./run-mixing.js";
 import { EventsSection, FillSection } from "./sections/run.js";
 import type { TimeRange } from "./time-range.js";
 import { computeVerdict, type EdgeVerdictInput } from "./verdict.js";
+import { explainWindow, noRecordsReason } from "./window-text.js";
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
@@ -144,6 +145,11 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
       brierSkill: judged?.skill ?? null,
       brierSkillCiHigh: skillCiHigh(judged),
       edge: edgeVerdictInput(edgeModel, edge.primaryHorizonMs),
+      edgeAbsent: noRecordsReason(
+        ctx.inputs.find((i) => i.stream === "edge_validation"),
+        STREAM_FILES.edge_validation,
+        range,
+      ),
       maxDrawdownPct: drawdown.maxDrawdownFrac === null ? null : drawdown.maxDrawdownFrac * 100,
       equitySamples: equity.samples,
       fills: fillCount,
@@ -153,6 +159,7 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
     },
     criteria,
   );
+  explainWindow(verdict, ctx.inputs, range);
   if (runMixing.detected) {
     verdict.notes.unshift(
       "WARNING: MIXED RUNS - the streams interleave more than one run:",

@@ -44,7 +44,7 @@ export async function consumeCyclesAndEdges(
   const takeCycle = (c: SignalContributionsRecord): void => {
     cPos++;
     // a cycle outside the time window still placed orders that may fill inside it
-    if (!ctx.keep(c.ts_ms)) {
+    if (!ctx.keep("signal_contributions", c.ts_ms)) {
       section.rememberCycle(c);
       return;
     }
@@ -56,7 +56,7 @@ export async function consumeCyclesAndEdges(
     for (const r of batch) {
       if (!ctx.plausible("edge_validation", r.ts_ms, eAt.next())) continue;
       for (let c = await peekCycle(); c !== null && c.ts_ms <= r.ts_ms; c = await peekCycle()) takeCycle(c);
-      if (!ctx.keep(r.ts_ms)) continue;
+      if (!ctx.keep("edge_validation", r.ts_ms)) continue;
       es.summary.used++;
       calibration.addEdge(r);
       try {

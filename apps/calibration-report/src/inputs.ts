@@ -76,6 +76,9 @@ export async function openStream<K extends StreamName>(
     records: 0,
     used: 0,
     badLines: 0,
+    outsideWindow: 0,
+    firstTsMs: null,
+    lastTsMs: null,
     unreadable,
   };
   const schema = STREAM_SCHEMAS[name] as unknown as import("zod").ZodType<StreamRecord[K]>;

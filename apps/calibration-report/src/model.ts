@@ -29,6 +29,11 @@ export interface InputFileSummary {
   used: number;
   /** Malformed / invalid / torn lines. */
   badLines: number;
+  /** Valid records with a plausible time that the --since/--until window left out. */
+  outsideWindow: number;
+  /** First and last plausible record time (epoch ms) in the file, whatever the window; null: none. */
+  firstTsMs: number | null;
+  lastTsMs: number | null;
   /** Why (part of) the file could not be read (e.g. "EISDIR: a directory"), else null. */
   unreadable: string | null;
 }

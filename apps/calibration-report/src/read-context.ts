@@ -49,6 +49,8 @@ export class ReadContext {
   readonly missing: string[] = [];
   private readonly badTimeCount = new Map<string, number>();
   private readonly badTimes: { stream: StreamName; file: string; index: number; tsMs: number }[] = [];
+  /** Per stream: plausible record times seen (whatever the window) and records the window left out. */
+  private readonly seen = new Map<StreamName, { lo: number; hi: number; outside: number }>();
   spanLo = Number.POSITIVE_INFINITY;
   spanHi = Number.NEGATIVE_INFINITY;
 
@@ -57,9 +59,12 @@ export class ReadContext {
     private readonly range: TimeRange,
   ) {}
 
-  /** True when the record time is inside the filter (and then widens the run span). */
-  keep(tsMs: number): boolean {
-    if (!inRange(this.range, tsMs)) return false;
+  /** True when the record time is inside the filter (and then widens the run span); else counted as left out. */
+  keep(stream: StreamName, tsMs: number): boolean {
+    if (!inRange(this.range, tsMs)) {
+      this.seenOf(stream).outside++;
+      return false;
+    }
     if (tsMs < this.spanLo) this.spanLo = tsMs;
     if (tsMs > this.spanHi) this.spanHi = tsMs;
     return true;
@@ -70,7 +75,12 @@ export class ReadContext {
    * record is skipped by every section and check, and counted among its file's bad lines.
    */
   plausible(stream: StreamName, tsMs: number, pos: { file: string; index: number }): boolean {
-    if (plausibleTime(tsMs)) return true;
+    if (plausibleTime(tsMs)) {
+      const s = this.seenOf(stream);
+      if (tsMs < s.lo) s.lo = tsMs;
+      if (tsMs > s.hi) s.hi = tsMs;
+      return true;
+    }
     this.badTimeCount.set(stream, (this.badTimeCount.get(stream) ?? 0) + 1);
     if (this.badTimes.length < KEEP_BAD_TIMES) this.badTimes.push({ stream, tsMs, ...pos });
     return false;
@@ -105,9 +115,25 @@ export class ReadContext {
     }
   }
 
+  private seenOf(stream: StreamName): { lo: number; hi: number; outside: number } {
+    let s = this.seen.get(stream);
+    if (s === undefined) {
+      s = { lo: Number.POSITIVE_INFINITY, hi: Number.NEGATIVE_INFINITY, outside: 0 };
+      this.seen.set(stream, s);
+    }
+    return s;
+  }
+
   /** Record a stream's summary (and whether it was missing). */
   done(summary: InputFileSummary): void {
-    summary.badLines += this.badTimeCount.get(summary.stream) ?? 0;
+    const stream = summary.stream as StreamName;
+    summary.badLines += this.badTimeCount.get(stream) ?? 0;
+    const s = this.seen.get(stream);
+    if (s !== undefined && s.hi >= s.lo) {
+      summary.firstTsMs = s.lo;
+      summary.lastTsMs = s.hi;
+    }
+    summary.outsideWindow = s?.outside ?? 0;
     this.inputs.push(summary);
     if (!summary.present) this.missing.push(summary.file);
   }
@@ -130,7 +156,7 @@ export class ReadContext {
         const at = pos.next();
         if (!this.plausible(name, r.ts_ms, at)) continue;
         if (check !== undefined) check(r, at.file, at.index);
-        if (!this.keep(r.ts_ms)) continue;
+        if (!this.keep(name, r.ts_ms)) continue;
         s.summary.used++;
         fn(r);
       }

@@ -89,6 +89,8 @@ export interface VerdictInputs {
    * absent: the caller supplies no edge figures → not judged.
    */
   edge?: EdgeVerdictInput | null;
+  /** With `edge` null: why there is no edge record ("edge_validation.jsonl empty", a time window that excluded them all…). */
+  edgeAbsent?: string;
   /** Maximum drawdown in percent of peak equity; null if no equity. */
   maxDrawdownPct: number | null;
   /** Equity samples behind the drawdown. */
@@ -292,7 +294,7 @@ export function computeVerdict(inputs: VerdictInputs, criteria: Criteria): Verdi
             value: null,
             samples: 0,
             status: "INSUFFICIENT DATA",
-            detail: "no edge records (edge_validation.jsonl missing, unreadable or empty)",
+            detail: `no edge records (${inputs.edgeAbsent ?? "edge_validation.jsonl missing, unreadable or empty"})`,
           }
         : judgeEdge(inputs.edge, criteria, enough),
     );
