@@ -20,6 +20,7 @@ import { EdgeSection } from "./sections/edge.js";
 import { EquitySection } from "./sections/equity.js";
 import { DEFAULT_ORDER_TOLERANCE_MS, RunMixingCheck } from "./run-mixing.js";
 import { EventsSection, FillSection } from "./sections/run.js";
+import { checkStreamSpans } from "./stream-spans.js";
 import type { TimeRange } from "./time-range.js";
 import { computeVerdict, type EdgeVerdictInput } from "./verdict.js";
 import { explainWindow, noRecordsReason } from "./window-text.js";
@@ -118,7 +119,8 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
   await consumeCyclesAndEdges(ctx, edge, calibration);
 
   await ctx.flagBadTimes();
-  const runMixing = await mixing.result(ctx.issues);
+  const foreign = checkStreamSpans(ctx.inputs, mixing.eventBounds(), manifest);
+  const runMixing = await mixing.result(ctx.issues, foreign, dir);
   const hasSpan = ctx.spanHi >= ctx.spanLo;
   const sharpe = equity.sharpe(lastLogged);
   if (equity.sharpeError !== null)
@@ -161,10 +163,14 @@ export async function buildReport(dir: string, options: BuildReportOptions = {})
   );
   explainWindow(verdict, ctx.inputs, range);
   if (runMixing.detected) {
+    const interleaved = runMixing.summary.length > foreign.length;
     verdict.notes.unshift(
-      "WARNING: MIXED RUNS - the streams interleave more than one run:",
+      "WARNING: MIXED RUNS - the streams hold more than one run's records:",
       ...runMixing.summary.map((s) => `  ${s}`),
-      "  (two traders wrote into one --output-dir: give each run its own)",
+      ...(foreign.length > 0
+        ? ["  (a file copied or left here from another run: each run's files belong in its own --output-dir)"]
+        : []),
+      ...(interleaved ? ["  (two traders wrote into one --output-dir: give each run its own)"] : []),
     );
   }
   if (sharpe.emptyBuckets > 0 && allWin !== undefined && allWin.n > 0)

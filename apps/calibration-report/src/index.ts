@@ -20,6 +20,7 @@ export {
   type OrderedStream,
   type RunMixingModel,
 } from "./run-mixing.js";
+export { SPAN_SLACK_MS, type SpanFinding } from "./stream-spans.js";
 export { inRange, makeTimeRange, parseTimeBound, type TimeRange } from "./time-range.js";
 export {
   type CriterionResult,

@@ -297,7 +297,8 @@ export interface ReportModel {
   issueCount: number;
   /**
    * Whether the streams interleave more than one run (more than one run start in events.jsonl, times
-   * going back in equity.jsonl / fills.jsonl, a fill-id counter restarting); its findings are also
+   * going back in equity.jsonl / fills.jsonl, a fill-id counter restarting) or hold a file of another
+   * run (a time span that disagrees with the other streams' or run.json's); its findings are also
    * in `issues`. When `detected`, the verdict is INSUFFICIENT DATA.
    */
   runMixing: RunMixingModel;

@@ -8,7 +8,7 @@
  * continues them, writing no second `run_start` and no earlier timestamps.
  */
 import { createReadStream } from "node:fs";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import {
   type EventRecord,
   type FillRecord,
@@ -21,6 +21,7 @@ import {
 import { MAX_DATE_MS } from "./format.js";
 import type { IssueLog } from "./inputs.js";
 import type { InputIssue } from "./model.js";
+import type { EventBounds, SpanFinding } from "./stream-spans.js";
 
 /** Event kinds that mark the start of a run (`run_start` from the paper trader, `start` from older writers). */
 export const RUN_START_KINDS: ReadonlySet<string> = new Set(["run_start", "start"]);
@@ -48,6 +49,8 @@ export interface RunMixingModel {
   timeRegressions: { stream: OrderedStream; count: number; maxBackMs: number }[];
   /** Fills whose id ends in a counter (F1, F2, …) not above the previous one with the same prefix. */
   fillIdRestarts: number;
+  /** Streams (or run.json) whose time span disagrees with the others': another run's file (stream-spans.ts). */
+  foreignStreams: SpanFinding[];
   /** The first findings as file:line (also in the report's issues). */
   findings: InputIssue[];
   /** One short line per check that fired, for the verdict notes. */
@@ -125,12 +128,16 @@ export class RunMixingCheck {
   private readonly lastIdNum = new Map<string, { n: number; id: string }>();
   private idRestarts = 0;
   private readonly idKept: Finding[] = [];
+  private firstStartMs: number | null = null;
+  private lastEvent: { kind: string; tsMs: number } | null = null;
 
   constructor(readonly toleranceMs: number = DEFAULT_ORDER_TOLERANCE_MS) {}
 
   /** One events.jsonl record at (file, index of the valid record in that file). */
   event(r: EventRecord, file: string, index: number): void {
+    this.lastEvent = { kind: r.kind, tsMs: r.ts_ms };
     if (!RUN_START_KINDS.has(r.kind)) return;
+    this.firstStartMs ??= r.ts_ms;
     this.runStarts++;
     if (this.runStartPos.length < KEEP + 1) this.runStartPos.push({ file, index });
   }
@@ -180,10 +187,24 @@ export class RunMixingCheck {
       this.lastIdNum.set(prefix, { n, id: r.fill_id });
   }
 
-  /** Locate the findings by line, add them to `issues`, and return the model. */
-  async result(issues: IssueLog): Promise<RunMixingModel> {
+  /** The run's start and end as events.jsonl states them (for {@link checkStreamSpans}). */
+  eventBounds(): EventBounds {
+    const last = this.lastEvent;
+    return { firstStartMs: this.firstStartMs, finalEndMs: last?.kind === "run_end" ? last.tsMs : null };
+  }
+
+  /**
+   * Locate the findings by line, add them (and `foreign`: streams of another run, in `dir`) to
+   * `issues`, and return the model.
+   */
+  async result(issues: IssueLog, foreign: SpanFinding[] = [], dir = ""): Promise<RunMixingModel> {
     const findings: Finding[] = [];
     const summary: string[] = [];
+    for (const f of foreign) {
+      for (const reason of f.reasons) issues.add(join(dir, f.file), `not this run's: ${reason}`);
+      const more = f.reasons.length > 1 ? ` (+${f.reasons.length - 1} more, see Inputs)` : "";
+      summary.push(`${f.summary}${more}`);
+    }
     if (this.runStarts > 1) {
       for (let k = 1; k < this.runStartPos.length; k++) {
         findings.push({
@@ -260,6 +281,7 @@ export class RunMixingCheck {
       toleranceMs: this.toleranceMs,
       timeRegressions: regressions,
       fillIdRestarts: this.idRestarts,
+      foreignStreams: foreign,
       findings: out,
       summary,
     };

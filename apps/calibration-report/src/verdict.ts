@@ -98,7 +98,7 @@ export interface VerdictInputs {
   /** Fills in the run. */
   fills: number;
   /**
-   * The streams interleave more than one run: no figure describes one run, so the overall call is
+   * The streams mix runs (interleaved, or a file of another run): no figure describes one run, so the overall call is
    * INSUFFICIENT DATA whatever the criteria say (default false).
    */
   mixedRuns?: boolean;

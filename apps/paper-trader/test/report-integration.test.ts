@@ -1,16 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import {
-  BINANCE_SAMPLE,
-  REPO_ROOT,
-  runInProcess,
-  sampleWithHole,
-  streamRecords,
-  tempDir,
-} from "./helpers.js";
+import { BINANCE_SAMPLE, runInProcess, sampleWithHole, streamRecords, tempDir } from "./helpers.js";
+import { runReport } from "./report-cli.js";
 
 /** A sharpe_metrics.jsonl line, as far as these tests read it. */
 interface SharpeLine {
@@ -22,23 +14,6 @@ interface SharpeLine {
     sharpe_annualized: number | null;
     max_drawdown_frac: number | null;
   }[];
-}
-
-const REPORT_CLI = fileURLToPath(new URL("../../calibration-report/src/cli.ts", import.meta.url));
-const REPORT_TSCONFIG = fileURLToPath(new URL("../../calibration-report/tsconfig.json", import.meta.url));
-
-/** Run the calibration report CLI (sources, through tsx) on a run directory, writing its JSON model. */
-function runReport(
-  dir: string,
-  json: string,
-  ...more: string[]
-): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ["--import", "tsx", REPORT_CLI, dir, "--json", json, ...more], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: REPORT_TSCONFIG },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
 }
 
 describe("the calibration report judges a real paper-trader run", () => {
