@@ -17,21 +17,18 @@ import {
   waitFor,
 } from "./helpers.js";
 
+/** A 1 h synthetic CLI run at 60x, `afterMs` after its first fills were written. */
+async function syntheticCliFilling(afterMs: number) {
+  const dir = join(tempDir(), "out");
+  const run = spawnCli(["--duration", "3600", "--speed", "60x", "--output-dir", dir, "--log-level", "warn"]);
+  expect(await waitFor(() => existsSync(join(dir, "fills.jsonl")), 30_000)).toBe(true);
+  await new Promise((r) => setTimeout(r, afterMs));
+  return { dir, ...run };
+}
+
 describe("paper-trader CLI", () => {
   it("SIGINT mid-run (twice: the second must not cut the shutdown) flushes every stream, prints the report and exits 0", async () => {
-    const dir = join(tempDir(), "out");
-    const { child, done } = spawnCli([
-      "--duration",
-      "3600",
-      "--speed",
-      "60x",
-      "--output-dir",
-      dir,
-      "--log-level",
-      "warn",
-    ]);
-    expect(await waitFor(() => existsSync(join(dir, "fills.jsonl")), 30_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1500));
+    const { dir, child, done } = await syntheticCliFilling(1500);
     child.kill("SIGINT");
     setTimeout(() => child.kill("SIGINT"), 20);
     const r = await done;
@@ -51,19 +48,7 @@ describe("paper-trader CLI", () => {
   });
 
   it("SIGHUP (a closed terminal or SSH session) pauses the run like SIGINT: report, resumable checkpoint, exit 0", async () => {
-    const dir = join(tempDir(), "out");
-    const { child, done } = spawnCli([
-      "--duration",
-      "3600",
-      "--speed",
-      "60x",
-      "--output-dir",
-      dir,
-      "--log-level",
-      "warn",
-    ]);
-    expect(await waitFor(() => existsSync(join(dir, "fills.jsonl")), 30_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1000));
+    const { dir, child, done } = await syntheticCliFilling(1000);
     child.kill("SIGHUP");
     const r = await done;
     expect(r.code, r.stderr).toBe(0);

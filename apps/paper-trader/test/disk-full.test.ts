@@ -29,17 +29,23 @@ vi.mock("node:fs", async (importOriginal) => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The Binance sample replayed at 20x (logging into `lines`), once its first checkpoint is written. */
+async function pacedReplayCheckpointed() {
+  const dir = tempDir();
+  const lines: { level: number; msg: string }[] = [];
+  const run = runInProcess(
+    { source: "replay", input: BINANCE_SAMPLE, outputDir: dir, speed: "20x" },
+    capturingLogger(lines),
+  );
+  expect(await waitFor(() => realFs.existsSync(join(dir, "checkpoint.json")), 10_000)).toBe(true);
+  return { dir, lines, run };
+}
+
 describe("a disk that fills up", () => {
   it("for a few seconds loses nothing: records are held and written once there is room, and it is logged", async () => {
     const ref = tempDir();
     await runInProcess({ source: "replay", input: BINANCE_SAMPLE, outputDir: ref });
-    const dir = tempDir();
-    const lines: { level: number; msg: string }[] = [];
-    const run = runInProcess(
-      { source: "replay", input: BINANCE_SAMPLE, outputDir: dir, speed: "20x" },
-      capturingLogger(lines),
-    );
-    expect(await waitFor(() => realFs.existsSync(join(dir, "checkpoint.json")), 10_000)).toBe(true);
+    const { dir, lines, run } = await pacedReplayCheckpointed();
     full.on = true;
     await sleep(2500);
     full.on = false;
@@ -56,13 +62,7 @@ describe("a disk that fills up", () => {
   });
 
   it("until the end: the run says what it lost (report, lostRecords → exit 1) and keeps the last checkpoint", async () => {
-    const dir = tempDir();
-    const lines: { level: number; msg: string }[] = [];
-    const run = runInProcess(
-      { source: "replay", input: BINANCE_SAMPLE, outputDir: dir, speed: "20x" },
-      capturingLogger(lines),
-    );
-    expect(await waitFor(() => realFs.existsSync(join(dir, "checkpoint.json")), 10_000)).toBe(true);
+    const { dir, lines, run } = await pacedReplayCheckpointed();
     const firstCheckpoint = realFs.readFileSync(join(dir, "checkpoint.json"), "utf8");
     full.on = true;
     try {
