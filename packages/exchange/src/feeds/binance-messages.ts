@@ -1,6 +1,7 @@
 import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import { z } from "zod";
 import { isDecimalValue } from "./decimal.js";
+import { badPrintField } from "./print-check.js";
 
 /** A price or size: a decimal string as the venue sends it, or a finite number (converted captures). */
 const dec = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "decimal string"), z.number().finite()]);
@@ -257,6 +258,11 @@ export function normalizeBinance(json: unknown, localTsMs: number): BnParsed {
       }
       if (d.X !== undefined && d.X !== "MARKET")
         return { kind: "nonMarketTrade", tradeType: d.X, symbol: d.s };
+      const price = Number(d.p);
+      const size = Number(d.q);
+      // A print at price 0 (or of size ≤ 0) is no trade: skipped and counted as a bad frame.
+      const bad = badPrintField(price, size, d.p, d.q, { price: "p", size: "q" });
+      if (bad !== null) return { kind: "invalid", error: `${kind} ${d.s} ${bad}` };
       const id = d.t ?? d.a;
       return {
         kind: "trade",
@@ -270,8 +276,8 @@ export function normalizeBinance(json: unknown, localTsMs: number): BnParsed {
           exchangeTsMs: d.T,
           localTsMs,
           trade: {
-            price: Number(d.p),
-            size: Number(d.q),
+            price,
+            size,
             aggressor: d.m ? "sell" : "buy",
             exchangeTsMs: d.T,
             localTsMs,

@@ -3,6 +3,7 @@ import { z } from "zod";
 
 import { isDecimalString, isDecimalValue } from "./decimal.js";
 import { scanL2BookFrame } from "./hyperliquid-l2book-scan.js";
+import { badPrintField } from "./print-check.js";
 import { mergeHyperliquidPrints } from "./print-merge.js";
 
 export { isDecimalString };
@@ -190,6 +191,14 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
     case "trades": {
       const r = z.array(hlTradeSchema).safeParse(data);
       if (!r.success) return { kind: "invalid", error: `trades ${issueText(r.error)}` };
+      // A print at price 0 (or of size ≤ 0) is no trade: the frame is skipped and counted as bad.
+      for (const [i, t] of r.data.entries()) {
+        const bad = badPrintField(Number(t.px), Number(t.sz), t.px, t.sz, {
+          price: `${i}.px`,
+          size: `${i}.sz`,
+        });
+        if (bad !== null) return { kind: "invalid", error: `trades ${t.coin} ${bad}` };
+      }
       // One taker order meeting several makers at one price is one print (see print-merge.ts).
       const prints = mergeHyperliquidPrints(r.data);
       const events: MarketEvent[] = prints.map(({ print: t, size, sweepContinues }) => ({

@@ -96,6 +96,29 @@ describe("Hyperliquid frames", () => {
     expect(bad).toMatchObject({ kind: "invalid", error: expect.stringMatching(/^l2Book levels\.0\.0\.px/) });
   });
 
+  it("a trades frame with a print priced ≤ 0 or of size ≤ 0 is invalid, naming the print", () => {
+    const tr = (px: string | number, sz: string | number): string =>
+      JSON.stringify({
+        channel: "trades",
+        data: [
+          { coin: "BTC", side: "B", px: "100.0", sz: "1", time: 5, tid: 1 },
+          { coin: "BTC", side: "A", px, sz, time: 5, tid: 2 },
+        ],
+      });
+    expect(parseHyperliquidFrame(tr("0", "1"), 0)).toEqual({
+      kind: "invalid",
+      error: 'trades BTC 1.px: trade price must be finite and > 0, got "0"',
+    });
+    expect(parseHyperliquidFrame(tr("-1.0", "1"), 0).kind).toBe("invalid");
+    expect(parseHyperliquidFrame(tr(0, 1), 0).kind).toBe("invalid");
+    expect(parseHyperliquidFrame(tr("100.0", "0.0"), 0)).toMatchObject({
+      kind: "invalid",
+      error: 'trades BTC 1.sz: trade size must be finite and > 0, got "0.0"',
+    });
+    expect(parseHyperliquidFrame(tr("100.0", "-3"), 0).kind).toBe("invalid");
+    expect(parseHyperliquidFrame(tr("100.5", "3"), 0).kind).toBe("events");
+  });
+
   it("error channel frames are venue errors carrying their data (not ignored)", () => {
     // As Hyperliquid answers a bad subscribe.
     const sub = parseHyperliquidFrame(
@@ -176,6 +199,30 @@ describe("Binance frames", () => {
     });
     expect(parseBinanceFrame(bt("0", "11.0"), 0).kind).toBe("invalid");
     expect(parseBinanceFrame(bt("10.0", "11.0"), 0).kind).toBe("bbo");
+  });
+
+  it("a trade or aggTrade priced ≤ 0 or of size ≤ 0 is invalid (never a print at price 0)", () => {
+    const tr = (e: string, p: string | number, q: string | number): string =>
+      JSON.stringify({
+        stream: "btcusdt@trade",
+        data: { e, E: 2, T: 1, s: "BTCUSDT", t: 9, p, q, m: false },
+      });
+    expect(parseBinanceFrame(tr("trade", "0", "1"), 0)).toEqual({
+      kind: "invalid",
+      error: 'trade BTCUSDT p: trade price must be finite and > 0, got "0"',
+    });
+    expect(parseBinanceFrame(tr("aggTrade", "-5.0", "1"), 0)).toMatchObject({
+      kind: "invalid",
+      error: 'aggTrade BTCUSDT p: trade price must be finite and > 0, got "-5.0"',
+    });
+    expect(parseBinanceFrame(tr("trade", "1.5", "0.000"), 0)).toMatchObject({
+      kind: "invalid",
+      error: 'trade BTCUSDT q: trade size must be finite and > 0, got "0.000"',
+    });
+    expect(parseBinanceFrame(tr("trade", 0, 1), 0).kind).toBe("invalid");
+    expect(parseBinanceFrame(tr("trade", "1".repeat(400), "1"), 0).kind).toBe("invalid"); // Infinity
+    expect(parseBinanceFrame(tr("trade", "1.5", "-2"), 0).kind).toBe("invalid");
+    expect(parseBinanceFrame(tr("trade", "1.5", "2"), 0).kind).toBe("trade");
   });
 
   it("acks are ignored; malformed and schema-invalid frames are reported", () => {

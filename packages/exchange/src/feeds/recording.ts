@@ -29,6 +29,8 @@ export const recordingHeaderSchema = z.object({
 
 const num = z.number().refine(Number.isFinite, "finite number");
 const level = z.object({ price: num, size: num, count: z.number().optional() });
+/** A print's price or size: finite and > 0 (a print at price 0 is no trade; the feeds reject it too). */
+const positive = z.number().refine((x) => Number.isFinite(x) && x > 0, "finite number > 0");
 const base = { exchangeTsMs: num, localTsMs: num, src: z.string().optional() };
 
 /** zod schema of one event line (a `MarketEvent` plus a `src` tag). */
@@ -44,8 +46,8 @@ export const recordedEventSchema = z.discriminatedUnion("type", [
     type: z.literal("trade"),
     ...base,
     trade: z.object({
-      price: num,
-      size: num,
+      price: positive,
+      size: positive,
       aggressor: z.enum(["buy", "sell"]),
       exchangeTsMs: num,
       localTsMs: num,

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { L2Book, type MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
+import { encodeRecordedEvent, encodeRecordingHeader } from "./recording.js";
 import { detectReplayFormat, openReplay } from "./replay.js";
 import { StaleTradeFilter } from "./stale-trades.js";
 import type { FeedLogger } from "./types.js";
@@ -171,6 +172,30 @@ describe("format detection and bad lines", () => {
     [...feed.events()];
     expect(feed.stats().invalidMessages).toBe(3);
     expect(logged).toEqual(firstPass);
+  });
+
+  it("a recorded print at price 0 or of size 0 is a bad line, never a trade event", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmkit-replay-"));
+    const trade = (price: number, size: number, ts: number): string =>
+      encodeRecordedEvent(
+        {
+          type: "trade",
+          exchangeTsMs: ts,
+          localTsMs: ts,
+          trade: { price, size, aggressor: "buy", exchangeTsMs: ts, localTsMs: ts },
+        },
+        "hyperliquid:BTC",
+      );
+    const path = join(dir, "rec.jsonl");
+    const lines = [encodeRecordingHeader("hyperliquid:BTC", 1), trade(100, 1, 1), trade(0, 1, 2)];
+    writeFileSync(path, `${[...lines, trade(100, 0, 3), trade(101, 2, 4)].join("\n")}\n`);
+    const feed = openReplay(path);
+    const prices = [...feed.events()].map((e) => (e.type === "trade" ? e.trade.price : Number.NaN));
+    expect(prices).toEqual([100, 101]);
+    expect(feed.badLines.map((b) => [b.where, b.error])).toEqual([
+      [`${path}:3`, "trade.price: finite number > 0"],
+      [`${path}:4`, "trade.size: finite number > 0"],
+    ]);
   });
 
   it("a gzip cut mid-line (recorder killed) replays what it holds and says the file is truncated", async () => {

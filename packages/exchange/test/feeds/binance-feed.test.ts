@@ -173,8 +173,20 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
     server.broadcastRaw(
       JSON.stringify({ stream: "btcusdt@bookTicker", data: { e: "bookTicker", u: 1, s: "BTCUSDT", b: "x" } }),
     );
+    // prints at price 0 and of size 0 (real venues send them): invalid frames, never trade events
+    for (const [p, q] of [
+      ["0", "0.010"],
+      ["61800.30", "0.000"],
+    ])
+      server.broadcastRaw(
+        JSON.stringify({
+          stream: "btcusdt@trade",
+          data: { e: "trade", E: 1, T: 1, s: "BTCUSDT", t: 1, p, q, X: "MARKET", m: false },
+        }),
+      );
     await drain(c);
-    expect(feed.stats().invalidMessages).toBe(2);
+    expect(feed.stats().invalidMessages).toBe(4);
+    expect(c.events.every((e) => e.type !== "trade" || (e.trade.price > 0 && e.trade.size > 0))).toBe(true);
     expect(clientBook(c)).toEqual(venueBook());
   });
 

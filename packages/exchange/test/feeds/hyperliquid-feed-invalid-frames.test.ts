@@ -16,20 +16,25 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
       JSON.stringify({ channel: "trades", data: [{ coin: "BTC", side: "X", px: "1", sz: "1", time: 1 }] }),
     );
     server.broadcastRaw(JSON.stringify({ nochannel: true }));
+    // a print at price 0 (real venues send them): an invalid frame, never a trade event
+    server.broadcastRaw(
+      JSON.stringify({ channel: "trades", data: [{ coin: "BTC", side: "B", px: "0", sz: "1", time: 1 }] }),
+    );
     const before = c.events.filter((e) => e.type === "snapshot").length;
-    await waitFor(() => feed.stats().invalidMessages === 4, 2000, "4 invalid counted");
+    await waitFor(() => feed.stats().invalidMessages === 5, 2000, "5 invalid counted");
     await waitFor(
       () => c.events.filter((e) => e.type === "snapshot").length > before + 2,
       2000,
       "stream continues",
     );
-    // Rate-limited: the first is logged with its reason, the other three only counted…
+    // Rate-limited: the first is logged with its reason, the other four only counted…
     expect(logger.warnings.filter((w) => w.startsWith("invalid message dropped"))).toHaveLength(1);
     expect(logger.warnings.find((w) => w.startsWith("invalid message dropped"))).toContain("malformed JSON");
     expect(c.book.isCrossed()).toBe(false);
     expect(
       c.events.every((e) => e.type !== "snapshot" || e.bids.every((l) => Number.isFinite(l.price))),
     ).toBe(true);
+    expect(c.events.every((e) => e.type !== "trade" || e.trade.price > 0)).toBe(true);
     expect(feed.stats().reconnects).toBe(0);
     // …and summarized on close.
     await feed.close();
@@ -37,8 +42,8 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
       w.startsWith("invalid messages dropped (not logged one by one)"),
     );
     expect(summary).toHaveLength(1);
-    expect(summary[0]).toContain('"suppressed":3');
-    expect(summary[0]).toContain('"total":4');
+    expect(summary[0]).toContain('"suppressed":4');
+    expect(summary[0]).toContain('"total":5');
   });
 
   it("a venue sending garbage continuously: every frame counted, one warning per 30 s with the suppressed count", async () => {

@@ -1,0 +1,69 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { BINANCE_SAMPLE, capturingLogger, HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
+
+const sampleLines = (path: string): string[] =>
+  gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter(Boolean);
+
+/** `lines` with the `at`-th line's JSON changed by `edit` (its receive time kept). */
+function withEdited(lines: string[], at: number, edit: (msg: Record<string, unknown>) => void): string[] {
+  const out = [...lines];
+  const line = out[at]!;
+  const sp = line.indexOf(" ");
+  const msg = JSON.parse(line.slice(sp + 1)) as Record<string, unknown>;
+  edit(msg);
+  out[at] = `${line.slice(0, sp)} ${JSON.stringify(msg)}`;
+  return out;
+}
+
+describe("a print at price 0 (or of size 0) in a replayed capture", () => {
+  it.each([
+    [
+      'Binance `@trade` with p:"0"',
+      () => {
+        const lines = sampleLines(BINANCE_SAMPLE).slice(0, 12_000);
+        const at = lines.findIndex((l, i) => i > 8000 && l.includes('"e":"trade"'));
+        return withEdited(lines, at, (m) => {
+          (m["data"] as Record<string, unknown>)["p"] = "0";
+        });
+      },
+      'p: trade price must be finite and > 0, got \\"0\\"',
+      1,
+    ],
+    [
+      'Hyperliquid `trades` with px:"0" and a print of sz "0"',
+      () => {
+        const lines = sampleLines(HL_SAMPLE);
+        const trades = lines.flatMap((l, i) => (l.includes('"channel":"trades"') ? [i] : []));
+        const zeroPx = withEdited(lines, trades.at(-2)!, (m) => {
+          (m["data"] as Record<string, unknown>[])[0]!["px"] = "0";
+        });
+        return withEdited(zeroPx, trades.at(-1)!, (m) => {
+          (m["data"] as Record<string, unknown>[])[0]!["sz"] = "0.0";
+        });
+      },
+      'px: trade price must be finite and > 0, got \\"0\\"',
+      2,
+    ],
+  ])(
+    "%s: the frame is a bad line (skipped, counted, warned) and the run completes",
+    async (_what, make, warning, invalid) => {
+      const dir = tempDir();
+      const input = join(dir, "capture.gz");
+      writeFileSync(input, gzipSync(`${make().join("\n")}\n`));
+      const logs: { level: number; msg: string }[] = [];
+      const r = await runInProcess(
+        { source: "replay", input, outputDir: join(dir, "out") },
+        capturingLogger(logs),
+      );
+      expect(r.stopReason).toMatch(/^end of data/);
+      const feed = r.report.find((l) => l.startsWith("Feed:"));
+      expect(feed).toContain(` invalid=${invalid} `);
+      const bad = logs.filter((l) => l.msg.includes("replay: bad line skipped"));
+      expect(bad.length, JSON.stringify(logs.map((l) => l.msg))).toBeGreaterThan(0);
+      expect(JSON.stringify(bad[0])).toContain(warning);
+    },
+  );
+});
