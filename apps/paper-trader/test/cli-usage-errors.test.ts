@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -172,6 +173,29 @@ describe("paper-trader CLI", () => {
     expect(readFileSync(join(dir, "fills.jsonl"), "utf8")).toBe('{"written":"before"}\n');
     expect(readFileSync(join(dir, "checkpoint.json"), "utf8")).toBe('{"checkpoint_version": ');
   });
+
+  it("--input or --lead-input naming a FIFO (no writer): exit 2 naming it, not a hang", async () => {
+    const tmp = tempDir();
+    const fifo = join(tmp, "capture.fifo");
+    execFileSync("mkfifo", [fifo]);
+    for (const args of [
+      ["--input", fifo],
+      ["--input", "data/samples/hyperliquid-btc-20250126.gz", "--lead-input", fifo],
+    ]) {
+      const dir = join(tmp, "out");
+      const { child, done } = spawnCli(["--source", "replay", ...args, "--output-dir", dir]);
+      // It used to block in openSync for good, deaf to SIGINT/SIGTERM: a regression fails here.
+      const kill = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      const r = await done;
+      clearTimeout(kill);
+      const flag = args.includes("--lead-input") ? "--lead-input" : "--input";
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim()).toBe(
+        `paper-trader: invalid ${flag}: openReplay: ${fifo} is a FIFO (named pipe): a replay needs a regular file (it reads the start of its input twice, so a pipe or \`<(zcat …)\` cannot work: write the data to a file first; gzip files are read as they are)`,
+      );
+      expect(existsSync(dir)).toBe(false);
+    }
+  }, 60_000);
 
   it("a replay whose every frame is invalid: the report says why, stderr names the input, exit 1", async () => {
     const dir = tempDir();

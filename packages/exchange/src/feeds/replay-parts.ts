@@ -1,5 +1,5 @@
 /** The files one replay reads: a file, or every part of a directory (a rotated recording) in name = time order. */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
 import type { FeedLogger } from "./types.js";
 
@@ -11,11 +11,18 @@ export interface ReplayPart {
 
 /**
  * The files of `path`: itself, or — for a directory — every regular, non-hidden file directly in it
- * (subdirectories such as a recording's `lead/` are not entered), sorted by name: the recorder
- * names parts `<prefix>-<UTC stamp>-<part>`, so name order is time order.
+ * (subdirectories such as a recording's `lead/` and dangling links are not entered), sorted by name:
+ * the recorder names parts `<prefix>-<UTC stamp>-<part>`, so name order is time order. The input,
+ * and every entry of a directory, must be a regular file (through links): a FIFO, socket or device
+ * throws naming it (see `notRegularFileError`) before anything opens it — opening a FIFO without a
+ * writer blocks the process for good, signals included.
  */
 export function replayPaths(path: string): { files: string[]; directory: boolean } {
-  if (!statSync(path).isDirectory()) return { files: [path], directory: false };
+  const st = statSync(path);
+  if (!st.isDirectory()) {
+    if (!st.isFile()) throw notRegularFileError(path, st);
+    return { files: [path], directory: false };
+  }
   const files = readdirSync(path)
     .filter((f) => !f.startsWith("."))
     .sort()
@@ -25,13 +32,36 @@ export function replayPaths(path: string): { files: string[]; directory: boolean
   return { files, directory: true };
 }
 
-/** A regular file (through a link); a dangling link or an entry gone meanwhile is not one. */
+/** What a non-regular file is, in words ("a FIFO (named pipe)"). */
+function fileKind(st: Stats): string {
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+
+/**
+ * The error for a replay input that is not a regular file. A replay reads the start of each file
+ * twice (format detection, then the replay itself), which a pipe cannot give.
+ */
+export function notRegularFileError(path: string, st: Stats): Error {
+  return new Error(
+    `openReplay: ${path} is ${fileKind(st)}: a replay needs a regular file (it reads the start of its input twice, so a pipe or \`<(zcat …)\` cannot work: write the data to a file first; gzip files are read as they are)`,
+  );
+}
+
+/** A regular file (through a link) to replay; a subdirectory, a dangling link or an entry gone meanwhile is skipped; a FIFO, socket or device throws. */
 function isRegularFile(f: string): boolean {
+  let st: Stats;
   try {
-    return statSync(f).isFile();
+    st = statSync(f);
   } catch {
     return false;
   }
+  if (st.isFile()) return true;
+  if (st.isDirectory()) return false;
+  throw notRegularFileError(f, st);
 }
 
 /**
