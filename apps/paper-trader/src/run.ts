@@ -339,7 +339,8 @@ async function runLocked(
         : null;
       let n = 0;
       // A resumed event-time run goes through what it already processed at once, then paces.
-      for await (const ev of source.asyncEvents(skip)) {
+      // A stop request ends a paced wait for the next event at once (a long gap at a slow speed).
+      for await (const ev of source.asyncEvents(skip, stops.signal)) {
         if (mergedLead !== null)
           await mergedLead.feedUpTo(eventTimeMs(ev, source.clock), consumed >= skip ? trader : null);
         if (!step(ev)) break;

@@ -35,8 +35,11 @@ export interface RunSource {
   feed: MarketDataFeed;
   /** Synchronous events for max-speed runs of event-time sources (null for live feeds). */
   syncEvents: (() => Iterable<MarketEvent>) | null;
-  /** Paced async events (event-time sources at a finite speed, or live). */
-  asyncEvents: (unpacedPrefix?: number) => AsyncIterable<MarketEvent>;
+  /**
+   * Paced async events (event-time sources at a finite speed, or live), after `unpacedPrefix` at
+   * once; `stop` aborting ends a wait for the next event at once (live feeds are not paced).
+   */
+  asyncEvents: (unpacedPrefix?: number, stop?: AbortSignal) => AsyncIterable<MarketEvent>;
   /** Which timestamp drives the run. */
   clock: "exchange" | "local";
   /** Whether the source runs in event time (synthetic, replay) — resumable by event index. */
@@ -113,8 +116,12 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
     return {
       feed,
       syncEvents: null,
-      asyncEvents: (unpacedPrefix = 0) =>
-        withSkewWarning(pace(feed, speed, { clock, unpacedPrefix }), clock, logger),
+      asyncEvents: (unpacedPrefix = 0, stop) =>
+        withSkewWarning(
+          pace(feed, speed, { clock, unpacedPrefix, ...(stop !== undefined ? { signal: stop } : {}) }),
+          clock,
+          logger,
+        ),
       clock,
       eventTime: true,
       tickRules,
@@ -183,7 +190,8 @@ function eventTimeSource(
     sample,
     feed,
     syncEvents: speed === "max" ? () => feed.events() : null,
-    asyncEvents: (unpacedPrefix = 0) => pace(feed.events(), speed, { unpacedPrefix }),
+    asyncEvents: (unpacedPrefix = 0, stop) =>
+      pace(feed.events(), speed, { unpacedPrefix, ...(stop !== undefined ? { signal: stop } : {}) }),
     clock: "exchange",
     eventTime: true,
     tickRules,

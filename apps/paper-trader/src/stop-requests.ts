@@ -3,8 +3,16 @@ import type { Logger } from "pino";
 
 /** The run's stop requests: the first one wins; a user's (signal, abort) is a pause. */
 export class StopRequests {
+  private stopReason: string | null = null;
+  private readonly aborter = new AbortController();
   /** The first stop asked for (null: none yet). */
-  reason: string | null = null;
+  get reason(): string | null {
+    return this.stopReason;
+  }
+  /** Aborts at the first stop asked for: a paced replay's wait for its next event ends at once. */
+  get signal(): AbortSignal {
+    return this.aborter.signal;
+  }
   /** The stop a user asked for (signal, abort): the run pauses, resumable. */
   pause: string | null = null;
   private readonly logger: Logger;
@@ -18,7 +26,7 @@ export class StopRequests {
       return;
     }
     this.pause = `signal ${sig}`;
-    this.reason = this.pause;
+    this.stop(this.pause);
   };
 
   /** Listen for SIGINT/SIGTERM/SIGHUP (when `handleSignals`) and for `signal`'s abort. */
@@ -33,13 +41,19 @@ export class StopRequests {
     }
     signal?.addEventListener("abort", () => {
       this.pause ??= "aborted";
-      this.reason ??= this.pause;
+      this.stop(this.pause);
     });
   }
 
   /** Ask the run to stop, unless a stop was asked for already. */
   request(reason: string): void {
-    this.reason ??= reason;
+    this.stop(reason);
+  }
+
+  private stop(reason: string): void {
+    if (this.stopReason !== null) return;
+    this.stopReason = reason;
+    this.aborter.abort();
   }
 
   /** Whether a run that stopped for `stopReason` stopped because a user asked: a pause. */

@@ -1,12 +1,14 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { openReplay, Recorder } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import {
   BINANCE_SAMPLE,
   cliCommand,
   expectSameStreams,
+  HL_SAMPLE,
   killAtMidCheckpoint,
   readJoinedStreams,
   REPO_ROOT,
@@ -58,6 +60,47 @@ describe("paper-trader CLI", () => {
     };
     expect(cp.completed_reason).toBeNull();
   });
+
+  it("SIGINT while a realtime replay waits out a 300 s gap in the data: stops within seconds with its report", async () => {
+    // The Hyperliquid sample with everything received after its first 12 s moved 300 s later.
+    const lines = gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const firstNs = BigInt(lines[0]!.slice(0, lines[0]!.indexOf(" ")));
+    const gapMs = 300_000;
+    const shifted = lines.map((line) => {
+      const sp = line.indexOf(" ");
+      const ns = BigInt(line.slice(0, sp));
+      if (ns - firstNs < 12_000_000_000n) return line;
+      const msg = JSON.parse(line.slice(sp + 1)) as { data: { time: number } | { time: number }[] };
+      for (const d of Array.isArray(msg.data) ? msg.data : [msg.data]) d.time += gapMs;
+      return `${ns + BigInt(gapMs) * 1_000_000n} ${JSON.stringify(msg)}`;
+    });
+    const tmp = tempDir();
+    const input = join(tmp, "with-gap.gz");
+    writeFileSync(input, gzipSync(`${shifted.join("\n")}\n`));
+    const dir = join(tmp, "out");
+    const run = spawnCli([
+      "--source",
+      "replay",
+      "--input",
+      input,
+      "--speed",
+      "realtime",
+      "--output-dir",
+      dir,
+    ]);
+    // The first checkpoint is 10 s of market time in: ~2 s before the gap; then into the gap.
+    expect(await waitFor(() => existsSync(join(dir, "checkpoint.json")), 30_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 4000));
+    const sentMs = Date.now();
+    run.child.kill("SIGINT");
+    const r = await run.done;
+    // The wait used to be slept whole: the signal acted 300 s later.
+    expect(Date.now() - sentMs, r.stderr).toBeLessThan(5000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("=== EDGE VALIDATION REPORT ===");
+    expect(r.stdout).toContain("Stop: signal SIGINT (--resume continues this run)");
+    expect(r.stderr).not.toContain("already stopping");
+  }, 60_000);
 
   it("a replay paced in real time has a checkpoint 10 s of market time in, so a SIGKILL soon after is resumable", async () => {
     const ref = tempDir();

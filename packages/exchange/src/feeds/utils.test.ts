@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AsyncQueue } from "./async-queue.js";
 import { backoffDelayMs, checkBackoff } from "./backoff.js";
-import { pace, speedMultiplier } from "./pace.js";
+import { MAX_SLEEP_SLICE_MS, pace, speedMultiplier } from "./pace.js";
 import { ReorderBuffer } from "./reorder.js";
 
 const trade = (exchangeTsMs: number, localTsMs = exchangeTsMs, id = ""): MarketEvent => ({
@@ -64,6 +64,50 @@ describe("pace", () => {
     expect(waits).toEqual([]);
     expect(() => speedMultiplier(0)).toThrow(/speed must be/);
     expect(() => speedMultiplier(-2)).toThrow(/-2/);
+  });
+});
+
+describe("pace: a stop request during a wait", () => {
+  it("ends a 300 s wait (realtime) within 250 ms of the abort, without releasing the event waited for", async () => {
+    const ac = new AbortController();
+    const out: MarketEvent[] = [];
+    const t0 = performance.now();
+    setTimeout(() => ac.abort(), 50);
+    for await (const e of pace([trade(0), trade(300_000), trade(300_001)], "realtime", { signal: ac.signal }))
+      out.push(e);
+    expect(out).toEqual([trade(0)]);
+    expect(performance.now() - t0).toBeLessThan(300);
+  });
+
+  it("sleeps a long wait in slices of at most MAX_SLEEP_SLICE_MS (0.0001x: 3e9 ms overflows a timer)", async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const ac = new AbortController();
+    const sleepMs = async (ms: number, signal?: AbortSignal): Promise<void> => {
+      expect(signal).toBe(ac.signal);
+      waits.push(ms);
+      now += ms;
+      if (waits.length === 3) ac.abort();
+    };
+    const out: MarketEvent[] = [];
+    for await (const e of pace([trade(0), trade(300_000)], 0.0001, {
+      sleepMs,
+      nowMs: () => now,
+      signal: ac.signal,
+    }))
+      out.push(e);
+    expect(waits).toEqual([MAX_SLEEP_SLICE_MS, MAX_SLEEP_SLICE_MS, MAX_SLEEP_SLICE_MS]);
+    expect(out).toHaveLength(1);
+    // not aborted: every slice is slept and the event comes out once due
+    now = 0;
+    waits.length = 0;
+    const plainSleep = async (ms: number): Promise<void> => {
+      waits.push(ms);
+      now += ms;
+    };
+    for await (const _ of pace([trade(0), trade(150)], 0.001, { sleepMs: plainSleep, nowMs: () => now })) {
+    }
+    expect(waits).toEqual([MAX_SLEEP_SLICE_MS, MAX_SLEEP_SLICE_MS, 30_000]);
   });
 });
 
