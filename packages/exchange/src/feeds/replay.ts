@@ -1,9 +1,8 @@
-import { createReadStream, readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
+import { readFileSync } from "node:fs";
 import type { ClockSource, MarketEvent } from "@mmkit/core";
 import { CaptureImporter } from "./capture-import.js";
-import { gunzipSalvage, inflateStreamed, isGzip, STREAM_CHUNK_BYTES } from "./gzip-salvage.js";
+import { gunzipSalvage, isGzip } from "./gzip-salvage.js";
+import { LineSplitter, MAX_LINE_BYTES } from "./line-split.js";
 import { LogThrottle } from "./log-throttle.js";
 import { type PaceSpeed, pace } from "./pace.js";
 import { decodeRecordedEvent, isRecordingHeader, recordingHeaderSchema } from "./recording.js";
@@ -15,6 +14,7 @@ import {
   readHeadText,
 } from "./replay-format.js";
 import { ReorderBuffer } from "./reorder.js";
+import { type InflateEnd, replayFileChunks } from "./replay-stream.js";
 import { nonEmptyParts, type ReplayPart, replayPaths } from "./replay-parts.js";
 import {
   copyFeedStats,
@@ -156,7 +156,8 @@ export class ReplayFeed implements EventTimeFeed {
   private makeProcessor(): {
     /** The next file begins (line numbers and cut/corrupt checks are per file). */
     file: (path: string) => void;
-    line: (text: string, lineNo: number, out: MarketEvent[]) => void;
+    /** One line: its text, or its byte count when over `MAX_LINE_BYTES` (skipped unread). */
+    line: (text: string | number, lineNo: number, out: MarketEvent[]) => void;
     /**
      * End of a file: `corrupt` when it ended at a gzip data error rather than at its end; `cut` when
      * its gzip stream ended without the trailer (cut short); `last`: of the input.
@@ -189,7 +190,7 @@ export class ReplayFeed implements EventTimeFeed {
     let lastBadWhere = `${path}:-1`;
     // Counted and kept one by one, logged at most every 30 s (a garbled file has thousands).
     const badLog = new LogThrottle(this.logger);
-    const bad = (lineNo: number, error: string): void => {
+    const bad = (lineNo: number, error: string, always = false): void => {
       lastBadLine = lineNo;
       if (firstBadLine < 0) firstBadLine = lineNo;
       stats.invalidMessages++;
@@ -200,7 +201,8 @@ export class ReplayFeed implements EventTimeFeed {
       // lines again but does not log the ones already logged (bounded: the first maxBad).
       if (this.loggedBad.has(where)) return;
       if (this.loggedBad.size < this.maxBad) this.loggedBad.add(where);
-      badLog.warn({ where, error }, "replay: bad line skipped");
+      if (always) this.logger.warn({ where, error }, `replay: ${where}: ${error}`);
+      else badLog.warn({ where, error }, "replay: bad line skipped");
     };
     const emit = (out: MarketEvent[]): void => {
       for (const e of scratch) {
@@ -221,6 +223,16 @@ export class ReplayFeed implements EventTimeFeed {
       },
       line: (text, lineNo, out) => {
         lastLine = lineNo;
+        if (typeof text === "number") {
+          stats.messages++;
+          more("oversizeLines");
+          const size = `${text} bytes (${(text / 2 ** 20).toFixed(1)} MiB)`;
+          return bad(
+            lineNo,
+            `line of ${size} over the ${MAX_LINE_BYTES / 2 ** 20} MiB limit: skipped unread`,
+            true,
+          );
+        }
         if (text.length === 0 || text.trim() === "") return;
         stats.messages++;
         if (this.format === "recording") {
@@ -298,23 +310,21 @@ export class ReplayFeed implements EventTimeFeed {
       const { data, corrupt, cut } = isGzip(raw)
         ? gunzipSalvage(path, raw)
         : { data: raw, corrupt: null, cut: false };
-      const text = data.toString("utf8");
       proc.file(path);
-      let start = 0;
+      // Line by line from the bytes: never one string of the whole file (or of a giant line).
+      const lines = new LineSplitter();
+      lines.feed(data);
+      const take = (): string | number | null => lines.next() ?? lines.finish();
       let lineNo = 0;
-      while (start < text.length) {
-        let end = text.indexOf("\n", start);
-        if (end < 0) end = text.length;
-        lineNo++;
-        const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-        proc.line(line, lineNo, out);
-        start = end + 1;
+      for (let line = take(); line !== null; line = take()) {
+        proc.line(line, ++lineNo, out);
         if (out.length > 0) {
           for (const e of out) yield e;
           out.length = 0;
         }
       }
-      proc.fileEnd(text.length === 0 || text.endsWith("\n"), corrupt, cut, i === this.files.length - 1);
+      const endsWithNewline = data.length === 0 || data[data.length - 1] === 10;
+      proc.fileEnd(endsWithNewline, corrupt, cut, i === this.files.length - 1);
     }
     proc.end(out);
     for (const e of out) yield e;
@@ -337,45 +347,36 @@ export class ReplayFeed implements EventTimeFeed {
   /** One file's lines through `line`, streamed (gzip inflated on the fly); stops early once closed. */
   private async *streamFile(
     path: string,
-    line: (text: string, lineNo: number, out: MarketEvent[]) => void,
+    line: (text: string | number, lineNo: number, out: MarketEvent[]) => void,
     out: MarketEvent[],
-  ): AsyncGenerator<
-    MarketEvent,
-    { endsWithNewline: boolean; corrupt: NodeJS.ErrnoException | null; cut: boolean }
-  > {
-    const input = createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES });
-    const head = await new Promise<Buffer>((resolve, reject) => {
-      input.once("readable", () => {
-        const chunk = input.read(2) as Buffer | null;
-        if (chunk) input.unshift(chunk);
-        resolve(chunk ?? Buffer.alloc(0));
-      });
-      input.once("error", reject);
-    });
-    const inflate = { corrupt: null as NodeJS.ErrnoException | null, cut: false };
-    const text = isGzip(head)
-      ? Readable.from(inflateStreamed(path, input, inflate), { objectMode: false })
-      : input;
+  ): AsyncGenerator<MarketEvent, InflateEnd & { endsWithNewline: boolean }> {
+    const { chunks, inflate, close } = await replayFileChunks(path);
+    // Split from the bytes (not readline): a line over MAX_LINE_BYTES is counted, never built.
+    const lines = new LineSplitter();
     let lastByte = 10;
-    text.on("data", (chunk: Buffer) => {
-      if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
-    });
-    const rl = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
     let lineNo = 0;
     try {
-      for await (const l of rl) {
-        if (this.closed) break;
-        lineNo++;
-        line(l, lineNo, out);
-        if (out.length > 0) {
-          for (const e of out) yield e;
-          out.length = 0;
+      reading: for await (const chunk of chunks) {
+        if (chunk.length === 0) continue;
+        lastByte = chunk[chunk.length - 1]!;
+        lines.feed(chunk);
+        for (let l = lines.next(); l !== null; l = lines.next()) {
+          if (this.closed) break reading;
+          line(l, ++lineNo, out);
+          if (out.length > 0) {
+            for (const e of out) yield e;
+            out.length = 0;
+          }
         }
       }
+      const last = this.closed ? null : lines.finish();
+      if (last !== null) {
+        line(last, ++lineNo, out);
+        for (const e of out) yield e;
+        out.length = 0;
+      }
     } finally {
-      rl.close();
-      text.destroy();
-      input.destroy();
+      close();
     }
     return { endsWithNewline: lastByte === 10, corrupt: inflate.corrupt, cut: inflate.cut };
   }
