@@ -60,14 +60,16 @@ describe("resume keeps a run's files safe", () => {
 
   it("a stream edited by hand before the checkpoint's end is refused before any file changes", async () => {
     const dir = tempDir();
-    await runAndPause({ ...BASE, durationSec: 3600, outputDir: dir }, 1500);
+    await runAndPause({ ...BASE, durationSec: 86_400, outputDir: dir }, 1500); // stopped long before its end
     const path = join(dir, "fills.jsonl");
     const lines = readFileSync(path, "utf8").split("\n");
     expect(lines.length).toBeGreaterThan(3);
     lines[1] = `${lines[1]!.slice(0, -1)},"note":"checked by hand"}`; // edited in place: longer
     writeFileSync(path, lines.join("\n"));
     const before = readStreams(dir);
-    await expect(runInProcess({ ...BASE, durationSec: 3600, outputDir: dir, resume: true })).rejects.toThrow(
+    await expect(
+      runInProcess({ ...BASE, durationSec: 86_400, outputDir: dir, resume: true }),
+    ).rejects.toThrow(
       /^cannot --resume: fills\.jsonl was changed before the checkpoint's end \(its byte \d+ is not the end of a line/,
     );
     expect(readStreams(dir)).toEqual(before);
