@@ -39,7 +39,10 @@ function bestEffort(dest: pino.DestinationStream & NodeJS.EventEmitter): pino.De
     if (broken) return;
     broken = true;
     try {
-      writeSync(2, `paper-trader: log output failed (${(err as Error).message}); logging stops, the run goes on\n`);
+      writeSync(
+        2,
+        `paper-trader: log output failed (${(err as Error).message}); logging stops, the run goes on\n`,
+      );
     } catch {
       // stderr is gone too: nothing left to tell
     }
