@@ -1,15 +1,14 @@
-import { readFileSync } from "node:fs";
 import yargs from "yargs";
 import { DEFAULT_LOT_NOTIONAL_QUOTE, engineUnsetDefault } from "./build.js";
+import { configFields, readConfigFile } from "./config-file.js";
 import {
   CONFIG_DEFAULTS,
   ConfigError,
-  FIELD_TO_FLAG,
-  FLAG_KEY_TO_FIELD,
   type PaperTraderConfig,
   parseConfig,
   validateFields,
 } from "./config.js";
+import { UsageError } from "./usage-error.js";
 
 interface FlagSpec {
   field: keyof PaperTraderConfig;
@@ -208,13 +207,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   },
 };
 
-/** Usage problem: one line for the user, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export { UsageError };
 
 /**
  * Result of CLI parsing: either help/version text to print, or a validated config with the fields
@@ -347,52 +340,6 @@ function checkFlagTokens(args: readonly string[]): string[] {
       throw new UsageError(`invalid --${name}: expected a decimal number, got "${value}"`);
   }
   return out;
-}
-
-function readConfigFile(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new UsageError(`invalid --config: cannot read ${path} (${(err as Error).message})`);
-  }
-  let value: unknown;
-  try {
-    // a byte-order mark (editors on Windows write one) is not part of the JSON
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (err) {
-    throw new UsageError(`invalid --config: ${path} is not valid JSON (${(err as Error).message})`);
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new UsageError(`invalid --config: ${path} must hold a JSON object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-/**
- * A config file's keys as config fields: flag names (`ladder-levels`) map to their field
- * (`ladderLevels`), other keys stay as written (field names; unknown keys fail validation). `keys`
- * gives each field's key as written, for errors. One field under both spellings is a UsageError.
- */
-function configFields(raw: Record<string, unknown>): {
-  fields: Record<string, unknown>;
-  keys: Record<string, string>;
-} {
-  const fields: Record<string, unknown> = {};
-  const keys: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    // JSON.parse keeps "__proto__" as a key; assigned below it would replace the object's prototype
-    if (key === "__proto__") throw new UsageError(`invalid config: unknown key(s) __proto__`);
-    const field = FLAG_KEY_TO_FIELD[key] ?? key;
-    const other = keys[field];
-    if (other !== undefined)
-      throw new UsageError(
-        `invalid --config: keys "${other}" and "${key}" both set ${FIELD_TO_FLAG[field] ?? field}; keep one`,
-      );
-    keys[field] = key;
-    fields[field] = value;
-  }
-  return { fields, keys };
 }
 
 function flagName(flag: string): string {
