@@ -1,11 +1,11 @@
 /** Orchestration of one paper-trading run: outputs, source, loop, checkpoints, shutdown, report. */
 import { existsSync, statSync } from "node:fs";
-import { AnalyticsLogger } from "@mmkit/analytics";
 import type { MarketEvent } from "@mmkit/core";
 import { eventTimeMs, FeedHealthLog } from "@mmkit/exchange";
 import { archivePreviousRun } from "./archive.js";
 import { buildParts, checkGridFlags, leadVenueEnabled } from "./build.js";
-import { HeldCheckpoints, lostRecordsText, writeCheckpoint } from "./checkpoint.js";
+import { writeCheckpoint } from "./checkpoint.js";
+import { lostRecordsText, openRunOutput } from "./run-output.js";
 import { CheckpointPacer } from "./checkpoint-pacing.js";
 import { HaltDrain } from "./halt-drain.js";
 import { MergedLead } from "./lead-merge.js";
@@ -151,18 +151,7 @@ async function runLocked(
   // The mid the run's grid is stated near (run.json, the report) until the trader starts. A resumed live run
   // has no sample: until the venue sends a book, the checkpoint's book gives it.
   const startMid = Number.isNaN(initialMid) && checkpoint !== null ? checkpointMid(checkpoint) : initialMid;
-  const out = new AnalyticsLogger({
-    dir: outputDir,
-    flushIntervalMs: 1000,
-    rotateBytes: Math.round(config.rotateMb * 2 ** 20),
-    onWriteTrouble: (e) =>
-      e.kind === "error"
-        ? logger.error(
-            `[OUTPUT] cannot write ${e.stream}.jsonl (${e.message}): its records are held in memory and retried every second; checkpoints wait until they are on disk`,
-          )
-        : logger.warn(`[OUTPUT] ${e.stream}.jsonl is writable again: ${e.message}`),
-  });
-  const heldCheckpoints = new HeldCheckpoints(logger);
+  const { out, heldCheckpoints } = openRunOutput(outputDir, config.rotateMb, logger);
   out.writeManifest(runManifest(config, source, runId, runStartedMs, null, startMid));
   for (const e of createStreamFiles(outputDir)) logger.warn(`cannot create stream file ${e}`);
 
@@ -213,8 +202,7 @@ async function runLocked(
   const drain = new HaltDrain();
   const firstBook = new FirstBookWait(logger);
 
-  // A checkpoint states the files' sizes: it waits while records are held after a write error (a
-  // resume from it would never rewrite them), and a failed write keeps the last good one.
+  // Held while records wait after a write error (a resume would skip them); see HeldCheckpoints.
   const doCheckpoint = (t: PaperTrader, completedReason: string | null = null, final = false): void => {
     out.flush(final);
     heldCheckpoints.write(out.unwrittenRecords(), () =>
