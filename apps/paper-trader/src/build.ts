@@ -176,6 +176,9 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
   const maxPositionLots = config.maxPositionLots ?? ENGINE_DEFAULTS.maxPositionLots;
   const capitalQuote =
     ctx.capitalQuote ?? (ctx.firstMid > 0 ? maxPositionLots * orderSizeBase * ctx.firstMid : 1000);
+  // unset only when built outside a run (runPaperTrader resolves the venue's fees first)
+  const makerFeeBps = config.makerFeeBps ?? HYPERLIQUID_BASE_FEES.makerFeeBps;
+  const takerFeeBps = config.takerFeeBps ?? HYPERLIQUID_BASE_FEES.takerFeeBps;
   const engineConfig: QuoteEngineConfigInput = {
     ...(config.gamma !== undefined ? { gamma: config.gamma } : {}),
     orderSizeBase,
@@ -183,7 +186,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     levels: config.ladderLevels,
     depthRatio: config.ladderRatio,
     minHalfSpreadBps: config.minSpreadBps,
-    makerFeeBps: config.makerFeeBps ?? HYPERLIQUID_BASE_FEES.makerFeeBps,
+    makerFeeBps,
     priorKappaPerFrac: PRIOR_MARKET.kappaPerFrac,
     priorAPerSec: PRIOR_MARKET.aPerSec,
   };
@@ -193,7 +196,7 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
   });
   const budget = validateRiskBudget(engineConfig, PRIOR_MARKET);
   ctx.logger.info(
-    `[CONFIG] gamma=${budget.gamma} half_spread_bps=${budget.halfSpreadBps.toFixed(4)}${budget.floorBound ? " (floor)" : ""} skew_per_lot_bps=${budget.skewPerLotBps.toFixed(4)} skew_at_max_bps=${budget.skewAtMaxBps.toFixed(4)} full_position_shift=${budget.fullPositionShiftRatio.toFixed(2)}x_half_spread order_size=${orderSizeBase} max_position_lots=${maxPositionLots} capital=${capitalQuote.toFixed(2 + moneyExtraDecimals(capitalQuote))} fill_model=${config.fillModel} maker_fee_bps=${engineConfig.makerFeeBps} taker_fee_bps=${config.takerFeeBps ?? HYPERLIQUID_BASE_FEES.takerFeeBps} (prior market: sigma=${PRIOR_MARKET.sigmaPerSqrtSec}/sqrt_s A=${PRIOR_MARKET.aPerSec}/s kappa=${PRIOR_MARKET.kappaPerFrac}; quoting follows the estimates once warmed up)`,
+    `[CONFIG] gamma=${budget.gamma} half_spread_bps=${budget.halfSpreadBps.toFixed(4)}${budget.floorBound ? " (floor)" : ""} skew_per_lot_bps=${budget.skewPerLotBps.toFixed(4)} skew_at_max_bps=${budget.skewAtMaxBps.toFixed(4)} full_position_shift=${budget.fullPositionShiftRatio.toFixed(2)}x_half_spread order_size=${orderSizeBase} max_position_lots=${maxPositionLots} capital=${capitalQuote.toFixed(2 + moneyExtraDecimals(capitalQuote))} fill_model=${config.fillModel} maker_fee_bps=${makerFeeBps} taker_fee_bps=${takerFeeBps} (prior market: sigma=${PRIOR_MARKET.sigmaPerSqrtSec}/sqrt_s A=${PRIOR_MARKET.aPerSec}/s kappa=${PRIOR_MARKET.kappaPerFrac}; quoting follows the estimates once warmed up)`,
   );
   if (budget.warning !== null) ctx.logger.warn(`[CONFIG] ${budget.warning}`);
   // Level i sits at least at d0·ratio^i (deeper when the minimum level spacing exceeds d0): a steep
@@ -216,8 +219,8 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     fillModel: config.fillModel,
     touchProb: config.fillProb,
     queueTradeLagMs: config.queueTradeLagMs,
-    makerFeeBps: config.makerFeeBps ?? HYPERLIQUID_BASE_FEES.makerFeeBps,
-    takerFeeBps: config.takerFeeBps ?? HYPERLIQUID_BASE_FEES.takerFeeBps,
+    makerFeeBps,
+    takerFeeBps,
     latency: {
       kind: "lognormal",
       orderEntryMedianMs: config.latencyMs,

@@ -117,11 +117,7 @@ export async function createSource(config: PaperTraderConfig, logger: FeedLogger
       feed,
       syncEvents: null,
       asyncEvents: (unpacedPrefix = 0, stop) =>
-        withSkewWarning(
-          pace(feed, speed, { clock, unpacedPrefix, ...(stop !== undefined ? { signal: stop } : {}) }),
-          clock,
-          logger,
-        ),
+        withSkewWarning(pace(feed, speed, { clock, unpacedPrefix, signal: stop }), clock, logger),
       clock,
       eventTime: true,
       tickRules,
@@ -190,8 +186,7 @@ function eventTimeSource(
     sample,
     feed,
     syncEvents: speed === "max" ? () => feed.events() : null,
-    asyncEvents: (unpacedPrefix = 0, stop) =>
-      pace(feed.events(), speed, { unpacedPrefix, ...(stop !== undefined ? { signal: stop } : {}) }),
+    asyncEvents: (unpacedPrefix = 0, stop) => pace(feed.events(), speed, { unpacedPrefix, signal: stop }),
     clock: "exchange",
     eventTime: true,
     tickRules,

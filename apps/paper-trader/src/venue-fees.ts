@@ -9,26 +9,14 @@ import type { PaperTraderConfig } from "./config.js";
 export interface VenueFees {
   makerFeeBps: number;
   takerFeeBps: number;
-  /** Which tier. */
-  tier: string;
 }
 
 /** Hyperliquid perps, base tier (also the synthetic market's, which imitates Hyperliquid). */
-export const HYPERLIQUID_BASE_FEES: VenueFees = {
-  makerFeeBps: 1.5,
-  takerFeeBps: 4.5,
-  tier: "Hyperliquid perps base tier",
-};
-const BINANCE_USDM_BASE_FEES: VenueFees = {
-  makerFeeBps: 2,
-  takerFeeBps: 5,
-  tier: "Binance USD-M futures base tier",
-};
-const BINANCE_SPOT_BASE_FEES: VenueFees = {
-  makerFeeBps: 10,
-  takerFeeBps: 10,
-  tier: "Binance spot base tier",
-};
+export const HYPERLIQUID_BASE_FEES: VenueFees = { makerFeeBps: 1.5, takerFeeBps: 4.5 };
+/** Binance USD-M futures, base tier (VIP 0, no BNB discount). */
+const BINANCE_USDM_BASE_FEES: VenueFees = { makerFeeBps: 2, takerFeeBps: 5 };
+/** Binance spot, base tier (VIP 0, no BNB discount). */
+const BINANCE_SPOT_BASE_FEES: VenueFees = { makerFeeBps: 10, takerFeeBps: 10 };
 
 /**
  * Base-tier fees of `venue` (synthetic, hyperliquid, binance, or a recording's "replay"); a Binance

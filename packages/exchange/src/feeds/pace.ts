@@ -20,7 +20,7 @@ export interface PaceOptions {
    * Stop request: a wait for the next event ends as soon as it aborts (however long the gap), and
    * the pacing ends without releasing that event (a resume replays it). Not aborted: no effect.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Longest single sleep: a long wait is slept in slices (a timer above 2³¹−1 ms would fire at once). */

@@ -43,7 +43,8 @@ export abstract class PrintFills extends PendingActions {
       this.endSweep(out);
     this.sweepTsMs = tr.exchangeTsMs;
     this.inSweep = goesOn || this.sweepFills.length > 0;
-    if (tr.size > 0 && Number.isFinite(tr.price)) {
+    // (a non-finite price or negative size never gets here: onMarketEvent refuses it)
+    if (tr.size > 0) {
       this.fillReal(tr, t, true, out);
       this.observeVirtual(tr, t, true);
     }
