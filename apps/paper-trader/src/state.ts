@@ -140,9 +140,15 @@ const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set([
 
 /**
  * Of those, the ones a resume keeps from the checkpoint unless given again: a restarted 24/7 run
- * goes on recording where it did (a new `--record` DIR or rotation may still be given).
+ * goes on recording where it did, serving its metrics on the port its scraper watches and
+ * checkpointing at its interval (new values may still be given).
  */
-const RESUME_CARRIES: ReadonlySet<string> = new Set(["record", "recordRotateMin"]);
+const RESUME_CARRIES: ReadonlySet<string> = new Set([
+  "record",
+  "recordRotateMin",
+  "metricsPort",
+  "checkpointEveryMin",
+]);
 
 /**
  * Fields whose unset value is resolved when the run starts (the traded venue's base-tier fees,

@@ -253,3 +253,29 @@ describe("--resume and --record", () => {
     expect(parseConfig({ source: "hyperliquid", record: "rel/hl" }).record).toBe(resolve("rel/hl"));
   });
 });
+
+describe("--resume and the settings of a 24/7 run", () => {
+  it("a bare resume keeps the metrics port and checkpoint interval; given ones win", () => {
+    const saved = parseConfig({ source: "hyperliquid", metricsPort: 9464, checkpointEveryMin: 15 });
+    const bare = resumedConfig(saved, parseConfig({ resume: true }), "/tmp/x", new Set(["resume"]));
+    expect(bare.metricsPort).toBe(9464);
+    expect(bare.checkpointEveryMin).toBe(15);
+    const changed = resumedConfig(
+      saved,
+      parseConfig({ resume: true, metricsPort: 9500, checkpointEveryMin: 1 }),
+      "/tmp/x",
+      new Set(["resume", "metricsPort", "checkpointEveryMin"]),
+    );
+    expect(changed.metricsPort).toBe(9500);
+    expect(changed.checkpointEveryMin).toBe(1);
+    // a run started without a metrics port resumes without one
+    const none = resumedConfig(
+      parseConfig({ source: "hyperliquid" }),
+      parseConfig({ resume: true }),
+      "/tmp/x",
+      new Set(["resume"]),
+    );
+    expect(none.metricsPort).toBeUndefined();
+    expect(none.checkpointEveryMin).toBe(5);
+  });
+});
