@@ -1,20 +1,11 @@
 import type { LiveFeedOptions } from "./live-options.js";
-import { type FeedHealthStatus, type MarketEvent, Rng } from "@mmkit/core";
-import { AsyncQueue } from "./async-queue.js";
+import { type MarketEvent, Rng } from "@mmkit/core";
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
 import { BinanceDepthSync } from "./binance-depth-sync.js";
 import { type BinanceDepthSnapshot, bnDepthSnapshotSchema, parseBinanceFrame } from "./binance-messages.js";
-import { LogThrottle } from "./log-throttle.js";
+import { LiveFeedBase } from "./live-feed-base.js";
 import { StaleWatchdog } from "./stale-watchdog.js";
-import {
-  bumpExtra,
-  copyFeedStats,
-  emptyFeedStats,
-  type FeedLogger,
-  type FeedStats,
-  type MarketDataFeed,
-  silentLogger,
-} from "./types.js";
+import { bumpExtra } from "./types.js";
 import { WsSession } from "./ws-session.js";
 
 /** Binance USD-M futures websocket base. */
@@ -75,16 +66,10 @@ export interface BinanceFeedOptions extends LiveFeedOptions {
  * diff depth → delta kept continuous with the documented U/u/pu check; on a gap (or reconnect)
  * deltas are buffered, a snapshot is fetched, and the book is resynced (`resynced` + snapshot).
  */
-export class BinanceFeed implements MarketDataFeed {
-  /** `binance:<symbol>`. */
-  readonly name: string;
-  private readonly queue: AsyncQueue<MarketEvent>;
-  private readonly counters = emptyFeedStats();
-  private readonly session: WsSession;
+export class BinanceFeed extends LiveFeedBase {
+  protected readonly session: WsSession;
   private readonly sync = new BinanceDepthSync();
   private readonly watchdog: StaleWatchdog;
-  private readonly logger: FeedLogger;
-  private readonly now: () => number;
   private readonly snapshotSource: DepthSnapshotSource;
   private readonly backoff: BackoffOptions;
   private readonly rng: Rng;
@@ -92,19 +77,11 @@ export class BinanceFeed implements MarketDataFeed {
   private snapshotRequest: AbortController | null = null;
   private snapshotAttempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
-  private lastExchangeTsMs = 0;
-  private started = false;
   private closed = false;
-  /** Invalid frames: the first logged, then at most one line per 30 s. */
-  private readonly invalidLog: LogThrottle;
 
   constructor(private readonly o: BinanceFeedOptions) {
     if (!o.symbol) throw new Error("BinanceFeed: symbol is required");
-    this.name = `binance:${o.symbol.toUpperCase()}`;
-    this.logger = o.logger ?? silentLogger;
-    this.now = o.nowMs ?? Date.now;
-    this.queue = new AsyncQueue(o.maxBuffered ?? 100_000);
-    this.invalidLog = new LogThrottle(this.logger, 30_000, this.now);
+    super(`binance:${o.symbol.toUpperCase()}`, o);
     this.snapshotSource = o.snapshotSource ?? restDepthSnapshotSource(o.restBaseUrl);
     this.backoff = { ...DEFAULT_BACKOFF, ...o.backoff };
     this.rng = new Rng((o.seed ?? 1) + 7919);
@@ -147,20 +124,6 @@ export class BinanceFeed implements MarketDataFeed {
     return `${this.o.baseUrl ?? BINANCE_USDM_WS_URL}/stream?streams=${streams.join("/")}`;
   }
 
-  /** Start connecting (also done by the first iteration). */
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.session.start();
-  }
-
-  /** Counters (copy). */
-  stats(): FeedStats {
-    const s = copyFeedStats(this.counters);
-    s.droppedEvents = this.queue.dropped;
-    return s;
-  }
-
   /**
    * Close everything and finish iteration. Resolves once the socket is closed: at once when the
    * venue answers the close frame, after about a second when it does not (terminated).
@@ -171,24 +134,14 @@ export class BinanceFeed implements MarketDataFeed {
     this.watchdog.disarm();
     this.cancelSnapshot();
     this.queue.end();
-    this.invalidLog.flush("invalid messages dropped (not logged one by one)", { feed: this.name });
+    this.flushInvalidLog();
     await closed;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<MarketEvent> {
-    this.start();
-    return this.queue[Symbol.asyncIterator]();
-  }
-
-  private push(e: MarketEvent): void {
-    this.counters.events[e.type]++;
+  /** Queue an event; every event (health too) advances the newest exchange time. */
+  protected override push(e: MarketEvent): void {
     if (e.exchangeTsMs > this.lastExchangeTsMs) this.lastExchangeTsMs = e.exchangeTsMs;
-    this.queue.push(e);
-  }
-
-  private health(status: FeedHealthStatus, reason: string): void {
-    const t = this.now();
-    this.push({ type: "health", exchangeTsMs: this.lastExchangeTsMs || t, localTsMs: t, status, reason });
+    super.push(e);
   }
 
   private onOpen(isReconnect: boolean): void {
@@ -276,11 +229,7 @@ export class BinanceFeed implements MarketDataFeed {
     const r = parseBinanceFrame(text, localTsMs);
     switch (r.kind) {
       case "invalid":
-        this.counters.invalidMessages++;
-        this.invalidLog.warn(
-          { feed: this.name, error: r.error, sample: text.slice(0, 200) },
-          "invalid message dropped",
-        );
+        this.dropInvalid(r.error, text);
         return;
       case "ignored":
         this.counters.ignoredMessages++;

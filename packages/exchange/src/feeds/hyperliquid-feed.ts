@@ -1,22 +1,13 @@
 import type { LiveFeedOptions } from "./live-options.js";
-import type { FeedHealthStatus, MarketEvent } from "@mmkit/core";
 import type WebSocket from "ws";
-import { AsyncQueue } from "./async-queue.js";
 import { DEFAULT_BACKOFF } from "./backoff.js";
 import { type HlParsed, parseHyperliquidFrame } from "./hyperliquid-messages.js";
+import { LiveFeedBase } from "./live-feed-base.js";
 import { LogThrottle } from "./log-throttle.js";
 import { RecentIds } from "./recent-ids.js";
 import { StaleTradeFilter } from "./stale-trades.js";
 import { StaleWatchdog } from "./stale-watchdog.js";
-import {
-  bumpExtra,
-  copyFeedStats,
-  emptyFeedStats,
-  type FeedLogger,
-  type FeedStats,
-  type MarketDataFeed,
-  silentLogger,
-} from "./types.js";
+import { bumpExtra } from "./types.js";
 import { WsSession } from "./ws-session.js";
 
 /** Trades frames held at most before the connection's first book (oldest dropped beyond). */
@@ -69,24 +60,15 @@ export interface HyperliquidFeedOptions extends LiveFeedOptions {
  * zod validation, ping/pong keep-alive, reconnect with backoff, resubscription, book
  * replacement from the first snapshot after a reconnect (`resynced`), and stall detection.
  */
-export class HyperliquidFeed implements MarketDataFeed {
-  /** `hyperliquid:<coin>`. */
-  readonly name: string;
-  private readonly queue: AsyncQueue<MarketEvent>;
-  private readonly counters = emptyFeedStats();
-  private readonly session: WsSession;
+export class HyperliquidFeed extends LiveFeedBase {
+  protected readonly session: WsSession;
   private readonly watchdog: StaleWatchdog | null;
-  private readonly logger: FeedLogger;
-  private readonly now: () => number;
   private awaitingSnapshot = false;
-  private lastExchangeTsMs = 0;
-  private started = false;
   /** Recent trade ids (HL re-sends recent trades on every subscribe). */
   private readonly seenTradeIds = new RecentIds(5000);
   /** Drops the recent-trades snapshot sent on every (re)subscribe (prints older than the book). */
   private readonly stale = new StaleTradeFilter();
-  /** Invalid frames and venue `error` frames: the first logged, then at most one line per 30 s. */
-  private readonly invalidLog: LogThrottle;
+  /** Venue `error` frames and stale prints: the first logged, then at most one line per 30 s. */
   private readonly venueErrorLog: LogThrottle;
   private readonly staleTradesLog: LogThrottle;
   /** The next trades frame is the recent-trades snapshot the venue sends on every (re)subscribe. */
@@ -102,11 +84,7 @@ export class HyperliquidFeed implements MarketDataFeed {
 
   constructor(private readonly o: HyperliquidFeedOptions) {
     if (!o.coin) throw new Error("HyperliquidFeed: coin is required");
-    this.name = `hyperliquid:${o.coin}`;
-    this.logger = o.logger ?? silentLogger;
-    this.now = o.nowMs ?? Date.now;
-    this.queue = new AsyncQueue(o.maxBuffered ?? 100_000);
-    this.invalidLog = new LogThrottle(this.logger, 30_000, this.now);
+    super(`hyperliquid:${o.coin}`, o);
     this.venueErrorLog = new LogThrottle(this.logger, 30_000, this.now);
     this.staleTradesLog = new LogThrottle(this.logger, 30_000, this.now);
     const pingIntervalMs = o.pingIntervalMs ?? 20_000;
@@ -147,20 +125,6 @@ export class HyperliquidFeed implements MarketDataFeed {
       : null;
   }
 
-  /** Start connecting (also done by the first iteration). */
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.session.start();
-  }
-
-  /** Counters (copy). */
-  stats(): FeedStats {
-    const s = copyFeedStats(this.counters);
-    s.droppedEvents = this.queue.dropped;
-    return s;
-  }
-
   /**
    * Close the socket, stop timers, finish iteration. Resolves once the socket is closed: at once
    * when the venue answers the close frame, after about a second when it does not (terminated).
@@ -169,17 +133,12 @@ export class HyperliquidFeed implements MarketDataFeed {
     const closed = this.session.stop();
     this.watchdog?.disarm();
     this.queue.end();
-    this.invalidLog.flush("invalid messages dropped (not logged one by one)", { feed: this.name });
+    this.flushInvalidLog();
     this.venueErrorLog.flush("venue errors (not logged one by one)", { feed: this.name });
     this.staleTradesLog.flush("trade frames with stale prints dropped (not logged one by one)", {
       feed: this.name,
     });
     await closed;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<MarketEvent> {
-    this.start();
-    return this.queue[Symbol.asyncIterator]();
   }
 
   /** The subscription messages sent on every (re)connect. */
@@ -191,16 +150,6 @@ export class HyperliquidFeed implements MarketDataFeed {
     if (o.trades !== false) subs.push({ type: "trades", coin: o.coin });
     if (o.allMids) subs.push({ type: "allMids" });
     return subs.map((subscription) => ({ method: "subscribe", subscription }));
-  }
-
-  private push(e: MarketEvent): void {
-    this.counters.events[e.type]++;
-    this.queue.push(e);
-  }
-
-  private health(status: FeedHealthStatus, reason: string): void {
-    const t = this.now();
-    this.push({ type: "health", exchangeTsMs: this.lastExchangeTsMs || t, localTsMs: t, status, reason });
   }
 
   private onOpen(ws: WebSocket, isReconnect: boolean): void {
@@ -253,11 +202,7 @@ export class HyperliquidFeed implements MarketDataFeed {
     const r = parseHyperliquidFrame(text, localTsMs);
     switch (r.kind) {
       case "invalid":
-        this.counters.invalidMessages++;
-        this.invalidLog.warn(
-          { feed: this.name, error: r.error, sample: text.slice(0, 200) },
-          "invalid message dropped",
-        );
+        this.dropInvalid(r.error, text);
         return;
       case "pong":
         this.session.notePong();
