@@ -71,6 +71,8 @@ export class RunMetrics {
     this.feedStalenessSec.set(Number.POSITIVE_INFINITY);
     this.leadStalenessSec?.set(Number.POSITIVE_INFINITY);
     this.killSwitchState.set(RISK_STATE_CODE.reduceOnly);
+    // Both sides' series exist from the start at 0, so rate() and absent-series alerts work before a fill.
+    for (const side of ["buy", "sell"]) this.fills.inc({ side }, 0);
   }
 
   /** Update every gauge from one sample of the run's state. */

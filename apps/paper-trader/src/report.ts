@@ -11,6 +11,8 @@ export interface ReportContext {
   stopReason: string;
   outputDir: string | null;
   wallSeconds: number;
+  /** The wall time covers this session only (a resumed run; the other counts are the whole run's). */
+  wallThisSession?: boolean;
   feedSummary: string;
   /** What was traded and on which grid ({@link instrumentText}). */
   instrument: string;
@@ -29,7 +31,7 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   const line = "=".repeat(72);
   out.push(line, "=== EDGE VALIDATION REPORT ===", line);
   out.push(
-    `Run: source=${p.config.source} fill_model=${p.exchange.fillModel.name} seed=${p.config.seed} market_time=${marketSec.toFixed(0)}s wall=${ctx.wallSeconds.toFixed(1)}s events=${c.events} cycles=${c.cycles} maker_fee_bps=${p.exchange.config.makerFeeBps} taker_fee_bps=${p.exchange.config.takerFeeBps}`,
+    `Run: source=${p.config.source} fill_model=${p.exchange.fillModel.name} seed=${p.config.seed} market_time=${marketSec.toFixed(0)}s wall=${ctx.wallSeconds.toFixed(1)}s${ctx.wallThisSession === true ? " (this session)" : ""} events=${c.events} cycles=${c.cycles} maker_fee_bps=${p.exchange.config.makerFeeBps} taker_fee_bps=${p.exchange.config.takerFeeBps}`,
   );
   out.push(`Instrument: ${ctx.instrument}`);
   out.push(`Stop: ${ctx.stopReason}`);

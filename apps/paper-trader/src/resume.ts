@@ -80,7 +80,11 @@ export function resumeSettings(
   const saved = savedEffectiveConfig(checkpoint);
   return {
     checkpoint,
-    config: keepVenueUrls(saved, resumedConfig(saved, given, dir, givenFields), givenFields),
+    config: keepVenueUrls(
+      saved,
+      resumedConfig(saved, given, dir, givenFields, checkpoint.config),
+      givenFields,
+    ),
   };
 }
 
@@ -138,6 +142,7 @@ export async function reprintCompleted(
     stopReason,
     outputDir: config.outputDir,
     wallSeconds: 0,
+    wallThisSession: true,
     feedSummary: `${source.feed.name} (nothing read: the run had ended; its own report has the counts)`,
     // A live source has no sample: the price step near the checkpoint's mid, as the run stated it.
     instrument: instrumentText(instrumentGrid(source, Number.isNaN(mid) ? checkpointMid(cp) : mid)),

@@ -376,6 +376,7 @@ async function runLocked(
       stopReason,
       outputDir,
       wallSeconds: (Date.now() - startedWallMs) / 1000,
+      wallThisSession: checkpoint !== null,
       feedSummary: feedLine(),
       instrument: `${instrumentText(instrumentGrid(source, gridMid))}${t.offGrid?.reportText() ?? ""}`,
     });

@@ -1,10 +1,12 @@
 /** The end of a run: the trader's last records, and the feed line of the report. */
+import { logAnalytics } from "./analytics-logs.js";
 import { feedCounters } from "./metrics.js";
 import type { RunSource } from "./source.js";
 import type { PaperTrader } from "./trader.js";
 
 /**
- * Cancel quotes, flush pending prediction/markout records, write the final analytics.
+ * Cancel quotes, flush pending prediction/markout records, write and log the final analytics (the
+ * last `[ANALYTICS]`/`[PNL SUMMARY]` lines agree with the report).
  * `pauseStatistics`: a live run paused by a stop request (the time until `--resume` is unobserved).
  */
 export function finishTrader(t: PaperTrader, stopReason: string, pauseStatistics = false): void {
@@ -15,6 +17,7 @@ export function finishTrader(t: PaperTrader, stopReason: string, pauseStatistics
   t.sampleFinalEquity(ts);
   if (pauseStatistics) t.analytics.pauseStatistics(ts);
   t.writeAnalytics(ts, true);
+  logAnalytics(t, ts);
   t.writeEvent(ts, "run_end", { reason: stopReason });
   t.p.logger.info(`[SHUTDOWN] ${stopReason}; quotes cancelled, records flushed`);
 }

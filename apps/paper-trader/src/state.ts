@@ -187,20 +187,23 @@ function savedValue(saved: PaperTraderConfig, f: keyof PaperTraderConfig): unkno
  * every field) and those a resume may change (pacing, logging, …: their new or default values), the
  * checkpoint's value for every other field. A run-defining setting given with another value than
  * the checkpoint's is refused, and so is a given setting without effect on the resumed source —
- * ConfigErrors, one line, before any file changes.
+ * ConfigErrors, one line, before any file changes. `saved` is what the run used (compared with);
+ * `written` the checkpoint's config as written (default `saved`), what an unset field is taken from,
+ * so the resumed run's config (run.json, later checkpoints) does not gain values never set.
  */
 export function resumedConfig(
   saved: PaperTraderConfig,
   now: PaperTraderConfig,
   dir: string,
   given?: ReadonlySet<string>,
+  written: PaperTraderConfig = saved,
 ): PaperTraderConfig {
   const merged: Record<string, unknown> = {};
   for (const f of FIELDS) {
     const fromCheckpoint =
       given !== undefined && !given.has(f) && (!RESUME_MAY_CHANGE.has(f) || RESUME_CARRIES.has(f));
     const value =
-      fromCheckpoint || (RESOLVED_AT_START.has(f) && now[f] === undefined) ? savedValue(saved, f) : now[f];
+      fromCheckpoint || (RESOLVED_AT_START.has(f) && now[f] === undefined) ? savedValue(written, f) : now[f];
     // Checkpoints of older versions kept a path as typed: relative to a directory not recorded.
     if (fromCheckpoint && PATH_FIELDS.has(f) && typeof value === "string" && !isAbsolute(value))
       throw new ConfigError(

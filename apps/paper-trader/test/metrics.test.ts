@@ -26,6 +26,12 @@ function gauge(text: string, name: string): number {
 }
 
 describe("Prometheus metrics", () => {
+  it("both sides' fill counters exist at 0 before the first fill (rate() and absent() alerts work)", async () => {
+    const text = await new RunMetrics().registry.metrics();
+    expect(text).toContain('mmkit_fills_total{side="buy"} 0');
+    expect(text).toContain('mmkit_fills_total{side="sell"} 0');
+  });
+
   it("a resumed run's gauges show the restored account before its first event, not an empty one", async () => {
     // (a replay resumed from a checkpoint first skips the events it processed, which can take long)
     const dir = tempDir();

@@ -152,6 +152,29 @@ describe("resume keeps a run's files safe", () => {
     expect(resumed.fills).toBeGreaterThan(paused.fills);
   });
 
+  it("a bare --resume writes the run's config as it was set (no engine defaults or chosen size added)", async () => {
+    const dir = tempDir();
+    await runAndPause({ ...BASE, durationSec: 7200, outputDir: dir }, 400);
+    const before = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    expect(before.config["gamma"]).toBeUndefined();
+    const r = await runPaperTrader(parseConfig({ outputDir: dir, resume: true, durationSec: 120 }), {
+      logger: createLogger("silent", false),
+      print: () => {},
+      handleSignals: false,
+      given: new Set(["outputDir", "resume"]),
+    });
+    const after = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    for (const f of ["gamma", "maxPositionLots", "orderSizeBase"]) expect(after.config[f], f).toBeUndefined();
+    expect(after.config["durationSec"]).toBe(7200);
+    expect((checkpointOf(dir)["config"] as Record<string, unknown>)["gamma"]).toBeUndefined();
+    // the report's counts are the whole run's, its wall time this session's: it says so
+    expect(r.report.find((l) => l.startsWith("Run:"))).toMatch(/ wall=[0-9.]+s \(this session\) events=/);
+  });
+
   it("a stream cut below its checkpointed size (lost on disk) is trimmed to whole lines before appending", async () => {
     const dir = tempDir();
     await runAndPause({ ...BASE, durationSec: 7200, outputDir: dir }, 400);

@@ -24,7 +24,7 @@ export const fillSchema = z.object({
   position_after: num,
   /** Original `[FILL PNL]` spread_capture: side·(mid − price)·size, quote currency. */
   spread_capture: num,
-  /** Realized PnL booked by this fill, quote currency (null if not tracked). */
+  /** Realized PnL of the run so far, after this fill (a running total, like `cum_pnl`), quote currency (null if not tracked). */
   realized_pnl: numOrNull,
   /** Cumulative net PnL after this fill, quote currency. */
   cum_pnl: numOrNull,

@@ -6,7 +6,9 @@ import { num, numOrNull } from "./record-fields.js";
 export const runManifestSchema = z.object({
   schema_version: z.number().int().positive(),
   run_id: z.string(),
+  /** Wall-clock time the run first started (ms since epoch; not market time, even in a replay). */
   started_ts_ms: num,
+  /** Wall-clock time the run (or its latest session) ended; null while it runs. */
   ended_ts_ms: numOrNull,
   seed: z.number().int().nullable(),
   /** Market-data source, e.g. { kind: "replay", path: "..." } or { kind: "synthetic" }. */

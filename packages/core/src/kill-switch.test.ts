@@ -27,7 +27,9 @@ describe("KillSwitch", () => {
     expect(
       ks.update(obs({ tsMs: 12_000, lastMarketDataTsMs: 12_000, equityQuote: 900, inventoryBase: 0 })),
     ).toBe("halted");
-    expect(ks.reason()).toMatch(/drawdown 10\.00% ≥ 10\.00% with a flat position: nothing left to reduce/);
+    expect(ks.reason()).toMatch(
+      /drawdown 10\.00% ≥ reduce-only level 10\.00% with a flat position: nothing left to reduce/,
+    );
     // also in the hysteresis band (8% < 10% but not below the 7.5% recovery level)
     const band = new KillSwitch(cfg);
     band.update(obs({ equityQuote: 1000 }));
@@ -56,7 +58,7 @@ describe("KillSwitch", () => {
     // New peak 1200; 1020 is (1200 − 1020)/1200 = 15% → halted.
     ks.update(obs({ tsMs: 13_000, lastMarketDataTsMs: 13_000, equityQuote: 1200 }));
     expect(ks.update(obs({ tsMs: 14_000, lastMarketDataTsMs: 14_000, equityQuote: 1020 }))).toBe("halted");
-    expect(ks.reason()).toMatch(/drawdown 15\.00% ≥ 15\.00%/);
+    expect(ks.reason()).toMatch(/drawdown 15\.00% ≥ halt level 15\.00%/);
     // Sticky: full recovery does not un-halt.
     expect(ks.update(obs({ tsMs: 15_000, lastMarketDataTsMs: 15_000, equityQuote: 5000 }))).toBe("halted");
     expect(ks.transitions().map((t) => `${t.from}->${t.to}@${t.tsMs}`)).toEqual([
@@ -86,9 +88,9 @@ describe("KillSwitch", () => {
     expect(ks.update(obs({ tsMs: 11_000, lastMarketDataTsMs: 11_000, equityQuote: 999.6 }))).toBe(
       "reduceOnly",
     );
-    expect(ks.reason()).toMatch(/drawdown 0\.0400% ≥ 0\.0333%/);
+    expect(ks.reason()).toMatch(/drawdown 0\.0400% ≥ reduce-only level 0\.0333%/);
     expect(ks.update(obs({ tsMs: 12_000, lastMarketDataTsMs: 12_000, equityQuote: 999.5 }))).toBe("halted");
-    expect(ks.reason()).toMatch(/drawdown 0\.0500% ≥ 0\.0500%/);
+    expect(ks.reason()).toMatch(/drawdown 0\.0500% ≥ halt level 0\.0500%/);
   });
 
   it("recovery ratio 1 restores the old behaviour (back to active as soon as the drawdown is under the level)", () => {

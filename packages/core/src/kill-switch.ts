@@ -188,7 +188,7 @@ export class KillSwitch {
     if (dd >= c.haltDrawdownFrac) {
       return {
         state: "halted",
-        reason: `drawdown ${pct(dd)} ≥ ${pct(c.haltDrawdownFrac)} (equity ${obs.equityQuote}, peak ${this.peakEquity})`,
+        reason: `drawdown ${pct(dd)} ≥ halt level ${pct(c.haltDrawdownFrac)} (equity ${obs.equityQuote}, peak ${this.peakEquity})`,
       };
     }
     const ageMs = obs.tsMs - obs.lastMarketDataTsMs;
@@ -203,7 +203,7 @@ export class KillSwitch {
     if (dd >= c.reduceOnlyDrawdownFrac) this.drawdownLatched = true;
     else if (dd < recoverBelow) this.drawdownLatched = false;
     if (dd >= c.reduceOnlyDrawdownFrac)
-      reasons.push(`drawdown ${pct(dd)} ≥ ${pct(c.reduceOnlyDrawdownFrac)}`);
+      reasons.push(`drawdown ${pct(dd)} ≥ reduce-only level ${pct(c.reduceOnlyDrawdownFrac)}`);
     else if (this.drawdownLatched)
       reasons.push(`drawdown ${pct(dd)} not yet below the recovery level ${pct(recoverBelow)}`);
     // relative 1e-9 slack: a position of exactly the limit summed from fills (0.001 × 10 =
