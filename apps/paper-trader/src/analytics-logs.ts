@@ -5,6 +5,7 @@ import { type PaperTrader, REQUOTE_THRESHOLD_BPS } from "./trader.js";
 
 /** Log the analytics block users grep for (every `--analytics-every-sec` of market time). */
 export function logAnalytics(trader: PaperTrader, ts: number): void {
+  trader.analyticsLoggedAtMs = ts;
   const log = trader.p.logger;
   const c = trader.counters;
   const s = trader.sharpe.summary(ts);

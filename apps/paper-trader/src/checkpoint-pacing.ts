@@ -16,14 +16,15 @@ const WALL_CHECK_EVERY_CALLS = 64;
 export class CheckpointPacer {
   private readonly everyMs: number;
   private nextMs = Number.NaN;
-  private lastWallMs = Date.now();
+  /** Wall time of the last checkpoint written (none yet: the first is not paced, so a fast run killed in its first seconds can resume). */
+  private lastWallMs = Number.NEGATIVE_INFINITY;
   private callsUntilWallCheck = 0;
 
   private readonly firstAfterMs: number;
 
   /**
    * `everyMs`: market time between checkpoints; `firstAfterMs`: market time from the first event to
-   * the first checkpoint (at most `everyMs`). The wall-time pacing starts now.
+   * the first checkpoint (at most `everyMs`). The wall-time pacing starts with the first checkpoint.
    */
   constructor(everyMs: number, firstAfterMs = FIRST_CHECKPOINT_MS) {
     this.everyMs = everyMs;

@@ -3,6 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { type RunManifest, SCHEMA_VERSION, STREAM_FILES } from "@mmkit/analytics";
 import type { PaperTraderConfig } from "./config.js";
+import type { TraderParts } from "./trader-parts.js";
 import { instrumentGrid } from "./instrument.js";
 import type { RunSource } from "./source.js";
 
@@ -11,7 +12,8 @@ export const APP_VERSION = "0.1.0";
 
 /**
  * The manifest of run `runId`, started at `startedTsMs` (wall), ended at `endedTsMs` (null while
- * running); `firstMid` (NaN until known) gives the price step `source.tick_size` states.
+ * running); `firstMid` (NaN until known) gives the price step `source.tick_size` states; `parts`
+ * (the trader's, once built) the quoting parameters it used, defaults resolved.
  */
 export function runManifest(
   config: PaperTraderConfig,
@@ -20,6 +22,7 @@ export function runManifest(
   startedTsMs: number,
   endedTsMs: number | null,
   firstMid = Number.NaN,
+  parts: Pick<TraderParts, "engine" | "orderSizeBase" | "maxPositionLots" | "capitalQuote"> | null = null,
 ): RunManifest {
   const { venue, instrument: _i, ...grid } = instrumentGrid(source, firstMid);
   return {
@@ -33,6 +36,16 @@ export function runManifest(
     symbol: source.instrument,
     venue,
     config: { ...config },
+    ...(parts === null
+      ? {}
+      : {
+          quoting: {
+            gamma: parts.engine.config.gamma,
+            order_size_base: parts.orderSizeBase,
+            max_position_lots: parts.maxPositionLots,
+            capital_quote: parts.capitalQuote,
+          },
+        }),
     versions: { "@mmkit/paper-trader": APP_VERSION, node: process.version, schema: String(SCHEMA_VERSION) },
     streams: Object.values(STREAM_FILES),
   };

@@ -1,5 +1,5 @@
-/** Directories the CLI must not create files in: the kernel's pseudo-filesystems. */
-import { existsSync, realpathSync } from "node:fs";
+/** Directories the CLI must not create files in: the kernel's pseudo-filesystems, files. */
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ConfigError } from "./config.js";
 
@@ -22,4 +22,11 @@ export function requireNotPseudoFs(dir: string, flag: string): void {
   const where = realLocation(dir);
   if (/^\/(proc|sys)(\/|$)/.test(where))
     throw new ConfigError(`invalid ${flag}: ${dir} is inside a kernel pseudo-filesystem (${where})`);
+}
+
+/** A ConfigError when `--output-dir` cannot be a run's directory: in a pseudo-filesystem, or a file. */
+export function requireOutputDirPath(dir: string): void {
+  requireNotPseudoFs(dir, "--output-dir");
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new ConfigError(`invalid --output-dir: ${dir} exists and is not a directory`);
 }

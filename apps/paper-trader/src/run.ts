@@ -1,5 +1,4 @@
 /** Orchestration of one paper-trading run: outputs, source, loop, checkpoints, shutdown, report. */
-import { existsSync, statSync } from "node:fs";
 import type { MarketEvent } from "@mmkit/core";
 import { eventTimeMs, FeedHealthLog } from "@mmkit/exchange";
 import { archivePreviousRun } from "./archive.js";
@@ -21,7 +20,7 @@ import {
   resumeSettings,
 } from "./resume.js";
 import { lockDir, lockOutputDir } from "./output-lock.js";
-import { requireNotPseudoFs } from "./pseudo-fs.js";
+import { requireOutputDirPath } from "./pseudo-fs.js";
 import { ConfigError, type PaperTraderConfig } from "./config.js";
 import { serveMetrics } from "./metrics.js";
 import { ProgressBar } from "./progress.js";
@@ -74,9 +73,7 @@ export async function runPaperTrader(givenConfig: PaperTraderConfig, opts: RunOp
   // Fees left unset are the traded venue's base tier (known once the source is open); a resume's
   // come from its checkpoint.
   const config = withVenueFees(settings, source);
-  requireNotPseudoFs(outputDir, "--output-dir");
-  if (existsSync(outputDir) && !statSync(outputDir).isDirectory())
-    throw new ConfigError(`invalid --output-dir: ${outputDir} exists and is not a directory`);
+  requireOutputDirPath(outputDir);
   const initialMid = firstMid(source.sample);
   checkGridFlags(config, initialMid, source.tickRules, source.quoteCurrency);
   if (checkpoint !== null) {
@@ -179,6 +176,8 @@ async function runLocked(
       { feedHealthLog: feedHealth },
     );
     if (checkpoint !== null) continueFrom(t, checkpoint, runId, source.eventTime, logger, metrics);
+    // run.json states what the trader quotes with (the order size is chosen at the first mid)
+    out.writeManifest(runManifest(config, source, runId, runStartedMs, null, mid, t.p));
     return t;
   };
   // Without a two-sided book in the first events (or for live feeds) the trader is built on the first one.
@@ -364,7 +363,7 @@ async function runLocked(
   // run.json's end goes in before the final checkpoint: a kill between the two leaves either a
   // resumable checkpoint (the resume rewrites run.json) or a finished run whose run.json says so.
   recording?.describeInto(source);
-  out.writeManifest(runManifest(config, source, runId, runStartedMs, Date.now(), gridMid));
+  out.writeManifest(runManifest(config, source, runId, runStartedMs, Date.now(), gridMid, t?.p ?? null));
   if (t !== null) {
     // A stop asked for (SIGINT/SIGTERM, abort) is a pause: its checkpoint stays resumable, and a
     // later --resume continues from there (quotes were cancelled, like a restarted bot's).

@@ -17,7 +17,7 @@ export function finishTrader(t: PaperTrader, stopReason: string, pauseStatistics
   t.sampleFinalEquity(ts);
   if (pauseStatistics) t.analytics.pauseStatistics(ts);
   t.writeAnalytics(ts, true);
-  logAnalytics(t, ts);
+  if (t.analyticsLoggedAtMs !== ts) logAnalytics(t, ts); // not twice when the stop falls on a 60 s mark
   t.writeEvent(ts, "run_end", { reason: stopReason });
   t.p.logger.info(`[SHUTDOWN] ${stopReason}; quotes cancelled, records flushed`);
 }

@@ -51,6 +51,8 @@ export class PaperTrader {
   stopReason: string | null = null;
   lastDecision: QuoteDecision | null = null;
   lastEffect: SignalEffect | null = null;
+  /** Market time of the last `[ANALYTICS]` block logged (this session; NaN: none yet). */
+  analyticsLoggedAtMs = Number.NaN;
   private fillSinceCycle = false;
   /** A resumed live session quotes only once its venue has sent a book (see {@link awaitFreshBook}). */
   private awaitingFreshBook = false;

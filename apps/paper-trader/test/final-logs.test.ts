@@ -25,4 +25,12 @@ describe("the log's last analytics lines at shutdown", () => {
     expect(total, "report PnL line").toBeDefined();
     expect(total).toContain(`total=${lastPnl.split("cum=")[1]!.split(" ")[0]}`);
   });
+
+  it("a stop on a 60 s mark logs the block once (no second [PNL SUMMARY] with net=+0)", async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const r = await runInProcess({ durationSec: 120, seed: 3, outputDir: tempDir() }, capturingLogger(lines));
+    const pnl = lines.map((l) => l.msg).filter((m) => m.startsWith("[PNL SUMMARY]"));
+    expect(pnl).toHaveLength(2);
+    expect(field(pnl[1]!, "fills")).toBe(r.fills);
+  });
 });

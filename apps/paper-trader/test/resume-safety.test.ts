@@ -169,6 +169,14 @@ describe("resume keeps a run's files safe", () => {
       config: Record<string, unknown>;
     };
     for (const f of ["gamma", "maxPositionLots", "orderSizeBase"]) expect(after.config[f], f).toBeUndefined();
+    // what the run quoted with, defaults resolved, is its own block (written once the trader is built)
+    const quoting = {
+      gamma: 400,
+      max_position_lots: 10,
+      order_size_base: checkpointOf(dir)["order_size_base"],
+    };
+    expect((before as { quoting?: object }).quoting).toMatchObject(quoting);
+    expect((after as { quoting?: object }).quoting).toMatchObject(quoting);
     expect(after.config["durationSec"]).toBe(7200);
     expect((checkpointOf(dir)["config"] as Record<string, unknown>)["gamma"]).toBeUndefined();
     // the report's counts are the whole run's, its wall time this session's: it says so

@@ -17,8 +17,12 @@ export const runManifestSchema = z.object({
   fill_model: z.string(),
   symbol: z.string().optional(),
   venue: z.string().optional(),
-  /** Full resolved config object. */
+  /** The config as set (flags, config file; settings left to a default are absent). */
   config: z.record(z.string(), z.unknown()),
+  /** What the run quoted with, defaults resolved (absent until the trader is built, e.g. before a live run's first book). */
+  quoting: z
+    .object({ gamma: num, order_size_base: num, max_position_lots: num, capital_quote: num })
+    .optional(),
   /** Package / app versions, e.g. { "@mmkit/analytics": "0.1.0", node: "v20..." }. */
   versions: z.record(z.string(), z.string()),
   /** Streams this run wrote (stream names). */
