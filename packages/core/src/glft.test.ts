@@ -171,3 +171,18 @@ describe("glftQuote input validation", () => {
     expect(() => glftQuote({ ...ok, ...patch })).toThrow(name);
   });
 });
+
+describe("glftQuote result overflow (mutation audit)", () => {
+  it("throws when finite coefficients times an extreme inventory overflow the depths", () => {
+    // σ·c2·q with σ = 1e10, q = 1e308: the skew overflows although c1, c2 and the inputs are finite
+    expect(() =>
+      glftQuote({
+        gamma: 400,
+        kappaPerFrac: 8000,
+        aPerSec: 1.5,
+        sigmaPerSqrtSec: 1e10,
+        inventoryLots: 1e308,
+      }),
+    ).toThrow(/result is not finite/);
+  });
+});

@@ -41,3 +41,10 @@ describe("fitSurvivalCurve", () => {
     expect(() => fitSurvivalCurve([0], [1, 2], 1, 1, 1)).toThrow(/lengths/);
   });
 });
+
+describe("fitSurvivalCurve with no depth spread (mutation audit)", () => {
+  it("returns null, not a NaN κ, when every point is at the same depth", () => {
+    // x̄ = 1e-4 and every dx = 0: S_xx = 0, the slope is undefined
+    expect(fitSurvivalCurve([1e-4, 1e-4, 1e-4], [10, 20, 30], 60, 2, 1)).toBeNull();
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KillSwitch, type RiskObservation, markToMarketEquity } from "./kill-switch.js";
+import { isAtLeastAsStrict, KillSwitch, type RiskObservation, markToMarketEquity } from "./kill-switch.js";
 
 const cfg = { haltDrawdownFrac: 0.15, reduceOnlyDrawdownFrac: 0.1, maxPositionBase: 1, staleDataMs: 5000 };
 // Not flat by default: a drawdown reduce-only with a flat position halts (flatDrawdownAction).
@@ -218,5 +218,45 @@ describe("KillSwitch", () => {
     expect(() => new KillSwitch({ haltDrawdownFrac: 0.05, reduceOnlyDrawdownFrac: 0.1 })).toThrow(
       /reduceOnlyDrawdownFrac/,
     );
+  });
+});
+
+describe("KillSwitch edge cases (mutation audit)", () => {
+  it("negative equity halts at once, also on a fresh switch (no peak to measure a drawdown from)", () => {
+    const ks = new KillSwitch(cfg);
+    expect(ks.update(obs({ equityQuote: -5 }))).toBe("halted");
+    expect(ks.reason()).toMatch(/equity -5 ≤ 0/);
+  });
+
+  it("fromJSON refuses an unknown state and, for snapshots without drawdownLatched, derives the latch from the last drawdown", () => {
+    const snap = { ...new KillSwitch(cfg).toJSON(), state: "paused" as never };
+    expect(() => KillSwitch.fromJSON(cfg, snap)).toThrow(/unknown state paused/);
+    // peak 1000; an update at 9 % drawdown is in the hysteresis band (under 10 %, over the 7.5 % recovery)
+    const older = (lastDrawdownFrac: number) => {
+      const { drawdownLatched: _omit, ...rest } = new KillSwitch(cfg).toJSON();
+      return { ...rest, state: "reduceOnly" as const, peakEquityQuote: 1000, lastDrawdownFrac };
+    };
+    // last drawdown 10 % ≥ the reduce-only level: latched, so 9 % stays reduce-only
+    const latched = KillSwitch.fromJSON(cfg, older(0.1));
+    expect(latched.update(obs({ tsMs: 20_000, lastMarketDataTsMs: 20_000, equityQuote: 910 }))).toBe(
+      "reduceOnly",
+    );
+    expect(latched.drawdownFrac()).toBeCloseTo(0.09, 12);
+    // last drawdown 5 %: not latched, so 9 % (under the 10 % level) is active
+    const free = KillSwitch.fromJSON(cfg, older(0.05));
+    expect(free.update(obs({ tsMs: 20_000, lastMarketDataTsMs: 20_000, equityQuote: 910 }))).toBe("active");
+    // a missing peak (JSON null) is "no observation yet": the next equity is the peak
+    const noPeak = KillSwitch.fromJSON(cfg, { ...older(0), state: "active", peakEquityQuote: null as never });
+    expect(noPeak.update(obs({ equityQuote: 500 }))).toBe("active");
+    expect(noPeak.drawdownFrac()).toBe(0);
+  });
+});
+
+describe("isAtLeastAsStrict", () => {
+  it("orders the states active < reduceOnly < halted", () => {
+    expect(isAtLeastAsStrict("halted", "active")).toBe(true);
+    expect(isAtLeastAsStrict("reduceOnly", "reduceOnly")).toBe(true);
+    expect(isAtLeastAsStrict("active", "reduceOnly")).toBe(false);
+    expect(isAtLeastAsStrict("reduceOnly", "halted")).toBe(false);
   });
 });

@@ -220,3 +220,32 @@ describe("buildLadder — properties (fast-check, seeded)", () => {
     );
   });
 });
+
+describe("buildLadder — post-only boundary and side extras (hand-computed)", () => {
+  it("a bid landing exactly on the best ask goes one tick below it; an ask on the best bid one tick above", () => {
+    // bid depth −1 bp: 1000 · (1 + 1e-4) = 1000.1 = best ask → post-only moves it to 1000.0
+    const bid = buildLadder(input({ levels: 1, bidTouchDepthFrac: -1e-4, askTouchDepthFrac: 3e-4 }));
+    expect(bid.ladder.bids.map((q) => q.price)).toEqual([1000]);
+    expect(bid.notes.join(" ")).toMatch(/one tick below best ask/);
+    // ask depth −1 bp: 1000 · (1 − 1e-4) = 999.9 = best bid → 1000.0
+    const ask = buildLadder(input({ levels: 1, askTouchDepthFrac: -1e-4, bidTouchDepthFrac: 3e-4 }));
+    expect(ask.ladder.asks.map((q) => q.price)).toEqual([1000]);
+    expect(ask.notes.join(" ")).toMatch(/one tick above best bid/);
+  });
+
+  it("side extras widen only their side by their bps; negative extras are ignored; a pull empties a side", () => {
+    // ask touch 10 bps + 5 bps extra = 15 bps: 1000 · 1.0015 = 1001.5; the bid side is pulled
+    const r = buildLadder(input({ levels: 1, askExtraBps: 5, pullBid: true }));
+    expect(r.ladder.asks.map((q) => q.price)).toEqual([1001.5]);
+    expect(r.askTouchDepthFrac).toBeCloseTo(0.0015, 15);
+    expect(r.ladder.bids).toEqual([]);
+    // bid touch 10 + 5 bps: 1000 · 0.9985 = 998.5; the ask stays at 10 bps
+    const b = buildLadder(input({ levels: 1, bidExtraBps: 5 }));
+    expect(b.ladder.bids.map((q) => q.price)).toEqual([998.5]);
+    expect(b.ladder.asks.map((q) => q.price)).toEqual([1001]);
+    // an extra below 0 never narrows a side
+    const n = buildLadder(input({ levels: 1, bidExtraBps: -5, askExtraBps: -5 }));
+    expect(n.ladder.bids.map((q) => q.price)).toEqual([999]);
+    expect(n.ladder.asks.map((q) => q.price)).toEqual([1001]);
+  });
+});

@@ -294,3 +294,16 @@ describe("tiny and large ticks (1e-12 … 1e3)", () => {
     );
   });
 });
+
+describe("validity of non-positive prices (mutation audit)", () => {
+  it("a negative or zero price is never valid, even on the grid", () => {
+    const fixed = fixedTickRules(0.1, 0.001, 0);
+    expect(fixed.isValidPrice(-0.5)).toBe(false); // −5 ticks: on the grid, but no price
+    expect(fixed.isValidPrice(0)).toBe(false);
+    expect(fixed.isValidPrice(0.5)).toBe(true);
+    const hl = hyperliquidTickRules(5);
+    expect(hl.isValidPrice(-100)).toBe(false);
+    expect(hl.isValidPrice(0)).toBe(false);
+    expect(hl.isValidPrice(100)).toBe(true);
+  });
+});

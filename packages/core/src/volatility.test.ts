@@ -200,3 +200,18 @@ describe("EwmaVolatility", () => {
     expect(() => b.setState({ ...a.getState(), sumDtSec: -1 })).toThrow(/finite/);
   });
 });
+
+describe("EwmaVolatility confidence, hand-computed (mutation audit)", () => {
+  it("is the count factor × coverage/0.75 the docs give", () => {
+    // Half-life 10 s, 1 s apart: after n returns the decayed time weight is Σ_{k<n} 2^(−k/10) =
+    // (1 − 2^(−n/10)) / (1 − 2^(−0.1)); coverage = weight · ln 2 / 10.
+    const weight = (n: number): number => (1 - 2 ** (-n / 10)) / (1 - 2 ** -0.1);
+    const est = new EwmaVolatility({ halfLifeSec: 10, minSamples: 5 });
+    for (let i = 0; i <= 3; i++) est.update(i * 1000, 100 + (i % 2));
+    // 3 returns of the 5 wanted: 3/5 × (weight(3) · ln2/10) / 0.75 = 0.6 × 0.262966… / 0.75
+    expect(est.confidence()).toBeCloseTo(0.6 * ((weight(3) * Math.LN2) / 10 / 0.75), 12);
+    for (let i = 4; i <= 10; i++) est.update(i * 1000, 100 + (i % 2));
+    // 10 returns: count factor 1; (0.5 / (1 − 2^(−0.1))) · ln 2 / 10 / 0.75 = 0.690038…
+    expect(est.confidence()).toBeCloseTo(0.6900384696552216, 12);
+  });
+});
