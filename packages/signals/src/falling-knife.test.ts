@@ -196,3 +196,108 @@ describe("FallingKnifeGuard flow imbalance covers the whole flowWindowSec", () =
     expect(g.score).toBeCloseTo(-0.75, 12);
   });
 });
+
+describe("FallingKnifeGuard hysteresis (flow-only score, hand values)", () => {
+  // A constant mid gives σ = 0, so the momentum part is 0 and S = flowWeight · F. With zStart 0,
+  // zFull 1 and flowWeight 1: severity = clamp(|F|, 0, 1) = |F| and direction = sign(F).
+  // flowWindowSec 1: F is the imbalance of the trades in [g − 1 s, g) at grid point g.
+  // onSeverity 0.35, offSeverity 0.1, minHoldMs 15 000, maxExtraBps 20, pullSeverity 0.8: the defaults.
+  // minSamples 1: ready from the second grid point (the first return) on.
+  const cfg = { zStart: 0, zFull: 1, flowWeight: 1, flowWindowSec: 1, minSamples: 1 };
+
+  /** A guard on at t = 2 s on a fall (all-sell flow: F = −1, severity 1), mid constant at 100. */
+  function onAfterFall(): FallingKnifeGuard {
+    const g = new FallingKnifeGuard(cfg);
+    g.onMid(0, 100);
+    g.advance(1000); // first sample: no return yet
+    g.onTrade(1500, "sell", 5); // [1 s, 2 s): F = (0 − 5)/5 = −1
+    g.advance(2000);
+    expect(g.ready).toBe(true);
+    expect(g.severity).toBe(1);
+    expect(g.active).toBe(true);
+    expect(g.direction).toBe(-1);
+    return g;
+  }
+
+  it("a strong rise after a fall switches the guard to the rising side (asks widened and pulled)", () => {
+    const g = onAfterFall();
+    g.onTrade(2500, "buy", 5); // [2 s, 3 s): F = +1 → severity 1 > 0.35, direction +1 ≠ −1: flip
+    g.advance(3000);
+    expect(g.active).toBe(true);
+    expect(g.direction).toBe(1);
+    const a = g.adjustment();
+    // severity 1: extra = 1 · 20 = 20 bps on the ask; 1 ≥ 0.8 pulls the ask; the bid is left alone
+    expect(a.askExtraBps).toBe(20);
+    expect(a.bidExtraBps).toBe(0);
+    expect(a.pullAsk).toBe(true);
+    expect(a.pullBid).toBe(false);
+  });
+
+  it("a flip restarts the hold: released at flip + minHoldMs, not at first entry + minHoldMs", () => {
+    const g = onAfterFall(); // on since 2 s
+    for (let t = 2500; t < 10_000; t += 1000) g.onTrade(t, "sell", 1); // stay on, falling
+    g.onTrade(10_500, "buy", 5); // flip at 11 s
+    g.advance(11_000);
+    expect(g.direction).toBe(1);
+    // no trades afterwards: F = 0, severity 0 < 0.1; on since 11 s → releases at 11 + 15 = 26 s
+    g.advance(25_000);
+    expect(g.active).toBe(true); // 17 s = 2 + 15 s would have released a guard on since 2 s
+    g.advance(26_000);
+    expect(g.active).toBe(false);
+    expect(g.direction).toBe(0);
+  });
+
+  it("holds at least minHoldMs (15 s) after turning on, however low the severity", () => {
+    const g = onAfterFall(); // on since t0 = 2 s
+    // no trades from here: F = 0, severity 0 < offSeverity 0.1 at every grid point from 3 s on
+    g.advance(7000); // t0 + 5 s
+    expect(g.severity).toBe(0);
+    expect(g.active).toBe(true);
+    g.advance(16_000); // t0 + 14 s: 14 000 < 15 000
+    expect(g.active).toBe(true);
+    g.advance(17_000); // t0 + 15 s: 15 000 ≥ 15 000 → released
+    expect(g.active).toBe(false);
+    expect(g.direction).toBe(0);
+    expect(g.adjustment().active).toBe(false);
+  });
+
+  it("in the hysteresis band it acts with the on-threshold severity: 0.35 · 20 = 7 bps, not 0.2 · 20 = 4", () => {
+    const g = onAfterFall();
+    g.onTrade(2500, "buy", 2);
+    g.onTrade(2600, "sell", 3); // F = (2 − 3)/5 = −0.2 → severity 0.2, between off 0.1 and on 0.35
+    g.advance(3000);
+    expect(g.severity).toBeCloseTo(0.2, 12);
+    expect(g.active).toBe(true);
+    expect(g.direction).toBe(-1);
+    const a = g.adjustment();
+    // extra = max(severity, onSeverity) · maxExtraBps = max(0.2, 0.35) · 20 = 7 bps on the bid
+    expect(a.bidExtraBps).toBeCloseTo(7, 12);
+    expect(a.askExtraBps).toBe(0);
+    expect(a.pullBid).toBe(false); // 0.35 < pullSeverity 0.8
+  });
+});
+
+describe("FallingKnifeGuard direction flip on the mid (external σ)", () => {
+  it("a 5σ fall turns it on falling; a 5σ rise the next second turns it to the rising side", () => {
+    // One 1-s window, no flow, σ = 1e-4 per √s: z = ln(mid_t / mid_{t−1 s}) / 1e-4, so a move of
+    // exp(±5e-4) is z = ±5 (up to rounding) and severity = clamp((5 − 1.5)/(4 − 1.5), 0, 1) = 1.
+    const g = new FallingKnifeGuard({ windowsSec: [1], windowWeights: [1], flowWeight: 0, minSamples: 1 });
+    g.setSigma(1e-4);
+    g.onMid(0, 100);
+    g.onMid(500, 100); // sampled at 1 s
+    g.onMid(1500, 100 * Math.exp(-5e-4)); // sampled at 2 s: z = −5
+    g.advance(2000);
+    expect(g.score).toBeCloseTo(-5, 6);
+    expect([g.active, g.direction]).toEqual([true, -1]);
+    expect(g.adjustment().bidExtraBps).toBe(20);
+    g.onMid(2500, 100); // sampled at 3 s: z = +5
+    g.advance(3000);
+    expect(g.score).toBeCloseTo(5, 6);
+    expect([g.active, g.direction]).toEqual([true, 1]);
+    const a = g.adjustment();
+    expect(a.askExtraBps).toBeGreaterThan(0);
+    expect(a.askExtraBps).toBe(20);
+    expect(a.bidExtraBps).toBe(0);
+    expect(a.pullBid).toBe(false);
+  });
+});
