@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EdgeTracker, edgeSnapshotFromRecord } from "./edge.js";
+import { EdgeTracker, type EdgeTrackerState, edgeSnapshotFromRecord } from "./edge.js";
 import { buildEdgeRecord } from "./edge-record.js";
 import { SeededRandom } from "./prng.js";
 import { edgeValidationSchema } from "./records.js";
@@ -230,6 +230,34 @@ describe("EdgeTracker", () => {
     expect(b.verdict).toBe(a.verdict);
   });
 
+  it("the headline verdict is the primary horizon's, not the shortest one's", () => {
+    // 5 fills 10 min apart (beyond the 2 × 60 s overlap bandwidth: independent at both horizons).
+    // 1 s markouts −[1..5]: mean −3, se = √2.5/√5 = 0.7071, t = −4.2426, df 4 → NEGATIVE_EDGE.
+    // 60 s markouts +[1..5]: t = +4.2426, one-sided p = 1 − F4(4.2426) ≈ 0.0066 < 0.05 → POSITIVE_EDGE.
+    const t = new EdgeTracker({ minSamples: 5, primaryHorizonMs: 60_000 });
+    for (const e of [1, 2, 3, 4, 5])
+      t.update({
+        tsMs: e * 600_000,
+        predictedEdgeBps: 0,
+        feeBps: 0,
+        markouts: [
+          { horizonMs: 1000, realizedEdgeBps: -e },
+          { horizonMs: 60_000, realizedEdgeBps: e },
+        ],
+      });
+    const r = t.report();
+    expect(r.horizons.map((h) => [h.horizonMs, h.verdict])).toEqual([
+      [1000, "NEGATIVE_EDGE"],
+      [60_000, "POSITIVE_EDGE"],
+    ]);
+    expect(r.primaryHorizonMs).toBe(60_000);
+    expect(r.verdict).toBe("POSITIVE_EDGE");
+    // and the same from a checkpoint
+    expect(EdgeTracker.fromState(JSON.parse(JSON.stringify(t.getState()))).report().verdict).toBe(
+      "POSITIVE_EDGE",
+    );
+  });
+
   it("reads snapshots from edge_validation records", () => {
     const snap = edgeSnapshotFromRecord(
       buildEdgeRecord({
@@ -312,6 +340,88 @@ describe("EdgeTracker.update is all or nothing", () => {
     t.update(snap(3000, [{ horizonMs: 10_000, realizedEdgeBps: 1 }]));
     expect(t.report().horizons.map((h) => h.horizonMs)).toEqual([1000, 5000, 10_000]);
     expect(() => new EdgeTracker({ maxHorizons: 0 })).toThrow(/maxHorizons must be an integer >= 1, got 0/);
+  });
+});
+
+describe("EdgeTracker.setState refuses a checkpoint whose counts disagree", () => {
+  /** A tracker with `fills` fills at horizons 1 s and 5 s, a minute apart. */
+  const tracker = (fills: number): EdgeTracker => {
+    const t = new EdgeTracker({ minSamples: 2 });
+    for (let i = 0; i < fills; i++)
+      t.update({
+        tsMs: i * 60_000,
+        predictedEdgeBps: 1,
+        feeBps: 0,
+        markouts: [
+          { horizonMs: 1000, realizedEdgeBps: i % 3 },
+          { horizonMs: 5000, realizedEdgeBps: 2 - (i % 2) },
+        ],
+      });
+    return t;
+  };
+  const clone = (s: EdgeTrackerState): EdgeTrackerState => JSON.parse(JSON.stringify(s)) as EdgeTrackerState;
+  // five fills restored, three fills as the donor of a part with another n
+  const five = tracker(5).getState();
+  const three = tracker(3).getState();
+  const at0 = "EdgeTracker state.horizons[0]";
+
+  it.each<[string, (s: EdgeTrackerState) => void, string]>([
+    [
+      "a horizon listed twice",
+      (s) => {
+        s.horizons[1] = s.horizons[0]!;
+      },
+      "EdgeTracker state.horizons[1].horizonMs: duplicate horizon 1000",
+    ],
+    [
+      "predicted n 3 with realized n 5",
+      (s) => {
+        s.horizons[0]!.predicted = three.horizons[0]!.predicted;
+      },
+      `${at0}: realized, predicted and bias must have the same n`,
+    ],
+    [
+      "bias n 3 with realized n 5",
+      (s) => {
+        s.horizons[0]!.bias = three.horizons[0]!.bias;
+      },
+      `${at0}: realized, predicted and bias must have the same n`,
+    ],
+    [
+      "realized n 3 with predicted and bias n 5",
+      (s) => {
+        s.horizons[0]!.realized = three.horizons[0]!.realized;
+      },
+      `${at0}: realized, predicted and bias must have the same n`,
+    ],
+    [
+      "a realized overlap sum of 3 values with moments of 5",
+      (s) => {
+        s.horizons[0]!.realizedOverlap = three.horizons[0]!.realizedOverlap!;
+      },
+      `${at0}.realizedOverlap: n 3 differs from 5`,
+    ],
+    [
+      "a bias overlap sum of 3 values with moments of 5 (second horizon)",
+      (s) => {
+        s.horizons[1]!.biasOverlap = three.horizons[1]!.biasOverlap!;
+      },
+      "EdgeTracker state.horizons[1].biasOverlap: n 3 differs from 5",
+    ],
+  ])("%s, leaving the tracker unchanged", (_, corrupt, message) => {
+    const bad = clone(five);
+    corrupt(bad);
+    const t = tracker(4);
+    const before = JSON.stringify(t.getState());
+    expect(() => t.setState(bad)).toThrow(message);
+    expect(() => EdgeTracker.fromState(clone(bad))).toThrow(message);
+    expect(JSON.stringify(t.getState())).toBe(before);
+    // the uncorrupted checkpoint restores
+    t.setState(clone(five));
+    expect(t.report().horizons.map((h) => [h.horizonMs, h.n])).toEqual([
+      [1000, 5],
+      [5000, 5],
+    ]);
   });
 });
 

@@ -160,6 +160,32 @@ describe("Lo (2002) GMM variance of the Sharpe ratio", () => {
     );
   });
 
+  it("numpy reference: Lo's η(q) annualization of the Sharpe and its SE on the same 40 returns (q = 4, L = 3)", () => {
+    // python3 (numpy 2.4), run once (/tmp script; standard autocorrelation estimator: lag-k
+    // autocovariance with 1/n over the 1/n variance, both around the full mean):
+    //   t = np.arange(1, 41); r = (((t * 7919) % 23) - 11) * 1e-4 + 2e-4; n = len(r); d = r - r.mean()
+    //   rho = [(d[k:] * d[:n-k]).sum() / (d**2).sum() for k in (1, 2, 3)]
+    //     # [-0.2821202985931668, -0.42341372380132075, 0.5085055986218777]
+    //   q = 4  # periodsPerYear; the 3 lags cover k = 1..q−1
+    //   eta = q / np.sqrt(q + 2 * sum((q - k) * rho[k-1] for k in range(1, q)))   # 3.1324321779713973
+    //   sr = r.mean() / r.std(ddof=1)                                           # 0.3367077264086107
+    //   m2 = (d**2).mean(); g3 = (d**3).mean() / m2**1.5; g4 = (d**4).mean() / m2**2
+    //   se = np.sqrt((1 - g3*sr + (g4 - 1)/4 * sr**2) / n)                      # 0.15917124343573624
+    //   sr * eta, se * eta      # 1.0547141167739218, 0.49859312474581874
+    // (√q annualization instead would give 0.6734 and 0.3183.)
+    const xs = Array.from({ length: 40 }, (_, i) => (((i + 1) * 7919) % 23) - 11).map((k) => k * 1e-4 + 2e-4);
+    const w = windowRecord("w", null, inputOf(xs, 3), 4);
+    expect(w.lo_q).toBe(4);
+    expect(w.lo_lags).toBe(3);
+    expect(rel(w.lo_eta!, 3.1324321779713973)).toBeLessThan(1e-12);
+    expect(rel(w.sharpe_per_period!, 0.3367077264086107)).toBeLessThan(1e-12);
+    expect(rel(w.lo_sharpe_annualized!, 1.0547141167739218)).toBeLessThan(1e-12);
+    expect(rel(w.lo_sharpe_se_annualized!, 0.49859312474581874)).toBeLessThan(1e-10);
+    // the plain √P fields on the same window
+    expect(rel(w.sharpe_annualized!, 0.6734154528172214)).toBeLessThan(1e-12);
+    expect(rel(w.sharpe_se_annualized!, 0.3183424868714725)).toBeLessThan(1e-10);
+  });
+
   it("running sums equal the direct computation on 20 000 returns with idle zero runs and a checkpoint", () => {
     for (const [k, ratio] of [0.05, 2].entries()) {
       for (const leadingZeros of [0, 7]) {

@@ -16,6 +16,7 @@ import {
   RunningRegression,
   sharpeStdError,
   studentTCdf,
+  tTestFromSe,
   welchTTest,
 } from "./stats.js";
 
@@ -288,6 +289,25 @@ describe("non-finite and malformed inputs", () => {
     expect(oneSampleTTest(2.5, 1, 1)).toBeNull();
     expect(oneSampleTTest(10, 1, Number.POSITIVE_INFINITY)).toBeNull();
     expect(welchTTest(10, 1, 1, 10, 0, 1)).not.toBeNull();
+  });
+
+  it("a zero standard error is no test (null), not t = ±∞ with p = 0", () => {
+    // se = 0: t = (1 − 0)/0 = +∞ would give p = 0 — a certainty from no variance estimate
+    expect(tTestFromSe(1, 0, 10, 0, "greater")).toBeNull();
+    expect(tTestFromSe(1, 0, 10)).toBeNull();
+    expect(tTestFromSe(-1, 0, 10, 0, "less")).toBeNull();
+    expect(tTestFromSe(1, -0.5, 10)).toBeNull();
+    expect(tTestFromSe(1, 0.5, 0)).toBeNull(); // df 0
+    // the same with se > 0 is a test: t = 1/0.5 = 2
+    expect(tTestFromSe(1, 0.5, 10)!.t).toBe(2);
+    // Welch with both variances 0: se² = 0/5 + 0/4 = 0, no test
+    expect(welchTTest(5, 3, 0, 4, 5, 0)).toBeNull();
+    expect(welchTTest(5, 3, 0, 4, 5, 0, "less")).toBeNull();
+    expect(welchTTest(5, 3, 0, 4, 3, 0)).toBeNull(); // equal means too (would be 0/0)
+    // one variance 0 is still a test: se² = 0 + 4/4 = 1, t = (3 − 5)/1 = −2, df = 1²/(1²/3) = 3
+    const one = welchTTest(5, 3, 0, 4, 5, 4)!;
+    expect(one.t).toBe(-2);
+    expect(one.df).toBeCloseTo(3, 12);
   });
 
   it("autocorrelations rejects a non-finite entry or a bad maxLag (it returned [0] for [1, NaN, 3, 4])", () => {
