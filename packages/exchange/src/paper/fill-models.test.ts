@@ -1,4 +1,6 @@
+import { Rng } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
+import { QueueFillModel, type QueueSlot, type TradeContext } from "./fill-models.js";
 import { PaperExchange, type PaperExchangeState } from "./paper-exchange.js";
 import { delta, fillsOf, snap, trade } from "./test-helpers.js";
 
@@ -158,6 +160,23 @@ describe("queue fill model", () => {
   });
 });
 
+describe("queue fill model: the queue ahead our earlier order already consumed is not consumed again", () => {
+  it("two of our bids behind the same 5: a print of 10 gives a 1, then b min(3, 10 − 5 − 1) = 3", () => {
+    const ex = new PaperExchange({ fillModel: "queue", latency: LAT });
+    ex.onMarketEvent(snap(T0, [[100, 5]], [[102, 5]]));
+    const a = ex.place({ side: "buy", price: 100, size: 1, postOnly: true }).orderId; // 5 ahead
+    const b = ex.place({ side: "buy", price: 100, size: 3, postOnly: true }).orderId; // the same 5 ahead
+    ex.advanceTo(T0 + 10);
+    expect([ex.order(a)?.queueAheadSize, ex.order(b)?.queueAheadSize]).toEqual([5, 5]);
+    // a: the 5 ahead take 5, a gets 1 (4 left); b: those 5 are gone already (need 5 − 5 = 0), b gets 3.
+    const f = fillsOf(ex.onMarketEvent(trade(T0 + 30, 100, 10, "sell")));
+    expect(f.map((x) => [x.orderId, x.size])).toEqual([
+      [a, 1],
+      [b, 3],
+    ]);
+  });
+});
+
 describe("queue fill model: a print arriving after its own footprint in the book", () => {
   /** Bid 1 at 100 behind `ahead` displayed, then `behind` more join behind us (live at T0 + 10). */
   function joined(
@@ -273,6 +292,17 @@ describe("queue fill model: a print arriving after its own footprint in the book
     expect(f.map((x) => x.size)).toEqual([1]);
   });
 
+  it("a print smaller than the decrease puts back only its proportional part of the cut", () => {
+    // 10 ahead, 10 behind; 20 → 16 unexplained: share 10/20 takes 4 · 0.5 = 2 from ahead (8 left).
+    const { ex, id } = joined(10, 10);
+    ex.onMarketEvent(delta(T0 + 20, [[100, 16]], []));
+    expect(ex.order(id)?.queueAheadSize).toBeCloseTo(8, 12);
+    // A print of 2 within the lag is 2 of the 4 that left: restore 2 · 2/4 = 1, then the print eats
+    // 2 from the front: 8 + 1 − 2 = 7 (putting back the whole cut of 2 would leave 8).
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 50, 100, 2, "sell")))).toEqual([]);
+    expect(ex.order(id)?.queueAheadSize).toBeCloseTo(7, 12);
+  });
+
   it("a checkpoint taken between the footprint and the print resumes exactly; older ones start with nothing pending", () => {
     const whole = joined(10, 0).ex;
     whole.onMarketEvent(delta(T0 + 20, [[100, 6]], []));
@@ -300,5 +330,77 @@ describe("queue fill model: a print arriving after its own footprint in the book
   it("rejects a negative or non-finite lag, naming the field", () => {
     expect(() => new PaperExchange({ queueTradeLagMs: -1 })).toThrow(/queueTradeLagMs/);
     expect(() => new PaperExchange({ queueTradeLagMs: Number.POSITIVE_INFINITY })).toThrow(/queueTradeLagMs/);
+  });
+});
+
+describe("QueueFillModel unit rules (hand values)", () => {
+  const slot = (over: Partial<QueueSlot>): QueueSlot => ({
+    queueAheadSize: 0,
+    levelSize: 0,
+    tradedSinceUpdate: 0,
+    lagDecrease: 0,
+    lagAheadCut: 0,
+    lagTsMs: 0,
+    ...over,
+  });
+  const ctx = (over: Partial<TradeContext>): TradeContext => ({
+    through: false,
+    remainingQty: 0,
+    othersConsumedAtLevel: 0,
+    openSize: 0,
+    printQty: 0,
+    recorded: true,
+    tsMs: 0,
+    rng: new Rng(1),
+    ...over,
+  });
+
+  it("allocate: queue ahead already consumed at the level by our other orders is not needed again", () => {
+    // need = max(0, ahead 5 + restored 0 − othersConsumed 5) = 0 → consumed 0, left 4 → fill min(3, 4) = 3
+    const m = new QueueFillModel();
+    const d = m.allocate(
+      slot({ queueAheadSize: 5, levelSize: 5 }),
+      ctx({ remainingQty: 4, printQty: 10, othersConsumedAtLevel: 5, openSize: 3 }),
+    );
+    expect(d).toEqual({ fillSize: 3, othersConsumed: 0 });
+    // partly consumed: need = 5 − 2 = 3 → consumed 3, left 1 → fill 1
+    const e = m.allocate(
+      slot({ queueAheadSize: 5, levelSize: 5 }),
+      ctx({ remainingQty: 4, printQty: 10, othersConsumedAtLevel: 2, openSize: 3 }),
+    );
+    expect(e).toEqual({ fillSize: 1, othersConsumed: 3 });
+  });
+
+  it("a matched print restores cut · matched / decrease, not the whole cut", () => {
+    const m = new QueueFillModel(); // proportional share, 100 ms lag
+    const s = slot({ queueAheadSize: 10, levelSize: 20 });
+    // 20 → 16 at t = 0, nothing traded: decrease 4; front 10, back 10, share 0.5 → ahead 10 − 2 = 8,
+    // cut 2, the decrease stays open to a print until t = 100
+    m.onLevelSize(s, 16, 0);
+    expect(s).toEqual({
+      queueAheadSize: 8,
+      levelSize: 16,
+      tradedSinceUpdate: 0,
+      lagDecrease: 4,
+      lagAheadCut: 2,
+      lagTsMs: 0,
+    });
+    // recorded print of 2 at t = 50: matched min(4, 2) = 2, restored 2 · 2/4 = 1;
+    // allocate needs 8 + 1 = 9 ahead, so the 2 go to the queue (nothing for us)
+    expect(m.allocate(s, ctx({ remainingQty: 2, printQty: 2, openSize: 1, tsMs: 50 }))).toEqual({
+      fillSize: 0,
+      othersConsumed: 2,
+    });
+    m.afterPrint(s, { through: false, printQty: 2, consumedAtLevel: 2, recorded: true, tsMs: 50 });
+    // ahead 8 + 1 − 2 = 7; the open decrease keeps 4 − 2 = 2 with cut 2 − 1 = 1; the matched 2 are
+    // already out of the level, so nothing is left to explain
+    expect(s).toEqual({
+      queueAheadSize: 7,
+      levelSize: 16,
+      tradedSinceUpdate: 0,
+      lagDecrease: 2,
+      lagAheadCut: 1,
+      lagTsMs: 0,
+    });
   });
 });
