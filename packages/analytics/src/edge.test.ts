@@ -408,6 +408,13 @@ describe("EdgeTracker.setState refuses a checkpoint whose counts disagree", () =
       },
       "EdgeTracker state.horizons[1].biasOverlap: n 3 differs from 5",
     ],
+    [
+      "1 fill with 5 markouts at a horizon",
+      (s) => {
+        s.fills = 1;
+      },
+      `${at0}: n 5 is more than the 1 fills`,
+    ],
   ])("%s, leaving the tracker unchanged", (_, corrupt, message) => {
     const bad = clone(five);
     corrupt(bad);

@@ -254,6 +254,8 @@ export class EdgeTracker {
       if (predicted.n !== realized.n || bias.n !== realized.n) {
         throw new Error(`${at}: realized, predicted and bias must have the same n`);
       }
+      // each fill adds at most one markout per horizon
+      if (realized.n > fills) throw new Error(`${at}: n ${realized.n} is more than the ${fills} fills`);
       const overlap = (key: "realizedOverlap" | "biasOverlap", moments: RunningMoments): OverlapVariance => {
         const raw = e[key];
         const opts = overlapOptions(horizonMs);
