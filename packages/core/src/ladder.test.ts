@@ -249,3 +249,27 @@ describe("buildLadder — post-only boundary and side extras (hand-computed)", (
     expect(n.ladder.asks.map((q) => q.price)).toEqual([1001]);
   });
 });
+
+describe("buildLadder — input checks name the bad input (mutation audit)", () => {
+  it.each<[string, Partial<LadderInput>, RegExp]>([
+    ["depthRatio below 1", { depthRatio: 0.9 }, /depthRatio must be ≥ 1, got 0.9/],
+    ["depthRatio infinite", { depthRatio: Number.POSITIVE_INFINITY }, /depthRatio must be ≥ 1/],
+    ["fractional levels", { levels: 1.5 }, /levels must be a non-negative integer, got 1.5/],
+    ["negative levels", { levels: -1 }, /levels must be a non-negative integer, got -1/],
+    ["zero order size", { orderSizeBase: 0 }, /orderSizeBase/],
+    ["negative position limit", { maxPositionBase: -1 }, /maxPositionBase/],
+    ["zero size ratio", { sizeRatio: 0 }, /sizeRatio/],
+    ["NaN inventory", { inventoryBase: Number.NaN }, /inventoryBase/],
+    ["NaN side extra", { askExtraBps: Number.NaN }, /askExtraBps/],
+    ["a book with equal best bid and ask", { bestBid: 1000, bestAsk: 1000 }, /crossed or empty/],
+  ])("%s", (_, over, message) => {
+    expect(() => buildLadder(input(over))).toThrow(message);
+  });
+
+  it("depthRatio exactly 1 and zero levels are valid", () => {
+    expect(buildLadder(input({ depthRatio: 1, levels: 2, minLevelSpacingFrac: 0 })).ladder.bids).toHaveLength(
+      2,
+    );
+    expect(buildLadder(input({ levels: 0 })).ladder).toEqual({ bids: [], asks: [] });
+  });
+});
