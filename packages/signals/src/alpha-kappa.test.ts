@@ -109,3 +109,28 @@ describe("AlphaKappaFeedback", () => {
     expect(benign.adverseProbability()).toBeLessThan(0.3);
   });
 });
+
+describe("AlphaKappaFeedback by hand (mutation audit)", () => {
+  it("P(adverse) is the adverse frequency shrunk toward 1/2 by w = n/(n + 20); a zero markout is not adverse", () => {
+    const fb = new AlphaKappaFeedback(); // halfConfidenceFills 20
+    fb.onAdverseSelection(0); // flat: not against us
+    // w = 1/21, frequency 0: 0.5 · 20/21 = 0.476190…
+    expect(fb.adverseProbability()).toBeCloseTo(10 / 21, 12);
+    fb.onAdverseSelection(3); // against us; the first two fills are a plain mean: frequency 1/2
+    // w = 2/22: 0.5 · 20/22 + 0.5 · 2/22 = 0.5
+    expect(fb.adverseProbability()).toBeCloseTo(0.5, 12);
+    const one = new AlphaKappaFeedback();
+    one.onAdverseSelection(3);
+    expect(one.adverseProbability()).toBeCloseTo(0.5 * (20 / 21) + 1 / 21, 12); // 11/21, not 1
+  });
+
+  it("a toxicity equal to neutralAsBps leaves κ alone; the multiplier is exp(−(T − neutral)/scale) gated", () => {
+    const fb = new AlphaKappaFeedback({ neutralAsBps: 2, scaleBps: 5 });
+    for (let i = 0; i < 4; i++) fb.onAdverseSelection(2); // T = 2 (a plain mean of the first fills)
+    expect(fb.toxicityBps).toBeCloseTo(2, 12);
+    expect(fb.kappaMult()).toBeCloseTo(1, 12);
+    // T = 4.5 after one more of 14.5 (mean of 2, 2, 2, 2, 14.5 = 22.5/5): raw = e^(−2.5/5), w = 5/25
+    fb.onAdverseSelection(14.5);
+    expect(fb.kappaMult()).toBeCloseTo(1 + (5 / 25) * (Math.exp(-0.5) - 1), 12);
+  });
+});

@@ -149,3 +149,45 @@ describe("SignalIntegrator", () => {
     expect(effect.bidExtraBps).toBe(20);
   });
 });
+
+describe("SignalIntegrator by hand (mutation audit)", () => {
+  // A: confidence 1.5 → weight 1 (clamped); B: weight 0.5
+  const a = adj("A", {
+    confidence: 1.5,
+    spreadAdjBps: 2,
+    skewAdjBps: -3,
+    bidExtraBps: 4,
+    gammaMult: 2,
+    pullAsk: true,
+  });
+  const b = adj("B", { confidence: 0.5, skewAdjBps: -1, bidExtraBps: 2, askExtraBps: 6, gammaMult: 2 });
+
+  it("weights, a negative skew, weighted side extras, the γ product and the pulls", () => {
+    const { effect, record } = new SignalIntegrator().integrate([a, b], { cycleId: 1, tsMs: 0 });
+    expect(record.contributions.map((c) => c.gating_weight)).toEqual([1, 0.5]);
+    expect(effect.spreadAdjBps).toBeCloseTo(2, 12); // 1·2 + 0.5·0
+    expect(effect.skewAdjBps).toBeCloseTo(-3.5, 12); // 1·(−3) + 0.5·(−1): inside ±10, kept negative
+    expect(effect.bidExtraBps).toBeCloseTo(5, 12); // 1·4 + 0.5·2
+    expect(effect.askExtraBps).toBeCloseTo(3, 12); // 0.5·6
+    expect(effect.gammaMult).toBeCloseTo(2 ** 1.5, 12); // 2^1 · 2^0.5 inside [0.5, 3]
+    expect(effect.pullAsk).toBe(true);
+    expect(effect.pullBid).toBe(false);
+    expect(record.clamped).toBe(false);
+  });
+
+  it("clamps γ and each side extra to its bound, and says so for each alone", () => {
+    const gammaOnly = new SignalIntegrator({ maxGammaMult: 1.5 }).integrate([a, b], { cycleId: 1, tsMs: 0 });
+    expect(gammaOnly.effect.gammaMult).toBe(1.5);
+    expect(gammaOnly.record.clamped).toBe(true);
+    const bidOnly = new SignalIntegrator({ maxSideExtraBps: 3.5 }).integrate([a, b], { cycleId: 1, tsMs: 0 });
+    expect(bidOnly.effect.bidExtraBps).toBe(3.5); // 5 → 3.5
+    expect(bidOnly.effect.askExtraBps).toBeCloseTo(3, 12); // under the bound
+    expect(bidOnly.record.clamped).toBe(true);
+    const askOnly = new SignalIntegrator({ maxSideExtraBps: 3.5 }).integrate([adj("C", { askExtraBps: 5 })], {
+      cycleId: 1,
+      tsMs: 0,
+    });
+    expect(askOnly.effect.askExtraBps).toBe(3.5);
+    expect(askOnly.record.clamped).toBe(true);
+  });
+});
