@@ -63,6 +63,22 @@ describe("order lifecycle", () => {
     expect(ex.openOrders()).toEqual([]);
   });
 
+  it("a post-only sell at exactly the best bid is rejected as crossing (the boundary, mirrored)", () => {
+    const ex = new PaperExchange({ latency: LAT });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+    const atBid = ex.place({ side: "sell", price: 99, size: 1, postOnly: true });
+    const above = ex.place({ side: "sell", price: 99.5, size: 1, postOnly: true });
+    const later = ex.advanceTo(T0 + 10);
+    expect(later.filter((e) => e.type === "reject").map((e) => e.type === "reject" && e.orderId)).toEqual([
+      atBid.orderId,
+    ]);
+    expect(later[0]).toMatchObject({
+      reason: "postOnlyWouldCross",
+      message: "sell at 99 would cross best bid 99",
+    });
+    expect(ex.openOrders().map((o) => o.id)).toEqual([above.orderId]);
+  });
+
   it("rejects invalid requests with a message naming the field", () => {
     const ex = new PaperExchange({ latency: LAT });
     const bad = ex.place({ side: "buy", price: Number.NaN, size: 1, postOnly: true });
