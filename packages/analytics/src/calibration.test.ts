@@ -166,3 +166,28 @@ describe("BrierCalibration.update outcome checks", () => {
     );
   });
 });
+
+describe("BrierCalibration edges (mutation audit)", () => {
+  it("log loss clips certain forecasts to [ε, 1 − ε] (a miss at 0 or 1 costs −ln ε, not ∞); 1 is a valid forecast", () => {
+    const c = new BrierCalibration(); // ε = 1e-6
+    c.update(0, true);
+    c.update(1, false);
+    const r = c.report()!;
+    expect(r.logLoss).toBeCloseTo(-Math.log(1e-6), 9); // 13.8155…, each of the two
+    expect(r.brier).toBe(1);
+    const sure = new BrierCalibration({ bins: 10 });
+    expect(() => sure.update(1, true)).not.toThrow();
+    expect(sure.binOf(1)).toBe(9);
+    expect(sure.report()!.brier).toBe(0);
+  });
+
+  it("the bootstrap reservoir keeps sampling after it is full (not only the first forecasts)", () => {
+    // 10 perfect forecasts fill a reservoir of 10; then 2 000 forecasts each off by 1. A uniform sample
+    // of the 2 010 squared errors is ~99.5 % ones: the bootstrap CI must lie near 1, not at 0.
+    const c = new BrierCalibration({ reservoirSize: 10, seed: 5 });
+    for (let i = 0; i < 10; i++) c.update(1, true);
+    for (let i = 0; i < 2000; i++) c.update(0, true);
+    const ci = c.report({ nBoot: 200, seed: 1 })!.brierCi!;
+    expect(ci.hi).toBeGreaterThan(0.5);
+  });
+});

@@ -67,3 +67,34 @@ describe("underwaterCurve input checks", () => {
     expect(Array.from(underwaterCurve([100, 110, 99]))).toEqual([0, 0, 0.1]);
   });
 });
+
+describe("drawdown at the peak's edges (mutation audit)", () => {
+  it("regaining the peak exactly ends the underwater run (batch and tracker agree)", () => {
+    // 100, 90, 100, 90: two runs of one sample each, the second measured from the peak at index 2
+    const r = maxDrawdown([100, 90, 100, 90])!;
+    expect(r.maxDurationSamples).toBe(1);
+    expect([r.peakIndex, r.troughIndex]).toEqual([0, 1]); // the first 10-point drawdown is kept
+    const t = new DrawdownTracker();
+    t.update(0, 100);
+    t.update(1000, 90);
+    t.update(2000, 100);
+    t.update(3000, 100);
+    expect(t.state()).toMatchObject({ peakTsMs: 3000, durationMs: 0, maxDurationMs: 1000 });
+    t.update(4000, 95);
+    expect(t.state()).toMatchObject({ peakTsMs: 3000, durationMs: 1000, maxDurationMs: 1000 });
+  });
+
+  it("a peak at or below 0 has no fractional drawdown (null / NaN), only an absolute one", () => {
+    const zero = maxDrawdown([0, -5])!;
+    expect(zero.maxDrawdownAbs).toBe(5);
+    expect(zero.maxDrawdownFrac).toBeNull();
+    expect(maxDrawdown([-10, -20])!.maxDrawdownFrac).toBeNull();
+    expect(Array.from(underwaterCurve([0, -5]))).toEqual([Number.NaN, Number.NaN]);
+    expect(Array.from(underwaterCurve([-10, -20]))).toEqual([Number.NaN, Number.NaN]);
+    expect(Array.from(underwaterCurve([10, 5]))).toEqual([0, 0.5]);
+    const t = new DrawdownTracker();
+    t.update(0, 0);
+    t.update(1000, -5);
+    expect(t.state()).toMatchObject({ drawdownAbs: 5, drawdownFrac: null, maxDrawdownFrac: null });
+  });
+});

@@ -113,3 +113,15 @@ describe("BrierCalibration block CI", () => {
     expect(ci.hi).toBeLessThanOrEqual(1);
   });
 });
+
+describe("TimeBlockMean without spread between blocks (mutation audit)", () => {
+  it("no CI when every block has the same mean (zero variance: no interval of width 0)", () => {
+    const m = new TimeBlockMean(1000);
+    m.push(0, 1);
+    m.push(500, 3); // block 0: mean 2
+    m.push(1000, 2); // block 1: mean 2
+    expect(m.ci()).toBeNull();
+    m.push(2000, 5); // block 2 differs: now a CI
+    expect(m.ci()).not.toBeNull();
+  });
+});
