@@ -88,6 +88,20 @@ describe("SignalPnLAttributor", () => {
     expect(a.stats("A")!.slope_bps_per_bps).toBeCloseTo(2, 9);
   });
 
+  it("the slope's regression counts fills of inactive cycles at magnitude 0", () => {
+    // points (|adj|, pnl): (2, 4), (0, 1) inactive, (1, 2) → x̄ 1, ȳ 7/3, Sxy 3, Sxx 2: slope 1.5
+    // (without the inactive fill it would be 2)
+    const a = new SignalPnLAttributor();
+    a.recordCycle(cycle(1, true, 2));
+    a.recordCycle(cycle(2, false, 0));
+    a.recordCycle(cycle(3, true, 1));
+    a.recordFill(1, 4);
+    a.recordFill(2, 1);
+    a.recordFill(3, 2);
+    expect(a.stats("A")!.slope_bps_per_bps).toBeCloseTo(1.5, 12);
+    expect(a.stats("A")!.slope_n).toBe(3);
+  });
+
   it("bounded memory: old cycles are evicted, fills for them are unattributed", () => {
     const a = new SignalPnLAttributor({ maxCycles: 100 });
     for (let i = 0; i < 1000; i++) a.recordCycle(cycle(i, true, 1));
