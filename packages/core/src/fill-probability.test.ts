@@ -375,3 +375,14 @@ describe("fillOutcomeDiffusing (where the order stood when it filled)", () => {
     );
   });
 });
+
+describe("fillProbabilityDiffusing with an at-price fill factor (mutation audit)", () => {
+  it("a nearly still mid gives the static formula with λ_eff = λ(δ)·(e^(−κ·tick) + f·(1 − e^(−κ·tick)))", () => {
+    // A 1.5, κ 8000, δ 1e-4, tick 1e-5, f 0.5, h 5 s: g = e^(−0.08) + 0.5·(1 − e^(−0.08)) = 0.961558;
+    // λ_eff = 1.5·e^(−0.8)·g = 0.648084/s; P = 1 − e^(−5·0.648084) = 0.960853
+    const g = Math.exp(-0.08) + 0.5 * -Math.expm1(-0.08);
+    const expected = -Math.expm1(-5 * 1.5 * Math.exp(-0.8) * g);
+    expect(expected).toBeCloseTo(0.960853, 6);
+    expect(fillProbabilityDiffusing(1.5, 8000, 1e-4, 1e-12, 5, 0.5, 1e-5)).toBeCloseTo(expected, 9);
+  });
+});
