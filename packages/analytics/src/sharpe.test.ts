@@ -260,3 +260,15 @@ describe("windowRecord — lags reported with what used them", () => {
     expect(w.lo_lags).toBe(4);
   });
 });
+
+describe("effectiveLags by hand (mutation audit)", () => {
+  it("is min(maxLags, ⌊n/4⌋)", () => {
+    expect([
+      effectiveLags(40, 10),
+      effectiveLags(39, 10),
+      effectiveLags(7, 10),
+      effectiveLags(3, 10),
+    ]).toEqual([10, 9, 1, 0]);
+    expect(effectiveLags(100, 6)).toBe(6);
+  });
+});
