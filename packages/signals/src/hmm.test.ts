@@ -177,3 +177,25 @@ describe("HMM input checks", () => {
     expect(orderStatesByVolatility(unsorted, 0).means).toEqual([[0], [2]]);
   });
 });
+
+describe("HmmForwardFilter.argmax (mutation audit)", () => {
+  it("names the most probable state, by hand", () => {
+    // 3 states at 0, 5 and 10 (variance 1): an observation at 10 gives state 2 by far (relative
+    // log-likelihoods −50, −12.5, 0); then at 5, state 1's 0.01 · e^0 beats state 2's 0.98 · e^(−12.5)
+    const f = new HmmForwardFilter({
+      initial: [1 / 3, 1 / 3, 1 / 3],
+      transition: [
+        [0.98, 0.01, 0.01],
+        [0.01, 0.98, 0.01],
+        [0.01, 0.01, 0.98],
+      ],
+      means: [[0], [5], [10]],
+      variances: [[1], [1], [1]],
+    });
+    f.update([10]);
+    expect(f.argmax()).toBe(2);
+    f.update([5]);
+    f.update([5]);
+    expect(f.argmax()).toBe(1);
+  });
+});
