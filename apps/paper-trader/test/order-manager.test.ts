@@ -225,3 +225,51 @@ describe("order manager: pre-trade position limit counts every order that can st
     );
   });
 });
+
+describe("order manager: keep, replace and room (mutation audit)", () => {
+  const bids = (...levels: [number, number][]): QuoteLadder =>
+    ({
+      bids: levels.map(([price, size], level) => ({ side: "buy", level, price, size, depthBps: 1 })),
+      asks: [],
+    }) as unknown as QuoteLadder;
+
+  it("keeps an order moved less than 0.5 bps at the same size, replaces one whose size changed", () => {
+    const t = trader(50, 10);
+    const ex = t.p.exchange;
+    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(t.orders.reconcile(bids([99.5, 0.001]), ctx(T0)));
+    t.handle(ex.advanceTo(T0 + 50));
+    const id = ex.openOrders()[0]!.id;
+    // 99.504: |0.004| / 99.504 = 0.40 bps < 0.5 → kept, queue position and all
+    t.handle(t.orders.reconcile(bids([99.504, 0.001]), ctx(T0 + 60)));
+    expect(t.orders.stats.kept).toBe(1);
+    expect(t.orders.stats.modified).toBe(0);
+    // the same price with another size is a replacement
+    t.handle(t.orders.reconcile(bids([99.5, 0.002]), ctx(T0 + 70)));
+    expect(t.orders.stats.modified).toBe(1);
+    t.handle(ex.advanceTo(T0 + 200));
+    expect(ex.openOrders().map((o) => [o.price, o.size])).toEqual([[99.5, 0.002]]);
+    expect(ex.openOrders()[0]!.id).not.toBe(id);
+  });
+
+  it("shrinking an order frees no room in the same cycle (the old size may still fill first)", () => {
+    const t = trader(50, 10);
+    const ex = t.p.exchange;
+    const limit = { ...ctx(T0), maxPositionBase: 0.003 };
+    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(t.orders.reconcile(bids([99.5, 0.002], [99.4, 0.001]), limit));
+    t.handle(ex.advanceTo(T0 + 50)); // 0.003 open: no room left
+    // L0 shrinks to 0.001 (in flight) and a new L2 is wanted: not placed, counted as limited
+    t.handle(
+      t.orders.reconcile(bids([99.5, 0.001], [99.4, 0.001], [99.3, 0.001]), { ...limit, tsMs: T0 + 60 }),
+    );
+    expect(t.orders.stats.limited).toBe(1);
+    t.handle(ex.advanceTo(T0 + 200));
+    expect(
+      ex
+        .openOrders()
+        .map((o) => o.price)
+        .sort(),
+    ).toEqual([99.4, 99.5]);
+  });
+});
