@@ -54,6 +54,39 @@ describe("verdict", () => {
     );
   });
 
+  it("sample minimums are inclusive: exactly 30 buckets, 100 forecasts, 5000 fills are judged", () => {
+    const v = computeVerdict(
+      { ...good, sharpeSamples: 30, brierSamples: 100, fills: 5000 },
+      DEFAULT_CRITERIA,
+    );
+    expect(v.criteria.map((c) => c.status)).toEqual(["PASS", "PASS", "PASS", "PASS"]);
+    expect(v.overall).toBe("GO");
+    const short = computeVerdict({ ...good, sharpeSamples: 29, fills: 4999 }, DEFAULT_CRITERIA);
+    expect(short.criteria[0]!.status).toBe("INSUFFICIENT DATA");
+    expect(short.criteria[3]!.status).toBe("INSUFFICIENT DATA");
+  });
+
+  it("Brier skill must be above the minimum (0 exactly is no skill); a CI reaching exactly 0 does not leave it open", () => {
+    // skill exactly 0 and a CI whose top is 0 too: no skill shown and none possible → FAIL
+    const zero = computeVerdict(
+      { ...good, brier: 0.15, brierSkill: 0, brierSkillCiHigh: 0, brierBaseRate: 0.3 },
+      DEFAULT_CRITERIA,
+    );
+    expect(zero.criteria[1]!.status).toBe("FAIL");
+    // a CI above 0 leaves it undecided …
+    const open = computeVerdict(
+      { ...good, brier: 0.15, brierSkill: 0, brierSkillCiHigh: 0.01, brierBaseRate: 0.3 },
+      DEFAULT_CRITERIA,
+    );
+    expect(open.criteria[1]!.status).toBe("INSUFFICIENT DATA");
+    // … unless the score itself fails its threshold: that FAIL stands
+    const high = computeVerdict(
+      { ...good, brier: 0.25, brierSkill: -0.1, brierSkillCiHigh: 0.05, brierBaseRate: 0.5 },
+      DEFAULT_CRITERIA,
+    );
+    expect(high.criteria[1]!.status).toBe("FAIL");
+  });
+
   it("thresholds are strict: Sharpe exactly 2 or Brier exactly 0.20 or DD exactly 3% fail", () => {
     expect(computeVerdict({ ...good, sharpeAnnualized: 2 }, DEFAULT_CRITERIA).criteria[0]!.status).toBe(
       "FAIL",
