@@ -67,3 +67,19 @@ describe("BookImbalanceSignal.adjustment time check", () => {
     expect(() => s.adjustment(Number.POSITIVE_INFINITY)).toThrow(RangeError);
   });
 });
+
+describe("BookImbalanceSignal smoothing by hand (mutation audit)", () => {
+  it("an update one half-life later moves the edge half way; a simultaneous one not at all", () => {
+    const s = new BookImbalanceSignal({ halfLifeMs: 500 });
+    s.onBbo(0, 99.99, 1, 100.01, 1); // balanced: edge 0
+    // bid 3 × ask 1: micro = (99.99·1 + 100.01·3)/4 = 100.005 → +0.5 bps of mid 100
+    const e = microEdgeBps(99.99, 3, 100.01, 1);
+    expect(e).toBeCloseTo(0.5, 9);
+    s.onBbo(0, 99.99, 3, 100.01, 1); // dt 0: weight 0
+    expect(s.edgeBps).toBe(0);
+    s.onBbo(500, 99.99, 3, 100.01, 1); // dt = half-life: weight 1/2
+    expect(s.edgeBps).toBeCloseTo(0.25, 9);
+    s.onBbo(1500, 99.99, 3, 100.01, 1); // dt = 2 half-lives: weight 3/4 → 0.25 + 0.75·0.25
+    expect(s.edgeBps).toBeCloseTo(0.4375, 9);
+  });
+});
