@@ -46,6 +46,17 @@ describe("book moving onto or through a resting order (no print)", () => {
     expect(run("through")).toBe(0);
   });
 
+  it("a bid raised exactly onto our ask is a print at our price too (the mirror case)", () => {
+    const run = (fillModel: "queue" | "through"): number => {
+      const ex = new PaperExchange({ fillModel, latency: Z });
+      ex.onMarketEvent(snap(T0, [[99, 1]], [[101, 1]]));
+      live(ex, "sell", 100, 1);
+      return fillsOf(ex.onMarketEvent(delta(T0 + 10, [[100, 0.5]], []))).length;
+    };
+    expect(run("queue")).toBe(1);
+    expect(run("through")).toBe(0);
+  });
+
   it("fills an ask when the best bid rises through it, and observes cancelled (virtual) orders too", () => {
     const ex = new PaperExchange({
       fillModel: "queue",

@@ -81,6 +81,11 @@ describe("one taker order sweeping several prices fills an order of ours once", 
     b.ex.onMarketEvent(sweepPrint(T0 + 5, 100.2, 0.3, "buy", true));
     const sell = b.ex.onMarketEvent(trade(T0 + 5, 99.9, 0.5, "sell"));
     expect(fillsOf(sell).map((f) => [f.side, f.size])).toEqual([["sell", 0.3]]);
+    // … also when that other taker's print is itself the start of a sweep: ours is reported at once
+    const c = setUp();
+    c.ex.onMarketEvent(sweepPrint(T0 + 5, 100.2, 0.3, "buy", true));
+    const sellSweep = c.ex.onMarketEvent(sweepPrint(T0 + 5, 99.9, 0.5, "sell", true));
+    expect(fillsOf(sellSweep).map((f) => [f.side, f.size])).toEqual([["sell", 0.3]]);
   });
 
   it("a checkpoint in the middle of a sweep resumes to the same events", () => {
