@@ -19,6 +19,18 @@ describe("PositionLedger", () => {
     expect(t.equityQuote).toBeCloseTo(10, 12);
   });
 
+  it("volume is Σ price × size in quote currency; a position summing to float noise is flat (0, no entry)", () => {
+    const l = new PositionLedger(0); // no lot grid
+    l.fill("buy", 100, 0.1, 0, 100);
+    l.fill("buy", 100, 0.2, 0, 100); // 0.1 + 0.2 = 0.30000000000000004
+    l.fill("sell", 101, 0.3, 0, 101);
+    const s = l.snapshot();
+    expect(s.volumeQuote).toBeCloseTo(10 + 20 + 30.3, 9);
+    expect(s.positionBase).toBe(0);
+    expect(s.avgEntryPrice).toBe(0);
+    expect(s.realizedPnlQuote).toBeCloseTo(0.3, 9); // 0.3 closed at +1
+  });
+
   it("rejects a fill with a bad size", () => {
     expect(() => new PositionLedger().fill("buy", 100, 0, 0, 100)).toThrow(/size=0/);
   });
