@@ -2,6 +2,7 @@
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { type RunManifest, SCHEMA_VERSION, STREAM_FILES } from "@mmkit/analytics";
+import { baseGamma } from "@mmkit/core";
 import type { PaperTraderConfig } from "./config.js";
 import type { TraderParts } from "./trader-parts.js";
 import { instrumentGrid } from "./instrument.js";
@@ -40,7 +41,7 @@ export function runManifest(
       ? {}
       : {
           quoting: {
-            gamma: parts.engine.config.gamma,
+            gamma: baseGamma(parts.engine.config),
             order_size_base: parts.orderSizeBase,
             max_position_lots: parts.maxPositionLots,
             capital_quote: parts.capitalQuote,

@@ -183,6 +183,17 @@ describe("resume keeps a run's files safe", () => {
     expect(r.report.find((l) => l.startsWith("Run:"))).toMatch(/ wall=[0-9.]+s \(this session\) events=/);
   });
 
+  it("run.json's quoting γ is the one quoting uses: a --gamma above the engine's clamp (1e6) states 1e6", async () => {
+    const dir = tempDir();
+    await runInProcess({ durationSec: 30, gamma: 5e6, outputDir: dir });
+    const m = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {
+      config: Record<string, unknown>;
+      quoting: { gamma: number };
+    };
+    expect(m.config["gamma"]).toBe(5e6); // as set
+    expect(m.quoting.gamma).toBe(1e6); // as used, like the [CONFIG] line
+  });
+
   it("a stream cut below its checkpointed size (lost on disk) is trimmed to whole lines before appending", async () => {
     const dir = tempDir();
     await runAndPause({ ...BASE, durationSec: 7200, outputDir: dir }, 400);

@@ -26,6 +26,7 @@ import { BPS_PER_FRAC } from "./units.js";
 export { halfSpreadFloorBps, MIN_QUOTED_HALF_SPREAD_BPS } from "./half-spread-floor.js";
 export type { EffectiveQuoteParams, QuoteDecision, QuoteInput } from "./quote-decision.js";
 export {
+  baseGamma,
   type MarketParams,
   MIN_SKEW_AT_MAX_BPS,
   type RiskBudgetReport,

@@ -1,5 +1,5 @@
 /** Start-up risk-budget check: how much a full position moves the quotes under a config and market. */
-import { type QuoteEngineConfigInput, parseQuoteEngineConfig } from "./config.js";
+import { type QuoteEngineConfig, type QuoteEngineConfigInput, parseQuoteEngineConfig } from "./config.js";
 import { skewAtMaxBps } from "./gamma-for-skew.js";
 import { glftQuote } from "./glft.js";
 import { halfSpreadFloorBps } from "./half-spread-floor.js";
@@ -31,11 +31,16 @@ export interface RiskBudgetReport {
 /** Skew at max position below which `validateRiskBudget` warns, bps. */
 export const MIN_SKEW_AT_MAX_BPS = 0.1;
 
+/** The γ quoting starts from: the configured γ inside its clamp [gammaMin, gammaMax] (before signals). */
+export function baseGamma(cfg: Pick<QuoteEngineConfig, "gamma" | "gammaMin" | "gammaMax">): number {
+  return Math.min(Math.max(cfg.gamma, cfg.gammaMin), cfg.gammaMax);
+}
+
 /** Check that inventory matters under `config` on `market`; warns when skew at max position < 0.1 bps. */
 export function validateRiskBudget(config: QuoteEngineConfigInput, market: MarketParams): RiskBudgetReport {
   const cfg = parseQuoteEngineConfig(config);
   // What quoting will use: γ inside its clamp, the half-spread at least the floor.
-  const gamma = Math.min(Math.max(cfg.gamma, cfg.gammaMin), cfg.gammaMax);
+  const gamma = baseGamma(cfg);
   const g = glftQuote({
     gamma,
     kappaPerFrac: market.kappaPerFrac,
