@@ -33,19 +33,16 @@ describe("a print at price 0 (or of size 0) in a replayed capture", () => {
       1,
     ],
     [
-      'Hyperliquid `trades` with px:"0" and a print of sz "0"',
+      'Hyperliquid `trades` of one print, of sz "0"',
       () => {
         const lines = sampleLines(HL_SAMPLE);
         const trades = lines.flatMap((l, i) => (l.includes('"channel":"trades"') ? [i] : []));
-        const zeroPx = withEdited(lines, trades.at(-2)!, (m) => {
-          (m["data"] as Record<string, unknown>[])[0]!["px"] = "0";
-        });
-        return withEdited(zeroPx, trades.at(-1)!, (m) => {
+        return withEdited(lines, trades.at(-1)!, (m) => {
           (m["data"] as Record<string, unknown>[])[0]!["sz"] = "0.0";
         });
       },
-      'px: trade price must be finite and > 0, got \\"0\\"',
-      2,
+      'sz: trade size must be finite and > 0, got \\"0.0\\"',
+      1,
     ],
   ])(
     "%s: the frame is a bad line (skipped, counted, warned) and the run completes",
@@ -66,4 +63,45 @@ describe("a print at price 0 (or of size 0) in a replayed capture", () => {
       expect(JSON.stringify(bad[0])).toContain(warning);
     },
   );
+});
+
+describe("a print at price 0 among others in a Hyperliquid `trades` frame (a batch of many takers' prints)", () => {
+  it("is dropped, counted and warned; the frame's other prints are replayed", async () => {
+    const lines = sampleLines(HL_SAMPLE);
+    // the sample's 21-print frame: 21 takers (distinct hashes) hitting one bid in one millisecond
+    const at = lines.findIndex((l) => l.includes('"channel":"trades"') && l.split('"px"').length - 1 === 21);
+    expect(at).toBeGreaterThan(0);
+    const run = async (
+      edited: boolean,
+    ): Promise<{ feed: string; logs: { level: number; msg: string }[] }> => {
+      const dir = tempDir();
+      const input = join(dir, "capture.gz");
+      const text = edited
+        ? withEdited(lines, at, (m) => {
+            (m["data"] as Record<string, unknown>[])[0]!["px"] = "0";
+          })
+        : lines;
+      writeFileSync(input, gzipSync(`${text.join("\n")}\n`));
+      const logs: { level: number; msg: string }[] = [];
+      const r = await runInProcess(
+        { source: "replay", input, outputDir: join(dir, "out") },
+        capturingLogger(logs),
+      );
+      expect(r.stopReason).toMatch(/^end of data/);
+      return { feed: r.report.find((l) => l.startsWith("Feed:")) ?? "", logs };
+    };
+    const clean = await run(false);
+    const edited = await run(true);
+    const count = (feed: string, key: string): number =>
+      Number(new RegExp(`[ (]${key}=(\\d+)`).exec(feed)?.[1] ?? 0);
+    expect(count(edited.feed, "invalid")).toBe(0);
+    expect(count(edited.feed, "badPrintsDropped")).toBe(1);
+    expect(count(clean.feed, "badPrintsDropped")).toBe(0);
+    // the 20 other prints are replayed (dropping the frame would lose all 21)
+    expect(count(edited.feed, "trade")).toBe(count(clean.feed, "trade") - 1);
+    expect(count(edited.feed, "mergedPrints")).toBe(count(clean.feed, "mergedPrints"));
+    const warned = edited.logs.filter((l) => l.msg.includes("bad print(s) dropped"));
+    expect(warned).toHaveLength(1);
+    expect(JSON.stringify(warned[0])).toContain('0.px: trade price must be finite and > 0, got \\"0\\"');
+  });
 });

@@ -131,7 +131,8 @@ export class CaptureImporter {
     this.incoming = null;
     const r = this.importFrame(line);
     if (!r.ok) return r; // a bad line changes nothing
-    return { ok: true, events: this.printHold.next(r.events, this.incoming) };
+    const events = this.printHold.next(r.events, this.incoming);
+    return r.badPrints === undefined ? { ok: true, events } : { ok: true, events, badPrints: r.badPrints };
   }
 
   private importFrame(line: string): CaptureLineResult {
@@ -158,6 +159,7 @@ export class CaptureImporter {
           return { ok: true, events: r.events };
         }
         if (r.mergedPrints !== undefined) bumpExtra(this.stats, "mergedPrints", r.mergedPrints);
+        if (r.badPrints !== undefined) bumpExtra(this.stats, "badPrintsDropped", r.badPrints.count);
         const current = r.events.filter((e) => this.hlStale.accepts(e.exchangeTsMs));
         if (current.length < r.events.length)
           bumpExtra(this.stats, "staleTradesDropped", r.events.length - current.length);
@@ -166,7 +168,9 @@ export class CaptureImporter {
           bumpExtra(this.stats, "duplicateTrades", current.length - fresh.length);
           if (fresh.length === 0) this.stats.ignoredMessages++;
         }
-        return { ok: true, events: fresh };
+        return r.badPrints === undefined
+          ? { ok: true, events: fresh }
+          : { ok: true, events: fresh, badPrints: r.badPrints };
       }
       case "invalid":
         return { ok: false, error: r.error };

@@ -6,7 +6,14 @@ import { bumpExtra, type FeedStats } from "./types.js";
 export type CaptureVenue = "binance" | "hyperliquid";
 
 /** Outcome of importing one capture line. */
-export type CaptureLineResult = { ok: true; events: MarketEvent[] } | { ok: false; error: string };
+export type CaptureLineResult =
+  | {
+      ok: true;
+      events: MarketEvent[];
+      /** Prints of the line dropped as no trade (price or size ≤ 0), with the first one's reason. */
+      badPrints?: { count: number; error: string };
+    }
+  | { ok: false; error: string };
 
 /** Split `<local ns> <json>` into local ms and the JSON text, or null when the shape is wrong. */
 export function splitCaptureLine(line: string): { localTsMs: number; json: string } | null {

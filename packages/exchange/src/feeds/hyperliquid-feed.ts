@@ -224,6 +224,7 @@ export class HyperliquidFeed extends LiveFeedBase {
           return;
         }
         this.session.noteHealthy();
+        if (r.badPrints !== undefined) this.dropBadPrints(r.badPrints, text);
         if (r.channel === "trades" && this.heldTrades) {
           if (this.heldTrades.length >= MAX_HELD_TRADE_FRAMES) this.discardHeldTrades(1);
           this.heldTrades.push(r);

@@ -38,6 +38,9 @@ export const hlTradeSchema = z.object({
   hash: z.string().optional(),
 });
 
+/** Parsed `trades` entry. */
+type HlTrade = z.infer<typeof hlTradeSchema>;
+
 /** Parsed `l2Book` payload. */
 export type HlL2Book = z.infer<typeof hlL2BookSchema>;
 
@@ -100,6 +103,8 @@ export type HlParsed =
       events: MarketEvent[];
       /** Trades: prints merged into the one before (one taker order at one price; see print-merge.ts). */
       mergedPrints?: number;
+      /** Trades: prints dropped as no trade (price or size ≤ 0), with the first one's reason. */
+      badPrints?: { count: number; error: string };
     }
   | { kind: "mids"; mids: Record<string, number>; localTsMs: number }
   | { kind: "pong" }
@@ -191,16 +196,22 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
     case "trades": {
       const r = z.array(hlTradeSchema).safeParse(data);
       if (!r.success) return { kind: "invalid", error: `trades ${issueText(r.error)}` };
-      // A print at price 0 (or of size ≤ 0) is no trade: the frame is skipped and counted as bad.
+      // A print at price 0 (or of size ≤ 0) is no trade: it is dropped and reported, the frame's
+      // other prints kept (a frame batches many takers' prints); a frame of only such prints is bad.
+      const good: HlTrade[] = [];
+      let badPrints: { count: number; error: string } | undefined;
       for (const [i, t] of r.data.entries()) {
         const bad = badPrintField(Number(t.px), Number(t.sz), t.px, t.sz, {
           price: `${i}.px`,
           size: `${i}.sz`,
         });
-        if (bad !== null) return { kind: "invalid", error: `trades ${t.coin} ${bad}` };
+        if (bad === null) good.push(t);
+        else if (badPrints === undefined) badPrints = { count: 1, error: `trades ${t.coin} ${bad}` };
+        else badPrints.count++;
       }
+      if (badPrints !== undefined && good.length === 0) return { kind: "invalid", error: badPrints.error };
       // One taker order meeting several makers at one price is one print (see print-merge.ts).
-      const prints = mergeHyperliquidPrints(r.data);
+      const prints = mergeHyperliquidPrints(good);
       const events: MarketEvent[] = prints.map(({ print: t, size, sweepContinues }) => ({
         type: "trade",
         exchangeTsMs: t.time,
@@ -215,13 +226,14 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
           ...(sweepContinues ? { sweepContinues } : {}),
         },
       }));
-      const mergedPrints = r.data.length - prints.length;
+      const mergedPrints = good.length - prints.length;
       return {
         kind: "events",
         channel,
         coin: r.data[0]?.coin ?? "",
         events,
         ...(mergedPrints > 0 ? { mergedPrints } : {}),
+        ...(badPrints !== undefined ? { badPrints } : {}),
       };
     }
     case "bbo": {

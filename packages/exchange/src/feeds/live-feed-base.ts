@@ -3,6 +3,7 @@ import { AsyncQueue } from "./async-queue.js";
 import type { LiveFeedOptions } from "./live-options.js";
 import { LogThrottle } from "./log-throttle.js";
 import {
+  bumpExtra,
   copyFeedStats,
   emptyFeedStats,
   type FeedLogger,
@@ -78,6 +79,15 @@ export abstract class LiveFeedBase implements MarketDataFeed {
   protected dropInvalid(error: string, text: string): void {
     this.counters.invalidMessages++;
     this.invalidLog.warn({ feed: this.name, error, sample: text.slice(0, 200) }, "invalid message dropped");
+  }
+
+  /** Count prints dropped from a valid frame (price or size ≤ 0) and log it (throttled like invalid frames). */
+  protected dropBadPrints(bad: { count: number; error: string }, text: string): void {
+    bumpExtra(this.counters, "badPrintsDropped", bad.count);
+    this.invalidLog.warn(
+      { feed: this.name, error: bad.error, dropped: bad.count, sample: text.slice(0, 200) },
+      "bad print(s) dropped, the frame's other prints kept",
+    );
   }
 
   /** Flush the throttled invalid-frame log (at close). */

@@ -2,8 +2,9 @@
 
 /**
  * Why a print's price or size cannot be traded on (null when both are finite and > 0). A print at
- * price 0 (seen in real Binance and Hyperliquid data) or of size ≤ 0 is no trade: the parsers
- * reject its frame as invalid, so it is skipped and counted like any other bad frame.
+ * price 0 (seen in real Binance and Hyperliquid data) or of size ≤ 0 is no trade: a Binance frame
+ * (one print) is invalid, skipped and counted like any other bad frame; a Hyperliquid `trades`
+ * frame loses that print only (counted as `badPrintsDropped`), unless it holds no other.
  */
 export function badPrintField(
   price: number,

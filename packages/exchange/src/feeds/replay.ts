@@ -190,6 +190,13 @@ export class ReplayFeed implements EventTimeFeed {
     let lastBadWhere = `${path}:-1`;
     // Counted and kept one by one, logged at most every 30 s (a garbled file has thousands).
     const badLog = new LogThrottle(this.logger);
+    // A second pass over the same file (e.g. after a first look at its start) counts its bad
+    // lines again but does not log the ones already logged (bounded: the first maxBad).
+    const firstLogAt = (where: string): boolean => {
+      if (this.loggedBad.has(where)) return false;
+      if (this.loggedBad.size < this.maxBad) this.loggedBad.add(where);
+      return true;
+    };
     const bad = (lineNo: number, error: string, always = false): void => {
       lastBadLine = lineNo;
       if (firstBadLine < 0) firstBadLine = lineNo;
@@ -197,10 +204,7 @@ export class ReplayFeed implements EventTimeFeed {
       const where = `${path}:${lineNo}`;
       lastBadWhere = where;
       if (this.badLines.length < this.maxBad) this.badLines.push({ where, error });
-      // A second pass over the same file (e.g. after a first look at its start) counts its bad
-      // lines again but does not log the ones already logged (bounded: the first maxBad).
-      if (this.loggedBad.has(where)) return;
-      if (this.loggedBad.size < this.maxBad) this.loggedBad.add(where);
+      if (!firstLogAt(where)) return;
       if (always) this.logger.warn({ where, error }, `replay: ${where}: ${error}`);
       else badLog.warn({ where, error }, "replay: bad line skipped");
     };
@@ -243,6 +247,12 @@ export class ReplayFeed implements EventTimeFeed {
         } else {
           const r = importer.importLine(text);
           if (!r.ok) return bad(lineNo, r.error);
+          if (r.badPrints !== undefined && firstLogAt(`${path}:${lineNo}`)) {
+            badLog.warn(
+              { where: `${path}:${lineNo}`, error: r.badPrints.error, dropped: r.badPrints.count },
+              "replay: bad print(s) dropped, the line's other prints replayed",
+            );
+          }
           for (const e of r.events) reorder.push(e, scratch);
         }
         emit(out);

@@ -90,4 +90,43 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
     await waitFor(() => feed.stats().invalidMessages === 1, 2000, "invalid counted");
     expect(logger.warnings.filter((w) => w.startsWith("invalid message dropped"))).toHaveLength(1);
   });
+
+  it("a bad print in a trades frame is dropped and counted; the frame's other prints reach the consumer", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    const bookTime = (JSON.parse(server.last.booksSent.at(-1)!) as { data: { time: number } }).data.time;
+    const print = (tid: number, px: string, side: "B" | "A") => ({
+      coin: "BTC",
+      side,
+      px,
+      sz: "0.01",
+      time: bookTime,
+      tid,
+      hash: `0x${tid.toString(16)}`,
+    });
+    const frame = {
+      channel: "trades",
+      data: [print(9001, "105050.0", "A"), print(9002, "0", "B"), print(9003, "105051.0", "B")],
+    };
+    server.broadcastRaw(JSON.stringify(frame));
+    await waitFor(() => feed.stats().extra["badPrintsDropped"] === 1, 2000, "1 bad print counted");
+    await waitFor(
+      () => c.events.filter((e) => e.type === "trade" && e.trade.id === "9003").length === 1,
+      2000,
+      "the frame's last print",
+    );
+    const ours = c.events.flatMap((e) =>
+      e.type === "trade" && ["9001", "9002", "9003"].includes(e.trade.id ?? "")
+        ? [[e.trade.id, e.trade.price, e.trade.aggressor]]
+        : [],
+    );
+    expect(ours).toEqual([
+      ["9001", 105050, "sell"],
+      ["9003", 105051, "buy"],
+    ]);
+    expect(feed.stats().invalidMessages).toBe(0);
+    const warned = logger.warnings.filter((w) => w.startsWith("bad print(s) dropped"));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toContain('1.px: trade price must be finite and > 0, got \\"0\\"');
+  });
 });
