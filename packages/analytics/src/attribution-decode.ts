@@ -118,7 +118,7 @@ function readOverlapRecent(
   const o = readRecord(raw, at);
   const bw = readNullableNumber(o, "bandwidthMs", at);
   requireSameConfig(where, "overlap.bandwidthMs", bandwidthMs, bw);
-  const shift = readNumber(o, "shift", at);
+  const shift = readNullableNumber(o, "shift", at) ?? Number.NaN;
   const ts = readNumberArray(o, "ts", at);
   const y = readNumberArray(o, "y", at, ts.length);
   const groups = readArray(o, "groups", at).map((g, i) => {
@@ -131,7 +131,7 @@ function readOverlapRecent(
   return {
     shift: Number.isNaN(shift) ? 0 : shift,
     shiftSet: !Number.isNaN(shift),
-    newestTsMs: readNumber(o, "newestTsMs", at),
+    newestTsMs: readNullableNumber(o, "newestTsMs", at) ?? Number.NEGATIVE_INFINITY,
     ts,
     y,
     groups,

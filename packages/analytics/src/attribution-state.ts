@@ -47,8 +47,10 @@ export interface SignalSumsState {
 /** Recent fills kept for pairing (overlap-robust test): times, shifted PnL, per-signal group (−1 absent). */
 export interface OverlapRecentState {
   bandwidthMs: EncodedNumber | null;
-  shift: EncodedNumber;
-  newestTsMs: EncodedNumber;
+  /** PnL shift of the pair sums; null before the first fill ("NaN" in older checkpoints). */
+  shift: EncodedNumber | null;
+  /** Newest fill time; null before the first fill ("-Infinity" in older checkpoints). */
+  newestTsMs: EncodedNumber | null;
   ts: EncodedNumber[];
   y: EncodedNumber[];
   groups: number[][];

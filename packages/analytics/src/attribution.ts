@@ -316,6 +316,7 @@ export class SignalPnLAttributor {
    */
   getState(): SignalPnLAttributorStateV2 {
     const kept = this.recent?.kept() ?? { ts: [], items: [] };
+    const newestTsMs = this.recent?.newestTsMs ?? Number.NEGATIVE_INFINITY;
     return {
       version: 2,
       config: { maxCycles: encodeNumber(this.maxCycles) },
@@ -332,8 +333,10 @@ export class SignalPnLAttributor {
       evicted: this.evicted,
       overlap: {
         bandwidthMs: this.bandwidthMs === null ? null : encodeNumber(this.bandwidthMs),
-        shift: encodeNumber(this.shiftSet ? this.shift : Number.NaN),
-        newestTsMs: encodeNumber(this.recent?.newestTsMs ?? Number.NEGATIVE_INFINITY),
+        // null before the first fill (not "NaN"/"-Infinity": a checkpoint of a run without fills
+        // would read as a numeric failure to anyone grepping the outputs)
+        shift: this.shiftSet ? encodeNumber(this.shift) : null,
+        newestTsMs: newestTsMs > Number.NEGATIVE_INFINITY ? encodeNumber(newestTsMs) : null,
         ts: kept.ts.map(encodeNumber),
         y: kept.items.map((f) => encodeNumber(f.y)),
         groups: kept.items.map((f) => Array.from(f.groups)),

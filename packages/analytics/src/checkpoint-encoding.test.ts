@@ -12,6 +12,7 @@ import {
 import { canon, viaJson } from "./checkpoint-test-helpers.js";
 import { SeededRandom } from "./prng.js";
 import { SharpeTracker } from "./sharpe.js";
+import type { SharpeTrackerState } from "./sharpe-state.js";
 
 describe("checkpoint number encoding", () => {
   it("round-trips NaN, ±Infinity, −0 and extreme finite doubles through JSON", () => {
@@ -102,3 +103,89 @@ describe("compact state encodings", () => {
 function stampFor(id: number): { schema_version: number; ts_ms: number; timestamp_ns: number } {
   return { schema_version: 1, ts_ms: id, timestamp_ns: id * 1e6 };
 }
+
+describe("a checkpoint taken before any fill", () => {
+  const cycle = (id: number) => ({
+    ts_ms: 1_700_000_000_000 + id * 100,
+    timestamp_ns: (1_700_000_000_000 + id * 100) * 1e6,
+    schema_version: 1,
+    cycle_id: id,
+    contributions: [
+      {
+        signal_name: "A",
+        spread_adjustment_bps: 0.5,
+        skew_adjustment_bps: 0,
+        was_active: true,
+        gating_weight: 1,
+        raw_value: 0,
+      },
+    ],
+    total_spread_mult: 1,
+    combined_skew_bps: 0,
+  });
+
+  it("has no NaN or Infinity tokens (the overlap shift and newest fill time are null) and resumes exactly", () => {
+    const attr = new SignalPnLAttributor({ overlapBandwidthMs: 5_000 });
+    for (let id = 0; id < 3; id++) attr.recordCycle(cycle(id));
+    const text = JSON.stringify(attr.getState());
+    expect(text).not.toMatch(/NaN|Infinity/);
+    expect(text).toContain('"shift":null');
+    expect(text).toContain('"newestTsMs":null');
+    // the resumed attributor sets its shift from its first fill, like the uninterrupted one
+    const resumed = SignalPnLAttributor.fromState(JSON.parse(text));
+    for (const a of [attr, resumed]) {
+      a.recordFill(1, 2.5, 1_700_000_000_150);
+      a.recordFill(2, -1, 1_700_000_000_260);
+    }
+    expect(canon(resumed.getState())).toBe(canon(attr.getState()));
+    expect(JSON.stringify(attr.getState())).toContain('"shift":2.5');
+  });
+
+  it('an older checkpoint\'s "NaN" shift and "-Infinity" newest time still read as not set', () => {
+    const attr = new SignalPnLAttributor({ overlapBandwidthMs: 5_000 });
+    attr.recordCycle(cycle(0));
+    const old = JSON.parse(
+      JSON.stringify(attr.getState())
+        .replace('"shift":null', '"shift":"NaN"')
+        .replace('"newestTsMs":null', '"newestTsMs":"-Infinity"'),
+    );
+    const resumed = SignalPnLAttributor.fromState(old);
+    expect(canon(resumed.getState())).toBe(canon(attr.getState()));
+  });
+});
+
+describe("a Sharpe checkpoint taken before the first bucket closed", () => {
+  const opts = { bucketMs: 1_000, windows: [{ label: "1h", secs: 30 }], loMaxLags: 5 };
+  const T0 = 1_700_000_000_000;
+
+  it("writes the empty ring's first start equity as null (no NaN token) and resumes exactly", () => {
+    const t = new SharpeTracker(opts);
+    t.update(T0, 1_000);
+    t.update(T0 + 400, 1_000.5);
+    const text = JSON.stringify(t.getState());
+    expect(text).not.toMatch(/NaN|Infinity/);
+    expect(text).toContain('"firstStartEquity":null');
+    const resumed = new SharpeTracker(opts);
+    resumed.setState(JSON.parse(text) as SharpeTrackerState);
+    for (const x of [t, resumed]) for (let i = 1; i <= 5; i++) x.update(T0 + i * 1_000 + 100, 1_000 + i);
+    expect(resumed.bucketCount()).toBeGreaterThan(0);
+    expect(canon(resumed.getState())).toBe(canon(t.getState()));
+    // an older checkpoint's "NaN" reads the same
+    const old = new SharpeTracker(opts);
+    old.setState(
+      JSON.parse(text.replace('"firstStartEquity":null', '"firstStartEquity":"NaN"')) as SharpeTrackerState,
+    );
+    expect(canon(old.getState())).toBe(canon(JSON.parse(text)));
+  });
+
+  it("refuses a null first start equity once buckets were closed, naming the field", () => {
+    const t = new SharpeTracker(opts);
+    for (let i = 0; i <= 3; i++) t.update(T0 + i * 1_000, 1_000 + i);
+    const state = viaJson(t.getState()) as SharpeTrackerState & { firstStartEquity: unknown };
+    expect(state.firstStartEquity).not.toBeNull();
+    state.firstStartEquity = null;
+    expect(() => new SharpeTracker(opts).setState(state)).toThrow(
+      /firstStartEquity: must be set once a bucket was closed/,
+    );
+  });
+});

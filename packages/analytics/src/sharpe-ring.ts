@@ -77,7 +77,7 @@ export function encodeRingV2(
   const { values, runs } = runLengths(ends);
   return {
     buckets: ring.size,
-    firstStartEquity: encodeNumber(ring.size > 0 ? ring.startEq[start]! : Number.NaN),
+    firstStartEquity: ring.size > 0 ? encodeNumber(ring.startEq[start]!) : null,
     endEquity: encodeFloat64s(values),
     endEquityRuns: runs.length === ring.size ? [] : runs,
   };

@@ -117,8 +117,8 @@ export interface SharpeTrackerStateV2
   version: 2;
   /** Closed buckets held in the ring. */
   buckets: number;
-  /** Equity at the start of the oldest held bucket ("NaN" when the ring is empty). */
-  firstStartEquity: EncodedNumber;
+  /** Equity at the start of the oldest held bucket (null when the ring is empty; "NaN" in older checkpoints). */
+  firstStartEquity: EncodedNumber | null;
   /** Distinct consecutive bucket-end equities (base64 of little-endian float64). */
   endEquity: string;
   /** Length of each run of `endEquity` (empty: every run has length 1). */
@@ -128,7 +128,7 @@ export interface SharpeTrackerStateV2
 /** Ring contents written in a version-2 state (see {@link SharpeTrackerStateV2}). */
 export interface SharpeRingV2 {
   buckets: number;
-  firstStartEquity: EncodedNumber;
+  firstStartEquity: EncodedNumber | null;
   endEquity: string;
   endEquityRuns: number[];
 }
@@ -219,7 +219,10 @@ export function decodeSharpeTrackerState(
     if (buckets > limits.cap) {
       throw new Error(`${where}.buckets: at most ${limits.cap} buckets (ring capacity), got ${buckets}`);
     }
-    const first = readNumber(r, "firstStartEquity", where);
+    const first = readNullableNumber(r, "firstStartEquity", where);
+    if (buckets > 0 && first === null) {
+      throw new Error(`${where}.firstStartEquity: must be set once a bucket was closed`);
+    }
     endEquity = readEndEquities(r, where, buckets);
     const capitalBase = readNullableNumber(r, "capitalBase", where);
     if (buckets > 0 && limits.returnBasis === "starting_capital" && capitalBase === null) {
@@ -228,7 +231,7 @@ export function decodeSharpeTrackerState(
     startEquity = [];
     returns = [];
     for (let i = 0; i < buckets; i++) {
-      const start = i === 0 ? first : endEquity[i - 1]!;
+      const start = i === 0 ? first! : endEquity[i - 1]!;
       const end = endEquity[i]!;
       // the same expression as SharpeTracker.closeBucket, so the same double
       const base = limits.returnBasis === "starting_capital" ? capitalBase! : start;
