@@ -174,8 +174,11 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
     );
   }
   const maxPositionLots = config.maxPositionLots ?? ENGINE_DEFAULTS.maxPositionLots;
+  // 12 significant digits: the product of three decimals without its float noise (10 × 0.001 ×
+  // 100000.05 is 1000.0005, not 1000.0005000000001, in run.json and the checkpoint)
   const capitalQuote =
-    ctx.capitalQuote ?? (ctx.firstMid > 0 ? maxPositionLots * orderSizeBase * ctx.firstMid : 1000);
+    ctx.capitalQuote ??
+    (ctx.firstMid > 0 ? Number((maxPositionLots * orderSizeBase * ctx.firstMid).toPrecision(12)) : 1000);
   // unset only when built outside a run (runPaperTrader resolves the venue's fees first)
   const makerFeeBps = config.makerFeeBps ?? HYPERLIQUID_BASE_FEES.makerFeeBps;
   const takerFeeBps = config.takerFeeBps ?? HYPERLIQUID_BASE_FEES.takerFeeBps;

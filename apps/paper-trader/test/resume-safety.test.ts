@@ -188,10 +188,13 @@ describe("resume keeps a run's files safe", () => {
     await runInProcess({ durationSec: 30, gamma: 5e6, outputDir: dir });
     const m = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {
       config: Record<string, unknown>;
-      quoting: { gamma: number };
+      quoting: { gamma: number; capital_quote: number };
     };
     expect(m.config["gamma"]).toBe(5e6); // as set
     expect(m.quoting.gamma).toBe(1e6); // as used, like the [CONFIG] line
+    // 10 lots × 0.001 BTC × the synthetic market's first mid 100,000.05 (100,000 and 100,000.1
+    // quoted), without float noise (the product in doubles is 1000.0005000000001)
+    expect(m.quoting.capital_quote).toBe(1000.0005);
   });
 
   it("a stream cut below its checkpointed size (lost on disk) is trimmed to whole lines before appending", async () => {
