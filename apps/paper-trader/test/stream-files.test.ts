@@ -2,7 +2,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CheckpointPacer } from "../src/checkpoint-pacing.js";
-import { newSetAsideDir, streamParts, streamSizes, truncateStreams } from "../src/stream-files.js";
+import {
+  checkStreamsAtCheckpoint,
+  newSetAsideDir,
+  streamParts,
+  streamSizes,
+  truncateStreams,
+} from "../src/stream-files.js";
 import { tempDir } from "./helpers.js";
 
 const lines = (from: number, to: number): string =>
@@ -20,6 +26,46 @@ describe("putting the streams back to a checkpoint on --resume", () => {
       expect.stringMatching(
         /^fills\.jsonl: \d+ bytes after the checkpoint removed \(they will be rewritten\)$/,
       ),
+    ]);
+  });
+
+  it("an event-time source rotated once since the checkpoint: that part is renamed back and cut there", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "fills.jsonl"), lines(0, 3));
+    const sizes = streamSizes(dir);
+    const parts = streamParts(dir);
+    writeFileSync(join(dir, "fills.1.jsonl"), lines(0, 5)); // the checkpoint's file, rotated
+    writeFileSync(join(dir, "fills.jsonl"), lines(5, 7));
+    const notes = truncateStreams(dir, sizes, parts);
+    expect(readdirSync(dir)).toEqual(["fills.jsonl"]);
+    expect(readFileSync(join(dir, "fills.jsonl"), "utf8")).toBe(lines(0, 3));
+    expect(notes.map((n) => n.text)).toEqual([
+      "fills.jsonl: 1 rotation(s) after the checkpoint undone",
+      "fills.jsonl: 16 bytes after the checkpoint removed (they will be rewritten)",
+    ]);
+  });
+
+  it("a single torn byte after the checkpoint (a crash mid-write) is removed too", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "fills.jsonl"), lines(0, 3));
+    const sizes = streamSizes(dir);
+    writeFileSync(join(dir, "fills.jsonl"), `${lines(0, 3)}{`);
+    truncateStreams(dir, sizes, streamParts(dir));
+    expect(readFileSync(join(dir, "fills.jsonl"), "utf8")).toBe(lines(0, 3));
+  });
+
+  it("a file cut below its checkpointed size keeps its whole lines, each with its line break", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "fills.jsonl"), lines(0, 5)); // 40 bytes at the checkpoint
+    const sizes = streamSizes(dir);
+    writeFileSync(join(dir, "fills.jsonl"), `${lines(0, 2)}{"n":`); // lost on disk: cut at byte 21
+    const notes = truncateStreams(dir, sizes, streamParts(dir));
+    expect(readFileSync(join(dir, "fills.jsonl"), "utf8")).toBe(lines(0, 2));
+    expect(notes).toEqual([
+      {
+        level: "warn",
+        text: "fills.jsonl: shorter than at the checkpoint (21 < 40 bytes): records written before the checkpoint are lost; its cut last line (5 bytes) was removed",
+      },
     ]);
   });
 
@@ -46,6 +92,37 @@ describe("putting the streams back to a checkpoint on --resume", () => {
     expect(notes.map((n) => n.text).join("\n")).toMatch(
       /fills\.jsonl: \d+ bytes written after the checkpoint moved to .*a live market cannot be replayed/,
     );
+  });
+});
+
+describe("refusing a stream changed before the checkpoint's end", () => {
+  const EDITED =
+    /^cannot --resume: fills\.jsonl was changed before the checkpoint's end \(its byte 24 is not the end of a line/;
+
+  it("a file of exactly its checkpointed size whose last byte is no longer a line end is refused", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "fills.jsonl"), lines(0, 3)); // 3 lines of 8 bytes: the checkpoint ends at byte 24
+    const sizes = streamSizes(dir);
+    expect(sizes["fills"]).toBe(24);
+    expect(() => checkStreamsAtCheckpoint(dir, sizes, streamParts(dir))).not.toThrow();
+    // edited by hand to the same size: one line a byte longer, the last line's break gone
+    writeFileSync(join(dir, "fills.jsonl"), '{"n":10}\n{"n":1}\n{"n":2}');
+    expect(() => checkStreamsAtCheckpoint(dir, sizes, streamParts(dir))).toThrow(EDITED);
+  });
+
+  it("after a rotation, the part that was current at the checkpoint is the one checked, not the new file", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "fills.jsonl"), lines(0, 3));
+    const sizes = streamSizes(dir);
+    const parts = streamParts(dir);
+    // rotated since: the checkpoint's file went on to 5 lines and became part 1; a new file began
+    writeFileSync(join(dir, "fills.1.jsonl"), lines(0, 5));
+    writeFileSync(join(dir, "fills.jsonl"), `{"n":5,"note":"a record longer than 24 bytes"}\n`);
+    expect(() => checkStreamsAtCheckpoint(dir, sizes, parts)).not.toThrow();
+    // the rotated part edited before byte 24: refused, and nothing moved
+    writeFileSync(join(dir, "fills.1.jsonl"), `{"n":0,"x":1}\n${lines(1, 5)}`);
+    expect(() => checkStreamsAtCheckpoint(dir, sizes, parts)).toThrow(EDITED);
+    expect(readdirSync(dir).sort()).toEqual(["fills.1.jsonl", "fills.jsonl"]);
   });
 });
 
