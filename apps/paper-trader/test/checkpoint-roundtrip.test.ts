@@ -55,6 +55,7 @@ const report = (t: PaperTrader): string[] =>
 async function resumedBeside(
   config: PaperTraderConfig,
   cutHere: (a: PaperTrader) => boolean,
+  older: (cp: TraderCheckpoint) => void = () => {},
 ): Promise<{ a: PaperTrader; b: PaperTrader; cp: TraderCheckpoint; events: number }> {
   const { events, make } = await market(config);
   const a = make();
@@ -66,6 +67,7 @@ async function resumedBeside(
   expect(cut).toBeGreaterThan(0);
   expect(cut).toBeLessThan(events.length);
   const cp = checkpointOf(a, cut);
+  older(cp);
   const b = make(cp);
   restoreCheckpoint(b, cp);
   for (const ev of events.slice(cut)) {
@@ -115,6 +117,27 @@ describe("a checkpoint restores the whole trader", () => {
       events: n,
     } = await resumedBeside(config, (t) => t.p.killSwitch.toJSON().state === "reduceOnly");
     expect(cp.kill_switch.state).toBe("reduceOnly");
+    expect(endState(b, n)).toEqual(endState(a, n));
+  }, 60_000);
+
+  it("a checkpoint from before the exchange counted its reported fills goes on with the fill ids where they were", async () => {
+    const config = parseConfig({ durationSec: 900, seed: 13 });
+    const {
+      a,
+      b,
+      cp,
+      events: n,
+    } = await resumedBeside(
+      config,
+      (t) => t.counters.fills >= 20,
+      (c) => {
+        delete (c.exchange as { fillsReported?: number }).fillsReported;
+      },
+    );
+    expect(cp.counters.fills).toBeGreaterThanOrEqual(20);
+    expect(a.counters.fills).toBeGreaterThan(20);
+    // the next fill after the checkpoint is F21 on both: no second F1
+    expect(b.p.exchange.fillsReported).toBe(a.p.exchange.fillsReported);
     expect(endState(b, n)).toEqual(endState(a, n));
   }, 60_000);
 });
