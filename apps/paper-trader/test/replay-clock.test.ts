@@ -227,5 +227,12 @@ describe("replay clock", () => {
     const resumed = await spawnCli(["--resume", "--output-dir", dir, "--log-level", "warn"]).done;
     expect(resumed.code, resumed.stderr).toBe(0);
     expectSameStreams(readStreams(ref), readStreams(dir));
+    // the finished run is reprinted whatever clock its run.json states: nothing is replayed
+    const finished = JSON.parse(readFileSync(manifestPath, "utf8")) as { source: Record<string, unknown> };
+    delete finished.source["clock"];
+    writeFileSync(manifestPath, JSON.stringify(finished));
+    const reprint = await spawnCli(["--resume", "--output-dir", dir]).done;
+    expect(reprint.code, reprint.stderr).toBe(0);
+    expect(reprint.stdout).toContain("already complete");
   }, 120_000);
 });

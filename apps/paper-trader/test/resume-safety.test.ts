@@ -131,6 +131,11 @@ describe("resume keeps a run's files safe", () => {
       /^cannot --resume: checkpoint.json in .* was written by an mmkit version that replayed each print of a taker order as its own event/,
     );
     expect(readStreams(dir)).toEqual(before);
+    // a finished run's checkpoint of that version only reprints its report: nothing is replayed
+    writeFileSync(join(dir, "checkpoint.json"), JSON.stringify(older));
+    const reprint = await runInProcess({ ...replay, outputDir: dir, resume: true });
+    expect(reprint.stopReason).toMatch(/^already complete/);
+    expect(readStreams(dir)).toEqual(before);
     // a synthetic run's checkpoint of that version still resumes (no prints to merge)
     const syn = tempDir();
     await runInProcess({ ...BASE, outputDir: syn });
