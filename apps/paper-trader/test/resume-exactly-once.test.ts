@@ -25,7 +25,7 @@ async function runAndPause(outputDir: string, afterMs: number): Promise<RunResul
 }
 
 describe("a resumed event-time run goes on after the events it consumed", () => {
-  it("every market event is processed exactly once: the event count equals an uninterrupted run's", async () => {
+  it("every market event is processed exactly once (the event count equals an uninterrupted run's), in one run (run.json keeps its start)", async () => {
     const ref = await runInProcess({ ...RUN, outputDir: tempDir() });
     const dir = tempDir();
     const paused = await runAndPause(dir, 800);
@@ -37,7 +37,12 @@ describe("a resumed event-time run goes on after the events it consumed", () => 
     // stopped mid-run, at an event the checkpoint counts as consumed
     expect(cp.events_consumed).toBeGreaterThan(0);
     expect(cp.counters.events).toBeLessThan(ref.events);
+    const startedAt = (): number =>
+      (JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as { started_ts_ms: number }).started_ts_ms;
+    const started = startedAt();
     const resumed = await runInProcess({ ...RUN, outputDir: dir, resume: true });
+    // one run: run.json keeps the first session's start
+    expect(startedAt()).toBe(started);
     expect(resumed.stopReason).toBe(ref.stopReason);
     // the event the checkpoint was written at is not processed a second time, and none is left out
     expect(resumed.events).toBe(ref.events);
