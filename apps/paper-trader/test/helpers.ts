@@ -85,6 +85,22 @@ export async function runInProcess(input: PaperTraderConfigInput, logger?: pino.
   });
 }
 
+/** Run in process and stop it (like SIGINT) after `afterMs` of wall time. */
+export async function runAndPause(input: PaperTraderConfigInput, afterMs: number): Promise<RunResult> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), afterMs);
+  try {
+    return await runPaperTrader(parseConfig(input), {
+      logger: createLogger("silent", false),
+      print: () => {},
+      handleSignals: false,
+      signal: ac.signal,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A pino logger (level info) whose JSON lines land in `lines`. */
 export function capturingLogger(lines: { level: number; msg: string }[]): pino.Logger {
   const sink = new Writable({

@@ -1,34 +1,20 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../src/config.js";
-import { createLogger } from "../src/logging.js";
-import { type RunResult, runPaperTrader } from "../src/run.js";
-import { runInProcess, tempDir } from "./helpers.js";
+import type { RunResult } from "../src/run.js";
+import { runAndPause, runInProcess, tempDir } from "./helpers.js";
 
 const RUN = { durationSec: 3600, seed: 7, checkpointEveryMin: 1 } as const;
 
 /** Run in process and stop it (like SIGINT) after `afterMs` of wall time. */
-async function runAndPause(outputDir: string, afterMs: number): Promise<RunResult> {
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), afterMs);
-  try {
-    return await runPaperTrader(parseConfig({ ...RUN, outputDir }), {
-      logger: createLogger("silent", false),
-      print: () => {},
-      handleSignals: false,
-      signal: ac.signal,
-    });
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const runAndPauseRun = (outputDir: string, afterMs: number): Promise<RunResult> =>
+  runAndPause({ ...RUN, outputDir }, afterMs);
 
 describe("a resumed event-time run goes on after the events it consumed", () => {
   it("every market event is processed exactly once (the event count equals an uninterrupted run's), in one run (run.json keeps its start)", async () => {
     const ref = await runInProcess({ ...RUN, outputDir: tempDir() });
     const dir = tempDir();
-    const paused = await runAndPause(dir, 800);
+    const paused = await runAndPauseRun(dir, 800);
     expect(paused.stopReason).toBe("aborted (--resume continues this run)");
     const cp = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as {
       events_consumed: number;

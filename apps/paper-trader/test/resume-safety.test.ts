@@ -8,25 +8,9 @@ import { createLogger } from "../src/logging.js";
 import { LOCK_FILE } from "../src/output-lock.js";
 import { type RunResult, runPaperTrader } from "../src/run.js";
 import { resumedConfig, savedEffectiveConfig } from "../src/state.js";
-import { HL_SAMPLE, readStreams, runInProcess, tempDir } from "./helpers.js";
+import { HL_SAMPLE, readStreams, runAndPause, runInProcess, tempDir } from "./helpers.js";
 
 const BASE = { durationSec: 900, seed: 5, checkpointEveryMin: 1 } as const;
-
-/** Run in process and stop it (like SIGINT) after `afterMs` of wall time. */
-async function runAndPause(input: PaperTraderConfigInput, afterMs: number): Promise<RunResult> {
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), afterMs);
-  try {
-    return await runPaperTrader(parseConfig(input), {
-      logger: createLogger("silent", false),
-      print: () => {},
-      handleSignals: false,
-      signal: ac.signal,
-    });
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function checkpointOf(dir: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as Record<string, unknown>;
