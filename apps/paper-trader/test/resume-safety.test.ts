@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, truncateSync, writeF
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type PaperTraderConfigInput, parseConfig } from "../src/config.js";
+import { parseConfig } from "../src/config.js";
 import { createLogger } from "../src/logging.js";
 import { LOCK_FILE } from "../src/output-lock.js";
-import { type RunResult, runPaperTrader } from "../src/run.js";
+import { runPaperTrader } from "../src/run.js";
 import { resumedConfig, savedEffectiveConfig } from "../src/state.js";
 import { HL_SAMPLE, readStreams, runAndPause, runInProcess, tempDir } from "./helpers.js";
 
