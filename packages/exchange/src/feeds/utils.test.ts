@@ -68,6 +68,35 @@ describe("pace", () => {
 });
 
 describe("pace: a stop request during a wait", () => {
+  it("an abort during the last slice of a wait (the wait ran its course) still does not release the event", async () => {
+    const ac = new AbortController();
+    let now = 0;
+    const sleepMs = async (ms: number): Promise<void> => {
+      now += ms; // the whole wait elapses, and the stop request came meanwhile
+      ac.abort();
+    };
+    const out: MarketEvent[] = [];
+    for await (const e of pace([trade(0), trade(500)], "realtime", {
+      sleepMs,
+      nowMs: () => now,
+      signal: ac.signal,
+    }))
+      out.push(e);
+    expect(out).toEqual([trade(0)]);
+  });
+
+  it("a short gap is waited too: 40 ms apart at realtime sleeps 40 ms", async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const sleepMs = async (ms: number): Promise<void> => {
+      waits.push(ms);
+      now += ms;
+    };
+    for await (const _ of pace([trade(0), trade(40), trade(42)], "realtime", { sleepMs, nowMs: () => now })) {
+    }
+    expect(waits).toEqual([40, 2]);
+  });
+
   it("ends a 300 s wait (realtime) within 250 ms of the abort, without releasing the event waited for", async () => {
     const ac = new AbortController();
     const out: MarketEvent[] = [];
@@ -183,5 +212,25 @@ describe("ReorderBuffer", () => {
     buf.flush(out);
     expect(out.map((e) => e.exchangeTsMs)).toEqual([100, 50]);
     expect(buf.late).toBe(1);
+  });
+
+  it("the window runs from the newest time seen, not the last pushed: 110 after 200 (window 50) is late", () => {
+    const buf = new ReorderBuffer("exchange", 50);
+    const out: MarketEvent[] = [];
+    for (const t of [100, 200, 120, 130, 110]) buf.push(trade(t), out);
+    buf.flush(out);
+    // 200 releases 100; 120 and 130 are released at once (≤ 200 − 50); 110 < 130 already released.
+    expect(out.map((e) => e.exchangeTsMs)).toEqual([100, 120, 130, 110, 200]);
+    expect(buf.late).toBe(1);
+  });
+
+  it("an event at exactly the time last released is in order, not late", () => {
+    const buf = new ReorderBuffer("exchange", 0);
+    const out: MarketEvent[] = [];
+    buf.push(trade(100, 1, "a"), out); // released at once (window 0)
+    buf.push(trade(100, 2, "b"), out);
+    buf.flush(out);
+    expect(out.map((e) => (e.type === "trade" ? e.trade.id : ""))).toEqual(["a", "b"]);
+    expect(buf.late).toBe(0);
   });
 });
