@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -224,5 +224,35 @@ describe("recordFeed with onError: a failing recorder never reaches the consumer
     // the part finished before the failure replays completely
     const first = join(moved, basename(rec.files()[0]!));
     expect([...openReplay(first).events()].length).toBeGreaterThan(0);
+  });
+});
+
+describe("Recorder rotation boundaries", () => {
+  const events = (): MarketEvent[] =>
+    [...new SyntheticMarket({ seed: 3, durationSec: 5 }).events()].slice(0, 3);
+
+  it("a file that reached rotateBytes exactly is rotated out before the next event", async () => {
+    // The size of a part holding the header and the first event, measured on disk.
+    const one = new Recorder({ dir: tmp(), source: "test", gzip: false, nowMs: () => 0 });
+    await one.write(events()[0]!);
+    await one.close();
+    const size = statSync(one.files()[0]!).size;
+    const rec = new Recorder({ dir: tmp(), source: "test", gzip: false, nowMs: () => 0, rotateBytes: size });
+    for (const e of events().slice(0, 2)) await rec.write(e);
+    await rec.close();
+    expect(rec.files()).toHaveLength(2);
+    expect(statSync(rec.files()[0]!).size).toBe(size);
+  });
+
+  it("a file open for exactly rotateMs is rotated out, and each part's header carries its part number", async () => {
+    let now = 5000;
+    const rec = new Recorder({ dir: tmp(), source: "test", gzip: false, rotateMs: 1000, nowMs: () => now });
+    for (const e of events()) {
+      await rec.write(e);
+      now += 1000;
+    }
+    await rec.close();
+    const parts = rec.files().map((f) => JSON.parse(readFileSync(f, "utf8").split("\n")[0]!).part);
+    expect(parts).toEqual([0, 1, 2]);
   });
 });
