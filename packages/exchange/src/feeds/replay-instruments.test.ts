@@ -51,6 +51,18 @@ function prices(events: Iterable<MarketEvent>): number[] {
 }
 
 describe("replay of a multi-instrument capture", () => {
+  it("keeps every frame of a mixed-case coin (Hyperliquid's kPEPE): the instrument is matched case-insensitively", () => {
+    const path = write("hl-kpepe.gz", [
+      hlBook("kPEPE", T, "0.01201", "0.01202", "1000"),
+      hlTrades("kPEPE", T + 1, "0.01202", "500", "B"),
+      hlBook("kPEPE", T + 2, "0.01200", "0.01201", "1000"),
+    ]);
+    const feed = openReplay(path);
+    expect(prices(feed.events())).toEqual([0.01201, 0.01202, 0.012]);
+    expect(feed.instrument()).toBe("KPEPE");
+    expect(feed.stats().extra["otherInstrumentFrames"]).toBeUndefined();
+  });
+
   it("keeps only the instrument asked for (case-insensitive) and counts the others", () => {
     const eth = openReplay(multi, { instrument: "eth" });
     expect(prices(eth.events())).toEqual([3301.2, 3301.3, 3301.1]);
