@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, constants as zc } from "node:zlib";
 import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { AsyncQueue } from "./async-queue.js";
@@ -231,13 +231,15 @@ describe("Recorder rotation boundaries", () => {
   const events = (): MarketEvent[] =>
     [...new SyntheticMarket({ seed: 3, durationSec: 5 }).events()].slice(0, 3);
 
-  it("a file that reached rotateBytes exactly is rotated out before the next event", async () => {
-    // The size of a part holding the header and the first event, measured on disk.
-    const one = new Recorder({ dir: tmp(), source: "test", gzip: false, nowMs: () => 0 });
+  it("a file that reached rotateBytes exactly (in bytes, not characters) is rotated out before the next event", async () => {
+    // The size of a part holding the header and the first event, measured on disk; the source has
+    // characters of 2 and 3 bytes in UTF-8, written in the header and on every line.
+    const source = "test:µ→";
+    const one = new Recorder({ dir: tmp(), source, gzip: false, nowMs: () => 0 });
     await one.write(events()[0]!);
     await one.close();
     const size = statSync(one.files()[0]!).size;
-    const rec = new Recorder({ dir: tmp(), source: "test", gzip: false, nowMs: () => 0, rotateBytes: size });
+    const rec = new Recorder({ dir: tmp(), source, gzip: false, nowMs: () => 0, rotateBytes: size });
     for (const e of events().slice(0, 2)) await rec.write(e);
     await rec.close();
     expect(rec.files()).toHaveLength(2);
@@ -254,5 +256,48 @@ describe("Recorder rotation boundaries", () => {
     await rec.close();
     const parts = rec.files().map((f) => JSON.parse(readFileSync(f, "utf8").split("\n")[0]!).part);
     expect(parts).toEqual([0, 1, 2]);
+  });
+});
+
+describe("Recorder header on disk", () => {
+  it("a gzip part holds its header on disk as soon as it is opened, with no flush timer and no close", async () => {
+    const rec = new Recorder({ dir: tmp(), source: "test:hdr", flushMs: 0 });
+    await rec.write([...new SyntheticMarket({ seed: 3, durationSec: 1 }).events()][0]!);
+    const path = rec.files()[0]!;
+    const readable = (): string => {
+      try {
+        return gunzipSync(readFileSync(path), { finishFlush: zc.Z_SYNC_FLUSH }).toString("utf8");
+      } catch {
+        return "";
+      }
+    };
+    for (let i = 0; i < 100 && !readable().includes("\n"); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(JSON.parse(readable().split("\n")[0]!)).toMatchObject({
+      schema: "mmkit.marketdata",
+      source: "test:hdr",
+      part: 0,
+    });
+    await rec.close();
+  });
+});
+
+describe("Recorder: a part that cannot be created", () => {
+  it("the write rejects naming the file, and close() rejects with that error too (no file was opened)", async () => {
+    const dir = join(tmp(), "rec");
+    const rec = new Recorder({ dir, source: "test", gzip: false });
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, "not a directory"); // the directory replaced by a file before the first part
+    const e = [...new SyntheticMarket({ seed: 3, durationSec: 1 }).events()][0]!;
+    await expect(rec.write(e)).rejects.toThrow(/^Recorder: .*rec\/test-.*ENOTDIR/);
+    await expect(rec.close()).rejects.toThrow(/^Recorder: .*rec\/test-.*ENOTDIR/);
+  });
+  it("a write that waits for the stream rejects with the file's error (a 1000-level snapshot into an EISDIR part)", async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, "test-19700101T000000Z-0000.jsonl")); // a directory at the part's name
+    const rec = new Recorder({ dir, source: "test", gzip: false, nowMs: () => 0 });
+    const levels = Array.from({ length: 1000 }, (_, i) => ({ price: 60_000 + i / 10, size: 1.234 }));
+    const big: MarketEvent = { type: "snapshot", exchangeTsMs: 1, localTsMs: 1, bids: levels, asks: levels };
+    await expect(rec.write(big)).rejects.toThrow(/^Recorder: .*test-19700101T000000Z-0000\.jsonl: EISDIR/);
+    await expect(rec.close()).rejects.toThrow(/EISDIR/);
   });
 });
