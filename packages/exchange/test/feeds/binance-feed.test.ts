@@ -287,4 +287,51 @@ describe("BinanceFeed against a local venue replaying real frames", () => {
     await waitFor(() => c.indexOfHealth("resynced", stale) >= 0, 5000, "resynced after the stall");
     expect(c.events.slice(stale).some((e) => e.type === "health" && e.status === "disconnected")).toBe(false);
   });
+
+  it("a stall ended by a depth update alone (no bookTicker) is reported resumed", async () => {
+    const c = makeFeed({ staleAfterMs: 150 });
+    await waitFor(() => c.indexOfHealth("resynced") >= 0 && server.cursor > 100, 5000, "synced");
+    server.streaming = false;
+    await waitFor(() => c.indexOfHealth("stale") >= 0, 5000, "stale");
+    const stale = c.indexOfHealth("stale");
+    server.broadcastRaw(server.frames.find((f) => f.includes('"depthUpdate"'))!);
+    const resumed = (): boolean =>
+      c.events
+        .slice(stale)
+        .some((e) => e.type === "health" && e.reason === "book updates resumed after a stall");
+    await waitFor(resumed, 5000, "resumed after the stall");
+  });
+
+  it("stream names: 250 ms depth is the venue's plain @depth stream, the others carry their speed", () => {
+    const url = (depth: BinanceFeedOptions["depth"]): string =>
+      new BinanceFeed({ symbol: "BTCUSDT", depth }).url();
+    expect(url("250ms")).toBe(
+      "wss://fstream.binance.com/stream?streams=btcusdt@bookTicker/btcusdt@aggTrade/btcusdt@depth",
+    );
+    expect(url("100ms")).toBe(
+      "wss://fstream.binance.com/stream?streams=btcusdt@bookTicker/btcusdt@aggTrade/btcusdt@depth@100ms",
+    );
+    expect(url(false)).toBe("wss://fstream.binance.com/stream?streams=btcusdt@bookTicker/btcusdt@aggTrade");
+  });
+
+  it("health events are stamped at the newest exchange time seen, not at an older print that came last", async () => {
+    // The local clock set to before the recording (2024-08-08), so the recorded times are the newest.
+    const shift = Date.now() - 1_723_000_000_000;
+    const c = makeFeed({ staleAfterMs: 150, nowMs: () => Date.now() - shift });
+    await waitFor(() => c.indexOfHealth("resynced") >= 0 && server.cursor > 100, 5000, "synced");
+    server.streaming = false;
+    // A print stamped long ago (exchange time 1 ms) arrives last.
+    server.broadcastRaw(
+      JSON.stringify({
+        stream: "btcusdt@aggTrade",
+        data: { e: "aggTrade", E: 1, T: 1, s: "BTCUSDT", a: 1, p: "1.0", q: "1", m: false },
+      }),
+    );
+    await waitFor(() => c.events.some((e) => e.type === "trade" && e.exchangeTsMs === 1), 5000, "old print");
+    const old = c.events.findIndex((e) => e.type === "trade" && e.exchangeTsMs === 1);
+    await waitFor(() => c.indexOfHealth("stale", old) >= 0, 5000, "stale");
+    const newest = Math.max(...c.events.slice(0, old).map((e) => e.exchangeTsMs));
+    expect(newest).toBeGreaterThan(1_723_161_256_000); // a recorded frame's time (2024-08-09)
+    expect(c.events[c.indexOfHealth("stale", old)]!.exchangeTsMs).toBe(newest);
+  });
 });
