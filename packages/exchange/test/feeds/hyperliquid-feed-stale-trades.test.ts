@@ -69,4 +69,57 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
     expect(c.events.filter((e) => e.type === "trade" && tids.has(e.trade.id!))).toHaveLength(0);
     expect(feed.stats().extra["staleTradesDropped"]).toBeGreaterThanOrEqual(tids.size);
   });
+
+  it("a current print sent before the connection's first book is held and delivered right after that book", async () => {
+    server.dataFromStart = false;
+    const c = makeFeed();
+    await waitFor(
+      () => server.conns.length === 1 && server.last.subscriptions.length === 3,
+      3000,
+      "subscribed",
+    );
+    const firstBook = captureFrames("hyperliquid-btc-20250126.gz").find((f) =>
+      f.startsWith('{"channel":"l2Book"'),
+    )!;
+    const bookTime = (JSON.parse(firstBook) as { data: { time: number } }).data.time;
+    // 100 ms before the book: current (within maxLagMs 2 s of it).
+    server.last.ws.send(
+      JSON.stringify({
+        channel: "trades",
+        data: [{ coin: "BTC", side: "A", px: "105055.0", sz: "0.02", time: bookTime - 100, tid: 900100 }],
+      }),
+    );
+    await waitFor(() => feed.stats().messages >= 1, 5000, "the trades frame received");
+    server.last.sendData = true;
+    await waitFor(
+      () => c.events.some((e) => e.type === "trade" && e.trade.id === "900100"),
+      5000,
+      "the held print",
+    );
+    const at = c.events.findIndex((e) => e.type === "trade" && e.trade.id === "900100");
+    expect(c.events.findIndex((e) => e.type === "snapshot")).toBeLessThan(at);
+    expect(c.events[at]).toMatchObject({ trade: { price: 105055, size: 0.02, aggressor: "sell" } });
+  });
+
+  it("another coin's frames on the connection are ignored, never delivered", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    for (const conn of server.openConns()) conn.sendData = false;
+    await new Promise((r) => setTimeout(r, 100)); // let the recorded frames in flight arrive
+    const T = Date.now();
+    const trade = (coin: string, tid: number, t: number) =>
+      JSON.stringify({
+        channel: "trades",
+        data: [{ coin, side: "B", px: "3300.0", sz: "1.0", time: t, tid }],
+      });
+    const f = JSON.parse(server.last.booksSent[0]!) as { data: { time: number } };
+    f.data.time = T;
+    const ignoredBefore = feed.stats().ignoredMessages;
+    for (const frame of [JSON.stringify(f), trade("ETH", 900200, T + 100), trade("BTC", 900201, T + 200)])
+      server.broadcastRaw(frame);
+    const ids = () => c.events.flatMap((e) => (e.type === "trade" ? [e.trade.id] : []));
+    await waitFor(() => ids().includes("900201"), 2000, "the BTC print after it");
+    expect(ids()).not.toContain("900200");
+    expect(feed.stats().ignoredMessages - ignoredBefore).toBe(1);
+  });
 });
