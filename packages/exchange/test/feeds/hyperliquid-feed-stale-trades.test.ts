@@ -122,4 +122,17 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
     expect(ids()).not.toContain("900200");
     expect(feed.stats().ignoredMessages - ignoredBefore).toBe(1);
   });
+
+  it("prints merged into the one before are counted (the recorded sweep frame: 3)", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    for (const conn of server.openConns()) conn.sendData = false;
+    await new Promise((r) => setTimeout(r, 100)); // let the recorded frames in flight arrive
+    const before = feed.stats().extra["mergedPrints"] ?? 0;
+    const sweep = captureFrames("hyperliquid-btc-20250126.gz").find((f) => f.includes("0xfc4282b8d9720fd2"))!;
+    const messages = feed.stats().messages;
+    server.broadcastRaw(sweep);
+    await waitFor(() => feed.stats().messages > messages, 2000, "the sweep frame");
+    expect((feed.stats().extra["mergedPrints"] ?? 0) - before).toBe(3);
+  });
 });

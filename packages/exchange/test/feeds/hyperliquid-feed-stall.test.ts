@@ -79,4 +79,26 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
     expect(feed.stats().extra["venueErrors"]).toBeGreaterThanOrEqual(1);
     expect(c.events.some((e) => e.type === "snapshot")).toBe(false);
   });
+
+  it("the stale event is stamped at the newest exchange time seen, not at an older print that came last", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    for (const conn of server.openConns()) conn.sendData = false;
+    await new Promise((r) => setTimeout(r, 50)); // let the recorded frames in flight arrive
+    const T = Date.now() + 10_000; // newer than every time seen so far (local stamps included)
+    const book = JSON.parse(server.last.booksSent[0]!) as { data: { time: number } };
+    book.data.time = T;
+    const from = c.events.length;
+    server.broadcastRaw(JSON.stringify(book));
+    // a print 1 s older than that book: current (within maxLagMs 2 s), delivered, and last
+    server.broadcastRaw(
+      JSON.stringify({
+        channel: "trades",
+        data: [{ coin: "BTC", side: "B", px: "105000.0", sz: "0.01", time: T - 1000, tid: 900300 }],
+      }),
+    );
+    await waitFor(() => c.indexOfHealth("stale", from) >= 0, 3000, "stale");
+    expect(c.events.some((e) => e.type === "trade" && e.trade.id === "900300")).toBe(true);
+    expect(c.events[c.indexOfHealth("stale", from)]!.exchangeTsMs).toBe(T);
+  });
 });
