@@ -181,6 +181,9 @@ describe("backoff", () => {
       { seed: 42, numRuns: 500 },
     );
     expect(() => checkBackoff({ initialMs: 10, maxMs: 5, factor: 2, jitterFrac: 0 })).toThrow(/maxMs/);
+    // maxMs = initialMs is a constant delay, accepted
+    const flat = checkBackoff({ initialMs: 100, maxMs: 100, factor: 2, jitterFrac: 0 });
+    expect([0, 1, 5].map((a) => backoffDelayMs(a, flat, new Rng(1)))).toEqual([100, 100, 100]);
   });
 });
 
