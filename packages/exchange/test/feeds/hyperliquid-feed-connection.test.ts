@@ -141,4 +141,17 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
     expect(c.health("stale").length).toBeGreaterThanOrEqual(1);
     await expectBookReplacedAfterReconnect(c, at);
   });
+
+  it("a pong slower than the ping period (but within the timeout) keeps the socket: one ping outstanding at a time", async () => {
+    // Pings every 40 ms, pong timeout 300 ms; the venue answers only every 120 ms.
+    const c = makeFeed({ pongTimeoutMs: 300 });
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    server.last.answerPings = false;
+    const pong = setInterval(() => server.broadcastRaw('{"channel":"pong"}'), 120);
+    await new Promise((r) => setTimeout(r, 1500));
+    clearInterval(pong);
+    expect(server.conns).toHaveLength(1);
+    expect(feed.stats().reconnects).toBe(0);
+    expect(logger.warnings.some((w) => w.includes("pong timeout"))).toBe(false);
+  });
 });
