@@ -135,4 +135,26 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
     await waitFor(() => feed.stats().messages > messages, 2000, "the sweep frame");
     expect((feed.stats().extra["mergedPrints"] ?? 0) - before).toBe(3);
   });
+
+  it("a current print sent twice (re-sent after a resubscribe) is delivered once and counted", async () => {
+    const c = makeFeed();
+    await waitFor(() => c.events.some((e) => e.type === "snapshot"), 3000, "first snapshot");
+    for (const conn of server.openConns()) conn.sendData = false;
+    await new Promise((r) => setTimeout(r, 100)); // let the recorded frames in flight arrive
+    const T = Date.now();
+    const f = JSON.parse(server.last.booksSent[0]!) as { data: { time: number } };
+    f.data.time = T;
+    const trade = (tid: number) =>
+      JSON.stringify({
+        channel: "trades",
+        data: [{ coin: "BTC", side: "B", px: "105000.0", sz: "0.01", time: T + 100, tid }],
+      });
+    const dupBefore = feed.stats().extra["duplicateTrades"] ?? 0;
+    for (const frame of [JSON.stringify(f), trade(900400), trade(900400), trade(900401)])
+      server.broadcastRaw(frame);
+    const ids = () => c.events.flatMap((e) => (e.type === "trade" ? [e.trade.id] : []));
+    await waitFor(() => ids().includes("900401"), 2000, "the print after them");
+    expect(ids().filter((id) => id === "900400")).toHaveLength(1);
+    expect((feed.stats().extra["duplicateTrades"] ?? 0) - dupBefore).toBe(1);
+  });
 });
