@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type JsonlIssue, readJsonl } from "./jsonl-reader.js";
+import { fill } from "./fixtures/fill-record.js";
 import { AnalyticsLogger, stamp, type WriteTroubleEvent } from "./logger.js";
 import {
   type EventRecord,
@@ -33,27 +34,6 @@ function tmp(): string {
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-function fill(i: number): FillRecord {
-  return {
-    ...stamp(1_700_000_000_000 + i),
-    fill_id: `f${i}`,
-    order_id: `o${i}`,
-    cycle_id: i,
-    level: 0,
-    side: i % 2 === 0 ? "buy" : "sell",
-    price: 100 + i / 100,
-    size: 0.01,
-    fee: -0.0001,
-    fee_bps: -0.1,
-    liquidity: "maker",
-    mid_at_fill: 100,
-    position_after: 0.01,
-    spread_capture: 0.0005,
-    realized_pnl: null,
-    cum_pnl: 0.01 * i,
-  };
-}
 
 async function readAll<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -1,8 +1,9 @@
 import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { CaptureImporter } from "./capture-import.js";
+import { importAll } from "./capture-test-import.js";
 import { RecentIds } from "./recent-ids.js";
-import { emptyFeedStats, type FeedStats } from "./types.js";
+import { emptyFeedStats } from "./types.js";
 
 /** Exchange time of the first frame (ms); the collector's clock is 1.2 s behind it. */
 const T0_MS = 1_723_161_256_000;
@@ -48,25 +49,6 @@ function hlTrades(coin: string, trades: { tid: number; tsMs: number; px: string 
 
 function tradeIds(events: MarketEvent[]): (string | undefined)[] {
   return events.flatMap((e) => (e.type === "trade" ? [e.trade.id] : []));
-}
-
-interface Replayed {
-  events: MarketEvent[];
-  stats: FeedStats;
-}
-
-/** Feed lines through one importer, as the replay does; every line must import. */
-function importAll(lines: string[], instrument?: string): Replayed {
-  const stats = emptyFeedStats();
-  const imp = new CaptureImporter(stats, instrument !== undefined ? { instrument } : {});
-  const events: MarketEvent[] = [];
-  for (const l of lines) {
-    const r = imp.importLine(l);
-    if (!r.ok) throw new Error(r.error);
-    events.push(...r.events);
-  }
-  events.push(...imp.finish());
-  return { events, stats };
 }
 
 describe("which Binance market a capture is", () => {

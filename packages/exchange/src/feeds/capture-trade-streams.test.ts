@@ -2,28 +2,14 @@
 import { fileURLToPath } from "node:url";
 import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
-import { CaptureImporter } from "./capture-import.js";
+import { importAll } from "./capture-test-import.js";
 import { openReplay } from "./replay.js";
-import { emptyFeedStats, type FeedStats } from "./types.js";
 
 const T = 1_723_161_256_000;
 
 /** `<local ns> <json>` at local time `localMs`. */
 const line = (localMs: number, frame: object): string =>
   `${BigInt(localMs) * 1_000_000n} ${JSON.stringify(frame)}`;
-
-function importAll(lines: string[]): { events: MarketEvent[]; stats: FeedStats } {
-  const stats = emptyFeedStats();
-  const imp = new CaptureImporter(stats);
-  const events: MarketEvent[] = [];
-  for (const l of lines) {
-    const r = imp.importLine(l);
-    if (!r.ok) throw new Error(r.error);
-    events.push(...r.events);
-  }
-  events.push(...imp.finish());
-  return { events, stats };
-}
 
 const prints = (events: MarketEvent[]): [string | undefined, number][] =>
   events.flatMap((e) =>
