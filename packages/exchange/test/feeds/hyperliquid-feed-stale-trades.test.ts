@@ -1,8 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { captureFrames, waitFor } from "./fixtures.js";
-import { feed, logger, makeFeed, server, useFakeHyperliquid } from "./hl-feed-harness.js";
+import { type Consumer, feed, logger, makeFeed, server, useFakeHyperliquid } from "./hl-feed-harness.js";
 
 useFakeHyperliquid();
+
+/** A feed subscribed on a venue that sends nothing until the test does (no book yet). */
+async function subscribedWithoutData(): Promise<Consumer> {
+  server.dataFromStart = false;
+  const c = makeFeed();
+  await waitFor(
+    () => server.conns.length === 1 && server.last.subscriptions.length === 3,
+    3000,
+    "subscribed",
+  );
+  return c;
+}
+
+/** The recording's first frame of a channel. */
+const firstRecorded = (channel: "trades" | "l2Book"): string =>
+  captureFrames("hyperliquid-btc-20250126.gz").find((f) => f.startsWith(`{"channel":"${channel}"`))!;
 
 describe("HyperliquidFeed against a local venue replaying real frames", () => {
   it("a book stamped an hour ahead (clock glitch) costs only the prints before the next book; later drops are warned", async () => {
@@ -46,17 +62,9 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
   it("the recent-trades snapshot sent before the first book of the connection is held and dropped, not delivered", async () => {
     // QA defect 9: before any book the stale-trade reference was −∞, so the subscription's
     // recent-trades snapshot (prints up to 49 s older than the book) reached the consumer.
-    server.dataFromStart = false;
-    const c = makeFeed();
-    await waitFor(
-      () => server.conns.length === 1 && server.last.subscriptions.length === 3,
-      3000,
-      "subscribed",
-    );
+    const c = await subscribedWithoutData();
     // The recorded subscription snapshot: 30 prints, 3.5 s to 49 s older than the first recorded book.
-    const recentTrades = captureFrames("hyperliquid-btc-20250126.gz").find((f) =>
-      f.startsWith('{"channel":"trades"'),
-    )!;
+    const recentTrades = firstRecorded("trades");
     const tids = new Set(
       (JSON.parse(recentTrades) as { data: { tid: number }[] }).data.map((t) => String(t.tid)),
     );
@@ -71,16 +79,8 @@ describe("HyperliquidFeed against a local venue replaying real frames", () => {
   });
 
   it("a current print sent before the connection's first book is held and delivered right after that book", async () => {
-    server.dataFromStart = false;
-    const c = makeFeed();
-    await waitFor(
-      () => server.conns.length === 1 && server.last.subscriptions.length === 3,
-      3000,
-      "subscribed",
-    );
-    const firstBook = captureFrames("hyperliquid-btc-20250126.gz").find((f) =>
-      f.startsWith('{"channel":"l2Book"'),
-    )!;
+    const c = await subscribedWithoutData();
+    const firstBook = firstRecorded("l2Book");
     const bookTime = (JSON.parse(firstBook) as { data: { time: number } }).data.time;
     // 100 ms before the book: current (within maxLagMs 2 s of it).
     server.last.ws.send(
