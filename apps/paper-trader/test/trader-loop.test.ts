@@ -1,0 +1,100 @@
+/** The quote loop's clocks and counters, driven event by event on a fixed book (hand-counted values). */
+import type { MarketEvent } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { gridTrader } from "./helpers.js";
+
+const T0 = 1_000_000;
+
+function book(ts: number): MarketEvent {
+  return {
+    type: "snapshot",
+    exchangeTsMs: ts,
+    localTsMs: ts,
+    bids: [{ price: 99.9, size: 1 }],
+    asks: [{ price: 100.1, size: 1 }],
+  };
+}
+
+function sellSweep(ts: number): MarketEvent {
+  return {
+    type: "trade",
+    exchangeTsMs: ts,
+    localTsMs: ts,
+    trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
+  };
+}
+
+describe("the quote loop's counters", () => {
+  it("counts every event and quotes once per 250 ms of market time, the first event's instant included", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    // 21 books, 50 ms apart, over exactly 1 s: cycles at +0, +250, +500, +750, +1000 ms
+    for (let ts = T0; ts <= T0 + 1000; ts += 50) t.onEvent(book(ts));
+    expect(t.counters.fills).toBe(0); // no print: no fill-triggered cycle
+    expect(t.counters.events).toBe(21);
+    expect(t.counters.cycles).toBe(5);
+    expect(t.counters.nextQuoteMs).toBe(T0 + 1250);
+  });
+
+  it("a late book (stamped before the last) moves neither the market clock nor the data's freshness back", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    for (let ts = T0; ts <= T0 + 1000; ts += 100) t.onEvent(book(ts));
+    t.onEvent(book(T0 + 500));
+    expect(t.counters.events).toBe(12);
+    expect(t.counters.lastTsMs).toBe(T0 + 1000);
+    expect(t.counters.lastBookTsMs).toBe(T0 + 1000);
+  });
+
+  it("a health event before any book runs no quote cycle (nothing to quote on)", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    t.onEvent({ type: "health", exchangeTsMs: T0, localTsMs: T0, status: "connected", reason: "open" });
+    expect(t.counters.events).toBe(1);
+    expect(t.counters.cycles).toBe(0);
+    expect(t.p.killSwitch.transitions()).toEqual([]);
+  });
+
+  it("a fill runs a quote cycle at once, before the next one is due", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    let ts = T0;
+    for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
+    const due = t.counters.nextQuoteMs;
+    const cycles = t.counters.cycles;
+    const at = due - 50; // not due yet
+    t.onEvent(sellSweep(at));
+    expect(t.counters.fills).toBeGreaterThan(0);
+    expect(t.counters.cycles).toBe(cycles + 1);
+    expect(t.counters.nextQuoteMs).toBe(at + 250);
+  });
+
+  it("the live timer moves the market clock on through a silence", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    for (let ts = T0; ts <= T0 + 1000; ts += 100) t.onEvent(book(ts));
+    t.onTimer(T0 + 4000);
+    expect(t.counters.lastTsMs).toBe(T0 + 4000);
+    t.onTimer(T0 + 3000); // a timer behind the clock does not move it back
+    expect(t.counters.lastTsMs).toBe(T0 + 4000);
+  });
+});
+
+describe("a hole in the data", () => {
+  it("pulls the quotes resting on the old book before the first print after it can fill them", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    let ts = T0;
+    for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
+    const lastBook = ts - 100;
+    expect(t.p.exchange.openOrders().some((o) => o.side === "buy")).toBe(true);
+    // 30 s later (the staleness limit is well below that) a seller sweeps through where our bids were
+    t.onEvent(sellSweep(lastBook + 30_000));
+    expect(t.counters.fills).toBe(0);
+    expect(t.p.exchange.pnl().positionBase).toBe(0);
+    expect(t.p.exchange.openOrders()).toEqual([]);
+  });
+
+  it("the same print without the hole does fill the resting bids (the check above can fail)", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    let ts = T0;
+    for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
+    t.onEvent(sellSweep(ts));
+    expect(t.counters.fills).toBeGreaterThan(0);
+    expect(t.p.exchange.pnl().positionBase).toBeGreaterThan(0);
+  });
+});
