@@ -98,3 +98,50 @@ describe("a hole in the data", () => {
     expect(t.p.exchange.pnl().positionBase).toBeGreaterThan(0);
   });
 });
+
+describe("when the loop does not quote", () => {
+  it("not between the prints of one sweep, even when a cycle is due", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    let ts = T0;
+    for (; ts <= T0 + 1000; ts += 100) t.onEvent(book(ts));
+    const cycles = t.counters.cycles;
+    const at = t.counters.nextQuoteMs + 100; // due
+    t.onEvent({
+      type: "trade",
+      exchangeTsMs: at,
+      localTsMs: at,
+      trade: {
+        price: 100.1,
+        size: 0.0001,
+        aggressor: "buy",
+        exchangeTsMs: at,
+        localTsMs: at,
+        sweepContinues: true,
+      },
+    });
+    expect(t.counters.cycles).toBe(cycles);
+  });
+
+  it("not in a resumed live session until its venue sends a book", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    let ts = T0;
+    for (; ts <= T0 + 2000; ts += 100) t.onEvent(book(ts));
+    expect(t.p.exchange.openOrders().length).toBeGreaterThan(0);
+    t.awaitFreshBook();
+    t.onTimer(ts + 200); // well inside the staleness limit: only the missing fresh book stops it
+    t.onTimer(ts + 400); // the cancels land after the 50 ms latency
+    expect(t.p.exchange.openOrders()).toEqual([]);
+    for (let now = ts + 300; now <= ts + 1300; now += 100) t.onEvent(book(now));
+    expect(t.p.exchange.openOrders().length).toBeGreaterThan(0);
+  });
+});
+
+describe("the injected crash (--crash-at-sec)", () => {
+  it("--crash-at-sec N injects the failure at N s of market time exactly", () => {
+    const t = gridTrader({ orderSizeBase: 0.001, crashAtSec: 1 });
+    for (let ts = T0; ts < T0 + 1000; ts += 250) t.onEvent(book(ts));
+    expect(t.stopReason).toBeNull();
+    t.onEvent(book(T0 + 1000)); // a cycle is due at +1000 ms: the first at or past 1 s
+    expect(t.stopReason).not.toBeNull();
+  });
+});
