@@ -1,0 +1,58 @@
+/** The Prometheus values the quote loop publishes, against hand-counted events, fills and ages. */
+import type { MarketEvent } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { RunMetrics } from "../src/metrics.js";
+import { gridTrader } from "./helpers.js";
+
+const T0 = 1_000_000;
+
+function book(ts: number): MarketEvent {
+  return {
+    type: "snapshot",
+    exchangeTsMs: ts,
+    localTsMs: ts,
+    bids: [{ price: 99.9, size: 1 }],
+    asks: [{ price: 100.1, size: 1 }],
+  };
+}
+
+/** A sample's value in a Prometheus text exposition (NaN when absent). */
+function value(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
+}
+
+describe("the loop's Prometheus values", () => {
+  it("counts every market event and gives the feed's age in seconds", async () => {
+    const m = new RunMetrics();
+    const t = gridTrader({ orderSizeBase: 0.001 }, m);
+    for (let ts = T0; ts <= T0 + 1000; ts += 50) t.onEvent(book(ts)); // 21 events
+    let text = await m.registry.metrics();
+    expect(value(text, "mmkit_events_total")).toBe(21);
+    expect(value(text, "mmkit_feed_staleness_seconds")).toBe(0);
+    // 3 s of silence (inside the staleness limit): the last book is 3 s old
+    t.onTimer(T0 + 4000);
+    text = await m.registry.metrics();
+    expect(value(text, "mmkit_feed_staleness_seconds")).toBe(3);
+    expect(value(text, "mmkit_events_total")).toBe(21);
+  });
+
+  it("counts fills by side: a seller sweeping our bids makes buy fills only", async () => {
+    const m = new RunMetrics();
+    const t = gridTrader({ orderSizeBase: 0.001 }, m);
+    let ts = T0;
+    for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
+    const bids = t.p.exchange.openOrders().filter((o) => o.side === "buy").length;
+    expect(bids).toBeGreaterThan(0);
+    t.onEvent({
+      type: "trade",
+      exchangeTsMs: ts,
+      localTsMs: ts,
+      trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
+    });
+    const text = await m.registry.metrics();
+    // the sweep goes through every resting bid, each filled whole (50 ≫ our sizes)
+    expect(value(text, 'mmkit_fills_total{side="buy"}')).toBe(bids);
+    expect(value(text, 'mmkit_fills_total{side="sell"}')).toBe(0);
+  });
+});
