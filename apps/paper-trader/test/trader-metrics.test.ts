@@ -1,5 +1,6 @@
 /** The Prometheus values the quote loop publishes, against hand-counted events, fills and ages. */
 import type { MarketEvent } from "@mmkit/core";
+import { emptyFeedStats } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import { RunMetrics } from "../src/metrics.js";
 import { gridTrader } from "./helpers.js";
@@ -54,5 +55,47 @@ describe("the loop's Prometheus values", () => {
     // the sweep goes through every resting bid, each filled whole (50 ≫ our sizes)
     expect(value(text, 'mmkit_fills_total{side="buy"}')).toBe(bids);
     expect(value(text, 'mmkit_fills_total{side="sell"}')).toBe(0);
+  });
+});
+
+describe("RunMetrics' own arithmetic", () => {
+  const SAMPLE = {
+    pnlQuote: -2.5,
+    equityQuote: 997.5,
+    positionBase: 0.25,
+    riskState: "active" as const,
+    feedAgeSec: 0,
+  };
+
+  it("exports the sampled PnL, and the lead feed's age when a lead venue feeds the run", async () => {
+    const m = new RunMetrics(true);
+    m.sample({ ...SAMPLE, leadAgeSec: 2.5, eventsTotal: 0 });
+    const text = await m.registry.metrics();
+    expect(value(text, "mmkit_pnl_quote")).toBe(-2.5);
+    expect(value(text, "mmkit_lead_feed_staleness_seconds")).toBe(2.5);
+  });
+
+  it("gives the event rate per second of wall time: 50 events in 500 ms is 100/s", async () => {
+    const m = new RunMetrics();
+    m.observeEvents(0, 10_000);
+    m.observeEvents(50, 10_500);
+    expect(value(await m.registry.metrics(), "mmkit_events_per_second")).toBe(100);
+  });
+
+  it("counts a feed counter's increases once: 5, then a restart at 2, then 4 is still 5, then 7 is 7", async () => {
+    const m = new RunMetrics();
+    const stats = emptyFeedStats();
+    m.watchFeeds([{ name: "venue", stats: () => stats }]);
+    const gaps = async (): Promise<number> =>
+      value(await m.registry.metrics(), 'mmkit_feed_counter_total{feed="venue",counter="gaps"}');
+    expect(await gaps()).toBe(0);
+    stats.gaps = 5;
+    expect(await gaps()).toBe(5);
+    stats.gaps = 2;
+    expect(await gaps()).toBe(5);
+    stats.gaps = 4;
+    expect(await gaps()).toBe(5);
+    stats.gaps = 7;
+    expect(await gaps()).toBe(7);
   });
 });
