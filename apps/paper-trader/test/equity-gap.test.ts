@@ -1,0 +1,73 @@
+/** equity.jsonl around a hole in the data: a line where the data went stale, one carrying the hole after it. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AnalyticsLogger } from "@mmkit/analytics";
+import { fixedTickRules, type MarketEvent } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { buildParts } from "../src/build.js";
+import { parseConfig } from "../src/config.js";
+import { createLogger } from "../src/logging.js";
+import { PaperTrader } from "../src/trader.js";
+import { tempDir } from "./helpers.js";
+
+const T0 = 1_000_000;
+
+function book(ts: number): MarketEvent {
+  return {
+    type: "snapshot",
+    exchangeTsMs: ts,
+    localTsMs: ts,
+    bids: [{ price: 99.9, size: 1 }],
+    asks: [{ price: 100.1, size: 1 }],
+  };
+}
+
+describe("equity lines around a hole in the data", () => {
+  it("one at the instant the data went stale, then the first after the hole carries that instant", () => {
+    const dir = tempDir();
+    const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
+    const t = new PaperTrader(
+      buildParts(parseConfig({ orderSizeBase: 0.001 }), {
+        logger: createLogger("silent", false),
+        out,
+        metrics: null,
+        tickRules: fixedTickRules(0.1, 0.001, 0),
+        firstMid: 100,
+        clock: "exchange",
+        quoteCurrency: "USD",
+      }),
+    );
+    const staleMs = t.p.killSwitch.config.staleDataMs;
+    // the last book at +2.5 s, between two 1 s samples; the feed comes back 60 s later
+    for (let ts = T0; ts <= T0 + 2500; ts += 100) t.onEvent(book(ts));
+    const staleAt = T0 + 2500 + staleMs;
+    for (let ts = T0 + 62_500; ts <= T0 + 64_000; ts += 100) t.onEvent(book(ts));
+    out.close();
+    const lines = readFileSync(join(dir, "equity.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { ts_ms: number; unobserved_since_ms?: number });
+    const times = lines.map((l) => l.ts_ms);
+    expect(times).toEqual([T0, T0 + 1000, T0 + 2000, staleAt, T0 + 62_500, T0 + 63_500]);
+    expect(lines.map((l) => l.unobserved_since_ms)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      staleAt,
+      undefined,
+    ]);
+    const gaps = readFileSync(join(dir, "events.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { kind: string; ts_ms: number; details?: Record<string, unknown> })
+      .filter((e) => e.kind === "data_gap");
+    expect(gaps.length).toBe(1);
+    expect(gaps[0]!.ts_ms).toBe(T0 + 62_500);
+    expect(gaps[0]!.details).toMatchObject({
+      last_book_ts_ms: T0 + 2500,
+      unobserved_since_ms: staleAt,
+      gap_secs: 60, // 62.5 s − 2.5 s
+    });
+  });
+});
