@@ -1,19 +1,9 @@
-/** No quotes while blind: once the book is older than the staleness limit every order is pulled, reduce-only ones too. */
-import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { gridTrader } from "./helpers.js";
+import { GRID_T0, gridBook } from "./grid-events.js";
 
-const T0 = 1_000_000;
-
-function book(ts: number): MarketEvent {
-  return {
-    type: "snapshot",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    bids: [{ price: 99.9, size: 1 }],
-    asks: [{ price: 100.1, size: 1 }],
-  };
-}
+const T0 = GRID_T0;
+const book = gridBook;
 
 describe("quoting while the market data is stale", () => {
   it("pulls every order, the reducing side included, until fresh data comes", () => {

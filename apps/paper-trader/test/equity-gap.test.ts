@@ -2,25 +2,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
-import { fixedTickRules, type MarketEvent } from "@mmkit/core";
+import { fixedTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { buildParts } from "../src/build.js";
 import { parseConfig } from "../src/config.js";
 import { createLogger } from "../src/logging.js";
 import { PaperTrader } from "../src/trader.js";
 import { tempDir } from "./helpers.js";
+import { GRID_T0, gridBook } from "./grid-events.js";
 
-const T0 = 1_000_000;
-
-function book(ts: number): MarketEvent {
-  return {
-    type: "snapshot",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    bids: [{ price: 99.9, size: 1 }],
-    asks: [{ price: 100.1, size: 1 }],
-  };
-}
+const T0 = GRID_T0;
+const book = gridBook;
 
 describe("equity lines around a hole in the data", () => {
   it("one at the instant the data went stale, then the first after the hole carries that instant", () => {

@@ -1,5 +1,3 @@
-/** Fills into the loop's analytics: the `[FILL PNL]` line, the markout counters, refused books in the metrics. */
-import type { MarketEvent } from "@mmkit/core";
 import { fixedTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { buildParts } from "../src/build.js";
@@ -7,18 +5,10 @@ import { parseConfig } from "../src/config.js";
 import { RunMetrics } from "../src/metrics.js";
 import { PaperTrader } from "../src/trader.js";
 import { capturingLogger, gridTrader } from "./helpers.js";
+import { GRID_T0, gridBook } from "./grid-events.js";
 
-const T0 = 1_000_000;
-
-function book(ts: number): MarketEvent {
-  return {
-    type: "snapshot",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    bids: [{ price: 99.9, size: 1 }],
-    asks: [{ price: 100.1, size: 1 }],
-  };
-}
+const T0 = GRID_T0;
+const book = gridBook;
 
 /** Books to +5 s, a seller sweeping our bids (at 99.8, mid 100) at +5.1 s, books on to `endMs`. */
 function sweep(t: PaperTrader, endMs: number): void {

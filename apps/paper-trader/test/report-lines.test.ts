@@ -1,21 +1,11 @@
-/** The `=== EDGE VALIDATION REPORT ===` lines of a short hand-driven run, against hand-computed values. */
-import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { edgeValidationReport } from "../src/report.js";
 import type { PaperTrader } from "../src/trader.js";
 import { gridTrader } from "./helpers.js";
+import { GRID_T0, gridBook } from "./grid-events.js";
 
-const T0 = 1_000_000;
-
-function book(ts: number): MarketEvent {
-  return {
-    type: "snapshot",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    bids: [{ price: 99.9, size: 1 }],
-    asks: [{ price: 100.1, size: 1 }],
-  };
-}
+const T0 = GRID_T0;
+const book = gridBook;
 
 /**
  * 8 s of a 99.9/100.1 book (mid 100) at a maker fee of 2 bps, a seller sweeping our three 0.001

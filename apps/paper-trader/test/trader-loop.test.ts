@@ -2,18 +2,10 @@
 import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { gridTrader } from "./helpers.js";
+import { GRID_T0, gridBook } from "./grid-events.js";
 
-const T0 = 1_000_000;
-
-function book(ts: number): MarketEvent {
-  return {
-    type: "snapshot",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    bids: [{ price: 99.9, size: 1 }],
-    asks: [{ price: 100.1, size: 1 }],
-  };
-}
+const T0 = GRID_T0;
+const book = gridBook;
 
 function sellSweep(ts: number): MarketEvent {
   return {

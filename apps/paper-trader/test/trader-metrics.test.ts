@@ -1,21 +1,11 @@
-/** The Prometheus values the quote loop publishes, against hand-counted events, fills and ages. */
-import type { MarketEvent } from "@mmkit/core";
 import { emptyFeedStats } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import { RunMetrics } from "../src/metrics.js";
 import { gridTrader } from "./helpers.js";
+import { GRID_T0, gridBook } from "./grid-events.js";
 
-const T0 = 1_000_000;
-
-function book(ts: number): MarketEvent {
-  return {
-    type: "snapshot",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    bids: [{ price: 99.9, size: 1 }],
-    asks: [{ price: 100.1, size: 1 }],
-  };
-}
+const T0 = GRID_T0;
+const book = gridBook;
 
 /** A sample's value in a Prometheus text exposition (NaN when absent). */
 function value(text: string, series: string): number {
