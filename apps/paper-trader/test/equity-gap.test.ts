@@ -2,13 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
-import { fixedTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
-import { buildParts } from "../src/build.js";
-import { parseConfig } from "../src/config.js";
-import { createLogger } from "../src/logging.js";
-import { PaperTrader } from "../src/trader.js";
-import { tempDir } from "./helpers.js";
+import { gridTrader, tempDir } from "./helpers.js";
 import { GRID_T0, gridBook } from "./grid-events.js";
 
 const T0 = GRID_T0;
@@ -18,17 +13,7 @@ describe("equity lines around a hole in the data", () => {
   it("one at the instant the data went stale, then the first after the hole carries that instant", () => {
     const dir = tempDir();
     const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-    const t = new PaperTrader(
-      buildParts(parseConfig({ orderSizeBase: 0.001 }), {
-        logger: createLogger("silent", false),
-        out,
-        metrics: null,
-        tickRules: fixedTickRules(0.1, 0.001, 0),
-        firstMid: 100,
-        clock: "exchange",
-        quoteCurrency: "USD",
-      }),
-    );
+    const t = gridTrader({ orderSizeBase: 0.001 }, null, undefined, out);
     const staleMs = t.p.killSwitch.config.staleDataMs;
     // the last book at +2.5 s, between two 1 s samples; the feed comes back 60 s later
     for (let ts = T0; ts <= T0 + 2500; ts += 100) t.onEvent(book(ts));

@@ -1,29 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
-import { fixedTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
-import { buildParts } from "../src/build.js";
-import { parseConfig } from "../src/config.js";
-import { createLogger } from "../src/logging.js";
-import { PaperTrader } from "../src/trader.js";
-import { tempDir } from "./helpers.js";
+import { gridTrader, tempDir } from "./helpers.js";
 
 describe("the first equity sample", () => {
   it("comes with the exchange's first mark price, not a whole sampling interval after a first event without one", () => {
     const dir = tempDir();
     const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-    const t = new PaperTrader(
-      buildParts(parseConfig({ orderSizeBase: 0.001 }), {
-        logger: createLogger("silent", false),
-        out,
-        metrics: null,
-        tickRules: fixedTickRules(0.1, 0.001, 0),
-        firstMid: 100,
-        clock: "exchange",
-        quoteCurrency: "USD",
-      }),
-    );
+    const t = gridTrader({ orderSizeBase: 0.001 }, null, undefined, out);
     const T0 = 1_000_000;
     // A capture may open with a print before any book (Binance spot): no mark price yet.
     const trade = { price: 100, size: 1, aggressor: "buy" as const, exchangeTsMs: T0, localTsMs: T0 };

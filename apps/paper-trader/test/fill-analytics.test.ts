@@ -5,23 +5,12 @@ import { parseConfig } from "../src/config.js";
 import { RunMetrics } from "../src/metrics.js";
 import { PaperTrader } from "../src/trader.js";
 import { capturingLogger, gridTrader } from "./helpers.js";
-import { GRID_T0, gridBook } from "./grid-events.js";
+import { GRID_T0, gridBook, sweepOurBids } from "./grid-events.js";
 
 const T0 = GRID_T0;
 const book = gridBook;
 
-/** Books to +5 s, a seller sweeping our bids (at 99.8, mid 100) at +5.1 s, books on to `endMs`. */
-function sweep(t: PaperTrader, endMs: number): void {
-  let ts = T0;
-  for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
-  t.onEvent({
-    type: "trade",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
-  });
-  for (ts += 100; ts <= T0 + endMs; ts += 100) t.onEvent(book(ts));
-}
+const sweep = sweepOurBids;
 
 describe("fills into the analytics", () => {
   it("logs each buy fill's depth under the mid: (100 − price) / 100 in bps", () => {

@@ -1,5 +1,6 @@
 /** Test helper: the hand-made market of the loop tests (a 99.9 / 100.1 book, mid 100, from t = 1,000,000 ms). */
 import type { MarketEvent } from "@mmkit/core";
+import type { PaperTrader } from "../src/trader.js";
 
 /** Start time of the hand-made market, ms. */
 export const GRID_T0 = 1_000_000;
@@ -13,4 +14,20 @@ export function gridBook(ts: number): MarketEvent {
     bids: [{ price: 99.9, size: 1 }],
     asks: [{ price: 100.1, size: 1 }],
   };
+}
+
+/**
+ * Books from GRID_T0 to +5 s, then a seller sweeping through our bids (a print of 50 at 98) at
+ * +5.1 s, then books every 100 ms to +`endMs`.
+ */
+export function sweepOurBids(t: PaperTrader, endMs: number): void {
+  let ts = GRID_T0;
+  for (; ts <= GRID_T0 + 5000; ts += 100) t.onEvent(gridBook(ts));
+  t.onEvent({
+    type: "trade",
+    exchangeTsMs: ts,
+    localTsMs: ts,
+    trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
+  });
+  for (ts += 100; ts <= GRID_T0 + endMs; ts += 100) t.onEvent(gridBook(ts));
 }

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { jsonlParts, STREAM_FILES } from "@mmkit/analytics";
+import { type AnalyticsLogger, jsonlParts, STREAM_FILES } from "@mmkit/analytics";
 import { fixedTickRules } from "@mmkit/core";
 import pino from "pino";
 import { afterEach, expect } from "vitest";
@@ -48,18 +48,19 @@ export function sampleWithHole(dir: string, shiftMs: number): string {
 
 /**
  * A trader wired as the CLI wires it, on a fixed 0.1 / 0.001 grid at a mid of 100, exchange clock,
- * USD, no outputs and a silent logger: for driving the loop event by event in a test
- * (`capitalQuote`: a checkpoint's, to restore it into).
+ * USD, a silent logger and no outputs (or the streams of `out`): for driving the loop event by event
+ * in a test (`capitalQuote`: a checkpoint's, to restore it into).
  */
 export function gridTrader(
   input: PaperTraderConfigInput,
   metrics: RunMetrics | null = null,
   capitalQuote?: number,
+  out: AnalyticsLogger | null = null,
 ): PaperTrader {
   return new PaperTrader(
     buildParts(parseConfig(input), {
       logger: createLogger("silent", false),
-      out: null,
+      out,
       metrics,
       tickRules: fixedTickRules(0.1, 0.001, 0),
       firstMid: 100,

@@ -2,10 +2,7 @@ import { describe, expect, it } from "vitest";
 import { edgeValidationReport } from "../src/report.js";
 import type { PaperTrader } from "../src/trader.js";
 import { gridTrader } from "./helpers.js";
-import { GRID_T0, gridBook } from "./grid-events.js";
-
-const T0 = GRID_T0;
-const book = gridBook;
+import { sweepOurBids } from "./grid-events.js";
 
 /**
  * 8 s of a 99.9/100.1 book (mid 100) at a maker fee of 2 bps, a seller sweeping our three 0.001
@@ -13,15 +10,7 @@ const book = gridBook;
  */
 function sweptRun(): PaperTrader {
   const t = gridTrader({ orderSizeBase: 0.001, makerFeeBps: 2 });
-  let ts = T0;
-  for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
-  t.onEvent({
-    type: "trade",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
-  });
-  for (ts += 100; ts <= T0 + 8000; ts += 100) t.onEvent(book(ts));
+  sweepOurBids(t, 8000);
   return t;
 }
 
