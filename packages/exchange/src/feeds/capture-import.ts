@@ -131,8 +131,8 @@ export class CaptureImporter {
     this.incoming = null;
     const r = this.importFrame(line);
     if (!r.ok) return r; // a bad line changes nothing
-    const events = this.printHold.next(r.events, this.incoming);
-    return r.badPrints === undefined ? { ok: true, events } : { ok: true, events, badPrints: r.badPrints };
+    r.events = this.printHold.next(r.events, this.incoming); // r is this line's own result
+    return r;
   }
 
   private importFrame(line: string): CaptureLineResult {

@@ -1,5 +1,6 @@
 /** The raw capture line, `<local ns> <json>`, and the outcome of importing one. */
 import type { MarketEvent } from "@mmkit/core";
+import type { BadPrints } from "./print-check.js";
 import { bumpExtra, type FeedStats } from "./types.js";
 
 /** Venue of a raw `<local ns> <json>` websocket capture. */
@@ -10,8 +11,8 @@ export type CaptureLineResult =
   | {
       ok: true;
       events: MarketEvent[];
-      /** Prints of the line dropped as no trade (price or size ≤ 0), with the first one's reason. */
-      badPrints?: { count: number; error: string };
+      /** Prints of the line dropped as no trade (price or size ≤ 0). */
+      badPrints?: BadPrints;
     }
   | { ok: false; error: string };
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 import { isDecimalString, isDecimalValue } from "./decimal.js";
 import { scanL2BookFrame } from "./hyperliquid-l2book-scan.js";
-import { badPrintField } from "./print-check.js";
+import { type BadPrints, badPrintField } from "./print-check.js";
 import { mergeHyperliquidPrints } from "./print-merge.js";
 
 export { isDecimalString };
@@ -103,8 +103,8 @@ export type HlParsed =
       events: MarketEvent[];
       /** Trades: prints merged into the one before (one taker order at one price; see print-merge.ts). */
       mergedPrints?: number;
-      /** Trades: prints dropped as no trade (price or size ≤ 0), with the first one's reason. */
-      badPrints?: { count: number; error: string };
+      /** Trades: prints dropped as no trade (price or size ≤ 0). */
+      badPrints?: BadPrints;
     }
   | { kind: "mids"; mids: Record<string, number>; localTsMs: number }
   | { kind: "pong" }
@@ -199,7 +199,7 @@ export function normalizeHyperliquid(json: unknown, localTsMs: number): HlParsed
       // A print at price 0 (or of size ≤ 0) is no trade: it is dropped and reported, the frame's
       // other prints kept (a frame batches many takers' prints); a frame of only such prints is bad.
       const good: HlTrade[] = [];
-      let badPrints: { count: number; error: string } | undefined;
+      let badPrints: BadPrints | undefined;
       for (const [i, t] of r.data.entries()) {
         const bad = badPrintField(Number(t.px), Number(t.sz), t.px, t.sz, {
           price: `${i}.px`,

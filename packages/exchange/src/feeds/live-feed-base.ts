@@ -2,6 +2,7 @@ import type { FeedHealthStatus, MarketEvent } from "@mmkit/core";
 import { AsyncQueue } from "./async-queue.js";
 import type { LiveFeedOptions } from "./live-options.js";
 import { LogThrottle } from "./log-throttle.js";
+import type { BadPrints } from "./print-check.js";
 import {
   bumpExtra,
   copyFeedStats,
@@ -82,7 +83,7 @@ export abstract class LiveFeedBase implements MarketDataFeed {
   }
 
   /** Count prints dropped from a valid frame (price or size ≤ 0) and log it (throttled like invalid frames). */
-  protected dropBadPrints(bad: { count: number; error: string }, text: string): void {
+  protected dropBadPrints(bad: BadPrints, text: string): void {
     bumpExtra(this.counters, "badPrintsDropped", bad.count);
     this.invalidLog.warn(
       { feed: this.name, error: bad.error, dropped: bad.count, sample: text.slice(0, 200) },

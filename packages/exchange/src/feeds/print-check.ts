@@ -1,5 +1,11 @@
 /** The check every venue print passes before it becomes a trade event: a usable price and size. */
 
+/** Prints dropped from a frame as no trade (price or size ≤ 0): how many, and the first one's reason. */
+export interface BadPrints {
+  count: number;
+  error: string;
+}
+
 /**
  * Why a print's price or size cannot be traded on (null when both are finite and > 0). A print at
  * price 0 (seen in real Binance and Hyperliquid data) or of size ≤ 0 is no trade: a Binance frame
