@@ -14,9 +14,11 @@ import {
   readHeadText,
 } from "./replay-format.js";
 import { ReorderBuffer } from "./reorder.js";
+import { reportFileEnd } from "./replay-file-end.js";
 import { type InflateEnd, replayFileChunks } from "./replay-stream.js";
 import { nonEmptyParts, type ReplayPart, replayPaths } from "./replay-parts.js";
 import {
+  bumpExtra,
   copyFeedStats,
   emptyFeedStats,
   type EventTimeFeed,
@@ -215,9 +217,6 @@ export class ReplayFeed implements EventTimeFeed {
       }
       scratch.length = 0;
     };
-    const more = (key: string): void => {
-      stats.extra[key] = (stats.extra[key] ?? 0) + 1;
-    };
     return {
       file: (p) => {
         path = p;
@@ -229,7 +228,7 @@ export class ReplayFeed implements EventTimeFeed {
         lastLine = lineNo;
         if (typeof text === "number") {
           stats.messages++;
-          more("oversizeLines");
+          bumpExtra(stats, "oversizeLines");
           const size = `${text} bytes (${(text / 2 ** 20).toFixed(1)} MiB)`;
           return bad(
             lineNo,
@@ -257,45 +256,11 @@ export class ReplayFeed implements EventTimeFeed {
         }
         emit(out);
       },
-      fileEnd: (endsWithNewline, corrupt, cut, last) => {
-        // An earlier part of a directory ending so (a recorder killed, then restarted into the same
-        // directory) is counted apart: the replay goes on with the next part.
-        const then = last ? "" : "; the replay goes on with the next part";
-        if (corrupt !== null) {
-          // Like a cut file: the lines before the error were replayed (a cut last line was a bad line).
-          const complete = endsWithNewline ? lastLine : lastLine - 1;
-          // The trailer's checksums find damage only at the end of the compressed data: it lies
-          // somewhere before, and what inflated before the check may be garbled.
-          const byChecksum = /incorrect (data|length) check/.test(corrupt.message);
-          if (last) {
-            stats.extra["corruptGzipData"] = 1;
-            stats.extra["corruptGzipAfterLine"] = complete;
-            if (byChecksum) stats.extra["corruptGzipFoundByChecksum"] = 1;
-            if (firstBadLine > 0) stats.extra["corruptGzipFirstBadLine"] = firstBadLine;
-          } else more("corruptGzipParts");
-          const firstBad = firstBadLine > 0 ? ` (the first bad line is ${firstBadLine})` : "";
-          this.logger.warn(
-            { where: `${path}:${complete}`, code: corrupt.code, error: corrupt.message },
-            byChecksum
-              ? `replay: ${path}: corrupt gzip data, found by the checksum after line ${complete} (${corrupt.message}): the damage lies somewhere before it${firstBad}, so events replayed before it may include garbled lines that happened to parse; the rest of the file is unreadable${then}`
-              : `replay: ${path}: corrupt gzip data after line ${complete} (${corrupt.code}); the events before it were replayed, the rest of the file is unreadable${then}`,
-          );
-        } else {
-          // A recorder or capture writes whole lines: an unterminated bad last line is a cut file.
-          const midLine = !endsWithNewline && lastBadLine === lastLine && lastLine > 0;
-          // A gzip killed right after a flush ends on a whole line, but without its trailer.
-          if (!midLine && !cut) return;
-          if (!last) more("truncatedParts");
-          else if (midLine) stats.extra["truncatedLastLine"] = 1;
-          else stats.extra["truncatedGzip"] = 1;
-          this.logger.warn(
-            { where: `${path}:${lastLine}` },
-            midLine
-              ? `replay: ${last ? "the input" : path} ends mid-line (file truncated, e.g. its recorder was stopped mid-write); the events before the cut were replayed${then}`
-              : `replay: ${last ? "the input" : path} ends without its gzip trailer after line ${lastLine} (file truncated, e.g. its recorder was killed); the events before the cut were replayed${then}`,
-          );
-        }
-      },
+      fileEnd: (endsWithNewline, corrupt, cut, last) =>
+        reportFileEnd(
+          { stats, logger: this.logger, path, lastLine, firstBadLine, lastBadLine },
+          { endsWithNewline, corrupt, cut, last },
+        ),
       end: (out) => {
         badLog.flush(
           "replay: bad lines skipped (all counted in invalidMessages, the first kept in badLines)",
