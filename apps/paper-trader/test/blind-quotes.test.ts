@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { gridTrader } from "./helpers.js";
-import { GRID_T0, gridBook } from "./grid-events.js";
+import { GRID_T0, gridBook, sellSweep } from "./grid-events.js";
 
 const T0 = GRID_T0;
 const book = gridBook;
@@ -11,12 +11,7 @@ describe("quoting while the market data is stale", () => {
     let ts = T0;
     for (; ts < T0 + 5000; ts += 100) t.onEvent(book(ts));
     // a seller sweeps through our bids: we are long
-    t.onEvent({
-      type: "trade",
-      exchangeTsMs: ts,
-      localTsMs: ts,
-      trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
-    });
+    t.onEvent(sellSweep(ts));
     for (ts += 100; ts < T0 + 7000; ts += 100) t.onEvent(book(ts));
     const lastBook = ts - 100;
     expect(t.p.exchange.pnl().positionBase).toBeGreaterThan(0);

@@ -16,6 +16,16 @@ export function gridBook(ts: number): MarketEvent {
   };
 }
 
+/** A seller sweeping through our bids at `ts`: a print of 50 at 98 (mid 100). */
+export function sellSweep(ts: number): MarketEvent {
+  return {
+    type: "trade",
+    exchangeTsMs: ts,
+    localTsMs: ts,
+    trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
+  };
+}
+
 /**
  * Books from GRID_T0 to +5 s, then a seller sweeping through our bids (a print of 50 at 98) at
  * +5.1 s, then books every 100 ms to +`endMs`.
@@ -23,11 +33,6 @@ export function gridBook(ts: number): MarketEvent {
 export function sweepOurBids(t: PaperTrader, endMs: number): void {
   let ts = GRID_T0;
   for (; ts <= GRID_T0 + 5000; ts += 100) t.onEvent(gridBook(ts));
-  t.onEvent({
-    type: "trade",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
-  });
+  t.onEvent(sellSweep(ts));
   for (ts += 100; ts <= GRID_T0 + endMs; ts += 100) t.onEvent(gridBook(ts));
 }

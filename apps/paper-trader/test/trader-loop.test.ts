@@ -1,20 +1,9 @@
-/** The quote loop's clocks and counters, driven event by event on a fixed book (hand-counted values). */
-import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { gridTrader } from "./helpers.js";
-import { GRID_T0, gridBook } from "./grid-events.js";
+import { GRID_T0, gridBook, sellSweep } from "./grid-events.js";
 
 const T0 = GRID_T0;
 const book = gridBook;
-
-function sellSweep(ts: number): MarketEvent {
-  return {
-    type: "trade",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
-  };
-}
 
 describe("the quote loop's counters", () => {
   it("counts every event and quotes once per 250 ms of market time, the first event's instant included", () => {

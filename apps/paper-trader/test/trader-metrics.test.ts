@@ -2,7 +2,7 @@ import { emptyFeedStats } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import { RunMetrics } from "../src/metrics.js";
 import { gridTrader } from "./helpers.js";
-import { GRID_T0, gridBook } from "./grid-events.js";
+import { GRID_T0, gridBook, sellSweep } from "./grid-events.js";
 
 const T0 = GRID_T0;
 const book = gridBook;
@@ -35,12 +35,7 @@ describe("the loop's Prometheus values", () => {
     for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
     const bids = t.p.exchange.openOrders().filter((o) => o.side === "buy").length;
     expect(bids).toBeGreaterThan(0);
-    t.onEvent({
-      type: "trade",
-      exchangeTsMs: ts,
-      localTsMs: ts,
-      trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
-    });
+    t.onEvent(sellSweep(ts));
     const text = await m.registry.metrics();
     // the sweep goes through every resting bid, each filled whole (50 ≫ our sizes)
     expect(value(text, 'mmkit_fills_total{side="buy"}')).toBe(bids);
