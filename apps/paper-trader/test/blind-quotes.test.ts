@@ -1,3 +1,4 @@
+/** No quotes while blind: once the book is older than the staleness limit every order is pulled, reduce-only ones too. */
 import { describe, expect, it } from "vitest";
 import { gridTrader } from "./helpers.js";
 import { GRID_T0, gridBook, sellSweep } from "./grid-events.js";

@@ -1,3 +1,4 @@
+/** Fills into the loop's analytics: the `[FILL PNL]` line, the markout counters, refused books in the metrics. */
 import { fixedTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { buildParts } from "../src/build.js";

@@ -1,3 +1,4 @@
+/** The `=== EDGE VALIDATION REPORT ===` lines of a short hand-driven run, against hand-computed values. */
 import { describe, expect, it } from "vitest";
 import { edgeValidationReport } from "../src/report.js";
 import type { PaperTrader } from "../src/trader.js";

@@ -1,3 +1,4 @@
+/** The quote loop's clocks and counters, driven event by event on a fixed book (hand-counted values). */
 import { describe, expect, it } from "vitest";
 import { gridTrader } from "./helpers.js";
 import { GRID_T0, gridBook, sellSweep } from "./grid-events.js";

@@ -1,3 +1,4 @@
+/** The Prometheus values the quote loop publishes, against hand-counted events, fills and ages. */
 import { emptyFeedStats } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import { RunMetrics } from "../src/metrics.js";
