@@ -79,6 +79,48 @@ describe("order lifecycle", () => {
     expect(ex.openOrders().map((o) => o.id)).toEqual([above.orderId]);
   });
 
+  it("a post-only order that would match our own resting order on the other side is rejected (ALO on a venue)", () => {
+    const ex = new PaperExchange({ latency: LAT });
+    ex.onMarketEvent(snap(T0, [[99, 1]], [[103, 1]]));
+    const ask = ex.place({ side: "sell", price: 101, size: 1, postOnly: true });
+    ex.place({ side: "buy", price: 100, size: 1, postOnly: true });
+    ex.advanceTo(T0 + 10);
+    // Both rest inside the market's 99/103: a buy at our own ask (101 < 103) would trade with it.
+    const atOwnAsk = ex.place({ side: "buy", price: 101, size: 1, postOnly: true });
+    const belowOwnAsk = ex.place({ side: "buy", price: 100.5, size: 1, postOnly: true });
+    const later = ex.advanceTo(T0 + 20);
+    expect(later.filter((e) => e.type === "reject")).toMatchObject([
+      {
+        orderId: atOwnAsk.orderId,
+        action: "place",
+        reason: "postOnlyWouldCross",
+        message: `buy at 101 would cross our own resting ask 101 (order ${ask.orderId})`,
+      },
+    ]);
+    // Mirrored through a modify: our ask moved down onto our best bid (100.5) is refused, the ask keeps resting.
+    const m = ex.modify(ask.orderId, { price: 100.5, size: 1 });
+    expect(ex.advanceTo(T0 + 30)).toMatchObject([
+      {
+        type: "reject",
+        action: "modify",
+        orderId: m.orderId,
+        reason: "postOnlyWouldCross",
+        message: `sell at 100.5 would cross our own resting bid 100.5 (order ${belowOwnAsk.orderId}); ${ask.orderId} stays open`,
+        keptOrderId: ask.orderId,
+      },
+    ]);
+    expect(
+      ex
+        .openOrders()
+        .map((o) => [o.side, o.price])
+        .sort(),
+    ).toEqual([
+      ["buy", 100],
+      ["buy", 100.5],
+      ["sell", 101],
+    ]);
+  });
+
   it("rejects invalid requests with a message naming the field", () => {
     const ex = new PaperExchange({ latency: LAT });
     const bad = ex.place({ side: "buy", price: Number.NaN, size: 1, postOnly: true });

@@ -13,13 +13,26 @@ import { VirtualNode } from "./virtual-book.js";
 
 /** Activation, cancel and cancel-replace of our orders once their latency has elapsed. */
 export abstract class OrderLifecycle extends VenueCore {
+  /**
+   * Why a post-only order at `price` would take liquidity now, or null: it crosses the market's
+   * touch, or one of our own resting orders on the other side (on a venue those are in the book, and
+   * an ALO order that would match them is rejected like any other).
+   */
   protected crossReason(side: PaperOrder["side"], price: number): string | null {
     if (side === "buy") {
       const ask = this.book.bestAsk();
-      return price >= ask ? `buy at ${price} would cross best ask ${ask}` : null;
+      if (price >= ask) return `buy at ${price} would cross best ask ${ask}`;
+      const own = this.asks[0]; // priority order: our lowest ask first
+      return own !== undefined && price >= own.price
+        ? `buy at ${price} would cross our own resting ask ${own.price} (order ${own.id})`
+        : null;
     }
     const bid = this.book.bestBid();
-    return price <= bid ? `sell at ${price} would cross best bid ${bid}` : null;
+    if (price <= bid) return `sell at ${price} would cross best bid ${bid}`;
+    const own = this.bids[0]; // priority order: our highest bid first
+    return own !== undefined && price <= own.price
+      ? `sell at ${price} would cross our own resting bid ${own.price} (order ${own.id})`
+      : null;
   }
 
   protected goLive(orderId: string, tsMs: number, out: ExchangeEvent[]): void {
