@@ -59,3 +59,42 @@ describe("SignalStack checkpoint on a quiet tape", () => {
     expect(restored.regime.probs()).toEqual(st.regime.probs());
   });
 });
+
+describe("SignalStack checkpoint of deep books", () => {
+  it("keeps every level of its own and the reference book: a diff feed never resends an unchanged deep level", () => {
+    const t0 = 1_700_000_000_000;
+    const levels = (from: number, step: number) =>
+      Array.from({ length: 80 }, (_, i) => ({ price: from + i * step, size: 1 + i }));
+    const snapshot: MarketEvent = {
+      type: "snapshot",
+      exchangeTsMs: t0,
+      localTsMs: t0,
+      bids: levels(99.9, -0.1),
+      asks: levels(100, 0.1),
+    };
+    // The first 70 ask levels are taken (size 0): the best ask is the 71st level, 107.
+    const sweep: MarketEvent = {
+      type: "delta",
+      exchangeTsMs: t0 + 1000,
+      localTsMs: t0 + 1000,
+      bids: [],
+      asks: levels(100, 0.1)
+        .slice(0, 70)
+        .map((l) => ({ price: l.price, size: 0 })),
+    };
+    const a = new SignalStack({ leadLag: { enabled: true } });
+    a.onMarketEvent(snapshot);
+    a.onReferenceEvent(snapshot);
+    const b = new SignalStack({ leadLag: { enabled: true } });
+    b.setState(JSON.parse(JSON.stringify(a.getState())));
+    for (const s of [a, b]) {
+      s.onMarketEvent(sweep);
+      s.onReferenceEvent(sweep);
+    }
+    expect(a.book.bestAsk()).toBeCloseTo(107, 9);
+    expect(b.book.bestAsk()).toBe(a.book.bestAsk());
+    expect(b.book.sizeAt("ask", a.book.bestAsk())).toBe(71);
+    expect(b.referenceBook!.bestAsk()).toBe(a.referenceBook!.bestAsk());
+    expect(b.referenceBook!.mid()).toBe(a.referenceBook!.mid());
+  });
+});

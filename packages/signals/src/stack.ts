@@ -309,7 +309,12 @@ export class SignalStack {
     } regime=${effect.regime === undefined ? "n/a" : this.regime.stateLabel(effect.regime.state)} warmup=${this.warmup.progressPct()}%${lead}`;
   }
 
-  /** JSON-serializable checkpoint of every component. */
+  /**
+   * JSON-serializable checkpoint of every component. Books are kept whole: a depth-diff feed never
+   * resends a level that has not changed, so a level cut from the checkpoint would stay missing
+   * after a restore once the price reached it. A shared book is left out (empty): its owner
+   * checkpoints it.
+   */
   getState(): SignalStackState {
     const state: SignalStackState = {
       version: 1,
@@ -323,18 +328,18 @@ export class SignalStack {
       alphaKappa: this.alphaKappa.getState(),
       rl: this.rl.getState(),
       imbalance: this.imbalance.getState(),
-      book: this.book.snapshot(50),
+      book: this.ownsBook ? this.book.snapshot() : { bids: [], asks: [], exchangeTsMs: 0, localTsMs: 0 },
     };
     // Only when enabled: a disabled stack's checkpoint has no `leadLag` key at all.
     if (this.leadLag !== null && this.referenceBook !== null) {
-      state.leadLag = { signal: this.leadLag.getState(), referenceBook: this.referenceBook.snapshot(50) };
+      state.leadLag = { signal: this.leadLag.getState(), referenceBook: this.referenceBook.snapshot() };
     }
     return state;
   }
 
   /**
    * Restore a checkpoint (validated; throws a clear Error naming the bad field). A shared book is
-   * not touched (its owner restores it); an own book is rebuilt from the checkpoint's top levels.
+   * not touched (its owner restores it); an own book is rebuilt from the checkpoint's levels.
    */
   setState(raw: unknown): void {
     const parsed = SignalStackStateSchema.safeParse(raw);
