@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { InputFileSummary } from "../src/model.js";
 import { checkStreamSpans } from "../src/stream-spans.js";
-import { T0 } from "./run-dir.js";
+import { manifest, T0 } from "./run-dir.js";
 
 const S = 1000;
 const NO_EVENTS = { firstStartMs: null, finalEndMs: null };
@@ -53,5 +53,26 @@ describe("stream spans", () => {
     expect(findings.map((f) => f.file)).toEqual(["fills.jsonl"]);
     expect(findings[0]!.reasons).toHaveLength(1);
     expect(findings[0]!.reasons[0]).toMatch(/^fills\.jsonl \(.*\) starts .* before the equity samples' span/);
+  });
+
+  it("only a live run's run.json (on the local clock) bounds the records by its wall start and end", () => {
+    // streams of a 600 s run three days before run.json's start/end
+    const DAY = 86_400 * S;
+    const streams = [input("equity.jsonl", T0, T0 + 600 * S), input("fills.jsonl", T0 + 5 * S, T0 + 590 * S)];
+    const runJson = (source: { kind: string; clock?: string }) => ({
+      ...manifest(),
+      source,
+      started_ts_ms: T0 + 3 * DAY,
+      ended_ts_ms: T0 + 3 * DAY + 600 * S,
+    });
+    const blamedBy = (source: { kind: string; clock?: string }): string[] =>
+      checkStreamSpans(streams, NO_EVENTS, runJson(source)).map((f) => f.file);
+    expect(blamedBy({ kind: "hyperliquid", clock: "local" })).toEqual(["run.json"]);
+    // records on the venue's clock (and a run.json from before the clock was written): no wall-clock bound
+    expect(blamedBy({ kind: "hyperliquid", clock: "exchange" })).toEqual([]);
+    expect(blamedBy({ kind: "hyperliquid" })).toEqual([]);
+    // a replay or a synthetic run: its records are in market time, run.json's start/end in wall time
+    expect(blamedBy({ kind: "replay", clock: "local" })).toEqual([]);
+    expect(blamedBy({ kind: "synthetic", clock: "local" })).toEqual([]);
   });
 });
