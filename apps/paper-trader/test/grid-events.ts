@@ -16,6 +16,27 @@ export function gridBook(ts: number): MarketEvent {
   };
 }
 
+/** A snapshot at `ts` of one lot of 1 at `bid` and at `ask` (a market that moved off the grid book). */
+export function bookAt(ts: number, bid: number, ask: number): MarketEvent {
+  return {
+    type: "snapshot",
+    exchangeTsMs: ts,
+    localTsMs: ts,
+    bids: [{ price: bid, size: 1 }],
+    asks: [{ price: ask, size: 1 }],
+  };
+}
+
+/** A buyer sweeping through our asks at `ts`: a print of 50 at 102 (mid 100). */
+export function buySweep(ts: number): MarketEvent {
+  return {
+    type: "trade",
+    exchangeTsMs: ts,
+    localTsMs: ts,
+    trade: { price: 102, size: 50, aggressor: "buy", exchangeTsMs: ts, localTsMs: ts },
+  };
+}
+
 /** A seller sweeping through our bids at `ts`: a print of 50 at 98 (mid 100). */
 export function sellSweep(ts: number): MarketEvent {
   return {
