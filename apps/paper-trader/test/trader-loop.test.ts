@@ -71,6 +71,20 @@ describe("a hole in the data", () => {
     expect(t.p.exchange.openOrders()).toEqual([]);
   });
 
+  it("a silence of exactly the staleness limit is not a hole: no stale transition, the clock never runs ahead", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    const staleMs = t.p.killSwitch.config.staleDataMs;
+    for (let ts = T0; ts <= T0 + 1000; ts += 100) t.onEvent(book(ts));
+    t.onEvent(book(T0 + 1000 + staleMs));
+    expect(t.p.killSwitch.transitions()).toEqual([]);
+    expect(t.counters.lastTsMs).toBe(T0 + 1000 + staleMs);
+    // 1 ms longer is one: the risk checks see the data stale 1 ms past the limit, before the event
+    t.onEvent(book(T0 + 1001 + 2 * staleMs));
+    expect(t.p.killSwitch.transitions().map((x) => [x.tsMs - T0, x.to])).toEqual([
+      [1001 + 2 * staleMs, "reduceOnly"],
+    ]);
+  });
+
   it("the same print without the hole does fill the resting bids (the check above can fail)", () => {
     const t = gridTrader({ orderSizeBase: 0.001 });
     let ts = T0;

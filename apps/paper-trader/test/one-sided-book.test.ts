@@ -1,0 +1,44 @@
+/** A one-sided or empty book: nothing to quote against, so no quotes, but no halt either; quoting resumes with a two-sided book. */
+import type { MarketEvent } from "@mmkit/core";
+import { describe, expect, it } from "vitest";
+import { gridTrader } from "./helpers.js";
+import { GRID_T0, gridBook } from "./grid-events.js";
+
+const T0 = GRID_T0;
+
+/** A snapshot at `ts` with only the given sides (an empty array: that side has no level). */
+function snapshot(
+  ts: number,
+  bids: { price: number; size: number }[],
+  asks: { price: number; size: number }[],
+): MarketEvent {
+  return { type: "snapshot", exchangeTsMs: ts, localTsMs: ts, bids, asks };
+}
+
+const BID = [{ price: 99.9, size: 1 }];
+const ASK = [{ price: 100.1, size: 1 }];
+
+describe.each([
+  ["asks gone (bids only)", BID, []],
+  ["bids gone (asks only)", [], ASK],
+  ["both sides gone", [], []],
+])("a book with %s", (_name, bids, asks) => {
+  it("pulls every quote without halting, and quoting resumes once the book is two-sided again", () => {
+    const t = gridTrader({ orderSizeBase: 0.001 });
+    let ts = T0;
+    for (; ts <= T0 + 3000; ts += 100) t.onEvent(gridBook(ts));
+    expect(t.p.exchange.openOrders().length).toBeGreaterThan(0);
+    // 2 s of the damaged book (inside the 10 s staleness limit: the book is fresh, just not quotable)
+    for (; ts <= T0 + 5000; ts += 100) t.onEvent(snapshot(ts, bids, asks));
+    expect(t.p.exchange.rejectedBookEvents).toBe(0); // accepted: a one-sided book is a valid book
+    expect(t.stopReason).toBeNull();
+    expect(t.p.killSwitch.state()).not.toBe("halted");
+    expect(t.p.exchange.openOrders()).toEqual([]);
+    // the two-sided book is back: both sides are quoted again, no halt on the way
+    for (; ts <= T0 + 8000; ts += 100) t.onEvent(gridBook(ts));
+    expect(t.stopReason).toBeNull();
+    const open = t.p.exchange.openOrders();
+    expect(open.some((o) => o.side === "buy" && o.price < 100)).toBe(true);
+    expect(open.some((o) => o.side === "sell" && o.price > 100)).toBe(true);
+  });
+});
