@@ -3,7 +3,7 @@ import { emptyFeedStats } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import { RunMetrics } from "../src/metrics.js";
 import { gridTrader } from "./helpers.js";
-import { GRID_T0, gridBook, sellSweep } from "./grid-events.js";
+import { buySweep, GRID_T0, gridBook, sellSweep } from "./grid-events.js";
 
 const T0 = GRID_T0;
 const book = gridBook;
@@ -41,6 +41,33 @@ describe("the loop's Prometheus values", () => {
     // the sweep goes through every resting bid, each filled whole (50 ≫ our sizes)
     expect(value(text, 'mmkit_fills_total{side="buy"}')).toBe(bids);
     expect(value(text, 'mmkit_fills_total{side="sell"}')).toBe(0);
+  });
+
+  it("counts fills by side: a buyer sweeping our asks makes sell fills only", async () => {
+    const m = new RunMetrics();
+    const t = gridTrader({ orderSizeBase: 0.001 }, m);
+    let ts = T0;
+    for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
+    const asks = t.p.exchange.openOrders().filter((o) => o.side === "sell").length;
+    expect(asks).toBeGreaterThan(0);
+    t.onEvent(buySweep(ts));
+    const text = await m.registry.metrics();
+    expect(value(text, 'mmkit_fills_total{side="sell"}')).toBe(asks);
+    expect(value(text, 'mmkit_fills_total{side="buy"}')).toBe(0);
+  });
+
+  it("gives the quoted half-spread once the loop quotes: above 0, at most the touch quotes' 10 bps from the mid", async () => {
+    // (the model's half-spread, rounded away from the mid to the 0.1 tick: 99.9 / 100.1)
+    const m = new RunMetrics();
+    const t = gridTrader({ orderSizeBase: 0.001 }, m);
+    expect(value(await m.registry.metrics(), "mmkit_half_spread_bps")).toBe(0);
+    for (let ts = T0; ts <= T0 + 1000; ts += 100) t.onEvent(book(ts));
+    const open = t.p.exchange.openOrders();
+    expect(Math.max(...open.filter((o) => o.side === "buy").map((o) => o.price))).toBe(99.9);
+    expect(Math.min(...open.filter((o) => o.side === "sell").map((o) => o.price))).toBe(100.1);
+    const hs = value(await m.registry.metrics(), "mmkit_half_spread_bps");
+    expect(hs).toBeGreaterThan(0);
+    expect(hs).toBeLessThanOrEqual(10);
   });
 });
 
