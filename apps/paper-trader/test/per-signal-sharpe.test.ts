@@ -81,4 +81,32 @@ describe("per-signal Sharpe from the files alone", () => {
     }
     expect(checked).toBeGreaterThan(1);
   }, 120_000);
+
+  it("counts each marked fill for the signals active in the cycle that placed it (signal_pnl.jsonl), as the files do", async () => {
+    const dir = tempDir();
+    await runInProcess({ durationSec: 1800, seed: 5, outputDir: dir });
+    const active = new Map<number, string[]>();
+    for (const c of streamRecords<Contribution>(dir, "signal_contributions.jsonl"))
+      active.set(
+        c.cycle_id,
+        c.contributions.filter((x) => x.was_active).map((x) => x.signal_name),
+      );
+    const pnl = streamRecords<{ signals: Record<string, { n_active: number; n_inactive: number }> }>(
+      dir,
+      "signal_pnl.jsonl",
+    );
+    const final = pnl[pnl.length - 1]!.signals;
+    const marked = streamRecords<Edge>(dir, "edge_validation.jsonl").filter(
+      (e) => e.realized_edge_bps !== null && e.cycle_id !== undefined,
+    );
+    expect(marked.length).toBeGreaterThan(10);
+    let someActive = false;
+    for (const [name, st] of Object.entries(final)) {
+      const n = marked.filter((e) => (active.get(e.cycle_id!) ?? []).includes(name)).length;
+      expect(st.n_active, name).toBe(n);
+      expect(st.n_active + st.n_inactive, name).toBe(marked.length);
+      if (n > 0) someActive = true;
+    }
+    expect(someActive).toBe(true);
+  }, 120_000);
 });
