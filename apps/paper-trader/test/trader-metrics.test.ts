@@ -71,6 +71,28 @@ describe("the loop's Prometheus values", () => {
   });
 });
 
+describe("the lead venue's age", () => {
+  it("runs from the lead's last book update: its trade prints are not book updates", async () => {
+    const m = new RunMetrics(true);
+    // a replay with a lead recording (the trader is fed by hand: neither file is opened)
+    const t = gridTrader(
+      { orderSizeBase: 0.001, source: "replay", input: "traded.gz", leadInput: "lead.gz" },
+      m,
+    );
+    let ts = T0;
+    for (; ts < T0 + 1000; ts += 100) t.onEvent(book(ts));
+    // no lead book yet: infinitely old (not the age since 1970)
+    expect(await m.registry.metrics()).toMatch(/^mmkit_lead_feed_staleness_seconds \+Inf$/m);
+    for (; ts <= T0 + 3000; ts += 100) {
+      if (ts === T0 + 1000) t.onReferenceEvent(book(ts));
+      if (ts === T0 + 2000 || ts === T0 + 2900) t.onReferenceEvent(sellSweep(ts));
+      t.onEvent(book(ts));
+    }
+    // the last sample at +3 s: 2 s after the lead's book at +1 s (its last print was 0.1 s before)
+    expect(value(await m.registry.metrics(), "mmkit_lead_feed_staleness_seconds")).toBe(2);
+  });
+});
+
 describe("RunMetrics' own arithmetic", () => {
   const SAMPLE = {
     pnlQuote: -2.5,
