@@ -7,13 +7,7 @@ export const GRID_T0 = 1_000_000;
 
 /** A full-book snapshot at `ts`: one lot of 1 at 99.9 and at 100.1 (mid 100). */
 export function gridBook(ts: number): MarketEvent {
-  return {
-    type: "snapshot",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    bids: [{ price: 99.9, size: 1 }],
-    asks: [{ price: 100.1, size: 1 }],
-  };
+  return bookAt(ts, 99.9, 100.1);
 }
 
 /** A snapshot at `ts` of one lot of 1 at `bid` and at `ask` (a market that moved off the grid book). */
@@ -27,24 +21,24 @@ export function bookAt(ts: number, bid: number, ask: number): MarketEvent {
   };
 }
 
-/** A buyer sweeping through our asks at `ts`: a print of 50 at 102 (mid 100). */
-export function buySweep(ts: number): MarketEvent {
+/** A print of 50 at `price` at `ts`, taken by `aggressor`. */
+function print50(ts: number, price: number, aggressor: "buy" | "sell"): MarketEvent {
   return {
     type: "trade",
     exchangeTsMs: ts,
     localTsMs: ts,
-    trade: { price: 102, size: 50, aggressor: "buy", exchangeTsMs: ts, localTsMs: ts },
+    trade: { price, size: 50, aggressor, exchangeTsMs: ts, localTsMs: ts },
   };
+}
+
+/** A buyer sweeping through our asks at `ts`: a print of 50 at 102 (mid 100). */
+export function buySweep(ts: number): MarketEvent {
+  return print50(ts, 102, "buy");
 }
 
 /** A seller sweeping through our bids at `ts`: a print of 50 at 98 (mid 100). */
 export function sellSweep(ts: number): MarketEvent {
-  return {
-    type: "trade",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    trade: { price: 98, size: 50, aggressor: "sell", exchangeTsMs: ts, localTsMs: ts },
-  };
+  return print50(ts, 98, "sell");
 }
 
 /**

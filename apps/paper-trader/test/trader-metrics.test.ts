@@ -29,31 +29,21 @@ describe("the loop's Prometheus values", () => {
     expect(value(text, "mmkit_events_total")).toBe(21);
   });
 
-  it("counts fills by side: a seller sweeping our bids makes buy fills only", async () => {
+  // the sweep goes through every resting order on its side, each filled whole (50 ≫ our sizes)
+  it.each([
+    { sweep: sellSweep, who: "a seller sweeping our bids", filled: "buy", other: "sell" },
+    { sweep: buySweep, who: "a buyer sweeping our asks", filled: "sell", other: "buy" },
+  ] as const)("counts fills by side: $who makes $filled fills only", async ({ sweep, filled, other }) => {
     const m = new RunMetrics();
     const t = gridTrader({ orderSizeBase: 0.001 }, m);
     let ts = T0;
     for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
-    const bids = t.p.exchange.openOrders().filter((o) => o.side === "buy").length;
-    expect(bids).toBeGreaterThan(0);
-    t.onEvent(sellSweep(ts));
+    const resting = t.p.exchange.openOrders().filter((o) => o.side === filled).length;
+    expect(resting).toBeGreaterThan(0);
+    t.onEvent(sweep(ts));
     const text = await m.registry.metrics();
-    // the sweep goes through every resting bid, each filled whole (50 ≫ our sizes)
-    expect(value(text, 'mmkit_fills_total{side="buy"}')).toBe(bids);
-    expect(value(text, 'mmkit_fills_total{side="sell"}')).toBe(0);
-  });
-
-  it("counts fills by side: a buyer sweeping our asks makes sell fills only", async () => {
-    const m = new RunMetrics();
-    const t = gridTrader({ orderSizeBase: 0.001 }, m);
-    let ts = T0;
-    for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
-    const asks = t.p.exchange.openOrders().filter((o) => o.side === "sell").length;
-    expect(asks).toBeGreaterThan(0);
-    t.onEvent(buySweep(ts));
-    const text = await m.registry.metrics();
-    expect(value(text, 'mmkit_fills_total{side="sell"}')).toBe(asks);
-    expect(value(text, 'mmkit_fills_total{side="buy"}')).toBe(0);
+    expect(value(text, `mmkit_fills_total{side="${filled}"}`)).toBe(resting);
+    expect(value(text, `mmkit_fills_total{side="${other}"}`)).toBe(0);
   });
 
   it("gives the quoted half-spread once the loop quotes: above 0, at most the touch quotes' 10 bps from the mid", async () => {
