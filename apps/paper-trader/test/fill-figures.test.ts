@@ -3,15 +3,13 @@
  * of a seller sweeping our three 0.001 bids at 99.9, 99.8 and 99.7 (levels 0–2) on a book that stays
  * at mid 100, at a maker fee of 2 bps, against values computed by hand.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
 import { fixedTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { buildParts } from "../src/build.js";
 import { parseConfig } from "../src/config.js";
 import { PaperTrader } from "../src/trader.js";
-import { capturingLogger, tempDir } from "./helpers.js";
+import { capturingLogger, streamRecords, tempDir } from "./helpers.js";
 import { GRID_T0, sweepOurBids } from "./grid-events.js";
 
 const SWEEP_MS = GRID_T0 + 5100;
@@ -38,12 +36,7 @@ function sweptRun(): { t: PaperTrader; dir: string; log: string[] } {
   return { t, dir, log: lines.map((l) => l.msg) };
 }
 
-function records(dir: string, file: string): Record<string, unknown>[] {
-  return readFileSync(join(dir, file), "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const records = (dir: string, file: string) => streamRecords<Record<string, unknown>>(dir, file);
 
 describe("the figures of each fill", () => {
   const run = sweptRun();

@@ -1,19 +1,14 @@
 /** When the loop writes its periodic and per-order streams: on the dot of the analytics interval, and per placing cycle. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
-import { gridTrader, tempDir } from "./helpers.js";
+import { gridTrader, streamRecords, tempDir } from "./helpers.js";
 import { GRID_T0, gridBook } from "./grid-events.js";
 
 const T0 = GRID_T0;
 
 /** The ts_ms of each line of `file` in `dir`, relative to T0. */
 function times(dir: string, file: string): number[] {
-  return readFileSync(join(dir, file), "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => (JSON.parse(l) as { ts_ms: number }).ts_ms - T0);
+  return streamRecords<{ ts_ms: number }>(dir, file).map((l) => l.ts_ms - T0);
 }
 
 describe("the loop's streams over time", () => {
