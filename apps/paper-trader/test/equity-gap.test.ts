@@ -1,9 +1,7 @@
 /** equity.jsonl around a hole in the data: a line where the data went stale, one carrying the hole after it. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
-import { gridTrader, tempDir } from "./helpers.js";
+import { gridTrader, streamRecords, tempDir } from "./helpers.js";
 import { GRID_T0, gridBook } from "./grid-events.js";
 
 const T0 = GRID_T0;
@@ -20,10 +18,7 @@ describe("equity lines around a hole in the data", () => {
     const staleAt = T0 + 2500 + staleMs;
     for (let ts = T0 + 62_500; ts <= T0 + 64_000; ts += 100) t.onEvent(book(ts));
     out.close();
-    const lines = readFileSync(join(dir, "equity.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { ts_ms: number; unobserved_since_ms?: number });
+    const lines = streamRecords<{ ts_ms: number; unobserved_since_ms?: number }>(dir, "equity.jsonl");
     const times = lines.map((l) => l.ts_ms);
     expect(times).toEqual([T0, T0 + 1000, T0 + 2000, staleAt, T0 + 62_500, T0 + 63_500]);
     expect(lines.map((l) => l.unobserved_since_ms)).toEqual([
@@ -34,11 +29,10 @@ describe("equity lines around a hole in the data", () => {
       staleAt,
       undefined,
     ]);
-    const gaps = readFileSync(join(dir, "events.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { kind: string; ts_ms: number; details?: Record<string, unknown> })
-      .filter((e) => e.kind === "data_gap");
+    const gaps = streamRecords<{ kind: string; ts_ms: number; details?: Record<string, unknown> }>(
+      dir,
+      "events.jsonl",
+    ).filter((e) => e.kind === "data_gap");
     expect(gaps.length).toBe(1);
     expect(gaps[0]!.ts_ms).toBe(T0 + 62_500);
     expect(gaps[0]!.details).toMatchObject({

@@ -1,10 +1,8 @@
 /** The drawdown and kill-switch lines of the `=== EDGE VALIDATION REPORT ===`, against hand-computed runs. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { AnalyticsLogger } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
 import { edgeValidationReport } from "../src/report.js";
-import { gridTrader, tempDir } from "./helpers.js";
+import { gridTrader, streamRecords, tempDir } from "./helpers.js";
 import { bookAt, GRID_T0, gridBook, sweepOurBids } from "./grid-events.js";
 
 const T0 = GRID_T0;
@@ -33,10 +31,10 @@ describe("the report's drawdown line", () => {
     // 0.00045 of an equity of ≈ 1.0005: 0.045 %
     expect(edgeValidationReport(t, CTX)).toContain("max_drawdown=0.045% (0.000450), longest underwater 5s");
     // the current drawdown, in every equity line: 0 up to the peak, 0.00045 / peak, then 0.0003 / peak
-    const lines = readFileSync(join(dir, "equity.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { ts_ms: number; equity: number; drawdown_frac: number });
+    const lines = streamRecords<{ ts_ms: number; equity: number; drawdown_frac: number }>(
+      dir,
+      "equity.jsonl",
+    );
     const at = (ms: number) => lines.find((l) => l.ts_ms === T0 + ms)!;
     const peak = at(6000).equity;
     for (let ms = 0; ms <= 6000; ms += 1000) expect(at(ms).drawdown_frac).toBe(0);
