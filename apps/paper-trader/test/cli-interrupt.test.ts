@@ -10,6 +10,7 @@ import {
   expectSameStreams,
   HL_SAMPLE,
   killAtMidCheckpoint,
+  killWhen,
   readJoinedStreams,
   REPO_ROOT,
   readStreams,
@@ -201,8 +202,7 @@ describe("paper-trader CLI", () => {
         return false;
       }
     };
-    expect(await waitFor(rotatedSinceCheckpoint, 60_000)).toBe(true);
-    child.kill("SIGKILL");
+    expect(await killWhen(child, rotatedSinceCheckpoint, 60_000)).toBe(true);
     await done;
     const before = JSON.parse(readFileSync(cp, "utf8")) as {
       completed_reason: string | null;

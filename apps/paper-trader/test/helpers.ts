@@ -204,6 +204,32 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 5
 }
 
 /**
+ * SIGKILL `child` at the first moment `cond()` holds, checked while the child is frozen (SIGSTOP), so
+ * the files `cond` read are exactly the files the kill leaves (polling a running child can see a state
+ * the child moves past before the kill lands); false when `cond` never held within the timeout (the
+ * child is killed anyway).
+ */
+export async function killWhen(
+  child: ChildProcess,
+  cond: () => boolean,
+  timeoutMs: number,
+): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) return false;
+    child.kill("SIGSTOP");
+    await new Promise((r) => setTimeout(r, 20)); // the stop is delivered asynchronously
+    const held = cond();
+    if (held || Date.now() >= end) {
+      child.kill("SIGKILL");
+      return held;
+    }
+    child.kill("SIGCONT");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
  * SIGKILL a spawned run once the checkpoint in `dir` is a mid-run one (events consumed, and `more`
  * holding for its text); false when none came within 60 s (the run is killed anyway).
  */
@@ -221,8 +247,7 @@ export async function killAtMidCheckpoint(
       return false;
     }
   };
-  const seen = await waitFor(ready, 60_000);
-  run.child.kill("SIGKILL");
+  const seen = await killWhen(run.child, ready, 60_000);
   await run.done;
   return seen;
 }
