@@ -3,10 +3,9 @@
  * stopped has no realized edge; its edge_validation record is written (null edge) but it is not a
  * marked fill, nor a win, in the counters behind the report's win rate.
  */
-import { AnalyticsLogger } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
 import { finishTrader } from "../src/shutdown.js";
-import { gridTrader, streamRecords, tempDir } from "./helpers.js";
+import { loggedGridTrader, streamRecords } from "./helpers.js";
 import { sweepOurBids } from "./grid-events.js";
 
 /** Our three bids (99.9, 99.8, 99.7; 2 bps maker fee) swept at +5.1 s (mid 100), books to +`endMs`, then the stop: the counters and the edge records. */
@@ -15,9 +14,7 @@ function sweptAndStopped(endMs: number): {
   wins: number;
   edges: (number | null)[];
 } {
-  const dir = tempDir();
-  const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-  const t = gridTrader({ orderSizeBase: 0.001, makerFeeBps: 2 }, null, undefined, out);
+  const { dir, out, t } = loggedGridTrader({ orderSizeBase: 0.001, makerFeeBps: 2 });
   sweepOurBids(t, endMs);
   finishTrader(t, "end of test");
   out.close();

@@ -5,11 +5,10 @@
  * fit the exponential (every print at the touch), with the empirical curve. Hand-counted ladders
  * of 3 levels a side.
  */
-import { AnalyticsLogger } from "@mmkit/analytics";
 import type { MarketEvent } from "@mmkit/core";
 import { expect, it } from "vitest";
 import { finishTrader } from "../src/shutdown.js";
-import { gridTrader, streamRecords, tempDir } from "./helpers.js";
+import { loggedGridTrader, streamRecords } from "./helpers.js";
 import { bookAt, GRID_T0, gridBook } from "./grid-events.js";
 
 /** A print of 0.0001 at the touch of the grid book (100.1 bought or 99.9 sold): never reaches our queue. */
@@ -25,9 +24,7 @@ function touchPrint(ts: number, buy: boolean): MarketEvent {
 }
 
 it("counts the predictions of the orders placed once the tape's arrival curve is in use, and only those", () => {
-  const dir = tempDir();
-  const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-  const t = gridTrader({ orderSizeBase: 0.001 }, null, undefined, out);
+  const { dir, out, t } = loggedGridTrader();
   // 30 s of the grid book with a print at the touch every 100 ms (300 prints): the first cycle's
   // ladder (3 bids, 3 asks) is placed before any print; the ladder then stays
   let ts = GRID_T0;

@@ -1,22 +1,16 @@
 /** equity.jsonl around a hole in the data: a line where the data went stale, one carrying the hole after it. */
-import { AnalyticsLogger } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
-import { gridTrader, streamRecords, tempDir } from "./helpers.js";
-import { GRID_T0, gridBook } from "./grid-events.js";
-
-const T0 = GRID_T0;
-const book = gridBook;
+import { loggedGridTrader, streamRecords } from "./helpers.js";
+import { GRID_T0 as T0, gridBook } from "./grid-events.js";
 
 describe("equity lines around a hole in the data", () => {
   it("one at the instant the data went stale, then the first after the hole carries that instant", () => {
-    const dir = tempDir();
-    const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-    const t = gridTrader({ orderSizeBase: 0.001 }, null, undefined, out);
+    const { dir, out, t } = loggedGridTrader();
     const staleMs = t.p.killSwitch.config.staleDataMs;
     // the last book at +2.5 s, between two 1 s samples; the feed comes back 60 s later
-    for (let ts = T0; ts <= T0 + 2500; ts += 100) t.onEvent(book(ts));
+    for (let ts = T0; ts <= T0 + 2500; ts += 100) t.onEvent(gridBook(ts));
     const staleAt = T0 + 2500 + staleMs;
-    for (let ts = T0 + 62_500; ts <= T0 + 64_000; ts += 100) t.onEvent(book(ts));
+    for (let ts = T0 + 62_500; ts <= T0 + 64_000; ts += 100) t.onEvent(gridBook(ts));
     out.close();
     const lines = streamRecords<{ ts_ms: number; unobserved_since_ms?: number }>(dir, "equity.jsonl");
     const times = lines.map((l) => l.ts_ms);

@@ -2,17 +2,14 @@
  * The last equity sample at the stop: written at the run's last instant when the latest periodic
  * sample is older, and not a second time when a periodic sample already fell on that instant.
  */
-import { AnalyticsLogger } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
 import { finishTrader } from "../src/shutdown.js";
-import { gridTrader, streamRecords, tempDir } from "./helpers.js";
+import { loggedGridTrader, streamRecords } from "./helpers.js";
 import { GRID_T0, gridBook } from "./grid-events.js";
 
 /** equity.jsonl times (relative to GRID_T0) of a run of grid books every 100 ms to +`endMs`, then stopped. */
 function equityTimesStoppedAt(endMs: number): number[] {
-  const dir = tempDir();
-  const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-  const t = gridTrader({ orderSizeBase: 0.001 }, null, undefined, out);
+  const { dir, out, t } = loggedGridTrader();
   for (let ts = GRID_T0; ts <= GRID_T0 + endMs; ts += 100) t.onEvent(gridBook(ts));
   finishTrader(t, "end of test");
   out.close();

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { type AnalyticsLogger, jsonlParts, STREAM_FILES } from "@mmkit/analytics";
+import { AnalyticsLogger, jsonlParts, STREAM_FILES } from "@mmkit/analytics";
 import { fixedTickRules } from "@mmkit/core";
 import pino from "pino";
 import { afterEach, expect } from "vitest";
@@ -69,6 +69,17 @@ export function gridTrader(
       ...(capitalQuote !== undefined ? { capitalQuote } : {}),
     }),
   );
+}
+
+/** A grid trader (or one built from `input`) writing its streams to a fresh directory, flushed at every write. */
+export function loggedGridTrader(input: PaperTraderConfigInput = { orderSizeBase: 0.001 }): {
+  dir: string;
+  out: AnalyticsLogger;
+  t: PaperTrader;
+} {
+  const dir = tempDir();
+  const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
+  return { dir, out, t: gridTrader(input, null, undefined, out) };
 }
 
 /** A fresh temporary directory. */

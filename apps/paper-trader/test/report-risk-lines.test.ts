@@ -1,11 +1,9 @@
 /** The drawdown and kill-switch lines of the `=== EDGE VALIDATION REPORT ===`, against hand-computed runs. */
-import { AnalyticsLogger } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
 import { edgeValidationReport } from "../src/report.js";
-import { gridTrader, streamRecords, tempDir } from "./helpers.js";
-import { bookAt, GRID_T0, gridBook, sweepOurBids } from "./grid-events.js";
+import { gridTrader, loggedGridTrader, streamRecords } from "./helpers.js";
+import { bookAt, GRID_T0 as T0, gridBook, sweepOurBids } from "./grid-events.js";
 
-const T0 = GRID_T0;
 const CTX = {
   stopReason: "end of input",
   outputDir: null,
@@ -20,9 +18,7 @@ describe("the report's drawdown line", () => {
     // (mid 100). The mid drops 0.15 (+6.1 s to +8.9 s: samples at +7 s, +8 s), then comes back to
     // 99.9 (+9 s to +11 s): 0.003 × 0.15 = 0.00045 below the peak at worst, 0.0003 at the end,
     // below it from +6 s to the last sample at +11 s.
-    const dir = tempDir();
-    const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-    const t = gridTrader({ orderSizeBase: 0.001 }, null, undefined, out);
+    const { dir, out, t } = loggedGridTrader();
     sweepOurBids(t, 6000);
     for (let ts = T0 + 6100; ts < T0 + 9000; ts += 100) t.onEvent(bookAt(ts, 99.75, 99.95));
     for (let ts = T0 + 9000; ts <= T0 + 11_000; ts += 100) t.onEvent(bookAt(ts, 99.8, 100));

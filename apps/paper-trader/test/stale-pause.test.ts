@@ -3,12 +3,9 @@
  * limit is no gap (no pause, no data_gap record); 1 ms more is one. And the equity line written
  * where the data went stale is not written twice when a line already sits at that instant.
  */
-import { AnalyticsLogger } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
-import { gridTrader, streamRecords, tempDir } from "./helpers.js";
-import { GRID_T0, gridBook } from "./grid-events.js";
-
-const T0 = GRID_T0;
+import { loggedGridTrader, streamRecords } from "./helpers.js";
+import { GRID_T0 as T0, gridBook } from "./grid-events.js";
 
 interface EventLine {
   kind: string;
@@ -23,9 +20,7 @@ function dataGaps(dir: string): EventLine[] {
 
 describe("when the statistics pause on stale data", () => {
   it("not after a silence of exactly the staleness limit; after 1 ms more, from the instant it went stale", () => {
-    const dir = tempDir();
-    const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-    const t = gridTrader({ orderSizeBase: 0.001 }, null, undefined, out);
+    const { dir, out, t } = loggedGridTrader();
     const staleMs = t.p.killSwitch.config.staleDataMs;
     for (let ts = T0; ts <= T0 + 1000; ts += 100) t.onEvent(gridBook(ts));
     const atLimit = T0 + 1000 + staleMs;
@@ -44,9 +39,7 @@ describe("when the statistics pause on stale data", () => {
   });
 
   it("one equity line at the stale instant when the live timer already wrote one there", () => {
-    const dir = tempDir();
-    const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-    const t = gridTrader({ orderSizeBase: 0.001 }, null, undefined, out);
+    const { dir, out, t } = loggedGridTrader();
     const staleMs = t.p.killSwitch.config.staleDataMs;
     for (let ts = T0; ts <= T0 + 2000; ts += 100) t.onEvent(gridBook(ts)); // lines at +0, +1, +2 s
     const staleAt = T0 + 2000 + staleMs;

@@ -4,18 +4,13 @@
  * names the last book actually seen and measures the gap from it, not from the staleness limit
  * before the pause (the fallback for a pause that began when the data went stale).
  */
-import { AnalyticsLogger } from "@mmkit/analytics";
 import { expect, it } from "vitest";
 import { finishTrader } from "../src/shutdown.js";
-import { gridTrader, streamRecords, tempDir } from "./helpers.js";
-import { GRID_T0, gridBook } from "./grid-events.js";
-
-const T0 = GRID_T0;
+import { loggedGridTrader, streamRecords } from "./helpers.js";
+import { GRID_T0 as T0, gridBook } from "./grid-events.js";
 
 it("a stop 3 s after the last book, the next book 8 s after it: last_book_ts_ms is that book, gap_secs 8", () => {
-  const dir = tempDir();
-  const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-  const t = gridTrader({ orderSizeBase: 0.001 }, null, undefined, out);
+  const { dir, out, t } = loggedGridTrader();
   for (let ts = T0; ts <= T0 + 60_000; ts += 500) t.onEvent(gridBook(ts));
   t.onTimer(T0 + 63_000); // 3 s of silence (inside the 10 s limit): the clock moves on
   finishTrader(t, "stop requested", true); // a live run's stop: the statistics pause at +63 s

@@ -1,10 +1,7 @@
 /** When the loop writes its periodic and per-order streams: on the dot of the analytics interval, and per placing cycle. */
-import { AnalyticsLogger } from "@mmkit/analytics";
 import { describe, expect, it } from "vitest";
-import { gridTrader, streamRecords, tempDir } from "./helpers.js";
-import { GRID_T0, gridBook } from "./grid-events.js";
-
-const T0 = GRID_T0;
+import { loggedGridTrader, streamRecords } from "./helpers.js";
+import { GRID_T0 as T0, gridBook } from "./grid-events.js";
 
 /** The ts_ms of each line of `file` in `dir`, relative to T0. */
 function times(dir: string, file: string): number[] {
@@ -13,9 +10,7 @@ function times(dir: string, file: string): number[] {
 
 describe("the loop's streams over time", () => {
   it("sharpe_metrics and signal_pnl every --analytics-every-sec of market time, the due instant included", () => {
-    const dir = tempDir();
-    const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-    const t = gridTrader({ orderSizeBase: 0.001, analyticsEverySec: 2 }, null, undefined, out);
+    const { dir, out, t } = loggedGridTrader({ orderSizeBase: 0.001, analyticsEverySec: 2 });
     for (let ts = T0; ts <= T0 + 6000; ts += 100) t.onEvent(gridBook(ts));
     out.close();
     // one portfolio line each (no signal warmed up: no per-signal lines)
@@ -24,9 +19,7 @@ describe("the loop's streams over time", () => {
   });
 
   it("signal_contributions only for cycles that placed or replaced an order, not for one that only cancelled", () => {
-    const dir = tempDir();
-    const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-    const t = gridTrader({ orderSizeBase: 0.001 }, null, undefined, out);
+    const { dir, out, t } = loggedGridTrader();
     // the first cycle places the ladder; on the unchanged book every later one keeps it
     for (let ts = T0; ts <= T0 + 5000; ts += 100) t.onEvent(gridBook(ts));
     expect(t.p.exchange.openOrders().length).toBeGreaterThan(0);
