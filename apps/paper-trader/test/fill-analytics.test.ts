@@ -1,33 +1,14 @@
 /** Fills into the loop's analytics: the `[FILL PNL]` line, the markout counters, refused books in the metrics. */
-import { fixedTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
-import { buildParts } from "../src/build.js";
-import { parseConfig } from "../src/config.js";
 import { RunMetrics } from "../src/metrics.js";
-import { PaperTrader } from "../src/trader.js";
 import { capturingLogger, gridTrader } from "./helpers.js";
-import { GRID_T0, gridBook, sweepOurBids } from "./grid-events.js";
-
-const T0 = GRID_T0;
-const book = gridBook;
-
-const sweep = sweepOurBids;
+import { bookAt, GRID_T0 as T0, gridBook, sweepOurBids } from "./grid-events.js";
 
 describe("fills into the analytics", () => {
   it("logs each buy fill's depth under the mid: (100 − price) / 100 in bps", () => {
     const lines: { level: number; msg: string }[] = [];
-    const t = new PaperTrader(
-      buildParts(parseConfig({ orderSizeBase: 0.001 }), {
-        logger: capturingLogger(lines),
-        out: null,
-        metrics: null,
-        tickRules: fixedTickRules(0.1, 0.001, 0),
-        firstMid: 100,
-        clock: "exchange",
-        quoteCurrency: "USD",
-      }),
-    );
-    sweep(t, 6000);
+    const t = gridTrader({ orderSizeBase: 0.001 }, { logger: capturingLogger(lines) });
+    sweepOurBids(t, 6000);
     const fills = lines.filter((l) => l.msg.startsWith("[FILL PNL] "));
     expect(fills.length).toBe(3);
     for (const f of fills) {
@@ -41,10 +22,10 @@ describe("fills into the analytics", () => {
 
   it("counts each fill once its primary markout is in, and a positive edge as a win", () => {
     const t = gridTrader({ orderSizeBase: 0.001, makerFeeBps: 2 });
-    sweep(t, 5100); // the fills at +5.1 s, nothing after them
+    sweepOurBids(t, 5100); // the fills at +5.1 s, nothing after them
     expect(t.counters.fills).toBe(3);
     expect(t.counters.markedFills).toBe(0); // 5 s not yet passed since the fills
-    for (let ts = T0 + 5200; ts <= T0 + 45_000; ts += 100) t.onEvent(book(ts)); // every horizon (30 s) passed
+    for (let ts = T0 + 5200; ts <= T0 + 45_000; ts += 100) t.onEvent(gridBook(ts)); // every horizon (30 s) passed
     // three fills, each 20 bps inside a mid that never moved, 2 bps fee: +18 bps each
     expect(t.counters.fills).toBe(3);
     expect(t.counters.markedFills).toBe(3);
@@ -53,17 +34,11 @@ describe("fills into the analytics", () => {
 
   it("counts the book updates the paper exchange refused in the metrics", async () => {
     const m = new RunMetrics();
-    const t = gridTrader({ orderSizeBase: 0.001 }, m);
-    for (let ts = T0; ts <= T0 + 1000; ts += 100) t.onEvent(book(ts));
+    const t = gridTrader({ orderSizeBase: 0.001 }, { metrics: m });
+    for (let ts = T0; ts <= T0 + 1000; ts += 100) t.onEvent(gridBook(ts));
     // a crossed book: bid above ask
-    t.onEvent({
-      type: "snapshot",
-      exchangeTsMs: T0 + 1100,
-      localTsMs: T0 + 1100,
-      bids: [{ price: 100.2, size: 1 }],
-      asks: [{ price: 100.1, size: 1 }],
-    });
-    for (let ts = T0 + 1200; ts <= T0 + 2500; ts += 100) t.onEvent(book(ts));
+    t.onEvent(bookAt(T0 + 1100, 100.2, 100.1));
+    for (let ts = T0 + 1200; ts <= T0 + 2500; ts += 100) t.onEvent(gridBook(ts));
     const text = await m.registry.metrics();
     expect(text).toMatch(/^mmkit_rejected_book_events_total 1$/m);
   });

@@ -4,12 +4,9 @@
  * at mid 100, at a maker fee of 2 bps, against values computed by hand.
  */
 import { AnalyticsLogger } from "@mmkit/analytics";
-import { fixedTickRules } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
-import { buildParts } from "../src/build.js";
-import { parseConfig } from "../src/config.js";
-import { PaperTrader } from "../src/trader.js";
-import { capturingLogger, streamRecords, tempDir } from "./helpers.js";
+import type { PaperTrader } from "../src/trader.js";
+import { capturingLogger, gridTrader, streamRecords, tempDir } from "./helpers.js";
 import { GRID_T0, sweepOurBids } from "./grid-events.js";
 
 const SWEEP_MS = GRID_T0 + 5100;
@@ -20,17 +17,7 @@ function sweptRun(): { t: PaperTrader; dir: string; log: string[] } {
   const dir = tempDir();
   const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
   const lines: { level: number; msg: string }[] = [];
-  const t = new PaperTrader(
-    buildParts(parseConfig({ orderSizeBase: 0.001, makerFeeBps: 2 }), {
-      logger: capturingLogger(lines),
-      out,
-      metrics: null,
-      tickRules: fixedTickRules(0.1, 0.001, 0),
-      firstMid: 100,
-      clock: "exchange",
-      quoteCurrency: "USD",
-    }),
-  );
+  const t = gridTrader({ orderSizeBase: 0.001, makerFeeBps: 2 }, { logger: capturingLogger(lines), out });
   sweepOurBids(t, 40_000);
   out.close();
   return { t, dir, log: lines.map((l) => l.msg) };

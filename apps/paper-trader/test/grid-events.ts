@@ -1,5 +1,5 @@
 /** Test helper: the hand-made market of the loop tests (a 99.9 / 100.1 book, mid 100, from t = 1,000,000 ms). */
-import type { MarketEvent } from "@mmkit/core";
+import type { MarketEvent, PriceLevel } from "@mmkit/core";
 import type { PaperTrader } from "../src/trader.js";
 
 /** Start time of the hand-made market, ms. */
@@ -12,13 +12,12 @@ export function gridBook(ts: number): MarketEvent {
 
 /** A snapshot at `ts` of one lot of 1 at `bid` and at `ask` (a market that moved off the grid book). */
 export function bookAt(ts: number, bid: number, ask: number): MarketEvent {
-  return {
-    type: "snapshot",
-    exchangeTsMs: ts,
-    localTsMs: ts,
-    bids: [{ price: bid, size: 1 }],
-    asks: [{ price: ask, size: 1 }],
-  };
+  return sidedBook(ts, [{ price: bid, size: 1 }], [{ price: ask, size: 1 }]);
+}
+
+/** A snapshot at `ts` of the given levels (an empty side: that side has no level). */
+export function sidedBook(ts: number, bids: PriceLevel[], asks: PriceLevel[]): MarketEvent {
+  return { type: "snapshot", exchangeTsMs: ts, localTsMs: ts, bids, asks };
 }
 
 /** A print of 50 at `price` at `ts`, taken by `aggressor`. */

@@ -46,20 +46,26 @@ export function sampleWithHole(dir: string, shiftMs: number): string {
   return path;
 }
 
+/** What a grid trader is wired to beside its config: each defaults to none (a silent logger). */
+export interface GridTraderWiring {
+  metrics?: RunMetrics | null;
+  /** A checkpoint's capital, to restore it into. */
+  capitalQuote?: number;
+  /** The streams it writes. */
+  out?: AnalyticsLogger | null;
+  logger?: pino.Logger;
+}
+
 /**
  * A trader wired as the CLI wires it, on a fixed 0.1 / 0.001 grid at a mid of 100, exchange clock,
- * USD, a silent logger and no outputs (or the streams of `out`): for driving the loop event by event
- * in a test (`capitalQuote`: a checkpoint's, to restore it into).
+ * USD, a silent logger and no outputs unless `wiring` gives them: for driving the loop event by
+ * event in a test.
  */
-export function gridTrader(
-  input: PaperTraderConfigInput,
-  metrics: RunMetrics | null = null,
-  capitalQuote?: number,
-  out: AnalyticsLogger | null = null,
-): PaperTrader {
+export function gridTrader(input: PaperTraderConfigInput, wiring: GridTraderWiring = {}): PaperTrader {
+  const { metrics = null, capitalQuote, out = null, logger = createLogger("silent", false) } = wiring;
   return new PaperTrader(
     buildParts(parseConfig(input), {
-      logger: createLogger("silent", false),
+      logger,
       out,
       metrics,
       tickRules: fixedTickRules(0.1, 0.001, 0),
@@ -79,7 +85,7 @@ export function loggedGridTrader(input: PaperTraderConfigInput = { orderSizeBase
 } {
   const dir = tempDir();
   const out = new AnalyticsLogger({ dir, flushIntervalMs: 0 });
-  return { dir, out, t: gridTrader(input, null, undefined, out) };
+  return { dir, out, t: gridTrader(input, { out }) };
 }
 
 /** A fresh temporary directory. */

@@ -42,7 +42,7 @@ describe("Prometheus metrics", () => {
       new Set(["resume", "outputDir"]),
     );
     const m = new RunMetrics();
-    const t = gridTrader(config, m, checkpoint!.capital_quote);
+    const t = gridTrader(config, { metrics: m, capitalQuote: checkpoint!.capital_quote });
     continueFrom(t, checkpoint!, "r", true, createLogger("silent", false), m);
     const text = await m.registry.metrics();
     const lines = readFileSync(join(dir, "equity.jsonl"), "utf8").trim().split("\n");
@@ -130,7 +130,7 @@ describe("Prometheus metrics", () => {
 describe("kill-switch state on /metrics", () => {
   it("a halt shows at once, not at the next once-a-second sample (a run whose cancels land at once stops before it)", async () => {
     const metrics = new RunMetrics();
-    const t = gridTrader({ crashAtSec: 1.1, orderSizeBase: 0.001 }, metrics);
+    const t = gridTrader({ crashAtSec: 1.1, orderSizeBase: 0.001 }, { metrics });
     const T0 = 1_000_000;
     let ts = T0;
     // books every 100 ms: cycles every 250 ms, equity samples (and the gauges) every 1,000 ms

@@ -1,19 +1,7 @@
 /** A one-sided or empty book: nothing to quote against, so no quotes, but no halt either; quoting resumes with a two-sided book. */
-import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import { gridTrader } from "./helpers.js";
-import { GRID_T0, gridBook } from "./grid-events.js";
-
-const T0 = GRID_T0;
-
-/** A snapshot at `ts` with only the given sides (an empty array: that side has no level). */
-function snapshot(
-  ts: number,
-  bids: { price: number; size: number }[],
-  asks: { price: number; size: number }[],
-): MarketEvent {
-  return { type: "snapshot", exchangeTsMs: ts, localTsMs: ts, bids, asks };
-}
+import { GRID_T0 as T0, gridBook, sidedBook } from "./grid-events.js";
 
 const BID = [{ price: 99.9, size: 1 }];
 const ASK = [{ price: 100.1, size: 1 }];
@@ -29,7 +17,7 @@ describe.each([
     for (; ts <= T0 + 3000; ts += 100) t.onEvent(gridBook(ts));
     expect(t.p.exchange.openOrders().length).toBeGreaterThan(0);
     // 2 s of the damaged book (inside the 10 s staleness limit: the book is fresh, just not quotable)
-    for (; ts <= T0 + 5000; ts += 100) t.onEvent(snapshot(ts, bids, asks));
+    for (; ts <= T0 + 5000; ts += 100) t.onEvent(sidedBook(ts, bids, asks));
     expect(t.p.exchange.rejectedBookEvents).toBe(0); // accepted: a one-sided book is a valid book
     expect(t.stopReason).toBeNull();
     expect(t.p.killSwitch.state()).not.toBe("halted");

@@ -1,21 +1,10 @@
-import { type MarketEvent, type Quote, type QuoteLadder, Rng } from "@mmkit/core";
+import { type Quote, type QuoteLadder, Rng } from "@mmkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { PlacementContext } from "../src/order-manager.js";
 import type { PaperTrader } from "../src/trader.js";
 import { gridTrader } from "./helpers.js";
-
-const T0 = 1_000_000;
-
-function snap(t: number, bid: number, ask: number): MarketEvent {
-  return {
-    type: "snapshot",
-    exchangeTsMs: t,
-    localTsMs: t,
-    bids: [{ price: bid, size: 1 }],
-    asks: [{ price: ask, size: 1 }],
-  };
-}
+import { bookAt, GRID_T0 as T0 } from "./grid-events.js";
 
 /** A trader wired as the CLI wires it (exchange with constant latencies, order manager, handle). */
 function trader(entryMs: number, cancelMs: number): PaperTrader {
@@ -53,7 +42,7 @@ describe("order manager: a modify that does not take effect leaves no unmanaged 
   it("level pulled while its modify is in flight: the kept old order is tracked again and cancelled", () => {
     const t = trader(50, 10);
     const ex = t.p.exchange;
-    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(ex.onMarketEvent(bookAt(T0, 99, 101)));
     t.handle(t.orders.reconcile(bid(99.5), ctx(T0)));
     t.handle(ex.advanceTo(T0 + 50)); // live
     t.handle(t.orders.reconcile(bid(99.6), ctx(T0 + 50))); // modify in flight (50 ms)
@@ -70,7 +59,7 @@ describe("order manager: a modify that does not take effect leaves no unmanaged 
     // resumed session filled it before any cycle could see it.
     const t = trader(50, 10);
     const ex = t.p.exchange;
-    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(ex.onMarketEvent(bookAt(T0, 99, 101)));
     t.handle(t.orders.reconcile(bid(99.5), ctx(T0)));
     t.handle(ex.advanceTo(T0 + 50)); // live at 99.5
     t.handle(t.orders.reconcile(bid(99.6), ctx(T0 + 50))); // modify in flight (50 ms)
@@ -93,11 +82,11 @@ describe("order manager: a modify that does not take effect leaves no unmanaged 
   it("modify rejected (would cross): the old order keeps the level, no second order joins it", () => {
     const t = trader(10, 10);
     const ex = t.p.exchange;
-    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(ex.onMarketEvent(bookAt(T0, 99, 101)));
     t.handle(t.orders.reconcile(bid(99.5), ctx(T0)));
     t.handle(ex.advanceTo(T0 + 10));
     t.handle(t.orders.reconcile(bid(100.5), ctx(T0 + 10))); // modify to 100.5
-    t.handle(ex.onMarketEvent(snap(T0 + 15, 99, 100.4))); // ask 100.4: the modify would cross
+    t.handle(ex.onMarketEvent(bookAt(T0 + 15, 99, 100.4))); // ask 100.4: the modify would cross
     t.handle(ex.advanceTo(T0 + 20)); // rejected; 99.5 stays
     for (let k = 0; k < 3; k++) {
       t.handle(t.orders.reconcile(bid(99.5 - k * 0.1), ctx(T0 + 30 + k * 20)));
@@ -132,7 +121,7 @@ describe("order manager: pre-trade position limit counts every order that can st
   it("a level whose cancel is in flight still counts: no new order joins until the cancel lands", () => {
     const t = trader(10, 100);
     const ex = t.p.exchange;
-    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(ex.onMarketEvent(bookAt(T0, 99, 101)));
     t.handle(t.orders.reconcile(bids([98.9, 98.8]), limited(T0, 0, 2)));
     t.handle(ex.advanceTo(T0 + 10)); // both live: 2 lots on the bid = the limit
     // The ladder drops L1 (cancel takes 100 ms) and wants it back at once one tick lower.
@@ -147,14 +136,14 @@ describe("order manager: pre-trade position limit counts every order that can st
   it("reduce-only: orders on the reducing side never add up to more than the position", () => {
     const t = trader(10, 10);
     const ex = t.p.exchange;
-    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(ex.onMarketEvent(bookAt(T0, 99, 101)));
     // short 1 lot (filled), reduce-only: the ladder asks for 3 bids, only 1 can be sent
     t.handle(t.orders.reconcile(bids([98.9, 98.8, 98.7]), limited(T0, -LOT, 10, true)));
     expect(ex.openSizeOn("buy")).toBeCloseTo(LOT, 12);
     expect(t.orders.stats.limited).toBe(2);
     // flat: nothing may be bought
     const flat = trader(10, 10);
-    flat.handle(flat.p.exchange.onMarketEvent(snap(T0, 99, 101)));
+    flat.handle(flat.p.exchange.onMarketEvent(bookAt(T0, 99, 101)));
     flat.handle(flat.orders.reconcile(bids([98.9]), limited(T0, 0, 10, true)));
     expect(flat.p.exchange.openSizeOn("buy")).toBe(0);
   });
@@ -171,7 +160,7 @@ describe("order manager: pre-trade position limit counts every order that can st
           const t = trader(entryMs, cancelMs);
           const ex = t.p.exchange;
           const max = maxLots * LOT;
-          t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+          t.handle(ex.onMarketEvent(bookAt(T0, 99, 101)));
           let now = T0;
           for (let step = 0; step < 120; step++) {
             now += 1 + rng.int(80);
@@ -236,7 +225,7 @@ describe("order manager: keep, replace and room (mutation audit)", () => {
   it("keeps an order moved less than 0.5 bps at the same size, replaces one whose size changed", () => {
     const t = trader(50, 10);
     const ex = t.p.exchange;
-    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(ex.onMarketEvent(bookAt(T0, 99, 101)));
     t.handle(t.orders.reconcile(bids([99.5, 0.001]), ctx(T0)));
     t.handle(ex.advanceTo(T0 + 50));
     const id = ex.openOrders()[0]!.id;
@@ -256,7 +245,7 @@ describe("order manager: keep, replace and room (mutation audit)", () => {
     const t = trader(50, 10);
     const ex = t.p.exchange;
     const limit = { ...ctx(T0), maxPositionBase: 0.003 };
-    t.handle(ex.onMarketEvent(snap(T0, 99, 101)));
+    t.handle(ex.onMarketEvent(bookAt(T0, 99, 101)));
     t.handle(t.orders.reconcile(bids([99.5, 0.002], [99.4, 0.001]), limit));
     t.handle(ex.advanceTo(T0 + 50)); // 0.003 open: no room left
     // L0 shrinks to 0.001 (in flight) and a new L2 is wanted: not placed, counted as limited

@@ -1,7 +1,7 @@
 /** When the loop writes its periodic and per-order streams: on the dot of the analytics interval, and per placing cycle. */
 import { describe, expect, it } from "vitest";
 import { loggedGridTrader, streamRecords } from "./helpers.js";
-import { GRID_T0 as T0, gridBook } from "./grid-events.js";
+import { GRID_T0 as T0, gridBook, sidedBook } from "./grid-events.js";
 
 /** The ts_ms of each line of `file` in `dir`, relative to T0. */
 function times(dir: string, file: string): number[] {
@@ -25,13 +25,7 @@ describe("the loop's streams over time", () => {
     expect(t.p.exchange.openOrders().length).toBeGreaterThan(0);
     // the asks vanish: no quotable book, the next cycle cancels every order and places none
     for (let ts = T0 + 5100; ts <= T0 + 6000; ts += 100)
-      t.onEvent({
-        type: "snapshot",
-        exchangeTsMs: ts,
-        localTsMs: ts,
-        bids: [{ price: 99.9, size: 1 }],
-        asks: [],
-      });
+      t.onEvent(sidedBook(ts, [{ price: 99.9, size: 1 }], []));
     expect(t.p.exchange.openOrders()).toEqual([]);
     expect(t.orders.stats.cancelled).toBeGreaterThan(0);
     out.close();

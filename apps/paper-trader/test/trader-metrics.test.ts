@@ -17,7 +17,7 @@ function value(text: string, series: string): number {
 describe("the loop's Prometheus values", () => {
   it("counts every market event and gives the feed's age in seconds", async () => {
     const m = new RunMetrics();
-    const t = gridTrader({ orderSizeBase: 0.001 }, m);
+    const t = gridTrader({ orderSizeBase: 0.001 }, { metrics: m });
     for (let ts = T0; ts <= T0 + 1000; ts += 50) t.onEvent(book(ts)); // 21 events
     let text = await m.registry.metrics();
     expect(value(text, "mmkit_events_total")).toBe(21);
@@ -35,7 +35,7 @@ describe("the loop's Prometheus values", () => {
     { sweep: buySweep, who: "a buyer sweeping our asks", filled: "sell", other: "buy" },
   ] as const)("counts fills by side: $who makes $filled fills only", async ({ sweep, filled, other }) => {
     const m = new RunMetrics();
-    const t = gridTrader({ orderSizeBase: 0.001 }, m);
+    const t = gridTrader({ orderSizeBase: 0.001 }, { metrics: m });
     let ts = T0;
     for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
     const resting = t.p.exchange.openOrders().filter((o) => o.side === filled).length;
@@ -49,7 +49,7 @@ describe("the loop's Prometheus values", () => {
   it("gives the quoted half-spread once the loop quotes: above 0, at most the touch quotes' 10 bps from the mid", async () => {
     // (the model's half-spread, rounded away from the mid to the 0.1 tick: 99.9 / 100.1)
     const m = new RunMetrics();
-    const t = gridTrader({ orderSizeBase: 0.001 }, m);
+    const t = gridTrader({ orderSizeBase: 0.001 }, { metrics: m });
     expect(value(await m.registry.metrics(), "mmkit_half_spread_bps")).toBe(0);
     for (let ts = T0; ts <= T0 + 1000; ts += 100) t.onEvent(book(ts));
     const open = t.p.exchange.openOrders();
@@ -67,7 +67,7 @@ describe("the lead venue's age", () => {
     // a replay with a lead recording (the trader is fed by hand: neither file is opened)
     const t = gridTrader(
       { orderSizeBase: 0.001, source: "replay", input: "traded.gz", leadInput: "lead.gz" },
-      m,
+      { metrics: m },
     );
     let ts = T0;
     for (; ts < T0 + 1000; ts += 100) t.onEvent(book(ts));
