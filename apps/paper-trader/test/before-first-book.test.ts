@@ -1,9 +1,7 @@
 /** Before the first book: a timer or a trade print has no book to quote on, and must neither quote nor halt the run. */
 import { describe, expect, it } from "vitest";
 import { gridTrader } from "./helpers.js";
-import { GRID_T0, gridBook, sellSweep } from "./grid-events.js";
-
-const T0 = GRID_T0;
+import { GRID_T0 as T0, gridBook, sellSweep } from "./grid-events.js";
 
 describe("before the first book", () => {
   it("a timer before any event does nothing: no cycle, no clock, no kill-switch transition", () => {

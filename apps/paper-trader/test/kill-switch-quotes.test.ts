@@ -10,9 +10,8 @@ import type { MarketEvent } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import type { PaperTrader } from "../src/trader.js";
 import { gridTrader } from "./helpers.js";
-import { bookAt, buySweep, GRID_T0, gridBook, sellSweep } from "./grid-events.js";
+import { bookAt, buySweep, GRID_T0 as T0, gridBook, sellSweep } from "./grid-events.js";
 
-const T0 = GRID_T0;
 const LOT = 0.001;
 
 /** Books to +5 s, the sweep at +5.1 s, books to +6 s: |position| 0.003 with the mid still 100. */

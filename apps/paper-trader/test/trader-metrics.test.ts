@@ -3,10 +3,7 @@ import { emptyFeedStats } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import { RunMetrics } from "../src/metrics.js";
 import { gridTrader } from "./helpers.js";
-import { buySweep, GRID_T0, gridBook, sellSweep } from "./grid-events.js";
-
-const T0 = GRID_T0;
-const book = gridBook;
+import { buySweep, GRID_T0 as T0, gridBook, sellSweep } from "./grid-events.js";
 
 /** A sample's value in a Prometheus text exposition (NaN when absent). */
 function value(text: string, series: string): number {
@@ -18,7 +15,7 @@ describe("the loop's Prometheus values", () => {
   it("counts every market event and gives the feed's age in seconds", async () => {
     const m = new RunMetrics();
     const t = gridTrader({ orderSizeBase: 0.001 }, { metrics: m });
-    for (let ts = T0; ts <= T0 + 1000; ts += 50) t.onEvent(book(ts)); // 21 events
+    for (let ts = T0; ts <= T0 + 1000; ts += 50) t.onEvent(gridBook(ts)); // 21 events
     let text = await m.registry.metrics();
     expect(value(text, "mmkit_events_total")).toBe(21);
     expect(value(text, "mmkit_feed_staleness_seconds")).toBe(0);
@@ -37,7 +34,7 @@ describe("the loop's Prometheus values", () => {
     const m = new RunMetrics();
     const t = gridTrader({ orderSizeBase: 0.001 }, { metrics: m });
     let ts = T0;
-    for (; ts <= T0 + 5000; ts += 100) t.onEvent(book(ts));
+    for (; ts <= T0 + 5000; ts += 100) t.onEvent(gridBook(ts));
     const resting = t.p.exchange.openOrders().filter((o) => o.side === filled).length;
     expect(resting).toBeGreaterThan(0);
     t.onEvent(sweep(ts));
@@ -51,7 +48,7 @@ describe("the loop's Prometheus values", () => {
     const m = new RunMetrics();
     const t = gridTrader({ orderSizeBase: 0.001 }, { metrics: m });
     expect(value(await m.registry.metrics(), "mmkit_half_spread_bps")).toBe(0);
-    for (let ts = T0; ts <= T0 + 1000; ts += 100) t.onEvent(book(ts));
+    for (let ts = T0; ts <= T0 + 1000; ts += 100) t.onEvent(gridBook(ts));
     const open = t.p.exchange.openOrders();
     expect(Math.max(...open.filter((o) => o.side === "buy").map((o) => o.price))).toBe(99.9);
     expect(Math.min(...open.filter((o) => o.side === "sell").map((o) => o.price))).toBe(100.1);
@@ -70,13 +67,13 @@ describe("the lead venue's age", () => {
       { metrics: m },
     );
     let ts = T0;
-    for (; ts < T0 + 1000; ts += 100) t.onEvent(book(ts));
+    for (; ts < T0 + 1000; ts += 100) t.onEvent(gridBook(ts));
     // no lead book yet: infinitely old (not the age since 1970)
     expect(await m.registry.metrics()).toMatch(/^mmkit_lead_feed_staleness_seconds \+Inf$/m);
     for (; ts <= T0 + 3000; ts += 100) {
-      if (ts === T0 + 1000) t.onReferenceEvent(book(ts));
+      if (ts === T0 + 1000) t.onReferenceEvent(gridBook(ts));
       if (ts === T0 + 2000 || ts === T0 + 2900) t.onReferenceEvent(sellSweep(ts));
-      t.onEvent(book(ts));
+      t.onEvent(gridBook(ts));
     }
     // the last sample at +3 s: 2 s after the lead's book at +1 s (its last print was 0.1 s before)
     expect(value(await m.registry.metrics(), "mmkit_lead_feed_staleness_seconds")).toBe(2);
