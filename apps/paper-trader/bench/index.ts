@@ -3,18 +3,19 @@
  * JSONL output on, and peak RSS of a long run (memory must stay flat). They run the BUILT app
  * (`dist/`, what `pnpm paper-trader` runs; build first): running the sources through tsx adds
  * esbuild's keepNames helpers to every inner function and measures slower code than users run.
- *   tsx bench/index.ts            → 6 h throughput + 24 h memory profile
- *   tsx bench/index.ts --days 7   → the 7-day memory run
- *   tsx bench/index.ts --days 0   → throughput only
+ * `pnpm bench` starts node with the young-generation flag the root `pnpm paper-trader` script uses
+ * (YOUNG_GENERATION_FLAG; V8 takes it on the command line only):
+ *   pnpm bench                    → 6 h throughput + 24 h memory profile
+ *   pnpm bench -- --days 7        → the 7-day memory run
+ *   pnpm bench -- --days 0        → throughput only
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // The built app (typed from the sources; a computed specifier so typecheck does not need a build).
 const distEntry = new URL("../dist/index.js", import.meta.url).href;
-const { createLogger, parseConfig, runPaperTrader, tuneHeapForLongRuns } = (await import(
-  distEntry
-)) as typeof import("../src/index.js");
+const { createLogger, parseConfig, runPaperTrader, tuneHeapForLongRuns, YOUNG_GENERATION_FLAG } =
+  (await import(distEntry)) as typeof import("../src/index.js");
 // Measure what the CLI runs: it sizes V8's heap for long runs at start-up (see heap-tuning.ts).
 const heapTuning = tuneHeapForLongRuns();
 
@@ -42,7 +43,10 @@ async function run(
 
 const daysArg = process.argv.indexOf("--days");
 const days = daysArg > 0 ? Number(process.argv[daysArg + 1]) : 1;
-console.log(`V8 heap sizing as the CLI sets it: ${heapTuning}`);
+const youngGen = process.execArgv.includes(YOUNG_GENERATION_FLAG)
+  ? `${YOUNG_GENERATION_FLAG}, as \`pnpm paper-trader\` starts it`
+  : `V8's default, NOT what \`pnpm paper-trader\` runs (it passes ${YOUNG_GENERATION_FLAG}; run \`pnpm bench\`)`;
+console.log(`V8 heap sizing as the CLI sets it: ${heapTuning}; young generation: ${youngGen}`);
 
 // 6 h of market (~1.8 M events): long enough that JIT warm-up (~0.2 s) does not dominate.
 const t = await run(6 * 3600, false);

@@ -11,5 +11,5 @@ export { buildParts, chooseOrderSize } from "./build.js";
 export { createSource, inferFixedTickRules } from "./source.js";
 export { edgeValidationReport } from "./report.js";
 export { createLogger } from "./logging.js";
-export { HEAP_GROWING_FLAG, tuneHeapForLongRuns } from "./heap-tuning.js";
+export { HEAP_GROWING_FLAG, tuneHeapForLongRuns, YOUNG_GENERATION_FLAG } from "./heap-tuning.js";
 export { RunMetrics } from "./metrics.js";
