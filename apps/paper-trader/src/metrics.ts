@@ -52,9 +52,15 @@ export class RunMetrics {
     help: "book updates the paper exchange refused (crossed, invalid levels); they do not count as fresh data",
     registers: [this.registry],
   });
+  readonly rejectedTrades = new Counter({
+    name: "mmkit_rejected_trade_events_total",
+    help: "trade prints the paper exchange refused as implausible (beyond its print band around the mid: corrupt data); they fill nothing",
+    registers: [this.registry],
+  });
   private server: Server | null = null;
   private lastEventCount = 0;
   private lastRejectedBooks = 0;
+  private lastRejectedTrades = 0;
   private lastEventWallMs = Number.NaN;
 
   /** `lead`: a lead venue feeds the run (its staleness gauge is exported). */
@@ -87,6 +93,8 @@ export class RunMetrics {
     eventsTotal: number;
     /** Book updates refused so far (omitted: unchanged). */
     rejectedBookEvents?: number;
+    /** Trade prints refused so far (omitted: unchanged). */
+    rejectedTradeEvents?: number;
   }): void {
     this.pnlQuote.set(x.pnlQuote);
     this.equityQuote.set(x.equityQuote);
@@ -99,6 +107,10 @@ export class RunMetrics {
       this.rejectedBooks.inc(x.rejectedBookEvents - this.lastRejectedBooks);
       this.lastRejectedBooks = x.rejectedBookEvents;
     }
+    if (x.rejectedTradeEvents !== undefined && x.rejectedTradeEvents > this.lastRejectedTrades) {
+      this.rejectedTrades.inc(x.rejectedTradeEvents - this.lastRejectedTrades);
+      this.lastRejectedTrades = x.rejectedTradeEvents;
+    }
   }
 
   /**
@@ -106,9 +118,10 @@ export class RunMetrics {
    * counters start counting from, so they do not jump by the previous sessions' totals at the first
    * sample (a counter restarting at 0 with the process is what Prometheus expects).
    */
-  resumeFrom(totals: { eventsTotal: number; rejectedBookEvents: number }): void {
+  resumeFrom(totals: { eventsTotal: number; rejectedBookEvents: number; rejectedTradeEvents: number }): void {
     this.lastEventCount = totals.eventsTotal;
     this.lastRejectedBooks = totals.rejectedBookEvents;
+    this.lastRejectedTrades = totals.rejectedTradeEvents;
   }
 
   /**

@@ -36,8 +36,9 @@ export function edgeValidationReport(trader: PaperTrader, ctx: ReportContext): s
   out.push(`Instrument: ${ctx.instrument}`);
   out.push(`Stop: ${ctx.stopReason}`);
   const refused = p.exchange.rejectedBookEvents;
+  const refusedPrints = p.exchange.rejectedTradeEvents;
   out.push(
-    `Feed: ${ctx.feedSummary}${refused === 0 ? "" : `; paper exchange refused ${refused} book update(s) (crossed or invalid levels: not fresh data)`}`,
+    `Feed: ${ctx.feedSummary}${refused === 0 ? "" : `; paper exchange refused ${refused} book update(s) (crossed or invalid levels: not fresh data)`}${refusedPrints === 0 ? "" : `; paper exchange refused ${refusedPrints} trade print(s) more than ${p.exchange.config.printBandFactor}× from the mid (corrupt data: no fills, no estimator input)`}`,
   );
   const late = trader.leadDelay;
   if (late.lateFrames > 0)

@@ -40,6 +40,7 @@ export function continueFrom(
   metrics?.resumeFrom({
     eventsTotal: t.counters.events,
     rejectedBookEvents: t.p.exchange.rejectedBookEvents,
+    rejectedTradeEvents: t.p.exchange.rejectedTradeEvents,
   });
   // The gauges show the restored account at once, not an empty one while a replay skips the
   // events it already processed.

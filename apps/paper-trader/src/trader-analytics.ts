@@ -227,6 +227,7 @@ export class TraderAnalytics {
       leadAgeSec: this.leadAgeSec(ts, lastReferenceBookTsMs),
       eventsTotal: c.events,
       rejectedBookEvents: this.p.exchange.rejectedBookEvents,
+      rejectedTradeEvents: this.p.exchange.rejectedTradeEvents,
     });
   }
 

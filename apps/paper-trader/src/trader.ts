@@ -63,6 +63,8 @@ export class PaperTrader {
   readonly leadDelay = new FeedDelayTracker();
   /** Book updates the paper exchange refused: the first logged, then one line a minute of market time. */
   private readonly rejectedBooks: LogThrottle;
+  /** Trade prints the paper exchange refused as implausible: logged as `rejectedBooks`. */
+  private readonly rejectedPrints: LogThrottle;
   /** Health lines of the traded venue and the lead: a flapping venue costs a few lines per minute. */
   private readonly feedHealthLog: FeedHealthLog;
   private readonly leadHealthLog: FeedHealthLog;
@@ -74,6 +76,7 @@ export class PaperTrader {
   constructor(parts: TraderParts, options: { feedHealthLog?: FeedHealthLog } = {}) {
     this.p = parts;
     this.rejectedBooks = new LogThrottle(parts.logger, 60_000, () => this.counters.lastTsMs);
+    this.rejectedPrints = new LogThrottle(parts.logger, 60_000, () => this.counters.lastTsMs);
     this.orders = new OrderManager(parts.exchange, REQUOTE_THRESHOLD_BPS);
     this.offGrid = parts.gridCheck === undefined ? null : new OffGridPrints(parts.gridCheck, parts.logger);
     const a = new TraderAnalytics(parts, this.orders);
@@ -93,10 +96,15 @@ export class PaperTrader {
     this.feedHealthLog.flush();
     this.leadHealthLog.flush();
     this.rejectedBooks.flush("[FEED] book updates refused by the paper exchange since the last line");
+    this.rejectedPrints.flush("[FEED] trade prints refused by the paper exchange since the last line");
   }
 
   /** Process one market event end to end (`healthLogged`: a health event the caller already logged). */
   onEvent(ev: MarketEvent, healthLogged = false): void {
+    if (ev.type === "trade" && this.p.exchange.printOutsideBand(ev.trade)) {
+      this.refusePrint(ev);
+      return;
+    }
     const ts = eventTimeMs(ev, this.p.clock);
     const c = this.counters;
     if (c.firstTsMs === null) this.start(ts);
@@ -148,6 +156,19 @@ export class PaperTrader {
     if (ev.type === "trade" && ev.trade.sweepContinues === true) return;
     if (ts >= c.nextQuoteMs || this.fillSinceCycle) this.cycle(ts);
     this.periodic(ts);
+  }
+
+  /**
+   * A print far beyond the mid (corrupt data, e.g. 1e300 in a recording): the paper exchange refuses
+   * and counts it, and nothing else sees it — no fill, estimator, signal, clock or quote cycle, as
+   * if it had never been received (so it is not in the processed-event count either).
+   */
+  private refusePrint(ev: Extract<MarketEvent, { type: "trade" }>): void {
+    this.p.exchange.onMarketEvent(ev);
+    this.rejectedPrints.note(
+      { reason: this.p.exchange.lastRejectedTradeReason },
+      `[FEED] trade print refused by the paper exchange (${this.p.exchange.lastRejectedTradeReason}): taken as corrupt data, it fills nothing and feeds no estimator or signal`,
+    );
   }
 
   /**

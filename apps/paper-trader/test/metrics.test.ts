@@ -91,22 +91,25 @@ describe("Prometheus metrics", () => {
     expect(value(await m.registry.metrics(), "resyncs")).toBe(s.resyncs);
   });
 
-  it("counts refused book updates from the exchange's running total, whatever the sampling", async () => {
+  it("counts refused book updates and prints from the exchange's running totals, whatever the sampling", async () => {
     const m = new RunMetrics();
-    m.sample({ ...SAMPLE, eventsTotal: 10, rejectedBookEvents: 3 });
-    m.sample({ ...SAMPLE, eventsTotal: 20, rejectedBookEvents: 3 });
-    m.sample({ ...SAMPLE, eventsTotal: 30, rejectedBookEvents: 7 });
+    m.sample({ ...SAMPLE, eventsTotal: 10, rejectedBookEvents: 3, rejectedTradeEvents: 1 });
+    m.sample({ ...SAMPLE, eventsTotal: 20, rejectedBookEvents: 3, rejectedTradeEvents: 1 });
+    m.sample({ ...SAMPLE, eventsTotal: 30, rejectedBookEvents: 7, rejectedTradeEvents: 4 });
     m.sample({ ...SAMPLE, eventsTotal: 40 });
-    expect(await m.registry.metrics()).toMatch(/^mmkit_rejected_book_events_total 7$/m);
+    const text = await m.registry.metrics();
+    expect(text).toMatch(/^mmkit_rejected_book_events_total 7$/m);
+    expect(text).toMatch(/^mmkit_rejected_trade_events_total 4$/m);
   });
 
   it("a resumed run's counters count from its checkpoint's totals: no jump by the previous sessions' counts", async () => {
     const m = new RunMetrics();
-    m.resumeFrom({ eventsTotal: 1_000_000, rejectedBookEvents: 40 });
-    m.sample({ ...SAMPLE, eventsTotal: 1_000_250, rejectedBookEvents: 42 });
+    m.resumeFrom({ eventsTotal: 1_000_000, rejectedBookEvents: 40, rejectedTradeEvents: 5 });
+    m.sample({ ...SAMPLE, eventsTotal: 1_000_250, rejectedBookEvents: 42, rejectedTradeEvents: 6 });
     const text = await m.registry.metrics();
     expect(text).toMatch(/^mmkit_events_total 250$/m);
     expect(text).toMatch(/^mmkit_rejected_book_events_total 2$/m);
+    expect(text).toMatch(/^mmkit_rejected_trade_events_total 1$/m);
   });
 
   it("a --metrics-port in use is a flag error raised before the previous run is archived", async () => {

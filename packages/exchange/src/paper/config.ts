@@ -60,6 +60,13 @@ export const PaperExchangeConfigSchema = z.object({
   /** Starting equity (cash) in quote currency. */
   startingEquityQuote: z.number().default(0),
   /**
+   * A trade print more than this factor away from the book's mid (above mid × factor or below
+   * mid / factor) is refused as corrupt data: it fills nothing and is counted in
+   * `rejectedTradeEvents`. Venues' price bands keep real perp prints within a few % of the mark;
+   * 10× also passes any real crash through a stale book. A huge factor (1e300) turns the check off.
+   */
+  printBandFactor: z.number().gt(1).default(10),
+  /**
    * Market-data silence (ms) after which the feed counts as out (a recording gap, an outage): until
    * the next market event, horizons ending in the silence past this limit get no outcome — a
    * markout's mid there and a fill window overlapping it are unknown (null), not read off the

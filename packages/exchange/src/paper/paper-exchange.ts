@@ -37,6 +37,8 @@ export interface PaperExchangeState {
     virtual: [number, number, number, number];
   };
   rejectedBookEvents: number;
+  /** Prints refused as implausible (absent in older checkpoints: none). */
+  rejectedTradeEvents?: number;
   /** Fills reported so far (absent in older checkpoints: the trader sets it from its own count). */
   fillsReported?: number;
   /**
@@ -96,7 +98,15 @@ export class PaperExchange extends OrderEntry {
         );
       t = this.clockMs;
     }
-    if (ev.type === "trade") checkTrade(ev.trade);
+    if (ev.type === "trade") {
+      checkTrade(ev.trade);
+      // Refused before anything moves (clock, latencies, horizons, a sweep): as if never received.
+      if (this.printOutsideBand(ev.trade)) {
+        this.rejectedTradeEvents++;
+        this.lastRejectedTradeReason = `a ${ev.trade.aggressor} print at ${ev.trade.price} is more than ${this.config.printBandFactor}× away from the mid ${Number(this.book.mid().toPrecision(12))}`;
+        return EMPTY;
+      }
+    }
     const out: ExchangeEvent[] = [];
     // Anything but a print ends a sweep that was going on (its fills happened before this event).
     if (ev.type !== "trade") this.endSweep(out);
@@ -124,6 +134,17 @@ export class PaperExchange extends OrderEntry {
     this.clockMs = t;
     this.resolveRecords(t, out);
     return out.length === 0 ? EMPTY : out;
+  }
+
+  /**
+   * True for a print beyond `printBandFactor` from a two-sided book's mid (corrupt data):
+   * `onMarketEvent` refuses it (counted in `rejectedTradeEvents`) without changing anything else.
+   */
+  printOutsideBand(tr: Trade): boolean {
+    const mid = this.book.mid();
+    const f = this.config.printBandFactor;
+    // NaN mid (one-sided or empty book): nothing to judge against, both tests are false.
+    return tr.price > mid * f || tr.price < mid / f;
   }
 
   /**
@@ -212,6 +233,7 @@ export class PaperExchange extends OrderEntry {
         virtual: this.virtualRng.getState(),
       },
       rejectedBookEvents: this.rejectedBookEvents,
+      ...(this.rejectedTradeEvents > 0 ? { rejectedTradeEvents: this.rejectedTradeEvents } : {}),
       fillsReported: this.fillsReported,
       crossShown: this.crossShown,
       crossShownVirtual: this.crossShownVirtual,
@@ -259,6 +281,7 @@ export class PaperExchange extends OrderEntry {
     this.fillRng.setState(s.rng.fill);
     this.virtualRng.setState(s.rng.virtual);
     this.rejectedBookEvents = s.rejectedBookEvents;
+    this.rejectedTradeEvents = s.rejectedTradeEvents ?? 0;
     this.fillsReported = s.fillsReported ?? 0;
     this.lastMarketTsMs = s.lastMarketTsMs ?? Number.NaN;
     this.sweepFills = s.sweepFills ?? [];

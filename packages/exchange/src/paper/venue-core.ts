@@ -51,6 +51,10 @@ export abstract class VenueCore {
   fillsReported = 0;
   /** Why the last book event was rejected (null: none yet; not checkpointed). */
   lastRejectedBookReason: string | null = null;
+  /** Trade prints refused as implausible (beyond `printBandFactor` from the mid): they fill nothing. */
+  rejectedTradeEvents = 0;
+  /** Why the last print was refused (null: none yet; not checkpointed). */
+  lastRejectedTradeReason: string | null = null;
   protected readonly ledger: PositionLedger;
   protected readonly tracker: RecordTracker;
   protected readonly latencyRng: Rng;

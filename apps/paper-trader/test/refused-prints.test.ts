@@ -1,0 +1,120 @@
+/**
+ * A print far beyond the mid (corrupt data: 1e300, a unit error) in a replayed capture is refused by
+ * the paper exchange and seen by nothing else: the run's streams are those of the capture without it.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { RunMetrics } from "../src/metrics.js";
+import { GRID_T0 as T0, gridBook, sellSweep } from "./grid-events.js";
+import {
+  BINANCE_SAMPLE,
+  capturingLogger,
+  expectSameStreams,
+  gridTrader,
+  readStreams,
+  runInProcess,
+  tempDir,
+} from "./helpers.js";
+
+const lines = gunzipSync(readFileSync(BINANCE_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+
+/** The sample with copies of the `at`-th line (a print) inserted after it, at the prices given. */
+function withPrintsAt(at: number, prices: string[]): string[] {
+  const line = lines[at]!;
+  const sp = line.indexOf(" ");
+  const copies = prices.map((p, i) => {
+    const msg = JSON.parse(line.slice(sp + 1)) as { data: Record<string, unknown> };
+    msg.data["p"] = p;
+    msg.data["t"] = 9_000_000_000 + i; // another trade id: not a duplicate of the original
+    return `${line.slice(0, sp)} ${JSON.stringify(msg)}`;
+  });
+  return [...lines.slice(0, at + 1), ...copies, ...lines.slice(at + 1)];
+}
+
+async function replay(
+  text: string[],
+): Promise<{ dir: string; feed: string; logs: { level: number; msg: string }[]; events: string }> {
+  const dir = tempDir();
+  const input = join(dir, "capture.gz");
+  writeFileSync(input, gzipSync(`${text.join("\n")}\n`));
+  const logs: { level: number; msg: string }[] = [];
+  const out = join(dir, "out");
+  // `through` and a low fee: the run quotes near the touch and fills on the sample
+  const r = await runInProcess(
+    { source: "replay", input, outputDir: out, fillModel: "through", makerFeeBps: 0 },
+    capturingLogger(logs),
+  );
+  expect(r.stopReason).toMatch(/^end of data/);
+  const runLine = r.report.find((l) => l.startsWith("Run:")) ?? "";
+  return {
+    dir: out,
+    feed: r.report.find((l) => l.startsWith("Feed:")) ?? "",
+    logs,
+    events: /events=(\d+)/.exec(runLine)?.[1] ?? "",
+  };
+}
+
+describe("implausible prints in a replayed capture", () => {
+  it("prints 10,000× above and below the mid are refused: every stream equals the clean run's", async () => {
+    // a taker buy late in the sample, when the run quotes on both sides
+    const at = lines.findIndex(
+      (l, i) => i > lines.length * 0.75 && l.includes('"e":"trade"') && l.includes('"m":false'),
+    );
+    expect(at).toBeGreaterThan(0);
+    const clean = await replay(lines);
+    // a unit error either way (the sample trades near 61,800)
+    const edited = await replay(withPrintsAt(at, ["618003000.00", "6.18"]));
+    expectSameStreams(readStreams(clean.dir), readStreams(edited.dir));
+    expect(edited.events).toBe(clean.events);
+    expect(clean.feed).not.toContain("trade print");
+    // both reached the trader as trade events (not bad lines of the capture)
+    expect(edited.feed).toMatch(/ invalid=0 /);
+    const trades = (feed: string): number => Number(/ trade=(\d+) /.exec(feed)?.[1]);
+    expect(trades(edited.feed)).toBe(trades(clean.feed) + 2);
+    expect(edited.feed).toContain(
+      "; paper exchange refused 2 trade print(s) more than 10× from the mid (corrupt data: no fills, no estimator input)",
+    );
+    const warned = edited.logs.filter((l) =>
+      l.msg.startsWith("[FEED] trade print refused by the paper exchange"),
+    );
+    // the first at once, the second within the minute: in the closing count
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.msg).toMatch(
+      /\(a buy print at 618003000 is more than 10× away from the mid 6\d{4}(\.\d{1,2})?\)/,
+    );
+    const closing = edited.logs.filter((l) =>
+      l.msg.startsWith("[FEED] trade prints refused by the paper exchange since"),
+    );
+    expect(closing).toHaveLength(1);
+  });
+});
+
+describe("implausible prints in the loop", () => {
+  it("fill nothing, feed no estimator and are counted in the metrics; a real sweep still fills", async () => {
+    const m = new RunMetrics();
+    const t = gridTrader({ orderSizeBase: 0.001 }, { metrics: m });
+    let ts = T0;
+    for (; ts <= T0 + 5000; ts += 100) t.onEvent(gridBook(ts));
+    const kappaBefore = JSON.stringify(t.p.intensity.getState());
+    const events = t.counters.events;
+    // a seller "sweeping" our bids at 1/1000 of the mid, then a buyer at 1000× it
+    for (const price of [0.1, 100_000]) {
+      const ev = sellSweep(ts);
+      if (ev.type === "trade") {
+        ev.trade.price = price;
+        ev.trade.aggressor = price > 100 ? "buy" : "sell";
+      }
+      t.onEvent(ev);
+    }
+    expect(t.counters.fills).toBe(0);
+    expect(t.counters.events).toBe(events);
+    expect(JSON.stringify(t.p.intensity.getState())).toBe(kappaBefore);
+    expect(t.p.exchange.rejectedTradeEvents).toBe(2);
+    for (ts += 100; ts <= T0 + 6000; ts += 100) t.onEvent(gridBook(ts));
+    expect(await m.registry.metrics()).toMatch(/^mmkit_rejected_trade_events_total 2$/m);
+    t.onEvent(sellSweep(ts));
+    expect(t.counters.fills).toBeGreaterThan(0);
+  });
+});
