@@ -245,11 +245,9 @@ export function buildParts(config: PaperTraderConfig, ctx: BuildContext): Trader
   // With a lead venue (--binance-lead live, --lead-input in replay) the LeadLag signal joins the
   // stack (fed by trader.onReferenceEvent).
   const leadEnabled = leadVenueEnabled(config);
-  const signals = new SignalStack(
-    leadEnabled
-      ? { clock: ctx.clock, book: exchange.book, leadLag: { enabled: true } }
-      : { clock: ctx.clock, book: exchange.book },
-  );
+  // AlphaKappa drops the markouts whose horizon falls in a data gap, as the exchange's records do.
+  const stackBase = { clock: ctx.clock, book: exchange.book, maxDataGapMs: STALE_DATA_MS };
+  const signals = new SignalStack(leadEnabled ? { ...stackBase, leadLag: { enabled: true } } : stackBase);
   // σ from returns at least 1 s apart: quotes and the 1–30 s fill horizons live on the seconds
   // scale, and a tick-level mid is not a martingale (on BTCUSDT spot its tick σ is half its 1 s σ;
   // with 1 s sampling fill-prediction Brier scores improved on the synthetic market and on the three

@@ -203,7 +203,8 @@ export class TraderAnalytics {
         if (pausedAt !== null) line.unobserved_since_ms = pausedAt;
         this.write("equity", line);
       }
-      if (pausedAt !== null)
+      // (a pause ends only here, where the caller gave the last book before the fresh one)
+      if (pausedAt !== null && lastBookBeforeMs !== undefined)
         this.noteDataGap(pausedAt, ts, this.sharpe.unobservedBuckets - skippedBefore, lastBookBeforeMs);
     }
     this.publishMetrics(ts, c, lastReferenceBookTsMs, pnl);
@@ -232,20 +233,11 @@ export class TraderAnalytics {
   }
 
   /**
-   * The events.jsonl record and log line of a data gap that just ended. `lastBookBeforeMs`: the
-   * last accepted book before it, when known (a stop pauses at its own last instant, not 10 s
-   * after the last book); else the pause began when that book went stale.
+   * The events.jsonl record and log line of a data gap that just ended: the statistics paused at
+   * `staleFromMs` (the last book went stale there, or a stop paused them at its own last instant),
+   * `lastBookMs` is the last accepted book before the fresh one at `ts`.
    */
-  private noteDataGap(
-    staleFromMs: number,
-    ts: number,
-    skippedBuckets: number,
-    lastBookBeforeMs?: number,
-  ): void {
-    const lastBookMs =
-      lastBookBeforeMs !== undefined && lastBookBeforeMs > 0
-        ? lastBookBeforeMs
-        : staleFromMs - this.p.killSwitch.config.staleDataMs;
+  private noteDataGap(staleFromMs: number, ts: number, skippedBuckets: number, lastBookMs: number): void {
     const gapSec = (ts - lastBookMs) / 1000;
     const reason = `no accepted market data for ${fmt(gapSec, 1)} s (feed outage, recording gap or a stop between sessions): ${skippedBuckets} whole Sharpe bucket(s) left out as unobserved`;
     this.p.logger.warn(`[FEED] ${reason}`);

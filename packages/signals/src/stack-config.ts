@@ -15,6 +15,13 @@ export interface SignalStackConfig {
   clock: ClockSource;
   /** Horizon of the automatic markout of `onOwnFill` fills (ms; 0 disables). Default 5000. */
   markoutHorizonMs: number;
+  /**
+   * Book silence (ms) after which the mid is unknown: an automatic markout whose horizon falls
+   * more than this after the last accepted book update and before the next one is dropped, not
+   * learned from the last mid before the silence (the paper exchange's `maxDataGapMs` rule, which
+   * leaves that markout's record null). Default 10000, as the exchange's.
+   */
+  maxDataGapMs: number;
   /** Enable the RL spread policy. Default true. */
   rlEnabled: boolean;
   regime: Partial<RegimeDetectorConfig>;
@@ -47,11 +54,12 @@ export interface SignalStackOptions {
   book?: L2Book;
 }
 
-/** The configuration with every unspecified option at its component default; throws on a negative markout horizon. */
+/** The configuration with every unspecified option at its component default; throws on a negative markout horizon or a gap limit ≤ 0. */
 export function resolveSignalStackConfig(config: Partial<SignalStackConfig>): SignalStackConfig {
   const resolved: SignalStackConfig = {
     clock: config.clock ?? "exchange",
     markoutHorizonMs: config.markoutHorizonMs ?? 5000,
+    maxDataGapMs: config.maxDataGapMs ?? 10_000,
     rlEnabled: config.rlEnabled ?? true,
     regime: config.regime ?? {},
     knife: config.knife ?? {},
@@ -63,5 +71,7 @@ export function resolveSignalStackConfig(config: Partial<SignalStackConfig>): Si
     leadLag: config.leadLag ?? {},
   };
   if (!(resolved.markoutHorizonMs >= 0)) throw new Error("signal stack: markoutHorizonMs must be >= 0");
+  if (!(resolved.maxDataGapMs > 0))
+    throw new Error(`signal stack: maxDataGapMs must be > 0, got ${resolved.maxDataGapMs}`);
   return resolved;
 }

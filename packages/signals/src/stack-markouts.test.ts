@@ -90,4 +90,65 @@ describe("SignalStack automatic markouts use the mid in force at the horizon", (
     b.onMarketEvent(bbo(T0 + 6000, 101));
     expect(b.alphaKappa.toxicityBps).toBeCloseTo(100, 9);
   });
+
+  // The paper exchange's rule (maxDataGapMs): from the last accepted book + the limit until the
+  // next book, the mid is unknown, and a markout horizon in there has a null record.
+  it("a horizon in a data gap (more than maxDataGapMs after the last book) is dropped, not learned", () => {
+    const run = (maxDataGapMs: number, nextBookMs: number): SignalStack => {
+      const stack = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs });
+      stack.onMarketEvent(bbo(T0, 100));
+      stack.onOwnFill(buyFillAt100);
+      stack.onMarketEvent(bbo(nextBookMs, 101));
+      return stack;
+    };
+    // horizon T0 + 5 s, last book T0: unobserved after T0 + 2 s, observed until T0 + 10 s
+    expect(run(2000, T0 + 6000).alphaKappa.count).toBe(0);
+    const within = run(10_000, T0 + 6000);
+    expect(within.alphaKappa.count).toBe(1);
+    expect(within.alphaKappa.toxicityBps).toBeCloseTo(0, 9); // the mid in force: still 100
+    // the default limit is the exchange's 10 s
+    expect(new SignalStack({ markoutHorizonMs: 5000 }).config.maxDataGapMs).toBe(10_000);
+    // a book exactly at the horizon ends the gap there: its mid is known (101 → −100 bps)
+    const atHorizon = run(2000, T0 + 5000);
+    expect(atHorizon.alphaKappa.count).toBe(1);
+    expect(atHorizon.alphaKappa.toxicityBps).toBeCloseTo(-100, 9);
+  });
+
+  it("the gap rule counts from the last accepted book of any kind, and survives a checkpoint", () => {
+    const a = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
+    a.onMarketEvent(bbo(T0, 100));
+    a.onOwnFill(buyFillAt100);
+    a.onMarketEvent(bbo(T0 + 4000, 99)); // data 1 s before the horizon: observed
+    const b = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
+    b.setState(JSON.parse(JSON.stringify(a.getState())));
+    b.onMarketEvent(bbo(T0 + 60_000, 101));
+    expect(b.alphaKappa.count).toBe(1);
+    expect(b.alphaKappa.toxicityBps).toBeCloseTo(100, 9);
+    // the same without the update at T0 + 4 s: the horizon falls in the gap
+    const c = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
+    c.onMarketEvent(bbo(T0, 100));
+    c.onOwnFill(buyFillAt100);
+    const d = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
+    d.setState(JSON.parse(JSON.stringify(c.getState())));
+    d.onMarketEvent(bbo(T0 + 60_000, 101));
+    expect(d.alphaKappa.count).toBe(0);
+    // a one-sided book at T0 + 4 s is data too (no mid: the one in force stays 100 → 0 bps)
+    const e = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
+    e.onMarketEvent(bbo(T0, 100));
+    e.onOwnFill(buyFillAt100);
+    e.onMarketEvent({
+      type: "snapshot",
+      exchangeTsMs: T0 + 4000,
+      localTsMs: T0 + 4000,
+      bids: [{ price: 99, size: 1 }],
+      asks: [],
+    });
+    e.onMarketEvent(bbo(T0 + 60_000, 101));
+    expect(e.alphaKappa.count).toBe(1);
+    expect(e.alphaKappa.toxicityBps).toBeCloseTo(0, 9);
+  });
+
+  it("a gap limit of 0 or less is a config error naming it", () => {
+    expect(() => new SignalStack({ maxDataGapMs: 0 })).toThrow(/maxDataGapMs must be > 0/);
+  });
 });

@@ -24,6 +24,8 @@ export const SignalStackStateSchema = z.object({
   ),
   /** Mid after the last two-sided book event (absent in older checkpoints and before any mid). */
   lastMid: z.number().positive().optional(),
+  /** Time of the last accepted book event (absent in older checkpoints and before any book). */
+  lastBookTsMs: finite.optional(),
   warmup: z.object({
     trades: z.number().int().nonnegative(),
     bookUpdates: z.number().int().nonnegative(),

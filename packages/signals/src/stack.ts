@@ -73,6 +73,8 @@ export class SignalStack {
   private pendingMarkouts: { dueMs: number; side: Side; midAtFill: number }[] = [];
   /** Mid after the last two-sided book event (NaN before any): the mid in force until the next one. */
   private lastMid = Number.NaN;
+  /** Time of the latest accepted book event (NaN before any): the markouts' data-gap rule. */
+  private lastBookTsMs = Number.NaN;
   /** Book events rejected as crossed (by the own book, or as reported by the caller in shared-book mode). */
   rejectedBookEvents = 0;
 
@@ -119,6 +121,9 @@ export class SignalStack {
           this.rejectedBookEvents++;
           return;
         }
+        const prevBookTsMs = this.lastBookTsMs;
+        // (a late update, stamped before the latest, does not move it back)
+        if (!(ts <= prevBookTsMs)) this.lastBookTsMs = ts;
         this.warmup.onBookUpdate(ts);
         const book = this.book;
         if (!book.isTwoSided()) {
@@ -131,7 +136,7 @@ export class SignalStack {
         this.regime.onQuote(ts, bid, ask);
         this.knife.onMid(ts, mid);
         this.imbalance.onBbo(ts, bid, book.bestBidSize(), ask, book.bestAskSize());
-        if (this.pendingMarkouts.length > 0) this.settleMarkouts(ts, mid);
+        if (this.pendingMarkouts.length > 0) this.settleMarkouts(ts, mid, prevBookTsMs);
         if (this.leadLag !== null) this.leadLag.onLocalMid(ts, mid);
         this.lastMid = mid;
         return;
@@ -205,16 +210,21 @@ export class SignalStack {
    * Settle the markouts due at or before `tsMs` (a book event whose mid is `mid`) with the mid in
    * force at their horizon: the last mid at or before it, i.e. the previous event's mid for a
    * horizon that ended before `tsMs` and this event's mid for one ending exactly at `tsMs` (the
-   * convention of the paper exchange's markout records).
+   * convention of the paper exchange's markout records). A horizon more than `maxDataGapMs` after
+   * the previous accepted book (`prevBookTsMs`) and before this one fell in a data gap: the mid
+   * then is unknown, and the markout is dropped (the exchange's record of it is null).
    */
-  private settleMarkouts(tsMs: number, mid: number): void {
+  private settleMarkouts(tsMs: number, mid: number, prevBookTsMs: number): void {
     if (this.pendingMarkouts.length === 0) return;
     if (!(mid > 0)) return;
     const before = this.lastMid > 0 ? this.lastMid : mid;
+    // NaN (no book before this one): nothing is known to be unobserved
+    const unobservedAfterMs = prevBookTsMs + this.config.maxDataGapMs;
     let i = 0;
     while (i < this.pendingMarkouts.length && this.pendingMarkouts[i]!.dueMs <= tsMs) {
       const p = this.pendingMarkouts[i]!;
-      this.alphaKappa.onMarkout(p.side, p.midAtFill, p.dueMs < tsMs ? before : mid);
+      if (p.dueMs === tsMs) this.alphaKappa.onMarkout(p.side, p.midAtFill, mid);
+      else if (!(p.dueMs > unobservedAfterMs)) this.alphaKappa.onMarkout(p.side, p.midAtFill, before);
       i++;
     }
     if (i > 0) this.pendingMarkouts.splice(0, i);
@@ -322,6 +332,7 @@ export class SignalStack {
       lastTsMs: this.lastTsMs,
       pendingMarkouts: this.pendingMarkouts.map((p) => ({ ...p })),
       lastMid: this.lastMid > 0 ? this.lastMid : undefined,
+      ...(Number.isFinite(this.lastBookTsMs) ? { lastBookTsMs: this.lastBookTsMs } : {}),
       warmup: this.warmup.getState(),
       regime: this.regime.getState(),
       knife: this.knife.getState(),
@@ -349,6 +360,7 @@ export class SignalStack {
     this.lastTsMs = s.lastTsMs;
     this.pendingMarkouts = s.pendingMarkouts.map((p) => ({ ...p }));
     this.lastMid = s.lastMid ?? Number.NaN;
+    this.lastBookTsMs = s.lastBookTsMs ?? Number.NaN;
     this.warmup.setState(s.warmup);
     this.regime.setState(s.regime);
     this.knife.setState(s.knife);
