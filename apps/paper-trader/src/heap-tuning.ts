@@ -7,7 +7,7 @@
  * The young generation is the other half: at V8's default (16 MB semi-spaces) the records, order
  * contexts and markouts that live a fraction of a second of wall time at full replay speed survive
  * two scavenges and are promoted, so the old generation fills with short-lived garbage. 32 MB
- * semi-spaces let them die young: ~20 % more throughput for ~30 MB of RSS (see the app README).
+ * semi-spaces let them die young: ~18–20 % more throughput for ~30–45 MB of RSS (see the app README).
  * V8 sizes the young generation when it creates the heap, so that flag only works on node's
  * command line (`v8.setFlagsFromString` after start-up has no effect — measured): the root
  * `pnpm paper-trader` script and `pnpm bench` pass {@link YOUNG_GENERATION_FLAG}.

@@ -3,10 +3,15 @@
  * the paper exchange and seen by nothing else: the run's streams are those of the capture without it.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import type { MarketEvent } from "@mmkit/core";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { createLogger } from "../src/logging.js";
 import { RunMetrics } from "../src/metrics.js";
+import { continueFrom } from "../src/resume.js";
+import { captureCheckpoint, type TraderCheckpoint } from "../src/state.js";
+import type { PaperTrader } from "../src/trader.js";
 import { GRID_T0 as T0, gridBook, sellSweep } from "./grid-events.js";
 import {
   BINANCE_SAMPLE,
@@ -91,6 +96,16 @@ describe("implausible prints in a replayed capture", () => {
   });
 });
 
+/** A print of 50 at `price` (a buy above the mid of 100, else a sell). */
+function printAt(ts: number, price: number): MarketEvent {
+  const ev = sellSweep(ts);
+  if (ev.type === "trade") {
+    ev.trade.price = price;
+    ev.trade.aggressor = price > 100 ? "buy" : "sell";
+  }
+  return ev;
+}
+
 describe("implausible prints in the loop", () => {
   it("fill nothing, feed no estimator and are counted in the metrics; a real sweep still fills", async () => {
     const m = new RunMetrics();
@@ -98,23 +113,39 @@ describe("implausible prints in the loop", () => {
     let ts = T0;
     for (; ts <= T0 + 5000; ts += 100) t.onEvent(gridBook(ts));
     const kappaBefore = JSON.stringify(t.p.intensity.getState());
+    const signalsBefore = JSON.stringify(t.p.signals.getState());
     const events = t.counters.events;
     // a seller "sweeping" our bids at 1/1000 of the mid, then a buyer at 1000× it
-    for (const price of [0.1, 100_000]) {
-      const ev = sellSweep(ts);
-      if (ev.type === "trade") {
-        ev.trade.price = price;
-        ev.trade.aggressor = price > 100 ? "buy" : "sell";
-      }
-      t.onEvent(ev);
-    }
+    for (const price of [0.1, 100_000]) t.onEvent(printAt(ts, price));
     expect(t.counters.fills).toBe(0);
     expect(t.counters.events).toBe(events);
     expect(JSON.stringify(t.p.intensity.getState())).toBe(kappaBefore);
+    expect(JSON.stringify(t.p.signals.getState())).toBe(signalsBefore);
     expect(t.p.exchange.rejectedTradeEvents).toBe(2);
     for (ts += 100; ts <= T0 + 6000; ts += 100) t.onEvent(gridBook(ts));
     expect(await m.registry.metrics()).toMatch(/^mmkit_rejected_trade_events_total 2$/m);
     t.onEvent(sellSweep(ts));
     expect(t.counters.fills).toBeGreaterThan(0);
+  });
+
+  it("a resumed session's metric counts its own refusals, not the checkpoint's again", async () => {
+    const a = gridTrader({ orderSizeBase: 0.001 });
+    let ts = T0;
+    for (; ts <= T0 + 3000; ts += 100) a.onEvent(gridBook(ts));
+    a.onEvent(printAt(ts, 0.1));
+    a.onEvent(printAt(ts, 100_000));
+    const cp = JSON.parse(JSON.stringify(captureCheckpoint(a, "run-x", 0, {}, {}))) as TraderCheckpoint;
+    const m = new RunMetrics();
+    const b: PaperTrader = gridTrader(
+      { orderSizeBase: 0.001 },
+      { metrics: m, capitalQuote: cp.capital_quote },
+    );
+    continueFrom(b, cp, "run-x", true, createLogger("silent", false), m);
+    expect(b.p.exchange.rejectedTradeEvents).toBe(2);
+    for (ts += 100; ts <= T0 + 4000; ts += 100) b.onEvent(gridBook(ts));
+    b.onEvent(printAt(ts, 100_000));
+    for (ts += 100; ts <= T0 + 5000; ts += 100) b.onEvent(gridBook(ts));
+    expect(b.p.exchange.rejectedTradeEvents).toBe(3);
+    expect(await m.registry.metrics()).toMatch(/^mmkit_rejected_trade_events_total 1$/m);
   });
 });

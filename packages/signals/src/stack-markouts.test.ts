@@ -148,6 +148,47 @@ describe("SignalStack automatic markouts use the mid in force at the horizon", (
     expect(e.alphaKappa.toxicityBps).toBeCloseTo(0, 9);
   });
 
+  it("the gap's bounds are strict: a horizon exactly at last book + limit is still observed", () => {
+    const stack = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 5000 });
+    stack.onMarketEvent(bbo(T0, 100));
+    stack.onOwnFill(buyFillAt100); // due T0 + 5 s = last book + limit
+    stack.onMarketEvent(bbo(T0 + 20_000, 101));
+    expect(stack.alphaKappa.count).toBe(1);
+    expect(stack.alphaKappa.toxicityBps).toBeCloseTo(0, 9);
+  });
+
+  it("a gap that ends at a one-sided book drops its markouts too (the exchange takes that book as data)", () => {
+    const stack = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
+    stack.onMarketEvent(bbo(T0, 100));
+    stack.onOwnFill(buyFillAt100); // due T0 + 5 s, in the gap (T0 + 2 s, T0 + 30 s)
+    stack.onMarketEvent({
+      type: "snapshot",
+      exchangeTsMs: T0 + 30_000,
+      localTsMs: T0 + 30_000,
+      bids: [{ price: 99, size: 1 }],
+      asks: [],
+    });
+    stack.onMarketEvent(bbo(T0 + 31_000, 101));
+    expect(stack.alphaKappa.count).toBe(0);
+  });
+
+  it("a late book (stamped before the latest event) ends a gap at the stack's clock, as the exchange's", () => {
+    const stack = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
+    stack.onMarketEvent(bbo(T0, 100));
+    stack.onOwnFill(buyFillAt100); // due T0 + 5 s
+    // a print at T0 + 25 s moves the clock; the next book is stamped T0 + 4.5 s (late): the gap is
+    // (T0 + 2 s, T0 + 25 s) on the clock, so the horizon in it is unknown
+    stack.onMarketEvent({
+      type: "trade",
+      exchangeTsMs: T0 + 25_000,
+      localTsMs: T0 + 25_000,
+      trade: { price: 100, size: 1, aggressor: "buy", exchangeTsMs: T0 + 25_000, localTsMs: T0 + 25_000 },
+    });
+    stack.onMarketEvent(bbo(T0 + 4500, 99));
+    stack.onMarketEvent(bbo(T0 + 25_100, 101));
+    expect(stack.alphaKappa.count).toBe(0);
+  });
+
   it("a gap limit of 0 or less is a config error naming it", () => {
     expect(() => new SignalStack({ maxDataGapMs: 0 })).toThrow(/maxDataGapMs must be > 0/);
   });

@@ -73,7 +73,7 @@ export class SignalStack {
   private pendingMarkouts: { dueMs: number; side: Side; midAtFill: number }[] = [];
   /** Mid after the last two-sided book event (NaN before any): the mid in force until the next one. */
   private lastMid = Number.NaN;
-  /** Time of the latest accepted book event (NaN before any): the markouts' data-gap rule. */
+  /** Time of the latest accepted book event on the stack's clock (NaN before any): the markouts' data-gap rule. */
   private lastBookTsMs = Number.NaN;
   /** Book events rejected as crossed (by the own book, or as reported by the caller in shared-book mode). */
   rejectedBookEvents = 0;
@@ -121,9 +121,11 @@ export class SignalStack {
           this.rejectedBookEvents++;
           return;
         }
+        // Book time on the stack's clock (a late update counts at the latest time seen, as the
+        // paper exchange's clock does): markouts due in a data gap before it are unknown.
         const prevBookTsMs = this.lastBookTsMs;
-        // (a late update, stamped before the latest, does not move it back)
-        if (!(ts <= prevBookTsMs)) this.lastBookTsMs = ts;
+        this.lastBookTsMs = this.lastTsMs;
+        if (this.pendingMarkouts.length > 0) this.dropMarkoutsInGap(prevBookTsMs, this.lastTsMs);
         this.warmup.onBookUpdate(ts);
         const book = this.book;
         if (!book.isTwoSided()) {
@@ -136,7 +138,7 @@ export class SignalStack {
         this.regime.onQuote(ts, bid, ask);
         this.knife.onMid(ts, mid);
         this.imbalance.onBbo(ts, bid, book.bestBidSize(), ask, book.bestAskSize());
-        if (this.pendingMarkouts.length > 0) this.settleMarkouts(ts, mid, prevBookTsMs);
+        if (this.pendingMarkouts.length > 0) this.settleMarkouts(ts, mid);
         if (this.leadLag !== null) this.leadLag.onLocalMid(ts, mid);
         this.lastMid = mid;
         return;
@@ -207,24 +209,32 @@ export class SignalStack {
   }
 
   /**
+   * A book was accepted at `bookMs` after the previous one at `prevBookMs`: a horizon strictly
+   * between `prevBookMs + maxDataGapMs` and `bookMs` fell in a data gap, where the mid is unknown —
+   * those markouts are dropped, not learned (the paper exchange's records of them are null).
+   */
+  private dropMarkoutsInGap(prevBookMs: number, bookMs: number): void {
+    const from = prevBookMs + this.config.maxDataGapMs;
+    // NaN (no book before this one): nothing is known to be unobserved
+    if (!(bookMs > from)) return;
+    const kept = this.pendingMarkouts.filter((p) => !(p.dueMs > from && p.dueMs < bookMs));
+    if (kept.length < this.pendingMarkouts.length) this.pendingMarkouts = kept;
+  }
+
+  /**
    * Settle the markouts due at or before `tsMs` (a book event whose mid is `mid`) with the mid in
    * force at their horizon: the last mid at or before it, i.e. the previous event's mid for a
    * horizon that ended before `tsMs` and this event's mid for one ending exactly at `tsMs` (the
-   * convention of the paper exchange's markout records). A horizon more than `maxDataGapMs` after
-   * the previous accepted book (`prevBookTsMs`) and before this one fell in a data gap: the mid
-   * then is unknown, and the markout is dropped (the exchange's record of it is null).
+   * convention of the paper exchange's markout records).
    */
-  private settleMarkouts(tsMs: number, mid: number, prevBookTsMs: number): void {
+  private settleMarkouts(tsMs: number, mid: number): void {
     if (this.pendingMarkouts.length === 0) return;
     if (!(mid > 0)) return;
     const before = this.lastMid > 0 ? this.lastMid : mid;
-    // NaN (no book before this one): nothing is known to be unobserved
-    const unobservedAfterMs = prevBookTsMs + this.config.maxDataGapMs;
     let i = 0;
     while (i < this.pendingMarkouts.length && this.pendingMarkouts[i]!.dueMs <= tsMs) {
       const p = this.pendingMarkouts[i]!;
-      if (p.dueMs === tsMs) this.alphaKappa.onMarkout(p.side, p.midAtFill, mid);
-      else if (!(p.dueMs > unobservedAfterMs)) this.alphaKappa.onMarkout(p.side, p.midAtFill, before);
+      this.alphaKappa.onMarkout(p.side, p.midAtFill, p.dueMs < tsMs ? before : mid);
       i++;
     }
     if (i > 0) this.pendingMarkouts.splice(0, i);

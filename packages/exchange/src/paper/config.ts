@@ -60,10 +60,11 @@ export const PaperExchangeConfigSchema = z.object({
   /** Starting equity (cash) in quote currency. */
   startingEquityQuote: z.number().default(0),
   /**
-   * A trade print more than this factor away from the book's mid (above mid × factor or below
-   * mid / factor) is refused as corrupt data: it fills nothing and is counted in
-   * `rejectedTradeEvents`. Venues' price bands keep real perp prints within a few % of the mark;
-   * 10× also passes any real crash through a stale book. A huge factor (1e300) turns the check off.
+   * A trade print more than this factor away from the mid (above mid × factor or below
+   * mid / factor; the last mid while the book is one-sided) is refused as corrupt data: it fills
+   * nothing and is counted in `rejectedTradeEvents`. Venues' price bands keep real perp prints
+   * within a few % of the mark; 10× also passes any real crash through a stale book. A huge factor
+   * (1e300) turns the check off.
    */
   printBandFactor: z.number().gt(1).default(10),
   /**

@@ -103,7 +103,7 @@ export class PaperExchange extends OrderEntry {
       // Refused before anything moves (clock, latencies, horizons, a sweep): as if never received.
       if (this.printOutsideBand(ev.trade)) {
         this.rejectedTradeEvents++;
-        this.lastRejectedTradeReason = `a ${ev.trade.aggressor} print at ${ev.trade.price} is more than ${this.config.printBandFactor}× away from the mid ${Number(this.book.mid().toPrecision(12))}`;
+        this.lastRejectedTradeReason = `a ${ev.trade.aggressor} print at ${ev.trade.price} is more than ${this.config.printBandFactor}× away from the mid ${Number(this.lastKnownMid().toPrecision(12))}`;
         return EMPTY;
       }
     }
@@ -137,13 +137,14 @@ export class PaperExchange extends OrderEntry {
   }
 
   /**
-   * True for a print beyond `printBandFactor` from a two-sided book's mid (corrupt data):
-   * `onMarketEvent` refuses it (counted in `rejectedTradeEvents`) without changing anything else.
+   * True for a print beyond `printBandFactor` from the mid — the book's, or while it has none
+   * (one-sided, empty) the last one — i.e. corrupt data: `onMarketEvent` refuses it (counted in
+   * `rejectedTradeEvents`) without changing anything else.
    */
   printOutsideBand(tr: Trade): boolean {
-    const mid = this.book.mid();
+    const mid = this.lastKnownMid();
     const f = this.config.printBandFactor;
-    // NaN mid (one-sided or empty book): nothing to judge against, both tests are false.
+    // NaN (no two-sided book yet): nothing to judge against, both tests are false.
     return tr.price > mid * f || tr.price < mid / f;
   }
 

@@ -57,13 +57,23 @@ describe("a print far from the mid is refused as corrupt data", () => {
     expect(off.rejectedTradeEvents).toBe(0);
   });
 
-  it("without a two-sided book there is no mid to judge by: the print is taken", () => {
+  it("before any two-sided book there is no mid to judge by: the print is taken", () => {
     const ex = new PaperExchange({ fillModel: "through", latency: Z });
     ex.onMarketEvent(snap(T0, [], [[100.2, 5]]));
     ex.place({ side: "sell", price: 100.3, size: 1, postOnly: true });
     ex.advanceTo(T0 + 1);
     expect(fillsOf(ex.onMarketEvent(trade(T0 + 5, 1e300, 1, "buy")))).toHaveLength(1);
     expect(ex.rejectedTradeEvents).toBe(0);
+  });
+
+  it("a one-sided book is judged by the last mid (asks wiped: a print at 1e300 is still refused)", () => {
+    const ex = withOrder("sell", 100.3);
+    ex.onMarketEvent(snap(T0 + 2, [[100, 5]], []));
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 5, 1e300, 1, "buy")))).toEqual([]);
+    expect(ex.lastRejectedTradeReason).toBe("a buy print at 1e+300 is more than 10× away from the mid 100.1");
+    expect(fillsOf(ex.onMarketEvent(trade(T0 + 6, 150, 1, "buy")))).toMatchObject([
+      { price: 100.3, size: 1 },
+    ]);
   });
 
   it("a cancelled order's prediction (virtual order) is not marked filled by a refused print", () => {
