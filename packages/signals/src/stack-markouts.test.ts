@@ -93,11 +93,24 @@ describe("SignalStack automatic markouts use the mid in force at the horizon", (
 
   // The paper exchange's rule (maxDataGapMs): from the last accepted book + the limit until the
   // next book, the mid is unknown, and a markout horizon in there has a null record.
+  /** A stack with the limit given, a book at mid 100 at T0 and our buy filled there (due T0 + 5 s). */
+  const filledAt100 = (maxDataGapMs: number): SignalStack => {
+    const stack = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs });
+    stack.onMarketEvent(bbo(T0, 100));
+    stack.onOwnFill(buyFillAt100);
+    return stack;
+  };
+  /** A one-sided book (a bid at 99, no asks) at `tsMs`: accepted data without a mid. */
+  const bidOnly = (tsMs: number): MarketEvent => ({
+    type: "snapshot",
+    exchangeTsMs: tsMs,
+    localTsMs: tsMs,
+    bids: [{ price: 99, size: 1 }],
+    asks: [],
+  });
   it("a horizon in a data gap (more than maxDataGapMs after the last book) is dropped, not learned", () => {
     const run = (maxDataGapMs: number, nextBookMs: number): SignalStack => {
-      const stack = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs });
-      stack.onMarketEvent(bbo(T0, 100));
-      stack.onOwnFill(buyFillAt100);
+      const stack = filledAt100(maxDataGapMs);
       stack.onMarketEvent(bbo(nextBookMs, 101));
       return stack;
     };
@@ -115,9 +128,7 @@ describe("SignalStack automatic markouts use the mid in force at the horizon", (
   });
 
   it("the gap rule counts from the last accepted book of any kind, and survives a checkpoint", () => {
-    const a = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
-    a.onMarketEvent(bbo(T0, 100));
-    a.onOwnFill(buyFillAt100);
+    const a = filledAt100(2000);
     a.onMarketEvent(bbo(T0 + 4000, 99)); // data 1 s before the horizon: observed
     const b = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
     b.setState(JSON.parse(JSON.stringify(a.getState())));
@@ -125,57 +136,35 @@ describe("SignalStack automatic markouts use the mid in force at the horizon", (
     expect(b.alphaKappa.count).toBe(1);
     expect(b.alphaKappa.toxicityBps).toBeCloseTo(100, 9);
     // the same without the update at T0 + 4 s: the horizon falls in the gap
-    const c = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
-    c.onMarketEvent(bbo(T0, 100));
-    c.onOwnFill(buyFillAt100);
+    const c = filledAt100(2000);
     const d = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
     d.setState(JSON.parse(JSON.stringify(c.getState())));
     d.onMarketEvent(bbo(T0 + 60_000, 101));
     expect(d.alphaKappa.count).toBe(0);
     // a one-sided book at T0 + 4 s is data too (no mid: the one in force stays 100 → 0 bps)
-    const e = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
-    e.onMarketEvent(bbo(T0, 100));
-    e.onOwnFill(buyFillAt100);
-    e.onMarketEvent({
-      type: "snapshot",
-      exchangeTsMs: T0 + 4000,
-      localTsMs: T0 + 4000,
-      bids: [{ price: 99, size: 1 }],
-      asks: [],
-    });
+    const e = filledAt100(2000);
+    e.onMarketEvent(bidOnly(T0 + 4000));
     e.onMarketEvent(bbo(T0 + 60_000, 101));
     expect(e.alphaKappa.count).toBe(1);
     expect(e.alphaKappa.toxicityBps).toBeCloseTo(0, 9);
   });
 
   it("the gap's bounds are strict: a horizon exactly at last book + limit is still observed", () => {
-    const stack = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 5000 });
-    stack.onMarketEvent(bbo(T0, 100));
-    stack.onOwnFill(buyFillAt100); // due T0 + 5 s = last book + limit
+    const stack = filledAt100(5000); // due T0 + 5 s = last book + limit
     stack.onMarketEvent(bbo(T0 + 20_000, 101));
     expect(stack.alphaKappa.count).toBe(1);
     expect(stack.alphaKappa.toxicityBps).toBeCloseTo(0, 9);
   });
 
   it("a gap that ends at a one-sided book drops its markouts too (the exchange takes that book as data)", () => {
-    const stack = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
-    stack.onMarketEvent(bbo(T0, 100));
-    stack.onOwnFill(buyFillAt100); // due T0 + 5 s, in the gap (T0 + 2 s, T0 + 30 s)
-    stack.onMarketEvent({
-      type: "snapshot",
-      exchangeTsMs: T0 + 30_000,
-      localTsMs: T0 + 30_000,
-      bids: [{ price: 99, size: 1 }],
-      asks: [],
-    });
+    const stack = filledAt100(2000); // due T0 + 5 s, in the gap (T0 + 2 s, T0 + 30 s)
+    stack.onMarketEvent(bidOnly(T0 + 30_000));
     stack.onMarketEvent(bbo(T0 + 31_000, 101));
     expect(stack.alphaKappa.count).toBe(0);
   });
 
   it("a late book (stamped before the latest event) ends a gap at the stack's clock, as the exchange's", () => {
-    const stack = new SignalStack({ markoutHorizonMs: 5000, maxDataGapMs: 2000 });
-    stack.onMarketEvent(bbo(T0, 100));
-    stack.onOwnFill(buyFillAt100); // due T0 + 5 s
+    const stack = filledAt100(2000); // due T0 + 5 s
     // a print at T0 + 25 s moves the clock; the next book is stamped T0 + 4.5 s (late): the gap is
     // (T0 + 2 s, T0 + 25 s) on the clock, so the horizon in it is unknown
     stack.onMarketEvent({
