@@ -103,14 +103,8 @@ export class RunMetrics {
     this.feedStalenessSec.set(x.feedAgeSec);
     if (x.leadAgeSec !== undefined && x.leadAgeSec !== null) this.leadStalenessSec?.set(x.leadAgeSec);
     this.observeEvents(x.eventsTotal);
-    if (x.rejectedBookEvents !== undefined && x.rejectedBookEvents > this.lastRejectedBooks) {
-      this.rejectedBooks.inc(x.rejectedBookEvents - this.lastRejectedBooks);
-      this.lastRejectedBooks = x.rejectedBookEvents;
-    }
-    if (x.rejectedTradeEvents !== undefined && x.rejectedTradeEvents > this.lastRejectedTrades) {
-      this.rejectedTrades.inc(x.rejectedTradeEvents - this.lastRejectedTrades);
-      this.lastRejectedTrades = x.rejectedTradeEvents;
-    }
+    this.lastRejectedBooks = countUpTo(this.rejectedBooks, this.lastRejectedBooks, x.rejectedBookEvents);
+    this.lastRejectedTrades = countUpTo(this.rejectedTrades, this.lastRejectedTrades, x.rejectedTradeEvents);
   }
 
   /**
@@ -220,4 +214,11 @@ export async function serveMetrics(port: number, lead: boolean, logger: Logger):
   }
   logger.info(`[METRICS] Prometheus metrics on http://127.0.0.1:${bound}/metrics`);
   return metrics;
+}
+
+/** Add to `counter` what a running total gained since `counted` (undefined: unchanged); returns the total now counted. */
+function countUpTo(counter: Counter, counted: number, total: number | undefined): number {
+  if (total === undefined || total <= counted) return counted;
+  counter.inc(total - counted);
+  return total;
 }

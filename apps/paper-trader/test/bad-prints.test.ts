@@ -1,20 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { BINANCE_SAMPLE, capturingLogger, HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
-
-const sampleLines = (path: string): string[] =>
-  gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter(Boolean);
+import { BINANCE_SAMPLE, captureLines, editCaptureLine, HL_SAMPLE, replayCaptureLines } from "./helpers.js";
 
 /** `lines` with the `at`-th line's JSON changed by `edit` (its receive time kept). */
 function withEdited(lines: string[], at: number, edit: (msg: Record<string, unknown>) => void): string[] {
   const out = [...lines];
-  const line = out[at]!;
-  const sp = line.indexOf(" ");
-  const msg = JSON.parse(line.slice(sp + 1)) as Record<string, unknown>;
-  edit(msg);
-  out[at] = `${line.slice(0, sp)} ${JSON.stringify(msg)}`;
+  out[at] = editCaptureLine(out[at]!, edit);
   return out;
 }
 
@@ -23,7 +13,7 @@ describe("a print at price 0 (or of size 0) in a replayed capture", () => {
     [
       'Binance `@trade` with p:"0"',
       () => {
-        const lines = sampleLines(BINANCE_SAMPLE).slice(0, 12_000);
+        const lines = captureLines(BINANCE_SAMPLE).slice(0, 12_000);
         const at = lines.findIndex((l, i) => i > 8000 && l.includes('"e":"trade"'));
         return withEdited(lines, at, (m) => {
           (m["data"] as Record<string, unknown>)["p"] = "0";
@@ -35,7 +25,7 @@ describe("a print at price 0 (or of size 0) in a replayed capture", () => {
     [
       'Hyperliquid `trades` of one print, of sz "0"',
       () => {
-        const lines = sampleLines(HL_SAMPLE);
+        const lines = captureLines(HL_SAMPLE);
         const trades = lines.flatMap((l, i) => (l.includes('"channel":"trades"') ? [i] : []));
         return withEdited(lines, trades.at(-1)!, (m) => {
           (m["data"] as Record<string, unknown>[])[0]!["sz"] = "0.0";
@@ -47,16 +37,7 @@ describe("a print at price 0 (or of size 0) in a replayed capture", () => {
   ])(
     "%s: the frame is a bad line (skipped, counted, warned) and the run completes",
     async (_what, make, warning, invalid) => {
-      const dir = tempDir();
-      const input = join(dir, "capture.gz");
-      writeFileSync(input, gzipSync(`${make().join("\n")}\n`));
-      const logs: { level: number; msg: string }[] = [];
-      const r = await runInProcess(
-        { source: "replay", input, outputDir: join(dir, "out") },
-        capturingLogger(logs),
-      );
-      expect(r.stopReason).toMatch(/^end of data/);
-      const feed = r.report.find((l) => l.startsWith("Feed:"));
+      const { feed, logs } = await replayCaptureLines(make());
       expect(feed).toContain(` invalid=${invalid} `);
       const bad = logs.filter((l) => l.msg.includes("replay: bad line skipped"));
       expect(bad.length, JSON.stringify(logs.map((l) => l.msg))).toBeGreaterThan(0);
@@ -67,29 +48,18 @@ describe("a print at price 0 (or of size 0) in a replayed capture", () => {
 
 describe("a print at price 0 among others in a Hyperliquid `trades` frame (a batch of many takers' prints)", () => {
   it("is dropped, counted and warned; the frame's other prints are replayed", async () => {
-    const lines = sampleLines(HL_SAMPLE);
+    const lines = captureLines(HL_SAMPLE);
     // the sample's 21-print frame: 21 takers (distinct hashes) hitting one bid in one millisecond
     const at = lines.findIndex((l) => l.includes('"channel":"trades"') && l.split('"px"').length - 1 === 21);
     expect(at).toBeGreaterThan(0);
-    const run = async (
-      edited: boolean,
-    ): Promise<{ feed: string; logs: { level: number; msg: string }[] }> => {
-      const dir = tempDir();
-      const input = join(dir, "capture.gz");
-      const text = edited
-        ? withEdited(lines, at, (m) => {
-            (m["data"] as Record<string, unknown>[])[0]!["px"] = "0";
-          })
-        : lines;
-      writeFileSync(input, gzipSync(`${text.join("\n")}\n`));
-      const logs: { level: number; msg: string }[] = [];
-      const r = await runInProcess(
-        { source: "replay", input, outputDir: join(dir, "out") },
-        capturingLogger(logs),
+    const run = (edited: boolean): ReturnType<typeof replayCaptureLines> =>
+      replayCaptureLines(
+        edited
+          ? withEdited(lines, at, (m) => {
+              (m["data"] as Record<string, unknown>[])[0]!["px"] = "0";
+            })
+          : lines,
       );
-      expect(r.stopReason).toMatch(/^end of data/);
-      return { feed: r.report.find((l) => l.startsWith("Feed:")) ?? "", logs };
-    };
     const clean = await run(false);
     const edited = await run(true);
     const count = (feed: string, key: string): number =>

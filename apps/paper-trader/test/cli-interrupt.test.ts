@@ -1,19 +1,20 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { gzipSync } from "node:zlib";
 import { openReplay, Recorder } from "@mmkit/exchange";
 import { describe, expect, it } from "vitest";
 import {
   BINANCE_SAMPLE,
+  captureLines,
   cliCommand,
   expectSameStreams,
   HL_SAMPLE,
   killAtMidCheckpoint,
   killWhen,
   readJoinedStreams,
-  REPO_ROOT,
   readStreams,
+  REPO_ROOT,
   runInProcess,
   spawnCli,
   tempDir,
@@ -64,7 +65,7 @@ describe("paper-trader CLI", () => {
 
   it("SIGINT while a realtime replay waits out a 300 s gap in the data: stops within seconds with its report", async () => {
     // The Hyperliquid sample with everything received after its first 12 s moved 300 s later.
-    const lines = gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const lines = captureLines(HL_SAMPLE);
     const firstNs = BigInt(lines[0]!.slice(0, lines[0]!.indexOf(" ")));
     const gapMs = 300_000;
     const shifted = lines.map((line) => {

@@ -1,7 +1,5 @@
 /** Test helper: the repo's real Hyperliquid BTC frames re-priced as another coin. */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
-import { HL_SAMPLE } from "./helpers.js";
+import { captureLines, HL_SAMPLE } from "./helpers.js";
 
 interface HlLevel {
   px: string;
@@ -39,7 +37,7 @@ export function deriveHl(coin: string, price: number, szDecimals: number, timeSh
     }
     return [...merged].map(([px, m]) => ({ n: m.n, px: String(px), sz: szOf(m.sz) }));
   };
-  const lines = gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+  const lines = captureLines(HL_SAMPLE);
   return lines.map((line) => {
     const sp = line.indexOf(" ");
     const ns = BigInt(line.slice(0, sp)) + BigInt(timeShiftMs) * 1_000_000n;

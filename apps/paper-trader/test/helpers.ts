@@ -27,12 +27,49 @@ const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const TSCONFIG = fileURLToPath(new URL("../tsconfig.json", import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
+/** The lines of a gzipped capture: the receive time (ns), a space, the venue's JSON message. */
+export function captureLines(path: string): string[] {
+  return gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter(Boolean);
+}
+
+/** A capture line with its message changed by `edit` (the receive time kept). */
+export function editCaptureLine(line: string, edit: (msg: Record<string, unknown>) => void): string {
+  const sp = line.indexOf(" ");
+  const msg = JSON.parse(line.slice(sp + 1)) as Record<string, unknown>;
+  edit(msg);
+  return `${line.slice(0, sp)} ${JSON.stringify(msg)}`;
+}
+
+/** Log lines captured by {@link capturingLogger}. */
+export type CapturedLog = { level: number; msg: string }[];
+
+/**
+ * Replay `lines` as a gzipped capture in a fresh directory (settings `input` added), the log
+ * captured; the run must reach the end of the data. Returns the output dir, the result, its Feed line and the log.
+ */
+export async function replayCaptureLines(
+  lines: string[],
+  input: PaperTraderConfigInput = {},
+): Promise<{ out: string; result: RunResult; feed: string; logs: CapturedLog }> {
+  const dir = tempDir();
+  const capture = join(dir, "capture.gz");
+  writeFileSync(capture, gzipSync(`${lines.join("\n")}\n`));
+  const logs: CapturedLog = [];
+  const out = join(dir, "out");
+  const result = await runInProcess(
+    { ...input, source: "replay", input: capture, outputDir: out },
+    capturingLogger(logs),
+  );
+  expect(result.stopReason).toMatch(/^end of data/);
+  return { out, result, feed: result.report.find((l) => l.startsWith("Feed:")) ?? "", logs };
+}
+
 /**
  * The real Binance sample with every line after its middle moved `shiftMs` later (receipt time and
  * the venue's E/T stamps): a recording that lost that much time. Written to `dir`; returns its path.
  */
 export function sampleWithHole(dir: string, shiftMs: number): string {
-  const lines = gunzipSync(readFileSync(BINANCE_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+  const lines = captureLines(BINANCE_SAMPLE);
   const moved = lines.map((line, i) => {
     if (i < lines.length / 2) return line;
     const sp = line.indexOf(" ");
@@ -120,7 +157,7 @@ export async function runAndPause(input: PaperTraderConfigInput, afterMs: number
 }
 
 /** A pino logger (level info) whose JSON lines land in `lines`. */
-export function capturingLogger(lines: { level: number; msg: string }[]): pino.Logger {
+export function capturingLogger(lines: CapturedLog): pino.Logger {
   const sink = new Writable({
     write(chunk, _enc, done) {
       for (const l of String(chunk).split("\n")) if (l !== "") lines.push(JSON.parse(l));

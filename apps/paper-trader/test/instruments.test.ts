@@ -9,7 +9,14 @@ import { parseConfig } from "../src/config.js";
 import { createLogger, moneyExtraDecimals, priceText } from "../src/logging.js";
 import { runPaperTrader } from "../src/run.js";
 import { deriveHl } from "./derive-hl.js";
-import { BINANCE_SAMPLE, capturingLogger, HL_SAMPLE, runInProcess, tempDir } from "./helpers.js";
+import {
+  BINANCE_SAMPLE,
+  captureLines,
+  capturingLogger,
+  HL_SAMPLE,
+  runInProcess,
+  tempDir,
+} from "./helpers.js";
 
 function writeGz(dir: string, name: string, lines: string[]): string {
   const path = join(dir, name);
@@ -63,7 +70,7 @@ describe("replay of other Hyperliquid coins", () => {
 
   it("a two-coin capture replays only --asset, and an absent --asset is a clear error writing nothing", async () => {
     const dir = tempDir();
-    const btc = gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const btc = captureLines(HL_SAMPLE);
     const eth = deriveHl("ETH", 3301.3, 4);
     const at = (l: string): bigint => BigInt(l.slice(0, l.indexOf(" ")));
     const both = [...btc, ...eth].sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
@@ -294,7 +301,7 @@ describe("an instrument not quoted in dollars", () => {
 describe("replay of a recording with a gap", () => {
   it("the kill switch sees a 7-minute hole in the data before the first event after it", async () => {
     const dir = tempDir();
-    const lines = gunzipSync(readFileSync(HL_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const lines = captureLines(HL_SAMPLE);
     const gapMs = 7 * 60_000;
     const cut = Math.floor(lines.length / 2);
     const shifted = lines.map((l, i) => {

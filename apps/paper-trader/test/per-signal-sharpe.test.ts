@@ -29,16 +29,22 @@ interface SharpeLine {
 
 const BUCKET_MS = 60_000;
 
+/** The signals active in each quote cycle, from signal_contributions.jsonl. */
+function activeSignalsByCycle(dir: string): Map<number, string[]> {
+  const active = new Map<number, string[]>();
+  for (const c of streamRecords<Contribution>(dir, "signal_contributions.jsonl"))
+    active.set(
+      c.cycle_id,
+      c.contributions.filter((x) => x.was_active).map((x) => x.signal_name),
+    );
+  return active;
+}
+
 describe("per-signal Sharpe from the files alone", () => {
   it("books each fill's PnL in the bucket of its fill time, as an independent recomputation does", async () => {
     const dir = tempDir();
     await runInProcess({ durationSec: 3600, seed: 5, outputDir: dir });
-    const active = new Map<number, string[]>();
-    for (const c of streamRecords<Contribution>(dir, "signal_contributions.jsonl"))
-      active.set(
-        c.cycle_id,
-        c.contributions.filter((x) => x.was_active).map((x) => x.signal_name),
-      );
+    const active = activeSignalsByCycle(dir);
     const lines = streamRecords<SharpeLine>(dir, "sharpe_metrics.jsonl");
     const endTs = lines[lines.length - 1]!.ts_ms;
     // the shutdown's records, with every markout in: flagged `final`, the last of each signal,
@@ -85,12 +91,7 @@ describe("per-signal Sharpe from the files alone", () => {
   it("counts each marked fill for the signals active in the cycle that placed it (signal_pnl.jsonl), as the files do", async () => {
     const dir = tempDir();
     await runInProcess({ durationSec: 1800, seed: 5, outputDir: dir });
-    const active = new Map<number, string[]>();
-    for (const c of streamRecords<Contribution>(dir, "signal_contributions.jsonl"))
-      active.set(
-        c.cycle_id,
-        c.contributions.filter((x) => x.was_active).map((x) => x.signal_name),
-      );
+    const active = activeSignalsByCycle(dir);
     const pnl = streamRecords<{ signals: Record<string, { n_active: number; n_inactive: number }> }>(
       dir,
       "signal_pnl.jsonl",

@@ -2,10 +2,7 @@
  * A print far beyond the mid (corrupt data: 1e300, a unit error) in a replayed capture is refused by
  * the paper exchange and seen by nothing else: the run's streams are those of the capture without it.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import type { MarketEvent } from "@mmkit/core";
-import { join } from "node:path";
-import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../src/logging.js";
 import { RunMetrics } from "../src/metrics.js";
@@ -15,50 +12,35 @@ import type { PaperTrader } from "../src/trader.js";
 import { GRID_T0 as T0, gridBook, sellSweep } from "./grid-events.js";
 import {
   BINANCE_SAMPLE,
-  capturingLogger,
+  captureLines,
+  editCaptureLine,
   expectSameStreams,
   gridTrader,
   readStreams,
-  runInProcess,
-  tempDir,
+  replayCaptureLines,
 } from "./helpers.js";
 
-const lines = gunzipSync(readFileSync(BINANCE_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+const lines = captureLines(BINANCE_SAMPLE);
 
 /** The sample with copies of the `at`-th line (a print) inserted after it, at the prices given. */
 function withPrintsAt(at: number, prices: string[]): string[] {
-  const line = lines[at]!;
-  const sp = line.indexOf(" ");
-  const copies = prices.map((p, i) => {
-    const msg = JSON.parse(line.slice(sp + 1)) as { data: Record<string, unknown> };
-    msg.data["p"] = p;
-    msg.data["t"] = 9_000_000_000 + i; // another trade id: not a duplicate of the original
-    return `${line.slice(0, sp)} ${JSON.stringify(msg)}`;
-  });
+  const copies = prices.map((p, i) =>
+    editCaptureLine(lines[at]!, (msg) => {
+      const data = msg["data"] as Record<string, unknown>;
+      data["p"] = p;
+      data["t"] = 9_000_000_000 + i; // another trade id: not a duplicate of the original
+    }),
+  );
   return [...lines.slice(0, at + 1), ...copies, ...lines.slice(at + 1)];
 }
 
+/** Replay `text` with the `through` model and no fee (the run quotes nearer the touch); its events= count. */
 async function replay(
   text: string[],
-): Promise<{ dir: string; feed: string; logs: { level: number; msg: string }[]; events: string }> {
-  const dir = tempDir();
-  const input = join(dir, "capture.gz");
-  writeFileSync(input, gzipSync(`${text.join("\n")}\n`));
-  const logs: { level: number; msg: string }[] = [];
-  const out = join(dir, "out");
-  // `through` and a low fee: the run quotes near the touch and fills on the sample
-  const r = await runInProcess(
-    { source: "replay", input, outputDir: out, fillModel: "through", makerFeeBps: 0 },
-    capturingLogger(logs),
-  );
-  expect(r.stopReason).toMatch(/^end of data/);
-  const runLine = r.report.find((l) => l.startsWith("Run:")) ?? "";
-  return {
-    dir: out,
-    feed: r.report.find((l) => l.startsWith("Feed:")) ?? "",
-    logs,
-    events: /events=(\d+)/.exec(runLine)?.[1] ?? "",
-  };
+): Promise<Awaited<ReturnType<typeof replayCaptureLines>> & { events: string }> {
+  const r = await replayCaptureLines(text, { fillModel: "through", makerFeeBps: 0 });
+  const runLine = r.result.report.find((l) => l.startsWith("Run:")) ?? "";
+  return { ...r, events: /events=(\d+)/.exec(runLine)?.[1] ?? "" };
 }
 
 describe("implausible prints in a replayed capture", () => {
@@ -71,7 +53,7 @@ describe("implausible prints in a replayed capture", () => {
     const clean = await replay(lines);
     // a unit error either way (the sample trades near 61,800)
     const edited = await replay(withPrintsAt(at, ["618003000.00", "6.18"]));
-    expectSameStreams(readStreams(clean.dir), readStreams(edited.dir));
+    expectSameStreams(readStreams(clean.out), readStreams(edited.out));
     expect(edited.events).toBe(clean.events);
     expect(clean.feed).not.toContain("trade print");
     // both reached the trader as trade events (not bad lines of the capture)

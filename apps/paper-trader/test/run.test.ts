@@ -6,6 +6,7 @@ import { fillProbabilityDiffusing } from "@mmkit/core";
 import { describe, expect, it } from "vitest";
 import {
   BINANCE_SAMPLE,
+  captureLines,
   readStreams,
   runInProcess,
   sampleWithHole,
@@ -381,7 +382,7 @@ describe("--duration and a hole in the data", () => {
 
   it("one book update stamped 15 s late is not a hole: no data_gap, no stale transition", async () => {
     const dir = tempDir();
-    const lines = gunzipSync(readFileSync(BINANCE_SAMPLE)).toString("utf8").split("\n").filter(Boolean);
+    const lines = captureLines(BINANCE_SAMPLE);
     const k = lines.findIndex((l, i) => i > lines.length / 2 && l.includes("@bookTicker"));
     const sp = lines[k]!.indexOf(" ");
     const msg = JSON.parse(lines[k]!.slice(sp + 1)) as { data: { E: number; T: number } };

@@ -229,9 +229,9 @@ export abstract class VenueCore {
 
   /**
    * The book's mid, or while one side is empty (no mid) the last mid there was: markouts resolved
-   * then measure the move up to the moment the book lost its side, never NaN.
+   * then measure the move up to the moment the book lost its side (NaN only before the first
+   * mid). The print band judges prints by it too.
    */
-  /** The book's mid, or when it has none (one-sided, empty) the last one (the ledger's mark; NaN before any). */
   protected lastKnownMid(): number {
     const mid = this.book.mid();
     return Number.isFinite(mid) ? mid : this.ledger.markPrice;
